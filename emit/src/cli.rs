@@ -1,0 +1,212 @@
+//! The command line every stack renderer shares: `cargo run --example neosale [-- OPTIONS]`.
+//!
+//! A renderer is one line: `fn main() -> ExitCode { emit::cli::main(stacks::neosale()) }`.
+//! It validates the stack in every environment, renders every target, then writes the files
+//! (reporting what changed) or, with `--check`, compares them and prints a unified diff.
+
+use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
+
+use stack_dsl::{Project, ValidProject};
+
+use crate::{Bundle, Change, Error, Options, TARGETS, render};
+
+/// What the command line asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Render and write into the directory.
+    Write(PathBuf),
+    /// Render and compare with the directory; never write.
+    Check(PathBuf),
+    /// Print the usage text.
+    Help,
+}
+
+/// Parse the arguments after the program name. `default_out` is used when no directory is given.
+pub fn parse(args: &[String], default_out: &Path) -> Result<Command, String> {
+    let mut out: Option<PathBuf> = None;
+    let mut check: Option<Option<PathBuf>> = None;
+    let mut rest = args.iter().peekable();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--out" => match rest.next() {
+                Some(dir) => out = Some(dir.into()),
+                None => return Err("--out needs a directory".into()),
+            },
+            "--check" => {
+                let dir = rest.next_if(|next| !next.starts_with("--")).map(PathBuf::from);
+                check = Some(dir);
+            }
+            other => return Err(format!("unexpected argument {other:?}")),
+        }
+    }
+    let dir = |given: Option<PathBuf>| given.or(out.clone()).unwrap_or_else(|| default_out.to_path_buf());
+    Ok(match check {
+        Some(given) => Command::Check(dir(given)),
+        None => Command::Write(dir(None)),
+    })
+}
+
+fn usage(project: &Project, default_out: &Path) -> String {
+    let name = project.name();
+    let envs: Vec<&str> = project.environments().iter().map(|e| e.name()).collect();
+    format!(
+        "Render the {name} stack for every environment ({}) and target ({}).\n\n\
+         Usage: {} [-- OPTIONS]\n\n\
+         Options:\n  \
+           --out DIR       write the files into DIR (default: {})\n  \
+           --check [DIR]   compare DIR (default: the output directory) with what the stack renders;\n                  \
+                           print a unified diff and exit 1 when it is stale. Never writes.\n  \
+           -h, --help      show this help\n\n\
+         Exit status: 0 success, 1 stale files (--check), 2 invalid stack, bad arguments or I/O error.\n",
+        envs.join(", "),
+        TARGETS.join(", "),
+        project.regenerate_command(),
+        default_out.display()
+    )
+}
+
+/// Run the renderer for `project` with the process's arguments.
+pub fn main(project: Project) -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    run(&project, &args)
+}
+
+/// Run the renderer for `project` with `args` (without the program name).
+pub fn run(project: &Project, args: &[String]) -> ExitCode {
+    let default_out = Path::new("golden").join(project.name());
+    let command = match parse(args, &default_out) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{}", usage(project, &default_out));
+            return ExitCode::from(2);
+        }
+    };
+    let dir = match command {
+        Command::Help => {
+            print!("{}", usage(project, &default_out));
+            return ExitCode::SUCCESS;
+        }
+        Command::Write(ref dir) | Command::Check(ref dir) => dir.clone(),
+    };
+    let valid = match project.validate() {
+        Ok(valid) => valid,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = options_for(&dir).and_then(|options| render(&valid, &options)).and_then(|bundle| {
+        match command {
+            Command::Check(_) => check(&valid, &bundle, &dir, &default_out),
+            _ => write(&valid, &bundle, &dir),
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn summary_line(valid: &ValidProject, dir: &Path) -> String {
+    let envs: Vec<&str> = valid.stacks().iter().map(|s| s.env().name()).collect();
+    format!("{}: {} × {} → {}", valid.name(), envs.join(", "), TARGETS.join(", "), dir.display())
+}
+
+fn print_warnings(bundle: &Bundle) {
+    for warning in bundle.warnings() {
+        println!("warning: {warning}");
+    }
+}
+
+fn write(valid: &ValidProject, bundle: &Bundle, dir: &Path) -> Result<ExitCode, Error> {
+    let changes = bundle.write(dir)?;
+    println!("{}", summary_line(valid, dir));
+    let mut unchanged = 0;
+    for change in &changes {
+        let (added, removed) = change.line_counts();
+        match change {
+            Change::Created { path, .. } => println!("  created   {path} (+{added})"),
+            Change::Updated { path, .. } => println!("  updated   {path} (+{added} -{removed})"),
+            Change::Removed { path, .. } => println!("  removed   {path}"),
+            Change::Unchanged { .. } => unchanged += 1,
+        }
+    }
+    let written = changes.iter().filter(|c| c.is_change()).count();
+    println!("{written} file{} changed, {unchanged} unchanged", if written == 1 { "" } else { "s" });
+    print_warnings(bundle);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(valid: &ValidProject, bundle: &Bundle, dir: &Path, default_out: &Path) -> Result<ExitCode, Error> {
+    let changes = bundle.check(dir)?;
+    let stale: Vec<&Change> = changes.iter().filter(|c| c.is_change()).collect();
+    print_warnings(bundle);
+    if stale.is_empty() {
+        println!("{}: {} files up to date", summary_line(valid, dir), changes.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    for change in &stale {
+        print!("{}", change.diff());
+    }
+    let mut command = valid.regenerate_command().to_string();
+    if dir != default_out {
+        command.push_str(&format!(" -- --out {}", dir.display()));
+    }
+    eprintln!("\n{}: {} of {} files are stale. Regenerate with: {command}", summary_line(valid, dir), stale.len(), changes.len());
+    Ok(ExitCode::from(1))
+}
+
+/// Options for output in `dir`: relative paths are taken from the working directory, which is
+/// the repository root under `cargo run`.
+fn options_for(dir: &Path) -> Result<Options, Error> {
+    if let Some(options) = Options::for_output_dir(dir) {
+        return Ok(options);
+    }
+    let io = |source| Error::Io { action: "read", path: dir.to_path_buf(), source };
+    let root = std::path::absolute(".").map_err(io)?;
+    let out = std::path::absolute(dir).map_err(io)?;
+    Ok(Options::with_root(relative(&out, &root)))
+}
+
+/// The path from directory `from` to directory `to`, both absolute and normalised.
+fn relative(from: &Path, to: &Path) -> String {
+    let from: Vec<Component> = from.components().filter(|c| *c != Component::CurDir).collect();
+    let to: Vec<Component> = to.components().filter(|c| *c != Component::CurDir).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".into(); from.len() - common];
+    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn arguments() {
+        let default = Path::new("golden/x");
+        assert_eq!(parse(&args(&[]), default), Ok(Command::Write(default.into())));
+        assert_eq!(parse(&args(&["--out", "d"]), default), Ok(Command::Write("d".into())));
+        assert_eq!(parse(&args(&["--check"]), default), Ok(Command::Check(default.into())));
+        assert_eq!(parse(&args(&["--check", "d"]), default), Ok(Command::Check("d".into())));
+        assert_eq!(parse(&args(&["--out", "o", "--check"]), default), Ok(Command::Check("o".into())));
+        assert_eq!(parse(&args(&["--help"]), default), Ok(Command::Help));
+        assert!(parse(&args(&["--out"]), default).is_err());
+        assert!(parse(&args(&["--bogus"]), default).is_err());
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative(Path::new("/a/b/c"), Path::new("/a")), "../..");
+        assert_eq!(relative(Path::new("/tmp/out"), Path::new("/work/repo")), "../../work/repo");
+    }
+}

@@ -1,0 +1,44 @@
+//! Stackwright's emitters: pure functions from a validated project to a [`Bundle`] of files.
+//!
+//! - [`compose`]: Docker Compose, one complete file per environment.
+//!
+//! [`render`] runs every target; [`Bundle::write`] and [`Bundle::check`] are the only places
+//! that touch the file system; [`cli`] is the command-line front end the examples use.
+//!
+//! ```
+//! use stack_dsl::{Env, Image, Port, Project, Service, Stack};
+//!
+//! let project = Project::new("shop", [Env::Dev], |_env| {
+//!     let mut stack = Stack::new("shop");
+//!     stack.add_service(Service::new("web", Image::new("nginx:1.27-alpine")).port(Port::http(80).published(8080)));
+//!     stack
+//! });
+//! let valid = project.validate().unwrap();
+//! let bundle = emit::render(&valid, &emit::Options::with_root("")).unwrap();
+//! let compose = bundle.file("compose/compose.dev.yaml").unwrap();
+//! assert!(compose.contents.contains("- 8080:80"));
+//! ```
+
+mod bundle;
+pub mod cli;
+pub mod compose;
+pub mod endpoint;
+mod error;
+mod options;
+mod yaml;
+
+pub use bundle::{Bundle, Change, GeneratedFile, Warning};
+pub use error::Error;
+pub use options::Options;
+
+use stack_dsl::ValidProject;
+
+/// The targets [`render`] produces, by name.
+pub const TARGETS: &[&str] = &["compose"];
+
+/// Render every target for every environment of `project`.
+pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
+    let mut bundle = Bundle::new();
+    bundle.extend(compose::render(project, options)?);
+    Ok(bundle)
+}

@@ -1,0 +1,84 @@
+//! What a data service is, so that clients can be given a connection URL and platforms with
+//! managed databases (Render, Railway) can provide their own.
+
+use crate::secret::SecretRef;
+
+/// The database engine and its major version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// PostgreSQL.
+    Postgres {
+        /// The major version, such as 15.
+        major: u16,
+    },
+    /// Redis (or a compatible key-value store).
+    Redis {
+        /// The major version, such as 7.
+        major: u16,
+    },
+}
+
+impl Engine {
+    /// The URL scheme clients use.
+    pub fn scheme(self) -> &'static str {
+        match self {
+            Engine::Postgres { .. } => "postgresql",
+            Engine::Redis { .. } => "redis",
+        }
+    }
+
+    /// The port the engine listens on by default.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Engine::Postgres { .. } => 5432,
+            Engine::Redis { .. } => 6379,
+        }
+    }
+}
+
+/// The database a service provides: engine, credentials and database name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Datastore {
+    /// Engine and version.
+    pub engine: Engine,
+    /// The user clients connect as.
+    pub user: Option<String>,
+    /// The database clients use (PostgreSQL), or the database index (Redis, as a string).
+    pub database: Option<String>,
+    /// The secret holding the user's password.
+    pub password: Option<SecretRef>,
+}
+
+impl Datastore {
+    /// A PostgreSQL database of the given major version.
+    pub fn postgres(major: u16) -> Self {
+        Datastore { engine: Engine::Postgres { major }, user: None, database: None, password: None }
+    }
+
+    /// A Redis server of the given major version.
+    pub fn redis(major: u16) -> Self {
+        Datastore { engine: Engine::Redis { major }, user: None, database: None, password: None }
+    }
+
+    /// The user clients connect as.
+    #[must_use]
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.user = Some(user.into());
+        self
+    }
+
+    /// The database name (PostgreSQL) or index (Redis) clients use.
+    #[must_use]
+    pub fn database(mut self, name: impl Into<String>) -> Self {
+        self.database = Some(name.into());
+        self
+    }
+
+    /// The secret holding the password.
+    #[must_use]
+    pub fn password(mut self, secret: &SecretRef) -> Self {
+        self.password = Some(secret.clone());
+        self
+    }
+}

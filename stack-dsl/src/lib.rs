@@ -1,0 +1,45 @@
+//! Stackwright's typed model of an application stack.
+//!
+//! A team writes its stack once, as a Rust function of the [`Env`]ironment: [`Service`]s from an
+//! [`Image`], with [`Port`]s and public [`Route`]s, env values that are literals, [`Secret`]
+//! references or references to other services ([`ServiceRef::database_url`]), [`Mount`]s of
+//! [`Volume`]s, [`Network`]s, [`Probe`]s, start order ([`Ready`]), [`Resources`], one-shot jobs
+//! and cron jobs. [`Stack::validate`] reports every problem at once or returns a [`ValidStack`],
+//! the only thing emitters accept. A [`Project`] ties the function to its environments.
+//!
+//! The crate does no I/O and knows nothing about any deployment target.
+
+mod datastore;
+mod env;
+mod image;
+pub mod name;
+mod network;
+mod port;
+mod probe;
+mod problem;
+mod project;
+mod reference;
+mod resources;
+mod secret;
+mod service;
+mod stack;
+mod units;
+mod validate;
+mod volume;
+
+pub use datastore::{Datastore, Engine};
+pub use env::Env;
+pub use image::{Build, Image};
+pub use network::{Network, NetworkRef};
+pub use port::{Port, Protocol, Route};
+pub use probe::{Check, Probe};
+pub use problem::{Error, Problem, Problems};
+pub use project::{Project, ValidProject};
+pub use reference::{EnvValue, ServiceRef, ServiceUrl};
+pub use resources::Resources;
+pub use secret::{Secret, SecretRef};
+pub use service::{Dependency, Ready, Restart, Run, Service, User};
+pub use stack::Stack;
+pub use units::{Cpu, Memory, mins, secs};
+pub use validate::ValidStack;
+pub use volume::{Mount, MountSource, Volume, VolumeKind, VolumeRef};

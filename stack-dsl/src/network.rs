@@ -1,0 +1,43 @@
+//! Networks that group services: who may talk to whom.
+
+/// A network of the stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Network {
+    /// The network's name.
+    pub name: String,
+    /// Members can reach each other but nothing outside (no route to the internet).
+    pub internal: bool,
+    /// The network exists outside the stack (e.g. shared with a reverse proxy in another stack).
+    pub external: bool,
+}
+
+impl Network {
+    /// A network the stack creates.
+    pub fn new(name: impl Into<String>) -> Self {
+        Network { name: name.into(), internal: false, external: false }
+    }
+
+    /// A network created outside the stack, which the stack joins.
+    pub fn external(name: impl Into<String>) -> Self {
+        Network { name: name.into(), internal: false, external: true }
+    }
+
+    /// Cut the network off from the outside world: only its members talk, to each other.
+    #[must_use]
+    pub fn internal(mut self) -> Self {
+        self.internal = true;
+        self
+    }
+}
+
+/// A reference to a network, returned by [`crate::Stack::add_network`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NetworkRef(pub(crate) String);
+
+impl NetworkRef {
+    /// The network's name.
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}

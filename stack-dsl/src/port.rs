@@ -1,0 +1,86 @@
+//! Ports a service listens on, and public routes that reach them from the internet.
+
+/// The protocol spoken on a port; HTTP ports can carry routes and HTTP health checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// HTTP (or HTTPS terminated elsewhere).
+    Http,
+    /// Any other TCP protocol (PostgreSQL, Redis, ...).
+    Tcp,
+}
+
+/// A port a service listens on inside its container.
+///
+/// By default it is reachable only by the other services of the stack. [`Port::published`] also
+/// binds it on the host, which is how single-host deployments expose a reverse proxy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Port {
+    /// The port the process listens on.
+    pub number: u16,
+    /// What the port speaks.
+    pub protocol: Protocol,
+    /// The host port it is bound to, if any.
+    pub published: Option<u16>,
+}
+
+impl Port {
+    /// An HTTP port, internal to the stack.
+    pub fn http(number: u16) -> Self {
+        Port { number, protocol: Protocol::Http, published: None }
+    }
+
+    /// A plain TCP port, internal to the stack.
+    pub fn tcp(number: u16) -> Self {
+        Port { number, protocol: Protocol::Tcp, published: None }
+    }
+
+    /// Also bind the port on the host, on `host_port`.
+    #[must_use]
+    pub fn published(mut self, host_port: u16) -> Self {
+        self.published = Some(host_port);
+        self
+    }
+}
+
+/// A public route: requests for `host` + `path` from the internet reach one of the service's ports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Route {
+    /// The public host name, such as `api.example.com`.
+    pub host: String,
+    /// The path prefix, `/` by default.
+    pub path: String,
+    /// Serve over HTTPS with an automatically issued certificate, redirecting plain HTTP.
+    pub tls: bool,
+    /// The service port the route reaches; the service's first HTTP port when unset.
+    pub port: Option<u16>,
+}
+
+impl Route {
+    /// A route for every path of `host`, over plain HTTP until [`Route::tls`] is called.
+    pub fn new(host: impl Into<String>) -> Self {
+        Route { host: host.into(), path: "/".into(), tls: false, port: None }
+    }
+
+    /// Only requests under this path prefix.
+    #[must_use]
+    pub fn path(mut self, prefix: impl Into<String>) -> Self {
+        self.path = prefix.into();
+        self
+    }
+
+    /// Serve over HTTPS and redirect HTTP to it.
+    #[must_use]
+    pub fn tls(mut self) -> Self {
+        self.tls = true;
+        self
+    }
+
+    /// Reach this port of the service rather than its first HTTP port.
+    #[must_use]
+    pub fn port(mut self, number: u16) -> Self {
+        self.port = Some(number);
+        self
+    }
+}

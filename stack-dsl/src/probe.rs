@@ -1,0 +1,117 @@
+//! Health checks: how a platform learns that a service is alive and ready for traffic.
+
+use std::time::Duration;
+
+use crate::units::secs;
+
+/// What a health check does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// Run a program inside the container; exit status 0 means healthy.
+    Exec(Vec<String>),
+    /// Run a shell command line inside the container (`sh -c`); use when the check needs
+    /// variable expansion, such as `pg_isready -U "$POSTGRES_USER"`.
+    Shell(String),
+    /// An HTTP GET to the container's own port; a 2xx or 3xx status means healthy.
+    Http {
+        /// The container port.
+        port: u16,
+        /// The request path, such as `/health`.
+        path: String,
+    },
+    /// A TCP connection to the container's own port.
+    Tcp {
+        /// The container port.
+        port: u16,
+    },
+}
+
+/// A health check with its timings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Probe {
+    /// What the check does.
+    pub check: Check,
+    /// The time between two checks (10 s by default).
+    pub interval: Duration,
+    /// How long one check may take (5 s by default).
+    pub timeout: Duration,
+    /// Consecutive failures before the service counts as unhealthy (3 by default).
+    pub retries: u32,
+    /// Grace time after start during which failures do not count.
+    pub start_period: Option<Duration>,
+    /// The command that performs an HTTP or TCP check on runtimes that can only run commands
+    /// (Compose). When unset, HTTP checks use `curl -fsS <url>` and TCP checks `nc -z`; set it
+    /// when the image lacks those tools.
+    pub command: Option<Vec<String>>,
+}
+
+impl Probe {
+    fn new(check: Check) -> Self {
+        Probe { check, interval: secs(10), timeout: secs(5), retries: 3, start_period: None, command: None }
+    }
+
+    /// Run a program: `Probe::exec(["pg_isready", "-U", "neosale"])`.
+    pub fn exec<I, S>(argv: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Probe::new(Check::Exec(argv.into_iter().map(Into::into).collect()))
+    }
+
+    /// Run a shell command line.
+    pub fn shell(line: impl Into<String>) -> Self {
+        Probe::new(Check::Shell(line.into()))
+    }
+
+    /// GET `path` on the container's `port`.
+    pub fn http(port: u16, path: impl Into<String>) -> Self {
+        Probe::new(Check::Http { port, path: path.into() })
+    }
+
+    /// Open a TCP connection to the container's `port`.
+    pub fn tcp(port: u16) -> Self {
+        Probe::new(Check::Tcp { port })
+    }
+
+    /// Check every `interval`.
+    #[must_use]
+    pub fn every(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    /// Give up on one check after `timeout`.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Count the service unhealthy after `n` consecutive failures.
+    #[must_use]
+    pub fn retries(mut self, n: u32) -> Self {
+        self.retries = n;
+        self
+    }
+
+    /// Ignore failures for `period` after the container starts.
+    #[must_use]
+    pub fn start_period(mut self, period: Duration) -> Self {
+        self.start_period = Some(period);
+        self
+    }
+
+    /// The program that performs an HTTP or TCP check where only commands can run (Compose),
+    /// for images without `curl` or `nc`.
+    #[must_use]
+    pub fn command<I, S>(mut self, argv: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.command = Some(argv.into_iter().map(Into::into).collect());
+        self
+    }
+}

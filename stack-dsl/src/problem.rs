@@ -1,0 +1,61 @@
+//! What validation reports: every problem of a stack, each with where it is and how to fix it.
+
+use std::fmt;
+
+/// One problem found in a stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Problem {
+    /// Where it is, outermost first: `["stack neosale (production)", "service api", "depends_on"]`.
+    pub path: Vec<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+impl Problem {
+    /// The location as one string: `stack neosale (production) › service api › depends_on`.
+    pub fn location(&self) -> String {
+        self.path.join(" › ")
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}. {}", self.location(), self.message, self.fix)
+    }
+}
+
+/// Every problem of an invalid stack (or of several environments of one), in the order found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        writeln!(f, "{n} problem{} found:", if n == 1 { "" } else { "s" })?;
+        for problem in &self.0 {
+            writeln!(f, "  - {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Errors of the `stack-dsl` crate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The stack (in one or more environments) breaks the model's rules; all problems are listed.
+    #[error("invalid stack: {0}")]
+    Invalid(Problems),
+}
+
+impl Error {
+    /// The problems, if the error is a validation failure.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            Error::Invalid(problems) => &problems.0,
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! A project: one stack definition across the environments it is deployed to.
+
+use crate::env::Env;
+use crate::problem::{Error, Problem, Problems};
+use crate::stack::Stack;
+use crate::validate::ValidStack;
+
+/// A named stack definition and the environments it runs in.
+///
+/// ```
+/// use stack_dsl::{Env, Image, Project, Service, Stack};
+///
+/// fn shop(env: Env) -> Stack {
+///     let mut stack = Stack::new("shop");
+///     stack.add_service(Service::new("web", Image::new("nginx:1.27-alpine")).replicas(if env.is_production() { 2 } else { 1 }));
+///     stack
+/// }
+///
+/// let project = Project::new("shop", [Env::Dev, Env::Production], shop);
+/// let valid = project.validate().expect("valid in every environment");
+/// assert_eq!(valid.stacks().len(), 2);
+/// ```
+pub struct Project {
+    name: String,
+    environments: Vec<Env>,
+    define: Box<dyn Fn(Env) -> Stack + Send + Sync>,
+    regenerate: String,
+}
+
+impl Project {
+    /// A project whose stack in each of `environments` is `define(env)`.
+    pub fn new(
+        name: impl Into<String>,
+        environments: impl IntoIterator<Item = Env>,
+        define: impl Fn(Env) -> Stack + Send + Sync + 'static,
+    ) -> Self {
+        let name = name.into();
+        let regenerate = format!("cargo run --example {name}");
+        Project { name, environments: environments.into_iter().collect(), define: Box::new(define), regenerate }
+    }
+
+    /// The command that regenerates this project's files, quoted in generated headers and in
+    /// stale-file reports (`cargo run --example <name>` by default).
+    #[must_use]
+    pub fn regenerate_with(mut self, command: impl Into<String>) -> Self {
+        self.regenerate = command.into();
+        self
+    }
+
+    /// The project's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The command that regenerates this project's files.
+    pub fn regenerate_command(&self) -> &str {
+        &self.regenerate
+    }
+
+    /// The environments, in the order given.
+    pub fn environments(&self) -> &[Env] {
+        &self.environments
+    }
+
+    /// The stack for one environment, unvalidated.
+    pub fn stack(&self, env: Env) -> Stack {
+        (self.define)(env)
+    }
+
+    /// Build and validate the stack of every environment, reporting the problems of all of them
+    /// at once.
+    pub fn validate(&self) -> Result<ValidProject, Error> {
+        let mut problems = Vec::new();
+        let mut stacks = Vec::new();
+        if self.environments.is_empty() {
+            problems.push(Problem {
+                path: vec![format!("project {}", self.name)],
+                message: "it lists no environments".into(),
+                fix: "Pass at least one environment to Project::new, for example [Env::Dev, Env::Production]".into(),
+            });
+        }
+        for (i, env) in self.environments.iter().enumerate() {
+            if self.environments[..i].contains(env) {
+                problems.push(Problem {
+                    path: vec![format!("project {}", self.name)],
+                    message: format!("environment {env} is listed twice"),
+                    fix: "List each environment once".into(),
+                });
+                continue;
+            }
+            let stack = self.stack(*env);
+            if stack.name != self.name {
+                problems.push(Problem {
+                    path: vec![format!("project {}", self.name), format!("environment {env}")],
+                    message: format!("the stack is named {:?}, not {:?}", stack.name, self.name),
+                    fix: format!("Create the stack with Stack::new({:?}) in every environment", self.name),
+                });
+            }
+            match stack.validate(*env) {
+                Ok(valid) => stacks.push(valid),
+                Err(Error::Invalid(found)) => problems.extend(found.0),
+            }
+        }
+        if problems.is_empty() {
+            Ok(ValidProject { name: self.name.clone(), stacks, regenerate: self.regenerate.clone() })
+        } else {
+            Err(Error::Invalid(Problems(problems)))
+        }
+    }
+}
+
+/// A project whose stack is valid in every environment; what emitters accept.
+#[derive(Debug, Clone)]
+pub struct ValidProject {
+    name: String,
+    stacks: Vec<ValidStack>,
+    regenerate: String,
+}
+
+impl ValidProject {
+    /// The project's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// One validated stack per environment, in the project's order.
+    pub fn stacks(&self) -> &[ValidStack] {
+        &self.stacks
+    }
+
+    /// The command that regenerates the project's files.
+    pub fn regenerate_command(&self) -> &str {
+        &self.regenerate
+    }
+}

@@ -1,0 +1,48 @@
+//! Secrets: named references to sensitive values that live outside the stack.
+//!
+//! A stack never holds a secret's value. Each target spells the reference its own way
+//! (`${NAME:?…}` in Compose, a `secretKeyRef` in Kubernetes, `sync: false` in Render).
+
+/// A secret the stack needs at run time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Secret {
+    /// The secret's name, in `UPPER_SNAKE_CASE`; also the variable a user sets to supply it.
+    pub name: String,
+    /// A short sentence saying what the value is and where to get it.
+    pub description: Option<String>,
+    /// The value may be any random string (a signing key): platforms that can generate one do.
+    pub generated: bool,
+}
+
+impl Secret {
+    /// A secret named `name`, such as `DB_PASSWORD`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Secret { name: name.into(), description: None, generated: false }
+    }
+
+    /// Say what the value is and where it comes from; shown to whoever must supply it.
+    #[must_use]
+    pub fn describe(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+
+    /// Allow platforms to generate a random value instead of asking for one.
+    #[must_use]
+    pub fn generated(mut self) -> Self {
+        self.generated = true;
+        self
+    }
+}
+
+/// A reference to a secret, returned by [`crate::Stack::add_secret`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SecretRef(pub(crate) String);
+
+impl SecretRef {
+    /// The secret's name.
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}

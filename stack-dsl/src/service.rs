@@ -1,0 +1,321 @@
+//! A service: one container image run continuously, once (a migration) or on a schedule (cron).
+
+use crate::datastore::Datastore;
+use crate::image::Image;
+use crate::network::NetworkRef;
+use crate::port::{Port, Route};
+use crate::probe::Probe;
+use crate::reference::{EnvValue, ServiceRef};
+use crate::resources::Resources;
+use crate::volume::Mount;
+
+/// How a service runs over time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Run {
+    /// A long-running process: a server, or a worker when it has no ports.
+    Continuously,
+    /// A one-shot job that runs to completion, such as database migrations.
+    Once,
+    /// A job started on a cron schedule (five fields, UTC), such as `0 2 * * *`.
+    OnSchedule(String),
+}
+
+/// When to restart a container that stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restart {
+    /// Always, including after a clean exit.
+    Always,
+    /// Always, unless an operator stopped it.
+    UnlessStopped,
+    /// Only after a failure (non-zero exit).
+    OnFailure,
+    /// Never.
+    Never,
+}
+
+/// How far a dependency must have come before a dependent service starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ready {
+    /// The dependency's container has started.
+    Started,
+    /// The dependency's health check passes (it must have one).
+    Healthy,
+    /// The dependency, a one-shot job, has exited successfully.
+    Completed,
+}
+
+/// One start-order rule: wait for `service` to reach `ready`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Dependency {
+    /// The service waited for.
+    pub service: ServiceRef,
+    /// How far it must have come.
+    pub ready: Ready,
+}
+
+/// The user a container runs as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum User {
+    /// A user name known to the image, such as `appuser` or `node`.
+    Named(String),
+    /// A numeric user id, and optionally group id.
+    Id {
+        /// The user id.
+        uid: u32,
+        /// The group id.
+        gid: Option<u32>,
+    },
+}
+
+impl User {
+    /// True unless the user is `root` or uid 0.
+    pub fn is_non_root(&self) -> bool {
+        match self {
+            User::Named(name) => name != "root",
+            User::Id { uid, .. } => *uid != 0,
+        }
+    }
+}
+
+impl From<&str> for User {
+    fn from(name: &str) -> Self {
+        User::Named(name.into())
+    }
+}
+
+impl From<u32> for User {
+    fn from(uid: u32) -> Self {
+        User::Id { uid, gid: None }
+    }
+}
+
+/// A service of the stack.
+///
+/// ```
+/// use stack_dsl::{Image, Port, Probe, Service, secs};
+///
+/// let api = Service::new("api", Image::build("backend").tag("shop-api"))
+///     .port(Port::http(3001))
+///     .env("NODE_ENV", "production")
+///     .healthcheck(Probe::http(3001, "/health").every(secs(10)))
+///     .replicas(3);
+/// assert_eq!(api.replicas, 3);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Service {
+    /// The service's name, a DNS-1123 label; other services reach it by this host name.
+    pub name: String,
+    /// Where its image comes from.
+    pub image: Image,
+    /// Whether it runs continuously, once, or on a schedule.
+    pub run: Run,
+    /// Replaces the image's `CMD`.
+    pub command: Option<Vec<String>>,
+    /// Replaces the image's `ENTRYPOINT`.
+    pub entrypoint: Option<Vec<String>>,
+    /// Ports it listens on.
+    pub ports: Vec<Port>,
+    /// Public routes to its ports.
+    pub routes: Vec<Route>,
+    /// Environment variables, in the order written.
+    pub env: Vec<(String, EnvValue)>,
+    /// Storage mounted into it.
+    pub mounts: Vec<Mount>,
+    /// Networks it joins; none means the stack's default network.
+    pub networks: Vec<NetworkRef>,
+    /// Its health check.
+    pub healthcheck: Option<Probe>,
+    /// Services that must be ready before it starts.
+    pub depends_on: Vec<Dependency>,
+    /// Restart policy; see [`Service::effective_restart`] for the default.
+    pub restart: Option<Restart>,
+    /// How many copies run at once.
+    pub replicas: u32,
+    /// CPU and memory per replica.
+    pub resources: Resources,
+    /// The user its process runs as.
+    pub user: Option<User>,
+    /// Its root filesystem is mounted read-only.
+    pub read_only_root: bool,
+    /// Container labels, in the order written.
+    pub labels: Vec<(String, String)>,
+    /// The database it provides, if it is one.
+    pub datastore: Option<Datastore>,
+}
+
+impl Service {
+    /// A long-running service.
+    pub fn new(name: impl Into<String>, image: impl Into<Image>) -> Self {
+        Service {
+            name: name.into(),
+            image: image.into(),
+            run: Run::Continuously,
+            command: None,
+            entrypoint: None,
+            ports: Vec::new(),
+            routes: Vec::new(),
+            env: Vec::new(),
+            mounts: Vec::new(),
+            networks: Vec::new(),
+            healthcheck: None,
+            depends_on: Vec::new(),
+            restart: None,
+            replicas: 1,
+            resources: Resources::new(),
+            user: None,
+            read_only_root: false,
+            labels: Vec::new(),
+            datastore: None,
+        }
+    }
+
+    /// A one-shot job that runs to completion, such as migrations. Other services wait for it
+    /// with [`Ready::Completed`].
+    pub fn job(name: impl Into<String>, image: impl Into<Image>) -> Self {
+        Service { run: Run::Once, ..Service::new(name, image) }
+    }
+
+    /// A job started on a cron `schedule` (five fields, UTC).
+    pub fn cron(name: impl Into<String>, image: impl Into<Image>, schedule: impl Into<String>) -> Self {
+        Service { run: Run::OnSchedule(schedule.into()), ..Service::new(name, image) }
+    }
+
+    /// Replace the image's command.
+    #[must_use]
+    pub fn command<I, S>(mut self, argv: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.command = Some(argv.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Replace the image's entrypoint.
+    #[must_use]
+    pub fn entrypoint<I, S>(mut self, argv: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.entrypoint = Some(argv.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Listen on a port.
+    #[must_use]
+    pub fn port(mut self, port: Port) -> Self {
+        self.ports.push(port);
+        self
+    }
+
+    /// Expose a port publicly through a route.
+    #[must_use]
+    pub fn route(mut self, route: crate::port::Route) -> Self {
+        self.routes.push(route);
+        self
+    }
+
+    /// Set an environment variable to a literal, a secret or a reference to another service.
+    #[must_use]
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<EnvValue>) -> Self {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    /// Mount storage.
+    #[must_use]
+    pub fn mount(mut self, mount: Mount) -> Self {
+        self.mounts.push(mount);
+        self
+    }
+
+    /// Join a network.
+    #[must_use]
+    pub fn network(mut self, network: &NetworkRef) -> Self {
+        self.networks.push(network.clone());
+        self
+    }
+
+    /// Check the service's health.
+    #[must_use]
+    pub fn healthcheck(mut self, probe: Probe) -> Self {
+        self.healthcheck = Some(probe);
+        self
+    }
+
+    /// Start only once `service` has reached `ready`.
+    #[must_use]
+    pub fn depends_on(mut self, service: &ServiceRef, ready: Ready) -> Self {
+        self.depends_on.push(Dependency { service: service.clone(), ready });
+        self
+    }
+
+    /// Set the restart policy.
+    #[must_use]
+    pub fn restart(mut self, policy: Restart) -> Self {
+        self.restart = Some(policy);
+        self
+    }
+
+    /// Run `n` copies.
+    #[must_use]
+    pub fn replicas(mut self, n: u32) -> Self {
+        self.replicas = n;
+        self
+    }
+
+    /// Limit and reserve CPU and memory.
+    #[must_use]
+    pub fn resources(mut self, resources: Resources) -> Self {
+        self.resources = resources;
+        self
+    }
+
+    /// Run as this user (a name the image knows, or a numeric id).
+    #[must_use]
+    pub fn user(mut self, user: impl Into<User>) -> Self {
+        self.user = Some(user.into());
+        self
+    }
+
+    /// Mount the root filesystem read-only; add [`Mount::tmpfs`] for the paths it writes.
+    #[must_use]
+    pub fn read_only_root(mut self) -> Self {
+        self.read_only_root = true;
+        self
+    }
+
+    /// Add a container label.
+    #[must_use]
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.push((key.into(), value.into()));
+        self
+    }
+
+    /// Declare the database this service provides, so others can use
+    /// [`ServiceRef::database_url`].
+    #[must_use]
+    pub fn datastore(mut self, datastore: Datastore) -> Self {
+        self.datastore = Some(datastore);
+        self
+    }
+
+    /// The restart policy in force: the one set, or `unless-stopped` for long-running services
+    /// and `never` for jobs (a failed migration must stop the rollout, not loop).
+    pub fn effective_restart(&self) -> Restart {
+        self.restart.unwrap_or(match self.run {
+            Run::Continuously => Restart::UnlessStopped,
+            Run::Once | Run::OnSchedule(_) => Restart::Never,
+        })
+    }
+
+    /// The port a route reaches: the one it names, or the first HTTP port.
+    pub fn route_port(&self, route: &Route) -> Option<u16> {
+        route.port.or_else(|| {
+            self.ports.iter().find(|p| p.protocol == crate::port::Protocol::Http).map(|p| p.number)
+        })
+    }
+}

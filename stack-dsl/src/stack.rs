@@ -1,0 +1,93 @@
+//! A stack: the services, volumes, networks and secrets of one application in one environment.
+
+use crate::network::{Network, NetworkRef};
+use crate::reference::ServiceRef;
+use crate::secret::{Secret, SecretRef};
+use crate::service::Service;
+use crate::volume::{Volume, VolumeRef};
+
+/// An application stack in one environment. Build it with the `add_*` methods, which return
+/// typed references for the services that use what was added; then [`Stack::validate`] it.
+///
+/// ```
+/// use stack_dsl::{Datastore, Env, Image, Mount, Port, Probe, Ready, Secret, Service, Stack, Volume};
+///
+/// let mut stack = Stack::new("shop");
+/// let password = stack.add_secret(Secret::new("DB_PASSWORD"));
+/// let data = stack.add_volume(Volume::persistent("pgdata"));
+/// let db = stack.add_service(
+///     Service::new("postgres", Image::new("postgres:16-alpine"))
+///         .env("POSTGRES_PASSWORD", &password)
+///         .mount(Mount::volume(&data, "/var/lib/postgresql/data"))
+///         .healthcheck(Probe::exec(["pg_isready", "-U", "shop"]))
+///         .datastore(Datastore::postgres(16).user("shop").database("shop").password(&password)),
+/// );
+/// stack.add_service(
+///     Service::new("api", Image::build("backend"))
+///         .port(Port::http(3001))
+///         .env("DATABASE_URL", db.database_url())
+///         .depends_on(&db, Ready::Healthy),
+/// );
+/// let valid = stack.validate(Env::Dev).expect("a valid stack");
+/// assert_eq!(valid.services().count(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stack {
+    /// The stack's name, a DNS-1123 label.
+    pub name: String,
+    /// Services, in the order added.
+    pub services: Vec<Service>,
+    /// Named volumes, in the order added.
+    pub volumes: Vec<Volume>,
+    /// Networks, in the order added.
+    pub networks: Vec<Network>,
+    /// Secrets the services need, in the order added.
+    pub secrets: Vec<Secret>,
+}
+
+impl Stack {
+    /// An empty stack.
+    pub fn new(name: impl Into<String>) -> Self {
+        Stack { name: name.into(), services: Vec::new(), volumes: Vec::new(), networks: Vec::new(), secrets: Vec::new() }
+    }
+
+    /// Add a service; the reference lets other services depend on it and reach it.
+    pub fn add_service(&mut self, service: Service) -> ServiceRef {
+        let reference = ServiceRef(service.name.clone());
+        self.services.push(service);
+        reference
+    }
+
+    /// Add a named volume.
+    pub fn add_volume(&mut self, volume: Volume) -> VolumeRef {
+        let reference = VolumeRef(volume.name.clone());
+        self.volumes.push(volume);
+        reference
+    }
+
+    /// Add a network.
+    pub fn add_network(&mut self, network: Network) -> NetworkRef {
+        let reference = NetworkRef(network.name.clone());
+        self.networks.push(network);
+        reference
+    }
+
+    /// Declare a secret the services need.
+    pub fn add_secret(&mut self, secret: Secret) -> SecretRef {
+        let reference = SecretRef(secret.name.clone());
+        self.secrets.push(secret);
+        reference
+    }
+
+    /// A reference to a service added later (for start order written top-down).
+    /// Validation reports it if no such service is ever added.
+    pub fn reference(&self, name: impl Into<String>) -> ServiceRef {
+        ServiceRef(name.into())
+    }
+
+    /// The service with this name, if any.
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name == name)
+    }
+}

@@ -1,0 +1,125 @@
+//! Storage: named volumes declared by the stack, and the mounts that put storage into a container.
+
+use crate::units::Memory;
+
+/// How a named volume's lifecycle is managed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VolumeKind {
+    /// Created and owned by the stack; survives restarts and redeploys.
+    Persistent,
+    /// Created by hand outside the stack (and backed up there); the stack only attaches it.
+    External,
+}
+
+/// A named volume of the stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Volume {
+    /// The volume's name.
+    pub name: String,
+    /// Who owns its lifecycle.
+    pub kind: VolumeKind,
+    /// The capacity to request where a platform needs one (Kubernetes, Render disks).
+    pub size: Option<Memory>,
+}
+
+impl Volume {
+    /// A volume the stack creates and owns.
+    pub fn persistent(name: impl Into<String>) -> Self {
+        Volume { name: name.into(), kind: VolumeKind::Persistent, size: None }
+    }
+
+    /// A volume that already exists, created outside the stack.
+    pub fn external(name: impl Into<String>) -> Self {
+        Volume { name: name.into(), kind: VolumeKind::External, size: None }
+    }
+
+    /// The capacity to request.
+    #[must_use]
+    pub fn size(mut self, size: Memory) -> Self {
+        self.size = Some(size);
+        self
+    }
+}
+
+/// A reference to a volume, returned by [`crate::Stack::add_volume`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct VolumeRef(pub(crate) String);
+
+impl VolumeRef {
+    /// The volume's name.
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a mount puts into the container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MountSource {
+    /// A named volume of the stack.
+    Volume(VolumeRef),
+    /// A host directory holding data (uploads, logs), relative to the deployment directory.
+    Bind(String),
+    /// A configuration file kept in the repository (e.g. `./nginx/nginx.conf`); Kubernetes turns
+    /// it into a ConfigMap.
+    Config(String),
+    /// An in-memory filesystem, for scratch space under a read-only root filesystem.
+    Tmpfs {
+        /// Its maximum size, if limited.
+        size: Option<Memory>,
+    },
+}
+
+/// Storage mounted at a path inside a container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Mount {
+    /// What is mounted.
+    pub source: MountSource,
+    /// The absolute path inside the container.
+    pub target: String,
+    /// Mounted read-only.
+    pub read_only: bool,
+}
+
+impl Mount {
+    fn new(source: MountSource, target: impl Into<String>) -> Self {
+        Mount { source, target: target.into(), read_only: false }
+    }
+
+    /// Mount a named volume of the stack.
+    pub fn volume(volume: &VolumeRef, target: impl Into<String>) -> Self {
+        Mount::new(MountSource::Volume(volume.clone()), target)
+    }
+
+    /// Mount a host directory (relative paths start with `./`).
+    pub fn bind(host_path: impl Into<String>, target: impl Into<String>) -> Self {
+        Mount::new(MountSource::Bind(host_path.into()), target)
+    }
+
+    /// Mount a configuration file from the repository, read-only.
+    pub fn config(file: impl Into<String>, target: impl Into<String>) -> Self {
+        Mount::new(MountSource::Config(file.into()), target).read_only()
+    }
+
+    /// Mount an in-memory scratch filesystem.
+    pub fn tmpfs(target: impl Into<String>) -> Self {
+        Mount::new(MountSource::Tmpfs { size: None }, target)
+    }
+
+    /// Limit a tmpfs mount's size; no effect on other mounts.
+    #[must_use]
+    pub fn size(mut self, limit: Memory) -> Self {
+        if let MountSource::Tmpfs { size } = &mut self.source {
+            *size = Some(limit);
+        }
+        self
+    }
+
+    /// Mount read-only.
+    #[must_use]
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+}

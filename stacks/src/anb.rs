@@ -1,0 +1,159 @@
+//! ANB video platform (seed 003, `../shared/seeds/STACKS.md`): a FastAPI API, a Celery worker
+//! that processes videos, and Flower, backed by Redis and PostgreSQL, behind Nginx, on one host.
+//!
+//! The seed describes a single deployment. It becomes two environments: `dev` keeps the seed's
+//! compose file as written (API, PostgreSQL and Redis published on the host), and `production`
+//! follows the seed's port table and security section, which call those three ports internal
+//! and "not reachable from outside" — the seed contradicts itself, and production takes the
+//! safer reading.
+
+use stack_dsl::{
+    Datastore, Env, Image, Memory, Mount, Network, Port, Probe, Project, Ready, Resources, Restart, Secret, Service,
+    Stack, Volume, secs,
+};
+
+/// The ANB project in development and production.
+pub fn project() -> Project {
+    Project::new("anb", [Env::Dev, Env::Production], stack)
+}
+
+/// An HTTP check run with the image's own Python: `python:3.12-slim` ships neither curl nor wget.
+fn python_http_check(port: u16, path: &str) -> Probe {
+    let url = format!("http://127.0.0.1:{port}{path}");
+    Probe::http(port, path).command(["python", "-c", &format!("import urllib.request; urllib.request.urlopen('{url}', timeout=4)")])
+}
+
+/// A port that is published on the host only in development.
+fn dev_published(port: Port, env: Env) -> Port {
+    if env.is_dev() {
+        let number = port.number;
+        port.published(number)
+    } else {
+        port
+    }
+}
+
+/// The ANB stack in `env`.
+pub fn stack(env: Env) -> Stack {
+    let mut stack = Stack::new("anb");
+    // `anb_network` in the seed (a private bridge network); renamed to a DNS-1123 label.
+    let network = stack.add_network(Network::new("anb-network"));
+
+    // The seed hard-codes `anb_password`; it becomes a secret the operator supplies.
+    let db_password = stack.add_secret(Secret::new("POSTGRES_PASSWORD").describe("Password of the anb_user PostgreSQL user."));
+    let postgres_data = stack.add_volume(Volume::persistent("postgres-data").size(Memory::gib(10)));
+    let redis_data = stack.add_volume(Volume::persistent("redis-data").size(Memory::gib(1)));
+
+    let postgres = stack.add_service(
+        Service::new("postgres", Image::new("postgres:15-alpine"))
+            .port(dev_published(Port::tcp(5432), env))
+            .env("POSTGRES_DB", "anb_db")
+            .env("POSTGRES_USER", "anb_user")
+            .env("POSTGRES_PASSWORD", &db_password)
+            .mount(Mount::volume(&postgres_data, "/var/lib/postgresql/data"))
+            .mount(Mount::config("./init-db.sql", "/docker-entrypoint-initdb.d/init-db.sql"))
+            .network(&network)
+            .restart(Restart::UnlessStopped)
+            .healthcheck(Probe::exec(["pg_isready", "-U", "anb_user", "-d", "anb_db"]))
+            // The seed's estimate: 100–300 MB.
+            .resources(Resources::new().limit_memory(Memory::mib(512)).reserve_memory(Memory::mib(128)))
+            .datastore(Datastore::postgres(15).user("anb_user").database("anb_db").password(&db_password)),
+    );
+
+    let redis = stack.add_service(
+        Service::new("redis", Image::new("redis:7-alpine"))
+            .command(["redis-server", "--appendonly", "yes"])
+            .port(dev_published(Port::tcp(6379), env))
+            .mount(Mount::volume(&redis_data, "/data"))
+            .network(&network)
+            .restart(Restart::UnlessStopped)
+            .healthcheck(Probe::exec(["redis-cli", "ping"]))
+            // The seed's estimate: 50–100 MB.
+            .resources(Resources::new().limit_memory(Memory::mib(256)).reserve_memory(Memory::mib(64)))
+            .datastore(Datastore::redis(7).database("0")),
+    );
+
+    // One custom image (python:3.12-slim) runs the API, the worker and Flower.
+    // Not stated: the Dockerfile's location (the repository root here) and the non-root user's
+    // id; the seed only says custom containers run as a non-root user, so the image must
+    // create uid 1000.
+    let app_image = Image::build(".").tag("anb-app");
+    let broker = redis.url().path("/0");
+
+    // `/app/scripts/start.sh` runs the migrations, then uvicorn (as the seed says), so the
+    // worker waits for the API to be healthy rather than for a separate migration job.
+    // Not stated: whether the API waits for a healthy or a started database; healthy, since
+    // both have checks and start.sh migrates first thing.
+    let api = stack.add_service(
+        Service::new("api", app_image.clone())
+            .command(["/app/scripts/start.sh"])
+            .port(dev_published(Port::http(8000), env))
+            .env("DATABASE_URL", postgres.database_url())
+            .env("REDIS_URL", broker.clone())
+            .env("CELERY_BROKER_URL", broker.clone())
+            .mount(Mount::bind("./uploads", "/app/uploads"))
+            .mount(Mount::bind("./processed_videos", "/app/processed_videos"))
+            .mount(Mount::bind("./logs", "/app/logs"))
+            .network(&network)
+            .healthcheck(python_http_check(8000, "/health").start_period(secs(30)))
+            .depends_on(&postgres, Ready::Healthy)
+            .depends_on(&redis, Ready::Healthy)
+            .user(1000)
+            // The seed's estimate: 200–500 MB.
+            .resources(Resources::new().limit_memory(Memory::mib(512)).reserve_memory(Memory::mib(256))),
+    );
+
+    // The seed scales workers with `--scale worker=4` when needed; one runs by default.
+    stack.add_service(
+        Service::new("worker", app_image.clone())
+            .command(["celery", "-A", "app.workers.celery_app", "worker", "--loglevel=info", "--concurrency=2", "--queues=video_queue"])
+            .env("DATABASE_URL", postgres.database_url())
+            .env("REDIS_URL", broker.clone())
+            .env("CELERY_BROKER_URL", broker.clone())
+            .mount(Mount::bind("./uploads", "/app/uploads"))
+            .mount(Mount::bind("./processed_videos", "/app/processed_videos"))
+            .mount(Mount::bind("./logs", "/app/logs"))
+            .network(&network)
+            .depends_on(&postgres, Ready::Healthy)
+            .depends_on(&redis, Ready::Healthy)
+            .depends_on(&api, Ready::Healthy)
+            .user(1000)
+            // The seed's estimate: 300–800 MB.
+            .resources(Resources::new().limit_memory(Memory::gib(1)).reserve_memory(Memory::mib(384))),
+    );
+
+    // Flower is public in the seed (5555:5555), which states no authentication. A public
+    // dashboard shows task arguments and can revoke tasks, so production requires basic auth.
+    let mut flower = Service::new("flower", app_image)
+        .command(["celery", "-A", "app.workers.celery_app", "flower", "--port=5555"])
+        .port(Port::http(5555).published(5555))
+        .env("CELERY_BROKER_URL", broker)
+        .network(&network)
+        .healthcheck(python_http_check(5555, "/healthcheck"))
+        .depends_on(&redis, Ready::Healthy)
+        .user(1000)
+        // The seed's estimate: about 50 MB.
+        .resources(Resources::new().limit_memory(Memory::mib(128)));
+    if env.is_production() {
+        let auth = stack.add_secret(Secret::new("FLOWER_BASIC_AUTH").describe("Flower's login as user:password."));
+        flower = flower.env("FLOWER_BASIC_AUTH", &auth);
+    }
+    stack.add_service(flower);
+
+    // The seed writes `nginx:alpine`; kept as written. HTTPS on 443 is "prepared" (certificates
+    // required), so the port is published in both environments as in the seed.
+    // Not stated: nginx's health check; `/health` is the API's endpoint through nginx.
+    stack.add_service(
+        Service::new("nginx", Image::new("nginx:alpine"))
+            .port(Port::http(80).published(80))
+            .port(Port::tcp(443).published(443))
+            .mount(Mount::config("./nginx/nginx.conf", "/etc/nginx/nginx.conf"))
+            .mount(Mount::config("./nginx/default.conf", "/etc/nginx/conf.d/default.conf"))
+            .mount(Mount::bind("./processed_videos", "/var/www/processed_videos").read_only())
+            .network(&network)
+            .healthcheck(Probe::http(80, "/health").command(["wget", "-q", "--spider", "http://127.0.0.1/health"]))
+            .depends_on(&api, Ready::Healthy)
+            .resources(Resources::new().limit_memory(Memory::mib(128))),
+    );
+    stack
+}

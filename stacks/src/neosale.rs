@@ -1,0 +1,183 @@
+//! NEOSALE (seed 004, `../shared/seeds/STACKS.md`): a Next.js 15 front end (`web`) and an
+//! Express + Prisma API (`api`) behind Nginx, with PostgreSQL and Redis, in development,
+//! staging and production (`docker-compose.staging.yml` / `docker-compose.prod.yml` in the seed).
+//!
+//! The document is a guide and a checklist, not a compose file; every choice made where it is
+//! silent is marked "Not stated:" below.
+
+use stack_dsl::{
+    Datastore, Env, Image, Memory, Mount, Network, Port, Probe, Project, Ready, Resources, Secret, Service, Stack,
+    Volume, Cpu, secs,
+};
+
+/// The NEOSALE project in its three environments.
+pub fn project() -> Project {
+    Project::new("neosale", Env::ALL, stack)
+}
+
+/// The NEOSALE stack in `env`.
+pub fn stack(env: Env) -> Stack {
+    let mut stack = Stack::new("neosale");
+
+    // Not stated: networks. `edge` carries browser traffic (nginx, web, api); `data` is internal,
+    // so PostgreSQL and Redis are reachable only from the services that need them.
+    let edge = stack.add_network(Network::new("edge"));
+    let data = stack.add_network(Network::new("data").internal());
+
+    let db_password = stack.add_secret(Secret::new("POSTGRES_PASSWORD").describe("Password of the neosale PostgreSQL user."));
+    let pgdata = stack.add_volume(Volume::persistent("pgdata").size(Memory::gib(20)));
+    let redis_data = stack.add_volume(Volume::persistent("redis-data").size(Memory::gib(1)));
+
+    // The seed names the user and database `neosale` (`pg_dump -U neosale neosale`).
+    // Not stated: the image; the checklist asks for Alpine images.
+    let postgres = stack.add_service(
+        Service::new("postgres", Image::new("postgres:16-alpine"))
+            .port(Port::tcp(5432))
+            .env("POSTGRES_USER", "neosale")
+            .env("POSTGRES_DB", "neosale")
+            .env("POSTGRES_PASSWORD", &db_password)
+            .mount(Mount::volume(&pgdata, "/var/lib/postgresql/data"))
+            .network(&data)
+            .healthcheck(Probe::exec(["pg_isready", "-U", "neosale", "-d", "neosale"]))
+            .datastore(Datastore::postgres(16).user("neosale").database("neosale").password(&db_password)),
+    );
+
+    // The seed's Redis tuning: `maxmemory-policy allkeys-lru`, RDB snapshots and AOF.
+    // Not stated: the memory cap (256 MiB, under the container's limit).
+    let redis = stack.add_service(
+        Service::new("redis", Image::new("redis:7-alpine"))
+            .command([
+                "redis-server", "--appendonly", "yes", "--save", "3600 1 300 100",
+                "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru",
+            ])
+            .port(Port::tcp(6379))
+            .mount(Mount::volume(&redis_data, "/data"))
+            .network(&data)
+            .healthcheck(Probe::exec(["redis-cli", "ping"]))
+            .resources(Resources::new().limit(Cpu::millis(500), Memory::mib(384)))
+            .datastore(Datastore::redis(7)),
+    );
+
+    // The API image (backend/Dockerfile, multi-stage) also runs the Prisma migrations.
+    let api_image = Image::build("backend").tag("neosale-api");
+    let node_env = if env.is_dev() { "development" } else { "production" };
+
+    // Not stated: how migrations run (the seed has scripts/db-init.sh). A one-shot job runs
+    // `prisma migrate deploy` before the API starts, so replicas never race to migrate.
+    let migrate = stack.add_service(
+        Service::job("migrate", api_image.clone())
+            .command(["npx", "prisma", "migrate", "deploy"])
+            .env("DATABASE_URL", postgres.database_url())
+            .network(&data)
+            .user("node")
+            .read_only_root()
+            .mount(Mount::tmpfs("/tmp"))
+            .depends_on(&postgres, Ready::Healthy),
+    );
+
+    // Not stated: the API's port (3001) and health endpoint (`/health`); the checklist asks for
+    // health checks. Node Alpine images ship busybox `wget`, not `curl`.
+    let mut api = Service::new("api", api_image)
+        .port(Port::http(3001))
+        // NODE_ENV is `production` in staging too: Express and Prisma switch their optimisations
+        // on it. Sentry's environment, which the seed takes from NODE_ENV, then reads
+        // `production` in staging as well.
+        .env("NODE_ENV", node_env)
+        .env("PORT", "3001")
+        .env("DATABASE_URL", postgres.database_url())
+        .env("REDIS_URL", redis.url())
+        .network(&edge)
+        .network(&data)
+        .healthcheck(
+            Probe::http(3001, "/health")
+                .command(["wget", "-q", "--spider", "http://127.0.0.1:3001/health"])
+                .start_period(secs(20)),
+        )
+        .depends_on(&migrate, Ready::Completed)
+        .depends_on(&postgres, Ready::Healthy)
+        .depends_on(&redis, Ready::Healthy)
+        // The checklist: no root, read-only root filesystem.
+        .user("node")
+        .read_only_root()
+        .mount(Mount::tmpfs("/tmp"));
+    if env.is_hosted() {
+        // Sentry reports errors from the hosted environments only.
+        let sentry = stack.add_secret(Secret::new("SENTRY_DSN").describe("Sentry DSN of the NEOSALE API project."));
+        api = api.env("SENTRY_DSN", &sentry);
+    }
+    if env.is_production() {
+        // The seed's scaling examples: 3 API replicas, and up to 4 CPUs / 4 GB each.
+        api = api.replicas(3).resources(Resources::new().limit(Cpu::cores(4), Memory::gib(4)).reserve(Cpu::millis(500), Memory::mib(512)));
+    } else {
+        api = api.resources(Resources::new().limit(Cpu::cores(1), Memory::gib(1)));
+    }
+    let api = stack.add_service(api);
+
+    // Not stated: the web port (3000, Next.js's default) and health path. Server Components
+    // call the API over the internal network.
+    let mut web = Service::new("web", Image::build("frontend").tag("neosale-web"))
+        .port(Port::http(3000))
+        .env("NODE_ENV", node_env)
+        .env("PORT", "3000")
+        .env("HOSTNAME", "0.0.0.0")
+        .env("API_URL", api.url())
+        .network(&edge)
+        .healthcheck(Probe::http(3000, "/").command(["wget", "-q", "--spider", "http://127.0.0.1:3000/"]).start_period(secs(20)))
+        .depends_on(&api, Ready::Healthy)
+        .user("node")
+        .read_only_root()
+        .mount(Mount::tmpfs("/tmp"))
+        // Next.js writes its image and fetch cache here.
+        .mount(Mount::tmpfs("/app/.next/cache"))
+        .resources(Resources::new().limit(Cpu::cores(1), Memory::gib(1)));
+    if env.is_production() {
+        web = web.replicas(2);
+    }
+    let web = stack.add_service(web);
+
+    // Nginx: reverse proxy and load balancer (nginx/nginx.conf). Not stated: the image tag and
+    // ports; HTTPS is a production checklist item, so 443 and the certificates are mounted in
+    // the hosted environments.
+    let mut nginx = Service::new("nginx", Image::new("nginx:1.27-alpine"))
+        .port(Port::http(80).published(80))
+        .mount(Mount::config("./nginx/nginx.conf", "/etc/nginx/nginx.conf"))
+        .network(&edge)
+        .healthcheck(Probe::http(80, "/").command(["wget", "-q", "--spider", "http://127.0.0.1/"]))
+        .depends_on(&web, Ready::Healthy)
+        .depends_on(&api, Ready::Healthy)
+        .resources(Resources::new().limit(Cpu::millis(500), Memory::mib(128)));
+    if env.is_hosted() {
+        nginx = nginx.port(Port::tcp(443).published(443)).mount(Mount::bind("./nginx/certs", "/etc/nginx/certs").read_only());
+    }
+    stack.add_service(nginx);
+
+    if env.is_hosted() {
+        // The seed's daily backup at 02:00 (`pg_dump -U neosale neosale`), as a cron job that
+        // writes into a volume rather than the host's working directory.
+        let backups = stack.add_volume(Volume::persistent("backups").size(Memory::gib(20)));
+        stack.add_service(
+            Service::cron("backup", Image::new("postgres:16-alpine"), "0 2 * * *")
+                .command(["sh", "-c", "pg_dump -h postgres -U neosale neosale > /backups/db-$(date +%Y%m%d).sql"])
+                .env("PGPASSWORD", &db_password)
+                .mount(Mount::volume(&backups, "/backups"))
+                .network(&data)
+                .depends_on(&postgres, Ready::Healthy),
+        );
+    }
+
+    if env.is_production() {
+        // The optional Datadog agent (`DD_API_KEY: ${DATADOG_API_KEY}`, `DD_SITE: datadoghq.com`).
+        // The seed writes `datadog/agent:latest`; pinned to the major version so a deploy never
+        // picks up a new agent unannounced. It reads container metrics through the Docker socket.
+        let datadog_key = stack.add_secret(Secret::new("DATADOG_API_KEY").describe("Datadog API key (Organization settings › API keys)."));
+        stack.add_service(
+            Service::new("datadog", Image::new("datadog/agent:7"))
+                .env("DD_API_KEY", &datadog_key)
+                .env("DD_SITE", "datadoghq.com")
+                .mount(Mount::bind("/var/run/docker.sock", "/var/run/docker.sock").read_only())
+                .network(&edge)
+                .resources(Resources::new().limit(Cpu::millis(500), Memory::mib(512))),
+        );
+    }
+    stack
+}
