@@ -86,7 +86,10 @@ impl Change {
     /// The file's relative path.
     pub fn path(&self) -> &str {
         match self {
-            Change::Created { path, .. } | Change::Updated { path, .. } | Change::Unchanged { path } | Change::Removed { path, .. } => path,
+            Change::Created { path, .. }
+            | Change::Updated { path, .. }
+            | Change::Unchanged { path }
+            | Change::Removed { path, .. } => path,
         }
     }
 
@@ -200,8 +203,14 @@ impl Bundle {
         for change in &changes {
             let path = root.join(change.path());
             match change {
-                Change::Created { contents, .. } | Change::Updated { new: contents, .. } => write_atomically(&path, contents)?,
-                Change::Removed { .. } => fs::remove_file(&path).map_err(|source| Error::Io { action: "remove", path: path.clone(), source })?,
+                Change::Created { contents, .. } | Change::Updated { new: contents, .. } => {
+                    write_atomically(&path, contents)?
+                }
+                Change::Removed { .. } => fs::remove_file(&path).map_err(|source| Error::Io {
+                    action: "remove",
+                    path: path.clone(),
+                    source,
+                })?,
                 Change::Unchanged { .. } => {}
             }
         }

@@ -97,11 +97,9 @@ pub fn run(project: &Project, args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = options_for(&dir).and_then(|options| render(&valid, &options)).and_then(|bundle| {
-        match command {
-            Command::Check(_) => check(&valid, &bundle, &dir, &default_out),
-            _ => write(&valid, &bundle, &dir),
-        }
+    let result = options_for(&dir).and_then(|options| render(&valid, &options)).and_then(|bundle| match command {
+        Command::Check(_) => check(&valid, &bundle, &dir, &default_out),
+        _ => write(&valid, &bundle, &dir),
     });
     match result {
         Ok(code) => code,
@@ -157,7 +155,12 @@ fn check(valid: &ValidProject, bundle: &Bundle, dir: &Path, default_out: &Path) 
     if dir != default_out {
         command.push_str(&format!(" -- --out {}", dir.display()));
     }
-    eprintln!("\n{}: {} of {} files are stale. Regenerate with: {command}", summary_line(valid, dir), stale.len(), changes.len());
+    eprintln!(
+        "\n{}: {} of {} files are stale. Regenerate with: {command}",
+        summary_line(valid, dir),
+        stale.len(),
+        changes.len()
+    );
     Ok(ExitCode::from(1))
 }
 

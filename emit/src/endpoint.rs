@@ -81,9 +81,7 @@ fn url_of(stack: &ValidStack, url: &ServiceUrl) -> String {
 
 /// The connection to the database `service` provides.
 pub fn connection(stack: &ValidStack, service: &ServiceRef) -> Connection {
-    let datastore = target(stack, service)
-        .and_then(|s| s.datastore.clone())
-        .unwrap_or_else(|| Datastore::postgres(0));
+    let datastore = target(stack, service).and_then(|s| s.datastore.clone()).unwrap_or_else(|| Datastore::postgres(0));
     Connection {
         scheme: datastore.engine.scheme(),
         user: datastore.user.clone(),

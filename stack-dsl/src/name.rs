@@ -30,10 +30,8 @@ pub fn is_env_name(name: &str) -> bool {
 /// A valid DNS-1123 label made from `name`: lowercased, other characters turned into `-`.
 /// Used in fix-it sentences to suggest a name that would pass.
 pub fn suggest_dns_label(name: &str) -> String {
-    let mut out: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect();
+    let mut out: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     out.truncate(63);
     let trimmed = out.trim_matches('-');
     if trimmed.is_empty() { "service".into() } else { trimmed.into() }

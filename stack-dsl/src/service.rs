@@ -314,8 +314,6 @@ impl Service {
 
     /// The port a route reaches: the one it names, or the first HTTP port.
     pub fn route_port(&self, route: &Route) -> Option<u16> {
-        route.port.or_else(|| {
-            self.ports.iter().find(|p| p.protocol == crate::port::Protocol::Http).map(|p| p.number)
-        })
+        route.port.or_else(|| self.ports.iter().find(|p| p.protocol == crate::port::Protocol::Http).map(|p| p.number))
     }
 }

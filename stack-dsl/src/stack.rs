@@ -17,6 +17,7 @@ use crate::volume::{Volume, VolumeRef};
 /// let data = stack.add_volume(Volume::persistent("pgdata"));
 /// let db = stack.add_service(
 ///     Service::new("postgres", Image::new("postgres:16-alpine"))
+///         .port(Port::tcp(5432))
 ///         .env("POSTGRES_PASSWORD", &password)
 ///         .mount(Mount::volume(&data, "/var/lib/postgresql/data"))
 ///         .healthcheck(Probe::exec(["pg_isready", "-U", "shop"]))
@@ -49,7 +50,13 @@ pub struct Stack {
 impl Stack {
     /// An empty stack.
     pub fn new(name: impl Into<String>) -> Self {
-        Stack { name: name.into(), services: Vec::new(), volumes: Vec::new(), networks: Vec::new(), secrets: Vec::new() }
+        Stack {
+            name: name.into(),
+            services: Vec::new(),
+            volumes: Vec::new(),
+            networks: Vec::new(),
+            secrets: Vec::new(),
+        }
     }
 
     /// Add a service; the reference lets other services depend on it and reach it.

@@ -78,11 +78,11 @@ impl Memory {
     /// The largest binary unit that divides the amount exactly: `(4, "G")`, `(512, "M")`.
     /// Emitters append their own suffix style (`G` for Compose, `Gi` for Kubernetes).
     pub fn in_binary_unit(self) -> (u64, &'static str) {
-        if self.0 != 0 && self.0 % GIB == 0 {
+        if self.0 != 0 && self.0.is_multiple_of(GIB) {
             (self.0 / GIB, "G")
-        } else if self.0 % MIB == 0 {
+        } else if self.0.is_multiple_of(MIB) {
             (self.0 / MIB, "M")
-        } else if self.0 % 1024 == 0 {
+        } else if self.0.is_multiple_of(1024) {
             (self.0 / 1024, "K")
         } else {
             (self.0, "")

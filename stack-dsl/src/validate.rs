@@ -106,7 +106,8 @@ impl<'a> Checker<'a> {
 
     fn check_stack(&mut self) {
         if let Some(why) = dns_label_problem(&self.stack.name) {
-            let fix = format!("Name the stack with a DNS-1123 label, such as {:?}", suggest_dns_label(&self.stack.name));
+            let fix =
+                format!("Name the stack with a DNS-1123 label, such as {:?}", suggest_dns_label(&self.stack.name));
             self.report(&[], format!("the stack name {:?} is invalid: {why}", self.stack.name), fix);
         }
         if self.stack.services.is_empty() {
@@ -136,14 +137,21 @@ impl<'a> Checker<'a> {
         for secret in &self.stack.secrets {
             let path = format!("secret {}", secret.name);
             if !seen.insert(secret.name.as_str()) {
-                self.report(&[&path], "the secret is declared twice", "Declare each secret once and reuse its reference");
+                self.report(
+                    &[&path],
+                    "the secret is declared twice",
+                    "Declare each secret once and reuse its reference",
+                );
             }
             let upper = secret.name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
             if !is_env_name(&secret.name) || !upper {
                 self.report(
                     &[&path],
                     format!("the secret name {:?} is not an UPPER_SNAKE_CASE variable name", secret.name),
-                    format!("Name it like {:?}: it is also the variable a user sets", secret.name.to_ascii_uppercase().replace(['-', '.', ' '], "_")),
+                    format!(
+                        "Name it like {:?}: it is also the variable a user sets",
+                        secret.name.to_ascii_uppercase().replace(['-', '.', ' '], "_")
+                    ),
                 );
             }
         }
@@ -156,13 +164,13 @@ impl<'a> Checker<'a> {
         for name in names {
             let path = format!("{kind} {name}");
             if !seen.insert(name) {
-                self.report(&[&path], format!("two {kind}s are named {name:?}"), format!("Give each {kind} a unique name"));
+                self.report(
+                    &[&path],
+                    format!("two {kind}s are named {name:?}"),
+                    format!("Give each {kind} a unique name"),
+                );
             }
-            let problem = if dns(name) {
-                dns_label_problem(name)
-            } else {
-                docker_name_problem(name)
-            };
+            let problem = if dns(name) { dns_label_problem(name) } else { docker_name_problem(name) };
             if let Some(why) = problem {
                 self.report(
                     &[&path],
@@ -178,7 +186,11 @@ impl<'a> Checker<'a> {
         self.check_image(&at, &service.image);
         for (field, argv) in [("command", &service.command), ("entrypoint", &service.entrypoint)] {
             if argv.as_ref().is_some_and(|a| a.is_empty() || a[0].trim().is_empty()) {
-                self.report(&[&at, field], format!("the {field} is empty"), format!("Give the {field} a program to run, or leave it unset to use the image's"));
+                self.report(
+                    &[&at, field],
+                    format!("the {field} is empty"),
+                    format!("Give the {field} a program to run, or leave it unset to use the image's"),
+                );
             }
         }
         self.check_run(&at, service);
@@ -214,15 +226,27 @@ impl<'a> Checker<'a> {
         match image {
             Image::Registry(reference) => {
                 if reference.is_empty() || reference.chars().any(char::is_whitespace) {
-                    self.report(&[at, "image"], format!("the image reference {reference:?} is empty or contains whitespace"), "Give an image reference such as \"postgres:16-alpine\"");
+                    self.report(
+                        &[at, "image"],
+                        format!("the image reference {reference:?} is empty or contains whitespace"),
+                        "Give an image reference such as \"postgres:16-alpine\"",
+                    );
                 }
             }
             Image::Build(build) => {
                 if build.context.trim().is_empty() {
-                    self.report(&[at, "image"], "the build context is empty", "Pass the directory holding the Dockerfile, such as \"backend\"");
+                    self.report(
+                        &[at, "image"],
+                        "the build context is empty",
+                        "Pass the directory holding the Dockerfile, such as \"backend\"",
+                    );
                 }
                 if let Some(why) = build.tag.as_deref().and_then(image_name_problem) {
-                    self.report(&[at, "image", "tag"], why, "Name the image in lowercase without a tag, such as \"shop-api\"");
+                    self.report(
+                        &[at, "image", "tag"],
+                        why,
+                        "Name the image in lowercase without a tag, such as \"shop-api\"",
+                    );
                 }
             }
         }
@@ -230,23 +254,42 @@ impl<'a> Checker<'a> {
 
     fn check_run(&mut self, at: &str, service: &Service) {
         if service.replicas == 0 {
-            self.report(&[at, "replicas"], "the service runs 0 replicas", "Run at least one; to leave a service out of an environment, don't add it there");
+            self.report(
+                &[at, "replicas"],
+                "the service runs 0 replicas",
+                "Run at least one; to leave a service out of an environment, don't add it there",
+            );
         }
         match &service.run {
             Run::Continuously => {}
             Run::Once | Run::OnSchedule(_) => {
                 if service.replicas > 1 {
-                    self.report(&[at, "replicas"], format!("a job runs once per start; {} replicas would run it {} times at once", service.replicas, service.replicas), "Remove .replicas() from the job");
+                    self.report(
+                        &[at, "replicas"],
+                        format!(
+                            "a job runs once per start; {} replicas would run it {} times at once",
+                            service.replicas, service.replicas
+                        ),
+                        "Remove .replicas() from the job",
+                    );
                 }
                 if !service.routes.is_empty() {
-                    self.report(&[at, "routes"], "a job has a public route, but it does not run continuously to answer it", "Move the route to a long-running service");
+                    self.report(
+                        &[at, "routes"],
+                        "a job has a public route, but it does not run continuously to answer it",
+                        "Move the route to a long-running service",
+                    );
                 }
             }
         }
         if let Run::OnSchedule(schedule) = &service.run
             && let Some(why) = cron_problem(schedule)
         {
-            self.report(&[at, "schedule"], format!("the cron schedule {schedule:?} is invalid: {why}"), "Write five fields: minute hour day-of-month month day-of-week, such as \"0 2 * * *\"");
+            self.report(
+                &[at, "schedule"],
+                format!("the cron schedule {schedule:?} is invalid: {why}"),
+                "Write five fields: minute hour day-of-month month day-of-week, such as \"0 2 * * *\"",
+            );
         }
     }
 
@@ -284,25 +327,47 @@ impl<'a> Checker<'a> {
         for route in &service.routes {
             let path = format!("route {}{}", route.host, route.path);
             if service.ports.is_empty() {
-                self.report(&[at, &path], "the service has a public route but declares no port", "Declare the port the route reaches with .port(Port::http(N))");
+                self.report(
+                    &[at, &path],
+                    "the service has a public route but declares no port",
+                    "Declare the port the route reaches with .port(Port::http(N))",
+                );
                 continue;
             }
             match route.port {
                 Some(n) => match service.ports.iter().find(|p| p.number == n) {
-                    None => self.report(&[at, &path], format!("the route reaches port {n}, which the service does not declare"), format!("Add .port(Port::http({n})) or route to a declared port")),
-                    Some(p) if p.protocol != Protocol::Http => self.report(&[at, &path], format!("the route reaches port {n}, which is not an HTTP port"), format!("Declare it with Port::http({n})")),
+                    None => self.report(
+                        &[at, &path],
+                        format!("the route reaches port {n}, which the service does not declare"),
+                        format!("Add .port(Port::http({n})) or route to a declared port"),
+                    ),
+                    Some(p) if p.protocol != Protocol::Http => self.report(
+                        &[at, &path],
+                        format!("the route reaches port {n}, which is not an HTTP port"),
+                        format!("Declare it with Port::http({n})"),
+                    ),
                     Some(_) => {}
                 },
-                None if service.route_port(route).is_none() => {
-                    self.report(&[at, &path], "the route names no port and the service has no HTTP port", "Declare an HTTP port with Port::http(N), or name one with Route::port")
-                }
+                None if service.route_port(route).is_none() => self.report(
+                    &[at, &path],
+                    "the route names no port and the service has no HTTP port",
+                    "Declare an HTTP port with Port::http(N), or name one with Route::port",
+                ),
                 None => {}
             }
             if let Some(why) = host_name_problem(&route.host) {
-                self.report(&[at, &path], format!("the host {:?} is invalid: {why}", route.host), "Give a bare host name such as \"api.example.com\", without scheme or path");
+                self.report(
+                    &[at, &path],
+                    format!("the host {:?} is invalid: {why}", route.host),
+                    "Give a bare host name such as \"api.example.com\", without scheme or path",
+                );
             }
             if !route.path.starts_with('/') {
-                self.report(&[at, &path], format!("the path {:?} does not start with '/'", route.path), format!("Write it as \"/{}\"", route.path));
+                self.report(
+                    &[at, &path],
+                    format!("the path {:?} does not start with '/'", route.path),
+                    format!("Write it as \"/{}\"", route.path),
+                );
             }
         }
     }
@@ -312,10 +377,18 @@ impl<'a> Checker<'a> {
         for (name, value) in &service.env {
             let path = format!("env {name}");
             if !is_env_name(name) {
-                self.report(&[at, &path], format!("{name:?} is not a valid variable name"), "Use letters, digits and '_', not starting with a digit");
+                self.report(
+                    &[at, &path],
+                    format!("{name:?} is not a valid variable name"),
+                    "Use letters, digits and '_', not starting with a digit",
+                );
             }
             if !seen.insert(name.as_str()) {
-                self.report(&[at, &path], "the variable is set twice", "Set each variable once; pick the value with an `if` on the environment");
+                self.report(
+                    &[at, &path],
+                    "the variable is set twice",
+                    "Set each variable once; pick the value with an `if` on the environment",
+                );
             }
             match value {
                 EnvValue::Literal(text) => self.check_literal(at, &path, name, text),
@@ -336,7 +409,14 @@ impl<'a> Checker<'a> {
                 EnvValue::DatabaseUrl(target) => {
                     if let Some(target) = self.resolve(at, &path, target) {
                         if target.datastore.is_none() {
-                            self.report(&[at, &path], format!("service {} provides no database, so it has no database URL", target.name), format!("Declare what {} provides with .datastore(Datastore::postgres(..))", target.name));
+                            self.report(
+                                &[at, &path],
+                                format!("service {} provides no database, so it has no database URL", target.name),
+                                format!(
+                                    "Declare what {} provides with .datastore(Datastore::postgres(..))",
+                                    target.name
+                                ),
+                            );
                         } else {
                             self.check_port_reference(at, &path, target, None);
                         }
@@ -348,24 +428,40 @@ impl<'a> Checker<'a> {
 
     fn check_literal(&mut self, at: &str, path: &str, name: &str, text: &str) {
         if let Some(secret) = self.secrets.get(name) {
-            self.report(&[at, path], format!("{secret} is declared as a secret but given here as a plain value"), format!("Pass the secret's reference instead: .env({name:?}, &{})", name.to_ascii_lowercase()));
+            self.report(
+                &[at, path],
+                format!("{secret} is declared as a secret but given here as a plain value"),
+                format!("Pass the secret's reference instead: .env({name:?}, &{})", name.to_ascii_lowercase()),
+            );
         } else if SENSITIVE_WORDS.iter().any(|w| name.to_ascii_uppercase().contains(w)) && !text.is_empty() {
             self.report(&[at, path], "the variable looks sensitive but is given as a plain value, which would be written into every generated file", format!("Declare it with stack.add_secret(Secret::new({name:?})) and pass the reference"));
         } else if url_has_password(text) {
-            self.report(&[at, path], "the URL carries a password in plain text", "Reference the database instead (db.database_url()), or move the URL into a secret");
+            self.report(
+                &[at, path],
+                "the URL carries a password in plain text",
+                "Reference the database instead (db.database_url()), or move the URL into a secret",
+            );
         }
     }
 
     fn check_secret_declared(&mut self, path: &[&str], name: &str) {
         if !self.secrets.contains(name) {
-            self.report(path, format!("secret {name} is not declared in the stack"), format!("Declare it with stack.add_secret(Secret::new({name:?})) and use the returned reference"));
+            self.report(
+                path,
+                format!("secret {name} is not declared in the stack"),
+                format!("Declare it with stack.add_secret(Secret::new({name:?})) and use the returned reference"),
+            );
         }
     }
 
     fn resolve(&mut self, at: &str, path: &str, target: &ServiceRef) -> Option<&'a Service> {
         let found = self.services.get(target.name()).copied();
         if found.is_none() {
-            self.report(&[at, path], format!("it refers to service {}, which the stack does not declare", target.name()), format!("Add a service named {:?}, or refer to one that exists", target.name()));
+            self.report(
+                &[at, path],
+                format!("it refers to service {}, which the stack does not declare", target.name()),
+                format!("Add a service named {:?}, or refer to one that exists", target.name()),
+            );
         }
         found
     }
@@ -373,10 +469,18 @@ impl<'a> Checker<'a> {
     fn check_port_reference(&mut self, at: &str, path: &str, target: &Service, port: Option<u16>) {
         match port {
             Some(n) if !target.ports.iter().any(|p| p.number == n) => {
-                self.report(&[at, path], format!("it refers to port {n} of service {}, which that service does not declare", target.name), format!("Declare the port on {} with .port(..)", target.name));
+                self.report(
+                    &[at, path],
+                    format!("it refers to port {n} of service {}, which that service does not declare", target.name),
+                    format!("Declare the port on {} with .port(..)", target.name),
+                );
             }
             None if target.ports.is_empty() => {
-                self.report(&[at, path], format!("it refers to the address of service {}, which declares no port", target.name), format!("Declare the port {} listens on with .port(..)", target.name));
+                self.report(
+                    &[at, path],
+                    format!("it refers to the address of service {}, which declares no port", target.name),
+                    format!("Declare the port {} listens on with .port(..)", target.name),
+                );
             }
             _ => {}
         }
@@ -387,17 +491,29 @@ impl<'a> Checker<'a> {
         for mount in &service.mounts {
             let path = format!("mount {}", mount.target);
             if !mount.target.starts_with('/') {
-                self.report(&[at, &path], "the mount target is not an absolute path", format!("Write the container path in full, such as \"/{}\"", mount.target.trim_start_matches("./")));
+                self.report(
+                    &[at, &path],
+                    "the mount target is not an absolute path",
+                    format!("Write the container path in full, such as \"/{}\"", mount.target.trim_start_matches("./")),
+                );
             }
             if !targets.insert(mount.target.as_str()) {
                 self.report(&[at, &path], "two mounts share this target", "Mount one thing per container path");
             }
             match &mount.source {
                 MountSource::Volume(volume) if !self.volumes.contains(volume.name()) => {
-                    self.report(&[at, &path], format!("volume {} is not declared in the stack", volume.name()), format!("Declare it with stack.add_volume(Volume::persistent({:?}))", volume.name()));
+                    self.report(
+                        &[at, &path],
+                        format!("volume {} is not declared in the stack", volume.name()),
+                        format!("Declare it with stack.add_volume(Volume::persistent({:?}))", volume.name()),
+                    );
                 }
                 MountSource::Bind(source) | MountSource::Config(source) if source.trim().is_empty() => {
-                    self.report(&[at, &path], "the host path is empty", "Give the file or directory to mount, such as \"./nginx/nginx.conf\"");
+                    self.report(
+                        &[at, &path],
+                        "the host path is empty",
+                        "Give the file or directory to mount, such as \"./nginx/nginx.conf\"",
+                    );
                 }
                 _ => {}
             }
@@ -409,7 +525,11 @@ impl<'a> Checker<'a> {
         for network in &service.networks {
             let path = format!("network {}", network.name());
             if !self.networks.contains_key(network.name()) {
-                self.report(&[at, &path], format!("network {} is not declared in the stack", network.name()), format!("Declare it with stack.add_network(Network::new({:?}))", network.name()));
+                self.report(
+                    &[at, &path],
+                    format!("network {} is not declared in the stack", network.name()),
+                    format!("Declare it with stack.add_network(Network::new({:?}))", network.name()),
+                );
             }
             if !seen.insert(network.name()) {
                 self.report(&[at, &path], "the service joins the network twice", "Join each network once");
@@ -421,11 +541,21 @@ impl<'a> Checker<'a> {
         let Some(probe) = &service.healthcheck else { return };
         let path = [at, "healthcheck"];
         match &probe.check {
-            Check::Exec(argv) if argv.is_empty() => self.report(&path, "the check runs no program", "Give the program and its arguments, such as [\"pg_isready\"]"),
-            Check::Shell(line) if line.trim().is_empty() => self.report(&path, "the check's command line is empty", "Give a command line to run"),
+            Check::Exec(argv) if argv.is_empty() => self.report(
+                &path,
+                "the check runs no program",
+                "Give the program and its arguments, such as [\"pg_isready\"]",
+            ),
+            Check::Shell(line) if line.trim().is_empty() => {
+                self.report(&path, "the check's command line is empty", "Give a command line to run")
+            }
             Check::Http { port, path: p } => {
                 if !p.starts_with('/') {
-                    self.report(&path, format!("the HTTP path {p:?} does not start with '/'"), format!("Write it as \"/{p}\""));
+                    self.report(
+                        &path,
+                        format!("the HTTP path {p:?} does not start with '/'"),
+                        format!("Write it as \"/{p}\""),
+                    );
                 }
                 self.check_probe_port(&path, service, *port);
             }
@@ -433,12 +563,28 @@ impl<'a> Checker<'a> {
             _ => {}
         }
         if probe.retries == 0 {
-            self.report(&path, "0 retries would mark the service unhealthy on its first failed check", "Allow at least 1 retry");
+            self.report(
+                &path,
+                "0 retries would mark the service unhealthy on its first failed check",
+                "Allow at least 1 retry",
+            );
         }
         if probe.interval == Duration::ZERO || probe.timeout == Duration::ZERO {
-            self.report(&path, "the interval and timeout must be longer than zero", "Set them with .every(secs(N)) and .timeout(secs(N))");
+            self.report(
+                &path,
+                "the interval and timeout must be longer than zero",
+                "Set them with .every(secs(N)) and .timeout(secs(N))",
+            );
         } else if probe.timeout > probe.interval {
-            self.report(&path, format!("the timeout ({}s) is longer than the interval ({}s)", probe.timeout.as_secs(), probe.interval.as_secs()), "Make the timeout at most the interval");
+            self.report(
+                &path,
+                format!(
+                    "the timeout ({}s) is longer than the interval ({}s)",
+                    probe.timeout.as_secs(),
+                    probe.interval.as_secs()
+                ),
+                "Make the timeout at most the interval",
+            );
         }
         if [probe.interval, probe.timeout].iter().chain(&probe.start_period).any(|d| d.subsec_nanos() != 0) {
             self.report(&path, "timings must be whole seconds", "Use secs(N) or mins(N)");
@@ -447,7 +593,11 @@ impl<'a> Checker<'a> {
 
     fn check_probe_port(&mut self, path: &[&str], service: &Service, port: u16) {
         if !service.ports.iter().any(|p| p.number == port) {
-            self.report(path, format!("the check probes port {port}, which the service does not declare"), format!("Declare it with .port(Port::http({port}))"));
+            self.report(
+                path,
+                format!("the check probes port {port}, which the service does not declare"),
+                format!("Declare it with .port(Port::http({port}))"),
+            );
         }
     }
 
@@ -461,14 +611,36 @@ impl<'a> Checker<'a> {
                 continue;
             }
             if !seen.insert(name) {
-                self.report(&[at, &path], "the dependency is listed twice", "List each dependency once, with the strongest condition");
+                self.report(
+                    &[at, &path],
+                    "the dependency is listed twice",
+                    "List each dependency once, with the strongest condition",
+                );
             }
             let Some(target) = self.resolve(at, &path, &dependency.service) else { continue };
             match (dependency.ready, &target.run) {
-                (_, Run::OnSchedule(_)) => self.report(&[at, &path], format!("{name} is a cron job; nothing can wait for a schedule"), "Depend on the services the cron job uses instead"),
-                (Ready::Healthy, _) if target.healthcheck.is_none() => self.report(&[at, &path], format!("waits for {name} to be healthy, but {name} has no health check"), format!("Add .healthcheck(..) to {name}, or wait with Ready::Started")),
-                (Ready::Completed, Run::Continuously) => self.report(&[at, &path], format!("waits for {name} to complete, but {name} runs continuously and never completes"), format!("Wait with Ready::Healthy or Ready::Started, or make {name} a Service::job")),
-                (Ready::Healthy | Ready::Started, Run::Once) => self.report(&[at, &path], format!("{name} is a one-shot job; waiting for it to start or be healthy does not wait for it to finish"), "Wait with Ready::Completed"),
+                (_, Run::OnSchedule(_)) => self.report(
+                    &[at, &path],
+                    format!("{name} is a cron job; nothing can wait for a schedule"),
+                    "Depend on the services the cron job uses instead",
+                ),
+                (Ready::Healthy, _) if target.healthcheck.is_none() => self.report(
+                    &[at, &path],
+                    format!("waits for {name} to be healthy, but {name} has no health check"),
+                    format!("Add .healthcheck(..) to {name}, or wait with Ready::Started"),
+                ),
+                (Ready::Completed, Run::Continuously) => self.report(
+                    &[at, &path],
+                    format!("waits for {name} to complete, but {name} runs continuously and never completes"),
+                    format!("Wait with Ready::Healthy or Ready::Started, or make {name} a Service::job"),
+                ),
+                (Ready::Healthy | Ready::Started, Run::Once) => self.report(
+                    &[at, &path],
+                    format!(
+                        "{name} is a one-shot job; waiting for it to start or be healthy does not wait for it to finish"
+                    ),
+                    "Wait with Ready::Completed",
+                ),
                 _ => {}
             }
         }
@@ -479,17 +651,29 @@ impl<'a> Checker<'a> {
         if let (Some(limit), Some(reserve)) = (r.cpu_limit, r.cpu_reservation)
             && reserve > limit
         {
-            self.report(&[at, "resources"], format!("the CPU reservation ({reserve}) exceeds the limit ({limit})"), "Reserve at most the limit");
+            self.report(
+                &[at, "resources"],
+                format!("the CPU reservation ({reserve}) exceeds the limit ({limit})"),
+                "Reserve at most the limit",
+            );
         }
         if let (Some(limit), Some(reserve)) = (r.memory_limit, r.memory_reservation)
             && reserve > limit
         {
-            self.report(&[at, "resources"], format!("the memory reservation ({} MiB) exceeds the limit ({} MiB)", reserve.as_mib(), limit.as_mib()), "Reserve at most the limit");
+            self.report(
+                &[at, "resources"],
+                format!("the memory reservation ({} MiB) exceeds the limit ({} MiB)", reserve.as_mib(), limit.as_mib()),
+                "Reserve at most the limit",
+            );
         }
         if [r.cpu_limit, r.cpu_reservation].iter().flatten().any(|c| c.as_millis() == 0)
             || [r.memory_limit, r.memory_reservation].iter().flatten().any(|m| m.bytes() == 0)
         {
-            self.report(&[at, "resources"], "a limit or reservation of zero", "Give a positive amount, or leave it unset");
+            self.report(
+                &[at, "resources"],
+                "a limit or reservation of zero",
+                "Give a positive amount, or leave it unset",
+            );
         }
     }
 
@@ -502,7 +686,11 @@ impl<'a> Checker<'a> {
                     && first != service.name
                 {
                     let at = format!("service {}", service.name);
-                    self.report(&[&at, &format!("port {}", port.number)], format!("host port {host} is already published by service {first}"), "Publish each host port from one service only; pick another host port");
+                    self.report(
+                        &[&at, &format!("port {}", port.number)],
+                        format!("host port {host} is already published by service {first}"),
+                        "Publish each host port from one service only; pick another host port",
+                    );
                 }
             }
         }
@@ -515,7 +703,11 @@ impl<'a> Checker<'a> {
                 let key = (route.host.to_ascii_lowercase(), route.path.clone());
                 if let Some(first) = owners.insert(key, &service.name) {
                     let at = format!("service {}", service.name);
-                    self.report(&[&at, &format!("route {}{}", route.host, route.path)], format!("service {first} already serves this host and path"), "Route each host and path to one service");
+                    self.report(
+                        &[&at, &format!("route {}{}", route.host, route.path)],
+                        format!("service {first} already serves this host and path"),
+                        "Route each host and path to one service",
+                    );
                 }
             }
         }
@@ -531,7 +723,11 @@ impl<'a> Checker<'a> {
                 && other != build
             {
                 let at = format!("service {}", service.name);
-                self.report(&[&at, "image"], format!("image {tag} is also built by service {first}, with different settings"), "Share one Build value between the services, or give the builds different tags");
+                self.report(
+                    &[&at, "image"],
+                    format!("image {tag} is also built by service {first}, with different settings"),
+                    "Share one Build value between the services, or give the builds different tags",
+                );
             }
         }
     }
@@ -541,7 +737,9 @@ impl<'a> Checker<'a> {
             .stack
             .services
             .iter()
-            .map(|s| (s.name.as_str(), s.depends_on.iter().map(|d| d.service.name()).filter(|n| *n != s.name).collect()))
+            .map(|s| {
+                (s.name.as_str(), s.depends_on.iter().map(|d| d.service.name()).filter(|n| *n != s.name).collect())
+            })
             .collect();
         let mut cycles = BTreeSet::new();
         for service in &self.stack.services {
@@ -552,14 +750,22 @@ impl<'a> Checker<'a> {
             let at = format!("service {}", cycle[0]);
             let mut shown = cycle.clone();
             shown.push(cycle[0]);
-            self.report(&[&at, "depends_on"], format!("start order has a cycle: {}", shown.join(" → ")), "Remove one of these dependencies so that some service can start first");
+            self.report(
+                &[&at, "depends_on"],
+                format!("start order has a cycle: {}", shown.join(" → ")),
+                "Remove one of these dependencies so that some service can start first",
+            );
         }
     }
 }
 
 /// Depth-first search from the last node of `trail`; each cycle is recorded once, rotated to
 /// start at its smallest name.
-fn find_cycles<'a>(graph: &HashMap<&'a str, Vec<&'a str>>, trail: &mut Vec<&'a str>, cycles: &mut BTreeSet<Vec<&'a str>>) {
+fn find_cycles<'a>(
+    graph: &HashMap<&'a str, Vec<&'a str>>,
+    trail: &mut Vec<&'a str>,
+    cycles: &mut BTreeSet<Vec<&'a str>>,
+) {
     let last = trail[trail.len() - 1];
     for &next in graph.get(last).into_iter().flatten() {
         if let Some(start) = trail.iter().position(|n| *n == next) {
@@ -579,7 +785,8 @@ fn docker_name_problem(name: &str) -> Option<String> {
     let mut chars = name.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
     let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-    (!first_ok || !rest_ok).then(|| "external names may use letters, digits, '_', '.' and '-', starting with a letter or digit".into())
+    (!first_ok || !rest_ok)
+        .then(|| "external names may use letters, digits, '_', '.' and '-', starting with a letter or digit".into())
 }
 
 fn image_name_problem(name: &str) -> Option<String> {
@@ -587,7 +794,10 @@ fn image_name_problem(name: &str) -> Option<String> {
         Some("the image tag is empty".into())
     } else if name.contains(':') || name.contains('@') {
         Some(format!("the image name {name:?} carries a tag or digest; the pipeline picks the tag"))
-    } else if name.chars().any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '/'))) {
+    } else if name
+        .chars()
+        .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '/')))
+    {
         Some(format!("the image name {name:?} may use only lowercase letters, digits and . _ - /"))
     } else {
         None
@@ -601,12 +811,10 @@ fn host_name_problem(host: &str) -> Option<String> {
     if host.is_empty() || host.len() > 253 {
         return Some("a host name has 1 to 253 characters".into());
     }
-    host.split('.')
-        .enumerate()
-        .find_map(|(i, label)| {
-            let wildcard = i == 0 && label == "*";
-            (!wildcard).then(|| dns_label_problem(&label.to_ascii_lowercase())).flatten()
-        })
+    host.split('.').enumerate().find_map(|(i, label)| {
+        let wildcard = i == 0 && label == "*";
+        (!wildcard).then(|| dns_label_problem(&label.to_ascii_lowercase())).flatten()
+    })
 }
 
 fn cron_problem(schedule: &str) -> Option<String> {
@@ -624,7 +832,9 @@ fn cron_problem(schedule: &str) -> Option<String> {
 fn url_has_password(text: &str) -> bool {
     let Some((_, rest)) = text.split_once("://") else { return false };
     let authority = rest.split('/').next().unwrap_or_default();
-    authority.rsplit_once('@').is_some_and(|(userinfo, _)| userinfo.split_once(':').is_some_and(|(_, pass)| !pass.is_empty()))
+    authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.split_once(':').is_some_and(|(_, pass)| !pass.is_empty()))
 }
 
 #[cfg(test)]

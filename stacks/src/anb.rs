@@ -20,7 +20,11 @@ pub fn project() -> Project {
 /// An HTTP check run with the image's own Python: `python:3.12-slim` ships neither curl nor wget.
 fn python_http_check(port: u16, path: &str) -> Probe {
     let url = format!("http://127.0.0.1:{port}{path}");
-    Probe::http(port, path).command(["python", "-c", &format!("import urllib.request; urllib.request.urlopen('{url}', timeout=4)")])
+    Probe::http(port, path).command([
+        "python",
+        "-c",
+        &format!("import urllib.request; urllib.request.urlopen('{url}', timeout=4)"),
+    ])
 }
 
 /// A port that is published on the host only in development.
@@ -40,7 +44,8 @@ pub fn stack(env: Env) -> Stack {
     let network = stack.add_network(Network::new("anb-network"));
 
     // The seed hard-codes `anb_password`; it becomes a secret the operator supplies.
-    let db_password = stack.add_secret(Secret::new("POSTGRES_PASSWORD").describe("Password of the anb_user PostgreSQL user."));
+    let db_password =
+        stack.add_secret(Secret::new("POSTGRES_PASSWORD").describe("Password of the anb_user PostgreSQL user."));
     let postgres_data = stack.add_volume(Volume::persistent("postgres-data").size(Memory::gib(10)));
     let redis_data = stack.add_volume(Volume::persistent("redis-data").size(Memory::gib(1)));
 
@@ -106,7 +111,15 @@ pub fn stack(env: Env) -> Stack {
     // The seed scales workers with `--scale worker=4` when needed; one runs by default.
     stack.add_service(
         Service::new("worker", app_image.clone())
-            .command(["celery", "-A", "app.workers.celery_app", "worker", "--loglevel=info", "--concurrency=2", "--queues=video_queue"])
+            .command([
+                "celery",
+                "-A",
+                "app.workers.celery_app",
+                "worker",
+                "--loglevel=info",
+                "--concurrency=2",
+                "--queues=video_queue",
+            ])
             .env("DATABASE_URL", postgres.database_url())
             .env("REDIS_URL", broker.clone())
             .env("CELERY_BROKER_URL", broker.clone())

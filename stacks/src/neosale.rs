@@ -6,8 +6,8 @@
 //! silent is marked "Not stated:" below.
 
 use stack_dsl::{
-    Datastore, Env, Image, Memory, Mount, Network, Port, Probe, Project, Ready, Resources, Secret, Service, Stack,
-    Volume, Cpu, secs,
+    Cpu, Datastore, Env, Image, Memory, Mount, Network, Port, Probe, Project, Ready, Resources, Secret, Service, Stack,
+    Volume, secs,
 };
 
 /// The NEOSALE project in its three environments.
@@ -24,7 +24,8 @@ pub fn stack(env: Env) -> Stack {
     let edge = stack.add_network(Network::new("edge"));
     let data = stack.add_network(Network::new("data").internal());
 
-    let db_password = stack.add_secret(Secret::new("POSTGRES_PASSWORD").describe("Password of the neosale PostgreSQL user."));
+    let db_password =
+        stack.add_secret(Secret::new("POSTGRES_PASSWORD").describe("Password of the neosale PostgreSQL user."));
     let pgdata = stack.add_volume(Volume::persistent("pgdata").size(Memory::gib(20)));
     let redis_data = stack.add_volume(Volume::persistent("redis-data").size(Memory::gib(1)));
 
@@ -47,8 +48,15 @@ pub fn stack(env: Env) -> Stack {
     let redis = stack.add_service(
         Service::new("redis", Image::new("redis:7-alpine"))
             .command([
-                "redis-server", "--appendonly", "yes", "--save", "3600 1 300 100",
-                "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru",
+                "redis-server",
+                "--appendonly",
+                "yes",
+                "--save",
+                "3600 1 300 100",
+                "--maxmemory",
+                "256mb",
+                "--maxmemory-policy",
+                "allkeys-lru",
             ])
             .port(Port::tcp(6379))
             .mount(Mount::volume(&redis_data, "/data"))
@@ -107,7 +115,9 @@ pub fn stack(env: Env) -> Stack {
     }
     if env.is_production() {
         // The seed's scaling examples: 3 API replicas, and up to 4 CPUs / 4 GB each.
-        api = api.replicas(3).resources(Resources::new().limit(Cpu::cores(4), Memory::gib(4)).reserve(Cpu::millis(500), Memory::mib(512)));
+        api = api.replicas(3).resources(
+            Resources::new().limit(Cpu::cores(4), Memory::gib(4)).reserve(Cpu::millis(500), Memory::mib(512)),
+        );
     } else {
         api = api.resources(Resources::new().limit(Cpu::cores(1), Memory::gib(1)));
     }
@@ -122,7 +132,9 @@ pub fn stack(env: Env) -> Stack {
         .env("HOSTNAME", "0.0.0.0")
         .env("API_URL", api.url())
         .network(&edge)
-        .healthcheck(Probe::http(3000, "/").command(["wget", "-q", "--spider", "http://127.0.0.1:3000/"]).start_period(secs(20)))
+        .healthcheck(
+            Probe::http(3000, "/").command(["wget", "-q", "--spider", "http://127.0.0.1:3000/"]).start_period(secs(20)),
+        )
         .depends_on(&api, Ready::Healthy)
         .user("node")
         .read_only_root()
@@ -147,7 +159,9 @@ pub fn stack(env: Env) -> Stack {
         .depends_on(&api, Ready::Healthy)
         .resources(Resources::new().limit(Cpu::millis(500), Memory::mib(128)));
     if env.is_hosted() {
-        nginx = nginx.port(Port::tcp(443).published(443)).mount(Mount::bind("./nginx/certs", "/etc/nginx/certs").read_only());
+        nginx = nginx
+            .port(Port::tcp(443).published(443))
+            .mount(Mount::bind("./nginx/certs", "/etc/nginx/certs").read_only());
     }
     stack.add_service(nginx);
 
@@ -169,7 +183,8 @@ pub fn stack(env: Env) -> Stack {
         // The optional Datadog agent (`DD_API_KEY: ${DATADOG_API_KEY}`, `DD_SITE: datadoghq.com`).
         // The seed writes `datadog/agent:latest`; pinned to the major version so a deploy never
         // picks up a new agent unannounced. It reads container metrics through the Docker socket.
-        let datadog_key = stack.add_secret(Secret::new("DATADOG_API_KEY").describe("Datadog API key (Organization settings › API keys)."));
+        let datadog_key = stack
+            .add_secret(Secret::new("DATADOG_API_KEY").describe("Datadog API key (Organization settings › API keys)."));
         stack.add_service(
             Service::new("datadog", Image::new("datadog/agent:7"))
                 .env("DD_API_KEY", &datadog_key)

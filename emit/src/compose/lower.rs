@@ -46,7 +46,11 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
             .networks
             .iter()
             .map(|n| {
-                let top = TopLevelNetwork { internal: n.internal, external: n.external, name: n.external.then(|| n.name.clone()) };
+                let top = TopLevelNetwork {
+                    internal: n.internal,
+                    external: n.external,
+                    name: n.external.then(|| n.name.clone()),
+                };
                 (n.name.clone(), top)
             })
             .collect(),
@@ -72,7 +76,8 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
     if lowering.builds {
         variables.push(Variable {
             name: IMAGE_TAG.into(),
-            description: "Tag of the images built from this repository (optional; the pipeline sets the commit SHA).".into(),
+            description: "Tag of the images built from this repository (optional; the pipeline sets the commit SHA)."
+                .into(),
             default: "latest".into(),
         });
     }
@@ -94,7 +99,12 @@ fn duration(d: std::time::Duration) -> String {
 
 impl Lowering<'_> {
     fn warn(&mut self, service: &Service, message: String) {
-        self.warnings.push(Warning { target: "compose", env: self.stack.env().to_string(), service: service.name.clone(), message });
+        self.warnings.push(Warning {
+            target: "compose",
+            env: self.stack.env().to_string(),
+            service: service.name.clone(),
+            message,
+        });
     }
 
     fn secret(&mut self, name: &str) -> String {
@@ -120,7 +130,8 @@ impl Lowering<'_> {
                 (format!("{}:${{{IMAGE_TAG}:-latest}}", image_name(self.stack, service)), Some(section))
             }
         };
-        let mut labels: IndexMap<String, String> = service.labels.iter().map(|(k, v)| (k.clone(), literal(v))).collect();
+        let mut labels: IndexMap<String, String> =
+            service.labels.iter().map(|(k, v)| (k.clone(), literal(v))).collect();
         let mut profiles = Vec::new();
         if let Run::OnSchedule(schedule) = &service.run {
             profiles.push("cron".to_string());
@@ -190,7 +201,9 @@ impl Lowering<'_> {
         let ro = if mount.read_only { ":ro" } else { "" };
         match &mount.source {
             MountSource::Volume(volume) => ServiceVolume::Short(format!("{}:{}{ro}", volume.name(), mount.target)),
-            MountSource::Bind(path) | MountSource::Config(path) => ServiceVolume::Short(format!("{}:{}{ro}", self.path(path), mount.target)),
+            MountSource::Bind(path) | MountSource::Config(path) => {
+                ServiceVolume::Short(format!("{}:{}{ro}", self.path(path), mount.target))
+            }
             MountSource::Tmpfs { size } => ServiceVolume::Tmpfs(TmpfsMount {
                 kind: "tmpfs".into(),
                 target: mount.target.clone(),
@@ -204,9 +217,15 @@ fn healthcheck(probe: &Probe) -> Healthcheck {
     let test = match (&probe.check, &probe.command) {
         (Check::Exec(argv), _) => ["CMD".to_string()].into_iter().chain(literals(argv)).collect(),
         (Check::Shell(line), _) => vec!["CMD-SHELL".into(), literal(line)],
-        (Check::Http { .. } | Check::Tcp { .. }, Some(argv)) => ["CMD".to_string()].into_iter().chain(literals(argv)).collect(),
-        (Check::Http { port, path }, None) => vec!["CMD".into(), "curl".into(), "-fsS".into(), format!("http://localhost:{port}{}", literal(path))],
-        (Check::Tcp { port }, None) => vec!["CMD".into(), "nc".into(), "-z".into(), "localhost".into(), port.to_string()],
+        (Check::Http { .. } | Check::Tcp { .. }, Some(argv)) => {
+            ["CMD".to_string()].into_iter().chain(literals(argv)).collect()
+        }
+        (Check::Http { port, path }, None) => {
+            vec!["CMD".into(), "curl".into(), "-fsS".into(), format!("http://localhost:{port}{}", literal(path))]
+        }
+        (Check::Tcp { port }, None) => {
+            vec!["CMD".into(), "nc".into(), "-z".into(), "localhost".into(), port.to_string()]
+        }
     };
     Healthcheck {
         test,
@@ -224,7 +243,8 @@ fn deploy(service: &Service) -> Option<Deploy> {
         format!("{n}{unit}")
     };
     let amounts = |cpu: Option<stack_dsl::Cpu>, mem: Option<stack_dsl::Memory>| {
-        (cpu.is_some() || mem.is_some()).then(|| ResourceAmounts { cpus: cpu.map(|c| c.to_string()), memory: mem.map(memory) })
+        (cpu.is_some() || mem.is_some())
+            .then(|| ResourceAmounts { cpus: cpu.map(|c| c.to_string()), memory: mem.map(memory) })
     };
     let resources = (!r.is_empty()).then(|| DeployResources {
         limits: amounts(r.cpu_limit, r.memory_limit),

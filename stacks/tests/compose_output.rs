@@ -1,0 +1,102 @@
+//! The committed Compose files, read back into the typed Compose model, say what each team stack
+//! says: every service, port, mount, network, health check, start-order rule and secret reference.
+//! A property checked over the model, not a copy of the golden text.
+
+use std::path::Path;
+
+use emit::compose::model::{ComposeFile, ServiceVolume};
+use stack_dsl::{EnvValue, MountSource, Ready, ValidStack};
+
+fn golden(stack: &ValidStack) -> ComposeFile {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../golden")
+        .join(&stack.name)
+        .join(emit::compose::file_path(stack.env()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{} does not parse as Compose: {e}", path.display()))
+}
+
+#[test]
+fn compose_files_carry_the_whole_model() {
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        for stack in valid.stacks() {
+            let file = golden(stack);
+            let at = format!("{} ({})", stack.name, stack.env());
+            let names: Vec<&str> = stack.services().map(|s| s.name.as_str()).collect();
+            assert_eq!(file.services.keys().map(String::as_str).collect::<Vec<_>>(), names, "{at}: services");
+            for service in stack.services() {
+                let out = &file.services[&service.name];
+                let at = format!("{at} service {}", service.name);
+                for port in &service.ports {
+                    let found = match port.published {
+                        Some(host) => out.ports.contains(&format!("{host}:{}", port.number)),
+                        None => out.expose.contains(&port.number.to_string()),
+                    };
+                    assert!(found, "{at}: port {} missing", port.number);
+                }
+                assert_eq!(out.volumes.len(), service.mounts.len(), "{at}: mounts");
+                for (mount, volume) in service.mounts.iter().zip(&out.volumes) {
+                    match (&mount.source, volume) {
+                        (MountSource::Tmpfs { .. }, ServiceVolume::Tmpfs(t)) => {
+                            assert_eq!(t.target, mount.target, "{at}")
+                        }
+                        (MountSource::Volume(v), ServiceVolume::Short(s)) => {
+                            assert!(s.starts_with(&format!("{}:{}", v.name(), mount.target)), "{at}: {s}")
+                        }
+                        (MountSource::Bind(_) | MountSource::Config(_), ServiceVolume::Short(s)) => {
+                            assert!(s.contains(&format!(":{}", mount.target)), "{at}: {s}");
+                            assert_eq!(s.ends_with(":ro"), mount.read_only, "{at}: read-only flag of {s}");
+                        }
+                        other => panic!("{at}: mount {other:?} changed kind"),
+                    }
+                }
+                let networks: Vec<&str> = service.networks.iter().map(|n| n.name()).collect();
+                assert_eq!(out.networks, networks, "{at}: networks");
+                assert_eq!(out.healthcheck.is_some(), service.healthcheck.is_some(), "{at}: health check");
+                assert_eq!(out.depends_on.len(), service.depends_on.len(), "{at}: depends_on");
+                for dependency in &service.depends_on {
+                    let condition = &out.depends_on[dependency.service.name()].condition;
+                    let expected = match dependency.ready {
+                        Ready::Started => "service_started",
+                        Ready::Healthy => "service_healthy",
+                        Ready::Completed => "service_completed_successfully",
+                    };
+                    assert_eq!(condition, expected, "{at}: depends_on {}", dependency.service.name());
+                }
+                for (name, value) in &service.env {
+                    let written = &out.environment[name];
+                    match value {
+                        EnvValue::Secret(secret) => {
+                            assert_eq!(written, &format!("${{{0}:?{0} is required}}", secret.name()), "{at}: {name}")
+                        }
+                        EnvValue::DatabaseUrl(db) => {
+                            assert!(
+                                written.contains(&format!("@{}:", db.name())),
+                                "{at}: {name} does not reach {}",
+                                db.name()
+                            );
+                            assert!(written.contains("${"), "{at}: {name} must reference its password, not contain it");
+                        }
+                        EnvValue::Host(target) => assert_eq!(written, target.name(), "{at}: {name}"),
+                        EnvValue::Url(url) => {
+                            assert!(written.contains(&format!("://{}:", url.service.name())), "{at}: {name}")
+                        }
+                        _ => {}
+                    }
+                }
+                assert_eq!(
+                    out.deploy.as_ref().and_then(|d| d.replicas).unwrap_or(1),
+                    service.replicas,
+                    "{at}: replicas"
+                );
+            }
+            for volume in &stack.volumes {
+                assert!(file.volumes.contains_key(&volume.name), "{at}: volume {}", volume.name);
+            }
+            for network in &stack.networks {
+                assert_eq!(file.networks[&network.name].internal, network.internal, "{at}: network {}", network.name);
+            }
+        }
+    }
+}
