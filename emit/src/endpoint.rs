@@ -1,7 +1,7 @@
 //! What a reference between services means, independent of any target: which host, port,
 //! scheme and credentials it stands for. Each emitter only spells the result.
 
-use stack_dsl::{Datastore, EnvValue, Image, SecretRef, Service, ServiceRef, ServiceUrl, ValidStack};
+use stack_dsl::{Datastore, EnvValue, Image, Reach, SecretRef, Service, ServiceRef, ServiceUrl, ValidStack};
 
 /// One environment value, resolved; the emitter spells secrets its own way.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,48 +50,70 @@ impl Connection {
     }
 }
 
-/// Resolve an environment value against its stack.
+/// Resolve an environment value against its stack. References may point at services or at
+/// external dependencies; validation has ruled out the combinations that mean nothing.
 pub fn resolve(stack: &ValidStack, value: &EnvValue) -> Resolved {
     match value {
         EnvValue::Literal(text) => Resolved::Text(text.clone()),
         EnvValue::Secret(secret) => Resolved::Secret(secret.clone()),
-        EnvValue::Host(service) => Resolved::Text(service.name().to_string()),
-        EnvValue::Port { service, port } => Resolved::Text(port_of(stack, service, *port).to_string()),
+        EnvValue::Host(target) => Resolved::Text(address(stack, target, None).0),
+        EnvValue::Port { service, port } => Resolved::Text(address(stack, service, *port).1.to_string()),
         EnvValue::Url(url) => Resolved::Text(url_of(stack, url)),
-        EnvValue::DatabaseUrl(service) => Resolved::Connection(connection(stack, service)),
+        EnvValue::DatabaseUrl(target) => match stack.external(target.name()).map(|e| &e.reach) {
+            Some(Reach::Managed { url }) => Resolved::Secret(url.clone()),
+            _ => Resolved::Connection(connection(stack, target)),
+        },
     }
 }
 
-fn target<'a>(stack: &'a ValidStack, service: &ServiceRef) -> Option<&'a Service> {
-    stack.resolve(service)
+/// What the referenced service or external provides, if a database.
+fn datastore<'a>(stack: &'a ValidStack, target: &ServiceRef) -> Option<&'a Datastore> {
+    match stack.resolve(target) {
+        Some(service) => service.datastore.as_ref(),
+        None => stack.external(target.name()).and_then(|e| e.datastore.as_ref()),
+    }
 }
 
-fn port_of(stack: &ValidStack, service: &ServiceRef, port: Option<u16>) -> u16 {
-    let first = target(stack, service).and_then(|s| s.ports.first()).map(|p| p.number);
-    let engine = target(stack, service).and_then(|s| s.datastore.as_ref()).map(|d| d.engine.default_port());
-    port.or(first).or(engine).unwrap_or(80)
+/// Host and port of a service (its name and `port` or first port) or of an external address.
+fn address(stack: &ValidStack, target: &ServiceRef, port: Option<u16>) -> (String, u16) {
+    if let Some(Reach::Address { host, port: external_port }) = stack.external(target.name()).map(|e| &e.reach) {
+        return (host.clone(), port.unwrap_or(*external_port));
+    }
+    let first = stack.resolve(target).and_then(|s| s.ports.first()).map(|p| p.number);
+    let engine = datastore(stack, target).map(|d| d.engine.default_port());
+    // Validation guarantees a declared port; the engine default only covers the impossible rest.
+    (target.name().to_string(), port.or(first).or(engine).unwrap_or(80))
 }
 
 fn url_of(stack: &ValidStack, url: &ServiceUrl) -> String {
-    let engine = target(stack, &url.service).and_then(|s| s.datastore.as_ref()).map(|d| d.engine.scheme());
+    let engine = datastore(stack, &url.service).map(|d| d.engine.scheme());
     let scheme = url.scheme.as_deref().or(engine).unwrap_or("http");
-    let port = port_of(stack, &url.service, url.port);
-    format!("{scheme}://{}:{port}{}", url.service.name(), url.path)
+    let (host, port) = address(stack, &url.service, url.port);
+    format!("{scheme}://{host}:{port}{}", url.path)
 }
 
-/// The connection to the database `service` provides.
-pub fn connection(stack: &ValidStack, service: &ServiceRef) -> Connection {
-    let datastore = target(stack, service).and_then(|s| s.datastore.clone()).unwrap_or_else(|| Datastore::postgres(0));
+/// The connection to the database `target` provides (a service or an external address).
+pub fn connection(stack: &ValidStack, target: &ServiceRef) -> Connection {
+    let datastore = datastore(stack, target).cloned().unwrap_or_else(|| Datastore::postgres(0));
+    let (host, port) = address(stack, target, None);
     Connection {
         scheme: datastore.engine.scheme(),
         user: datastore.user.clone(),
         password: datastore.password.clone(),
-        host: service.name().to_string(),
-        port: port_of(stack, service, None),
+        host,
+        port,
         database: datastore.database.clone(),
-        service: service.name().to_string(),
+        service: target.name().to_string(),
         datastore,
     }
+}
+
+/// True when the value reaches the machine the containers run on (`host.docker.internal`).
+pub fn reaches_docker_host(stack: &ValidStack, value: &EnvValue) -> bool {
+    value
+        .service()
+        .and_then(|t| stack.external(t.name()))
+        .is_some_and(|e| matches!(&e.reach, Reach::Address { host, .. } if host == stack_dsl::DOCKER_HOST))
 }
 
 /// The name of a service's image without tag: the registry reference's repository, the build's

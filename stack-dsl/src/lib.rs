@@ -10,7 +10,9 @@
 //! The crate does no I/O and knows nothing about any deployment target.
 
 mod datastore;
+mod edge;
 mod env;
+mod external;
 mod image;
 pub mod name;
 mod network;
@@ -28,7 +30,9 @@ mod validate;
 mod volume;
 
 pub use datastore::{Datastore, Engine};
+pub use edge::{Edge, Traefik};
 pub use env::Env;
+pub use external::{DOCKER_HOST, External, Reach};
 pub use image::{Build, Image};
 pub use network::{Network, NetworkRef};
 pub use port::{Port, Protocol, Route};

@@ -1,5 +1,7 @@
 //! A stack: the services, volumes, networks and secrets of one application in one environment.
 
+use crate::edge::Edge;
+use crate::external::External;
 use crate::network::{Network, NetworkRef};
 use crate::reference::ServiceRef;
 use crate::secret::{Secret, SecretRef};
@@ -45,6 +47,10 @@ pub struct Stack {
     pub networks: Vec<Network>,
     /// Secrets the services need, in the order added.
     pub secrets: Vec<Secret>,
+    /// Dependencies outside the stack, in the order added.
+    pub externals: Vec<External>,
+    /// The proxy serving public routes on a single host, if any.
+    pub edge: Option<Edge>,
 }
 
 impl Stack {
@@ -56,6 +62,8 @@ impl Stack {
             volumes: Vec::new(),
             networks: Vec::new(),
             secrets: Vec::new(),
+            externals: Vec::new(),
+            edge: None,
         }
     }
 
@@ -85,6 +93,24 @@ impl Stack {
         let reference = SecretRef(secret.name.clone());
         self.secrets.push(secret);
         reference
+    }
+
+    /// Declare a dependency that lives outside the stack; services reach it through the
+    /// reference like any other service (`host()`, `port()`, `database_url()`).
+    pub fn add_external(&mut self, external: External) -> ServiceRef {
+        let reference = ServiceRef(external.name.clone());
+        self.externals.push(external);
+        reference
+    }
+
+    /// Serve the stack's public routes through this proxy.
+    pub fn set_edge(&mut self, edge: impl Into<Edge>) {
+        self.edge = Some(edge.into());
+    }
+
+    /// The external dependency with this name, if any.
+    pub fn external(&self, name: &str) -> Option<&External> {
+        self.externals.iter().find(|e| e.name == name)
     }
 
     /// A reference to a service added later (for start order written top-down).

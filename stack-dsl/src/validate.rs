@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::datastore::Engine;
 use crate::env::Env;
+use crate::external::{External, Reach};
 use crate::image::{Build, Image};
 use crate::name::{dns_label_problem, is_env_name, suggest_dns_label};
 use crate::port::Protocol;
@@ -68,6 +69,7 @@ struct Checker<'a> {
     root: String,
     problems: Vec<Problem>,
     services: HashMap<&'a str, &'a Service>,
+    externals: HashMap<&'a str, &'a External>,
     volumes: HashSet<&'a str>,
     networks: HashMap<&'a str, bool>,
     secrets: HashSet<&'a str>,
@@ -80,6 +82,7 @@ impl<'a> Checker<'a> {
             root: format!("stack {} ({env})", stack.name),
             problems: Vec::new(),
             services: stack.services.iter().map(|s| (s.name.as_str(), s)).collect(),
+            externals: stack.externals.iter().map(|e| (e.name.as_str(), e)).collect(),
             volumes: stack.volumes.iter().map(|v| v.name.as_str()).collect(),
             networks: stack.networks.iter().map(|n| (n.name.as_str(), n.internal)).collect(),
             secrets: stack.secrets.iter().map(|s| s.name.as_str()).collect(),
@@ -124,6 +127,8 @@ impl<'a> Checker<'a> {
         self.check_names("network", self.stack.networks.iter().map(|n| n.name.as_str()).collect(), |n| {
             !external_networks.contains(n)
         });
+        self.check_externals();
+        self.check_edge();
         for network in &self.stack.networks {
             if network.external && network.internal {
                 self.report(
@@ -152,6 +157,60 @@ impl<'a> Checker<'a> {
                         "Name it like {:?}: it is also the variable a user sets",
                         secret.name.to_ascii_uppercase().replace(['-', '.', ' '], "_")
                     ),
+                );
+            }
+        }
+    }
+
+    fn check_externals(&mut self) {
+        let mut seen: HashSet<&str> = self.services.keys().copied().collect();
+        for external in &self.stack.externals {
+            let at = format!("external {}", external.name);
+            if !seen.insert(&external.name) {
+                self.report(
+                    &[&at],
+                    format!("the name {:?} is already used by another service or external", external.name),
+                    "Give each service and external dependency a unique name",
+                );
+            }
+            if let Some(why) = dns_label_problem(&external.name) {
+                let fix = format!("Use a DNS-1123 label such as {:?}", suggest_dns_label(&external.name));
+                self.report(&[&at], format!("the name {:?} is invalid: {why}", external.name), fix);
+            }
+            match &external.reach {
+                Reach::Managed { url } => self.check_secret_declared(&[&at, "url"], url.name()),
+                Reach::Address { host, port } => {
+                    if host.trim().is_empty() || *port == 0 {
+                        self.report(
+                            &[&at],
+                            "the address needs a host and a port",
+                            "Pass both, such as External::at(\"db\", \"db.internal\", 5432)",
+                        );
+                    }
+                }
+            }
+            if let Some(secret) = external.datastore.as_ref().and_then(|d| d.password.as_ref()) {
+                self.check_secret_declared(&[&at, "datastore", "password"], secret.name());
+            }
+        }
+    }
+
+    fn check_edge(&mut self) {
+        let Some(edge) = &self.stack.edge else { return };
+        let network = edge.network().name();
+        if !self.networks.contains_key(network) {
+            self.report(
+                &["edge"],
+                format!("the edge proxy's network {network} is not declared in the stack"),
+                format!("Declare it with stack.add_network(Network::external({network:?}))"),
+            );
+        }
+        for service in &self.stack.services {
+            if !service.routes.is_empty() && !service.networks.iter().any(|n| n.name() == network) {
+                self.report(
+                    &[&format!("service {}", service.name), "networks"],
+                    format!("the service has public routes but does not join {network}, the edge proxy's network"),
+                    "Add .network(..) with the edge network, or the proxy cannot reach it",
                 );
             }
         }
@@ -393,36 +452,45 @@ impl<'a> Checker<'a> {
             match value {
                 EnvValue::Literal(text) => self.check_literal(at, &path, name, text),
                 EnvValue::Secret(secret) => self.check_secret_declared(&[at, &path], secret.name()),
-                EnvValue::Host(target) => {
-                    self.resolve(at, &path, target);
-                }
-                EnvValue::Port { service: target, port } => {
-                    if let Some(target) = self.resolve(at, &path, target) {
-                        self.check_port_reference(at, &path, target, *port);
-                    }
-                }
-                EnvValue::Url(url) => {
-                    if let Some(target) = self.resolve(at, &path, &url.service) {
-                        self.check_port_reference(at, &path, target, url.port);
-                    }
-                }
-                EnvValue::DatabaseUrl(target) => {
-                    if let Some(target) = self.resolve(at, &path, target) {
-                        if target.datastore.is_none() {
-                            self.report(
-                                &[at, &path],
-                                format!("service {} provides no database, so it has no database URL", target.name),
-                                format!(
-                                    "Declare what {} provides with .datastore(Datastore::postgres(..))",
-                                    target.name
-                                ),
-                            );
-                        } else {
-                            self.check_port_reference(at, &path, target, None);
-                        }
-                    }
-                }
+                reference => self.check_reference(at, &path, reference),
             }
+        }
+    }
+
+    /// A reference to another service or to an external dependency.
+    fn check_reference(&mut self, at: &str, path: &str, value: &EnvValue) {
+        let Some(target) = value.service() else { return };
+        if let Some(external) = self.externals.get(target.name()).copied() {
+            return self.check_external_reference(at, path, external, value);
+        }
+        let Some(service) = self.resolve(at, path, target) else { return };
+        match value {
+            EnvValue::Port { port, .. } => self.check_port_reference(at, path, service, *port),
+            EnvValue::Url(url) => self.check_port_reference(at, path, service, url.port),
+            EnvValue::DatabaseUrl(_) if service.datastore.is_none() => self.report(
+                &[at, path],
+                format!("service {} provides no database, so it has no database URL", service.name),
+                format!("Declare what {} provides with .datastore(Datastore::postgres(..))", service.name),
+            ),
+            EnvValue::DatabaseUrl(_) => self.check_port_reference(at, path, service, None),
+            _ => {}
+        }
+    }
+
+    fn check_external_reference(&mut self, at: &str, path: &str, external: &External, value: &EnvValue) {
+        match (&external.reach, value) {
+            (Reach::Managed { .. }, EnvValue::DatabaseUrl(_)) => {}
+            (Reach::Managed { .. }, _) => self.report(
+                &[at, path],
+                format!("{} is managed by a provider; only its connection URL is known", external.name),
+                format!("Use {}.database_url(), or declare it with External::at(host, port)", external.name),
+            ),
+            (Reach::Address { .. }, EnvValue::DatabaseUrl(_)) if external.datastore.is_none() => self.report(
+                &[at, path],
+                format!("external {} is not declared as a database, so it has no database URL", external.name),
+                "Add .datastore(Datastore::postgres(..).user(..).database(..).password(..)) to the External",
+            ),
+            _ => {}
         }
     }
 
@@ -616,6 +684,14 @@ impl<'a> Checker<'a> {
                     "the dependency is listed twice",
                     "List each dependency once, with the strongest condition",
                 );
+            }
+            if self.externals.contains_key(name) {
+                self.report(
+                    &[at, &path],
+                    format!("{name} lives outside the stack; there is nothing to start or wait for"),
+                    "Remove the dependency, and let the service retry its connection until the dependency answers",
+                );
+                continue;
             }
             let Some(target) = self.resolve(at, &path, &dependency.service) else { continue };
             match (dependency.ready, &target.run) {

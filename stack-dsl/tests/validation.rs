@@ -385,3 +385,44 @@ fn projects_report_every_environment() {
         error.to_string().starts_with("invalid stack: 3 problems found:\n  - project shop › environment production:")
     );
 }
+
+#[test]
+fn externals_are_reached_not_started() {
+    let mut stack = Stack::new("shop");
+    let url = stack.add_secret(Secret::new("DATABASE_URL"));
+    let managed = stack.add_external(External::managed("db", &url).datastore(Datastore::postgres(15)));
+    let legacy = stack.add_external(External::at("legacy", "10.0.0.5", 5432));
+    stack.add_service(
+        api()
+            .env("DATABASE_URL", managed.database_url())
+            .env("DB_HOST", managed.host())
+            .env("LEGACY_URL", legacy.database_url())
+            .depends_on(&managed, Ready::Started),
+    );
+    assert_eq!(
+        problems(stack),
+        [
+            "stack shop (production) › service api › env DB_HOST: db is managed by a provider; only its connection URL is known",
+            "stack shop (production) › service api › env LEGACY_URL: external legacy is not declared as a database, so it has no database URL",
+            "stack shop (production) › service api › depends_on db: db lives outside the stack; there is nothing to start or wait for",
+        ]
+    );
+}
+
+#[test]
+fn routed_services_must_join_the_edge_network() {
+    let mut stack = Stack::new("shop");
+    let public = stack.add_network(Network::external("traefik-public"));
+    let mut elsewhere = Stack::new("other");
+    let missing = elsewhere.add_network(Network::external("proxy"));
+    stack.set_edge(Traefik::new(&missing));
+    stack.add_service(api().route(Route::new("api.example.com").tls()));
+    stack.add_service(Service::new("web", Image::new("web:1")).port(Port::http(3000)).network(&public));
+    assert_eq!(
+        problems(stack),
+        [
+            "stack shop (production) › edge: the edge proxy's network proxy is not declared in the stack",
+            "stack shop (production) › service api › networks: the service has public routes but does not join proxy, the edge proxy's network",
+        ]
+    );
+}

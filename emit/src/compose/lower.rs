@@ -3,11 +3,11 @@
 use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, Image, MountSource, Probe, Ready, Restart, Run, Service, User, ValidStack, VolumeKind};
+use stack_dsl::{Check, Edge, Image, MountSource, Probe, Ready, Restart, Run, Service, User, ValidStack, VolumeKind};
 
 use super::model::*;
 use crate::bundle::Warning;
-use crate::endpoint::{Resolved, image_name, resolve};
+use crate::endpoint::{Resolved, image_name, reaches_docker_host, resolve};
 
 /// A variable the file reads from the environment.
 pub struct Variable {
@@ -141,12 +141,23 @@ impl Lowering<'_> {
                 service.name
             ));
         }
-        for route in &service.routes {
-            self.warn(service, format!(
-                "Compose has no public routes; {}{} is not served by this file: route it in the reverse proxy in front of the stack",
-                route.host, route.path
-            ));
+        match &self.stack.edge {
+            Some(Edge::Traefik(traefik)) => labels.extend(super::traefik::labels(self.stack, traefik, service)),
+            None => {
+                for route in &service.routes {
+                    let message = format!(
+                        "Compose has no public routes; {}{} is not served by this file: declare an edge proxy (stack.set_edge) or route it in the proxy in front of the stack",
+                        route.host, route.path
+                    );
+                    self.warn(service, message);
+                }
+            }
         }
+        let extra_hosts = if service.env.iter().any(|(_, value)| reaches_docker_host(self.stack, value)) {
+            vec![format!("{}:host-gateway", stack_dsl::DOCKER_HOST)]
+        } else {
+            Vec::new()
+        };
         ComposeService {
             image,
             build,
@@ -182,6 +193,7 @@ impl Lowering<'_> {
             ports: service.ports.iter().filter_map(|p| p.published.map(|h| format!("{h}:{}", p.number))).collect(),
             volumes: service.mounts.iter().map(|m| self.mount(m)).collect(),
             networks: service.networks.iter().map(|n| n.name().to_string()).collect(),
+            extra_hosts,
             healthcheck: service.healthcheck.as_ref().map(healthcheck),
             deploy: deploy(service),
             labels,

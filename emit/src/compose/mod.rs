@@ -16,7 +16,9 @@
 //! | `Run::Once` (migrations) | a service with `restart: "no"`; dependents wait with `service_completed_successfully` |
 //! | `Run::OnSchedule` | **not expressible**: the service gets `profiles: [cron]` and a `dev.stackwright.schedule` label, and a warning says to run it from the host's cron |
 //! | `Port` / `.published(h)` | `expose:` / `ports: ["h:c"]` |
-//! | `Route` | **not expressible** without an edge proxy: a warning names the route |
+//! | `Route` with a `Traefik` edge | Traefik router labels: HTTP, and HTTPS with the certificate resolver and an HTTP→HTTPS redirect |
+//! | `Route` without an edge | **not expressible**: a warning names the route |
+//! | `External::at` / `managed` | its host and port / its URL secret, wherever referenced; `host.docker.internal` adds `extra_hosts: host-gateway` (needed on Linux) |
 //! | `EnvValue::Literal` | the text, `$` escaped as `$$` |
 //! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset |
 //! | host / port / URL references | the service's name and container port |
@@ -34,6 +36,7 @@
 
 mod lower;
 pub mod model;
+mod traefik;
 
 use stack_dsl::ValidProject;
 

@@ -1,0 +1,49 @@
+//! Public routes spelled as the container labels Traefik's Docker provider reads.
+//!
+//! Spec: <https://doc.traefik.io/traefik/routing/providers/docker/>. Each route gets an HTTP
+//! router and, with TLS, an HTTPS router with the certificate resolver, the HTTP one redirecting
+//! to it. Router names carry the stack and environment, since one Traefik serves many stacks.
+
+use indexmap::IndexMap;
+use stack_dsl::{Service, Traefik, ValidStack};
+
+/// The labels that route `service`'s public routes through `traefik`.
+pub fn labels(stack: &ValidStack, traefik: &Traefik, service: &Service) -> IndexMap<String, String> {
+    let mut labels = IndexMap::new();
+    if service.routes.is_empty() {
+        return labels;
+    }
+    let mut set = |key: String, value: String| {
+        labels.insert(key, value);
+    };
+    set("traefik.enable".into(), "true".into());
+    set("traefik.docker.network".into(), traefik.network.name().into());
+    let prefix = format!("{}-{}-{}", stack.name, stack.env(), service.name);
+    let redirect = format!("{}-{}-https-redirect", stack.name, stack.env());
+    for (i, route) in service.routes.iter().enumerate() {
+        let id = if service.routes.len() == 1 { prefix.clone() } else { format!("{prefix}-{}", i + 1) };
+        let mut rule = format!("Host(`{}`)", route.host);
+        if route.path != "/" {
+            rule.push_str(&format!(" && PathPrefix(`{}`)", route.path));
+        }
+        let router = |suffix: &str, key: &str| format!("traefik.http.routers.{id}-{suffix}.{key}");
+        set(router("http", "rule"), rule.clone());
+        set(router("http", "entrypoints"), traefik.http_entrypoint.clone());
+        set(router("http", "service"), id.clone());
+        if route.tls {
+            set(router("http", "middlewares"), redirect.clone());
+            set(router("https", "rule"), rule);
+            set(router("https", "entrypoints"), traefik.https_entrypoint.clone());
+            set(router("https", "service"), id.clone());
+            set(router("https", "tls"), "true".into());
+            set(router("https", "tls.certresolver"), traefik.cert_resolver.clone());
+        }
+        let port = service.route_port(route).unwrap_or_default();
+        set(format!("traefik.http.services.{id}.loadbalancer.server.port"), port.to_string());
+    }
+    if service.routes.iter().any(|r| r.tls) {
+        set(format!("traefik.http.middlewares.{redirect}.redirectscheme.scheme"), "https".into());
+        set(format!("traefik.http.middlewares.{redirect}.redirectscheme.permanent"), "true".into());
+    }
+    labels
+}

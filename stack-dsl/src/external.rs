@@ -1,0 +1,62 @@
+//! Dependencies that live outside the stack: a database on the host or another server, or one a
+//! provider manages. The stack says how to reach them; no emitter runs them.
+
+use crate::datastore::Datastore;
+use crate::secret::SecretRef;
+
+/// How the stack reaches an external dependency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// A fixed host and port, such as `host.docker.internal:5432` or an RDS endpoint.
+    Address {
+        /// Host name or IP address.
+        host: String,
+        /// Port.
+        port: u16,
+    },
+    /// A managed service whose whole connection URL is handed over as a secret
+    /// (a provider's `DATABASE_URL`). Platforms that offer the same service provide their own.
+    Managed {
+        /// The secret holding the connection URL.
+        url: SecretRef,
+    },
+}
+
+/// A dependency outside the stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct External {
+    /// The name references use; a DNS-1123 label, unique among services and externals.
+    pub name: String,
+    /// How to reach it.
+    pub reach: Reach,
+    /// What it is, if a database (required for `database_url()` on an address).
+    pub datastore: Option<Datastore>,
+}
+
+/// The host name Docker gives containers for the machine they run on.
+pub const DOCKER_HOST: &str = "host.docker.internal";
+
+impl External {
+    /// A dependency at `host:port`.
+    pub fn at(name: impl Into<String>, host: impl Into<String>, port: u16) -> Self {
+        External { name: name.into(), reach: Reach::Address { host: host.into(), port }, datastore: None }
+    }
+
+    /// A dependency on the machine the containers run on ([`DOCKER_HOST`]).
+    pub fn on_docker_host(name: impl Into<String>, port: u16) -> Self {
+        External::at(name, DOCKER_HOST, port)
+    }
+
+    /// A provider-managed dependency whose connection URL is the secret `url`.
+    pub fn managed(name: impl Into<String>, url: &SecretRef) -> Self {
+        External { name: name.into(), reach: Reach::Managed { url: url.clone() }, datastore: None }
+    }
+
+    /// Say what it is, so clients can be given its connection URL.
+    #[must_use]
+    pub fn datastore(mut self, datastore: Datastore) -> Self {
+        self.datastore = Some(datastore);
+        self
+    }
+}
