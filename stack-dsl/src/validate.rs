@@ -61,8 +61,15 @@ impl Stack {
     }
 }
 
-/// Words in a variable name that mark its value as sensitive.
-const SENSITIVE_WORDS: [&str; 7] = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "PRIVATE_KEY", "CREDENTIALS"];
+/// Endings of a variable name that mark its value as sensitive (`DB_PASSWORD`, `STRIPE_API_KEY`);
+/// only endings, so settings such as `ACCESS_TOKEN_EXPIRE_MINUTES` stay plain values.
+const SENSITIVE_ENDINGS: [&str; 8] =
+    ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "SECRET_KEY", "PRIVATE_KEY", "CREDENTIALS"];
+
+fn looks_sensitive(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    SENSITIVE_ENDINGS.iter().any(|w| upper == *w || upper.ends_with(&format!("_{w}")))
+}
 
 struct Checker<'a> {
     stack: &'a Stack,
@@ -501,7 +508,7 @@ impl<'a> Checker<'a> {
                 format!("{secret} is declared as a secret but given here as a plain value"),
                 format!("Pass the secret's reference instead: .env({name:?}, &{})", name.to_ascii_lowercase()),
             );
-        } else if SENSITIVE_WORDS.iter().any(|w| name.to_ascii_uppercase().contains(w)) && !text.is_empty() {
+        } else if looks_sensitive(name) && !text.is_empty() {
             self.report(&[at, path], "the variable looks sensitive but is given as a plain value, which would be written into every generated file", format!("Declare it with stack.add_secret(Secret::new({name:?})) and pass the reference"));
         } else if url_has_password(text) {
             self.report(

@@ -193,7 +193,8 @@ fn sensitive_looking_literals_and_passwords_in_urls() {
         api()
             .env("STRIPE_API_KEY", "sk_live_123")
             .env("DATABASE_URL", "postgresql://shop:hunter2@db:5432/shop")
-            .env("LOG_LEVEL", "info"),
+            .env("LOG_LEVEL", "info")
+            .env("ACCESS_TOKEN_EXPIRE_MINUTES", "30"),
     );
     assert_eq!(
         problems(stack),

@@ -7,6 +7,7 @@
 //! and "not reachable from outside" — the seed contradicts itself, and production takes the
 //! safer reading.
 
+use crate::probes::{python_http, wget_http};
 use stack_dsl::{
     Datastore, Env, Image, Memory, Mount, Network, Port, Probe, Project, Ready, Resources, Restart, Secret, Service,
     Stack, Volume, secs,
@@ -15,16 +16,6 @@ use stack_dsl::{
 /// The ANB project in development and production.
 pub fn project() -> Project {
     Project::new("anb", [Env::Dev, Env::Production], stack)
-}
-
-/// An HTTP check run with the image's own Python: `python:3.12-slim` ships neither curl nor wget.
-fn python_http_check(port: u16, path: &str) -> Probe {
-    let url = format!("http://127.0.0.1:{port}{path}");
-    Probe::http(port, path).command([
-        "python",
-        "-c",
-        &format!("import urllib.request; urllib.request.urlopen('{url}', timeout=4)"),
-    ])
 }
 
 /// A port that is published on the host only in development.
@@ -100,7 +91,7 @@ pub fn stack(env: Env) -> Stack {
             .mount(Mount::bind("./processed_videos", "/app/processed_videos"))
             .mount(Mount::bind("./logs", "/app/logs"))
             .network(&network)
-            .healthcheck(python_http_check(8000, "/health").start_period(secs(30)))
+            .healthcheck(python_http(8000, "/health").start_period(secs(30)))
             .depends_on(&postgres, Ready::Healthy)
             .depends_on(&redis, Ready::Healthy)
             .user(1000)
@@ -142,7 +133,7 @@ pub fn stack(env: Env) -> Stack {
         .port(Port::http(5555).published(5555))
         .env("CELERY_BROKER_URL", broker)
         .network(&network)
-        .healthcheck(python_http_check(5555, "/healthcheck"))
+        .healthcheck(python_http(5555, "/healthcheck"))
         .depends_on(&redis, Ready::Healthy)
         .user(1000)
         // The seed's estimate: about 50 MB.
@@ -164,7 +155,7 @@ pub fn stack(env: Env) -> Stack {
             .mount(Mount::config("./nginx/default.conf", "/etc/nginx/conf.d/default.conf"))
             .mount(Mount::bind("./processed_videos", "/var/www/processed_videos").read_only())
             .network(&network)
-            .healthcheck(Probe::http(80, "/health").command(["wget", "-q", "--spider", "http://127.0.0.1/health"]))
+            .healthcheck(wget_http(80, "/health"))
             .depends_on(&api, Ready::Healthy)
             .resources(Resources::new().limit_memory(Memory::mib(128))),
     );

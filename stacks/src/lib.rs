@@ -3,11 +3,15 @@
 //! silent and which choice was made.
 
 pub mod anb;
+pub mod feature_models;
+pub mod metabuilder;
 pub mod neosale;
+mod probes;
+pub mod wisebet;
 
 use stack_dsl::Project;
 
 /// Every team stack, in name order.
 pub fn all() -> Vec<Project> {
-    vec![anb::project(), neosale::project()]
+    vec![anb::project(), feature_models::project(), metabuilder::project(), neosale::project(), wisebet::project()]
 }

@@ -5,6 +5,7 @@
 //! The document is a guide and a checklist, not a compose file; every choice made where it is
 //! silent is marked "Not stated:" below.
 
+use crate::probes::wget_http;
 use stack_dsl::{
     Cpu, Datastore, Env, Image, Memory, Mount, Network, Port, Probe, Project, Ready, Resources, Secret, Service, Stack,
     Volume, secs,
@@ -96,11 +97,7 @@ pub fn stack(env: Env) -> Stack {
         .env("REDIS_URL", redis.url())
         .network(&edge)
         .network(&data)
-        .healthcheck(
-            Probe::http(3001, "/health")
-                .command(["wget", "-q", "--spider", "http://127.0.0.1:3001/health"])
-                .start_period(secs(20)),
-        )
+        .healthcheck(wget_http(3001, "/health").start_period(secs(20)))
         .depends_on(&migrate, Ready::Completed)
         .depends_on(&postgres, Ready::Healthy)
         .depends_on(&redis, Ready::Healthy)
@@ -132,9 +129,7 @@ pub fn stack(env: Env) -> Stack {
         .env("HOSTNAME", "0.0.0.0")
         .env("API_URL", api.url())
         .network(&edge)
-        .healthcheck(
-            Probe::http(3000, "/").command(["wget", "-q", "--spider", "http://127.0.0.1:3000/"]).start_period(secs(20)),
-        )
+        .healthcheck(wget_http(3000, "/").start_period(secs(20)))
         .depends_on(&api, Ready::Healthy)
         .user("node")
         .read_only_root()
@@ -154,7 +149,7 @@ pub fn stack(env: Env) -> Stack {
         .port(Port::http(80).published(80))
         .mount(Mount::config("./nginx/nginx.conf", "/etc/nginx/nginx.conf"))
         .network(&edge)
-        .healthcheck(Probe::http(80, "/").command(["wget", "-q", "--spider", "http://127.0.0.1/"]))
+        .healthcheck(wget_http(80, "/"))
         .depends_on(&web, Ready::Healthy)
         .depends_on(&api, Ready::Healthy)
         .resources(Resources::new().limit(Cpu::millis(500), Memory::mib(128)));

@@ -5,7 +5,12 @@
 use std::path::Path;
 
 use emit::compose::model::{ComposeFile, ServiceVolume};
-use stack_dsl::{EnvValue, MountSource, Ready, ValidStack};
+use stack_dsl::{EnvValue, MountSource, Reach, Ready, ValidStack};
+
+/// How Compose spells a required secret.
+fn secret_ref(name: &str) -> String {
+    format!("${{{name}:?{name} is required}}")
+}
 
 fn golden(stack: &ValidStack) -> ComposeFile {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -68,17 +73,31 @@ fn compose_files_carry_the_whole_model() {
                     let written = &out.environment[name];
                     match value {
                         EnvValue::Secret(secret) => {
-                            assert_eq!(written, &format!("${{{0}:?{0} is required}}", secret.name()), "{at}: {name}")
+                            assert_eq!(written, &secret_ref(secret.name()), "{at}: {name}")
                         }
-                        EnvValue::DatabaseUrl(db) => {
-                            assert!(
-                                written.contains(&format!("@{}:", db.name())),
-                                "{at}: {name} does not reach {}",
-                                db.name()
-                            );
-                            assert!(written.contains("${"), "{at}: {name} must reference its password, not contain it");
+                        EnvValue::DatabaseUrl(db) => match stack.external(db.name()).map(|e| &e.reach) {
+                            Some(Reach::Managed { url }) => {
+                                assert_eq!(written, &secret_ref(url.name()), "{at}: {name}")
+                            }
+                            reach => {
+                                let host = match reach {
+                                    Some(Reach::Address { host, .. }) => host.as_str(),
+                                    _ => db.name(),
+                                };
+                                assert!(written.contains(&format!("@{host}:")), "{at}: {name} does not reach {host}");
+                                assert!(
+                                    written.contains("${"),
+                                    "{at}: {name} must reference its password, not hold it"
+                                );
+                            }
+                        },
+                        EnvValue::Host(target) => {
+                            let expected = match stack.external(target.name()).map(|e| &e.reach) {
+                                Some(Reach::Address { host, .. }) => host.as_str(),
+                                _ => target.name(),
+                            };
+                            assert_eq!(written, expected, "{at}: {name}")
                         }
-                        EnvValue::Host(target) => assert_eq!(written, target.name(), "{at}: {name}"),
                         EnvValue::Url(url) => {
                             assert!(written.contains(&format!("://{}:", url.service.name())), "{at}: {name}")
                         }
@@ -99,4 +118,25 @@ fn compose_files_carry_the_whole_model() {
             }
         }
     }
+}
+
+/// The seeds write some credentials in plain text (`anb_password`, `.env.example` defaults);
+/// the stacks turn them into secret references, so none of them may reach a generated file.
+#[test]
+fn no_credential_from_the_seeds_reaches_a_generated_file() {
+    let leaked = ["anb_password", "your-super-secret-key-change-in-production", "postgres:postgres@", "<password>", "<secreto>"];
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden")];
+    let mut checked = 0;
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        checked += 1;
+        for value in leaked {
+            assert!(!text.contains(value), "{} contains {value:?}", path.display());
+        }
+    }
+    assert!(checked >= 20, "expected every golden file to be scanned, found {checked}");
 }

@@ -1,0 +1,145 @@
+//! MetaBuilder (seed 001, `../shared/seeds/STACKS.md`): a FastAPI API (Python 3.12), a React +
+//! Vite front end and PostgreSQL 15 with Alembic migrations, in development, staging and
+//! production. The seed targets a PaaS (Railway recommended, Render); Compose is for local use.
+//!
+//! | | dev | staging | production |
+//! | --- | --- | --- | --- |
+//! | database | `postgres` container | managed, `DATABASE_URL` | managed, `DATABASE_URL` |
+//! | API | `uvicorn --reload`, localhost:8000 | Gunicorn + Uvicorn workers | same, 3 replicas |
+//! | front end | Vite dev server, localhost:5173 | static build | static build |
+//! | migrations | by hand | `alembic upgrade head` before the API | same |
+
+use crate::probes::python_http;
+use stack_dsl::{
+    Datastore, Env, External, Image, Mount, Port, Probe, Project, Ready, Route, Secret, Service, Stack, Volume, secs,
+};
+
+/// The MetaBuilder project in its three environments.
+pub fn project() -> Project {
+    Project::new("metabuilder", Env::ALL, stack)
+}
+
+/// The public host names; the seed names none ("public staging URL", "custom domain").
+fn hosts(env: Env) -> (&'static str, &'static str) {
+    match env {
+        Env::Staging => ("api.staging.metabuilder.example.com", "staging.metabuilder.example.com"),
+        _ => ("api.metabuilder.example.com", "metabuilder.example.com"),
+    }
+}
+
+/// The MetaBuilder stack in `env`.
+pub fn stack(env: Env) -> Stack {
+    let mut stack = Stack::new("metabuilder");
+    let secret_key = stack
+        .add_secret(Secret::new("SECRET_KEY").describe("JWT signing key (HS256): any long random string.").generated());
+
+    // Dev runs PostgreSQL in Docker (`docker-compose up -d postgres`, user and password
+    // `postgres` in .env.example, here a secret); staging and production use the provider's
+    // managed PostgreSQL, whose connection string arrives as DATABASE_URL.
+    let database = if env.is_dev() {
+        let password =
+            stack.add_secret(Secret::new("POSTGRES_PASSWORD").describe("Password of the local postgres user."));
+        let data = stack.add_volume(Volume::persistent("pgdata"));
+        stack.add_service(
+            Service::new("postgres", Image::new("postgres:15-alpine"))
+                .port(Port::tcp(5432).published(5432))
+                .env("POSTGRES_USER", "postgres")
+                .env("POSTGRES_PASSWORD", &password)
+                .env("POSTGRES_DB", "metabuilder")
+                .mount(Mount::volume(&data, "/var/lib/postgresql/data"))
+                .healthcheck(Probe::exec(["pg_isready", "-U", "postgres", "-d", "metabuilder"]))
+                .datastore(Datastore::postgres(15).user("postgres").database("metabuilder").password(&password)),
+        )
+    } else {
+        let url = stack.add_secret(
+            Secret::new("DATABASE_URL").describe("Connection string of the managed PostgreSQL 15 (from the provider)."),
+        );
+        stack.add_external(External::managed("postgres", &url).datastore(Datastore::postgres(15)))
+    };
+
+    let (api_host, web_host) = hosts(env);
+    let cors = if env.is_dev() {
+        "http://localhost:5173,http://localhost:3000".to_string()
+    } else {
+        format!("https://{web_host}")
+    };
+    let environment = match env {
+        Env::Dev => "development",
+        Env::Staging => "staging",
+        Env::Production => "production",
+    };
+    let api_image = Image::build("backend").tag("metabuilder-api");
+    let api_env = |service: Service| {
+        service
+            .env("DATABASE_URL", database.database_url())
+            .env("SECRET_KEY", &secret_key)
+            .env("ALGORITHM", "HS256")
+            .env("ACCESS_TOKEN_EXPIRE_MINUTES", "30")
+            .env("CORS_ORIGINS", cors.as_str())
+            .env("ENVIRONMENT", environment)
+            .env("DEBUG", if env.is_dev() { "true" } else { "false" })
+    };
+
+    // `/health/ready` is the check dependents wait on; `/health` and `/health/live` stay for the
+    // provider's dashboard and for liveness. Not stated: the timings.
+    let api = api_env(Service::new("api", api_image.clone()))
+        .port(if env.is_dev() { Port::http(8000).published(8000) } else { Port::http(8000) })
+        .healthcheck(python_http(8000, "/health/ready").start_period(secs(15)));
+    let api = if env.is_dev() {
+        api.command(["uvicorn", "app.main:app", "--reload", "--host", "0.0.0.0", "--port", "8000"])
+            .mount(Mount::bind("./backend", "/app"))
+            .depends_on(&database, Ready::Healthy)
+    } else {
+        // Alembic runs in the pipeline before each deploy; here as a job the API waits for.
+        let migrate = stack.add_service(
+            api_env(Service::job("migrate", api_image)).command(["alembic", "upgrade", "head"]).user(1000),
+        );
+        // The seed says "Uvicorn/Gunicorn" without a command line; several replicas in
+        // production (API #1 … #N behind the provider's load balancer).
+        api.command([
+            "gunicorn",
+            "app.main:app",
+            "-k",
+            "uvicorn.workers.UvicornWorker",
+            "-w",
+            "2",
+            "--bind",
+            "0.0.0.0:8000",
+        ])
+        .route(Route::new(api_host).tls())
+        .user(1000)
+        .depends_on(&migrate, Ready::Completed)
+        .replicas(if env.is_production() { 3 } else { 1 })
+    };
+    let api = stack.add_service(api);
+
+    // The front end: the Vite dev server in dev; a static production build served by an
+    // unprivileged nginx elsewhere (`npm ci && npm run build`). VITE_API_URL is compiled in.
+    let web = if env.is_dev() {
+        Service::new("frontend", Image::new("node:20-alpine"))
+            .command(["sh", "-c", "cd /app && npm ci && npm run dev -- --host 0.0.0.0 --port 5173"])
+            .port(Port::http(5173).published(5173))
+            .env("VITE_API_URL", "http://localhost:8000/api")
+            .env("VITE_APP_NAME", "MetaBuilder")
+            .mount(Mount::bind("./frontend", "/app"))
+            .depends_on(&api, Ready::Healthy)
+            .user("node")
+    } else {
+        let api_url = format!("https://{api_host}");
+        Service::new(
+            "frontend",
+            Image::build("frontend")
+                .tag("metabuilder-web")
+                .arg("VITE_API_URL", api_url.as_str())
+                .arg("VITE_APP_NAME", "MetaBuilder"),
+        )
+        .port(Port::http(8080))
+        .route(Route::new(web_host).tls())
+        .healthcheck(crate::probes::wget_http(8080, "/"))
+        .user(101)
+        .read_only_root()
+        .mount(Mount::tmpfs("/tmp"))
+    };
+    stack.add_service(web);
+    stack
+}

@@ -1,0 +1,20 @@
+//! Health checks shared by the team stacks.
+
+use stack_dsl::Probe;
+
+/// An HTTP check run with the image's own Python, for `python:3.x-slim` images, which ship
+/// neither curl nor wget.
+pub fn python_http(port: u16, path: &str) -> Probe {
+    let url = format!("http://127.0.0.1:{port}{path}");
+    Probe::http(port, path).command([
+        "python",
+        "-c",
+        &format!("import urllib.request; urllib.request.urlopen('{url}', timeout=4)"),
+    ])
+}
+
+/// An HTTP check with busybox `wget`, for Alpine-based images (nginx, node).
+pub fn wget_http(port: u16, path: &str) -> Probe {
+    let host = if port == 80 { "127.0.0.1".to_string() } else { format!("127.0.0.1:{port}") };
+    Probe::http(port, path).command(["wget", "-q", "--spider", &format!("http://{host}{path}")])
+}
