@@ -94,6 +94,8 @@ fn url_of(stack: &ValidStack, url: &ServiceUrl) -> String {
 
 /// The connection to the database `target` provides (a service or an external address).
 pub fn connection(stack: &ValidStack, target: &ServiceRef) -> Connection {
+    // Validation rejects `database_url()` on anything without a datastore; the fallback only
+    // keeps this function total instead of panicking.
     let datastore = datastore(stack, target).cloned().unwrap_or_else(|| Datastore::postgres(0));
     let (host, port) = address(stack, target, None);
     Connection {
