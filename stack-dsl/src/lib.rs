@@ -3,7 +3,7 @@
 //! A team writes its stack once, as a Rust function of the [`Env`]ironment: [`Service`]s from an
 //! [`Image`], with [`Port`]s and public [`Route`]s, env values that are literals, [`Secret`]
 //! references or references to other services ([`ServiceRef::database_url`]), [`Mount`]s of
-//! [`Volume`]s, [`Network`]s, [`Probe`]s, start order ([`Ready`]), [`Resources`], one-shot jobs
+//! [`Volume`]s, [`Network`]s, [`Probe`]s, start order ([`Ready`]), [`Resources`] and [`Autoscale`], one-shot jobs
 //! and cron jobs. [`Stack::validate`] reports every problem at once or returns a [`ValidStack`],
 //! the only thing emitters accept. A [`Project`] ties the function to its environments.
 //!
@@ -22,6 +22,7 @@ mod problem;
 mod project;
 mod reference;
 mod resources;
+mod scaling;
 mod secret;
 mod service;
 mod stack;
@@ -41,6 +42,7 @@ pub use problem::{Error, Problem, Problems};
 pub use project::{Project, ValidProject};
 pub use reference::{EnvValue, ServiceRef, ServiceUrl};
 pub use resources::Resources;
+pub use scaling::Autoscale;
 pub use secret::{Secret, SecretRef};
 pub use service::{Dependency, Ready, Restart, Run, Service, User};
 pub use stack::Stack;

@@ -7,6 +7,7 @@ use crate::port::{Port, Route};
 use crate::probe::Probe;
 use crate::reference::{EnvValue, ServiceRef};
 use crate::resources::Resources;
+use crate::scaling::Autoscale;
 use crate::volume::Mount;
 
 /// How a service runs over time.
@@ -125,14 +126,20 @@ pub struct Service {
     pub mounts: Vec<Mount>,
     /// Networks it joins; none means the stack's default network.
     pub networks: Vec<NetworkRef>,
-    /// Its health check.
+    /// Its health check: whether it is ready for traffic (and, without [`Service::liveness`],
+    /// whether it is alive).
     pub healthcheck: Option<Probe>,
+    /// A separate check of whether the process is alive, on targets that restart a container
+    /// whose check fails (Kubernetes); when unset the health check serves for both.
+    pub liveness: Option<Probe>,
     /// Services that must be ready before it starts.
     pub depends_on: Vec<Dependency>,
     /// Restart policy; see [`Service::effective_restart`] for the default.
     pub restart: Option<Restart>,
-    /// How many copies run at once.
+    /// How many copies run at once (the minimum when autoscaled).
     pub replicas: u32,
+    /// Grow and shrink the number of replicas with load, on targets that can.
+    pub autoscale: Option<Autoscale>,
     /// CPU and memory per replica.
     pub resources: Resources,
     /// The user its process runs as.
@@ -160,9 +167,11 @@ impl Service {
             mounts: Vec::new(),
             networks: Vec::new(),
             healthcheck: None,
+            liveness: None,
             depends_on: Vec::new(),
             restart: None,
             replicas: 1,
+            autoscale: None,
             resources: Resources::new(),
             user: None,
             read_only_root: false,
@@ -246,6 +255,14 @@ impl Service {
         self
     }
 
+    /// Check that the process is alive with a different probe than its readiness
+    /// [`Service::healthcheck`], such as a `/health/live` endpoint that does not query the database.
+    #[must_use]
+    pub fn liveness(mut self, probe: Probe) -> Self {
+        self.liveness = Some(probe);
+        self
+    }
+
     /// Start only once `service` has reached `ready`.
     #[must_use]
     pub fn depends_on(mut self, service: &ServiceRef, ready: Ready) -> Self {
@@ -264,6 +281,15 @@ impl Service {
     #[must_use]
     pub fn replicas(mut self, n: u32) -> Self {
         self.replicas = n;
+        self
+    }
+
+    /// Scale with load between `autoscale.min` and `autoscale.max` replicas; sets
+    /// [`Service::replicas`] to the minimum.
+    #[must_use]
+    pub fn autoscale(mut self, autoscale: Autoscale) -> Self {
+        self.replicas = autoscale.min;
+        self.autoscale = Some(autoscale);
         self
     }
 

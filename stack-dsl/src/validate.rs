@@ -13,7 +13,7 @@ use crate::external::{External, Reach};
 use crate::image::{Build, Image};
 use crate::name::{dns_label_problem, is_env_name, suggest_dns_label};
 use crate::port::Protocol;
-use crate::probe::Check;
+use crate::probe::{Check, Probe};
 use crate::problem::{Error, Problem, Problems};
 use crate::reference::{EnvValue, ServiceRef};
 use crate::service::{Ready, Run, Service};
@@ -265,7 +265,7 @@ impl<'a> Checker<'a> {
         self.check_env(&at, service);
         self.check_mounts(&at, service);
         self.check_networks(&at, service);
-        self.check_healthcheck(&at, service);
+        self.check_probes(&at, service);
         self.check_depends_on(&at, service);
         self.check_resources(&at, service);
         let mut labels = HashSet::new();
@@ -326,9 +326,17 @@ impl<'a> Checker<'a> {
                 "Run at least one; to leave a service out of an environment, don't add it there",
             );
         }
+        self.check_autoscale(at, service);
         match &service.run {
             Run::Continuously => {}
             Run::Once | Run::OnSchedule(_) => {
+                if service.autoscale.is_some() {
+                    self.report(
+                        &[at, "autoscale"],
+                        "a job runs to completion; there is nothing to scale",
+                        "Remove .autoscale() from the job",
+                    );
+                }
                 if service.replicas > 1 {
                     self.report(
                         &[at, "replicas"],
@@ -359,6 +367,34 @@ impl<'a> Checker<'a> {
         }
     }
 
+    fn check_autoscale(&mut self, at: &str, service: &Service) {
+        let Some(scale) = service.autoscale else { return };
+        let path = [at, "autoscale"];
+        if scale.min == 0 || scale.min > scale.max {
+            self.report(
+                &path,
+                format!("the range {}..={} is empty or starts at 0", scale.min, scale.max),
+                "Use Autoscale::between(min, max) with 1 <= min <= max",
+            );
+        } else if !(scale.min..=scale.max).contains(&service.replicas) {
+            self.report(
+                &path,
+                format!(
+                    "{} replicas lies outside the autoscaling range {}..={}",
+                    service.replicas, scale.min, scale.max
+                ),
+                "Drop .replicas(): .autoscale() already starts the service at its minimum",
+            );
+        }
+        if !(1..=100).contains(&scale.target_cpu_percent) {
+            self.report(
+                &path,
+                format!("the CPU target {}% is not between 1 and 100", scale.target_cpu_percent),
+                "Use a target such as .target_cpu(70)",
+            );
+        }
+    }
+
     fn check_ports(&mut self, at: &str, service: &Service) {
         let mut seen = HashSet::new();
         for port in &service.ports {
@@ -371,10 +407,11 @@ impl<'a> Checker<'a> {
             }
         }
         let published = service.ports.iter().any(|p| p.published.is_some());
-        if published && service.replicas > 1 {
+        let most = service.autoscale.map_or(service.replicas, |scale| scale.max.max(service.replicas));
+        if published && most > 1 {
             self.report(
                 &[at, "ports"],
-                format!("{} replicas cannot all bind the same host port", service.replicas),
+                format!("{most} replicas cannot all bind the same host port"),
                 "Publish the port on a single reverse proxy in front of the replicas, or run one replica",
             );
         }
@@ -612,47 +649,53 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_healthcheck(&mut self, at: &str, service: &Service) {
-        let Some(probe) = &service.healthcheck else { return };
-        let path = [at, "healthcheck"];
+    fn check_probes(&mut self, at: &str, service: &Service) {
+        for (field, probe) in [("healthcheck", &service.healthcheck), ("liveness", &service.liveness)] {
+            if let Some(probe) = probe {
+                self.check_probe(&[at, field], service, probe);
+            }
+        }
+    }
+
+    fn check_probe(&mut self, path: &[&str], service: &Service, probe: &Probe) {
         match &probe.check {
             Check::Exec(argv) if argv.is_empty() => self.report(
-                &path,
+                path,
                 "the check runs no program",
                 "Give the program and its arguments, such as [\"pg_isready\"]",
             ),
             Check::Shell(line) if line.trim().is_empty() => {
-                self.report(&path, "the check's command line is empty", "Give a command line to run")
+                self.report(path, "the check's command line is empty", "Give a command line to run")
             }
             Check::Http { port, path: p } => {
                 if !p.starts_with('/') {
                     self.report(
-                        &path,
+                        path,
                         format!("the HTTP path {p:?} does not start with '/'"),
                         format!("Write it as \"/{p}\""),
                     );
                 }
-                self.check_probe_port(&path, service, *port);
+                self.check_probe_port(path, service, *port);
             }
-            Check::Tcp { port } => self.check_probe_port(&path, service, *port),
+            Check::Tcp { port } => self.check_probe_port(path, service, *port),
             _ => {}
         }
         if probe.retries == 0 {
             self.report(
-                &path,
+                path,
                 "0 retries would mark the service unhealthy on its first failed check",
                 "Allow at least 1 retry",
             );
         }
         if probe.interval == Duration::ZERO || probe.timeout == Duration::ZERO {
             self.report(
-                &path,
+                path,
                 "the interval and timeout must be longer than zero",
                 "Set them with .every(secs(N)) and .timeout(secs(N))",
             );
         } else if probe.timeout > probe.interval {
             self.report(
-                &path,
+                path,
                 format!(
                     "the timeout ({}s) is longer than the interval ({}s)",
                     probe.timeout.as_secs(),
@@ -662,7 +705,7 @@ impl<'a> Checker<'a> {
             );
         }
         if [probe.interval, probe.timeout].iter().chain(&probe.start_period).any(|d| d.subsec_nanos() != 0) {
-            self.report(&path, "timings must be whole seconds", "Use secs(N) or mins(N)");
+            self.report(path, "timings must be whole seconds", "Use secs(N) or mins(N)");
         }
     }
 

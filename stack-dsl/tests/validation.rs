@@ -427,3 +427,39 @@ fn routed_services_must_join_the_edge_network() {
         ]
     );
 }
+
+#[test]
+fn liveness_probes_are_checked_like_health_checks() {
+    let mut stack = Stack::new("shop");
+    stack.add_service(api().healthcheck(Probe::http(8000, "/ready")).liveness(Probe::tcp(9000).retries(0)));
+    assert_eq!(
+        problems(stack),
+        [
+            "stack shop (production) › service api › liveness: the check probes port 9000, which the service does not declare",
+            "stack shop (production) › service api › liveness: 0 retries would mark the service unhealthy on its first failed check",
+        ]
+    );
+}
+
+#[test]
+fn autoscaling_ranges() {
+    let mut stack = Stack::new("shop");
+    stack.add_service(api().autoscale(Autoscale::between(3, 2).target_cpu(150)));
+    stack.add_service(
+        Service::new("web", Image::new("nginx:1.27"))
+            .port(Port::http(80).published(8080))
+            .autoscale(Autoscale::between(1, 4))
+            .replicas(5),
+    );
+    stack.add_service(Service::job("migrate", Image::new("shop:1")).autoscale(Autoscale::between(1, 1)));
+    assert_eq!(
+        problems(stack),
+        [
+            "stack shop (production) › service api › autoscale: the range 3..=2 is empty or starts at 0",
+            "stack shop (production) › service api › autoscale: the CPU target 150% is not between 1 and 100",
+            "stack shop (production) › service web › autoscale: 5 replicas lies outside the autoscaling range 1..=4",
+            "stack shop (production) › service web › ports: 5 replicas cannot all bind the same host port",
+            "stack shop (production) › service migrate › autoscale: a job runs to completion; there is nothing to scale",
+        ]
+    );
+}

@@ -11,7 +11,8 @@
 
 use crate::probes::python_http;
 use stack_dsl::{
-    Datastore, Env, External, Image, Mount, Port, Probe, Project, Ready, Route, Secret, Service, Stack, Volume, secs,
+    Autoscale, Datastore, Env, External, Image, Mount, Port, Probe, Project, Ready, Route, Secret, Service, Stack,
+    Volume, secs,
 };
 
 /// The MetaBuilder project in its three environments.
@@ -80,11 +81,13 @@ pub fn stack(env: Env) -> Stack {
             .env("DEBUG", if env.is_dev() { "true" } else { "false" })
     };
 
-    // `/health/ready` is the check dependents wait on; `/health` and `/health/live` stay for the
-    // provider's dashboard and for liveness. Not stated: the timings.
+    // `/health/ready` (database reachable) is the check dependents wait on; `/health/live`
+    // (process alive) restarts a hung API without restarting it for a database outage.
+    // `/health` stays for the provider's dashboard. Not stated: the timings.
     let api = api_env(Service::new("api", api_image.clone()))
         .port(if env.is_dev() { Port::http(8000).published(8000) } else { Port::http(8000) })
-        .healthcheck(python_http(8000, "/health/ready").start_period(secs(15)));
+        .healthcheck(python_http(8000, "/health/ready").start_period(secs(15)))
+        .liveness(python_http(8000, "/health/live").every(secs(20)));
     let api = if env.is_dev() {
         api.command(["uvicorn", "app.main:app", "--reload", "--host", "0.0.0.0", "--port", "8000"])
             .mount(Mount::bind("./backend", "/app"))
@@ -95,7 +98,8 @@ pub fn stack(env: Env) -> Stack {
             api_env(Service::job("migrate", api_image)).command(["alembic", "upgrade", "head"]).user(1000),
         );
         // The seed says "Uvicorn/Gunicorn" without a command line; several replicas in
-        // production (API #1 … #N behind the provider's load balancer).
+        // production (API #1 … #N behind the provider's load balancer), scaled out when CPU
+        // passes 70%. Not stated: the bounds; 3 to 6 here.
         api.command([
             "gunicorn",
             "app.main:app",
@@ -109,8 +113,8 @@ pub fn stack(env: Env) -> Stack {
         .route(Route::new(api_host).tls())
         .user(1000)
         .depends_on(&migrate, Ready::Completed)
-        .replicas(if env.is_production() { 3 } else { 1 })
     };
+    let api = if env.is_production() { api.autoscale(Autoscale::between(3, 6).target_cpu(70)) } else { api };
     let api = stack.add_service(api);
 
     // The front end: the Vite dev server in dev; a static production build served by an

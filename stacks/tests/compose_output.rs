@@ -124,7 +124,8 @@ fn compose_files_carry_the_whole_model() {
 /// the stacks turn them into secret references, so none of them may reach a generated file.
 #[test]
 fn no_credential_from_the_seeds_reaches_a_generated_file() {
-    let leaked = ["anb_password", "your-super-secret-key-change-in-production", "postgres:postgres@", "<password>", "<secreto>"];
+    let leaked =
+        ["anb_password", "your-super-secret-key-change-in-production", "postgres:postgres@", "<password>", "<secreto>"];
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden")];
     let mut checked = 0;
     while let Some(path) = stack.pop() {

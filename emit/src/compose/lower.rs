@@ -153,6 +153,12 @@ impl Lowering<'_> {
                 }
             }
         }
+        if let Some(scale) = service.autoscale {
+            self.warn(service, format!(
+                "Compose cannot autoscale; it runs the minimum of {} replica(s): scale by hand with `docker compose up --scale {}=N` (up to {})",
+                scale.min, service.name, scale.max
+            ));
+        }
         let extra_hosts = if service.env.iter().any(|(_, value)| reaches_docker_host(self.stack, value)) {
             vec![format!("{}:host-gateway", stack_dsl::DOCKER_HOST)]
         } else {
