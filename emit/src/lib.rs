@@ -24,6 +24,7 @@ pub mod cli;
 pub mod compose;
 pub mod endpoint;
 mod error;
+pub mod layout;
 mod options;
 mod yaml;
 

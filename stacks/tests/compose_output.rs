@@ -16,7 +16,7 @@ fn golden(stack: &ValidStack) -> ComposeFile {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../golden")
         .join(&stack.name)
-        .join(emit::compose::file_path(stack.env()));
+        .join(emit::layout::compose_file(stack.env()));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{} does not parse as Compose: {e}", path.display()))
 }

@@ -42,25 +42,18 @@ use stack_dsl::ValidProject;
 
 use crate::bundle::Bundle;
 use crate::error::Error;
+use crate::layout::{COMPOSE_DIR, compose_file};
 use crate::options::Options;
 use crate::yaml;
-
-/// The directory the Compose files go to, inside the output directory.
-pub const DIR: &str = "compose";
-
-/// The path of an environment's Compose file inside the output directory.
-pub fn file_path(env: stack_dsl::Env) -> String {
-    format!("{DIR}/compose.{env}.yaml")
-}
 
 /// Render every environment of `project`.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     let mut bundle = Bundle::new();
-    bundle.own(DIR);
+    bundle.own(COMPOSE_DIR);
     let root = options.root_from(1);
     for stack in project.stacks() {
         let env = stack.env();
-        let path = file_path(env);
+        let path = compose_file(env);
         let lowered = lower::lower(stack, &root);
         let file_name = format!("compose.{env}.yaml");
         let env_file = format!("{env}.env");
@@ -73,7 +66,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         }
         let header = yaml::header(&format!("stack {} ({env})", project.name()), project.regenerate_command(), &notes);
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.file)?);
-        bundle.add(format!("{DIR}/{env_file}.example"), env_example(&file_name, &env_file, &lowered.variables));
+        bundle.add(format!("{COMPOSE_DIR}/{env_file}.example"), env_example(&file_name, &env_file, &lowered.variables));
         for warning in lowered.warnings {
             bundle.warn(warning);
         }
