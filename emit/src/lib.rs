@@ -1,6 +1,8 @@
 //! Stackwright's emitters: pure functions from a validated project to a [`Bundle`] of files.
 //!
 //! - [`compose`]: Docker Compose, one complete file per environment.
+//! - `kubernetes` (feature `kubernetes`, on by default): a kustomization directory per
+//!   environment, typed through `k8s-openapi`.
 //!
 //! [`render`] runs every target; [`Bundle::write`] and [`Bundle::check`] are the only places
 //! that touch the file system; [`cli`] is the command-line front end the examples use.
@@ -24,6 +26,8 @@ pub mod cli;
 pub mod compose;
 pub mod endpoint;
 mod error;
+#[cfg(feature = "kubernetes")]
+pub mod kubernetes;
 pub mod layout;
 mod options;
 mod yaml;
@@ -35,11 +39,17 @@ pub use options::Options;
 use stack_dsl::ValidProject;
 
 /// The targets [`render`] produces, by name.
-pub const TARGETS: &[&str] = &["compose"];
+pub const TARGETS: &[&str] = &[
+    "compose",
+    #[cfg(feature = "kubernetes")]
+    "kubernetes",
+];
 
 /// Render every target for every environment of `project`.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     let mut bundle = Bundle::new();
     bundle.extend(compose::render(project, options)?);
+    #[cfg(feature = "kubernetes")]
+    bundle.extend(kubernetes::render(project, options)?);
     Ok(bundle)
 }

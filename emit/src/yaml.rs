@@ -11,9 +11,22 @@ use crate::error::Error;
 
 /// `value` as a YAML document, after `header` (a `#` comment block), ending in one newline.
 pub fn document<T: Serialize>(path: &str, header: &str, value: &T) -> Result<String, Error> {
-    let body = serde_saphyr::to_string_with_options(value, options())
-        .map_err(|e| Error::Yaml { path: path.into(), message: e.to_string() })?;
-    Ok(format!("{header}{}\n", body.trim_end()))
+    documents(path, header, std::slice::from_ref(value))
+}
+
+/// `values` as a stream of `---`-separated YAML documents, after `header`.
+pub fn documents<T: Serialize>(path: &str, header: &str, values: &[T]) -> Result<String, Error> {
+    let mut out = header.to_string();
+    for (i, value) in values.iter().enumerate() {
+        let body = serde_saphyr::to_string_with_options(value, options())
+            .map_err(|e| Error::Yaml { path: path.into(), message: e.to_string() })?;
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(body.trim_end());
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 fn options() -> serde_saphyr::SerializerOptions {

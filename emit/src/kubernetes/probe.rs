@@ -1,0 +1,59 @@
+//! Health checks as readiness, liveness and startup probes:
+//! <https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/>.
+
+use k8s_openapi::api::core::v1::{Container, ExecAction, HTTPGetAction, Probe as KubeProbe, TCPSocketAction};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use stack_dsl::{Check, Probe, Service};
+
+/// Give `container` the service's probes: the health check decides readiness (and liveness,
+/// unless the service has its own liveness check); a start period becomes a startup probe,
+/// which holds the other two back until the service has started.
+pub fn attach(container: &mut Container, service: &Service) {
+    container.readiness_probe = service.healthcheck.as_ref().map(probe);
+    container.liveness_probe = service.liveness.as_ref().or(service.healthcheck.as_ref()).map(probe);
+    container.startup_probe = service.healthcheck.as_ref().and_then(startup);
+}
+
+fn probe(check: &Probe) -> KubeProbe {
+    KubeProbe {
+        period_seconds: Some(seconds(check.interval)),
+        timeout_seconds: Some(seconds(check.timeout)),
+        failure_threshold: Some(check.retries.try_into().unwrap_or(i32::MAX)),
+        ..handler(&check.check)
+    }
+}
+
+/// Compose ignores failures during the start period, then allows `retries`; the startup probe
+/// allows as many failures as fit in the start period, plus the retries.
+fn startup(check: &Probe) -> Option<KubeProbe> {
+    let start = check.start_period?;
+    let interval = check.interval.as_secs().max(1);
+    let attempts = start.as_secs().div_ceil(interval) + u64::from(check.retries);
+    Some(KubeProbe { failure_threshold: Some(attempts.try_into().unwrap_or(i32::MAX)), ..probe(check) })
+}
+
+fn handler(check: &Check) -> KubeProbe {
+    match check {
+        Check::Exec(argv) => KubeProbe { exec: Some(ExecAction { command: Some(argv.clone()) }), ..Default::default() },
+        Check::Shell(line) => KubeProbe {
+            exec: Some(ExecAction { command: Some(vec!["sh".into(), "-c".into(), line.clone()]) }),
+            ..Default::default()
+        },
+        Check::Http { port, path } => KubeProbe {
+            http_get: Some(HTTPGetAction {
+                port: IntOrString::Int((*port).into()),
+                path: Some(path.clone()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        Check::Tcp { port } => KubeProbe {
+            tcp_socket: Some(TCPSocketAction { port: IntOrString::Int((*port).into()), ..Default::default() }),
+            ..Default::default()
+        },
+    }
+}
+
+fn seconds(duration: std::time::Duration) -> i32 {
+    duration.as_secs().try_into().unwrap_or(i32::MAX)
+}

@@ -1,0 +1,191 @@
+//! Mounts as pod volumes: a persistent volume one long-running service owns becomes a claim
+//! of its StatefulSet, one several services share a standalone `ReadWriteMany` claim (one a
+//! job alone mounts, a `ReadWriteOnce` claim), an external
+//! volume a claim created outside the stack, a config file a ConfigMap, tmpfs a memory
+//! `emptyDir`. Host paths have no place in a cluster and are reported.
+//! <https://kubernetes.io/docs/concepts/storage/persistent-volumes/>
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    ConfigMapVolumeSource, EmptyDirVolumeSource, KeyToPath, PersistentVolumeClaim, PersistentVolumeClaimSpec,
+    PersistentVolumeClaimVolumeSource, Volume, VolumeMount, VolumeResourceRequirements,
+};
+use stack_dsl::{MountSource, Run, Service, ValidStack, VolumeKind};
+
+use super::labels;
+use super::resources::memory;
+
+/// The size of a claim whose volume declares none.
+pub const DEFAULT_CLAIM_SIZE: stack_dsl::Memory = stack_dsl::Memory::gib(1);
+
+/// How a service's mounts become pod volumes.
+#[derive(Default)]
+pub struct PodStorage {
+    /// Volumes of the pod.
+    pub volumes: Vec<Volume>,
+    /// Mounts of the service's container.
+    pub mounts: Vec<VolumeMount>,
+    /// Claims the StatefulSet creates per replica.
+    pub claim_templates: Vec<PersistentVolumeClaim>,
+    /// Config files: (ConfigMap name, key, path in the repository).
+    pub config_maps: Vec<ConfigMapSource>,
+    /// Host paths that were left out.
+    pub host_paths: Vec<String>,
+}
+
+/// A ConfigMap the stack reads a file from, created from the repository's file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ConfigMapSource {
+    /// The ConfigMap's name.
+    pub name: String,
+    /// The key, the file's name.
+    pub key: String,
+    /// The file, relative to the repository root.
+    pub path: String,
+}
+
+/// How many services of the stack mount the volume `name`.
+fn users(stack: &ValidStack, name: &str) -> usize {
+    stack
+        .services()
+        .filter(|s| s.mounts.iter().any(|m| matches!(&m.source, MountSource::Volume(v) if v.name() == name)))
+        .count()
+}
+
+/// True when the volume `name` belongs to one long-running service, which then runs as a
+/// StatefulSet that claims it per replica.
+fn is_owned(stack: &ValidStack, name: &str) -> bool {
+    users(stack, name) == 1
+        && stack.services().any(|s| {
+            s.run == Run::Continuously
+                && s.mounts.iter().any(|m| matches!(&m.source, MountSource::Volume(v) if v.name() == name))
+        })
+}
+
+/// True when the service alone mounts some volume: it owns data and runs as a StatefulSet.
+pub fn owns_data(stack: &ValidStack, service: &Service) -> bool {
+    service.run == Run::Continuously
+        && service.mounts.iter().any(|m| matches!(&m.source, MountSource::Volume(v) if users(stack, v.name()) == 1))
+}
+
+/// The pod volumes and mounts of `service`.
+pub fn pod_storage(stack: &ValidStack, service: &Service) -> PodStorage {
+    let mut storage = PodStorage::default();
+    for (index, mount) in service.mounts.iter().enumerate() {
+        let (name, sub_path) = match &mount.source {
+            MountSource::Volume(reference) => {
+                let volume = stack.volumes.iter().find(|v| v.name == reference.name());
+                match volume.map(|v| v.kind) {
+                    Some(VolumeKind::Persistent) if is_owned(stack, reference.name()) => {
+                        let size = volume.and_then(|v| v.size).unwrap_or(DEFAULT_CLAIM_SIZE);
+                        storage.claim_templates.push(claim(stack, reference.name(), "ReadWriteOnce", size, None));
+                    }
+                    _ => storage.volumes.push(Volume {
+                        name: reference.name().to_string(),
+                        persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                            claim_name: reference.name().to_string(),
+                            read_only: Some(mount.read_only),
+                        }),
+                        ..Default::default()
+                    }),
+                }
+                (reference.name().to_string(), None)
+            }
+            MountSource::Config(path) => {
+                let key = path.rsplit('/').next().unwrap_or(path).to_string();
+                let config = ConfigMapSource { name: config_map_name(path), key: key.clone(), path: path.clone() };
+                storage.volumes.push(Volume {
+                    name: config.name.clone(),
+                    config_map: Some(ConfigMapVolumeSource {
+                        name: config.name.clone(),
+                        items: Some(vec![KeyToPath { key: key.clone(), path: key.clone(), mode: None }]),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                });
+                storage.config_maps.push(config.clone());
+                (config.name, Some(key))
+            }
+            MountSource::Tmpfs { size } => {
+                let name = format!("tmpfs-{index}");
+                storage.volumes.push(Volume {
+                    name: name.clone(),
+                    empty_dir: Some(EmptyDirVolumeSource {
+                        medium: Some("Memory".into()),
+                        size_limit: size.map(memory),
+                    }),
+                    ..Default::default()
+                });
+                (name, None)
+            }
+            MountSource::Bind(path) => {
+                storage.host_paths.push(format!("{path}:{}", mount.target));
+                continue;
+            }
+        };
+        storage.mounts.push(VolumeMount {
+            name,
+            mount_path: mount.target.clone(),
+            read_only: mount.read_only.then_some(true),
+            sub_path,
+            ..Default::default()
+        });
+    }
+    storage
+}
+
+/// The standalone claims: of persistent volumes that several services share
+/// (`ReadWriteMany`), and of those a job or cron job alone mounts (`ReadWriteOnce`).
+pub fn standalone_claims(stack: &ValidStack) -> Vec<PersistentVolumeClaim> {
+    stack
+        .volumes
+        .iter()
+        .filter(|v| v.kind == VolumeKind::Persistent && users(stack, &v.name) > 0 && !is_owned(stack, &v.name))
+        .map(|v| {
+            let access = if users(stack, &v.name) > 1 { "ReadWriteMany" } else { "ReadWriteOnce" };
+            let size = v.size.unwrap_or(DEFAULT_CLAIM_SIZE);
+            claim(stack, &v.name, access, size, Some(labels::stack_labels(stack)))
+        })
+        .collect()
+}
+
+fn claim(
+    stack: &ValidStack,
+    name: &str,
+    access: &str,
+    size: stack_dsl::Memory,
+    labels: Option<BTreeMap<String, String>>,
+) -> PersistentVolumeClaim {
+    // Claim templates take the namespace of their StatefulSet; standalone claims carry it.
+    let metadata = match labels {
+        Some(labels) => labels::meta(stack, name, labels),
+        None => k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+            name: Some(name.to_string()),
+            ..Default::default()
+        },
+    };
+    PersistentVolumeClaim {
+        metadata,
+        spec: Some(PersistentVolumeClaimSpec {
+            access_modes: Some(vec![access.to_string()]),
+            resources: Some(VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([("storage".to_string(), memory(size))])),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// A ConfigMap name from the file's path: `./nginx/nginx.conf` → `nginx-nginx-conf`.
+fn config_map_name(path: &str) -> String {
+    let name: String = path
+        .trim_start_matches("./")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    let name = name.split('-').filter(|part| !part.is_empty()).collect::<Vec<_>>().join("-");
+    name.chars().take(63).collect::<String>().trim_end_matches('-').to_string()
+}

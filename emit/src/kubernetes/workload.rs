@@ -1,0 +1,180 @@
+//! A service as a workload: a Deployment when stateless, a StatefulSet when it owns data, a
+//! Job when it runs once, a CronJob when it runs on a schedule. All share one pod template.
+//! <https://kubernetes.io/docs/concepts/workloads/controllers/>
+
+use std::collections::BTreeSet;
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, StatefulSet, StatefulSetSpec};
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
+use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use stack_dsl::{Image, Protocol, Restart, Run, Service, ValidStack};
+
+use super::labels;
+use super::object::Object;
+use super::security::{Identity, accepted_findings, is_unpinned};
+use super::start_order::{JOB_WAITER, start_order};
+use super::storage::{ConfigMapSource, owns_data, pod_storage};
+use super::{env, probe, resources};
+use crate::endpoint::image_name;
+use crate::error::Error;
+
+/// The workload of one service and what it needs from outside the manifests.
+pub struct Workload {
+    /// The Deployment, StatefulSet, Job or CronJob.
+    pub object: Object,
+    /// Keys it reads from the stack's Secret.
+    pub secret_keys: BTreeSet<String>,
+    /// ConfigMaps it mounts.
+    pub config_maps: Vec<ConfigMapSource>,
+    /// True when it waits for a Job and runs under the `job-waiter` account.
+    pub waits_for_jobs: bool,
+    /// What the manifests cannot express for it.
+    pub warnings: Vec<String>,
+}
+
+/// The name of a port, such as `http-8000` or `tcp-5432` (at most 15 characters).
+pub fn port_name(port: &stack_dsl::Port) -> String {
+    let protocol = match port.protocol {
+        Protocol::Http => "http",
+        Protocol::Tcp => "tcp",
+    };
+    format!("{protocol}-{}", port.number)
+}
+
+/// The workload of `service`.
+pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error> {
+    let mut warnings = Vec::new();
+    let (identity, why) = Identity::of(service);
+    warnings.extend(why);
+    let (env, secret_keys) = env::container_env(stack, service)?;
+    let storage = pod_storage(stack, service);
+    for host_path in &storage.host_paths {
+        warnings.push(format!(
+            "the host path {host_path} is left out: pods have no host directories; keep data in a Volume::persistent, and code in the image"
+        ));
+    }
+    if let Image::Registry(reference) = &service.image
+        && is_unpinned(reference)
+    {
+        warnings.push(format!(
+            "the image {reference} names no version, so replicas and rollbacks may run different code: pin a tag"
+        ));
+    }
+    let order = start_order(stack, service, identity);
+    warnings.extend(order.unsupported.iter().cloned());
+
+    let mut container = Container {
+        name: service.name.clone(),
+        image: Some(match &service.image {
+            Image::Registry(reference) => reference.clone(),
+            // The tag is set in kustomization.yaml (`images:`), where the pipeline pins it.
+            Image::Build(_) => image_name(stack, service),
+        }),
+        image_pull_policy: Some("Always".into()),
+        command: service.entrypoint.clone(),
+        args: service.command.clone(),
+        ports: (!service.ports.is_empty()).then(|| {
+            service
+                .ports
+                .iter()
+                .map(|p| ContainerPort {
+                    name: Some(port_name(p)),
+                    container_port: p.number.into(),
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                })
+                .collect()
+        }),
+        env: (!env.is_empty()).then_some(env),
+        resources: Some(resources::requirements(&service.resources)),
+        volume_mounts: (!storage.mounts.is_empty()).then_some(storage.mounts),
+        security_context: Some(identity.container(service.read_only_root)),
+        ..Default::default()
+    };
+    if service.run == Run::Continuously {
+        probe::attach(&mut container, service);
+    }
+
+    let pod_labels = labels::service_labels(stack, service);
+    let restart_policy = match (&service.run, service.effective_restart()) {
+        (Run::Continuously, _) => None,
+        (_, Restart::Never) => Some("Never".to_string()),
+        _ => Some("OnFailure".to_string()),
+    };
+    if service.run == Run::Continuously && matches!(service.restart, Some(Restart::Never | Restart::OnFailure)) {
+        warnings.push(
+            "Kubernetes always restarts a long-running container; its restart policy is not carried over: run it as Service::job if it should stop".into(),
+        );
+    }
+    let template = PodTemplateSpec {
+        metadata: Some(ObjectMeta { labels: Some(pod_labels.clone()), ..Default::default() }),
+        spec: Some(PodSpec {
+            containers: vec![container],
+            init_containers: (!order.init_containers.is_empty()).then_some(order.init_containers),
+            volumes: (!storage.volumes.is_empty()).then_some(storage.volumes),
+            security_context: Some(identity.pod()),
+            // Only pods that wait for a Job talk to the API server.
+            automount_service_account_token: Some(order.waits_for_jobs),
+            service_account_name: order.waits_for_jobs.then(|| JOB_WAITER.to_string()),
+            // Service links would add `<NAME>_PORT=tcp://…` variables that clash with the
+            // application's own (`REDIS_PORT`, `POSTGRES_PORT`).
+            enable_service_links: Some(false),
+            restart_policy,
+            ..Default::default()
+        }),
+    };
+
+    let mut metadata = labels::meta(stack, &service.name, pod_labels);
+    let accepted = accepted_findings(service, identity, order.waits_for_jobs);
+    metadata.annotations = (!accepted.is_empty()).then_some(accepted);
+    let selector = labels::selector(stack, &service.name);
+    let replicas =
+        if service.autoscale.is_some() { None } else { Some(service.replicas.try_into().unwrap_or(i32::MAX)) };
+    let object = match &service.run {
+        Run::Continuously if owns_data(stack, service) => Object::StatefulSet(StatefulSet {
+            metadata,
+            spec: Some(StatefulSetSpec {
+                replicas,
+                selector,
+                service_name: (!service.ports.is_empty()).then(|| service.name.clone()),
+                template,
+                volume_claim_templates: (!storage.claim_templates.is_empty()).then_some(storage.claim_templates),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        Run::Continuously => Object::Deployment(Deployment {
+            metadata,
+            spec: Some(DeploymentSpec { replicas, selector, template, ..Default::default() }),
+            ..Default::default()
+        }),
+        Run::Once => Object::Job(Job { metadata, spec: Some(job_spec(service, template)), ..Default::default() }),
+        Run::OnSchedule(schedule) => Object::CronJob(CronJob {
+            metadata,
+            spec: Some(CronJobSpec {
+                schedule: schedule.clone(),
+                // The model's schedules are in UTC.
+                time_zone: Some("Etc/UTC".into()),
+                concurrency_policy: Some("Forbid".into()),
+                job_template: JobTemplateSpec { metadata: None, spec: Some(job_spec(service, template)) },
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+    };
+    Ok(Workload {
+        object,
+        secret_keys,
+        config_maps: storage.config_maps,
+        waits_for_jobs: order.waits_for_jobs,
+        warnings,
+    })
+}
+
+/// A failed job with `Restart::Never` (the default for jobs) stops at once, so a failed
+/// migration holds the rollout back instead of looping; `OnFailure` retries three times.
+fn job_spec(service: &Service, template: PodTemplateSpec) -> JobSpec {
+    let backoff_limit = if service.effective_restart() == Restart::Never { 0 } else { 3 };
+    JobSpec { backoff_limit: Some(backoff_limit), template, ..Default::default() }
+}
