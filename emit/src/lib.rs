@@ -1,6 +1,7 @@
 //! Stackwright's emitters: pure functions from a validated project to a [`Bundle`] of files.
 //!
 //! - [`compose`]: Docker Compose, one complete file per environment.
+//! - [`render`](mod@render): a Render Blueprint covering the hosted environments.
 //!
 //! [`render`] runs every target; [`Bundle::write`] and [`Bundle::check`] are the only places
 //! that touch the file system; [`cli`] is the command-line front end the examples use.
@@ -26,6 +27,8 @@ pub mod endpoint;
 mod error;
 pub mod layout;
 mod options;
+mod platform;
+pub mod render;
 mod yaml;
 
 pub use bundle::{Bundle, Change, GeneratedFile, Warning};
@@ -35,11 +38,12 @@ pub use options::Options;
 use stack_dsl::ValidProject;
 
 /// The targets [`render`] produces, by name.
-pub const TARGETS: &[&str] = &["compose"];
+pub const TARGETS: &[&str] = &["compose", "render"];
 
 /// Render every target for every environment of `project`.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     let mut bundle = Bundle::new();
     bundle.extend(compose::render(project, options)?);
+    bundle.extend(render::render(project, options)?);
     Ok(bundle)
 }
