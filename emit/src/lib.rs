@@ -2,6 +2,7 @@
 //!
 //! - [`compose`]: Docker Compose, one complete file per environment.
 //! - [`render`](mod@render): a Render Blueprint covering the hosted environments.
+//! - [`railway`]: a Railway Infrastructure-as-Code program covering the hosted environments.
 //!
 //! [`render`] runs every target; [`Bundle::write`] and [`Bundle::check`] are the only places
 //! that touch the file system; [`cli`] is the command-line front end the examples use.
@@ -28,6 +29,7 @@ mod error;
 pub mod layout;
 mod options;
 mod platform;
+pub mod railway;
 pub mod render;
 mod yaml;
 
@@ -38,12 +40,13 @@ pub use options::Options;
 use stack_dsl::ValidProject;
 
 /// The targets [`render`] produces, by name.
-pub const TARGETS: &[&str] = &["compose", "render"];
+pub const TARGETS: &[&str] = &["compose", "render", "railway"];
 
 /// Render every target for every environment of `project`.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     let mut bundle = Bundle::new();
     bundle.extend(compose::render(project, options)?);
     bundle.extend(render::render(project, options)?);
+    bundle.extend(railway::render(project, options)?);
     Ok(bundle)
 }

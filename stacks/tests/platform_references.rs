@@ -146,3 +146,50 @@ fn render_reports_every_service_it_leaves_out() {
         }
     }
 }
+
+/// Every right-hand side the Railway program gives the variable `key`.
+fn railway_values<'a>(program: &'a str, key: &str) -> Vec<&'a str> {
+    let prefix = format!("{key}: ");
+    program
+        .lines()
+        .filter_map(|line| line.trim_start().trim_start_matches("...(").strip_prefix(prefix.as_str()))
+        .chain(program.lines().filter_map(|line| line.split_once(&format!("? {{ {prefix}")).map(|(_, rest)| rest)))
+        .collect()
+}
+
+#[test]
+fn railway_spells_references_as_platform_references() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
+        let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            for service in stack.services().filter(|s| deployed(s)) {
+                for (key, value) in &service.env {
+                    let reference = match value {
+                        EnvValue::DatabaseUrl(_) => &[".env.DATABASE_URL", ".env.REDIS_URL"][..],
+                        EnvValue::Secret(_) => &["preserve()", "ctx.shared.", ".env.PGPASSWORD"][..],
+                        EnvValue::Host(target) if stack.resolve(target).is_some() => {
+                            &[".env.RAILWAY_PRIVATE_DOMAIN", ".env.PGHOST", ".env.REDISHOST"][..]
+                        }
+                        _ => continue,
+                    };
+                    let found = railway_values(program, key);
+                    assert!(!found.is_empty(), "{} ({}) {}: {key} missing", stack.name, stack.env(), service.name);
+                    for text in found {
+                        assert!(
+                            reference.iter().any(|r| text.contains(r)) && !text.contains('"'),
+                            "{} ({}) {}: {key} is {text}, not a reference",
+                            stack.name,
+                            stack.env(),
+                            service.name
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} references checked");
+}
