@@ -3,6 +3,8 @@
 //! - [`compose`]: Docker Compose, one complete file per environment.
 //! - `kubernetes` (feature `kubernetes`, on by default): a kustomization directory per
 //!   environment, typed through `k8s-openapi`.
+//! - [`render`](mod@render): a Render Blueprint covering the hosted environments.
+//! - [`railway`]: a Railway Infrastructure-as-Code program covering the hosted environments.
 //!
 //! [`render`] runs every target; [`Bundle::write`] and [`Bundle::check`] are the only places
 //! that touch the file system; [`cli`] is the command-line front end the examples use.
@@ -30,6 +32,9 @@ mod error;
 pub mod kubernetes;
 pub mod layout;
 mod options;
+mod platform;
+pub mod railway;
+pub mod render;
 mod yaml;
 
 pub use bundle::{Bundle, Change, GeneratedFile, Warning};
@@ -43,6 +48,8 @@ pub const TARGETS: &[&str] = &[
     "compose",
     #[cfg(feature = "kubernetes")]
     "kubernetes",
+    "render",
+    "railway",
 ];
 
 /// Render every target for every environment of `project`.
@@ -51,5 +58,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     bundle.extend(compose::render(project, options)?);
     #[cfg(feature = "kubernetes")]
     bundle.extend(kubernetes::render(project, options)?);
+    bundle.extend(render::render(project, options)?);
+    bundle.extend(railway::render(project, options)?);
     Ok(bundle)
 }

@@ -7,6 +7,7 @@ use crate::port::{Port, Route};
 use crate::probe::Probe;
 use crate::reference::{EnvValue, ServiceRef};
 use crate::resources::Resources;
+use crate::role::Role;
 use crate::scaling::Autoscale;
 use crate::volume::Mount;
 
@@ -150,6 +151,8 @@ pub struct Service {
     pub labels: Vec<(String, String)>,
     /// The database it provides, if it is one.
     pub datastore: Option<Datastore>,
+    /// Whether it is application code or edge infrastructure a platform may provide itself.
+    pub role: Role,
 }
 
 impl Service {
@@ -177,6 +180,7 @@ impl Service {
             read_only_root: false,
             labels: Vec::new(),
             datastore: None,
+            role: Role::Application,
         }
     }
 
@@ -326,6 +330,22 @@ impl Service {
     #[must_use]
     pub fn datastore(mut self, datastore: Datastore) -> Self {
         self.datastore = Some(datastore);
+        self
+    }
+
+    /// Mark the service as a reverse proxy that only forwards public traffic to `upstreams`;
+    /// platforms with their own edge (Render, Railway) serve the upstreams instead of running it.
+    #[must_use]
+    pub fn edge_proxy_for<'a>(mut self, upstreams: impl IntoIterator<Item = &'a ServiceRef>) -> Self {
+        self.role = Role::EdgeProxy { upstreams: upstreams.into_iter().cloned().collect() };
+        self
+    }
+
+    /// Mark the service as one that only renews TLS certificates; platforms that issue
+    /// certificates themselves skip it.
+    #[must_use]
+    pub fn certificate_renewal(mut self) -> Self {
+        self.role = Role::CertificateRenewal;
         self
     }
 

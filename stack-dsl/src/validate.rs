@@ -267,6 +267,12 @@ impl<'a> Checker<'a> {
         self.check_networks(&at, service);
         self.check_probes(&at, service);
         self.check_depends_on(&at, service);
+        if let crate::role::Role::EdgeProxy { upstreams } = &service.role {
+            for upstream in upstreams {
+                let path = format!("edge_proxy_for {}", upstream.name());
+                self.resolve(&at, &path, upstream);
+            }
+        }
         self.check_resources(&at, service);
         let mut labels = HashSet::new();
         for (key, _) in &service.labels {

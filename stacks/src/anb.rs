@@ -157,7 +157,10 @@ pub fn stack(env: Env) -> Stack {
             .network(&network)
             .healthcheck(wget_http(80, "/health"))
             .depends_on(&api, Ready::Healthy)
-            .resources(Resources::new().limit_memory(Memory::mib(128))),
+            .resources(Resources::new().limit_memory(Memory::mib(128)))
+            // The seed's nginx is the reverse proxy in front of the API; it also serves
+            // processed videos from the host directory the API writes.
+            .edge_proxy_for([&api]),
     );
     stack
 }

@@ -152,7 +152,9 @@ pub fn stack(env: Env) -> Stack {
         .healthcheck(wget_http(80, "/"))
         .depends_on(&web, Ready::Healthy)
         .depends_on(&api, Ready::Healthy)
-        .resources(Resources::new().limit(Cpu::millis(500), Memory::mib(128)));
+        .resources(Resources::new().limit(Cpu::millis(500), Memory::mib(128)))
+        // The seed: "Nginx: reverse proxy and load balancer" for web and api, nothing else.
+        .edge_proxy_for([&web, &api]);
     if env.is_hosted() {
         nginx = nginx
             .port(Port::tcp(443).published(443))

@@ -85,7 +85,10 @@ pub fn stack(env: Env) -> Stack {
         .mount(Mount::volume(&media_files, "/app/mediafiles").read_only())
         .network(&network)
         .healthcheck(wget_http(80, "/health/"))
-        .depends_on(&backend, Ready::Healthy);
+        .depends_on(&backend, Ready::Healthy)
+        // The seed's nginx proxies to Gunicorn and terminates TLS; it also serves the static and
+        // media volumes, which platforms without it must serve from the backend.
+        .edge_proxy_for([&backend]);
     if env.is_production() {
         let acme = stack.add_volume(Volume::persistent("certbot-www"));
         let certificates = stack.add_volume(Volume::persistent("certbot-conf"));
@@ -107,7 +110,9 @@ pub fn stack(env: Env) -> Stack {
                 ])
                 .mount(Mount::volume(&acme, "/var/www/certbot"))
                 .mount(Mount::volume(&certificates, "/etc/letsencrypt"))
-                .network(&network),
+                .network(&network)
+                // The seed: certbot only renews the certificates nginx serves.
+                .certificate_renewal(),
         );
     } else {
         nginx = nginx.resources(Resources::new().limit(Cpu::millis(100), Memory::mib(64)));

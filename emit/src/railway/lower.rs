@@ -1,0 +1,199 @@
+//! Lowering one hosted environment's stack into the Railway resources it needs, following the
+//! platform plan ([`crate::platform`]). The `railway/iac` API: the `railway` npm package 3.11,
+//! `dist/iac/index.d.ts` (<https://github.com/railwayapp/railway-ts-sdk>).
+
+use indexmap::IndexMap;
+use stack_dsl::{Check, Engine, Image, Restart, Run, Service, ValidStack};
+
+use super::ts::{Ts, identifier};
+use crate::bundle::Warning;
+use crate::error::Error;
+use crate::platform::{Output, Placement, Plan, Value, command_line, engine_name};
+
+/// Names the program imports from `railway/iac`; constants must not shadow them.
+pub const IMPORTS: [&str; 8] =
+    ["defineRailway", "image", "postgres", "preserve", "project", "redis", "service", "volume"];
+
+/// One resource of the program: `const <ident> = <function>("<name>", { config })`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// `service`, `postgres`, `redis`, `volume`.
+    pub function: &'static str,
+    /// The resource's name on Railway.
+    pub name: String,
+    /// Its configuration, by property.
+    pub config: IndexMap<String, Ts>,
+    /// Its variables (services only).
+    pub env: IndexMap<String, Ts>,
+}
+
+/// The resources of one environment, by constant name, in declaration order; and what could
+/// not be expressed.
+pub struct Lowered {
+    pub resources: IndexMap<String, Resource>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The constant that holds the resource `name`.
+pub fn constant(name: &str, suffix: &str) -> String {
+    let base = identifier(name);
+    if IMPORTS.contains(&base.as_str()) || base == "ctx" { format!("{base}{suffix}") } else { base }
+}
+
+pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
+    let mut plan = Plan::new(stack, "railway", "Railway")?;
+    let mut resources = IndexMap::new();
+    for database in plan.databases.clone() {
+        let (function, major, railway_major) = match database.datastore.engine {
+            Engine::Postgres { major } => ("postgres", major, 18),
+            Engine::Redis { major } => ("redis", major, 8),
+        };
+        if major != railway_major {
+            let message = format!(
+                "Railway's {function}() template runs version {railway_major}, not the {} the stack asks for: check the application against it",
+                engine_name(&database.datastore)
+            );
+            plan.warn(&database.name, message);
+        }
+        let resource =
+            Resource { function, name: database.name.clone(), config: IndexMap::new(), env: IndexMap::new() };
+        resources.insert(constant(&database.name, "Db"), resource);
+    }
+    let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
+    for (service, placement) in deployed {
+        let volume = plan.storage(service);
+        plan.check_volume_scaling(service, volume)?;
+        let mut config = IndexMap::new();
+        match &service.image {
+            Image::Registry(reference) => {
+                config.insert("source".into(), Ts::Call("image".into(), vec![Ts::str(reference)]));
+            }
+            Image::Build(build) => {
+                // The repository is connected in the dashboard (or deployed with `railway up`);
+                // the program says where the Dockerfile is.
+                let root = build.context.trim_start_matches("./").trim_end_matches('/');
+                if !root.is_empty() && root != "." {
+                    config.insert("root".into(), Ts::str(root));
+                }
+                let mut build_config = vec![super::ts::Entry::Field("builder".into(), Ts::str("DOCKERFILE"))];
+                if let Some(dockerfile) = &build.dockerfile {
+                    build_config.push(super::ts::Entry::Field("dockerfilePath".into(), Ts::str(dockerfile)));
+                }
+                config.insert("build".into(), Ts::Object(build_config));
+            }
+        }
+        if let Some(command) = &service.command {
+            config.insert("start".into(), Ts::str(command_line(command)));
+        }
+        if let Some(jobs) = plan.pre_deploy.get(&service.name) {
+            let commands = jobs.iter().filter_map(|j| j.command.as_deref()).map(|c| Ts::str(command_line(c))).collect();
+            config.insert("preDeploy".into(), Ts::Array(commands));
+        }
+        let mut unportable = Vec::new();
+        if let Some(probe) = &service.healthcheck {
+            match (&probe.check, &placement) {
+                (Check::Http { path, .. }, Placement::Public | Placement::Private) => {
+                    config.insert("healthcheck".into(), Ts::str(path));
+                    let grace = probe.start_period.unwrap_or_default() + probe.interval * probe.retries;
+                    config.insert("healthcheckTimeout".into(), Ts::Num(grace.as_secs().max(1)));
+                }
+                _ => unportable.push("a health check other than HTTP".into()),
+            }
+        }
+        if service.liveness.is_some() {
+            unportable.push("a separate liveness check".into());
+        }
+        if !service.resources.is_empty() {
+            unportable.push("resource limits (set them in the service's settings)".into());
+        }
+        if let Some(autoscale) = service.autoscale {
+            unportable.push(format!("autoscaling ({} replicas run, not up to {})", autoscale.min, autoscale.max));
+        }
+        if service.replicas > 1 {
+            config.insert("replicas".into(), Ts::Num(service.replicas.into()));
+        }
+        if let Some((volume, mount)) = volume {
+            let entry = super::ts::Entry::Field(mount.target.clone(), Ts::Raw(constant(&volume.name, "Volume")));
+            config.insert("volumeMounts".into(), Ts::Object(vec![entry]));
+            let resource = Resource {
+                function: "volume",
+                name: volume.name.clone(),
+                config: IndexMap::new(),
+                env: IndexMap::new(),
+            };
+            let mut volume_config = IndexMap::new();
+            if let Some(size) = volume.size {
+                volume_config.insert("sizeMB".into(), Ts::Num(size.as_mib()));
+            }
+            resources.insert(constant(&volume.name, "Volume"), Resource { config: volume_config, ..resource });
+        }
+        let domains: Vec<Ts> = service.routes.iter().map(|r| Ts::str(&r.host)).collect();
+        if !domains.is_empty() {
+            config.insert("domains".into(), Ts::Array(domains));
+        }
+        let mut deploy = Vec::new();
+        if let Run::OnSchedule(schedule) = &service.run {
+            deploy.push(super::ts::Entry::Field("cronSchedule".into(), Ts::str(schedule)));
+        }
+        let restart = match service.effective_restart() {
+            Restart::Always | Restart::UnlessStopped => "ALWAYS",
+            Restart::OnFailure => "ON_FAILURE",
+            Restart::Never => "NEVER",
+        };
+        deploy.push(super::ts::Entry::Field("restartPolicyType".into(), Ts::str(restart)));
+        config.insert("deploy".into(), Ts::Object(deploy));
+        plan.report_unportable(service, unportable);
+        let env = env(&plan, service)?;
+        resources.insert(
+            constant(&service.name, "Service"),
+            Resource { function: "service", name: service.name.clone(), config, env },
+        );
+    }
+    Ok(Lowered { resources, warnings: plan.warnings })
+}
+
+/// The service's variables: literals, references to databases and services, and secrets as
+/// `preserve()` (set in the dashboard) or `ctx.shared.NAME` (one value for every service).
+fn env(plan: &Plan, service: &Service) -> Result<IndexMap<String, Ts>, Error> {
+    let shared = |name: &str| {
+        plan.deployed()
+            .filter(|(s, _)| s.env.iter().any(|(_, v)| matches!(v, stack_dsl::EnvValue::Secret(r) if r.name() == name)))
+            .count()
+            > 1
+    };
+    let mut vars = IndexMap::new();
+    for (key, value) in &service.env {
+        let ts = match plan.value(service, value)? {
+            Value::Text(text) => Ts::Str(text),
+            Value::Secret(secret) if shared(&secret.name) => Ts::Raw(format!("ctx.shared.{}", secret.name)),
+            Value::Secret(_) => Ts::Raw("preserve()".into()),
+            Value::Database { name, output } => {
+                let engine = plan.database(&name).map(|d| d.datastore.engine);
+                let variable = match (engine, output) {
+                    (Some(Engine::Redis { .. }), Output::Url) => "REDIS_URL",
+                    (Some(Engine::Redis { .. }), Output::Host) => "REDISHOST",
+                    (Some(Engine::Redis { .. }), Output::Port) => "REDISPORT",
+                    (Some(Engine::Redis { .. }), Output::Password) => "REDISPASSWORD",
+                    (_, Output::Url) => "DATABASE_URL",
+                    (_, Output::Host) => "PGHOST",
+                    (_, Output::Port) => "PGPORT",
+                    (_, Output::Password) => "PGPASSWORD",
+                };
+                Ts::Raw(format!("{}.env.{variable}", constant(&name, "Db")))
+            }
+            Value::Service { name, output: Output::Host } => {
+                Ts::Raw(format!("{}.env.RAILWAY_PRIVATE_DOMAIN", constant(&name, "Service")))
+            }
+            Value::Service { name, .. } => {
+                let port = plan.stack.service(&name).and_then(|s| s.ports.first()).map_or(0, |p| p.number);
+                Ts::Str(port.to_string())
+            }
+            // Railway's private host name of a service is `<name>.railway.internal`.
+            Value::ServiceUrl { name, scheme, port, path } => {
+                Ts::Str(format!("{scheme}://{name}.railway.internal:{port}{path}"))
+            }
+        };
+        vars.insert(key.clone(), ts);
+    }
+    Ok(vars)
+}

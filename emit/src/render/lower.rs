@@ -1,0 +1,370 @@
+//! Lowering one hosted environment's stack into a Render [`Environment`], following the
+//! platform plan ([`crate::platform`]); the Blueprint spec: <https://render.com/docs/blueprint-spec>.
+
+use indexmap::IndexMap;
+use stack_dsl::{Check, Engine, Image, Service as ModelService, ValidStack};
+
+use super::model::*;
+use crate::bundle::Warning;
+use crate::error::Error;
+use crate::platform::{Output, Placement, Plan, ProvidedDatabase, Value, command_line};
+
+/// Render's instance types, smallest first: name, CPU in millicores, memory in MiB.
+/// <https://render.com/pricing#compute>
+const PLANS: [(&str, u32, u64); 6] = [
+    ("starter", 500, 512),
+    ("standard", 1000, 2048),
+    ("pro", 2000, 4096),
+    ("pro plus", 4000, 8192),
+    ("pro max", 4000, 16384),
+    ("pro ultra", 8000, 32768),
+];
+
+/// Render's largest autoscaling CPU target.
+const MAX_TARGET_CPU: u32 = 90;
+
+/// The environment, and what it could not express.
+pub struct Lowered {
+    pub environment: Environment,
+    pub warnings: Vec<Warning>,
+}
+
+pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
+    let mut plan = Plan::new(stack, "render", "Render")?;
+    let prefix = format!("{}-{}", stack.name, stack.env());
+    let name = |service: &str| format!("{prefix}-{service}");
+    let mut services = Vec::new();
+    let mut databases = Vec::new();
+
+    for database in plan.databases.clone() {
+        match database.datastore.engine {
+            Engine::Postgres { major } => databases.push(postgres(&name(&database.name), &database, major)),
+            Engine::Redis { .. } => services.push(key_value(&plan, &name(&database.name), &database)),
+        }
+    }
+    let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
+    for (service, placement) in deployed {
+        services.push(lower_service(&mut plan, &name, service, &placement)?);
+    }
+    let env_var_groups = share_common_values(&prefix, &mut services);
+    Ok(Lowered {
+        environment: Environment { name: stack.env().to_string(), services, databases, env_var_groups },
+        warnings: plan.warnings,
+    })
+}
+
+fn postgres(name: &str, database: &ProvidedDatabase, major: u16) -> Database {
+    Database {
+        name: name.into(),
+        database_name: database.datastore.database.clone(),
+        user: database.datastore.user.clone(),
+        postgres_major_version: major.to_string(),
+        disk_size_gb: database.volume.as_ref().and_then(|v| v.size).map(gigabytes),
+        // Empty: only services of the environment connect, over the private network.
+        ip_allow_list: Vec::new(),
+    }
+}
+
+fn key_value(plan: &Plan, name: &str, database: &ProvidedDatabase) -> Service {
+    // The eviction policy is the one redis-server setting Render lets a Blueprint choose.
+    let command = plan.stack.service(&database.name).and_then(|s| s.command.as_deref()).unwrap_or_default();
+    let policy = command.iter().position(|a| a == "--maxmemory-policy").and_then(|i| command.get(i + 1)).cloned();
+    Service {
+        kind: ServiceType::Keyvalue,
+        name: name.into(),
+        ip_allow_list: Some(Vec::new()),
+        maxmemory_policy: policy,
+        ..Service::default()
+    }
+}
+
+fn gigabytes(size: stack_dsl::Memory) -> u64 {
+    size.bytes().div_ceil(1 << 30).max(1)
+}
+
+fn lower_service<'a>(
+    plan: &mut Plan<'a>,
+    name: &dyn Fn(&str) -> String,
+    service: &'a ModelService,
+    placement: &Placement,
+) -> Result<Service, Error> {
+    let kind = match placement {
+        Placement::Public => ServiceType::Web,
+        Placement::Private => ServiceType::Pserv,
+        Placement::Cron(_) => ServiceType::Cron,
+        _ => ServiceType::Worker,
+    };
+    let mut out = Service { kind, name: name(&service.name), ..Service::default() };
+    match &service.image {
+        Image::Registry(reference) => {
+            out.runtime = Some(Runtime::Image);
+            out.image = Some(super::model::Image { url: reference.clone() });
+        }
+        Image::Build(build) => {
+            out.runtime = Some(Runtime::Docker);
+            let context = build.context.trim_start_matches("./").trim_end_matches('/');
+            let context = if context.is_empty() || context == "." { "." } else { context };
+            let dockerfile = build.dockerfile.as_deref().unwrap_or("Dockerfile");
+            out.docker_context = Some(format!("./{}", context.trim_start_matches('.').trim_start_matches('/')));
+            out.dockerfile_path =
+                Some(if context == "." { format!("./{dockerfile}") } else { format!("./{context}/{dockerfile}") });
+            if build.target.is_some() {
+                plan.warn(
+                    &service.name,
+                    "Render builds the Dockerfile's last stage; the build target is not used".into(),
+                );
+            }
+        }
+    }
+    out.docker_command = service.command.as_deref().map(command_line);
+    if let Placement::Cron(schedule) = placement {
+        out.schedule = Some(schedule.clone());
+    }
+    out.pre_deploy_command = pre_deploy_command(plan, service)?;
+
+    let mut unportable = Vec::new();
+    match (&service.healthcheck, kind) {
+        (Some(probe), ServiceType::Web) => match &probe.check {
+            Check::Http { path, .. } => out.health_check_path = Some(path.clone()),
+            _ => unportable.push("a health check other than HTTP (Render polls a path)".into()),
+        },
+        (Some(_), _) => unportable.push("a health check (Render checks web services only)".into()),
+        _ => {}
+    }
+    if service.liveness.is_some() {
+        unportable.push("a separate liveness check (the health check path serves for both)".into());
+    }
+    if kind != ServiceType::Cron {
+        scale(service, &mut out)?;
+    }
+    out.plan = instance_type(plan, service);
+    if kind == ServiceType::Web {
+        out.domains = domains(plan, service);
+    }
+
+    let volume = plan.storage(service);
+    if kind == ServiceType::Cron {
+        if let Some((volume, mount)) = volume {
+            let message = format!(
+                "Render cron jobs have no disk; volume {} at {} is not mounted, so what the job writes there is lost when it ends",
+                volume.name, mount.target
+            );
+            plan.warn(&service.name, message);
+        }
+    } else {
+        plan.check_volume_scaling(service, volume)?;
+        out.disk = volume.map(|(volume, mount)| Disk {
+            name: volume.name.clone(),
+            mount_path: mount.target.clone(),
+            size_gb: volume.size.map(gigabytes),
+        });
+    }
+    plan.report_unportable(service, unportable);
+
+    out.env_vars = env_vars(plan, name, service)?;
+    Ok(out)
+}
+
+/// The commands of the jobs this service runs before each deploy, one after the other.
+fn pre_deploy_command(plan: &Plan, service: &ModelService) -> Result<Option<String>, Error> {
+    let Some(jobs) = plan.pre_deploy.get(&service.name) else { return Ok(None) };
+    let mut commands = Vec::new();
+    for job in jobs {
+        let Some(command) = &job.command else {
+            return Err(Error::Unsupported {
+                target: "render",
+                service: job.name.clone(),
+                reason: "Render runs a job as a pre-deploy command, and the job has no command of its own".into(),
+                fix: format!("Give {} a .command([...])", job.name),
+            });
+        };
+        commands.push(command_line(command));
+    }
+    Ok(Some(commands.join(" && ")))
+}
+
+fn scale(service: &ModelService, out: &mut Service) -> Result<(), Error> {
+    if let Some(autoscale) = service.autoscale {
+        if autoscale.target_cpu_percent > MAX_TARGET_CPU {
+            return Err(Error::Unsupported {
+                target: "render",
+                service: service.name.clone(),
+                reason: format!(
+                    "Render autoscales on a CPU target of at most {MAX_TARGET_CPU}%, not {}%",
+                    autoscale.target_cpu_percent
+                ),
+                fix: format!("Use Autoscale::target_cpu({MAX_TARGET_CPU}) or less"),
+            });
+        }
+        out.scaling = Some(Scaling {
+            min_instances: autoscale.min,
+            max_instances: autoscale.max,
+            target_cpu_percent: autoscale.target_cpu_percent,
+        });
+    } else if service.replicas > 1 {
+        out.num_instances = Some(service.replicas);
+    }
+    Ok(())
+}
+
+/// The smallest instance type that holds the service's CPU and memory limits.
+fn instance_type(plan: &mut Plan, service: &ModelService) -> Option<String> {
+    let resources = &service.resources;
+    if resources.cpu_limit.is_none() && resources.memory_limit.is_none() {
+        return None;
+    }
+    let cpu = resources.cpu_limit.map_or(0, |c| c.as_millis());
+    let memory = resources.memory_limit.map_or(0, |m| m.as_mib());
+    let fits = PLANS.iter().find(|(_, c, m)| *c >= cpu && *m >= memory);
+    let (name, _, _) = fits.copied().unwrap_or(PLANS[PLANS.len() - 1]);
+    if fits.is_none() {
+        let message =
+            format!("no Render instance type holds {cpu}m CPU and {memory} MiB; the largest, {name}, is used");
+        plan.warn(&service.name, message);
+    }
+    Some(name.into())
+}
+
+fn domains(plan: &mut Plan, service: &ModelService) -> Vec<String> {
+    let mut domains: Vec<String> = Vec::new();
+    for route in &service.routes {
+        if route.path != "/" {
+            let message = format!(
+                "Render routes whole domains; {}{} serves every path of {}",
+                route.host, route.path, route.host
+            );
+            plan.warn(&service.name, message);
+        }
+        if !domains.contains(&route.host) {
+            domains.push(route.host.clone());
+        }
+    }
+    domains
+}
+
+/// The service's variables, build arguments included: Render passes a Docker service's
+/// variables to the build as build arguments.
+fn env_vars<'a>(
+    plan: &mut Plan<'a>,
+    name: &dyn Fn(&str) -> String,
+    service: &'a ModelService,
+) -> Result<Vec<EnvVar>, Error> {
+    let mut vars = Vec::new();
+    for (key, value) in &service.env {
+        let key = key.clone();
+        let var = match plan.value(service, value)? {
+            Value::Text(value) => EnvVar::Value { key, value },
+            Value::Secret(secret) if secret.generated => EnvVar::Generated { key, generate_value: true },
+            Value::Secret(_) => EnvVar::Prompted { key, sync: false },
+            Value::Database { name: database, output } => database_reference(plan, name, key, &database, output)?,
+            Value::Service { name: target, output } => {
+                let kind = service_type(plan, &target);
+                let property = if output == Output::Port { "port" } else { "host" };
+                EnvVar::Service {
+                    key,
+                    from_service: FromService { kind, name: name(&target), property: property.into() },
+                }
+            }
+            Value::ServiceUrl { name: target, scheme, port, path } => {
+                let host = name(&target);
+                let message = format!(
+                    "Render cannot build a URL from a reference; {key} names {target} by its private host {host}, which Render uses unless that name is taken (check it under Connect › Internal in the dashboard)"
+                );
+                plan.warn(&service.name, message);
+                EnvVar::Value { key, value: format!("{scheme}://{host}:{port}{path}") }
+            }
+        };
+        vars.push(var);
+    }
+    if let Image::Build(build) = &service.image {
+        for (key, value) in &build.args {
+            match vars.iter().find(|v| v.key() == Some(key)) {
+                Some(EnvVar::Value { value: existing, .. }) if existing == value => {}
+                Some(_) => plan.warn(&service.name, format!(
+                    "Render passes variables to the Docker build as build arguments; build argument {key} differs from the variable of the same name, which wins"
+                )),
+                None => vars.push(EnvVar::Value { key: key.clone(), value: value.clone() }),
+            }
+        }
+    }
+    Ok(vars)
+}
+
+fn database_reference(
+    plan: &Plan,
+    name: &dyn Fn(&str) -> String,
+    key: String,
+    database: &str,
+    output: Output,
+) -> Result<EnvVar, Error> {
+    // The plan only refers to its own databases; PostgreSQL is the spelling of last resort.
+    let engine = plan.database(database).map_or(Engine::Postgres { major: 0 }, |d| d.datastore.engine);
+    let property = match output {
+        Output::Url => "connectionString",
+        Output::Host => "host",
+        Output::Port => "port",
+        Output::Password => "password",
+    };
+    Ok(match engine {
+        Engine::Postgres { .. } => {
+            EnvVar::Database { key, from_database: FromDatabase { name: name(database), property: property.into() } }
+        }
+        Engine::Redis { .. } if output == Output::Password => {
+            return Err(Error::Unsupported {
+                target: "render",
+                service: database.into(),
+                reason:
+                    "Render Key Value has no password to hand out; it accepts connections from the private network only"
+                        .into(),
+                fix: format!("Use {database}.database_url() instead of its password"),
+            });
+        }
+        Engine::Redis { .. } => EnvVar::Service {
+            key,
+            from_service: FromService { kind: ServiceType::Keyvalue, name: name(database), property: property.into() },
+        },
+    })
+}
+
+fn service_type(plan: &Plan, service: &str) -> ServiceType {
+    match plan.placements.get(service) {
+        Some(Placement::Public) => ServiceType::Web,
+        Some(Placement::Worker) => ServiceType::Worker,
+        Some(Placement::Cron(_)) => ServiceType::Cron,
+        _ => ServiceType::Pserv,
+    }
+}
+
+/// Move every value that several services set identically (a literal, or a secret that must be
+/// the same everywhere, such as a signing key) into an environment group, one group per set of
+/// services sharing it: a group's generated or prompted secret has one value for all its members.
+fn share_common_values(prefix: &str, services: &mut [Service]) -> Vec<EnvVarGroup> {
+    let groupable =
+        |var: &EnvVar| matches!(var, EnvVar::Value { .. } | EnvVar::Generated { .. } | EnvVar::Prompted { .. });
+    // Every groupable variable, and the services setting it exactly so.
+    let mut users: IndexMap<EnvVar, Vec<usize>> = IndexMap::new();
+    for (i, service) in services.iter().enumerate() {
+        for var in service.env_vars.iter().filter(|v| groupable(v)) {
+            users.entry(var.clone()).or_default().push(i);
+        }
+    }
+    let mut groups: IndexMap<Vec<usize>, Vec<EnvVar>> = IndexMap::new();
+    for (var, members) in users {
+        if members.len() > 1 {
+            groups.entry(members).or_default().push(var);
+        }
+    }
+    let mut out = Vec::new();
+    for (members, vars) in groups {
+        let suffix: Vec<&str> = members.iter().map(|&i| &services[i].name[prefix.len() + 1..]).collect();
+        let name = format!("{prefix}-{}", suffix.join("-"));
+        for &i in &members {
+            let env_vars = &mut services[i].env_vars;
+            let at = env_vars.iter().position(|v| vars.contains(v)).unwrap_or(0);
+            env_vars.retain(|v| !vars.contains(v));
+            env_vars.insert(at, EnvVar::Group { from_group: name.clone() });
+        }
+        out.push(EnvVarGroup { name, env_vars: vars });
+    }
+    out
+}

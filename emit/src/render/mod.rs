@@ -1,0 +1,72 @@
+//! Render: one Blueprint, `render.yaml` at the root of the output directory, with one project
+//! per stack and one environment per hosted environment (staging, production); development
+//! stays local (Compose).
+//!
+//! Spec: <https://render.com/docs/blueprint-spec>; every golden file passes the Blueprint JSON
+//! Schema (`validate-deploy render`). Which services run and what references mean is decided
+//! once for Render and Railway in [`crate::platform`]; this module only spells it.
+//!
+//! | model | Render |
+//! | --- | --- |
+//! | service with routes, behind an edge proxy, or publishing an HTTP port | `type: web` |
+//! | other service with ports / without ports | `type: pserv` / `type: worker` |
+//! | `Run::OnSchedule` | `type: cron` with `schedule` |
+//! | `Run::Once` waited for (`Ready::Completed`) by a service of the same image | that service's `preDeployCommand`; **error** when no such service exists |
+//! | `Datastore::postgres`, `External::managed` PostgreSQL, a PostgreSQL on the Docker host | `databases:` with `postgresMajorVersion`, `databaseName`, `user`, `diskSizeGB`; the container is not deployed (warning) |
+//! | `Datastore::redis` | `type: keyvalue`, `ipAllowList: []` (private network only), `maxmemoryPolicy` from `--maxmemory-policy` |
+//! | `Role::EdgeProxy`, `Role::CertificateRenewal` (nginx, Traefik, certbot) | **not deployed**: Render terminates TLS, proxies and renews certificates; a warning names each |
+//! | `Image::new` / `Image::build` | `runtime: image` + `image.url` / `runtime: docker` + `dockerContext` + `dockerfilePath` |
+//! | build arguments | variables (Render passes a Docker service's variables to the build as arguments) |
+//! | command | `dockerCommand`, arguments shell-quoted; the entrypoint **cannot** be set (warning) |
+//! | `Probe::http` on a web service | `healthCheckPath`; other checks and liveness are **not expressible** (warning) |
+//! | replicas / `Autoscale` | `numInstances` / `scaling` (min, max, `targetCPUPercent` ≤ 90) |
+//! | resource limits | `plan`: the smallest instance type holding the CPU and memory limits; reservations have no equivalent |
+//! | the service's largest volume | `disk` (`sizeGB`); further volumes, bind mounts, files and tmpfs are **not mounted** (warning); a disk on a scaled service is an **error** (Render forbids it); cron jobs have no disk (warning) |
+//! | `Route` | `domains` (whole host names; a path prefix is reported) |
+//! | literal | `value` |
+//! | `Secret` / `Secret::generated` | `sync: false` (asked for in the dashboard) / `generateValue: true` |
+//! | `database_url()`, host, port, password of a provided database | `fromDatabase` `connectionString` / `host` / `port` / `password`; Key Value: `fromService` `type: keyvalue` |
+//! | another service's host / port | `fromService` `host` / `port` |
+//! | another service's URL | **not expressible** as a reference: the literal URL with the service's private host name, and a warning |
+//! | a value several services set identically | an `envVarGroups` entry per set of services sharing it, referenced with `fromGroup` (a generated secret is then one value for all of them) |
+//! | networks, start order, restart policy, user, read-only root | **not expressible**: every service of an environment shares its private network; Render restarts crashed services; user and read-only root are reported |
+//!
+//! Names are unique per Blueprint, so each resource is named `<stack>-<env>-<service>`.
+
+mod lower;
+pub mod model;
+
+use stack_dsl::ValidProject;
+
+use crate::bundle::Bundle;
+use crate::error::Error;
+use crate::layout::RENDER_BLUEPRINT;
+use crate::options::Options;
+use crate::yaml;
+
+/// Render the Blueprint of every hosted environment of `project`; nothing when it has none.
+pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Error> {
+    let mut bundle = Bundle::new();
+    let hosted: Vec<_> = project.stacks().iter().filter(|s| s.env().is_hosted()).collect();
+    if hosted.is_empty() {
+        return Ok(bundle);
+    }
+    let mut environments = Vec::new();
+    for stack in hosted {
+        let lowered = lower::lower(stack)?;
+        environments.push(lowered.environment);
+        for warning in lowered.warnings {
+            bundle.warn(warning);
+        }
+    }
+    let names: Vec<&str> = environments.iter().map(|e| e.name.as_str()).collect();
+    let notes = [
+        format!("Environments: {} (development runs locally with Compose).", names.join(", ")),
+        "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into(),
+        "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
+    ];
+    let header = yaml::header(&format!("stack {}", project.name()), project.regenerate_command(), &notes);
+    let blueprint = model::Blueprint { projects: vec![model::Project { name: project.name().into(), environments }] };
+    bundle.add(RENDER_BLUEPRINT, yaml::document(RENDER_BLUEPRINT, &header, &blueprint)?);
+    Ok(bundle)
+}

@@ -1,0 +1,195 @@
+//! Cross-service references on the hosting platforms: for every team stack and hosted
+//! environment, every database URL, service address and secret of the model comes out of the
+//! committed Render Blueprint as a platform reference (`fromDatabase`, `fromService`,
+//! `sync: false`, `generateValue`), never as a literal. Checked over the model, with the golden
+//! file read back into the typed Blueprint.
+
+use std::path::Path;
+
+use emit::render::model::{Blueprint, EnvVar, Environment};
+use stack_dsl::{EnvValue, Run};
+
+fn blueprint(project: &str) -> Blueprint {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project).join(emit::layout::RENDER_BLUEPRINT);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{} does not parse as a Blueprint: {e}", path.display()))
+}
+
+/// The variable `key` of a service, looking through the groups it uses.
+fn variable<'a>(environment: &'a Environment, vars: &'a [EnvVar], key: &str) -> Option<&'a EnvVar> {
+    vars.iter().find(|v| v.key() == Some(key)).or_else(|| {
+        vars.iter().find_map(|v| match v {
+            EnvVar::Group { from_group } => environment
+                .env_var_groups
+                .iter()
+                .find(|g| &g.name == from_group)
+                .and_then(|g| g.env_vars.iter().find(|v| v.key() == Some(key))),
+            _ => None,
+        })
+    })
+}
+
+/// True when the service is meant to be on the platform as a service of its own.
+fn deployed(service: &stack_dsl::Service) -> bool {
+    let is_database = service.datastore.is_some() && service.run == Run::Continuously;
+    !(service.role.is_platform_edge() || is_database || service.run == Run::Once)
+}
+
+#[test]
+fn render_spells_references_as_platform_references() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let file = blueprint(project.name());
+        let warnings = emit::render(&valid, &emit::Options::with_root("")).expect("renders").warnings().to_vec();
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            let environment = file.projects[0]
+                .environments
+                .iter()
+                .find(|e| e.name == stack.env().name())
+                .unwrap_or_else(|| panic!("{} has no environment {}", project.name(), stack.env()));
+            for service in stack.services().filter(|s| deployed(s)) {
+                let at = format!("{} ({}) service {}", stack.name, stack.env(), service.name);
+                let name = format!("{}-{}-{}", stack.name, stack.env(), service.name);
+                let out = environment
+                    .services
+                    .iter()
+                    .find(|s| s.name == name)
+                    .unwrap_or_else(|| panic!("{at}: missing from render.yaml"));
+                for (key, value) in &service.env {
+                    let var =
+                        variable(environment, &out.env_vars, key).unwrap_or_else(|| panic!("{at}: {key} missing"));
+                    let ok = match value {
+                        EnvValue::Literal(text) => matches!(var, EnvVar::Value { value, .. } if value == text),
+                        EnvValue::Secret(_) => matches!(
+                            var,
+                            EnvVar::Prompted { sync: false, .. }
+                                | EnvVar::Generated { generate_value: true, .. }
+                                | EnvVar::Database { .. }
+                        ),
+                        EnvValue::DatabaseUrl(_) => match var {
+                            EnvVar::Database { from_database, .. } => from_database.property == "connectionString",
+                            EnvVar::Service { from_service, .. } => from_service.property == "connectionString",
+                            _ => false,
+                        },
+                        EnvValue::Host(target) | EnvValue::Port { service: target, .. } => {
+                            let outside = stack.external(target.name()).is_some_and(|e| e.datastore.is_none());
+                            outside || matches!(var, EnvVar::Database { .. } | EnvVar::Service { .. })
+                        }
+                        EnvValue::Url(url) => match var {
+                            EnvVar::Database { .. } | EnvVar::Service { .. } => true,
+                            // A URL to an application service has no reference form: it is
+                            // written out and reported.
+                            EnvVar::Value { .. } => warnings.iter().any(|w| {
+                                w.service == service.name
+                                    && w.env == stack.env().name()
+                                    && w.message.contains(key.as_str())
+                                    && stack.resolve(&url.service).is_some()
+                            }),
+                            _ => false,
+                        },
+                    };
+                    assert!(ok, "{at}: {key} = {value:?} came out as {var:?}");
+                    if !matches!(value, EnvValue::Literal(_)) {
+                        assert!(
+                            !matches!(var, EnvVar::Value { value, .. } if value.contains('@')),
+                            "{at}: {key} holds credentials literally"
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} values checked");
+}
+
+#[test]
+fn a_scaled_service_with_a_disk_is_refused_by_render() {
+    use stack_dsl::{Env, Image, Mount, Port, Project, Route, Service, Stack, Volume};
+    let project = Project::new("shop", [Env::Production], |_| {
+        let mut stack = Stack::new("shop");
+        let data = stack.add_volume(Volume::persistent("uploads"));
+        stack.add_service(
+            Service::new("api", Image::new("shop-api:1"))
+                .port(Port::http(8000))
+                .route(Route::new("shop.example.com").tls())
+                .mount(Mount::volume(&data, "/uploads"))
+                .replicas(2),
+        );
+        stack
+    });
+    let valid = project.validate().expect("valid");
+    let error = emit::render(&valid, &emit::Options::with_root("")).expect_err("a disk on 2 instances").to_string();
+    assert!(error.contains("service api") && error.contains("uploads") && error.contains("Either"), "{error}");
+}
+
+#[test]
+fn render_reports_every_service_it_leaves_out() {
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            for service in stack.services().filter(|s| s.role.is_platform_edge()) {
+                assert!(
+                    bundle.warnings().iter().any(|w| w.target == "render"
+                        && w.env == stack.env().name()
+                        && w.service == service.name
+                        && w.message.contains("not deployed")),
+                    "{} ({}): omission of {} is not reported",
+                    stack.name,
+                    stack.env(),
+                    service.name
+                );
+            }
+        }
+    }
+}
+
+/// Every right-hand side the Railway program gives the variable `key`.
+fn railway_values<'a>(program: &'a str, key: &str) -> Vec<&'a str> {
+    let prefix = format!("{key}: ");
+    program
+        .lines()
+        .filter_map(|line| line.trim_start().trim_start_matches("...(").strip_prefix(prefix.as_str()))
+        .chain(program.lines().filter_map(|line| line.split_once(&format!("? {{ {prefix}")).map(|(_, rest)| rest)))
+        .collect()
+}
+
+#[test]
+fn railway_spells_references_as_platform_references() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
+        let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            for service in stack.services().filter(|s| deployed(s)) {
+                for (key, value) in &service.env {
+                    let reference = match value {
+                        EnvValue::DatabaseUrl(_) => &[".env.DATABASE_URL", ".env.REDIS_URL"][..],
+                        EnvValue::Secret(_) => &["preserve()", "ctx.shared.", ".env.PGPASSWORD"][..],
+                        EnvValue::Host(target) if stack.resolve(target).is_some() => {
+                            &[".env.RAILWAY_PRIVATE_DOMAIN", ".env.PGHOST", ".env.REDISHOST"][..]
+                        }
+                        _ => continue,
+                    };
+                    let found = railway_values(program, key);
+                    assert!(!found.is_empty(), "{} ({}) {}: {key} missing", stack.name, stack.env(), service.name);
+                    for text in found {
+                        assert!(
+                            reference.iter().any(|r| text.contains(r)) && !text.contains('"'),
+                            "{} ({}) {}: {key} is {text}, not a reference",
+                            stack.name,
+                            stack.env(),
+                            service.name
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} references checked");
+}
