@@ -1,6 +1,7 @@
 //! Stackwright's emitters: pure functions from a validated project to a [`Bundle`] of files.
 //!
 //! - [`compose`]: Docker Compose, one complete file per environment.
+//! - [`actions`]: GitHub Actions, the CI workflow and the build-scan-push-deploy pipeline.
 //!
 //! [`render`] runs every target; [`Bundle::write`] and [`Bundle::check`] are the only places
 //! that touch the file system; [`cli`] is the command-line front end the examples use.
@@ -19,6 +20,7 @@
 //! assert!(compose.contents.contains("- 8080:80"));
 //! ```
 
+pub mod actions;
 mod bundle;
 pub mod cli;
 pub mod compose;
@@ -35,11 +37,12 @@ pub use options::Options;
 use stack_dsl::ValidProject;
 
 /// The targets [`render`] produces, by name.
-pub const TARGETS: &[&str] = &["compose"];
+pub const TARGETS: &[&str] = &["compose", "actions"];
 
 /// Render every target for every environment of `project`.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     let mut bundle = Bundle::new();
     bundle.extend(compose::render(project, options)?);
+    bundle.extend(actions::render(project, options)?);
     Ok(bundle)
 }

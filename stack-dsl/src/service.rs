@@ -1,5 +1,6 @@
 //! A service: one container image run continuously, once (a migration) or on a schedule (cron).
 
+use crate::ci_check::CiCheck;
 use crate::datastore::Datastore;
 use crate::image::Image;
 use crate::network::NetworkRef;
@@ -150,6 +151,8 @@ pub struct Service {
     pub labels: Vec<(String, String)>,
     /// The database it provides, if it is one.
     pub datastore: Option<Datastore>,
+    /// Checks the pipeline runs on its source (lint, tests) before building its image.
+    pub checks: Vec<CiCheck>,
 }
 
 impl Service {
@@ -177,6 +180,7 @@ impl Service {
             read_only_root: false,
             labels: Vec::new(),
             datastore: None,
+            checks: Vec::new(),
         }
     }
 
@@ -326,6 +330,13 @@ impl Service {
     #[must_use]
     pub fn datastore(mut self, datastore: Datastore) -> Self {
         self.datastore = Some(datastore);
+        self
+    }
+
+    /// Run `check` on the service's source in the pipeline, before its image is built.
+    #[must_use]
+    pub fn check(mut self, check: CiCheck) -> Self {
+        self.checks.push(check);
         self
     }
 

@@ -268,6 +268,8 @@ impl<'a> Checker<'a> {
         self.check_probes(&at, service);
         self.check_depends_on(&at, service);
         self.check_resources(&at, service);
+        let location = [self.root.clone(), at.clone()];
+        self.problems.extend(crate::ci_check::problems(&location, service));
         let mut labels = HashSet::new();
         for (key, _) in &service.labels {
             if !labels.insert(key.as_str()) {
