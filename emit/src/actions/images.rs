@@ -119,3 +119,7 @@ pub fn build_and_scan() -> Vec<Step> {
 pub fn checkout() -> Step {
     Step::uses("Check out", &pins::CHECKOUT).with("persist-credentials", "false")
 }
+/// The image of `service` deployed to `env`, if it is built from source.
+pub fn image_of<'a>(images: &'a [BuiltImage], service: &str, env: Env) -> Option<&'a BuiltImage> {
+    images.iter().find(|i| i.services.iter().any(|s| s == service) && i.env.is_none_or(|e| e == env))
+}

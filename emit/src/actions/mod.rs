@@ -27,9 +27,11 @@
 //! their paths (build contexts, manifests, the `--check` directory) are relative to the root.
 
 mod ci;
+mod deploy;
 mod images;
 pub mod model;
 pub mod pins;
+mod platform;
 
 use stack_dsl::{ValidProject, ValidStack};
 
@@ -45,10 +47,17 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let hosted: Vec<&ValidStack> = project.stacks().iter().filter(|s| s.env().is_hosted()).collect();
     // Images are built once and promoted, so only the hosted environments' builds count;
     // a project with none (no pipeline) still checks and scans its development builds.
-    let stacks = if hosted.is_empty() { project.stacks().iter().collect() } else { hosted };
+    let stacks = if hosted.is_empty() { project.stacks().iter().collect() } else { hosted.clone() };
     let images = images::built_images(&stacks);
     let ci = ci::workflow(project, &stacks, &images, options);
     add(&mut bundle, project, "ci.yml", &ci)?;
+    if let Some(pipeline) = project.pipeline() {
+        let (deploy, warnings) = deploy::workflow(project, pipeline, &hosted, &images, options)?;
+        add(&mut bundle, project, "deploy.yml", &deploy)?;
+        for warning in warnings {
+            bundle.warn(warning);
+        }
+    }
     Ok(bundle)
 }
 

@@ -49,7 +49,8 @@ pub const TRIVY: Action =
 /// so that a change is a reviewed diff (v0.69.4 was the compromised release).
 pub const TRIVY_VERSION: &str = "v0.70.0";
 
-/// The Railway CLI's npm release, installed with its exact version.
+/// The Railway CLI's npm release, run at this exact version (npm has no commit pin; a version
+/// bump is a reviewed diff here).
 pub const RAILWAY_CLI: &str = "@railway/cli@5.63.1";
 
 /// Every pinned action.
