@@ -173,7 +173,7 @@ fn options_for(dir: &Path) -> Result<Options, Error> {
     let io = |source| Error::Io { action: "read", path: dir.to_path_buf(), source };
     let root = std::path::absolute(".").map_err(io)?;
     let out = std::path::absolute(dir).map_err(io)?;
-    Ok(Options::with_root(relative(&out, &root)))
+    Ok(Options::with_root(relative(&out, &root)).output_dir_from_root(relative(&root, &out)))
 }
 
 /// The path from directory `from` to directory `to`, both absolute and normalised.

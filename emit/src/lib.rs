@@ -5,6 +5,7 @@
 //!   environment, typed through `k8s-openapi`.
 //! - [`render`](mod@render): a Render Blueprint covering the hosted environments.
 //! - [`railway`]: a Railway Infrastructure-as-Code program covering the hosted environments.
+//! - [`actions`]: GitHub Actions, the CI workflow and the build-scan-push-deploy pipeline.
 //!
 //! [`render`] runs every target; [`Bundle::write`] and [`Bundle::check`] are the only places
 //! that touch the file system; [`cli`] is the command-line front end the examples use.
@@ -23,6 +24,7 @@
 //! assert!(compose.contents.contains("- 8080:80"));
 //! ```
 
+pub mod actions;
 mod bundle;
 pub mod cli;
 pub mod compose;
@@ -50,6 +52,7 @@ pub const TARGETS: &[&str] = &[
     "kubernetes",
     "render",
     "railway",
+    "actions",
 ];
 
 /// Render every target for every environment of `project`.
@@ -60,5 +63,6 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     bundle.extend(kubernetes::render(project, options)?);
     bundle.extend(render::render(project, options)?);
     bundle.extend(railway::render(project, options)?);
+    bundle.extend(actions::render(project, options)?);
     Ok(bundle)
 }

@@ -9,6 +9,9 @@ pub struct Options {
     /// Paths in the model (build contexts, config files) are relative to the repository root;
     /// targets that resolve paths relative to their own file rewrite them with it.
     root: String,
+    /// The output directory as seen from the repository root, `.` when they are the same.
+    /// Pipelines run from the root and name generated files through it.
+    output_dir: String,
 }
 
 impl Options {
@@ -23,14 +26,41 @@ impl Options {
                 _ => return None,
             }
         }
-        Some(Options { root: "../".repeat(depth) })
+        let parts: Vec<String> = output_dir
+            .components()
+            .filter(|c| matches!(c, Component::Normal(_)))
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let output_dir = if parts.is_empty() { ".".into() } else { parts.join("/") };
+        Some(Options { root: "../".repeat(depth), output_dir })
     }
 
-    /// Options with an explicit path from the output directory to the repository root.
+    /// Options with an explicit path from the output directory to the repository root. The
+    /// output directory as seen from the root is `.` unless [`Options::output_dir_from_root`]
+    /// says otherwise.
     pub fn with_root(root: impl Into<String>) -> Self {
         let root = root.into();
         let root = if root.is_empty() || root.ends_with('/') { root } else { format!("{root}/") };
-        Options { root }
+        Options { root, output_dir: ".".into() }
+    }
+
+    /// Set the output directory as seen from the repository root (`/`-separated, no trailing `/`).
+    #[must_use]
+    pub fn output_dir_from_root(mut self, dir: impl Into<String>) -> Self {
+        let dir = dir.into();
+        let dir = dir.trim_end_matches('/');
+        self.output_dir = if dir.is_empty() { ".".into() } else { dir.into() };
+        self
+    }
+
+    /// The output directory as seen from the repository root: `golden/neosale`, or `.`.
+    pub fn output_dir(&self) -> &str {
+        &self.output_dir
+    }
+
+    /// The path from the repository root to `path`, a path inside the output directory.
+    pub fn from_root(&self, path: &str) -> String {
+        if self.output_dir == "." { path.into() } else { format!("{}/{path}", self.output_dir) }
     }
 
     /// The path to the repository root from a directory `depth` levels below the output
@@ -53,5 +83,16 @@ mod tests {
         assert!(Options::for_output_dir(Path::new("/tmp/x")).is_none());
         assert!(Options::for_output_dir(Path::new("../x")).is_none());
         assert_eq!(Options::with_root("../repo").root_from(0), "../repo/");
+    }
+
+    #[test]
+    fn output_dir_as_seen_from_the_root() {
+        let options = Options::for_output_dir(Path::new("./golden/neosale")).unwrap();
+        assert_eq!(options.output_dir(), "golden/neosale");
+        assert_eq!(options.from_root("kubernetes/staging"), "golden/neosale/kubernetes/staging");
+        let here = Options::for_output_dir(Path::new(".")).unwrap();
+        assert_eq!((here.output_dir(), here.from_root("render.yaml").as_str()), (".", "render.yaml"));
+        assert_eq!(Options::with_root("").output_dir(), ".");
+        assert_eq!(Options::with_root("../..").output_dir_from_root("deploy/prod/").output_dir(), "deploy/prod");
     }
 }

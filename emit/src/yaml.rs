@@ -2,8 +2,9 @@
 //! between targets.
 //!
 //! Serialiser: serde-saphyr, which quotes strings that YAML 1.1 readers would misread
-//! (`on`, `yes`, `22:22`). Block scalars are turned off so a long command stays on one line,
-//! which keeps PR diffs of generated files to the lines that changed.
+//! (`on`, `yes`, `22:22`). A long single-line string stays on one line (never folded with
+//! `>`), and a multi-line string, such as a workflow's script, is a literal block (`|`), so PR
+//! diffs of generated files show exactly the lines that changed.
 
 use serde::Serialize;
 
@@ -31,7 +32,8 @@ pub fn documents<T: Serialize>(path: &str, header: &str, values: &[T]) -> Result
 
 fn options() -> serde_saphyr::SerializerOptions {
     serde_saphyr::ser_options! {
-        prefer_block_scalars: false,
+        prefer_block_scalars: true,
+        folded_wrap_chars: usize::MAX,
     }
 }
 

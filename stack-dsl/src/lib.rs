@@ -9,6 +9,7 @@
 //!
 //! The crate does no I/O and knows nothing about any deployment target.
 
+mod ci_check;
 mod datastore;
 mod edge;
 mod env;
@@ -16,6 +17,7 @@ mod external;
 mod image;
 pub mod name;
 mod network;
+mod pipeline;
 mod port;
 mod probe;
 mod problem;
@@ -31,12 +33,14 @@ mod units;
 mod validate;
 mod volume;
 
+pub use ci_check::CiCheck;
 pub use datastore::{Datastore, Engine};
 pub use edge::{Edge, Traefik};
 pub use env::Env;
 pub use external::{DOCKER_HOST, External, Reach};
 pub use image::{Build, Image};
 pub use network::{Network, NetworkRef};
+pub use pipeline::{DeployTarget, Pipeline};
 pub use port::{Port, Protocol, Route};
 pub use probe::{Check, Probe};
 pub use problem::{Error, Problem, Problems};

@@ -1,6 +1,7 @@
 //! A project: one stack definition across the environments it is deployed to.
 
 use crate::env::Env;
+use crate::pipeline::Pipeline;
 use crate::problem::{Error, Problem, Problems};
 use crate::stack::Stack;
 use crate::validate::ValidStack;
@@ -25,6 +26,7 @@ pub struct Project {
     environments: Vec<Env>,
     define: Box<dyn Fn(Env) -> Stack + Send + Sync>,
     regenerate: String,
+    pipeline: Option<Pipeline>,
 }
 
 impl Project {
@@ -36,7 +38,8 @@ impl Project {
     ) -> Self {
         let name = name.into();
         let regenerate = format!("cargo run --example {name}");
-        Project { name, environments: environments.into_iter().collect(), define: Box::new(define), regenerate }
+        let environments = environments.into_iter().collect();
+        Project { name, environments, define: Box::new(define), regenerate, pipeline: None }
     }
 
     /// The command that regenerates this project's files, quoted in generated headers and in
@@ -44,6 +47,13 @@ impl Project {
     #[must_use]
     pub fn regenerate_with(mut self, command: impl Into<String>) -> Self {
         self.regenerate = command.into();
+        self
+    }
+
+    /// Build, publish and deploy the project through `pipeline` (emitted as CI workflows).
+    #[must_use]
+    pub fn pipeline(mut self, pipeline: Pipeline) -> Self {
+        self.pipeline = Some(pipeline);
         self
     }
 
@@ -101,8 +111,13 @@ impl Project {
                 Err(Error::Invalid(found)) => problems.extend(found.0),
             }
         }
+        if let Some(pipeline) = &self.pipeline {
+            let at = format!("project {}", self.name);
+            problems.extend(crate::pipeline::problems(&at, pipeline, &self.environments));
+        }
         if problems.is_empty() {
-            Ok(ValidProject { name: self.name.clone(), stacks, regenerate: self.regenerate.clone() })
+            let (name, regenerate, pipeline) = (self.name.clone(), self.regenerate.clone(), self.pipeline.clone());
+            Ok(ValidProject { name, stacks, regenerate, pipeline })
         } else {
             Err(Error::Invalid(Problems(problems)))
         }
@@ -115,6 +130,7 @@ pub struct ValidProject {
     name: String,
     stacks: Vec<ValidStack>,
     regenerate: String,
+    pipeline: Option<Pipeline>,
 }
 
 impl ValidProject {
@@ -131,5 +147,10 @@ impl ValidProject {
     /// The command that regenerates the project's files.
     pub fn regenerate_command(&self) -> &str {
         &self.regenerate
+    }
+
+    /// The delivery pipeline, if the project declares one.
+    pub fn pipeline(&self) -> Option<&Pipeline> {
+        self.pipeline.as_ref()
     }
 }

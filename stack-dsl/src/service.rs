@@ -1,5 +1,6 @@
 //! A service: one container image run continuously, once (a migration) or on a schedule (cron).
 
+use crate::ci_check::CiCheck;
 use crate::datastore::Datastore;
 use crate::image::Image;
 use crate::network::NetworkRef;
@@ -153,6 +154,8 @@ pub struct Service {
     pub datastore: Option<Datastore>,
     /// Whether it is application code or edge infrastructure a platform may provide itself.
     pub role: Role,
+    /// Checks the pipeline runs on its source (lint, tests) before building its image.
+    pub checks: Vec<CiCheck>,
 }
 
 impl Service {
@@ -181,6 +184,7 @@ impl Service {
             labels: Vec::new(),
             datastore: None,
             role: Role::Application,
+            checks: Vec::new(),
         }
     }
 
@@ -346,6 +350,13 @@ impl Service {
     #[must_use]
     pub fn certificate_renewal(mut self) -> Self {
         self.role = Role::CertificateRenewal;
+        self
+    }
+
+    /// Run `check` on the service's source in the pipeline, before its image is built.
+    #[must_use]
+    pub fn check(mut self, check: CiCheck) -> Self {
+        self.checks.push(check);
         self
     }
 

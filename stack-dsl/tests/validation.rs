@@ -463,3 +463,43 @@ fn autoscaling_ranges() {
         ]
     );
 }
+
+#[test]
+fn ci_checks_need_a_build_and_distinct_names() {
+    let (mut stack, _, _) = shop();
+    stack.add_service(Service::new("cache", Image::new("redis:7-alpine")).check(CiCheck::new("lint", "true")));
+    stack.add_service(
+        api()
+            .check(CiCheck::new("lint", "npm run lint"))
+            .check(CiCheck::new("lint", "npx eslint ."))
+            .check(CiCheck::new("tests", " ")),
+    );
+    assert_eq!(
+        problems(stack),
+        [
+            "stack shop (production) › service cache › check lint: checks run in the service's build context, and the service pulls a prebuilt image",
+            "stack shop (production) › service api › check lint: two checks of the service share this name",
+            "stack shop (production) › service api › check tests: the check's name or command is empty",
+        ]
+    );
+}
+
+#[test]
+fn pipelines_need_a_ghcr_owner_a_branch_and_a_hosted_environment() {
+    let project = |envs: Vec<Env>, pipeline: Pipeline| {
+        Project::new("shop", envs, |_| shop().0)
+            .pipeline(pipeline)
+            .validate()
+            .err()
+            .map(|e| e.problems().iter().map(|p| format!("{}: {}", p.location(), p.message)).collect::<Vec<_>>())
+    };
+    assert_eq!(project(vec![Env::Dev, Env::Production], Pipeline::new("ghcr.io/shop", DeployTarget::Render)), None);
+    assert_eq!(
+        project(vec![Env::Dev], Pipeline::new("docker.io/Shop", DeployTarget::Railway).branch("-x y")).unwrap(),
+        [
+            "project shop › pipeline › registry: \"docker.io/Shop\" is not ghcr.io/<owner> in lowercase",
+            "project shop › pipeline › branch: \"-x y\" is not a plain branch name",
+            "project shop › pipeline › environments: the pipeline deploys staging and production, and the project has neither",
+        ]
+    );
+}

@@ -9,13 +9,17 @@
 
 use crate::probes::{python_http, wget_http};
 use stack_dsl::{
-    Datastore, Env, Image, Memory, Mount, Network, Port, Probe, Project, Ready, Resources, Restart, Secret, Service,
-    Stack, Volume, secs,
+    CiCheck, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Probe, Project, Ready,
+    Resources, Restart, Secret, Service, Stack, Volume, secs,
 };
 
 /// The ANB project in development and production.
 pub fn project() -> Project {
     Project::new("anb", [Env::Dev, Env::Production], stack)
+        // The seed runs Compose on one Ubuntu host and calls the stack "cloud-ready" for managed
+        // container platforms (ECS/Fargate, Cloud Run, App Platform). Of the platforms Stackwright
+        // emits, Render is that kind: the pipeline deploys there. Not stated: the GHCR owner.
+        .pipeline(Pipeline::new("ghcr.io/anb", DeployTarget::Render))
 }
 
 /// A port that is published on the host only in development.
@@ -83,6 +87,8 @@ pub fn stack(env: Env) -> Stack {
     let api = stack.add_service(
         Service::new("api", app_image.clone())
             .command(["/app/scripts/start.sh"])
+            // Not stated: CI checks. The FastAPI code is linted with ruff, which needs no install.
+            .check(CiCheck::new("lint", "pipx run ruff check ."))
             .port(dev_published(Port::http(8000), env))
             .env("DATABASE_URL", postgres.database_url())
             .env("REDIS_URL", broker.clone())

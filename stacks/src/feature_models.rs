@@ -5,13 +5,16 @@
 //! The seed describes production only; `dev` is the same stack on `*.localhost` without TLS.
 
 use stack_dsl::{
-    Datastore, Env, Image, Mount, Network, Port, Probe, Project, Ready, Route, Secret, Service, Stack, Traefik, Volume,
-    secs,
+    CiCheck, Datastore, DeployTarget, Env, Image, Mount, Network, Pipeline, Port, Probe, Project, Ready, Route, Secret,
+    Service, Stack, Traefik, Volume, secs,
 };
 
 /// The feature-models project in development and production.
 pub fn project() -> Project {
     Project::new("feature-models", [Env::Dev, Env::Production], stack)
+        // The seed's CI/CD pushes images to a registry and runs `docker-compose up -d` on the one
+        // production server. Not stated: the registry (GHCR here, owner assumed).
+        .pipeline(Pipeline::new("ghcr.io/feature-models", DeployTarget::ComposeOverSsh))
 }
 
 /// The feature-models stack in `env`.
@@ -108,6 +111,8 @@ pub fn stack(env: Env) -> Stack {
     // Gunicorn binds to 127.0.0.1 unless told otherwise; Traefik needs 0.0.0.0:8000.
     stack.add_service(
         backend_env(Service::new("backend", backend_image.clone()))
+            // "Automated testing" is only recommended in the seed; the backend is linted with ruff.
+            .check(CiCheck::new("lint", "pipx run ruff check ."))
             .command([
                 "gunicorn",
                 "app.main:app",
@@ -146,6 +151,9 @@ pub fn stack(env: Env) -> Stack {
             Image::build("frontend").tag("feature-models-frontend").arg("NEXT_PUBLIC_API_URL", api_url.as_str()),
         )
         .command(["node", "server.js"])
+        // Not stated: checks. Next.js projects lint with `npm run lint` (next lint).
+        .check(CiCheck::new("install", "npm ci"))
+        .check(CiCheck::new("lint", "npm run lint"))
         .port(Port::http(3000))
         .route(tls(Route::new(format!("dashboard.{domain}"))))
         .env("NEXT_PUBLIC_API_URL", api_url.as_str())

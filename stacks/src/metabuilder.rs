@@ -11,13 +11,16 @@
 
 use crate::probes::python_http;
 use stack_dsl::{
-    Autoscale, Datastore, Env, External, Image, Mount, Port, Probe, Project, Ready, Route, Secret, Service, Stack,
-    Volume, secs,
+    Autoscale, CiCheck, Datastore, DeployTarget, Env, External, Image, Mount, Pipeline, Port, Probe, Project, Ready,
+    Route, Secret, Service, Stack, Volume, secs,
 };
 
 /// The MetaBuilder project in its three environments.
 pub fn project() -> Project {
     Project::new("metabuilder", Env::ALL, stack)
+        // The seed recommends Railway for the MVP and deploys with the Railway CLI from
+        // `.github/workflows/deploy.yml`. Not stated: the registry (GHCR here, owner assumed).
+        .pipeline(Pipeline::new("ghcr.io/metabuilder", DeployTarget::Railway))
 }
 
 /// The public host names; the seed names none ("public staging URL", "custom domain").
@@ -85,6 +88,9 @@ pub fn stack(env: Env) -> Stack {
     // (process alive) restarts a hung API without restarting it for a database outage.
     // `/health` stays for the provider's dashboard. Not stated: the timings.
     let api = api_env(Service::new("api", api_image.clone()))
+        // The seed's Build and Test stages. Not stated: the linter (ruff).
+        .check(CiCheck::new("lint", "pipx run ruff check . && pipx run ruff format --check ."))
+        .check(CiCheck::new("smoke tests", "pip install -r requirements.txt && pytest tests/test_smoke.py"))
         .port(if env.is_dev() { Port::http(8000).published(8000) } else { Port::http(8000) })
         .healthcheck(python_http(8000, "/health/ready").start_period(secs(15)))
         .liveness(python_http(8000, "/health/live").every(secs(20)));
@@ -138,6 +144,10 @@ pub fn stack(env: Env) -> Stack {
                 .arg("VITE_APP_NAME", "MetaBuilder"),
         )
         .port(Port::http(8080))
+        // The seed's "check the frontend build" and linting.
+        .check(CiCheck::new("install", "npm ci"))
+        .check(CiCheck::new("lint", "npm run lint"))
+        .check(CiCheck::new("build", "npm run build"))
         .route(Route::new(web_host).tls())
         .healthcheck(crate::probes::wget_http(8080, "/"))
         .user(101)

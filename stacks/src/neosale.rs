@@ -7,13 +7,17 @@
 
 use crate::probes::wget_http;
 use stack_dsl::{
-    Cpu, Datastore, Env, Image, Memory, Mount, Network, Port, Probe, Project, Ready, Resources, Secret, Service, Stack,
-    Volume, secs,
+    CiCheck, Cpu, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Probe, Project, Ready,
+    Resources, Secret, Service, Stack, Volume, secs,
 };
 
 /// The NEOSALE project in its three environments.
 pub fn project() -> Project {
     Project::new("neosale", Env::ALL, stack)
+        // The seed lists AWS ECS (its Compose integration is retired upstream), App Platform,
+        // Kubernetes and Railway; Kubernetes is the one Stackwright emits that keeps its Nginx,
+        // Redis and cron. Images go to GHCR, tagged with the commit SHA, as the seed recommends.
+        .pipeline(Pipeline::new("ghcr.io/neosale", DeployTarget::Kubernetes))
 }
 
 /// The NEOSALE stack in `env`.
@@ -88,6 +92,10 @@ pub fn stack(env: Env) -> Stack {
     // health checks. Node Alpine images ship busybox `wget`, not `curl`.
     let mut api = Service::new("api", api_image)
         .port(Port::http(3001))
+        // The seed's code-quality stage: ESLint and the TypeScript type check.
+        .check(CiCheck::new("install", "npm ci"))
+        .check(CiCheck::new("lint", "npx eslint ."))
+        .check(CiCheck::new("type check", "npx tsc --noEmit"))
         // NODE_ENV is `production` in staging too: Express and Prisma switch their optimisations
         // on it. Sentry's environment, which the seed takes from NODE_ENV, then reads
         // `production` in staging as well.
@@ -124,6 +132,9 @@ pub fn stack(env: Env) -> Stack {
     // call the API over the internal network.
     let mut web = Service::new("web", Image::build("frontend").tag("neosale-web"))
         .port(Port::http(3000))
+        .check(CiCheck::new("install", "npm ci"))
+        .check(CiCheck::new("lint", "npx eslint ."))
+        .check(CiCheck::new("type check", "npx tsc --noEmit"))
         .env("NODE_ENV", node_env)
         .env("PORT", "3000")
         .env("HOSTNAME", "0.0.0.0")

@@ -4,13 +4,16 @@
 
 use crate::probes::{python_http, wget_http};
 use stack_dsl::{
-    Cpu, Datastore, Env, External, Image, Memory, Mount, Network, Port, Project, Ready, Resources, Secret, Service,
-    Stack, Volume, secs,
+    CiCheck, Cpu, Datastore, DeployTarget, Env, External, Image, Memory, Mount, Network, Pipeline, Port, Project,
+    Ready, Resources, Secret, Service, Stack, Volume, secs,
 };
 
 /// The WiseBet project in development and production (the seed names no staging).
 pub fn project() -> Project {
     Project::new("wisebet", [Env::Dev, Env::Production], stack)
+        // The seed deploys `docker-compose.prod.yml` on one host with `deploy.sh`; the pipeline
+        // does the same over SSH. Not stated: a registry (GHCR here, owner assumed).
+        .pipeline(Pipeline::new("ghcr.io/wisebet", DeployTarget::ComposeOverSsh))
 }
 
 /// The WiseBet stack in `env`.
@@ -48,6 +51,8 @@ pub fn stack(env: Env) -> Stack {
     };
     let backend = stack.add_service(
         Service::new("backend", Image::build(".").tag("wisebet-backend"))
+            // Not stated: CI checks. Django's own `check` needs the dependencies; ruff lints without.
+            .check(CiCheck::new("lint", "pipx run ruff check ."))
             .command([
                 "gunicorn",
                 "config.wsgi:application",
