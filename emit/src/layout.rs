@@ -1,4 +1,5 @@
-//! Where each target's files go inside the output directory. The output directory is shaped
+//! Where each target's files go inside the output directory, and the few names that more than
+//! one target uses (the pipeline deploys what the Kubernetes emitter names). The output directory is shaped
 //! like a repository root (`--out .` writes straight into one), so each platform finds its
 //! files where it looks by default; pipelines and docs refer to the paths through this module.
 //!
@@ -25,6 +26,24 @@ pub const KUBERNETES_DIR: &str = "kubernetes";
 /// The kustomization directory of one environment (`kubectl apply -k` takes it).
 pub fn kubernetes_dir(env: Env) -> String {
     format!("{KUBERNETES_DIR}/{env}")
+}
+
+/// The namespace of a stack in one environment: `<stack>-<env>`.
+pub fn kubernetes_namespace(stack: &str, env: Env) -> String {
+    format!("{stack}-{env}")
+}
+
+/// The ConfigMap that holds a config file of the model (a path from the repository root):
+/// `./nginx/nginx.conf` → `nginx-nginx-conf`. The Kubernetes manifests mount it by this name
+/// and the deploy pipeline creates it from the file.
+pub fn kubernetes_config_map(path: &str) -> String {
+    let name: String = path
+        .trim_start_matches("./")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    let name = name.split('-').filter(|part| !part.is_empty()).collect::<Vec<_>>().join("-");
+    name.chars().take(63).collect::<String>().trim_end_matches('-').to_string()
 }
 
 /// The Render Blueprint, where Render looks for it: the repository root.

@@ -8,13 +8,13 @@
 //! - Compose: <https://docs.docker.com/reference/cli/docker/compose/up/>
 
 use serde::Serialize;
-use stack_dsl::{DeployTarget, Run, ValidStack};
+use stack_dsl::{DeployTarget, MountSource, Run, ValidStack};
 
 use super::images::{BuiltImage, image_of};
 use super::model::{Access, Scope, Step, expr, secret};
 use super::pins;
 use crate::error::Error;
-use crate::layout::{compose_file, kubernetes_dir};
+use crate::layout::{compose_file, kubernetes_config_map, kubernetes_dir, kubernetes_namespace};
 use crate::options::Options;
 use crate::yaml;
 
@@ -100,8 +100,20 @@ const KUBE_RESOURCES: &str = r#"resources() {
 struct Overlay {
     api_version: &'static str,
     kind: &'static str,
+    /// Also the namespace of the generated ConfigMaps, so references to them are rewritten.
+    namespace: String,
     resources: Vec<String>,
     images: Vec<OverlayImage>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    config_map_generator: Vec<ConfigMapGenerator>,
+}
+
+/// A ConfigMap made from a repository file. Kustomize adds a hash of the content to its name
+/// and to every reference, so a changed file rolls the pods that mount it.
+#[derive(Serialize)]
+struct ConfigMapGenerator {
+    name: String,
+    files: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -112,15 +124,34 @@ struct OverlayImage {
     new_tag: String,
 }
 
+/// The ConfigMaps of the environment's config files, as the overlay at `depth` directories
+/// below the repository root generates them.
+fn config_maps(stack: &ValidStack, depth: usize) -> Vec<ConfigMapGenerator> {
+    let mut generators: Vec<ConfigMapGenerator> = Vec::new();
+    for mount in stack.services().flat_map(|s| &s.mounts) {
+        let MountSource::Config(path) = &mount.source else { continue };
+        let name = kubernetes_config_map(path);
+        if generators.iter().any(|g| g.name == name) {
+            continue;
+        }
+        let path = path.trim_start_matches("./");
+        let key = path.rsplit('/').next().unwrap_or(path);
+        generators.push(ConfigMapGenerator { name, files: vec![format!("{key}={}{path}", "../".repeat(depth))] });
+    }
+    generators
+}
+
 /// Kubernetes: a kustomization overlay in the workspace points the environment's manifests at
-/// the pushed images; Jobs (migrations) are replaced and awaited, Deployments rolled out;
-/// rollback is `kubectl rollout undo` of every Deployment.
+/// the pushed images and generates the ConfigMaps from the repository's config files; Jobs
+/// (migrations) are replaced and awaited, Deployments rolled out; rollback is
+/// `kubectl rollout undo` of every Deployment.
 fn kubernetes(deploy: &Deploy) -> Result<Plan, Error> {
     let env = deploy.stack.env();
     let overlay_dir = format!(".stackwright/{env}");
     let overlay = Overlay {
         api_version: "kustomize.config.k8s.io/v1beta1",
         kind: "Kustomization",
+        namespace: kubernetes_namespace(&deploy.stack.name, env),
         resources: vec![format!("../../{}", deploy.options.from_root(&kubernetes_dir(env)))],
         images: images_of(deploy)
             .into_iter()
@@ -130,6 +161,7 @@ fn kubernetes(deploy: &Deploy) -> Result<Plan, Error> {
                 new_tag: format!("${{GITHUB_SHA}}{}", image.tag_suffix()),
             })
             .collect(),
+        config_map_generator: config_maps(deploy.stack, 2),
     };
     let overlay = yaml::document(&overlay_dir, "", &overlay)?;
     let script = format!(
@@ -139,7 +171,8 @@ printf '%s\n' "$KUBECONFIG_DATA" > "$KUBECONFIG"
 mkdir -p {overlay_dir}
 cat > {overlay_dir}/kustomization.yaml <<EOF
 {overlay}EOF
-kubectl kustomize {overlay_dir} > "$RUNNER_TEMP/manifests.yaml"
+# The config files live outside the overlay's directory, in the repository.
+kubectl kustomize --load-restrictor LoadRestrictionsNone {overlay_dir} > "$RUNNER_TEMP/manifests.yaml"
 {KUBE_RESOURCES}# Jobs are immutable: the previous commit's migration Job is replaced so that it runs again.
 resources Job | while read -r namespace name; do kubectl delete job "$name" --namespace "$namespace" --wait=true; done
 kubectl apply -f "$RUNNER_TEMP/manifests.yaml"

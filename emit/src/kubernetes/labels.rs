@@ -8,7 +8,7 @@ use stack_dsl::{Run, Service, ValidStack};
 
 /// The namespace of a stack in one environment: `<stack>-<env>`.
 pub fn namespace(stack: &ValidStack) -> String {
-    format!("{}-{}", stack.name, stack.env())
+    crate::layout::kubernetes_namespace(&stack.name, stack.env())
 }
 
 /// What a service is, for `app.kubernetes.io/component`.

@@ -15,6 +15,7 @@ use stack_dsl::{MountSource, Run, Service, ValidStack, VolumeKind};
 
 use super::labels;
 use super::resources::memory;
+use crate::layout::kubernetes_config_map;
 
 /// The size of a claim whose volume declares none.
 pub const DEFAULT_CLAIM_SIZE: stack_dsl::Memory = stack_dsl::Memory::gib(1);
@@ -94,7 +95,8 @@ pub fn pod_storage(stack: &ValidStack, service: &Service) -> PodStorage {
             }
             MountSource::Config(path) => {
                 let key = path.rsplit('/').next().unwrap_or(path).to_string();
-                let config = ConfigMapSource { name: config_map_name(path), key: key.clone(), path: path.clone() };
+                let config =
+                    ConfigMapSource { name: kubernetes_config_map(path), key: key.clone(), path: path.clone() };
                 storage.volumes.push(Volume {
                     name: config.name.clone(),
                     config_map: Some(ConfigMapVolumeSource {
@@ -177,15 +179,4 @@ fn claim(
         }),
         ..Default::default()
     }
-}
-
-/// A ConfigMap name from the file's path: `./nginx/nginx.conf` → `nginx-nginx-conf`.
-fn config_map_name(path: &str) -> String {
-    let name: String = path
-        .trim_start_matches("./")
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect();
-    let name = name.split('-').filter(|part| !part.is_empty()).collect::<Vec<_>>().join("-");
-    name.chars().take(63).collect::<String>().trim_end_matches('-').to_string()
 }
