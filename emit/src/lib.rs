@@ -34,7 +34,7 @@ mod error;
 pub mod kubernetes;
 pub mod layout;
 mod options;
-mod platform;
+mod managed_platform;
 pub mod railway;
 pub mod render;
 mod yaml;

@@ -1,5 +1,5 @@
 //! Lowering one hosted environment's stack into the Railway resources it needs, following the
-//! platform plan ([`crate::platform`]). The `railway/iac` API: the `railway` npm package 3.11,
+//! platform plan ([`crate::managed_platform`]). The `railway/iac` API: the `railway` npm package 3.11,
 //! `dist/iac/index.d.ts` (<https://github.com/railwayapp/railway-ts-sdk>).
 
 use indexmap::IndexMap;
@@ -8,7 +8,7 @@ use stack_dsl::{Check, Engine, Image, Restart, Run, Service, ValidStack};
 use super::ts::{Ts, identifier};
 use crate::bundle::Warning;
 use crate::error::Error;
-use crate::platform::{Output, Placement, Plan, Value, command_line, engine_name};
+use crate::managed_platform::{Output, Placement, Plan, Value, command_line, engine_name};
 
 /// Names the program imports from `railway/iac`; constants must not shadow them.
 pub const IMPORTS: [&str; 8] =

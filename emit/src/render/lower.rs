@@ -1,5 +1,5 @@
 //! Lowering one hosted environment's stack into a Render [`Environment`], following the
-//! platform plan ([`crate::platform`]); the Blueprint spec: <https://render.com/docs/blueprint-spec>.
+//! platform plan ([`crate::managed_platform`]); the Blueprint spec: <https://render.com/docs/blueprint-spec>.
 
 use indexmap::IndexMap;
 use stack_dsl::{Check, Engine, Image, Service as ModelService, ValidStack};
@@ -7,7 +7,7 @@ use stack_dsl::{Check, Engine, Image, Service as ModelService, ValidStack};
 use super::model::*;
 use crate::bundle::Warning;
 use crate::error::Error;
-use crate::platform::{Output, Placement, Plan, ProvidedDatabase, Value, command_line};
+use crate::managed_platform::{Output, Placement, Plan, ProvidedDatabase, Value, command_line};
 
 /// Render's instance types, smallest first: name, CPU in millicores, memory in MiB.
 /// <https://render.com/pricing#compute>
