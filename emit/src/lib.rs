@@ -3,7 +3,7 @@
 //! - [`compose`]: Docker Compose, one complete file per environment.
 //! - `kubernetes` (feature `kubernetes`, on by default): a kustomization directory per
 //!   environment, typed through `k8s-openapi`.
-//! - [`render`](mod@render): a Render Blueprint covering the hosted environments.
+//! - [`render_blueprint`]: a Render Blueprint covering the hosted environments.
 //! - [`railway`]: a Railway Infrastructure-as-Code program covering the hosted environments.
 //! - [`actions`]: GitHub Actions, the CI workflow and the build-scan-push-deploy pipeline.
 //!
@@ -33,10 +33,10 @@ mod error;
 #[cfg(feature = "kubernetes")]
 pub mod kubernetes;
 pub mod layout;
-mod options;
 mod managed_platform;
+mod options;
 pub mod railway;
-pub mod render;
+pub mod render_blueprint;
 mod yaml;
 
 pub use bundle::{Bundle, Change, GeneratedFile, Warning};
@@ -61,7 +61,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     bundle.extend(compose::render(project, options)?);
     #[cfg(feature = "kubernetes")]
     bundle.extend(kubernetes::render(project, options)?);
-    bundle.extend(render::render(project, options)?);
+    bundle.extend(render_blueprint::render(project, options)?);
     bundle.extend(railway::render(project, options)?);
     bundle.extend(actions::render(project, options)?);
     Ok(bundle)

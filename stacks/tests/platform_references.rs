@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use emit::render::model::{Blueprint, EnvVar, Environment};
+use emit::render_blueprint::model::{Blueprint, EnvVar, Environment};
 use stack_dsl::{EnvValue, Run};
 
 fn blueprint(project: &str) -> Blueprint {

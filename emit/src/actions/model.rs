@@ -1,5 +1,5 @@
 //! A typed model of GitHub Actions workflows: the subset Stackwright emits, each type its own
-//! builder. Serialised by the one YAML writer ([`crate::yaml`]) and read back by the parse-back
+//! builder. Serialised by the one YAML writer (`emit/src/yaml.rs`) and read back by the parse-back
 //! tests, so unknown keys are refused.
 //!
 //! Spec: <https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax>

@@ -1,5 +1,5 @@
 //! Lowering one hosted environment's stack into the Railway resources it needs, following the
-//! platform plan ([`crate::managed_platform`]). The `railway/iac` API: the `railway` npm package 3.11,
+//! platform plan (`managed_platform.rs`). The `railway/iac` API: the `railway` npm package 3.11,
 //! `dist/iac/index.d.ts` (<https://github.com/railwayapp/railway-ts-sdk>).
 
 use indexmap::IndexMap;

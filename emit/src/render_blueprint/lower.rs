@@ -1,5 +1,5 @@
 //! Lowering one hosted environment's stack into a Render [`Environment`], following the
-//! platform plan ([`crate::managed_platform`]); the Blueprint spec: <https://render.com/docs/blueprint-spec>.
+//! platform plan (`managed_platform.rs`); the Blueprint spec: <https://render.com/docs/blueprint-spec>.
 
 use indexmap::IndexMap;
 use stack_dsl::{Check, Engine, Image, Service as ModelService, ValidStack};

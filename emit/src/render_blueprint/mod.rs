@@ -4,7 +4,7 @@
 //!
 //! Spec: <https://render.com/docs/blueprint-spec>; every golden file passes the Blueprint JSON
 //! Schema (`validate-deploy render`). Which services run and what references mean is decided
-//! once for Render and Railway in [`crate::managed_platform`]; this module only spells it.
+//! once for Render and Railway in `managed_platform.rs`; this module only spells it.
 //!
 //! | model | Render |
 //! | --- | --- |
