@@ -33,17 +33,31 @@ pub fn kubernetes_namespace(stack: &str, env: Env) -> String {
     format!("{stack}-{env}")
 }
 
-/// The ConfigMap that holds a config file of the model (a path from the repository root):
-/// `./nginx/nginx.conf` → `nginx-nginx-conf`. The Kubernetes manifests mount it by this name
-/// and the deploy pipeline creates it from the file.
-pub fn kubernetes_config_map(path: &str) -> String {
-    let name: String = path
-        .trim_start_matches("./")
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect();
-    let name = name.split('-').filter(|part| !part.is_empty()).collect::<Vec<_>>().join("-");
-    name.chars().take(63).collect::<String>().trim_end_matches('-').to_string()
+/// The ConfigMap that holds one config file of the model. The Kubernetes manifests mount it
+/// and the deploy pipeline creates it from the file, so both take its name and key from here.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KubernetesConfigMap {
+    /// From the path: `./nginx/nginx.conf` → `nginx-nginx-conf`.
+    pub name: String,
+    /// The file's name, such as `nginx.conf`.
+    pub key: String,
+    /// The file, from the repository root, such as `nginx/nginx.conf`.
+    pub path: String,
+}
+
+impl KubernetesConfigMap {
+    /// The ConfigMap of the config file at `path` (from the repository root).
+    pub fn of(path: &str) -> Self {
+        let path = path.trim_start_matches("./");
+        let name: String =
+            path.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        let name = name.split('-').filter(|part| !part.is_empty()).collect::<Vec<_>>().join("-");
+        KubernetesConfigMap {
+            name: name.chars().take(63).collect::<String>().trim_end_matches('-').to_string(),
+            key: path.rsplit('/').next().unwrap_or(path).to_string(),
+            path: path.to_string(),
+        }
+    }
 }
 
 /// The Render Blueprint, where Render looks for it: the repository root.

@@ -14,7 +14,7 @@ use super::images::{BuiltImage, image_of};
 use super::model::{Access, Scope, Step, expr, secret};
 use super::pins;
 use crate::error::Error;
-use crate::layout::{compose_file, kubernetes_config_map, kubernetes_dir, kubernetes_namespace};
+use crate::layout::{KubernetesConfigMap, compose_file, kubernetes_dir, kubernetes_namespace};
 use crate::options::Options;
 use crate::yaml;
 
@@ -130,13 +130,12 @@ fn config_maps(stack: &ValidStack, depth: usize) -> Vec<ConfigMapGenerator> {
     let mut generators: Vec<ConfigMapGenerator> = Vec::new();
     for mount in stack.services().flat_map(|s| &s.mounts) {
         let MountSource::Config(path) = &mount.source else { continue };
-        let name = kubernetes_config_map(path);
-        if generators.iter().any(|g| g.name == name) {
+        let config = KubernetesConfigMap::of(path);
+        if generators.iter().any(|g| g.name == config.name) {
             continue;
         }
-        let path = path.trim_start_matches("./");
-        let key = path.rsplit('/').next().unwrap_or(path);
-        generators.push(ConfigMapGenerator { name, files: vec![format!("{key}={}{path}", "../".repeat(depth))] });
+        let file = format!("{}={}{}", config.key, "../".repeat(depth), config.path);
+        generators.push(ConfigMapGenerator { name: config.name, files: vec![file] });
     }
     generators
 }

@@ -12,11 +12,12 @@ use super::object::Object;
 use super::scaling;
 use super::security::Identity;
 use super::start_order;
-use super::storage::{self, ConfigMapSource};
+use super::storage;
 use super::workload::workload;
 use crate::bundle::Warning;
 use crate::endpoint::{image_name, reaches_docker_host};
 use crate::error::Error;
+use crate::layout::KubernetesConfigMap;
 
 /// The tag kustomization.yaml gives built images until the pipeline sets the commit's.
 pub const DEFAULT_TAG: &str = "latest";
@@ -32,7 +33,7 @@ pub struct Lowered {
     /// Keys the stack's Secret must hold.
     pub secret_keys: BTreeSet<String>,
     /// ConfigMaps to create from the repository's files.
-    pub config_maps: BTreeSet<ConfigMapSource>,
+    pub config_maps: BTreeSet<KubernetesConfigMap>,
     /// Claims created outside the stack (external volumes).
     pub external_claims: Vec<String>,
     /// Certificate Secrets of TLS routes.

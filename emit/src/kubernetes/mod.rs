@@ -139,7 +139,7 @@ fn prerequisites(lowered: &lower::Lowered) -> Vec<String> {
             config.name,
             config.name,
             config.key,
-            config.path.trim_start_matches("./")
+            config.path
         ));
     }
     for claim in &lowered.external_claims {

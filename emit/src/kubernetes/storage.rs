@@ -15,7 +15,7 @@ use stack_dsl::{MountSource, Run, Service, ValidStack, VolumeKind};
 
 use super::labels;
 use super::resources::memory;
-use crate::layout::kubernetes_config_map;
+use crate::layout::KubernetesConfigMap;
 
 /// The size of a claim whose volume declares none.
 pub const DEFAULT_CLAIM_SIZE: stack_dsl::Memory = stack_dsl::Memory::gib(1);
@@ -29,21 +29,10 @@ pub struct PodStorage {
     pub mounts: Vec<VolumeMount>,
     /// Claims the StatefulSet creates per replica.
     pub claim_templates: Vec<PersistentVolumeClaim>,
-    /// Config files: (ConfigMap name, key, path in the repository).
-    pub config_maps: Vec<ConfigMapSource>,
+    /// The ConfigMaps of its config files.
+    pub config_maps: Vec<KubernetesConfigMap>,
     /// Host paths that were left out.
     pub host_paths: Vec<String>,
-}
-
-/// A ConfigMap the stack reads a file from, created from the repository's file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ConfigMapSource {
-    /// The ConfigMap's name.
-    pub name: String,
-    /// The key, the file's name.
-    pub key: String,
-    /// The file, relative to the repository root.
-    pub path: String,
 }
 
 /// How many services of the stack mount the volume `name`.
@@ -94,20 +83,19 @@ pub fn pod_storage(stack: &ValidStack, service: &Service) -> PodStorage {
                 (reference.name().to_string(), None)
             }
             MountSource::Config(path) => {
-                let key = path.rsplit('/').next().unwrap_or(path).to_string();
-                let config =
-                    ConfigMapSource { name: kubernetes_config_map(path), key: key.clone(), path: path.clone() };
+                let config = KubernetesConfigMap::of(path);
                 storage.volumes.push(Volume {
                     name: config.name.clone(),
                     config_map: Some(ConfigMapVolumeSource {
                         name: config.name.clone(),
-                        items: Some(vec![KeyToPath { key: key.clone(), path: key.clone(), mode: None }]),
+                        items: Some(vec![KeyToPath { key: config.key.clone(), path: config.key.clone(), mode: None }]),
                         ..Default::default()
                     }),
                     ..Default::default()
                 });
-                storage.config_maps.push(config.clone());
-                (config.name, Some(key))
+                let mounted = (config.name.clone(), Some(config.key.clone()));
+                storage.config_maps.push(config);
+                mounted
             }
             MountSource::Tmpfs { size } => {
                 let name = format!("tmpfs-{index}");

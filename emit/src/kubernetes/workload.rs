@@ -14,10 +14,11 @@ use super::labels;
 use super::object::Object;
 use super::security::{Identity, accepted_findings, is_unpinned};
 use super::start_order::{JOB_WAITER, start_order};
-use super::storage::{ConfigMapSource, owns_data, pod_storage};
+use super::storage::{owns_data, pod_storage};
 use super::{env, probe, resources};
 use crate::endpoint::image_name;
 use crate::error::Error;
+use crate::layout::KubernetesConfigMap;
 
 /// The workload of one service and what it needs from outside the manifests.
 pub struct Workload {
@@ -26,7 +27,7 @@ pub struct Workload {
     /// Keys it reads from the stack's Secret.
     pub secret_keys: BTreeSet<String>,
     /// ConfigMaps it mounts.
-    pub config_maps: Vec<ConfigMapSource>,
+    pub config_maps: Vec<KubernetesConfigMap>,
     /// True when it waits for a Job and runs under the `job-waiter` account.
     pub waits_for_jobs: bool,
     /// What the manifests cannot express for it.
