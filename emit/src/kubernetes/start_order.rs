@@ -9,15 +9,13 @@
 //!
 //! <https://kubernetes.io/docs/concepts/workloads/pods/init-containers/>
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::api::core::v1::{Container, ResourceRequirements, ServiceAccount};
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
-use stack_dsl::{Ready, Service, ValidStack};
+use stack_dsl::{Cpu, Memory, Ready, Resources, Service, ValidStack};
 
 use super::labels;
 use super::object::Object;
-use super::resources::{cpu, memory};
+use super::resources::requirements;
 use super::security::Identity;
 
 /// The image that waits for a port: busybox's `nc`.
@@ -111,11 +109,7 @@ pub fn job_waiter(stack: &ValidStack) -> Vec<Object> {
     ]
 }
 
+/// Waiting takes next to nothing; the same requests-and-limits rule as every container.
 fn waiter_resources() -> ResourceRequirements {
-    let amounts = |c, m| BTreeMap::from([("cpu".into(), cpu(c)), ("memory".into(), memory(m))]);
-    ResourceRequirements {
-        requests: Some(amounts(stack_dsl::Cpu::millis(10), stack_dsl::Memory::mib(16))),
-        limits: Some(amounts(stack_dsl::Cpu::millis(100), stack_dsl::Memory::mib(64))),
-        ..Default::default()
-    }
+    requirements(&Resources::new().limit(Cpu::millis(100), Memory::mib(64)).reserve(Cpu::millis(10), Memory::mib(16)))
 }
