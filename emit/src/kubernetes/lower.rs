@@ -113,7 +113,7 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
     }
     for claim in &claims {
         let name = claim.metadata.name.clone().unwrap_or_default();
-        let users: Vec<&Service> = stack.services().filter(|s| mounts(s, &name)).collect();
+        let users: Vec<&Service> = storage::mounted_by(stack, &name).collect();
         if users.len() < 2 {
             continue;
         }
@@ -149,10 +149,6 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
     lowered.kustomization =
         Kustomization::new(labels::namespace(stack), lowered.files.iter().map(|(f, _)| f.clone()).collect(), images);
     Ok(lowered)
-}
-
-fn mounts(service: &Service, volume: &str) -> bool {
-    service.mounts.iter().any(|m| matches!(&m.source, stack_dsl::MountSource::Volume(v) if v.name() == volume))
 }
 
 /// The stack's namespace, enforcing the `restricted` Pod Security Standard unless a service

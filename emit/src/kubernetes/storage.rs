@@ -37,20 +37,21 @@ pub struct PodStorage {
 
 /// How many services of the stack mount the volume `name`.
 fn users(stack: &ValidStack, name: &str) -> usize {
+    mounted_by(stack, name).count()
+}
+
+/// The services that mount the volume `name`.
+pub fn mounted_by<'a>(stack: &'a ValidStack, name: &'a str) -> impl Iterator<Item = &'a Service> {
     stack
         .services()
-        .filter(|s| s.mounts.iter().any(|m| matches!(&m.source, MountSource::Volume(v) if v.name() == name)))
-        .count()
+        .filter(move |s| s.mounts.iter().any(|m| matches!(&m.source, MountSource::Volume(v) if v.name() == name)))
 }
 
 /// True when the volume `name` belongs to one long-running service, which then runs as a
 /// StatefulSet that claims it per replica.
 fn is_owned(stack: &ValidStack, name: &str) -> bool {
-    users(stack, name) == 1
-        && stack.services().any(|s| {
-            s.run == Run::Continuously
-                && s.mounts.iter().any(|m| matches!(&m.source, MountSource::Volume(v) if v.name() == name))
-        })
+    let users: Vec<&Service> = mounted_by(stack, name).collect();
+    matches!(users.as_slice(), [owner] if owner.run == Run::Continuously)
 }
 
 /// True when the service alone mounts some volume: it owns data and runs as a StatefulSet.
