@@ -11,6 +11,7 @@
 
 mod ci_check;
 mod datastore;
+mod datastore_probe;
 mod edge;
 mod env;
 mod external;

@@ -10,7 +10,7 @@ pub enum Check {
     /// Run a program inside the container; exit status 0 means healthy.
     Exec(Vec<String>),
     /// Run a shell command line inside the container (`sh -c`); use when the check needs
-    /// variable expansion, such as `pg_isready -U "$POSTGRES_USER"`.
+    /// variable expansion, such as `pg_isready -h 127.0.0.1 -U "$POSTGRES_USER"`.
     Shell(String),
     /// An HTTP GET to the container's own port; a 2xx or 3xx status means healthy.
     Http {
@@ -51,7 +51,7 @@ impl Probe {
         Probe { check, interval: secs(10), timeout: secs(5), retries: 3, start_period: None, command: None }
     }
 
-    /// Run a program: `Probe::exec(["pg_isready", "-U", "neosale"])`.
+    /// Run a program: `Probe::exec(["pg_isready", "-h", "127.0.0.1", "-U", "neosale"])`.
     pub fn exec<I, S>(argv: I) -> Self
     where
         I: IntoIterator<Item = S>,

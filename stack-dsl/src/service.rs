@@ -330,9 +330,13 @@ impl Service {
     }
 
     /// Declare the database this service provides, so others can use
-    /// [`ServiceRef::database_url`].
+    /// [`ServiceRef::database_url`]. Without a health check of its own, the service gets the
+    /// engine's ([`Datastore::probe`]), which passes once clients can connect.
     #[must_use]
     pub fn datastore(mut self, datastore: Datastore) -> Self {
+        if self.healthcheck.is_none() {
+            self.healthcheck = Some(datastore.probe(datastore.engine.default_port()));
+        }
         self.datastore = Some(datastore);
         self
     }

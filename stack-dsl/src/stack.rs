@@ -12,7 +12,7 @@ use crate::volume::{Volume, VolumeRef};
 /// typed references for the services that use what was added; then [`Stack::validate`] it.
 ///
 /// ```
-/// use stack_dsl::{Datastore, Env, Image, Mount, Port, Probe, Ready, Secret, Service, Stack, Volume};
+/// use stack_dsl::{Datastore, Env, Image, Mount, Port, Ready, Secret, Service, Stack, Volume};
 ///
 /// let mut stack = Stack::new("shop");
 /// let password = stack.add_secret(Secret::new("DB_PASSWORD"));
@@ -22,7 +22,7 @@ use crate::volume::{Volume, VolumeRef};
 ///         .port(Port::tcp(5432))
 ///         .env("POSTGRES_PASSWORD", &password)
 ///         .mount(Mount::volume(&data, "/var/lib/postgresql/data"))
-///         .healthcheck(Probe::exec(["pg_isready", "-U", "shop"]))
+///         // No health check: the datastore brings its own, which waits for TCP connections.
 ///         .datastore(Datastore::postgres(16).user("shop").database("shop").password(&password)),
 /// );
 /// stack.add_service(

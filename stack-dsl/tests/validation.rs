@@ -26,7 +26,7 @@ fn shop() -> (Stack, ServiceRef, SecretRef) {
         Service::new("db", Image::new("postgres:16-alpine"))
             .port(Port::tcp(5432))
             .env("POSTGRES_PASSWORD", &password)
-            .healthcheck(Probe::exec(["pg_isready"]))
+            .healthcheck(Probe::exec(["pg_isready", "-h", "127.0.0.1"]))
             .datastore(Datastore::postgres(16).user("shop").database("shop").password(&password)),
     );
     (stack, db, password)

@@ -9,8 +9,8 @@
 
 use crate::probes::{python_http, wget_http};
 use stack_dsl::{
-    CiCheck, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Probe, Project, Ready,
-    Resources, Restart, Secret, Service, Stack, Volume, secs,
+    CiCheck, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Project, Ready, Resources,
+    Restart, Secret, Service, Stack, Volume, secs,
 };
 
 /// The ANB project in development and production.
@@ -54,7 +54,6 @@ pub fn stack(env: Env) -> Stack {
             .mount(Mount::config("./init-db.sql", "/docker-entrypoint-initdb.d/init-db.sql"))
             .network(&network)
             .restart(Restart::UnlessStopped)
-            .healthcheck(Probe::exec(["pg_isready", "-U", "anb_user", "-d", "anb_db"]))
             // The seed's estimate: 100–300 MB.
             .resources(Resources::new().limit_memory(Memory::mib(512)).reserve_memory(Memory::mib(128)))
             .datastore(Datastore::postgres(15).user("anb_user").database("anb_db").password(&db_password)),
@@ -67,7 +66,6 @@ pub fn stack(env: Env) -> Stack {
             .mount(Mount::volume(&redis_data, "/data"))
             .network(&network)
             .restart(Restart::UnlessStopped)
-            .healthcheck(Probe::exec(["redis-cli", "ping"]))
             // The seed's estimate: 50–100 MB.
             .resources(Resources::new().limit_memory(Memory::mib(256)).reserve_memory(Memory::mib(64)))
             .datastore(Datastore::redis(7).database("0")),

@@ -48,6 +48,7 @@ pub fn stack(env: Env) -> Stack {
     let db_data = stack.add_volume(Volume::external("featuremodels-db-data"));
     let redis_data = stack.add_volume(Volume::persistent("redis-data"));
 
+    let db_store = Datastore::postgres(17).user("app").database("app").password(&db_password);
     let db = stack.add_service(
         Service::new("db", Image::new("postgres:17"))
             .port(Port::tcp(5432))
@@ -57,13 +58,9 @@ pub fn stack(env: Env) -> Stack {
             .env("PGDATA", "/var/lib/postgresql/data/pgdata")
             .mount(Mount::volume(&db_data, "/var/lib/postgresql/data/pgdata"))
             .network(&internal)
-            .healthcheck(
-                Probe::shell("pg_isready -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\"")
-                    .every(secs(10))
-                    .timeout(secs(10))
-                    .retries(5),
-            )
-            .datastore(Datastore::postgres(17).user("app").database("app").password(&db_password)),
+            // The seed's timings, on the engine's check over TCP.
+            .healthcheck(db_store.probe(5432).every(secs(10)).timeout(secs(10)).retries(5))
+            .datastore(db_store),
     );
 
     // "Persistence optional but recommended": AOF on. Not stated: command and health check.
@@ -73,7 +70,6 @@ pub fn stack(env: Env) -> Stack {
             .port(Port::tcp(6379))
             .mount(Mount::volume(&redis_data, "/data"))
             .network(&internal)
-            .healthcheck(Probe::exec(["redis-cli", "ping"]))
             .datastore(Datastore::redis(7).database("0")),
     );
 

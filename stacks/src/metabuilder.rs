@@ -11,8 +11,8 @@
 
 use crate::probes::python_http;
 use stack_dsl::{
-    Autoscale, CiCheck, Datastore, DeployTarget, Env, External, Image, Mount, Pipeline, Port, Probe, Project, Ready,
-    Route, Secret, Service, Stack, Volume, secs,
+    Autoscale, CiCheck, Datastore, DeployTarget, Env, External, Image, Mount, Pipeline, Port, Project, Ready, Route,
+    Secret, Service, Stack, Volume, secs,
 };
 
 /// The MetaBuilder project in its three environments.
@@ -51,7 +51,6 @@ pub fn stack(env: Env) -> Stack {
                 .env("POSTGRES_PASSWORD", &password)
                 .env("POSTGRES_DB", "metabuilder")
                 .mount(Mount::volume(&data, "/var/lib/postgresql/data"))
-                .healthcheck(Probe::exec(["pg_isready", "-U", "postgres", "-d", "metabuilder"]))
                 .datastore(Datastore::postgres(15).user("postgres").database("metabuilder").password(&password)),
         )
     } else {

@@ -7,7 +7,7 @@
 
 use crate::probes::wget_http;
 use stack_dsl::{
-    CiCheck, Cpu, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Probe, Project, Ready,
+    CiCheck, Cpu, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Project, Ready,
     Resources, Secret, Service, Stack, Volume, secs,
 };
 
@@ -44,7 +44,6 @@ pub fn stack(env: Env) -> Stack {
             .env("POSTGRES_PASSWORD", &db_password)
             .mount(Mount::volume(&pgdata, "/var/lib/postgresql/data"))
             .network(&data)
-            .healthcheck(Probe::exec(["pg_isready", "-U", "neosale", "-d", "neosale"]))
             .datastore(Datastore::postgres(16).user("neosale").database("neosale").password(&db_password)),
     );
 
@@ -66,7 +65,6 @@ pub fn stack(env: Env) -> Stack {
             .port(Port::tcp(6379))
             .mount(Mount::volume(&redis_data, "/data"))
             .network(&data)
-            .healthcheck(Probe::exec(["redis-cli", "ping"]))
             .resources(Resources::new().limit(Cpu::millis(500), Memory::mib(384)))
             .datastore(Datastore::redis(7)),
     );

@@ -27,6 +27,7 @@
 //! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true` |
 //! | `Network::new().internal()` / `external` | top-level `networks:` with `internal: true` / `external: true` |
 //! | `Probe::exec` / `shell` / `http` / `tcp` | `CMD` / `CMD-SHELL` / `curl -fsS` / `nc -z` (or the probe's own command) |
+//! | `Service::datastore` without its own check | the engine's check over TCP (`pg_isready -h 127.0.0.1`, `redis-cli -h 127.0.0.1 ping`) with a `start_period` covering the first start |
 //! | `Ready::Started` / `Healthy` / `Completed` | `service_started` / `service_healthy` / `service_completed_successfully` |
 //! | replicas, resources | `deploy.replicas`, `deploy.resources.limits` / `reservations` |
 //! | user, read-only root, labels | `user:`, `read_only: true`, `labels:` |

@@ -1,0 +1,117 @@
+//! What `docker compose --env-file <env>.env -f compose.<env>.yaml up -d` does on a real host,
+//! read from the committed Compose files (parsed into the typed model, header comments read as
+//! the operator reads them): datastores healthy only when they accept connections, health checks
+//! a correctly configured service passes, mounts that fail loudly, and the rest of what a first
+//! boot and every redeploy rely on. Each test cites the Docker or image documentation it encodes.
+
+use std::path::Path;
+
+use emit::compose::model::ComposeFile;
+use emit::kubernetes::Object;
+use stack_dsl::{Engine, Service, ValidStack};
+
+/// One environment's Compose file: its text (header included) and its parsed form.
+struct Generated {
+    text: String,
+    file: ComposeFile,
+}
+
+fn golden_dir(stack: &ValidStack) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(&stack.name)
+}
+
+fn compose(stack: &ValidStack) -> Generated {
+    let path = golden_dir(stack).join(emit::layout::compose_file(stack.env()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let file = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+    Generated { text, file }
+}
+
+/// Every environment of every team stack.
+fn every_stack() -> Vec<ValidStack> {
+    stacks::all()
+        .iter()
+        .flat_map(|p| p.validate().expect("valid stack").stacks().to_vec())
+        .collect()
+}
+
+/// Seconds of a Compose duration such as `60s` or `1m30s`.
+fn seconds(duration: &str) -> u64 {
+    let (mut total, mut number) = (0, 0);
+    for c in duration.chars() {
+        match c {
+            '0'..='9' => number = number * 10 + u64::from(c.to_digit(10).unwrap()),
+            'h' => (total, number) = (total + number * 3600, 0),
+            'm' => (total, number) = (total + number * 60, 0),
+            's' => (total, number) = (total + number, 0),
+            other => panic!("unexpected {other:?} in duration {duration}"),
+        }
+    }
+    total
+}
+
+fn is_postgres(service: &Service) -> bool {
+    matches!(service.datastore.as_ref().map(|d| d.engine), Some(Engine::Postgres { .. }))
+}
+
+/// The `pg_isready` in a health check asks over TCP: the official image's first start runs its
+/// init scripts on a server listening only on the Unix socket (`listen_addresses=''`), which a
+/// `pg_isready` without `-h` reports as ready
+/// (<https://github.com/docker-library/postgres/issues/880>).
+fn asks_over_tcp(argv: &[String]) -> bool {
+    let at = argv.iter().position(|w| w == "pg_isready").expect("pg_isready");
+    argv[at..].windows(2).any(|w| w[0] == "-h" && w[1] == "127.0.0.1")
+}
+
+/// Compose: dependents waiting with `service_healthy` start only once PostgreSQL accepts TCP
+/// connections, and failures during the first initialisation do not count (`start_period`,
+/// <https://docs.docker.com/reference/compose-file/services/#healthcheck>).
+#[test]
+fn postgres_is_healthy_only_when_it_accepts_tcp_connections() {
+    let mut checked = 0;
+    for stack in every_stack() {
+        let generated = compose(&stack);
+        for service in stack.services().filter(|s| is_postgres(s)) {
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            let check = generated.file.services[&service.name].healthcheck.as_ref().expect("a health check");
+            assert_eq!(check.test[0], "CMD", "{at}: {:?}", check.test);
+            assert!(asks_over_tcp(&check.test), "{at}: {:?} asks the Unix socket", check.test);
+            let start = check.start_period.as_deref().map(seconds).unwrap_or(0);
+            assert!(start >= 60, "{at}: start_period {start}s does not cover initdb and the init scripts");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "every PostgreSQL container checked, found {checked}");
+}
+
+/// Kubernetes: the same check gates readiness, and the start period becomes a startup probe
+/// (<https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/>).
+#[test]
+fn postgres_pods_are_ready_only_when_they_accept_tcp_connections() {
+    let mut checked = 0;
+    for stack in every_stack() {
+        let dir = golden_dir(&stack).join(emit::layout::kubernetes_dir(stack.env()));
+        for service in stack.services().filter(|s| is_postgres(s)) {
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            let path = dir.join(format!("{}.yaml", service.name));
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let pod = text
+                .split("\n---\n")
+                .filter_map(|doc| serde_saphyr::from_str::<Object>(doc).ok())
+                .find_map(|object| match object {
+                    Object::StatefulSet(s) => s.spec.and_then(|s| s.template.spec),
+                    Object::Deployment(d) => d.spec.and_then(|s| s.template.spec),
+                    _ => None,
+                })
+                .unwrap_or_else(|| panic!("{at}: no workload"));
+            let container = &pod.containers[0];
+            for (kind, probe) in [("readiness", &container.readiness_probe), ("startup", &container.startup_probe)] {
+                let probe = probe.as_ref().unwrap_or_else(|| panic!("{at}: no {kind} probe"));
+                let argv = probe.exec.as_ref().and_then(|e| e.command.clone()).expect("an exec probe");
+                assert!(asks_over_tcp(&argv), "{at}: {kind} probe {argv:?} asks the Unix socket");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "every PostgreSQL pod checked, found {checked}");
+}
