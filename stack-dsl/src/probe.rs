@@ -44,11 +44,14 @@ pub struct Probe {
     /// (Compose). When unset, HTTP checks use `curl -fsS <url>` and TCP checks `nc -z`; set it
     /// when the image lacks those tools.
     pub command: Option<Vec<String>>,
+    /// The `Host` header an HTTP check sends, for servers that answer only the host names they
+    /// serve (Django's `ALLOWED_HOSTS`); unset, the platform's default (the address it connects to).
+    pub host: Option<String>,
 }
 
 impl Probe {
     fn new(check: Check) -> Self {
-        Probe { check, interval: secs(10), timeout: secs(5), retries: 3, start_period: None, command: None }
+        Probe { check, interval: secs(10), timeout: secs(5), retries: 3, start_period: None, command: None, host: None }
     }
 
     /// Run a program: `Probe::exec(["pg_isready", "-h", "127.0.0.1", "-U", "neosale"])`.
@@ -100,6 +103,13 @@ impl Probe {
     #[must_use]
     pub fn start_period(mut self, period: Duration) -> Self {
         self.start_period = Some(period);
+        self
+    }
+
+    /// Send `host` as the `Host` header of an HTTP check; a [`Probe::command`] must send it too.
+    #[must_use]
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
         self
     }
 

@@ -2,6 +2,7 @@
 
 use crate::ci_check::CiCheck;
 use crate::datastore::Datastore;
+use crate::framework::Framework;
 use crate::image::Image;
 use crate::network::NetworkRef;
 use crate::port::{Port, Route};
@@ -156,6 +157,8 @@ pub struct Service {
     pub role: Role,
     /// Checks the pipeline runs on its source (lint, tests) before building its image.
     pub checks: Vec<CiCheck>,
+    /// The web framework it runs, when platforms must know it to serve it.
+    pub framework: Option<Framework>,
 }
 
 impl Service {
@@ -185,6 +188,7 @@ impl Service {
             datastore: None,
             role: Role::Application,
             checks: Vec::new(),
+            framework: None,
         }
     }
 
@@ -361,6 +365,14 @@ impl Service {
     #[must_use]
     pub fn check(mut self, check: CiCheck) -> Self {
         self.checks.push(check);
+        self
+    }
+
+    /// Declare the web framework the service runs, so that platforms meet its needs (the Host
+    /// header its health checks send, the steps it needs before serving).
+    #[must_use]
+    pub fn framework(mut self, framework: Framework) -> Self {
+        self.framework = Some(framework);
         self
     }
 

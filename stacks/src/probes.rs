@@ -13,6 +13,19 @@ pub fn python_http(port: u16, path: &str) -> Probe {
     ])
 }
 
+/// [`python_http`] sending `host` as the `Host` header, for servers that answer only the hosts
+/// they serve (Django's `ALLOWED_HOSTS`). urllib keeps a `Host` header set on the request
+/// (<https://docs.python.org/3/library/urllib.request.html#urllib.request.Request>).
+pub fn python_http_for_host(port: u16, path: &str, host: &str) -> Probe {
+    let url = format!("http://127.0.0.1:{port}{path}");
+    let request = format!("urllib.request.Request('{url}', headers={{'Host': '{host}'}})");
+    Probe::http(port, path).host(host).command([
+        "python",
+        "-c",
+        &format!("import urllib.request; urllib.request.urlopen({request}, timeout=4)"),
+    ])
+}
+
 /// An HTTP check with busybox `wget`, for Alpine-based images (nginx, node).
 pub fn wget_http(port: u16, path: &str) -> Probe {
     let host = if port == 80 { "127.0.0.1".to_string() } else { format!("127.0.0.1:{port}") };

@@ -2,10 +2,10 @@
 //! nginx 1.25, with certbot renewing certificates in production, and a PostgreSQL that lives
 //! outside Docker (on the host, reached as `host.docker.internal`).
 
-use crate::probes::{python_http, wget_http};
+use crate::probes::{python_http_for_host, wget_http};
 use stack_dsl::{
-    CiCheck, Cpu, Datastore, DeployTarget, Env, External, Image, Memory, Mount, Network, Pipeline, Port, Project,
-    Ready, Resources, Secret, Service, Stack, Volume, secs,
+    CiCheck, Cpu, Datastore, DeployTarget, Env, External, Framework, Image, Memory, Mount, Network, Pipeline, Port,
+    Project, Ready, Resources, Secret, Service, Stack, Volume, secs,
 };
 
 /// The WiseBet project in development and production (the seed names no staging).
@@ -37,9 +37,9 @@ pub fn stack(env: Env) -> Stack {
     // The seed's domain placeholder is `dominio.com`.
     let domain = "dominio.com";
     let (allowed_hosts, origins) = if env.is_production() {
-        (domain.to_string(), format!("https://{domain}"))
+        (domain, format!("https://{domain}"))
     } else {
-        ("localhost".into(), "http://localhost".into())
+        ("localhost", "http://localhost".into())
     };
 
     // Gunicorn with 4 workers × 2 threads. Not stated: the WSGI module (`config.wsgi` here).
@@ -66,7 +66,7 @@ pub fn stack(env: Env) -> Stack {
             .port(Port::http(8000))
             .env("SECRET_KEY", &secret_key)
             .env("DEBUG", if env.is_production() { "False" } else { "True" })
-            .env("ALLOWED_HOSTS", allowed_hosts.as_str())
+            .env("ALLOWED_HOSTS", allowed_hosts)
             .env("DB_HOST", postgres.host())
             .env("DB_PORT", postgres.port())
             .env("DB_NAME", "wisebet_db")
@@ -76,7 +76,9 @@ pub fn stack(env: Env) -> Stack {
             .mount(Mount::volume(&static_files, "/app/staticfiles"))
             .mount(Mount::volume(&media_files, "/app/mediafiles"))
             .network(&network)
-            .healthcheck(python_http(8000, "/api/schema/").start_period(secs(20)))
+            // Django answers only the hosts in ALLOWED_HOSTS (400 otherwise): the check names one.
+            .framework(Framework::Django)
+            .healthcheck(python_http_for_host(8000, "/api/schema/", allowed_hosts).start_period(secs(20)))
             .user("appuser")
             .resources(resources),
     );

@@ -29,10 +29,7 @@ fn compose(stack: &ValidStack) -> Generated {
 
 /// Every environment of every team stack.
 fn every_stack() -> Vec<ValidStack> {
-    stacks::all()
-        .iter()
-        .flat_map(|p| p.validate().expect("valid stack").stacks().to_vec())
-        .collect()
+    stacks::all().iter().flat_map(|p| p.validate().expect("valid stack").stacks().to_vec()).collect()
 }
 
 /// Seconds of a Compose duration such as `60s` or `1m30s`.
@@ -114,4 +111,62 @@ fn postgres_pods_are_ready_only_when_they_accept_tcp_connections() {
         }
     }
     assert!(checked >= 5, "every PostgreSQL pod checked, found {checked}");
+}
+
+/// The `Host` header an HTTP check command sends: `curl -H 'Host: x'`, `wget --header 'Host: x'`,
+/// or Python's `Request(url, headers={'Host': 'x'})`.
+fn sent_host(argv: &[String]) -> Option<String> {
+    argv.iter().find_map(|word| {
+        let rest = word.split_once("Host: ").or_else(|| word.split_once("'Host': '"))?.1;
+        Some(rest.split(['\'', '"', ' ']).next().unwrap_or_default().to_string())
+    })
+}
+
+/// Whether a comma-separated allowlist admits `host` (Django's rules: exact, `*`, `.domain`;
+/// <https://docs.djangoproject.com/en/stable/ref/settings/#allowed-hosts>).
+fn admitted(allowlist: &str, host: &str) -> bool {
+    allowlist.split(',').map(str::trim).any(|entry| {
+        entry == "*" || entry == host || entry.strip_prefix('.').is_some_and(|d| host == d || host.ends_with(entry))
+    })
+}
+
+/// A framework that answers only the hosts it serves (Django: 400 for any other `Host`) passes
+/// its health check only when the check sends one of them: the Compose check command and the
+/// Kubernetes probe's `httpHeaders` both name a host the generated `ALLOWED_HOSTS` admits.
+#[test]
+fn http_checks_send_a_host_the_framework_serves() {
+    let mut checked = 0;
+    for stack in every_stack() {
+        let generated = compose(&stack);
+        for service in stack.services() {
+            let Some(allowlist) = service.framework.and_then(emit::facts::frameworks::host_allowlist) else {
+                continue;
+            };
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            let out = &generated.file.services[&service.name];
+            let allowed = &out.environment[allowlist.variable];
+            let check = out.healthcheck.as_ref().expect("a health check");
+            let host = sent_host(&check.test).unwrap_or_else(|| panic!("{at}: {:?} sends no Host", check.test));
+            assert!(admitted(allowed, &host), "{at}: Host {host} is not in {} = {allowed}", allowlist.variable);
+
+            let path = golden_dir(&stack)
+                .join(emit::layout::kubernetes_dir(stack.env()))
+                .join(format!("{}.yaml", service.name));
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let container = text
+                .split("\n---\n")
+                .filter_map(|doc| serde_saphyr::from_str::<Object>(doc).ok())
+                .find_map(|object| match object {
+                    Object::Deployment(d) => d.spec.and_then(|s| s.template.spec).map(|p| p.containers[0].clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| panic!("{at}: no Deployment"));
+            let get = container.readiness_probe.and_then(|p| p.http_get).expect("an httpGet readiness probe");
+            let header = get.http_headers.unwrap_or_default().into_iter().find(|h| h.name == "Host");
+            let host = header.map(|h| h.value).unwrap_or_else(|| panic!("{at}: the kubelet would send the pod IP"));
+            assert!(admitted(allowed, &host), "{at}: probe Host {host} is not in {allowed}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "WiseBet's backend in both environments, found {checked}");
 }

@@ -239,7 +239,12 @@ fn healthcheck(probe: &Probe) -> Healthcheck {
             ["CMD".to_string()].into_iter().chain(literals(argv)).collect()
         }
         (Check::Http { port, path }, None) => {
-            vec!["CMD".into(), "curl".into(), "-fsS".into(), format!("http://localhost:{port}{}", literal(path))]
+            let mut argv = vec!["CMD".to_string(), "curl".into(), "-fsS".into()];
+            if let Some(host) = &probe.host {
+                argv.extend(["-H".into(), format!("Host: {}", literal(host))]);
+            }
+            argv.push(format!("http://localhost:{port}{}", literal(path)));
+            argv
         }
         (Check::Tcp { port }, None) => {
             vec!["CMD".into(), "nc".into(), "-z".into(), "localhost".into(), port.to_string()]

@@ -26,7 +26,8 @@
 //! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`, `./dir:/path`, `./file:/path:ro`, long-form `type: tmpfs` |
 //! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true` |
 //! | `Network::new().internal()` / `external` | top-level `networks:` with `internal: true` / `external: true` |
-//! | `Probe::exec` / `shell` / `http` / `tcp` | `CMD` / `CMD-SHELL` / `curl -fsS` / `nc -z` (or the probe's own command) |
+//! | `Probe::exec` / `shell` / `http` / `tcp` | `CMD` / `CMD-SHELL` / `curl -fsS [-H 'Host: …']` / `nc -z` (or the probe's own command) |
+//! | `Service::framework` | an HTTP check the framework would reject (Django's `ALLOWED_HOSTS`) is an error |
 //! | `Service::datastore` without its own check | the engine's check over TCP (`pg_isready -h 127.0.0.1`, `redis-cli -h 127.0.0.1 ping`) with a `start_period` covering the first start |
 //! | `Ready::Started` / `Healthy` / `Completed` | `service_started` / `service_healthy` / `service_completed_successfully` |
 //! | replicas, resources | `deploy.replicas`, `deploy.resources.limits` / `reservations` |
@@ -53,6 +54,11 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     bundle.own(COMPOSE_DIR);
     let root = options.root_from(1);
     for stack in project.stacks() {
+        for service in stack.services() {
+            if let Some((reason, fix)) = crate::facts::frameworks::rejected_health_check(service) {
+                return Err(Error::Unsupported { target: "compose", service: service.name.clone(), reason, fix });
+            }
+        }
         let env = stack.env();
         let path = compose_file(env);
         let lowered = lower::lower(stack, &root);

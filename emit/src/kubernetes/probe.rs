@@ -1,7 +1,9 @@
 //! Health checks as readiness, liveness and startup probes:
 //! <https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/>.
 
-use k8s_openapi::api::core::v1::{Container, ExecAction, HTTPGetAction, Probe as KubeProbe, TCPSocketAction};
+use k8s_openapi::api::core::v1::{
+    Container, ExecAction, HTTPGetAction, HTTPHeader, Probe as KubeProbe, TCPSocketAction,
+};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use stack_dsl::{Check, Probe, Service};
 
@@ -19,8 +21,16 @@ fn probe(check: &Probe) -> KubeProbe {
         period_seconds: Some(seconds(check.interval)),
         timeout_seconds: Some(seconds(check.timeout)),
         failure_threshold: Some(check.retries.try_into().unwrap_or(i32::MAX)),
-        ..handler(&check.check)
+        ..with_host(handler(&check.check), check.host.as_deref())
     }
+}
+
+/// An HTTP check sends the probe's `Host` header, since the kubelet otherwise sends the pod's IP.
+fn with_host(mut probe: KubeProbe, host: Option<&str>) -> KubeProbe {
+    if let (Some(get), Some(host)) = (probe.http_get.as_mut(), host) {
+        get.http_headers = Some(vec![HTTPHeader { name: "Host".into(), value: host.into() }]);
+    }
+    probe
 }
 
 /// Compose ignores failures during the start period, then allows `retries`; the startup probe
