@@ -6,9 +6,9 @@
 
 use std::path::Path;
 
-use emit::compose::model::ComposeFile;
+use emit::compose::model::{ComposeFile, ServiceVolume};
 use emit::kubernetes::Object;
-use stack_dsl::{Engine, Service, ValidStack};
+use stack_dsl::{Engine, MountSource, Service, User, ValidStack};
 
 /// One environment's Compose file: its text (header included) and its parsed form.
 struct Generated {
@@ -169,4 +169,106 @@ fn http_checks_send_a_host_the_framework_serves() {
         }
     }
     assert!(checked >= 2, "WiseBet's backend in both environments, found {checked}");
+}
+
+/// The header's comment lines, without the `# `.
+fn header(text: &str) -> Vec<&str> {
+    text.lines().map_while(|l| l.strip_prefix('#')).map(str::trim).collect()
+}
+
+/// Host paths are long-form bind mounts with `create_host_path: false`: the short form creates a
+/// missing source as an empty root-owned directory
+/// (<https://docs.docker.com/reference/compose-file/services/#volumes>). Each source, resolved
+/// from the Compose file's folder as Compose resolves it, is the model's path in the repository,
+/// and the header lists every configuration file the host must hold.
+#[test]
+fn host_paths_fail_loudly_and_resolve_from_the_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().canonicalize().unwrap();
+    let mut checked = 0;
+    for stack in every_stack() {
+        let generated = compose(&stack);
+        let folder = golden_dir(&stack).join(emit::layout::compose_file(stack.env())).parent().unwrap().to_path_buf();
+        let lines = header(&generated.text);
+        for service in stack.services() {
+            let out = &generated.file.services[&service.name];
+            for mount in &service.mounts {
+                let (MountSource::Bind(path) | MountSource::Config(path)) = &mount.source else { continue };
+                let at = format!("{} ({}) {} {path}", stack.name, stack.env(), service.name);
+                let bind = out
+                    .volumes
+                    .iter()
+                    .find_map(|v| match v {
+                        ServiceVolume::Bind(b) if b.target == mount.target => Some(b),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| panic!("{at}: not a long-form bind mount"));
+                assert!(!bind.bind.create_host_path, "{at}: a missing source would become an empty directory");
+                let resolved =
+                    if path.starts_with('/') { Path::new(path).to_path_buf() } else { folder.join(&bind.source) };
+                let expected = if path.starts_with('/') { Path::new(path).to_path_buf() } else { root.join(path) };
+                assert_eq!(normalise(&resolved), normalise(&expected), "{at}: {} resolves elsewhere", bind.source);
+                if matches!(mount.source, MountSource::Config(_)) {
+                    assert!(
+                        lines.iter().any(|l| l.starts_with("Files mounted from the host") && l.contains(&bind.source)),
+                        "{at}: the header does not list {}",
+                        bind.source
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 10, "every host path checked, found {checked}");
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system.
+fn normalise(path: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A host directory a non-root container writes into must already be owned by that uid: Docker
+/// does not change a bind mount's owner (<https://docs.docker.com/engine/storage/bind-mounts/>).
+/// The header says how to create each such directory with the container's uid and gid.
+#[test]
+fn data_directories_are_prepared_for_the_user_that_writes_them() {
+    let mut checked = 0;
+    for stack in every_stack() {
+        let generated = compose(&stack);
+        let lines = header(&generated.text);
+        for service in stack.services() {
+            let Some(User::Id { uid, gid }) = &service.user else { continue };
+            for mount in service.mounts.iter().filter(|m| !m.read_only) {
+                let MountSource::Bind(_) = &mount.source else { continue };
+                let out = &generated.file.services[&service.name];
+                let source = out
+                    .volumes
+                    .iter()
+                    .find_map(|v| match v {
+                        ServiceVolume::Bind(b) if b.target == mount.target => Some(b.source.clone()),
+                        _ => None,
+                    })
+                    .expect("a bind mount");
+                let command = format!("install -d -o {uid} -g {} {source}", gid.unwrap_or(*uid));
+                assert!(
+                    lines.iter().any(|l| l.ends_with(&command)),
+                    "{} ({}) {}: the header does not say `{command}`",
+                    stack.name,
+                    stack.env(),
+                    service.name
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 6, "ANB's API and worker directories in both environments, found {checked}");
 }

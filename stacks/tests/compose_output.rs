@@ -49,9 +49,9 @@ fn compose_files_carry_the_whole_model() {
                         (MountSource::Volume(v), ServiceVolume::Short(s)) => {
                             assert!(s.starts_with(&format!("{}:{}", v.name(), mount.target)), "{at}: {s}")
                         }
-                        (MountSource::Bind(_) | MountSource::Config(_), ServiceVolume::Short(s)) => {
-                            assert!(s.contains(&format!(":{}", mount.target)), "{at}: {s}");
-                            assert_eq!(s.ends_with(":ro"), mount.read_only, "{at}: read-only flag of {s}");
+                        (MountSource::Bind(_) | MountSource::Config(_), ServiceVolume::Bind(b)) => {
+                            assert_eq!(b.target, mount.target, "{at}");
+                            assert_eq!(b.read_only, mount.read_only, "{at}: read-only flag of {}", b.source);
                         }
                         other => panic!("{at}: mount {other:?} changed kind"),
                     }

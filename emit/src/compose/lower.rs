@@ -84,6 +84,12 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
     Lowered { file, variables, warnings: lowering.warnings }
 }
 
+/// A path of the model (relative to the repository root, or absolute) as the Compose file at
+/// `root` (its path back to the repository root) spells it.
+pub fn from_file(root: &str, path: &str) -> String {
+    if path.starts_with('/') { path.to_string() } else { format!("{root}{}", path.trim_start_matches("./")) }
+}
+
 /// Compose interpolates `$` in every string; a literal `$` is written `$$`.
 fn literal(text: &str) -> String {
     text.replace('$', "$$")
@@ -113,7 +119,7 @@ impl Lowering<'_> {
     }
 
     fn path(&self, path: &str) -> String {
-        if path.starts_with('/') { path.to_string() } else { format!("{}{}", self.root, path.trim_start_matches("./")) }
+        from_file(self.root, path)
     }
 
     fn service(&mut self, service: &Service) -> ComposeService {
@@ -219,9 +225,13 @@ impl Lowering<'_> {
         let ro = if mount.read_only { ":ro" } else { "" };
         match &mount.source {
             MountSource::Volume(volume) => ServiceVolume::Short(format!("{}:{}{ro}", volume.name(), mount.target)),
-            MountSource::Bind(path) | MountSource::Config(path) => {
-                ServiceVolume::Short(format!("{}:{}{ro}", self.path(path), mount.target))
-            }
+            MountSource::Bind(path) | MountSource::Config(path) => ServiceVolume::Bind(BindMount {
+                kind: "bind".into(),
+                source: self.path(path),
+                target: mount.target.clone(),
+                read_only: mount.read_only,
+                bind: BindOptions { create_host_path: false },
+            }),
             MountSource::Tmpfs { size } => ServiceVolume::Tmpfs(TmpfsMount {
                 kind: "tmpfs".into(),
                 target: mount.target.clone(),

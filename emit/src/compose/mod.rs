@@ -23,7 +23,7 @@
 //! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset |
 //! | host / port / URL references | the service's name and container port |
 //! | `database_url()` | `postgresql://user:${PASSWORD:?…}@host:port/db` |
-//! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`, `./dir:/path`, `./file:/path:ro`, long-form `type: tmpfs` |
+//! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`; long-form `type: bind` with `create_host_path: false` (the header lists the files and directories the host must hold, data directories with their owner); long-form `type: tmpfs` |
 //! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true` |
 //! | `Network::new().internal()` / `external` | top-level `networks:` with `internal: true` / `external: true` |
 //! | `Probe::exec` / `shell` / `http` / `tcp` | `CMD` / `CMD-SHELL` / `curl -fsS [-H 'Host: …']` / `nc -z` (or the probe's own command) |
@@ -36,6 +36,7 @@
 //! Relative paths in the model (build contexts, bind mounts) are relative to the repository
 //! root; they are rewritten relative to the generated file, as Compose resolves them.
 
+mod host_paths;
 mod lower;
 pub mod model;
 mod traefik;
@@ -65,6 +66,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         let file_name = format!("compose.{env}.yaml");
         let env_file = format!("{env}.env");
         let mut notes = vec![format!("Run: docker compose --env-file {env_file} -f {file_name} up -d")];
+        notes.extend(host_paths::prerequisites(stack, &root));
         if !lowered.variables.is_empty() {
             notes.push(format!(
                 "Variables read from the environment (see {env_file}.example): {}",

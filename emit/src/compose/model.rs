@@ -105,18 +105,50 @@ pub struct DependsOn {
     pub condition: String,
 }
 
-/// One mount: the short `source:target[:ro]` form, or the long form for tmpfs.
+/// One mount: the short `source:target[:ro]` form for named volumes, the long form for host
+/// paths and tmpfs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ServiceVolume {
     /// `source:target` or `source:target:ro`.
     Short(String),
+    /// A host file or directory.
+    Bind(BindMount),
     /// A tmpfs mount.
     Tmpfs(TmpfsMount),
 }
 
+/// A host path in long form, so that a missing source is an error rather than an empty
+/// directory: the short form creates missing sources (for compatibility with docker-compose
+/// v1), the long form with `create_host_path: false` does not
+/// (<https://docs.docker.com/reference/compose-file/services/#volumes>).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BindMount {
+    /// Always `bind`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The host path, relative to the Compose file or absolute.
+    pub source: String,
+    /// Path in the container.
+    pub target: String,
+    /// Mounted read-only.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub read_only: bool,
+    /// Bind options.
+    pub bind: BindOptions,
+}
+
+/// `bind:` options of a long-form mount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BindOptions {
+    /// Create a missing source as an empty directory.
+    pub create_host_path: bool,
+}
+
 /// A tmpfs mount in long form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TmpfsMount {
     /// Always `tmpfs`.
     #[serde(rename = "type")]
