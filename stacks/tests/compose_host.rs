@@ -272,3 +272,49 @@ fn data_directories_are_prepared_for_the_user_that_writes_them() {
     }
     assert!(checked >= 6, "ANB's API and worker directories in both environments, found {checked}");
 }
+
+/// The image that runs is the one meant: a built image's tag has no default (`${IMAGE_TAG:?…}`,
+/// so Compose refuses to start without one and never falls back to `latest`;
+/// <https://docs.docker.com/reference/compose-file/interpolation/>), the env example suggests no
+/// tag, and the header's run command either builds the checkout (`up` alone reuses an existing
+/// image of that tag) or, where the pipeline deploys the file, never builds
+/// (<https://docs.docker.com/reference/cli/docker/compose/up/>).
+#[test]
+fn the_image_that_runs_is_the_one_meant() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let deployed_by_pipeline =
+            valid.pipeline().is_some_and(|p| p.target == stack_dsl::DeployTarget::ComposeOverSsh);
+        for stack in valid.stacks() {
+            let at = format!("{} ({})", stack.name, stack.env());
+            let generated = compose(stack);
+            let built: Vec<&str> =
+                generated.file.services.values().filter(|s| s.build.is_some()).map(|s| s.image.as_str()).collect();
+            if built.is_empty() {
+                continue;
+            }
+            for image in &built {
+                let tag = image.rsplit_once(':').map(|(_, t)| t).unwrap_or_default();
+                assert!(
+                    image.ends_with("${IMAGE_TAG:?IMAGE_TAG is required: the tag of the image to run}"),
+                    "{at}: {image}"
+                );
+                assert!(!tag.contains(":-") && !image.contains("latest"), "{at}: {image} has a default tag");
+            }
+            let example_path = golden_dir(stack).join(format!("compose/{}.env.example", stack.env()));
+            let example = std::fs::read_to_string(&example_path).unwrap();
+            assert!(example.lines().any(|l| l == "IMAGE_TAG="), "{at}: the env example suggests a tag");
+            let lines = header(&generated.text);
+            let run = lines.iter().find(|l| l.starts_with("Run")).unwrap_or_else(|| panic!("{at}: no run command"));
+            assert!(run.contains("IMAGE_TAG="), "{at}: {run}");
+            if deployed_by_pipeline && stack.env().is_hosted() {
+                assert!(run.contains("up -d --no-build"), "{at}: the host must run the deployed image: {run}");
+            } else {
+                assert!(run.contains("up -d --build"), "{at}: up alone keeps a stale image of the tag: {run}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "every environment that builds images, found {checked}");
+}

@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 use stack_dsl::{Check, Edge, Image, MountSource, Probe, Ready, Restart, Run, Service, User, ValidStack, VolumeKind};
 
 use super::model::*;
+use super::run_command::IMAGE_TAG;
 use crate::bundle::Warning;
 use crate::endpoint::{Resolved, image_name, reaches_docker_host, resolve};
 
@@ -21,11 +22,10 @@ pub struct Variable {
 pub struct Lowered {
     pub file: ComposeFile,
     pub variables: Vec<Variable>,
+    /// Whether a service builds its image (and so reads `IMAGE_TAG`).
+    pub builds: bool,
     pub warnings: Vec<Warning>,
 }
-
-/// The variable that picks the tag of built images.
-const IMAGE_TAG: &str = "IMAGE_TAG";
 
 struct Lowering<'a> {
     stack: &'a ValidStack,
@@ -63,7 +63,7 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
             })
             .collect(),
     };
-    let mut variables: Vec<Variable> = stack
+    let variables: Vec<Variable> = stack
         .secrets
         .iter()
         .filter(|s| lowering.secrets_used.contains(&s.name))
@@ -73,15 +73,7 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
             default: String::new(),
         })
         .collect();
-    if lowering.builds {
-        variables.push(Variable {
-            name: IMAGE_TAG.into(),
-            description: "Tag of the images built from this repository (optional; the pipeline sets the commit SHA)."
-                .into(),
-            default: "latest".into(),
-        });
-    }
-    Lowered { file, variables, warnings: lowering.warnings }
+    Lowered { file, variables, builds: lowering.builds, warnings: lowering.warnings }
 }
 
 /// A path of the model (relative to the repository root, or absolute) as the Compose file at
@@ -133,7 +125,8 @@ impl Lowering<'_> {
                     target: build.target.clone(),
                     args: build.args.iter().map(|(k, v)| (k.clone(), literal(v))).collect(),
                 };
-                (format!("{}:${{{IMAGE_TAG}:-latest}}", image_name(self.stack, service)), Some(section))
+                let tag = format!("${{{IMAGE_TAG}:?{IMAGE_TAG} is required: the tag of the image to run}}");
+                (format!("{}:{tag}", image_name(self.stack, service)), Some(section))
             }
         };
         let mut labels: IndexMap<String, String> =

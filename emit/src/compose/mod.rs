@@ -11,7 +11,7 @@
 //!
 //! | model | Compose |
 //! | --- | --- |
-//! | `Image::new` / `Image::build` | `image:` / `build:` plus `image: <tag>:${IMAGE_TAG:-latest}` |
+//! | `Image::new` / `Image::build` | `image:` / `build:` plus `image: <name>:${IMAGE_TAG:?…}` (no default; the header's run command says which tag and whether to build) |
 //! | `Run::Continuously` | a service, `restart: unless-stopped` unless set |
 //! | `Run::Once` (migrations) | a service with `restart: "no"`; dependents wait with `service_completed_successfully` |
 //! | `Run::OnSchedule` | **not expressible**: the service gets `profiles: [cron]` and a `dev.stackwright.schedule` label, and a warning says to run it from the host's cron |
@@ -39,6 +39,7 @@
 mod host_paths;
 mod lower;
 pub mod model;
+mod run_command;
 mod traefik;
 
 use stack_dsl::ValidProject;
@@ -62,10 +63,18 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         }
         let env = stack.env();
         let path = compose_file(env);
-        let lowered = lower::lower(stack, &root);
+        let mut lowered = lower::lower(stack, &root);
         let file_name = format!("compose.{env}.yaml");
         let env_file = format!("{env}.env");
-        let mut notes = vec![format!("Run: docker compose --env-file {env_file} -f {file_name} up -d")];
+        let images = run_command::Images::of(project, stack, lowered.builds);
+        if let Some(description) = images.tag_description() {
+            lowered.variables.push(lower::Variable {
+                name: run_command::IMAGE_TAG.into(),
+                description: description.into(),
+                default: String::new(),
+            });
+        }
+        let mut notes = vec![images.run_command(&env_file, &file_name)];
         notes.extend(host_paths::prerequisites(stack, &root));
         if !lowered.variables.is_empty() {
             notes.push(format!(

@@ -1,0 +1,64 @@
+//! The command that starts an environment with the images meant for it, and the `IMAGE_TAG`
+//! variable that names them.
+//!
+//! Built images are tagged `${IMAGE_TAG:?…}`: with no default, Compose refuses to start until
+//! the tag is given, so a manual `up` never runs a stale `latest`. Where the pipeline deploys this
+//! file (Compose over SSH, hosted environments), it pulls the commit's image and the host must
+//! never build (`--no-build`: without it, `up` builds a missing image from the build section);
+//! elsewhere `up --build` builds the checked-out commit, since `up` alone reuses an existing
+//! image of the same tag (<https://docs.docker.com/reference/cli/docker/compose/up/>).
+
+use stack_dsl::{DeployTarget, ValidProject, ValidStack};
+
+/// The variable that picks the tag of built images.
+pub const IMAGE_TAG: &str = "IMAGE_TAG";
+
+/// How the built images of one environment reach the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Images {
+    /// The file builds nothing.
+    Pulled,
+    /// Built from the checkout on the host.
+    BuiltOnHost,
+    /// Pushed by the pipeline as `<registry>/<name>:<commit SHA>` and pulled by its deploy.
+    FromPipeline,
+}
+
+impl Images {
+    /// How `stack`'s images arrive; `builds` says whether the file builds any.
+    pub fn of(project: &ValidProject, stack: &ValidStack, builds: bool) -> Self {
+        let deployed_here = project.pipeline().is_some_and(|p| p.target == DeployTarget::ComposeOverSsh);
+        match (builds, deployed_here && stack.env().is_hosted()) {
+            (false, _) => Images::Pulled,
+            (true, true) => Images::FromPipeline,
+            (true, false) => Images::BuiltOnHost,
+        }
+    }
+
+    /// The header's run command.
+    pub fn run_command(self, env_file: &str, file_name: &str) -> String {
+        let compose = format!("docker compose --env-file {env_file} -f {file_name} up -d");
+        match self {
+            Images::Pulled => format!("Run: {compose}"),
+            Images::BuiltOnHost => {
+                format!("Run from the checkout: {IMAGE_TAG}=$(git rev-parse --short HEAD) {compose} --build")
+            }
+            Images::FromPipeline => format!(
+                "Run: {IMAGE_TAG}=<commit SHA the pipeline deployed> {compose} --no-build (the deploy pulls that image; the host never builds)"
+            ),
+        }
+    }
+
+    /// What the env example says about `IMAGE_TAG`, if the file reads it.
+    pub fn tag_description(self) -> Option<&'static str> {
+        match self {
+            Images::Pulled => None,
+            Images::BuiltOnHost => Some(
+                "Tag of the images built from this repository: the commit checked out (git rev-parse --short HEAD). No default: Compose refuses to start without it.",
+            ),
+            Images::FromPipeline => Some(
+                "Tag of the images to run: the commit SHA the pipeline built and deployed. No default: Compose refuses to start without it, so a manual up never runs another image.",
+            ),
+        }
+    }
+}
