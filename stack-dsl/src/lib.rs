@@ -10,6 +10,7 @@
 //! The crate does no I/O and knows nothing about any deployment target.
 
 mod ci_check;
+mod compose_names;
 mod datastore;
 mod datastore_probe;
 mod edge;

@@ -51,6 +51,8 @@ pub struct Stack {
     pub externals: Vec<External>,
     /// The proxy serving public routes on a single host, if any.
     pub edge: Option<Edge>,
+    /// The Compose project name, when it is not `<stack>-<environment>`.
+    pub compose_project: Option<String>,
 }
 
 impl Stack {
@@ -64,6 +66,7 @@ impl Stack {
             secrets: Vec::new(),
             externals: Vec::new(),
             edge: None,
+            compose_project: None,
         }
     }
 

@@ -21,17 +21,19 @@ pub struct Volume {
     pub kind: VolumeKind,
     /// The capacity to request where a platform needs one (Kubernetes, Render disks).
     pub size: Option<Memory>,
+    /// Its name inside a Compose project, when it is not [`Volume::name`].
+    pub compose_name: Option<String>,
 }
 
 impl Volume {
     /// A volume the stack creates and owns.
     pub fn persistent(name: impl Into<String>) -> Self {
-        Volume { name: name.into(), kind: VolumeKind::Persistent, size: None }
+        Volume { name: name.into(), kind: VolumeKind::Persistent, size: None, compose_name: None }
     }
 
     /// A volume that already exists, created outside the stack.
     pub fn external(name: impl Into<String>) -> Self {
-        Volume { name: name.into(), kind: VolumeKind::External, size: None }
+        Volume { name: name.into(), kind: VolumeKind::External, size: None, compose_name: None }
     }
 
     /// The capacity to request.

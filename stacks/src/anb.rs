@@ -41,8 +41,15 @@ pub fn stack(env: Env) -> Stack {
     // The seed hard-codes `anb_password`; it becomes a secret the operator supplies.
     let db_password =
         stack.add_secret(Secret::new("POSTGRES_PASSWORD").describe("Password of the anb_user PostgreSQL user."));
-    let postgres_data = stack.add_volume(Volume::persistent("postgres-data").size(Memory::gib(10)));
-    let redis_data = stack.add_volume(Volume::persistent("redis-data").size(Memory::gib(1)));
+    // The seed's volume names, so a host moving onto these files keeps its data. Not stated: the
+    // directory the seed's file ran from, whose name Compose takes as the project name; `anb`
+    // is assumed for production (its containers are named anb_*).
+    if env.is_production() {
+        stack.compose_project("anb");
+    }
+    let postgres_data =
+        stack.add_volume(Volume::persistent("postgres-data").compose_name("postgres_data").size(Memory::gib(10)));
+    let redis_data = stack.add_volume(Volume::persistent("redis-data").compose_name("redis_data").size(Memory::gib(1)));
 
     let postgres = stack.add_service(
         Service::new("postgres", Image::new("postgres:15-alpine"))

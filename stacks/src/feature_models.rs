@@ -46,7 +46,8 @@ pub fn stack(env: Env) -> Stack {
     );
     // Created by hand and backed up outside the stack, as the seed says.
     let db_data = stack.add_volume(Volume::external("featuremodels-db-data"));
-    let redis_data = stack.add_volume(Volume::persistent("redis-data"));
+    // The seed's name, so a host moving onto these files keeps its Redis data.
+    let redis_data = stack.add_volume(Volume::persistent("redis-data").compose_name("redis_data"));
 
     let db_store = Datastore::postgres(17).user("app").database("app").password(&db_password);
     let db = stack.add_service(

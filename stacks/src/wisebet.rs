@@ -24,8 +24,15 @@ pub fn stack(env: Env) -> Stack {
     let secret_key = stack.add_secret(Secret::new("SECRET_KEY").describe("Django SECRET_KEY.").generated());
     let db_password =
         stack.add_secret(Secret::new("DB_PASSWORD").describe("Password of the wisebet_user PostgreSQL user."));
-    let static_files = stack.add_volume(Volume::persistent("static-volume").size(Memory::gib(1)));
-    let media_files = stack.add_volume(Volume::persistent("media-volume").size(Memory::gib(10)));
+    // The seed's volume names, so a host moving onto these files keeps its data. Not stated: the
+    // directory `docker-compose.prod.yml` ran from (the project name); `wisebet` is assumed.
+    if env.is_production() {
+        stack.compose_project("wisebet");
+    }
+    let static_files =
+        stack.add_volume(Volume::persistent("static-volume").compose_name("static_volume").size(Memory::gib(1)));
+    let media_files =
+        stack.add_volume(Volume::persistent("media-volume").compose_name("media_volume").size(Memory::gib(10)));
 
     // PostgreSQL is not a container: the seed's first option, the same host. For a remote server
     // or RDS, replace the address with External::at(host, 5432).
@@ -97,8 +104,8 @@ pub fn stack(env: Env) -> Stack {
         // media volumes, which platforms without it must serve from the backend.
         .edge_proxy_for([&backend]);
     if env.is_production() {
-        let acme = stack.add_volume(Volume::persistent("certbot-www"));
-        let certificates = stack.add_volume(Volume::persistent("certbot-conf"));
+        let acme = stack.add_volume(Volume::persistent("certbot-www").compose_name("certbot_www"));
+        let certificates = stack.add_volume(Volume::persistent("certbot-conf").compose_name("certbot_conf"));
         nginx = nginx
             .port(Port::tcp(443).published(443))
             .mount(Mount::bind("./ssl", "/etc/nginx/ssl").read_only())

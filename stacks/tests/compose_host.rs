@@ -318,3 +318,40 @@ fn the_image_that_runs_is_the_one_meant() {
     }
     assert!(checked >= 10, "every environment that builds images, found {checked}");
 }
+
+/// The Docker volumes a Compose file uses: `<project>_<key>` for its own, the `name:` of
+/// external ones (<https://docs.docker.com/reference/compose-file/volumes/>).
+fn docker_volumes(file: &ComposeFile) -> Vec<String> {
+    file.volumes
+        .iter()
+        .map(|(key, v)| if v.external { v.name.clone().unwrap_or(key.clone()) } else { format!("{}_{key}", file.name) })
+        .collect()
+}
+
+/// A host that ran a seed's own file keeps its data when it moves onto the generated one: the
+/// production files use the seeds' volume names (`postgres_data`, `static_volume`, …) in the
+/// project the seed ran as, so Docker finds the same volumes, and the header names them.
+#[test]
+fn moving_a_seed_host_keeps_its_volumes() {
+    // The volumes each seed's production host holds (../shared/seeds/STACKS.md; the project name
+    // is not stated, the stack's name assumed).
+    let seeds: [(&str, &[&str]); 3] = [
+        ("anb", &["anb_postgres_data", "anb_redis_data"]),
+        ("wisebet", &["wisebet_static_volume", "wisebet_media_volume", "wisebet_certbot_www"]),
+        ("feature-models", &["featuremodels-db-data"]),
+    ];
+    for (name, expected) in seeds {
+        let stack =
+            every_stack().into_iter().find(|s| s.name == name && s.env().is_production()).expect("a production stack");
+        let generated = compose(&stack);
+        let volumes = docker_volumes(&generated.file);
+        let lines = header(&generated.text);
+        for volume in expected {
+            assert!(volumes.contains(&volume.to_string()), "{name}: {volume} not among {volumes:?}");
+            let external = generated.file.volumes.values().any(|v| v.name.as_deref() == Some(volume));
+            if !external {
+                assert!(lines.iter().any(|l| l.starts_with("Data lives") && l.contains(volume)), "{name}: {volume}");
+            }
+        }
+    }
+}

@@ -47,7 +47,11 @@ fn compose_files_carry_the_whole_model() {
                             assert_eq!(t.target, mount.target, "{at}")
                         }
                         (MountSource::Volume(v), ServiceVolume::Short(s)) => {
-                            assert!(s.starts_with(&format!("{}:{}", v.name(), mount.target)), "{at}: {s}")
+                            let volume = stack.volumes.iter().find(|d| d.name == v.name()).expect("declared");
+                            assert!(
+                                s.starts_with(&format!("{}:{}", volume.name_in_compose(), mount.target)),
+                                "{at}: {s}"
+                            )
                         }
                         (MountSource::Bind(_) | MountSource::Config(_), ServiceVolume::Bind(b)) => {
                             assert_eq!(b.target, mount.target, "{at}");
@@ -111,7 +115,7 @@ fn compose_files_carry_the_whole_model() {
                 );
             }
             for volume in &stack.volumes {
-                assert!(file.volumes.contains_key(&volume.name), "{at}: volume {}", volume.name);
+                assert!(file.volumes.contains_key(volume.name_in_compose()), "{at}: volume {}", volume.name);
             }
             for network in &stack.networks {
                 assert_eq!(file.networks[&network.name].internal, network.internal, "{at}: network {}", network.name);

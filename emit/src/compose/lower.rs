@@ -40,7 +40,7 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
     let mut lowering = Lowering { stack, root, secrets_used: BTreeSet::new(), builds: false, warnings: Vec::new() };
     let services = stack.services().map(|s| (s.name.clone(), lowering.service(s))).collect();
     let file = ComposeFile {
-        name: format!("{}-{}", stack.name, stack.env()),
+        name: super::project::name(stack),
         services,
         networks: stack
             .networks
@@ -59,7 +59,7 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
             .iter()
             .map(|v| {
                 let external = v.kind == VolumeKind::External;
-                (v.name.clone(), TopLevelVolume { external, name: external.then(|| v.name.clone()) })
+                (v.name_in_compose().to_string(), TopLevelVolume { external, name: external.then(|| v.name.clone()) })
             })
             .collect(),
     };
@@ -217,7 +217,10 @@ impl Lowering<'_> {
     fn mount(&self, mount: &stack_dsl::Mount) -> ServiceVolume {
         let ro = if mount.read_only { ":ro" } else { "" };
         match &mount.source {
-            MountSource::Volume(volume) => ServiceVolume::Short(format!("{}:{}{ro}", volume.name(), mount.target)),
+            MountSource::Volume(volume) => {
+                let key = super::project::volume_key(self.stack, volume.name());
+                ServiceVolume::Short(format!("{key}:{}{ro}", mount.target))
+            }
             MountSource::Bind(path) | MountSource::Config(path) => ServiceVolume::Bind(BindMount {
                 kind: "bind".into(),
                 source: self.path(path),

@@ -24,7 +24,8 @@
 //! | host / port / URL references | the service's name and container port |
 //! | `database_url()` | `postgresql://user:${PASSWORD:?…}@host:port/db` |
 //! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`; long-form `type: bind` with `create_host_path: false` (the header lists the files and directories the host must hold, data directories with their owner); long-form `type: tmpfs` |
-//! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true` |
+//! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true`; keyed by `Volume::compose_name` when set, the header naming each `<project>_<volume>` |
+//! | `Stack::compose_project` | `name:` (default `<stack>-<environment>`) |
 //! | `Network::new().internal()` / `external` | top-level `networks:` with `internal: true` / `external: true` |
 //! | `Probe::exec` / `shell` / `http` / `tcp` | `CMD` / `CMD-SHELL` / `curl -fsS [-H 'Host: …']` / `nc -z` (or the probe's own command) |
 //! | `Service::framework` | an HTTP check the framework would reject (Django's `ALLOWED_HOSTS`) is an error |
@@ -39,6 +40,7 @@
 mod host_paths;
 mod lower;
 pub mod model;
+mod project;
 mod run_command;
 mod traefik;
 
@@ -76,6 +78,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         }
         let mut notes = vec![images.run_command(&env_file, &file_name)];
         notes.extend(host_paths::prerequisites(stack, &root));
+        notes.extend(project::data_note(stack));
         if !lowered.variables.is_empty() {
             notes.push(format!(
                 "Variables read from the environment (see {env_file}.example): {}",

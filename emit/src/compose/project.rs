@@ -1,0 +1,34 @@
+//! The Compose project a stack runs as, and the names its volumes have on the host: Docker calls
+//! a project's volume `<project>_<volume>` unless it is external
+//! (<https://docs.docker.com/reference/compose-file/volumes/>), and `-p` or
+//! `COMPOSE_PROJECT_NAME` override the file's `name:`
+//! (<https://docs.docker.com/compose/how-tos/project-name/>).
+
+use stack_dsl::{ValidStack, VolumeKind};
+
+/// The project name: the stack's own, or `<stack>-<environment>`.
+pub fn name(stack: &ValidStack) -> String {
+    stack.compose_project.clone().unwrap_or_else(|| format!("{}-{}", stack.name, stack.env()))
+}
+
+/// The name a mount uses for the model's volume `volume`.
+pub fn volume_key<'a>(stack: &'a ValidStack, volume: &'a str) -> &'a str {
+    stack.volumes.iter().find(|v| v.name == volume).map_or(volume, |v| v.name_in_compose())
+}
+
+/// The header line naming the volumes the host keeps the data in, if the stack owns any.
+pub fn data_note(stack: &ValidStack) -> Option<String> {
+    let project = name(stack);
+    let volumes: Vec<String> = stack
+        .volumes
+        .iter()
+        .filter(|v| v.kind == VolumeKind::Persistent)
+        .map(|v| format!("{project}_{}", v.name_in_compose()))
+        .collect();
+    (!volumes.is_empty()).then(|| {
+        format!(
+            "Data lives in the volumes {} (project {project}); a host whose volumes carry another project name keeps them by adding -p <that name> to every docker compose command",
+            volumes.join(", ")
+        )
+    })
+}
