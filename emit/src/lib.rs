@@ -21,7 +21,8 @@
 //! let valid = project.validate().unwrap();
 //! let bundle = emit::render(&valid, &emit::Options::with_root("")).unwrap();
 //! let compose = bundle.file("compose/compose.dev.yaml").unwrap();
-//! assert!(compose.contents.contains("- 8080:80"));
+//! // Not an edge proxy: published on the loopback address only.
+//! assert!(compose.contents.contains("- 127.0.0.1:8080:80"));
 //! ```
 
 pub mod actions;

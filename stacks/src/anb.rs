@@ -137,8 +137,10 @@ pub fn stack(env: Env) -> Stack {
             .resources(Resources::new().limit_memory(Memory::gib(1)).reserve_memory(Memory::mib(384))),
     );
 
-    // Flower is public in the seed (5555:5555), which states no authentication. A public
-    // dashboard shows task arguments and can revoke tasks, so production requires basic auth.
+    // Flower is public in the seed (5555:5555), over plain HTTP, with no authentication stated.
+    // The seed means operators to reach the dashboard; a dashboard that shows task arguments and
+    // revokes tasks is not a public route, so Compose publishes it on the host's loopback only
+    // (reached through an SSH tunnel), and production also requires basic auth.
     let mut flower = Service::new("flower", app_image)
         .command(["celery", "-A", "app.workers.celery_app", "flower", "--port=5555"])
         .port(Port::http(5555).published(5555))

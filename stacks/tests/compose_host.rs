@@ -8,6 +8,7 @@ use std::path::Path;
 
 use emit::compose::model::{ComposeFile, ServiceVolume};
 use emit::kubernetes::Object;
+use k8s_openapi::api::core::v1::PodSpec;
 use stack_dsl::{Engine, MountSource, Service, User, ValidStack};
 
 /// One environment's Compose file: its text (header included) and its parsed form.
@@ -25,6 +26,20 @@ fn compose(stack: &ValidStack) -> Generated {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let file = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
     Generated { text, file }
+}
+
+/// The pod template of `service`'s Deployment or StatefulSet in the committed Kubernetes files.
+fn pod(stack: &ValidStack, service: &Service) -> PodSpec {
+    let path = golden_dir(stack).join(emit::layout::kubernetes_dir(stack.env())).join(format!("{}.yaml", service.name));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.split("\n---\n")
+        .filter_map(|doc| serde_saphyr::from_str::<Object>(doc).ok())
+        .find_map(|object| match object {
+            Object::StatefulSet(s) => s.spec.and_then(|s| s.template.spec),
+            Object::Deployment(d) => d.spec.and_then(|s| s.template.spec),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{}: no Deployment or StatefulSet", path.display()))
 }
 
 /// Every environment of every team stack.
@@ -87,20 +102,9 @@ fn postgres_is_healthy_only_when_it_accepts_tcp_connections() {
 fn postgres_pods_are_ready_only_when_they_accept_tcp_connections() {
     let mut checked = 0;
     for stack in every_stack() {
-        let dir = golden_dir(&stack).join(emit::layout::kubernetes_dir(stack.env()));
         for service in stack.services().filter(|s| is_postgres(s)) {
             let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
-            let path = dir.join(format!("{}.yaml", service.name));
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            let pod = text
-                .split("\n---\n")
-                .filter_map(|doc| serde_saphyr::from_str::<Object>(doc).ok())
-                .find_map(|object| match object {
-                    Object::StatefulSet(s) => s.spec.and_then(|s| s.template.spec),
-                    Object::Deployment(d) => d.spec.and_then(|s| s.template.spec),
-                    _ => None,
-                })
-                .unwrap_or_else(|| panic!("{at}: no workload"));
+            let pod = pod(&stack, service);
             let container = &pod.containers[0];
             for (kind, probe) in [("readiness", &container.readiness_probe), ("startup", &container.startup_probe)] {
                 let probe = probe.as_ref().unwrap_or_else(|| panic!("{at}: no {kind} probe"));
@@ -149,18 +153,7 @@ fn http_checks_send_a_host_the_framework_serves() {
             let host = sent_host(&check.test).unwrap_or_else(|| panic!("{at}: {:?} sends no Host", check.test));
             assert!(admitted(allowed, &host), "{at}: Host {host} is not in {} = {allowed}", allowlist.variable);
 
-            let path = golden_dir(&stack)
-                .join(emit::layout::kubernetes_dir(stack.env()))
-                .join(format!("{}.yaml", service.name));
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            let container = text
-                .split("\n---\n")
-                .filter_map(|doc| serde_saphyr::from_str::<Object>(doc).ok())
-                .find_map(|object| match object {
-                    Object::Deployment(d) => d.spec.and_then(|s| s.template.spec).map(|p| p.containers[0].clone()),
-                    _ => None,
-                })
-                .unwrap_or_else(|| panic!("{at}: no Deployment"));
+            let container = pod(&stack, service).containers[0].clone();
             let get = container.readiness_probe.and_then(|p| p.http_get).expect("an httpGet readiness probe");
             let header = get.http_headers.unwrap_or_default().into_iter().find(|h| h.name == "Host");
             let host = header.map(|h| h.value).unwrap_or_else(|| panic!("{at}: the kubelet would send the pod IP"));
@@ -354,4 +347,44 @@ fn moving_a_seed_host_keeps_its_volumes() {
             }
         }
     }
+}
+
+/// Nothing is published that should not be: Docker's published ports bypass ufw
+/// (<https://docs.docker.com/engine/network/packet-filtering-firewalls/#docker-and-ufw>), so
+/// only an edge proxy's ports listen on every address; every other published port is bound to
+/// `127.0.0.1` (<https://docs.docker.com/reference/compose-file/services/#ports>). A stack whose
+/// routes no proxy serves says so, and how to reach them, in the header.
+#[test]
+fn only_the_edge_proxy_is_published_to_the_network() {
+    let mut loopback = 0;
+    for stack in every_stack() {
+        let generated = compose(&stack);
+        for service in stack.services() {
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            let edge = matches!(service.role, stack_dsl::Role::EdgeProxy { .. });
+            for entry in &generated.file.services[&service.name].ports {
+                let parts: Vec<&str> = entry.split(':').collect();
+                if edge {
+                    assert_eq!(parts.len(), 2, "{at}: the proxy's {entry} is a public route");
+                } else {
+                    assert_eq!(parts.first(), Some(&"127.0.0.1"), "{at}: {entry} is published to every address");
+                    assert_eq!(parts.len(), 3, "{at}: {entry}");
+                    loopback += 1;
+                }
+            }
+        }
+        if stack.edge.is_none() && !stack.services().any(|s| matches!(s.role, stack_dsl::Role::EdgeProxy { .. })) {
+            let lines = header(&generated.text);
+            for route in stack.services().flat_map(|s| &s.routes) {
+                assert!(
+                    lines.iter().any(|l| l.starts_with("Not reachable from outside") && l.contains(&route.host)),
+                    "{} ({}): the header does not say how {} is reached",
+                    stack.name,
+                    stack.env(),
+                    route.host
+                );
+            }
+        }
+    }
+    assert!(loopback >= 8, "ANB's and MetaBuilder's dev ports and Flower, found {loopback}");
 }

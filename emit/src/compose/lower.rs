@@ -195,7 +195,7 @@ impl Lowering<'_> {
                 .collect(),
             environment: service.env.iter().map(|(name, value)| (name.clone(), self.value(value))).collect(),
             expose: service.ports.iter().filter(|p| p.published.is_none()).map(|p| p.number.to_string()).collect(),
-            ports: service.ports.iter().filter_map(|p| p.published.map(|h| format!("{h}:{}", p.number))).collect(),
+            ports: super::exposure::ports(service),
             volumes: service.mounts.iter().map(|m| self.mount(m)).collect(),
             networks: service.networks.iter().map(|n| n.name().to_string()).collect(),
             extra_hosts,

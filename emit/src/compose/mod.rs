@@ -15,9 +15,9 @@
 //! | `Run::Continuously` | a service, `restart: unless-stopped` unless set |
 //! | `Run::Once` (migrations) | a service with `restart: "no"`; dependents wait with `service_completed_successfully` |
 //! | `Run::OnSchedule` | **not expressible**: the service gets `profiles: [cron]` and a `dev.stackwright.schedule` label, and a warning says to run it from the host's cron |
-//! | `Port` / `.published(h)` | `expose:` / `ports: ["h:c"]` |
+//! | `Port` / `.published(h)` | `expose:` / `ports: ["h:c"]` for an edge proxy, `["127.0.0.1:h:c"]` for any other service (the header lists them) |
 //! | `Route` with a `Traefik` edge | Traefik router labels: HTTP, and HTTPS with the certificate resolver and an HTTP→HTTPS redirect |
-//! | `Route` without an edge | **not expressible**: a warning names the route |
+//! | `Route` without an edge | **not expressible**: a warning names the route, and the header says how to reach it |
 //! | `External::at` / `managed` | its host and port / its URL secret, wherever referenced; `host.docker.internal` adds `extra_hosts: host-gateway` (needed on Linux) |
 //! | `EnvValue::Literal` | the text, `$` escaped as `$$` |
 //! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset |
@@ -37,6 +37,7 @@
 //! Relative paths in the model (build contexts, bind mounts) are relative to the repository
 //! root; they are rewritten relative to the generated file, as Compose resolves them.
 
+mod exposure;
 mod host_paths;
 mod lower;
 pub mod model;
@@ -79,6 +80,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         let mut notes = vec![images.run_command(&env_file, &file_name)];
         notes.extend(host_paths::prerequisites(stack, &root));
         notes.extend(project::data_note(stack));
+        notes.extend(exposure::notes(stack));
         if !lowered.variables.is_empty() {
             notes.push(format!(
                 "Variables read from the environment (see {env_file}.example): {}",
