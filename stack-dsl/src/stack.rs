@@ -53,6 +53,8 @@ pub struct Stack {
     pub edge: Option<Edge>,
     /// The Compose project name, when it is not `<stack>-<environment>`.
     pub compose_project: Option<String>,
+    /// The size of the single host the environment runs on, if declared.
+    pub host: Option<crate::host::Host>,
 }
 
 impl Stack {
@@ -67,6 +69,7 @@ impl Stack {
             externals: Vec::new(),
             edge: None,
             compose_project: None,
+            host: None,
         }
     }
 

@@ -137,6 +137,7 @@ impl<'a> Checker<'a> {
         self.check_externals();
         self.check_edge();
         self.problems.extend(crate::compose_names::problems(&self.root, self.stack));
+        self.problems.extend(crate::host::problems(&self.root, self.stack));
         for network in &self.stack.networks {
             if network.external && network.internal {
                 self.report(

@@ -388,3 +388,51 @@ fn only_the_edge_proxy_is_published_to_the_network() {
     }
     assert!(loopback >= 8, "ANB's and MetaBuilder's dev ports and Flower, found {loopback}");
 }
+
+/// Limits the daemon accepts, and nothing Compose ignores: Docker refuses a container limited to
+/// more CPUs than the host has (<https://docs.docker.com/engine/containers/resource_constraints/#cpu>),
+/// so the header states the host the file needs (or the one the stack runs on, whose size every
+/// limit fits); `docker compose up` does not apply reservations outside Swarm
+/// (<https://github.com/docker/compose/issues/9902>), so none is written and each one left out
+/// is a warning naming the service.
+#[test]
+fn limits_fit_the_host_and_nothing_ignored_is_written() {
+    let cores = |text: &str| -> f64 { text.parse().unwrap_or_else(|_| panic!("{text} is not a number of CPUs")) };
+    let mut warned = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
+        for stack in valid.stacks() {
+            let at = format!("{} ({})", stack.name, stack.env());
+            let generated = compose(stack);
+            let lines = header(&generated.text);
+            let host = lines.iter().find_map(|l| {
+                let rest = l.strip_prefix("Sized for a host of ").or_else(|| l.strip_prefix("Needs a host with "))?;
+                Some(cores(rest.split(' ').next().unwrap()))
+            });
+            for (name, service) in &generated.file.services {
+                let Some(resources) = service.deploy.as_ref().and_then(|d| d.resources.as_ref()) else { continue };
+                assert!(resources.reservations.is_none(), "{at} {name}: reservations are ignored outside Swarm");
+                if let Some(cpus) = resources.limits.as_ref().and_then(|l| l.cpus.as_deref()) {
+                    let host = host.unwrap_or_else(|| panic!("{at}: the header does not size the host"));
+                    assert!(cores(cpus) <= host, "{at} {name}: {cpus} CPUs on a host of {host}");
+                }
+            }
+            for service in stack.services() {
+                let r = &service.resources;
+                if r.cpu_reservation.is_none() && r.memory_reservation.is_none() {
+                    continue;
+                }
+                let said = bundle.warnings().iter().any(|w| {
+                    w.target == "compose"
+                        && w.env == stack.env().to_string()
+                        && w.service == service.name
+                        && w.message.contains("reservation")
+                });
+                assert!(said, "{at} {}: the reservation left out is not reported", service.name);
+                warned += 1;
+            }
+        }
+    }
+    assert!(warned >= 5, "ANB's and WiseBet's reservations, found {warned}");
+}

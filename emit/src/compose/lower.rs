@@ -152,6 +152,9 @@ impl Lowering<'_> {
                 }
             }
         }
+        if let Some(message) = super::resources::ignored_reservation(service) {
+            self.warn(service, message);
+        }
         if let Some(scale) = service.autoscale {
             self.warn(service, format!(
                 "Compose cannot autoscale; it runs the minimum of {} replica(s): scale by hand with `docker compose up --scale {}=N` (up to {})",
@@ -200,7 +203,7 @@ impl Lowering<'_> {
             networks: service.networks.iter().map(|n| n.name().to_string()).collect(),
             extra_hosts,
             healthcheck: service.healthcheck.as_ref().map(healthcheck),
-            deploy: deploy(service),
+            deploy: super::resources::deploy(service),
             labels,
             profiles,
         }
@@ -263,22 +266,4 @@ fn healthcheck(probe: &Probe) -> Healthcheck {
         retries: probe.retries,
         start_period: probe.start_period.map(duration),
     }
-}
-
-fn deploy(service: &Service) -> Option<Deploy> {
-    let r = &service.resources;
-    let memory = |m: stack_dsl::Memory| {
-        let (n, unit) = m.in_binary_unit();
-        format!("{n}{unit}")
-    };
-    let amounts = |cpu: Option<stack_dsl::Cpu>, mem: Option<stack_dsl::Memory>| {
-        (cpu.is_some() || mem.is_some())
-            .then(|| ResourceAmounts { cpus: cpu.map(|c| c.to_string()), memory: mem.map(memory) })
-    };
-    let resources = (!r.is_empty()).then(|| DeployResources {
-        limits: amounts(r.cpu_limit, r.memory_limit),
-        reservations: amounts(r.cpu_reservation, r.memory_reservation),
-    });
-    let replicas = (service.replicas != 1).then_some(service.replicas);
-    (replicas.is_some() || resources.is_some()).then_some(Deploy { replicas, resources })
 }

@@ -31,7 +31,8 @@
 //! | `Service::framework` | an HTTP check the framework would reject (Django's `ALLOWED_HOSTS`) is an error |
 //! | `Service::datastore` without its own check | the engine's check over TCP (`pg_isready -h 127.0.0.1`, `redis-cli -h 127.0.0.1 ping`) with a `start_period` covering the first start |
 //! | `Ready::Started` / `Healthy` / `Completed` | `service_started` / `service_healthy` / `service_completed_successfully` |
-//! | replicas, resources | `deploy.replicas`, `deploy.resources.limits` / `reservations` |
+//! | replicas, resources | `deploy.replicas`, `deploy.resources.limits`; reservations, which Compose outside Swarm ignores, are left out with a warning |
+//! | `Stack::runs_on` | the header's host size (validation keeps limits within it); without it the header names the cores the largest limit needs |
 //! | user, read-only root, labels | `user:`, `read_only: true`, `labels:` |
 //!
 //! Relative paths in the model (build contexts, bind mounts) are relative to the repository
@@ -42,6 +43,7 @@ mod host_paths;
 mod lower;
 pub mod model;
 mod project;
+mod resources;
 mod run_command;
 mod traefik;
 
@@ -81,6 +83,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         notes.extend(host_paths::prerequisites(stack, &root));
         notes.extend(project::data_note(stack));
         notes.extend(exposure::notes(stack));
+        notes.extend(resources::host_note(stack));
         if !lowered.variables.is_empty() {
             notes.push(format!(
                 "Variables read from the environment (see {env_file}.example): {}",
