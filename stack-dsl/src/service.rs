@@ -159,6 +159,8 @@ pub struct Service {
     pub checks: Vec<CiCheck>,
     /// The web framework it runs, when platforms must know it to serve it.
     pub framework: Option<Framework>,
+    /// How long it may take to stop after the stop signal; the platform's default when unset.
+    pub stop_grace_period: Option<std::time::Duration>,
 }
 
 impl Service {
@@ -189,6 +191,7 @@ impl Service {
             role: Role::Application,
             checks: Vec::new(),
             framework: None,
+            stop_grace_period: None,
         }
     }
 
@@ -309,6 +312,15 @@ impl Service {
     #[must_use]
     pub fn resources(mut self, resources: Resources) -> Self {
         self.resources = resources;
+        self
+    }
+
+    /// Give the process `d` to stop after the stop signal before it is killed. Workers that
+    /// finish their current job on SIGTERM (Celery's warm shutdown) need more than the
+    /// platforms' defaults (10 s in Docker, 30 s in Kubernetes) or they lose the job.
+    #[must_use]
+    pub fn stop_grace_period(mut self, d: std::time::Duration) -> Self {
+        self.stop_grace_period = Some(d);
         self
     }
 

@@ -55,6 +55,8 @@ pub struct Stack {
     pub compose_project: Option<String>,
     /// The size of the single host the environment runs on, if declared.
     pub host: Option<crate::host::Host>,
+    /// How containers' logs are rotated on a single host.
+    pub log_rotation: crate::logs::LogRotation,
 }
 
 impl Stack {
@@ -70,6 +72,7 @@ impl Stack {
             edge: None,
             compose_project: None,
             host: None,
+            log_rotation: crate::logs::LogRotation::default(),
         }
     }
 

@@ -10,7 +10,7 @@
 use crate::probes::{python_http, wget_http};
 use stack_dsl::{
     CiCheck, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Project, Ready, Resources,
-    Restart, Secret, Service, Stack, Volume, secs,
+    Restart, Secret, Service, Stack, Volume, mins, secs,
 };
 
 /// The ANB project in development and production.
@@ -122,6 +122,9 @@ pub fn stack(env: Env) -> Stack {
                 "--concurrency=2",
                 "--queues=video_queue",
             ])
+            // Celery finishes the running tasks on SIGTERM (warm shutdown); a video job killed after
+            // Docker's 10 s is lost. Not stated: how long one video takes; five minutes assumed.
+            .stop_grace_period(mins(5))
             .env("DATABASE_URL", postgres.database_url())
             .env("REDIS_URL", broker.clone())
             .env("CELERY_BROKER_URL", broker.clone())

@@ -134,6 +134,9 @@ pub fn stack(env: Env) -> Stack {
     stack.add_service(
         backend_env(Service::new("celeryworker", backend_image))
             .command(["celery", "-A", "app.core.celery.celery_app", "worker", "--loglevel=info"])
+            // Celery finishes the running tasks on SIGTERM (warm shutdown). Not stated: how long
+            // a task takes; one minute assumed, above Docker's 10 s.
+            .stop_grace_period(secs(60))
             .depends_on(&prestart, Ready::Completed)
             .depends_on(&db, Ready::Healthy)
             .depends_on(&redis, Ready::Healthy),

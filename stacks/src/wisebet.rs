@@ -77,6 +77,9 @@ pub fn stack(env: Env) -> Stack {
                 "0.0.0.0:8000",
             ])
             .port(Port::http(8000))
+            // Gunicorn lets workers finish their requests for 30 s after SIGTERM
+            // (https://docs.gunicorn.org/en/stable/settings.html#graceful-timeout).
+            .stop_grace_period(secs(30))
             .env("SECRET_KEY", &secret_key)
             .env("DEBUG", if env.is_production() { "False" } else { "True" })
             .env("ALLOWED_HOSTS", allowed_hosts)

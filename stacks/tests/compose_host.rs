@@ -436,3 +436,45 @@ fn limits_fit_the_host_and_nothing_ignored_is_written() {
     }
     assert!(warned >= 5, "ANB's and WiseBet's reservations, found {warned}");
 }
+
+/// Operations that do not degrade: every container's log rotates (`json-file` keeps everything
+/// otherwise; <https://docs.docker.com/engine/logging/drivers/json-file/>), a service's grace
+/// period reaches Compose (Docker kills after 10 s by default), and an edge proxy is restarted
+/// when Compose recreates an upstream (`depends_on.restart`;
+/// <https://docs.docker.com/reference/compose-file/services/#depends_on>), since it resolved the
+/// upstream's address when it started.
+#[test]
+fn operations_do_not_degrade() {
+    let mut graced = 0;
+    let mut proxies = 0;
+    for stack in every_stack() {
+        let generated = compose(&stack);
+        for service in stack.services() {
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            let out = &generated.file.services[&service.name];
+            let logging = out.logging.as_ref().unwrap_or_else(|| panic!("{at}: logs grow without bound"));
+            assert_eq!(logging.driver, "json-file", "{at}");
+            let size = &logging.options["max-size"];
+            assert!(size.ends_with(['k', 'm', 'g']) && size[..size.len() - 1].parse::<u64>().is_ok(), "{at}: {size}");
+            assert!(logging.options["max-file"].parse::<u32>().is_ok_and(|n| n >= 1), "{at}");
+            if let Some(grace) = service.stop_grace_period {
+                let written = out.stop_grace_period.as_deref().map(seconds);
+                assert_eq!(written, Some(grace.as_secs()), "{at}: stop_grace_period");
+                graced += 1;
+            }
+            if let stack_dsl::Role::EdgeProxy { upstreams } = &service.role {
+                for upstream in upstreams {
+                    let dependency = out.depends_on.get(upstream.name());
+                    assert!(
+                        dependency.is_some_and(|d| d.restart),
+                        "{at}: not restarted when {} is recreated",
+                        upstream.name()
+                    );
+                }
+                proxies += 1;
+            }
+        }
+    }
+    assert!(graced >= 6, "the Celery workers and Gunicorn, found {graced}");
+    assert!(proxies >= 7, "every nginx, found {proxies}");
+}

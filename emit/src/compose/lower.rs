@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, Edge, Image, MountSource, Probe, Ready, Restart, Run, Service, User, ValidStack, VolumeKind};
+use stack_dsl::{
+    Check, Edge, Image, MountSource, Probe, Ready, Restart, Role, Run, Service, User, ValidStack, VolumeKind,
+};
 
 use super::model::*;
 use super::run_command::IMAGE_TAG;
@@ -193,7 +195,11 @@ impl Lowering<'_> {
                         Ready::Healthy => "service_healthy",
                         Ready::Completed => "service_completed_successfully",
                     };
-                    (d.service.name().to_string(), DependsOn { condition: condition.into() })
+                    // A proxy resolves its upstreams' addresses when it starts; restarting it
+                    // after Compose recreates an upstream keeps it from proxying to an old address.
+                    let restart =
+                        matches!(&service.role, Role::EdgeProxy { upstreams } if upstreams.contains(&d.service));
+                    (d.service.name().to_string(), DependsOn { condition: condition.into(), restart })
                 })
                 .collect(),
             environment: service.env.iter().map(|(name, value)| (name.clone(), self.value(value))).collect(),
@@ -203,7 +209,9 @@ impl Lowering<'_> {
             networks: service.networks.iter().map(|n| n.name().to_string()).collect(),
             extra_hosts,
             healthcheck: service.healthcheck.as_ref().map(healthcheck),
+            stop_grace_period: service.stop_grace_period.map(duration),
             deploy: super::resources::deploy(service),
+            logging: Some(super::logging::logging(self.stack.log_rotation)),
             labels,
             profiles,
         }

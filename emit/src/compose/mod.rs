@@ -34,12 +34,16 @@
 //! | replicas, resources | `deploy.replicas`, `deploy.resources.limits`; reservations, which Compose outside Swarm ignores, are left out with a warning |
 //! | `Stack::runs_on` | the header's host size (validation keeps limits within it); without it the header names the cores the largest limit needs |
 //! | user, read-only root, labels | `user:`, `read_only: true`, `labels:` |
+//! | `Service::stop_grace_period` | `stop_grace_period:` |
+//! | `Stack::log_rotation` (10 MiB × 3 by default) | `logging:` `json-file` with `max-size` / `max-file` on every service |
+//! | an edge proxy's dependency on an upstream | `restart: true`, so Compose restarts the proxy after recreating the upstream |
 //!
 //! Relative paths in the model (build contexts, bind mounts) are relative to the repository
 //! root; they are rewritten relative to the generated file, as Compose resolves them.
 
 mod exposure;
 mod host_paths;
+mod logging;
 mod lower;
 pub mod model;
 mod project;

@@ -71,9 +71,15 @@ pub struct ComposeService {
     /// Health check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<Healthcheck>,
+    /// Time between the stop signal and the kill.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_grace_period: Option<String>,
     /// Replicas and resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deploy: Option<Deploy>,
+    /// Log driver and its rotation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logging: Option<Logging>,
     /// Container labels.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub labels: IndexMap<String, String>,
@@ -103,6 +109,18 @@ pub struct BuildSection {
 pub struct DependsOn {
     /// `service_started`, `service_healthy` or `service_completed_successfully`.
     pub condition: String,
+    /// Restart this service after Compose recreates or restarts the dependency.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub restart: bool,
+}
+
+/// The `logging:` section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logging {
+    /// The log driver, `json-file`.
+    pub driver: String,
+    /// Driver options (`max-size`, `max-file`).
+    pub options: IndexMap<String, String>,
 }
 
 /// One mount: the short `source:target[:ro]` form for named volumes, the long form for host
