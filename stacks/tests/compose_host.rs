@@ -478,3 +478,42 @@ fn operations_do_not_degrade() {
     assert!(graced >= 6, "the Celery workers and Gunicorn, found {graced}");
     assert!(proxies >= 7, "every nginx, found {proxies}");
 }
+
+/// A database on the host, reached through `host-gateway`, sees connections from the containers'
+/// network: the header says it must listen on the bridge address and allow that network's
+/// subnet in `pg_hba.conf` (<https://www.postgresql.org/docs/current/auth-pg-hba-conf.html>),
+/// naming the Docker network whose subnet to allow.
+#[test]
+fn a_database_on_the_host_is_a_stated_prerequisite() {
+    let mut checked = 0;
+    for stack in every_stack() {
+        let generated = compose(&stack);
+        let lines = header(&generated.text);
+        for (name, service) in &generated.file.services {
+            if !service.extra_hosts.iter().any(|h| h.ends_with(":host-gateway")) {
+                continue;
+            }
+            let at = format!("{} ({}) {name}", stack.name, stack.env());
+            for network in &service.networks {
+                let docker_name = format!("{}_{network}", generated.file.name);
+                assert!(
+                    lines
+                        .iter()
+                        .any(|l| l.contains("must listen on the Docker bridge gateway") && l.contains(&docker_name)),
+                    "{at}: the header does not say the host's server must accept {docker_name}"
+                );
+            }
+            for external in &stack.externals {
+                let Some(store) = &external.datastore else { continue };
+                let rule = format!(
+                    "host {} {} <subnet>",
+                    store.database.as_deref().unwrap_or("all"),
+                    store.user.as_deref().unwrap_or("all")
+                );
+                assert!(lines.iter().any(|l| l.contains("pg_hba.conf") && l.contains(&rule)), "{at}: no `{rule}`");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "WiseBet's backend in both environments, found {checked}");
+}

@@ -18,7 +18,7 @@
 //! | `Port` / `.published(h)` | `expose:` / `ports: ["h:c"]` for an edge proxy, `["127.0.0.1:h:c"]` for any other service (the header lists them) |
 //! | `Route` with a `Traefik` edge | Traefik router labels: HTTP, and HTTPS with the certificate resolver and an HTTP→HTTPS redirect |
 //! | `Route` without an edge | **not expressible**: a warning names the route, and the header says how to reach it |
-//! | `External::at` / `managed` | its host and port / its URL secret, wherever referenced; `host.docker.internal` adds `extra_hosts: host-gateway` (needed on Linux) |
+//! | `External::at` / `managed` | its host and port / its URL secret, wherever referenced; `host.docker.internal` adds `extra_hosts: host-gateway` (needed on Linux) and the header says what the host's server must allow (listen address, firewall, `pg_hba.conf`) |
 //! | `EnvValue::Literal` | the text, `$` escaped as `$$` |
 //! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset |
 //! | host / port / URL references | the service's name and container port |
@@ -41,6 +41,7 @@
 //! Relative paths in the model (build contexts, bind mounts) are relative to the repository
 //! root; they are rewritten relative to the generated file, as Compose resolves them.
 
+mod docker_host;
 mod exposure;
 mod host_paths;
 mod logging;
@@ -88,6 +89,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         notes.extend(project::data_note(stack));
         notes.extend(exposure::notes(stack));
         notes.extend(resources::host_note(stack));
+        notes.extend(docker_host::prerequisites(stack, &project::name(stack)));
         if !lowered.variables.is_empty() {
             notes.push(format!(
                 "Variables read from the environment (see {env_file}.example): {}",
