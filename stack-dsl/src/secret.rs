@@ -13,18 +13,28 @@ pub struct Secret {
     pub description: Option<String>,
     /// The value may be any random string (a signing key): platforms that can generate one do.
     pub generated: bool,
+    /// The services run without it (an optional integration's key): targets do not refuse to
+    /// start while it is unset.
+    pub optional: bool,
 }
 
 impl Secret {
     /// A secret named `name`, such as `DB_PASSWORD`.
     pub fn new(name: impl Into<String>) -> Self {
-        Secret { name: name.into(), description: None, generated: false }
+        Secret { name: name.into(), description: None, generated: false, optional: false }
     }
 
     /// Say what the value is and where it comes from; shown to whoever must supply it.
     #[must_use]
     pub fn describe(mut self, text: impl Into<String>) -> Self {
         self.description = Some(text.into());
+        self
+    }
+
+    /// Let the services start without a value, such as an optional monitoring agent's key.
+    #[must_use]
+    pub fn optional(mut self) -> Self {
+        self.optional = true;
         self
     }
 

@@ -189,8 +189,10 @@ pub fn stack(env: Env) -> Stack {
         // The optional Datadog agent (`DD_API_KEY: ${DATADOG_API_KEY}`, `DD_SITE: datadoghq.com`).
         // The seed writes `datadog/agent:latest`; pinned to the major version so a deploy never
         // picks up a new agent unannounced. It reads container metrics through the Docker socket.
-        let datadog_key = stack
-            .add_secret(Secret::new("DATADOG_API_KEY").describe("Datadog API key (Organization settings › API keys)."));
+        // The seed calls the agent optional: the stack starts without the key.
+        let datadog_key = stack.add_secret(
+            Secret::new("DATADOG_API_KEY").describe("Datadog API key (Organization settings › API keys).").optional(),
+        );
         stack.add_service(
             Service::new("datadog", Image::new("datadog/agent:7"))
                 .env("DD_API_KEY", &datadog_key)

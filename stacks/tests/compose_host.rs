@@ -517,3 +517,62 @@ fn a_database_on_the_host_is_a_stated_prerequisite() {
     }
     assert!(checked >= 2, "WiseBet's backend in both environments, found {checked}");
 }
+
+/// An optional secret (NEOSALE's Datadog key) is `${NAME:-}`, so Compose starts without it,
+/// while a required one is `${NAME:?…}` (<https://docs.docker.com/reference/compose-file/interpolation/>);
+/// a scheduled service's header line is the crontab entry that runs it (Compose cannot
+/// schedule); external networks and volumes, which Compose never creates, are listed with the
+/// commands that create them.
+#[test]
+fn optional_secrets_cron_lines_and_external_resources() {
+    let (mut optional, mut crons, mut externals) = (0, 0, 0);
+    for stack in every_stack() {
+        let at = format!("{} ({})", stack.name, stack.env());
+        let generated = compose(&stack);
+        let lines = header(&generated.text);
+        for service in stack.services() {
+            let out = &generated.file.services[&service.name];
+            for (name, value) in &service.env {
+                let stack_dsl::EnvValue::Secret(secret) = value else { continue };
+                let declared = stack.secrets.iter().find(|s| s.name == secret.name()).expect("declared");
+                let expected = if declared.optional {
+                    optional += 1;
+                    format!("${{{}:-}}", secret.name())
+                } else {
+                    format!("${{{0}:?{0} is required}}", secret.name())
+                };
+                assert_eq!(out.environment[name], expected, "{at} {}: {name}", service.name);
+            }
+            if let stack_dsl::Run::OnSchedule(schedule) = &service.run {
+                let run = format!(
+                    "{schedule} cd <this directory> && IMAGE_TAG=$(git rev-parse --short HEAD) docker compose --env-file {env}.env -f compose.{env}.yaml run --rm {}",
+                    service.name,
+                    env = stack.env()
+                );
+                let line = lines.iter().find(|l| l.starts_with(&format!("Cron: {}", service.name)));
+                let line = line.unwrap_or_else(|| panic!("{at}: no crontab line for {}", service.name));
+                assert!(line.ends_with(&run), "{at}: {line}");
+                assert!(!run.contains('%'), "cron reads % as a newline");
+                crons += 1;
+            }
+        }
+        let networks =
+            stack.networks.iter().filter(|n| n.external).map(|n| format!("docker network create {}", n.name));
+        let volumes = stack
+            .volumes
+            .iter()
+            .filter(|v| v.kind == stack_dsl::VolumeKind::External)
+            .map(|v| format!("docker volume create {}", v.name));
+        for command in networks.chain(volumes) {
+            assert!(
+                lines.iter().any(|l| l.starts_with("Create before the first up") && l.contains(&command)),
+                "{at}: {command}"
+            );
+            externals += 1;
+        }
+    }
+    assert!(
+        optional >= 1 && crons >= 2 && externals >= 5,
+        "{optional} optional secrets, {crons} crons, {externals} externals"
+    );
+}

@@ -77,7 +77,10 @@ fn compose_files_carry_the_whole_model() {
                     let written = &out.environment[name];
                     match value {
                         EnvValue::Secret(secret) => {
-                            assert_eq!(written, &secret_ref(secret.name()), "{at}: {name}")
+                            let optional = stack.secrets.iter().any(|s| s.name == secret.name() && s.optional);
+                            let expected =
+                                if optional { format!("${{{}:-}}", secret.name()) } else { secret_ref(secret.name()) };
+                            assert_eq!(written, &expected, "{at}: {name}")
                         }
                         EnvValue::DatabaseUrl(db) => match stack.external(db.name()).map(|e| &e.reach) {
                             Some(Reach::Managed { url }) => {

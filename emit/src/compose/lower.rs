@@ -71,7 +71,10 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
         .filter(|s| lowering.secrets_used.contains(&s.name))
         .map(|s| Variable {
             name: s.name.clone(),
-            description: s.description.clone().unwrap_or_else(|| format!("Secret {}.", s.name)),
+            description: {
+                let description = s.description.clone().unwrap_or_else(|| format!("Secret {}.", s.name));
+                if s.optional { format!("{description} Optional: leave empty to run without it.") } else { description }
+            },
             default: String::new(),
         })
         .collect();
@@ -109,7 +112,12 @@ impl Lowering<'_> {
 
     fn secret(&mut self, name: &str) -> String {
         self.secrets_used.insert(name.to_string());
-        format!("${{{name}:?{name} is required}}")
+        if self.stack.secrets.iter().any(|s| s.name == name && s.optional) {
+            // Empty when unset: the service starts without it.
+            format!("${{{name}:-}}")
+        } else {
+            format!("${{{name}:?{name} is required}}")
+        }
     }
 
     fn path(&self, path: &str) -> String {

@@ -14,19 +14,19 @@
 //! | `Image::new` / `Image::build` | `image:` / `build:` plus `image: <name>:${IMAGE_TAG:?…}` (no default; the header's run command says which tag and whether to build) |
 //! | `Run::Continuously` | a service, `restart: unless-stopped` unless set |
 //! | `Run::Once` (migrations) | a service with `restart: "no"`; dependents wait with `service_completed_successfully` |
-//! | `Run::OnSchedule` | **not expressible**: the service gets `profiles: [cron]` and a `dev.stackwright.schedule` label, and a warning says to run it from the host's cron |
+//! | `Run::OnSchedule` | **not expressible**: the service gets `profiles: [cron]` and a `dev.stackwright.schedule` label, a warning says to run it from the host's cron, and the header gives the crontab line |
 //! | `Port` / `.published(h)` | `expose:` / `ports: ["h:c"]` for an edge proxy, `["127.0.0.1:h:c"]` for any other service (the header lists them) |
 //! | `Route` with a `Traefik` edge | Traefik router labels: HTTP, and HTTPS with the certificate resolver and an HTTP→HTTPS redirect |
 //! | `Route` without an edge | **not expressible**: a warning names the route, and the header says how to reach it |
 //! | `External::at` / `managed` | its host and port / its URL secret, wherever referenced; `host.docker.internal` adds `extra_hosts: host-gateway` (needed on Linux) and the header says what the host's server must allow (listen address, firewall, `pg_hba.conf`) |
 //! | `EnvValue::Literal` | the text, `$` escaped as `$$` |
-//! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset |
+//! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset; `${NAME:-}` for a `Secret::optional` |
 //! | host / port / URL references | the service's name and container port |
 //! | `database_url()` | `postgresql://user:${PASSWORD:?…}@host:port/db` |
 //! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`; long-form `type: bind` with `create_host_path: false` (the header lists the files and directories the host must hold, data directories with their owner); long-form `type: tmpfs` |
 //! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true`; keyed by `Volume::compose_name` when set, the header naming each `<project>_<volume>` |
 //! | `Stack::compose_project` | `name:` (default `<stack>-<environment>`) |
-//! | `Network::new().internal()` / `external` | top-level `networks:` with `internal: true` / `external: true` |
+//! | `Network::new().internal()` / `external` | top-level `networks:` with `internal: true` / `external: true` (the header lists the external networks and volumes to create first) |
 //! | `Probe::exec` / `shell` / `http` / `tcp` | `CMD` / `CMD-SHELL` / `curl -fsS [-H 'Host: …']` / `nc -z` (or the probe's own command) |
 //! | `Service::framework` | an HTTP check the framework would reject (Django's `ALLOWED_HOSTS`) is an error |
 //! | `Service::datastore` without its own check | the engine's check over TCP (`pg_isready -h 127.0.0.1`, `redis-cli -h 127.0.0.1 ping`) with a `start_period` covering the first start |
@@ -52,7 +52,7 @@ mod resources;
 mod run_command;
 mod traefik;
 
-use stack_dsl::ValidProject;
+use stack_dsl::{Run, ValidProject};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
@@ -85,6 +85,12 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             });
         }
         let mut notes = vec![images.run_command(&env_file, &file_name)];
+        notes.extend(project::external_note(stack));
+        for service in stack.services() {
+            if let Run::OnSchedule(schedule) = &service.run {
+                notes.push(images.crontab_line(&env_file, &file_name, &service.name, schedule));
+            }
+        }
         notes.extend(host_paths::prerequisites(stack, &root));
         notes.extend(project::data_note(stack));
         notes.extend(exposure::notes(stack));

@@ -2,7 +2,9 @@
 //! a project's volume `<project>_<volume>` unless it is external
 //! (<https://docs.docker.com/reference/compose-file/volumes/>), and `-p` or
 //! `COMPOSE_PROJECT_NAME` override the file's `name:`
-//! (<https://docs.docker.com/compose/how-tos/project-name/>).
+//! (<https://docs.docker.com/compose/how-tos/project-name/>). External networks and volumes
+//! are never created by Compose: `up` fails until they exist
+//! (<https://docs.docker.com/reference/compose-file/networks/#external>).
 
 use stack_dsl::{ValidStack, VolumeKind};
 
@@ -30,5 +32,19 @@ pub fn data_note(stack: &ValidStack) -> Option<String> {
             "Data lives in the volumes {} (project {project}); a host whose volumes carry another project name keeps them by adding -p <that name> to every docker compose command",
             volumes.join(", ")
         )
+    })
+}
+
+/// The header line listing the external networks and volumes to create before the first `up`.
+pub fn external_note(stack: &ValidStack) -> Option<String> {
+    let networks = stack.networks.iter().filter(|n| n.external).map(|n| format!("docker network create {}", n.name));
+    let volumes = stack
+        .volumes
+        .iter()
+        .filter(|v| v.kind == VolumeKind::External)
+        .map(|v| format!("docker volume create {}", v.name));
+    let commands: Vec<String> = networks.chain(volumes).collect();
+    (!commands.is_empty()).then(|| {
+        format!("Create before the first up (Compose does not create external resources): {}", commands.join("; "))
     })
 }

@@ -35,6 +35,27 @@ impl Images {
         }
     }
 
+    /// How `IMAGE_TAG` is set on the host for a scheduled run, if the file reads it: the checkout's
+    /// commit, or the tag the pipeline's deploy recorded in `.image-tag` beside the file.
+    fn tag_on_host(self) -> &'static str {
+        match self {
+            Images::Pulled => "",
+            Images::BuiltOnHost => "IMAGE_TAG=$(git rev-parse --short HEAD) ",
+            Images::FromPipeline => "IMAGE_TAG=$(cat .image-tag) ",
+        }
+    }
+
+    /// The header line that runs `service` on `schedule` from the host's crontab. Compose cannot
+    /// schedule; `docker compose run` starts a service of a profile that is not enabled
+    /// (<https://docs.docker.com/compose/how-tos/profiles/>). Cron reads `%` as a newline, so the
+    /// line has none (<https://man7.org/linux/man-pages/man5/crontab.5.html>).
+    pub fn crontab_line(self, env_file: &str, file_name: &str, service: &str, schedule: &str) -> String {
+        format!(
+            "Cron: {service} runs from the host's crontab ({schedule} is UTC; set CRON_TZ=UTC or shift it to the host's zone): {schedule} cd <this directory> && {}docker compose --env-file {env_file} -f {file_name} run --rm {service}",
+            self.tag_on_host()
+        )
+    }
+
     /// The header's run command.
     pub fn run_command(self, env_file: &str, file_name: &str) -> String {
         let compose = format!("docker compose --env-file {env_file} -f {file_name} up -d");
