@@ -62,8 +62,39 @@ pub fn stack(env: Env) -> Stack {
     } else {
         Resources::new().limit(Cpu::millis(500), Memory::mib(512))
     };
+    let backend_image = Image::build(".").tag("wisebet-backend");
+    // Django's settings, shared by the backend and its release steps.
+    let django = |service: Service| {
+        service
+            .env("SECRET_KEY", &secret_key)
+            .env("DEBUG", if env.is_production() { "False" } else { "True" })
+            .env("ALLOWED_HOSTS", allowed_hosts)
+            .env("DB_HOST", postgres.host())
+            .env("DB_PORT", postgres.port())
+            .env("DB_NAME", "wisebet_db")
+            .env("DB_USER", "wisebet_user")
+            .env("DB_PASSWORD", &db_password)
+            .env("CORS_ALLOWED_ORIGINS", origins.as_str())
+            .network(&network)
+            .user("appuser")
+    };
+    // Not stated: how migrations and static files are prepared (the seed's deploy.sh). Each
+    // deploy migrates before Gunicorn starts, and collects the image's static files into the
+    // volume nginx serves, replacing the previous deploy's (`--clear`): a named volume is filled
+    // from the image only when it is first created, so it would otherwise keep the old files.
+    let migrate = stack.add_service(django(Service::job("migrate", backend_image.clone())).command([
+        "python",
+        "manage.py",
+        "migrate",
+        "--noinput",
+    ]));
+    let collectstatic = stack.add_service(
+        django(Service::job("collectstatic", backend_image.clone()))
+            .command(["python", "manage.py", "collectstatic", "--noinput", "--clear"])
+            .mount(Mount::volume(&static_files, "/app/staticfiles")),
+    );
     let backend = stack.add_service(
-        Service::new("backend", Image::build(".").tag("wisebet-backend"))
+        django(Service::new("backend", backend_image))
             // Not stated: CI checks. Django's own `check` needs the dependencies; ruff lints without.
             .check(CiCheck::new("lint", "pipx run ruff check ."))
             .command([
@@ -80,22 +111,13 @@ pub fn stack(env: Env) -> Stack {
             // Gunicorn lets workers finish their requests for 30 s after SIGTERM
             // (https://docs.gunicorn.org/en/stable/settings.html#graceful-timeout).
             .stop_grace_period(secs(30))
-            .env("SECRET_KEY", &secret_key)
-            .env("DEBUG", if env.is_production() { "False" } else { "True" })
-            .env("ALLOWED_HOSTS", allowed_hosts)
-            .env("DB_HOST", postgres.host())
-            .env("DB_PORT", postgres.port())
-            .env("DB_NAME", "wisebet_db")
-            .env("DB_USER", "wisebet_user")
-            .env("DB_PASSWORD", &db_password)
-            .env("CORS_ALLOWED_ORIGINS", origins.as_str())
             .mount(Mount::volume(&static_files, "/app/staticfiles"))
             .mount(Mount::volume(&media_files, "/app/mediafiles"))
-            .network(&network)
             // Django answers only the hosts in ALLOWED_HOSTS (400 otherwise): the check names one.
             .framework(Framework::Django)
             .healthcheck(python_http_for_host(8000, "/api/schema/", allowed_hosts).start_period(secs(20)))
-            .user("appuser")
+            .depends_on(&migrate, Ready::Completed)
+            .depends_on(&collectstatic, Ready::Completed)
             .resources(resources),
     );
 
@@ -115,31 +137,77 @@ pub fn stack(env: Env) -> Stack {
     if env.is_production() {
         let acme = stack.add_volume(Volume::persistent("certbot-www").compose_name("certbot_www"));
         let certificates = stack.add_volume(Volume::persistent("certbot-conf").compose_name("certbot_conf"));
+        let email = stack.add_secret(
+            Secret::new("LETSENCRYPT_EMAIL").describe("Address Let's Encrypt sends certificate expiry notices to."),
+        );
+        let live = format!("/etc/letsencrypt/live/{domain}");
+        // TLS from an empty host. nginx.conf reads `{live}/fullchain.pem` and `privkey.pem` and
+        // serves `/.well-known/acme-challenge/` from /var/www/certbot (Not stated: the seed's
+        // nginx.conf; it must do both). nginx refuses to start without its certificate, and Let's
+        // Encrypt's HTTP challenge needs nginx running: a one-shot job puts a one-day
+        // self-signed certificate in place when there is none, nginx starts with it, and certbot
+        // replaces it with Let's Encrypt's through the webroot (restoring it if issuance fails).
+        let placeholder = stack.add_service(
+            Service::job("certbot-init", Image::new("certbot/certbot:v2.11.0"))
+                .entrypoint(["/bin/sh", "-c", &format!("test -f {live}/fullchain.pem || python -c \"{SELF_SIGNED}\"")])
+                .env("DOMAIN", domain)
+                .mount(Mount::volume(&certificates, "/etc/letsencrypt"))
+                .certificate_renewal(),
+        );
+        // nginx reloads whenever the certificate file changes (first issuance, every renewal): it
+        // reads certificates only when it starts or reloads.
+        let watch = format!(
+            "c={live}/fullchain.pem; last=$(stat -L -c %Y $c); while :; do sleep 60; now=$(stat -L -c %Y $c 2>/dev/null); if [ -n \"$now\" ] && [ \"$now\" != \"$last\" ] && nginx -s reload; then last=$now; fi; done & exec nginx -g 'daemon off;'"
+        );
         nginx = nginx
+            .command(["/bin/sh", "-c", &watch])
             .port(Port::tcp(443).published(443))
             .mount(Mount::bind("./ssl", "/etc/nginx/ssl").read_only())
             // Not stated: who mounts `certbot_www`; nginx serves the ACME challenge from it and
             // reads the certificates certbot renews.
             .mount(Mount::volume(&acme, "/var/www/certbot").read_only())
             .mount(Mount::volume(&certificates, "/etc/letsencrypt").read_only())
+            .depends_on(&placeholder, Ready::Completed)
             .resources(Resources::new().limit(Cpu::cores(1), Memory::mib(256)));
-        // Renewal every 12 hours, production only. A loop in a long-running container keeps
-        // Compose, the seed's only target, renewing without a host crontab.
+        let nginx_ref = stack.add_service(nginx);
+        // Issuance when the certificate is still the placeholder (no renewal configuration), then
+        // renewal every 12 hours, production only, through the webroot nginx serves. A loop in a
+        // long-running container keeps Compose, the seed's only target, renewing without a host
+        // crontab. The seed writes `certbot/certbot:latest`; pinned so a deploy never changes it.
+        let issue = format!(
+            "trap exit TERM; while :; do if [ ! -f /etc/letsencrypt/renewal/{domain}.conf ]; then mv {live} {live}.placeholder && if certbot certonly --webroot -w /var/www/certbot -d {domain} --email \"$LETSENCRYPT_EMAIL\" --agree-tos --non-interactive; then rm -rf {live}.placeholder; else rm -rf {live}; mv {live}.placeholder {live}; fi; fi; certbot renew --webroot -w /var/www/certbot; sleep 12h & wait $!; done"
+        );
         stack.add_service(
-            Service::new("certbot", Image::new("certbot/certbot:latest"))
-                .entrypoint([
-                    "/bin/sh", "-c",
-                    "trap exit TERM; while :; do certbot renew --webroot -w /var/www/certbot; sleep 12h & wait $!; done",
-                ])
+            Service::new("certbot", Image::new("certbot/certbot:v2.11.0"))
+                .entrypoint(["/bin/sh", "-c", &issue])
+                .env("LETSENCRYPT_EMAIL", &email)
                 .mount(Mount::volume(&acme, "/var/www/certbot"))
                 .mount(Mount::volume(&certificates, "/etc/letsencrypt"))
                 .network(&network)
+                .depends_on(&nginx_ref, Ready::Healthy)
                 // The seed: certbot only renews the certificates nginx serves.
                 .certificate_renewal(),
         );
     } else {
-        nginx = nginx.resources(Resources::new().limit(Cpu::millis(100), Memory::mib(64)));
+        stack.add_service(nginx.resources(Resources::new().limit(Cpu::millis(100), Memory::mib(64))));
     }
-    stack.add_service(nginx);
     stack
 }
+
+/// Python (with the `cryptography` package certbot ships) writing a one-day self-signed
+/// certificate for `$DOMAIN` where certbot keeps the live one, so nginx can start before the first
+/// issuance.
+const SELF_SIGNED: &str = "import datetime as d, os; \
+from cryptography import x509; from cryptography.x509.oid import NameOID; \
+from cryptography.hazmat.primitives import hashes, serialization; \
+from cryptography.hazmat.primitives.asymmetric import ec; \
+k = ec.generate_private_key(ec.SECP256R1()); \
+n = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, os.environ['DOMAIN'])]); \
+t = d.datetime.now(d.timezone.utc); \
+c = x509.CertificateBuilder().subject_name(n).issuer_name(n).public_key(k.public_key()) \
+.serial_number(x509.random_serial_number()).not_valid_before(t).not_valid_after(t + d.timedelta(days=1)) \
+.sign(k, hashes.SHA256()); \
+p = '/etc/letsencrypt/live/' + os.environ['DOMAIN']; os.makedirs(p, exist_ok=True); \
+open(p + '/privkey.pem', 'wb').write(k.private_bytes(serialization.Encoding.PEM, \
+serialization.PrivateFormat.PKCS8, serialization.NoEncryption())); \
+open(p + '/fullchain.pem', 'wb').write(c.public_bytes(serialization.Encoding.PEM))";

@@ -576,3 +576,108 @@ fn optional_secrets_cron_lines_and_external_resources() {
         "{optional} optional secrets, {crons} crons, {externals} externals"
     );
 }
+
+/// The one-shot services a service waits for to complete, by name.
+fn completed_first<'a>(
+    file: &'a ComposeFile,
+    service: &str,
+) -> Vec<(&'a String, &'a emit::compose::model::ComposeService)> {
+    file.services[service]
+        .depends_on
+        .iter()
+        .filter(|(_, d)| d.condition == "service_completed_successfully")
+        .map(|(name, _)| (name, &file.services[name]))
+        .collect()
+}
+
+/// A Django service starts only after one-shot jobs ran each release command its framework needs
+/// (`manage.py migrate`, `manage.py collectstatic`; emit's framework facts), and the static files
+/// are collected afresh (`--clear`) into the volume nginx serves on every deploy: Docker fills a
+/// named volume from the image only when it creates it
+/// (<https://docs.docker.com/engine/storage/volumes/#populate-a-volume-using-a-container>).
+#[test]
+fn django_migrates_and_collects_static_files_before_it_serves() {
+    let mut checked = 0;
+    for stack in every_stack() {
+        let generated = compose(&stack);
+        let file = &generated.file;
+        for service in stack.services() {
+            let Some(framework) = service.framework else { continue };
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            let jobs = completed_first(file, &service.name);
+            for command in emit::facts::frameworks::release_commands(framework) {
+                let (name, job) = jobs
+                    .iter()
+                    .find(|(_, job)| job.command.as_ref().is_some_and(|argv| argv.iter().any(|a| a == command)))
+                    .unwrap_or_else(|| panic!("{at}: starts before manage.py {command} ran"));
+                assert_eq!(job.restart, "no", "{at}: {name} must run once per deploy");
+                if *command == "collectstatic" {
+                    let argv = job.command.as_ref().unwrap();
+                    assert!(argv.iter().any(|a| a == "--clear"), "{at}: {name} keeps the previous deploy's files");
+                    let volume = |s: &emit::compose::model::ComposeService| -> Option<String> {
+                        s.volumes.iter().find_map(|v| match v {
+                            ServiceVolume::Short(m) if m.split(':').nth(1) == Some("/app/staticfiles") => {
+                                Some(m.split(':').next().unwrap().to_string())
+                            }
+                            _ => None,
+                        })
+                    };
+                    let served = volume(&file.services["nginx"]).expect("nginx serves the static files");
+                    assert_eq!(volume(job), Some(served), "{at}: {name} fills another volume than nginx serves");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "WiseBet's backend in both environments, found {checked}");
+}
+
+/// TLS from an empty host: nginx, which refuses to start without its certificate, waits for a
+/// one-shot job that puts one in place only when none exists; the certbot service issues the
+/// real certificate through the webroot once nginx is healthy and renews it; and nginx reloads
+/// when the certificate changes, since it reads certificates only at start and reload
+/// (<https://nginx.org/en/docs/beginners_guide.html#control>).
+#[test]
+fn tls_works_from_an_empty_host_and_after_every_renewal() {
+    let stack = every_stack().into_iter().find(|s| s.name == "wisebet" && s.env().is_production()).unwrap();
+    let file = compose(&stack).file;
+    let nginx = &file.services["nginx"];
+    let letsencrypt = |s: &emit::compose::model::ComposeService| {
+        s.volumes.iter().find_map(|v| match v {
+            ServiceVolume::Short(m) if m.split(':').nth(1) == Some("/etc/letsencrypt") => {
+                Some((m.split(':').next().unwrap().to_string(), !m.ends_with(":ro")))
+            }
+            _ => None,
+        })
+    };
+    let (certificates, _) = letsencrypt(nginx).expect("nginx reads the certificates");
+    let script = |s: &emit::compose::model::ComposeService| {
+        s.entrypoint.iter().chain(s.command.iter()).flatten().cloned().collect::<Vec<_>>().join(" ")
+    };
+
+    let (init_name, init) = completed_first(&file, "nginx")
+        .into_iter()
+        .find(|(_, job)| letsencrypt(job) == Some((certificates.clone(), true)))
+        .expect("nginx waits for a job that writes the certificate volume");
+    let init_script = script(init);
+    assert!(
+        init_script.contains("test -f /etc/letsencrypt/live/dominio.com/fullchain.pem ||"),
+        "{init_name}: {init_script}"
+    );
+    assert!(init_script.contains("fullchain.pem") && init_script.contains("privkey.pem"), "{init_name}");
+
+    let nginx_script = script(nginx);
+    assert!(nginx_script.contains("nginx -s reload") && nginx_script.contains("fullchain.pem"), "{nginx_script}");
+    assert!(nginx_script.contains("exec nginx -g 'daemon off;'"), "nginx must stay the main process");
+
+    let (name, certbot) = file
+        .services
+        .iter()
+        .find(|(_, s)| s.restart != "no" && letsencrypt(s) == Some((certificates.clone(), true)))
+        .expect("a long-running certbot writes the certificates");
+    let certbot_script = script(certbot);
+    assert!(certbot_script.contains("certbot certonly --webroot -w /var/www/certbot -d dominio.com"), "{name}");
+    assert!(certbot_script.contains("certbot renew --webroot -w /var/www/certbot"), "{name}");
+    assert_eq!(certbot.depends_on["nginx"].condition, "service_healthy", "{name}: the challenge needs nginx serving");
+    assert!(!certbot.image.ends_with(":latest"), "{name}: {} changes under a redeploy", certbot.image);
+}

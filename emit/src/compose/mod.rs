@@ -105,6 +105,20 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         let header = yaml::header(&format!("stack {} ({env})", project.name()), project.regenerate_command(), &notes);
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.file)?);
         bundle.add(format!("{COMPOSE_DIR}/{env_file}.example"), env_example(&file_name, &env_file, &lowered.variables));
+        for service in stack.services() {
+            let missing = crate::facts::frameworks::missing_release_steps(stack, service);
+            if !missing.is_empty() {
+                bundle.warn(crate::bundle::Warning {
+                    target: "compose",
+                    env: env.to_string(),
+                    service: service.name.clone(),
+                    message: format!(
+                        "it starts without a release step its framework needs ({}): add a one-shot job running it that the service waits for (Ready::Completed)",
+                        missing.join(", ")
+                    ),
+                });
+            }
+        }
         for warning in lowered.warnings {
             bundle.warn(warning);
         }

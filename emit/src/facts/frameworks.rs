@@ -1,7 +1,7 @@
 //! What web frameworks need from the platform that runs them, one entry per framework, each
 //! with its source.
 
-use stack_dsl::{Check, EnvValue, Framework, Probe, Service};
+use stack_dsl::{Check, EnvValue, Framework, Probe, Ready, Run, Service, ValidStack};
 
 /// A framework that answers only requests whose `Host` header names a host it serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,38 @@ pub fn host_allowlist(framework: Framework) -> Option<HostAllowlist> {
         Framework::Django => Some(DJANGO_HOSTS),
         _ => None,
     }
+}
+
+/// The `manage.py` commands a Django deploy runs before the new code serves: `migrate` brings the
+/// schema up to date (<https://docs.djangoproject.com/en/stable/topics/migrations/>), and
+/// `collectstatic` copies the static files into `STATIC_ROOT`, which the web server serves
+/// (<https://docs.djangoproject.com/en/stable/howto/static-files/deployment/>).
+const DJANGO_RELEASE: &[&str] = &["migrate", "collectstatic"];
+
+/// The commands that must complete before `framework` serves a new release, if any.
+pub fn release_commands(framework: Framework) -> &'static [&'static str] {
+    match framework {
+        Framework::Django => DJANGO_RELEASE,
+        _ => &[],
+    }
+}
+
+/// The release commands `service` starts without: those no one-shot job it waits for runs.
+pub fn missing_release_steps(stack: &ValidStack, service: &Service) -> Vec<&'static str> {
+    let Some(framework) = service.framework else { return Vec::new() };
+    release_commands(framework)
+        .iter()
+        .copied()
+        .filter(|command| {
+            !service.depends_on.iter().any(|d| {
+                d.ready == Ready::Completed
+                    && stack.resolve(&d.service).is_some_and(|job| {
+                        job.run == Run::Once
+                            && job.command.as_ref().is_some_and(|argv| argv.iter().any(|a| a == command))
+                    })
+            })
+        })
+        .collect()
 }
 
 /// Whether one allowlist entry admits `host`, by Django's rules.
