@@ -681,3 +681,36 @@ fn tls_works_from_an_empty_host_and_after_every_renewal() {
     assert_eq!(certbot.depends_on["nginx"].condition, "service_healthy", "{name}: the challenge needs nginx serving");
     assert!(!certbot.image.ends_with(":latest"), "{name}: {} changes under a redeploy", certbot.image);
 }
+
+/// A Django service whose check Django would answer with 400 does not render to Compose: the
+/// error names the service and the host to send; without its release jobs it renders with a
+/// warning naming the missing `manage.py` commands.
+#[test]
+fn compose_refuses_a_check_django_rejects_and_reports_missing_release_steps() {
+    use stack_dsl::{Env, Framework, Image, Port, Probe, Project, Stack};
+    let project = |probe: Probe| {
+        Project::new("shop", [Env::Dev], move |_env| {
+            let mut stack = Stack::new("shop");
+            stack.add_service(
+                Service::new("web", Image::build("."))
+                    .framework(Framework::Django)
+                    .env("ALLOWED_HOSTS", "shop.example.com")
+                    .port(Port::http(8000))
+                    .healthcheck(probe.clone()),
+            );
+            stack
+        })
+    };
+    let options = emit::Options::with_root("");
+    let rejected = project(Probe::http(8000, "/health/")).validate().expect("valid");
+    let error = emit::compose::render(&rejected, &options).err().expect("a check Django rejects").to_string();
+    assert!(error.contains("web") && error.contains("shop.example.com"), "{error}");
+
+    let accepted = project(Probe::http(8000, "/health/").host("shop.example.com")).validate().expect("valid");
+    let bundle = emit::compose::render(&accepted, &options).expect("renders");
+    let file: ComposeFile = serde_saphyr::from_str(&bundle.file("compose/compose.dev.yaml").unwrap().contents).unwrap();
+    let test = &file.services["web"].healthcheck.as_ref().unwrap().test;
+    assert_eq!(sent_host(test).as_deref(), Some("shop.example.com"), "{test:?}");
+    let warning = bundle.warnings().iter().find(|w| w.service == "web").expect("a warning");
+    assert!(warning.message.contains("migrate") && warning.message.contains("collectstatic"), "{}", warning.message);
+}
