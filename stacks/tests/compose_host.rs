@@ -714,3 +714,33 @@ fn compose_refuses_a_check_django_rejects_and_reports_missing_release_steps() {
     let warning = bundle.warnings().iter().find(|w| w.service == "web").expect("a warning");
     assert!(warning.message.contains("migrate") && warning.message.contains("collectstatic"), "{}", warning.message);
 }
+
+/// Kubernetes spells an optional secret as an optional `secretKeyRef`, so the pod starts while
+/// the key is absent from the Secret
+/// (<https://kubernetes.io/docs/concepts/configuration/secret/#optional-secrets>).
+#[test]
+fn optional_secrets_are_optional_in_kubernetes_too() {
+    let mut checked = 0;
+    for stack in every_stack() {
+        for service in stack.services().filter(|s| s.run == stack_dsl::Run::Continuously) {
+            for (name, value) in &service.env {
+                let stack_dsl::EnvValue::Secret(secret) = value else { continue };
+                let optional = stack.secrets.iter().any(|s| s.name == secret.name() && s.optional);
+                let pod = pod(&stack, service);
+                let var = pod.containers[0].env.iter().flatten().find(|v| &v.name == name).expect("the variable");
+                let reference =
+                    var.value_from.as_ref().and_then(|f| f.secret_key_ref.as_ref()).expect("a secretKeyRef");
+                assert_eq!(
+                    reference.optional,
+                    Some(optional),
+                    "{} ({}) {}: {name}",
+                    stack.name,
+                    stack.env(),
+                    service.name
+                );
+                checked += usize::from(optional);
+            }
+        }
+    }
+    assert!(checked >= 1, "NEOSALE's Datadog key");
+}

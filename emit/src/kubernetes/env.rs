@@ -25,7 +25,8 @@ pub fn container_env(stack: &ValidStack, service: &Service) -> Result<(Vec<EnvVa
             secret_key_ref: Some(SecretKeySelector {
                 name: secret_name(stack),
                 key: key.to_string(),
-                optional: Some(false),
+                // A `Secret::optional` may be absent from the Secret; the container starts without it.
+                optional: Some(stack.secrets.iter().any(|s| s.name == key && s.optional)),
             }),
             ..Default::default()
         }),

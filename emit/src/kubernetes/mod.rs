@@ -25,7 +25,7 @@
 //! | `Ready::Healthy` / `Started` | init container `wait-for-<dep>` (busybox `nc`) that waits until the dependency's Service accepts connections, which it only does once the dependency is ready |
 //! | `Ready::Completed` (migrations first) | init container running `kubectl wait --for=condition=complete job/<dep>` under the `job-waiter` service account (may only read Jobs) |
 //! | `EnvValue::Literal` | `value`, `$(` escaped as `$$(` |
-//! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys and the command that creates it |
+//! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys and the command that creates it; `optional: true` for a `Secret::optional` |
 //! | host / port / URL references | the Service's DNS name (the service's name) and port |
 //! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes |
 //! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef`; `host.docker.internal` is reported (pods have no Docker host) |
