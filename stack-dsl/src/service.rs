@@ -3,6 +3,7 @@
 use crate::ci_check::CiCheck;
 use crate::datastore::Datastore;
 use crate::image::Image;
+use crate::image_facts::ImageFacts;
 use crate::network::NetworkRef;
 use crate::port::{Port, Route};
 use crate::probe::Probe;
@@ -156,6 +157,8 @@ pub struct Service {
     pub role: Role,
     /// Checks the pipeline runs on its source (lint, tests) before building its image.
     pub checks: Vec<CiCheck>,
+    /// What its image does at runtime, when the emitters cannot know it.
+    pub image_facts: Option<ImageFacts>,
 }
 
 impl Service {
@@ -185,6 +188,7 @@ impl Service {
             datastore: None,
             role: Role::Application,
             checks: Vec::new(),
+            image_facts: None,
         }
     }
 
@@ -357,6 +361,14 @@ impl Service {
     #[must_use]
     pub fn check(mut self, check: CiCheck) -> Self {
         self.checks.push(check);
+        self
+    }
+
+    /// State what the image does at runtime (its user, data directory, written paths), for an
+    /// image the emitters have no facts about.
+    #[must_use]
+    pub fn image_facts(mut self, facts: ImageFacts) -> Self {
+        self.image_facts = Some(facts);
         self
     }
 

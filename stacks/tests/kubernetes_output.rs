@@ -208,3 +208,90 @@ fn ci_skips_only_the_documented_checks() {
     assert!(ci.contains(&skip), ".ci/run must pass {skip:?} to validate-deploy k8s-security");
     assert_eq!(ci.matches("VALIDATE_K8S_SECURITY_SKIP=").count(), 1, "one skip list in .ci/run");
 }
+
+/// The runtime facts of well-known images (`emit::facts::images`) hold in every pod that runs
+/// one: what the image's own Dockerfile and documentation say it needs to start on a fresh
+/// volume under the `restricted` Pod Security Standard.
+#[test]
+fn well_known_images_can_start() {
+    use emit::facts::images::known;
+    use emit::kubernetes::UNPRIVILEGED_PORT_START;
+
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        for stack in valid.stacks() {
+            let objects = golden(stack);
+            for service in stack.services() {
+                let at = format!("{} ({}) service {}", stack.name, stack.env(), service.name);
+                let (pod, _) = pod(&objects, service, &at);
+                let container = pod.containers.iter().find(|c| c.name == service.name).expect("the container");
+                let Some(image) = container.image.as_deref().and_then(known) else { continue };
+                let pod_security = pod.security_context.as_ref().expect("pod security context");
+                let mounts = container.volume_mounts.as_deref().unwrap_or_default();
+                let env =
+                    |name: &str| container.env.iter().flatten().find(|v| v.name == name).and_then(|v| v.value.clone());
+
+                // The image's files and data directory belong to its own account (its
+                // Dockerfile); the pod runs as it and volumes are group-owned by its gid.
+                if let (Some(account), None) = (image.account, &service.user) {
+                    assert_eq!(pod_security.run_as_user, Some(account.uid.into()), "{at}: runAsUser");
+                    assert_eq!(pod_security.fs_group, Some(account.gid.into()), "{at}: fsGroup");
+                }
+
+                // PostgreSQL's initdb refuses a mount point holding lost+found: PGDATA must
+                // be a subdirectory of its volume (https://hub.docker.com/_/postgres, PGDATA).
+                if let Some(data) = image.data.filter(|d| d.needs_empty_dir) {
+                    let variable = data.moved_by.expect("how to move the data");
+                    let path = env(variable).unwrap_or_else(|| data.path.to_string());
+                    let on_volume = mounts.iter().any(|m| m.mount_path == data.path || path.starts_with(&m.mount_path));
+                    if on_volume {
+                        assert!(
+                            mounts.iter().any(|m| path.starts_with(&format!("{}/", m.mount_path))),
+                            "{at}: {variable}={path} is not a subdirectory of a volume"
+                        );
+                        assert!(
+                            !mounts.iter().any(|m| m.mount_path == path),
+                            "{at}: {variable}={path} is a volume root"
+                        );
+                    }
+                }
+
+                // The first start on an empty volume (initdb) must not be cut short by the
+                // kubelet: the startup probe allows the image's first-start time.
+                if let (Some(first_start), Some(_)) =
+                    (image.data.and_then(|d| d.first_start), container.readiness_probe.as_ref())
+                {
+                    let startup = container.startup_probe.as_ref().unwrap_or_else(|| panic!("{at}: no startup probe"));
+                    let allowed = startup.failure_threshold.unwrap_or(3) * startup.period_seconds.unwrap_or(10);
+                    assert!(i64::from(allowed) >= first_start.as_secs() as i64, "{at}: startup allows {allowed}s");
+                }
+
+                // Paths the image writes at runtime are writable volumes, not the image's
+                // root-owned directories (nginx: /var/cache/nginx and its pid file).
+                for path in image.writes {
+                    assert!(
+                        mounts.iter().any(|m| *path == m.mount_path || path.starts_with(&format!("{}/", m.mount_path))),
+                        "{at}: {path}, which the image writes, is not a mounted volume"
+                    );
+                }
+
+                // A non-root process binds a port below 1024 only when the pod lowers
+                // net.ipv4.ip_unprivileged_port_start (Linux ip-sysctl documentation).
+                let non_root = pod_security.run_as_non_root == Some(true);
+                for port in container.ports.iter().flatten().filter(|p| p.container_port < 1024) {
+                    let start = pod_security
+                        .sysctls
+                        .iter()
+                        .flatten()
+                        .find(|s| s.name == UNPRIVILEGED_PORT_START)
+                        .and_then(|s| s.value.parse::<i32>().ok());
+                    assert!(
+                        !non_root || start.is_some_and(|s| s <= port.container_port),
+                        "{at}: binds {} as non-root without the sysctl",
+                        port.container_port
+                    );
+                }
+            }
+        }
+    }
+}

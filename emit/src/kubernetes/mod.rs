@@ -40,7 +40,11 @@
 //! | replicas / `Autoscale` | `replicas` / a `HorizontalPodAutoscaler` (`autoscaling/v2`, CPU utilisation; the workload leaves `replicas` to it) |
 //! | more than one replica | `PodDisruptionBudget` with `maxUnavailable: 1` |
 //! | resources | requests = reservations, limits = limits; defaults where unset: requests 100m CPU / 128Mi, limits 1 CPU / 512Mi |
-//! | user | `runAsUser`/`runAsGroup`/`fsGroup` of a numeric `.user(uid)`; otherwise uid and gid 10001. A named user cannot be checked by Kubernetes: uid 10001 and a warning. `.user(0)` runs as root, reported, and the namespace enforces `baseline` instead |
+//! | user | `runAsUser`/`runAsGroup`/`fsGroup` of a numeric `.user(uid)`; otherwise the image's own account from the image facts (`facts::images`: postgres 70 on Alpine, 999 on Debian; redis 999/1000 on Alpine; nginx 101; `.user("node")` on `node` is 1000), or the stack's `.image_facts(..)`; otherwise uid and gid 10001 and a warning naming the assumption. A named user the facts do not know: uid 10001 and a warning. `.user(0)` runs as root, reported, and the namespace enforces `baseline` instead |
+//! | image data directory that must start empty (PostgreSQL) | moved into `<mount>/data` with its variable (`PGDATA`) when the volume is mounted at it, as a fresh volume's root holds `lost+found`; reported when it replaces the stack's value |
+//! | paths the image writes (nginx `/var/cache/nginx`, `/var/run`) | an `emptyDir` each, group-owned through `fsGroup` |
+//! | non-root process on a port below 1024 | pod sysctl `net.ipv4.ip_unprivileged_port_start` lowered to that port (a safe sysctl `restricted` allows) |
+//! | image first start (PostgreSQL `initdb`) | a startup probe allowing it (two minutes) |
 //! | read-only root | `readOnlyRootFilesystem: true` (false unless declared) |
 //! | restart policy | long-running: always restarted (a `never`/`on-failure` policy is reported); jobs: `restartPolicy: Never` or `OnFailure` |
 //! | `Image::build` | the image name in the manifests, its tag in `kustomization.yaml` `images:` (`latest` until the pipeline sets the commit SHA with `kustomize edit set image`) |
@@ -75,6 +79,7 @@ mod network;
 mod object;
 mod probe;
 mod resources;
+mod runtime;
 mod scaling;
 mod security;
 mod start_order;
@@ -83,6 +88,7 @@ mod workload;
 
 pub use kustomization::{ImageTag, Kustomization};
 pub use object::Object;
+pub use runtime::UNPRIVILEGED_PORT_START;
 
 use stack_dsl::ValidProject;
 

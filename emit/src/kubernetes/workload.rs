@@ -15,7 +15,7 @@ use super::object::Object;
 use super::security::{Identity, accepted_findings, is_unpinned};
 use super::start_order::{JOB_WAITER, start_order};
 use super::storage::{owns_data, pod_storage};
-use super::{env, probe, resources};
+use super::{env, probe, resources, runtime};
 use crate::endpoint::image_name;
 use crate::error::Error;
 use crate::layout::KubernetesConfigMap;
@@ -96,6 +96,9 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
     if service.run == Run::Continuously {
         probe::attach(&mut container, service);
     }
+    let mut volumes = storage.volumes;
+    let mut pod_security = identity.pod();
+    warnings.extend(runtime::prepare(service, identity, &mut container, &mut volumes, &mut pod_security));
 
     let pod_labels = labels::service_labels(stack, service);
     let restart_policy = match (&service.run, service.effective_restart()) {
@@ -113,8 +116,8 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
         spec: Some(PodSpec {
             containers: vec![container],
             init_containers: (!order.init_containers.is_empty()).then_some(order.init_containers),
-            volumes: (!storage.volumes.is_empty()).then_some(storage.volumes),
-            security_context: Some(identity.pod()),
+            volumes: (!volumes.is_empty()).then_some(volumes),
+            security_context: Some(pod_security),
             // Only pods that wait for a Job talk to the API server.
             automount_service_account_token: Some(order.waits_for_jobs),
             service_account_name: order.waits_for_jobs.then(|| JOB_WAITER.to_string()),
