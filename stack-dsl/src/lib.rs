@@ -10,6 +10,7 @@
 //! The crate does no I/O and knows nothing about any deployment target.
 
 mod ci_check;
+mod cluster;
 mod datastore;
 mod edge;
 mod env;
@@ -35,6 +36,7 @@ mod validate;
 mod volume;
 
 pub use ci_check::CiCheck;
+pub use cluster::{Certificates, Cluster, DEFAULT_INGRESS};
 pub use datastore::{Datastore, Engine};
 pub use edge::{Edge, Traefik};
 pub use env::Env;

@@ -159,6 +159,9 @@ pub struct Service {
     pub checks: Vec<CiCheck>,
     /// What its image does at runtime, when the emitters cannot know it.
     pub image_facts: Option<ImageFacts>,
+    /// For an edge proxy, the path prefix each upstream is served under (`/` when unlisted),
+    /// for platforms that replace the proxy with their own path routing (a Kubernetes Ingress).
+    pub edge_paths: Vec<(String, ServiceRef)>,
 }
 
 impl Service {
@@ -189,6 +192,7 @@ impl Service {
             role: Role::Application,
             checks: Vec::new(),
             image_facts: None,
+            edge_paths: Vec::new(),
         }
     }
 
@@ -346,6 +350,14 @@ impl Service {
     #[must_use]
     pub fn edge_proxy_for<'a>(mut self, upstreams: impl IntoIterator<Item = &'a ServiceRef>) -> Self {
         self.role = Role::EdgeProxy { upstreams: upstreams.into_iter().cloned().collect() };
+        self
+    }
+
+    /// Say that this edge proxy forwards requests under `prefix` to `upstream` (its configuration
+    /// file does the same), so a platform that replaces the proxy routes the same paths.
+    #[must_use]
+    pub fn edge_path(mut self, prefix: impl Into<String>, upstream: &ServiceRef) -> Self {
+        self.edge_paths.push((prefix.into(), upstream.clone()));
         self
     }
 

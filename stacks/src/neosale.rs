@@ -165,7 +165,9 @@ pub fn stack(env: Env) -> Stack {
         .depends_on(&api, Ready::Healthy)
         .resources(Resources::new().limit(Cpu::millis(500), Memory::mib(128)))
         // The seed: "Nginx: reverse proxy and load balancer" for web and api, nothing else.
-        .edge_proxy_for([&web, &api]);
+        .edge_proxy_for([&web, &api])
+        // Not stated: nginx.conf's locations. The API under `/api`, the front end at `/`.
+        .edge_path("/api", &api);
     if env.is_hosted() {
         nginx = nginx
             .port(Port::tcp(443).published(443))

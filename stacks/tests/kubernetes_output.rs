@@ -141,6 +141,10 @@ fn kubernetes_manifests_carry_the_whole_model() {
             let objects = golden(stack);
             for service in stack.services() {
                 let at = format!("{} ({}) service {}", stack.name, stack.env(), service.name);
+                if emit::kubernetes::left_out(service).is_some() {
+                    assert!(!objects.iter().any(|o| name(o) == Some(&service.name)), "{at}: left out, yet deployed");
+                    continue;
+                }
                 let (pod, replicas) = pod(&objects, service, &at);
                 let container = pod.containers.iter().find(|c| c.name == service.name).expect("the container");
                 check_container(stack, service, container, &at);
@@ -184,7 +188,13 @@ fn kubernetes_manifests_carry_the_whole_model() {
                     assert!(routed, "{at}: route {}{} missing from the Ingress", route.host, route.path);
                 }
             }
-            for volume in stack.volumes.iter().filter(|v| v.kind == VolumeKind::Persistent) {
+            let mounted = |volume: &str| {
+                stack
+                    .services()
+                    .filter(|s| emit::kubernetes::left_out(s).is_none())
+                    .any(|s| s.mounts.iter().any(|m| matches!(&m.source, MountSource::Volume(v) if v.name() == volume)))
+            };
+            for volume in stack.volumes.iter().filter(|v| v.kind == VolumeKind::Persistent && mounted(&v.name)) {
                 let claimed = objects.iter().any(|o| match o {
                     Object::PersistentVolumeClaim(c) => c.metadata.name.as_deref() == Some(&volume.name),
                     Object::StatefulSet(s) => s
@@ -221,7 +231,7 @@ fn well_known_images_can_start() {
         let valid = project.validate().expect("valid stack");
         for stack in valid.stacks() {
             let objects = golden(stack);
-            for service in stack.services() {
+            for service in stack.services().filter(|s| emit::kubernetes::left_out(s).is_none()) {
                 let at = format!("{} ({}) service {}", stack.name, stack.env(), service.name);
                 let (pod, _) = pod(&objects, service, &at);
                 let container = pod.containers.iter().find(|c| c.name == service.name).expect("the container");
@@ -294,4 +304,95 @@ fn well_known_images_can_start() {
             }
         }
     }
+}
+
+/// A stack that Compose makes public (routes, or an edge proxy publishing a port) is public in
+/// the cluster too: the edge proxy is replaced by the Ingress, which reaches every upstream on
+/// a port its Service has, with the project's ingress class; routed ports accept traffic from
+/// the ingress controller's namespace only, never from every namespace.
+/// <https://kubernetes.io/docs/concepts/services-networking/ingress/>,
+/// <https://kubernetes.io/docs/concepts/services-networking/network-policies/>
+#[test]
+fn every_public_stack_is_reachable_through_the_ingress() {
+    use k8s_openapi::api::networking::v1::Ingress;
+    use stack_dsl::Role;
+
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let cluster = valid.cluster();
+        for stack in valid.stacks() {
+            let at = format!("{} ({})", stack.name, stack.env());
+            let objects = golden(stack);
+            let ingress: Option<&Ingress> = objects.iter().find_map(|o| match o {
+                Object::Ingress(i) => Some(i),
+                _ => None,
+            });
+            let serves = |host: Option<&str>, service: &str| {
+                let spec = ingress.and_then(|i| i.spec.as_ref());
+                spec.iter().flat_map(|s| s.rules.iter().flatten()).any(|rule| {
+                    (host.is_none() || rule.host.as_deref() == host)
+                        && rule.http.iter().flat_map(|h| &h.paths).any(|p| {
+                            p.backend.service.as_ref().is_some_and(|b| {
+                                let port = b.port.as_ref().and_then(|p| p.number);
+                                b.name == service && cluster_port(&objects, service, port)
+                            })
+                        })
+                })
+            };
+            for proxy in stack.services() {
+                let Role::EdgeProxy { upstreams } = &proxy.role else { continue };
+                assert!(
+                    proxy.ports.iter().any(|p| p.published.is_some()),
+                    "{at}: the proxy {} is public in Compose",
+                    proxy.name
+                );
+                for upstream in upstreams {
+                    assert!(
+                        serves(None, upstream.name()),
+                        "{at}: {} is behind {} but not in the Ingress",
+                        upstream.name(),
+                        proxy.name
+                    );
+                }
+            }
+            if let Some(ingress) = ingress {
+                let spec = ingress.spec.as_ref().expect("spec");
+                assert_eq!(spec.ingress_class_name.as_deref(), Some(cluster.ingress_class.as_str()), "{at}: class");
+            }
+            let mut routed = Vec::new();
+            for policy in objects.iter().filter_map(|o| match o {
+                Object::NetworkPolicy(p) => Some(p),
+                _ => None,
+            }) {
+                for rule in policy.spec.iter().flat_map(|s| s.ingress.iter().flatten()) {
+                    let peers = rule.from.as_deref().unwrap_or_else(|| panic!("{at}: a policy admits every namespace"));
+                    for peer in peers.iter().filter(|p| p.namespace_selector.is_some()) {
+                        let labels = peer.namespace_selector.as_ref().and_then(|s| s.match_labels.as_ref());
+                        assert_eq!(
+                            labels.and_then(|l| l.get("kubernetes.io/metadata.name")),
+                            Some(&cluster.ingress_namespace),
+                            "{at}: only the ingress controller's namespace may reach routed ports"
+                        );
+                        routed.push(policy.metadata.name.clone().unwrap_or_default());
+                    }
+                }
+            }
+            let backends = ingress.and_then(|i| i.spec.as_ref()).into_iter().flat_map(|s| s.rules.iter().flatten());
+            for backend in
+                backends.flat_map(|r| r.http.iter().flat_map(|h| &h.paths)).filter_map(|p| p.backend.service.as_ref())
+            {
+                assert!(routed.contains(&backend.name), "{at}: the ingress controller may not reach {}", backend.name);
+            }
+        }
+    }
+}
+
+/// True when the Service `service` has the port `number`.
+fn cluster_port(objects: &[Object], service: &str, number: Option<i32>) -> bool {
+    objects.iter().any(|o| match o {
+        Object::Service(s) if s.metadata.name.as_deref() == Some(service) => {
+            s.spec.iter().flat_map(|s| s.ports.iter().flatten()).any(|p| Some(p.port) == number)
+        }
+        _ => false,
+    })
 }

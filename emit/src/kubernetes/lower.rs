@@ -3,12 +3,14 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::Namespace;
-use stack_dsl::{Image, Service, ValidStack, VolumeKind};
+use stack_dsl::{Cluster, Image, Service, ValidStack, VolumeKind};
 
+use super::ingress::{self, Public};
 use super::kustomization::{ImageTag, Kustomization};
 use super::labels;
 use super::network;
 use super::object::Object;
+use super::placement::{left_out, runs};
 use super::scaling;
 use super::security::Identity;
 use super::start_order;
@@ -45,7 +47,7 @@ pub struct Lowered {
 }
 
 /// The manifests of `stack`.
-pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
+pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     let mut lowered = Lowered {
         files: Vec::new(),
         kustomization: Kustomization::new(labels::namespace(stack), Vec::new(), Vec::new()),
@@ -69,19 +71,34 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
         message,
     };
 
-    let any_root = stack.services().any(|s| Identity::of(s).0 == Identity::Root);
+    let any_root = stack.services().filter(|s| runs(s)).any(|s| Identity::of(s).0 == Identity::Root);
     lowered.files.push(("namespace.yaml".into(), vec![Object::Namespace(namespace(stack, any_root))]));
 
+    let mut public = Public::of(stack)?;
     let claims = storage::standalone_claims(stack);
     let mut waits_for_jobs = false;
     let mut service_files = Vec::new();
     let mut images = Vec::new();
     for service in stack.services() {
+        if let Some(why) = left_out(service) {
+            lowered.warnings.push(warn(service, why));
+            continue;
+        }
+        for dependency in &service.depends_on {
+            if let Some(why) = stack.service(dependency.service.name()).and_then(left_out) {
+                return Err(Error::Unsupported {
+                    target: "kubernetes",
+                    service: service.name.clone(),
+                    reason: format!("it waits for {}, which {why}", dependency.service.name()),
+                    fix: format!("Remove the dependency on {}", dependency.service.name()),
+                });
+            }
+        }
         let workload = workload(stack, service)?;
         lowered.warnings.extend(workload.warnings.into_iter().map(|m| warn(service, m)));
         lowered
             .warnings
-            .extend(network::unexposed_published_ports(stack, service).into_iter().map(|m| warn(service, m)));
+            .extend(network::unexposed_published_ports(stack, service, &public).into_iter().map(|m| warn(service, m)));
         if service.env.iter().any(|(_, value)| reaches_docker_host(stack, value)) {
             lowered.warnings.push(warn(
                 service,
@@ -134,15 +151,19 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
         lowered.files.push((format!("{}.yaml", start_order::JOB_WAITER), start_order::job_waiter(stack)));
     }
     lowered.files.extend(service_files);
-    if let Some(ingress) = network::ingress(stack) {
-        lowered.tls_secrets =
-            ingress.spec.iter().flat_map(|s| s.tls.iter().flatten()).filter_map(|t| t.secret_name.clone()).collect();
+    if let Some((ingress, secrets)) = ingress::ingress(stack, cluster, &mut public) {
+        lowered.tls_secrets = secrets;
         lowered.files.push(("ingress.yaml".into(), vec![Object::Ingress(ingress)]));
     }
+    for (service, message) in public.warnings.drain(..) {
+        if let Some(service) = stack.service(&service) {
+            lowered.warnings.push(warn(service, message));
+        }
+    }
     let mut policies = vec![Object::NetworkPolicy(network::default_deny(stack))];
-    for service in stack.services() {
+    for service in stack.services().filter(|s| runs(s)) {
         let api_server = service.depends_on.iter().any(|d| d.ready == stack_dsl::Ready::Completed);
-        policies.extend(network::policy(stack, service, api_server).map(Object::NetworkPolicy));
+        policies.extend(network::policy(stack, service, api_server, &public, cluster).map(Object::NetworkPolicy));
     }
     lowered.files.push(("network-policies.yaml".into(), policies));
 

@@ -6,7 +6,7 @@
 //! Each stack and environment gets its own namespace, `<stack>-<env>`, labelled to enforce the
 //! `restricted` Pod Security Standard. Files: `namespace.yaml`, `volumes.yaml` (standalone claims),
 //! `job-waiter.yaml` (when a service waits for a Job), one `<service>.yaml` per service (its
-//! workload, Service, autoscaler and disruption budget), `ingress.yaml`,
+//! workload, Service, autoscaler and disruption budget), `ingress.yaml` (the stack's routes and the upstreams of its edge proxy),
 //! `network-policies.yaml`, and `kustomization.yaml`, whose header lists what must exist
 //! before the first apply (the Secret's keys, ConfigMaps from repository files).
 //!
@@ -18,8 +18,11 @@
 //! | `Run::OnSchedule` | `CronJob`, `timeZone: Etc/UTC`, `concurrencyPolicy: Forbid` |
 //! | `Port` | container port and a `ClusterIP` `Service` port named `http-N` / `tcp-N` |
 //! | `.published(h)` | **explicit choice**: not exposed outside the cluster (ClusterIP only); a warning names the port and the `kubectl port-forward` command. Public traffic goes through routes |
-//! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`; TLS hosts name the certificate Secret `<host>-tls` (cert-manager or the operator creates it). The cluster's default ingress class serves it |
+//! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`, `ingressClassName` from the project's `Cluster` (default `traefik`); TLS hosts get their certificate from cert-manager (`cert-manager.io/cluster-issuer`, default `letsencrypt`, Secret `<host>-tls`) or share the `Cluster`'s named TLS Secret |
 //! | `Traefik` edge | replaced by the cluster's ingress controller |
+//! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed**: the Ingress serves each upstream without routes of its own on any host, at `/` or at its `.edge_path(..)`; two upstreams on one path is an error. HTTPS on any host needs the `Cluster`'s TLS Secret, otherwise reported |
+//! | `Role::CertificateRenewal` (certbot) | **not deployed**: cert-manager issues and renews (warning) |
+//! | image that needs the node (Datadog agent) | **not deployed**, with a warning pointing at the vendor's operator or Helm chart; a service that waits for a left-out one is an error |
 //! | health check | `readinessProbe`, and `livenessProbe` unless `.liveness(..)` gives its own; `http` → `httpGet`, `exec` → `exec`, `shell` → `exec sh -c`, `tcp` → `tcpSocket`; interval → `periodSeconds`, timeout → `timeoutSeconds`, retries → `failureThreshold` |
 //! | start period | `startupProbe` allowing start period ÷ interval + retries failures |
 //! | `Ready::Healthy` / `Started` | init container `wait-for-<dep>` (busybox `nc`) that waits until the dependency's Service accepts connections, which it only does once the dependency is ready |
@@ -36,7 +39,7 @@
 //! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created from the repository's file (command in the header) |
 //! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit |
 //! | `Mount::bind` | **not expressible** (pods have no host directories): left out and reported |
-//! | networks | a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the services that share a network with it, and routed ports from anywhere (the ingress controller); a service on internal networks only may also connect only to its peers and DNS |
+//! | networks | a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the services that share a network with it, and routed ports from the ingress controller's namespace (`Cluster`, default `traefik`); a service on internal networks only may also connect only to its peers and DNS |
 //! | replicas / `Autoscale` | `replicas` / a `HorizontalPodAutoscaler` (`autoscaling/v2`, CPU utilisation; the workload leaves `replicas` to it) |
 //! | more than one replica | `PodDisruptionBudget` with `maxUnavailable: 1` |
 //! | resources | requests = reservations, limits = limits; defaults where unset: requests 100m CPU / 128Mi, limits 1 CPU / 512Mi |
@@ -72,11 +75,13 @@
 //!   leaves unpinned (also reported as a warning).
 
 mod env;
+mod ingress;
 mod kustomization;
 mod labels;
 mod lower;
 mod network;
 mod object;
+mod placement;
 mod probe;
 mod resources;
 mod runtime;
@@ -88,6 +93,7 @@ mod workload;
 
 pub use kustomization::{ImageTag, Kustomization};
 pub use object::Object;
+pub use placement::left_out;
 pub use runtime::UNPRIVILEGED_PORT_START;
 
 use stack_dsl::ValidProject;
@@ -109,7 +115,7 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
     for stack in project.stacks() {
         let env = stack.env();
         let dir = kubernetes_dir(env);
-        let lowered = lower::lower(stack)?;
+        let lowered = lower::lower(stack, project.cluster())?;
         let subject = format!("stack {} ({env})", project.name());
         let regenerate = project.regenerate_command();
         for (file, objects) in &lowered.files {

@@ -134,7 +134,7 @@ mod tests {
             stack
         });
         let valid = project.validate().expect("valid");
-        let lowered = lower(valid.stacks().first().expect("a stack")).expect("lowered");
+        let lowered = lower(valid.stacks().first().expect("a stack"), valid.cluster()).expect("lowered");
         let warnings = lowered.warnings.iter().map(|w| w.message.clone()).collect();
         let pod = lowered
             .files

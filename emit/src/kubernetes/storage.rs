@@ -14,6 +14,7 @@ use k8s_openapi::api::core::v1::{
 use stack_dsl::{MountSource, Run, Service, ValidStack, VolumeKind};
 
 use super::labels;
+use super::placement::runs;
 use super::resources::memory;
 use crate::layout::KubernetesConfigMap;
 
@@ -40,10 +41,11 @@ fn users(stack: &ValidStack, name: &str) -> usize {
     mounted_by(stack, name).count()
 }
 
-/// The services that mount the volume `name`.
+/// The services the cluster runs that mount the volume `name`.
 pub fn mounted_by<'a>(stack: &'a ValidStack, name: &'a str) -> impl Iterator<Item = &'a Service> {
     stack
         .services()
+        .filter(|s| runs(s))
         .filter(move |s| s.mounts.iter().any(|m| matches!(&m.source, MountSource::Volume(v) if v.name() == name)))
 }
 
