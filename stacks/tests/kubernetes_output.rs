@@ -317,74 +317,68 @@ fn every_public_stack_is_reachable_through_the_ingress() {
     use k8s_openapi::api::networking::v1::Ingress;
     use stack_dsl::Role;
 
-    for project in stacks::all() {
-        let valid = project.validate().expect("valid stack");
-        let cluster = valid.cluster();
-        for stack in valid.stacks() {
-            let at = format!("{} ({})", stack.name, stack.env());
-            let objects = golden(stack);
-            let ingress: Option<&Ingress> = objects.iter().find_map(|o| match o {
-                Object::Ingress(i) => Some(i),
-                _ => None,
-            });
-            let serves = |host: Option<&str>, service: &str| {
-                let spec = ingress.and_then(|i| i.spec.as_ref());
-                spec.iter().flat_map(|s| s.rules.iter().flatten()).any(|rule| {
-                    (host.is_none() || rule.host.as_deref() == host)
-                        && rule.http.iter().flat_map(|h| &h.paths).any(|p| {
-                            p.backend.service.as_ref().is_some_and(|b| {
-                                let port = b.port.as_ref().and_then(|p| p.number);
-                                b.name == service && cluster_port(&objects, service, port)
-                            })
+    each_environment(|cluster, stack, objects, at| {
+        let ingress: Option<&Ingress> = objects.iter().find_map(|o| match o {
+            Object::Ingress(i) => Some(i),
+            _ => None,
+        });
+        let serves = |host: Option<&str>, service: &str| {
+            let spec = ingress.and_then(|i| i.spec.as_ref());
+            spec.iter().flat_map(|s| s.rules.iter().flatten()).any(|rule| {
+                (host.is_none() || rule.host.as_deref() == host)
+                    && rule.http.iter().flat_map(|h| &h.paths).any(|p| {
+                        p.backend.service.as_ref().is_some_and(|b| {
+                            let port = b.port.as_ref().and_then(|p| p.number);
+                            b.name == service && cluster_port(objects, service, port)
                         })
-                })
-            };
-            for proxy in stack.services() {
-                let Role::EdgeProxy { upstreams } = &proxy.role else { continue };
+                    })
+            })
+        };
+        for proxy in stack.services() {
+            let Role::EdgeProxy { upstreams } = &proxy.role else { continue };
+            assert!(
+                proxy.ports.iter().any(|p| p.published.is_some()),
+                "{at}: the proxy {} is public in Compose",
+                proxy.name
+            );
+            for upstream in upstreams {
                 assert!(
-                    proxy.ports.iter().any(|p| p.published.is_some()),
-                    "{at}: the proxy {} is public in Compose",
+                    serves(None, upstream.name()),
+                    "{at}: {} is behind {} but not in the Ingress",
+                    upstream.name(),
                     proxy.name
                 );
-                for upstream in upstreams {
-                    assert!(
-                        serves(None, upstream.name()),
-                        "{at}: {} is behind {} but not in the Ingress",
-                        upstream.name(),
-                        proxy.name
-                    );
-                }
-            }
-            if let Some(ingress) = ingress {
-                let spec = ingress.spec.as_ref().expect("spec");
-                assert_eq!(spec.ingress_class_name.as_deref(), Some(cluster.ingress_class.as_str()), "{at}: class");
-            }
-            let mut routed = Vec::new();
-            for policy in objects.iter().filter_map(|o| match o {
-                Object::NetworkPolicy(p) => Some(p),
-                _ => None,
-            }) {
-                for rule in policy.spec.iter().flat_map(|s| s.ingress.iter().flatten()) {
-                    let peers = rule.from.as_deref().unwrap_or_else(|| panic!("{at}: a policy admits every namespace"));
-                    for peer in peers.iter().filter(|p| p.namespace_selector.is_some()) {
-                        let labels = peer.namespace_selector.as_ref().and_then(|s| s.match_labels.as_ref());
-                        assert_eq!(
-                            labels.and_then(|l| l.get("kubernetes.io/metadata.name")),
-                            Some(&cluster.ingress_namespace),
-                            "{at}: only the ingress controller's namespace may reach routed ports"
-                        );
-                        routed.push(policy.metadata.name.clone().unwrap_or_default());
-                    }
-                }
-            }
-            let backends = ingress.and_then(|i| i.spec.as_ref()).into_iter().flat_map(|s| s.rules.iter().flatten());
-            for backend in
-                backends.flat_map(|r| r.http.iter().flat_map(|h| &h.paths)).filter_map(|p| p.backend.service.as_ref())
-            {
-                assert!(routed.contains(&backend.name), "{at}: the ingress controller may not reach {}", backend.name);
             }
         }
-    }
+        if let Some(ingress) = ingress {
+            let spec = ingress.spec.as_ref().expect("spec");
+            assert_eq!(spec.ingress_class_name.as_deref(), Some(cluster.ingress_class.as_str()), "{at}: class");
+        }
+        let mut routed = Vec::new();
+        for policy in objects.iter().filter_map(|o| match o {
+            Object::NetworkPolicy(p) => Some(p),
+            _ => None,
+        }) {
+            for rule in policy.spec.iter().flat_map(|s| s.ingress.iter().flatten()) {
+                let peers = rule.from.as_deref().unwrap_or_else(|| panic!("{at}: a policy admits every namespace"));
+                for peer in peers.iter().filter(|p| p.namespace_selector.is_some()) {
+                    let labels = peer.namespace_selector.as_ref().and_then(|s| s.match_labels.as_ref());
+                    assert_eq!(
+                        labels.and_then(|l| l.get("kubernetes.io/metadata.name")),
+                        Some(&cluster.ingress_namespace),
+                        "{at}: only the ingress controller's namespace may reach routed ports"
+                    );
+                    routed.push(policy.metadata.name.clone().unwrap_or_default());
+                }
+            }
+        }
+        let backends = ingress.and_then(|i| i.spec.as_ref()).into_iter().flat_map(|s| s.rules.iter().flatten());
+        for backend in
+            backends.flat_map(|r| r.http.iter().flat_map(|h| &h.paths)).filter_map(|p| p.backend.service.as_ref())
+        {
+            assert!(routed.contains(&backend.name), "{at}: the ingress controller may not reach {}", backend.name);
+        }
+    });
 }
 
 /// True when the Service `service` has the port `number`.
@@ -395,4 +389,96 @@ fn cluster_port(objects: &[Object], service: &str, number: Option<i32>) -> bool 
         }
         _ => false,
     })
+}
+
+/// The text of an environment's `kustomization.yaml`.
+fn kustomization_file(stack: &ValidStack) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../golden")
+        .join(&stack.name)
+        .join(emit::layout::kubernetes_dir(stack.env()))
+        .join("kustomization.yaml");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Everything the manifests need from outside is listed in the header before the first apply,
+/// derived from the manifests themselves: every Secret key a pod reads, the pull secret of
+/// pods running the project's private images (with the `kubectl create secret docker-registry`
+/// command), the ingress controller of the Ingress's class, cert-manager's issuer, and the
+/// storage classes the claims need (ReadWriteMany ones stated).
+/// <https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/>
+#[test]
+fn the_header_lists_what_the_manifests_need() {
+    each_environment(|cluster, stack, objects, at| {
+        let file = kustomization_file(stack);
+        // The header's comment lines: what must exist before the first apply.
+        let notes: Vec<&str> =
+            file.lines().take_while(|l| l.starts_with('#')).map(|l| l.trim_start_matches("# ")).collect();
+        let listed = |needle: &str| notes.iter().any(|n| n.contains(needle));
+        let kustomization: Kustomization = serde_saphyr::from_str(&file).expect("a Kustomization");
+        let built: Vec<&str> = kustomization.images.iter().map(|i| i.name.as_str()).collect();
+        for object in objects {
+            let Some(pod) = pod_spec(object) else { continue };
+            for container in pod.containers.iter().chain(pod.init_containers.iter().flatten()) {
+                for key in container.env.iter().flatten().filter_map(|v| v.value_from.as_ref()?.secret_key_ref.as_ref())
+                {
+                    assert!(listed(&key.key), "{at}: the Secret key {} is not listed", key.key);
+                }
+                if container.image.as_deref().is_some_and(|i| built.contains(&i)) {
+                    let secrets: Vec<&str> = pod.image_pull_secrets.iter().flatten().map(|s| s.name.as_str()).collect();
+                    assert_eq!(
+                        secrets,
+                        [cluster.pull_secret.as_str()],
+                        "{at}: {} pulls without the secret",
+                        container.name
+                    );
+                    let command = format!("kubectl create secret docker-registry {}", cluster.pull_secret);
+                    assert!(listed(&command), "{at}: no {command:?} in the header");
+                }
+            }
+        }
+        for object in objects {
+            match object {
+                Object::Ingress(_) => {
+                    let class = format!("IngressClass {}", cluster.ingress_class);
+                    assert!(listed(&class), "{at}: the ingress controller is not listed");
+                }
+                Object::PersistentVolumeClaim(claim) => {
+                    assert!(listed("default StorageClass"), "{at}: the storage class is not listed");
+                    let modes = claim.spec.as_ref().and_then(|s| s.access_modes.clone()).unwrap_or_default();
+                    let name = claim.metadata.name.clone().unwrap_or_default();
+                    if modes.iter().any(|m| m == "ReadWriteMany") {
+                        assert!(
+                            notes.iter().any(|n| n.contains("ReadWriteMany") && n.contains(&name)),
+                            "{at}: {name} RWX not stated"
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    });
+}
+
+/// The pod template of a workload.
+fn pod_spec(object: &Object) -> Option<&PodSpec> {
+    match object {
+        Object::Deployment(d) => d.spec.as_ref()?.template.spec.as_ref(),
+        Object::StatefulSet(s) => s.spec.as_ref()?.template.spec.as_ref(),
+        Object::Job(j) => j.spec.as_ref()?.template.spec.as_ref(),
+        Object::CronJob(c) => c.spec.as_ref()?.job_template.spec.as_ref()?.template.spec.as_ref(),
+        _ => None,
+    }
+}
+
+/// Run `check` on every environment of every team stack: its project's cluster, the stack, its
+/// parsed objects and a label for messages.
+fn each_environment(mut check: impl FnMut(&stack_dsl::Cluster, &ValidStack, &[Object], &str)) {
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        for stack in valid.stacks() {
+            let at = format!("{} ({})", stack.name, stack.env());
+            check(valid.cluster(), stack, &golden(stack), &at);
+        }
+    }
 }

@@ -42,6 +42,14 @@ pub struct Lowered {
     pub tls_secrets: Vec<String>,
     /// True when the stack has jobs, which must be deleted before a new version applies.
     pub has_jobs: bool,
+    /// True when pods run images built from the repository, pulled with the project's secret.
+    pub pulls_built_images: bool,
+    /// True when the stack has an Ingress.
+    pub has_ingress: bool,
+    /// True when the stack claims storage from the cluster's default storage class.
+    pub claims_storage: bool,
+    /// Claims several pods mount at once (`ReadWriteMany`).
+    pub shared_claims: Vec<String>,
     /// What the manifests cannot express.
     pub warnings: Vec<Warning>,
 }
@@ -62,6 +70,10 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             .collect(),
         tls_secrets: Vec::new(),
         has_jobs: false,
+        pulls_built_images: false,
+        has_ingress: false,
+        claims_storage: false,
+        shared_claims: Vec::new(),
         warnings: Vec::new(),
     };
     let warn = |service: &Service, message: String| Warning {
@@ -94,7 +106,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
                 });
             }
         }
-        let workload = workload(stack, service)?;
+        let workload = workload(stack, service, cluster)?;
         lowered.warnings.extend(workload.warnings.into_iter().map(|m| warn(service, m)));
         lowered
             .warnings
@@ -113,6 +125,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         waits_for_jobs |= workload.waits_for_jobs;
         lowered.has_jobs |= matches!(workload.object, Object::Job(_));
         if let Image::Build(_) = service.image {
+            lowered.pulls_built_images = true;
             let name = image_name(stack, service);
             if !images.iter().any(|i: &ImageTag| i.name == name) {
                 images.push(ImageTag { name, new_tag: DEFAULT_TAG.into() });
@@ -135,6 +148,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             continue;
         }
         let names: Vec<&str> = users.iter().map(|s| s.name.as_str()).collect();
+        lowered.shared_claims.push(name.clone());
         let Some(first) = users.first() else { continue };
         lowered.warnings.push(warn(
             first,
@@ -144,6 +158,8 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             ),
         ));
     }
+    lowered.claims_storage =
+        !claims.is_empty() || stack.services().filter(|s| runs(s)).any(|s| storage::owns_data(stack, s));
     if !claims.is_empty() {
         lowered.files.push(("volumes.yaml".into(), claims.into_iter().map(Object::PersistentVolumeClaim).collect()));
     }
@@ -153,6 +169,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     lowered.files.extend(service_files);
     if let Some((ingress, secrets)) = ingress::ingress(stack, cluster, &mut public) {
         lowered.tls_secrets = secrets;
+        lowered.has_ingress = true;
         lowered.files.push(("ingress.yaml".into(), vec![Object::Ingress(ingress)]));
     }
     for (service, message) in public.warnings.drain(..) {

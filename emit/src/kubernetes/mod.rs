@@ -8,7 +8,8 @@
 //! `job-waiter.yaml` (when a service waits for a Job), one `<service>.yaml` per service (its
 //! workload, Service, autoscaler and disruption budget), `ingress.yaml` (the stack's routes and the upstreams of its edge proxy),
 //! `network-policies.yaml`, and `kustomization.yaml`, whose header lists what must exist
-//! before the first apply (the Secret's keys, ConfigMaps from repository files).
+//! before the first apply (the Secret's keys, the pull secret, ConfigMaps from repository files,
+//! storage classes, the ingress controller and cert-manager issuer).
 //!
 //! | model | Kubernetes |
 //! | --- | --- |
@@ -50,7 +51,7 @@
 //! | image first start (PostgreSQL `initdb`) | a startup probe allowing it (two minutes) |
 //! | read-only root | `readOnlyRootFilesystem: true` (false unless declared) |
 //! | restart policy | long-running: always restarted (a `never`/`on-failure` policy is reported); jobs: `restartPolicy: Never` or `OnFailure` |
-//! | `Image::build` | the image name in the manifests, its tag in `kustomization.yaml` `images:` (`latest` until the pipeline sets the commit SHA with `kustomize edit set image`) |
+//! | `Image::build` | pulled with the project's docker-registry Secret (`imagePullSecrets`, `Cluster::pull_secret`, default `registry-credentials`; the header gives the `kubectl create secret docker-registry` command for the pipeline's registry); the image name in the manifests, its tag in `kustomization.yaml` `images:` (`latest` until the pipeline sets the commit SHA with `kustomize edit set image`) |
 //! | labels | `app.kubernetes.io/{name,instance,component,part-of,managed-by}`; container labels are Compose's and are not carried over |
 //!
 //! Hardening every container gets: `runAsNonRoot`, `allowPrivilegeEscalation: false`,
@@ -83,6 +84,7 @@ mod network;
 mod object;
 mod placement;
 mod probe;
+mod pull;
 mod resources;
 mod runtime;
 mod scaling;
@@ -96,7 +98,7 @@ pub use object::Object;
 pub use placement::left_out;
 pub use runtime::UNPRIVILEGED_PORT_START;
 
-use stack_dsl::ValidProject;
+use stack_dsl::{Certificates, ValidProject};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
@@ -124,7 +126,7 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
             bundle.add(path.clone(), yaml::documents(&path, &header, objects)?);
         }
         let path = format!("{dir}/kustomization.yaml");
-        let header = yaml::header(&subject, regenerate, &prerequisites(&lowered));
+        let header = yaml::header(&subject, regenerate, &prerequisites(&lowered, project));
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.kustomization)?);
         for warning in lowered.warnings {
             bundle.warn(warning);
@@ -134,8 +136,9 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
 }
 
 /// What must exist before the first `kubectl apply -k`, and how to deploy a new version.
-fn prerequisites(lowered: &lower::Lowered) -> Vec<String> {
+fn prerequisites(lowered: &lower::Lowered, project: &ValidProject) -> Vec<String> {
     let namespace = &lowered.kustomization.namespace;
+    let cluster = project.cluster();
     let mut notes = vec!["Apply: kubectl apply -k <this directory>".to_string()];
     if !lowered.secret_keys.is_empty() {
         let keys: Vec<&str> = lowered.secret_keys.iter().map(String::as_str).collect();
@@ -143,6 +146,13 @@ fn prerequisites(lowered: &lower::Lowered) -> Vec<String> {
             "Before the first apply, create the Secret with keys {}: kubectl create namespace {namespace}; kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>",
             keys.join(", "),
             lowered.secret_name
+        ));
+    }
+    if lowered.pulls_built_images {
+        notes.push(format!(
+            "The project's images are private: create the pull secret {}: {}",
+            cluster.pull_secret,
+            pull::create_command(cluster, project.pipeline(), namespace)
         ));
     }
     for config in &lowered.config_maps {
@@ -157,11 +167,34 @@ fn prerequisites(lowered: &lower::Lowered) -> Vec<String> {
     for claim in &lowered.external_claims {
         notes.push(format!("The PersistentVolumeClaim {claim} is created outside the stack, in {namespace}"));
     }
-    if !lowered.tls_secrets.is_empty() {
+    if lowered.claims_storage {
+        notes.push(
+            "The cluster has a default StorageClass (kubectl get storageclass shows one marked (default)): the claims name none"
+                .to_string(),
+        );
+    }
+    if !lowered.shared_claims.is_empty() {
         notes.push(format!(
-            "TLS certificates (cert-manager, or kubectl create secret tls): {}",
-            lowered.tls_secrets.join(", ")
+            "The claims {} are mounted by several pods at once (ReadWriteMany): the default StorageClass must support that access mode (NFS, CephFS, EFS, Azure Files; not a block disk)",
+            lowered.shared_claims.join(", ")
         ));
+    }
+    if lowered.has_ingress {
+        notes.push(format!(
+            "An ingress controller serves the IngressClass {} from the namespace {} (only it may reach routed ports)",
+            cluster.ingress_class, cluster.ingress_namespace
+        ));
+    }
+    if !lowered.tls_secrets.is_empty() {
+        notes.push(match &cluster.certificates {
+            Certificates::ClusterIssuer(issuer) => format!(
+                "cert-manager runs with the ClusterIssuer {issuer}; it writes the certificates into {}",
+                lowered.tls_secrets.join(", ")
+            ),
+            Certificates::Secret(name) => {
+                format!("The TLS Secret {name} holds the certificate: kubectl create secret tls {name} -n {namespace} --cert=<file> --key=<file>")
+            }
+        });
     }
     for image in &lowered.kustomization.images {
         notes.push(format!(

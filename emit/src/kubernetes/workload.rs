@@ -8,14 +8,14 @@ use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, StatefulSet, Statef
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use stack_dsl::{Image, Protocol, Restart, Run, Service, ValidStack};
+use stack_dsl::{Cluster, Image, Protocol, Restart, Run, Service, ValidStack};
 
 use super::labels;
 use super::object::Object;
 use super::security::{Identity, accepted_findings, is_unpinned};
 use super::start_order::{JOB_WAITER, start_order};
 use super::storage::{owns_data, pod_storage};
-use super::{env, probe, resources, runtime};
+use super::{env, probe, pull, resources, runtime};
 use crate::endpoint::image_name;
 use crate::error::Error;
 use crate::layout::KubernetesConfigMap;
@@ -44,7 +44,7 @@ pub fn port_name(port: &stack_dsl::Port) -> String {
 }
 
 /// The workload of `service`.
-pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error> {
+pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Result<Workload, Error> {
     let mut warnings = Vec::new();
     let (identity, why) = Identity::of(service);
     warnings.extend(why);
@@ -117,6 +117,7 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
             containers: vec![container],
             init_containers: (!order.init_containers.is_empty()).then_some(order.init_containers),
             volumes: (!volumes.is_empty()).then_some(volumes),
+            image_pull_secrets: pull::image_pull_secrets(service, cluster),
             security_context: Some(pod_security),
             // Only pods that wait for a Job talk to the API server.
             automount_service_account_token: Some(order.waits_for_jobs),
