@@ -482,3 +482,34 @@ fn each_environment(mut check: impl FnMut(&stack_dsl::Cluster, &ValidStack, &[Ob
         }
     }
 }
+
+/// Pods have no Docker host (`host.docker.internal` is Docker Desktop's and Compose's
+/// `host-gateway` name, <https://docs.docker.com/reference/cli/dockerd/#configure-host-gateway-ip>):
+/// no container is given it, and a dependency on it is reached through an `ExternalName`
+/// Service of its name, in the manifests or created as the header says.
+#[test]
+fn no_pod_is_given_a_docker_only_name() {
+    each_environment(|_, stack, objects, at| {
+        for pod in objects.iter().filter_map(pod_spec) {
+            for container in pod.containers.iter().chain(pod.init_containers.iter().flatten()) {
+                for var in container.env.iter().flatten() {
+                    let value = var.value.as_deref().unwrap_or_default();
+                    assert!(!value.contains(stack_dsl::DOCKER_HOST), "{at}: {} = {value}", var.name);
+                }
+            }
+        }
+        let file = kustomization_file(stack);
+        for external in stack
+            .externals
+            .iter()
+            .filter(|e| matches!(&e.reach, stack_dsl::Reach::Address { host, .. } if host == stack_dsl::DOCKER_HOST))
+        {
+            let emitted = objects.iter().any(|o| {
+                matches!(o, Object::Service(s) if s.metadata.name.as_deref() == Some(&external.name)
+                    && s.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("ExternalName"))
+            });
+            let listed = file.contains(&format!("kubectl create service externalname {} ", external.name));
+            assert!(emitted || listed, "{at}: nothing makes {} reachable from pods", external.name);
+        }
+    });
+}

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::Namespace;
 use stack_dsl::{Cluster, Image, Service, ValidStack, VolumeKind};
 
+use super::external;
 use super::ingress::{self, Public};
 use super::kustomization::{ImageTag, Kustomization};
 use super::labels;
@@ -17,7 +18,7 @@ use super::start_order;
 use super::storage;
 use super::workload::workload;
 use crate::bundle::Warning;
-use crate::endpoint::{image_name, reaches_docker_host};
+use crate::endpoint::image_name;
 use crate::error::Error;
 use crate::layout::KubernetesConfigMap;
 
@@ -38,6 +39,8 @@ pub struct Lowered {
     pub config_maps: BTreeSet<KubernetesConfigMap>,
     /// Claims created outside the stack (external volumes).
     pub external_claims: Vec<String>,
+    /// How to create the aliases of Docker-host dependencies the stack gives no address for.
+    pub external_aliases: Vec<String>,
     /// Certificate Secrets of TLS routes.
     pub tls_secrets: Vec<String>,
     /// True when the stack has jobs, which must be deleted before a new version applies.
@@ -68,6 +71,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             .filter(|v| v.kind == VolumeKind::External)
             .map(|v| v.name.clone())
             .collect(),
+        external_aliases: Vec::new(),
         tls_secrets: Vec::new(),
         has_jobs: false,
         pulls_built_images: false,
@@ -111,11 +115,13 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         lowered
             .warnings
             .extend(network::unexposed_published_ports(stack, service, &public).into_iter().map(|m| warn(service, m)));
-        if service.env.iter().any(|(_, value)| reaches_docker_host(stack, value)) {
+        let aliases: BTreeSet<&str> =
+            service.env.iter().filter_map(|(_, value)| external::cluster_alias(stack, value)).collect();
+        for alias in aliases.into_iter().filter(|a| stack.external(a).is_some_and(|e| e.cluster_host.is_none())) {
             lowered.warnings.push(warn(
                 service,
                 format!(
-                    "it reaches a dependency on the Docker host ({}), which pods do not have: declare the external with the address the cluster reaches it at",
+                    "it reaches {alias} on the Docker host ({}), which pods do not have: it reaches it as {alias}, an ExternalName Service the header says how to create, or give the stack External::cluster_host",
                     stack_dsl::DOCKER_HOST
                 ),
             ));
@@ -163,6 +169,11 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     if !claims.is_empty() {
         lowered.files.push(("volumes.yaml".into(), claims.into_iter().map(Object::PersistentVolumeClaim).collect()));
     }
+    let aliases = external::alias_services(stack);
+    if !aliases.is_empty() {
+        lowered.files.push(("externals.yaml".into(), aliases.into_iter().map(Object::Service).collect()));
+    }
+    lowered.external_aliases = external::aliases_to_create(stack);
     if waits_for_jobs {
         lowered.files.push((format!("{}.yaml", start_order::JOB_WAITER), start_order::job_waiter(stack)));
     }

@@ -32,7 +32,8 @@
 //! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys and the command that creates it |
 //! | host / port / URL references | the Service's DNS name (the service's name) and port |
 //! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes |
-//! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef`; `host.docker.internal` is reported (pods have no Docker host) |
+//! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef` |
+//! | `External` on `host.docker.internal` | pods have no Docker host: they reach it by its name, an `ExternalName` Service to `External::cluster_host`, or, without one, a Service the header gives the `kubectl create service externalname` command for (reported) |
 //! | `Volume::persistent`, one service | claim template, `ReadWriteOnce`, the volume's size (1Gi when unset) |
 //! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`; reported, as the storage class must support it |
 //! | `Volume::persistent`, one job or cron job | a standalone `PersistentVolumeClaim`, `ReadWriteOnce`, kept between runs |
@@ -76,6 +77,7 @@
 //!   leaves unpinned (also reported as a warning).
 
 mod env;
+mod external;
 mod ingress;
 mod kustomization;
 mod labels;
@@ -167,6 +169,7 @@ fn prerequisites(lowered: &lower::Lowered, project: &ValidProject) -> Vec<String
     for claim in &lowered.external_claims {
         notes.push(format!("The PersistentVolumeClaim {claim} is created outside the stack, in {namespace}"));
     }
+    notes.extend(lowered.external_aliases.iter().cloned());
     if lowered.claims_storage {
         notes.push(
             "The cluster has a default StorageClass (kubectl get storageclass shows one marked (default)): the claims name none"
