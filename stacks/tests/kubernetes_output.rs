@@ -513,3 +513,112 @@ fn no_pod_is_given_a_docker_only_name() {
         }
     });
 }
+
+/// Smaller runtime facts of the cluster:
+/// - a StatefulSet's `serviceName` names a headless Service selecting its pods
+///   (<https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations>);
+/// - a NetworkPolicy that restricts egress keeps DNS (UDP and TCP 53) open, or no name resolves
+///   (<https://kubernetes.io/docs/concepts/services-networking/network-policies/>);
+/// - a claim that pods of several workloads, or several replicas of a Deployment, mount is
+///   `ReadWriteMany`: a `ReadWriteOnce` volume attaches to one node only
+///   (<https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes>).
+#[test]
+fn statefulsets_dns_and_shared_claims_work() {
+    use std::collections::BTreeMap;
+
+    each_environment(|_, _, objects, at| {
+        let mut claim_users: BTreeMap<String, u32> = BTreeMap::new();
+        for object in objects {
+            let replicas = match object {
+                Object::Deployment(d) => d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1).max(1) as u32,
+                _ => 1,
+            };
+            for volume in pod_spec(object).into_iter().flat_map(|p| p.volumes.iter().flatten()) {
+                if let Some(claim) = &volume.persistent_volume_claim {
+                    *claim_users.entry(claim.claim_name.clone()).or_default() += replicas;
+                }
+            }
+            match object {
+                Object::StatefulSet(set) => {
+                    let spec = set.spec.as_ref().expect("spec");
+                    let Some(governing) = &spec.service_name else { continue };
+                    let headless = objects.iter().any(|o| match o {
+                        Object::Service(s) => {
+                            let service_spec = s.spec.as_ref();
+                            s.metadata.name.as_ref() == Some(governing)
+                                && service_spec.and_then(|s| s.cluster_ip.as_deref()) == Some("None")
+                                && service_spec.and_then(|s| s.selector.as_ref()) == spec.selector.match_labels.as_ref()
+                        }
+                        _ => false,
+                    });
+                    assert!(headless, "{at}: {governing} is not a headless Service of its StatefulSet");
+                }
+                Object::NetworkPolicy(policy) => {
+                    let spec = policy.spec.as_ref().expect("spec");
+                    if !spec.policy_types.iter().flatten().any(|t| t == "Egress") {
+                        continue;
+                    }
+                    for protocol in ["UDP", "TCP"] {
+                        let dns = spec.egress.iter().flatten().any(|rule| {
+                            rule.to.is_none()
+                                && rule.ports.iter().flatten().any(|p| {
+                                    p.protocol.as_deref() == Some(protocol)
+                                        && p.port
+                                            == Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53))
+                                })
+                        });
+                        let name = policy.metadata.name.as_deref().unwrap_or_default();
+                        assert!(dns, "{at}: the policy {name} blocks DNS over {protocol}");
+                    }
+                }
+                _ => {}
+            }
+        }
+        for object in objects {
+            let Object::PersistentVolumeClaim(claim) = object else { continue };
+            let name = claim.metadata.name.clone().unwrap_or_default();
+            let modes = claim.spec.as_ref().and_then(|s| s.access_modes.clone()).unwrap_or_default();
+            if claim_users.get(&name).copied().unwrap_or(0) > 1 {
+                assert_eq!(modes, ["ReadWriteMany"], "{at}: {name} is mounted by several pods");
+            }
+        }
+    });
+}
+
+/// A host directory several running services share in Compose keeps being shared: all of them
+/// mount one claim (ANB's API writes uploads its worker reads).
+#[test]
+fn shared_host_directories_stay_shared() {
+    each_environment(|_, stack, objects, at| {
+        let running: Vec<&Service> = stack.services().filter(|s| emit::kubernetes::left_out(s).is_none()).collect();
+        for service in &running {
+            for mount in &service.mounts {
+                let MountSource::Bind(path) = &mount.source else { continue };
+                let sharers: Vec<&&Service> = running
+                    .iter()
+                    .filter(|s| s.mounts.iter().any(|m| matches!(&m.source, MountSource::Bind(p) if p == path)))
+                    .collect();
+                if sharers.len() < 2 {
+                    continue;
+                }
+                let claims: Vec<Option<String>> = sharers
+                    .iter()
+                    .map(|s| {
+                        let (pod, _) = pod(objects, s, at);
+                        let target =
+                            s.mounts.iter().find(|m| matches!(&m.source, MountSource::Bind(p) if p == path))?;
+                        let container = pod.containers.iter().find(|c| c.name == s.name)?;
+                        let volume =
+                            container.volume_mounts.iter().flatten().find(|m| m.mount_path == target.target)?;
+                        let source = pod.volumes.iter().flatten().find(|v| v.name == volume.name)?;
+                        source.persistent_volume_claim.as_ref().map(|c| c.claim_name.clone())
+                    })
+                    .collect();
+                assert!(
+                    claims[0].is_some() && claims.iter().all(|c| c == &claims[0]),
+                    "{at}: {path} is not one shared claim: {claims:?}"
+                );
+            }
+        }
+    });
+}

@@ -14,6 +14,7 @@ use super::object::Object;
 use super::placement::{left_out, runs};
 use super::scaling;
 use super::security::Identity;
+use super::shared_dir;
 use super::start_order;
 use super::storage;
 use super::workload::workload;
@@ -143,6 +144,9 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         };
         let mut objects = vec![workload.object];
         objects.extend(network::cluster_service(stack, service).map(Object::Service));
+        if kind == "StatefulSet" {
+            objects.extend(network::headless_service(stack, service).map(Object::Service));
+        }
         objects.extend(scaling::autoscaler(stack, service, kind).map(Object::HorizontalPodAutoscaler));
         objects.extend(scaling::disruption_budget(stack, service).map(Object::PodDisruptionBudget));
         service_files.push((format!("{}.yaml", service.name), objects));
@@ -161,6 +165,21 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             format!(
                 "the volume {name} is shared by {}, so it is a ReadWriteMany claim: the cluster's storage class must support that access mode",
                 names.join(" and ")
+            ),
+        ));
+    }
+    for dir in shared_dir::shared_dirs(stack) {
+        let names: Vec<&str> = dir.users.iter().map(|s| s.name.as_str()).collect();
+        lowered.shared_claims.push(dir.claim.clone());
+        let Some(first) = dir.users.first() else { continue };
+        lowered.warnings.push(warn(
+            first,
+            format!(
+                "the host directory {} is shared by {}, so it is the ReadWriteMany claim {} of {} (declare a Volume::persistent with a size to choose it): the cluster's storage class must support that access mode",
+                dir.path,
+                names.join(" and "),
+                dir.claim,
+                super::resources::memory(storage::DEFAULT_CLAIM_SIZE).0
             ),
         ));
     }

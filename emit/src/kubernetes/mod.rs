@@ -14,7 +14,7 @@
 //! | model | Kubernetes |
 //! | --- | --- |
 //! | `Run::Continuously`, stateless | `Deployment` (`apps/v1`) |
-//! | `Run::Continuously`, mounting a volume no other service mounts | `StatefulSet` with a `volumeClaimTemplates` entry per persistent volume |
+//! | `Run::Continuously`, mounting a volume no other service mounts | `StatefulSet` with a `volumeClaimTemplates` entry per persistent volume, governed by the headless Service `<service>-headless` (`serviceName`) |
 //! | `Run::Once` (migrations) | `Job`, `backoffLimit: 0` (a failed migration stops, it does not loop) |
 //! | `Run::OnSchedule` | `CronJob`, `timeZone: Etc/UTC`, `concurrencyPolicy: Forbid` |
 //! | `Port` | container port and a `ClusterIP` `Service` port named `http-N` / `tcp-N` |
@@ -40,7 +40,8 @@
 //! | `Volume::external` | a claim the workload mounts by name, created outside the stack (listed in the header) |
 //! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created from the repository's file (command in the header) |
 //! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit |
-//! | `Mount::bind` | **not expressible** (pods have no host directories): left out and reported |
+//! | `Mount::bind`, one service | **not expressible** (pods have no host directories): left out and reported |
+//! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (1Gi), mounted by all; reported, and the storage-class requirement stated in the header |
 //! | networks | a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the services that share a network with it, and routed ports from the ingress controller's namespace (`Cluster`, default `traefik`); a service on internal networks only may also connect only to its peers and DNS |
 //! | replicas / `Autoscale` | `replicas` / a `HorizontalPodAutoscaler` (`autoscaling/v2`, CPU utilisation; the workload leaves `replicas` to it) |
 //! | more than one replica | `PodDisruptionBudget` with `maxUnavailable: 1` |
@@ -91,6 +92,7 @@ mod resources;
 mod runtime;
 mod scaling;
 mod security;
+mod shared_dir;
 mod start_order;
 mod storage;
 mod workload;

@@ -51,6 +51,23 @@ pub fn cluster_service(stack: &ValidStack, service: &Service) -> Option<KubeServ
     })
 }
 
+/// The name of the headless Service that governs a StatefulSet's pods.
+pub fn headless_name(service: &Service) -> String {
+    format!("{}-headless", service.name)
+}
+
+/// The headless Service (`clusterIP: None`) a StatefulSet names in `serviceName`, which gives
+/// each of its pods a stable DNS name; clients keep using the ClusterIP Service.
+/// <https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id>
+pub fn headless_service(stack: &ValidStack, service: &Service) -> Option<KubeService> {
+    let mut headless = cluster_service(stack, service)?;
+    headless.metadata.name = Some(headless_name(service));
+    let spec = headless.spec.as_mut()?;
+    spec.type_ = None;
+    spec.cluster_ip = Some("None".into());
+    Some(headless)
+}
+
 /// Ports published on the host in Compose that no route exposes: they stay inside the
 /// cluster. Each comes with what to do instead.
 pub fn unexposed_published_ports(stack: &ValidStack, service: &Service, public: &Public) -> Vec<String> {

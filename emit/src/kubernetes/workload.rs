@@ -11,6 +11,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stack_dsl::{Cluster, Image, Protocol, Restart, Run, Service, ValidStack};
 
 use super::labels;
+use super::network::headless_name;
 use super::object::Object;
 use super::security::{Identity, accepted_findings, is_unpinned};
 use super::start_order::{JOB_WAITER, start_order};
@@ -142,7 +143,7 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
             spec: Some(StatefulSetSpec {
                 replicas,
                 selector,
-                service_name: (!service.ports.is_empty()).then(|| service.name.clone()),
+                service_name: (!service.ports.is_empty()).then(|| headless_name(service)),
                 template,
                 volume_claim_templates: (!storage.claim_templates.is_empty()).then_some(storage.claim_templates),
                 ..Default::default()
