@@ -150,10 +150,11 @@ pub fn ingress(stack: &ValidStack, cluster: &Cluster, public: &mut Public) -> Op
                 public.warnings.push((
                     names.first().map_or_else(String::new, |n| n.to_string()),
                     format!(
-                        "{} served over HTTPS by the edge proxy on any host, but cert-manager issues certificates for named hosts only, so the Ingress serves {} over plain HTTP: give each a Route with its host and .tls(), or name a wildcard certificate with Cluster::certificates(Certificates::Secret(..))",
-                        if names.len() == 1 { "is" } else { "are" },
-                        names.join(", ")
-                    ),
+                        "the edge proxy serves {} over HTTPS on any host, but cert-manager issues certificates for named hosts only, so the Ingress serves {} over plain HTTP: give {} a Route with its host and .tls(), or name a wildcard certificate with Cluster::certificates(Certificates::Secret(..))",
+                        names.join(", "),
+                        if names.len() == 1 { "it" } else { "them" },
+                        if names.len() == 1 { "it" } else { "each" }
+                                        ),
                 ));
             }
             let tls: Vec<IngressTLS> = tls_hosts
