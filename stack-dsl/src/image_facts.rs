@@ -1,6 +1,6 @@
 //! What an image does at runtime, stated by the stack's author for an image the emitters have
 //! no facts about (one built from the repository, or a third-party image): the user it runs as,
-//! where it keeps its data and which paths it writes. Targets that must grant those rights
+//! and which paths it writes. Targets that must grant those rights
 //! (Kubernetes under the `restricted` Pod Security Standard) read them; for well-known images
 //! the emitters know them already.
 
@@ -18,8 +18,6 @@
 pub struct ImageFacts {
     /// The uid and gid the image's process runs as and owns its files with.
     pub user: Option<(u32, u32)>,
-    /// The directory the image keeps its data in.
-    pub data_dir: Option<String>,
     /// Paths outside its mounts the process writes at runtime (caches, pid files, sockets).
     pub writes: Vec<String>,
 }
@@ -34,13 +32,6 @@ impl ImageFacts {
     #[must_use]
     pub fn runs_as(mut self, uid: u32, gid: u32) -> Self {
         self.user = Some((uid, gid));
-        self
-    }
-
-    /// The image keeps its data in `path`.
-    #[must_use]
-    pub fn data_dir(mut self, path: impl Into<String>) -> Self {
-        self.data_dir = Some(path.into());
         self
     }
 

@@ -376,7 +376,7 @@ impl Service {
         self
     }
 
-    /// State what the image does at runtime (its user, data directory, written paths), for an
+    /// State what the image does at runtime (its user, the paths it writes), for an
     /// image the emitters have no facts about.
     #[must_use]
     pub fn image_facts(mut self, facts: ImageFacts) -> Self {

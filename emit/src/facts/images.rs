@@ -297,8 +297,6 @@ pub struct Facts {
     pub user: Option<(u32, u32)>,
     /// Its data directory.
     pub data: Option<DataDir>,
-    /// The data directory the stack states for an image the table does not know.
-    pub stated_data_dir: Option<String>,
     /// Paths outside its mounts it writes at runtime.
     pub writes: Vec<String>,
     /// Ports its default configuration binds.
@@ -319,7 +317,6 @@ impl Facts {
                 origin: Origin::Known(image),
                 user: image.account.map(|a| (a.uid, a.gid)),
                 data: image.data,
-                stated_data_dir: None,
                 writes: image.writes.iter().map(|p| p.to_string()).collect(),
                 listens: image.listens.to_vec(),
                 non_root: image.non_root,
@@ -328,7 +325,6 @@ impl Facts {
                 origin: Origin::Unknown,
                 user: None,
                 data: None,
-                stated_data_dir: None,
                 writes: Vec::new(),
                 listens: Vec::new(),
                 non_root: NonRoot::Yes,
@@ -337,7 +333,6 @@ impl Facts {
         if let Some(stated) = &service.image_facts {
             facts.origin = Origin::Stated;
             facts.user = stated.user.or(facts.user);
-            facts.stated_data_dir = stated.data_dir.clone();
             facts.writes.extend(stated.writes.iter().cloned());
         }
         facts

@@ -113,8 +113,10 @@ pub fn accepted_findings(service: &Service, identity: Identity, waits_for_jobs: 
             accepted.extend([("CKV_K8S_23", why.to_string()), ("CKV_K8S_40", why.to_string())]);
         }
         Identity::NonRoot { uid, .. } if uid < 10000 => {
-            accepted
-                .push(("CKV_K8S_40", format!("the stack runs this service as uid {uid}, the uid its image expects")));
+            accepted.push((
+                "CKV_K8S_40",
+                format!("this service runs as uid {uid}, the uid its image (or the stack) expects"),
+            ));
         }
         Identity::NonRoot { .. } => {}
     }
