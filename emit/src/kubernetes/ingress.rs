@@ -69,6 +69,19 @@ impl Public {
         }
         for proxy in stack.services() {
             let Role::EdgeProxy { upstreams } = &proxy.role else { continue };
+            for (prefix, upstream) in &proxy.edge_paths {
+                if !prefix.starts_with('/') || !upstreams.iter().any(|u| u.name() == upstream.name()) {
+                    return Err(Error::Unsupported {
+                        target: "kubernetes",
+                        service: proxy.name.clone(),
+                        reason: format!(
+                            "its edge path {prefix:?} for {} is not a path starting with / to one of its upstreams",
+                            upstream.name()
+                        ),
+                        fix: "Give .edge_path a prefix such as \"/api\" and a service listed in .edge_proxy_for".into(),
+                    });
+                }
+            }
             let tls = proxy.ports.iter().any(|p| p.number == HTTPS_PORT);
             for upstream in upstreams.iter().filter_map(|u| stack.service(u.name())) {
                 if !upstream.routes.is_empty() {
@@ -237,6 +250,18 @@ mod tests {
         let Err(Error::Unsupported { service, fix, .. }) = Public::of(&stack(proxied)) else { panic!("no error") };
         assert_eq!(service, "proxy");
         assert!(fix.contains(".edge_path("), "{fix}");
+    }
+
+    #[test]
+    fn an_edge_path_must_be_a_path_to_an_upstream() {
+        let mut stack_with_bad_path = proxied();
+        let api = stack_with_bad_path.reference("api");
+        let proxy = stack_with_bad_path.services.iter_mut().find(|s| s.name == "proxy").expect("proxy");
+        *proxy = proxy.clone().edge_path("api", &api);
+        let valid =
+            Project::new("shop", [Env::Production], move |_| stack_with_bad_path.clone()).validate().expect("valid");
+        let Err(Error::Unsupported { reason, .. }) = Public::of(&valid.stacks()[0]) else { panic!("no error") };
+        assert!(reason.contains("\"api\""), "{reason}");
     }
 
     #[test]
