@@ -350,6 +350,20 @@ fn every_public_stack_is_reachable_through_the_ingress() {
                 );
             }
         }
+        // HTTPS in Compose stays HTTPS: a TLS route's host has a certificate, and an edge proxy
+        // that served 443 on any host has the cluster's named certificate when it has one.
+        let tls: Vec<&k8s_openapi::api::networking::v1::IngressTLS> =
+            ingress.and_then(|i| i.spec.as_ref()).into_iter().flat_map(|s| s.tls.iter().flatten()).collect();
+        for route in stack.services().flat_map(|s| &s.routes).filter(|r| r.tls) {
+            let covered = tls.iter().any(|t| t.hosts.as_ref().is_none_or(|h| h.contains(&route.host)));
+            assert!(covered, "{at}: {} has no certificate", route.host);
+        }
+        let https_proxy =
+            stack.services().any(|s| s.role.is_platform_edge() && s.ports.iter().any(|p| p.number == 443));
+        if let (true, stack_dsl::Certificates::Secret(name)) = (https_proxy, &cluster.certificates) {
+            let any_host = tls.iter().any(|t| t.hosts.is_none() && t.secret_name.as_ref() == Some(name));
+            assert!(any_host, "{at}: the proxy's HTTPS has no certificate in the Ingress");
+        }
         if let Some(ingress) = ingress {
             let spec = ingress.spec.as_ref().expect("spec");
             assert_eq!(spec.ingress_class_name.as_deref(), Some(cluster.ingress_class.as_str()), "{at}: class");
@@ -439,9 +453,13 @@ fn the_header_lists_what_the_manifests_need() {
         }
         for object in objects {
             match object {
-                Object::Ingress(_) => {
+                Object::Ingress(ingress) => {
                     let class = format!("IngressClass {}", cluster.ingress_class);
                     assert!(listed(&class), "{at}: the ingress controller is not listed");
+                    for tls in ingress.spec.iter().flat_map(|s| s.tls.iter().flatten()) {
+                        let secret = tls.secret_name.as_deref().unwrap_or_default();
+                        assert!(listed(secret), "{at}: the certificate Secret {secret} is not listed");
+                    }
                 }
                 Object::PersistentVolumeClaim(claim) => {
                     assert!(listed("default StorageClass"), "{at}: the storage class is not listed");

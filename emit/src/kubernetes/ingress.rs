@@ -186,7 +186,9 @@ pub fn ingress(stack: &ValidStack, cluster: &Cluster, public: &mut Public) -> Op
                 tls.push(IngressTLS { hosts: Some(hosts), secret_name: Some(name.clone()) });
             }
             if tls_any_host {
-                // Without hosts, the Secret is the certificate for every host the rule serves.
+                // Without hosts, the certificate serves "the wildcard host setting for the load
+                // balancer controller" (IngressTLS.hosts, networking.k8s.io/v1 API reference):
+                // the host-less rules of a replaced edge proxy.
                 tls.push(IngressTLS { hosts: None, secret_name: Some(name.clone()) });
             }
             let secrets = if tls.is_empty() { Vec::new() } else { vec![name.clone()] };
