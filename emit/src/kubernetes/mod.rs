@@ -6,7 +6,8 @@
 //! Each stack and environment gets its own namespace, `<stack>-<env>`, labelled to enforce the
 //! `restricted` Pod Security Standard. Files: `namespace.yaml`, `volumes.yaml` (standalone claims),
 //! `job-waiter.yaml` (when a service waits for a Job), one `<service>.yaml` per service (its
-//! workload, Service, autoscaler and disruption budget), `ingress.yaml` (the stack's routes and the upstreams of its edge proxy),
+//! workload, Service, autoscaler and disruption budget), `ingress.yaml` (the stack's routes and
+//! the upstreams of its edge proxy), `externals.yaml` (aliases of Docker-host dependencies),
 //! `network-policies.yaml`, and `kustomization.yaml`, whose header lists what must exist
 //! before the first apply (the Secret's keys, the pull secret, ConfigMaps from repository files,
 //! storage classes, the ingress controller and cert-manager issuer).
