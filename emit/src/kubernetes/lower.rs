@@ -101,13 +101,15 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             lowered.warnings.push(warn(service, why));
             continue;
         }
-        for dependency in &service.depends_on {
-            if let Some(why) = stack.service(dependency.service.name()).and_then(left_out) {
+        let waits = service.depends_on.iter().map(|d| (&d.service, "waits for"));
+        let refers = service.env.iter().filter_map(|(_, v)| v.service()).map(|r| (r, "refers to"));
+        for (target, how) in waits.chain(refers) {
+            if let Some(why) = stack.service(target.name()).and_then(left_out) {
                 return Err(Error::Unsupported {
                     target: "kubernetes",
                     service: service.name.clone(),
-                    reason: format!("it waits for {}, which {why}", dependency.service.name()),
-                    fix: format!("Remove the dependency on {}", dependency.service.name()),
+                    reason: format!("it {how} {}, which {why}", target.name()),
+                    fix: format!("Remove the dependency on {}, or reach what it fronts directly", target.name()),
                 });
             }
         }

@@ -32,9 +32,11 @@ pub fn runs(service: &Service) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use stack_dsl::{Image, Service};
+    use stack_dsl::{Env, Image, Port, Project, Service, Stack};
 
+    use super::super::lower::lower;
     use super::*;
+    use crate::error::Error;
 
     #[test]
     fn host_agents_are_left_out_pointing_at_the_vendor_installer() {
@@ -42,5 +44,21 @@ mod tests {
         let why = left_out(&agent).expect("left out");
         assert!(why.contains("Datadog Operator or Helm chart"), "{why}");
         assert!(runs(&Service::new("api", Image::new("shop-api:1"))));
+    }
+
+    #[test]
+    fn nothing_may_wait_for_what_is_left_out() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let agent = stack.add_service(Service::new("datadog", Image::new("datadog/agent:7")).port(Port::tcp(8126)));
+            stack.add_service(Service::new("api", Image::new("shop-api:1")).env("DD_AGENT_HOST", agent.host()));
+            stack
+        });
+        let valid = project.validate().expect("valid");
+        let Err(Error::Unsupported { service, reason, .. }) = lower(&valid.stacks()[0], valid.cluster()) else {
+            panic!("no error")
+        };
+        assert_eq!(service, "api");
+        assert!(reason.starts_with("it refers to datadog, which is not deployed"), "{reason}");
     }
 }
