@@ -32,6 +32,9 @@ pub struct External {
     pub reach: Reach,
     /// What it is, if a database (required for `database_url()` on an address).
     pub datastore: Option<Datastore>,
+    /// The DNS name pods in a cluster reach it at, where its address only works on a Docker
+    /// host ([`DOCKER_HOST`]).
+    pub cluster_host: Option<String>,
 }
 
 /// The host name Docker gives containers for the machine they run on.
@@ -40,7 +43,12 @@ pub const DOCKER_HOST: &str = "host.docker.internal";
 impl External {
     /// A dependency at `host:port`.
     pub fn at(name: impl Into<String>, host: impl Into<String>, port: u16) -> Self {
-        External { name: name.into(), reach: Reach::Address { host: host.into(), port }, datastore: None }
+        External {
+            name: name.into(),
+            reach: Reach::Address { host: host.into(), port },
+            datastore: None,
+            cluster_host: None,
+        }
     }
 
     /// A dependency on the machine the containers run on ([`DOCKER_HOST`]).
@@ -50,7 +58,15 @@ impl External {
 
     /// A provider-managed dependency whose connection URL is the secret `url`.
     pub fn managed(name: impl Into<String>, url: &SecretRef) -> Self {
-        External { name: name.into(), reach: Reach::Managed { url: url.clone() }, datastore: None }
+        External { name: name.into(), reach: Reach::Managed { url: url.clone() }, datastore: None, cluster_host: None }
+    }
+
+    /// The DNS name pods in a Kubernetes cluster reach it at, for a dependency on the Docker
+    /// host, which pods do not have.
+    #[must_use]
+    pub fn cluster_host(mut self, host: impl Into<String>) -> Self {
+        self.cluster_host = Some(host.into());
+        self
     }
 
     /// Say what it is, so clients can be given its connection URL.

@@ -11,6 +11,7 @@
 
 mod ci_check;
 mod compose_names;
+mod cluster;
 mod datastore;
 mod datastore_probe;
 mod edge;
@@ -20,6 +21,7 @@ mod framework;
 mod host;
 mod image;
 mod logs;
+mod image_facts;
 pub mod name;
 mod network;
 mod pipeline;
@@ -39,6 +41,7 @@ mod validate;
 mod volume;
 
 pub use ci_check::CiCheck;
+pub use cluster::{Certificates, Cluster, DEFAULT_INGRESS};
 pub use datastore::{Datastore, Engine};
 pub use edge::{Edge, Traefik};
 pub use env::Env;
@@ -47,6 +50,7 @@ pub use framework::Framework;
 pub use host::Host;
 pub use image::{Build, Image};
 pub use logs::LogRotation;
+pub use image_facts::ImageFacts;
 pub use network::{Network, NetworkRef};
 pub use pipeline::{DeployTarget, Pipeline};
 pub use port::{Port, Protocol, Route};

@@ -1,5 +1,6 @@
 //! A project: one stack definition across the environments it is deployed to.
 
+use crate::cluster::Cluster;
 use crate::env::Env;
 use crate::pipeline::Pipeline;
 use crate::problem::{Error, Problem, Problems};
@@ -27,6 +28,7 @@ pub struct Project {
     define: Box<dyn Fn(Env) -> Stack + Send + Sync>,
     regenerate: String,
     pipeline: Option<Pipeline>,
+    cluster: Cluster,
 }
 
 impl Project {
@@ -39,7 +41,7 @@ impl Project {
         let name = name.into();
         let regenerate = format!("cargo run --example {name}");
         let environments = environments.into_iter().collect();
-        Project { name, environments, define: Box::new(define), regenerate, pipeline: None }
+        Project { name, environments, define: Box::new(define), regenerate, pipeline: None, cluster: Cluster::new() }
     }
 
     /// The command that regenerates this project's files, quoted in generated headers and in
@@ -54,6 +56,14 @@ impl Project {
     #[must_use]
     pub fn pipeline(mut self, pipeline: Pipeline) -> Self {
         self.pipeline = Some(pipeline);
+        self
+    }
+
+    /// Describe the Kubernetes cluster the project deploys to (ingress controller, certificates,
+    /// pull secret); [`Cluster::new`] when unset.
+    #[must_use]
+    pub fn cluster(mut self, cluster: Cluster) -> Self {
+        self.cluster = cluster;
         self
     }
 
@@ -117,7 +127,7 @@ impl Project {
         }
         if problems.is_empty() {
             let (name, regenerate, pipeline) = (self.name.clone(), self.regenerate.clone(), self.pipeline.clone());
-            Ok(ValidProject { name, stacks, regenerate, pipeline })
+            Ok(ValidProject { name, stacks, regenerate, pipeline, cluster: self.cluster.clone() })
         } else {
             Err(Error::Invalid(Problems(problems)))
         }
@@ -131,6 +141,7 @@ pub struct ValidProject {
     stacks: Vec<ValidStack>,
     regenerate: String,
     pipeline: Option<Pipeline>,
+    cluster: Cluster,
 }
 
 impl ValidProject {
@@ -152,5 +163,10 @@ impl ValidProject {
     /// The delivery pipeline, if the project declares one.
     pub fn pipeline(&self) -> Option<&Pipeline> {
         self.pipeline.as_ref()
+    }
+
+    /// The Kubernetes cluster the project deploys to.
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
     }
 }

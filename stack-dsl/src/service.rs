@@ -4,6 +4,7 @@ use crate::ci_check::CiCheck;
 use crate::datastore::Datastore;
 use crate::framework::Framework;
 use crate::image::Image;
+use crate::image_facts::ImageFacts;
 use crate::network::NetworkRef;
 use crate::port::{Port, Route};
 use crate::probe::Probe;
@@ -161,6 +162,11 @@ pub struct Service {
     pub framework: Option<Framework>,
     /// How long it may take to stop after the stop signal; the platform's default when unset.
     pub stop_grace_period: Option<std::time::Duration>,
+    /// What its image does at runtime, when the emitters cannot know it.
+    pub image_facts: Option<ImageFacts>,
+    /// For an edge proxy, the path prefix each upstream is served under (`/` when unlisted),
+    /// for platforms that replace the proxy with their own path routing (a Kubernetes Ingress).
+    pub edge_paths: Vec<(String, ServiceRef)>,
 }
 
 impl Service {
@@ -192,6 +198,8 @@ impl Service {
             checks: Vec::new(),
             framework: None,
             stop_grace_period: None,
+            image_facts: None,
+            edge_paths: Vec::new(),
         }
     }
 
@@ -365,6 +373,14 @@ impl Service {
         self
     }
 
+    /// Say that this edge proxy forwards requests under `prefix` to `upstream` (its configuration
+    /// file does the same), so a platform that replaces the proxy routes the same paths.
+    #[must_use]
+    pub fn edge_path(mut self, prefix: impl Into<String>, upstream: &ServiceRef) -> Self {
+        self.edge_paths.push((prefix.into(), upstream.clone()));
+        self
+    }
+
     /// Mark the service as one that only renews TLS certificates; platforms that issue
     /// certificates themselves skip it.
     #[must_use]
@@ -385,6 +401,14 @@ impl Service {
     #[must_use]
     pub fn framework(mut self, framework: Framework) -> Self {
         self.framework = Some(framework);
+        self
+    }
+
+    /// State what the image does at runtime (its user, the paths it writes), for an
+    /// image the emitters have no facts about.
+    #[must_use]
+    pub fn image_facts(mut self, facts: ImageFacts) -> Self {
+        self.image_facts = Some(facts);
         self
     }
 

@@ -7,8 +7,8 @@
 
 use crate::probes::wget_http;
 use stack_dsl::{
-    CiCheck, Cpu, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Project, Ready,
-    Resources, Secret, Service, Stack, Volume, secs,
+    Certificates, CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port,
+    Project, Ready, Resources, Secret, Service, Stack, Volume, secs,
 };
 
 /// The NEOSALE project in its three environments.
@@ -18,6 +18,9 @@ pub fn project() -> Project {
         // Kubernetes and Railway; Kubernetes is the one Stackwright emits that keeps its Nginx,
         // Redis and cron. Images go to GHCR, tagged with the commit SHA, as the seed recommends.
         .pipeline(Pipeline::new("ghcr.io/neosale", DeployTarget::Kubernetes))
+        // The certificate nginx mounts from ./nginx/certs becomes the TLS Secret of the Ingress
+        // that replaces nginx in the cluster (it has no host name for cert-manager to issue to).
+        .cluster(Cluster::new().certificates(Certificates::Secret("neosale-tls".into())))
 }
 
 /// The NEOSALE stack in `env`.
@@ -163,7 +166,9 @@ pub fn stack(env: Env) -> Stack {
         .depends_on(&api, Ready::Healthy)
         .resources(Resources::new().limit(Cpu::millis(500), Memory::mib(128)))
         // The seed: "Nginx: reverse proxy and load balancer" for web and api, nothing else.
-        .edge_proxy_for([&web, &api]);
+        .edge_proxy_for([&web, &api])
+        // Not stated: nginx.conf's locations. The API under `/api`, the front end at `/`.
+        .edge_path("/api", &api);
     if env.is_hosted() {
         nginx = nginx
             .port(Port::tcp(443).published(443))

@@ -141,6 +141,10 @@ fn kubernetes_manifests_carry_the_whole_model() {
             let objects = golden(stack);
             for service in stack.services() {
                 let at = format!("{} ({}) service {}", stack.name, stack.env(), service.name);
+                if emit::kubernetes::left_out(service).is_some() {
+                    assert!(!objects.iter().any(|o| name(o) == Some(&service.name)), "{at}: left out, yet deployed");
+                    continue;
+                }
                 let (pod, replicas) = pod(&objects, service, &at);
                 let container = pod.containers.iter().find(|c| c.name == service.name).expect("the container");
                 check_container(stack, service, container, &at);
@@ -184,7 +188,13 @@ fn kubernetes_manifests_carry_the_whole_model() {
                     assert!(routed, "{at}: route {}{} missing from the Ingress", route.host, route.path);
                 }
             }
-            for volume in stack.volumes.iter().filter(|v| v.kind == VolumeKind::Persistent) {
+            let mounted = |volume: &str| {
+                stack
+                    .services()
+                    .filter(|s| emit::kubernetes::left_out(s).is_none())
+                    .any(|s| s.mounts.iter().any(|m| matches!(&m.source, MountSource::Volume(v) if v.name() == volume)))
+            };
+            for volume in stack.volumes.iter().filter(|v| v.kind == VolumeKind::Persistent && mounted(&v.name)) {
                 let claimed = objects.iter().any(|o| match o {
                     Object::PersistentVolumeClaim(c) => c.metadata.name.as_deref() == Some(&volume.name),
                     Object::StatefulSet(s) => s
@@ -207,4 +217,426 @@ fn ci_skips_only_the_documented_checks() {
     let skip = format!("VALIDATE_K8S_SECURITY_SKIP={} ", emit::kubernetes::ACCEPTED_CHECKS.join(","));
     assert!(ci.contains(&skip), ".ci/run must pass {skip:?} to validate-deploy k8s-security");
     assert_eq!(ci.matches("VALIDATE_K8S_SECURITY_SKIP=").count(), 1, "one skip list in .ci/run");
+}
+
+/// The runtime facts of well-known images (`emit::facts::images`) hold in every pod that runs
+/// one: what the image's own Dockerfile and documentation say it needs to start on a fresh
+/// volume under the `restricted` Pod Security Standard.
+#[test]
+fn well_known_images_can_start() {
+    use emit::facts::images::known;
+    use emit::kubernetes::UNPRIVILEGED_PORT_START;
+
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        for stack in valid.stacks() {
+            let objects = golden(stack);
+            for service in stack.services().filter(|s| emit::kubernetes::left_out(s).is_none()) {
+                let at = format!("{} ({}) service {}", stack.name, stack.env(), service.name);
+                let (pod, _) = pod(&objects, service, &at);
+                let container = pod.containers.iter().find(|c| c.name == service.name).expect("the container");
+                let Some(image) = container.image.as_deref().and_then(known) else { continue };
+                let pod_security = pod.security_context.as_ref().expect("pod security context");
+                let mounts = container.volume_mounts.as_deref().unwrap_or_default();
+                let env =
+                    |name: &str| container.env.iter().flatten().find(|v| v.name == name).and_then(|v| v.value.clone());
+
+                // The image's files and data directory belong to its own account (its
+                // Dockerfile); the pod runs as it and volumes are group-owned by its gid.
+                if let (Some(account), None) = (image.account, &service.user) {
+                    assert_eq!(pod_security.run_as_user, Some(account.uid.into()), "{at}: runAsUser");
+                    assert_eq!(pod_security.fs_group, Some(account.gid.into()), "{at}: fsGroup");
+                }
+
+                // PostgreSQL's initdb refuses a mount point holding lost+found: PGDATA must
+                // be a subdirectory of its volume (https://hub.docker.com/_/postgres, PGDATA).
+                if let Some(data) = image.data.filter(|d| d.needs_empty_dir) {
+                    let variable = data.moved_by.expect("how to move the data");
+                    let path = env(variable).unwrap_or_else(|| data.path.to_string());
+                    let on_volume = mounts.iter().any(|m| m.mount_path == data.path || path.starts_with(&m.mount_path));
+                    if on_volume {
+                        assert!(
+                            mounts.iter().any(|m| path.starts_with(&format!("{}/", m.mount_path))),
+                            "{at}: {variable}={path} is not a subdirectory of a volume"
+                        );
+                        assert!(
+                            !mounts.iter().any(|m| m.mount_path == path),
+                            "{at}: {variable}={path} is a volume root"
+                        );
+                    }
+                }
+
+                // The first start on an empty volume (initdb) must not be cut short by the
+                // kubelet: the startup probe allows the image's first-start time.
+                if let (Some(first_start), Some(_)) =
+                    (image.data.and_then(|d| d.first_start), container.readiness_probe.as_ref())
+                {
+                    let startup = container.startup_probe.as_ref().unwrap_or_else(|| panic!("{at}: no startup probe"));
+                    let allowed = startup.failure_threshold.unwrap_or(3) * startup.period_seconds.unwrap_or(10);
+                    assert!(i64::from(allowed) >= first_start.as_secs() as i64, "{at}: startup allows {allowed}s");
+                }
+
+                // Paths the image writes at runtime are writable volumes, not the image's
+                // root-owned directories (nginx: /var/cache/nginx and its pid file).
+                for path in image.writes {
+                    assert!(
+                        mounts.iter().any(|m| *path == m.mount_path || path.starts_with(&format!("{}/", m.mount_path))),
+                        "{at}: {path}, which the image writes, is not a mounted volume"
+                    );
+                }
+
+                // A non-root process binds a port below 1024 only when the pod lowers
+                // net.ipv4.ip_unprivileged_port_start (Linux ip-sysctl documentation).
+                let non_root = pod_security.run_as_non_root == Some(true);
+                for port in container.ports.iter().flatten().filter(|p| p.container_port < 1024) {
+                    let start = pod_security
+                        .sysctls
+                        .iter()
+                        .flatten()
+                        .find(|s| s.name == UNPRIVILEGED_PORT_START)
+                        .and_then(|s| s.value.parse::<i32>().ok());
+                    assert!(
+                        !non_root || start.is_some_and(|s| s <= port.container_port),
+                        "{at}: binds {} as non-root without the sysctl",
+                        port.container_port
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A stack that Compose makes public (routes, or an edge proxy publishing a port) is public in
+/// the cluster too: the edge proxy is replaced by the Ingress, which reaches every upstream on
+/// a port its Service has, with the project's ingress class; routed ports accept traffic from
+/// the ingress controller's namespace only, never from every namespace.
+/// <https://kubernetes.io/docs/concepts/services-networking/ingress/>,
+/// <https://kubernetes.io/docs/concepts/services-networking/network-policies/>
+#[test]
+fn every_public_stack_is_reachable_through_the_ingress() {
+    use k8s_openapi::api::networking::v1::Ingress;
+    use stack_dsl::Role;
+
+    each_environment(|cluster, stack, objects, at| {
+        let ingress: Option<&Ingress> = objects.iter().find_map(|o| match o {
+            Object::Ingress(i) => Some(i),
+            _ => None,
+        });
+        let serves = |host: Option<&str>, service: &str| {
+            let spec = ingress.and_then(|i| i.spec.as_ref());
+            spec.iter().flat_map(|s| s.rules.iter().flatten()).any(|rule| {
+                (host.is_none() || rule.host.as_deref() == host)
+                    && rule.http.iter().flat_map(|h| &h.paths).any(|p| {
+                        p.backend.service.as_ref().is_some_and(|b| {
+                            let port = b.port.as_ref().and_then(|p| p.number);
+                            b.name == service && cluster_port(objects, service, port)
+                        })
+                    })
+            })
+        };
+        for proxy in stack.services() {
+            let Role::EdgeProxy { upstreams } = &proxy.role else { continue };
+            assert!(
+                proxy.ports.iter().any(|p| p.published.is_some()),
+                "{at}: the proxy {} is public in Compose",
+                proxy.name
+            );
+            for upstream in upstreams {
+                assert!(
+                    serves(None, upstream.name()),
+                    "{at}: {} is behind {} but not in the Ingress",
+                    upstream.name(),
+                    proxy.name
+                );
+            }
+        }
+        // HTTPS in Compose stays HTTPS: a TLS route's host has a certificate, and an edge proxy
+        // that served 443 on any host has the cluster's named certificate when it has one.
+        let tls: Vec<&k8s_openapi::api::networking::v1::IngressTLS> =
+            ingress.and_then(|i| i.spec.as_ref()).into_iter().flat_map(|s| s.tls.iter().flatten()).collect();
+        for route in stack.services().flat_map(|s| &s.routes).filter(|r| r.tls) {
+            let covered = tls.iter().any(|t| t.hosts.as_ref().is_none_or(|h| h.contains(&route.host)));
+            assert!(covered, "{at}: {} has no certificate", route.host);
+        }
+        let https_proxy =
+            stack.services().any(|s| s.role.is_platform_edge() && s.ports.iter().any(|p| p.number == 443));
+        if let (true, stack_dsl::Certificates::Secret(name)) = (https_proxy, &cluster.certificates) {
+            let any_host = tls.iter().any(|t| t.hosts.is_none() && t.secret_name.as_ref() == Some(name));
+            assert!(any_host, "{at}: the proxy's HTTPS has no certificate in the Ingress");
+        }
+        if let Some(ingress) = ingress {
+            let spec = ingress.spec.as_ref().expect("spec");
+            assert_eq!(spec.ingress_class_name.as_deref(), Some(cluster.ingress_class.as_str()), "{at}: class");
+        }
+        let mut routed = Vec::new();
+        for policy in objects.iter().filter_map(|o| match o {
+            Object::NetworkPolicy(p) => Some(p),
+            _ => None,
+        }) {
+            for rule in policy.spec.iter().flat_map(|s| s.ingress.iter().flatten()) {
+                let peers = rule.from.as_deref().unwrap_or_else(|| panic!("{at}: a policy admits every namespace"));
+                for peer in peers.iter().filter(|p| p.namespace_selector.is_some()) {
+                    let labels = peer.namespace_selector.as_ref().and_then(|s| s.match_labels.as_ref());
+                    assert_eq!(
+                        labels.and_then(|l| l.get("kubernetes.io/metadata.name")),
+                        Some(&cluster.ingress_namespace),
+                        "{at}: only the ingress controller's namespace may reach routed ports"
+                    );
+                    routed.push(policy.metadata.name.clone().unwrap_or_default());
+                }
+            }
+        }
+        let backends = ingress.and_then(|i| i.spec.as_ref()).into_iter().flat_map(|s| s.rules.iter().flatten());
+        for backend in
+            backends.flat_map(|r| r.http.iter().flat_map(|h| &h.paths)).filter_map(|p| p.backend.service.as_ref())
+        {
+            assert!(routed.contains(&backend.name), "{at}: the ingress controller may not reach {}", backend.name);
+        }
+    });
+}
+
+/// True when the Service `service` has the port `number`.
+fn cluster_port(objects: &[Object], service: &str, number: Option<i32>) -> bool {
+    objects.iter().any(|o| match o {
+        Object::Service(s) if s.metadata.name.as_deref() == Some(service) => {
+            s.spec.iter().flat_map(|s| s.ports.iter().flatten()).any(|p| Some(p.port) == number)
+        }
+        _ => false,
+    })
+}
+
+/// The text of an environment's `kustomization.yaml`.
+fn kustomization_file(stack: &ValidStack) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../golden")
+        .join(&stack.name)
+        .join(emit::layout::kubernetes_dir(stack.env()))
+        .join("kustomization.yaml");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Everything the manifests need from outside is listed in the header before the first apply,
+/// derived from the manifests themselves: every Secret key a pod reads, the pull secret of
+/// pods running the project's private images (with the `kubectl create secret docker-registry`
+/// command), the ingress controller of the Ingress's class, cert-manager's issuer, and the
+/// storage classes the claims need (ReadWriteMany ones stated).
+/// <https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/>
+#[test]
+fn the_header_lists_what_the_manifests_need() {
+    each_environment(|cluster, stack, objects, at| {
+        let file = kustomization_file(stack);
+        // The header's comment lines: what must exist before the first apply.
+        let notes: Vec<&str> =
+            file.lines().take_while(|l| l.starts_with('#')).map(|l| l.trim_start_matches("# ")).collect();
+        let listed = |needle: &str| notes.iter().any(|n| n.contains(needle));
+        let kustomization: Kustomization = serde_saphyr::from_str(&file).expect("a Kustomization");
+        let built: Vec<&str> = kustomization.images.iter().map(|i| i.name.as_str()).collect();
+        for object in objects {
+            let Some(pod) = pod_spec(object) else { continue };
+            for container in pod.containers.iter().chain(pod.init_containers.iter().flatten()) {
+                for key in container.env.iter().flatten().filter_map(|v| v.value_from.as_ref()?.secret_key_ref.as_ref())
+                {
+                    assert!(listed(&key.key), "{at}: the Secret key {} is not listed", key.key);
+                }
+                if container.image.as_deref().is_some_and(|i| built.contains(&i)) {
+                    let secrets: Vec<&str> = pod.image_pull_secrets.iter().flatten().map(|s| s.name.as_str()).collect();
+                    assert_eq!(
+                        secrets,
+                        [cluster.pull_secret.as_str()],
+                        "{at}: {} pulls without the secret",
+                        container.name
+                    );
+                    let command = format!("kubectl create secret docker-registry {}", cluster.pull_secret);
+                    assert!(listed(&command), "{at}: no {command:?} in the header");
+                }
+            }
+        }
+        for object in objects {
+            match object {
+                Object::Ingress(ingress) => {
+                    let class = format!("IngressClass {}", cluster.ingress_class);
+                    assert!(listed(&class), "{at}: the ingress controller is not listed");
+                    for tls in ingress.spec.iter().flat_map(|s| s.tls.iter().flatten()) {
+                        let secret = tls.secret_name.as_deref().unwrap_or_default();
+                        assert!(listed(secret), "{at}: the certificate Secret {secret} is not listed");
+                    }
+                }
+                Object::PersistentVolumeClaim(claim) => {
+                    assert!(listed("default StorageClass"), "{at}: the storage class is not listed");
+                    let modes = claim.spec.as_ref().and_then(|s| s.access_modes.clone()).unwrap_or_default();
+                    let name = claim.metadata.name.clone().unwrap_or_default();
+                    if modes.iter().any(|m| m == "ReadWriteMany") {
+                        assert!(
+                            notes.iter().any(|n| n.contains("ReadWriteMany") && n.contains(&name)),
+                            "{at}: {name} RWX not stated"
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    });
+}
+
+/// The pod template of a workload.
+fn pod_spec(object: &Object) -> Option<&PodSpec> {
+    match object {
+        Object::Deployment(d) => d.spec.as_ref()?.template.spec.as_ref(),
+        Object::StatefulSet(s) => s.spec.as_ref()?.template.spec.as_ref(),
+        Object::Job(j) => j.spec.as_ref()?.template.spec.as_ref(),
+        Object::CronJob(c) => c.spec.as_ref()?.job_template.spec.as_ref()?.template.spec.as_ref(),
+        _ => None,
+    }
+}
+
+/// Run `check` on every environment of every team stack: its project's cluster, the stack, its
+/// parsed objects and a label for messages.
+fn each_environment(mut check: impl FnMut(&stack_dsl::Cluster, &ValidStack, &[Object], &str)) {
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        for stack in valid.stacks() {
+            let at = format!("{} ({})", stack.name, stack.env());
+            check(valid.cluster(), stack, &golden(stack), &at);
+        }
+    }
+}
+
+/// Pods have no Docker host (`host.docker.internal` is Docker Desktop's and Compose's
+/// `host-gateway` name, <https://docs.docker.com/reference/cli/dockerd/#configure-host-gateway-ip>):
+/// no container is given it, and a dependency on it is reached through an `ExternalName`
+/// Service of its name, in the manifests or created as the header says.
+#[test]
+fn no_pod_is_given_a_docker_only_name() {
+    each_environment(|_, stack, objects, at| {
+        for pod in objects.iter().filter_map(pod_spec) {
+            for container in pod.containers.iter().chain(pod.init_containers.iter().flatten()) {
+                for var in container.env.iter().flatten() {
+                    let value = var.value.as_deref().unwrap_or_default();
+                    assert!(!value.contains(stack_dsl::DOCKER_HOST), "{at}: {} = {value}", var.name);
+                }
+            }
+        }
+        let file = kustomization_file(stack);
+        for external in stack
+            .externals
+            .iter()
+            .filter(|e| matches!(&e.reach, stack_dsl::Reach::Address { host, .. } if host == stack_dsl::DOCKER_HOST))
+        {
+            let emitted = objects.iter().any(|o| {
+                matches!(o, Object::Service(s) if s.metadata.name.as_deref() == Some(&external.name)
+                    && s.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("ExternalName"))
+            });
+            let listed = file.contains(&format!("kubectl create service externalname {} ", external.name));
+            assert!(emitted || listed, "{at}: nothing makes {} reachable from pods", external.name);
+        }
+    });
+}
+
+/// Smaller runtime facts of the cluster:
+/// - a StatefulSet's `serviceName` names a headless Service selecting its pods
+///   (<https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations>);
+/// - a NetworkPolicy that restricts egress keeps DNS (UDP and TCP 53) open, or no name resolves
+///   (<https://kubernetes.io/docs/concepts/services-networking/network-policies/>);
+/// - a claim that pods of several workloads, or several replicas of a Deployment, mount is
+///   `ReadWriteMany`: a `ReadWriteOnce` volume attaches to one node only
+///   (<https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes>).
+#[test]
+fn statefulsets_dns_and_shared_claims_work() {
+    use std::collections::BTreeMap;
+
+    each_environment(|_, _, objects, at| {
+        let mut claim_users: BTreeMap<String, u32> = BTreeMap::new();
+        for object in objects {
+            let replicas = match object {
+                Object::Deployment(d) => d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1).max(1) as u32,
+                _ => 1,
+            };
+            for volume in pod_spec(object).into_iter().flat_map(|p| p.volumes.iter().flatten()) {
+                if let Some(claim) = &volume.persistent_volume_claim {
+                    *claim_users.entry(claim.claim_name.clone()).or_default() += replicas;
+                }
+            }
+            match object {
+                Object::StatefulSet(set) => {
+                    let spec = set.spec.as_ref().expect("spec");
+                    let Some(governing) = &spec.service_name else { continue };
+                    let headless = objects.iter().any(|o| match o {
+                        Object::Service(s) => {
+                            let service_spec = s.spec.as_ref();
+                            s.metadata.name.as_ref() == Some(governing)
+                                && service_spec.and_then(|s| s.cluster_ip.as_deref()) == Some("None")
+                                && service_spec.and_then(|s| s.selector.as_ref()) == spec.selector.match_labels.as_ref()
+                        }
+                        _ => false,
+                    });
+                    assert!(headless, "{at}: {governing} is not a headless Service of its StatefulSet");
+                }
+                Object::NetworkPolicy(policy) => {
+                    let spec = policy.spec.as_ref().expect("spec");
+                    if !spec.policy_types.iter().flatten().any(|t| t == "Egress") {
+                        continue;
+                    }
+                    for protocol in ["UDP", "TCP"] {
+                        let dns = spec.egress.iter().flatten().any(|rule| {
+                            rule.to.is_none()
+                                && rule.ports.iter().flatten().any(|p| {
+                                    p.protocol.as_deref() == Some(protocol)
+                                        && p.port
+                                            == Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53))
+                                })
+                        });
+                        let name = policy.metadata.name.as_deref().unwrap_or_default();
+                        assert!(dns, "{at}: the policy {name} blocks DNS over {protocol}");
+                    }
+                }
+                _ => {}
+            }
+        }
+        for object in objects {
+            let Object::PersistentVolumeClaim(claim) = object else { continue };
+            let name = claim.metadata.name.clone().unwrap_or_default();
+            let modes = claim.spec.as_ref().and_then(|s| s.access_modes.clone()).unwrap_or_default();
+            if claim_users.get(&name).copied().unwrap_or(0) > 1 {
+                assert_eq!(modes, ["ReadWriteMany"], "{at}: {name} is mounted by several pods");
+            }
+        }
+    });
+}
+
+/// A host directory several running services share in Compose keeps being shared: all of them
+/// mount one claim (ANB's API writes uploads its worker reads).
+#[test]
+fn shared_host_directories_stay_shared() {
+    each_environment(|_, stack, objects, at| {
+        let running: Vec<&Service> = stack.services().filter(|s| emit::kubernetes::left_out(s).is_none()).collect();
+        for service in &running {
+            for mount in &service.mounts {
+                let MountSource::Bind(path) = &mount.source else { continue };
+                let sharers: Vec<&&Service> = running
+                    .iter()
+                    .filter(|s| s.mounts.iter().any(|m| matches!(&m.source, MountSource::Bind(p) if p == path)))
+                    .collect();
+                if sharers.len() < 2 {
+                    continue;
+                }
+                let claims: Vec<Option<String>> = sharers
+                    .iter()
+                    .map(|s| {
+                        let (pod, _) = pod(objects, s, at);
+                        let target =
+                            s.mounts.iter().find(|m| matches!(&m.source, MountSource::Bind(p) if p == path))?;
+                        let container = pod.containers.iter().find(|c| c.name == s.name)?;
+                        let volume =
+                            container.volume_mounts.iter().flatten().find(|m| m.mount_path == target.target)?;
+                        let source = pod.volumes.iter().flatten().find(|v| v.name == volume.name)?;
+                        source.persistent_volume_claim.as_ref().map(|c| c.claim_name.clone())
+                    })
+                    .collect();
+                assert!(
+                    claims[0].is_some() && claims.iter().all(|c| c == &claims[0]),
+                    "{at}: {path} is not one shared claim: {claims:?}"
+                );
+            }
+        }
+    });
 }

@@ -1,4 +1,5 @@
 //! Platform facts: what images, frameworks and platforms do at run time, as data, each fact with
-//! the source it comes from. Emitters ask these tables instead of guessing.
+//! the source it comes from. Emitters ask these tables instead of matching image names or guessing.
 
 pub mod frameworks;
+pub mod images;

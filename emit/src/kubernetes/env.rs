@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, SecretKeySelector};
-use stack_dsl::{EnvValue, Service, ValidStack};
+use stack_dsl::{DOCKER_HOST, EnvValue, Service, ValidStack};
+
+use super::external;
 
 use crate::endpoint::{Resolved, resolve};
 use crate::error::Error;
@@ -33,7 +35,16 @@ pub fn container_env(stack: &ValidStack, service: &Service) -> Result<(Vec<EnvVa
         ..Default::default()
     };
     for (name, value) in &service.env {
-        match resolve(stack, value) {
+        let mut resolved = resolve(stack, value);
+        if let Some(alias) = external::cluster_alias(stack, value) {
+            // Pods have no Docker host: the external's ExternalName Service stands in for it.
+            match &mut resolved {
+                Resolved::Text(text) => *text = text.replacen(DOCKER_HOST, alias, 1),
+                Resolved::Connection(connection) => connection.host = alias.to_string(),
+                Resolved::Secret(_) => {}
+            }
+        }
+        match resolved {
             Resolved::Text(text) => vars.push(literal(name, &text)),
             Resolved::Secret(reference) => {
                 keys.insert(reference.name().to_string());

@@ -3,19 +3,23 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::Namespace;
-use stack_dsl::{Image, Service, ValidStack, VolumeKind};
+use stack_dsl::{Cluster, Image, Service, ValidStack, VolumeKind};
 
+use super::external;
+use super::ingress::{self, Public};
 use super::kustomization::{ImageTag, Kustomization};
 use super::labels;
 use super::network;
 use super::object::Object;
+use super::placement::{left_out, runs};
 use super::scaling;
 use super::security::Identity;
+use super::shared_dir;
 use super::start_order;
 use super::storage;
 use super::workload::workload;
 use crate::bundle::Warning;
-use crate::endpoint::{image_name, reaches_docker_host};
+use crate::endpoint::image_name;
 use crate::error::Error;
 use crate::layout::KubernetesConfigMap;
 
@@ -36,16 +40,26 @@ pub struct Lowered {
     pub config_maps: BTreeSet<KubernetesConfigMap>,
     /// Claims created outside the stack (external volumes).
     pub external_claims: Vec<String>,
+    /// How to create the aliases of Docker-host dependencies the stack gives no address for.
+    pub external_aliases: Vec<String>,
     /// Certificate Secrets of TLS routes.
     pub tls_secrets: Vec<String>,
     /// True when the stack has jobs, which must be deleted before a new version applies.
     pub has_jobs: bool,
+    /// True when pods run images built from the repository, pulled with the project's secret.
+    pub pulls_built_images: bool,
+    /// True when the stack has an Ingress.
+    pub has_ingress: bool,
+    /// True when the stack claims storage from the cluster's default storage class.
+    pub claims_storage: bool,
+    /// Claims several pods mount at once (`ReadWriteMany`).
+    pub shared_claims: Vec<String>,
     /// What the manifests cannot express.
     pub warnings: Vec<Warning>,
 }
 
 /// The manifests of `stack`.
-pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
+pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     let mut lowered = Lowered {
         files: Vec::new(),
         kustomization: Kustomization::new(labels::namespace(stack), Vec::new(), Vec::new()),
@@ -58,8 +72,13 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
             .filter(|v| v.kind == VolumeKind::External)
             .map(|v| v.name.clone())
             .collect(),
+        external_aliases: Vec::new(),
         tls_secrets: Vec::new(),
         has_jobs: false,
+        pulls_built_images: false,
+        has_ingress: false,
+        claims_storage: false,
+        shared_claims: Vec::new(),
         warnings: Vec::new(),
     };
     let warn = |service: &Service, message: String| Warning {
@@ -69,24 +88,43 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
         message,
     };
 
-    let any_root = stack.services().any(|s| Identity::of(s).0 == Identity::Root);
+    let any_root = stack.services().filter(|s| runs(s)).any(|s| Identity::of(s).0 == Identity::Root);
     lowered.files.push(("namespace.yaml".into(), vec![Object::Namespace(namespace(stack, any_root))]));
 
+    let mut public = Public::of(stack)?;
     let claims = storage::standalone_claims(stack);
     let mut waits_for_jobs = false;
     let mut service_files = Vec::new();
     let mut images = Vec::new();
     for service in stack.services() {
-        let workload = workload(stack, service)?;
+        if let Some(why) = left_out(service) {
+            lowered.warnings.push(warn(service, why));
+            continue;
+        }
+        let waits = service.depends_on.iter().map(|d| (&d.service, "waits for"));
+        let refers = service.env.iter().filter_map(|(_, v)| v.service()).map(|r| (r, "refers to"));
+        for (target, how) in waits.chain(refers) {
+            if let Some(why) = stack.service(target.name()).and_then(left_out) {
+                return Err(Error::Unsupported {
+                    target: "kubernetes",
+                    service: service.name.clone(),
+                    reason: format!("it {how} {}, which {why}", target.name()),
+                    fix: format!("Remove the dependency on {}, or reach what it fronts directly", target.name()),
+                });
+            }
+        }
+        let workload = workload(stack, service, cluster)?;
         lowered.warnings.extend(workload.warnings.into_iter().map(|m| warn(service, m)));
         lowered
             .warnings
-            .extend(network::unexposed_published_ports(stack, service).into_iter().map(|m| warn(service, m)));
-        if service.env.iter().any(|(_, value)| reaches_docker_host(stack, value)) {
+            .extend(network::unexposed_published_ports(stack, service, &public).into_iter().map(|m| warn(service, m)));
+        let aliases: BTreeSet<&str> =
+            service.env.iter().filter_map(|(_, value)| external::cluster_alias(stack, value)).collect();
+        for alias in aliases.into_iter().filter(|a| stack.external(a).is_some_and(|e| e.cluster_host.is_none())) {
             lowered.warnings.push(warn(
                 service,
                 format!(
-                    "it reaches a dependency on the Docker host ({}), which pods do not have: declare the external with the address the cluster reaches it at",
+                    "it reaches {alias} on the Docker host ({}), which pods do not have: it reaches it as {alias}, an ExternalName Service the header says how to create, or give the stack External::cluster_host",
                     stack_dsl::DOCKER_HOST
                 ),
             ));
@@ -96,6 +134,7 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
         waits_for_jobs |= workload.waits_for_jobs;
         lowered.has_jobs |= matches!(workload.object, Object::Job(_));
         if let Image::Build(_) = service.image {
+            lowered.pulls_built_images = true;
             let name = image_name(stack, service);
             if !images.iter().any(|i: &ImageTag| i.name == name) {
                 images.push(ImageTag { name, new_tag: DEFAULT_TAG.into() });
@@ -107,6 +146,9 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
         };
         let mut objects = vec![workload.object];
         objects.extend(network::cluster_service(stack, service).map(Object::Service));
+        if kind == "StatefulSet" {
+            objects.extend(network::headless_service(stack, service).map(Object::Service));
+        }
         objects.extend(scaling::autoscaler(stack, service, kind).map(Object::HorizontalPodAutoscaler));
         objects.extend(scaling::disruption_budget(stack, service).map(Object::PodDisruptionBudget));
         service_files.push((format!("{}.yaml", service.name), objects));
@@ -118,6 +160,7 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
             continue;
         }
         let names: Vec<&str> = users.iter().map(|s| s.name.as_str()).collect();
+        lowered.shared_claims.push(name.clone());
         let Some(first) = users.first() else { continue };
         lowered.warnings.push(warn(
             first,
@@ -127,22 +170,49 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
             ),
         ));
     }
+    for dir in shared_dir::shared_dirs(stack) {
+        let names: Vec<&str> = dir.users.iter().map(|s| s.name.as_str()).collect();
+        lowered.shared_claims.push(dir.claim.clone());
+        let Some(first) = dir.users.first() else { continue };
+        lowered.warnings.push(warn(
+            first,
+            format!(
+                "the host directory {} is shared by {}, so it is the ReadWriteMany claim {} of {} (declare a Volume::persistent with a size to choose it): the cluster's storage class must support that access mode",
+                dir.path,
+                names.join(" and "),
+                dir.claim,
+                super::resources::memory(storage::DEFAULT_CLAIM_SIZE).0
+            ),
+        ));
+    }
+    lowered.claims_storage =
+        !claims.is_empty() || stack.services().filter(|s| runs(s)).any(|s| storage::owns_data(stack, s));
     if !claims.is_empty() {
         lowered.files.push(("volumes.yaml".into(), claims.into_iter().map(Object::PersistentVolumeClaim).collect()));
     }
+    let aliases = external::alias_services(stack);
+    if !aliases.is_empty() {
+        lowered.files.push(("externals.yaml".into(), aliases.into_iter().map(Object::Service).collect()));
+    }
+    lowered.external_aliases = external::aliases_to_create(stack);
     if waits_for_jobs {
         lowered.files.push((format!("{}.yaml", start_order::JOB_WAITER), start_order::job_waiter(stack)));
     }
     lowered.files.extend(service_files);
-    if let Some(ingress) = network::ingress(stack) {
-        lowered.tls_secrets =
-            ingress.spec.iter().flat_map(|s| s.tls.iter().flatten()).filter_map(|t| t.secret_name.clone()).collect();
+    if let Some((ingress, secrets)) = ingress::ingress(stack, cluster, &mut public) {
+        lowered.tls_secrets = secrets;
+        lowered.has_ingress = true;
         lowered.files.push(("ingress.yaml".into(), vec![Object::Ingress(ingress)]));
     }
+    for (service, message) in public.warnings.drain(..) {
+        if let Some(service) = stack.service(&service) {
+            lowered.warnings.push(warn(service, message));
+        }
+    }
     let mut policies = vec![Object::NetworkPolicy(network::default_deny(stack))];
-    for service in stack.services() {
+    for service in stack.services().filter(|s| runs(s)) {
         let api_server = service.depends_on.iter().any(|d| d.ready == stack_dsl::Ready::Completed);
-        policies.extend(network::policy(stack, service, api_server).map(Object::NetworkPolicy));
+        policies.extend(network::policy(stack, service, api_server, &public, cluster).map(Object::NetworkPolicy));
     }
     lowered.files.push(("network-policies.yaml".into(), policies));
 

@@ -6,20 +6,25 @@
 //! Each stack and environment gets its own namespace, `<stack>-<env>`, labelled to enforce the
 //! `restricted` Pod Security Standard. Files: `namespace.yaml`, `volumes.yaml` (standalone claims),
 //! `job-waiter.yaml` (when a service waits for a Job), one `<service>.yaml` per service (its
-//! workload, Service, autoscaler and disruption budget), `ingress.yaml`,
+//! workload, Service, autoscaler and disruption budget), `ingress.yaml` (the stack's routes and
+//! the upstreams of its edge proxy), `externals.yaml` (aliases of Docker-host dependencies),
 //! `network-policies.yaml`, and `kustomization.yaml`, whose header lists what must exist
-//! before the first apply (the Secret's keys, ConfigMaps from repository files).
+//! before the first apply (the Secret's keys, the pull secret, ConfigMaps from repository files,
+//! storage classes, the ingress controller and cert-manager issuer).
 //!
 //! | model | Kubernetes |
 //! | --- | --- |
 //! | `Run::Continuously`, stateless | `Deployment` (`apps/v1`) |
-//! | `Run::Continuously`, mounting a volume no other service mounts | `StatefulSet` with a `volumeClaimTemplates` entry per persistent volume |
+//! | `Run::Continuously`, mounting a volume no other service mounts | `StatefulSet` with a `volumeClaimTemplates` entry per persistent volume, governed by the headless Service `<service>-headless` (`serviceName`) |
 //! | `Run::Once` (migrations) | `Job`, `backoffLimit: 0` (a failed migration stops, it does not loop) |
 //! | `Run::OnSchedule` | `CronJob`, `timeZone: Etc/UTC`, `concurrencyPolicy: Forbid` |
 //! | `Port` | container port and a `ClusterIP` `Service` port named `http-N` / `tcp-N` |
 //! | `.published(h)` | **explicit choice**: not exposed outside the cluster (ClusterIP only); a warning names the port and the `kubectl port-forward` command. Public traffic goes through routes |
-//! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`; TLS hosts name the certificate Secret `<host>-tls` (cert-manager or the operator creates it). The cluster's default ingress class serves it |
+//! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`, `ingressClassName` from the project's `Cluster` (default `traefik`); TLS hosts get their certificate from cert-manager (`cert-manager.io/cluster-issuer`, default `letsencrypt`, Secret `<host>-tls`) or share the `Cluster`'s named TLS Secret |
 //! | `Traefik` edge | replaced by the cluster's ingress controller |
+//! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed**: the Ingress serves each upstream without routes of its own on any host, at `/` or at its `.edge_path(..)`; two upstreams on one path is an error. HTTPS on any host needs the `Cluster`'s TLS Secret, otherwise reported |
+//! | `Role::CertificateRenewal` (certbot) | **not deployed**: cert-manager issues and renews (warning) |
+//! | image that needs the node (Datadog agent) | **not deployed**, with a warning pointing at the vendor's operator or Helm chart; a service that waits for or refers to a left-out one is an error |
 //! | health check | `readinessProbe`, and `livenessProbe` unless `.liveness(..)` gives its own; `http` → `httpGet`, `exec` → `exec`, `shell` → `exec sh -c`, `tcp` → `tcpSocket`; interval → `periodSeconds`, timeout → `timeoutSeconds`, retries → `failureThreshold` |
 //! | start period | `startupProbe` allowing start period ÷ interval + retries failures |
 //! | `Ready::Healthy` / `Started` | init container `wait-for-<dep>` (busybox `nc`) that waits until the dependency's Service accepts connections, which it only does once the dependency is ready |
@@ -28,22 +33,28 @@
 //! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys and the command that creates it; `optional: true` for a `Secret::optional` |
 //! | host / port / URL references | the Service's DNS name (the service's name) and port |
 //! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes |
-//! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef`; `host.docker.internal` is reported (pods have no Docker host) |
+//! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef` |
+//! | `External` on `host.docker.internal` | pods have no Docker host: they reach it by its name, an `ExternalName` Service to `External::cluster_host`, or, without one, a Service the header gives the `kubectl create service externalname` command for (reported) |
 //! | `Volume::persistent`, one service | claim template, `ReadWriteOnce`, the volume's size (1Gi when unset) |
 //! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`; reported, as the storage class must support it |
 //! | `Volume::persistent`, one job or cron job | a standalone `PersistentVolumeClaim`, `ReadWriteOnce`, kept between runs |
 //! | `Volume::external` | a claim the workload mounts by name, created outside the stack (listed in the header) |
 //! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created from the repository's file (command in the header) |
 //! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit |
-//! | `Mount::bind` | **not expressible** (pods have no host directories): left out and reported |
-//! | networks | a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the services that share a network with it, and routed ports from anywhere (the ingress controller); a service on internal networks only may also connect only to its peers and DNS |
+//! | `Mount::bind`, one service | **not expressible** (pods have no host directories): left out and reported |
+//! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (1Gi), mounted by all; reported, and the storage-class requirement stated in the header |
+//! | networks | a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the services that share a network with it, and routed ports from the ingress controller's namespace (`Cluster`, default `traefik`); a service on internal networks only may also connect only to its peers and DNS |
 //! | replicas / `Autoscale` | `replicas` / a `HorizontalPodAutoscaler` (`autoscaling/v2`, CPU utilisation; the workload leaves `replicas` to it) |
 //! | more than one replica | `PodDisruptionBudget` with `maxUnavailable: 1` |
 //! | resources | requests = reservations, limits = limits; defaults where unset: requests 100m CPU / 128Mi, limits 1 CPU / 512Mi |
-//! | user | `runAsUser`/`runAsGroup`/`fsGroup` of a numeric `.user(uid)`; otherwise uid and gid 10001. A named user cannot be checked by Kubernetes: uid 10001 and a warning. `.user(0)` runs as root, reported, and the namespace enforces `baseline` instead |
+//! | user | `runAsUser`/`runAsGroup`/`fsGroup` of a numeric `.user(uid)`; otherwise the image's own account from the image facts (`facts::images`: postgres 70 on Alpine, 999 on Debian; redis 999/1000 on Alpine; nginx 101; `.user("node")` on `node` is 1000), or the stack's `.image_facts(..)`; otherwise uid and gid 10001 and a warning naming the assumption. A named user the facts do not know: uid 10001 and a warning. `.user(0)` runs as root, reported, and the namespace enforces `baseline` instead |
+//! | image data directory that must start empty (PostgreSQL) | moved into `<mount>/data` with its variable (`PGDATA`) when the volume is mounted at it, as a fresh volume's root holds `lost+found`; reported when it replaces the stack's value |
+//! | paths the image writes (nginx `/var/cache/nginx`, `/var/run`) | an `emptyDir` each, group-owned through `fsGroup` |
+//! | non-root process on a port below 1024 | pod sysctl `net.ipv4.ip_unprivileged_port_start` lowered to that port (a safe sysctl `restricted` allows) |
+//! | image first start (PostgreSQL `initdb`) | a startup probe allowing it (two minutes) |
 //! | read-only root | `readOnlyRootFilesystem: true` (false unless declared) |
 //! | restart policy | long-running: always restarted (a `never`/`on-failure` policy is reported); jobs: `restartPolicy: Never` or `OnFailure` |
-//! | `Image::build` | the image name in the manifests, its tag in `kustomization.yaml` `images:` (`latest` until the pipeline sets the commit SHA with `kustomize edit set image`) |
+//! | `Image::build` | pulled with the project's docker-registry Secret (`imagePullSecrets`, `Cluster::pull_secret`, default `registry-credentials`; the header gives the `kubectl create secret docker-registry` command for the pipeline's registry); the image name in the manifests, its tag in `kustomization.yaml` `images:` (`latest` until the pipeline sets the commit SHA with `kustomize edit set image`) |
 //! | labels | `app.kubernetes.io/{name,instance,component,part-of,managed-by}`; container labels are Compose's and are not carried over |
 //!
 //! Hardening every container gets: `runAsNonRoot`, `allowPrivilegeEscalation: false`,
@@ -68,23 +79,31 @@
 //!   leaves unpinned (also reported as a warning).
 
 mod env;
+mod external;
+mod ingress;
 mod kustomization;
 mod labels;
 mod lower;
 mod network;
 mod object;
+mod placement;
 mod probe;
+mod pull;
 mod resources;
+mod runtime;
 mod scaling;
 mod security;
+mod shared_dir;
 mod start_order;
 mod storage;
 mod workload;
 
 pub use kustomization::{ImageTag, Kustomization};
 pub use object::Object;
+pub use placement::left_out;
+pub use runtime::UNPRIVILEGED_PORT_START;
 
-use stack_dsl::ValidProject;
+use stack_dsl::{Certificates, ValidProject};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
@@ -103,7 +122,7 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
     for stack in project.stacks() {
         let env = stack.env();
         let dir = kubernetes_dir(env);
-        let lowered = lower::lower(stack)?;
+        let lowered = lower::lower(stack, project.cluster())?;
         let subject = format!("stack {} ({env})", project.name());
         let regenerate = project.regenerate_command();
         for (file, objects) in &lowered.files {
@@ -112,7 +131,7 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
             bundle.add(path.clone(), yaml::documents(&path, &header, objects)?);
         }
         let path = format!("{dir}/kustomization.yaml");
-        let header = yaml::header(&subject, regenerate, &prerequisites(&lowered));
+        let header = yaml::header(&subject, regenerate, &prerequisites(&lowered, project));
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.kustomization)?);
         for warning in lowered.warnings {
             bundle.warn(warning);
@@ -122,8 +141,9 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
 }
 
 /// What must exist before the first `kubectl apply -k`, and how to deploy a new version.
-fn prerequisites(lowered: &lower::Lowered) -> Vec<String> {
+fn prerequisites(lowered: &lower::Lowered, project: &ValidProject) -> Vec<String> {
     let namespace = &lowered.kustomization.namespace;
+    let cluster = project.cluster();
     let mut notes = vec!["Apply: kubectl apply -k <this directory>".to_string()];
     if !lowered.secret_keys.is_empty() {
         let keys: Vec<&str> = lowered.secret_keys.iter().map(String::as_str).collect();
@@ -131,6 +151,13 @@ fn prerequisites(lowered: &lower::Lowered) -> Vec<String> {
             "Before the first apply, create the Secret with keys {}: kubectl create namespace {namespace}; kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>",
             keys.join(", "),
             lowered.secret_name
+        ));
+    }
+    if lowered.pulls_built_images {
+        notes.push(format!(
+            "The project's images are private: create the pull secret {}: {}",
+            cluster.pull_secret,
+            pull::create_command(cluster, project.pipeline(), namespace)
         ));
     }
     for config in &lowered.config_maps {
@@ -145,11 +172,35 @@ fn prerequisites(lowered: &lower::Lowered) -> Vec<String> {
     for claim in &lowered.external_claims {
         notes.push(format!("The PersistentVolumeClaim {claim} is created outside the stack, in {namespace}"));
     }
-    if !lowered.tls_secrets.is_empty() {
+    notes.extend(lowered.external_aliases.iter().cloned());
+    if lowered.claims_storage {
+        notes.push(
+            "The cluster has a default StorageClass (kubectl get storageclass shows one marked (default)): the claims name none"
+                .to_string(),
+        );
+    }
+    if !lowered.shared_claims.is_empty() {
         notes.push(format!(
-            "TLS certificates (cert-manager, or kubectl create secret tls): {}",
-            lowered.tls_secrets.join(", ")
+            "The claims {} are mounted by several pods at once (ReadWriteMany): the default StorageClass must support that access mode (NFS, CephFS, EFS, Azure Files; not a block disk)",
+            lowered.shared_claims.join(", ")
         ));
+    }
+    if lowered.has_ingress {
+        notes.push(format!(
+            "An ingress controller serves the IngressClass {} from the namespace {} (only it may reach routed ports)",
+            cluster.ingress_class, cluster.ingress_namespace
+        ));
+    }
+    if !lowered.tls_secrets.is_empty() {
+        notes.push(match &cluster.certificates {
+            Certificates::ClusterIssuer(issuer) => format!(
+                "cert-manager runs with the ClusterIssuer {issuer}; it writes the certificates into {}",
+                lowered.tls_secrets.join(", ")
+            ),
+            Certificates::Secret(name) => {
+                format!("The TLS Secret {name} holds the certificate: kubectl create secret tls {name} -n {namespace} --cert=<file> --key=<file>")
+            }
+        });
     }
     for image in &lowered.kustomization.images {
         notes.push(format!(

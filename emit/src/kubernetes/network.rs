@@ -1,21 +1,22 @@
-//! How services are reached: a ClusterIP Service per service with ports, one Ingress for the
-//! stack's public routes, and NetworkPolicies that let only services sharing a network talk.
+//! How services are reached inside the cluster: a ClusterIP Service per service with ports, and
+//! NetworkPolicies that let only services sharing a network talk, and the ingress controller
+//! reach routed ports.
 //! <https://kubernetes.io/docs/concepts/services-networking/>
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::{Service as KubeService, ServicePort, ServiceSpec};
 use k8s_openapi::api::networking::v1::{
-    HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule, IngressServiceBackend, IngressSpec,
-    IngressTLS, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
-    NetworkPolicySpec, ServiceBackendPort,
+    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
+    NetworkPolicySpec,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use stack_dsl::{Service, ValidStack};
+use stack_dsl::{Cluster, Service, ValidStack};
 
+use super::ingress::Public;
 use super::labels;
+use super::placement::runs;
 use super::workload::port_name;
 
 /// The network a service joins when it names none.
@@ -50,10 +51,27 @@ pub fn cluster_service(stack: &ValidStack, service: &Service) -> Option<KubeServ
     })
 }
 
+/// The name of the headless Service that governs a StatefulSet's pods.
+pub fn headless_name(service: &Service) -> String {
+    format!("{}-headless", service.name)
+}
+
+/// The headless Service (`clusterIP: None`) a StatefulSet names in `serviceName`, which gives
+/// each of its pods a stable DNS name; clients keep using the ClusterIP Service.
+/// <https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id>
+pub fn headless_service(stack: &ValidStack, service: &Service) -> Option<KubeService> {
+    let mut headless = cluster_service(stack, service)?;
+    headless.metadata.name = Some(headless_name(service));
+    let spec = headless.spec.as_mut()?;
+    spec.type_ = None;
+    spec.cluster_ip = Some("None".into());
+    Some(headless)
+}
+
 /// Ports published on the host in Compose that no route exposes: they stay inside the
 /// cluster. Each comes with what to do instead.
-pub fn unexposed_published_ports(stack: &ValidStack, service: &Service) -> Vec<String> {
-    let routed: BTreeSet<u16> = service.routes.iter().filter_map(|r| service.route_port(r)).collect();
+pub fn unexposed_published_ports(stack: &ValidStack, service: &Service, public: &Public) -> Vec<String> {
+    let routed = public.routed_ports(service);
     service
         .ports
         .iter()
@@ -69,61 +87,6 @@ pub fn unexposed_published_ports(stack: &ValidStack, service: &Service) -> Vec<S
             )
         })
         .collect()
-}
-
-/// The Ingress of every public route, grouped by host; TLS routes name a certificate Secret
-/// `<host>-tls` that cert-manager or the operator provides.
-pub fn ingress(stack: &ValidStack) -> Option<Ingress> {
-    let mut hosts: IndexMap<&str, Vec<HTTPIngressPath>> = IndexMap::new();
-    let mut tls: Vec<&str> = Vec::new();
-    for service in stack.services() {
-        for route in &service.routes {
-            let Some(port) = service.route_port(route) else { continue };
-            hosts.entry(route.host.as_str()).or_default().push(HTTPIngressPath {
-                path: Some(route.path.clone()),
-                path_type: "Prefix".into(),
-                backend: IngressBackend {
-                    service: Some(IngressServiceBackend {
-                        name: service.name.clone(),
-                        port: Some(ServiceBackendPort { number: Some(port.into()), name: None }),
-                    }),
-                    ..Default::default()
-                },
-            });
-            if route.tls && !tls.contains(&route.host.as_str()) {
-                tls.push(&route.host);
-            }
-        }
-    }
-    if hosts.is_empty() {
-        return None;
-    }
-    Some(Ingress {
-        metadata: labels::meta(stack, &stack.name, labels::stack_labels(stack)),
-        spec: Some(IngressSpec {
-            rules: Some(
-                hosts
-                    .into_iter()
-                    .map(|(host, paths)| IngressRule {
-                        host: Some(host.to_string()),
-                        http: Some(HTTPIngressRuleValue { paths }),
-                    })
-                    .collect(),
-            ),
-            tls: (!tls.is_empty()).then(|| {
-                tls.iter()
-                    .map(|host| IngressTLS { hosts: Some(vec![host.to_string()]), secret_name: Some(tls_secret(host)) })
-                    .collect()
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    })
-}
-
-/// The Secret holding the certificate of `host`.
-pub fn tls_secret(host: &str) -> String {
-    format!("{}-tls", host.replace('.', "-"))
 }
 
 /// Deny all traffic into the namespace's pods unless a policy below allows it.
@@ -149,7 +112,7 @@ fn networks(service: &Service) -> BTreeSet<&str> {
 /// The other services that share a network with `service`.
 fn peers<'a>(stack: &'a ValidStack, service: &Service) -> Vec<&'a Service> {
     let mine = networks(service);
-    stack.services().filter(|s| s.name != service.name && !networks(s).is_disjoint(&mine)).collect()
+    stack.services().filter(|s| runs(s) && s.name != service.name && !networks(s).is_disjoint(&mine)).collect()
 }
 
 /// True when every network of the service is internal: it may reach only its peers.
@@ -159,10 +122,16 @@ fn internal_only(stack: &ValidStack, service: &Service) -> bool {
 }
 
 /// The policy of one service: who may connect to its ports (services sharing a network, and
-/// anyone on routed ports, which the ingress controller forwards), and, when it joins only
+/// the ingress controller's namespace on routed ports), and, when it joins only
 /// internal networks, where it may connect to (its peers, DNS, and the API server when
 /// `api_server` is true).
-pub fn policy(stack: &ValidStack, service: &Service, api_server: bool) -> Option<NetworkPolicy> {
+pub fn policy(
+    stack: &ValidStack,
+    service: &Service,
+    api_server: bool,
+    public: &Public,
+    cluster: &Cluster,
+) -> Option<NetworkPolicy> {
     let peers = peers(stack, service);
     let from_peers: Vec<NetworkPolicyPeer> = peers
         .iter()
@@ -180,9 +149,12 @@ pub fn policy(stack: &ValidStack, service: &Service, api_server: bool) -> Option
             ports: Some(service.ports.iter().map(|p| tcp(p.number)).collect()),
         });
     }
-    let routed: BTreeSet<u16> = service.routes.iter().filter_map(|r| service.route_port(r)).collect();
+    let routed = public.routed_ports(service);
     if !routed.is_empty() {
-        ingress.push(NetworkPolicyIngressRule { from: None, ports: Some(routed.into_iter().map(tcp).collect()) });
+        ingress.push(NetworkPolicyIngressRule {
+            from: Some(vec![ingress_controller(cluster)]),
+            ports: Some(routed.into_iter().map(tcp).collect()),
+        });
     }
     let mut types = Vec::new();
     if !ingress.is_empty() {
@@ -216,4 +188,19 @@ pub fn policy(stack: &ValidStack, service: &Service, api_server: bool) -> Option
             policy_types: Some(types),
         }),
     })
+}
+
+/// The pods of the ingress controller, by the namespace name label Kubernetes sets on every
+/// namespace (<https://kubernetes.io/docs/reference/labels-annotations-taints/#kubernetes-io-metadata-name>).
+fn ingress_controller(cluster: &Cluster) -> NetworkPolicyPeer {
+    NetworkPolicyPeer {
+        namespace_selector: Some(LabelSelector {
+            match_labels: Some(BTreeMap::from([(
+                "kubernetes.io/metadata.name".to_string(),
+                cluster.ingress_namespace.clone(),
+            )])),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
 }

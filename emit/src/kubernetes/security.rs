@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{Capabilities, PodSecurityContext, SeccompProfile, SecurityContext};
 use stack_dsl::{Image, Run, Service, User};
 
+use crate::facts::images::{Facts, Origin};
+
 /// The uid (and gid) containers run as when the stack names none, or names a user by name,
 /// which Kubernetes cannot check: above 10000, so it maps to no user of the host or image.
 pub const DEFAULT_UID: u32 = 10001;
@@ -26,23 +28,34 @@ pub enum Identity {
 }
 
 impl Identity {
-    /// The identity of `service`, and why it differs from the stack's wish, if it does.
+    /// The identity of `service`, and why it differs from the stack's wish or what was assumed.
+    /// Without a numeric `.user(..)` the image's own account ([`Facts`]) is used, so volumes
+    /// are group-owned by the gid the image's files belong to.
     pub fn of(service: &Service) -> (Identity, Option<String>) {
         let default = Identity::NonRoot { uid: DEFAULT_UID, gid: DEFAULT_UID };
-        match &service.user {
-            None => (default, None),
-            Some(user) if !user.is_non_root() => (
+        let facts = Facts::of(service);
+        if let Some(user) = &service.user
+            && !user.is_non_root()
+        {
+            return (
                 Identity::Root,
                 Some("runs as root because the stack says so; Pod Security `restricted` namespaces reject it".into()),
-            ),
-            Some(User::Id { uid, gid }) => (Identity::NonRoot { uid: *uid, gid: gid.unwrap_or(*uid) }, None),
-            Some(User::Named(name)) => (
-                default,
-                Some(format!(
-                    "Kubernetes can only check numeric users, so the container runs as uid {DEFAULT_UID} instead of {name:?}: give .user(uid) the uid of {name} in the image to keep it"
-                )),
-            ),
+            );
         }
+        if let Some((uid, gid)) = facts.effective_user(service) {
+            return (Identity::NonRoot { uid, gid }, None);
+        }
+        let why = match (&service.user, facts.origin) {
+            (Some(User::Named(name)), _) => format!(
+                "Kubernetes can only check numeric users, so the container runs as uid {DEFAULT_UID} instead of {name:?}: give .user(uid) the uid of {name} in the image to keep it"
+            ),
+            (_, Origin::Unknown) => format!(
+                "no runtime facts are known for its image, so it is assumed to run as any uid ({DEFAULT_UID}) and to write only to its mounts: state them with .image_facts(ImageFacts::new().runs_as(uid, gid).writes(path)) or .user(uid)"
+            ),
+            // A well-known image without an account of its own runs as any uid.
+            _ => return (default, None),
+        };
+        (default, Some(why))
     }
 
     /// The pod's security context: non-root, volumes owned by the group, seccomp on.
@@ -100,8 +113,10 @@ pub fn accepted_findings(service: &Service, identity: Identity, waits_for_jobs: 
             accepted.extend([("CKV_K8S_23", why.to_string()), ("CKV_K8S_40", why.to_string())]);
         }
         Identity::NonRoot { uid, .. } if uid < 10000 => {
-            accepted
-                .push(("CKV_K8S_40", format!("the stack runs this service as uid {uid}, the uid its image expects")));
+            accepted.push((
+                "CKV_K8S_40",
+                format!("this service runs as uid {uid}, the uid its image (or the stack) expects"),
+            ));
         }
         Identity::NonRoot { .. } => {}
     }

@@ -14,7 +14,9 @@ use k8s_openapi::api::core::v1::{
 use stack_dsl::{MountSource, Run, Service, ValidStack, VolumeKind};
 
 use super::labels;
+use super::placement::runs;
 use super::resources::memory;
+use super::shared_dir;
 use crate::layout::KubernetesConfigMap;
 
 /// The size of a claim whose volume declares none.
@@ -40,10 +42,11 @@ fn users(stack: &ValidStack, name: &str) -> usize {
     mounted_by(stack, name).count()
 }
 
-/// The services that mount the volume `name`.
+/// The services the cluster runs that mount the volume `name`.
 pub fn mounted_by<'a>(stack: &'a ValidStack, name: &'a str) -> impl Iterator<Item = &'a Service> {
     stack
         .services()
+        .filter(|s| runs(s))
         .filter(move |s| s.mounts.iter().any(|m| matches!(&m.source, MountSource::Volume(v) if v.name() == name)))
 }
 
@@ -110,10 +113,23 @@ pub fn pod_storage(stack: &ValidStack, service: &Service) -> PodStorage {
                 });
                 (name, None)
             }
-            MountSource::Bind(path) => {
-                storage.host_paths.push(format!("{path}:{}", mount.target));
-                continue;
-            }
+            MountSource::Bind(path) => match shared_dir::claim_of(stack, path) {
+                Some(claim) => {
+                    storage.volumes.push(Volume {
+                        name: claim.clone(),
+                        persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                            claim_name: claim.clone(),
+                            read_only: Some(mount.read_only),
+                        }),
+                        ..Default::default()
+                    });
+                    (claim, None)
+                }
+                None => {
+                    storage.host_paths.push(format!("{path}:{}", mount.target));
+                    continue;
+                }
+            },
         };
         storage.mounts.push(VolumeMount {
             name,
@@ -127,7 +143,8 @@ pub fn pod_storage(stack: &ValidStack, service: &Service) -> PodStorage {
 }
 
 /// The standalone claims: of persistent volumes that several services share
-/// (`ReadWriteMany`), and of those a job or cron job alone mounts (`ReadWriteOnce`).
+/// (`ReadWriteMany`), of those a job or cron job alone mounts (`ReadWriteOnce`), and of host
+/// directories several services share (`ReadWriteMany`).
 pub fn standalone_claims(stack: &ValidStack) -> Vec<PersistentVolumeClaim> {
     stack
         .volumes
@@ -138,6 +155,9 @@ pub fn standalone_claims(stack: &ValidStack) -> Vec<PersistentVolumeClaim> {
             let size = v.size.unwrap_or(DEFAULT_CLAIM_SIZE);
             claim(stack, &v.name, access, size, Some(labels::stack_labels(stack)))
         })
+        .chain(shared_dir::shared_dirs(stack).into_iter().map(|dir| {
+            claim(stack, &dir.claim, "ReadWriteMany", DEFAULT_CLAIM_SIZE, Some(labels::stack_labels(stack)))
+        }))
         .collect()
 }
 

@@ -8,14 +8,15 @@ use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, StatefulSet, Statef
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use stack_dsl::{Image, Protocol, Restart, Run, Service, ValidStack};
+use stack_dsl::{Cluster, Image, Protocol, Restart, Run, Service, ValidStack};
 
 use super::labels;
+use super::network::headless_name;
 use super::object::Object;
 use super::security::{Identity, accepted_findings, is_unpinned};
 use super::start_order::{JOB_WAITER, start_order};
 use super::storage::{owns_data, pod_storage};
-use super::{env, probe, resources};
+use super::{env, probe, pull, resources, runtime};
 use crate::endpoint::image_name;
 use crate::error::Error;
 use crate::layout::KubernetesConfigMap;
@@ -44,7 +45,7 @@ pub fn port_name(port: &stack_dsl::Port) -> String {
 }
 
 /// The workload of `service`.
-pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error> {
+pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Result<Workload, Error> {
     let mut warnings = Vec::new();
     let (identity, why) = Identity::of(service);
     warnings.extend(why);
@@ -96,6 +97,9 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
     if service.run == Run::Continuously {
         probe::attach(&mut container, service);
     }
+    let mut volumes = storage.volumes;
+    let mut pod_security = identity.pod();
+    warnings.extend(runtime::prepare(service, identity, &mut container, &mut volumes, &mut pod_security));
 
     let pod_labels = labels::service_labels(stack, service);
     let restart_policy = match (&service.run, service.effective_restart()) {
@@ -113,8 +117,9 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
         spec: Some(PodSpec {
             containers: vec![container],
             init_containers: (!order.init_containers.is_empty()).then_some(order.init_containers),
-            volumes: (!storage.volumes.is_empty()).then_some(storage.volumes),
-            security_context: Some(identity.pod()),
+            volumes: (!volumes.is_empty()).then_some(volumes),
+            image_pull_secrets: pull::image_pull_secrets(service, cluster),
+            security_context: Some(pod_security),
             // Only pods that wait for a Job talk to the API server.
             automount_service_account_token: Some(order.waits_for_jobs),
             service_account_name: order.waits_for_jobs.then(|| JOB_WAITER.to_string()),
@@ -138,7 +143,7 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
             spec: Some(StatefulSetSpec {
                 replicas,
                 selector,
-                service_name: (!service.ports.is_empty()).then(|| service.name.clone()),
+                service_name: (!service.ports.is_empty()).then(|| headless_name(service)),
                 template,
                 volume_claim_templates: (!storage.claim_templates.is_empty()).then_some(storage.claim_templates),
                 ..Default::default()

@@ -1,0 +1,388 @@
+//! What well-known images do at runtime: the user they run as (Alpine and Debian variants
+//! differ), where they keep their data and how to move it, the paths they write, the ports
+//! they bind, and whether they can run without root. Each entry cites the image's Dockerfile or
+//! documentation. For other images the stack states the facts ([`stack_dsl::ImageFacts`]);
+//! whatever neither says is an assumption the emitters report.
+
+use std::time::Duration;
+
+use stack_dsl::{Image, Service, User};
+
+/// Which tags of a repository an entry describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// Tags naming Alpine (`16-alpine`, `alpine3.21`).
+    Alpine,
+    /// Every other tag: the Debian-based default.
+    Debian,
+    /// Every tag: both variants share the fact.
+    Any,
+}
+
+/// A user account of an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Account {
+    /// Its name in the image's `/etc/passwd`.
+    pub name: &'static str,
+    /// Its uid.
+    pub uid: u32,
+    /// Its primary gid, which owns the image's data directory.
+    pub gid: u32,
+}
+
+/// Where an image keeps its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataDir {
+    /// The default path.
+    pub path: &'static str,
+    /// The environment variable that moves it, if one does.
+    pub moved_by: Option<&'static str>,
+    /// True when the first start refuses a non-empty directory, such as a volume root holding
+    /// `lost+found`: the data must live in a subdirectory of the mount.
+    pub needs_empty_dir: bool,
+    /// How long the first start on an empty directory may take (initialising a database).
+    pub first_start: Option<Duration>,
+}
+
+/// Whether an image can run without root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonRoot {
+    /// As its own account (or any uid), once the paths it writes are writable.
+    Yes,
+    /// Only on a node's host namespaces and paths: it collects from the node itself.
+    /// The text says what to install instead of one pod.
+    NeedsHost(&'static str),
+}
+
+/// The facts about one image repository (and variant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownImage {
+    /// The repository as Docker Hub names it: `postgres`, `datadog/agent`.
+    pub repository: &'static str,
+    /// Which tags this entry describes.
+    pub variant: Variant,
+    /// The newest major version (the tag's leading number) the entry describes, when a later
+    /// one changed the facts.
+    pub max_major: Option<u32>,
+    /// The account its process runs as; `None` when it runs as root and has no other.
+    pub account: Option<Account>,
+    /// Its data directory.
+    pub data: Option<DataDir>,
+    /// Paths outside the data directory its process writes at runtime.
+    pub writes: &'static [&'static str],
+    /// Ports its default configuration binds.
+    pub listens: &'static [u16],
+    /// Whether it can run without root.
+    pub non_root: NonRoot,
+    /// Where these facts come from.
+    pub source: &'static str,
+}
+
+/// PostgreSQL's `initdb` plus the image's init scripts on a fresh volume: seconds on a fast
+/// disk, more on network storage; two minutes is the allowance before the kubelet restarts it.
+const INITDB: Duration = Duration::from_secs(120);
+
+/// PostgreSQL keeps its data in `PGDATA`; on a mount point that holds `lost+found` (every fresh
+/// ext4 volume) `initdb` fails unless `PGDATA` is a subdirectory of the mount.
+/// <https://hub.docker.com/_/postgres> (section `PGDATA`); 18 and later moved it to
+/// `/var/lib/postgresql/<major>/docker` (docker-library/postgres#1259), hence `max_major`.
+const PGDATA: DataDir = DataDir {
+    path: "/var/lib/postgresql/data",
+    moved_by: Some("PGDATA"),
+    needs_empty_dir: true,
+    first_start: Some(INITDB),
+};
+
+/// Redis writes its snapshots and append-only files in its working directory, `/data`
+/// (`WORKDIR /data` in the Dockerfile); it accepts a directory that holds other files.
+const REDIS_DATA: DataDir = DataDir { path: "/data", moved_by: None, needs_empty_dir: false, first_start: None };
+
+/// The table. Alpine entries come first so a tag naming Alpine finds its own.
+pub const KNOWN_IMAGES: &[KnownImage] = &[
+    // `addgroup -g 70 -S postgres; adduser -u 70 -S -D -G postgres … postgres`
+    KnownImage {
+        repository: "postgres",
+        variant: Variant::Alpine,
+        max_major: Some(17),
+        account: Some(Account { name: "postgres", uid: 70, gid: 70 }),
+        data: Some(PGDATA),
+        // The socket directory is created mode 3777, writable by any uid.
+        writes: &["/var/run/postgresql"],
+        listens: &[5432],
+        non_root: NonRoot::Yes,
+        source: "https://github.com/docker-library/postgres/blob/master/17/alpine3.22/Dockerfile",
+    },
+    // `groupadd -r postgres --gid=999; useradd -r -g postgres --uid=999 … postgres`
+    KnownImage {
+        repository: "postgres",
+        variant: Variant::Debian,
+        max_major: Some(17),
+        account: Some(Account { name: "postgres", uid: 999, gid: 999 }),
+        data: Some(PGDATA),
+        writes: &["/var/run/postgresql"],
+        listens: &[5432],
+        non_root: NonRoot::Yes,
+        source: "https://github.com/docker-library/postgres/blob/master/17/bookworm/Dockerfile",
+    },
+    // `addgroup -S -g 1000 redis && adduser -S -G redis -u 999 redis`
+    KnownImage {
+        repository: "redis",
+        variant: Variant::Alpine,
+        max_major: None,
+        account: Some(Account { name: "redis", uid: 999, gid: 1000 }),
+        data: Some(REDIS_DATA),
+        writes: &[],
+        listens: &[6379],
+        non_root: NonRoot::Yes,
+        source: "https://github.com/docker-library/redis/blob/master/7.4/alpine/Dockerfile",
+    },
+    // `groupadd -r -g 999 redis; useradd -r -g redis -u 999 redis`
+    KnownImage {
+        repository: "redis",
+        variant: Variant::Debian,
+        max_major: None,
+        account: Some(Account { name: "redis", uid: 999, gid: 999 }),
+        data: Some(REDIS_DATA),
+        writes: &[],
+        listens: &[6379],
+        non_root: NonRoot::Yes,
+        source: "https://github.com/docker-library/redis/blob/master/7.4/debian/Dockerfile",
+    },
+    // Both variants create `nginx` with uid and gid 101. Run as that user, nginx cannot create
+    // its temporary directories under `/var/cache/nginx` nor its pid file `/var/run/nginx.pid`
+    // (both root-owned), and binds port 80 ("Running nginx as a non-root user",
+    // https://hub.docker.com/_/nginx).
+    KnownImage {
+        repository: "nginx",
+        variant: Variant::Any,
+        max_major: None,
+        account: Some(Account { name: "nginx", uid: 101, gid: 101 }),
+        data: None,
+        writes: &["/var/cache/nginx", "/var/run"],
+        listens: &[80],
+        non_root: NonRoot::Yes,
+        source: "https://github.com/nginx/docker-nginx/blob/master/stable/alpine-slim/Dockerfile",
+    },
+    // Listens on 8080, pid file and temporary paths under /tmp, runs as uid 101.
+    KnownImage {
+        repository: "nginxinc/nginx-unprivileged",
+        variant: Variant::Any,
+        max_major: None,
+        account: Some(Account { name: "nginx", uid: 101, gid: 101 }),
+        data: None,
+        writes: &["/tmp"],
+        listens: &[8080],
+        non_root: NonRoot::Yes,
+        source: "https://github.com/nginx/docker-nginx-unprivileged",
+    },
+    // `addgroup -g 1000 node && adduser -u 1000 -G node … node`; the image's user is root.
+    KnownImage {
+        repository: "node",
+        variant: Variant::Any,
+        max_major: None,
+        account: Some(Account { name: "node", uid: 1000, gid: 1000 }),
+        data: None,
+        writes: &[],
+        listens: &[],
+        non_root: NonRoot::Yes,
+        source: "https://github.com/nodejs/docker-node/blob/main/22/alpine3.22/Dockerfile",
+    },
+    // No user but root; the interpreter itself writes nothing outside the application's paths.
+    KnownImage {
+        repository: "python",
+        variant: Variant::Any,
+        max_major: None,
+        account: None,
+        data: None,
+        writes: &[],
+        listens: &[],
+        non_root: NonRoot::Yes,
+        source: "https://github.com/docker-library/python/blob/master/3.13/slim-bookworm/Dockerfile",
+    },
+    // Runs as root and binds its entry points (80 and 443 in the usual setup).
+    KnownImage {
+        repository: "traefik",
+        variant: Variant::Any,
+        max_major: None,
+        account: None,
+        data: None,
+        writes: &[],
+        listens: &[80, 443],
+        non_root: NonRoot::Yes,
+        source: "https://doc.traefik.io/traefik/getting-started/install-traefik/",
+    },
+    // Runs as root and writes its configuration, work and log directories.
+    KnownImage {
+        repository: "certbot/certbot",
+        variant: Variant::Any,
+        max_major: None,
+        account: None,
+        data: Some(DataDir { path: "/etc/letsencrypt", moved_by: None, needs_empty_dir: false, first_start: None }),
+        writes: &["/var/lib/letsencrypt", "/var/log/letsencrypt"],
+        listens: &[],
+        non_root: NonRoot::Yes,
+        source: "https://eff-certbot.readthedocs.io/en/stable/install.html#running-with-docker",
+    },
+    // The agent collects from the node: container runtime socket, /proc and cgroups, as a
+    // DaemonSet with host paths; Datadog installs it with its Operator or Helm chart.
+    KnownImage {
+        repository: "datadog/agent",
+        variant: Variant::Any,
+        max_major: None,
+        account: None,
+        data: None,
+        writes: &[],
+        listens: &[8125, 8126],
+        non_root: NonRoot::NeedsHost(
+            "install the Datadog Agent with the Datadog Operator or Helm chart (https://docs.datadoghq.com/containers/kubernetes/installation/), which run it as a DaemonSet with the host access it needs",
+        ),
+        source: "https://docs.datadoghq.com/containers/kubernetes/installation/",
+    },
+];
+
+/// The repository of an image reference, as Docker Hub names it, and its tag.
+fn repository_and_tag(reference: &str) -> (String, &str) {
+    let without_digest = reference.split('@').next().unwrap_or(reference);
+    let (name, tag) = match without_digest.rsplit_once(':') {
+        Some((name, tag)) if !tag.contains('/') => (name, tag),
+        _ => (without_digest, "latest"),
+    };
+    let name = name.strip_prefix("docker.io/").unwrap_or(name);
+    let name = name.strip_prefix("library/").unwrap_or(name);
+    (name.to_string(), tag)
+}
+
+fn leading_number(tag: &str) -> Option<u32> {
+    let digits: String = tag.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// The facts about the registry image `reference`, if it is a well-known one.
+pub fn known(reference: &str) -> Option<&'static KnownImage> {
+    let (repository, tag) = repository_and_tag(reference);
+    let alpine = tag.contains("alpine");
+    KNOWN_IMAGES.iter().find(|image| {
+        image.repository == repository
+            && match image.variant {
+                Variant::Alpine => alpine,
+                Variant::Debian => !alpine,
+                Variant::Any => true,
+            }
+            && match (image.max_major, leading_number(tag)) {
+                (Some(max), Some(major)) => major <= max,
+                // `latest` and other unnumbered tags follow the newest release.
+                (Some(_), None) => false,
+                (None, _) => true,
+            }
+    })
+}
+
+/// Where a service's image facts come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The table above.
+    Known(&'static KnownImage),
+    /// The stack ([`Service::image_facts`]).
+    Stated,
+    /// Nowhere: the emitter assumes and reports.
+    Unknown,
+}
+
+/// What a service's image does at runtime, from the table or the stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    /// Where the facts come from.
+    pub origin: Origin,
+    /// The uid and gid its process runs as and owns its files with.
+    pub user: Option<(u32, u32)>,
+    /// Its data directory.
+    pub data: Option<DataDir>,
+    /// Paths outside its mounts it writes at runtime.
+    pub writes: Vec<String>,
+    /// Ports its default configuration binds.
+    pub listens: Vec<u16>,
+    /// Whether it can run without root.
+    pub non_root: NonRoot,
+}
+
+impl Facts {
+    /// The facts about `service`'s image: the stack's own statement wins over the table.
+    pub fn of(service: &Service) -> Facts {
+        let known = match &service.image {
+            Image::Registry(reference) => known(reference),
+            Image::Build(_) => None,
+        };
+        let mut facts = match known {
+            Some(image) => Facts {
+                origin: Origin::Known(image),
+                user: image.account.map(|a| (a.uid, a.gid)),
+                data: image.data,
+                writes: image.writes.iter().map(|p| p.to_string()).collect(),
+                listens: image.listens.to_vec(),
+                non_root: image.non_root,
+            },
+            None => Facts {
+                origin: Origin::Unknown,
+                user: None,
+                data: None,
+                writes: Vec::new(),
+                listens: Vec::new(),
+                non_root: NonRoot::Yes,
+            },
+        };
+        if let Some(stated) = &service.image_facts {
+            facts.origin = Origin::Stated;
+            facts.user = stated.user.or(facts.user);
+            facts.writes.extend(stated.writes.iter().cloned());
+        }
+        facts
+    }
+
+    /// The uid and gid of the user `name` in the image, if the table knows it.
+    pub fn account_named(&self, name: &str) -> Option<(u32, u32)> {
+        match self.origin {
+            Origin::Known(image) => image.account.filter(|a| a.name == name).map(|a| (a.uid, a.gid)),
+            _ => None,
+        }
+    }
+
+    /// The user the service runs as: its numeric `.user(..)`, else the image's account it
+    /// names, else the image's own account; `None` when none of these is known.
+    pub fn effective_user(&self, service: &Service) -> Option<(u32, u32)> {
+        match &service.user {
+            Some(User::Id { uid, gid }) => Some((*uid, gid.unwrap_or(*uid))),
+            Some(User::Named(name)) => self.account_named(name),
+            None => self.user,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_have_their_own_ids() {
+        let uid = |r: &str| known(r).and_then(|i| i.account).map(|a| (a.uid, a.gid));
+        assert_eq!(uid("postgres:16-alpine"), Some((70, 70)));
+        assert_eq!(uid("postgres:17"), Some((999, 999)));
+        assert_eq!(uid("docker.io/library/postgres:15-alpine3.20"), Some((70, 70)));
+        assert_eq!(uid("redis:7-alpine"), Some((999, 1000)));
+        assert_eq!(uid("redis:7"), Some((999, 999)));
+        assert_eq!(uid("nginx:1.27-alpine"), Some((101, 101)));
+        assert_eq!(uid("nginx:alpine"), Some((101, 101)));
+    }
+
+    #[test]
+    fn later_postgres_majors_and_unknown_images_have_no_facts() {
+        assert_eq!(known("postgres:18-alpine"), None);
+        assert_eq!(known("postgres:latest"), None);
+        assert_eq!(known("ghcr.io/team/app:1"), None);
+        assert_eq!(known("mypostgres:16"), None);
+    }
+
+    #[test]
+    fn the_datadog_agent_needs_the_host() {
+        assert!(matches!(known("datadog/agent:7").map(|i| i.non_root), Some(NonRoot::NeedsHost(_))));
+    }
+}

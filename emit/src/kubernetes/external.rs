@@ -1,0 +1,88 @@
+//! Dependencies on the Docker host (`host.docker.internal`), which pods do not have: pods reach
+//! them through a Service of type `ExternalName` named after the dependency, a DNS alias of the
+//! address the cluster reaches it at. The stack gives that address with
+//! `External::cluster_host`, and the Service is part of the manifests; otherwise the operator
+//! creates the Service for each environment before the first apply (listed in the header).
+//! <https://kubernetes.io/docs/concepts/services-networking/service/#externalname>
+
+use k8s_openapi::api::core::v1::{Service as KubeService, ServiceSpec};
+use stack_dsl::{DOCKER_HOST, EnvValue, External, Reach, ValidStack};
+
+use super::labels;
+
+/// The externals of `stack` that only a Docker host reaches.
+pub fn on_docker_host(stack: &ValidStack) -> impl Iterator<Item = &External> {
+    stack.externals.iter().filter(|e| matches!(&e.reach, Reach::Address { host, .. } if host == DOCKER_HOST))
+}
+
+/// The host pods use for the external `value` refers to when it is on the Docker host: the
+/// name of its `ExternalName` Service.
+pub fn cluster_alias<'a>(stack: &'a ValidStack, value: &EnvValue) -> Option<&'a str> {
+    let target = value.service()?;
+    on_docker_host(stack).find(|e| e.name == target.name()).map(|e| e.name.as_str())
+}
+
+/// The `ExternalName` Services of externals whose cluster address the stack gives.
+pub fn alias_services(stack: &ValidStack) -> Vec<KubeService> {
+    on_docker_host(stack)
+        .filter_map(|external| {
+            let host = external.cluster_host.as_ref()?;
+            Some(KubeService {
+                metadata: labels::meta(stack, &external.name, labels::stack_labels(stack)),
+                spec: Some(ServiceSpec {
+                    type_: Some("ExternalName".into()),
+                    external_name: Some(host.clone()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+/// The commands that create the aliases the stack gives no address for, one per external.
+pub fn aliases_to_create(stack: &ValidStack) -> Vec<String> {
+    let namespace = labels::namespace(stack);
+    on_docker_host(stack)
+        .filter(|e| e.cluster_host.is_none())
+        .map(|e| {
+            format!(
+                "{} is on the Docker host in Compose; pods reach it as {}: kubectl create service externalname {} -n {namespace} --external-name=<its DNS name from the cluster> (or give the stack External::cluster_host)",
+                e.name, e.name, e.name
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use stack_dsl::{Env, External, Image, Project, Service, Stack};
+
+    use super::*;
+
+    fn stack(external: External) -> ValidStack {
+        let project = Project::new("shop", [Env::Production], move |_| {
+            let mut stack = Stack::new("shop");
+            let db = stack.add_external(external.clone());
+            stack.add_service(Service::new("app", Image::new("shop:1")).env("DB_HOST", db.host()));
+            stack
+        });
+        project.validate().expect("valid").stacks()[0].clone()
+    }
+
+    #[test]
+    fn a_cluster_host_becomes_an_external_name_service() {
+        let stack = stack(External::on_docker_host("db", 5432).cluster_host("db.example.internal"));
+        let services = alias_services(&stack);
+        let spec = services[0].spec.clone().expect("spec");
+        assert_eq!(spec.external_name.as_deref(), Some("db.example.internal"));
+        assert!(aliases_to_create(&stack).is_empty());
+    }
+
+    #[test]
+    fn without_one_the_operator_creates_it() {
+        let stack = stack(External::on_docker_host("db", 5432));
+        assert!(alias_services(&stack).is_empty());
+        assert!(aliases_to_create(&stack)[0].contains("kubectl create service externalname db -n shop-production"));
+    }
+}

@@ -1,0 +1,64 @@
+//! Which services the cluster runs as workloads. An edge proxy that only terminates TLS and
+//! forwards, and the job that renews its certificates, are replaced by the cluster's ingress
+//! controller and cert-manager, as Render and Railway replace them with their own edge. An
+//! agent that collects from the node itself (the image facts say it needs the host) cannot do
+//! its job from one pod under Pod Security: it is left out with the vendor's way to install it.
+//! <https://kubernetes.io/docs/concepts/services-networking/ingress/>
+
+use stack_dsl::Service;
+
+use crate::facts::images::{Facts, NonRoot};
+
+/// Why the cluster does not run `service` as a workload, or `None` when it does.
+pub fn left_out(service: &Service) -> Option<String> {
+    if service.role.is_platform_edge() {
+        return Some(format!(
+            "is not deployed: {}; in Kubernetes the ingress controller routes the Ingress and cert-manager issues its certificates",
+            service.role.provided_because()
+        ));
+    }
+    match Facts::of(service).non_root {
+        NonRoot::NeedsHost(install) => Some(format!(
+            "is not deployed: its image collects from the node (host paths and namespaces), which one pod in a restricted namespace cannot reach; {install}"
+        )),
+        NonRoot::Yes => None,
+    }
+}
+
+/// True when the cluster runs `service`.
+pub fn runs(service: &Service) -> bool {
+    left_out(service).is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use stack_dsl::{Env, Image, Port, Project, Service, Stack};
+
+    use super::super::lower::lower;
+    use super::*;
+    use crate::error::Error;
+
+    #[test]
+    fn host_agents_are_left_out_pointing_at_the_vendor_installer() {
+        let agent = Service::new("datadog", Image::new("datadog/agent:7"));
+        let why = left_out(&agent).expect("left out");
+        assert!(why.contains("Datadog Operator or Helm chart"), "{why}");
+        assert!(runs(&Service::new("api", Image::new("shop-api:1"))));
+    }
+
+    #[test]
+    fn nothing_may_wait_for_what_is_left_out() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let agent = stack.add_service(Service::new("datadog", Image::new("datadog/agent:7")).port(Port::tcp(8126)));
+            stack.add_service(Service::new("api", Image::new("shop-api:1")).env("DD_AGENT_HOST", agent.host()));
+            stack
+        });
+        let valid = project.validate().expect("valid");
+        let Err(Error::Unsupported { service, reason, .. }) = lower(&valid.stacks()[0], valid.cluster()) else {
+            panic!("no error")
+        };
+        assert_eq!(service, "api");
+        assert!(reason.starts_with("it refers to datadog, which is not deployed"), "{reason}");
+    }
+}
