@@ -30,6 +30,7 @@ pub mod cli;
 pub mod compose;
 pub mod endpoint;
 mod error;
+pub mod facts;
 #[cfg(feature = "kubernetes")]
 pub mod kubernetes;
 pub mod layout;

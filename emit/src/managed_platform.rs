@@ -25,6 +25,7 @@ use stack_dsl::{
 use crate::bundle::Warning;
 use crate::endpoint::{Resolved, resolve};
 use crate::error::Error;
+use crate::facts::platforms::Platform;
 
 /// How a service runs on the platform.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,21 +120,22 @@ pub struct Plan<'a> {
     pub pre_deploy: IndexMap<String, Vec<&'a Service>>,
     /// What the plan left out or changed, to be reported by the emitter.
     pub warnings: Vec<Warning>,
-    target: &'static str,
+    /// What the platform does at runtime.
+    pub facts: &'static Platform,
     platform: &'static str,
 }
 
 impl<'a> Plan<'a> {
-    /// Lay out `stack` for `platform` (its display name, `Render`), reporting as `target`.
-    pub fn new(stack: &'a ValidStack, target: &'static str, platform: &'static str) -> Result<Self, Error> {
+    /// Lay out `stack` for the platform described by `facts`.
+    pub fn new(stack: &'a ValidStack, facts: &'static Platform) -> Result<Self, Error> {
         let mut plan = Plan {
             stack,
             placements: IndexMap::new(),
             databases: Vec::new(),
             pre_deploy: IndexMap::new(),
             warnings: Vec::new(),
-            target,
-            platform,
+            facts,
+            platform: facts.name,
         };
         plan.provide_external_databases()?;
         for service in stack.services() {
@@ -160,7 +162,7 @@ impl<'a> Plan<'a> {
     /// Report something on behalf of the emitter.
     pub fn warn(&mut self, service: &str, message: String) {
         self.warnings.push(Warning {
-            target: self.target,
+            target: self.facts.target,
             env: self.stack.env().to_string(),
             service: service.to_string(),
             message,
@@ -168,7 +170,7 @@ impl<'a> Plan<'a> {
     }
 
     fn unsupported(&self, service: &str, reason: String, fix: String) -> Error {
-        Error::Unsupported { target: self.target, service: service.to_string(), reason, fix }
+        Error::Unsupported { target: self.facts.target, service: service.to_string(), reason, fix }
     }
 
     fn provide_external_databases(&mut self) -> Result<(), Error> {
@@ -422,6 +424,42 @@ impl<'a> Plan<'a> {
             Resolved::Text(text) => Value::Text(text),
             _ => Value::Text(String::new()),
         })
+    }
+
+    /// The port variable the platform needs set so that its edge and health checks reach the
+    /// port the service listens on: the HTTP health check's port, else the port of the first
+    /// route, else the first HTTP port. `None` when nothing is routed or checked, or when the
+    /// service sets the variable itself (reported when it names another port).
+    pub fn port_variable(&mut self, service: &Service, placement: &Placement) -> Option<(String, String)> {
+        if !self.facts.health_checks_port_variable {
+            return None;
+        }
+        let checked = match service.healthcheck.as_ref().map(|p| &p.check) {
+            Some(stack_dsl::Check::Http { port, .. }) => Some(*port),
+            _ => None,
+        };
+        let routed = match placement {
+            Placement::Public => service
+                .routes
+                .first()
+                .and_then(|r| service.route_port(r))
+                .or_else(|| service.ports.iter().find(|p| p.protocol == Protocol::Http).map(|p| p.number)),
+            _ => None,
+        };
+        let port = checked.or(routed)?;
+        let name = self.facts.port_variable;
+        match service.env.iter().find(|(key, _)| key == name) {
+            Some((_, EnvValue::Literal(value))) if *value == port.to_string() => None,
+            Some((_, value)) => {
+                let message = format!(
+                    "{} sends health checks to the port in {name}, which the service sets to {value:?} while it is checked on port {port}",
+                    self.platform
+                );
+                self.warn(&service.name, message);
+                None
+            }
+            None => Some((name.to_string(), port.to_string())),
+        }
     }
 
     /// Report the settings of a deployed service that the platform cannot apply, in one line.

@@ -8,6 +8,7 @@ use stack_dsl::{Check, Engine, Image, Restart, Run, Service, ValidStack};
 use super::ts::{Ts, identifier};
 use crate::bundle::Warning;
 use crate::error::Error;
+use crate::facts::platforms::RAILWAY;
 use crate::managed_platform::{Output, Placement, Plan, Value, command_line, engine_name};
 
 /// Names the program imports from `railway/iac`; constants must not shadow them.
@@ -41,7 +42,7 @@ pub fn constant(name: &str, suffix: &str) -> String {
 }
 
 pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
-    let mut plan = Plan::new(stack, "railway", "Railway")?;
+    let mut plan = Plan::new(stack, &RAILWAY)?;
     let mut resources = IndexMap::new();
     for database in plan.databases.clone() {
         let (function, major, railway_major) = match database.datastore.engine {
@@ -127,7 +128,18 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
             }
             resources.insert(constant(&volume.name, "Volume"), Resource { config: volume_config, ..resource });
         }
-        let domains: Vec<Ts> = service.routes.iter().map(|r| Ts::str(&r.host)).collect();
+        // Each domain names the port it reaches, so traffic does not depend on PORT.
+        let domains: Vec<Ts> = service
+            .routes
+            .iter()
+            .map(|route| match service.route_port(route) {
+                Some(port) if plan.facts.domain_target_port => Ts::Object(vec![
+                    super::ts::Entry::Field("domain".into(), Ts::str(&route.host)),
+                    super::ts::Entry::Field("port".into(), Ts::Num(port.into())),
+                ]),
+                _ => Ts::str(&route.host),
+            })
+            .collect();
         if !domains.is_empty() {
             config.insert("domains".into(), Ts::Array(domains));
         }
@@ -143,7 +155,10 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
         deploy.push(super::ts::Entry::Field("restartPolicyType".into(), Ts::str(restart)));
         config.insert("deploy".into(), Ts::Object(deploy));
         plan.report_unportable(service, unportable);
-        let env = env(&plan, service)?;
+        let mut env = env(&plan, service)?;
+        if let Some((name, port)) = plan.port_variable(service, &placement) {
+            env.insert(name, Ts::Str(port));
+        }
         resources.insert(
             constant(&service.name, "Service"),
             Resource { function: "service", name: service.name.clone(), config, env },
@@ -196,4 +211,79 @@ fn env(plan: &Plan, service: &Service) -> Result<IndexMap<String, Ts>, Error> {
         vars.insert(key.clone(), ts);
     }
     Ok(vars)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::railway::ts::Entry;
+    use stack_dsl::{Env, Port, Probe, Project, Route, Stack};
+
+    /// The production stack `define` builds, validated.
+    fn production(define: impl Fn(&mut Stack) + Send + Sync + 'static) -> ValidStack {
+        let project = Project::new("shop", [Env::Production], move |_| {
+            let mut stack = Stack::new("shop");
+            define(&mut stack);
+            stack
+        });
+        project.validate().expect("a valid stack").stacks()[0].clone()
+    }
+
+    fn field<'a>(entries: &'a [Entry], key: &str) -> Option<&'a Ts> {
+        entries.iter().find_map(|e| match e {
+            Entry::Field(k, v) if k == key => Some(v),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn traffic_and_health_checks_reach_the_port_the_service_listens_on() {
+        let stack = production(|stack| {
+            stack.add_service(
+                Service::new("api", Image::new("shop-api:1"))
+                    .port(Port::http(8000))
+                    .route(Route::new("api.shop.example.com").tls())
+                    .healthcheck(Probe::http(8000, "/health")),
+            );
+            stack.add_service(
+                Service::new("admin", Image::new("shop-admin:1"))
+                    .port(Port::http(9000))
+                    .route(Route::new("admin.shop.example.com").tls()),
+            );
+            stack.add_service(Service::new("worker", Image::new("shop-api:1")));
+        });
+        let lowered = lower(&stack).expect("lowers");
+        for (name, port) in [("api", 8000u16), ("admin", 9000)] {
+            let resource = &lowered.resources[name];
+            // Railway sends health checks (and domains without a target port) to PORT.
+            assert_eq!(resource.env.get("PORT"), Some(&Ts::Str(port.to_string())), "{name}");
+            let Some(Ts::Array(domains)) = resource.config.get("domains") else { panic!("{name}: no domains") };
+            let Ts::Object(domain) = &domains[0] else { panic!("{name}: a domain without its port") };
+            assert_eq!(field(domain, "port"), Some(&Ts::Num(port.into())), "{name}");
+        }
+        assert_eq!(lowered.resources["worker"].env.get("PORT"), None, "a worker is neither routed nor checked");
+    }
+
+    #[test]
+    fn a_port_variable_naming_another_port_is_reported() {
+        let stack = production(|stack| {
+            stack.add_service(
+                Service::new("api", Image::new("shop-api:1"))
+                    .port(Port::http(8000))
+                    .env("PORT", "3000")
+                    .route(Route::new("api.shop.example.com"))
+                    .healthcheck(Probe::http(8000, "/health")),
+            );
+        });
+        let lowered = lower(&stack).expect("lowers");
+        assert_eq!(lowered.resources["api"].env.get("PORT"), Some(&Ts::str("3000")));
+        assert!(
+            lowered
+                .warnings
+                .iter()
+                .any(|w| w.service == "api" && w.message.contains("PORT") && w.message.contains("8000")),
+            "{:?}",
+            lowered.warnings
+        );
+    }
 }

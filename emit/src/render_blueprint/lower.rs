@@ -7,6 +7,7 @@ use stack_dsl::{Check, Engine, Image, Service as ModelService, ValidStack};
 use super::model::*;
 use crate::bundle::Warning;
 use crate::error::Error;
+use crate::facts::platforms::RENDER;
 use crate::managed_platform::{Output, Placement, Plan, ProvidedDatabase, Value, command_line};
 
 /// Render's instance types, smallest first: name, CPU in millicores, memory in MiB.
@@ -30,7 +31,7 @@ pub struct Lowered {
 }
 
 pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
-    let mut plan = Plan::new(stack, "render", "Render")?;
+    let mut plan = Plan::new(stack, &RENDER)?;
     let prefix = format!("{}-{}", stack.name, stack.env());
     let name = |service: &str| format!("{prefix}-{service}");
     let mut services = Vec::new();

@@ -21,6 +21,7 @@ export default defineRailway((ctx) => {
       DATABASE_URL: postgresDb.env.DATABASE_URL,
       REDIS_URL: redisDb.env.REDIS_URL,
       CELERY_BROKER_URL: redisDb.env.REDIS_URL,
+      PORT: "8000",
     },
   });
   const worker = service("worker", {
@@ -50,6 +51,7 @@ export default defineRailway((ctx) => {
     env: {
       CELERY_BROKER_URL: redisDb.env.REDIS_URL,
       FLOWER_BASIC_AUTH: preserve(),
+      PORT: "5555",
     },
   });
 

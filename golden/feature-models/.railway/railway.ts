@@ -16,7 +16,12 @@ export default defineRailway((ctx) => {
     preDeploy: ["bash scripts/prestart.sh"],
     healthcheck: "/api/v1/utils/health-check/",
     healthcheckTimeout: 50,
-    domains: ["api.domain.com"],
+    domains: [
+      {
+        domain: "api.domain.com",
+        port: 8000,
+      },
+    ],
     deploy: {
       restartPolicyType: "ALWAYS",
     },
@@ -32,6 +37,7 @@ export default defineRailway((ctx) => {
       POSTGRES_DB: "app",
       POSTGRES_PASSWORD: db.env.PGPASSWORD,
       CELERY_BROKER_URL: redisDb.env.REDIS_URL,
+      PORT: "8000",
     },
   });
   const celeryworker = service("celeryworker", {
@@ -63,7 +69,12 @@ export default defineRailway((ctx) => {
       builder: "DOCKERFILE",
     },
     start: "node server.js",
-    domains: ["dashboard.domain.com"],
+    domains: [
+      {
+        domain: "dashboard.domain.com",
+        port: 3000,
+      },
+    ],
     deploy: {
       restartPolicyType: "ALWAYS",
     },

@@ -15,7 +15,17 @@ export default defineRailway((ctx) => {
     preDeploy: ["alembic upgrade head"],
     healthcheck: "/health/ready",
     healthcheckTimeout: 45,
-    domains: (ctx.environment === "staging" ? ["api.staging.metabuilder.example.com"] : ["api.metabuilder.example.com"]),
+    domains: (ctx.environment === "staging" ? [
+      {
+        domain: "api.staging.metabuilder.example.com",
+        port: 8000,
+      },
+    ] : [
+      {
+        domain: "api.metabuilder.example.com",
+        port: 8000,
+      },
+    ]),
     deploy: {
       restartPolicyType: "ALWAYS",
     },
@@ -28,6 +38,7 @@ export default defineRailway((ctx) => {
       CORS_ORIGINS: (ctx.environment === "staging" ? "https://staging.metabuilder.example.com" : "https://metabuilder.example.com"),
       ENVIRONMENT: (ctx.environment === "staging" ? "staging" : "production"),
       DEBUG: "false",
+      PORT: "8000",
     },
   });
   const frontend = service("frontend", {
@@ -37,9 +48,22 @@ export default defineRailway((ctx) => {
     },
     healthcheck: "/",
     healthcheckTimeout: 30,
-    domains: (ctx.environment === "staging" ? ["staging.metabuilder.example.com"] : ["metabuilder.example.com"]),
+    domains: (ctx.environment === "staging" ? [
+      {
+        domain: "staging.metabuilder.example.com",
+        port: 8080,
+      },
+    ] : [
+      {
+        domain: "metabuilder.example.com",
+        port: 8080,
+      },
+    ]),
     deploy: {
       restartPolicyType: "ALWAYS",
+    },
+    env: {
+      PORT: "8080",
     },
   });
 

@@ -32,6 +32,7 @@ export default defineRailway((ctx) => {
       DB_USER: "wisebet_user",
       DB_PASSWORD: postgresDb.env.PGPASSWORD,
       CORS_ALLOWED_ORIGINS: "https://dominio.com",
+      PORT: "8000",
     },
   });
 
