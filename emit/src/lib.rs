@@ -31,6 +31,7 @@ pub mod compose;
 pub mod endpoint;
 mod error;
 pub mod facts;
+mod host_names;
 #[cfg(feature = "kubernetes")]
 pub mod kubernetes;
 pub mod layout;

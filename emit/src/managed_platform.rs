@@ -15,6 +15,8 @@
 //! - A service is public when it has routes, sits behind a left-out edge proxy, or publishes an
 //!   HTTP port; private when it listens on a port; a worker otherwise; cron when scheduled.
 //! - A service keeps one volume (the platforms attach one per service): the largest.
+//! - A command, entrypoint or literal value that reaches a replaced database by its container's
+//!   host name (`pg_dump -h postgres`) is an error: that host does not exist on the platform.
 
 use indexmap::IndexMap;
 use stack_dsl::{
@@ -26,6 +28,7 @@ use crate::bundle::Warning;
 use crate::endpoint::{Resolved, resolve};
 use crate::error::Error;
 use crate::facts::platforms::Platform;
+use crate::host_names::names_host;
 
 /// How a service runs on the platform.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +145,39 @@ impl<'a> Plan<'a> {
             let placement = plan.place(service)?;
             plan.placements.insert(service.name.clone(), placement);
         }
+        plan.check_database_hosts()?;
         Ok(plan)
+    }
+
+    /// Fail when a service reaches a database the platform replaces through the container's
+    /// host name (in its command, entrypoint or a literal value): no such host exists there.
+    fn check_database_hosts(&self) -> Result<(), Error> {
+        let replaced: Vec<&String> =
+            self.placements.iter().filter(|(_, p)| **p == Placement::Database).map(|(name, _)| name).collect();
+        for service in self.stack.services() {
+            if matches!(self.placements[&service.name], Placement::Omitted | Placement::Database) {
+                continue;
+            }
+            let argv = service.command.iter().chain(&service.entrypoint).flatten().map(|a| ("command".into(), a));
+            let literals = service.env.iter().filter_map(|(key, value)| match value {
+                EnvValue::Literal(text) => Some((format!("variable {key}"), text)),
+                _ => None,
+            });
+            for (place, text) in argv.chain(literals) {
+                let Some(database) = replaced.iter().find(|d| names_host(text, d)) else { continue };
+                return Err(self.unsupported(
+                    &service.name,
+                    format!(
+                        "its {place} reaches the database at host {database}, which does not exist on {}: the platform's own database takes the place of that container",
+                        self.platform
+                    ),
+                    format!(
+                        "Pass the connection as a reference, such as .env(\"DATABASE_URL\", {database}.database_url()) or .env(\"PGHOST\", {database}.host()), and read the variable in the command (\"$DATABASE_URL\")"
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The deployed services (not omitted, not databases, not pre-deploy jobs), in stack order.
@@ -507,4 +542,50 @@ pub fn command_line(argv: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::platforms::{RAILWAY, RENDER};
+    use stack_dsl::{Env, Image, Port, Project, Stack};
+
+    /// NEOSALE's backup as the seed wrote it: `pg_dump -h postgres`, with the container's
+    /// password; and the same job through the database's URL.
+    fn backup(command: &'static str, through_url: bool) -> ValidStack {
+        let project = Project::new("shop", [Env::Production], move |_| {
+            let mut stack = Stack::new("shop");
+            let password = stack.add_secret(Secret::new("POSTGRES_PASSWORD"));
+            let db = stack.add_service(
+                Service::new("postgres", Image::new("postgres:16-alpine"))
+                    .port(Port::tcp(5432))
+                    .datastore(Datastore::postgres(16).user("shop").database("shop").password(&password)),
+            );
+            let job = Service::cron("backup", Image::new("postgres:16-alpine"), "0 2 * * *")
+                .command(["sh", "-c", command])
+                .depends_on(&db, Ready::Started);
+            let job =
+                if through_url { job.env("DATABASE_URL", db.database_url()) } else { job.env("PGPASSWORD", &password) };
+            stack.add_service(job);
+            stack
+        });
+        project.validate().expect("valid").stacks()[0].clone()
+    }
+
+    #[test]
+    fn a_job_that_reaches_a_replaced_database_by_host_name_is_refused() {
+        let seed = backup("pg_dump -h postgres -U shop shop > /backups/db.sql", false);
+        for facts in [&RENDER, &RAILWAY] {
+            let Err(error) = Plan::new(&seed, facts) else { panic!("{}: accepted", facts.name) };
+            let text = error.to_string();
+            assert!(text.contains("service backup") && text.contains("database_url()"), "{text}");
+        }
+        let fixed = backup("pg_dump \"$DATABASE_URL\" > /backups/db.sql", true);
+        for facts in [&RENDER, &RAILWAY] {
+            let plan = Plan::new(&fixed, facts).expect("the URL is a managed database reference");
+            let job = plan.stack.service("backup").expect("the job");
+            let value = plan.value(job, &job.env[0].1).expect("resolves");
+            assert_eq!(value, Value::Database { name: "postgres".into(), output: Output::Url }, "{}", facts.name);
+        }
+    }
 }

@@ -26,6 +26,7 @@
 //! | literal | `value` |
 //! | `Secret` / `Secret::generated` | `sync: false` (asked for in the dashboard) / `generateValue: true` |
 //! | `database_url()`, host, port, password of a provided database | `fromDatabase` `connectionString` / `host` / `port` / `password`; Key Value: `fromService` `type: keyvalue` |
+//! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
 //! | another service's host / port | `fromService` `host` / `port` |
 //! | another service's URL | **not expressible** as a reference: the literal URL with the service's private host name, and a warning |
 //! | a value several services set identically | an `envVarGroups` entry per set of services sharing it, referenced with `fromGroup` (a generated secret is then one value for all of them) |

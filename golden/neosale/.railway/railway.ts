@@ -50,7 +50,7 @@ export default defineRailway((ctx) => {
   });
   const backup = service("backup", {
     source: image("postgres:16-alpine"),
-    start: "sh -c 'pg_dump -h postgres -U neosale neosale > /backups/db-$(date +%Y%m%d).sql'",
+    start: "sh -c 'pg_dump \"$DATABASE_URL\" > /backups/db-$(date +%Y%m%d).sql'",
     volumeMounts: {
       "/backups": backups,
     },
@@ -59,7 +59,7 @@ export default defineRailway((ctx) => {
       restartPolicyType: "NEVER",
     },
     env: {
-      PGPASSWORD: postgresDb.env.PGPASSWORD,
+      DATABASE_URL: postgresDb.env.DATABASE_URL,
     },
   });
   const datadog = service("datadog", {
