@@ -20,7 +20,7 @@
 
 use indexmap::IndexMap;
 use stack_dsl::{
-    Datastore, EnvValue, External, Mount, MountSource, Protocol, Reach, Ready, Run, Secret, Service, ServiceRef,
+    Datastore, EnvValue, External, Image, Mount, MountSource, Protocol, Reach, Ready, Run, Secret, Service, ServiceRef,
     ServiceUrl, ValidStack, Volume,
 };
 
@@ -495,6 +495,35 @@ impl<'a> Plan<'a> {
             }
             None => Some((name.to_string(), port.to_string())),
         }
+    }
+
+    /// The build arguments of a service the platform builds from the repository, to be set as
+    /// service variables: the platform hands a service's variables to its Docker build as
+    /// build arguments. A variable of the same name with another value wins, and is reported.
+    pub fn build_variables(&mut self, service: &'a Service) -> Vec<(&'a str, &'a str)> {
+        let Image::Build(build) = &service.image else { return Vec::new() };
+        if !self.facts.variables_are_build_args {
+            if !build.args.is_empty() {
+                let message = format!("{} passes no build arguments to a Docker build", self.platform);
+                self.warn(&service.name, message);
+            }
+            return Vec::new();
+        }
+        let mut variables = Vec::new();
+        for (key, value) in &build.args {
+            match service.env.iter().find(|(name, _)| name == key) {
+                Some((_, EnvValue::Literal(same))) if same == value => {}
+                Some(_) => self.warn(
+                    &service.name,
+                    format!(
+                        "{} passes variables to the Docker build as build arguments; build argument {key} differs from the variable of the same name, which wins",
+                        self.platform
+                    ),
+                ),
+                None => variables.push((key.as_str(), value.as_str())),
+            }
+        }
+        variables
     }
 
     /// Report the settings of a deployed service that the platform cannot apply, in one line.

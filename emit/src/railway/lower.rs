@@ -159,6 +159,9 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
         if let Some((name, port)) = plan.port_variable(service, &placement) {
             env.insert(name, Ts::Str(port));
         }
+        for (key, value) in plan.build_variables(service) {
+            env.insert(key.into(), Ts::str(value));
+        }
         resources.insert(
             constant(&service.name, "Service"),
             Resource { function: "service", name: service.name.clone(), config, env },
@@ -285,5 +288,19 @@ mod tests {
             "{:?}",
             lowered.warnings
         );
+    }
+
+    #[test]
+    fn build_arguments_reach_the_build_as_service_variables() {
+        let stack = production(|stack| {
+            let build = Image::build("frontend").arg("VITE_API_URL", "https://api.shop.example.com").arg("MODE", "a");
+            stack.add_service(Service::new("web", build).env("MODE", "b"));
+        });
+        let lowered = lower(&stack).expect("lowers");
+        let env = &lowered.resources["web"].env;
+        // Railway hands a service's variables to `docker build` as build arguments.
+        assert_eq!(env.get("VITE_API_URL"), Some(&Ts::str("https://api.shop.example.com")));
+        assert_eq!(env.get("MODE"), Some(&Ts::str("b")), "the runtime variable wins");
+        assert!(lowered.warnings.iter().any(|w| w.service == "web" && w.message.contains("MODE")));
     }
 }

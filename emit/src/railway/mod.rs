@@ -13,6 +13,7 @@
 //! | `Datastore::postgres` / `redis`, `External::managed`, a database on the Docker host | `postgres(name)` / `redis(name)`; the container is not deployed (warning); a major version other than the template's (PostgreSQL 18, Redis 8) is reported |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` | **not deployed**: Railway's edge terminates TLS and renews certificates (warning) |
 //! | `Image::new` / `Image::build` | `source: image(..)` / `root` + `build: { builder: "DOCKERFILE" }` (the repository is connected in the dashboard or deployed with `railway up`) |
+//! | build arguments (`Image::build(..).arg`) | service variables, which Railway hands to the Docker build as build arguments (`facts/platforms.rs`); a variable of the same name wins (warning) |
 //! | command | `start` |
 //! | `Run::Once` waited for by a service of the same image | that service's `preDeploy`; **error** otherwise |
 //! | `Run::OnSchedule` | `deploy.cronSchedule` |

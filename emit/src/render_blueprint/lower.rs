@@ -277,16 +277,8 @@ fn env_vars<'a>(
         };
         vars.push(var);
     }
-    if let Image::Build(build) = &service.image {
-        for (key, value) in &build.args {
-            match vars.iter().find(|v| v.key() == Some(key)) {
-                Some(EnvVar::Value { value: existing, .. }) if existing == value => {}
-                Some(_) => plan.warn(&service.name, format!(
-                    "Render passes variables to the Docker build as build arguments; build argument {key} differs from the variable of the same name, which wins"
-                )),
-                None => vars.push(EnvVar::Value { key: key.clone(), value: value.clone() }),
-            }
-        }
+    for (key, value) in plan.build_variables(service) {
+        vars.push(EnvVar::Value { key: key.into(), value: value.into() });
     }
     Ok(vars)
 }

@@ -64,6 +64,8 @@ export default defineRailway((ctx) => {
     },
     env: {
       PORT: "8080",
+      VITE_API_URL: (ctx.environment === "staging" ? "https://api.staging.metabuilder.example.com" : "https://api.metabuilder.example.com"),
+      VITE_APP_NAME: "MetaBuilder",
     },
   });
 
