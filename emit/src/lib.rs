@@ -37,6 +37,7 @@ pub mod kubernetes;
 pub mod layout;
 mod managed_platform;
 mod options;
+mod pushed_image;
 pub mod railway;
 pub mod render_blueprint;
 mod yaml;

@@ -21,7 +21,7 @@
 use indexmap::IndexMap;
 use stack_dsl::{
     Datastore, EnvValue, External, Image, Mount, MountSource, Protocol, Reach, Ready, Run, Secret, Service, ServiceRef,
-    ServiceUrl, ValidStack, Volume,
+    ServiceUrl, ValidProject, ValidStack, Volume,
 };
 
 use crate::bundle::Warning;
@@ -29,6 +29,7 @@ use crate::endpoint::{Resolved, resolve};
 use crate::error::Error;
 use crate::facts::platforms::Platform;
 use crate::host_names::names_host;
+use crate::pushed_image::{PushedImage, pushed_image};
 
 /// How a service runs on the platform.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +114,8 @@ pub enum Value<'a> {
 
 /// A stack laid out for a platform.
 pub struct Plan<'a> {
+    /// The project the stack belongs to.
+    pub project: &'a ValidProject,
     /// The stack.
     pub stack: &'a ValidStack,
     /// Every service, in stack order, with its placement.
@@ -129,9 +132,10 @@ pub struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    /// Lay out `stack` for the platform described by `facts`.
-    pub fn new(stack: &'a ValidStack, facts: &'static Platform) -> Result<Self, Error> {
+    /// Lay out `stack`, one environment of `project`, for the platform described by `facts`.
+    pub fn new(project: &'a ValidProject, stack: &'a ValidStack, facts: &'static Platform) -> Result<Self, Error> {
         let mut plan = Plan {
+            project,
             stack,
             placements: IndexMap::new(),
             databases: Vec::new(),
@@ -497,11 +501,21 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// The image the project's pipeline pushed for `service`, which the platform runs instead
+    /// of building the repository itself.
+    pub fn pushed_image(&self, service: &Service) -> Option<PushedImage> {
+        pushed_image(self.project, self.stack, service)
+    }
+
     /// The build arguments of a service the platform builds from the repository, to be set as
     /// service variables: the platform hands a service's variables to its Docker build as
     /// build arguments. A variable of the same name with another value wins, and is reported.
     pub fn build_variables(&mut self, service: &'a Service) -> Vec<(&'a str, &'a str)> {
         let Image::Build(build) = &service.image else { return Vec::new() };
+        if self.pushed_image(service).is_some() {
+            // The pipeline built the image with its arguments.
+            return Vec::new();
+        }
         if !self.facts.variables_are_build_args {
             if !build.args.is_empty() {
                 let message = format!("{} passes no build arguments to a Docker build", self.platform);
@@ -581,7 +595,7 @@ mod tests {
 
     /// NEOSALE's backup as the seed wrote it: `pg_dump -h postgres`, with the container's
     /// password; and the same job through the database's URL.
-    fn backup(command: &'static str, through_url: bool) -> ValidStack {
+    fn backup(command: &'static str, through_url: bool) -> ValidProject {
         let project = Project::new("shop", [Env::Production], move |_| {
             let mut stack = Stack::new("shop");
             let password = stack.add_secret(Secret::new("POSTGRES_PASSWORD"));
@@ -598,20 +612,20 @@ mod tests {
             stack.add_service(job);
             stack
         });
-        project.validate().expect("valid").stacks()[0].clone()
+        project.validate().expect("valid")
     }
 
     #[test]
     fn a_job_that_reaches_a_replaced_database_by_host_name_is_refused() {
         let seed = backup("pg_dump -h postgres -U shop shop > /backups/db.sql", false);
         for facts in [&RENDER, &RAILWAY] {
-            let Err(error) = Plan::new(&seed, facts) else { panic!("{}: accepted", facts.name) };
+            let Err(error) = Plan::new(&seed, &seed.stacks()[0], facts) else { panic!("{}: accepted", facts.name) };
             let text = error.to_string();
             assert!(text.contains("service backup") && text.contains("database_url()"), "{text}");
         }
         let fixed = backup("pg_dump \"$DATABASE_URL\" > /backups/db.sql", true);
         for facts in [&RENDER, &RAILWAY] {
-            let plan = Plan::new(&fixed, facts).expect("the URL is a managed database reference");
+            let plan = Plan::new(&fixed, &fixed.stacks()[0], facts).expect("the URL is a managed database reference");
             let job = plan.stack.service("backup").expect("the job");
             let value = plan.value(job, &job.env[0].1).expect("resolves");
             assert_eq!(value, Value::Database { name: "postgres".into(), output: Output::Url }, "{}", facts.name);

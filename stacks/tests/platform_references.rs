@@ -193,3 +193,32 @@ fn railway_spells_references_as_platform_references() {
     }
     assert!(checked > 20, "only {checked} references checked");
 }
+
+/// With a pipeline, Render runs the image the pipeline built, scanned and pushed, never a
+/// build of its own from the repository (which would deploy around the scan and approval).
+#[test]
+fn render_runs_the_image_the_pipeline_pushed() {
+    use emit::render_blueprint::model::Runtime;
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let Some(pipeline) = valid.pipeline() else { continue };
+        let file = blueprint(project.name());
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            let environment = file.projects[0].environments.iter().find(|e| e.name == stack.env().name()).expect("env");
+            for service in stack.services().filter(|s| deployed(s) && matches!(s.image, stack_dsl::Image::Build(_))) {
+                let name = format!("{}-{}-{}", stack.name, stack.env(), service.name);
+                let Some(out) = environment.services.iter().find(|s| s.name == name) else { continue };
+                let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+                assert_eq!(out.runtime, Some(Runtime::Image), "{at}: Render would build the repository");
+                assert!(out.dockerfile_path.is_none() && out.docker_context.is_none(), "{at}");
+                let image = out.image.as_ref().expect("an image");
+                let repository = format!("{}/{}", pipeline.registry, emit::endpoint::image_name(stack, service));
+                assert!(image.url.starts_with(&format!("{repository}:")), "{at}: {} is not {repository}", image.url);
+                assert!(image.creds.is_some(), "{at}: the pushed image is private by default and needs credentials");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 5, "only {checked} built services checked");
+}

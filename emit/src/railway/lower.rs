@@ -3,7 +3,7 @@
 //! `dist/iac/index.d.ts` (<https://github.com/railwayapp/railway-ts-sdk>).
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, Engine, Image, Restart, Run, Service, ValidStack};
+use stack_dsl::{Check, Engine, Image, Restart, Run, Service, ValidProject, ValidStack};
 
 use super::ts::{Ts, identifier};
 use crate::bundle::Warning;
@@ -33,16 +33,23 @@ pub struct Resource {
 pub struct Lowered {
     pub resources: IndexMap<String, Resource>,
     pub warnings: Vec<Warning>,
+    /// A service runs the pipeline's image at the tag in [`IMAGE_TAG_CONSTANT`].
+    pub uses_image_tag: bool,
 }
+
+/// The program's constant holding the tag of the pipeline's images: the `IMAGE_TAG` the deploy
+/// workflow sets, else the fallback tag, so the program also evaluates outside the pipeline.
+pub const IMAGE_TAG_CONSTANT: &str = "imageTag";
 
 /// The constant that holds the resource `name`.
 pub fn constant(name: &str, suffix: &str) -> String {
     let base = identifier(name);
-    if IMPORTS.contains(&base.as_str()) || base == "ctx" { format!("{base}{suffix}") } else { base }
+    let taken = IMPORTS.contains(&base.as_str()) || base == "ctx" || base == IMAGE_TAG_CONSTANT;
+    if taken { format!("{base}{suffix}") } else { base }
 }
 
-pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
-    let mut plan = Plan::new(stack, &RAILWAY)?;
+pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Error> {
+    let mut plan = Plan::new(project, stack, &RAILWAY)?;
     let mut resources = IndexMap::new();
     for database in plan.databases.clone() {
         let (function, major, railway_major) = match database.datastore.engine {
@@ -61,15 +68,22 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
         resources.insert(constant(&database.name, "Db"), resource);
     }
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
+    let mut uses_image_tag = false;
     for (service, placement) in deployed {
         let volume = plan.storage(service);
         plan.check_volume_scaling(service, volume)?;
         let mut config = IndexMap::new();
-        match &service.image {
-            Image::Registry(reference) => {
+        match (&service.image, plan.pushed_image(service)) {
+            // The image the pipeline pushed, at the tag the deploy workflow passes in IMAGE_TAG.
+            (_, Some(pushed)) => {
+                let reference = format!("`{}`", pushed.with_tag(&format!("${{{IMAGE_TAG_CONSTANT}}}")));
+                config.insert("source".into(), Ts::Call("image".into(), vec![Ts::Raw(reference)]));
+                uses_image_tag = true;
+            }
+            (Image::Registry(reference), None) => {
                 config.insert("source".into(), Ts::Call("image".into(), vec![Ts::str(reference)]));
             }
-            Image::Build(build) => {
+            (Image::Build(build), None) => {
                 // The repository is connected in the dashboard (or deployed with `railway up`);
                 // the program says where the Dockerfile is.
                 let root = build.context.trim_start_matches("./").trim_end_matches('/');
@@ -167,7 +181,7 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
             Resource { function: "service", name: service.name.clone(), config, env },
         );
     }
-    Ok(Lowered { resources, warnings: plan.warnings })
+    Ok(Lowered { resources, warnings: plan.warnings, uses_image_tag })
 }
 
 /// The service's variables: literals, references to databases and services, and secrets as
@@ -222,14 +236,15 @@ mod tests {
     use crate::railway::ts::Entry;
     use stack_dsl::{Env, Port, Probe, Project, Route, Stack};
 
-    /// The production stack `define` builds, validated.
-    fn production(define: impl Fn(&mut Stack) + Send + Sync + 'static) -> ValidStack {
+    /// The production stack `define` builds, validated, lowered.
+    fn production(define: impl Fn(&mut Stack) + Send + Sync + 'static) -> Lowered {
         let project = Project::new("shop", [Env::Production], move |_| {
             let mut stack = Stack::new("shop");
             define(&mut stack);
             stack
         });
-        project.validate().expect("a valid stack").stacks()[0].clone()
+        let valid = project.validate().expect("a valid stack");
+        lower(&valid, &valid.stacks()[0]).expect("lowers")
     }
 
     fn field<'a>(entries: &'a [Entry], key: &str) -> Option<&'a Ts> {
@@ -241,7 +256,7 @@ mod tests {
 
     #[test]
     fn traffic_and_health_checks_reach_the_port_the_service_listens_on() {
-        let stack = production(|stack| {
+        let lowered = production(|stack| {
             stack.add_service(
                 Service::new("api", Image::new("shop-api:1"))
                     .port(Port::http(8000))
@@ -255,7 +270,6 @@ mod tests {
             );
             stack.add_service(Service::new("worker", Image::new("shop-api:1")));
         });
-        let lowered = lower(&stack).expect("lowers");
         for (name, port) in [("api", 8000u16), ("admin", 9000)] {
             let resource = &lowered.resources[name];
             // Railway sends health checks (and domains without a target port) to PORT.
@@ -269,7 +283,7 @@ mod tests {
 
     #[test]
     fn a_port_variable_naming_another_port_is_reported() {
-        let stack = production(|stack| {
+        let lowered = production(|stack| {
             stack.add_service(
                 Service::new("api", Image::new("shop-api:1"))
                     .port(Port::http(8000))
@@ -278,7 +292,6 @@ mod tests {
                     .healthcheck(Probe::http(8000, "/health")),
             );
         });
-        let lowered = lower(&stack).expect("lowers");
         assert_eq!(lowered.resources["api"].env.get("PORT"), Some(&Ts::str("3000")));
         assert!(
             lowered
@@ -292,15 +305,39 @@ mod tests {
 
     #[test]
     fn build_arguments_reach_the_build_as_service_variables() {
-        let stack = production(|stack| {
+        let lowered = production(|stack| {
             let build = Image::build("frontend").arg("VITE_API_URL", "https://api.shop.example.com").arg("MODE", "a");
             stack.add_service(Service::new("web", build).env("MODE", "b"));
         });
-        let lowered = lower(&stack).expect("lowers");
         let env = &lowered.resources["web"].env;
         // Railway hands a service's variables to `docker build` as build arguments.
         assert_eq!(env.get("VITE_API_URL"), Some(&Ts::str("https://api.shop.example.com")));
         assert_eq!(env.get("MODE"), Some(&Ts::str("b")), "the runtime variable wins");
         assert!(lowered.warnings.iter().any(|w| w.service == "web" && w.message.contains("MODE")));
+    }
+
+    #[test]
+    fn with_a_pipeline_services_run_the_pushed_image_at_the_workflow_tag() {
+        let project = Project::new("shop", [Env::Staging, Env::Production], |env| {
+            let mut stack = Stack::new("shop");
+            let url = if env.is_production() { "https://shop.example.com" } else { "https://staging.shop.example.com" };
+            stack.add_service(Service::new("api", Image::build("backend").tag("shop-api")).port(Port::http(8000)));
+            stack.add_service(Service::new("web", Image::build("frontend").arg("API_URL", url)).port(Port::http(80)));
+            stack
+        })
+        .pipeline(stack_dsl::Pipeline::new("ghcr.io/acme", stack_dsl::DeployTarget::Railway));
+        let valid = project.validate().expect("valid");
+        let lowered = lower(&valid, &valid.stacks()[0]).expect("lowers");
+        assert!(lowered.uses_image_tag);
+        let source = |name: &str| lowered.resources[name].config.get("source").cloned();
+        let image = |reference: &str| Some(Ts::Call("image".into(), vec![Ts::Raw(reference.into())]));
+        assert_eq!(source("api"), image("`ghcr.io/acme/shop-api:${imageTag}`"));
+        // Its build differs per environment, so the pipeline tags it `<sha>-<env>`.
+        assert_eq!(source("web"), image("`ghcr.io/acme/shop-web:${imageTag}-staging`"));
+        for name in ["api", "web"] {
+            let config = &lowered.resources[name].config;
+            assert!(!config.contains_key("build") && !config.contains_key("root"), "{name} is rebuilt by Railway");
+            assert!(!lowered.resources[name].env.contains_key("API_URL"), "the pipeline baked the build arguments in");
+        }
     }
 }

@@ -2,13 +2,14 @@
 //! platform plan (`managed_platform.rs`); the Blueprint spec: <https://render.com/docs/blueprint-spec>.
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, Engine, Image, Service as ModelService, ValidStack};
+use stack_dsl::{Check, Engine, Image, Service as ModelService, ValidProject, ValidStack};
 
 use super::model::*;
 use crate::bundle::Warning;
 use crate::error::Error;
 use crate::facts::platforms::RENDER;
 use crate::managed_platform::{Output, Placement, Plan, ProvidedDatabase, Value, command_line};
+use crate::pushed_image::FALLBACK_TAG;
 
 /// Render's instance types, smallest first: name, CPU in millicores, memory in MiB.
 /// <https://render.com/pricing#compute>
@@ -30,8 +31,8 @@ pub struct Lowered {
     pub warnings: Vec<Warning>,
 }
 
-pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
-    let mut plan = Plan::new(stack, &RENDER)?;
+pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Error> {
+    let mut plan = Plan::new(project, stack, &RENDER)?;
     let prefix = format!("{}-{}", stack.name, stack.env());
     let name = |service: &str| format!("{prefix}-{service}");
     let mut services = Vec::new();
@@ -96,12 +97,22 @@ fn lower_service<'a>(
         _ => ServiceType::Worker,
     };
     let mut out = Service { kind, name: name(&service.name), ..Service::default() };
-    match &service.image {
-        Image::Registry(reference) => {
+    match (&service.image, plan.pushed_image(service)) {
+        // The image the pipeline built, scanned and pushed: the deploy workflow deploys each
+        // commit's tag through Render's API, so nothing is rebuilt from the repository.
+        (_, Some(pushed)) => {
             out.runtime = Some(Runtime::Image);
-            out.image = Some(super::model::Image { url: reference.clone() });
+            let credential = pushed.repository.split('/').next().unwrap_or_default().to_string();
+            out.image = Some(super::model::Image {
+                url: pushed.with_tag(FALLBACK_TAG),
+                creds: Some(RegistryCredential { from_registry_creds: CredentialName { name: credential } }),
+            });
         }
-        Image::Build(build) => {
+        (Image::Registry(reference), None) => {
+            out.runtime = Some(Runtime::Image);
+            out.image = Some(super::model::Image { url: reference.clone(), creds: None });
+        }
+        (Image::Build(build), None) => {
             out.runtime = Some(Runtime::Docker);
             let context = build.context.trim_start_matches("./").trim_end_matches('/');
             let context = if context.is_empty() || context == "." { "." } else { context };

@@ -16,7 +16,8 @@
 //! | `Datastore::redis` | `type: keyvalue`, `ipAllowList: []` (private network only), `maxmemoryPolicy` from `--maxmemory-policy` |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` (nginx, Traefik, certbot) | **not deployed**: Render terminates TLS, proxies and renews certificates; a warning names each |
 //! | `Image::new` / `Image::build` | `runtime: image` + `image.url` / `runtime: docker` + `dockerContext` + `dockerfilePath` |
-//! | build arguments | variables (Render passes a Docker service's variables to the build as arguments) |
+//! | `Image::build` in a project with a `Pipeline` | `runtime: image`, `image.url` = the pushed `<registry>/<image>` (`pushed_image.rs`) with `creds.fromRegistryCreds` named after the registry host; nothing is built from the repository, the deploy workflow deploys each commit's tag |
+//! | build arguments | variables (Render passes a Docker service's variables to the build as arguments); none for the pipeline's images, built with them |
 //! | command | `dockerCommand`, arguments shell-quoted; the entrypoint **cannot** be set (warning) |
 //! | `Probe::http` on a web service | `healthCheckPath`; other checks and liveness are **not expressible** (warning) |
 //! | replicas / `Autoscale` | `numInstances` / `scaling` (min, max, `targetCPUPercent` ≤ 90) |
@@ -43,6 +44,7 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::RENDER_BLUEPRINT;
 use crate::options::Options;
+use crate::pushed_image::FALLBACK_TAG;
 use crate::yaml;
 
 /// Render the Blueprint of every hosted environment of `project`; nothing when it has none.
@@ -54,18 +56,28 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
     }
     let mut environments = Vec::new();
     for stack in hosted {
-        let lowered = lower::lower(stack)?;
+        let lowered = lower::lower(project, stack)?;
         environments.push(lowered.environment);
         for warning in lowered.warnings {
             bundle.warn(warning);
         }
     }
     let names: Vec<&str> = environments.iter().map(|e| e.name.as_str()).collect();
-    let notes = [
+    let mut notes = vec![
         format!("Environments: {} (development runs locally with Compose).", names.join(", ")),
         "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into(),
         "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
     ];
+    if let Some(pipeline) = project.pipeline() {
+        let host = pipeline.registry.split('/').next().unwrap_or_default();
+        notes.push(format!(
+            "Built services run the image the pipeline pushed, {}/<image>:<commit SHA>; the deploy workflow deploys each commit's tag, and :{FALLBACK_TAG} is pulled only when the Blueprint creates a service.",
+            pipeline.registry
+        ));
+        notes.push(format!(
+            "Before applying: add a registry credential named {host} (Workspace Settings > Registry Credentials) with a token that can read the packages."
+        ));
+    }
     let header = yaml::header(&format!("stack {}", project.name()), project.regenerate_command(), &notes);
     let blueprint = model::Blueprint { projects: vec![model::Project { name: project.name().into(), environments }] };
     bundle.add(RENDER_BLUEPRINT, yaml::document(RENDER_BLUEPRINT, &header, &blueprint)?);

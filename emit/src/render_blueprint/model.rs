@@ -128,6 +128,24 @@ pub struct Service {
 pub struct Image {
     /// The image reference.
     pub url: String,
+    /// The workspace's credential for a private registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creds: Option<RegistryCredential>,
+}
+
+/// A registry credential stored in the Render workspace, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryCredential {
+    /// The credential.
+    #[serde(rename = "fromRegistryCreds")]
+    pub from_registry_creds: CredentialName,
+}
+
+/// The name of a workspace registry credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialName {
+    /// As entered under Workspace Settings › Registry Credentials.
+    pub name: String,
 }
 
 /// Autoscaling.

@@ -4,13 +4,16 @@
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
+// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG
+// (the commit SHA). Railway pulls it from ghcr.io/anb: make the packages readable to Railway (public, or
+// registry credentials in each service's settings).
+const imageTag = process.env.IMAGE_TAG ?? "latest";
+
 export default defineRailway((ctx) => {
   const postgresDb = postgres("postgres");
   const redisDb = redis("redis");
   const api = service("api", {
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/anb/anb-app:${imageTag}`),
     start: "/app/scripts/start.sh",
     healthcheck: "/health",
     healthcheckTimeout: 60,
@@ -25,9 +28,7 @@ export default defineRailway((ctx) => {
     },
   });
   const worker = service("worker", {
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/anb/anb-app:${imageTag}`),
     start: "celery -A app.workers.celery_app worker --loglevel=info --concurrency=2 --queues=video_queue",
     deploy: {
       restartPolicyType: "ALWAYS",
@@ -39,9 +40,7 @@ export default defineRailway((ctx) => {
     },
   });
   const flower = service("flower", {
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/anb/anb-app:${imageTag}`),
     start: "celery -A app.workers.celery_app flower --port=5555",
     healthcheck: "/healthcheck",
     healthcheckTimeout: 30,

@@ -4,14 +4,16 @@
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
+// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG
+// (the commit SHA). Railway pulls it from ghcr.io/feature-models: make the packages readable to Railway (public, or
+// registry credentials in each service's settings).
+const imageTag = process.env.IMAGE_TAG ?? "latest";
+
 export default defineRailway((ctx) => {
   const db = postgres("db");
   const redisDb = redis("redis");
   const backend = service("backend", {
-    root: "backend",
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/feature-models/feature-models-backend:${imageTag}`),
     start: "gunicorn app.main:app -w 4 -k uvicorn.workers.UvicornWorker --bind 0.0.0.0:8000",
     preDeploy: ["bash scripts/prestart.sh"],
     healthcheck: "/api/v1/utils/health-check/",
@@ -41,10 +43,7 @@ export default defineRailway((ctx) => {
     },
   });
   const celeryworker = service("celeryworker", {
-    root: "backend",
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/feature-models/feature-models-backend:${imageTag}`),
     start: "celery -A app.core.celery.celery_app worker --loglevel=info",
     deploy: {
       restartPolicyType: "ALWAYS",
@@ -64,10 +63,7 @@ export default defineRailway((ctx) => {
     },
   });
   const frontend = service("frontend", {
-    root: "frontend",
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/feature-models/feature-models-frontend:${imageTag}`),
     start: "node server.js",
     domains: [
       {

@@ -4,13 +4,15 @@
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
+// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG
+// (the commit SHA). Railway pulls it from ghcr.io/metabuilder: make the packages readable to Railway (public, or
+// registry credentials in each service's settings).
+const imageTag = process.env.IMAGE_TAG ?? "latest";
+
 export default defineRailway((ctx) => {
   const postgresDb = postgres("postgres");
   const api = service("api", {
-    root: "backend",
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/metabuilder/metabuilder-api:${imageTag}`),
     start: "gunicorn app.main:app -k uvicorn.workers.UvicornWorker -w 2 --bind 0.0.0.0:8000",
     preDeploy: ["alembic upgrade head"],
     healthcheck: "/health/ready",
@@ -42,10 +44,7 @@ export default defineRailway((ctx) => {
     },
   });
   const frontend = service("frontend", {
-    root: "frontend",
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: (ctx.environment === "staging" ? image(`ghcr.io/metabuilder/metabuilder-web:${imageTag}-staging`) : image(`ghcr.io/metabuilder/metabuilder-web:${imageTag}-production`)),
     healthcheck: "/",
     healthcheckTimeout: 30,
     domains: (ctx.environment === "staging" ? [
@@ -64,8 +63,6 @@ export default defineRailway((ctx) => {
     },
     env: {
       PORT: "8080",
-      VITE_API_URL: (ctx.environment === "staging" ? "https://api.staging.metabuilder.example.com" : "https://api.metabuilder.example.com"),
-      VITE_APP_NAME: "MetaBuilder",
     },
   });
 
