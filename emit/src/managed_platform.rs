@@ -150,7 +150,38 @@ impl<'a> Plan<'a> {
             plan.placements.insert(service.name.clone(), placement);
         }
         plan.check_database_hosts()?;
+        plan.report_unordered_dependents();
         Ok(plan)
+    }
+
+    /// Report every service that waits for a one-shot job it does not run itself: the job is
+    /// the pre-deploy command of one service, and neither platform orders the deploys of
+    /// different services, so the others may start before the job has finished.
+    fn report_unordered_dependents(&mut self) {
+        let mut unordered = Vec::new();
+        for service in self.stack.services() {
+            if matches!(
+                self.placements[&service.name],
+                Placement::Omitted | Placement::Database | Placement::PreDeploy { .. }
+            ) {
+                continue;
+            }
+            for dependency in service.depends_on.iter().filter(|d| d.ready == Ready::Completed) {
+                let job = dependency.service.name();
+                if let Some(Placement::PreDeploy { host }) = self.placements.get(job)
+                    && *host != service.name
+                {
+                    unordered.push((service.name.clone(), job.to_string(), host.clone()));
+                }
+            }
+        }
+        for (service, job, host) in unordered {
+            let message = format!(
+                "waits for {job}, which runs as the pre-deploy command of {host}; {} does not order the deploys of different services, so {service} may start before {job} has finished: make it tolerate that (retry until the schema is there), or deploy {host} first",
+                self.platform
+            );
+            self.warn(&service, message);
+        }
     }
 
     /// Fail when a service reaches a database the platform replaces through the container's
@@ -629,6 +660,37 @@ mod tests {
             let job = plan.stack.service("backup").expect("the job");
             let value = plan.value(job, &job.env[0].1).expect("resolves");
             assert_eq!(value, Value::Database { name: "postgres".into(), output: Output::Url }, "{}", facts.name);
+        }
+    }
+
+    #[test]
+    fn every_service_waiting_for_a_job_it_does_not_run_is_reported() {
+        let project = Project::new("social", [Env::Production], |_| {
+            let mut stack = Stack::new("social");
+            let app = Image::build(".").tag("social-app");
+            let migrate = stack.add_service(Service::job("migrate", app.clone()).command(["rails", "db:migrate"]));
+            for (name, port) in [("web", Some(3000)), ("streaming", Some(4000)), ("sidekiq", None)] {
+                let service = Service::new(name, app.clone()).depends_on(&migrate, Ready::Completed);
+                stack.add_service(match port {
+                    Some(port) => service.port(Port::http(port)),
+                    None => service,
+                });
+            }
+            stack
+        });
+        let valid = project.validate().expect("valid");
+        for facts in [&RENDER, &RAILWAY] {
+            let plan = Plan::new(&valid, &valid.stacks()[0], facts).expect("plans");
+            assert_eq!(plan.placements["migrate"], Placement::PreDeploy { host: "web".into() });
+            for name in ["streaming", "sidekiq"] {
+                assert!(
+                    plan.warnings.iter().any(|w| w.service == name && w.message.contains("migrate")),
+                    "{}: {name} is not warned: {:?}",
+                    facts.name,
+                    plan.warnings
+                );
+            }
+            assert!(!plan.warnings.iter().any(|w| w.service == "web"), "web runs the job itself");
         }
     }
 }

@@ -18,6 +18,7 @@
 //! | command | `start` |
 //! | `Run::Once` waited for by a service of the same image | that service's `preDeploy`; **error** otherwise |
 //! | `Run::OnSchedule` | `deploy.cronSchedule` |
+//! | another service waiting for that job | **not expressible**: deploys of different services are not ordered (warning naming the service, the job and its host) |
 //! | restart policy | `deploy.restartPolicyType` (`ALWAYS`, `ON_FAILURE`, `NEVER`) |
 //! | `Probe::http` | `healthcheck` path and `healthcheckTimeout` (start period + interval × retries); other checks and liveness are **not expressible** (warning) |
 //! | replicas / `Autoscale` | `replicas` / **not expressible**: the minimum runs (warning) |

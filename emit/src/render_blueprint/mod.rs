@@ -11,6 +11,7 @@
 //! | service with routes, behind an edge proxy, or publishing an HTTP port | `type: web` |
 //! | other service with ports / without ports | `type: pserv` / `type: worker` |
 //! | `Run::OnSchedule` | `type: cron` with `schedule` |
+//! | another service waiting for that job | **not expressible**: deploys of different services are not ordered (warning naming the service, the job and its host) |
 //! | `Run::Once` waited for (`Ready::Completed`) by a service of the same image | that service's `preDeployCommand`; **error** when no such service exists |
 //! | `Datastore::postgres`, `External::managed` PostgreSQL, a PostgreSQL on the Docker host | `databases:` with `postgresMajorVersion`, `databaseName`, `user`, `diskSizeGB`; the container is not deployed (warning) |
 //! | `Datastore::redis` | `type: keyvalue`, `ipAllowList: []` (private network only), `maxmemoryPolicy` from `--maxmemory-policy` |
