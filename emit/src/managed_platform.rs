@@ -20,8 +20,8 @@
 
 use indexmap::IndexMap;
 use stack_dsl::{
-    Datastore, EnvValue, External, Image, Mount, MountSource, Protocol, Reach, Ready, Run, Secret, Service, ServiceRef,
-    ServiceUrl, ValidProject, ValidStack, Volume,
+    Datastore, EnvValue, External, Image, Mount, MountSource, Protocol, Reach, Ready, Route, Run, Secret, Service,
+    ServiceRef, ServiceUrl, ValidProject, ValidStack, Volume,
 };
 
 use crate::bundle::Warning;
@@ -150,8 +150,59 @@ impl<'a> Plan<'a> {
             plan.placements.insert(service.name.clone(), placement);
         }
         plan.check_database_hosts()?;
+        plan.check_shared_hosts()?;
         plan.report_unordered_dependents();
         Ok(plan)
+    }
+
+    /// Fail when several deployed services route the same host: the platform attaches a custom
+    /// domain to one service and routes whole hosts, so no path can pick the second one.
+    fn check_shared_hosts(&self) -> Result<(), Error> {
+        if !self.facts.routes_whole_hosts {
+            return Ok(());
+        }
+        let mut claims: IndexMap<&str, Vec<(&str, &str)>> = IndexMap::new();
+        for (service, _) in self.deployed() {
+            for route in &service.routes {
+                let claimants = claims.entry(route.host.as_str()).or_default();
+                if !claimants.iter().any(|(name, _)| *name == service.name) {
+                    claimants.push((service.name.as_str(), route.path.as_str()));
+                }
+            }
+        }
+        let Some((host, claimants)) = claims.into_iter().find(|(_, c)| c.len() > 1) else { return Ok(()) };
+        let listed: Vec<String> = claimants.iter().map(|(name, path)| format!("{name} ({path})")).collect();
+        let (second, _) = claimants[1];
+        Err(self.unsupported(
+            second,
+            format!(
+                "{host} is routed to {}; {} attaches a custom domain to one service and routes whole hosts, not paths",
+                listed.join(" and "),
+                self.platform
+            ),
+            format!(
+                "Either give {second}'s route a host of its own in the hosted environments (such as {second}.{host}), or serve every path of {host} from one service"
+            ),
+        ))
+    }
+
+    /// The custom domains of a deployed service, one route per host (the first); a route
+    /// limited to a path is reported, since the platform gives the service the whole host.
+    pub fn domains(&mut self, service: &'a Service) -> Vec<&'a Route> {
+        let mut domains: Vec<&Route> = Vec::new();
+        for route in &service.routes {
+            if route.path != "/" && self.facts.routes_whole_hosts {
+                let message = format!(
+                    "{} routes whole hosts; {}{} serves every path of {}",
+                    self.platform, route.host, route.path, route.host
+                );
+                self.warn(&service.name, message);
+            }
+            if !domains.iter().any(|d| d.host == route.host) {
+                domains.push(route);
+            }
+        }
+        domains
     }
 
     /// Report every service that waits for a one-shot job it does not run itself: the job is
@@ -691,6 +742,45 @@ mod tests {
                 );
             }
             assert!(!plan.warnings.iter().any(|w| w.service == "web"), "web runs the job itself");
+        }
+    }
+
+    #[test]
+    fn two_services_on_one_host_are_refused_and_a_path_is_reported() {
+        let shared = |streaming_host: &'static str| {
+            let project = Project::new("social", [Env::Production], move |_| {
+                let mut stack = Stack::new("social");
+                let route = stack_dsl::Route::new("social.example.com").tls();
+                stack.add_service(Service::new("web", Image::new("social:1")).port(Port::http(3000)).route(route));
+                stack.add_service(
+                    Service::new("streaming", Image::new("social:1"))
+                        .port(Port::http(4000))
+                        .route(stack_dsl::Route::new(streaming_host).path("/api/v1/streaming").tls()),
+                );
+                stack
+            });
+            project.validate().expect("valid")
+        };
+        let one_host = shared("social.example.com");
+        for facts in [&RENDER, &RAILWAY] {
+            let Err(error) = Plan::new(&one_host, &one_host.stacks()[0], facts) else {
+                panic!("{}: two services claim one domain", facts.name)
+            };
+            let text = error.to_string();
+            assert!(text.contains("service streaming") && text.contains("social.example.com"), "{text}");
+            assert!(text.contains("web (/)") && text.contains("Either"), "{text}");
+        }
+        let own_host = shared("streaming.social.example.com");
+        for facts in [&RENDER, &RAILWAY] {
+            let mut plan = Plan::new(&own_host, &own_host.stacks()[0], facts).expect("one service per host");
+            let streaming = own_host.stacks()[0].service("streaming").expect("streaming");
+            let domains: Vec<&str> = plan.domains(streaming).iter().map(|r| r.host.as_str()).collect();
+            assert_eq!(domains, ["streaming.social.example.com"]);
+            assert!(
+                plan.warnings.iter().any(|w| w.service == "streaming" && w.message.contains("/api/v1/streaming")),
+                "{}: the path is dropped silently",
+                facts.name
+            );
         }
     }
 }

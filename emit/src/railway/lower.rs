@@ -143,9 +143,9 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
             resources.insert(constant(&volume.name, "Volume"), Resource { config: volume_config, ..resource });
         }
         // Each domain names the port it reaches, so traffic does not depend on PORT.
-        let domains: Vec<Ts> = service
-            .routes
-            .iter()
+        let domains: Vec<Ts> = plan
+            .domains(service)
+            .into_iter()
             .map(|route| match service.route_port(route) {
                 Some(port) if plan.facts.domain_target_port => Ts::Object(vec![
                     super::ts::Entry::Field("domain".into(), Ts::str(&route.host)),

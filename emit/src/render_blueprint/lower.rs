@@ -151,7 +151,7 @@ fn lower_service<'a>(
     }
     out.plan = instance_type(plan, service);
     if kind == ServiceType::Web {
-        out.domains = domains(plan, service);
+        out.domains = plan.domains(service).into_iter().map(|route| route.host.clone()).collect();
     }
 
     let volume = plan.storage(service);
@@ -235,23 +235,6 @@ fn instance_type(plan: &mut Plan, service: &ModelService) -> Option<String> {
         plan.warn(&service.name, message);
     }
     Some(name.into())
-}
-
-fn domains(plan: &mut Plan, service: &ModelService) -> Vec<String> {
-    let mut domains: Vec<String> = Vec::new();
-    for route in &service.routes {
-        if route.path != "/" {
-            let message = format!(
-                "Render routes whole domains; {}{} serves every path of {}",
-                route.host, route.path, route.host
-            );
-            plan.warn(&service.name, message);
-        }
-        if !domains.contains(&route.host) {
-            domains.push(route.host.clone());
-        }
-    }
-    domains
 }
 
 /// The service's variables, build arguments included: Render passes a Docker service's
