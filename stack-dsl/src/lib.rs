@@ -14,6 +14,7 @@ mod datastore;
 mod edge;
 mod env;
 mod external;
+mod hosts;
 mod image;
 pub mod name;
 mod network;
