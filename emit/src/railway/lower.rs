@@ -5,7 +5,8 @@
 use indexmap::IndexMap;
 use stack_dsl::{Check, Engine, Image, Restart, Run, Service, ValidProject, ValidStack};
 
-use super::ts::{Ts, identifier};
+use super::identifiers::{Key, Kind};
+use super::ts::Ts;
 use crate::bundle::Warning;
 use crate::error::Error;
 use crate::facts::platforms::RAILWAY;
@@ -28,10 +29,10 @@ pub struct Resource {
     pub env: IndexMap<String, Ts>,
 }
 
-/// The resources of one environment, by constant name, in declaration order; and what could
+/// The resources of one environment, by kind and name, in declaration order; and what could
 /// not be expressed.
 pub struct Lowered {
-    pub resources: IndexMap<String, Resource>,
+    pub resources: IndexMap<Key, Resource>,
     pub warnings: Vec<Warning>,
     /// A service runs the pipeline's image at the tag in [`IMAGE_TAG_CONSTANT`].
     pub uses_image_tag: bool,
@@ -40,13 +41,6 @@ pub struct Lowered {
 /// The program's constant holding the tag of the pipeline's images: the `IMAGE_TAG` the deploy
 /// workflow sets, else the fallback tag, so the program also evaluates outside the pipeline.
 pub const IMAGE_TAG_CONSTANT: &str = "imageTag";
-
-/// The constant that holds the resource `name`.
-pub fn constant(name: &str, suffix: &str) -> String {
-    let base = identifier(name);
-    let taken = IMPORTS.contains(&base.as_str()) || base == "ctx" || base == IMAGE_TAG_CONSTANT;
-    if taken { format!("{base}{suffix}") } else { base }
-}
 
 pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Error> {
     let mut plan = Plan::new(project, stack, &RAILWAY)?;
@@ -65,7 +59,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         }
         let resource =
             Resource { function, name: database.name.clone(), config: IndexMap::new(), env: IndexMap::new() };
-        resources.insert(constant(&database.name, "Db"), resource);
+        resources.insert(Key::new(Kind::Database, &database.name), resource);
     }
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
     let mut uses_image_tag = false;
@@ -128,7 +122,10 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
             config.insert("replicas".into(), Ts::Num(service.replicas.into()));
         }
         if let Some((volume, mount)) = volume {
-            let entry = super::ts::Entry::Field(mount.target.clone(), Ts::Raw(constant(&volume.name, "Volume")));
+            let entry = super::ts::Entry::Field(
+                mount.target.clone(),
+                Ts::Ref(Key::new(Kind::Volume, &volume.name), String::new()),
+            );
             config.insert("volumeMounts".into(), Ts::Object(vec![entry]));
             let resource = Resource {
                 function: "volume",
@@ -140,7 +137,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
             if let Some(size) = volume.size {
                 volume_config.insert("sizeMB".into(), Ts::Num(size.as_mib()));
             }
-            resources.insert(constant(&volume.name, "Volume"), Resource { config: volume_config, ..resource });
+            resources.insert(Key::new(Kind::Volume, &volume.name), Resource { config: volume_config, ..resource });
         }
         // Each domain names the port it reaches, so traffic does not depend on PORT.
         let domains: Vec<Ts> = plan
@@ -177,7 +174,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
             env.insert(key.into(), Ts::str(value));
         }
         resources.insert(
-            constant(&service.name, "Service"),
+            Key::new(Kind::Service, &service.name),
             Resource { function: "service", name: service.name.clone(), config, env },
         );
     }
@@ -211,10 +208,10 @@ fn env(plan: &Plan, service: &Service) -> Result<IndexMap<String, Ts>, Error> {
                     (_, Output::Port) => "PGPORT",
                     (_, Output::Password) => "PGPASSWORD",
                 };
-                Ts::Raw(format!("{}.env.{variable}", constant(&name, "Db")))
+                Ts::Ref(Key::new(Kind::Database, name), format!(".env.{variable}"))
             }
             Value::Service { name, output: Output::Host } => {
-                Ts::Raw(format!("{}.env.RAILWAY_PRIVATE_DOMAIN", constant(&name, "Service")))
+                Ts::Ref(Key::new(Kind::Service, name), ".env.RAILWAY_PRIVATE_DOMAIN".into())
             }
             Value::Service { name, .. } => {
                 let port = plan.stack.service(&name).and_then(|s| s.ports.first()).map_or(0, |p| p.number);
@@ -271,14 +268,18 @@ mod tests {
             stack.add_service(Service::new("worker", Image::new("shop-api:1")));
         });
         for (name, port) in [("api", 8000u16), ("admin", 9000)] {
-            let resource = &lowered.resources[name];
+            let resource = &lowered.resources[&Key::new(Kind::Service, name)];
             // Railway sends health checks (and domains without a target port) to PORT.
             assert_eq!(resource.env.get("PORT"), Some(&Ts::Str(port.to_string())), "{name}");
             let Some(Ts::Array(domains)) = resource.config.get("domains") else { panic!("{name}: no domains") };
             let Ts::Object(domain) = &domains[0] else { panic!("{name}: a domain without its port") };
             assert_eq!(field(domain, "port"), Some(&Ts::Num(port.into())), "{name}");
         }
-        assert_eq!(lowered.resources["worker"].env.get("PORT"), None, "a worker is neither routed nor checked");
+        assert_eq!(
+            lowered.resources[&Key::new(Kind::Service, "worker")].env.get("PORT"),
+            None,
+            "a worker is neither routed nor checked"
+        );
     }
 
     #[test]
@@ -292,7 +293,7 @@ mod tests {
                     .healthcheck(Probe::http(8000, "/health")),
             );
         });
-        assert_eq!(lowered.resources["api"].env.get("PORT"), Some(&Ts::str("3000")));
+        assert_eq!(lowered.resources[&Key::new(Kind::Service, "api")].env.get("PORT"), Some(&Ts::str("3000")));
         assert!(
             lowered
                 .warnings
@@ -309,7 +310,7 @@ mod tests {
             let build = Image::build("frontend").arg("VITE_API_URL", "https://api.shop.example.com").arg("MODE", "a");
             stack.add_service(Service::new("web", build).env("MODE", "b"));
         });
-        let env = &lowered.resources["web"].env;
+        let env = &lowered.resources[&Key::new(Kind::Service, "web")].env;
         // Railway hands a service's variables to `docker build` as build arguments.
         assert_eq!(env.get("VITE_API_URL"), Some(&Ts::str("https://api.shop.example.com")));
         assert_eq!(env.get("MODE"), Some(&Ts::str("b")), "the runtime variable wins");
@@ -329,15 +330,18 @@ mod tests {
         let valid = project.validate().expect("valid");
         let lowered = lower(&valid, &valid.stacks()[0]).expect("lowers");
         assert!(lowered.uses_image_tag);
-        let source = |name: &str| lowered.resources[name].config.get("source").cloned();
+        let source = |name: &str| lowered.resources[&Key::new(Kind::Service, name)].config.get("source").cloned();
         let image = |reference: &str| Some(Ts::Call("image".into(), vec![Ts::Raw(reference.into())]));
         assert_eq!(source("api"), image("`ghcr.io/acme/shop-api:${imageTag}`"));
         // Its build differs per environment, so the pipeline tags it `<sha>-<env>`.
         assert_eq!(source("web"), image("`ghcr.io/acme/shop-web:${imageTag}-staging`"));
         for name in ["api", "web"] {
-            let config = &lowered.resources[name].config;
+            let config = &lowered.resources[&Key::new(Kind::Service, name)].config;
             assert!(!config.contains_key("build") && !config.contains_key("root"), "{name} is rebuilt by Railway");
-            assert!(!lowered.resources[name].env.contains_key("API_URL"), "the pipeline baked the build arguments in");
+            assert!(
+                !lowered.resources[&Key::new(Kind::Service, name)].env.contains_key("API_URL"),
+                "the pipeline baked the build arguments in"
+            );
         }
     }
 }

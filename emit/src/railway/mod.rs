@@ -31,7 +31,13 @@
 //! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
 //! | another service's host / port / URL | `svc.env.RAILWAY_PRIVATE_DOMAIN` / its port / `scheme://<name>.railway.internal:port` |
 //! | resource limits, user, read-only root, networks | **not expressible** in the program; limits and user are reported, every service shares the environment's private network |
+//!
+//! Each resource is held in a TypeScript constant named after it (`celery-worker` → `celeryWorker`);
+//! when two names would give one constant, or a name is a reserved word or an import, the later
+//! resource's constant takes its kind as a suffix (`web1Service`, `newService`, `dataVolume`), then a
+//! number (`identifiers.rs`).
 
+mod identifiers;
 mod lower;
 mod ts;
 
@@ -43,6 +49,7 @@ use crate::error::Error;
 use crate::layout::{RAILWAY_DIR, RAILWAY_PROGRAM};
 use crate::options::Options;
 use crate::pushed_image::FALLBACK_TAG;
+use identifiers::{Identifiers, Key};
 use lower::{IMAGE_TAG_CONSTANT, IMPORTS, Resource};
 use ts::{Entry, Ts};
 
@@ -68,7 +75,7 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
     Ok(bundle)
 }
 
-type PerEnv = Vec<(Env, IndexMap<String, Resource>)>;
+type PerEnv = Vec<(Env, IndexMap<Key, Resource>)>;
 
 fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) -> String {
     let names: Vec<&str> = environments.iter().map(|(env, _)| env.name()).collect();
@@ -87,25 +94,20 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
         ));
     }
     out.push_str("export default defineRailway((ctx) => {\n");
-    // Every resource of any environment, in first-seen order.
-    let mut order: Vec<&String> = Vec::new();
-    for (_, resources) in environments {
-        for constant in resources.keys() {
-            if !order.contains(&constant) {
-                order.push(constant);
-            }
-        }
-    }
+    // Every resource of any environment, in first-seen order, and the constant holding each.
+    let order: indexmap::IndexSet<&Key> = environments.iter().flat_map(|(_, resources)| resources.keys()).collect();
+    let taken: Vec<&str> = IMPORTS.iter().copied().chain([IMAGE_TAG_CONSTANT]).collect();
+    let ids = Identifiers::new(order.iter().copied(), &taken);
     let mut listed = Vec::new();
-    for constant in order {
+    for key in order {
         let present: Vec<(Env, &Resource)> =
-            environments.iter().filter_map(|(env, r)| r.get(constant).map(|res| (*env, res))).collect();
+            environments.iter().filter_map(|(env, r)| r.get(key).map(|res| (*env, res))).collect();
         let first = present[0].1;
         let mut config: Vec<Entry> = Vec::new();
-        for key in union(present.iter().map(|(_, r)| &r.config)) {
+        for field in union(present.iter().map(|(_, r)| &r.config)) {
             let per_env: Vec<(Env, Ts)> =
-                present.iter().map(|(env, r)| (*env, r.config.get(key).cloned().unwrap_or(Ts::Undefined))).collect();
-            config.push(Entry::Field(key.clone(), choose(per_env)));
+                present.iter().map(|(env, r)| (*env, r.config.get(field).cloned().unwrap_or(Ts::Undefined))).collect();
+            config.push(Entry::Field(field.clone(), choose(per_env)));
         }
         let env = variables(&present);
         if !env.is_empty() {
@@ -116,10 +118,11 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
             args.push(Ts::Object(config));
         }
         let call = Ts::Call(first.function.into(), args);
-        out.push_str(&format!("  const {constant} = {};\n", call.print(1)));
+        let constant = ids.get(key);
+        out.push_str(&format!("  const {constant} = {};\n", call.print(1, &ids)));
         let everywhere = present.len() == environments.len();
         listed.push(if everywhere {
-            Ts::Raw(constant.clone())
+            Ts::Ref(key.clone(), String::new())
         } else {
             let only: Vec<Env> = present.iter().map(|(env, _)| *env).collect();
             Ts::Spread(Box::new(Ts::If(
@@ -130,7 +133,7 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
         });
     }
     let definition = Ts::Object(vec![Entry::Field("resources".into(), Ts::Array(listed))]);
-    out.push_str(&format!("\n  return project({}, {});\n}});\n", ts::quote(project.name()), definition.print(1)));
+    out.push_str(&format!("\n  return project({}, {});\n}});\n", ts::quote(project.name()), definition.print(1, &ids)));
     out
 }
 
