@@ -15,6 +15,8 @@
 //! - A service is public when it has routes, sits behind a left-out edge proxy, or publishes an
 //!   HTTP port; private when it listens on a port; a worker otherwise; cron when scheduled.
 //! - A service keeps one volume (the platforms attach one per service): the largest.
+//! - Services cannot share storage: a shared volume is an error, a shared host directory is
+//!   reported to each service, with object storage as the alternative.
 //! - A command, entrypoint or literal value that reaches a replaced database by its container's
 //!   host name (`pg_dump -h postgres`) is an error: that host does not exist on the platform.
 
@@ -151,6 +153,7 @@ impl<'a> Plan<'a> {
         }
         plan.check_database_hosts()?;
         plan.check_shared_hosts()?;
+        plan.check_shared_storage()?;
         plan.report_unordered_dependents();
         Ok(plan)
     }
@@ -184,6 +187,56 @@ impl<'a> Plan<'a> {
                 "Either give {second}'s route a host of its own in the hosted environments (such as {second}.{host}), or serve every path of {host} from one service"
             ),
         ))
+    }
+
+    /// Fail when deployed services share a volume, and report those that share a host
+    /// directory: the platform attaches a disk to one service only, so files one service
+    /// writes there never reach the other.
+    fn check_shared_storage(&mut self) -> Result<(), Error> {
+        if !self.facts.disk_per_service {
+            return Ok(());
+        }
+        let mut users: IndexMap<(bool, &str), Vec<&str>> = IndexMap::new();
+        for (service, _) in self.deployed() {
+            for mount in &service.mounts {
+                let source = match &mount.source {
+                    MountSource::Volume(volume) => (true, volume.name()),
+                    MountSource::Bind(path) => (false, path.as_str()),
+                    MountSource::Config(_) | MountSource::Tmpfs { .. } => continue,
+                };
+                let services = users.entry(source).or_default();
+                if !services.contains(&service.name.as_str()) {
+                    services.push(service.name.as_str());
+                }
+            }
+        }
+        let alternative = "keep the files in object storage (S3, Cloudflare R2, Backblaze B2) and give each service its address and credentials, or run the processes that share them in one service";
+        let mut directories: IndexMap<Vec<&str>, Vec<&str>> = IndexMap::new();
+        for ((is_volume, source), services) in users.into_iter().filter(|(_, s)| s.len() > 1) {
+            if is_volume {
+                let reason = format!(
+                    "{} share the volume {source}, and {} attaches a disk to one service only, so what one writes there the others never see",
+                    services.join(" and "),
+                    self.platform
+                );
+                return Err(self.unsupported(services[1], reason, format!("Either {alternative}")));
+            }
+            directories.entry(services).or_default().push(source);
+        }
+        let mut warnings = Vec::new();
+        for (services, sources) in directories {
+            let message = format!(
+                "{} share the host directories {}, and {} attaches a disk to one service only, so what one writes there the others never see: {alternative}",
+                services.join(" and "),
+                sources.join(", "),
+                self.platform
+            );
+            warnings.extend(services.into_iter().map(|service| (service.to_string(), message.clone())));
+        }
+        for (service, message) in warnings {
+            self.warn(&service, message);
+        }
+        Ok(())
     }
 
     /// The custom domains of a deployed service, one route per host (the first); a route
@@ -781,6 +834,48 @@ mod tests {
                 "{}: the path is dropped silently",
                 facts.name
             );
+        }
+    }
+
+    #[test]
+    fn storage_shared_by_services_is_refused_or_reported() {
+        let project = |shared_volume: bool| {
+            let project = Project::new("videos", [Env::Production], move |_| {
+                let mut stack = Stack::new("videos");
+                let uploads = stack.add_volume(stack_dsl::Volume::persistent("uploads"));
+                let mount = || match shared_volume {
+                    true => stack_dsl::Mount::volume(&uploads, "/app/uploads"),
+                    false => stack_dsl::Mount::bind("./uploads", "/app/uploads"),
+                };
+                let app = Image::new("videos:1");
+                stack.add_service(Service::new("api", app.clone()).port(Port::http(8000)).mount(mount()));
+                stack.add_service(Service::new("worker", app).mount(mount()));
+                stack
+            });
+            project.validate().expect("valid")
+        };
+        let volume = project(true);
+        for facts in [&RENDER, &RAILWAY] {
+            let Err(error) = Plan::new(&volume, &volume.stacks()[0], facts) else {
+                panic!("{}: a disk shared by two services", facts.name)
+            };
+            let text = error.to_string();
+            assert!(text.contains("api and worker share the volume uploads"), "{text}");
+            assert!(text.contains("object storage"), "{text}");
+        }
+        let directory = project(false);
+        for facts in [&RENDER, &RAILWAY] {
+            let plan = Plan::new(&directory, &directory.stacks()[0], facts).expect("plans");
+            for name in ["api", "worker"] {
+                assert!(
+                    plan.warnings
+                        .iter()
+                        .any(|w| w.service == name && w.message.contains("share the host directories ./uploads")),
+                    "{}: {name}: {:?}",
+                    facts.name,
+                    plan.warnings
+                );
+            }
         }
     }
 }

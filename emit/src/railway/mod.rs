@@ -23,6 +23,7 @@
 //! | `Probe::http` | `healthcheck` path and `healthcheckTimeout` (start period + interval × retries); other checks and liveness are **not expressible** (warning) |
 //! | replicas / `Autoscale` | `replicas` / **not expressible**: the minimum runs (warning) |
 //! | the service's largest volume | `volume(name, { sizeMB })` in `volumeMounts`; other mounts are **not mounted** (warning); a volume on a scaled service is an **error** |
+//! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a volume belongs to one service; the alternative is object storage or one service running both processes |
 //! | `Route` | `domains: [{ domain, port }]`: the route's port is the domain's target port; a path prefix is reported (Railway routes whole hosts); one host routed to two services is an **error** |
 //! | the port a service is health-checked on (else its routed port) | `PORT`, which Railway health-checks and routes to (`facts/platforms.rs`); a `PORT` the service sets to another port is reported |
 //! | literal | the string |
