@@ -196,6 +196,7 @@ fn railway_spells_references_as_platform_references() {
 
 /// With a pipeline, Render runs the image the pipeline built, scanned and pushed, never a
 /// build of its own from the repository (which would deploy around the scan and approval).
+/// Static sites, which Render builds itself, are checked below.
 #[test]
 fn render_runs_the_image_the_pipeline_pushed() {
     use emit::render_blueprint::model::Runtime;
@@ -206,7 +207,10 @@ fn render_runs_the_image_the_pipeline_pushed() {
         let file = blueprint(project.name());
         for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
             let environment = file.projects[0].environments.iter().find(|e| e.name == stack.env().name()).expect("env");
-            for service in stack.services().filter(|s| deployed(s) && matches!(s.image, stack_dsl::Image::Build(_))) {
+            for service in stack
+                .services()
+                .filter(|s| deployed(s) && matches!(s.image, stack_dsl::Image::Build(_)) && s.static_site().is_none())
+            {
                 let name = format!("{}-{}-{}", stack.name, stack.env(), service.name);
                 let Some(out) = environment.services.iter().find(|s| s.name == name) else { continue };
                 let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
@@ -221,4 +225,50 @@ fn render_runs_the_image_the_pipeline_pushed() {
         }
     }
     assert!(checked >= 5, "only {checked} built services checked");
+}
+
+/// A static front end is served by Render's static hosting from its own build (MetaBuilder's
+/// seed asks for a Render Static Site), and by its container on Compose.
+#[test]
+fn static_front_ends_are_static_sites_on_render_and_containers_elsewhere() {
+    use emit::render_blueprint::model::Runtime;
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
+        let file = blueprint(project.name());
+        for stack in valid.stacks() {
+            for service in stack.services() {
+                let Some(site) = service.static_site() else { continue };
+                let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+                let compose = &bundle.file(&emit::layout::compose_file(stack.env())).expect("compose").contents;
+                let compose: emit::compose::model::ComposeFile = serde_saphyr::from_str(compose).expect("parses");
+                assert!(compose.services.contains_key(&service.name), "{at}: no container on Compose");
+                if !stack.env().is_hosted() {
+                    continue;
+                }
+                let environment = file.projects[0].environments.iter().find(|e| e.name == stack.env().name());
+                let name = format!("{}-{}-{}", stack.name, stack.env(), service.name);
+                let out = environment.and_then(|e| e.services.iter().find(|s| s.name == name)).expect("on Render");
+                assert_eq!(out.runtime, Some(Runtime::Static), "{at}");
+                assert_eq!(out.build_command.as_deref(), Some(site.build_command.as_str()), "{at}");
+                assert_eq!(out.static_publish_path.as_deref(), Some(site.publish_dir.as_str()), "{at}");
+                assert_eq!(out.root_dir.as_deref(), Some(site.root.as_str()), "{at}");
+                assert!(out.image.is_none() && out.docker_command.is_none() && out.plan.is_none(), "{at}");
+                let rewrites_to_index =
+                    out.routes.iter().any(|r| r.kind == "rewrite" && r.destination == "/index.html");
+                assert_eq!(rewrites_to_index, site.single_page_app, "{at}");
+                if let stack_dsl::Image::Build(build) = &service.image {
+                    for (key, value) in &build.args {
+                        let passed = out.env_vars.iter().any(|v| {
+                            matches!(v, emit::render_blueprint::model::EnvVar::Value { key: k, value: v } if k == key && v == value)
+                        });
+                        assert!(passed, "{at}: the build does not receive {key}");
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 2, "only {checked} static sites checked");
 }

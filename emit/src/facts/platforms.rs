@@ -25,6 +25,8 @@ pub struct Platform {
     pub disk_per_service: bool,
     /// A service can run a prebuilt image pulled from a registry.
     pub runs_registry_images: bool,
+    /// The platform builds and serves a static site itself, without a container.
+    pub static_hosting: bool,
 }
 
 /// Render.
@@ -49,6 +51,9 @@ pub const RENDER: Platform = Platform {
     disk_per_service: true,
     // `runtime: image` with `image.url`: <https://render.com/docs/deploying-an-image>.
     runs_registry_images: true,
+    // Static Sites (`runtime: static`, `buildCommand`, `staticPublishPath`), served from
+    // Render's CDN: <https://render.com/docs/static-sites>.
+    static_hosting: true,
 };
 
 /// Railway.
@@ -77,4 +82,7 @@ pub const RAILWAY: Platform = Platform {
     disk_per_service: true,
     // `source: image("…")`: <https://docs.railway.com/guides/services#deploying-a-public-docker-image>.
     runs_registry_images: true,
+    // A static site runs as a service with a web server (Caddy, nginx) serving the build:
+    // <https://docs.railway.com/guides/spa-routing-configuration>.
+    static_hosting: false,
 };

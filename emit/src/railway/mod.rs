@@ -15,6 +15,7 @@
 //! | `Image::new` / `Image::build` | `source: image(..)` / `root` + `build: { builder: "DOCKERFILE" }` (the repository is connected in the dashboard or deployed with `railway up`) |
 //! | `Image::build` in a project with a `Pipeline` | `source: image(`<registry>/<image>:${imageTag}`)`, `imageTag` being the `IMAGE_TAG` the deploy workflow sets (the commit SHA, `-<env>` appended when the build differs per environment), `latest` without it |
 //! | build arguments (`Image::build(..).arg`) | service variables, which Railway hands to the Docker build as build arguments (`facts/platforms.rs`); a variable of the same name wins (warning) |
+//! | `Service::serves_static(StaticSite)` | the service's own container, which serves the build: Railway has no static hosting of its own (`facts/platforms.rs`) |
 //! | command | `start` |
 //! | `Run::Once` waited for by a service of the same image | that service's `preDeploy`; **error** otherwise |
 //! | `Run::OnSchedule` | `deploy.cronSchedule` |

@@ -2,7 +2,7 @@
 //! platform plan (`managed_platform.rs`); the Blueprint spec: <https://render.com/docs/blueprint-spec>.
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, Engine, Image, Service as ModelService, ValidProject, ValidStack};
+use stack_dsl::{Check, Engine, EnvValue, Image, Service as ModelService, StaticSite, ValidProject, ValidStack};
 
 use super::model::*;
 use crate::bundle::Warning;
@@ -46,7 +46,11 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     }
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
     for (service, placement) in deployed {
-        services.push(lower_service(&mut plan, &name, service, &placement)?);
+        let lowered = match service.static_site() {
+            Some(site) if plan.facts.static_hosting => static_site(&mut plan, &name, service, site),
+            _ => lower_service(&mut plan, &name, service, &placement)?,
+        };
+        services.push(lowered);
     }
     let env_var_groups = share_common_values(&prefix, &mut services);
     Ok(Lowered {
@@ -175,6 +179,58 @@ fn lower_service<'a>(
 
     out.env_vars = env_vars(plan, name, service)?;
     Ok(out)
+}
+
+/// A static front end as a Render Static Site: Render runs the build in the root directory and
+/// serves the publish directory (relative to it: <https://render.com/docs/monorepo-support>)
+/// from its CDN, so the service's container is not used. Its variables reach the build only.
+fn static_site<'a>(
+    plan: &mut Plan<'a>,
+    name: &dyn Fn(&str) -> String,
+    service: &'a ModelService,
+    site: &StaticSite,
+) -> Service {
+    plan.warn(
+        &service.name,
+        "served by Render's static hosting from its build; the container (image, command, port, mounts, health check, instances, resources, user) is not used".into(),
+    );
+    let mut env_vars = Vec::new();
+    for (key, value) in &service.env {
+        match value {
+            EnvValue::Literal(text) => env_vars.push(EnvVar::Value { key: key.clone(), value: text.clone() }),
+            _ => plan.warn(
+                &service.name,
+                format!("{key} is not passed to the static build: what it compiles in is downloaded by every browser, so only plain values are"),
+            ),
+        }
+    }
+    if let Image::Build(build) = &service.image {
+        for (key, value) in &build.args {
+            if !env_vars.iter().any(|v| v.key() == Some(key)) {
+                env_vars.push(EnvVar::Value { key: key.clone(), value: value.clone() });
+            }
+        }
+    }
+    let routes = if site.single_page_app {
+        vec![StaticRoute { kind: "rewrite".into(), source: "/*".into(), destination: "/index.html".into() }]
+    } else {
+        Vec::new()
+    };
+    // With a pipeline, the deploy workflow deploys the commit it approved; nothing else does.
+    let trigger = if plan.project.pipeline().is_some() { "off" } else { "commit" };
+    Service {
+        kind: ServiceType::Web,
+        name: name(&service.name),
+        runtime: Some(Runtime::Static),
+        root_dir: Some(site.root.trim_start_matches("./").trim_end_matches('/').to_string()),
+        build_command: Some(site.build_command.clone()),
+        static_publish_path: Some(site.publish_dir.trim_start_matches("./").to_string()),
+        routes,
+        auto_deploy_trigger: Some(trigger.into()),
+        domains: plan.domains(service).into_iter().map(|route| route.host.clone()).collect(),
+        env_vars,
+        ..Service::default()
+    }
 }
 
 /// The commands of the jobs this service runs before each deploy, one after the other.

@@ -19,6 +19,7 @@
 //! | `Image::new` / `Image::build` | `runtime: image` + `image.url` / `runtime: docker` + `dockerContext` + `dockerfilePath` |
 //! | `Image::build` in a project with a `Pipeline` | `runtime: image`, `image.url` = the pushed `<registry>/<image>` (`pushed_image.rs`) with `creds.fromRegistryCreds` named after the registry host; nothing is built from the repository, the deploy workflow deploys each commit's tag |
 //! | build arguments | variables (Render passes a Docker service's variables to the build as arguments); none for the pipeline's images, built with them |
+//! | `Service::serves_static(StaticSite)` | a Static Site: `runtime: static`, `rootDir`, `buildCommand`, `staticPublishPath`, a rewrite of `/*` to `/index.html` for a single-page app, build variables from literals and build arguments (secrets are not compiled in: warning), `autoDeployTrigger: off` with a pipeline; the container is not used (warning) |
 //! | command | `dockerCommand`, arguments shell-quoted; the entrypoint **cannot** be set (warning) |
 //! | `Probe::http` on a web service | `healthCheckPath`; other checks and liveness are **not expressible** (warning) |
 //! | replicas / `Autoscale` | `numInstances` / `scaling` (min, max, `targetCPUPercent` ≤ 90) |
@@ -76,6 +77,14 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
             "Built services run the image the pipeline pushed, {}/<image>:<commit SHA>; the deploy workflow deploys each commit's tag, and :{FALLBACK_TAG} is pulled only when the Blueprint creates a service.",
             pipeline.registry
         ));
+        let builds_static =
+            environments.iter().flat_map(|e| &e.services).any(|s| s.runtime == Some(model::Runtime::Static));
+        if builds_static {
+            notes.push(
+                "Static sites are built by Render at the commit the deploy workflow deploys (autoDeployTrigger: off)."
+                    .into(),
+            );
+        }
         notes.push(format!(
             "Before applying: add a registry credential named {host} (Workspace Settings > Registry Credentials) with a token that can read the packages."
         ));
