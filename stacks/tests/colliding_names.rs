@@ -75,3 +75,41 @@ fn every_target_keeps_every_colliding_name_apart() {
         assert!(program.contains(&format!("      {constant},\n")), "{constant} is not in the project's resources");
     }
 }
+
+/// Render names an environment group after the services sharing it; member names joined with
+/// `-` can repeat, and two groups must still not share a name.
+#[test]
+fn render_environment_groups_keep_distinct_names() {
+    use emit::render_blueprint::model::EnvVar;
+    let project = Project::new("clash", [Env::Production], |_| {
+        let mut stack = Stack::new("clash");
+        for (name, key) in [("api-web", "FIRST"), ("worker", "FIRST"), ("api", "SECOND"), ("web-worker", "SECOND")] {
+            stack.add_service(Service::new(name, Image::new("app:1")).env(key, "shared"));
+        }
+        stack
+    });
+    let valid = project.validate().expect("valid");
+    let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
+    let blueprint: Blueprint =
+        serde_saphyr::from_str(&bundle.file(emit::layout::RENDER_BLUEPRINT).expect("render.yaml").contents)
+            .expect("parses");
+    let environment = &blueprint.projects[0].environments[0];
+    let groups: Vec<&str> = environment.env_var_groups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert_ne!(groups[0], groups[1], "two groups share a name");
+    for service in &environment.services {
+        let key = if ["clash-production-api-web", "clash-production-worker"].contains(&service.name.as_str()) {
+            "FIRST"
+        } else {
+            "SECOND"
+        };
+        let has = service.env_vars.iter().any(|v| match v {
+            EnvVar::Group { from_group } => environment
+                .env_var_groups
+                .iter()
+                .any(|g| &g.name == from_group && g.env_vars.iter().any(|v| v.key() == Some(key))),
+            _ => false,
+        });
+        assert!(has, "{} does not receive {key} from its group", service.name);
+    }
+}

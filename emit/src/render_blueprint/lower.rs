@@ -400,7 +400,13 @@ fn share_common_values(prefix: &str, services: &mut [Service]) -> Vec<EnvVarGrou
     let mut out = Vec::new();
     for (members, vars) in groups {
         let suffix: Vec<&str> = members.iter().map(|&i| &services[i].name[prefix.len() + 1..]).collect();
-        let name = format!("{prefix}-{}", suffix.join("-"));
+        // Member names joined with `-` can repeat (`api-web` + `worker`, `api` + `web-worker`).
+        let joined = format!("{prefix}-{}", suffix.join("-"));
+        let taken = |candidate: &String| out.iter().any(|g: &EnvVarGroup| &g.name == candidate);
+        let name = std::iter::once(joined.clone())
+            .chain((2..).map(|n| format!("{joined}-{n}")))
+            .find(|candidate| !taken(candidate))
+            .unwrap_or(joined);
         for &i in &members {
             let env_vars = &mut services[i].env_vars;
             let at = env_vars.iter().position(|v| vars.contains(v)).unwrap_or(0);
