@@ -23,8 +23,6 @@ pub struct Platform {
     pub routes_whole_hosts: bool,
     /// A disk is attached to one service only; services cannot share one.
     pub disk_per_service: bool,
-    /// A service can run a prebuilt image pulled from a registry.
-    pub runs_registry_images: bool,
     /// The platform builds and serves a static site itself, without a container.
     pub static_hosting: bool,
 }
@@ -33,12 +31,12 @@ pub struct Platform {
 pub const RENDER: Platform = Platform {
     target: "render",
     name: "Render",
-    // "Render sets PORT=10000 by default; set PORT to override; if several ports are open,
-    // Render routes to the one in PORT": <https://render.com/docs/web-services#port-binding>.
+    // Render detects the port a web service binds and routes to it; PORT (10000 by default)
+    // only decides between several open ports: <https://render.com/docs/web-services#port-binding>.
     port_variable: "PORT",
-    // Render polls healthCheckPath on the port it routes to:
+    // Render polls healthCheckPath on the port it routes to, the one the service binds:
     // <https://render.com/docs/health-checks>.
-    health_checks_port_variable: true,
+    health_checks_port_variable: false,
     // Custom domains take a host name only: <https://render.com/docs/blueprint-spec#domains>.
     domain_target_port: false,
     // "Render passes your service's environment variables to docker build as build arguments":
@@ -49,8 +47,6 @@ pub const RENDER: Platform = Platform {
     // "A persistent disk is attached to a single service and accessible only to it; disks
     // cannot be shared between services": <https://render.com/docs/disks>.
     disk_per_service: true,
-    // `runtime: image` with `image.url`: <https://render.com/docs/deploying-an-image>.
-    runs_registry_images: true,
     // Static Sites (`runtime: static`, `buildCommand`, `staticPublishPath`), served from
     // Render's CDN: <https://render.com/docs/static-sites>.
     static_hosting: true,
@@ -80,8 +76,6 @@ pub const RAILWAY: Platform = Platform {
     // "Each service can only have a single volume" and a volume belongs to one service:
     // <https://docs.railway.com/reference/volumes#caveats>.
     disk_per_service: true,
-    // `source: image("…")`: <https://docs.railway.com/guides/services#deploying-a-public-docker-image>.
-    runs_registry_images: true,
     // A static site runs as a service with a web server (Caddy, nginx) serving the build:
     // <https://docs.railway.com/guides/spa-routing-configuration>.
     static_hosting: false,
