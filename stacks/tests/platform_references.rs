@@ -272,3 +272,49 @@ fn static_front_ends_are_static_sites_on_render_and_containers_elsewhere() {
     }
     assert!(checked >= 2, "only {checked} static sites checked");
 }
+
+/// The text of one resource's call in the Railway program: from `service("<name>", {` to the
+/// end of its statement.
+fn railway_service<'a>(program: &'a str, name: &str) -> Option<&'a str> {
+    let start = program.find(&format!("= service(\"{name}\""))?;
+    let end = program[start..].find("\n  });\n")?;
+    Some(&program[start..start + end])
+}
+
+/// Railway health-checks the port in PORT and routes a domain to its target port: for every
+/// team stack, each routed or HTTP-checked service's PORT and domains name the port it listens on.
+#[test]
+fn railway_routes_and_checks_the_port_each_service_listens_on() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
+        let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            for service in stack.services().filter(|s| deployed(s)) {
+                let checked_port = match service.healthcheck.as_ref().map(|p| &p.check) {
+                    Some(stack_dsl::Check::Http { port, .. }) => Some(*port),
+                    _ => None,
+                };
+                let routed = service.routes.first().and_then(|r| service.route_port(r));
+                let Some(port) = checked_port.or(routed) else { continue };
+                let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+                let text = railway_service(program, &service.name).unwrap_or_else(|| panic!("{at}: not in railway.ts"));
+                assert!(text.contains(&format!("PORT: \"{port}\"")), "{at}: PORT is not {port}:\n{text}");
+                for route in &service.routes {
+                    let target = service.route_port(route).expect("a routed port");
+                    let entry = format!("domain: \"{}\",\n", route.host);
+                    let at_domain = text.find(&entry).unwrap_or_else(|| panic!("{at}: no domain {}", route.host));
+                    let after = &text[at_domain + entry.len()..];
+                    assert!(
+                        after.trim_start().starts_with(&format!("port: {target},")),
+                        "{at}: {} targets no port",
+                        route.host
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 8, "only {checked} services checked");
+}
