@@ -157,37 +157,45 @@ fn railway_values<'a>(program: &'a str, key: &str) -> Vec<&'a str> {
         .collect()
 }
 
-#[test]
-fn railway_spells_references_as_platform_references() {
-    let mut checked = 0;
+/// Every hosted stack of every team project, with the project's Railway program.
+fn hosted_railway_programs() -> Vec<(stack_dsl::ValidStack, String)> {
+    let mut out = Vec::new();
     for project in stacks::all() {
         let valid = project.validate().expect("valid stack");
         let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
         let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
-        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
-            for service in stack.services().filter(|s| deployed(s)) {
-                for (key, value) in &service.env {
-                    let reference = match value {
-                        EnvValue::DatabaseUrl(_) => &[".env.DATABASE_URL", ".env.REDIS_URL"][..],
-                        EnvValue::Secret(_) => &["preserve()", "ctx.shared.", ".env.PGPASSWORD"][..],
-                        EnvValue::Host(target) if stack.resolve(target).is_some() => {
-                            &[".env.RAILWAY_PRIVATE_DOMAIN", ".env.PGHOST", ".env.REDISHOST"][..]
-                        }
-                        _ => continue,
-                    };
-                    let found = railway_values(program, key);
-                    assert!(!found.is_empty(), "{} ({}) {}: {key} missing", stack.name, stack.env(), service.name);
-                    for text in found {
-                        assert!(
-                            reference.iter().any(|r| text.contains(r)) && !text.contains('"'),
-                            "{} ({}) {}: {key} is {text}, not a reference",
-                            stack.name,
-                            stack.env(),
-                            service.name
-                        );
+        out.extend(valid.stacks().iter().filter(|s| s.env().is_hosted()).map(|s| (s.clone(), program.clone())));
+    }
+    out
+}
+
+#[test]
+fn railway_spells_references_as_platform_references() {
+    let mut checked = 0;
+    for (stack, program) in hosted_railway_programs() {
+        let program = program.as_str();
+        for service in stack.services().filter(|s| deployed(s)) {
+            for (key, value) in &service.env {
+                let reference = match value {
+                    EnvValue::DatabaseUrl(_) => &[".env.DATABASE_URL", ".env.REDIS_URL"][..],
+                    EnvValue::Secret(_) => &["preserve()", "ctx.shared.", ".env.PGPASSWORD"][..],
+                    EnvValue::Host(target) if stack.resolve(target).is_some() => {
+                        &[".env.RAILWAY_PRIVATE_DOMAIN", ".env.PGHOST", ".env.REDISHOST"][..]
                     }
-                    checked += 1;
+                    _ => continue,
+                };
+                let found = railway_values(program, key);
+                assert!(!found.is_empty(), "{} ({}) {}: {key} missing", stack.name, stack.env(), service.name);
+                for text in found {
+                    assert!(
+                        reference.iter().any(|r| text.contains(r)) && !text.contains('"'),
+                        "{} ({}) {}: {key} is {text}, not a reference",
+                        stack.name,
+                        stack.env(),
+                        service.name
+                    );
                 }
+                checked += 1;
             }
         }
     }
@@ -286,34 +294,30 @@ fn railway_service<'a>(program: &'a str, name: &str) -> Option<&'a str> {
 #[test]
 fn railway_routes_and_checks_the_port_each_service_listens_on() {
     let mut checked = 0;
-    for project in stacks::all() {
-        let valid = project.validate().expect("valid stack");
-        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
-        let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
-        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
-            for service in stack.services().filter(|s| deployed(s)) {
-                let checked_port = match service.healthcheck.as_ref().map(|p| &p.check) {
-                    Some(stack_dsl::Check::Http { port, .. }) => Some(*port),
-                    _ => None,
-                };
-                let routed = service.routes.first().and_then(|r| service.route_port(r));
-                let Some(port) = checked_port.or(routed) else { continue };
-                let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
-                let text = railway_service(program, &service.name).unwrap_or_else(|| panic!("{at}: not in railway.ts"));
-                assert!(text.contains(&format!("PORT: \"{port}\"")), "{at}: PORT is not {port}:\n{text}");
-                for route in &service.routes {
-                    let target = service.route_port(route).expect("a routed port");
-                    let entry = format!("domain: \"{}\",\n", route.host);
-                    let at_domain = text.find(&entry).unwrap_or_else(|| panic!("{at}: no domain {}", route.host));
-                    let after = &text[at_domain + entry.len()..];
-                    assert!(
-                        after.trim_start().starts_with(&format!("port: {target},")),
-                        "{at}: {} targets no port",
-                        route.host
-                    );
-                }
-                checked += 1;
+    for (stack, program) in hosted_railway_programs() {
+        let program = program.as_str();
+        for service in stack.services().filter(|s| deployed(s)) {
+            let checked_port = match service.healthcheck.as_ref().map(|p| &p.check) {
+                Some(stack_dsl::Check::Http { port, .. }) => Some(*port),
+                _ => None,
+            };
+            let routed = service.routes.first().and_then(|r| service.route_port(r));
+            let Some(port) = checked_port.or(routed) else { continue };
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            let text = railway_service(program, &service.name).unwrap_or_else(|| panic!("{at}: not in railway.ts"));
+            assert!(text.contains(&format!("PORT: \"{port}\"")), "{at}: PORT is not {port}:\n{text}");
+            for route in &service.routes {
+                let target = service.route_port(route).expect("a routed port");
+                let entry = format!("domain: \"{}\",\n", route.host);
+                let at_domain = text.find(&entry).unwrap_or_else(|| panic!("{at}: no domain {}", route.host));
+                let after = &text[at_domain + entry.len()..];
+                assert!(
+                    after.trim_start().starts_with(&format!("port: {target},")),
+                    "{at}: {} targets no port",
+                    route.host
+                );
             }
+            checked += 1;
         }
     }
     assert!(checked >= 8, "only {checked} services checked");
