@@ -10,6 +10,12 @@ use crate::endpoint::image_name;
 /// The tag a target falls back to when it is rendered without a commit to deploy.
 pub const FALLBACK_TAG: &str = "latest";
 
+/// The host of a registry namespace (`ghcr.io/acme` → `ghcr.io`): what platforms store pull
+/// credentials under.
+pub fn registry_host(registry: &str) -> &str {
+    registry.split('/').next().unwrap_or(registry)
+}
+
 /// Where the pipeline pushed a service's image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushedImage {

@@ -9,7 +9,7 @@ use crate::bundle::Warning;
 use crate::error::Error;
 use crate::facts::platforms::RENDER;
 use crate::managed_platform::{Output, Placement, Plan, ProvidedDatabase, Value, command_line};
-use crate::pushed_image::FALLBACK_TAG;
+use crate::pushed_image::{FALLBACK_TAG, registry_host};
 
 /// Render's instance types, smallest first: name, CPU in millicores, memory in MiB.
 /// <https://render.com/pricing#compute>
@@ -106,7 +106,7 @@ fn lower_service<'a>(
         // commit's tag through Render's API, so nothing is rebuilt from the repository.
         (_, Some(pushed)) => {
             out.runtime = Some(Runtime::Image);
-            let credential = pushed.repository.split('/').next().unwrap_or_default().to_string();
+            let credential = registry_host(&pushed.repository).to_string();
             out.image = Some(super::model::Image {
                 url: pushed.with_tag(FALLBACK_TAG),
                 creds: Some(RegistryCredential { from_registry_creds: CredentialName { name: credential } }),

@@ -47,7 +47,7 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::RENDER_BLUEPRINT;
 use crate::options::Options;
-use crate::pushed_image::FALLBACK_TAG;
+use crate::pushed_image::{FALLBACK_TAG, registry_host};
 use crate::yaml;
 
 /// Render the Blueprint of every hosted environment of `project`; nothing when it has none.
@@ -72,7 +72,7 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
     ];
     if let Some(pipeline) = project.pipeline() {
-        let host = pipeline.registry.split('/').next().unwrap_or_default();
+        let host = registry_host(&pipeline.registry);
         notes.push(format!(
             "Built services run the image the pipeline pushed, {}/<image>:<commit SHA>; the deploy workflow deploys each commit's tag, and :{FALLBACK_TAG} is pulled only when the Blueprint creates a service.",
             pipeline.registry
