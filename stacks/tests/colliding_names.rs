@@ -52,6 +52,11 @@ fn every_target_keeps_every_colliding_name_apart() {
         assert!(compose.services.contains_key(name), "compose lost {name}");
     }
 
+    for name in SERVICES {
+        let manifest = format!("{}/{name}.yaml", emit::layout::kubernetes_dir(Env::Production));
+        assert!(bundle.file(&manifest).is_some(), "kubernetes lost {name}");
+    }
+
     let blueprint = &bundle.file(emit::layout::RENDER_BLUEPRINT).expect("render.yaml").contents;
     let blueprint: Blueprint = serde_saphyr::from_str(blueprint).expect("parses");
     let names: Vec<&str> = blueprint.projects[0].environments[0].services.iter().map(|s| s.name.as_str()).collect();
