@@ -32,11 +32,13 @@ pub mod compose;
 pub mod endpoint;
 mod error;
 pub mod facts;
+mod host_names;
 #[cfg(feature = "kubernetes")]
 pub mod kubernetes;
 pub mod layout;
 mod managed_platform;
 mod options;
+mod pushed_image;
 pub mod railway;
 pub mod render_blueprint;
 mod yaml;

@@ -15,16 +15,24 @@
 //! - A service is public when it has routes, sits behind a left-out edge proxy, or publishes an
 //!   HTTP port; private when it listens on a port; a worker otherwise; cron when scheduled.
 //! - A service keeps one volume (the platforms attach one per service): the largest.
+//! - Services cannot share storage: a shared volume is an error, a shared host directory is
+//!   reported to each service, with object storage as the alternative.
+//! - A command, entrypoint or literal value that reaches a replaced database by its container's
+//!   host name (`pg_dump -h postgres`) is an error: that host does not exist on the platform.
 
 use indexmap::IndexMap;
 use stack_dsl::{
-    Datastore, EnvValue, External, Mount, MountSource, Protocol, Reach, Ready, Run, Secret, Service, ServiceRef,
-    ServiceUrl, ValidStack, Volume,
+    Datastore, EnvValue, External, Image, Mount, MountSource, Protocol, Reach, Ready, Route, Run, Secret, Service,
+    ServiceRef, ServiceUrl, ValidProject, ValidStack, Volume,
 };
 
 use crate::bundle::Warning;
 use crate::endpoint::{Resolved, resolve};
 use crate::error::Error;
+use crate::facts::platforms::Platform;
+use crate::pushed_image::{PushedImage, pushed_image};
+
+mod limits;
 
 /// How a service runs on the platform.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +117,8 @@ pub enum Value<'a> {
 
 /// A stack laid out for a platform.
 pub struct Plan<'a> {
+    /// The project the stack belongs to.
+    pub project: &'a ValidProject,
     /// The stack.
     pub stack: &'a ValidStack,
     /// Every service, in stack order, with its placement.
@@ -119,28 +129,50 @@ pub struct Plan<'a> {
     pub pre_deploy: IndexMap<String, Vec<&'a Service>>,
     /// What the plan left out or changed, to be reported by the emitter.
     pub warnings: Vec<Warning>,
-    target: &'static str,
+    /// What the platform does at runtime.
+    pub facts: &'static Platform,
     platform: &'static str,
 }
 
 impl<'a> Plan<'a> {
-    /// Lay out `stack` for `platform` (its display name, `Render`), reporting as `target`.
-    pub fn new(stack: &'a ValidStack, target: &'static str, platform: &'static str) -> Result<Self, Error> {
+    /// Lay out `stack`, one environment of `project`, for the platform described by `facts`.
+    pub fn new(project: &'a ValidProject, stack: &'a ValidStack, facts: &'static Platform) -> Result<Self, Error> {
         let mut plan = Plan {
+            project,
             stack,
             placements: IndexMap::new(),
             databases: Vec::new(),
             pre_deploy: IndexMap::new(),
             warnings: Vec::new(),
-            target,
-            platform,
+            facts,
+            platform: facts.name,
         };
         plan.provide_external_databases()?;
         for service in stack.services() {
             let placement = plan.place(service)?;
             plan.placements.insert(service.name.clone(), placement);
         }
+        plan.check_limits()?;
         Ok(plan)
+    }
+
+    /// The custom domains of a deployed service, one route per host (the first); a route
+    /// limited to a path is reported, since the platform gives the service the whole host.
+    pub fn domains(&mut self, service: &'a Service) -> Vec<&'a Route> {
+        let mut domains: Vec<&Route> = Vec::new();
+        for route in &service.routes {
+            if route.path != "/" && self.facts.routes_whole_hosts {
+                let message = format!(
+                    "{} routes whole hosts; {}{} serves every path of {}",
+                    self.platform, route.host, route.path, route.host
+                );
+                self.warn(&service.name, message);
+            }
+            if !domains.iter().any(|d| d.host == route.host) {
+                domains.push(route);
+            }
+        }
+        domains
     }
 
     /// The deployed services (not omitted, not databases, not pre-deploy jobs), in stack order.
@@ -160,7 +192,7 @@ impl<'a> Plan<'a> {
     /// Report something on behalf of the emitter.
     pub fn warn(&mut self, service: &str, message: String) {
         self.warnings.push(Warning {
-            target: self.target,
+            target: self.facts.target,
             env: self.stack.env().to_string(),
             service: service.to_string(),
             message,
@@ -168,7 +200,7 @@ impl<'a> Plan<'a> {
     }
 
     fn unsupported(&self, service: &str, reason: String, fix: String) -> Error {
-        Error::Unsupported { target: self.target, service: service.to_string(), reason, fix }
+        Error::Unsupported { target: self.facts.target, service: service.to_string(), reason, fix }
     }
 
     fn provide_external_databases(&mut self) -> Result<(), Error> {
@@ -422,6 +454,81 @@ impl<'a> Plan<'a> {
             Resolved::Text(text) => Value::Text(text),
             _ => Value::Text(String::new()),
         })
+    }
+
+    /// The port variable the platform needs set so that its edge and health checks reach the
+    /// port the service listens on: the HTTP health check's port, else the port of the first
+    /// route, else the first HTTP port. `None` when nothing is routed or checked, or when the
+    /// service sets the variable itself (reported when it names another port).
+    pub fn port_variable(&mut self, service: &Service, placement: &Placement) -> Option<(String, String)> {
+        if !self.facts.health_checks_port_variable {
+            return None;
+        }
+        let checked = match service.healthcheck.as_ref().map(|p| &p.check) {
+            Some(stack_dsl::Check::Http { port, .. }) => Some(*port),
+            _ => None,
+        };
+        let routed = match placement {
+            Placement::Public => service
+                .routes
+                .first()
+                .and_then(|r| service.route_port(r))
+                .or_else(|| service.ports.iter().find(|p| p.protocol == Protocol::Http).map(|p| p.number)),
+            _ => None,
+        };
+        let port = checked.or(routed)?;
+        let name = self.facts.port_variable;
+        match service.env.iter().find(|(key, _)| key == name) {
+            Some((_, EnvValue::Literal(value))) if *value == port.to_string() => None,
+            Some((_, value)) => {
+                let message = format!(
+                    "{} sends health checks to the port in {name}, which the service sets to {value:?} while it is checked on port {port}",
+                    self.platform
+                );
+                self.warn(&service.name, message);
+                None
+            }
+            None => Some((name.to_string(), port.to_string())),
+        }
+    }
+
+    /// The image the project's pipeline pushed for `service`, which the platform runs instead
+    /// of building the repository itself.
+    pub fn pushed_image(&self, service: &Service) -> Option<PushedImage> {
+        pushed_image(self.project, self.stack, service)
+    }
+
+    /// The build arguments of a service the platform builds from the repository, to be set as
+    /// service variables: the platform hands a service's variables to its Docker build as
+    /// build arguments. A variable of the same name with another value wins, and is reported.
+    pub fn build_variables(&mut self, service: &'a Service) -> Vec<(&'a str, &'a str)> {
+        let Image::Build(build) = &service.image else { return Vec::new() };
+        if self.pushed_image(service).is_some() {
+            // The pipeline built the image with its arguments.
+            return Vec::new();
+        }
+        if !self.facts.variables_are_build_args {
+            if !build.args.is_empty() {
+                let message = format!("{} passes no build arguments to a Docker build", self.platform);
+                self.warn(&service.name, message);
+            }
+            return Vec::new();
+        }
+        let mut variables = Vec::new();
+        for (key, value) in &build.args {
+            match service.env.iter().find(|(name, _)| name == key) {
+                Some((_, EnvValue::Literal(same))) if same == value => {}
+                Some(_) => self.warn(
+                    &service.name,
+                    format!(
+                        "{} passes variables to the Docker build as build arguments; build argument {key} differs from the variable of the same name, which wins",
+                        self.platform
+                    ),
+                ),
+                None => variables.push((key.as_str(), value.as_str())),
+            }
+        }
+        variables
     }
 
     /// Report the settings of a deployed service that the platform cannot apply, in one line.

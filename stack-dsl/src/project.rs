@@ -121,6 +121,7 @@ impl Project {
                 Err(Error::Invalid(found)) => problems.extend(found.0),
             }
         }
+        problems.extend(crate::hosts::problems(&self.name, &stacks));
         if let Some(pipeline) = &self.pipeline {
             let at = format!("project {}", self.name);
             problems.extend(crate::pipeline::problems(&at, pipeline, &self.environments));

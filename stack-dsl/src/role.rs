@@ -7,6 +7,7 @@
 //! leave such services out, and report each omission, instead of deploying a proxy behind a proxy.
 
 use crate::reference::ServiceRef;
+use crate::static_site::StaticSite;
 
 /// The role a service plays in the stack.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,18 +23,21 @@ pub enum Role {
     },
     /// Renews the edge proxy's TLS certificates; platforms that issue certificates skip it.
     CertificateRenewal,
+    /// Serves a static build; platforms with static hosting serve the build themselves
+    /// ([`Service::serves_static`](crate::Service::serves_static)).
+    StaticSite(StaticSite),
 }
 
 impl Role {
     /// True for the roles a platform with a managed edge provides itself.
     pub fn is_platform_edge(&self) -> bool {
-        !matches!(self, Role::Application)
+        matches!(self, Role::EdgeProxy { .. } | Role::CertificateRenewal)
     }
 
     /// The sentence a warning uses to say why a platform skips the service.
     pub fn provided_because(&self) -> String {
         match self {
-            Role::Application => String::new(),
+            Role::Application | Role::StaticSite(_) => String::new(),
             Role::EdgeProxy { upstreams } => format!(
                 "it only proxies to {} and terminates TLS; the platform's edge does both and serves {} publicly",
                 names(upstreams),

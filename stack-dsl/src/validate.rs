@@ -279,6 +279,7 @@ impl<'a> Checker<'a> {
         let location = [self.root.clone(), at.clone()];
         self.problems.extend(crate::ci_check::problems(&location, service));
         self.problems.extend(crate::datastore_probe::problems(&location, service));
+        self.problems.extend(crate::static_site::problems(&location, service));
         let mut labels = HashSet::new();
         for (key, _) in &service.labels {
             if !labels.insert(key.as_str()) {

@@ -98,6 +98,9 @@ pub fn stack(env: Env) -> Stack {
             .env("DATABASE_URL", postgres.database_url())
             .env("REDIS_URL", broker.clone())
             .env("CELERY_BROKER_URL", broker.clone())
+            // The API and the worker exchange videos through these directories. Render and
+            // Railway attach a disk to one service only, so there the exchange needs object
+            // storage (S3, R2) in the application; both emitters report it.
             .mount(Mount::bind("./uploads", "/app/uploads"))
             .mount(Mount::bind("./processed_videos", "/app/processed_videos"))
             .mount(Mount::bind("./logs", "/app/logs"))

@@ -12,7 +12,7 @@
 use crate::probes::python_http;
 use stack_dsl::{
     Autoscale, CiCheck, Datastore, DeployTarget, Env, External, Image, Mount, Pipeline, Port, Project, Ready, Route,
-    Secret, Service, Stack, Volume, secs,
+    Secret, Service, Stack, StaticSite, Volume, secs,
 };
 
 /// The MetaBuilder project in its three environments.
@@ -148,6 +148,9 @@ pub fn stack(env: Env) -> Stack {
         .check(CiCheck::new("lint", "npm run lint"))
         .check(CiCheck::new("build", "npm run build"))
         .route(Route::new(web_host).tls())
+        // The seed's "Render Static Site" / "Railway Static Site": the same build, served by
+        // the platform's static hosting where there is one, by this image elsewhere.
+        .serves_static(StaticSite::new("frontend", "npm ci && npm run build", "dist").single_page_app())
         .healthcheck(crate::probes::wget_http(8080, "/"))
         .user(101)
         .read_only_root()

@@ -178,12 +178,13 @@ pub fn stack(env: Env) -> Stack {
 
     if env.is_hosted() {
         // The seed's daily backup at 02:00 (`pg_dump -U neosale neosale`), as a cron job that
-        // writes into a volume rather than the host's working directory.
+        // writes into a volume rather than the host's working directory. It connects through
+        // the database's URL, so a platform's managed PostgreSQL is reached as well.
         let backups = stack.add_volume(Volume::persistent("backups").size(Memory::gib(20)));
         stack.add_service(
             Service::cron("backup", Image::new("postgres:16-alpine"), "0 2 * * *")
-                .command(["sh", "-c", "pg_dump -h postgres -U neosale neosale > /backups/db-$(date +%Y%m%d).sql"])
-                .env("PGPASSWORD", &db_password)
+                .command(["sh", "-c", "pg_dump \"$DATABASE_URL\" > /backups/db-$(date +%Y%m%d).sql"])
+                .env("DATABASE_URL", postgres.database_url())
                 .mount(Mount::volume(&backups, "/backups"))
                 .network(&data)
                 .depends_on(&postgres, Ready::Healthy),

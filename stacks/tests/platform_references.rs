@@ -157,39 +157,168 @@ fn railway_values<'a>(program: &'a str, key: &str) -> Vec<&'a str> {
         .collect()
 }
 
-#[test]
-fn railway_spells_references_as_platform_references() {
-    let mut checked = 0;
+/// Every hosted stack of every team project, with the project's Railway program.
+fn hosted_railway_programs() -> Vec<(stack_dsl::ValidStack, String)> {
+    let mut out = Vec::new();
     for project in stacks::all() {
         let valid = project.validate().expect("valid stack");
         let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
         let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
-        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
-            for service in stack.services().filter(|s| deployed(s)) {
-                for (key, value) in &service.env {
-                    let reference = match value {
-                        EnvValue::DatabaseUrl(_) => &[".env.DATABASE_URL", ".env.REDIS_URL"][..],
-                        EnvValue::Secret(_) => &["preserve()", "ctx.shared.", ".env.PGPASSWORD"][..],
-                        EnvValue::Host(target) if stack.resolve(target).is_some() => {
-                            &[".env.RAILWAY_PRIVATE_DOMAIN", ".env.PGHOST", ".env.REDISHOST"][..]
-                        }
-                        _ => continue,
-                    };
-                    let found = railway_values(program, key);
-                    assert!(!found.is_empty(), "{} ({}) {}: {key} missing", stack.name, stack.env(), service.name);
-                    for text in found {
-                        assert!(
-                            reference.iter().any(|r| text.contains(r)) && !text.contains('"'),
-                            "{} ({}) {}: {key} is {text}, not a reference",
-                            stack.name,
-                            stack.env(),
-                            service.name
-                        );
+        out.extend(valid.stacks().iter().filter(|s| s.env().is_hosted()).map(|s| (s.clone(), program.clone())));
+    }
+    out
+}
+
+#[test]
+fn railway_spells_references_as_platform_references() {
+    let mut checked = 0;
+    for (stack, program) in hosted_railway_programs() {
+        let program = program.as_str();
+        for service in stack.services().filter(|s| deployed(s)) {
+            for (key, value) in &service.env {
+                let reference = match value {
+                    EnvValue::DatabaseUrl(_) => &[".env.DATABASE_URL", ".env.REDIS_URL"][..],
+                    EnvValue::Secret(_) => &["preserve()", "ctx.shared.", ".env.PGPASSWORD"][..],
+                    EnvValue::Host(target) if stack.resolve(target).is_some() => {
+                        &[".env.RAILWAY_PRIVATE_DOMAIN", ".env.PGHOST", ".env.REDISHOST"][..]
                     }
-                    checked += 1;
+                    _ => continue,
+                };
+                let found = railway_values(program, key);
+                assert!(!found.is_empty(), "{} ({}) {}: {key} missing", stack.name, stack.env(), service.name);
+                for text in found {
+                    assert!(
+                        reference.iter().any(|r| text.contains(r)) && !text.contains('"'),
+                        "{} ({}) {}: {key} is {text}, not a reference",
+                        stack.name,
+                        stack.env(),
+                        service.name
+                    );
                 }
+                checked += 1;
             }
         }
     }
     assert!(checked > 20, "only {checked} references checked");
+}
+
+/// With a pipeline, Render runs the image the pipeline built, scanned and pushed, never a
+/// build of its own from the repository (which would deploy around the scan and approval).
+/// Static sites, which Render builds itself, are checked below.
+#[test]
+fn render_runs_the_image_the_pipeline_pushed() {
+    use emit::render_blueprint::model::Runtime;
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let Some(pipeline) = valid.pipeline() else { continue };
+        let file = blueprint(project.name());
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            let environment = file.projects[0].environments.iter().find(|e| e.name == stack.env().name()).expect("env");
+            for service in stack
+                .services()
+                .filter(|s| deployed(s) && matches!(s.image, stack_dsl::Image::Build(_)) && s.static_site().is_none())
+            {
+                let name = format!("{}-{}-{}", stack.name, stack.env(), service.name);
+                let Some(out) = environment.services.iter().find(|s| s.name == name) else { continue };
+                let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+                assert_eq!(out.runtime, Some(Runtime::Image), "{at}: Render would build the repository");
+                assert!(out.dockerfile_path.is_none() && out.docker_context.is_none(), "{at}");
+                let image = out.image.as_ref().expect("an image");
+                let repository = format!("{}/{}", pipeline.registry, emit::endpoint::image_name(stack, service));
+                assert!(image.url.starts_with(&format!("{repository}:")), "{at}: {} is not {repository}", image.url);
+                assert!(image.creds.is_some(), "{at}: the pushed image is private by default and needs credentials");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 5, "only {checked} built services checked");
+}
+
+/// A static front end is served by Render's static hosting from its own build (MetaBuilder's
+/// seed asks for a Render Static Site), and by its container on Compose.
+#[test]
+fn static_front_ends_are_static_sites_on_render_and_containers_elsewhere() {
+    use emit::render_blueprint::model::Runtime;
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
+        let file = blueprint(project.name());
+        for stack in valid.stacks() {
+            for service in stack.services() {
+                let Some(site) = service.static_site() else { continue };
+                let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+                let compose = &bundle.file(&emit::layout::compose_file(stack.env())).expect("compose").contents;
+                let compose: emit::compose::model::ComposeFile = serde_saphyr::from_str(compose).expect("parses");
+                assert!(compose.services.contains_key(&service.name), "{at}: no container on Compose");
+                if !stack.env().is_hosted() {
+                    continue;
+                }
+                let environment = file.projects[0].environments.iter().find(|e| e.name == stack.env().name());
+                let name = format!("{}-{}-{}", stack.name, stack.env(), service.name);
+                let out = environment.and_then(|e| e.services.iter().find(|s| s.name == name)).expect("on Render");
+                assert_eq!(out.runtime, Some(Runtime::Static), "{at}");
+                assert_eq!(out.build_command.as_deref(), Some(site.build_command.as_str()), "{at}");
+                assert_eq!(out.static_publish_path.as_deref(), Some(site.publish_dir.as_str()), "{at}");
+                assert_eq!(out.root_dir.as_deref(), Some(site.root.as_str()), "{at}");
+                assert!(out.image.is_none() && out.docker_command.is_none() && out.plan.is_none(), "{at}");
+                let rewrites_to_index =
+                    out.routes.iter().any(|r| r.kind == "rewrite" && r.destination == "/index.html");
+                assert_eq!(rewrites_to_index, site.single_page_app, "{at}");
+                if let stack_dsl::Image::Build(build) = &service.image {
+                    for (key, value) in &build.args {
+                        let passed = out.env_vars.iter().any(|v| {
+                            matches!(v, emit::render_blueprint::model::EnvVar::Value { key: k, value: v } if k == key && v == value)
+                        });
+                        assert!(passed, "{at}: the build does not receive {key}");
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 2, "only {checked} static sites checked");
+}
+
+/// The text of one resource's call in the Railway program: from `service("<name>", {` to the
+/// end of its statement.
+fn railway_service<'a>(program: &'a str, name: &str) -> Option<&'a str> {
+    let start = program.find(&format!("= service(\"{name}\""))?;
+    let end = program[start..].find("\n  });\n")?;
+    Some(&program[start..start + end])
+}
+
+/// Railway health-checks the port in PORT and routes a domain to its target port: for every
+/// team stack, each routed or HTTP-checked service's PORT and domains name the port it listens on.
+#[test]
+fn railway_routes_and_checks_the_port_each_service_listens_on() {
+    let mut checked = 0;
+    for (stack, program) in hosted_railway_programs() {
+        let program = program.as_str();
+        for service in stack.services().filter(|s| deployed(s)) {
+            let checked_port = match service.healthcheck.as_ref().map(|p| &p.check) {
+                Some(stack_dsl::Check::Http { port, .. }) => Some(*port),
+                _ => None,
+            };
+            let routed = service.routes.first().and_then(|r| service.route_port(r));
+            let Some(port) = checked_port.or(routed) else { continue };
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            let text = railway_service(program, &service.name).unwrap_or_else(|| panic!("{at}: not in railway.ts"));
+            assert!(text.contains(&format!("PORT: \"{port}\"")), "{at}: PORT is not {port}:\n{text}");
+            for route in &service.routes {
+                let target = service.route_port(route).expect("a routed port");
+                let entry = format!("domain: \"{}\",\n", route.host);
+                let at_domain = text.find(&entry).unwrap_or_else(|| panic!("{at}: no domain {}", route.host));
+                let after = &text[at_domain + entry.len()..];
+                assert!(
+                    after.trim_start().starts_with(&format!("port: {target},")),
+                    "{at}: {} targets no port",
+                    route.host
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} services checked");
 }

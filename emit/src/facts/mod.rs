@@ -3,3 +3,4 @@
 
 pub mod frameworks;
 pub mod images;
+pub mod platforms;

@@ -3,11 +3,13 @@
 //! `dist/iac/index.d.ts` (<https://github.com/railwayapp/railway-ts-sdk>).
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, Engine, Image, Restart, Run, Service, ValidStack};
+use stack_dsl::{Check, Engine, Image, Restart, Run, Service, ValidProject, ValidStack};
 
-use super::ts::{Ts, identifier};
+use super::identifiers::{Key, Kind};
+use super::ts::Ts;
 use crate::bundle::Warning;
 use crate::error::Error;
+use crate::facts::platforms::RAILWAY;
 use crate::managed_platform::{Output, Placement, Plan, Value, command_line, engine_name};
 
 /// Names the program imports from `railway/iac`; constants must not shadow them.
@@ -27,21 +29,21 @@ pub struct Resource {
     pub env: IndexMap<String, Ts>,
 }
 
-/// The resources of one environment, by constant name, in declaration order; and what could
+/// The resources of one environment, by kind and name, in declaration order; and what could
 /// not be expressed.
 pub struct Lowered {
-    pub resources: IndexMap<String, Resource>,
+    pub resources: IndexMap<Key, Resource>,
     pub warnings: Vec<Warning>,
+    /// A service runs the pipeline's image at the tag in [`IMAGE_TAG_CONSTANT`].
+    pub uses_image_tag: bool,
 }
 
-/// The constant that holds the resource `name`.
-pub fn constant(name: &str, suffix: &str) -> String {
-    let base = identifier(name);
-    if IMPORTS.contains(&base.as_str()) || base == "ctx" { format!("{base}{suffix}") } else { base }
-}
+/// The program's constant holding the tag of the pipeline's images: the `IMAGE_TAG` the deploy
+/// workflow sets, else the fallback tag, so the program also evaluates outside the pipeline.
+pub const IMAGE_TAG_CONSTANT: &str = "imageTag";
 
-pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
-    let mut plan = Plan::new(stack, "railway", "Railway")?;
+pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Error> {
+    let mut plan = Plan::new(project, stack, &RAILWAY)?;
     let mut resources = IndexMap::new();
     for database in plan.databases.clone() {
         let (function, major, railway_major) = match database.datastore.engine {
@@ -57,18 +59,25 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
         }
         let resource =
             Resource { function, name: database.name.clone(), config: IndexMap::new(), env: IndexMap::new() };
-        resources.insert(constant(&database.name, "Db"), resource);
+        resources.insert(Key::new(Kind::Database, &database.name), resource);
     }
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
+    let mut uses_image_tag = false;
     for (service, placement) in deployed {
         let volume = plan.storage(service);
         plan.check_volume_scaling(service, volume)?;
         let mut config = IndexMap::new();
-        match &service.image {
-            Image::Registry(reference) => {
+        match (&service.image, plan.pushed_image(service)) {
+            // The image the pipeline pushed, at the tag the deploy workflow passes in IMAGE_TAG.
+            (_, Some(pushed)) => {
+                let reference = format!("`{}`", pushed.with_tag(&format!("${{{IMAGE_TAG_CONSTANT}}}")));
+                config.insert("source".into(), Ts::Call("image".into(), vec![Ts::Raw(reference)]));
+                uses_image_tag = true;
+            }
+            (Image::Registry(reference), None) => {
                 config.insert("source".into(), Ts::Call("image".into(), vec![Ts::str(reference)]));
             }
-            Image::Build(build) => {
+            (Image::Build(build), None) => {
                 // The repository is connected in the dashboard (or deployed with `railway up`);
                 // the program says where the Dockerfile is.
                 let root = build.context.trim_start_matches("./").trim_end_matches('/');
@@ -113,7 +122,10 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
             config.insert("replicas".into(), Ts::Num(service.replicas.into()));
         }
         if let Some((volume, mount)) = volume {
-            let entry = super::ts::Entry::Field(mount.target.clone(), Ts::Raw(constant(&volume.name, "Volume")));
+            let entry = super::ts::Entry::Field(
+                mount.target.clone(),
+                Ts::Ref(Key::new(Kind::Volume, &volume.name), String::new()),
+            );
             config.insert("volumeMounts".into(), Ts::Object(vec![entry]));
             let resource = Resource {
                 function: "volume",
@@ -125,9 +137,20 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
             if let Some(size) = volume.size {
                 volume_config.insert("sizeMB".into(), Ts::Num(size.as_mib()));
             }
-            resources.insert(constant(&volume.name, "Volume"), Resource { config: volume_config, ..resource });
+            resources.insert(Key::new(Kind::Volume, &volume.name), Resource { config: volume_config, ..resource });
         }
-        let domains: Vec<Ts> = service.routes.iter().map(|r| Ts::str(&r.host)).collect();
+        // Each domain names the port it reaches, so traffic does not depend on PORT.
+        let domains: Vec<Ts> = plan
+            .domains(service)
+            .into_iter()
+            .map(|route| match service.route_port(route) {
+                Some(port) if plan.facts.domain_target_port => Ts::Object(vec![
+                    super::ts::Entry::Field("domain".into(), Ts::str(&route.host)),
+                    super::ts::Entry::Field("port".into(), Ts::Num(port.into())),
+                ]),
+                _ => Ts::str(&route.host),
+            })
+            .collect();
         if !domains.is_empty() {
             config.insert("domains".into(), Ts::Array(domains));
         }
@@ -143,13 +166,19 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
         deploy.push(super::ts::Entry::Field("restartPolicyType".into(), Ts::str(restart)));
         config.insert("deploy".into(), Ts::Object(deploy));
         plan.report_unportable(service, unportable);
-        let env = env(&plan, service)?;
+        let mut env = env(&plan, service)?;
+        if let Some((name, port)) = plan.port_variable(service, &placement) {
+            env.insert(name, Ts::Str(port));
+        }
+        for (key, value) in plan.build_variables(service) {
+            env.insert(key.into(), Ts::str(value));
+        }
         resources.insert(
-            constant(&service.name, "Service"),
+            Key::new(Kind::Service, &service.name),
             Resource { function: "service", name: service.name.clone(), config, env },
         );
     }
-    Ok(Lowered { resources, warnings: plan.warnings })
+    Ok(Lowered { resources, warnings: plan.warnings, uses_image_tag })
 }
 
 /// The service's variables: literals, references to databases and services, and secrets as
@@ -179,10 +208,10 @@ fn env(plan: &Plan, service: &Service) -> Result<IndexMap<String, Ts>, Error> {
                     (_, Output::Port) => "PGPORT",
                     (_, Output::Password) => "PGPASSWORD",
                 };
-                Ts::Raw(format!("{}.env.{variable}", constant(&name, "Db")))
+                Ts::Ref(Key::new(Kind::Database, name), format!(".env.{variable}"))
             }
             Value::Service { name, output: Output::Host } => {
-                Ts::Raw(format!("{}.env.RAILWAY_PRIVATE_DOMAIN", constant(&name, "Service")))
+                Ts::Ref(Key::new(Kind::Service, name), ".env.RAILWAY_PRIVATE_DOMAIN".into())
             }
             Value::Service { name, .. } => {
                 let port = plan.stack.service(&name).and_then(|s| s.ports.first()).map_or(0, |p| p.number);
@@ -196,4 +225,123 @@ fn env(plan: &Plan, service: &Service) -> Result<IndexMap<String, Ts>, Error> {
         vars.insert(key.clone(), ts);
     }
     Ok(vars)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::railway::ts::Entry;
+    use stack_dsl::{Env, Port, Probe, Project, Route, Stack};
+
+    /// The production stack `define` builds, validated, lowered.
+    fn production(define: impl Fn(&mut Stack) + Send + Sync + 'static) -> Lowered {
+        let project = Project::new("shop", [Env::Production], move |_| {
+            let mut stack = Stack::new("shop");
+            define(&mut stack);
+            stack
+        });
+        let valid = project.validate().expect("a valid stack");
+        lower(&valid, &valid.stacks()[0]).expect("lowers")
+    }
+
+    fn field<'a>(entries: &'a [Entry], key: &str) -> Option<&'a Ts> {
+        entries.iter().find_map(|e| match e {
+            Entry::Field(k, v) if k == key => Some(v),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn traffic_and_health_checks_reach_the_port_the_service_listens_on() {
+        let lowered = production(|stack| {
+            stack.add_service(
+                Service::new("api", Image::new("shop-api:1"))
+                    .port(Port::http(8000))
+                    .route(Route::new("api.shop.example.com").tls())
+                    .healthcheck(Probe::http(8000, "/health")),
+            );
+            stack.add_service(
+                Service::new("admin", Image::new("shop-admin:1"))
+                    .port(Port::http(9000))
+                    .route(Route::new("admin.shop.example.com").tls()),
+            );
+            stack.add_service(Service::new("worker", Image::new("shop-api:1")));
+        });
+        for (name, port) in [("api", 8000u16), ("admin", 9000)] {
+            let resource = &lowered.resources[&Key::new(Kind::Service, name)];
+            // Railway sends health checks (and domains without a target port) to PORT.
+            assert_eq!(resource.env.get("PORT"), Some(&Ts::Str(port.to_string())), "{name}");
+            let Some(Ts::Array(domains)) = resource.config.get("domains") else { panic!("{name}: no domains") };
+            let Ts::Object(domain) = &domains[0] else { panic!("{name}: a domain without its port") };
+            assert_eq!(field(domain, "port"), Some(&Ts::Num(port.into())), "{name}");
+        }
+        assert_eq!(
+            lowered.resources[&Key::new(Kind::Service, "worker")].env.get("PORT"),
+            None,
+            "a worker is neither routed nor checked"
+        );
+    }
+
+    #[test]
+    fn a_port_variable_naming_another_port_is_reported() {
+        let lowered = production(|stack| {
+            stack.add_service(
+                Service::new("api", Image::new("shop-api:1"))
+                    .port(Port::http(8000))
+                    .env("PORT", "3000")
+                    .route(Route::new("api.shop.example.com"))
+                    .healthcheck(Probe::http(8000, "/health")),
+            );
+        });
+        assert_eq!(lowered.resources[&Key::new(Kind::Service, "api")].env.get("PORT"), Some(&Ts::str("3000")));
+        assert!(
+            lowered
+                .warnings
+                .iter()
+                .any(|w| w.service == "api" && w.message.contains("PORT") && w.message.contains("8000")),
+            "{:?}",
+            lowered.warnings
+        );
+    }
+
+    #[test]
+    fn build_arguments_reach_the_build_as_service_variables() {
+        let lowered = production(|stack| {
+            let build = Image::build("frontend").arg("VITE_API_URL", "https://api.shop.example.com").arg("MODE", "a");
+            stack.add_service(Service::new("web", build).env("MODE", "b"));
+        });
+        let env = &lowered.resources[&Key::new(Kind::Service, "web")].env;
+        // Railway hands a service's variables to `docker build` as build arguments.
+        assert_eq!(env.get("VITE_API_URL"), Some(&Ts::str("https://api.shop.example.com")));
+        assert_eq!(env.get("MODE"), Some(&Ts::str("b")), "the runtime variable wins");
+        assert!(lowered.warnings.iter().any(|w| w.service == "web" && w.message.contains("MODE")));
+    }
+
+    #[test]
+    fn with_a_pipeline_services_run_the_pushed_image_at_the_workflow_tag() {
+        let project = Project::new("shop", [Env::Staging, Env::Production], |env| {
+            let mut stack = Stack::new("shop");
+            let url = if env.is_production() { "https://shop.example.com" } else { "https://staging.shop.example.com" };
+            stack.add_service(Service::new("api", Image::build("backend").tag("shop-api")).port(Port::http(8000)));
+            stack.add_service(Service::new("web", Image::build("frontend").arg("API_URL", url)).port(Port::http(80)));
+            stack
+        })
+        .pipeline(stack_dsl::Pipeline::new("ghcr.io/acme", stack_dsl::DeployTarget::Railway));
+        let valid = project.validate().expect("valid");
+        let lowered = lower(&valid, &valid.stacks()[0]).expect("lowers");
+        assert!(lowered.uses_image_tag);
+        let source = |name: &str| lowered.resources[&Key::new(Kind::Service, name)].config.get("source").cloned();
+        let image = |reference: &str| Some(Ts::Call("image".into(), vec![Ts::Raw(reference.into())]));
+        assert_eq!(source("api"), image("`ghcr.io/acme/shop-api:${imageTag}`"));
+        // Its build differs per environment, so the pipeline tags it `<sha>-<env>`.
+        assert_eq!(source("web"), image("`ghcr.io/acme/shop-web:${imageTag}-staging`"));
+        for name in ["api", "web"] {
+            let config = &lowered.resources[&Key::new(Kind::Service, name)].config;
+            assert!(!config.contains_key("build") && !config.contains_key("root"), "{name} is rebuilt by Railway");
+            assert!(
+                !lowered.resources[&Key::new(Kind::Service, name)].env.contains_key("API_URL"),
+                "the pipeline baked the build arguments in"
+            );
+        }
+    }
 }

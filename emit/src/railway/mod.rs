@@ -13,20 +13,33 @@
 //! | `Datastore::postgres` / `redis`, `External::managed`, a database on the Docker host | `postgres(name)` / `redis(name)`; the container is not deployed (warning); a major version other than the template's (PostgreSQL 18, Redis 8) is reported |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` | **not deployed**: Railway's edge terminates TLS and renews certificates (warning) |
 //! | `Image::new` / `Image::build` | `source: image(..)` / `root` + `build: { builder: "DOCKERFILE" }` (the repository is connected in the dashboard or deployed with `railway up`) |
+//! | `Image::build` in a project with a `Pipeline` | `source: image(`<registry>/<image>:${imageTag}`)`, `imageTag` being the `IMAGE_TAG` the deploy workflow sets (the commit SHA, `-<env>` appended when the build differs per environment), `latest` without it |
+//! | build arguments (`Image::build(..).arg`) | service variables, which Railway hands to the Docker build as build arguments (`facts/platforms.rs`); a variable of the same name wins (warning) |
+//! | `Service::serves_static(StaticSite)` | the service's own container, which serves the build: Railway has no static hosting of its own (`facts/platforms.rs`) |
 //! | command | `start` |
 //! | `Run::Once` waited for by a service of the same image | that service's `preDeploy`; **error** otherwise |
 //! | `Run::OnSchedule` | `deploy.cronSchedule` |
+//! | another service waiting for that job | **not expressible**: deploys of different services are not ordered (warning naming the service, the job and its host) |
 //! | restart policy | `deploy.restartPolicyType` (`ALWAYS`, `ON_FAILURE`, `NEVER`) |
 //! | `Probe::http` | `healthcheck` path and `healthcheckTimeout` (start period + interval × retries); other checks and liveness are **not expressible** (warning) |
 //! | replicas / `Autoscale` | `replicas` / **not expressible**: the minimum runs (warning) |
 //! | the service's largest volume | `volume(name, { sizeMB })` in `volumeMounts`; other mounts are **not mounted** (warning); a volume on a scaled service is an **error** |
-//! | `Route` | `domains` |
+//! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a volume belongs to one service; the alternative is object storage or one service running both processes |
+//! | `Route` | `domains: [{ domain, port }]`: the route's port is the domain's target port; a path prefix is reported (Railway routes whole hosts); one host routed to two services is an **error** |
+//! | the port a service is health-checked on (else its routed port) | `PORT`, which Railway health-checks and routes to (`facts/platforms.rs`); a `PORT` the service sets to another port is reported |
 //! | literal | the string |
 //! | `Secret` used by one service / by several | `preserve()` (set in the dashboard, kept on apply) / `ctx.shared.NAME` (a shared variable, one value for all) |
 //! | `database_url()`, host, port, password of a database | `db.env.DATABASE_URL` / `PGHOST` / `PGPORT` / `PGPASSWORD` (`REDIS_URL`, `REDISHOST`, … for Redis) |
+//! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
 //! | another service's host / port / URL | `svc.env.RAILWAY_PRIVATE_DOMAIN` / its port / `scheme://<name>.railway.internal:port` |
 //! | resource limits, user, read-only root, networks | **not expressible** in the program; limits and user are reported, every service shares the environment's private network |
+//!
+//! Each resource is held in a TypeScript constant named after it (`celery-worker` → `celeryWorker`);
+//! when two names would give one constant, or a name is a reserved word or an import, the later
+//! resource's constant takes its kind as a suffix (`web1Service`, `newService`, `dataVolume`), then a
+//! number (`identifiers.rs`).
 
+mod identifiers;
 mod lower;
 mod ts;
 
@@ -37,7 +50,9 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::{RAILWAY_DIR, RAILWAY_PROGRAM};
 use crate::options::Options;
-use lower::{IMPORTS, Resource};
+use crate::pushed_image::FALLBACK_TAG;
+use identifiers::{Identifiers, Key};
+use lower::{IMAGE_TAG_CONSTANT, IMPORTS, Resource};
 use ts::{Entry, Ts};
 
 /// Render the Railway program of every hosted environment of `project`; nothing when it has none.
@@ -49,20 +64,22 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
     }
     bundle.own(RAILWAY_DIR);
     let mut environments = Vec::new();
+    let mut uses_image_tag = false;
     for stack in hosted {
-        let lowered = lower::lower(stack)?;
+        let lowered = lower::lower(project, stack)?;
+        uses_image_tag |= lowered.uses_image_tag;
         environments.push((stack.env(), lowered.resources));
         for warning in lowered.warnings {
             bundle.warn(warning);
         }
     }
-    bundle.add(RAILWAY_PROGRAM, program(project, &environments));
+    bundle.add(RAILWAY_PROGRAM, program(project, &environments, uses_image_tag));
     Ok(bundle)
 }
 
-type PerEnv = Vec<(Env, IndexMap<String, Resource>)>;
+type PerEnv = Vec<(Env, IndexMap<Key, Resource>)>;
 
-fn program(project: &ValidProject, environments: &PerEnv) -> String {
+fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) -> String {
     let names: Vec<&str> = environments.iter().map(|(env, _)| env.name()).collect();
     let mut out = format!(
         "// @generated by Stackwright from stack {}. Do not edit.\n// Regenerate with: {}\n// Environments: {} (development runs locally with Compose).\n// Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).\n",
@@ -71,26 +88,28 @@ fn program(project: &ValidProject, environments: &PerEnv) -> String {
         names.join(", ")
     );
     out.push_str(&format!("import {{ {} }} from \"railway/iac\";\n\n", IMPORTS.join(", ")));
-    out.push_str("export default defineRailway((ctx) => {\n");
-    // Every resource of any environment, in first-seen order.
-    let mut order: Vec<&String> = Vec::new();
-    for (_, resources) in environments {
-        for constant in resources.keys() {
-            if !order.contains(&constant) {
-                order.push(constant);
-            }
-        }
+    if uses_image_tag {
+        out.push_str(&format!(
+            "// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG\n// (the commit SHA). Railway pulls it from {}: make the packages readable to Railway (public, or\n// registry credentials in each service's settings).\nconst {IMAGE_TAG_CONSTANT} = process.env.IMAGE_TAG ?? {};\n\n",
+            project.pipeline().map_or("", |p| p.registry.as_str()),
+            ts::quote(FALLBACK_TAG)
+        ));
     }
+    out.push_str("export default defineRailway((ctx) => {\n");
+    // Every resource of any environment, in first-seen order, and the constant holding each.
+    let order: indexmap::IndexSet<&Key> = environments.iter().flat_map(|(_, resources)| resources.keys()).collect();
+    let taken: Vec<&str> = IMPORTS.iter().copied().chain([IMAGE_TAG_CONSTANT]).collect();
+    let ids = Identifiers::new(order.iter().copied(), &taken);
     let mut listed = Vec::new();
-    for constant in order {
+    for key in order {
         let present: Vec<(Env, &Resource)> =
-            environments.iter().filter_map(|(env, r)| r.get(constant).map(|res| (*env, res))).collect();
+            environments.iter().filter_map(|(env, r)| r.get(key).map(|res| (*env, res))).collect();
         let first = present[0].1;
         let mut config: Vec<Entry> = Vec::new();
-        for key in union(present.iter().map(|(_, r)| &r.config)) {
+        for field in union(present.iter().map(|(_, r)| &r.config)) {
             let per_env: Vec<(Env, Ts)> =
-                present.iter().map(|(env, r)| (*env, r.config.get(key).cloned().unwrap_or(Ts::Undefined))).collect();
-            config.push(Entry::Field(key.clone(), choose(per_env)));
+                present.iter().map(|(env, r)| (*env, r.config.get(field).cloned().unwrap_or(Ts::Undefined))).collect();
+            config.push(Entry::Field(field.clone(), choose(per_env)));
         }
         let env = variables(&present);
         if !env.is_empty() {
@@ -101,10 +120,11 @@ fn program(project: &ValidProject, environments: &PerEnv) -> String {
             args.push(Ts::Object(config));
         }
         let call = Ts::Call(first.function.into(), args);
-        out.push_str(&format!("  const {constant} = {};\n", call.print(1)));
+        let constant = ids.get(key);
+        out.push_str(&format!("  const {constant} = {};\n", call.print(1, &ids)));
         let everywhere = present.len() == environments.len();
         listed.push(if everywhere {
-            Ts::Raw(constant.clone())
+            Ts::Ref(key.clone(), String::new())
         } else {
             let only: Vec<Env> = present.iter().map(|(env, _)| *env).collect();
             Ts::Spread(Box::new(Ts::If(
@@ -115,7 +135,7 @@ fn program(project: &ValidProject, environments: &PerEnv) -> String {
         });
     }
     let definition = Ts::Object(vec![Entry::Field("resources".into(), Ts::Array(listed))]);
-    out.push_str(&format!("\n  return project({}, {});\n}});\n", ts::quote(project.name()), definition.print(1)));
+    out.push_str(&format!("\n  return project({}, {});\n}});\n", ts::quote(project.name()), definition.print(1, &ids)));
     out
 }
 

@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use super::identifiers::{Identifiers, Key};
+
 /// A TypeScript expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ts {
@@ -13,8 +15,10 @@ pub enum Ts {
     Num(u64),
     /// `undefined`: the property is unset.
     Undefined,
-    /// An expression written as is, such as `db.env.DATABASE_URL` or `preserve()`.
+    /// An expression written as is, such as `preserve()`.
     Raw(String),
+    /// The constant holding a resource, followed by `member` (such as `.env.DATABASE_URL`).
+    Ref(Key, String),
     /// A call of a function with arguments.
     Call(String, Vec<Ts>),
     /// An object literal.
@@ -42,14 +46,14 @@ impl Ts {
         Ts::Str(text.into())
     }
 
-    /// The expression printed at `indent` levels.
-    pub fn print(&self, indent: usize) -> String {
+    /// The expression printed at `indent` levels, resources named by `ids`.
+    pub fn print(&self, indent: usize, ids: &Identifiers) -> String {
         let mut out = String::new();
-        self.write(&mut out, indent);
+        self.write(&mut out, indent, ids);
         out
     }
 
-    fn write(&self, out: &mut String, indent: usize) {
+    fn write(&self, out: &mut String, indent: usize, ids: &Identifiers) {
         let pad = "  ".repeat(indent + 1);
         let close = "  ".repeat(indent);
         match self {
@@ -59,9 +63,13 @@ impl Ts {
             }
             Ts::Undefined => out.push_str("undefined"),
             Ts::Raw(code) => out.push_str(code),
+            Ts::Ref(key, member) => {
+                out.push_str(&ids.get(key));
+                out.push_str(member);
+            }
             Ts::Call(function, args) => {
                 out.push_str(function);
-                write_inline(out, '(', args, ')', indent);
+                write_inline(out, '(', args, ')', indent, ids);
             }
             Ts::Object(entries) if entries.is_empty() => out.push_str("{}"),
             Ts::Object(entries) => {
@@ -72,11 +80,11 @@ impl Ts {
                         Entry::Field(key, value) => {
                             out.push_str(&property(key));
                             out.push_str(": ");
-                            value.write(out, indent + 1);
+                            value.write(out, indent + 1, ids);
                         }
                         Entry::Spread(value) => {
                             out.push_str("...");
-                            value.write(out, indent + 1);
+                            value.write(out, indent + 1, ids);
                         }
                     }
                     out.push_str(",\n");
@@ -85,13 +93,13 @@ impl Ts {
                 out.push('}');
             }
             Ts::Array(items) if items.iter().all(Ts::is_short) && items.len() <= 4 => {
-                write_inline(out, '[', items, ']', indent);
+                write_inline(out, '[', items, ']', indent, ids);
             }
             Ts::Array(items) => {
                 out.push_str("[\n");
                 for item in items {
                     out.push_str(&pad);
-                    item.write(out, indent + 1);
+                    item.write(out, indent + 1, ids);
                     out.push_str(",\n");
                 }
                 out.push_str(&close);
@@ -99,13 +107,13 @@ impl Ts {
             }
             Ts::Spread(inner) => {
                 out.push_str("...");
-                inner.write(out, indent);
+                inner.write(out, indent, ids);
             }
             Ts::If(condition, then, otherwise) => {
                 let _ = write!(out, "({condition} ? ");
-                then.write(out, indent);
+                then.write(out, indent, ids);
                 out.push_str(" : ");
-                otherwise.write(out, indent);
+                otherwise.write(out, indent, ids);
                 out.push(')');
             }
         }
@@ -114,20 +122,20 @@ impl Ts {
     fn is_short(&self) -> bool {
         match self {
             Ts::Str(text) => text.len() <= 40,
-            Ts::Num(_) | Ts::Undefined | Ts::Raw(_) => true,
+            Ts::Num(_) | Ts::Undefined | Ts::Raw(_) | Ts::Ref(..) => true,
             _ => false,
         }
     }
 }
 
 /// `items` on one line, comma-separated, between `open` and `close`.
-fn write_inline(out: &mut String, open: char, items: &[Ts], close: char, indent: usize) {
+fn write_inline(out: &mut String, open: char, items: &[Ts], close: char, indent: usize, ids: &Identifiers) {
     out.push(open);
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        item.write(out, indent);
+        item.write(out, indent, ids);
     }
     out.push(close);
 }
@@ -187,7 +195,7 @@ mod tests {
             Entry::Field("my-key".into(), Ts::Array(vec![Ts::Num(1), Ts::Raw("x".into())])),
         ]);
         assert_eq!(
-            value.print(0),
+            value.print(0, &Identifiers::default()),
             "{\n  start: \"npm start\",\n  NODE_ENV: (prod ? \"a\" : \"b\"),\n  \"my-key\": [1, x],\n}"
         );
         assert_eq!(identifier("celery-worker"), "celeryWorker");

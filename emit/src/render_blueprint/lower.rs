@@ -2,12 +2,14 @@
 //! platform plan (`managed_platform.rs`); the Blueprint spec: <https://render.com/docs/blueprint-spec>.
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, Engine, Image, Service as ModelService, ValidStack};
+use stack_dsl::{Check, Engine, EnvValue, Image, Service as ModelService, StaticSite, ValidProject, ValidStack};
 
 use super::model::*;
 use crate::bundle::Warning;
 use crate::error::Error;
+use crate::facts::platforms::RENDER;
 use crate::managed_platform::{Output, Placement, Plan, ProvidedDatabase, Value, command_line};
+use crate::pushed_image::{FALLBACK_TAG, registry_host};
 
 /// Render's instance types, smallest first: name, CPU in millicores, memory in MiB.
 /// <https://render.com/pricing#compute>
@@ -29,8 +31,8 @@ pub struct Lowered {
     pub warnings: Vec<Warning>,
 }
 
-pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
-    let mut plan = Plan::new(stack, "render", "Render")?;
+pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Error> {
+    let mut plan = Plan::new(project, stack, &RENDER)?;
     let prefix = format!("{}-{}", stack.name, stack.env());
     let name = |service: &str| format!("{prefix}-{service}");
     let mut services = Vec::new();
@@ -44,7 +46,11 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
     }
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
     for (service, placement) in deployed {
-        services.push(lower_service(&mut plan, &name, service, &placement)?);
+        let lowered = match service.static_site() {
+            Some(site) if plan.facts.static_hosting => static_site(&mut plan, &name, service, site),
+            _ => lower_service(&mut plan, &name, service, &placement)?,
+        };
+        services.push(lowered);
     }
     let env_var_groups = share_common_values(&prefix, &mut services);
     Ok(Lowered {
@@ -95,12 +101,22 @@ fn lower_service<'a>(
         _ => ServiceType::Worker,
     };
     let mut out = Service { kind, name: name(&service.name), ..Service::default() };
-    match &service.image {
-        Image::Registry(reference) => {
+    match (&service.image, plan.pushed_image(service)) {
+        // The image the pipeline built, scanned and pushed: the deploy workflow deploys each
+        // commit's tag through Render's API, so nothing is rebuilt from the repository.
+        (_, Some(pushed)) => {
             out.runtime = Some(Runtime::Image);
-            out.image = Some(super::model::Image { url: reference.clone() });
+            let credential = registry_host(&pushed.repository).to_string();
+            out.image = Some(super::model::Image {
+                url: pushed.with_tag(FALLBACK_TAG),
+                creds: Some(RegistryCredential { from_registry_creds: CredentialName { name: credential } }),
+            });
         }
-        Image::Build(build) => {
+        (Image::Registry(reference), None) => {
+            out.runtime = Some(Runtime::Image);
+            out.image = Some(super::model::Image { url: reference.clone(), creds: None });
+        }
+        (Image::Build(build), None) => {
             out.runtime = Some(Runtime::Docker);
             let context = build.context.trim_start_matches("./").trim_end_matches('/');
             let context = if context.is_empty() || context == "." { "." } else { context };
@@ -139,7 +155,7 @@ fn lower_service<'a>(
     }
     out.plan = instance_type(plan, service);
     if kind == ServiceType::Web {
-        out.domains = domains(plan, service);
+        out.domains = plan.domains(service).into_iter().map(|route| route.host.clone()).collect();
     }
 
     let volume = plan.storage(service);
@@ -163,6 +179,58 @@ fn lower_service<'a>(
 
     out.env_vars = env_vars(plan, name, service)?;
     Ok(out)
+}
+
+/// A static front end as a Render Static Site: Render runs the build in the root directory and
+/// serves the publish directory (relative to it: <https://render.com/docs/monorepo-support>)
+/// from its CDN, so the service's container is not used. Its variables reach the build only.
+fn static_site<'a>(
+    plan: &mut Plan<'a>,
+    name: &dyn Fn(&str) -> String,
+    service: &'a ModelService,
+    site: &StaticSite,
+) -> Service {
+    plan.warn(
+        &service.name,
+        "served by Render's static hosting from its build; the container (image, command, port, mounts, health check, instances, resources, user) is not used".into(),
+    );
+    let mut env_vars = Vec::new();
+    for (key, value) in &service.env {
+        match value {
+            EnvValue::Literal(text) => env_vars.push(EnvVar::Value { key: key.clone(), value: text.clone() }),
+            _ => plan.warn(
+                &service.name,
+                format!("{key} is not passed to the static build: what it compiles in is downloaded by every browser, so only plain values are"),
+            ),
+        }
+    }
+    if let Image::Build(build) = &service.image {
+        for (key, value) in &build.args {
+            if !env_vars.iter().any(|v| v.key() == Some(key)) {
+                env_vars.push(EnvVar::Value { key: key.clone(), value: value.clone() });
+            }
+        }
+    }
+    let routes = if site.single_page_app {
+        vec![StaticRoute { kind: "rewrite".into(), source: "/*".into(), destination: "/index.html".into() }]
+    } else {
+        Vec::new()
+    };
+    // With a pipeline, the deploy workflow deploys the commit it approved; nothing else does.
+    let trigger = if plan.project.pipeline().is_some() { "off" } else { "commit" };
+    Service {
+        kind: ServiceType::Web,
+        name: name(&service.name),
+        runtime: Some(Runtime::Static),
+        root_dir: Some(site.root.trim_start_matches("./").trim_end_matches('/').to_string()),
+        build_command: Some(site.build_command.clone()),
+        static_publish_path: Some(site.publish_dir.trim_start_matches("./").to_string()),
+        routes,
+        auto_deploy_trigger: Some(trigger.into()),
+        domains: plan.domains(service).into_iter().map(|route| route.host.clone()).collect(),
+        env_vars,
+        ..Service::default()
+    }
 }
 
 /// The commands of the jobs this service runs before each deploy, one after the other.
@@ -225,23 +293,6 @@ fn instance_type(plan: &mut Plan, service: &ModelService) -> Option<String> {
     Some(name.into())
 }
 
-fn domains(plan: &mut Plan, service: &ModelService) -> Vec<String> {
-    let mut domains: Vec<String> = Vec::new();
-    for route in &service.routes {
-        if route.path != "/" {
-            let message = format!(
-                "Render routes whole domains; {}{} serves every path of {}",
-                route.host, route.path, route.host
-            );
-            plan.warn(&service.name, message);
-        }
-        if !domains.contains(&route.host) {
-            domains.push(route.host.clone());
-        }
-    }
-    domains
-}
-
 /// The service's variables, build arguments included: Render passes a Docker service's
 /// variables to the build as build arguments.
 fn env_vars<'a>(
@@ -276,16 +327,8 @@ fn env_vars<'a>(
         };
         vars.push(var);
     }
-    if let Image::Build(build) = &service.image {
-        for (key, value) in &build.args {
-            match vars.iter().find(|v| v.key() == Some(key)) {
-                Some(EnvVar::Value { value: existing, .. }) if existing == value => {}
-                Some(_) => plan.warn(&service.name, format!(
-                    "Render passes variables to the Docker build as build arguments; build argument {key} differs from the variable of the same name, which wins"
-                )),
-                None => vars.push(EnvVar::Value { key: key.clone(), value: value.clone() }),
-            }
-        }
+    for (key, value) in plan.build_variables(service) {
+        vars.push(EnvVar::Value { key: key.into(), value: value.into() });
     }
     Ok(vars)
 }
@@ -357,7 +400,13 @@ fn share_common_values(prefix: &str, services: &mut [Service]) -> Vec<EnvVarGrou
     let mut out = Vec::new();
     for (members, vars) in groups {
         let suffix: Vec<&str> = members.iter().map(|&i| &services[i].name[prefix.len() + 1..]).collect();
-        let name = format!("{prefix}-{}", suffix.join("-"));
+        // Member names joined with `-` can repeat (`api-web` + `worker`, `api` + `web-worker`).
+        let joined = format!("{prefix}-{}", suffix.join("-"));
+        let taken = |candidate: &String| out.iter().any(|g: &EnvVarGroup| &g.name == candidate);
+        let name = std::iter::once(joined.clone())
+            .chain((2..).map(|n| format!("{joined}-{n}")))
+            .find(|candidate| !taken(candidate))
+            .unwrap_or(joined);
         for &i in &members {
             let env_vars = &mut services[i].env_vars;
             let at = env_vars.iter().position(|v| vars.contains(v)).unwrap_or(0);

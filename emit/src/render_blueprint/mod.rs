@@ -11,21 +11,26 @@
 //! | service with routes, behind an edge proxy, or publishing an HTTP port | `type: web` |
 //! | other service with ports / without ports | `type: pserv` / `type: worker` |
 //! | `Run::OnSchedule` | `type: cron` with `schedule` |
+//! | another service waiting for that job | **not expressible**: deploys of different services are not ordered (warning naming the service, the job and its host) |
 //! | `Run::Once` waited for (`Ready::Completed`) by a service of the same image | that service's `preDeployCommand`; **error** when no such service exists |
 //! | `Datastore::postgres`, `External::managed` PostgreSQL, a PostgreSQL on the Docker host | `databases:` with `postgresMajorVersion`, `databaseName`, `user`, `diskSizeGB`; the container is not deployed (warning) |
 //! | `Datastore::redis` | `type: keyvalue`, `ipAllowList: []` (private network only), `maxmemoryPolicy` from `--maxmemory-policy` |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` (nginx, Traefik, certbot) | **not deployed**: Render terminates TLS, proxies and renews certificates; a warning names each |
 //! | `Image::new` / `Image::build` | `runtime: image` + `image.url` / `runtime: docker` + `dockerContext` + `dockerfilePath` |
-//! | build arguments | variables (Render passes a Docker service's variables to the build as arguments) |
+//! | `Image::build` in a project with a `Pipeline` | `runtime: image`, `image.url` = the pushed `<registry>/<image>` (`pushed_image.rs`) with `creds.fromRegistryCreds` named after the registry host; nothing is built from the repository, the deploy workflow deploys each commit's tag |
+//! | build arguments | variables (Render passes a Docker service's variables to the build as arguments); none for the pipeline's images, built with them |
+//! | `Service::serves_static(StaticSite)` | a Static Site: `runtime: static`, `rootDir`, `buildCommand`, `staticPublishPath`, a rewrite of `/*` to `/index.html` for a single-page app, build variables from literals and build arguments (secrets are not compiled in: warning), `autoDeployTrigger: off` with a pipeline; the container is not used (warning) |
 //! | command | `dockerCommand`, arguments shell-quoted; the entrypoint **cannot** be set (warning) |
 //! | `Probe::http` on a web service | `healthCheckPath`; other checks and liveness are **not expressible** (warning) |
 //! | replicas / `Autoscale` | `numInstances` / `scaling` (min, max, `targetCPUPercent` ≤ 90) |
 //! | resource limits | `plan`: the smallest instance type holding the CPU and memory limits; reservations have no equivalent |
 //! | the service's largest volume | `disk` (`sizeGB`); further volumes, bind mounts, files and tmpfs are **not mounted** (warning); a disk on a scaled service is an **error** (Render forbids it); cron jobs have no disk (warning) |
-//! | `Route` | `domains` (whole host names; a path prefix is reported) |
+//! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a disk belongs to one service; the alternative is object storage (S3, R2, B2) or one service running both processes |
+//! | `Route` | `domains` (whole host names; a path prefix is reported); one host routed to two services is an **error** (a custom domain belongs to one service) |
 //! | literal | `value` |
 //! | `Secret` / `Secret::generated` | `sync: false` (asked for in the dashboard) / `generateValue: true` |
 //! | `database_url()`, host, port, password of a provided database | `fromDatabase` `connectionString` / `host` / `port` / `password`; Key Value: `fromService` `type: keyvalue` |
+//! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
 //! | another service's host / port | `fromService` `host` / `port` |
 //! | another service's URL | **not expressible** as a reference: the literal URL with the service's private host name, and a warning |
 //! | a value several services set identically | an `envVarGroups` entry per set of services sharing it, referenced with `fromGroup` (a generated secret is then one value for all of them) |
@@ -42,6 +47,7 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::RENDER_BLUEPRINT;
 use crate::options::Options;
+use crate::pushed_image::{FALLBACK_TAG, registry_host};
 use crate::yaml;
 
 /// Render the Blueprint of every hosted environment of `project`; nothing when it has none.
@@ -53,18 +59,36 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
     }
     let mut environments = Vec::new();
     for stack in hosted {
-        let lowered = lower::lower(stack)?;
+        let lowered = lower::lower(project, stack)?;
         environments.push(lowered.environment);
         for warning in lowered.warnings {
             bundle.warn(warning);
         }
     }
     let names: Vec<&str> = environments.iter().map(|e| e.name.as_str()).collect();
-    let notes = [
+    let mut notes = vec![
         format!("Environments: {} (development runs locally with Compose).", names.join(", ")),
         "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into(),
         "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
     ];
+    if let Some(pipeline) = project.pipeline() {
+        let host = registry_host(&pipeline.registry);
+        notes.push(format!(
+            "Built services run the image the pipeline pushed, {}/<image>:<commit SHA>; the deploy workflow deploys each commit's tag, and :{FALLBACK_TAG} is pulled only when the Blueprint creates a service.",
+            pipeline.registry
+        ));
+        let builds_static =
+            environments.iter().flat_map(|e| &e.services).any(|s| s.runtime == Some(model::Runtime::Static));
+        if builds_static {
+            notes.push(
+                "Static sites are built by Render at the commit the deploy workflow deploys (autoDeployTrigger: off)."
+                    .into(),
+            );
+        }
+        notes.push(format!(
+            "Before applying: add a registry credential named {host} (Workspace Settings > Registry Credentials) with a token that can read the packages."
+        ));
+    }
     let header = yaml::header(&format!("stack {}", project.name()), project.regenerate_command(), &notes);
     let blueprint = model::Blueprint { projects: vec![model::Project { name: project.name().into(), environments }] };
     bundle.add(RENDER_BLUEPRINT, yaml::document(RENDER_BLUEPRINT, &header, &blueprint)?);

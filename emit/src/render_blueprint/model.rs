@@ -62,6 +62,8 @@ pub enum Runtime {
     Docker,
     /// A prebuilt image.
     Image,
+    /// A static site, built by Render and served from its CDN.
+    Static,
 }
 
 /// A service of any type; fields a type does not allow stay `None`.
@@ -118,9 +120,37 @@ pub struct Service {
     /// Key Value: the eviction policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maxmemory_policy: Option<String>,
-    /// Environment variables.
+    /// Static site: the directory the build runs in, relative to the repository root.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_dir: Option<String>,
+    /// Static site: the command that builds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build_command: Option<String>,
+    /// Static site: the directory the build writes, relative to `rootDir`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub static_publish_path: Option<String>,
+    /// Static site: rewrites, such as every path to `/index.html`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<StaticRoute>,
+    /// When Render deploys a service built from the repository: `off` leaves it to the
+    /// deploy workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_deploy_trigger: Option<String>,
+    /// Environment variables (for a static site, available to its build only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env_vars: Vec<EnvVar>,
+}
+
+/// A static site's redirect or rewrite rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaticRoute {
+    /// `rewrite` or `redirect`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The requested path pattern, such as `/*`.
+    pub source: String,
+    /// What it serves or redirects to, such as `/index.html`.
+    pub destination: String,
 }
 
 /// A prebuilt image.
@@ -128,6 +158,24 @@ pub struct Service {
 pub struct Image {
     /// The image reference.
     pub url: String,
+    /// The workspace's credential for a private registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creds: Option<RegistryCredential>,
+}
+
+/// A registry credential stored in the Render workspace, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryCredential {
+    /// The credential.
+    #[serde(rename = "fromRegistryCreds")]
+    pub from_registry_creds: CredentialName,
+}
+
+/// The name of a workspace registry credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialName {
+    /// As entered under Workspace Settings › Registry Credentials.
+    pub name: String,
 }
 
 /// Autoscaling.

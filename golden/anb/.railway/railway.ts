@@ -4,13 +4,16 @@
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
+// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG
+// (the commit SHA). Railway pulls it from ghcr.io/anb: make the packages readable to Railway (public, or
+// registry credentials in each service's settings).
+const imageTag = process.env.IMAGE_TAG ?? "latest";
+
 export default defineRailway((ctx) => {
   const postgresDb = postgres("postgres");
   const redisDb = redis("redis");
   const api = service("api", {
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/anb/anb-app:${imageTag}`),
     start: "/app/scripts/start.sh",
     healthcheck: "/health",
     healthcheckTimeout: 60,
@@ -21,12 +24,11 @@ export default defineRailway((ctx) => {
       DATABASE_URL: postgresDb.env.DATABASE_URL,
       REDIS_URL: redisDb.env.REDIS_URL,
       CELERY_BROKER_URL: redisDb.env.REDIS_URL,
+      PORT: "8000",
     },
   });
   const worker = service("worker", {
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/anb/anb-app:${imageTag}`),
     start: "celery -A app.workers.celery_app worker --loglevel=info --concurrency=2 --queues=video_queue",
     deploy: {
       restartPolicyType: "ALWAYS",
@@ -38,9 +40,7 @@ export default defineRailway((ctx) => {
     },
   });
   const flower = service("flower", {
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/anb/anb-app:${imageTag}`),
     start: "celery -A app.workers.celery_app flower --port=5555",
     healthcheck: "/healthcheck",
     healthcheckTimeout: 30,
@@ -50,6 +50,7 @@ export default defineRailway((ctx) => {
     env: {
       CELERY_BROKER_URL: redisDb.env.REDIS_URL,
       FLOWER_BASIC_AUTH: preserve(),
+      PORT: "5555",
     },
   });
 

@@ -4,19 +4,26 @@
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
+// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG
+// (the commit SHA). Railway pulls it from ghcr.io/feature-models: make the packages readable to Railway (public, or
+// registry credentials in each service's settings).
+const imageTag = process.env.IMAGE_TAG ?? "latest";
+
 export default defineRailway((ctx) => {
   const db = postgres("db");
   const redisDb = redis("redis");
   const backend = service("backend", {
-    root: "backend",
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/feature-models/feature-models-backend:${imageTag}`),
     start: "gunicorn app.main:app -w 4 -k uvicorn.workers.UvicornWorker --bind 0.0.0.0:8000",
     preDeploy: ["bash scripts/prestart.sh"],
     healthcheck: "/api/v1/utils/health-check/",
     healthcheckTimeout: 50,
-    domains: ["api.domain.com"],
+    domains: [
+      {
+        domain: "api.domain.com",
+        port: 8000,
+      },
+    ],
     deploy: {
       restartPolicyType: "ALWAYS",
     },
@@ -32,13 +39,11 @@ export default defineRailway((ctx) => {
       POSTGRES_DB: "app",
       POSTGRES_PASSWORD: db.env.PGPASSWORD,
       CELERY_BROKER_URL: redisDb.env.REDIS_URL,
+      PORT: "8000",
     },
   });
   const celeryworker = service("celeryworker", {
-    root: "backend",
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/feature-models/feature-models-backend:${imageTag}`),
     start: "celery -A app.core.celery.celery_app worker --loglevel=info",
     deploy: {
       restartPolicyType: "ALWAYS",
@@ -58,12 +63,14 @@ export default defineRailway((ctx) => {
     },
   });
   const frontend = service("frontend", {
-    root: "frontend",
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/feature-models/feature-models-frontend:${imageTag}`),
     start: "node server.js",
-    domains: ["dashboard.domain.com"],
+    domains: [
+      {
+        domain: "dashboard.domain.com",
+        port: 3000,
+      },
+    ],
     deploy: {
       restartPolicyType: "ALWAYS",
     },

@@ -4,18 +4,30 @@
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
+// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG
+// (the commit SHA). Railway pulls it from ghcr.io/metabuilder: make the packages readable to Railway (public, or
+// registry credentials in each service's settings).
+const imageTag = process.env.IMAGE_TAG ?? "latest";
+
 export default defineRailway((ctx) => {
   const postgresDb = postgres("postgres");
   const api = service("api", {
-    root: "backend",
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/metabuilder/metabuilder-api:${imageTag}`),
     start: "gunicorn app.main:app -k uvicorn.workers.UvicornWorker -w 2 --bind 0.0.0.0:8000",
     preDeploy: ["alembic upgrade head"],
     healthcheck: "/health/ready",
     healthcheckTimeout: 45,
-    domains: (ctx.environment === "staging" ? ["api.staging.metabuilder.example.com"] : ["api.metabuilder.example.com"]),
+    domains: (ctx.environment === "staging" ? [
+      {
+        domain: "api.staging.metabuilder.example.com",
+        port: 8000,
+      },
+    ] : [
+      {
+        domain: "api.metabuilder.example.com",
+        port: 8000,
+      },
+    ]),
     deploy: {
       restartPolicyType: "ALWAYS",
     },
@@ -28,18 +40,29 @@ export default defineRailway((ctx) => {
       CORS_ORIGINS: (ctx.environment === "staging" ? "https://staging.metabuilder.example.com" : "https://metabuilder.example.com"),
       ENVIRONMENT: (ctx.environment === "staging" ? "staging" : "production"),
       DEBUG: "false",
+      PORT: "8000",
     },
   });
   const frontend = service("frontend", {
-    root: "frontend",
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: (ctx.environment === "staging" ? image(`ghcr.io/metabuilder/metabuilder-web:${imageTag}-staging`) : image(`ghcr.io/metabuilder/metabuilder-web:${imageTag}-production`)),
     healthcheck: "/",
     healthcheckTimeout: 30,
-    domains: (ctx.environment === "staging" ? ["staging.metabuilder.example.com"] : ["metabuilder.example.com"]),
+    domains: (ctx.environment === "staging" ? [
+      {
+        domain: "staging.metabuilder.example.com",
+        port: 8080,
+      },
+    ] : [
+      {
+        domain: "metabuilder.example.com",
+        port: 8080,
+      },
+    ]),
     deploy: {
       restartPolicyType: "ALWAYS",
+    },
+    env: {
+      PORT: "8080",
     },
   });
 

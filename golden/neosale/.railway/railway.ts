@@ -4,14 +4,16 @@
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
+// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG
+// (the commit SHA). Railway pulls it from ghcr.io/neosale: make the packages readable to Railway (public, or
+// registry credentials in each service's settings).
+const imageTag = process.env.IMAGE_TAG ?? "latest";
+
 export default defineRailway((ctx) => {
   const postgresDb = postgres("postgres");
   const redisDb = redis("redis");
   const api = service("api", {
-    root: "backend",
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/neosale/neosale-api:${imageTag}`),
     preDeploy: ["npx prisma migrate deploy"],
     healthcheck: "/health",
     healthcheckTimeout: 50,
@@ -28,10 +30,7 @@ export default defineRailway((ctx) => {
     },
   });
   const web = service("web", {
-    root: "frontend",
-    build: {
-      builder: "DOCKERFILE",
-    },
+    source: image(`ghcr.io/neosale/neosale-web:${imageTag}`),
     healthcheck: "/",
     healthcheckTimeout: 50,
     deploy: {
@@ -50,7 +49,7 @@ export default defineRailway((ctx) => {
   });
   const backup = service("backup", {
     source: image("postgres:16-alpine"),
-    start: "sh -c 'pg_dump -h postgres -U neosale neosale > /backups/db-$(date +%Y%m%d).sql'",
+    start: "sh -c 'pg_dump \"$DATABASE_URL\" > /backups/db-$(date +%Y%m%d).sql'",
     volumeMounts: {
       "/backups": backups,
     },
@@ -59,7 +58,7 @@ export default defineRailway((ctx) => {
       restartPolicyType: "NEVER",
     },
     env: {
-      PGPASSWORD: postgresDb.env.PGPASSWORD,
+      DATABASE_URL: postgresDb.env.DATABASE_URL,
     },
   });
   const datadog = service("datadog", {

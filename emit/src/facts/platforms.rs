@@ -1,0 +1,82 @@
+//! What Render and Railway do with a service at runtime: the port their edge and health checks
+//! reach, which variables reach a Docker build, what one resource may own. One value per fact,
+//! each with the platform documentation it comes from; the Render and Railway emitters (through
+//! `managed_platform.rs`) read them here and nowhere else.
+
+/// The runtime behaviour of a hosting platform with its own edge and managed databases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Platform {
+    /// The target name warnings and errors carry: `render`, `railway`.
+    pub target: &'static str,
+    /// The name users know: `Render`, `Railway`.
+    pub name: &'static str,
+    /// The variable the platform injects with the port it sends traffic and health checks to,
+    /// and which a service may set itself to choose that port.
+    pub port_variable: &'static str,
+    /// Health checks go to the port in [`Platform::port_variable`], whatever port a domain targets.
+    pub health_checks_port_variable: bool,
+    /// A custom domain may name the service port it reaches (a target port).
+    pub domain_target_port: bool,
+    /// Every service variable reaches a Docker build as a build argument (`ARG NAME` reads it).
+    pub variables_are_build_args: bool,
+    /// A custom domain belongs to one service; the edge routes a whole host, never a path.
+    pub routes_whole_hosts: bool,
+    /// A disk is attached to one service only; services cannot share one.
+    pub disk_per_service: bool,
+    /// The platform builds and serves a static site itself, without a container.
+    pub static_hosting: bool,
+}
+
+/// Render.
+pub const RENDER: Platform = Platform {
+    target: "render",
+    name: "Render",
+    // Render detects the port a web service binds and routes to it; PORT (10000 by default)
+    // only decides between several open ports: <https://render.com/docs/web-services#port-binding>.
+    port_variable: "PORT",
+    // Render polls healthCheckPath on the port it routes to, the one the service binds:
+    // <https://render.com/docs/health-checks>.
+    health_checks_port_variable: false,
+    // Custom domains take a host name only: <https://render.com/docs/blueprint-spec#domains>.
+    domain_target_port: false,
+    // "Render passes your service's environment variables to docker build as build arguments":
+    // <https://render.com/docs/docker#environment-variables-and-secrets>.
+    variables_are_build_args: true,
+    // A custom domain is added to one service: <https://render.com/docs/custom-domains>.
+    routes_whole_hosts: true,
+    // "A persistent disk is attached to a single service and accessible only to it; disks
+    // cannot be shared between services": <https://render.com/docs/disks>.
+    disk_per_service: true,
+    // Static Sites (`runtime: static`, `buildCommand`, `staticPublishPath`), served from
+    // Render's CDN: <https://render.com/docs/static-sites>.
+    static_hosting: true,
+};
+
+/// Railway.
+pub const RAILWAY: Platform = Platform {
+    target: "railway",
+    name: "Railway",
+    // "As long as you have not defined a PORT variable, Railway will provide one; if your domain
+    // does not have a target port set, Railway directs incoming traffic to the port in PORT":
+    // <https://docs.railway.com/guides/public-networking#port-variable>.
+    port_variable: "PORT",
+    // "This variable's value is also used when performing health checks; if your application
+    // doesn't listen on PORT (target ports), set a PORT variable":
+    // <https://docs.railway.com/reference/healthchecks#configure-the-healthcheck-port>.
+    health_checks_port_variable: true,
+    // `domains: [{ domain, port }]` in `railway/iac` (npm `railway` 3.11, `IntentServiceConfig`);
+    // <https://docs.railway.com/guides/public-networking#target-ports>.
+    domain_target_port: true,
+    // "Railway injects the variables you define at build time; declare them with ARG":
+    // <https://docs.railway.com/builds/dockerfiles#using-variables-at-build-time>.
+    variables_are_build_args: true,
+    // A custom domain is attached to one service and environment:
+    // <https://docs.railway.com/guides/public-networking#custom-domains>.
+    routes_whole_hosts: true,
+    // "Each service can only have a single volume" and a volume belongs to one service:
+    // <https://docs.railway.com/reference/volumes#caveats>.
+    disk_per_service: true,
+    // A static site runs as a service with a web server (Caddy, nginx) serving the build:
+    // <https://docs.railway.com/guides/spa-routing-configuration>.
+    static_hosting: false,
+};

@@ -1,0 +1,46 @@
+//! The image a project's pipeline pushed for a service, which the hosted targets run instead of
+//! rebuilding the repository: `<registry>/<image name>:<commit SHA>`, with `-<env>` after the
+//! SHA when the build differs between the hosted environments (build arguments baked in per
+//! environment), as the deploy workflow tags it.
+
+use stack_dsl::{Image, Service, ValidProject, ValidStack};
+
+use crate::endpoint::image_name;
+
+/// The tag a target falls back to when it is rendered without a commit to deploy.
+pub const FALLBACK_TAG: &str = "latest";
+
+/// The host of a registry namespace (`ghcr.io/acme` → `ghcr.io`): what platforms store pull
+/// credentials under.
+pub fn registry_host(registry: &str) -> &str {
+    registry.split('/').next().unwrap_or(registry)
+}
+
+/// Where the pipeline pushed a service's image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedImage {
+    /// `<registry>/<image name>`, without a tag.
+    pub repository: String,
+    /// What follows the commit SHA in the tag: empty, or `-<env>`.
+    pub tag_suffix: String,
+}
+
+impl PushedImage {
+    /// The image reference with `tag` in place of the commit SHA.
+    pub fn with_tag(&self, tag: &str) -> String {
+        format!("{}:{tag}{}", self.repository, self.tag_suffix)
+    }
+}
+
+/// The pushed image `service` of `stack` runs, when the project has a pipeline and the service
+/// is built from source; `None` otherwise.
+pub fn pushed_image(project: &ValidProject, stack: &ValidStack, service: &Service) -> Option<PushedImage> {
+    let pipeline = project.pipeline()?;
+    let Image::Build(build) = &service.image else { return None };
+    let name = image_name(stack, service);
+    let differs = project.stacks().iter().filter(|s| s.env().is_hosted()).any(|other| {
+        other.services().any(|s| matches!(&s.image, Image::Build(b) if b != build && image_name(other, s) == name))
+    });
+    let tag_suffix = if differs { format!("-{}", stack.env()) } else { String::new() };
+    Some(PushedImage { repository: format!("{}/{name}", pipeline.registry), tag_suffix })
+}
