@@ -33,14 +33,14 @@ mod units;
 mod validate;
 mod volume;
 
-pub use ci_check::CiCheck;
+pub use ci_check::{CiCheck, Toolchain};
 pub use datastore::{Datastore, Engine};
 pub use edge::{Edge, Traefik};
 pub use env::Env;
 pub use external::{DOCKER_HOST, External, Reach};
 pub use image::{Build, Image};
 pub use network::{Network, NetworkRef};
-pub use pipeline::{DeployTarget, Pipeline};
+pub use pipeline::{DeployTarget, Pipeline, Registry};
 pub use port::{Port, Protocol, Route};
 pub use probe::{Check, Probe};
 pub use problem::{Error, Problem, Problems};

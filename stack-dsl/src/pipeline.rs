@@ -30,19 +30,32 @@ impl DeployTarget {
     }
 }
 
+/// Where a pipeline pushes its images: a GitHub Container Registry namespace, the only registry
+/// the workflow's own token can push to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registry {
+    /// `ghcr.io/<owner>`, the owner of the repository the workflow runs in, lower-cased (image
+    /// names must be lowercase; GitHub owner names need not be).
+    RepositoryOwner,
+    /// A namespace the project names, such as `ghcr.io/acme`.
+    Named(String),
+}
+
 /// How a project's images are published and its environments deployed.
 ///
 /// ```
-/// use stack_dsl::{DeployTarget, Pipeline};
+/// use stack_dsl::{DeployTarget, Pipeline, Registry};
 ///
-/// let pipeline = Pipeline::new("ghcr.io/acme", DeployTarget::Kubernetes).branch("trunk");
-/// assert_eq!(pipeline.branch, "trunk");
+/// let pipeline = Pipeline::new(DeployTarget::Kubernetes).branch("trunk");
+/// assert_eq!((pipeline.branch.as_str(), &pipeline.registry), ("trunk", &Registry::RepositoryOwner));
+/// let named = Pipeline::new(DeployTarget::Render).registry("ghcr.io/acme");
+/// assert_eq!(named.registry, Registry::Named("ghcr.io/acme".into()));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Pipeline {
-    /// Where images are pushed, `ghcr.io/<owner>`: the workflow's own token can push there.
-    pub registry: String,
+    /// Where images are pushed: the repository owner's GHCR namespace unless the project names one.
+    pub registry: Registry,
     /// The platform staging and production run on.
     pub target: DeployTarget,
     /// The branch whose pushes deploy (`main` by default).
@@ -50,9 +63,16 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// Push images to `registry` (`ghcr.io/<owner>`) and deploy to `target`.
-    pub fn new(registry: impl Into<String>, target: DeployTarget) -> Self {
-        Pipeline { registry: registry.into(), target, branch: "main".into() }
+    /// Push images to the repository owner's GHCR namespace and deploy to `target`.
+    pub fn new(target: DeployTarget) -> Self {
+        Pipeline { registry: Registry::RepositoryOwner, target, branch: "main".into() }
+    }
+
+    /// Push images to `registry` (`ghcr.io/<owner>`) instead of the repository owner's namespace.
+    #[must_use]
+    pub fn registry(mut self, registry: impl Into<String>) -> Self {
+        self.registry = Registry::Named(registry.into());
+        self
     }
 
     /// Deploy on pushes to `branch` instead of `main`.
@@ -69,15 +89,15 @@ pub(crate) fn problems(at: &str, pipeline: &Pipeline, environments: &[Env]) -> V
     let mut report = |field: &str, message: String, fix: String| {
         found.push(Problem { path: vec![at.into(), "pipeline".into(), field.into()], message, fix });
     };
-    let owner = pipeline.registry.strip_prefix("ghcr.io/").unwrap_or("");
-    let owner_ok = !owner.is_empty()
-        && owner.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
-    if !owner_ok {
+    if let Registry::Named(registry) = &pipeline.registry
+        && !is_ghcr_namespace(registry)
+    {
         report(
             "registry",
-            format!("{:?} is not ghcr.io/<owner> in lowercase", pipeline.registry),
+            format!("{registry:?} is not ghcr.io/<owner> in lowercase"),
             "Give the GitHub Container Registry namespace of the repository's owner, such as \"ghcr.io/acme\": \
-             the workflow pushes with its own token, which only GHCR accepts, and image names must be lowercase"
+             the workflow pushes with its own token, which only GHCR accepts, and image names must be lowercase. \
+             Or leave the registry out to use the repository owner's namespace"
                 .into(),
         );
     }
@@ -99,4 +119,11 @@ pub(crate) fn problems(at: &str, pipeline: &Pipeline, environments: &[Env]) -> V
         );
     }
     found
+}
+
+/// `ghcr.io/<owner>` with a lowercase owner.
+fn is_ghcr_namespace(registry: &str) -> bool {
+    let owner = registry.strip_prefix("ghcr.io/").unwrap_or("");
+    !owner.is_empty()
+        && owner.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.')
 }

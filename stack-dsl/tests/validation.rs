@@ -493,9 +493,10 @@ fn pipelines_need_a_ghcr_owner_a_branch_and_a_hosted_environment() {
             .err()
             .map(|e| e.problems().iter().map(|p| format!("{}: {}", p.location(), p.message)).collect::<Vec<_>>())
     };
-    assert_eq!(project(vec![Env::Dev, Env::Production], Pipeline::new("ghcr.io/shop", DeployTarget::Render)), None);
+    assert_eq!(project(vec![Env::Dev, Env::Production], Pipeline::new(DeployTarget::Render)), None);
+    assert_eq!(project(vec![Env::Production], Pipeline::new(DeployTarget::Render).registry("ghcr.io/shop")), None);
     assert_eq!(
-        project(vec![Env::Dev], Pipeline::new("docker.io/Shop", DeployTarget::Railway).branch("-x y")).unwrap(),
+        project(vec![Env::Dev], Pipeline::new(DeployTarget::Railway).registry("docker.io/Shop").branch("-x y")).unwrap(),
         [
             "project shop › pipeline › registry: \"docker.io/Shop\" is not ghcr.io/<owner> in lowercase",
             "project shop › pipeline › branch: \"-x y\" is not a plain branch name",

@@ -8,7 +8,7 @@
 use crate::probes::wget_http;
 use stack_dsl::{
     CiCheck, Cpu, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Probe, Project, Ready,
-    Resources, Secret, Service, Stack, Volume, secs,
+    Resources, Secret, Service, Stack, Toolchain, Volume, secs,
 };
 
 /// The NEOSALE project in its three environments.
@@ -17,7 +17,7 @@ pub fn project() -> Project {
         // The seed lists AWS ECS (its Compose integration is retired upstream), App Platform,
         // Kubernetes and Railway; Kubernetes is the one Stackwright emits that keeps its Nginx,
         // Redis and cron. Images go to GHCR, tagged with the commit SHA, as the seed recommends.
-        .pipeline(Pipeline::new("ghcr.io/neosale", DeployTarget::Kubernetes))
+        .pipeline(Pipeline::new(DeployTarget::Kubernetes))
 }
 
 /// The NEOSALE stack in `env`.
@@ -93,9 +93,9 @@ pub fn stack(env: Env) -> Stack {
     let mut api = Service::new("api", api_image)
         .port(Port::http(3001))
         // The seed's code-quality stage: ESLint and the TypeScript type check.
-        .check(CiCheck::new("install", "npm ci"))
-        .check(CiCheck::new("lint", "npx eslint ."))
-        .check(CiCheck::new("type check", "npx tsc --noEmit"))
+        .check(CiCheck::new("install", "npm ci").toolchain(node()))
+        .check(CiCheck::new("lint", "npx eslint .").toolchain(node()))
+        .check(CiCheck::new("type check", "npx tsc --noEmit").toolchain(node()))
         // NODE_ENV is `production` in staging too: Express and Prisma switch their optimisations
         // on it. Sentry's environment, which the seed takes from NODE_ENV, then reads
         // `production` in staging as well.
@@ -132,9 +132,9 @@ pub fn stack(env: Env) -> Stack {
     // call the API over the internal network.
     let mut web = Service::new("web", Image::build("frontend").tag("neosale-web"))
         .port(Port::http(3000))
-        .check(CiCheck::new("install", "npm ci"))
-        .check(CiCheck::new("lint", "npx eslint ."))
-        .check(CiCheck::new("type check", "npx tsc --noEmit"))
+        .check(CiCheck::new("install", "npm ci").toolchain(node()))
+        .check(CiCheck::new("lint", "npx eslint .").toolchain(node()))
+        .check(CiCheck::new("type check", "npx tsc --noEmit").toolchain(node()))
         .env("NODE_ENV", node_env)
         .env("PORT", "3000")
         .env("HOSTNAME", "0.0.0.0")
@@ -203,4 +203,9 @@ pub fn stack(env: Env) -> Stack {
         );
     }
     stack
+}
+
+/// The seed does not name a Node.js version; the checks run on 22, the maintained LTS line.
+fn node() -> Toolchain {
+    Toolchain::Node("22".into())
 }

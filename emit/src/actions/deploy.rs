@@ -1,43 +1,65 @@
-//! `deploy.yml`, run on pushes to the pipeline's branch: build, scan and push every image to
-//! GHCR tagged with the commit SHA, then deploy staging, smoke-test it, and deploy production
-//! the same way. Each deploy job runs in the GitHub environment of its name: production's
-//! required reviewers (set on GitHub, Settings › Environments) are the manual approval, and each
-//! environment holds its own secrets. One concurrency group queues deploys; none is cancelled.
+//! `deploy.yml`, run on pushes to the pipeline's branch: the same checks as `ci.yml` on the
+//! pushed commit (so nothing is deployed that CI would refuse), then build, scan and push every
+//! image to the registry tagged with the commit SHA, deploy staging, smoke-test it, and deploy
+//! production the same way. Each deploy job runs in the GitHub environment of its name:
+//! production's required reviewers (set on GitHub, Settings › Environments) are the manual
+//! approval, and each environment holds its own secrets. One concurrency group queues deploys;
+//! none is cancelled.
 
-use stack_dsl::{Check, Pipeline, ValidProject, ValidStack};
+use stack_dsl::{Check, Env, Pipeline, ValidProject, ValidStack};
 
+use super::ci;
+use super::hosts;
 use super::images::{self, BuiltImage};
 use super::model::{Access, Concurrency, Job, Scope, Step, Triggers, Workflow, expr, secret};
 use super::pins;
 use super::platform::{self, Deploy};
+use super::prerequisites::{self, Prerequisite};
+use super::registry::{self, REGISTRY_VARIABLE};
 use crate::bundle::Warning;
 use crate::error::Error;
 use crate::options::Options;
 
-/// The deploy workflow of `project` and what it could not smoke-test.
+/// A deploy job's time limit, in minutes. Platform waits stay below it so the rollback runs.
+pub const JOB_MINUTES: u32 = 45;
+
+/// The deploy workflow of `project`, what it could not smoke-test, and the header lines that
+/// list what a team sets up on GitHub first.
 pub fn workflow(
     project: &ValidProject,
     pipeline: &Pipeline,
     hosted: &[&ValidStack],
     images: &[BuiltImage],
     options: &Options,
-) -> Result<(Workflow, Vec<Warning>), Error> {
+) -> Result<(Workflow, Vec<Warning>, Vec<String>), Error> {
     let mut workflow = Workflow::new(format!("Deploy ({})", project.name()), Triggers::push(&pipeline.branch))
         .concurrency(Concurrency::queue(format!("deploy-{}", project.name())));
     let mut warnings = Vec::new();
-    let mut previous = None;
+    let mut needed: Vec<Prerequisite> = Vec::new();
+    let gates = ci::gates(project, hosted, options);
+    let gate_ids: Vec<String> = gates.iter().map(|(id, _)| id.clone()).collect();
+    for (id, job) in gates {
+        workflow = workflow.job(id, job);
+    }
+    let mut previous: Vec<String> = gate_ids.clone();
     if !images.is_empty() {
-        workflow = workflow.job("image", image_job(pipeline, images));
-        previous = Some("image".to_string());
+        let mut job = image_job(pipeline, images);
+        for id in previous.drain(..) {
+            job = job.needs(id);
+        }
+        workflow = workflow.job("image", job);
+        previous = vec!["image".to_string()];
     }
     for stack in hosted {
         let id = format!("deploy-{}", stack.env());
-        let deploy = Deploy { stack, images, registry: &pipeline.registry, options };
+        let deploy = Deploy { stack, images, registry: REGISTRY_VARIABLE, options };
         let plan = platform::plan(pipeline.target, &deploy)?;
-        let urls = smoke_urls(stack, &mut warnings);
-        let mut job = Job::new(format!("Deploy {} to {}", stack.env(), pipeline.target.name()), 45)
-            .environment(stack.env().name(), urls.first().map(|url| origin(url)));
-        if let Some(before) = previous.replace(id.clone()) {
+        needed.extend(platform::prerequisites(pipeline.target, &deploy));
+        let smoke = smoke_targets(stack, &mut warnings);
+        needed.extend(smoke.iter().filter_map(|t| t.variable.clone()));
+        let mut job = Job::new(format!("Deploy {} to {}", stack.env(), pipeline.target.name()), JOB_MINUTES)
+            .environment(stack.env().name(), smoke.first().map(|t| t.origin.clone()));
+        for before in std::mem::replace(&mut previous, vec![id.clone()]) {
             job = job.needs(before);
         }
         for (scope, access) in plan.permissions {
@@ -46,24 +68,36 @@ pub fn workflow(
         if plan.checkout {
             job = job.step(images::checkout());
         }
+        job = job.step(registry::name_step(&pipeline.registry)).steps(platform::setup(pipeline.target));
         job = job.step(plan.deploy.id("deploy"));
-        if !urls.is_empty() {
-            job = job.step(smoke_test(&urls));
+        if !smoke.is_empty() {
+            job = job.step(smoke_test(stack.env(), &smoke));
         }
         workflow = workflow.job(id, job.step(plan.rollback));
     }
-    Ok((workflow, warnings))
+    let envs: Vec<&str> = hosted.iter().map(|s| s.env().name()).collect();
+    let mut notes = prerequisites::header_lines(&needed, &envs);
+    if hosted.iter().any(|s| s.env() == Env::Production) {
+        notes.push("Add required reviewers to the production environment: they approve each production deploy.".into());
+    }
+    Ok((workflow, warnings, notes))
 }
 
-/// Build and scan as on pull requests, then push `<registry>/<image>:<sha>` only if the scan passed.
+/// Wait for the checks, then build and scan as on pull requests, and push
+/// `<registry>/<image>:<sha>` only if the scan passed.
 fn image_job(pipeline: &Pipeline, images: &[BuiltImage]) -> Job {
-    let image =
-        format!("{}/{}:{}{}", pipeline.registry, expr("matrix.image"), expr("github.sha"), expr("matrix.variant"));
+    let name_image = Step::run(
+        "Name the image",
+        format!("echo \"IMAGE={REGISTRY_VARIABLE}/$IMAGE_NAME:$GITHUB_SHA$IMAGE_VARIANT\" >> \"$GITHUB_ENV\""),
+    )
+    .env("IMAGE_NAME", expr("matrix.image"))
+    .env("IMAGE_VARIANT", expr("matrix.variant"));
     Job::new(format!("Build, scan and push {}{}", expr("matrix.image"), expr("matrix.variant")), 30)
         .grant(Scope::Contents, Access::Read)
         .grant(Scope::Packages, Access::Write)
         .matrix(images::matrix(images))
-        .env("IMAGE", image)
+        .step(registry::name_step(&pipeline.registry))
+        .step(name_image)
         .steps(images::build_and_scan())
         .step(
             Step::uses("Log in to GHCR", &pins::LOGIN)
@@ -74,10 +108,20 @@ fn image_job(pipeline: &Pipeline, images: &[BuiltImage]) -> Job {
         .step(Step::run("Push the image", "docker push \"$IMAGE\""))
 }
 
+/// One health endpoint to smoke-test.
+struct SmokeTarget {
+    /// The URL as the script spells it (`$PUBLIC_HOST_API` for a placeholder host).
+    url: String,
+    /// The environment's address as `environment.url` spells it.
+    origin: String,
+    /// The GitHub variable that holds the real host, when the model's host is a placeholder.
+    variable: Option<Prerequisite>,
+}
+
 /// The public health endpoints of `stack`: each route of a service whose health check is an
 /// HTTP GET, at the check's path. A service with an HTTP check but no route is reported.
-fn smoke_urls(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<String> {
-    let mut urls = Vec::new();
+fn smoke_targets(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<SmokeTarget> {
+    let mut targets = Vec::new();
     for service in stack.services() {
         let Some(Check::Http { path, .. }) = service.healthcheck.as_ref().map(|p| &p.check) else { continue };
         if service.routes.is_empty() {
@@ -93,36 +137,42 @@ fn smoke_urls(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<String> {
         }
         for route in service.routes.iter().filter(|r| path.starts_with(r.path.trim_end_matches('/'))) {
             let scheme = if route.tls { "https" } else { "http" };
-            urls.push(format!("{scheme}://{}{path}", route.host));
+            let (host, origin_host, variable) = if hosts::is_placeholder(&route.host) {
+                let variable = hosts::host_variable(&service.name);
+                (format!("${}", variable.name), variable.reference(), Some(variable))
+            } else {
+                (route.host.clone(), route.host.clone(), None)
+            };
+            targets.push(SmokeTarget {
+                url: format!("{scheme}://{host}{path}"),
+                origin: format!("{scheme}://{origin_host}"),
+                variable,
+            });
         }
     }
-    urls
+    targets
 }
 
-fn origin(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    url[..url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i)].to_string()
-}
-
-/// GET every health endpoint until it answers 2xx, for at most five minutes.
-fn smoke_test(urls: &[String]) -> Step {
+/// GET every health endpoint until it answers 2xx, for at most five minutes. A host read from
+/// a variable must be set: an empty one fails with the variable's name.
+fn smoke_test(env: Env, targets: &[SmokeTarget]) -> Step {
     let mut script = String::from("set -euo pipefail\n");
-    for url in urls {
+    let mut step = Step::run("Smoke-test the health endpoints", String::new());
+    for target in targets {
+        if let Some(variable) = &target.variable {
+            let name = &variable.name;
+            script.push_str(&format!(
+                "if [ -z \"${name}\" ]; then echo \"::error::Set the variable {name} of the {env} environment to the \
+                 public host the smoke test calls.\"; exit 1; fi\n"
+            ));
+            step = step.env(name.clone(), variable.reference());
+        }
         script.push_str(&format!(
             "curl --fail --silent --show-error --location --output /dev/null --max-time 10 \
-             --retry 20 --retry-delay 10 --retry-all-errors {url}\n"
+             --retry 20 --retry-delay 10 --retry-all-errors \"{}\"\n",
+            target.url
         ));
     }
-    Step::run("Smoke-test the health endpoints", script).timeout_minutes(5)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::origin;
-
-    #[test]
-    fn origins() {
-        assert_eq!(origin("https://api.example.com/health"), "https://api.example.com");
-        assert_eq!(origin("http://example.com"), "http://example.com");
-    }
+    step.run = Some(script);
+    step.timeout_minutes(5)
 }

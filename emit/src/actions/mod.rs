@@ -7,15 +7,16 @@
 //!
 //! | model | workflow |
 //! | --- | --- |
-//! | `Service::check(CiCheck)` | `ci.yml` job `check-<service>`: one step per check, in the build context |
+//! | `Service::check(CiCheck)` | `ci.yml` job `check-<service>`: the check's `Toolchain` set up with the pinned `setup-node` / `setup-python`, then one step per check, in the build context |
 //! | `Image::build` | `ci.yml` job `image` (matrix): Buildx build with the GitHub cache, Trivy scan (HIGH/CRITICAL with a fix fail) |
-//! | the project's regenerate command | `ci.yml` job `generated`: `<command> -- --check <output dir>` fails on stale files |
-//! | `Pipeline::registry` | `deploy.yml` job `image`: build, scan, then push `<registry>/<image>:<commit sha>` |
-//! | `Env::Staging` / `Env::Production` | jobs `deploy-staging` / `deploy-production` in GitHub environments of those names; production needs staging |
-//! | `Pipeline::target` | the deploy steps: `kubectl apply` of the environment's kustomization, the Render API, `railway up`, or Compose over SSH |
-//! | `Run::Once` (migrations) | Kubernetes: the Job in the manifests, awaited; Render: `preDeployCommand`; Railway: `preDeploy`; Compose: `docker compose run --rm <job>` before `up` |
-//! | `Route` + `Probe::http` | smoke test `curl` of `https://<host><path>` with retries and a time limit |
-//! | a failed deploy or smoke test | rollback: `kubectl rollout undo`, Render's rollback API, the previous image tag on the Compose host; Railway: an error naming the dashboard rollback |
+//! | the project's regenerate command | job `generated`: on the pinned Rust release, `cargo fetch --locked`, then `<command> -- --check <output dir>` fails on stale files (cached in `ci.yml`) |
+//! | `Pipeline` | `deploy.yml` runs the same `generated` and `check-*` jobs on the pushed commit; the image job waits for them |
+//! | `Pipeline::registry` | `deploy.yml` job `image`: build, scan, then push `<registry>/<image>:<commit sha>`; the registry is `ghcr.io/<repository owner, lower-cased>` unless the project names one |
+//! | `Env::Staging` / `Env::Production` | jobs `deploy-staging` / `deploy-production` in GitHub environments of those names, whose secrets and variables the header lists; production needs staging |
+//! | `Pipeline::target` | the deploy steps: `kubectl apply` of the environment's kustomization; Render's API with the pushed image (`imageUrl`), awaited under one time budget; `railway config apply` of `.railway/railway.ts` with `IMAGE_TAG`, each new deployment awaited; Compose over SSH with every file the Compose file mounts |
+//! | `Run::Once` (migrations) | Kubernetes: the Job in the manifests, awaited; Render: `preDeployCommand`; Railway: `preDeploy`; Compose: run once by `up` when a service waits for it, else `run --rm` and `--scale <job>=0` |
+//! | `Route` + `Probe::http` | smoke test `curl` of `https://<host><path>` with retries and a time limit; a placeholder host (RFC 2606) is read from the environment's variable `PUBLIC_HOST_<SERVICE>` |
+//! | a failed deploy or smoke test | rollback: `kubectl rollout undo`, Render's rollback API, the previous files and image tag on the Compose host; Railway: an error naming the dashboard rollback |
 //!
 //! Security: `permissions: {}` at the top and the least each job needs; every action pinned to
 //! a full commit SHA ([`pins`]); checkout without persisted credentials; secrets only as
@@ -23,17 +24,22 @@
 //! so two deploys never overlap.
 //!
 //! GitHub reads workflows only from the repository's own `.github/workflows`. Written with
-//! `--out .` they are live; under `golden/<stack>/` in this repository they are examples, and
-//! their paths (build contexts, manifests, the `--check` directory) are relative to the root.
+//! `--out .` they are live; written elsewhere (`golden/<stack>/` in this repository) their
+//! header says where to copy them, and their paths (build contexts, manifests, the `--check`
+//! directory, the Railway program) are written from the root for that output directory.
 
 mod ci;
 mod deploy;
+mod hosts;
 mod images;
 pub mod model;
 pub mod pins;
 mod platform;
+pub mod prerequisites;
+mod railway_sdk;
+mod registry;
 
-use stack_dsl::{ValidProject, ValidStack};
+use stack_dsl::{DeployTarget, ValidProject, ValidStack};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
@@ -50,10 +56,14 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let stacks = if hosted.is_empty() { project.stacks().iter().collect() } else { hosted.clone() };
     let images = images::built_images(&stacks);
     let ci = ci::workflow(project, &stacks, &images, options);
-    add(&mut bundle, project, "ci.yml", &ci)?;
+    add(&mut bundle, project, options, "ci.yml", &ci, Vec::new())?;
     if let Some(pipeline) = project.pipeline() {
-        let (deploy, warnings) = deploy::workflow(project, pipeline, &hosted, &images, options)?;
-        add(&mut bundle, project, "deploy.yml", &deploy)?;
+        let (deploy, warnings, notes) = deploy::workflow(project, pipeline, &hosted, &images, options)?;
+        add(&mut bundle, project, options, "deploy.yml", &deploy, notes)?;
+        if pipeline.target == DeployTarget::Railway {
+            bundle.add(railway_sdk::PACKAGE_JSON_PATH, railway_sdk::PACKAGE_JSON);
+            bundle.add(railway_sdk::PACKAGE_LOCK_PATH, railway_sdk::PACKAGE_LOCK);
+        }
         for warning in warnings {
             bundle.warn(warning);
         }
@@ -61,10 +71,32 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     Ok(bundle)
 }
 
-fn add(bundle: &mut Bundle, project: &ValidProject, file: &str, workflow: &model::Workflow) -> Result<(), Error> {
+fn add(
+    bundle: &mut Bundle,
+    project: &ValidProject,
+    options: &Options,
+    file: &str,
+    workflow: &model::Workflow,
+    notes: Vec<String>,
+) -> Result<(), Error> {
     let path = format!("{WORKFLOWS_DIR}/{file}");
-    let header = yaml::header(&format!("stack {}", project.name()), project.regenerate_command(), &[]);
+    let notes: Vec<String> = placement(options, file).into_iter().chain(notes).collect();
+    let header = yaml::header(&format!("stack {}", project.name()), project.regenerate_command(), &notes);
     let text = yaml::document(&path, &header, workflow)?;
     bundle.add(path, pins::annotate(&text));
     Ok(())
+}
+
+/// Where GitHub must find a workflow rendered outside the repository root: it runs only files in
+/// the root's `.github/workflows/`
+/// (<https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#about-yaml-syntax-for-workflows>).
+/// The paths inside are already written from the root.
+pub fn placement(options: &Options, file: &str) -> Option<String> {
+    (options.output_dir() != ".").then(|| {
+        format!(
+            "GitHub runs workflows only from the repository root's {WORKFLOWS_DIR}/: copy this file to \
+             {WORKFLOWS_DIR}/{file} (its paths are written from the root, for output in {}/).",
+            options.output_dir()
+        )
+    })
 }

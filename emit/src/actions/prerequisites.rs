@@ -1,0 +1,91 @@
+//! What a team sets up once on GitHub before its deploy workflow can run: the secrets and
+//! variables each deploy job reads. Every one is read inside a job that runs in a GitHub
+//! environment (`staging`, `production`), so each environment holds its own value and a token
+//! of one environment never reaches the other. The steps take their `${{ }}` references from
+//! here and the workflow's header lists the same entries, so the two cannot disagree.
+//!
+//! Environment secrets and variables:
+//! <https://docs.github.com/en/actions/deployment/targeting-different-environments/using-environments-for-deployment#environment-secrets>
+
+use super::model::{expr, secret};
+
+/// Where a value lives on GitHub.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An encrypted secret, masked in logs.
+    Secret,
+    /// A plain configuration variable (`vars`).
+    Variable,
+}
+
+/// One secret or variable of each deploy environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prerequisite {
+    /// Secret or variable.
+    pub kind: Kind,
+    /// Its name, such as `RAILWAY_TOKEN`.
+    pub name: String,
+    /// What it holds, for the person who sets it.
+    pub purpose: String,
+}
+
+impl Prerequisite {
+    /// A secret called `name` holding `purpose`.
+    pub fn secret(name: impl Into<String>, purpose: impl Into<String>) -> Self {
+        Prerequisite { kind: Kind::Secret, name: name.into(), purpose: purpose.into() }
+    }
+
+    /// A variable called `name` holding `purpose`.
+    pub fn variable(name: impl Into<String>, purpose: impl Into<String>) -> Self {
+        Prerequisite { kind: Kind::Variable, name: name.into(), purpose: purpose.into() }
+    }
+
+    /// How a workflow reads it: `${{ secrets.NAME }}` or `${{ vars.NAME }}`.
+    pub fn reference(&self) -> String {
+        match self.kind {
+            Kind::Secret => secret(&self.name),
+            Kind::Variable => expr(&format!("vars.{}", self.name)),
+        }
+    }
+
+    /// One line of the workflow's header.
+    pub fn line(&self) -> String {
+        let kind = match self.kind {
+            Kind::Secret => "secret",
+            Kind::Variable => "variable",
+        };
+        format!("  {kind} {}: {}", self.name, self.purpose)
+    }
+}
+
+/// The header lines that list `prerequisites` for `environments`, once each, in order.
+pub fn header_lines(prerequisites: &[Prerequisite], environments: &[&str]) -> Vec<String> {
+    let mut lines = vec![format!(
+        "Set up once on GitHub, Settings › Environments, in each of {} (each holds its own value):",
+        environments.join(", ")
+    )];
+    let mut seen: Vec<&str> = Vec::new();
+    for prerequisite in prerequisites {
+        if !seen.contains(&prerequisite.name.as_str()) {
+            seen.push(&prerequisite.name);
+            lines.push(prerequisite.line());
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_and_lines() {
+        let token = Prerequisite::secret("RAILWAY_TOKEN", "a project token");
+        assert_eq!(token.reference(), "${{ secrets.RAILWAY_TOKEN }}");
+        let host = Prerequisite::variable("DEPLOY_HOST", "the host");
+        assert_eq!(host.reference(), "${{ vars.DEPLOY_HOST }}");
+        let lines = header_lines(&[token.clone(), host, token], &["staging", "production"]);
+        assert_eq!(lines.len(), 3, "each entry once: {lines:?}");
+        assert_eq!(lines[1], "  secret RAILWAY_TOKEN: a project token");
+    }
+}
