@@ -496,7 +496,8 @@ fn pipelines_need_a_ghcr_owner_a_branch_and_a_hosted_environment() {
     assert_eq!(project(vec![Env::Dev, Env::Production], Pipeline::new(DeployTarget::Render)), None);
     assert_eq!(project(vec![Env::Production], Pipeline::new(DeployTarget::Render).registry("ghcr.io/shop")), None);
     assert_eq!(
-        project(vec![Env::Dev], Pipeline::new(DeployTarget::Railway).registry("docker.io/Shop").branch("-x y")).unwrap(),
+        project(vec![Env::Dev], Pipeline::new(DeployTarget::Railway).registry("docker.io/Shop").branch("-x y"))
+            .unwrap(),
         [
             "project shop › pipeline › registry: \"docker.io/Shop\" is not ghcr.io/<owner> in lowercase",
             "project shop › pipeline › branch: \"-x y\" is not a plain branch name",

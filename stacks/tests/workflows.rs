@@ -292,3 +292,172 @@ fn the_railway_program_is_applied_from_the_directory_that_holds_it() {
         }
     }
 }
+
+/// `${{ secrets.X }}` / `${{ vars.X }}` names in `text`.
+fn references(text: &str, context: &str) -> BTreeSet<String> {
+    let marker = format!("${{{{ {context}.");
+    text.split(&marker).skip(1).map(|rest| rest.split(' ').next().unwrap_or_default().to_string()).collect()
+}
+
+/// A job's secrets come from its GitHub environment when it names one
+/// (<https://docs.github.com/en/actions/deployment/targeting-different-environments/using-environments-for-deployment#environment-secrets>):
+/// every deploy job runs in its environment, and the header lists every secret and variable the
+/// deploy jobs read, so each environment (and its Railway project token) holds its own.
+#[test]
+fn every_secret_and_variable_of_a_deploy_is_an_environment_prerequisite_in_the_header() {
+    for project in stacks::all() {
+        let name = project.name().to_string();
+        let Some(deploy) = workflow(&project, "deploy.yml") else { continue };
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("root");
+        let text =
+            std::fs::read_to_string(root.join("golden").join(&name).join(".github/workflows/deploy.yml")).unwrap();
+        let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
+        let mut read = BTreeSet::new();
+        for (id, job) in deploy.jobs.iter().filter(|(id, _)| id.starts_with("deploy-")) {
+            let env = job.environment.as_ref().map(|e| e.name.clone());
+            assert_eq!(env.as_deref(), id.strip_prefix("deploy-"), "{name} › {id}: runs in its environment");
+            let yaml = serde_saphyr::to_string(job).expect("serialises");
+            read.extend(
+                references(&yaml, "secrets").into_iter().filter(|s| s != "GITHUB_TOKEN").map(|s| ("secret", s)),
+            );
+            read.extend(references(&yaml, "vars").into_iter().map(|v| ("variable", v)));
+        }
+        assert!(!read.is_empty(), "{name}: a deploy reads no secret at all");
+        for (kind, item) in read {
+            assert!(
+                header.iter().any(|l| l.starts_with(&format!("#   {kind} {item}: "))),
+                "{name}: {kind} {item} is read but not listed in the header:\n{}",
+                header.join("\n")
+            );
+        }
+        if deploy.jobs.contains_key("deploy-production") {
+            assert!(header.iter().any(|l| l.contains("required reviewers")), "{name}: production's approval");
+        }
+    }
+}
+
+/// Names reserved for examples (RFC 2606) belong to nobody, and `domain.com` belongs to someone
+/// else: a smoke test calls only hosts the stack declares as real, or the host the team sets in
+/// the environment's variables.
+#[test]
+fn smoke_tests_call_only_hosts_the_stack_owns() {
+    let placeholder = |host: &str| {
+        ["example.com", "example.org", "example.net"].iter().any(|d| host == *d || host.ends_with(&format!(".{d}")))
+            || [".test", ".example", ".invalid", ".localhost"].iter().any(|t| host.ends_with(t))
+    };
+    for project in stacks::all() {
+        let name = project.name().to_string();
+        let Some(deploy) = workflow(&project, "deploy.yml") else { continue };
+        let valid = project.validate().expect("valid");
+        let owned: BTreeSet<String> = valid
+            .stacks()
+            .iter()
+            .flat_map(|s| s.services())
+            .flat_map(|s| &s.routes)
+            .map(|r| r.host.clone())
+            .filter(|h| !placeholder(h))
+            .collect();
+        for (id, job) in deploy.jobs.iter().filter(|(id, _)| id.starts_with("deploy-")) {
+            let mut scripts: Vec<String> = job.steps.iter().filter_map(|s| s.run.clone()).collect();
+            scripts.extend(job.environment.as_ref().and_then(|e| e.url.clone()));
+            for text in scripts {
+                for url in text.split("://").skip(1) {
+                    let host: String =
+                        url.chars().take_while(|c| c.is_ascii_alphanumeric() || ".-$_{}".contains(*c)).collect();
+                    let platform_api = host == "api.render.com";
+                    let from_variable = host.starts_with("$PUBLIC_HOST_") || host.starts_with("${{");
+                    assert!(
+                        platform_api || from_variable || owned.contains(&host),
+                        "{name} › {id}: calls {host}, which the stack does not own"
+                    );
+                }
+            }
+        }
+        let smoke = deploy.jobs.values().flat_map(|j| &j.steps).filter(|s| s.name.starts_with("Smoke-test")).count();
+        let routed = valid
+            .stacks()
+            .iter()
+            .filter(|s| s.env().is_hosted())
+            .flat_map(|s| s.services())
+            .any(|s| !s.routes.is_empty());
+        assert_eq!(smoke > 0, routed, "{name}: a smoke test wherever a hosted environment has a route");
+    }
+}
+
+/// The deploy workflow runs on push without waiting for `ci.yml`, so it runs CI's checks on the
+/// pushed commit itself: nothing is built or pushed until they pass. The stale-file check runs
+/// on the pinned Rust release with the locked dependencies.
+#[test]
+fn deploys_wait_for_the_checks_of_the_same_commit() {
+    for project in stacks::all() {
+        let name = project.name().to_string();
+        let ci = workflow(&project, "ci.yml").expect("ci.yml");
+        let Some(deploy) = workflow(&project, "deploy.yml") else { continue };
+        let gates: Vec<&String> = ci.jobs.keys().filter(|id| *id == "generated" || id.starts_with("check-")).collect();
+        for gate in &gates {
+            assert_eq!(
+                deploy.jobs.get(*gate),
+                ci.jobs.get(*gate).map(|job| without_cache(job)).as_ref(),
+                "{name}: {gate}"
+            );
+        }
+        let mut needs = deploy.jobs["image"].needs.clone();
+        needs.sort();
+        let mut expected: Vec<String> = gates.iter().map(|g| g.to_string()).collect();
+        expected.sort();
+        assert_eq!(needs, expected, "{name}: the images wait for every check");
+        for workflow in [&ci, &deploy] {
+            let generated = &workflow.jobs["generated"];
+            assert_eq!(
+                generated.env.get("RUSTUP_TOOLCHAIN").map(String::as_str),
+                Some(emit::actions::pins::RUST_TOOLCHAIN)
+            );
+            let runs: Vec<&str> = generated.steps.iter().filter_map(|s| s.run.as_deref()).collect();
+            let fetch = runs.iter().position(|r| *r == "cargo fetch --locked").expect("locked dependencies");
+            assert!(fetch < runs.len() - 1, "{name}: fetched before the check runs");
+        }
+        assert_eq!(steps_using(&ci.jobs["generated"], "actions/cache"), 1, "{name}: ci.yml caches the build");
+        assert_eq!(
+            steps_using(&deploy.jobs["generated"], "actions/cache"),
+            0,
+            "{name}: no cache where images are pushed"
+        );
+    }
+}
+
+fn without_cache(job: &Job) -> Job {
+    let mut job = job.clone();
+    job.steps.retain(|s| !s.uses.as_deref().is_some_and(|u| u.starts_with("actions/cache@")));
+    job
+}
+
+/// Python and Node.js checks run on the version the check names, installed by the pinned
+/// `setup-python` / `setup-node` before the first check, not on whatever the runner image ships.
+#[test]
+fn checks_run_on_their_pinned_toolchain() {
+    for project in stacks::all() {
+        let name = project.name().to_string();
+        let ci = workflow(&project, "ci.yml").expect("ci.yml");
+        let valid = project.validate().expect("valid");
+        for service in valid.stacks().iter().flat_map(|s| s.services()).filter(|s| !s.checks.is_empty()) {
+            let job = &ci.jobs[&format!("check-{}", service.name)];
+            let first_check = job.steps.iter().position(|s| s.run.is_some()).expect("checks");
+            for check in &service.checks {
+                let (action, input, version) =
+                    match check.toolchain.as_ref().expect("every team check names its toolchain") {
+                        stack_dsl::Toolchain::Node(v) => (emit::actions::pins::SETUP_NODE, "node-version", v),
+                        stack_dsl::Toolchain::Python(v) => (emit::actions::pins::SETUP_PYTHON, "python-version", v),
+                    };
+                let setup = job.steps.iter().position(|s| {
+                    s.uses.as_deref() == Some(action.reference().as_str()) && s.with.get(input) == Some(version)
+                });
+                assert!(
+                    setup.is_some_and(|i| i < first_check),
+                    "{name} › {}: {} {version} before the checks",
+                    service.name,
+                    action.repo
+                );
+            }
+        }
+    }
+}

@@ -251,7 +251,7 @@ trigger() {{
   local service=$1 image=$2 output=$3 before id
   echo "$output=$(render "https://api.render.com/v1/services/$service/deploys?status=live&limit=1" | jq -r '.[0].deploy.id // empty')" >> "$GITHUB_OUTPUT"
   before=$(newest "$service")
-  id=$(render --request POST --header "Content-Type: application/json" --data "$(jq -n --arg image "$image" '{{imageUrl: $image}}')" \
+  id=$(render --request POST --header "Content-Type: application/json" --data "$(jq -cn --arg image "$image" '{{imageUrl: $image}}')" \
     "https://api.render.com/v1/services/$service/deploys" | jq -r '.id // empty')
   while [ -z "$id" ]; do
     in_time
