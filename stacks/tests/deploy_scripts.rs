@@ -331,3 +331,28 @@ fn the_registry_is_the_lower_cased_repository_owner() {
         assert_eq!(fs::read_to_string(env_file).unwrap(), "REGISTRY=ghcr.io/acme-org\n", "{}", project.name());
     }
 }
+
+/// A secret or variable missing from the GitHub environment reads as an empty string
+/// (<https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#secrets-context>):
+/// every deploy job stops before deploying and names each missing one.
+#[test]
+fn a_deploy_stops_before_anything_when_the_environment_lacks_a_setting() {
+    for project in stacks::all() {
+        for (id, job) in deploy_jobs(&project) {
+            let check = job.steps.iter().position(|s| s.name == "Check the environment's secrets and variables");
+            let deploy = job.steps.iter().position(|s| s.id.as_deref() == Some("deploy"));
+            assert!(check.is_some() && check < deploy, "{} › {id}: checked before the deploy", project.name());
+            let step = &job.steps[check.unwrap_or_default()];
+            let sandbox = Sandbox::new(&project, &format!("settings-{id}"));
+            let mut values = stand_ins(step);
+            assert_eq!(sandbox.run(step, &values).0, true, "{} › {id}: everything set", project.name());
+            let names: Vec<&str> = values.keys().copied().collect();
+            for name in [names[0], names[names.len() - 1]] {
+                values.insert(name, String::new());
+            }
+            let (ok, log) = sandbox.run(step, &values);
+            assert!(!ok, "{} › {id}: runs on without {names:?}", project.name());
+            assert!(log.contains(names[0]) && log.contains(names[names.len() - 1]), "{id}: names them:\n{log}");
+        }
+    }
+}

@@ -36,6 +36,7 @@ pub fn workflow(
         .concurrency(Concurrency::queue(format!("deploy-{}", project.name())));
     let mut warnings = Vec::new();
     let mut needed: Vec<Prerequisite> = Vec::new();
+    let mut notes = Vec::new();
     let gates = ci::gates(project, hosted, options);
     let gate_ids: Vec<String> = gates.iter().map(|(id, _)| id.clone()).collect();
     for (id, job) in gates {
@@ -54,9 +55,15 @@ pub fn workflow(
         let id = format!("deploy-{}", stack.env());
         let deploy = Deploy { stack, images, registry: REGISTRY_VARIABLE, options };
         let plan = platform::plan(pipeline.target, &deploy)?;
-        needed.extend(platform::prerequisites(pipeline.target, &deploy));
         let smoke = smoke_targets(stack, &mut warnings);
-        needed.extend(smoke.iter().filter_map(|t| t.variable.clone()));
+        let mut settings = platform::prerequisites(pipeline.target, &deploy);
+        settings.extend(smoke.iter().filter_map(|t| t.variable.clone()));
+        if smoke.is_empty() {
+            notes.push(format!(
+                "No smoke test in {}: no service with an HTTP health check has a public route. Add a Route to one.",
+                stack.env()
+            ));
+        }
         let mut job = Job::new(format!("Deploy {} to {}", stack.env(), pipeline.target.name()), JOB_MINUTES)
             .environment(stack.env().name(), smoke.first().map(|t| t.origin.clone()));
         for before in std::mem::replace(&mut previous, vec![id.clone()]) {
@@ -68,15 +75,17 @@ pub fn workflow(
         if plan.checkout {
             job = job.step(images::checkout());
         }
+        job = job.step(require(stack.env(), &settings));
+        needed.extend(settings);
         job = job.step(registry::name_step(&pipeline.registry)).steps(platform::setup(pipeline.target));
         job = job.step(plan.deploy.id("deploy"));
         if !smoke.is_empty() {
-            job = job.step(smoke_test(stack.env(), &smoke));
+            job = job.step(smoke_test(&smoke));
         }
         workflow = workflow.job(id, job.step(plan.rollback));
     }
     let envs: Vec<&str> = hosted.iter().map(|s| s.env().name()).collect();
-    let mut notes = prerequisites::header_lines(&needed, &envs);
+    let mut notes: Vec<String> = prerequisites::header_lines(&needed, &envs).into_iter().chain(notes).collect();
     if hosted.iter().any(|s| s.env() == Env::Production) {
         notes.push("Add required reviewers to the production environment: they approve each production deploy.".into());
     }
@@ -153,19 +162,13 @@ fn smoke_targets(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<SmokeTa
     targets
 }
 
-/// GET every health endpoint until it answers 2xx, for at most five minutes. A host read from
-/// a variable must be set: an empty one fails with the variable's name.
-fn smoke_test(env: Env, targets: &[SmokeTarget]) -> Step {
+/// GET every health endpoint until it answers 2xx, for at most five minutes.
+fn smoke_test(targets: &[SmokeTarget]) -> Step {
     let mut script = String::from("set -euo pipefail\n");
     let mut step = Step::run("Smoke-test the health endpoints", String::new());
     for target in targets {
         if let Some(variable) = &target.variable {
-            let name = &variable.name;
-            script.push_str(&format!(
-                "if [ -z \"${name}\" ]; then echo \"::error::Set the variable {name} of the {env} environment to the \
-                 public host the smoke test calls.\"; exit 1; fi\n"
-            ));
-            step = step.env(name.clone(), variable.reference());
+            step = step.env(variable.name.clone(), variable.reference());
         }
         script.push_str(&format!(
             "curl --fail --silent --show-error --location --output /dev/null --max-time 10 \
@@ -175,4 +178,29 @@ fn smoke_test(env: Env, targets: &[SmokeTarget]) -> Step {
     }
     step.run = Some(script);
     step.timeout_minutes(5)
+}
+
+/// Fail before anything is deployed when the environment lacks a secret or variable the job
+/// reads (an unset one reads as empty), naming every missing one and where to set it.
+fn require(env: Env, settings: &[Prerequisite]) -> Step {
+    let mut names: Vec<&str> = Vec::new();
+    let mut step = Step::run("Check the environment's secrets and variables", String::new());
+    for setting in settings {
+        if !names.contains(&setting.name.as_str()) {
+            names.push(&setting.name);
+            step = step.env(setting.name.clone(), setting.reference());
+        }
+    }
+    step.run = Some(format!(
+        r#"set -euo pipefail
+missing=()
+for name in {}; do if [ -z "${{!name:-}}" ]; then missing+=("$name"); fi; done
+if [ ${{#missing[@]}} -gt 0 ]; then
+  echo "::error::The {env} environment lacks ${{missing[*]}}: set them in Settings › Environments › {env} (the workflow's header says what each holds)."
+  exit 1
+fi
+"#,
+        names.join(" ")
+    ));
+    step
 }
