@@ -58,6 +58,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let ci = ci::workflow(project, &stacks, &images, options);
     add(&mut bundle, project, options, "ci.yml", &ci, Vec::new())?;
     if let Some(pipeline) = project.pipeline() {
+        deploys_what_is_rendered(project.name(), pipeline.target, crate::TARGETS)?;
         let (deploy, warnings, notes) = deploy::workflow(project, pipeline, &hosted, &images, options)?;
         add(&mut bundle, project, options, "deploy.yml", &deploy, notes)?;
         if pipeline.target == DeployTarget::Railway {
@@ -99,4 +100,38 @@ pub fn placement(options: &Options, file: &str) -> Option<String> {
             options.output_dir()
         )
     })
+}
+
+/// A pipeline deploys the files this build renders: without the `kubernetes` feature there is no
+/// `kubernetes/<env>` directory to apply. `rendered` is the list of targets the build renders.
+fn deploys_what_is_rendered(project: &str, target: DeployTarget, rendered: &[&str]) -> Result<(), Error> {
+    let (files, feature) = match target {
+        DeployTarget::Kubernetes => ("kubernetes", Some("kubernetes")),
+        DeployTarget::Render => ("render", None),
+        DeployTarget::Railway => ("railway", None),
+        DeployTarget::ComposeOverSsh => ("compose", None),
+    };
+    match feature {
+        Some(feature) if !rendered.contains(&files) => {
+            Err(Error::TargetNotRendered { project: project.into(), target: target.name(), feature })
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pipeline_deploys_only_what_the_build_renders() {
+        let without_kubernetes = ["compose", "render", "railway", "actions"];
+        let error = deploys_what_is_rendered("shop", DeployTarget::Kubernetes, &without_kubernetes).unwrap_err();
+        assert!(error.to_string().contains("enable the `kubernetes` feature of stackwright-emit"), "{error}");
+        for target in [DeployTarget::Render, DeployTarget::Railway, DeployTarget::ComposeOverSsh] {
+            assert!(deploys_what_is_rendered("shop", target, &without_kubernetes).is_ok());
+        }
+        let rendered = cfg!(feature = "kubernetes");
+        assert_eq!(deploys_what_is_rendered("shop", DeployTarget::Kubernetes, crate::TARGETS).is_ok(), rendered);
+    }
 }
