@@ -60,18 +60,29 @@ pub struct Pipeline {
     pub target: DeployTarget,
     /// The branch whose pushes deploy (`main` by default).
     pub branch: String,
+    /// Tags starting with this prefix (`v` for SemVer `vX.Y.Z` releases) may be deployed again by
+    /// hand, through the same build, scan, checks and approvals as a push.
+    pub redeploy_tags: Option<String>,
 }
 
 impl Pipeline {
     /// Push images to the repository owner's GHCR namespace and deploy to `target`.
     pub fn new(target: DeployTarget) -> Self {
-        Pipeline { registry: Registry::RepositoryOwner, target, branch: "main".into() }
+        Pipeline { registry: Registry::RepositoryOwner, target, branch: "main".into(), redeploy_tags: None }
     }
 
     /// Push images to `registry` (`ghcr.io/<owner>`) instead of the repository owner's namespace.
     #[must_use]
     pub fn registry(mut self, registry: impl Into<String>) -> Self {
         self.registry = Registry::Named(registry.into());
+        self
+    }
+
+    /// Let a person deploy a tag starting with `prefix` again (`"v"` for `v1.0.0`), to go back
+    /// to an earlier release.
+    #[must_use]
+    pub fn redeploy_tags(mut self, prefix: impl Into<String>) -> Self {
+        self.redeploy_tags = Some(prefix.into());
         self
     }
 
@@ -109,6 +120,15 @@ pub(crate) fn problems(at: &str, pipeline: &Pipeline, environments: &[Env]) -> V
             "branch",
             format!("{:?} is not a plain branch name", pipeline.branch),
             "Name one branch with letters, digits, '-', '_', '.' and '/', such as \"main\"".into(),
+        );
+    }
+    if let Some(prefix) = &pipeline.redeploy_tags
+        && (prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)))
+    {
+        report(
+            "redeploy_tags",
+            format!("{prefix:?} is not a plain tag prefix"),
+            "Give the start of the release tags with letters, digits, '-', '_', '.' and '/', such as \"v\"".into(),
         );
     }
     if !environments.iter().any(|env| env.is_hosted()) {

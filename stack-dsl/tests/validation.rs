@@ -496,6 +496,10 @@ fn pipelines_need_a_ghcr_owner_a_branch_and_a_hosted_environment() {
     assert_eq!(project(vec![Env::Dev, Env::Production], Pipeline::new(DeployTarget::Render)), None);
     assert_eq!(project(vec![Env::Production], Pipeline::new(DeployTarget::Render).registry("ghcr.io/shop")), None);
     assert_eq!(
+        project(vec![Env::Production], Pipeline::new(DeployTarget::Render).redeploy_tags("v'; x")).unwrap(),
+        ["project shop › pipeline › redeploy_tags: \"v'; x\" is not a plain tag prefix"]
+    );
+    assert_eq!(
         project(vec![Env::Dev], Pipeline::new(DeployTarget::Railway).registry("docker.io/Shop").branch("-x y"))
             .unwrap(),
         [

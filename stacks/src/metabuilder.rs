@@ -20,7 +20,8 @@ pub fn project() -> Project {
     Project::new("metabuilder", Env::ALL, stack)
         // The seed recommends Railway for the MVP and deploys with the Railway CLI from
         // `.github/workflows/deploy.yml`. Not stated: the registry (GHCR here, owner assumed).
-        .pipeline(Pipeline::new(DeployTarget::Railway))
+        // Releases are SemVer `vX.Y.Z` tags; one way back is to redeploy an older tag by hand.
+        .pipeline(Pipeline::new(DeployTarget::Railway).redeploy_tags("v"))
 }
 
 /// The public host names; the seed names none ("public staging URL", "custom domain").

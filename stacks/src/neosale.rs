@@ -17,6 +17,17 @@ pub fn project() -> Project {
         // The seed lists AWS ECS (its Compose integration is retired upstream), App Platform,
         // Kubernetes and Railway; Kubernetes is the one Stackwright emits that keeps its Nginx,
         // Redis and cron. Images go to GHCR, tagged with the commit SHA, as the seed recommends.
+        //
+        // Left out of the pipeline, on purpose:
+        // - The seed's blue-green production switch. Production is a rolling update of each
+        //   Deployment that only moves traffic to pods whose readiness probe passes, and the job
+        //   rolls back when the rollout or the smoke test fails: the same "no downtime, back on
+        //   failure" the seed wants. Blue-green proper (two colours, a Service selector flipped
+        //   after checks) would need a second Deployment per service and its own cutover step,
+        //   which the model does not express.
+        // - The seed's staging E2E tests. It names them after the staging smoke tests but gives
+        //   no tool, command or suite; the staging smoke test on every routed health endpoint is
+        //   what runs. Add the suite as a check of its service when it exists.
         .pipeline(Pipeline::new(DeployTarget::Kubernetes))
 }
 

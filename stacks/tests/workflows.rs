@@ -395,11 +395,8 @@ fn deploys_wait_for_the_checks_of_the_same_commit() {
         let Some(deploy) = workflow(&project, "deploy.yml") else { continue };
         let gates: Vec<&String> = ci.jobs.keys().filter(|id| *id == "generated" || id.starts_with("check-")).collect();
         for gate in &gates {
-            assert_eq!(
-                deploy.jobs.get(*gate),
-                ci.jobs.get(*gate).map(|job| without_cache(job)).as_ref(),
-                "{name}: {gate}"
-            );
+            let in_deploy = deploy.jobs.get(*gate).map(|job| Job { condition: None, ..job.clone() });
+            assert_eq!(in_deploy, ci.jobs.get(*gate).map(without_cache), "{name}: {gate}");
         }
         let mut needs = deploy.jobs["image"].needs.clone();
         needs.sort();
@@ -425,10 +422,41 @@ fn deploys_wait_for_the_checks_of_the_same_commit() {
     }
 }
 
+/// A CI job as the deploy workflow runs it: without the cache.
 fn without_cache(job: &Job) -> Job {
     let mut job = job.clone();
     job.steps.retain(|s| !s.uses.as_deref().is_some_and(|u| u.starts_with("actions/cache@")));
     job
+}
+
+/// MetaBuilder's seed goes back to a release by redeploying an older SemVer tag through the
+/// pipeline by hand. `workflow_dispatch` runs on the ref a person picks
+/// (<https://docs.github.com/en/actions/reference/workflows-and-actions/events-that-trigger-workflows#workflow_dispatch>);
+/// the jobs that start the run admit only a push or a release tag, and a job whose `needs` was
+/// skipped is skipped too, so a dispatch on any other ref deploys nothing.
+#[test]
+fn releases_can_be_redeployed_by_hand_and_nothing_else_can() {
+    for project in stacks::all() {
+        let name = project.name().to_string();
+        let valid = project.validate().expect("valid");
+        let Some(pipeline) = valid.pipeline() else { continue };
+        let deploy = workflow(&project, "deploy.yml").expect("deploy.yml");
+        assert_eq!(deploy.on.workflow_dispatch.is_some(), pipeline.redeploy_tags.is_some(), "{name}");
+        let Some(prefix) = &pipeline.redeploy_tags else { continue };
+        let expected = format!(
+            "github.event_name == 'push' || (github.ref_type == 'tag' && startsWith(github.ref_name, '{prefix}'))"
+        );
+        let roots: Vec<&String> = deploy.jobs.iter().filter(|(_, j)| j.needs.is_empty()).map(|(id, _)| id).collect();
+        assert!(!roots.is_empty(), "{name}");
+        for id in roots {
+            assert_eq!(deploy.jobs[id].condition.as_deref(), Some(expected.as_str()), "{name} › {id}");
+        }
+        for (id, job) in deploy.jobs.iter().filter(|(_, j)| !j.needs.is_empty()) {
+            assert!(job.condition.is_none(), "{name} › {id}: a condition would run it after a skipped need");
+        }
+    }
+    let metabuilder = stacks::all().into_iter().find(|p| p.name() == "metabuilder").expect("metabuilder");
+    assert_eq!(metabuilder.validate().unwrap().pipeline().unwrap().redeploy_tags.as_deref(), Some("v"));
 }
 
 /// Python and Node.js checks run on the version the check names, installed by the pinned

@@ -32,12 +32,26 @@ pub fn workflow(
     images: &[BuiltImage],
     options: &Options,
 ) -> Result<(Workflow, Vec<Warning>, Vec<String>), Error> {
-    let mut workflow = Workflow::new(format!("Deploy ({})", project.name()), Triggers::push(&pipeline.branch))
+    let mut triggers = Triggers::push(&pipeline.branch);
+    let mut notes = Vec::new();
+    if let Some(prefix) = &pipeline.redeploy_tags {
+        triggers = triggers.dispatch();
+        notes.push(format!(
+            "To deploy a release again, run this workflow from the Actions tab on its tag ({prefix}…): it is checked, \
+             built, scanned and deployed like a push. Allow tags {prefix}* in each environment's deployment rules."
+        ));
+    }
+    let mut workflow = Workflow::new(format!("Deploy ({})", project.name()), triggers)
         .concurrency(Concurrency::queue(format!("deploy-{}", project.name())));
     let mut warnings = Vec::new();
     let mut needed: Vec<Prerequisite> = Vec::new();
-    let mut notes = Vec::new();
-    let gates = ci::gates(project, hosted, options);
+    let mut gates = ci::gates(project, hosted, options);
+    if let Some(prefix) = &pipeline.redeploy_tags {
+        // Jobs that need nothing start the run; the rest are skipped when they are.
+        for (_, job) in &mut gates {
+            *job = job.clone().condition(started_by_push_or_release(prefix));
+        }
+    }
     let gate_ids: Vec<String> = gates.iter().map(|(id, _)| id.clone()).collect();
     for (id, job) in gates {
         workflow = workflow.job(id, job);
@@ -45,6 +59,9 @@ pub fn workflow(
     let mut previous: Vec<String> = gate_ids.clone();
     if !images.is_empty() {
         let mut job = image_job(pipeline, images);
+        if let (Some(prefix), true) = (&pipeline.redeploy_tags, previous.is_empty()) {
+            job = job.condition(started_by_push_or_release(prefix));
+        }
         for id in previous.drain(..) {
             job = job.needs(id);
         }
@@ -203,4 +220,11 @@ fi
         names.join(" ")
     ));
     step
+}
+
+/// A run started by a push, or by hand on a release tag starting with `prefix`; a run started by
+/// hand on any other ref deploys nothing.
+/// Contexts: <https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#github-context>.
+fn started_by_push_or_release(prefix: &str) -> String {
+    format!("github.event_name == 'push' || (github.ref_type == 'tag' && startsWith(github.ref_name, '{prefix}'))")
 }
