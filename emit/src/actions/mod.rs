@@ -102,6 +102,29 @@ pub fn placement(options: &Options, file: &str) -> Option<String> {
     })
 }
 
+/// The README's table of what a team sets up on GitHub once per deploy target, made from the
+/// same entries the workflows read (`<service>` stands for each built service, or each service
+/// whose route host is a placeholder).
+pub fn setup_table() -> String {
+    let mut table = String::from("| target | in each GitHub environment (staging, production) |\n| --- | --- |\n");
+    let targets = [DeployTarget::Kubernetes, DeployTarget::Render, DeployTarget::Railway, DeployTarget::ComposeOverSsh];
+    for target in targets {
+        let items: Vec<String> = platform::prerequisites_for(target, &["<service>"])
+            .iter()
+            .map(|p| format!("{} `{}`: {}", p.kind_name(), p.name, p.purpose.replace('<', "&lt;")))
+            .collect();
+        table.push_str(&format!("| `{}` | {} |\n", target.name(), items.join("<br>")));
+    }
+    let host = hosts::host_variable("<service>");
+    table.push_str(&format!(
+        "| every target | {} `{}`: {}<br>production: required reviewers (they approve each production deploy) |\n",
+        host.kind_name(),
+        host.name,
+        host.purpose.replace('<', "&lt;")
+    ));
+    table
+}
+
 /// A pipeline deploys the files this build renders: without the `kubernetes` feature there is no
 /// `kubernetes/<env>` directory to apply. `rendered` is the list of targets the build renders.
 fn deploys_what_is_rendered(project: &str, target: DeployTarget, rendered: &[&str]) -> Result<(), Error> {
@@ -122,6 +145,20 @@ fn deploys_what_is_rendered(project: &str, target: DeployTarget, rendered: &[&st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_readme_lists_what_the_workflows_read() {
+        let readme = include_str!("../../../README.md");
+        let section = readme
+            .split("<!-- pipeline-setup -->\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n<!-- /pipeline-setup -->").next());
+        assert_eq!(
+            section,
+            Some(setup_table().trim_end()),
+            "README.md is stale: paste setup_table() between the markers"
+        );
+    }
 
     #[test]
     fn a_pipeline_deploys_only_what_the_build_renders() {

@@ -537,13 +537,19 @@ fn ssh_prerequisites() -> Vec<Prerequisite> {
 
 /// What each environment of `target` needs on GitHub before its deploy job can run.
 pub fn prerequisites(target: DeployTarget, deploy: &Deploy) -> Vec<Prerequisite> {
+    let services: Vec<&str> = deployed(deploy).map(|(service, _)| service).collect();
+    prerequisites_for(target, &services)
+}
+
+/// What each environment of `target` needs, for deploys of the built `services`.
+pub fn prerequisites_for(target: DeployTarget, services: &[&str]) -> Vec<Prerequisite> {
     match target {
         DeployTarget::Kubernetes => {
             vec![Prerequisite::secret("KUBECONFIG", "a kubeconfig whose context can apply the environment's namespace")]
         }
         DeployTarget::Render => {
             let mut list = vec![render_api_key()];
-            list.extend(deployed(deploy).map(|(service, _)| render_service(service)));
+            list.extend(services.iter().map(|service| render_service(service)));
             list
         }
         DeployTarget::Railway => vec![railway_token()],

@@ -48,13 +48,17 @@ impl Prerequisite {
         }
     }
 
-    /// One line of the workflow's header.
-    pub fn line(&self) -> String {
-        let kind = match self.kind {
+    /// `secret` or `variable`.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
             Kind::Secret => "secret",
             Kind::Variable => "variable",
-        };
-        format!("  {kind} {}: {}", self.name, self.purpose)
+        }
+    }
+
+    /// One line of the workflow's header.
+    pub fn line(&self) -> String {
+        format!("  {} {}: {}", self.kind_name(), self.name, self.purpose)
     }
 }
 
