@@ -19,6 +19,16 @@ pub enum DeployTarget {
 }
 
 impl DeployTarget {
+    /// The platform and the file that describes it there, for messages.
+    fn platform(self) -> &'static str {
+        match self {
+            DeployTarget::Kubernetes => "Kubernetes (kubernetes/<env>)",
+            DeployTarget::Render => "Render's Blueprint (render.yaml)",
+            DeployTarget::Railway => "Railway's program (.railway/railway.ts)",
+            DeployTarget::ComposeOverSsh => "Compose over SSH (compose/compose.<env>.yaml)",
+        }
+    }
+
     /// A short, stable name: `kubernetes`, `render`, `railway`, `compose-ssh`.
     pub fn name(self) -> &'static str {
         match self {
@@ -46,6 +56,8 @@ pub enum Registry {
 /// ```
 /// use stack_dsl::{DeployTarget, Pipeline, Registry};
 ///
+/// // Kubernetes and Compose over SSH take the image's namespace from the workflow, which pushes
+/// // to the repository owner's; Render and Railway files name it, so the project does.
 /// let pipeline = Pipeline::new(DeployTarget::Kubernetes).branch("trunk");
 /// assert_eq!((pipeline.branch.as_str(), &pipeline.registry), ("trunk", &Registry::RepositoryOwner));
 /// let named = Pipeline::new(DeployTarget::Render).registry("ghcr.io/acme");
@@ -129,6 +141,21 @@ pub(crate) fn problems(at: &str, pipeline: &Pipeline, environments: &[Env]) -> V
             "redeploy_tags",
             format!("{prefix:?} is not a plain tag prefix"),
             "Give the start of the release tags with letters, digits, '-', '_', '.' and '/', such as \"v\"".into(),
+        );
+    }
+    if pipeline.registry == Registry::RepositoryOwner
+        && matches!(pipeline.target, DeployTarget::Render | DeployTarget::Railway)
+    {
+        report(
+            "registry",
+            format!(
+                "{} names each service's image by its full URL in a committed file, which cannot read the \
+                 repository owner the workflow runs under",
+                pipeline.target.platform()
+            ),
+            "Name the registry: Pipeline::new(..).registry(\"ghcr.io/<owner>\"), the lowercase GHCR namespace of \
+             the repository's owner"
+                .into(),
         );
     }
     if !environments.iter().any(|env| env.is_hosted()) {

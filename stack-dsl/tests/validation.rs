@@ -493,10 +493,20 @@ fn pipelines_need_a_ghcr_owner_a_branch_and_a_hosted_environment() {
             .err()
             .map(|e| e.problems().iter().map(|p| format!("{}: {}", p.location(), p.message)).collect::<Vec<_>>())
     };
-    assert_eq!(project(vec![Env::Dev, Env::Production], Pipeline::new(DeployTarget::Render)), None);
+    assert_eq!(project(vec![Env::Dev, Env::Production], Pipeline::new(DeployTarget::Kubernetes)), None);
+    assert_eq!(
+        project(vec![Env::Production], Pipeline::new(DeployTarget::Render)).unwrap(),
+        [
+            "project shop › pipeline › registry: Render's Blueprint (render.yaml) names each service's image by its full URL in a committed file, which cannot read the repository owner the workflow runs under"
+        ]
+    );
     assert_eq!(project(vec![Env::Production], Pipeline::new(DeployTarget::Render).registry("ghcr.io/shop")), None);
     assert_eq!(
-        project(vec![Env::Production], Pipeline::new(DeployTarget::Render).redeploy_tags("v'; x")).unwrap(),
+        project(
+            vec![Env::Production],
+            Pipeline::new(DeployTarget::Render).registry("ghcr.io/shop").redeploy_tags("v'; x")
+        )
+        .unwrap(),
         ["project shop › pipeline › redeploy_tags: \"v'; x\" is not a plain tag prefix"]
     );
     assert_eq!(

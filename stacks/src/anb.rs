@@ -18,8 +18,9 @@ pub fn project() -> Project {
     Project::new("anb", [Env::Dev, Env::Production], stack)
         // The seed runs Compose on one Ubuntu host and calls the stack "cloud-ready" for managed
         // container platforms (ECS/Fargate, Cloud Run, App Platform). Of the platforms Stackwright
-        // emits, Render is that kind: the pipeline deploys there. Not stated: the GHCR owner.
-        .pipeline(Pipeline::new(DeployTarget::Render))
+        // emits, Render is that kind: the pipeline deploys there. Not stated: the GHCR owner; the
+        // Blueprint names each image by its full URL, so the owner is assumed to be `anb`.
+        .pipeline(Pipeline::new(DeployTarget::Render).registry("ghcr.io/anb"))
 }
 
 /// A port that is published on the host only in development.

@@ -19,9 +19,10 @@ use stack_dsl::{
 pub fn project() -> Project {
     Project::new("metabuilder", Env::ALL, stack)
         // The seed recommends Railway for the MVP and deploys with the Railway CLI from
-        // `.github/workflows/deploy.yml`. Not stated: the registry (GHCR here, owner assumed).
+        // `.github/workflows/deploy.yml`. Not stated: the registry (GHCR here; the Railway program
+        // names each image by its full URL, so the owner is assumed to be `metabuilder`).
         // Releases are SemVer `vX.Y.Z` tags; one way back is to redeploy an older tag by hand.
-        .pipeline(Pipeline::new(DeployTarget::Railway).redeploy_tags("v"))
+        .pipeline(Pipeline::new(DeployTarget::Railway).registry("ghcr.io/metabuilder").redeploy_tags("v"))
 }
 
 /// The public host names; the seed names none ("public staging URL", "custom domain").

@@ -313,7 +313,7 @@ fn compose_deploys_copy_every_mounted_file_run_jobs_once_and_leave_no_credential
 }
 
 /// GHCR refuses upper-case names and GitHub owner names may have them; the step that names the
-/// registry lower-cases the repository owner
+/// registry lower-cases the repository owner, unless the project names its namespace
 /// (<https://docs.github.com/en/packages/working-with-a-github-packages-registry/working-with-the-container-registry>).
 #[test]
 fn the_registry_is_the_lower_cased_repository_owner() {
@@ -328,7 +328,11 @@ fn the_registry_is_the_lower_cased_repository_owner() {
         ]);
         let (ok, log) = sandbox.run(step, &values);
         assert!(ok, "{log}");
-        assert_eq!(fs::read_to_string(env_file).unwrap(), "REGISTRY=ghcr.io/acme-org\n", "{}", project.name());
+        let expected = match &project.validate().expect("valid").pipeline().expect("a pipeline").registry {
+            stack_dsl::Registry::RepositoryOwner => "ghcr.io/acme-org".to_string(),
+            stack_dsl::Registry::Named(namespace) => namespace.clone(),
+        };
+        assert_eq!(fs::read_to_string(env_file).unwrap(), format!("REGISTRY={expected}\n"), "{}", project.name());
     }
 }
 

@@ -312,9 +312,6 @@ fn render_service(service: &str) -> Prerequisite {
     )
 }
 
-/// The Railway CLI at its pinned release, fetched into npm's cache (no global install).
-const RAILWAY_CLI: &str = "railway() { npm exec --yes --package=";
-
 /// Railway: the pipeline's images reach Railway through the Railway program itself
 /// (`.railway/railway.ts` reads the tag from `IMAGE_TAG`), applied with `railway config apply`
 /// from the output directory, where the CLI finds `.railway/`. Applying is what deploys: it also
@@ -334,7 +331,8 @@ fn railway(deploy: &Deploy) -> Plan {
     }
     let script = format!(
         r#"set -euo pipefail
-{RAILWAY_CLI}{cli} -- railway "$@"; }}
+# The CLI at its pinned release, fetched into npm's cache (no global install).
+railway() {{ npm exec --yes --package={cli} -- railway "$@"; }}
 # The CLI runs the program with the project's own install of the SDK it imports.
 {install}latest() {{ railway deployment list --service "$1" --environment {env} --limit 1 --json | jq -r '.[0] | "\(.id) \(.status)"'; }}
 services=({services} )
