@@ -343,7 +343,7 @@ fn the_registry_is_the_lower_cased_repository_owner() {
 fn a_deploy_stops_before_anything_when_the_environment_lacks_a_setting() {
     for project in stacks::all() {
         for (id, job) in deploy_jobs(&project) {
-            let check = job.steps.iter().position(|s| s.name == "Check the environment's secrets and variables");
+            let check = job.steps.iter().position(|s| s.name == "Check the secrets and variables it reads");
             let deploy = job.steps.iter().position(|s| s.id.as_deref() == Some("deploy"));
             assert!(check.is_some() && check < deploy, "{} › {id}: checked before the deploy", project.name());
             let step = &job.steps[check.unwrap_or_default()];

@@ -11,7 +11,7 @@ use stack_dsl::{Check, Env, Pipeline, ValidProject, ValidStack};
 use super::ci;
 use super::hosts;
 use super::images::{self, BuiltImage};
-use super::model::{Access, Concurrency, Job, Scope, Step, Triggers, Workflow, expr, secret};
+use super::model::{Access, Concurrency, Job, Map, Scope, Step, Triggers, Workflow, expr, secret};
 use super::pins;
 use super::platform::{self, Deploy};
 use super::prerequisites::{self, Prerequisite};
@@ -58,7 +58,15 @@ pub fn workflow(
     }
     let mut previous: Vec<String> = gate_ids.clone();
     if !images.is_empty() {
-        let mut job = image_job(pipeline, images);
+        let (matrix, hosts_read) = matrix_with_real_hosts(images, hosted);
+        let mut job = image_job(pipeline, matrix);
+        if !hosts_read.is_empty() {
+            job.steps.insert(
+                0,
+                require("the repository's variables (Settings › Secrets and variables › Actions)", &hosts_read),
+            );
+        }
+        needed.extend(hosts_read);
         if let (Some(prefix), true) = (&pipeline.redeploy_tags, previous.is_empty()) {
             job = job.condition(started_by_push_or_release(prefix));
         }
@@ -92,7 +100,7 @@ pub fn workflow(
         if plan.checkout {
             job = job.step(images::checkout());
         }
-        job = job.step(require(stack.env(), &settings));
+        job = job.step(require(&format!("the {} environment (Settings › Environments › {0})", stack.env()), &settings));
         needed.extend(settings);
         job = job.step(registry::name_step(&pipeline.registry)).steps(platform::setup(pipeline.target));
         job = job.step(plan.deploy.id("deploy"));
@@ -111,7 +119,7 @@ pub fn workflow(
 
 /// Wait for the checks, then build and scan as on pull requests, and push
 /// `<registry>/<image>:<sha>` only if the scan passed.
-fn image_job(pipeline: &Pipeline, images: &[BuiltImage]) -> Job {
+fn image_job(pipeline: &Pipeline, matrix: Vec<Map>) -> Job {
     let name_image = Step::run(
         "Name the image",
         format!("echo \"IMAGE={REGISTRY_VARIABLE}/$IMAGE_NAME:$GITHUB_SHA$IMAGE_VARIANT\" >> \"$GITHUB_ENV\""),
@@ -121,7 +129,7 @@ fn image_job(pipeline: &Pipeline, images: &[BuiltImage]) -> Job {
     Job::new(format!("Build, scan and push {}{}", expr("matrix.image"), expr("matrix.variant")), 30)
         .grant(Scope::Contents, Access::Read)
         .grant(Scope::Packages, Access::Write)
-        .matrix(images::matrix(images))
+        .matrix(matrix)
         .step(registry::name_step(&pipeline.registry))
         .step(name_image)
         .steps(images::build_and_scan())
@@ -132,6 +140,24 @@ fn image_job(pipeline: &Pipeline, images: &[BuiltImage]) -> Job {
                 .with("password", secret("GITHUB_TOKEN")),
         )
         .step(Step::run("Push the image", "docker push \"$IMAGE\""))
+}
+
+/// The image matrix, where a build argument that names a placeholder route host (a front end's
+/// API address) reads the real host from its variable: no image bakes in a host the stack does
+/// not own. Also the variables it reads.
+fn matrix_with_real_hosts(images: &[BuiltImage], hosted: &[&ValidStack]) -> (Vec<Map>, Vec<Prerequisite>) {
+    let mut matrix = images::matrix(images);
+    let mut read = Vec::new();
+    for (entry, image) in matrix.iter_mut().zip(images) {
+        for stack in hosted.iter().filter(|s| image.env.is_none_or(|env| env == s.env())) {
+            let routes: Vec<(String, String)> =
+                stack.services().flat_map(|s| s.routes.iter().map(|r| (r.host.clone(), s.name.clone()))).collect();
+            let (args, variables) = hosts::with_real_hosts(&entry["build-args"], &routes, stack.env().name());
+            entry.insert("build-args".into(), args);
+            read.extend(variables);
+        }
+    }
+    (matrix, read)
 }
 
 /// One health endpoint to smoke-test.
@@ -164,7 +190,7 @@ fn smoke_targets(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<SmokeTa
         for route in service.routes.iter().filter(|r| path.starts_with(r.path.trim_end_matches('/'))) {
             let scheme = if route.tls { "https" } else { "http" };
             let (host, origin_host, variable) = if hosts::is_placeholder(&route.host) {
-                let variable = hosts::host_variable(&service.name);
+                let variable = hosts::host_variable(&service.name, stack.env().name());
                 (format!("${}", variable.name), variable.reference(), Some(variable))
             } else {
                 (route.host.clone(), route.host.clone(), None)
@@ -197,11 +223,11 @@ fn smoke_test(targets: &[SmokeTarget]) -> Step {
     step.timeout_minutes(5)
 }
 
-/// Fail before anything is deployed when the environment lacks a secret or variable the job
-/// reads (an unset one reads as empty), naming every missing one and where to set it.
-fn require(env: Env, settings: &[Prerequisite]) -> Step {
+/// Fail before anything is built or deployed when `place` lacks a secret or variable the job
+/// reads (an unset one reads as empty), naming every missing one.
+fn require(place: &str, settings: &[Prerequisite]) -> Step {
     let mut names: Vec<&str> = Vec::new();
-    let mut step = Step::run("Check the environment's secrets and variables", String::new());
+    let mut step = Step::run("Check the secrets and variables it reads", String::new());
     for setting in settings {
         if !names.contains(&setting.name.as_str()) {
             names.push(&setting.name);
@@ -213,7 +239,7 @@ fn require(env: Env, settings: &[Prerequisite]) -> Step {
 missing=()
 for name in {}; do if [ -z "${{!name:-}}" ]; then missing+=("$name"); fi; done
 if [ ${{#missing[@]}} -gt 0 ]; then
-  echo "::error::The {env} environment lacks ${{missing[*]}}: set them in Settings › Environments › {env} (the workflow's header says what each holds)."
+  echo "::error::Set ${{missing[*]}} in {place}; the workflow's header says what each holds."
   exit 1
 fi
 "#,

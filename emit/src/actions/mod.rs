@@ -115,13 +115,12 @@ pub fn setup_table() -> String {
             .collect();
         table.push_str(&format!("| `{}` | {} |\n", target.name(), items.join("<br>")));
     }
-    let host = hosts::host_variable("<service>");
-    table.push_str(&format!(
-        "| every target | {} `{}`: {}<br>production: required reviewers (they approve each production deploy) |\n",
-        host.kind_name(),
-        host.name,
-        host.purpose.replace('<', "&lt;")
-    ));
+    table.push_str(
+        "| every target | production: required reviewers (they approve each production deploy) |\n\n\
+         | in the repository (Settings › Secrets and variables › Actions) | |\n| --- | --- |\n",
+    );
+    let host = hosts::host_variable("<service>", "<env>");
+    table.push_str(&format!("| {} `{}` | {} |\n", host.kind_name(), host.name, host.purpose.replace('<', "&lt;")));
     table
 }
 
