@@ -135,6 +135,10 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
     for project in projects(DeployTarget::Railway) {
         for (id, job) in deploy_jobs(&project) {
             let step = deploy_step(&job);
+            assert!(
+                step.timeout_minutes.is_some_and(|m| m + 5 < job.timeout_minutes),
+                "{id}: the wait ends before the job's timeout, so the failure step runs"
+            );
             for (outcome, succeeds) in [("SUCCESS", true), ("FAILED", false), ("CRASHED", false)] {
                 let sandbox = Sandbox::new(&project, &format!("railway-{id}-{outcome}"));
                 sandbox.stub("npm", RAILWAY_STUB);
