@@ -472,7 +472,9 @@ fn ci_checks_need_a_build_and_distinct_names() {
         api()
             .check(CiCheck::new("lint", "npm run lint"))
             .check(CiCheck::new("lint", "npx eslint ."))
-            .check(CiCheck::new("tests", " ")),
+            .check(CiCheck::new("tests", " "))
+            .check(CiCheck::new("types", "npx tsc").toolchain(Toolchain::Node("lts".into())))
+            .check(CiCheck::new("format", "ruff format --check").toolchain(Toolchain::Python("3.12".into()))),
     );
     assert_eq!(
         problems(stack),
@@ -480,6 +482,7 @@ fn ci_checks_need_a_build_and_distinct_names() {
             "stack shop (production) › service cache › check lint: checks run in the service's build context, and the service pulls a prebuilt image",
             "stack shop (production) › service api › check lint: two checks of the service share this name",
             "stack shop (production) › service api › check tests: the check's name or command is empty",
+            "stack shop (production) › service api › check types: the toolchain's version is not a version number",
         ]
     );
 }
