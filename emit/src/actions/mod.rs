@@ -31,7 +31,7 @@
 mod ci;
 mod deploy;
 mod hosts;
-mod images;
+pub mod images;
 pub mod model;
 pub mod pins;
 mod platform;
