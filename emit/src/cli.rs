@@ -137,7 +137,29 @@ fn write(valid: &ValidProject, bundle: &Bundle, dir: &Path) -> Result<ExitCode, 
     let written = changes.iter().filter(|c| c.is_change()).count();
     println!("{written} file{} changed, {unchanged} unchanged", if written == 1 { "" } else { "s" });
     print_warnings(bundle);
+    for note in workflow_placement(bundle, dir) {
+        println!("note: {note}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where GitHub needs the workflows written into `dir`, when `dir` is not the repository root:
+/// one line per workflow, naming the file to copy and where.
+fn workflow_placement(bundle: &Bundle, dir: &Path) -> Vec<String> {
+    let Ok(options) = options_for(dir) else { return Vec::new() };
+    let workflows = bundle.files().iter().filter(|f| f.path.starts_with(crate::layout::WORKFLOWS_DIR));
+    workflows
+        .filter_map(|file| {
+            let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+            crate::actions::placement(&options, name).map(|_| {
+                format!(
+                    "GitHub runs workflows only from the repository root's {0}/: copy {1} to {0}/{name}",
+                    crate::layout::WORKFLOWS_DIR,
+                    options.from_root(&file.path)
+                )
+            })
+        })
+        .collect()
 }
 
 fn check(valid: &ValidProject, bundle: &Bundle, dir: &Path, default_out: &Path) -> Result<ExitCode, Error> {
@@ -205,6 +227,19 @@ mod tests {
         assert_eq!(parse(&args(&["--help"]), default), Ok(Command::Help));
         assert!(parse(&args(&["--out"]), default).is_err());
         assert!(parse(&args(&["--bogus"]), default).is_err());
+    }
+
+    #[test]
+    fn workflows_written_outside_the_root_say_where_they_go() {
+        let mut bundle = Bundle::new();
+        bundle.add(".github/workflows/ci.yml", "name: CI\n");
+        bundle.add("render.yaml", "services: []\n");
+        assert_eq!(
+            workflow_placement(&bundle, Path::new("deploy/app")),
+            ["GitHub runs workflows only from the repository root's .github/workflows/: copy \
+              deploy/app/.github/workflows/ci.yml to .github/workflows/ci.yml"]
+        );
+        assert!(workflow_placement(&bundle, Path::new(".")).is_empty());
     }
 
     #[test]

@@ -21,6 +21,19 @@ pub enum Error {
         /// What the user can do about it.
         fix: String,
     },
+    /// The pipeline deploys to a target this build of the crate does not render.
+    #[error(
+        "Unable to render the pipeline of {project}: it deploys to {target}, whose files this build does not \
+         render. Either enable the `{feature}` feature of stackwright-emit, or choose another DeployTarget"
+    )]
+    TargetNotRendered {
+        /// The project.
+        project: String,
+        /// The deploy target, such as `kubernetes`.
+        target: &'static str,
+        /// The cargo feature that renders it.
+        feature: &'static str,
+    },
     /// A document could not be serialised to YAML.
     #[error("cannot write {path} as YAML: {message}")]
     Yaml {

@@ -20,6 +20,11 @@ pub fn compose_file(env: Env) -> String {
     format!("{COMPOSE_DIR}/compose.{env}.yaml")
 }
 
+/// The example of the variables one environment's Compose file reads.
+pub fn compose_env_example(env: Env) -> String {
+    format!("{COMPOSE_DIR}/{env}.env.example")
+}
+
 /// The directory of the Kubernetes manifests of all environments.
 pub const KUBERNETES_DIR: &str = "kubernetes";
 

@@ -30,7 +30,7 @@ use crate::bundle::Warning;
 use crate::endpoint::{Resolved, resolve};
 use crate::error::Error;
 use crate::facts::platforms::Platform;
-use crate::pushed_image::{PushedImage, pushed_image};
+use crate::pushed_image::{PushedImage, pushed_image, unnamed_registry};
 
 mod limits;
 
@@ -506,6 +506,11 @@ impl<'a> Plan<'a> {
         if self.pushed_image(service).is_some() {
             // The pipeline built the image with its arguments.
             return Vec::new();
+        }
+        if service.static_site().is_none()
+            && let Some(message) = unnamed_registry(self.project, self.platform)
+        {
+            self.warn(&service.name, message);
         }
         if !self.facts.variables_are_build_args {
             if !build.args.is_empty() {

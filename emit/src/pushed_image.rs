@@ -16,6 +16,20 @@ pub fn registry_host(registry: &str) -> &str {
     registry.split('/').next().unwrap_or(registry)
 }
 
+/// Why a hosted target still builds from the repository although the project has a pipeline:
+/// the pipeline pushes to the repository owner's namespace, which the workflow learns at run
+/// time and a committed file cannot name. `None` when the target runs the pushed images.
+pub fn unnamed_registry(project: &ValidProject, target: &str) -> Option<String> {
+    let pipeline = project.pipeline()?;
+    pipeline.registry.named().is_none().then(|| {
+        format!(
+            "{target} builds the services from the repository instead of running the images the pipeline pushed: \
+             the pipeline pushes to the repository owner's namespace, which a committed file cannot name. \
+             Set Pipeline::registry(\"ghcr.io/<owner>\") to run the scanned images on {target}"
+        )
+    })
+}
+
 /// Where the pipeline pushed a service's image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushedImage {
@@ -35,12 +49,12 @@ impl PushedImage {
 /// The pushed image `service` of `stack` runs, when the project has a pipeline and the service
 /// is built from source; `None` otherwise.
 pub fn pushed_image(project: &ValidProject, stack: &ValidStack, service: &Service) -> Option<PushedImage> {
-    let pipeline = project.pipeline()?;
+    let registry = project.pipeline()?.registry.named()?;
     let Image::Build(build) = &service.image else { return None };
     let name = image_name(stack, service);
     let differs = project.stacks().iter().filter(|s| s.env().is_hosted()).any(|other| {
         other.services().any(|s| matches!(&s.image, Image::Build(b) if b != build && image_name(other, s) == name))
     });
     let tag_suffix = if differs { format!("-{}", stack.env()) } else { String::new() };
-    Some(PushedImage { repository: format!("{}/{name}", pipeline.registry), tag_suffix })
+    Some(PushedImage { repository: format!("{registry}/{name}"), tag_suffix })
 }

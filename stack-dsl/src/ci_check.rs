@@ -1,6 +1,7 @@
 //! Checks a pipeline runs on a service's source before its image is built: linters, type
 //! checks, tests. Each runs as a shell command in the service's build context on a GitHub-hosted
-//! runner (Ubuntu, with Node.js, Python, Go, Rust and Docker installed).
+//! runner (Ubuntu, with Node.js, Python, Go, Rust and Docker installed). The runner's own Node.js
+//! and Python change with its image, so a check names the [`Toolchain`] version it needs.
 //!
 //! Runner software: <https://github.com/actions/runner-images/blob/main/images/ubuntu/Ubuntu2404-Readme.md>
 
@@ -26,13 +27,32 @@ pub struct CiCheck {
     pub name: String,
     /// The shell command line (`bash -e`), run in the service's build context.
     pub run: String,
+    /// The language runtime the command needs, installed at that version before it runs.
+    pub toolchain: Option<Toolchain>,
 }
 
 impl CiCheck {
     /// A check called `name` that runs `run` in the service's build context.
     pub fn new(name: impl Into<String>, run: impl Into<String>) -> Self {
-        CiCheck { name: name.into(), run: run.into() }
+        CiCheck { name: name.into(), run: run.into(), toolchain: None }
     }
+
+    /// Run the check on `toolchain` rather than whatever the runner ships.
+    #[must_use]
+    pub fn toolchain(mut self, toolchain: Toolchain) -> Self {
+        self.toolchain = Some(toolchain);
+        self
+    }
+}
+
+/// A language runtime at a version, such as `Toolchain::Node("22".into())`: the version the
+/// service's image uses, so the checks see what production runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Toolchain {
+    /// Node.js, by version (`"22"`, `"22.11.0"`).
+    Node(String),
+    /// CPython, by version (`"3.12"`).
+    Python(String),
 }
 
 /// The problems of a service's checks; `at` is the service's location.
@@ -56,6 +76,17 @@ pub(crate) fn problems(at: &[String], service: &Service) -> Vec<Problem> {
                 &check.name,
                 "the check's name or command is empty".into(),
                 "Give the check a short name and a command, such as CiCheck::new(\"lint\", \"npm run lint\")",
+            );
+        }
+        let version = match &check.toolchain {
+            Some(Toolchain::Node(v) | Toolchain::Python(v)) => Some(v),
+            None => None,
+        };
+        if version.is_some_and(|v| v.is_empty() || !v.chars().all(|c| c.is_ascii_digit() || c == '.')) {
+            report(
+                &check.name,
+                "the toolchain's version is not a version number".into(),
+                "Give the version the service's image runs, such as Toolchain::Node(\"22\".into())",
             );
         }
         if service.checks[..i].iter().any(|earlier| earlier.name == check.name) {

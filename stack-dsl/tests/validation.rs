@@ -472,7 +472,9 @@ fn ci_checks_need_a_build_and_distinct_names() {
         api()
             .check(CiCheck::new("lint", "npm run lint"))
             .check(CiCheck::new("lint", "npx eslint ."))
-            .check(CiCheck::new("tests", " ")),
+            .check(CiCheck::new("tests", " "))
+            .check(CiCheck::new("types", "npx tsc").toolchain(Toolchain::Node("lts".into())))
+            .check(CiCheck::new("format", "ruff format --check").toolchain(Toolchain::Python("3.12".into()))),
     );
     assert_eq!(
         problems(stack),
@@ -480,6 +482,7 @@ fn ci_checks_need_a_build_and_distinct_names() {
             "stack shop (production) › service cache › check lint: checks run in the service's build context, and the service pulls a prebuilt image",
             "stack shop (production) › service api › check lint: two checks of the service share this name",
             "stack shop (production) › service api › check tests: the check's name or command is empty",
+            "stack shop (production) › service api › check types: the toolchain's version is not a version number",
         ]
     );
 }
@@ -493,9 +496,25 @@ fn pipelines_need_a_ghcr_owner_a_branch_and_a_hosted_environment() {
             .err()
             .map(|e| e.problems().iter().map(|p| format!("{}: {}", p.location(), p.message)).collect::<Vec<_>>())
     };
-    assert_eq!(project(vec![Env::Dev, Env::Production], Pipeline::new("ghcr.io/shop", DeployTarget::Render)), None);
+    assert_eq!(project(vec![Env::Dev, Env::Production], Pipeline::new(DeployTarget::Kubernetes)), None);
     assert_eq!(
-        project(vec![Env::Dev], Pipeline::new("docker.io/Shop", DeployTarget::Railway).branch("-x y")).unwrap(),
+        project(vec![Env::Production], Pipeline::new(DeployTarget::Render)).unwrap(),
+        [
+            "project shop › pipeline › registry: Render's Blueprint (render.yaml) names each service's image by its full URL in a committed file, which cannot read the repository owner the workflow runs under"
+        ]
+    );
+    assert_eq!(project(vec![Env::Production], Pipeline::new(DeployTarget::Render).registry("ghcr.io/shop")), None);
+    assert_eq!(
+        project(
+            vec![Env::Production],
+            Pipeline::new(DeployTarget::Render).registry("ghcr.io/shop").redeploy_tags("v'; x")
+        )
+        .unwrap(),
+        ["project shop › pipeline › redeploy_tags: \"v'; x\" is not a plain tag prefix"]
+    );
+    assert_eq!(
+        project(vec![Env::Dev], Pipeline::new(DeployTarget::Railway).registry("docker.io/Shop").branch("-x y"))
+            .unwrap(),
         [
             "project shop › pipeline › registry: \"docker.io/Shop\" is not ghcr.io/<owner> in lowercase",
             "project shop › pipeline › branch: \"-x y\" is not a plain branch name",

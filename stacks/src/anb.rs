@@ -10,7 +10,7 @@
 use crate::probes::{python_http, wget_http};
 use stack_dsl::{
     CiCheck, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Project, Ready, Resources,
-    Restart, Secret, Service, Stack, Volume, mins, secs,
+    Restart, Secret, Service, Stack, Toolchain, Volume, mins, secs,
 };
 
 /// The ANB project in development and production.
@@ -18,8 +18,9 @@ pub fn project() -> Project {
     Project::new("anb", [Env::Dev, Env::Production], stack)
         // The seed runs Compose on one Ubuntu host and calls the stack "cloud-ready" for managed
         // container platforms (ECS/Fargate, Cloud Run, App Platform). Of the platforms Stackwright
-        // emits, Render is that kind: the pipeline deploys there. Not stated: the GHCR owner.
-        .pipeline(Pipeline::new("ghcr.io/anb", DeployTarget::Render))
+        // emits, Render is that kind: the pipeline deploys there. Not stated: the GHCR owner; the
+        // Blueprint names each image by its full URL, so the owner is assumed to be `anb`.
+        .pipeline(Pipeline::new(DeployTarget::Render).registry("ghcr.io/anb"))
 }
 
 /// A port that is published on the host only in development.
@@ -93,7 +94,7 @@ pub fn stack(env: Env) -> Stack {
         Service::new("api", app_image.clone())
             .command(["/app/scripts/start.sh"])
             // Not stated: CI checks. The FastAPI code is linted with ruff, which needs no install.
-            .check(CiCheck::new("lint", "pipx run ruff check ."))
+            .check(CiCheck::new("lint", "pipx run ruff check .").toolchain(Toolchain::Python("3.12".into())))
             .port(dev_published(Port::http(8000), env))
             .env("DATABASE_URL", postgres.database_url())
             .env("REDIS_URL", broker.clone())

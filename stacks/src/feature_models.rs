@@ -6,7 +6,7 @@
 
 use stack_dsl::{
     CiCheck, Datastore, DeployTarget, Env, Image, Mount, Network, Pipeline, Port, Probe, Project, Ready, Route, Secret,
-    Service, Stack, Traefik, Volume, secs,
+    Service, Stack, Toolchain, Traefik, Volume, secs,
 };
 
 /// The feature-models project in development and production.
@@ -14,14 +14,16 @@ pub fn project() -> Project {
     Project::new("feature-models", [Env::Dev, Env::Production], stack)
         // The seed's CI/CD pushes images to a registry and runs `docker-compose up -d` on the one
         // production server. Not stated: the registry (GHCR here, owner assumed).
-        .pipeline(Pipeline::new("ghcr.io/feature-models", DeployTarget::ComposeOverSsh))
+        .pipeline(Pipeline::new(DeployTarget::ComposeOverSsh))
 }
 
 /// The feature-models stack in `env`.
 pub fn stack(env: Env) -> Stack {
     let mut stack = Stack::new("feature-models");
-    // The seed's example domain is `domain.com`; replace it with the real one.
-    let domain = if env.is_production() { "domain.com" } else { "localhost" };
+    // The seed's example domain is `domain.com`, a real domain someone else owns, so no generated
+    // file may call it; `example.com`, reserved for examples (RFC 2606), stands in for it. Replace
+    // it with the real one; until then the pipeline reads the real host from a GitHub variable.
+    let domain = if env.is_production() { "example.com" } else { "localhost" };
     let tls = |route: Route| if env.is_production() { route.tls() } else { route };
 
     // Traefik runs in its own stack and shares `traefik-public` ("Externa", "Compartida con
@@ -109,7 +111,7 @@ pub fn stack(env: Env) -> Stack {
     stack.add_service(
         backend_env(Service::new("backend", backend_image.clone()))
             // "Automated testing" is only recommended in the seed; the backend is linted with ruff.
-            .check(CiCheck::new("lint", "pipx run ruff check ."))
+            .check(CiCheck::new("lint", "pipx run ruff check .").toolchain(Toolchain::Python("3.10".into())))
             .command([
                 "gunicorn",
                 "app.main:app",
@@ -152,8 +154,8 @@ pub fn stack(env: Env) -> Stack {
         )
         .command(["node", "server.js"])
         // Not stated: checks. Next.js projects lint with `npm run lint` (next lint).
-        .check(CiCheck::new("install", "npm ci"))
-        .check(CiCheck::new("lint", "npm run lint"))
+        .check(CiCheck::new("install", "npm ci").toolchain(Toolchain::Node("20".into())))
+        .check(CiCheck::new("lint", "npm run lint").toolchain(Toolchain::Node("20".into())))
         .port(Port::http(3000))
         .route(tls(Route::new(format!("dashboard.{domain}"))))
         .env("NEXT_PUBLIC_API_URL", api_url.as_str())

@@ -12,15 +12,17 @@
 use crate::probes::python_http;
 use stack_dsl::{
     Autoscale, CiCheck, Datastore, DeployTarget, Env, External, Image, Mount, Pipeline, Port, Project, Ready, Route,
-    Secret, Service, Stack, StaticSite, Volume, secs,
+    Secret, Service, Stack, StaticSite, Toolchain, Volume, secs,
 };
 
 /// The MetaBuilder project in its three environments.
 pub fn project() -> Project {
     Project::new("metabuilder", Env::ALL, stack)
         // The seed recommends Railway for the MVP and deploys with the Railway CLI from
-        // `.github/workflows/deploy.yml`. Not stated: the registry (GHCR here, owner assumed).
-        .pipeline(Pipeline::new("ghcr.io/metabuilder", DeployTarget::Railway))
+        // `.github/workflows/deploy.yml`. Not stated: the registry (GHCR here; the Railway program
+        // names each image by its full URL, so the owner is assumed to be `metabuilder`).
+        // Releases are SemVer `vX.Y.Z` tags; one way back is to redeploy an older tag by hand.
+        .pipeline(Pipeline::new(DeployTarget::Railway).registry("ghcr.io/metabuilder").redeploy_tags("v"))
 }
 
 /// The public host names; the seed names none ("public staging URL", "custom domain").
@@ -88,8 +90,11 @@ pub fn stack(env: Env) -> Stack {
     // `/health` stays for the provider's dashboard. Not stated: the timings.
     let api = api_env(Service::new("api", api_image.clone()))
         // The seed's Build and Test stages. Not stated: the linter (ruff).
-        .check(CiCheck::new("lint", "pipx run ruff check . && pipx run ruff format --check ."))
-        .check(CiCheck::new("smoke tests", "pip install -r requirements.txt && pytest tests/test_smoke.py"))
+        .check(CiCheck::new("lint", "pipx run ruff check . && pipx run ruff format --check .").toolchain(python()))
+        .check(
+            CiCheck::new("smoke tests", "pip install -r requirements.txt && pytest tests/test_smoke.py")
+                .toolchain(python()),
+        )
         .port(if env.is_dev() { Port::http(8000).published(8000) } else { Port::http(8000) })
         .healthcheck(python_http(8000, "/health/ready").start_period(secs(15)))
         .liveness(python_http(8000, "/health/live").every(secs(20)));
@@ -144,9 +149,9 @@ pub fn stack(env: Env) -> Stack {
         )
         .port(Port::http(8080))
         // The seed's "check the frontend build" and linting.
-        .check(CiCheck::new("install", "npm ci"))
-        .check(CiCheck::new("lint", "npm run lint"))
-        .check(CiCheck::new("build", "npm run build"))
+        .check(CiCheck::new("install", "npm ci").toolchain(node()))
+        .check(CiCheck::new("lint", "npm run lint").toolchain(node()))
+        .check(CiCheck::new("build", "npm run build").toolchain(node()))
         .route(Route::new(web_host).tls())
         // The seed's "Render Static Site" / "Railway Static Site": the same build, served by
         // the platform's static hosting where there is one, by this image elsewhere.
@@ -158,4 +163,16 @@ pub fn stack(env: Env) -> Stack {
     };
     stack.add_service(web);
     stack
+}
+
+/// The seed's pipeline runs the API's checks on `actions/setup-python` with Python 3.12, the
+/// version of the API's image.
+fn python() -> Toolchain {
+    Toolchain::Python("3.12".into())
+}
+
+/// The seed asks for Node.js 18+ (`actions/setup-node`); 18 and 20 are past their end of life,
+/// so the checks run on 22, the maintained LTS line that satisfies "18+".
+fn node() -> Toolchain {
+    Toolchain::Node("22".into())
 }

@@ -5,7 +5,7 @@
 use crate::probes::{python_http_for_host, wget_http};
 use stack_dsl::{
     CiCheck, Cpu, Datastore, DeployTarget, Env, External, Framework, Host, Image, Memory, Mount, Network, Pipeline,
-    Port, Project, Ready, Resources, Secret, Service, Stack, Volume, secs,
+    Port, Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
 };
 
 /// The WiseBet project in development and production (the seed names no staging).
@@ -13,7 +13,7 @@ pub fn project() -> Project {
     Project::new("wisebet", [Env::Dev, Env::Production], stack)
         // The seed deploys `docker-compose.prod.yml` on one host with `deploy.sh`; the pipeline
         // does the same over SSH. Not stated: a registry (GHCR here, owner assumed).
-        .pipeline(Pipeline::new("ghcr.io/wisebet", DeployTarget::ComposeOverSsh))
+        .pipeline(Pipeline::new(DeployTarget::ComposeOverSsh))
 }
 
 /// The WiseBet stack in `env`.
@@ -96,7 +96,7 @@ pub fn stack(env: Env) -> Stack {
     let backend = stack.add_service(
         django(Service::new("backend", backend_image))
             // Not stated: CI checks. Django's own `check` needs the dependencies; ruff lints without.
-            .check(CiCheck::new("lint", "pipx run ruff check ."))
+            .check(CiCheck::new("lint", "pipx run ruff check .").toolchain(Toolchain::Python("3.12".into())))
             .command([
                 "gunicorn",
                 "config.wsgi:application",

@@ -1,43 +1,97 @@
-//! `deploy.yml`, run on pushes to the pipeline's branch: build, scan and push every image to
-//! GHCR tagged with the commit SHA, then deploy staging, smoke-test it, and deploy production
-//! the same way. Each deploy job runs in the GitHub environment of its name: production's
-//! required reviewers (set on GitHub, Settings › Environments) are the manual approval, and each
-//! environment holds its own secrets. One concurrency group queues deploys; none is cancelled.
+//! `deploy.yml`, run on pushes to the pipeline's branch: the same checks as `ci.yml` on the
+//! pushed commit (so nothing is deployed that CI would refuse), then build, scan and push every
+//! image to the registry tagged with the commit SHA, deploy staging, smoke-test it, and deploy
+//! production the same way. Each deploy job runs in the GitHub environment of its name:
+//! production's required reviewers (set on GitHub, Settings › Environments) are the manual
+//! approval, and each environment holds its own secrets. One concurrency group queues deploys;
+//! none is cancelled.
 
-use stack_dsl::{Check, Pipeline, ValidProject, ValidStack};
+use stack_dsl::{Check, Env, Pipeline, ValidProject, ValidStack};
 
+use super::ci;
+use super::hosts;
 use super::images::{self, BuiltImage};
-use super::model::{Access, Concurrency, Job, Scope, Step, Triggers, Workflow, expr, secret};
+use super::model::{Access, Concurrency, Job, Map, Scope, Step, Triggers, Workflow, expr, secret};
 use super::pins;
 use super::platform::{self, Deploy};
+use super::prerequisites::{self, Prerequisite};
+use super::registry::{self, REGISTRY_VARIABLE};
 use crate::bundle::Warning;
 use crate::error::Error;
 use crate::options::Options;
 
-/// The deploy workflow of `project` and what it could not smoke-test.
+/// A deploy job's time limit, in minutes. Platform waits stay below it so the rollback runs.
+pub const JOB_MINUTES: u32 = 45;
+
+/// The deploy workflow of `project`, what it could not smoke-test, and the header lines that
+/// list what a team sets up on GitHub first.
 pub fn workflow(
     project: &ValidProject,
     pipeline: &Pipeline,
     hosted: &[&ValidStack],
     images: &[BuiltImage],
     options: &Options,
-) -> Result<(Workflow, Vec<Warning>), Error> {
-    let mut workflow = Workflow::new(format!("Deploy ({})", project.name()), Triggers::push(&pipeline.branch))
+) -> Result<(Workflow, Vec<Warning>, Vec<String>), Error> {
+    let mut triggers = Triggers::push(&pipeline.branch);
+    let mut notes = Vec::new();
+    if let Some(prefix) = &pipeline.redeploy_tags {
+        triggers = triggers.dispatch();
+        notes.push(format!(
+            "To deploy a release again, run this workflow from the Actions tab on its tag ({prefix}…): it is checked, \
+             built, scanned and deployed like a push. Allow tags {prefix}* in each environment's deployment rules."
+        ));
+    }
+    let mut workflow = Workflow::new(format!("Deploy ({})", project.name()), triggers)
         .concurrency(Concurrency::queue(format!("deploy-{}", project.name())));
     let mut warnings = Vec::new();
-    let mut previous = None;
+    let mut needed: Vec<Prerequisite> = Vec::new();
+    let mut gates = ci::gates(project, hosted, options);
+    if let Some(prefix) = &pipeline.redeploy_tags {
+        // Jobs that need nothing start the run; the rest are skipped when they are.
+        for (_, job) in &mut gates {
+            *job = job.clone().condition(started_by_push_or_release(prefix));
+        }
+    }
+    let gate_ids: Vec<String> = gates.iter().map(|(id, _)| id.clone()).collect();
+    for (id, job) in gates {
+        workflow = workflow.job(id, job);
+    }
+    let mut previous: Vec<String> = gate_ids.clone();
     if !images.is_empty() {
-        workflow = workflow.job("image", image_job(pipeline, images));
-        previous = Some("image".to_string());
+        let (matrix, hosts_read) = matrix_with_real_hosts(images, hosted);
+        let mut job = image_job(pipeline, matrix);
+        if !hosts_read.is_empty() {
+            job.steps.insert(
+                0,
+                require("the repository's variables (Settings › Secrets and variables › Actions)", &hosts_read),
+            );
+        }
+        needed.extend(hosts_read);
+        if let (Some(prefix), true) = (&pipeline.redeploy_tags, previous.is_empty()) {
+            job = job.condition(started_by_push_or_release(prefix));
+        }
+        for id in previous.drain(..) {
+            job = job.needs(id);
+        }
+        workflow = workflow.job("image", job);
+        previous = vec!["image".to_string()];
     }
     for stack in hosted {
         let id = format!("deploy-{}", stack.env());
-        let deploy = Deploy { stack, images, registry: &pipeline.registry, options };
+        let deploy = Deploy { stack, images, registry: REGISTRY_VARIABLE, options };
         let plan = platform::plan(pipeline.target, &deploy)?;
-        let urls = smoke_urls(stack, &mut warnings);
-        let mut job = Job::new(format!("Deploy {} to {}", stack.env(), pipeline.target.name()), 45)
-            .environment(stack.env().name(), urls.first().map(|url| origin(url)));
-        if let Some(before) = previous.replace(id.clone()) {
+        let smoke = smoke_targets(stack, &mut warnings);
+        let mut settings = platform::prerequisites(pipeline.target, &deploy);
+        settings.extend(smoke.iter().filter_map(|t| t.variable.clone()));
+        if smoke.is_empty() {
+            notes.push(format!(
+                "No smoke test in {}: no service with an HTTP health check has a public route. Add a Route to one.",
+                stack.env()
+            ));
+        }
+        let mut job = Job::new(format!("Deploy {} to {}", stack.env(), pipeline.target.name()), JOB_MINUTES)
+            .environment(stack.env().name(), smoke.first().map(|t| t.origin.clone()));
+        for before in std::mem::replace(&mut previous, vec![id.clone()]) {
             job = job.needs(before);
         }
         for (scope, access) in plan.permissions {
@@ -46,24 +100,38 @@ pub fn workflow(
         if plan.checkout {
             job = job.step(images::checkout());
         }
+        job = job.step(require(&format!("the {} environment (Settings › Environments › {0})", stack.env()), &settings));
+        needed.extend(settings);
+        job = job.step(registry::name_step(&pipeline.registry)).steps(platform::setup(pipeline.target));
         job = job.step(plan.deploy.id("deploy"));
-        if !urls.is_empty() {
-            job = job.step(smoke_test(&urls));
+        if !smoke.is_empty() {
+            job = job.step(smoke_test(&smoke));
         }
         workflow = workflow.job(id, job.step(plan.rollback));
     }
-    Ok((workflow, warnings))
+    let envs: Vec<&str> = hosted.iter().map(|s| s.env().name()).collect();
+    let mut notes: Vec<String> = prerequisites::header_lines(&needed, &envs).into_iter().chain(notes).collect();
+    if hosted.iter().any(|s| s.env() == Env::Production) {
+        notes.push("Add required reviewers to the production environment: they approve each production deploy.".into());
+    }
+    Ok((workflow, warnings, notes))
 }
 
-/// Build and scan as on pull requests, then push `<registry>/<image>:<sha>` only if the scan passed.
-fn image_job(pipeline: &Pipeline, images: &[BuiltImage]) -> Job {
-    let image =
-        format!("{}/{}:{}{}", pipeline.registry, expr("matrix.image"), expr("github.sha"), expr("matrix.variant"));
+/// Wait for the checks, then build and scan as on pull requests, and push
+/// `<registry>/<image>:<sha>` only if the scan passed.
+fn image_job(pipeline: &Pipeline, matrix: Vec<Map>) -> Job {
+    let name_image = Step::run(
+        "Name the image",
+        format!("echo \"IMAGE={REGISTRY_VARIABLE}/$IMAGE_NAME:$GITHUB_SHA$IMAGE_VARIANT\" >> \"$GITHUB_ENV\""),
+    )
+    .env("IMAGE_NAME", expr("matrix.image"))
+    .env("IMAGE_VARIANT", expr("matrix.variant"));
     Job::new(format!("Build, scan and push {}{}", expr("matrix.image"), expr("matrix.variant")), 30)
         .grant(Scope::Contents, Access::Read)
         .grant(Scope::Packages, Access::Write)
-        .matrix(images::matrix(images))
-        .env("IMAGE", image)
+        .matrix(matrix)
+        .step(registry::name_step(&pipeline.registry))
+        .step(name_image)
         .steps(images::build_and_scan())
         .step(
             Step::uses("Log in to GHCR", &pins::LOGIN)
@@ -74,10 +142,38 @@ fn image_job(pipeline: &Pipeline, images: &[BuiltImage]) -> Job {
         .step(Step::run("Push the image", "docker push \"$IMAGE\""))
 }
 
+/// The image matrix, where a build argument that names a placeholder route host (a front end's
+/// API address) reads the real host from its variable: no image bakes in a host the stack does
+/// not own. Also the variables it reads.
+fn matrix_with_real_hosts(images: &[BuiltImage], hosted: &[&ValidStack]) -> (Vec<Map>, Vec<Prerequisite>) {
+    let mut matrix = images::matrix(images);
+    let mut read = Vec::new();
+    for (entry, image) in matrix.iter_mut().zip(images) {
+        for stack in hosted.iter().filter(|s| image.env.is_none_or(|env| env == s.env())) {
+            let routes: Vec<(String, String)> =
+                stack.services().flat_map(|s| s.routes.iter().map(|r| (r.host.clone(), s.name.clone()))).collect();
+            let (args, variables) = hosts::with_real_hosts(&entry["build-args"], &routes, stack.env().name());
+            entry.insert("build-args".into(), args);
+            read.extend(variables);
+        }
+    }
+    (matrix, read)
+}
+
+/// One health endpoint to smoke-test.
+struct SmokeTarget {
+    /// The URL as the script spells it (`$PUBLIC_HOST_API` for a placeholder host).
+    url: String,
+    /// The environment's address as `environment.url` spells it.
+    origin: String,
+    /// The GitHub variable that holds the real host, when the model's host is a placeholder.
+    variable: Option<Prerequisite>,
+}
+
 /// The public health endpoints of `stack`: each route of a service whose health check is an
 /// HTTP GET, at the check's path. A service with an HTTP check but no route is reported.
-fn smoke_urls(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<String> {
-    let mut urls = Vec::new();
+fn smoke_targets(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<SmokeTarget> {
+    let mut targets = Vec::new();
     for service in stack.services() {
         let Some(Check::Http { path, .. }) = service.healthcheck.as_ref().map(|p| &p.check) else { continue };
         if service.routes.is_empty() {
@@ -93,36 +189,68 @@ fn smoke_urls(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<String> {
         }
         for route in service.routes.iter().filter(|r| path.starts_with(r.path.trim_end_matches('/'))) {
             let scheme = if route.tls { "https" } else { "http" };
-            urls.push(format!("{scheme}://{}{path}", route.host));
+            let (host, origin_host, variable) = if hosts::is_placeholder(&route.host) {
+                let variable = hosts::host_variable(&service.name, stack.env().name());
+                (format!("${}", variable.name), variable.reference(), Some(variable))
+            } else {
+                (route.host.clone(), route.host.clone(), None)
+            };
+            targets.push(SmokeTarget {
+                url: format!("{scheme}://{host}{path}"),
+                origin: format!("{scheme}://{origin_host}"),
+                variable,
+            });
         }
     }
-    urls
-}
-
-fn origin(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    url[..url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i)].to_string()
+    targets
 }
 
 /// GET every health endpoint until it answers 2xx, for at most five minutes.
-fn smoke_test(urls: &[String]) -> Step {
+fn smoke_test(targets: &[SmokeTarget]) -> Step {
     let mut script = String::from("set -euo pipefail\n");
-    for url in urls {
+    let mut step = Step::run("Smoke-test the health endpoints", String::new());
+    for target in targets {
+        if let Some(variable) = &target.variable {
+            step = step.env(variable.name.clone(), variable.reference());
+        }
         script.push_str(&format!(
             "curl --fail --silent --show-error --location --output /dev/null --max-time 10 \
-             --retry 20 --retry-delay 10 --retry-all-errors {url}\n"
+             --retry 20 --retry-delay 10 --retry-all-errors \"{}\"\n",
+            target.url
         ));
     }
-    Step::run("Smoke-test the health endpoints", script).timeout_minutes(5)
+    step.run = Some(script);
+    step.timeout_minutes(5)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::origin;
-
-    #[test]
-    fn origins() {
-        assert_eq!(origin("https://api.example.com/health"), "https://api.example.com");
-        assert_eq!(origin("http://example.com"), "http://example.com");
+/// Fail before anything is built or deployed when `place` lacks a secret or variable the job
+/// reads (an unset one reads as empty), naming every missing one.
+fn require(place: &str, settings: &[Prerequisite]) -> Step {
+    let mut names: Vec<&str> = Vec::new();
+    let mut step = Step::run("Check the secrets and variables it reads", String::new());
+    for setting in settings {
+        if !names.contains(&setting.name.as_str()) {
+            names.push(&setting.name);
+            step = step.env(setting.name.clone(), setting.reference());
+        }
     }
+    step.run = Some(format!(
+        r#"set -euo pipefail
+missing=()
+for name in {}; do if [ -z "${{!name:-}}" ]; then missing+=("$name"); fi; done
+if [ ${{#missing[@]}} -gt 0 ]; then
+  echo "::error::Set ${{missing[*]}} in {place}; the workflow's header says what each holds."
+  exit 1
+fi
+"#,
+        names.join(" ")
+    ));
+    step
+}
+
+/// A run started by a push, or by hand on a release tag starting with `prefix`; a run started by
+/// hand on any other ref deploys nothing.
+/// Contexts: <https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#github-context>.
+fn started_by_push_or_release(prefix: &str) -> String {
+    format!("github.event_name == 'push' || (github.ref_type == 'tag' && startsWith(github.ref_name, '{prefix}'))")
 }

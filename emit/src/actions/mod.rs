@@ -7,15 +7,16 @@
 //!
 //! | model | workflow |
 //! | --- | --- |
-//! | `Service::check(CiCheck)` | `ci.yml` job `check-<service>`: one step per check, in the build context |
+//! | `Service::check(CiCheck)` | `ci.yml` job `check-<service>`: the check's `Toolchain` set up with the pinned `setup-node` / `setup-python`, then one step per check, in the build context |
 //! | `Image::build` | `ci.yml` job `image` (matrix): Buildx build with the GitHub cache, Trivy scan (HIGH/CRITICAL with a fix fail) |
-//! | the project's regenerate command | `ci.yml` job `generated`: `<command> -- --check <output dir>` fails on stale files |
-//! | `Pipeline::registry` | `deploy.yml` job `image`: build, scan, then push `<registry>/<image>:<commit sha>` |
-//! | `Env::Staging` / `Env::Production` | jobs `deploy-staging` / `deploy-production` in GitHub environments of those names; production needs staging |
-//! | `Pipeline::target` | the deploy steps: `kubectl apply` of the environment's kustomization, the Render API, `railway up`, or Compose over SSH |
-//! | `Run::Once` (migrations) | Kubernetes: the Job in the manifests, awaited; Render: `preDeployCommand`; Railway: `preDeploy`; Compose: `docker compose run --rm <job>` before `up` |
-//! | `Route` + `Probe::http` | smoke test `curl` of `https://<host><path>` with retries and a time limit |
-//! | a failed deploy or smoke test | rollback: `kubectl rollout undo`, Render's rollback API, the previous image tag on the Compose host; Railway: an error naming the dashboard rollback |
+//! | the project's regenerate command | job `generated`: on the pinned Rust release, `cargo fetch --locked`, then `<command> -- --check <output dir>` fails on stale files (cached in `ci.yml`) |
+//! | `Pipeline` | `deploy.yml` runs the same `generated` and `check-*` jobs on the pushed commit; the image job waits for them |
+//! | `Pipeline::registry` | `deploy.yml` job `image`: build, scan, then push `<registry>/<image>:<commit sha>`; the registry is `ghcr.io/<repository owner, lower-cased>` unless the project names one |
+//! | `Env::Staging` / `Env::Production` | jobs `deploy-staging` / `deploy-production` in GitHub environments of those names, whose secrets and variables the header lists; production needs staging |
+//! | `Pipeline::target` | the deploy steps: `kubectl apply` of the environment's kustomization; Render's API with the pushed image (`imageUrl`), awaited under one time budget; `railway config apply` of `.railway/railway.ts` with `IMAGE_TAG`, each new deployment awaited; Compose over SSH with every file the Compose file mounts |
+//! | `Run::Once` (migrations) | Kubernetes: the Job in the manifests, awaited; Render: `preDeployCommand`; Railway: `preDeploy`; Compose: run once by `up` when a service waits for it, else `run --rm` and `--scale <job>=0` |
+//! | `Route` + `Probe::http` | smoke test `curl` of `https://<host><path>` with retries and a time limit; a placeholder host (RFC 2606) is read from the environment's variable `PUBLIC_HOST_<SERVICE>` |
+//! | a failed deploy or smoke test | rollback: `kubectl rollout undo`, Render's rollback API, the previous files and image tag on the Compose host; Railway: an error naming the dashboard rollback |
 //!
 //! Security: `permissions: {}` at the top and the least each job needs; every action pinned to
 //! a full commit SHA ([`pins`]); checkout without persisted credentials; secrets only as
@@ -23,17 +24,22 @@
 //! so two deploys never overlap.
 //!
 //! GitHub reads workflows only from the repository's own `.github/workflows`. Written with
-//! `--out .` they are live; under `golden/<stack>/` in this repository they are examples, and
-//! their paths (build contexts, manifests, the `--check` directory) are relative to the root.
+//! `--out .` they are live; written elsewhere (`golden/<stack>/` in this repository) their
+//! header says where to copy them, and their paths (build contexts, manifests, the `--check`
+//! directory, the Railway program) are written from the root for that output directory.
 
 mod ci;
 mod deploy;
-mod images;
+mod hosts;
+pub mod images;
 pub mod model;
 pub mod pins;
 mod platform;
+pub mod prerequisites;
+mod railway_sdk;
+mod registry;
 
-use stack_dsl::{ValidProject, ValidStack};
+use stack_dsl::{DeployTarget, ValidProject, ValidStack};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
@@ -50,10 +56,15 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let stacks = if hosted.is_empty() { project.stacks().iter().collect() } else { hosted.clone() };
     let images = images::built_images(&stacks);
     let ci = ci::workflow(project, &stacks, &images, options);
-    add(&mut bundle, project, "ci.yml", &ci)?;
+    add(&mut bundle, project, options, "ci.yml", &ci, Vec::new())?;
     if let Some(pipeline) = project.pipeline() {
-        let (deploy, warnings) = deploy::workflow(project, pipeline, &hosted, &images, options)?;
-        add(&mut bundle, project, "deploy.yml", &deploy)?;
+        deploys_what_is_rendered(project.name(), pipeline.target, crate::TARGETS)?;
+        let (deploy, warnings, notes) = deploy::workflow(project, pipeline, &hosted, &images, options)?;
+        add(&mut bundle, project, options, "deploy.yml", &deploy, notes)?;
+        if pipeline.target == DeployTarget::Railway {
+            bundle.add(railway_sdk::PACKAGE_JSON_PATH, railway_sdk::PACKAGE_JSON);
+            bundle.add(railway_sdk::PACKAGE_LOCK_PATH, railway_sdk::PACKAGE_LOCK);
+        }
         for warning in warnings {
             bundle.warn(warning);
         }
@@ -61,10 +72,102 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     Ok(bundle)
 }
 
-fn add(bundle: &mut Bundle, project: &ValidProject, file: &str, workflow: &model::Workflow) -> Result<(), Error> {
+fn add(
+    bundle: &mut Bundle,
+    project: &ValidProject,
+    options: &Options,
+    file: &str,
+    workflow: &model::Workflow,
+    notes: Vec<String>,
+) -> Result<(), Error> {
     let path = format!("{WORKFLOWS_DIR}/{file}");
-    let header = yaml::header(&format!("stack {}", project.name()), project.regenerate_command(), &[]);
+    let notes: Vec<String> = placement(options, file).into_iter().chain(notes).collect();
+    let header = yaml::header(&format!("stack {}", project.name()), project.regenerate_command(), &notes);
     let text = yaml::document(&path, &header, workflow)?;
     bundle.add(path, pins::annotate(&text));
     Ok(())
+}
+
+/// Where GitHub must find a workflow rendered outside the repository root: it runs only files in
+/// the root's `.github/workflows/`
+/// (<https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#about-yaml-syntax-for-workflows>).
+/// The paths inside are already written from the root.
+pub fn placement(options: &Options, file: &str) -> Option<String> {
+    (options.output_dir() != ".").then(|| {
+        format!(
+            "GitHub runs workflows only from the repository root's {WORKFLOWS_DIR}/: copy this file to \
+             {WORKFLOWS_DIR}/{file} (its paths are written from the root, for output in {}/).",
+            options.output_dir()
+        )
+    })
+}
+
+/// The README's table of what a team sets up on GitHub once per deploy target, made from the
+/// same entries the workflows read (`<service>` stands for each built service, or each service
+/// whose route host is a placeholder).
+pub fn setup_table() -> String {
+    let mut table = String::from("| target | in each GitHub environment (staging, production) |\n| --- | --- |\n");
+    let targets = [DeployTarget::Kubernetes, DeployTarget::Render, DeployTarget::Railway, DeployTarget::ComposeOverSsh];
+    for target in targets {
+        let items: Vec<String> = platform::prerequisites_for(target, &["<service>"])
+            .iter()
+            .map(|p| format!("{} `{}`: {}", p.kind_name(), p.name, p.purpose.replace('<', "&lt;")))
+            .collect();
+        table.push_str(&format!("| `{}` | {} |\n", target.name(), items.join("<br>")));
+    }
+    table.push_str(
+        "| every target | production: required reviewers (they approve each production deploy) |\n\n\
+         | in the repository (Settings › Secrets and variables › Actions) | |\n| --- | --- |\n",
+    );
+    let host = hosts::host_variable("<service>", "<env>");
+    table.push_str(&format!("| {} `{}` | {} |\n", host.kind_name(), host.name, host.purpose.replace('<', "&lt;")));
+    table
+}
+
+/// A pipeline deploys the files this build renders: without the `kubernetes` feature there is no
+/// `kubernetes/<env>` directory to apply. `rendered` is the list of targets the build renders.
+fn deploys_what_is_rendered(project: &str, target: DeployTarget, rendered: &[&str]) -> Result<(), Error> {
+    let (files, feature) = match target {
+        DeployTarget::Kubernetes => ("kubernetes", Some("kubernetes")),
+        DeployTarget::Render => ("render", None),
+        DeployTarget::Railway => ("railway", None),
+        DeployTarget::ComposeOverSsh => ("compose", None),
+    };
+    match feature {
+        Some(feature) if !rendered.contains(&files) => {
+            Err(Error::TargetNotRendered { project: project.into(), target: target.name(), feature })
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_lists_what_the_workflows_read() {
+        let readme = include_str!("../../../README.md");
+        let section = readme
+            .split("<!-- pipeline-setup -->\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n<!-- /pipeline-setup -->").next());
+        assert_eq!(
+            section,
+            Some(setup_table().trim_end()),
+            "README.md is stale: paste setup_table() between the markers"
+        );
+    }
+
+    #[test]
+    fn a_pipeline_deploys_only_what_the_build_renders() {
+        let without_kubernetes = ["compose", "render", "railway", "actions"];
+        let error = deploys_what_is_rendered("shop", DeployTarget::Kubernetes, &without_kubernetes).unwrap_err();
+        assert!(error.to_string().contains("enable the `kubernetes` feature of stackwright-emit"), "{error}");
+        for target in [DeployTarget::Render, DeployTarget::Railway, DeployTarget::ComposeOverSsh] {
+            assert!(deploys_what_is_rendered("shop", target, &without_kubernetes).is_ok());
+        }
+        let rendered = cfg!(feature = "kubernetes");
+        assert_eq!(deploys_what_is_rendered("shop", DeployTarget::Kubernetes, crate::TARGETS).is_ok(), rendered);
+    }
 }

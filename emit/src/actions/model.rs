@@ -60,7 +60,15 @@ pub struct Triggers {
     /// Pushes to the listed branches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push: Option<Branches>,
+    /// A person starts the workflow from the Actions tab, on a branch or tag of their choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow_dispatch: Option<Dispatch>,
 }
+
+/// `workflow_dispatch` without inputs: the run is on the ref the person chooses.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dispatch {}
 
 impl Triggers {
     /// Pull requests into `branch`.
@@ -71,6 +79,13 @@ impl Triggers {
     /// Pushes to `branch`.
     pub fn push(branch: &str) -> Self {
         Triggers { push: Some(Branches::one(branch)), ..Triggers::default() }
+    }
+
+    /// Also start by hand from the Actions tab.
+    #[must_use]
+    pub fn dispatch(mut self) -> Self {
+        self.workflow_dispatch = Some(Dispatch {});
+        self
     }
 }
 
@@ -218,6 +233,13 @@ impl Job {
             env: Map::new(),
             steps: Vec::new(),
         }
+    }
+
+    /// Run only when `expression` holds.
+    #[must_use]
+    pub fn condition(mut self, expression: impl Into<String>) -> Self {
+        self.condition = Some(expression.into());
+        self
     }
 
     /// Wait for job `id` to succeed.

@@ -4,17 +4,19 @@
 //!
 //! - Kubernetes: <https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/images/>
 //! - Render: <https://api-docs.render.com/reference/create-deploy>, `…/rollback-deploy`
-//! - Railway: <https://docs.railway.com/reference/cli-api#up>
+//! - Railway: <https://docs.railway.com/cli/config>, <https://docs.railway.com/cli/deployment>
 //! - Compose: <https://docs.docker.com/reference/cli/docker/compose/up/>
 
 use serde::Serialize;
-use stack_dsl::{DeployTarget, MountSource, Run, ValidStack};
+use stack_dsl::{DeployTarget, MountSource, Ready, Run, ValidStack};
 
 use super::images::{BuiltImage, image_of};
 use super::model::{Access, Scope, Step, expr, secret};
 use super::pins;
+use super::prerequisites::Prerequisite;
+use super::railway_sdk;
 use crate::error::Error;
-use crate::layout::{KubernetesConfigMap, compose_file, kubernetes_dir, kubernetes_namespace};
+use crate::layout::{KubernetesConfigMap, compose_env_example, compose_file, kubernetes_dir, kubernetes_namespace};
 use crate::options::Options;
 use crate::yaml;
 
@@ -24,7 +26,7 @@ pub struct Deploy<'a> {
     pub stack: &'a ValidStack,
     /// The images of the pipeline.
     pub images: &'a [BuiltImage],
-    /// `ghcr.io/<owner>`.
+    /// The registry namespace as the scripts spell it (`${REGISTRY}`, set by an earlier step).
     pub registry: &'a str,
     /// Where the generated files are, from the repository root.
     pub options: &'a Options,
@@ -211,20 +213,30 @@ const RENDER_API: &str = r#"render() {
 }
 "#;
 
-/// Render: each built service is redeployed at this commit through the API (Render builds it
-/// from the Blueprint; `preDeployCommand` runs the migrations) and awaited until live; the
-/// deploy that was live before is recorded and restored on failure.
+/// How long a Render deploy job may wait for every service to go live, in minutes: below the
+/// job's timeout ([`super::deploy::JOB_MINUTES`]) with room for the smoke test and the rollback.
+const RENDER_WAIT_MINUTES: u32 = 25;
+
+/// Render: each built service is image-backed (`runtime: image` in the Blueprint), so the deploy
+/// names the image this run built, scanned and pushed (`imageUrl`); nothing is rebuilt from Git.
+/// Every deploy is triggered first, then all are awaited under one time budget. A deploy that
+/// Render queues behind a running one is answered without an id (HTTP 202) and is found in the
+/// service's deploy list. The deploy that was live before is recorded and restored on failure.
+///
+/// API: <https://api-docs.render.com/reference/create-deploy> (`imageUrl`, 202 when queued),
+/// deploy statuses: <https://api-docs.render.com/reference/retrieve-deploy>.
 fn render(deploy: &Deploy) -> Plan {
     let env = deploy.stack.env();
     let mut calls = String::new();
     let mut rollbacks = String::new();
     let mut step = Step::run(format!("Deploy {env} on Render"), String::new());
     let mut rollback = rollback_step(String::new());
-    for (service, _) in deployed(deploy) {
+    for (service, image) in deployed(deploy) {
         let name = variable(service);
-        calls.push_str(&format!("deploy \"$RENDER_SERVICE_{name}\" previous_{name}\n"));
+        let url = format!("{}/{}:$GITHUB_SHA{}", deploy.registry, image.name, image.tag_suffix());
+        calls.push_str(&format!("trigger \"$RENDER_SERVICE_{name}\" \"{url}\" previous_{name}\n"));
         rollbacks.push_str(&format!("roll_back \"$RENDER_SERVICE_{name}\" \"$PREVIOUS_{name}\"\n"));
-        let id = expr(&format!("vars.RENDER_SERVICE_{name}"));
+        let id = render_service(service).reference();
         step = step.env(format!("RENDER_SERVICE_{name}"), id.clone());
         rollback = rollback
             .env(format!("RENDER_SERVICE_{name}"), id)
@@ -232,13 +244,26 @@ fn render(deploy: &Deploy) -> Plan {
     }
     let script = format!(
         r#"set -euo pipefail
-{RENDER_API}deploy() {{
-  local service=$1 output=$2 previous id status
-  previous=$(render "https://api.render.com/v1/services/$service/deploys?status=live&limit=1" | jq -r '.[0].deploy.id // empty')
-  echo "$output=$previous" >> "$GITHUB_OUTPUT"
-  id=$(render --request POST --header "Content-Type: application/json" --data "{{\"commitId\": \"$GITHUB_SHA\"}}" \
-    "https://api.render.com/v1/services/$service/deploys" | jq -r .id)
-  for _ in $(seq 120); do
+{RENDER_API}deadline=$((SECONDS + {RENDER_WAIT_MINUTES} * 60))
+in_time() {{ [ "$SECONDS" -lt "$deadline" ] || {{ echo "::error::Render did not finish within {RENDER_WAIT_MINUTES} minutes."; return 1; }}; }}
+newest() {{ render "https://api.render.com/v1/services/$1/deploys?limit=1" | jq -r '.[0].deploy.id // empty'; }}
+trigger() {{
+  local service=$1 image=$2 output=$3 before id
+  echo "$output=$(render "https://api.render.com/v1/services/$service/deploys?status=live&limit=1" | jq -r '.[0].deploy.id // empty')" >> "$GITHUB_OUTPUT"
+  before=$(newest "$service")
+  id=$(render --request POST --header "Content-Type: application/json" --data "$(jq -cn --arg image "$image" '{{imageUrl: $image}}')" \
+    "https://api.render.com/v1/services/$service/deploys" | jq -r '.id // empty')
+  while [ -z "$id" ]; do
+    in_time
+    sleep 10
+    id=$(newest "$service")
+    if [ "$id" = "$before" ]; then id=""; fi
+  done
+  echo "$service $id" >> "$RUNNER_TEMP/render-deploys"
+}}
+await() {{
+  local service=$1 id=$2 status
+  while in_time; do
     status=$(render "https://api.render.com/v1/services/$service/deploys/$id" | jq -r .status)
     case $status in
       live) return 0 ;;
@@ -246,10 +271,11 @@ fn render(deploy: &Deploy) -> Plan {
     esac
     sleep 10
   done
-  echo "::error::Render deploy $id of $service was not live after 20 minutes."
   return 1
 }}
-{calls}"#
+: > "$RUNNER_TEMP/render-deploys"
+{calls}while read -r service id; do await "$service" "$id"; done < "$RUNNER_TEMP/render-deploys"
+"#
     );
     let rollback_script = format!(
         r#"set -euo pipefail
@@ -263,30 +289,78 @@ fn render(deploy: &Deploy) -> Plan {
     );
     step.run = Some(script);
     rollback.run = Some(rollback_script);
+    let key = render_api_key().reference();
     Plan {
         checkout: false,
         permissions: Vec::new(),
-        deploy: step.env("RENDER_API_KEY", secret("RENDER_API_KEY")),
-        rollback: rollback.env("RENDER_API_KEY", secret("RENDER_API_KEY")),
+        deploy: step.env("RENDER_API_KEY", key.clone()).timeout_minutes(RENDER_WAIT_MINUTES + 5),
+        rollback: rollback.env("RENDER_API_KEY", key),
     }
 }
 
-/// Railway: `railway up` builds and deploys each built service from this commit's source
-/// (`preDeploy` in the Railway program runs the migrations). Railway's CLI cannot roll back, so
-/// a failure ends with an error that says where to.
+fn render_api_key() -> Prerequisite {
+    Prerequisite::secret(
+        "RENDER_API_KEY",
+        "a Render API key (Account Settings › API Keys) of the workspace that owns the services",
+    )
+}
+
+fn render_service(service: &str) -> Prerequisite {
+    Prerequisite::variable(
+        format!("RENDER_SERVICE_{}", variable(service)),
+        format!("the id (srv-…) of this environment's {service} service on Render, after the Blueprint is synced"),
+    )
+}
+
+/// Railway: the pipeline's images reach Railway through the Railway program itself
+/// (`.railway/railway.ts` reads the tag from `IMAGE_TAG`), applied with `railway config apply`
+/// from the output directory, where the CLI finds `.railway/`. Applying is what deploys: it also
+/// sets pre-deploy migrations, domains, replicas and variables. The job then waits for each
+/// built service's new deployment to reach a final status and fails unless it is `SUCCESS`
+/// (`railway up --ci` returns when the build ends, before pre-deploy and the health check).
+/// Railway's CLI cannot roll back, so a failure ends with an error that says where to.
+///
+/// - `config apply --yes`, file discovery: <https://docs.railway.com/cli/config>
+/// - deployment statuses, `deployment list --json`: <https://docs.railway.com/cli/deployment>
+/// - project tokens belong to one environment: <https://docs.railway.com/integrations/api#project-token>
 fn railway(deploy: &Deploy) -> Plan {
     let env = deploy.stack.env();
-    // The CLI runs at its exact npm version, fetched into npm's cache (no global install).
-    let mut script = format!(
-        "set -euo pipefail\nrailway() {{ npm exec --yes --package={} -- railway \"$@\"; }}\n",
-        pins::RAILWAY_CLI
-    );
-    for (service, image) in deployed(deploy) {
-        script.push_str(&format!(
-            "railway up {} --path-as-root --service {service} --environment {env} --ci\n",
-            image.build.context
-        ));
+    let mut services = String::new();
+    for (service, _) in deployed(deploy) {
+        services.push_str(&format!(" {service}"));
     }
+    let script = format!(
+        r#"set -euo pipefail
+# The CLI at its pinned release, fetched into npm's cache (no global install).
+railway() {{ npm exec --yes --package={cli} -- railway "$@"; }}
+# The CLI runs the program with the project's own install of the SDK it imports.
+{install}latest() {{ railway deployment list --service "$1" --environment {env} --limit 1 --json | jq -r '.[0] | "\(.id) \(.status)"'; }}
+services=({services} )
+declare -A before
+for service in "${{services[@]}}"; do read -r before[$service] _ < <(latest "$service"); done
+IMAGE_TAG="$GITHUB_SHA" railway config apply --yes
+deadline=$((SECONDS + {RAILWAY_WAIT_MINUTES} * 60))
+for service in "${{services[@]}}"; do
+  while :; do
+    read -r id status < <(latest "$service")
+    if [ "$id" != "${{before[$service]}}" ]; then
+      case $status in
+        SUCCESS) break ;;
+        FAILED | CRASHED | REMOVED | REMOVING) echo "::error::Railway deployment $id of $service ended $status."; exit 1 ;;
+      esac
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "::error::$service had no successful new deployment on Railway after {RAILWAY_WAIT_MINUTES} minutes (last: $id $status)."
+      exit 1
+    fi
+    sleep 10
+  done
+done
+"#,
+        cli = pins::RAILWAY_CLI,
+        install = railway_sdk::INSTALL,
+        services = services,
+    );
     let failure = format!(
         "echo \"::error::The {env} deploy on Railway failed. Railway keeps every earlier deployment: open each \
          service's Deployments in the Railway dashboard and choose Rollback on the last good one, or revert the \
@@ -295,9 +369,24 @@ fn railway(deploy: &Deploy) -> Plan {
     Plan {
         checkout: true,
         permissions: vec![(Scope::Contents, Access::Read)],
-        deploy: Step::run(format!("Deploy {env} on Railway"), script).env("RAILWAY_TOKEN", secret("RAILWAY_TOKEN")),
+        deploy: Step::run(format!("Deploy {env} on Railway"), script)
+            .working_directory(deploy.options.output_dir())
+            .env("RAILWAY_TOKEN", railway_token().reference())
+            .timeout_minutes(RAILWAY_WAIT_MINUTES + 5),
         rollback: rollback_step(failure),
     }
+}
+
+/// How long a Railway deploy job may wait for every new deployment, in minutes (below the job's
+/// timeout, with room for the smoke test).
+const RAILWAY_WAIT_MINUTES: u32 = 25;
+
+fn railway_token() -> Prerequisite {
+    Prerequisite::secret(
+        "RAILWAY_TOKEN",
+        "a Railway project token created for this environment (Project Settings › Tokens); a project token acts on \
+         one environment only",
+    )
 }
 
 /// Opens the SSH connection with the key and known hosts from secrets.
@@ -308,40 +397,75 @@ ssh_options=(-i "$RUNNER_TEMP/deploy_key" -o UserKnownHostsFile="$RUNNER_TEMP/kn
 remote() { ssh "${ssh_options[@]}" "$DEPLOY_USER@$DEPLOY_HOST" "$@"; }
 "#;
 
-/// Compose over SSH: the environment's Compose file is copied to the host, the images pulled
-/// from GHCR and tagged as the file names them, one-shot jobs (migrations) run, then
-/// `up --wait`; the previous file and image tag are kept and restored on failure.
+/// The files the Compose file of `deploy` reads, from the repository root: itself, its
+/// variables' example and every config file it mounts; and the host directories it binds.
+/// On the host they keep these paths under the deploy directory, so the Compose file's relative
+/// paths resolve there as in the repository.
+fn compose_files(deploy: &Deploy) -> (Vec<String>, Vec<String>) {
+    let env = deploy.stack.env();
+    let mut files =
+        vec![deploy.options.from_root(&compose_file(env)), deploy.options.from_root(&compose_env_example(env))];
+    let mut directories = Vec::new();
+    for mount in deploy.stack.services().flat_map(|s| &s.mounts) {
+        let (list, path) = match &mount.source {
+            MountSource::Config(path) => (&mut files, path),
+            MountSource::Bind(path) => (&mut directories, path),
+            _ => continue,
+        };
+        let path = path.trim_start_matches("./").trim_end_matches('/').to_string();
+        if !list.contains(&path) {
+            list.push(path);
+        }
+    }
+    (files, directories)
+}
+
+/// Compose over SSH: the Compose file and every file it mounts are copied to the host at their
+/// repository paths (the earlier copies kept in `.previous.tar`), the pushed images pulled and
+/// tagged as the file names them, then `up --wait` starts everything. One-shot jobs run once:
+/// a job a service waits for (`service_completed_successfully`) is run by `up` itself, which
+/// waits for it to exit 0 (compose PR 9572); a job nothing waits for runs first with
+/// `run --rm` and is kept out of `up` with `--scale <job>=0`, since `up` would otherwise run it
+/// again and `--wait` fails on a one-shot container no service adopts (compose issue 10596).
+/// The registry login uses a temporary Docker config directory removed when the remote script
+/// ends, so the token never stays in the host's `~/.docker/config.json`.
 fn compose_over_ssh(deploy: &Deploy) -> Plan {
     let env = deploy.stack.env();
-    let file = format!("compose.{env}.yaml");
-    let local = deploy.options.from_root(&compose_file(env));
-    let compose = format!("docker compose --env-file {env}.env -f {file}");
+    let (files, directories) = compose_files(deploy);
+    let compose = format!("docker compose --env-file {env}.env -f {}", files[0]);
     let mut pulls = String::new();
     for image in images_of(deploy) {
         let (name, suffix) = (&image.name, image.tag_suffix());
         pulls.push_str(&format!(
-            "docker pull \"{registry}/{name}:$2{suffix}\"\ndocker tag \"{registry}/{name}:$2{suffix}\" \"{name}:$IMAGE_TAG\"\n",
-            registry = deploy.registry
+            "docker pull \"$registry/{name}:$IMAGE_TAG{suffix}\"\ndocker tag \"$registry/{name}:$IMAGE_TAG{suffix}\" \"{name}:$IMAGE_TAG\"\n"
         ));
     }
-    let jobs: String = deploy
-        .stack
-        .services()
-        .filter(|s| s.run == Run::Once)
-        .map(|s| format!("{compose} run --rm {}\n", s.name))
-        .collect();
+    let (jobs, scale) = unadopted_jobs(deploy.stack, &compose);
+    let up = format!("{compose} up --detach --no-build --wait --remove-orphans{scale}");
     let script = format!(
         r#"set -euo pipefail
-{SSH_SETUP}echo "previous=$(remote cat "$(printf %q "$DEPLOY_PATH")/.image-tag" 2> /dev/null || true)" >> "$GITHUB_OUTPUT"
-remote "cd $(printf %q "$DEPLOY_PATH") && if [ -f {file} ]; then cp {file} {file}.previous; fi"
-scp "${{ssh_options[@]}}" {local} "$DEPLOY_USER@$DEPLOY_HOST:$DEPLOY_PATH/{file}"
-printf '%s' "$REGISTRY_TOKEN" | remote docker login ghcr.io --username "$REGISTRY_USER" --password-stdin
-remote bash -s -- "$(printf %q "$DEPLOY_PATH")" "$GITHUB_SHA" <<'REMOTE'
+{SSH_SETUP}read -ra files <<< "$DEPLOY_FILES"
+read -ra directories <<< "$DEPLOY_DIRECTORIES"
+# Each argument quoted for the remote shell, which ssh hands one joined command line.
+quote() {{ local quoted; quoted=$(printf '%q ' "$@"); printf '%s' "${{quoted% }}"; }}
+echo "previous=$(remote cat "$(quote "$DEPLOY_PATH")/.image-tag" 2> /dev/null || true)" >> "$GITHUB_OUTPUT"
+# Keep the host's current copies, restored by the rollback.
+remote "cd $(quote "$DEPLOY_PATH") && existing=() && for file in $(quote "${{files[@]}}"); do if [ -e \"\$file\" ]; then existing+=(\"\$file\"); fi; done && if [ \${{#existing[@]}} -gt 0 ]; then tar -cf .previous.tar \"\${{existing[@]}}\"; fi"
+tar -cf - "${{files[@]}}" | remote "tar -xf - -C $(quote "$DEPLOY_PATH")"
+# The token is the first line the remote shell reads, never an argument or a file.
+{{ printf '%s\n' "$REGISTRY_TOKEN"; cat <<'REMOTE'; }} | remote "IFS= read -r token; export token; exec bash -s -- $(quote "$DEPLOY_PATH" "$GITHUB_SHA" "$REGISTRY" "$REGISTRY_USER" "${{directories[@]}}")"
 set -euo pipefail
 cd "$1"
 export IMAGE_TAG="$2"
-trap 'docker logout ghcr.io' EXIT
-{pulls}{jobs}{compose} up --detach --no-build --wait --remove-orphans
+registry="$3"
+DOCKER_CONFIG=$(mktemp -d)
+export DOCKER_CONFIG
+trap 'rm -rf "$DOCKER_CONFIG"' EXIT HUP INT TERM
+printf '%s' "$token" | docker login ghcr.io --username "$4" --password-stdin
+unset token
+shift 4
+if [ "$#" -gt 0 ]; then mkdir -p "$@"; fi
+{pulls}{jobs}{up}
 echo "$IMAGE_TAG" > .image-tag
 REMOTE
 "#
@@ -353,26 +477,90 @@ if [ -z "$PREVIOUS" ]; then echo "::error::No earlier deploy is recorded on the 
 set -euo pipefail
 cd "$1"
 export IMAGE_TAG="$2"
-if [ -f {file}.previous ]; then mv {file}.previous {file}; fi
-{compose} up --detach --no-build --wait --remove-orphans
+if [ -f .previous.tar ]; then tar -xf .previous.tar; fi
+{up}
 echo "$IMAGE_TAG" > .image-tag
 REMOTE
-echo "::error::The {env} deploy failed; the host runs the previous Compose file and images ($PREVIOUS) again. Migrations are not reverted."
+echo "::error::The {env} deploy failed; the host runs the previous Compose files and images ($PREVIOUS) again. Migrations are not reverted."
 "#
     );
     let ssh = |step: Step| {
-        step.env("SSH_PRIVATE_KEY", secret("SSH_PRIVATE_KEY"))
-            .env("SSH_KNOWN_HOSTS", secret("SSH_KNOWN_HOSTS"))
-            .env("DEPLOY_HOST", expr("vars.DEPLOY_HOST"))
-            .env("DEPLOY_USER", expr("vars.DEPLOY_USER"))
-            .env("DEPLOY_PATH", expr("vars.DEPLOY_PATH"))
+        let mut step = step;
+        for prerequisite in ssh_prerequisites() {
+            step = step.env(prerequisite.name.clone(), prerequisite.reference());
+        }
+        step
     };
     Plan {
         checkout: true,
         permissions: vec![(Scope::Contents, Access::Read), (Scope::Packages, Access::Read)],
         deploy: ssh(Step::run(format!("Deploy {env} over SSH"), script))
+            .env("DEPLOY_FILES", files.join(" "))
+            .env("DEPLOY_DIRECTORIES", directories.join(" "))
             .env("REGISTRY_USER", expr("github.actor"))
             .env("REGISTRY_TOKEN", secret("GITHUB_TOKEN")),
         rollback: ssh(rollback_step(rollback)).env("PREVIOUS", expr("steps.deploy.outputs.previous")),
+    }
+}
+
+/// The one-shot jobs of `stack` no service waits for: a `run --rm` line each, and the
+/// `--scale <job>=0` options that keep `up` from running them again.
+fn unadopted_jobs(stack: &ValidStack, compose: &str) -> (String, String) {
+    let (mut runs, mut scale) = (String::new(), String::new());
+    for job in stack.services().filter(|s| s.run == Run::Once) {
+        let adopted = stack
+            .services()
+            .flat_map(|s| &s.depends_on)
+            .any(|d| d.ready == Ready::Completed && d.service.name() == job.name);
+        if !adopted {
+            runs.push_str(&format!("{compose} run --rm --no-deps {}\n", job.name));
+            scale.push_str(&format!(" --scale {}=0", job.name));
+        }
+    }
+    (runs, scale)
+}
+
+fn ssh_prerequisites() -> Vec<Prerequisite> {
+    vec![
+        Prerequisite::secret("SSH_PRIVATE_KEY", "the private key of the deploy user on the host"),
+        Prerequisite::secret("SSH_KNOWN_HOSTS", "the host's line of known_hosts (ssh-keyscan -H <host>, verified)"),
+        Prerequisite::variable("DEPLOY_HOST", "the Docker host's name or address"),
+        Prerequisite::variable("DEPLOY_USER", "the deploy user, a member of the host's docker group"),
+        Prerequisite::variable(
+            "DEPLOY_PATH",
+            "the deploy directory on the host; it holds <env>.env, filled in from the copied .env.example",
+        ),
+    ]
+}
+
+/// What each environment of `target` needs on GitHub before its deploy job can run.
+pub fn prerequisites(target: DeployTarget, deploy: &Deploy) -> Vec<Prerequisite> {
+    let services: Vec<&str> = deployed(deploy).map(|(service, _)| service).collect();
+    prerequisites_for(target, &services)
+}
+
+/// What each environment of `target` needs, for deploys of the built `services`.
+pub fn prerequisites_for(target: DeployTarget, services: &[&str]) -> Vec<Prerequisite> {
+    match target {
+        DeployTarget::Kubernetes => {
+            vec![Prerequisite::secret("KUBECONFIG", "a kubeconfig whose context can apply the environment's namespace")]
+        }
+        DeployTarget::Render => {
+            let mut list = vec![render_api_key()];
+            list.extend(services.iter().map(|service| render_service(service)));
+            list
+        }
+        DeployTarget::Railway => vec![railway_token()],
+        DeployTarget::ComposeOverSsh => ssh_prerequisites(),
+    }
+}
+
+/// Steps the deploy needs before it runs: the pinned Node.js the Railway CLI and program run on.
+pub fn setup(target: DeployTarget) -> Vec<Step> {
+    match target {
+        DeployTarget::Railway => {
+            vec![Step::uses("Set up Node.js", &pins::SETUP_NODE).with("node-version", pins::RAILWAY_NODE)]
+        }
+        _ => Vec::new(),
     }
 }

@@ -16,7 +16,7 @@ pub fn image_pull_secrets(service: &Service, cluster: &Cluster) -> Option<Vec<Lo
 /// The command that creates the pull secret in `namespace`, for the registry the pipeline
 /// pushes to (its host, such as `ghcr.io`).
 pub fn create_command(cluster: &Cluster, pipeline: Option<&Pipeline>, namespace: &str) -> String {
-    let server = pipeline.and_then(|p| p.registry.split('/').next()).unwrap_or("<registry host>");
+    let server = pipeline.map_or("<registry host>", |p| p.registry.host());
     let password = if server == "ghcr.io" {
         "<a token with the read:packages scope>"
     } else {

@@ -326,7 +326,7 @@ mod tests {
             stack.add_service(Service::new("web", Image::build("frontend").arg("API_URL", url)).port(Port::http(80)));
             stack
         })
-        .pipeline(stack_dsl::Pipeline::new("ghcr.io/acme", stack_dsl::DeployTarget::Railway));
+        .pipeline(stack_dsl::Pipeline::new(stack_dsl::DeployTarget::Railway).registry("ghcr.io/acme"));
         let valid = project.validate().expect("valid");
         let lowered = lower(&valid, &valid.stacks()[0]).expect("lowers");
         assert!(lowered.uses_image_tag);

@@ -91,7 +91,7 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
     if uses_image_tag {
         out.push_str(&format!(
             "// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG\n// (the commit SHA). Railway pulls it from {}: make the packages readable to Railway (public, or\n// registry credentials in each service's settings).\nconst {IMAGE_TAG_CONSTANT} = process.env.IMAGE_TAG ?? {};\n\n",
-            project.pipeline().map_or("", |p| p.registry.as_str()),
+            project.pipeline().and_then(|p| p.registry.named()).unwrap_or_default(),
             ts::quote(FALLBACK_TAG)
         ));
     }

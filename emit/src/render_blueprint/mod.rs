@@ -71,11 +71,11 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into(),
         "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
     ];
-    if let Some(pipeline) = project.pipeline() {
-        let host = registry_host(&pipeline.registry);
+    if let Some(registry) = project.pipeline().and_then(|p| p.registry.named()) {
+        let host = registry_host(registry);
         notes.push(format!(
             "Built services run the image the pipeline pushed, {}/<image>:<commit SHA>; the deploy workflow deploys each commit's tag, and :{FALLBACK_TAG} is pulled only when the Blueprint creates a service.",
-            pipeline.registry
+            registry
         ));
         let builds_static =
             environments.iter().flat_map(|e| &e.services).any(|s| s.runtime == Some(model::Runtime::Static));

@@ -4,23 +4,21 @@
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
-// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG
-// (the commit SHA). Railway pulls it from ghcr.io/feature-models: make the packages readable to Railway (public, or
-// registry credentials in each service's settings).
-const imageTag = process.env.IMAGE_TAG ?? "latest";
-
 export default defineRailway((ctx) => {
   const db = postgres("db");
   const redisDb = redis("redis");
   const backend = service("backend", {
-    source: image(`ghcr.io/feature-models/feature-models-backend:${imageTag}`),
+    root: "backend",
+    build: {
+      builder: "DOCKERFILE",
+    },
     start: "gunicorn app.main:app -w 4 -k uvicorn.workers.UvicornWorker --bind 0.0.0.0:8000",
     preDeploy: ["bash scripts/prestart.sh"],
     healthcheck: "/api/v1/utils/health-check/",
     healthcheckTimeout: 50,
     domains: [
       {
-        domain: "api.domain.com",
+        domain: "api.example.com",
         port: 8000,
       },
     ],
@@ -29,9 +27,9 @@ export default defineRailway((ctx) => {
     },
     env: {
       ENVIRONMENT: "production",
-      DOMAIN: "domain.com",
-      FRONTEND_HOST: "https://dashboard.domain.com",
-      BACKEND_CORS_ORIGINS: "https://dashboard.domain.com",
+      DOMAIN: "example.com",
+      FRONTEND_HOST: "https://dashboard.example.com",
+      BACKEND_CORS_ORIGINS: "https://dashboard.example.com",
       SECRET_KEY: ctx.shared.SECRET_KEY,
       POSTGRES_SERVER: db.env.PGHOST,
       POSTGRES_PORT: db.env.PGPORT,
@@ -43,16 +41,19 @@ export default defineRailway((ctx) => {
     },
   });
   const celeryworker = service("celeryworker", {
-    source: image(`ghcr.io/feature-models/feature-models-backend:${imageTag}`),
+    root: "backend",
+    build: {
+      builder: "DOCKERFILE",
+    },
     start: "celery -A app.core.celery.celery_app worker --loglevel=info",
     deploy: {
       restartPolicyType: "ALWAYS",
     },
     env: {
       ENVIRONMENT: "production",
-      DOMAIN: "domain.com",
-      FRONTEND_HOST: "https://dashboard.domain.com",
-      BACKEND_CORS_ORIGINS: "https://dashboard.domain.com",
+      DOMAIN: "example.com",
+      FRONTEND_HOST: "https://dashboard.example.com",
+      BACKEND_CORS_ORIGINS: "https://dashboard.example.com",
       SECRET_KEY: ctx.shared.SECRET_KEY,
       POSTGRES_SERVER: db.env.PGHOST,
       POSTGRES_PORT: db.env.PGPORT,
@@ -63,11 +64,14 @@ export default defineRailway((ctx) => {
     },
   });
   const frontend = service("frontend", {
-    source: image(`ghcr.io/feature-models/feature-models-frontend:${imageTag}`),
+    root: "frontend",
+    build: {
+      builder: "DOCKERFILE",
+    },
     start: "node server.js",
     domains: [
       {
-        domain: "dashboard.domain.com",
+        domain: "dashboard.example.com",
         port: 3000,
       },
     ],
@@ -75,7 +79,7 @@ export default defineRailway((ctx) => {
       restartPolicyType: "ALWAYS",
     },
     env: {
-      NEXT_PUBLIC_API_URL: "https://api.domain.com",
+      NEXT_PUBLIC_API_URL: "https://api.example.com",
       NODE_ENV: "production",
       HOSTNAME: "0.0.0.0",
       PORT: "3000",

@@ -4,16 +4,14 @@
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
-// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG
-// (the commit SHA). Railway pulls it from ghcr.io/neosale: make the packages readable to Railway (public, or
-// registry credentials in each service's settings).
-const imageTag = process.env.IMAGE_TAG ?? "latest";
-
 export default defineRailway((ctx) => {
   const postgresDb = postgres("postgres");
   const redisDb = redis("redis");
   const api = service("api", {
-    source: image(`ghcr.io/neosale/neosale-api:${imageTag}`),
+    root: "backend",
+    build: {
+      builder: "DOCKERFILE",
+    },
     preDeploy: ["npx prisma migrate deploy"],
     healthcheck: "/health",
     healthcheckTimeout: 50,
@@ -30,7 +28,10 @@ export default defineRailway((ctx) => {
     },
   });
   const web = service("web", {
-    source: image(`ghcr.io/neosale/neosale-web:${imageTag}`),
+    root: "frontend",
+    build: {
+      builder: "DOCKERFILE",
+    },
     healthcheck: "/",
     healthcheckTimeout: 50,
     deploy: {

@@ -4,18 +4,15 @@
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
-// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG
-// (the commit SHA). Railway pulls it from ghcr.io/wisebet: make the packages readable to Railway (public, or
-// registry credentials in each service's settings).
-const imageTag = process.env.IMAGE_TAG ?? "latest";
-
 export default defineRailway((ctx) => {
   const postgresDb = postgres("postgres");
   const mediaVolume = volume("media-volume", {
     sizeMB: 10240,
   });
   const backend = service("backend", {
-    source: image(`ghcr.io/wisebet/wisebet-backend:${imageTag}`),
+    build: {
+      builder: "DOCKERFILE",
+    },
     start: "gunicorn config.wsgi:application --workers 4 --threads 2 --bind 0.0.0.0:8000",
     preDeploy: [
       "python manage.py migrate --noinput",

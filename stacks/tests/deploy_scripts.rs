@@ -1,0 +1,366 @@
+//! The deploy workflows' scripts, run by bash against stand-ins for what they drive (the Railway
+//! CLI, Render's API, an SSH-reached Docker host): which image each platform is told to run,
+//! whether a failed platform deploy fails the job, what lands on the host. The stand-ins answer
+//! as the platforms document (cited per test); the scripts are the generated ones, unchanged.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use emit::actions::model::{Job, Step, Workflow};
+use stack_dsl::{DeployTarget, MountSource, Project, Ready, Run};
+
+const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
+
+/// A fresh directory for one run, with `repo/` (the checkout, rendered as in this repository)
+/// and
+/// `bin/` (the stand-ins, first on the `PATH`).
+struct Sandbox {
+    dir: PathBuf,
+}
+
+impl Sandbox {
+    fn new(project: &Project, case: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("stackwright-{}-{case}-{}", project.name(), std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        for sub in ["repo", "bin", "state", "temp", "home"] {
+            fs::create_dir_all(dir.join(sub)).expect("sandbox");
+        }
+        let valid = project.validate().expect("valid");
+        let out = Path::new("golden").join(project.name());
+        let options = emit::Options::for_output_dir(&out).expect("options");
+        emit::render(&valid, &options).expect("renders").write(&dir.join("repo").join(&out)).expect("writes");
+        // The source files the model names (config files), as the checkout has them.
+        for service in valid.stacks().iter().flat_map(|s| s.services()) {
+            for mount in &service.mounts {
+                if let MountSource::Config(path) = &mount.source {
+                    let file = dir.join("repo").join(path.trim_start_matches("./"));
+                    fs::create_dir_all(file.parent().expect("parent")).expect("config dir");
+                    fs::write(file, "config\n").expect("config file");
+                }
+            }
+        }
+        Sandbox { dir }
+    }
+
+    fn stub(&self, name: &str, script: &str) {
+        let path = self.dir.join("bin").join(name);
+        fs::write(&path, format!("#!/usr/bin/env bash\nset -euo pipefail\n{script}")).expect("stub");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+
+    fn state(&self, file: &str) -> String {
+        fs::read_to_string(self.dir.join("state").join(file)).unwrap_or_default()
+    }
+
+    /// Run `step`'s script as GitHub would: bash, from the checkout (or the step's working
+    /// directory), with the step's variables given `values` and the runner's own variables.
+    fn run(&self, step: &Step, values: &BTreeMap<&str, String>) -> (bool, String) {
+        let cwd = self.dir.join("repo").join(step.working_directory.as_deref().unwrap_or("."));
+        let mut command = Command::new("bash");
+        command.arg("-e").arg("-c").arg(step.run.as_deref().expect("a script")).current_dir(cwd);
+        let path = format!("{}:{}", self.dir.join("bin").display(), std::env::var("PATH").unwrap_or_default());
+        command.env("PATH", path).env("HOME", self.dir.join("home")).env("STUB_STATE", self.dir.join("state"));
+        command.env("RUNNER_TEMP", self.dir.join("temp")).env("GITHUB_OUTPUT", self.dir.join("temp/output"));
+        command.env("GITHUB_SHA", SHA).env("REGISTRY", "ghcr.io/acme");
+        for (name, value) in &step.env {
+            let value = values.get(name.as_str()).cloned().unwrap_or_else(|| value.clone());
+            assert!(!value.contains("${{"), "{name} has no stand-in value");
+            command.env(name, value);
+        }
+        for (name, value) in values {
+            command.env(name, value);
+        }
+        let output = command.output().expect("bash runs");
+        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        (output.status.success(), text)
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn deploy_jobs(project: &Project) -> Vec<(String, Job)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name());
+    let text = fs::read_to_string(path.join(".github/workflows/deploy.yml")).expect("deploy.yml");
+    let workflow: Workflow = serde_saphyr::from_str(&text).expect("parses");
+    workflow.jobs.into_iter().filter(|(id, _)| id.starts_with("deploy-")).collect()
+}
+
+fn deploy_step(job: &Job) -> &Step {
+    job.steps.iter().find(|s| s.id.as_deref() == Some("deploy")).expect("a deploy step")
+}
+
+fn projects(target: DeployTarget) -> Vec<Project> {
+    stacks::all()
+        .into_iter()
+        .filter(|p| p.validate().ok().and_then(|v| v.pipeline().map(|p| p.target)) == Some(target))
+        .collect()
+}
+
+/// A stand-in variable value for each `${{ vars.X }}` / `${{ secrets.X }}` of `step`.
+fn stand_ins(step: &Step) -> BTreeMap<&str, String> {
+    step.env.iter().filter(|(_, v)| v.contains("${{")).map(|(k, _)| (k.as_str(), format!("value-of-{k}"))).collect()
+}
+
+/// The Railway CLI as `npm exec … -- railway` runs it: `config apply` starts one new deployment
+/// per service, which `deployment list --json` then reports as it progresses to `$STUB_OUTCOME`
+/// (statuses: <https://docs.railway.com/cli/deployment>).
+const RAILWAY_STUB: &str = r#"if [ "$1" = ci ]; then echo "npm $*" >> "$STUB_STATE/calls"; exit 0; fi
+while [ "$1" != -- ]; do shift; done
+shift 2
+echo "railway $* IMAGE_TAG=${IMAGE_TAG:-} cwd=$PWD" >> "$STUB_STATE/calls"
+service=""
+args=("$@")
+for i in "${!args[@]}"; do if [ "${args[$i]}" = --service ]; then service=${args[$((i + 1))]}; fi; done
+case "$1 $2" in
+  "deployment list")
+    read -r id status < "$STUB_STATE/$service"
+    if [ "$status" = DEPLOYING ]; then echo "$id $STUB_OUTCOME" > "$STUB_STATE/$service"; fi
+    printf '[{"id":"%s","status":"%s"}]\n' "$id" "$status" ;;
+  "config apply")
+    for file in "$STUB_STATE"/service-*; do echo "new-${file##*/service-} DEPLOYING" > "$STUB_STATE/${file##*/service-}"; done ;;
+esac
+"#;
+
+/// `railway up --ci` returns when the build ends; the pipeline must apply `.railway/railway.ts`
+/// (<https://docs.railway.com/cli/config>) and fail when the new deployment fails.
+#[test]
+fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deployment() {
+    for project in projects(DeployTarget::Railway) {
+        for (id, job) in deploy_jobs(&project) {
+            let step = deploy_step(&job);
+            assert!(
+                step.timeout_minutes.is_some_and(|m| m + 5 < job.timeout_minutes),
+                "{id}: the wait ends before the job's timeout, so the failure step runs"
+            );
+            for (outcome, succeeds) in [("SUCCESS", true), ("FAILED", false), ("CRASHED", false)] {
+                let sandbox = Sandbox::new(&project, &format!("railway-{id}-{outcome}"));
+                sandbox.stub("npm", RAILWAY_STUB);
+                sandbox.stub("sleep", "");
+                let services: Vec<String> = step
+                    .run
+                    .as_deref()
+                    .unwrap_or_default()
+                    .lines()
+                    .find_map(|l| l.strip_prefix("services=("))
+                    .map(|l| l.trim_end_matches(')').split_whitespace().map(String::from).collect())
+                    .expect("the services the step waits for");
+                for service in &services {
+                    fs::write(sandbox.dir.join("state").join(service), format!("old-{service} SUCCESS\n")).unwrap();
+                    fs::write(sandbox.dir.join("state").join(format!("service-{service}")), "").unwrap();
+                }
+                let mut values = stand_ins(step);
+                values.insert("STUB_OUTCOME", outcome.into());
+                let (ok, log) = sandbox.run(step, &values);
+                assert_eq!(ok, succeeds, "{id} with {outcome}:\n{log}");
+                let calls = sandbox.state("calls");
+                let apply = calls.lines().filter(|l| l.starts_with("railway config apply --yes")).collect::<Vec<_>>();
+                assert_eq!(apply.len(), 1, "{id}: applies the program once:\n{calls}");
+                assert!(apply[0].contains(&format!("IMAGE_TAG={SHA}")), "{id}: with the commit's tag: {}", apply[0]);
+                let cwd = apply[0].rsplit("cwd=").next().unwrap_or_default();
+                assert!(Path::new(cwd).join(".railway/railway.ts").is_file(), "{id}: applied from {cwd}");
+                assert!(calls.contains("npm ci --prefix .railway"), "{id}: the SDK from its lock file");
+                if !succeeds {
+                    assert!(log.contains(&format!("ended {outcome}")), "{id}: names the failure:\n{log}");
+                }
+                assert!(!calls.contains("railway up"), "{id}: nothing is rebuilt from source");
+            }
+        }
+    }
+}
+
+/// Render's API as the deploy script calls it: a deploy of an image-backed service takes
+/// `imageUrl`; a deploy queued behind a running one is answered 202 without a body and shows up
+/// in the service's deploy list (<https://api-docs.render.com/reference/create-deploy>).
+const RENDER_STUB: &str = r#"method=GET data="" url=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --request) method=$2; shift ;;
+    --data) data=$2; shift ;;
+    --header | --max-time) shift ;;
+    http*) url=$1 ;;
+  esac
+  shift
+done
+service=$(echo "$url" | sed -E 's|.*/services/([^/]+)/.*|\1|')
+echo "$method $url $data" >> "$STUB_STATE/calls"
+case "$method $url" in
+  "POST "*/deploys)
+    touch "$STUB_STATE/posted-$service"
+    if [ "${STUB_QUEUED:-0}" = 0 ]; then echo '{"id":"dep-new"}'; fi ;;
+  "GET "*"deploys?status=live&limit=1") echo '[{"deploy":{"id":"dep-old"}}]' ;;
+  "GET "*"deploys?limit=1")
+    if [ -f "$STUB_STATE/posted-$service" ]; then echo '[{"deploy":{"id":"dep-new"}}]'; else echo '[{"deploy":{"id":"dep-old"}}]'; fi ;;
+  "GET "*/deploys/dep-new) echo "{\"status\":\"$STUB_OUTCOME\"}" ;;
+  *) echo "unexpected call" >&2; exit 22 ;;
+esac
+"#;
+
+#[test]
+fn render_deploys_run_the_pushed_image_and_wait_within_the_job() {
+    for project in projects(DeployTarget::Render) {
+        let valid = project.validate().expect("valid");
+        for (id, job) in deploy_jobs(&project) {
+            let step = deploy_step(&job);
+            assert!(
+                step.timeout_minutes.is_some_and(|m| m + 5 < job.timeout_minutes),
+                "{id}: the wait ends before the job's timeout, so the rollback runs"
+            );
+            for (outcome, queued, succeeds) in
+                [("live", false, true), ("live", true, true), ("update_failed", false, false)]
+            {
+                let sandbox = Sandbox::new(&project, &format!("render-{id}-{outcome}-{queued}"));
+                sandbox.stub("curl", RENDER_STUB);
+                sandbox.stub("sleep", "");
+                let mut values = stand_ins(step);
+                values.insert("STUB_OUTCOME", outcome.into());
+                values.insert("STUB_QUEUED", if queued { "1" } else { "0" }.into());
+                let (ok, log) = sandbox.run(step, &values);
+                assert_eq!(ok, succeeds, "{id} {outcome} queued={queued}:\n{log}");
+                let calls = sandbox.state("calls");
+                let posts: Vec<&str> = calls.lines().filter(|l| l.starts_with("POST")).collect();
+                let stack = valid.stacks().iter().find(|s| format!("deploy-{}", s.env()) == id).expect("stack");
+                let built =
+                    stack.services().filter(|s| s.run != Run::Once && matches!(s.image, stack_dsl::Image::Build(_)));
+                assert_eq!(posts.len(), built.count(), "{id}: one deploy per built service:\n{calls}");
+                for post in posts {
+                    let image = post.split_once("{\"imageUrl\":\"").map(|(_, rest)| rest.trim_end_matches("\"}"));
+                    let image = image.unwrap_or_else(|| panic!("{id}: deploys without the image: {post}"));
+                    assert!(image.starts_with("ghcr.io/acme/") && image.contains(&format!(":{SHA}")), "{id}: {image}");
+                }
+                assert!(!calls.contains("commitId"), "{id}: never rebuilds from Git");
+                if queued && succeeds {
+                    assert!(calls.contains("/deploys/dep-new"), "{id}: awaits the queued deploy it found");
+                }
+            }
+        }
+    }
+}
+
+/// `ssh user@host CMD…` runs the joined words with the remote user's shell; here the "host" is
+/// a directory of the sandbox.
+const SSH_STUB: &str = r#"while [ $# -gt 0 ] && [[ $1 != *@* ]]; do shift; done
+shift
+exec bash -c "$*"
+"#;
+
+/// Docker as the remote script uses it: `login` writes its credential into `$DOCKER_CONFIG`.
+const DOCKER_STUB: &str = r#"echo "docker $*" >> "$STUB_STATE/calls"
+case $1 in
+  login)
+    config=${DOCKER_CONFIG:-$HOME/.docker}
+    mkdir -p "$config"; cat > "$config/config.json"; echo "$config" >> "$STUB_STATE/logins" ;;
+  pull) if [ "${STUB_FAIL_PULL:-0}" = 1 ]; then exit 1; fi ;;
+esac
+"#;
+
+/// Compose over SSH: every file the Compose file mounts reaches the host at its repository path
+/// (Compose resolves bind mounts relative to the file, <https://docs.docker.com/reference/compose-file/services/#volumes>);
+/// a one-shot job a service waits for runs once, under `up` (docker/compose PR 9572); the
+/// registry credential lives in a temporary Docker config that is gone when the script ends,
+/// even when the deploy fails.
+#[test]
+fn compose_deploys_copy_every_mounted_file_run_jobs_once_and_leave_no_credential() {
+    for project in projects(DeployTarget::ComposeOverSsh) {
+        let valid = project.validate().expect("valid");
+        for (id, job) in deploy_jobs(&project) {
+            let stack = valid.stacks().iter().find(|s| format!("deploy-{}", s.env()) == id).expect("stack");
+            let step = deploy_step(&job);
+            for fail in [false, true] {
+                let sandbox = Sandbox::new(&project, &format!("ssh-{id}-{fail}"));
+                sandbox.stub("ssh", SSH_STUB);
+                sandbox.stub("docker", DOCKER_STUB);
+                let host = sandbox.dir.join("host");
+                fs::create_dir_all(&host).unwrap();
+                let mut values = stand_ins(step);
+                values.insert("DEPLOY_PATH", host.display().to_string());
+                values.insert("REGISTRY_USER", "dependabot[bot]".into());
+                values.insert("STUB_FAIL_PULL", if fail { "1" } else { "0" }.into());
+                let (ok, log) = sandbox.run(step, &values);
+                assert_eq!(ok, !fail, "{id} (pull fails: {fail}):\n{log}");
+                let logins = sandbox.state("logins");
+                assert_eq!(logins.lines().count(), 1, "{id}: one login:\n{log}");
+                for dir in logins.lines() {
+                    assert!(!Path::new(dir).exists(), "{id}: the credential in {dir} outlives the deploy");
+                }
+                assert!(!sandbox.dir.join("home/.docker").exists(), "{id}: the host's own Docker config is untouched");
+                let calls = sandbox.state("calls");
+                assert!(!calls.contains("value-of-REGISTRY_TOKEN"), "{id}: the token is never an argument");
+                if fail {
+                    continue;
+                }
+                for file in step.env["DEPLOY_FILES"].split_whitespace() {
+                    assert!(host.join(file).is_file(), "{id}: {file} is not on the host");
+                }
+                for dir in step.env["DEPLOY_DIRECTORIES"].split_whitespace() {
+                    assert!(host.join(dir).is_dir(), "{id}: {dir} is not created on the host");
+                }
+                assert_eq!(calls.lines().filter(|l| l.contains(" up ")).count(), 1, "{id}: one up:\n{calls}");
+                for job in stack.services().filter(|s| s.run == Run::Once) {
+                    let adopted = stack
+                        .services()
+                        .flat_map(|s| &s.depends_on)
+                        .any(|d| d.ready == Ready::Completed && d.service.name() == job.name);
+                    let runs =
+                        calls.lines().filter(|l| l.contains(&format!(" run --rm --no-deps {}", job.name))).count();
+                    assert_eq!(runs, usize::from(!adopted), "{id}: {} runs once:\n{calls}", job.name);
+                }
+            }
+        }
+    }
+}
+
+/// GHCR refuses upper-case names and GitHub owner names may have them; the step that names the
+/// registry lower-cases the repository owner, unless the project names its namespace
+/// (<https://docs.github.com/en/packages/working-with-a-github-packages-registry/working-with-the-container-registry>).
+#[test]
+fn the_registry_is_the_lower_cased_repository_owner() {
+    for project in stacks::all() {
+        let Some(job) = deploy_jobs(&project).into_iter().next().map(|(_, job)| job) else { continue };
+        let step = job.steps.iter().find(|s| s.name == "Name the registry").expect("the registry is named");
+        let sandbox = Sandbox::new(&project, "registry");
+        let env_file = sandbox.dir.join("temp/env");
+        let values = BTreeMap::from([
+            ("GITHUB_REPOSITORY_OWNER", "Acme-Org".to_string()),
+            ("GITHUB_ENV", env_file.display().to_string()),
+        ]);
+        let (ok, log) = sandbox.run(step, &values);
+        assert!(ok, "{log}");
+        let expected = match &project.validate().expect("valid").pipeline().expect("a pipeline").registry {
+            stack_dsl::Registry::RepositoryOwner => "ghcr.io/acme-org".to_string(),
+            stack_dsl::Registry::Named(namespace) => namespace.clone(),
+        };
+        assert_eq!(fs::read_to_string(env_file).unwrap(), format!("REGISTRY={expected}\n"), "{}", project.name());
+    }
+}
+
+/// A secret or variable missing from the GitHub environment reads as an empty string
+/// (<https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#secrets-context>):
+/// every deploy job stops before deploying and names each missing one.
+#[test]
+fn a_deploy_stops_before_anything_when_the_environment_lacks_a_setting() {
+    for project in stacks::all() {
+        for (id, job) in deploy_jobs(&project) {
+            let check = job.steps.iter().position(|s| s.name == "Check the secrets and variables it reads");
+            let deploy = job.steps.iter().position(|s| s.id.as_deref() == Some("deploy"));
+            assert!(check.is_some() && check < deploy, "{} › {id}: checked before the deploy", project.name());
+            let step = &job.steps[check.unwrap_or_default()];
+            let sandbox = Sandbox::new(&project, &format!("settings-{id}"));
+            let mut values = stand_ins(step);
+            assert!(sandbox.run(step, &values).0, "{} › {id}: everything set", project.name());
+            let names: Vec<&str> = values.keys().copied().collect();
+            for name in [names[0], names[names.len() - 1]] {
+                values.insert(name, String::new());
+            }
+            let (ok, log) = sandbox.run(step, &values);
+            assert!(!ok, "{} › {id}: runs on without {names:?}", project.name());
+            assert!(log.contains(names[0]) && log.contains(names[names.len() - 1]), "{id}: names them:\n{log}");
+        }
+    }
+}
