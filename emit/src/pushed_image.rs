@@ -5,6 +5,7 @@
 
 use stack_dsl::{Image, Service, ValidProject, ValidStack};
 
+use crate::actions::images::built_images;
 use crate::endpoint::image_name;
 
 /// The tag a target falls back to when it is rendered without a commit to deploy.
@@ -46,15 +47,18 @@ impl PushedImage {
     }
 }
 
-/// The pushed image `service` of `stack` runs, when the project has a pipeline and the service
-/// is built from source; `None` otherwise.
+/// The pushed image `service` of `stack` runs, when the project has a pipeline pushing to a
+/// namespace a committed file can name and the service is built from source; `None` otherwise.
+/// The tag suffix is the one the pipeline gives the image (`actions::images`, one rule).
 pub fn pushed_image(project: &ValidProject, stack: &ValidStack, service: &Service) -> Option<PushedImage> {
     let registry = project.pipeline()?.registry.named()?;
-    let Image::Build(build) = &service.image else { return None };
+    if !matches!(service.image, Image::Build(_)) {
+        return None;
+    }
+    let hosted: Vec<&ValidStack> = project.stacks().iter().filter(|s| s.env().is_hosted()).collect();
     let name = image_name(stack, service);
-    let differs = project.stacks().iter().filter(|s| s.env().is_hosted()).any(|other| {
-        other.services().any(|s| matches!(&s.image, Image::Build(b) if b != build && image_name(other, s) == name))
-    });
-    let tag_suffix = if differs { format!("-{}", stack.env()) } else { String::new() };
-    Some(PushedImage { repository: format!("{registry}/{name}"), tag_suffix })
+    let built = built_images(&hosted)
+        .into_iter()
+        .find(|image| image.name == name && image.env.is_none_or(|env| env == stack.env()))?;
+    Some(PushedImage { repository: format!("{registry}/{name}"), tag_suffix: built.tag_suffix() })
 }
