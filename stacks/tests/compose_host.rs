@@ -703,7 +703,7 @@ fn compose_refuses_a_check_django_rejects_and_reports_missing_release_steps() {
     };
     let options = emit::Options::with_root("");
     let rejected = project(Probe::http(8000, "/health/")).validate().expect("valid");
-    let error = emit::compose::render(&rejected, &options).err().expect("a check Django rejects").to_string();
+    let error = emit::compose::render(&rejected, &options).expect_err("a check Django rejects").to_string();
     assert!(error.contains("web") && error.contains("shop.example.com"), "{error}");
 
     let accepted = project(Probe::http(8000, "/health/").host("shop.example.com")).validate().expect("valid");
