@@ -31,6 +31,17 @@ fn golden(stack: &ValidStack) -> Vec<Object> {
     objects
 }
 
+/// The comment lines of the environment's kustomization.yaml: what an operator runs.
+fn header(stack: &ValidStack) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../golden")
+        .join(&stack.name)
+        .join(emit::layout::kubernetes_dir(stack.env()))
+        .join("kustomization.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines().filter_map(|l| l.strip_prefix("# ")).map(String::from).collect()
+}
+
 fn name(object: &Object) -> Option<&str> {
     let metadata = match object {
         Object::Deployment(o) => &o.metadata,
@@ -63,7 +74,11 @@ fn pod<'a>(objects: &'a [Object], service: &Service, at: &str) -> (&'a PodSpec, 
             let spec = s.spec.as_ref().expect("spec");
             (&spec.template, spec.replicas)
         }
-        (Object::Job(j), Run::Once) => (&j.spec.as_ref().expect("spec").template, None),
+        (Object::Job(j), Run::Once) => {
+            let spec = j.spec.as_ref().expect("spec");
+            assert!(spec.active_deadline_seconds.is_some(), "{at}: a hung Job must fail within a deadline");
+            (&spec.template, None)
+        }
         (Object::CronJob(c), Run::OnSchedule(schedule)) => {
             let spec = c.spec.as_ref().expect("spec");
             assert_eq!(&spec.schedule, schedule, "{at}: schedule");
@@ -146,9 +161,25 @@ fn kubernetes_manifests_carry_the_whole_model() {
                 check_container(stack, service, container, &at);
                 let inits: Vec<&str> = pod.init_containers.iter().flatten().map(|c| c.name.as_str()).collect();
                 for dependency in &service.depends_on {
+                    let wait = format!("wait-for-{}", dependency.service.name());
                     let has_port = stack.resolve(&dependency.service).is_some_and(|s| !s.ports.is_empty());
-                    if dependency.ready == Ready::Completed || has_port {
-                        let wait = format!("wait-for-{}", dependency.service.name());
+                    if dependency.ready == Ready::Completed {
+                        // Waiting for a Job belongs to the deploy (the header's two passes), not
+                        // to every pod start: a pod recreated after a failed Job must start.
+                        assert!(!inits.contains(&wait.as_str()), "{at}: pods must not wait for the Job");
+                        let first_pass = header(stack)
+                            .iter()
+                            .find_map(|l| {
+                                l.split_once("kubectl apply -k <this directory> -l '").map(|(_, s)| s.to_string())
+                            })
+                            .unwrap_or_else(|| panic!("{at}: no first pass in the header"));
+                        let selector = first_pass.trim_end_matches('\'');
+                        let excluded = format!("app.kubernetes.io/name!={}", service.name);
+                        assert!(
+                            selector.split(',').any(|r| r == excluded),
+                            "{at}: the first pass {selector} must leave it out"
+                        );
+                    } else if has_port {
                         assert!(inits.contains(&wait.as_str()), "{at}: start order on {wait} lost");
                     }
                 }

@@ -5,13 +5,13 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::Namespace;
 use stack_dsl::{Image, Service, ValidStack, VolumeKind};
 
+use super::deploy_order::DeployOrder;
 use super::kustomization::{ImageTag, Kustomization};
 use super::labels;
 use super::network;
 use super::object::Object;
 use super::scaling;
 use super::security::Identity;
-use super::start_order;
 use super::storage;
 use super::workload::workload;
 use crate::bundle::Warning;
@@ -38,8 +38,8 @@ pub struct Lowered {
     pub external_claims: Vec<String>,
     /// Certificate Secrets of TLS routes.
     pub tls_secrets: Vec<String>,
-    /// True when the stack has jobs, which must be deleted before a new version applies.
-    pub has_jobs: bool,
+    /// Which Jobs a deploy runs first, and which services wait for them.
+    pub deploy_order: DeployOrder,
     /// What the manifests cannot express.
     pub warnings: Vec<Warning>,
 }
@@ -59,7 +59,7 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
             .map(|v| v.name.clone())
             .collect(),
         tls_secrets: Vec::new(),
-        has_jobs: false,
+        deploy_order: DeployOrder::of(stack),
         warnings: Vec::new(),
     };
     let warn = |service: &Service, message: String| Warning {
@@ -73,7 +73,6 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
     lowered.files.push(("namespace.yaml".into(), vec![Object::Namespace(namespace(stack, any_root))]));
 
     let claims = storage::standalone_claims(stack);
-    let mut waits_for_jobs = false;
     let mut service_files = Vec::new();
     let mut images = Vec::new();
     for service in stack.services() {
@@ -93,8 +92,6 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
         }
         lowered.secret_keys.extend(workload.secret_keys);
         lowered.config_maps.extend(workload.config_maps);
-        waits_for_jobs |= workload.waits_for_jobs;
-        lowered.has_jobs |= matches!(workload.object, Object::Job(_));
         if let Image::Build(_) = service.image {
             let name = image_name(stack, service);
             if !images.iter().any(|i: &ImageTag| i.name == name) {
@@ -130,9 +127,6 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
     if !claims.is_empty() {
         lowered.files.push(("volumes.yaml".into(), claims.into_iter().map(Object::PersistentVolumeClaim).collect()));
     }
-    if waits_for_jobs {
-        lowered.files.push((format!("{}.yaml", start_order::JOB_WAITER), start_order::job_waiter(stack)));
-    }
     lowered.files.extend(service_files);
     if let Some(ingress) = network::ingress(stack) {
         lowered.tls_secrets =
@@ -141,8 +135,7 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
     }
     let mut policies = vec![Object::NetworkPolicy(network::default_deny(stack))];
     for service in stack.services() {
-        let api_server = service.depends_on.iter().any(|d| d.ready == stack_dsl::Ready::Completed);
-        policies.extend(network::policy(stack, service, api_server).map(Object::NetworkPolicy));
+        policies.extend(network::policy(stack, service).map(Object::NetworkPolicy));
     }
     lowered.files.push(("network-policies.yaml".into(), policies));
 

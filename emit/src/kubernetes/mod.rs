@@ -5,7 +5,7 @@
 //!
 //! Each stack and environment gets its own namespace, `<stack>-<env>`, labelled to enforce the
 //! `restricted` Pod Security Standard. Files: `namespace.yaml`, `volumes.yaml` (standalone claims),
-//! `job-waiter.yaml` (when a service waits for a Job), one `<service>.yaml` per service (its
+//! one `<service>.yaml` per service (its
 //! workload, Service, autoscaler and disruption budget), `ingress.yaml`,
 //! `network-policies.yaml`, and `kustomization.yaml`, whose header lists what must exist
 //! before the first apply (the Secret's keys, ConfigMaps from repository files).
@@ -14,7 +14,7 @@
 //! | --- | --- |
 //! | `Run::Continuously`, stateless | `Deployment` (`apps/v1`) |
 //! | `Run::Continuously`, mounting a volume no other service mounts | `StatefulSet` with a `volumeClaimTemplates` entry per persistent volume |
-//! | `Run::Once` (migrations) | `Job`, `backoffLimit: 0` (a failed migration stops, it does not loop) |
+//! | `Run::Once` (migrations) | `Job`, `backoffLimit: 0` (a failed migration stops, it does not loop), `activeDeadlineSeconds: 900` (a hung one is failed) |
 //! | `Run::OnSchedule` | `CronJob`, `timeZone: Etc/UTC`, `concurrencyPolicy: Forbid` |
 //! | `Port` | container port and a `ClusterIP` `Service` port named `http-N` / `tcp-N` |
 //! | `.published(h)` | **explicit choice**: not exposed outside the cluster (ClusterIP only); a warning names the port and the `kubectl port-forward` command. Public traffic goes through routes |
@@ -22,8 +22,8 @@
 //! | `Traefik` edge | replaced by the cluster's ingress controller |
 //! | health check | `readinessProbe`, and `livenessProbe` unless `.liveness(..)` gives its own; `http` → `httpGet`, `exec` → `exec`, `shell` → `exec sh -c`, `tcp` → `tcpSocket`; interval → `periodSeconds`, timeout → `timeoutSeconds`, retries → `failureThreshold` |
 //! | start period | `startupProbe` allowing start period ÷ interval + retries failures |
-//! | `Ready::Healthy` / `Started` | init container `wait-for-<dep>` (busybox `nc`) that waits until the dependency's Service accepts connections, which it only does once the dependency is ready |
-//! | `Ready::Completed` (migrations first) | init container running `kubectl wait --for=condition=complete job/<dep>` under the `job-waiter` service account (may only read Jobs) |
+//! | `Ready::Healthy` / `Started` | init container `wait-for-<dep>` (busybox `nc`) that waits until the dependency's Service accepts connections, which it only does once the dependency is ready; after 5 minutes it fails naming what it waited for, and the kubelet retries it |
+//! | `Ready::Completed` (migrations first) | part of the deploy, not of the pod: the deploy applies everything but the waiting services, waits for the Jobs to complete, then applies the rest (`deploy.yml` does it; the header lists the commands). Pods recreated later start at once |
 //! | `EnvValue::Literal` | `value`, `$(` escaped as `$$(` |
 //! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys and the command that creates it |
 //! | host / port / URL references | the Service's DNS name (the service's name) and port |
@@ -48,7 +48,7 @@
 //!
 //! Hardening every container gets: `runAsNonRoot`, `allowPrivilegeEscalation: false`,
 //! `privileged: false`, all capabilities dropped, `seccompProfile: RuntimeDefault`,
-//! `automountServiceAccountToken: false` (except pods that wait for a Job),
+//! `automountServiceAccountToken: false`,
 //! `enableServiceLinks: false` (service links would add `<NAME>_PORT=tcp://…` variables that
 //! clash with the applications' own `REDIS_PORT`), `imagePullPolicy: Always` (tags such as the
 //! commit SHA are re-checked), and requests and limits.
@@ -62,11 +62,12 @@
 //! - per workload, as a `checkov.io/skip` annotation on the object itself, so the exception
 //!   and its reason are reviewed with the object: `CKV_K8S_40` (uid below 10000) where the
 //!   stack gives the uid its image expects; `CKV_K8S_23`/`CKV_K8S_40` where it runs as root;
-//!   `CKV_K8S_38` (service-account token) on pods that wait for a Job; `CKV_K8S_8`/`CKV_K8S_9`
+//!   `CKV_K8S_8`/`CKV_K8S_9`
 //!   (probes) where the stack declares no health check; `CKV_K8S_14` (image tag) on built
 //!   images, whose tag the pipeline sets at deploy time, and on third-party images the stack
 //!   leaves unpinned (also reported as a warning).
 
+pub mod deploy_order;
 mod env;
 mod kustomization;
 mod labels;
@@ -124,7 +125,7 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
 /// What must exist before the first `kubectl apply -k`, and how to deploy a new version.
 fn prerequisites(lowered: &lower::Lowered) -> Vec<String> {
     let namespace = &lowered.kustomization.namespace;
-    let mut notes = vec!["Apply: kubectl apply -k <this directory>".to_string()];
+    let mut notes = Vec::new();
     if !lowered.secret_keys.is_empty() {
         let keys: Vec<&str> = lowered.secret_keys.iter().map(String::as_str).collect();
         notes.push(format!(
@@ -157,11 +158,7 @@ fn prerequisites(lowered: &lower::Lowered) -> Vec<String> {
             image.name, image.name
         ));
     }
-    if lowered.has_jobs {
-        notes.push(format!(
-            "Jobs are immutable: before applying a new version, kubectl delete job -n {namespace} -l app.kubernetes.io/component=job"
-        ));
-    }
+    notes.extend(lowered.deploy_order.manual_steps(namespace));
     notes
 }
 

@@ -10,10 +10,11 @@ use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec, PodTemplateS
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stack_dsl::{Image, Protocol, Restart, Run, Service, ValidStack};
 
+use super::deploy_order::JOB_DEADLINE_SECONDS;
 use super::labels;
 use super::object::Object;
 use super::security::{Identity, accepted_findings, is_unpinned};
-use super::start_order::{JOB_WAITER, start_order};
+use super::start_order::start_order;
 use super::storage::{owns_data, pod_storage};
 use super::{env, probe, resources};
 use crate::endpoint::image_name;
@@ -28,8 +29,6 @@ pub struct Workload {
     pub secret_keys: BTreeSet<String>,
     /// ConfigMaps it mounts.
     pub config_maps: Vec<KubernetesConfigMap>,
-    /// True when it waits for a Job and runs under the `job-waiter` account.
-    pub waits_for_jobs: bool,
     /// What the manifests cannot express for it.
     pub warnings: Vec<String>,
 }
@@ -115,9 +114,8 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
             init_containers: (!order.init_containers.is_empty()).then_some(order.init_containers),
             volumes: (!storage.volumes.is_empty()).then_some(storage.volumes),
             security_context: Some(identity.pod()),
-            // Only pods that wait for a Job talk to the API server.
-            automount_service_account_token: Some(order.waits_for_jobs),
-            service_account_name: order.waits_for_jobs.then(|| JOB_WAITER.to_string()),
+            // No container talks to the API server.
+            automount_service_account_token: Some(false),
             // Service links would add `<NAME>_PORT=tcp://…` variables that clash with the
             // application's own (`REDIS_PORT`, `POSTGRES_PORT`).
             enable_service_links: Some(false),
@@ -127,7 +125,7 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
     };
 
     let mut metadata = labels::meta(stack, &service.name, pod_labels);
-    let accepted = accepted_findings(service, identity, order.waits_for_jobs);
+    let accepted = accepted_findings(service, identity);
     metadata.annotations = (!accepted.is_empty()).then_some(accepted);
     let selector = labels::selector(stack, &service.name);
     let replicas =
@@ -164,18 +162,18 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
             ..Default::default()
         }),
     };
-    Ok(Workload {
-        object,
-        secret_keys,
-        config_maps: storage.config_maps,
-        waits_for_jobs: order.waits_for_jobs,
-        warnings,
-    })
+    Ok(Workload { object, secret_keys, config_maps: storage.config_maps, warnings })
 }
 
 /// A failed job with `Restart::Never` (the default for jobs) stops at once, so a failed
-/// migration holds the rollout back instead of looping; `OnFailure` retries three times.
+/// migration holds the rollout back instead of looping; `OnFailure` retries three times. A
+/// hung one is failed after the deadline, so the deploy waiting for it ends.
 fn job_spec(service: &Service, template: PodTemplateSpec) -> JobSpec {
     let backoff_limit = if service.effective_restart() == Restart::Never { 0 } else { 3 };
-    JobSpec { backoff_limit: Some(backoff_limit), template, ..Default::default() }
+    JobSpec {
+        backoff_limit: Some(backoff_limit),
+        active_deadline_seconds: Some(JOB_DEADLINE_SECONDS.into()),
+        template,
+        ..Default::default()
+    }
 }

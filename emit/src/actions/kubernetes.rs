@@ -1,0 +1,260 @@
+//! How `deploy.yml` deploys one environment to Kubernetes and how it rolls back.
+//!
+//! A kustomization overlay in the workspace points the environment's manifests at the pushed
+//! images, generates the ConfigMaps from the repository's config files and names each Job after
+//! the release, so every deploy runs its migrations as a new Job (Jobs are immutable). The
+//! deploy then follows [`DeployOrder`]: everything but the services that wait for a Job, the
+//! Jobs to completion (bounded by their deadline), then the rest; Deployments and
+//! StatefulSets are awaited. The revisions running before are recorded, so a rollback undoes
+//! only what this deploy changed and does nothing to what it created.
+//!
+//! - Overlays, image tags and patches: <https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/>
+//! - `kubectl rollout undo --to-revision`: <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_rollout/kubectl_rollout_undo/>
+//! - StatefulSet forced rollback (revert the template, then delete the pods already started
+//!   with the bad one): <https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#forced-rollback>
+
+use serde::Serialize;
+use stack_dsl::{MountSource, ValidStack};
+
+use super::model::{Access, Scope, Step, expr, secret};
+use super::platform::{Deploy, Plan, images_of, rollback_step};
+use crate::error::Error;
+use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS};
+use crate::layout::{KubernetesConfigMap, kubernetes_dir, kubernetes_namespace};
+use crate::yaml;
+
+/// How long the deploy waits for each Deployment or StatefulSet to roll out.
+const ROLLOUT_TIMEOUT: &str = "10m";
+/// Seconds between two looks at a Job.
+const JOB_POLL_SECONDS: u32 = 5;
+
+/// Lists the `kind` objects of the applied manifests that exist, as `namespace name` lines.
+const KUBE_RESOURCES: &str = r#"resources() {
+  kubectl get -f "$RUNNER_TEMP/manifests.yaml" --ignore-not-found --no-headers \
+    -o custom-columns=KIND:.kind,NAMESPACE:.metadata.namespace,NAME:.metadata.name |
+    awk -v kind="$1" '$1 == kind { print $2, $3 }'
+}
+"#;
+
+/// The revision a Deployment (its `deployment.kubernetes.io/revision`) or a StatefulSet (its
+/// update ControllerRevision) runs.
+const REVISION: &str = r#"revision() {
+  case $1 in
+    Deployment) kubectl get "deployment/$3" --namespace "$2" -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}' ;;
+    StatefulSet) kubectl get "statefulset/$3" --namespace "$2" -o jsonpath='{.status.updateRevision}' ;;
+  esac
+}
+"#;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Overlay {
+    api_version: &'static str,
+    kind: &'static str,
+    /// Also the namespace of the generated ConfigMaps, so references to them are rewritten.
+    namespace: String,
+    resources: Vec<String>,
+    images: Vec<OverlayImage>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    config_map_generator: Vec<ConfigMapGenerator>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    patches: Vec<Patch>,
+}
+
+/// A ConfigMap made from a repository file. Kustomize adds a hash of the content to its name
+/// and to every reference, so a changed file rolls the pods that mount it.
+#[derive(Serialize)]
+struct ConfigMapGenerator {
+    name: String,
+    files: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OverlayImage {
+    name: String,
+    new_name: String,
+    new_tag: String,
+}
+
+/// A JSON 6902 patch of the objects `target` selects.
+#[derive(Serialize)]
+struct Patch {
+    target: PatchTarget,
+    patch: String,
+}
+
+#[derive(Serialize)]
+struct PatchTarget {
+    kind: &'static str,
+    name: String,
+}
+
+/// The ConfigMaps of the environment's config files, as the overlay at `depth` directories
+/// below the repository root generates them.
+fn config_maps(stack: &ValidStack, depth: usize) -> Vec<ConfigMapGenerator> {
+    let mut generators: Vec<ConfigMapGenerator> = Vec::new();
+    for mount in stack.services().flat_map(|s| &s.mounts) {
+        let MountSource::Config(path) = &mount.source else { continue };
+        let config = KubernetesConfigMap::of(path);
+        if generators.iter().any(|g| g.name == config.name) {
+            continue;
+        }
+        let file = format!("{}={}{}", config.key, "../".repeat(depth), config.path);
+        generators.push(ConfigMapGenerator { name: config.name, files: vec![file] });
+    }
+    generators
+}
+
+/// Each Job renamed `<job>-<release>`; the script sets `release` before writing the overlay.
+fn release_names(order: &DeployOrder) -> Vec<Patch> {
+    order
+        .jobs
+        .iter()
+        .map(|job| Patch {
+            target: PatchTarget { kind: "Job", name: job.clone() },
+            patch: format!(r#"[{{"op": "replace", "path": "/metadata/name", "value": "{job}-${{release}}"}}]"#),
+        })
+        .collect()
+}
+
+/// Waits until a Job completes or fails, for at most its deadline and a minute; a failure
+/// prints the Job's last log lines.
+fn wait_for_job() -> String {
+    let polls = (JOB_DEADLINE_SECONDS + 60) / JOB_POLL_SECONDS;
+    format!(
+        r#"wait_for_job() {{
+  local namespace=$1 job=$2 state
+  for _ in $(seq {polls}); do
+    # A failed look (an API hiccup) is one look fewer, not the end of the deploy.
+    state=$(kubectl get "job/$job" --namespace "$namespace" -o jsonpath='{{range .status.conditions[?(@.status=="True")]}}{{.type}}{{" "}}{{end}}' || true)
+    case " $state" in
+      *" Complete "*) echo "Job $job completed."; return 0 ;;
+      *" Failed "*)
+        echo "::error::Job $job failed; the services that wait for it were not updated. Its last log lines:"
+        kubectl logs "job/$job" --namespace "$namespace" --all-containers --tail=50 || true
+        return 1 ;;
+    esac
+    sleep {JOB_POLL_SECONDS}
+  done
+  echo "::error::Job $job did not finish within {limit}s."
+  return 1
+}}
+"#,
+        limit = JOB_DEADLINE_SECONDS + 60
+    )
+}
+
+/// The Kubernetes deploy of `deploy`'s environment.
+pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
+    let env = deploy.stack.env();
+    let namespace = kubernetes_namespace(&deploy.stack.name, env);
+    let order = DeployOrder::of(deploy.stack);
+    let overlay_dir = format!(".stackwright/{env}");
+    let overlay = Overlay {
+        api_version: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        namespace: namespace.clone(),
+        resources: vec![format!("../../{}", deploy.options.from_root(&kubernetes_dir(env)))],
+        images: images_of(deploy)
+            .into_iter()
+            .map(|image| OverlayImage {
+                name: image.name.clone(),
+                new_name: format!("{}/{}", deploy.registry, image.name),
+                new_tag: format!("${{GITHUB_SHA}}{}", image.tag_suffix()),
+            })
+            .collect(),
+        config_map_generator: config_maps(deploy.stack, 2),
+        patches: release_names(&order),
+    };
+    let overlay = yaml::document(&overlay_dir, "", &overlay)?;
+    let apply = "kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\"\n";
+    let passes = if !order.has_jobs() {
+        apply.to_string()
+    } else {
+        let selector = order.first_pass_selector();
+        let first = if selector.is_empty() {
+            apply.to_string()
+        } else {
+            format!(
+                "# Everything but the services that wait for the Jobs, then the Jobs, then those services.\n\
+                 kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\" --selector '{selector}'\n"
+            )
+        };
+        format!(
+            "{first}resources Job | while read -r namespace name; do wait_for_job \"$namespace\" \"$name\"; done\n{apply}"
+        )
+    };
+    let cleanup = if order.has_jobs() {
+        format!(
+            r#"# The Jobs of earlier releases, now that this one has rolled out.
+current=$(resources Job | awk '{{ printf "%smetadata.name!=%s", sep, $2; sep = "," }}')
+if [ -n "$current" ]; then
+  kubectl delete jobs --namespace {namespace} --selector app.kubernetes.io/instance={namespace},app.kubernetes.io/component=job --field-selector "$current"
+fi
+"#
+        )
+    } else {
+        String::new()
+    };
+    let wait_for_job = if order.has_jobs() { wait_for_job() } else { String::new() };
+    let script = format!(
+        r#"set -euo pipefail
+umask 077
+printf '%s\n' "$KUBECONFIG_DATA" > "$KUBECONFIG"
+# Each deploy (and each re-run of one) runs its Jobs under new names.
+release="${{GITHUB_SHA:0:12}}-$GITHUB_RUN_ATTEMPT"
+mkdir -p {overlay_dir}
+cat > {overlay_dir}/kustomization.yaml <<EOF
+{overlay}EOF
+# The config files live outside the overlay's directory, in the repository.
+kubectl kustomize --load-restrictor LoadRestrictionsNone {overlay_dir} > "$RUNNER_TEMP/manifests.yaml"
+{KUBE_RESOURCES}{REVISION}{wait_for_job}# What runs now, so that the rollback undoes only what this deploy changes.
+for kind in Deployment StatefulSet; do
+  resources "$kind" | while read -r namespace name; do echo "$kind $namespace $name $(revision "$kind" "$namespace" "$name")"; done
+done > "$RUNNER_TEMP/before"
+{passes}for kind in Deployment StatefulSet; do
+  resources "$kind" | while read -r namespace name; do
+    kubectl rollout status "${{kind,,}}/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}
+  done
+done
+{cleanup}"#
+    );
+    let rollback = format!(
+        r#"set -euo pipefail
+if [ ! -f "$RUNNER_TEMP/before" ]; then echo "Nothing was applied."; exit 0; fi
+{KUBE_RESOURCES}{REVISION}for kind in Deployment StatefulSet; do
+  resources "$kind" | while read -r namespace name; do
+    if ! grep -q "^$kind $namespace $name " "$RUNNER_TEMP/before"; then
+      echo "::warning::$kind $name was created by this deploy; there is no earlier version to return to."
+      continue
+    fi
+    before=$(awk -v kind="$kind" -v name="$name" '$1 == kind && $3 == name {{ print $4 }}' "$RUNNER_TEMP/before")
+    now=$(revision "$kind" "$namespace" "$name" || true)
+    if [ "$before" != "$now" ] && [ "$kind" = Deployment ]; then
+      kubectl rollout undo "deployment/$name" --namespace "$namespace" --to-revision="$before"
+      kubectl rollout status "deployment/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}
+    elif [ "$before" != "$now" ]; then
+      # Forced rollback: revert the template, then delete the pods already started from the
+      # failed revision; a pod that never became ready would otherwise block the rollout.
+      kubectl rollout undo "statefulset/$name" --namespace "$namespace" \
+        --to-revision="$(kubectl get controllerrevision "$before" --namespace "$namespace" -o jsonpath='{{.revision}}')"
+      echo "::error::StatefulSet $name: template reverted to $before. Forced rollback: kubectl delete pod --namespace $namespace --selector app.kubernetes.io/name=$name,controller-revision-hash=$now"
+      kubectl delete pod --namespace "$namespace" --selector "app.kubernetes.io/name=$name,controller-revision-hash=$now"
+      kubectl rollout status "statefulset/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}
+    fi
+  done
+done
+echo "::error::The {env} deploy failed; what it changed was rolled back to the revision running before. Migrations are not reverted."
+"#
+    );
+    let kubeconfig = format!("{}/kubeconfig", expr("runner.temp"));
+    Ok(Plan {
+        checkout: true,
+        permissions: vec![(Scope::Contents, Access::Read)],
+        deploy: Step::run(format!("Apply {}", kubernetes_dir(env)), script)
+            .env("KUBECONFIG_DATA", secret("KUBECONFIG"))
+            .env("KUBECONFIG", kubeconfig.clone()),
+        rollback: rollback_step(rollback).env("KUBECONFIG", kubeconfig),
+    })
+}

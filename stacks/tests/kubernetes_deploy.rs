@@ -1,0 +1,264 @@
+//! The Kubernetes deploy and rollback scripts of the golden `deploy.yml` files, run with bash
+//! against a stand-in `kubectl` that answers from a scripted cluster state and logs every call.
+//! Checked: migrations complete before the services that need them are applied, a failed or
+//! hung migration stops the deploy within a bounded number of looks, and a rollback undoes only
+//! what this deploy changed (nothing on a first deploy).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use emit::actions::model::Workflow;
+use stack_dsl::{DeployTarget, Ready, Run, ValidStack};
+
+/// A `kubectl` that logs its arguments to `$FAKE/log` and answers from files under `$FAKE`:
+/// `existing` (`Kind namespace name` lines, what `get -f` lists), `state/<type>.<name>` (what a
+/// jsonpath `get` prints), `after-apply/` (copied over `state/`, `existing-after` over
+/// `existing`, on every apply) and `fail-rollout` (rollout status fails).
+const FAKE_KUBECTL: &str = r#"#!/usr/bin/env bash
+echo "kubectl $*" >> "$FAKE/log"
+case $1 in
+  kustomize) echo "kind: List" ;;
+  apply)
+    if [ -d "$FAKE/after-apply" ]; then cp -r "$FAKE/after-apply/." "$FAKE/state/"; fi
+    if [ -f "$FAKE/existing-after" ]; then cp "$FAKE/existing-after" "$FAKE/existing"; fi ;;
+  get)
+    if [ "$2" = -f ]; then cat "$FAKE/existing"; exit 0; fi
+    file="$FAKE/state/${2//\//.}"
+    if [ -f "$file" ]; then cat "$file"; else exit 1; fi ;;
+  rollout) if [ "$2" = status ] && [ -f "$FAKE/fail-rollout" ]; then exit 1; fi ;;
+esac
+exit 0
+"#;
+
+/// The deploy and rollback scripts of the environment `env` of the Kubernetes pipeline.
+struct Scripts {
+    stack: ValidStack,
+    deploy: String,
+    rollback: String,
+}
+
+fn kubernetes_pipelines() -> Vec<Scripts> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+    let mut found = Vec::new();
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        if valid.pipeline().map(|p| p.target) != Some(DeployTarget::Kubernetes) {
+            continue;
+        }
+        let path = root.join("golden").join(project.name()).join(".github/workflows/deploy.yml");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let workflow: Workflow = serde_saphyr::from_str(&text).expect("a workflow");
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            let job = &workflow.jobs[&format!("deploy-{}", stack.env())];
+            let run = |id: Option<&str>, name: &str| {
+                job.steps
+                    .iter()
+                    .find(|s| id.map_or(s.name == name, |id| s.id.as_deref() == Some(id)))
+                    .and_then(|s| s.run.clone())
+                    .unwrap_or_else(|| panic!("{}: no {name} step", project.name()))
+            };
+            found.push(Scripts {
+                stack: stack.clone(),
+                deploy: run(Some("deploy"), "deploy"),
+                rollback: run(None, "Roll back"),
+            });
+        }
+    }
+    assert!(!found.is_empty(), "no team stack deploys to Kubernetes");
+    found
+}
+
+/// A scratch directory with the stand-in `kubectl` and a `sleep` that returns at once.
+struct Cluster {
+    dir: PathBuf,
+}
+
+impl Cluster {
+    fn new(test: &str, env: &str) -> Cluster {
+        let dir = std::env::temp_dir().join(format!("stackwright-{test}-{env}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("bin")).expect("scratch dir");
+        std::fs::create_dir_all(dir.join("state")).expect("state dir");
+        for (name, body) in [("kubectl", FAKE_KUBECTL), ("sleep", "#!/bin/sh\nexit 0\n")] {
+            let path = dir.join("bin").join(name);
+            std::fs::write(&path, body).expect("stand-in");
+            Command::new("chmod").arg("+x").arg(&path).status().expect("chmod");
+        }
+        std::fs::write(dir.join("existing"), "").expect("existing");
+        Cluster { dir }
+    }
+
+    fn write(&self, file: &str, contents: &str) {
+        let path = self.dir.join(file);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+        std::fs::write(path, contents).expect("write");
+    }
+
+    /// Runs `script` with bash as the workflow would; true when it succeeded.
+    fn run(&self, script: &str) -> bool {
+        let path = format!("{}:{}", self.dir.join("bin").display(), std::env::var("PATH").unwrap_or_default());
+        Command::new("bash")
+            .arg("-c")
+            .arg(script)
+            .current_dir(&self.dir)
+            .env("PATH", path)
+            .env("FAKE", &self.dir)
+            .env("RUNNER_TEMP", &self.dir)
+            .env("KUBECONFIG", self.dir.join("kubeconfig"))
+            .env("KUBECONFIG_DATA", "kubeconfig")
+            .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
+            .env("GITHUB_RUN_ATTEMPT", "1")
+            .status()
+            .expect("bash")
+            .success()
+    }
+
+    fn log(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.join("log")).unwrap_or_default().lines().map(String::from).collect()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The stack's workloads as `Kind namespace name` lines, and the names of its Jobs this release.
+fn workloads(stack: &ValidStack) -> (String, BTreeMap<String, String>) {
+    let namespace = emit::layout::kubernetes_namespace(&stack.name, stack.env());
+    let mut lines = String::new();
+    let mut jobs = BTreeMap::new();
+    for service in stack.services() {
+        let kind = match service.run {
+            Run::Once => {
+                let name = format!("{}-0123456789ab-1", service.name);
+                jobs.insert(service.name.clone(), name.clone());
+                lines.push_str(&format!("Job {namespace} {name}\n"));
+                continue;
+            }
+            Run::OnSchedule(_) => continue,
+            Run::Continuously if service.mounts.iter().any(|m| matches!(m.source, stack_dsl::MountSource::Volume(_))) => {
+                "StatefulSet"
+            }
+            Run::Continuously => "Deployment",
+        };
+        lines.push_str(&format!("{kind} {namespace} {}\n", service.name));
+    }
+    (lines, jobs)
+}
+
+fn held_back(stack: &ValidStack) -> Vec<&str> {
+    stack
+        .services()
+        .filter(|s| s.depends_on.iter().any(|d| d.ready == Ready::Completed))
+        .map(|s| s.name.as_str())
+        .collect()
+}
+
+/// Every Deployment at revision 3 and StatefulSet at `<name>-old` before the deploy.
+fn running_before(cluster: &Cluster, existing: &str) {
+    cluster.write("existing", existing);
+    cluster.write("existing-after", existing);
+    for line in existing.lines() {
+        let mut parts = line.split(' ');
+        let (kind, name) = (parts.next().unwrap_or_default(), parts.nth(1).unwrap_or_default());
+        match kind {
+            "Deployment" => cluster.write(&format!("state/deployment.{name}"), "3"),
+            "StatefulSet" => cluster.write(&format!("state/statefulset.{name}"), &format!("{name}-old")),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_failed_migration_stops_the_deploy_before_the_code_that_needs_it() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, jobs) = workloads(stack);
+        assert!(!jobs.is_empty() && !held_back(stack).is_empty(), "{}: expected a migration", stack.name);
+        let cluster = Cluster::new("failed-migration", stack.env().name());
+        running_before(&cluster, &existing);
+        // The first pass changes every Deployment that is not held back.
+        for service in stack.services().filter(|s| !held_back(stack).contains(&s.name.as_str())) {
+            cluster.write(&format!("after-apply/deployment.{}", service.name), "4");
+        }
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "FailureTarget Failed ");
+        }
+        assert!(!cluster.run(&scripts.deploy), "{}: a failed migration must fail the deploy", stack.name);
+        let log = cluster.log();
+        let applies: Vec<&String> = log.iter().filter(|l| l.starts_with("kubectl apply")).collect();
+        assert_eq!(applies.len(), 1, "{}: only the first pass may run: {log:#?}", stack.name);
+        for service in held_back(stack) {
+            assert!(
+                applies[0].contains(&format!("app.kubernetes.io/name!={service}")),
+                "{}: the first pass must leave {service} out: {}",
+                stack.name,
+                applies[0]
+            );
+        }
+        assert!(log.iter().any(|l| l.starts_with("kubectl logs job/")), "{}: the Job's logs are shown", stack.name);
+
+        // The rollback returns exactly the Deployments the first pass changed, to revision 3.
+        assert!(cluster.run(&scripts.rollback), "{}: rollback failed", stack.name);
+        let undone: Vec<String> = cluster.log().into_iter().filter(|l| l.contains("rollout undo")).collect();
+        for line in existing.lines().filter(|l| l.starts_with("Deployment ")) {
+            let name = line.rsplit(' ').next().unwrap_or_default();
+            let undo = undone.iter().find(|l| l.contains(&format!("deployment/{name} ")));
+            if held_back(stack).contains(&name) {
+                assert!(undo.is_none(), "{}: {name} was not changed, yet rolled back", stack.name);
+            } else {
+                let undo = undo.unwrap_or_else(|| panic!("{}: {name} changed but was not rolled back", stack.name));
+                assert!(undo.contains("--to-revision=3"), "{undo}");
+            }
+        }
+        assert!(!undone.iter().any(|l| l.contains("statefulset/")), "{}: unchanged StatefulSets stay", stack.name);
+    }
+}
+
+#[test]
+fn a_hung_migration_is_given_up_within_the_jobs_deadline() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, _) = workloads(stack);
+        let cluster = Cluster::new("hung-migration", stack.env().name());
+        running_before(&cluster, &existing);
+        // The Job never reports a condition.
+        for job in workloads(stack).1.values() {
+            cluster.write(&format!("state/job.{job}"), "");
+        }
+        assert!(!cluster.run(&scripts.deploy), "{}: a hung migration must fail the deploy", stack.name);
+        let looks = cluster.log().iter().filter(|l| l.starts_with("kubectl get job/")).count();
+        let deadline = emit::kubernetes::deploy_order::JOB_DEADLINE_SECONDS as usize;
+        // One look every 5 seconds, for the Job's deadline and one more minute.
+        assert_eq!(looks, (deadline + 60) / 5, "{}: looks at the hung Job", stack.name);
+        let second_pass = cluster.log().into_iter().filter(|l| l.starts_with("kubectl apply") && !l.contains("--selector")).count();
+        assert_eq!(second_pass, 0, "{}: the services waiting for the Job must not be applied", stack.name);
+    }
+}
+
+#[test]
+fn a_failed_first_deploy_has_nothing_to_undo() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, jobs) = workloads(stack);
+        let cluster = Cluster::new("first-deploy", stack.env().name());
+        cluster.write("existing-after", &existing);
+        for service in stack.services() {
+            cluster.write(&format!("after-apply/deployment.{}", service.name), "1");
+            cluster.write(&format!("after-apply/statefulset.{}", service.name), &format!("{}-new", service.name));
+        }
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "SuccessCriteriaMet Complete ");
+        }
+        cluster.write("fail-rollout", "");
+        assert!(!cluster.run(&scripts.deploy), "{}: a failed rollout must fail the deploy", stack.name);
+        let applies = cluster.log().iter().filter(|l| l.starts_with("kubectl apply")).count();
+        assert_eq!(applies, 2, "{}: both passes ran after the migration completed", stack.name);
+        assert!(cluster.run(&scripts.rollback), "{}: rollback of a first deploy must not fail", stack.name);
+        let log = cluster.log();
+        assert!(!log.iter().any(|l| l.contains("rollout undo")), "{}: nothing existed before: {log:#?}", stack.name);
+    }
+}
