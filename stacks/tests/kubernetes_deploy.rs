@@ -139,7 +139,9 @@ fn workloads(stack: &ValidStack) -> (String, BTreeMap<String, String>) {
                 continue;
             }
             Run::OnSchedule(_) => continue,
-            Run::Continuously if service.mounts.iter().any(|m| matches!(m.source, stack_dsl::MountSource::Volume(_))) => {
+            Run::Continuously
+                if service.mounts.iter().any(|m| matches!(m.source, stack_dsl::MountSource::Volume(_))) =>
+            {
                 "StatefulSet"
             }
             Run::Continuously => "Deployment",
@@ -234,7 +236,8 @@ fn a_hung_migration_is_given_up_within_the_jobs_deadline() {
         let deadline = emit::kubernetes::deploy_order::JOB_DEADLINE_SECONDS as usize;
         // One look every 5 seconds, for the Job's deadline and one more minute.
         assert_eq!(looks, (deadline + 60) / 5, "{}: looks at the hung Job", stack.name);
-        let second_pass = cluster.log().into_iter().filter(|l| l.starts_with("kubectl apply") && !l.contains("--selector")).count();
+        let second_pass =
+            cluster.log().into_iter().filter(|l| l.starts_with("kubectl apply") && !l.contains("--selector")).count();
         assert_eq!(second_pass, 0, "{}: the services waiting for the Job must not be applied", stack.name);
     }
 }

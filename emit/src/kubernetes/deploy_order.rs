@@ -151,7 +151,10 @@ mod tests {
         let position = |needle: &str| {
             steps.iter().position(|s| s.contains(needle)).unwrap_or_else(|| panic!("{needle}: {steps:#?}"))
         };
-        assert!(position("delete job -n shop-production --ignore-not-found migrate") < position("-l 'app.kubernetes.io/name!=api'"));
+        assert!(
+            position("delete job -n shop-production --ignore-not-found migrate")
+                < position("-l 'app.kubernetes.io/name!=api'")
+        );
         assert!(position("-l 'app.kubernetes.io/name!=api'") < position("kubectl wait"));
         assert!(position("kubectl wait") < position("Then apply the rest"));
     }

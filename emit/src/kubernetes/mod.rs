@@ -69,6 +69,7 @@
 
 pub mod deploy_order;
 mod env;
+pub mod immutable;
 mod kustomization;
 mod labels;
 mod lower;
