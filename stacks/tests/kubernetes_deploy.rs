@@ -191,7 +191,8 @@ fn a_failed_migration_stops_the_deploy_before_the_code_that_needs_it() {
         }
         assert!(!cluster.run(&scripts.deploy), "{}: a failed migration must fail the deploy", stack.name);
         let log = cluster.log();
-        let applies: Vec<&String> = log.iter().filter(|l| l.starts_with("kubectl apply")).collect();
+        let applies: Vec<&String> =
+            log.iter().filter(|l| l.starts_with("kubectl apply") && l.contains("manifests.yaml")).collect();
         assert_eq!(applies.len(), 1, "{}: only the first pass may run: {log:#?}", stack.name);
         for service in held_back(stack) {
             assert!(
@@ -236,8 +237,11 @@ fn a_hung_migration_is_given_up_within_the_jobs_deadline() {
         let deadline = emit::kubernetes::deploy_order::JOB_DEADLINE_SECONDS as usize;
         // One look every 5 seconds, for the Job's deadline and one more minute.
         assert_eq!(looks, (deadline + 60) / 5, "{}: looks at the hung Job", stack.name);
-        let second_pass =
-            cluster.log().into_iter().filter(|l| l.starts_with("kubectl apply") && !l.contains("--selector")).count();
+        let second_pass = cluster
+            .log()
+            .into_iter()
+            .filter(|l| l.starts_with("kubectl apply") && l.contains("manifests.yaml") && !l.contains("--selector"))
+            .count();
         assert_eq!(second_pass, 0, "{}: the services waiting for the Job must not be applied", stack.name);
     }
 }
@@ -258,7 +262,8 @@ fn a_failed_first_deploy_has_nothing_to_undo() {
         }
         cluster.write("fail-rollout", "");
         assert!(!cluster.run(&scripts.deploy), "{}: a failed rollout must fail the deploy", stack.name);
-        let applies = cluster.log().iter().filter(|l| l.starts_with("kubectl apply")).count();
+        let applies =
+            cluster.log().iter().filter(|l| l.starts_with("kubectl apply") && l.contains("manifests.yaml")).count();
         assert_eq!(applies, 2, "{}: both passes ran after the migration completed", stack.name);
         assert!(cluster.run(&scripts.rollback), "{}: rollback of a first deploy must not fail", stack.name);
         let log = cluster.log();

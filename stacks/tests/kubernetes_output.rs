@@ -20,8 +20,9 @@ fn golden(stack: &ValidStack) -> Vec<Object> {
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     };
     let kustomization: Kustomization = serde_saphyr::from_str(&read("kustomization.yaml")).expect("a Kustomization");
+    let kept = emit::kubernetes::kept::kept_files(stack);
     let mut objects = Vec::new();
-    for file in &kustomization.resources {
+    for file in kept.iter().copied().chain(kustomization.resources.iter().map(String::as_str)) {
         for document in read(file).split("\n---\n") {
             let object = serde_saphyr::from_str(document)
                 .unwrap_or_else(|e| panic!("{}/{file} holds an object of an unexpected kind: {e}", dir.display()));
@@ -226,6 +227,55 @@ fn kubernetes_manifests_carry_the_whole_model() {
                     _ => false,
                 });
                 assert!(claimed, "{} ({}): no claim for volume {}", stack.name, stack.env(), volume.name);
+            }
+        }
+    }
+}
+
+/// `kubectl delete -k` removes what the kustomization lists: never the namespace (whose deletion
+/// takes the Secret and every claim with it) nor a claim; claims from StatefulSet templates are
+/// retained when their StatefulSet goes. The kept files are listed in the header with the
+/// command that applies them.
+#[test]
+fn deleting_the_kustomization_keeps_the_data() {
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        for stack in valid.stacks() {
+            let at = format!("{} ({})", stack.name, stack.env());
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../golden")
+                .join(&stack.name)
+                .join(emit::layout::kubernetes_dir(stack.env()));
+            let read =
+                |file: &str| std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{at} {file}: {e}"));
+            let kustomization: Kustomization =
+                serde_saphyr::from_str(&read("kustomization.yaml")).expect("a Kustomization");
+            for file in &kustomization.resources {
+                for document in read(file).split("\n---\n") {
+                    let object: Object = serde_saphyr::from_str(document).expect("an object");
+                    match object {
+                        Object::Namespace(_) | Object::PersistentVolumeClaim(_) => {
+                            panic!("{at}: {file} is deleted by kubectl delete -k with its data")
+                        }
+                        Object::StatefulSet(s) => {
+                            let policy = s.spec.and_then(|s| s.persistent_volume_claim_retention_policy);
+                            assert!(
+                                policy.and_then(|p| p.when_deleted).is_none_or(|w| w == "Retain"),
+                                "{at}: claims must outlive their StatefulSet"
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let kept = emit::kubernetes::kept::kept_files(stack);
+            assert!(kept.contains(&"namespace.yaml"), "{at}: the namespace is kept");
+            let header = read("kustomization.yaml");
+            let apply = emit::kubernetes::kept::apply_command(&kept, "<this directory>");
+            assert!(header.lines().any(|l| l.starts_with("# ") && l.contains(&apply)), "{at}: header lacks {apply}");
+            for file in kept {
+                let text = read(file);
+                assert!(!text.is_empty(), "{at}: {file}");
             }
         }
     }

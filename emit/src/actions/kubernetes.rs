@@ -3,7 +3,8 @@
 //! A kustomization overlay in the workspace points the environment's manifests at the pushed
 //! images, generates the ConfigMaps from the repository's config files and names each Job after
 //! the release, so every deploy runs its migrations as a new Job (Jobs are immutable). The
-//! deploy then follows [`DeployOrder`]: everything but the services that wait for a Job, the
+//! namespace and the claims holding data are applied first, apart from the kustomization
+//! ([`crate::kubernetes::kept`]). The deploy then follows [`DeployOrder`]: everything but the services that wait for a Job, the
 //! Jobs to completion (bounded by their deadline), then the rest; Deployments and
 //! StatefulSets are awaited. The revisions running before are recorded, so a rollback undoes
 //! only what this deploy changed and does nothing to what it created.
@@ -20,6 +21,7 @@ use super::model::{Access, Scope, Step, expr, secret};
 use super::platform::{Deploy, Plan, images_of, rollback_step};
 use crate::error::Error;
 use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS};
+use crate::kubernetes::kept;
 use crate::layout::{KubernetesConfigMap, kubernetes_dir, kubernetes_namespace};
 use crate::yaml;
 
@@ -197,6 +199,7 @@ fi
     } else {
         String::new()
     };
+    let kept = kept::apply_command(&kept::kept_files(deploy.stack), &deploy.options.from_root(&kubernetes_dir(env)));
     let wait_for_job = if order.has_jobs() { wait_for_job() } else { String::new() };
     let script = format!(
         r#"set -euo pipefail
@@ -213,6 +216,8 @@ kubectl kustomize --load-restrictor LoadRestrictionsNone {overlay_dir} > "$RUNNE
 for kind in Deployment StatefulSet; do
   resources "$kind" | while read -r namespace name; do echo "$kind $namespace $name $(revision "$kind" "$namespace" "$name")"; done
 done > "$RUNNER_TEMP/before"
+# The namespace and the claims holding data are applied apart from the kustomization.
+{kept}
 {passes}for kind in Deployment StatefulSet; do
   resources "$kind" | while read -r namespace name; do
     kubectl rollout status "${{kind,,}}/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}

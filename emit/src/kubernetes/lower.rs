@@ -6,6 +6,7 @@ use k8s_openapi::api::core::v1::Namespace;
 use stack_dsl::{Image, Service, ValidStack, VolumeKind};
 
 use super::deploy_order::DeployOrder;
+use super::kept;
 use super::kustomization::{ImageTag, Kustomization};
 use super::labels;
 use super::network;
@@ -26,6 +27,8 @@ pub const DEFAULT_TAG: &str = "latest";
 pub struct Lowered {
     /// Files of objects, in apply order: (file name, objects).
     pub files: Vec<(String, Vec<Object>)>,
+    /// Files applied apart from the kustomization, so that deleting it keeps them.
+    pub kept: Vec<(String, Vec<Object>)>,
     /// The kustomization listing them.
     pub kustomization: Kustomization,
     /// The name of the stack's Secret.
@@ -48,6 +51,7 @@ pub struct Lowered {
 pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
     let mut lowered = Lowered {
         files: Vec::new(),
+        kept: Vec::new(),
         kustomization: Kustomization::new(labels::namespace(stack), Vec::new(), Vec::new()),
         secret_name: super::env::secret_name(stack),
         secret_keys: BTreeSet::new(),
@@ -70,7 +74,7 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
     };
 
     let any_root = stack.services().any(|s| Identity::of(s).0 == Identity::Root);
-    lowered.files.push(("namespace.yaml".into(), vec![Object::Namespace(namespace(stack, any_root))]));
+    lowered.kept.push((kept::NAMESPACE_FILE.into(), vec![Object::Namespace(namespace(stack, any_root))]));
 
     let claims = storage::standalone_claims(stack);
     let mut service_files = Vec::new();
@@ -125,7 +129,7 @@ pub fn lower(stack: &ValidStack) -> Result<Lowered, Error> {
         ));
     }
     if !claims.is_empty() {
-        lowered.files.push(("volumes.yaml".into(), claims.into_iter().map(Object::PersistentVolumeClaim).collect()));
+        lowered.kept.push((kept::VOLUMES_FILE.into(), claims.into_iter().map(Object::PersistentVolumeClaim).collect()));
     }
     lowered.files.extend(service_files);
     if let Some(ingress) = network::ingress(stack) {

@@ -4,8 +4,9 @@
 //! the strict 1.33 schemas and by a security scanner.
 //!
 //! Each stack and environment gets its own namespace, `<stack>-<env>`, labelled to enforce the
-//! `restricted` Pod Security Standard. Files: `namespace.yaml`, `volumes.yaml` (standalone claims),
-//! one `<service>.yaml` per service (its
+//! `restricted` Pod Security Standard. Files: `namespace.yaml` and `volumes.yaml` (standalone
+//! claims), applied apart from the kustomization so that `kubectl delete -k` keeps them and the
+//! data; one `<service>.yaml` per service (its
 //! workload, Service, autoscaler and disruption budget), `ingress.yaml`,
 //! `network-policies.yaml`, and `kustomization.yaml`, whose header lists what must exist
 //! before the first apply (the Secret's keys, ConfigMaps from repository files).
@@ -70,6 +71,7 @@
 pub mod deploy_order;
 mod env;
 pub mod immutable;
+pub mod kept;
 mod kustomization;
 mod labels;
 mod lower;
@@ -108,7 +110,7 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         let lowered = lower::lower(stack)?;
         let subject = format!("stack {} ({env})", project.name());
         let regenerate = project.regenerate_command();
-        for (file, objects) in &lowered.files {
+        for (file, objects) in lowered.kept.iter().chain(&lowered.files) {
             let path = format!("{dir}/{file}");
             let header = yaml::header(&subject, regenerate, &[]);
             bundle.add(path.clone(), yaml::documents(&path, &header, objects)?);
@@ -126,11 +128,15 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
 /// What must exist before the first `kubectl apply -k`, and how to deploy a new version.
 fn prerequisites(lowered: &lower::Lowered) -> Vec<String> {
     let namespace = &lowered.kustomization.namespace;
-    let mut notes = Vec::new();
+    let kept: Vec<&str> = lowered.kept.iter().map(|(file, _)| file.as_str()).collect();
+    let mut notes = vec![format!(
+        "First, and whenever they change: {}. They are not in the kustomization, so kubectl delete -k removes the workloads but keeps the namespace, its Secret and the claims that hold data (kubectl delete namespace {namespace} removes everything)",
+        kept::apply_command(&kept, "<this directory>")
+    )];
     if !lowered.secret_keys.is_empty() {
         let keys: Vec<&str> = lowered.secret_keys.iter().map(String::as_str).collect();
         notes.push(format!(
-            "Before the first apply, create the Secret with keys {}: kubectl create namespace {namespace}; kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>",
+            "Before the first apply, create the Secret with keys {}: kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>",
             keys.join(", "),
             lowered.secret_name
         ));
