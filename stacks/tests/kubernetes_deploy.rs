@@ -13,17 +13,26 @@ use stack_dsl::{DeployTarget, Ready, Run, ValidStack};
 
 /// A `kubectl` that logs its arguments to `$FAKE/log` and answers from files under `$FAKE`:
 /// `existing` (`Kind namespace name` lines, what `get -f` lists), `state/<type>.<name>` (what a
-/// jsonpath `get` prints), `after-apply/` (copied over `state/`, `existing-after` over
-/// `existing`, on every apply) and `fail-rollout` (rollout status fails).
+/// jsonpath `get` prints), `secret/<key>` (the Secret's keys and values), `after-apply/` (copied over `state/`, `existing-after` over
+/// `existing`, on every apply of the manifests) and `fail-rollout` (rollout status fails).
 const FAKE_KUBECTL: &str = r#"#!/usr/bin/env bash
 echo "kubectl $*" >> "$FAKE/log"
 case $1 in
   kustomize) echo "kind: List" ;;
   apply)
+    case "$*" in *manifests.yaml*) ;; *) exit 0 ;; esac
     if [ -d "$FAKE/after-apply" ]; then cp -r "$FAKE/after-apply/." "$FAKE/state/"; fi
     if [ -f "$FAKE/existing-after" ]; then cp "$FAKE/existing-after" "$FAKE/existing"; fi ;;
   get)
     if [ "$2" = -f ]; then cat "$FAKE/existing"; exit 0; fi
+    if [ "$2" = secret ]; then
+      [ -d "$FAKE/secret" ] || exit 1
+      case "$*" in
+        *jsonpath=*) all="$*"; key=${all##*jsonpath=\{.data.}; cat "$FAKE/secret/${key%%\}*}" ;;
+        *) ls "$FAKE/secret" ;;
+      esac
+      exit 0
+    fi
     file="$FAKE/state/${2//\//.}"
     if [ -f "$file" ]; then cat "$file"; else exit 1; fi ;;
   rollout) if [ "$2" = status ] && [ -f "$FAKE/fail-rollout" ]; then exit 1; fi ;;
@@ -97,8 +106,13 @@ impl Cluster {
 
     /// Runs `script` with bash as the workflow would; true when it succeeded.
     fn run(&self, script: &str) -> bool {
+        self.run_output(script).0
+    }
+
+    /// Runs `script`; whether it succeeded, and what it printed.
+    fn run_output(&self, script: &str) -> (bool, String) {
         let path = format!("{}:{}", self.dir.join("bin").display(), std::env::var("PATH").unwrap_or_default());
-        Command::new("bash")
+        let output = Command::new("bash")
             .arg("-c")
             .arg(script)
             .current_dir(&self.dir)
@@ -109,9 +123,10 @@ impl Cluster {
             .env("KUBECONFIG_DATA", "kubeconfig")
             .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
             .env("GITHUB_RUN_ATTEMPT", "1")
-            .status()
-            .expect("bash")
-            .success()
+            .output()
+            .expect("bash");
+        let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+        (output.status.success(), text)
     }
 
     fn log(&self) -> Vec<String> {
@@ -159,8 +174,17 @@ fn held_back(stack: &ValidStack) -> Vec<&str> {
         .collect()
 }
 
+/// The stack's Secret with every key the manifests read, each set to `<key>-<value>`.
+fn write_secret(cluster: &Cluster, stack: &ValidStack, value: &str) {
+    let secret = emit::kubernetes::secret::stack_secret(stack).expect("renders").expect("a Secret");
+    for key in &secret.keys {
+        cluster.write(&format!("secret/{key}"), &format!("{key}-{value}"));
+    }
+}
+
 /// Every Deployment at revision 3 and StatefulSet at `<name>-old` before the deploy.
-fn running_before(cluster: &Cluster, existing: &str) {
+fn running_before(cluster: &Cluster, stack: &ValidStack, existing: &str) {
+    write_secret(cluster, stack, "value");
     cluster.write("existing", existing);
     cluster.write("existing-after", existing);
     for line in existing.lines() {
@@ -181,7 +205,7 @@ fn a_failed_migration_stops_the_deploy_before_the_code_that_needs_it() {
         let (existing, jobs) = workloads(stack);
         assert!(!jobs.is_empty() && !held_back(stack).is_empty(), "{}: expected a migration", stack.name);
         let cluster = Cluster::new("failed-migration", stack.env().name());
-        running_before(&cluster, &existing);
+        running_before(&cluster, stack, &existing);
         // The first pass changes every Deployment that is not held back.
         for service in stack.services().filter(|s| !held_back(stack).contains(&s.name.as_str())) {
             cluster.write(&format!("after-apply/deployment.{}", service.name), "4");
@@ -227,7 +251,7 @@ fn a_hung_migration_is_given_up_within_the_jobs_deadline() {
         let stack = &scripts.stack;
         let (existing, _) = workloads(stack);
         let cluster = Cluster::new("hung-migration", stack.env().name());
-        running_before(&cluster, &existing);
+        running_before(&cluster, stack, &existing);
         // The Job never reports a condition.
         for job in workloads(stack).1.values() {
             cluster.write(&format!("state/job.{job}"), "");
@@ -252,6 +276,7 @@ fn a_failed_first_deploy_has_nothing_to_undo() {
         let stack = &scripts.stack;
         let (existing, jobs) = workloads(stack);
         let cluster = Cluster::new("first-deploy", stack.env().name());
+        write_secret(&cluster, stack, "value");
         cluster.write("existing-after", &existing);
         for service in stack.services() {
             cluster.write(&format!("after-apply/deployment.{}", service.name), "1");
@@ -268,5 +293,114 @@ fn a_failed_first_deploy_has_nothing_to_undo() {
         assert!(cluster.run(&scripts.rollback), "{}: rollback of a first deploy must not fail", stack.name);
         let log = cluster.log();
         assert!(!log.iter().any(|l| l.contains("rollout undo")), "{}: nothing existed before: {log:#?}", stack.name);
+    }
+}
+
+/// The checksum annotation each patch of the overlay the deploy wrote puts on a pod template.
+fn checksums(cluster: &Cluster, stack: &ValidStack) -> BTreeMap<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Overlay {
+        patches: Vec<Patch>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Patch {
+        target: Target,
+        patch: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Target {
+        name: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Template {
+        spec: Option<TemplateSpec>,
+    }
+    #[derive(serde::Deserialize)]
+    struct TemplateSpec {
+        template: k8s_openapi::api::core::v1::PodTemplateSpec,
+    }
+    let path = cluster.dir.join(format!(".stackwright/{}/kustomization.yaml", stack.env()));
+    let overlay: Overlay = serde_saphyr::from_str(&std::fs::read_to_string(path).expect("overlay")).expect("overlay");
+    overlay
+        .patches
+        .into_iter()
+        .filter_map(|p| {
+            let template: Template = serde_saphyr::from_str(&p.patch).ok()?;
+            let annotations = template.spec?.template.metadata?.annotations?;
+            Some((p.target.name, annotations.get(emit::kubernetes::secret::CHECKSUM_ANNOTATION)?.clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_missing_secret_key_stops_the_deploy_before_anything_is_applied() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, _) = workloads(stack);
+        let cluster = Cluster::new("missing-secret", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        let secret = emit::kubernetes::secret::stack_secret(stack).expect("renders").expect("a Secret");
+        let lacking = secret.keys.iter().next_back().expect("a key");
+        std::fs::remove_file(cluster.dir.join("secret").join(lacking)).expect("remove the key");
+        let (ok, output) = cluster.run_output(&scripts.deploy);
+        assert!(!ok, "{}: a missing key must stop the deploy", stack.name);
+        assert!(output.contains(&format!("lacks: {lacking}")), "{}: the error names {lacking}: {output}", stack.name);
+        let applied =
+            cluster.log().into_iter().filter(|l| l.contains("manifests.yaml") && l.starts_with("kubectl apply"));
+        assert_eq!(applied.count(), 0, "{}: nothing of the manifests may be applied", stack.name);
+    }
+}
+
+#[test]
+fn a_changed_secret_rolls_the_pods_that_read_it() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, jobs) = workloads(stack);
+        let cluster = Cluster::new("changed-secret", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
+        let before = checksums(&cluster, stack);
+        // A key read by a service only, not by the database: rotating it must roll the readers.
+        let rotated = stack
+            .services()
+            .filter(|s| s.datastore.is_none())
+            .flat_map(|s| s.env.iter().map(|(_, v)| v))
+            .find_map(|v| match v {
+                stack_dsl::EnvValue::Secret(secret) => Some(secret.name().to_string()),
+                _ => None,
+            })
+            .expect("a secret read from the environment");
+        cluster.write(&format!("secret/{rotated}"), "rotated");
+        assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
+        let after = checksums(&cluster, stack);
+        let readers: Vec<&str> = stack
+            .services()
+            .filter(|s| s.datastore.is_none())
+            .filter(|s| {
+                s.env.iter().map(|(_, v)| v).any(|v| matches!(v, stack_dsl::EnvValue::Secret(s) if s.name() == rotated))
+            })
+            .map(|s| s.name.as_str())
+            .collect();
+        assert!(!readers.is_empty());
+        for reader in readers {
+            let (was, now) = (before.get(reader), after.get(reader));
+            assert!(was.is_some() && was != now, "{}: {reader} reads {rotated} but is not rolled", stack.name);
+        }
+        // The database reads its password only on its first start: restarting it changes nothing.
+        for service in stack.services().filter(|s| s.datastore.as_ref().is_some_and(|d| d.password.is_some())) {
+            let only_password =
+                service.env.iter().map(|(_, v)| v).all(|v| !matches!(v, stack_dsl::EnvValue::Secret(_)));
+            if only_password {
+                assert!(
+                    !after.contains_key(&service.name),
+                    "{}: {} is restarted for nothing",
+                    stack.name,
+                    service.name
+                );
+            }
+        }
     }
 }

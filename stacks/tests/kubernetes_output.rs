@@ -281,6 +281,54 @@ fn deleting_the_kustomization_keeps_the_data() {
     }
 }
 
+/// Config files and secrets change after the first apply: the header's commands update them
+/// idempotently and restart every long-running service that reads them (environment variables
+/// and `subPath` mounts are read at start), and say when a database ignores a new password.
+#[test]
+fn config_and_secret_changes_reach_the_pods() {
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        for stack in valid.stacks() {
+            let at = format!("{} ({})", stack.name, stack.env());
+            let namespace = emit::layout::kubernetes_namespace(&stack.name, stack.env());
+            let lines = header(stack);
+            let restarts = |line: &str, service: &str| {
+                ["deployment", "statefulset"]
+                    .iter()
+                    .any(|kind| line.contains(&format!("kubectl rollout restart {kind}/{service} -n {namespace}")))
+            };
+            for service in stack.services().filter(|s| s.run == Run::Continuously) {
+                for mount in &service.mounts {
+                    let MountSource::Config(path) = &mount.source else { continue };
+                    let config = emit::layout::KubernetesConfigMap::of(path);
+                    let line = lines
+                        .iter()
+                        .find(|l| l.contains(&format!("kubectl create configmap {} ", config.name)))
+                        .unwrap_or_else(|| panic!("{at}: no command for {}", config.name));
+                    assert!(line.contains("--dry-run=client -o yaml | kubectl apply -f -"), "{at}: {line}");
+                    assert!(restarts(line, &service.name), "{at}: {line} does not restart {}", service.name);
+                }
+                let reads_secret = service.env.iter().any(|(_, v)| matches!(v, EnvValue::Secret(_)));
+                if reads_secret && service.datastore.is_none() {
+                    let line = lines.iter().find(|l| l.contains("kubectl create secret generic")).expect("secret line");
+                    assert!(
+                        restarts(line, &service.name),
+                        "{at}: rotating the Secret does not restart {}",
+                        service.name
+                    );
+                }
+                if let Some(password) = service.datastore.as_ref().and_then(|d| d.password.as_ref())
+                    && matches!(service.datastore.as_ref().map(|d| d.engine), Some(stack_dsl::Engine::Postgres { .. }))
+                {
+                    let note =
+                        format!("{} sets the password of {} only on its first start", password.name(), service.name);
+                    assert!(lines.iter().any(|l| l.starts_with(&note)), "{at}: no note {note:?}");
+                }
+            }
+        }
+    }
+}
+
 /// CI skips exactly the checks the emitter documents as accepted, no more.
 #[test]
 fn ci_skips_only_the_documented_checks() {

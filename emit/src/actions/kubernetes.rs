@@ -22,6 +22,7 @@ use super::platform::{Deploy, Plan, images_of, rollback_step};
 use crate::error::Error;
 use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS};
 use crate::kubernetes::kept;
+use crate::kubernetes::secret::{CHECKSUM_ANNOTATION, Reader, StackSecret, stack_secret};
 use crate::layout::{KubernetesConfigMap, kubernetes_dir, kubernetes_namespace};
 use crate::yaml;
 
@@ -120,6 +121,62 @@ fn release_names(order: &DeployOrder) -> Vec<Patch> {
         .collect()
 }
 
+/// The shell variable holding the checksum of the keys `reader` reads.
+fn checksum_variable(reader: &Reader) -> String {
+    format!("checksum_{}", reader.name.replace('-', "_"))
+}
+
+/// Each workload reading the Secret gets a checksum of the keys it reads on its pod template,
+/// so a change to one of them rolls it.
+fn secret_checksums(secret: &StackSecret) -> Vec<Patch> {
+    secret
+        .readers
+        .iter()
+        .map(|reader| {
+            let (kind, name, variable) = (reader.kind, &reader.name, checksum_variable(reader));
+            Patch {
+                target: PatchTarget { kind, name: name.clone() },
+                patch: format!(
+                    r#"{{"apiVersion": "apps/v1", "kind": "{kind}", "metadata": {{"name": "{name}"}}, "spec": {{"template": {{"metadata": {{"annotations": {{"{CHECKSUM_ANNOTATION}": "${{{variable}}}"}}}}}}}}}}"#
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Fails naming every key the Secret lacks (or the Secret itself), before anything is applied;
+/// then sets each reader's checksum variable from the keys it reads (a hash: no value reaches
+/// the log).
+fn secret_check(secret: &StackSecret, namespace: &str) -> String {
+    let keys: Vec<&str> = secret.keys.iter().map(String::as_str).collect();
+    let name = &secret.name;
+    // A Go template listing the keys, one a line; it has braces a format string would eat.
+    let list_keys = r#"'{{range $key, $value := .data}}{{$key}}{{"\n"}}{{end}}'"#;
+    let mut script = format!(
+        r#"# The Secret must hold every key the manifests read, before anything is applied.
+present=$(kubectl get secret {name} --namespace {namespace} -o go-template={list_keys} || true)
+missing=""
+for key in {keys}; do
+  if ! grep -qxF "$key" <<< "$present"; then missing="$missing $key"; fi
+done
+if [ -n "$missing" ]; then
+  echo "::error::The Secret {name} in {namespace} lacks:$missing. Create or update it as the kustomization header says."
+  exit 1
+fi
+checksum() {{
+  local key
+  for key in "$@"; do kubectl get secret {name} --namespace {namespace} -o "jsonpath={{.data.$key}}"; echo; done | sha256sum | cut -c1-16
+}}
+"#,
+        keys = keys.join(" ")
+    );
+    for reader in &secret.readers {
+        let keys: Vec<&str> = reader.keys.iter().map(String::as_str).collect();
+        script.push_str(&format!("{}=$(checksum {})\n", checksum_variable(reader), keys.join(" ")));
+    }
+    script
+}
+
 /// Waits until a Job completes or fails, for at most its deadline and a minute; a failure
 /// prints the Job's last log lines.
 fn wait_for_job() -> String {
@@ -152,6 +209,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     let env = deploy.stack.env();
     let namespace = kubernetes_namespace(&deploy.stack.name, env);
     let order = DeployOrder::of(deploy.stack);
+    let stack_secret = stack_secret(deploy.stack)?;
     let overlay_dir = format!(".stackwright/{env}");
     let overlay = Overlay {
         api_version: "kustomize.config.k8s.io/v1beta1",
@@ -167,7 +225,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
             })
             .collect(),
         config_map_generator: config_maps(deploy.stack, 2),
-        patches: release_names(&order),
+        patches: release_names(&order).into_iter().chain(stack_secret.iter().flat_map(secret_checksums)).collect(),
     };
     let overlay = yaml::document(&overlay_dir, "", &overlay)?;
     let apply = "kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\"\n";
@@ -200,6 +258,7 @@ fi
         String::new()
     };
     let kept = kept::apply_command(&kept::kept_files(deploy.stack), &deploy.options.from_root(&kubernetes_dir(env)));
+    let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default();
     let wait_for_job = if order.has_jobs() { wait_for_job() } else { String::new() };
     let script = format!(
         r#"set -euo pipefail
@@ -207,7 +266,9 @@ umask 077
 printf '%s\n' "$KUBECONFIG_DATA" > "$KUBECONFIG"
 # Each deploy (and each re-run of one) runs its Jobs under new names.
 release="${{GITHUB_SHA:0:12}}-$GITHUB_RUN_ATTEMPT"
-mkdir -p {overlay_dir}
+# The namespace and the claims holding data are applied apart from the kustomization.
+{kept}
+{secret_check}mkdir -p {overlay_dir}
 cat > {overlay_dir}/kustomization.yaml <<EOF
 {overlay}EOF
 # The config files live outside the overlay's directory, in the repository.
@@ -216,8 +277,6 @@ kubectl kustomize --load-restrictor LoadRestrictionsNone {overlay_dir} > "$RUNNE
 for kind in Deployment StatefulSet; do
   resources "$kind" | while read -r namespace name; do echo "$kind $namespace $name $(revision "$kind" "$namespace" "$name")"; done
 done > "$RUNNER_TEMP/before"
-# The namespace and the claims holding data are applied apart from the kustomization.
-{kept}
 {passes}for kind in Deployment StatefulSet; do
   resources "$kind" | while read -r namespace name; do
     kubectl rollout status "${{kind,,}}/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}

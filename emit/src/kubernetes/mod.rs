@@ -26,7 +26,7 @@
 //! | `Ready::Healthy` / `Started` | init container `wait-for-<dep>` (busybox `nc`) that waits until the dependency's Service accepts connections, which it only does once the dependency is ready; after 5 minutes it fails naming what it waited for, and the kubelet retries it |
 //! | `Ready::Completed` (migrations first) | part of the deploy, not of the pod: the deploy applies everything but the waiting services, waits for the Jobs to complete, then applies the rest (`deploy.yml` does it; the header lists the commands). Pods recreated later start at once |
 //! | `EnvValue::Literal` | `value`, `$(` escaped as `$$(` |
-//! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys and the command that creates it |
+//! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys, the command that creates it and the restarts a change needs; the deploy workflow fails naming missing keys, and puts a checksum of the keys each workload reads on its pod template, so a changed Secret rolls them. A PostgreSQL password only initialises an empty data directory (said in the header) |
 //! | host / port / URL references | the Service's DNS name (the service's name) and port |
 //! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes |
 //! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef`; `host.docker.internal` is reported (pods have no Docker host) |
@@ -34,7 +34,7 @@
 //! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`; reported, as the storage class must support it |
 //! | `Volume::persistent`, one job or cron job | a standalone `PersistentVolumeClaim`, `ReadWriteOnce`, kept between runs |
 //! | `Volume::external` | a claim the workload mounts by name, created outside the stack (listed in the header) |
-//! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created from the repository's file (command in the header) |
+//! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created or updated from the repository's file with the header's command, which then restarts the workloads that mount it; the deploy workflow generates it with a content hash in its name, so a change rolls them |
 //! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit |
 //! | `Mount::bind` | **not expressible** (pods have no host directories): left out and reported |
 //! | networks | a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the services that share a network with it, and routed ports from anywhere (the ingress controller); a service on internal networks only may also connect only to its peers and DNS |
@@ -78,8 +78,10 @@ mod lower;
 mod network;
 mod object;
 mod probe;
+mod readers;
 mod resources;
 mod scaling;
+pub mod secret;
 mod security;
 mod start_order;
 mod storage;
@@ -116,7 +118,7 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
             bundle.add(path.clone(), yaml::documents(&path, &header, objects)?);
         }
         let path = format!("{dir}/kustomization.yaml");
-        let header = yaml::header(&subject, regenerate, &prerequisites(&lowered));
+        let header = yaml::header(&subject, regenerate, &prerequisites(stack, &lowered));
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.kustomization)?);
         for warning in lowered.warnings {
             bundle.warn(warning);
@@ -126,7 +128,7 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
 }
 
 /// What must exist before the first `kubectl apply -k`, and how to deploy a new version.
-fn prerequisites(lowered: &lower::Lowered) -> Vec<String> {
+fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered) -> Vec<String> {
     let namespace = &lowered.kustomization.namespace;
     let kept: Vec<&str> = lowered.kept.iter().map(|(file, _)| file.as_str()).collect();
     let mut notes = vec![format!(
@@ -136,18 +138,40 @@ fn prerequisites(lowered: &lower::Lowered) -> Vec<String> {
     if !lowered.secret_keys.is_empty() {
         let keys: Vec<&str> = lowered.secret_keys.iter().map(String::as_str).collect();
         notes.push(format!(
-            "Before the first apply, create the Secret with keys {}: kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>",
+            "Before the first apply, create the Secret with keys {}: kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>. To change it: the same command with --dry-run=client -o yaml | kubectl apply -f -, then {} (pods read it at start; the deploy workflow rolls them itself)",
             keys.join(", "),
-            lowered.secret_name
+            lowered.secret_name,
+            readers::restart_commands(
+                &secret::readers(stack, lowered).into_iter().map(|r| (r.kind, r.name)).collect::<Vec<_>>(),
+                namespace
+            )
         ));
     }
+    for rule in secret::first_start_only(stack) {
+        notes.push(rule);
+    }
     for config in &lowered.config_maps {
+        let readers: Vec<(&str, String)> = readers::long_running(lowered.files.iter().flat_map(|(_, objects)| objects))
+            .into_iter()
+            .filter(|(_, _, pod)| {
+                pod.volumes.iter().flatten().any(|v| v.config_map.as_ref().is_some_and(|c| c.name == config.name))
+            })
+            .map(|(kind, name, _)| (kind, name))
+            .collect();
         notes.push(format!(
-            "Create the ConfigMap {} from the repository root: kubectl create configmap {} -n {namespace} --from-file={}={}",
+            "Create or update the ConfigMap {} from the repository root: kubectl create configmap {} -n {namespace} --from-file={}={} --dry-run=client -o yaml | kubectl apply -f -{}",
             config.name,
             config.name,
             config.key,
-            config.path
+            config.path,
+            if readers.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; after an update, {} (a subPath mount never sees a changed ConfigMap)",
+                    readers::restart_commands(&readers, namespace)
+                )
+            }
         ));
     }
     for claim in &lowered.external_claims {
