@@ -16,7 +16,7 @@
 //! | `Run::Continuously`, stateless | `Deployment` (`apps/v1`) |
 //! | `Run::Continuously`, mounting a volume no other service mounts | `StatefulSet` with a `volumeClaimTemplates` entry per persistent volume |
 //! | `Run::Once` (migrations) | `Job`, `backoffLimit: 0` (a failed migration stops, it does not loop), `activeDeadlineSeconds: 900` (a hung one is failed) |
-//! | `Run::OnSchedule` | `CronJob`, `timeZone: Etc/UTC`, `concurrencyPolicy: Forbid` |
+//! | `Run::OnSchedule` | `CronJob`, `timeZone: Etc/UTC`, `concurrencyPolicy: Forbid` (each run's deadline ends a hung one), `startingDeadlineSeconds: 3600`, the last 3 successful and 3 failed runs kept; the header gives the command showing the last success |
 //! | `Port` | container port and a `ClusterIP` `Service` port named `http-N` / `tcp-N` |
 //! | `.published(h)` | **explicit choice**: not exposed outside the cluster (ClusterIP only); a warning names the port and the `kubectl port-forward` command. Public traffic goes through routes |
 //! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`; TLS hosts name the certificate Secret `<host>-tls` (cert-manager or the operator creates it). The cluster's default ingress class serves it |
@@ -81,6 +81,7 @@ mod probe;
 mod readers;
 mod resources;
 mod scaling;
+mod schedule;
 pub mod secret;
 mod security;
 mod start_order;
@@ -187,6 +188,13 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered) -> Vec
         notes.push(format!(
             "Deploy a build: kustomize edit set image {}=<registry>/{}:<commit SHA>",
             image.name, image.name
+        ));
+    }
+    for service in stack.services().filter(|s| matches!(s.run, stack_dsl::Run::OnSchedule(_))) {
+        notes.push(format!(
+            "When {} last succeeded: {}",
+            service.name,
+            schedule::last_success_command(&service.name, namespace)
         ));
     }
     notes.extend(lowered.deploy_order.manual_steps(namespace));

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, StatefulSet, StatefulSetSpec};
-use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
+use k8s_openapi::api::batch::v1::{CronJob, Job, JobSpec};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stack_dsl::{Image, Protocol, Restart, Run, Service, ValidStack};
@@ -13,6 +13,7 @@ use stack_dsl::{Image, Protocol, Restart, Run, Service, ValidStack};
 use super::deploy_order::JOB_DEADLINE_SECONDS;
 use super::labels;
 use super::object::Object;
+use super::schedule::cron_job_spec;
 use super::security::{Identity, accepted_findings, is_unpinned};
 use super::start_order::start_order;
 use super::storage::{owns_data, pod_storage};
@@ -151,14 +152,7 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
         Run::Once => Object::Job(Job { metadata, spec: Some(job_spec(service, template)), ..Default::default() }),
         Run::OnSchedule(schedule) => Object::CronJob(CronJob {
             metadata,
-            spec: Some(CronJobSpec {
-                schedule: schedule.clone(),
-                // The model's schedules are in UTC.
-                time_zone: Some("Etc/UTC".into()),
-                concurrency_policy: Some("Forbid".into()),
-                job_template: JobTemplateSpec { metadata: None, spec: Some(job_spec(service, template)) },
-                ..Default::default()
-            }),
+            spec: Some(cron_job_spec(schedule, job_spec(service, template))),
             ..Default::default()
         }),
     };
