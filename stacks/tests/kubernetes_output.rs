@@ -329,6 +329,49 @@ fn config_and_secret_changes_reach_the_pods() {
     }
 }
 
+/// A pod serving HTTP keeps serving while its endpoint removal propagates (a `preStop` sleep),
+/// within a grace period longer than that sleep; a single-replica service all public traffic
+/// passes through is reported.
+#[test]
+fn rollouts_and_drains_drop_no_request() {
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
+        for stack in valid.stacks() {
+            let objects = golden(stack);
+            for service in stack.services().filter(|s| s.run == Run::Continuously) {
+                let at = format!("{} ({}) service {}", stack.name, stack.env(), service.name);
+                let serves_http = service.ports.iter().any(|p| p.protocol == stack_dsl::Protocol::Http);
+                if !serves_http {
+                    continue;
+                }
+                let (pod, _) = pod(&objects, service, &at);
+                let container = pod.containers.iter().find(|c| c.name == service.name).expect("container");
+                let sleep = container
+                    .lifecycle
+                    .as_ref()
+                    .and_then(|l| l.pre_stop.as_ref())
+                    .and_then(|h| h.sleep.as_ref())
+                    .map(|s| s.seconds)
+                    .unwrap_or_else(|| panic!("{at}: no preStop delay"));
+                assert!(sleep > 0, "{at}");
+                let grace = pod.termination_grace_period_seconds.unwrap_or(30);
+                assert!(grace > sleep, "{at}: the grace period must outlast the preStop delay");
+                let edge = matches!(service.role, stack_dsl::Role::EdgeProxy { .. }) || !service.routes.is_empty();
+                if edge && service.replicas < 2 && service.autoscale.is_none() {
+                    let warned = bundle.warnings().iter().any(|w| {
+                        w.target == "kubernetes"
+                            && w.env == stack.env().to_string()
+                            && w.service == service.name
+                            && w.message.contains("single replica")
+                    });
+                    assert!(warned, "{at}: a single-replica edge is not reported");
+                }
+            }
+        }
+    }
+}
+
 /// CI skips exactly the checks the emitter documents as accepted, no more.
 #[test]
 fn ci_skips_only_the_documented_checks() {

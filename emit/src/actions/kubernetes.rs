@@ -15,7 +15,7 @@
 //!   with the bad one): <https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#forced-rollback>
 
 use serde::Serialize;
-use stack_dsl::{MountSource, ValidStack};
+use stack_dsl::{MountSource, Run, ValidStack};
 
 use super::model::{Access, Scope, Step, expr, secret};
 use super::platform::{Deploy, Plan, images_of, rollback_step};
@@ -177,6 +177,34 @@ checksum() {{
     script
 }
 
+/// Removes `replicas` from what kubectl last applied to each autoscaled workload, the documented
+/// migration to an autoscaler: otherwise applying a manifest without `replicas` over one applied
+/// with it scales the workload to one replica first.
+/// <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling>
+fn hand_replicas_to_autoscalers(stack: &ValidStack, namespace: &str) -> String {
+    let autoscaled: Vec<&str> = stack
+        .services()
+        .filter(|s| s.autoscale.is_some() && s.run == Run::Continuously)
+        .map(|s| s.name.as_str())
+        .collect();
+    if autoscaled.is_empty() {
+        return String::new();
+    }
+    format!(
+        r#"# Autoscaled workloads: replicas leave what kubectl last applied, so this apply keeps their count.
+for name in {names}; do
+  for kind in deployment statefulset; do
+    last=$(kubectl get "$kind/$name" --namespace {namespace} --ignore-not-found -o jsonpath='{{.metadata.annotations.kubectl\.kubernetes\.io/last-applied-configuration}}')
+    if [ -n "$last" ] && jq -e '.spec.replicas != null' <<< "$last" > /dev/null; then
+      jq 'del(.spec.replicas)' <<< "$last" | kubectl apply set-last-applied --namespace {namespace} -f -
+    fi
+  done
+done
+"#,
+        names = autoscaled.join(" ")
+    )
+}
+
 /// Waits until a Job completes or fails, for at most its deadline and a minute; a failure
 /// prints the Job's last log lines.
 fn wait_for_job() -> String {
@@ -259,6 +287,7 @@ fi
     };
     let kept = kept::apply_command(&kept::kept_files(deploy.stack), &deploy.options.from_root(&kubernetes_dir(env)));
     let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default();
+    let autoscalers = hand_replicas_to_autoscalers(deploy.stack, &namespace);
     let wait_for_job = if order.has_jobs() { wait_for_job() } else { String::new() };
     let script = format!(
         r#"set -euo pipefail
@@ -277,7 +306,7 @@ kubectl kustomize --load-restrictor LoadRestrictionsNone {overlay_dir} > "$RUNNE
 for kind in Deployment StatefulSet; do
   resources "$kind" | while read -r namespace name; do echo "$kind $namespace $name $(revision "$kind" "$namespace" "$name")"; done
 done > "$RUNNER_TEMP/before"
-{passes}for kind in Deployment StatefulSet; do
+{autoscalers}{passes}for kind in Deployment StatefulSet; do
   resources "$kind" | while read -r namespace name; do
     kubectl rollout status "${{kind,,}}/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}
   done
@@ -321,4 +350,50 @@ echo "::error::The {env} deploy failed; what it changed was rolled back to the r
             .env("KUBECONFIG", kubeconfig.clone()),
         rollback: rollback_step(rollback).env("KUBECONFIG", kubeconfig),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+
+    use stack_dsl::{Autoscale, Env, Image, Port, Project, Service, Stack};
+
+    use super::*;
+
+    /// The step runs against a `kubectl` that reports a last-applied configuration with
+    /// `replicas` for `deployment/web` and records what `set-last-applied` receives.
+    #[test]
+    fn autoscaled_workloads_lose_replicas_from_the_last_applied_configuration() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            stack.add_service(
+                Service::new("web", Image::new("nginx:1.27")).port(Port::http(80)).autoscale(Autoscale::between(2, 5)),
+            );
+            stack
+        });
+        let valid = project.validate().unwrap();
+        let script = hand_replicas_to_autoscalers(&valid.stacks()[0], "shop-production");
+        let dir = std::env::temp_dir().join(format!("stackwright-autoscale-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let kubectl = r#"#!/usr/bin/env bash
+case "$1 $2" in
+  "get deployment/web") echo '{"kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":3,"template":{}}}' ;;
+  "apply set-last-applied") cat > "$RECORD" ;;
+esac
+"#;
+        std::fs::write(dir.join("kubectl"), kubectl).unwrap();
+        Command::new("chmod").arg("+x").arg(dir.join("kubectl")).status().unwrap();
+        let path = format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default());
+        let status = Command::new("bash")
+            .arg("-c")
+            .arg(format!("set -euo pipefail\n{script}"))
+            .env("PATH", path)
+            .env("RECORD", dir.join("record"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let record = std::fs::read_to_string(dir.join("record")).expect("set-last-applied ran");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(record.contains("\"template\"") && !record.contains("replicas"), "{record}");
+    }
 }

@@ -12,6 +12,8 @@
 //!   <https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#label-selector-updates>.
 //! - PersistentVolumeClaim: the size may only grow (and only where the storage class allows
 //!   expansion); access modes and storage class are fixed.
+//! - Deployment or StatefulSet handing its replicas to an autoscaler: the documented migration
+//!   removes `replicas` from the last-applied configuration first.
 //! - Job: the pod template is fixed once created:
 //!   <https://kubernetes.io/docs/concepts/workloads/controllers/job/>.
 
@@ -94,18 +96,28 @@ pub fn forbidden_changes(path: &str, old: &str, new: &str) -> Vec<ForbiddenChang
         let namespace = namespace_of(&now);
         let messages = match (was, &now) {
             (Object::StatefulSet(a), Object::StatefulSet(b)) => match (&a.spec, &b.spec) {
-                (Some(a), Some(b)) => stateful_set(name, namespace, a, b),
+                (Some(a), Some(b)) => {
+                    let mut messages = autoscaling_takes_over("statefulset", name, namespace, a.replicas, b.replicas);
+                    messages.extend(stateful_set(name, namespace, a, b));
+                    messages
+                }
                 _ => Vec::new(),
             },
             (Object::Deployment(a), Object::Deployment(b)) => {
+                let mut messages = autoscaling_takes_over(
+                    "deployment",
+                    name,
+                    namespace,
+                    a.spec.as_ref().and_then(|s| s.replicas),
+                    b.spec.as_ref().and_then(|s| s.replicas),
+                );
                 let (a, b) = (a.spec.as_ref().map(|s| &s.selector), b.spec.as_ref().map(|s| &s.selector));
-                if a == b {
-                    Vec::new()
-                } else {
-                    vec![format!(
+                if a != b {
+                    messages.push(format!(
                         "its selector changed, which Kubernetes forbids: kubectl delete deployment {name} -n {namespace}, then apply (its pods are replaced)"
-                    )]
+                    ));
                 }
+                messages
             }
             (Object::PersistentVolumeClaim(a), Object::PersistentVolumeClaim(b)) => claim(name, namespace, a, b),
             (Object::Job(a), Object::Job(b)) => {
@@ -127,6 +139,18 @@ pub fn forbidden_changes(path: &str, old: &str, new: &str) -> Vec<ForbiddenChang
         }));
     }
     found
+}
+
+/// A workload that leaves its replica count to a new autoscaler: applying a manifest without
+/// `replicas` over one applied with it would scale the workload to one replica first
+/// (<https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling>).
+fn autoscaling_takes_over(kind: &str, name: &str, namespace: &str, was: Option<i32>, now: Option<i32>) -> Vec<String> {
+    match (was, now) {
+        (Some(count), None) => vec![format!(
+            "an autoscaler now sets its replicas ({count} so far); applying the file as it is would first scale it to 1: kubectl apply edit-last-applied {kind}/{name} -n {namespace} and delete spec.replicas, then apply (the deploy workflow does this itself)"
+        )],
+        _ => Vec::new(),
+    }
 }
 
 fn storage_of(claim: &PersistentVolumeClaim) -> Option<&Quantity> {
@@ -264,6 +288,31 @@ mod tests {
         let found = forbidden_changes(&path, &old, &new);
         assert!(
             found.iter().any(|f| f.message.contains("serviceName") && f.message.contains("--cascade=orphan")),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn turning_on_autoscaling_removes_replicas_from_the_last_applied_configuration_first() {
+        let web = |autoscale: bool| {
+            let project = Project::new("shop", [Env::Production], move |_| {
+                let mut stack = Stack::new("shop");
+                let mut web = Service::new("web", Image::new("nginx:1.27")).port(Port::http(80)).replicas(3);
+                if autoscale {
+                    web = web.autoscale(stack_dsl::Autoscale::between(3, 10));
+                }
+                stack.add_service(web);
+                stack
+            });
+            let bundle = super::super::render(&project.validate().unwrap(), &Options::with_root("")).unwrap();
+            let file = bundle.files().iter().find(|f| f.path.ends_with("/web.yaml")).expect("web.yaml");
+            (file.path.clone(), file.contents.clone())
+        };
+        let ((path, old), (_, new)) = (web(false), web(true));
+        let found = forbidden_changes(&path, &old, &new);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].message.contains("kubectl apply edit-last-applied deployment/web -n shop-production"),
             "{found:#?}"
         );
     }

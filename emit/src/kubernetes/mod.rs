@@ -40,6 +40,7 @@
 //! | networks | a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the services that share a network with it, and routed ports from anywhere (the ingress controller); a service on internal networks only may also connect only to its peers and DNS |
 //! | replicas / `Autoscale` | `replicas` / a `HorizontalPodAutoscaler` (`autoscaling/v2`, CPU utilisation; the workload leaves `replicas` to it) |
 //! | more than one replica | `PodDisruptionBudget` with `maxUnavailable: 1` |
+//! | HTTP port | `preStop` sleep of 5 s (endpoints drain before the process stops) and `terminationGracePeriodSeconds: 35`; a single-replica edge proxy or routed service is reported |
 //! | resources | requests = reservations, limits = limits; defaults where unset: requests 100m CPU / 128Mi, limits 1 CPU / 512Mi |
 //! | user | `runAsUser`/`runAsGroup`/`fsGroup` of a numeric `.user(uid)`; otherwise uid and gid 10001. A named user cannot be checked by Kubernetes: uid 10001 and a warning. `.user(0)` runs as root, reported, and the namespace enforces `baseline` instead |
 //! | read-only root | `readOnlyRootFilesystem: true` (false unless declared) |
@@ -84,6 +85,7 @@ mod scaling;
 mod schedule;
 pub mod secret;
 mod security;
+mod shutdown;
 mod start_order;
 mod storage;
 mod workload;

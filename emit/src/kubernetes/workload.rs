@@ -17,7 +17,7 @@ use super::schedule::cron_job_spec;
 use super::security::{Identity, accepted_findings, is_unpinned};
 use super::start_order::start_order;
 use super::storage::{owns_data, pod_storage};
-use super::{env, probe, resources};
+use super::{env, probe, resources, shutdown};
 use crate::endpoint::image_name;
 use crate::error::Error;
 use crate::layout::KubernetesConfigMap;
@@ -108,6 +108,9 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
             "Kubernetes always restarts a long-running container; its restart policy is not carried over: run it as Service::job if it should stop".into(),
         );
     }
+    let mut pod = PodSpec::default();
+    shutdown::drain(service, &mut container, &mut pod);
+    warnings.extend(shutdown::single_replica_edge(service));
     let template = PodTemplateSpec {
         metadata: Some(ObjectMeta { labels: Some(pod_labels.clone()), ..Default::default() }),
         spec: Some(PodSpec {
@@ -121,7 +124,7 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
             // application's own (`REDIS_PORT`, `POSTGRES_PORT`).
             enable_service_links: Some(false),
             restart_policy,
-            ..Default::default()
+            ..pod
         }),
     };
 
