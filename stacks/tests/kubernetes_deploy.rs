@@ -14,7 +14,7 @@ use stack_dsl::{DeployTarget, Ready, Run, ValidStack};
 /// A `kubectl` that logs its arguments to `$FAKE/log` and answers from files under `$FAKE`:
 /// `existing` (`Kind namespace name` lines, what `get -f` lists), `state/<type>.<name>` (what a
 /// jsonpath `get` prints), `secret/<key>` (the Secret's keys and values), `after-apply/` (copied over `state/`, `existing-after` over
-/// `existing`, on every apply of the manifests) and `fail-rollout` (rollout status fails).
+/// `existing`, on every apply of the manifests) and `fail-rollout` (rollout status fails, of the workload it names or of any).
 const FAKE_KUBECTL: &str = r#"#!/usr/bin/env bash
 echo "kubectl $*" >> "$FAKE/log"
 case $1 in
@@ -33,9 +33,13 @@ case $1 in
       esac
       exit 0
     fi
-    file="$FAKE/state/${2//\//.}"
+    case $2 in */*) file="$FAKE/state/${2//\//.}" ;; *) file="$FAKE/state/$2.$3" ;; esac
     if [ -f "$file" ]; then cat "$file"; else exit 1; fi ;;
-  rollout) if [ "$2" = status ] && [ -f "$FAKE/fail-rollout" ]; then exit 1; fi ;;
+  rollout)
+    if [ "$2" = status ] && [ -f "$FAKE/fail-rollout" ]; then
+      only=$(cat "$FAKE/fail-rollout")
+      if [ -z "$only" ] || [ "$3" = "$only" ]; then exit 1; fi
+    fi ;;
 esac
 exit 0
 "#;
@@ -402,5 +406,57 @@ fn a_changed_secret_rolls_the_pods_that_read_it() {
                 );
             }
         }
+    }
+}
+
+/// A StatefulSet whose new pod never becomes ready: the deploy fails on its rollout, and the
+/// rollback reverts its template to the recorded revision and deletes the pods already started
+/// from the failed one (the documented forced rollback), printing what it did.
+#[test]
+fn a_stuck_stateful_set_gets_the_forced_rollback() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, jobs) = workloads(stack);
+        let Some(name) = existing
+            .lines()
+            .find(|l| l.starts_with("StatefulSet "))
+            .and_then(|l| l.rsplit(' ').next())
+            .map(String::from)
+        else {
+            continue;
+        };
+        let cluster = Cluster::new("stuck-statefulset", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        cluster.write(&format!("after-apply/statefulset.{name}"), &format!("{name}-new"));
+        cluster.write(&format!("state/controllerrevision.{name}-old"), "4");
+        cluster.write("fail-rollout", &format!("statefulset/{name}"));
+        assert!(!cluster.run(&scripts.deploy), "{}: a stuck rollout must fail the deploy", stack.name);
+        assert!(
+            cluster.log().iter().any(|l| l.starts_with(&format!("kubectl rollout status statefulset/{name} "))),
+            "{}: the deploy waits for StatefulSets",
+            stack.name
+        );
+        // Back on the previous template, the new pod becomes ready.
+        std::fs::remove_file(cluster.dir.join("fail-rollout")).expect("fail-rollout");
+        let (ok, output) = cluster.run_output(&scripts.rollback);
+        assert!(ok, "{}: the rollback failed: {output}", stack.name);
+        let log = cluster.log();
+        assert!(
+            log.iter().any(|l| l.starts_with(&format!("kubectl rollout undo statefulset/{name} "))
+                && l.ends_with("--to-revision=4")),
+            "{}: template not reverted: {log:#?}",
+            stack.name
+        );
+        assert!(
+            log.iter()
+                .any(|l| l.starts_with("kubectl delete pod")
+                    && l.contains(&format!("controller-revision-hash={name}-new"))),
+            "{}: the pods of the failed revision stay: {log:#?}",
+            stack.name
+        );
+        assert!(output.contains("Forced rollback"), "{}: the steps are printed: {output}", stack.name);
     }
 }
