@@ -18,6 +18,7 @@ use stack_dsl::{DeployTarget, Ready, Run, ValidStack};
 const FAKE_KUBECTL: &str = r#"#!/usr/bin/env bash
 echo "kubectl $*" >> "$FAKE/log"
 case $1 in
+  version) echo "{\"clientVersion\": {\"gitVersion\": \"$KUBECTL_VERSION\"}}" ;;
   kustomize) echo "kind: List" ;;
   apply)
     case "$*" in *manifests.yaml*) ;; *) exit 0 ;; esac
@@ -127,6 +128,8 @@ impl Cluster {
             .env("KUBECONFIG_DATA", "kubeconfig")
             .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
             .env("GITHUB_RUN_ATTEMPT", "1")
+            .env("GITHUB_PATH", self.dir.join("github_path"))
+            .env("KUBECTL_VERSION", emit::kubernetes::KUBECTL_VERSION)
             .output()
             .expect("bash");
         let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
@@ -458,5 +461,62 @@ fn a_stuck_stateful_set_gets_the_forced_rollback() {
             stack.name
         );
         assert!(output.contains("Forced rollback"), "{}: the steps are printed: {output}", stack.name);
+    }
+}
+
+/// After a successful rollout, and only then, the deploy prunes what the stack no longer has:
+/// scoped by the stack's instance label, over every kind the kustomization holds, never a
+/// Namespace or a claim.
+#[test]
+fn a_successful_deploy_prunes_by_label_and_keeps_the_data() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, jobs) = workloads(stack);
+        let cluster = Cluster::new("prune", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
+        let log = cluster.log();
+        assert!(!log.iter().any(|l| l.contains("dl.k8s.io")), "the runner's kubectl is the pinned one");
+        let prunes: Vec<&String> = log.iter().filter(|l| l.contains("--prune")).collect();
+        assert_eq!(prunes.len(), 1, "{}: {log:#?}", stack.name);
+        let last_rollout = log.iter().rposition(|l| l.starts_with("kubectl rollout status")).expect("rollouts");
+        let prune_at = log.iter().position(|l| l.contains("--prune")).expect("prune");
+        assert!(prune_at > last_rollout, "{}: prune only after the rollout succeeded", stack.name);
+        let namespace = emit::layout::kubernetes_namespace(&stack.name, stack.env());
+        let prune = prunes[0];
+        assert!(prune.contains(&format!("--selector app.kubernetes.io/instance={namespace}")), "{prune}");
+        let allowed: Vec<&str> = prune.split(' ').filter_map(|a| a.strip_prefix("--prune-allowlist=")).collect();
+        for kept in ["core/v1/Namespace", "core/v1/PersistentVolumeClaim"] {
+            assert!(!allowed.contains(&kept), "{}: {kept} must never be pruned", stack.name);
+        }
+        // Every kind the kustomization applies can be pruned once the stack drops it.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../golden")
+            .join(&stack.name)
+            .join(emit::layout::kubernetes_dir(stack.env()));
+        let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("golden file");
+        let kustomization: emit::kubernetes::Kustomization =
+            serde_saphyr::from_str(&read("kustomization.yaml")).expect("kustomization");
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct TypeMeta {
+            api_version: String,
+            kind: String,
+        }
+        for file in &kustomization.resources {
+            for document in read(file).split("\n---\n") {
+                let meta: TypeMeta = serde_saphyr::from_str(document).expect("apiVersion and kind");
+                let group_version = if meta.api_version.contains('/') {
+                    meta.api_version.clone()
+                } else {
+                    format!("core/{}", meta.api_version)
+                };
+                let kind = format!("{group_version}/{}", meta.kind);
+                assert!(allowed.contains(&kind.as_str()), "{}: {kind} from {file} is never pruned", stack.name);
+            }
+        }
     }
 }

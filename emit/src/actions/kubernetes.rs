@@ -14,6 +14,8 @@
 //! - StatefulSet forced rollback (revert the template, then delete the pods already started
 //!   with the bad one): <https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#forced-rollback>
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use stack_dsl::{MountSource, Run, ValidStack};
 
@@ -21,8 +23,8 @@ use super::model::{Access, Scope, Step, expr, secret};
 use super::platform::{Deploy, Plan, images_of, rollback_step};
 use crate::error::Error;
 use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS};
-use crate::kubernetes::kept;
 use crate::kubernetes::secret::{CHECKSUM_ANNOTATION, Reader, StackSecret, stack_secret};
+use crate::kubernetes::{KUBECTL_VERSION, kept, labels};
 use crate::layout::{KubernetesConfigMap, kubernetes_dir, kubernetes_namespace};
 use crate::yaml;
 
@@ -70,6 +72,13 @@ struct Overlay {
 struct ConfigMapGenerator {
     name: String,
     files: Vec<String>,
+    /// The stack's labels, so the deploy's prune (scoped by them) removes superseded ones.
+    options: GeneratorOptions,
+}
+
+#[derive(Serialize)]
+struct GeneratorOptions {
+    labels: BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -104,7 +113,8 @@ fn config_maps(stack: &ValidStack, depth: usize) -> Vec<ConfigMapGenerator> {
             continue;
         }
         let file = format!("{}={}{}", config.key, "../".repeat(depth), config.path);
-        generators.push(ConfigMapGenerator { name: config.name, files: vec![file] });
+        let options = GeneratorOptions { labels: labels::stack_labels(stack) };
+        generators.push(ConfigMapGenerator { name: config.name, files: vec![file], options });
     }
     generators
 }
@@ -205,6 +215,26 @@ done
     )
 }
 
+/// kubectl at [`KUBECTL_VERSION`] unless the runner already has it: downloaded from the
+/// Kubernetes release site and checked against the checksum published beside it, then put
+/// first on the PATH of this and later steps (the rollback).
+/// <https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/#install-kubectl-binary-with-curl-on-linux>
+fn install_kubectl() -> String {
+    format!(
+        r#"# kubectl {KUBECTL_VERSION} (its kustomize with it): within one minor version of the cluster.
+if [ "$(kubectl version --client -o json 2> /dev/null | jq -r .clientVersion.gitVersion)" != {KUBECTL_VERSION} ]; then
+  mkdir -p "$RUNNER_TEMP/bin"
+  url=https://dl.k8s.io/release/{KUBECTL_VERSION}/bin/linux/amd64/kubectl
+  curl --fail --silent --show-error --location --output "$RUNNER_TEMP/bin/kubectl" "$url"
+  echo "$(curl --fail --silent --show-error --location "$url.sha256")  $RUNNER_TEMP/bin/kubectl" | sha256sum --check --quiet
+  chmod +x "$RUNNER_TEMP/bin/kubectl"
+  export PATH="$RUNNER_TEMP/bin:$PATH"
+  echo "$RUNNER_TEMP/bin" >> "$GITHUB_PATH"
+fi
+"#
+    )
+}
+
 /// Waits until a Job completes or fails, for at most its deadline and a minute; a failure
 /// prints the Job's last log lines.
 fn wait_for_job() -> String {
@@ -273,18 +303,14 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
             "{first}resources Job | while read -r namespace name; do wait_for_job \"$namespace\" \"$name\"; done\n{apply}"
         )
     };
-    let cleanup = if order.has_jobs() {
-        format!(
-            r#"# The Jobs of earlier releases, now that this one has rolled out.
-current=$(resources Job | awk '{{ printf "%smetadata.name!=%s", sep, $2; sep = "," }}')
-if [ -n "$current" ]; then
-  kubectl delete jobs --namespace {namespace} --selector app.kubernetes.io/instance={namespace},app.kubernetes.io/component=job --field-selector "$current"
-fi
-"#
-        )
-    } else {
-        String::new()
-    };
+    // After a successful rollout only, so a rollback still finds the ConfigMaps and Jobs of
+    // the revision it returns to.
+    let prune = format!(
+        "# What the stack no longer has (and superseded ConfigMaps and Jobs), scoped by its label.\n\
+         kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\" --prune --selector app.kubernetes.io/instance={namespace} {}\n",
+        kept::PRUNED_KINDS.iter().map(|k| format!("--prune-allowlist={k}")).collect::<Vec<_>>().join(" ")
+    );
+    let install = install_kubectl();
     let kept = kept::apply_command(&kept::kept_files(deploy.stack), &deploy.options.from_root(&kubernetes_dir(env)));
     let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default();
     let autoscalers = hand_replicas_to_autoscalers(deploy.stack, &namespace);
@@ -293,7 +319,7 @@ fi
         r#"set -euo pipefail
 umask 077
 printf '%s\n' "$KUBECONFIG_DATA" > "$KUBECONFIG"
-# Each deploy (and each re-run of one) runs its Jobs under new names.
+{install}# Each deploy (and each re-run of one) runs its Jobs under new names.
 release="${{GITHUB_SHA:0:12}}-$GITHUB_RUN_ATTEMPT"
 # The namespace and the claims holding data are applied apart from the kustomization.
 {kept}
@@ -311,7 +337,7 @@ done > "$RUNNER_TEMP/before"
     kubectl rollout status "${{kind,,}}/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}
   done
 done
-{cleanup}"#
+{prune}"#
     );
     let rollback = format!(
         r#"set -euo pipefail

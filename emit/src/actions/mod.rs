@@ -12,7 +12,7 @@
 //! | the project's regenerate command | `ci.yml` job `generated`: `<command> -- --check <output dir>` fails on stale files |
 //! | `Pipeline::registry` | `deploy.yml` job `image`: build, scan, then push `<registry>/<image>:<commit sha>` |
 //! | `Env::Staging` / `Env::Production` | jobs `deploy-staging` / `deploy-production` in GitHub environments of those names; production needs staging |
-//! | `Pipeline::target` | the deploy steps: `kubectl apply` of the environment's kustomization, the Render API, `railway up`, or Compose over SSH |
+//! | `Pipeline::target` | the deploy steps: `kubectl apply` of the environment's kustomization (kubectl pinned, the Secret's keys checked first, and a prune scoped by the stack's label after a successful rollout), the Render API, `railway up`, or Compose over SSH |
 //! | `Run::Once` (migrations) | Kubernetes: the Job, named after the release, applied with everything but the services that wait for it, awaited (at most its deadline and a minute), then those services; Render: `preDeployCommand`; Railway: `preDeploy`; Compose: `docker compose run --rm <job>` before `up` |
 //! | `Route` + `Probe::http` | smoke test `curl` of `https://<host><path>` with retries and a time limit |
 //! | a failed deploy or smoke test | rollback: `kubectl rollout undo --to-revision` of the Deployments and StatefulSets this deploy changed (StatefulSets with the forced-rollback pod deletion), Render's rollback API, the previous image tag on the Compose host; Railway: an error naming the dashboard rollback |

@@ -74,7 +74,7 @@ mod env;
 pub mod immutable;
 pub mod kept;
 mod kustomization;
-mod labels;
+pub(crate) mod labels;
 mod lower;
 mod network;
 mod object;
@@ -100,6 +100,11 @@ use crate::error::Error;
 use crate::layout::{KUBERNETES_DIR, kubernetes_dir};
 use crate::options::Options;
 use crate::yaml;
+
+/// The kubectl release the deploy workflow runs (its kustomize with it): the objects'
+/// Kubernetes minor, so clusters from 1.32 to 1.34 are within kubectl's supported skew of one
+/// minor version either way: <https://kubernetes.io/releases/version-skew-policy/#kubectl>.
+pub const KUBECTL_VERSION: &str = "v1.33.0";
 
 /// The checkov checks skipped for every file, with the reasons above.
 pub const ACCEPTED_CHECKS: &[&str] = &["CKV_K8S_43", "CKV_K8S_22", "CKV_K8S_35"];
