@@ -45,6 +45,14 @@ esac
 exit 0
 "#;
 
+/// A `docker` whose `buildx imagetools inspect <reference>` reports a digest made from the
+/// reference and the contents of `$FAKE/registry-generation`, so a test can move a tag.
+const FAKE_DOCKER: &str = r#"#!/usr/bin/env bash
+echo "docker $*" >> "$FAKE/log"
+generation=$(cat "$FAKE/registry-generation" 2> /dev/null || true)
+printf '{"digest": "sha256:%s"}\n' "$(printf '%s %s' "$4" "$generation" | sha256sum | cut -c1-64)"
+"#;
+
 /// The deploy and rollback scripts of the environment `env` of the Kubernetes pipeline.
 struct Scripts {
     stack: ValidStack,
@@ -94,7 +102,7 @@ impl Cluster {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("bin")).expect("scratch dir");
         std::fs::create_dir_all(dir.join("state")).expect("state dir");
-        for (name, body) in [("kubectl", FAKE_KUBECTL), ("sleep", "#!/bin/sh\nexit 0\n")] {
+        for (name, body) in [("kubectl", FAKE_KUBECTL), ("sleep", "#!/bin/sh\nexit 0\n"), ("docker", FAKE_DOCKER)] {
             let path = dir.join("bin").join(name);
             std::fs::write(&path, body).expect("stand-in");
             Command::new("chmod").arg("+x").arg(&path).status().expect("chmod");
@@ -518,5 +526,49 @@ fn a_successful_deploy_prunes_by_label_and_keeps_the_data() {
                 assert!(allowed.contains(&kind.as_str()), "{}: {kind} from {file} is never pruned", stack.name);
             }
         }
+    }
+}
+
+/// Every third-party image the manifests run is pinned, at deploy time, to the digest its tag
+/// names then: the overlay's `images` give each repository a digest, and a tag that moves
+/// between two deploys moves the digest with it (so the pods are rolled onto it), never
+/// between two nodes of one deploy.
+#[test]
+fn third_party_images_are_pinned_to_a_digest_at_deploy_time() {
+    #[derive(serde::Deserialize)]
+    struct Overlay {
+        images: Vec<OverlayImage>,
+    }
+    #[derive(serde::Deserialize)]
+    struct OverlayImage {
+        name: String,
+        digest: Option<String>,
+    }
+    let digests = |cluster: &Cluster, stack: &ValidStack| -> BTreeMap<String, String> {
+        let path = cluster.dir.join(format!(".stackwright/{}/kustomization.yaml", stack.env()));
+        let overlay: Overlay =
+            serde_saphyr::from_str(&std::fs::read_to_string(path).expect("overlay")).expect("overlay");
+        overlay.images.into_iter().filter_map(|i| Some((i.name, i.digest?))).collect()
+    };
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, jobs) = workloads(stack);
+        let cluster = Cluster::new("digests", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
+        let first = digests(&cluster, stack);
+        for service in stack.services() {
+            let stack_dsl::Image::Registry(reference) = &service.image else { continue };
+            let repository = emit::kubernetes::pull::repository(reference);
+            let digest = first.get(repository).unwrap_or_else(|| panic!("{}: {reference} is not pinned", stack.name));
+            assert!(digest.starts_with("sha256:") && digest.len() == 71, "{digest}");
+        }
+        cluster.write("registry-generation", "a tag moved");
+        assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
+        let second = digests(&cluster, stack);
+        assert!(first.iter().all(|(repo, digest)| second.get(repo) != Some(digest)), "the new digests are used");
     }
 }

@@ -144,6 +144,11 @@ fn check_container(stack: &ValidStack, service: &Service, container: &Container,
             _ => {}
         }
     }
+    // A fixed reference (a version tag the deploy pins to its digest, a built image's commit
+    // SHA) starts from the node's copy; only an image naming no version is pulled every time.
+    let unpinned = matches!(&service.image, stack_dsl::Image::Registry(r) if r.ends_with(":latest") || !r.rsplit('/').next().unwrap_or(r).contains(':'));
+    let expected = if unpinned { "Always" } else { "IfNotPresent" };
+    assert_eq!(container.image_pull_policy.as_deref(), Some(expected), "{at}: pull policy");
     let security = container.security_context.as_ref().expect("security context");
     assert_eq!(security.allow_privilege_escalation, Some(false), "{at}");
     assert_eq!(security.read_only_root_filesystem, Some(service.read_only_root), "{at}");

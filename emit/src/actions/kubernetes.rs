@@ -23,6 +23,7 @@ use super::model::{Access, Scope, Step, expr, secret};
 use super::platform::{Deploy, Plan, images_of, rollback_step};
 use crate::error::Error;
 use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS};
+use crate::kubernetes::pull::{ThirdParty, third_party_images};
 use crate::kubernetes::secret::{CHECKSUM_ANNOTATION, Reader, StackSecret, stack_secret};
 use crate::kubernetes::{KUBECTL_VERSION, kept, labels};
 use crate::layout::{KubernetesConfigMap, kubernetes_dir, kubernetes_namespace};
@@ -81,12 +82,17 @@ struct GeneratorOptions {
     labels: BTreeMap<String, String>,
 }
 
+/// An image entry: a built image's registry and tag, or a third-party image's digest.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct OverlayImage {
     name: String,
-    new_name: String,
-    new_tag: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_tag: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    digest: Option<String>,
 }
 
 /// A JSON 6902 patch of the objects `target` selects.
@@ -235,6 +241,35 @@ fi
     )
 }
 
+/// Resolves each third-party image's tag to the digest it names now (`digest_<i>`), so that
+/// every node runs the same bits until the next deploy and pods start from the node's copy.
+/// <https://docs.docker.com/reference/cli/docker/buildx/imagetools/inspect/>
+fn resolve_digests(third_party: &ThirdParty) -> String {
+    if third_party.images.is_empty() {
+        return String::new();
+    }
+    let mut script = String::from(
+        r#"# Third-party images run the bits their tags name now, on every node, until the next deploy.
+digest() {
+  local digest
+  digest=$(docker buildx imagetools inspect "$1" --format '{{json .Manifest}}' | jq -r .digest)
+  if [[ $digest != sha256:* ]]; then echo "::error::No digest for $1." >&2; return 1; fi
+  echo "$digest"
+}
+"#,
+    );
+    for (i, (_, reference)) in third_party.images.iter().enumerate() {
+        script.push_str(&format!("digest_{i}=$(digest {reference})\n"));
+    }
+    for repository in &third_party.ambiguous {
+        // Kustomize pins images by repository; one run at two tags keeps its tags.
+        script.push_str(&format!(
+            "echo \"::warning::{repository} runs at two tags, so it is not pinned to a digest.\"\n"
+        ));
+    }
+    script
+}
+
 /// Waits until a Job completes or fails, for at most its deadline and a minute; a failure
 /// prints the Job's last log lines.
 fn wait_for_job() -> String {
@@ -268,6 +303,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     let namespace = kubernetes_namespace(&deploy.stack.name, env);
     let order = DeployOrder::of(deploy.stack);
     let stack_secret = stack_secret(deploy.stack)?;
+    let third_party = third_party_images(deploy.stack)?;
     let overlay_dir = format!(".stackwright/{env}");
     let overlay = Overlay {
         api_version: "kustomize.config.k8s.io/v1beta1",
@@ -278,9 +314,16 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
             .into_iter()
             .map(|image| OverlayImage {
                 name: image.name.clone(),
-                new_name: format!("{}/{}", deploy.registry, image.name),
-                new_tag: format!("${{GITHUB_SHA}}{}", image.tag_suffix()),
+                new_name: Some(format!("{}/{}", deploy.registry, image.name)),
+                new_tag: Some(format!("${{GITHUB_SHA}}{}", image.tag_suffix())),
+                digest: None,
             })
+            .chain(third_party.images.iter().enumerate().map(|(i, (repository, _))| OverlayImage {
+                name: repository.clone(),
+                new_name: None,
+                new_tag: None,
+                digest: Some(format!("${{digest_{i}}}")),
+            }))
             .collect(),
         config_map_generator: config_maps(deploy.stack, 2),
         patches: release_names(&order).into_iter().chain(stack_secret.iter().flat_map(secret_checksums)).collect(),
@@ -311,6 +354,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
         kept::PRUNED_KINDS.iter().map(|k| format!("--prune-allowlist={k}")).collect::<Vec<_>>().join(" ")
     );
     let install = install_kubectl();
+    let digests = resolve_digests(&third_party);
     let kept = kept::apply_command(&kept::kept_files(deploy.stack), &deploy.options.from_root(&kubernetes_dir(env)));
     let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default();
     let autoscalers = hand_replicas_to_autoscalers(deploy.stack, &namespace);
@@ -323,7 +367,7 @@ printf '%s\n' "$KUBECONFIG_DATA" > "$KUBECONFIG"
 release="${{GITHUB_SHA:0:12}}-$GITHUB_RUN_ATTEMPT"
 # The namespace and the claims holding data are applied apart from the kustomization.
 {kept}
-{secret_check}mkdir -p {overlay_dir}
+{secret_check}{digests}mkdir -p {overlay_dir}
 cat > {overlay_dir}/kustomization.yaml <<EOF
 {overlay}EOF
 # The config files live outside the overlay's directory, in the repository.

@@ -52,12 +52,16 @@
 //! `privileged: false`, all capabilities dropped, `seccompProfile: RuntimeDefault`,
 //! `automountServiceAccountToken: false`,
 //! `enableServiceLinks: false` (service links would add `<NAME>_PORT=tcp://…` variables that
-//! clash with the applications' own `REDIS_PORT`), `imagePullPolicy: Always` (tags such as the
-//! commit SHA are re-checked), and requests and limits.
+//! clash with the applications' own `REDIS_PORT`), `imagePullPolicy: IfNotPresent` (the deploy
+//! workflow pins third-party tags to their digest and built images to the commit SHA, so a pod
+//! starts without the registry; `Always` only for an image naming no version), and requests and
+//! limits.
 //!
 //! Security checks (checkov) accepted, with the reason:
-//! - everywhere: `CKV_K8S_43` (images by digest): third-party images are pinned by the stack's
-//!   tag and built images by the commit SHA the pipeline sets; `CKV_K8S_22` (read-only root
+//! - everywhere: `CKV_K8S_43` (images by digest): the committed files keep the stack's tags;
+//!   the deploy workflow pins each third-party tag to its digest when it deploys, and built
+//!   images carry the commit SHA; `CKV_K8S_15` (pull policy `Always`): those references are
+//!   fixed, so `IfNotPresent` lets pods start during a registry incident; `CKV_K8S_22` (read-only root
 //!   everywhere): a read-only root is declared per service (`.read_only_root()`), as forcing it
 //!   breaks images that write outside their mounts; `CKV_K8S_35` (secrets as files): the team
 //!   applications read their configuration from environment variables.
@@ -79,6 +83,7 @@ mod lower;
 mod network;
 mod object;
 mod probe;
+pub mod pull;
 mod readers;
 mod resources;
 mod scaling;
@@ -107,7 +112,7 @@ use crate::yaml;
 pub const KUBECTL_VERSION: &str = "v1.33.0";
 
 /// The checkov checks skipped for every file, with the reasons above.
-pub const ACCEPTED_CHECKS: &[&str] = &["CKV_K8S_43", "CKV_K8S_22", "CKV_K8S_35"];
+pub const ACCEPTED_CHECKS: &[&str] = &["CKV_K8S_43", "CKV_K8S_15", "CKV_K8S_22", "CKV_K8S_35"];
 
 /// Render every environment of `project`.
 pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Error> {

@@ -14,8 +14,9 @@
 //! <https://kubernetes.io/docs/concepts/workloads/pods/init-containers/>
 
 use k8s_openapi::api::core::v1::{Container, ResourceRequirements};
-use stack_dsl::{Cpu, Memory, Ready, Resources, Service, ValidStack};
+use stack_dsl::{Cpu, Image, Memory, Ready, Resources, Service, ValidStack};
 
+use super::pull::pull_policy;
 use super::resources::requirements;
 use super::security::Identity;
 
@@ -48,7 +49,7 @@ pub fn start_order(stack: &ValidStack, service: &Service, identity: Identity) ->
             Some(port) => order.init_containers.push(Container {
                 name: format!("wait-for-{name}"),
                 image: Some(PORT_WAIT_IMAGE.into()),
-                image_pull_policy: Some("Always".into()),
+                image_pull_policy: Some(pull_policy(&Image::new(PORT_WAIT_IMAGE)).into()),
                 command: Some(vec!["sh".into(), "-c".into(), port_wait_script(name, port.number)]),
                 resources: Some(waiter_resources()),
                 security_context: Some(identity.container(true)),

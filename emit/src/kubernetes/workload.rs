@@ -13,6 +13,7 @@ use stack_dsl::{Image, Protocol, Restart, Run, Service, ValidStack};
 use super::deploy_order::JOB_DEADLINE_SECONDS;
 use super::labels;
 use super::object::Object;
+use super::pull::pull_policy;
 use super::schedule::cron_job_spec;
 use super::security::{Identity, accepted_findings, is_unpinned};
 use super::start_order::start_order;
@@ -72,7 +73,7 @@ pub fn workload(stack: &ValidStack, service: &Service) -> Result<Workload, Error
             // The tag is set in kustomization.yaml (`images:`), where the pipeline pins it.
             Image::Build(_) => image_name(stack, service),
         }),
-        image_pull_policy: Some("Always".into()),
+        image_pull_policy: Some(pull_policy(&service.image).into()),
         command: service.entrypoint.clone(),
         args: service.command.clone(),
         ports: (!service.ports.is_empty()).then(|| {
