@@ -165,6 +165,9 @@ fn kubernetes_manifests_carry_the_whole_model() {
                 let (pod, replicas) = pod(&objects, service, &at);
                 let container = pod.containers.iter().find(|c| c.name == service.name).expect("the container");
                 check_container(stack, service, container, &at);
+                // No container talks to the API server: no token is mounted anywhere.
+                assert_eq!(pod.automount_service_account_token, Some(false), "{at}: service-account token");
+                assert!(pod.service_account_name.is_none(), "{at}: service account");
                 let inits: Vec<&str> = pod.init_containers.iter().flatten().map(|c| c.name.as_str()).collect();
                 for dependency in &service.depends_on {
                     let wait = format!("wait-for-{}", dependency.service.name());
