@@ -198,8 +198,8 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered) -> Vec
     }
     for image in &lowered.kustomization.images {
         notes.push(format!(
-            "Deploy a build: kustomize edit set image {}=<registry>/{}:<commit SHA>",
-            image.name, image.name
+            "Deploy a build: kustomize edit set image {}=<registry>/{}:<commit SHA> (the {} tag here is a placeholder: nodes reuse their copy of a tag, imagePullPolicy IfNotPresent)",
+            image.name, image.name, image.new_tag
         ));
     }
     for service in stack.services().filter(|s| matches!(s.run, stack_dsl::Run::OnSchedule(_))) {
