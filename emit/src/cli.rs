@@ -121,6 +121,13 @@ fn print_warnings(bundle: &Bundle) {
     }
 }
 
+/// Changes the cluster refuses to apply in place, each with the steps to apply it instead.
+fn print_forbidden(changes: &[Change]) {
+    for forbidden in crate::kubernetes::immutable::forbidden_in(changes) {
+        println!("before the next kubectl apply: {forbidden}");
+    }
+}
+
 fn write(valid: &ValidProject, bundle: &Bundle, dir: &Path) -> Result<ExitCode, Error> {
     let changes = bundle.write(dir)?;
     println!("{}", summary_line(valid, dir));
@@ -140,6 +147,7 @@ fn write(valid: &ValidProject, bundle: &Bundle, dir: &Path) -> Result<ExitCode, 
     for note in workflow_placement(bundle, dir) {
         println!("note: {note}");
     }
+    print_forbidden(&changes);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -173,6 +181,7 @@ fn check(valid: &ValidProject, bundle: &Bundle, dir: &Path, default_out: &Path) 
     for change in &stale {
         print!("{}", change.diff());
     }
+    print_forbidden(&changes);
     let mut command = valid.regenerate_command().to_string();
     if dir != default_out {
         command.push_str(&format!(" -- --out {}", dir.display()));

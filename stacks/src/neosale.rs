@@ -11,6 +11,10 @@ use stack_dsl::{
     Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
 };
 
+/// Daily database dumps kept in the backups volume. Not stated: the seed keeps every dump, which
+/// fills any claim; two weeks fit the 20 GiB claim while a dump stays under 1.4 GiB.
+pub const BACKUPS_KEPT: usize = 14;
+
 /// The NEOSALE project in its three environments.
 pub fn project() -> Project {
     Project::new("neosale", Env::ALL, stack)
@@ -190,11 +194,20 @@ pub fn stack(env: Env) -> Stack {
     if env.is_hosted() {
         // The seed's daily backup at 02:00 (`pg_dump -U neosale neosale`), as a cron job that
         // writes into a volume rather than the host's working directory. It connects through
-        // the database's URL, so a platform's managed PostgreSQL is reached as well.
+        // the database's URL, so a platform's managed PostgreSQL is reached as well. A dump is written
+        // under a temporary name and renamed once complete, so a failed run never leaves a
+        // truncated file that looks like a backup; the newest BACKUPS_KEPT dumps are kept, so
+        // the claim does not fill up.
         let backups = stack.add_volume(Volume::persistent("backups").size(Memory::gib(20)));
+        let backup = format!(
+            "set -e; cd /backups; day=$(date +%Y%m%d); \
+             pg_dump \"$DATABASE_URL\" > .db-$day.sql.partial; mv .db-$day.sql.partial db-$day.sql; \
+             ls -1 db-*.sql | sort -r | tail -n +{} | xargs -r rm -f --",
+            BACKUPS_KEPT + 1
+        );
         stack.add_service(
             Service::cron("backup", Image::new("postgres:16-alpine"), "0 2 * * *")
-                .command(["sh", "-c", "pg_dump \"$DATABASE_URL\" > /backups/db-$(date +%Y%m%d).sql"])
+                .command(["sh".to_string(), "-c".to_string(), backup])
                 .env("DATABASE_URL", postgres.database_url())
                 .mount(Mount::volume(&backups, "/backups"))
                 .network(&data)

@@ -13,10 +13,10 @@
 //! | `Pipeline` | `deploy.yml` runs the same `generated` and `check-*` jobs on the pushed commit; the image job waits for them |
 //! | `Pipeline::registry` | `deploy.yml` job `image`: build, scan, then push `<registry>/<image>:<commit sha>`; the registry is `ghcr.io/<repository owner, lower-cased>` unless the project names one |
 //! | `Env::Staging` / `Env::Production` | jobs `deploy-staging` / `deploy-production` in GitHub environments of those names, whose secrets and variables the header lists; production needs staging |
-//! | `Pipeline::target` | the deploy steps: `kubectl apply` of the environment's kustomization; Render's API with the pushed image (`imageUrl`), awaited under one time budget; `railway config apply` of `.railway/railway.ts` with `IMAGE_TAG`, each new deployment awaited; Compose over SSH with every file the Compose file mounts |
-//! | `Run::Once` (migrations) | Kubernetes: the Job in the manifests, awaited; Render: `preDeployCommand`; Railway: `preDeploy`; Compose: run once by `up` when a service waits for it, else `run --rm` and `--scale <job>=0` |
+//! | `Pipeline::target` | the deploy steps: `kubectl apply` of the environment's kustomization (kubectl pinned, the Secret's keys checked first, and a prune scoped by the stack's label after a successful rollout); Render's API with the pushed image (`imageUrl`), awaited under one time budget; `railway config apply` of `.railway/railway.ts` with `IMAGE_TAG`, each new deployment awaited; Compose over SSH with every file the Compose file mounts |
+//! | `Run::Once` (migrations) | Kubernetes: the Job, named after the release, applied with everything but the services that wait for it, awaited (at most its deadline and a minute), then those services; Render: `preDeployCommand`; Railway: `preDeploy`; Compose: run once by `up` when a service waits for it, else `run --rm` and `--scale <job>=0` |
 //! | `Route` + `Probe::http` | smoke test `curl` of `https://<host><path>` with retries and a time limit; a placeholder host (RFC 2606) is read from the environment's variable `PUBLIC_HOST_<SERVICE>` |
-//! | a failed deploy or smoke test | rollback: `kubectl rollout undo`, Render's rollback API, the previous files and image tag on the Compose host; Railway: an error naming the dashboard rollback |
+//! | a failed deploy or smoke test | rollback: `kubectl rollout undo --to-revision` of the Deployments and StatefulSets this deploy changed (StatefulSets with the forced-rollback pod deletion), Render's rollback API, the previous files and image tag on the Compose host; Railway: an error naming the dashboard rollback |
 //!
 //! Security: `permissions: {}` at the top and the least each job needs; every action pinned to
 //! a full commit SHA ([`pins`]); checkout without persisted credentials; secrets only as
@@ -32,6 +32,7 @@ mod ci;
 mod deploy;
 mod hosts;
 pub mod images;
+mod kubernetes;
 pub mod model;
 pub mod pins;
 mod platform;

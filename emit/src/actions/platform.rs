@@ -2,12 +2,11 @@
 //! rolls back when the deploy or its smoke test fails. Secrets reach each script through `env:`
 //! only; values from the model are written into the scripts, nothing from the event.
 //!
-//! - Kubernetes: <https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/images/>
+//! - Kubernetes: see [`super::kubernetes`]
 //! - Render: <https://api-docs.render.com/reference/create-deploy>, `…/rollback-deploy`
 //! - Railway: <https://docs.railway.com/cli/config>, <https://docs.railway.com/cli/deployment>
 //! - Compose: <https://docs.docker.com/reference/cli/docker/compose/up/>
 
-use serde::Serialize;
 use stack_dsl::{DeployTarget, MountSource, Ready, Run, ValidStack};
 
 use super::images::{BuiltImage, image_of};
@@ -16,14 +15,15 @@ use super::pins;
 use super::prerequisites::Prerequisite;
 use super::railway_sdk;
 use crate::error::Error;
-use crate::layout::{KubernetesConfigMap, compose_env_example, compose_file, kubernetes_dir, kubernetes_namespace};
+use crate::layout::{compose_env_example, compose_file};
 use crate::options::Options;
-use crate::yaml;
 
 /// What one environment's deploy job needs.
 pub struct Deploy<'a> {
     /// The environment's stack.
     pub stack: &'a ValidStack,
+    /// The cluster the Kubernetes manifests are written for.
+    pub cluster: &'a stack_dsl::Cluster,
     /// The images of the pipeline.
     pub images: &'a [BuiltImage],
     /// The registry namespace as the scripts spell it (`${REGISTRY}`, set by an earlier step).
@@ -48,7 +48,7 @@ pub struct Plan {
 /// The plan for `target`.
 pub fn plan(target: DeployTarget, deploy: &Deploy) -> Result<Plan, Error> {
     Ok(match target {
-        DeployTarget::Kubernetes => kubernetes(deploy)?,
+        DeployTarget::Kubernetes => super::kubernetes::plan(deploy)?,
         DeployTarget::Render => render(deploy),
         DeployTarget::Railway => railway(deploy),
         DeployTarget::ComposeOverSsh => compose_over_ssh(deploy),
@@ -67,7 +67,7 @@ fn deployed<'a>(deploy: &'a Deploy) -> impl Iterator<Item = (&'a str, &'a BuiltI
 }
 
 /// Images the environment runs, once each.
-fn images_of<'a>(deploy: &'a Deploy) -> Vec<&'a BuiltImage> {
+pub(super) fn images_of<'a>(deploy: &'a Deploy) -> Vec<&'a BuiltImage> {
     let env = deploy.stack.env();
     let mut found: Vec<&BuiltImage> = Vec::new();
     for service in deploy.stack.services() {
@@ -85,125 +85,8 @@ fn variable(service: &str) -> String {
     service.to_ascii_uppercase().replace('-', "_")
 }
 
-fn rollback_step(script: String) -> Step {
+pub(super) fn rollback_step(script: String) -> Step {
     Step::run("Roll back", script).condition("failure() && steps.deploy.outcome != 'skipped'")
-}
-
-/// Lists the `kind` objects of the applied manifests as `namespace name` lines.
-const KUBE_RESOURCES: &str = r#"resources() {
-  kubectl get -f "$RUNNER_TEMP/manifests.yaml" --ignore-not-found --no-headers \
-    -o custom-columns=KIND:.kind,NAMESPACE:.metadata.namespace,NAME:.metadata.name |
-    awk -v kind="$1" '$1 == kind { print $2, $3 }'
-}
-"#;
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Overlay {
-    api_version: &'static str,
-    kind: &'static str,
-    /// Also the namespace of the generated ConfigMaps, so references to them are rewritten.
-    namespace: String,
-    resources: Vec<String>,
-    images: Vec<OverlayImage>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    config_map_generator: Vec<ConfigMapGenerator>,
-}
-
-/// A ConfigMap made from a repository file. Kustomize adds a hash of the content to its name
-/// and to every reference, so a changed file rolls the pods that mount it.
-#[derive(Serialize)]
-struct ConfigMapGenerator {
-    name: String,
-    files: Vec<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OverlayImage {
-    name: String,
-    new_name: String,
-    new_tag: String,
-}
-
-/// The ConfigMaps of the environment's config files, as the overlay at `depth` directories
-/// below the repository root generates them.
-fn config_maps(stack: &ValidStack, depth: usize) -> Vec<ConfigMapGenerator> {
-    let mut generators: Vec<ConfigMapGenerator> = Vec::new();
-    for mount in stack.services().flat_map(|s| &s.mounts) {
-        let MountSource::Config(path) = &mount.source else { continue };
-        let config = KubernetesConfigMap::of(path);
-        if generators.iter().any(|g| g.name == config.name) {
-            continue;
-        }
-        let file = format!("{}={}{}", config.key, "../".repeat(depth), config.path);
-        generators.push(ConfigMapGenerator { name: config.name, files: vec![file] });
-    }
-    generators
-}
-
-/// Kubernetes: a kustomization overlay in the workspace points the environment's manifests at
-/// the pushed images and generates the ConfigMaps from the repository's config files; Jobs
-/// (migrations) are replaced and awaited, Deployments rolled out; rollback is
-/// `kubectl rollout undo` of every Deployment.
-fn kubernetes(deploy: &Deploy) -> Result<Plan, Error> {
-    let env = deploy.stack.env();
-    let overlay_dir = format!(".stackwright/{env}");
-    let overlay = Overlay {
-        api_version: "kustomize.config.k8s.io/v1beta1",
-        kind: "Kustomization",
-        namespace: kubernetes_namespace(&deploy.stack.name, env),
-        resources: vec![format!("../../{}", deploy.options.from_root(&kubernetes_dir(env)))],
-        images: images_of(deploy)
-            .into_iter()
-            .map(|image| OverlayImage {
-                name: image.name.clone(),
-                new_name: format!("{}/{}", deploy.registry, image.name),
-                new_tag: format!("${{GITHUB_SHA}}{}", image.tag_suffix()),
-            })
-            .collect(),
-        config_map_generator: config_maps(deploy.stack, 2),
-    };
-    let overlay = yaml::document(&overlay_dir, "", &overlay)?;
-    let script = format!(
-        r#"set -euo pipefail
-umask 077
-printf '%s\n' "$KUBECONFIG_DATA" > "$KUBECONFIG"
-mkdir -p {overlay_dir}
-cat > {overlay_dir}/kustomization.yaml <<EOF
-{overlay}EOF
-# The config files live outside the overlay's directory, in the repository.
-kubectl kustomize --load-restrictor LoadRestrictionsNone {overlay_dir} > "$RUNNER_TEMP/manifests.yaml"
-{KUBE_RESOURCES}# Jobs are immutable: the previous commit's migration Job is replaced so that it runs again.
-resources Job | while read -r namespace name; do kubectl delete job "$name" --namespace "$namespace" --wait=true; done
-kubectl apply -f "$RUNNER_TEMP/manifests.yaml"
-resources Job | while read -r namespace name; do
-  kubectl wait "job/$name" --namespace "$namespace" --for=condition=complete --timeout=10m
-done
-resources Deployment | while read -r namespace name; do
-  kubectl rollout status "deployment/$name" --namespace "$namespace" --timeout=10m
-done
-"#
-    );
-    let rollback = format!(
-        r#"set -euo pipefail
-if [ ! -f "$RUNNER_TEMP/manifests.yaml" ]; then echo "Nothing was applied."; exit 0; fi
-{KUBE_RESOURCES}resources Deployment | while read -r namespace name; do
-  kubectl rollout undo "deployment/$name" --namespace "$namespace"
-  kubectl rollout status "deployment/$name" --namespace "$namespace" --timeout=10m
-done
-echo "::error::The {env} deploy failed; its Deployments were rolled back to their previous revision. Migrations are not reverted."
-"#
-    );
-    let kubeconfig = format!("{}/kubeconfig", expr("runner.temp"));
-    Ok(Plan {
-        checkout: true,
-        permissions: vec![(Scope::Contents, Access::Read)],
-        deploy: Step::run(format!("Apply {}", kubernetes_dir(env)), script)
-            .env("KUBECONFIG_DATA", secret("KUBECONFIG"))
-            .env("KUBECONFIG", kubeconfig.clone()),
-        rollback: rollback_step(rollback).env("KUBECONFIG", kubeconfig),
-    })
 }
 
 /// Calls Render's API with the key in `RENDER_API_KEY`.

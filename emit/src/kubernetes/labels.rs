@@ -22,11 +22,14 @@ pub fn component(service: &Service) -> &'static str {
     }
 }
 
+/// The label naming the service an object belongs to.
+pub const NAME_LABEL: &str = "app.kubernetes.io/name";
+
 /// The labels that select a service's pods: its name and the stack instance.
 pub fn selector_labels(stack: &ValidStack, service: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
         ("app.kubernetes.io/instance".to_string(), namespace(stack)),
-        ("app.kubernetes.io/name".to_string(), service.to_string()),
+        (NAME_LABEL.to_string(), service.to_string()),
     ])
 }
 

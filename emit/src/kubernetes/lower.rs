@@ -5,8 +5,10 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::Namespace;
 use stack_dsl::{Cluster, Image, Service, ValidStack, VolumeKind};
 
+use super::deploy_order::DeployOrder;
 use super::external;
 use super::ingress::{self, Public};
+use super::kept;
 use super::kustomization::{ImageTag, Kustomization};
 use super::labels;
 use super::network;
@@ -15,7 +17,6 @@ use super::placement::{left_out, runs};
 use super::scaling;
 use super::security::Identity;
 use super::shared_dir;
-use super::start_order;
 use super::storage;
 use super::workload::workload;
 use crate::bundle::Warning;
@@ -30,6 +31,8 @@ pub const DEFAULT_TAG: &str = "latest";
 pub struct Lowered {
     /// Files of objects, in apply order: (file name, objects).
     pub files: Vec<(String, Vec<Object>)>,
+    /// Files applied apart from the kustomization, so that deleting it keeps them.
+    pub kept: Vec<(String, Vec<Object>)>,
     /// The kustomization listing them.
     pub kustomization: Kustomization,
     /// The name of the stack's Secret.
@@ -44,8 +47,6 @@ pub struct Lowered {
     pub external_aliases: Vec<String>,
     /// Certificate Secrets of TLS routes.
     pub tls_secrets: Vec<String>,
-    /// True when the stack has jobs, which must be deleted before a new version applies.
-    pub has_jobs: bool,
     /// True when pods run images built from the repository, pulled with the project's secret.
     pub pulls_built_images: bool,
     /// True when the stack has an Ingress.
@@ -54,6 +55,8 @@ pub struct Lowered {
     pub claims_storage: bool,
     /// Claims several pods mount at once (`ReadWriteMany`).
     pub shared_claims: Vec<String>,
+    /// Which Jobs a deploy runs first, and which services wait for them.
+    pub deploy_order: DeployOrder,
     /// What the manifests cannot express.
     pub warnings: Vec<Warning>,
 }
@@ -62,6 +65,7 @@ pub struct Lowered {
 pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     let mut lowered = Lowered {
         files: Vec::new(),
+        kept: Vec::new(),
         kustomization: Kustomization::new(labels::namespace(stack), Vec::new(), Vec::new()),
         secret_name: super::env::secret_name(stack),
         secret_keys: BTreeSet::new(),
@@ -74,11 +78,11 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             .collect(),
         external_aliases: Vec::new(),
         tls_secrets: Vec::new(),
-        has_jobs: false,
         pulls_built_images: false,
         has_ingress: false,
         claims_storage: false,
         shared_claims: Vec::new(),
+        deploy_order: DeployOrder::of(stack),
         warnings: Vec::new(),
     };
     let warn = |service: &Service, message: String| Warning {
@@ -89,11 +93,10 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     };
 
     let any_root = stack.services().filter(|s| runs(s)).any(|s| Identity::of(s).0 == Identity::Root);
-    lowered.files.push(("namespace.yaml".into(), vec![Object::Namespace(namespace(stack, any_root))]));
+    lowered.kept.push((kept::NAMESPACE_FILE.into(), vec![Object::Namespace(namespace(stack, any_root))]));
 
     let mut public = Public::of(stack)?;
     let claims = storage::standalone_claims(stack);
-    let mut waits_for_jobs = false;
     let mut service_files = Vec::new();
     let mut images = Vec::new();
     for service in stack.services() {
@@ -131,8 +134,6 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         }
         lowered.secret_keys.extend(workload.secret_keys);
         lowered.config_maps.extend(workload.config_maps);
-        waits_for_jobs |= workload.waits_for_jobs;
-        lowered.has_jobs |= matches!(workload.object, Object::Job(_));
         if let Image::Build(_) = service.image {
             lowered.pulls_built_images = true;
             let name = image_name(stack, service);
@@ -188,16 +189,13 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     lowered.claims_storage =
         !claims.is_empty() || stack.services().filter(|s| runs(s)).any(|s| storage::owns_data(stack, s));
     if !claims.is_empty() {
-        lowered.files.push(("volumes.yaml".into(), claims.into_iter().map(Object::PersistentVolumeClaim).collect()));
+        lowered.kept.push((kept::VOLUMES_FILE.into(), claims.into_iter().map(Object::PersistentVolumeClaim).collect()));
     }
     let aliases = external::alias_services(stack);
     if !aliases.is_empty() {
         lowered.files.push(("externals.yaml".into(), aliases.into_iter().map(Object::Service).collect()));
     }
     lowered.external_aliases = external::aliases_to_create(stack);
-    if waits_for_jobs {
-        lowered.files.push((format!("{}.yaml", start_order::JOB_WAITER), start_order::job_waiter(stack)));
-    }
     lowered.files.extend(service_files);
     if let Some((ingress, secrets)) = ingress::ingress(stack, cluster, &mut public) {
         lowered.tls_secrets = secrets;
@@ -211,8 +209,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     }
     let mut policies = vec![Object::NetworkPolicy(network::default_deny(stack))];
     for service in stack.services().filter(|s| runs(s)) {
-        let api_server = service.depends_on.iter().any(|d| d.ready == stack_dsl::Ready::Completed);
-        policies.extend(network::policy(stack, service, api_server, &public, cluster).map(Object::NetworkPolicy));
+        policies.extend(network::policy(stack, service, &public, cluster).map(Object::NetworkPolicy));
     }
     lowered.files.push(("network-policies.yaml".into(), policies));
 

@@ -4,10 +4,11 @@
 //! the strict 1.33 schemas and by a security scanner.
 //!
 //! Each stack and environment gets its own namespace, `<stack>-<env>`, labelled to enforce the
-//! `restricted` Pod Security Standard. Files: `namespace.yaml`, `volumes.yaml` (standalone claims),
-//! `job-waiter.yaml` (when a service waits for a Job), one `<service>.yaml` per service (its
-//! workload, Service, autoscaler and disruption budget), `ingress.yaml` (the stack's routes and
-//! the upstreams of its edge proxy), `externals.yaml` (aliases of Docker-host dependencies),
+//! `restricted` Pod Security Standard. Files: `namespace.yaml` and `volumes.yaml` (standalone
+//! claims), applied apart from the kustomization so that `kubectl delete -k` keeps them and the
+//! data; one `<service>.yaml` per service (its workload, Service, autoscaler and disruption
+//! budget), `ingress.yaml` (the stack's routes and the upstreams of its edge proxy),
+//! `externals.yaml` (aliases of Docker-host dependencies),
 //! `network-policies.yaml`, and `kustomization.yaml`, whose header lists what must exist
 //! before the first apply (the Secret's keys, the pull secret, ConfigMaps from repository files,
 //! storage classes, the ingress controller and cert-manager issuer).
@@ -16,8 +17,8 @@
 //! | --- | --- |
 //! | `Run::Continuously`, stateless | `Deployment` (`apps/v1`) |
 //! | `Run::Continuously`, mounting a volume no other service mounts | `StatefulSet` with a `volumeClaimTemplates` entry per persistent volume, governed by the headless Service `<service>-headless` (`serviceName`) |
-//! | `Run::Once` (migrations) | `Job`, `backoffLimit: 0` (a failed migration stops, it does not loop) |
-//! | `Run::OnSchedule` | `CronJob`, `timeZone: Etc/UTC`, `concurrencyPolicy: Forbid` |
+//! | `Run::Once` (migrations) | `Job`, `backoffLimit: 0` (a failed migration stops, it does not loop), `activeDeadlineSeconds: 900` (a hung one is failed) |
+//! | `Run::OnSchedule` | `CronJob`, `timeZone: Etc/UTC`, `concurrencyPolicy: Forbid` (each run's deadline ends a hung one), `startingDeadlineSeconds: 3600`, the last 3 successful and 3 failed runs kept; the header gives the command showing the last success |
 //! | `Port` | container port and a `ClusterIP` `Service` port named `http-N` / `tcp-N` |
 //! | `.published(h)` | **explicit choice**: not exposed outside the cluster (ClusterIP only); a warning names the port and the `kubectl port-forward` command. Public traffic goes through routes |
 //! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`, `ingressClassName` from the project's `Cluster` (default `traefik`); TLS hosts get their certificate from cert-manager (`cert-manager.io/cluster-issuer`, default `letsencrypt`, Secret `<host>-tls`) or share the `Cluster`'s named TLS Secret |
@@ -27,10 +28,10 @@
 //! | image that needs the node (Datadog agent) | **not deployed**, with a warning pointing at the vendor's operator or Helm chart; a service that waits for or refers to a left-out one is an error |
 //! | health check | `readinessProbe`, and `livenessProbe` unless `.liveness(..)` gives its own; `http` → `httpGet`, `exec` → `exec`, `shell` → `exec sh -c`, `tcp` → `tcpSocket`; interval → `periodSeconds`, timeout → `timeoutSeconds`, retries → `failureThreshold` |
 //! | start period | `startupProbe` allowing start period ÷ interval + retries failures |
-//! | `Ready::Healthy` / `Started` | init container `wait-for-<dep>` (busybox `nc`) that waits until the dependency's Service accepts connections, which it only does once the dependency is ready |
-//! | `Ready::Completed` (migrations first) | init container running `kubectl wait --for=condition=complete job/<dep>` under the `job-waiter` service account (may only read Jobs) |
+//! | `Ready::Healthy` / `Started` | init container `wait-for-<dep>` (busybox `nc`) that waits until the dependency's Service accepts connections, which it only does once the dependency is ready; after 5 minutes it fails naming what it waited for, and the kubelet retries it |
+//! | `Ready::Completed` (migrations first) | part of the deploy, not of the pod: the deploy applies everything but the waiting services, waits for the Jobs to complete, then applies the rest (`deploy.yml` does it; the header lists the commands). Pods recreated later start at once |
 //! | `EnvValue::Literal` | `value`, `$(` escaped as `$$(` |
-//! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys and the command that creates it; `optional: true` for a `Secret::optional` |
+//! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys, the command that creates it and the restarts a change needs; the deploy workflow fails naming missing keys, and puts a checksum of the keys each workload reads on its pod template, so a changed Secret rolls them. A PostgreSQL password only initialises an empty data directory (said in the header); `optional: true` for a `Secret::optional` |
 //! | host / port / URL references | the Service's DNS name (the service's name) and port |
 //! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes |
 //! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef` |
@@ -39,13 +40,14 @@
 //! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`; reported, as the storage class must support it |
 //! | `Volume::persistent`, one job or cron job | a standalone `PersistentVolumeClaim`, `ReadWriteOnce`, kept between runs |
 //! | `Volume::external` | a claim the workload mounts by name, created outside the stack (listed in the header) |
-//! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created from the repository's file (command in the header) |
+//! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created or updated from the repository's file with the header's command, which then restarts the workloads that mount it; the deploy workflow generates it with a content hash in its name, so a change rolls them |
 //! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit |
 //! | `Mount::bind`, one service | **not expressible** (pods have no host directories): left out and reported |
 //! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (1Gi), mounted by all; reported, and the storage-class requirement stated in the header |
 //! | networks | a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the services that share a network with it, and routed ports from the ingress controller's namespace (`Cluster`, default `traefik`); a service on internal networks only may also connect only to its peers and DNS |
 //! | replicas / `Autoscale` | `replicas` / a `HorizontalPodAutoscaler` (`autoscaling/v2`, CPU utilisation; the workload leaves `replicas` to it) |
 //! | more than one replica | `PodDisruptionBudget` with `maxUnavailable: 1` |
+//! | HTTP port | `preStop` sleep of 5 s (endpoints drain before the process stops) and `terminationGracePeriodSeconds: 35`; a single-replica edge proxy or routed service is reported |
 //! | resources | requests = reservations, limits = limits; defaults where unset: requests 100m CPU / 128Mi, limits 1 CPU / 512Mi |
 //! | user | `runAsUser`/`runAsGroup`/`fsGroup` of a numeric `.user(uid)`; otherwise the image's own account from the image facts (`facts::images`: postgres 70 on Alpine, 999 on Debian; redis 999/1000 on Alpine; nginx 101; `.user("node")` on `node` is 1000), or the stack's `.image_facts(..)`; otherwise uid and gid 10001 and a warning naming the assumption. A named user the facts do not know: uid 10001 and a warning. `.user(0)` runs as root, reported, and the namespace enforces `baseline` instead |
 //! | image data directory that must start empty (PostgreSQL) | moved into `<mount>/data` with its variable (`PGDATA`) when the volume is mounted at it, as a fresh volume's root holds `lost+found`; reported when it replaces the stack's value |
@@ -59,41 +61,53 @@
 //!
 //! Hardening every container gets: `runAsNonRoot`, `allowPrivilegeEscalation: false`,
 //! `privileged: false`, all capabilities dropped, `seccompProfile: RuntimeDefault`,
-//! `automountServiceAccountToken: false` (except pods that wait for a Job),
+//! `automountServiceAccountToken: false`,
 //! `enableServiceLinks: false` (service links would add `<NAME>_PORT=tcp://…` variables that
-//! clash with the applications' own `REDIS_PORT`), `imagePullPolicy: Always` (tags such as the
-//! commit SHA are re-checked), and requests and limits.
+//! clash with the applications' own `REDIS_PORT`), `imagePullPolicy: IfNotPresent` (the deploy
+//! workflow pins third-party tags to their digest and built images to the commit SHA, so a pod
+//! starts without the registry; `Always` only for an image naming no version), and requests and
+//! limits.
 //!
 //! Security checks (checkov) accepted, with the reason:
-//! - everywhere: `CKV_K8S_43` (images by digest): third-party images are pinned by the stack's
-//!   tag and built images by the commit SHA the pipeline sets; `CKV_K8S_22` (read-only root
+//! - everywhere: `CKV_K8S_43` (images by digest): the committed files keep the stack's tags;
+//!   the deploy workflow pins each third-party tag to its digest when it deploys, and built
+//!   images carry the commit SHA; `CKV_K8S_15` (pull policy `Always`): those references are
+//!   fixed, so `IfNotPresent` lets pods start during a registry incident; `CKV_K8S_22` (read-only root
 //!   everywhere): a read-only root is declared per service (`.read_only_root()`), as forcing it
 //!   breaks images that write outside their mounts; `CKV_K8S_35` (secrets as files): the team
 //!   applications read their configuration from environment variables.
 //! - per workload, as a `checkov.io/skip` annotation on the object itself, so the exception
 //!   and its reason are reviewed with the object: `CKV_K8S_40` (uid below 10000) where the
 //!   stack gives the uid its image expects; `CKV_K8S_23`/`CKV_K8S_40` where it runs as root;
-//!   `CKV_K8S_38` (service-account token) on pods that wait for a Job; `CKV_K8S_8`/`CKV_K8S_9`
+//!   `CKV_K8S_8`/`CKV_K8S_9`
 //!   (probes) where the stack declares no health check; `CKV_K8S_14` (image tag) on built
 //!   images, whose tag the pipeline sets at deploy time, and on third-party images the stack
 //!   leaves unpinned (also reported as a warning).
 
+pub mod deploy_order;
 mod env;
 mod external;
+pub mod immutable;
 mod ingress;
+pub mod kept;
 mod kustomization;
-mod labels;
+pub(crate) mod labels;
 mod lower;
 mod network;
 mod object;
 mod placement;
 mod probe;
-mod pull;
+pub mod pull_policy;
+mod pull_secret;
+mod readers;
 mod resources;
 mod runtime;
 mod scaling;
+mod schedule;
+pub mod secret;
 mod security;
 mod shared_dir;
+mod shutdown;
 mod start_order;
 mod storage;
 mod workload;
@@ -111,8 +125,13 @@ use crate::layout::{KUBERNETES_DIR, kubernetes_dir};
 use crate::options::Options;
 use crate::yaml;
 
+/// The kubectl release the deploy workflow runs (its kustomize with it): the objects'
+/// Kubernetes minor, so clusters from 1.32 to 1.34 are within kubectl's supported skew of one
+/// minor version either way: <https://kubernetes.io/releases/version-skew-policy/#kubectl>.
+pub const KUBECTL_VERSION: &str = "v1.33.0";
+
 /// The checkov checks skipped for every file, with the reasons above.
-pub const ACCEPTED_CHECKS: &[&str] = &["CKV_K8S_43", "CKV_K8S_22", "CKV_K8S_35"];
+pub const ACCEPTED_CHECKS: &[&str] = &["CKV_K8S_43", "CKV_K8S_15", "CKV_K8S_22", "CKV_K8S_35"];
 
 /// Render every environment of `project`.
 pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Error> {
@@ -125,13 +144,13 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         let lowered = lower::lower(stack, project.cluster())?;
         let subject = format!("stack {} ({env})", project.name());
         let regenerate = project.regenerate_command();
-        for (file, objects) in &lowered.files {
+        for (file, objects) in lowered.kept.iter().chain(&lowered.files) {
             let path = format!("{dir}/{file}");
             let header = yaml::header(&subject, regenerate, &[]);
             bundle.add(path.clone(), yaml::documents(&path, &header, objects)?);
         }
         let path = format!("{dir}/kustomization.yaml");
-        let header = yaml::header(&subject, regenerate, &prerequisites(&lowered, project));
+        let header = yaml::header(&subject, regenerate, &prerequisites(stack, &lowered, project));
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.kustomization)?);
         for warning in lowered.warnings {
             bundle.warn(warning);
@@ -141,32 +160,58 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
 }
 
 /// What must exist before the first `kubectl apply -k`, and how to deploy a new version.
-fn prerequisites(lowered: &lower::Lowered, project: &ValidProject) -> Vec<String> {
+fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, project: &ValidProject) -> Vec<String> {
     let namespace = &lowered.kustomization.namespace;
     let cluster = project.cluster();
-    let mut notes = vec!["Apply: kubectl apply -k <this directory>".to_string()];
+    let kept: Vec<&str> = lowered.kept.iter().map(|(file, _)| file.as_str()).collect();
+    let mut notes = vec![format!(
+        "First, and whenever they change: {}. They are not in the kustomization, so kubectl delete -k removes the workloads but keeps the namespace, its Secret and the claims that hold data (kubectl delete namespace {namespace} removes everything)",
+        kept::apply_command(&kept, "<this directory>")
+    )];
     if !lowered.secret_keys.is_empty() {
         let keys: Vec<&str> = lowered.secret_keys.iter().map(String::as_str).collect();
         notes.push(format!(
-            "Before the first apply, create the Secret with keys {}: kubectl create namespace {namespace}; kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>",
+            "Before the first apply, create the Secret with keys {}: kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>. To change it: the same command with --dry-run=client -o yaml | kubectl apply -f -, then {} (pods read it at start; the deploy workflow rolls them itself)",
             keys.join(", "),
-            lowered.secret_name
+            lowered.secret_name,
+            readers::restart_commands(
+                &secret::readers(stack, lowered).into_iter().map(|r| (r.kind, r.name)).collect::<Vec<_>>(),
+                namespace
+            )
         ));
     }
     if lowered.pulls_built_images {
         notes.push(format!(
             "The project's images are private: create the pull secret {}: {}",
             cluster.pull_secret,
-            pull::create_command(cluster, project.pipeline(), namespace)
+            pull_secret::create_command(cluster, project.pipeline(), namespace)
         ));
     }
+    for rule in secret::first_start_only(stack) {
+        notes.push(rule);
+    }
     for config in &lowered.config_maps {
+        let readers: Vec<(&str, String)> = readers::long_running(lowered.files.iter().flat_map(|(_, objects)| objects))
+            .into_iter()
+            .filter(|(_, _, pod)| {
+                pod.volumes.iter().flatten().any(|v| v.config_map.as_ref().is_some_and(|c| c.name == config.name))
+            })
+            .map(|(kind, name, _)| (kind, name))
+            .collect();
         notes.push(format!(
-            "Create the ConfigMap {} from the repository root: kubectl create configmap {} -n {namespace} --from-file={}={}",
+            "Create or update the ConfigMap {} from the repository root: kubectl create configmap {} -n {namespace} --from-file={}={} --dry-run=client -o yaml | kubectl apply -f -{}",
             config.name,
             config.name,
             config.key,
-            config.path
+            config.path,
+            if readers.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; after an update, {} (a subPath mount never sees a changed ConfigMap)",
+                    readers::restart_commands(&readers, namespace)
+                )
+            }
         ));
     }
     for claim in &lowered.external_claims {
@@ -204,15 +249,18 @@ fn prerequisites(lowered: &lower::Lowered, project: &ValidProject) -> Vec<String
     }
     for image in &lowered.kustomization.images {
         notes.push(format!(
-            "Deploy a build: kustomize edit set image {}=<registry>/{}:<commit SHA>",
-            image.name, image.name
+            "Deploy a build: kustomize edit set image {}=<registry>/{}:<commit SHA> (the {} tag here is a placeholder: nodes reuse their copy of a tag, imagePullPolicy IfNotPresent)",
+            image.name, image.name, image.new_tag
         ));
     }
-    if lowered.has_jobs {
+    for service in stack.services().filter(|s| matches!(s.run, stack_dsl::Run::OnSchedule(_))) {
         notes.push(format!(
-            "Jobs are immutable: before applying a new version, kubectl delete job -n {namespace} -l app.kubernetes.io/component=job"
+            "When {} last succeeded: {}",
+            service.name,
+            schedule::last_success_command(&service.name, namespace)
         ));
     }
+    notes.extend(lowered.deploy_order.manual_steps(namespace));
     notes
 }
 

@@ -122,16 +122,9 @@ fn internal_only(stack: &ValidStack, service: &Service) -> bool {
 }
 
 /// The policy of one service: who may connect to its ports (services sharing a network, and
-/// the ingress controller's namespace on routed ports), and, when it joins only
-/// internal networks, where it may connect to (its peers, DNS, and the API server when
-/// `api_server` is true).
-pub fn policy(
-    stack: &ValidStack,
-    service: &Service,
-    api_server: bool,
-    public: &Public,
-    cluster: &Cluster,
-) -> Option<NetworkPolicy> {
+/// the ingress controller's namespace on routed ports), and, when it joins only internal
+/// networks, where it may connect to (its peers and DNS).
+pub fn policy(stack: &ValidStack, service: &Service, public: &Public, cluster: &Cluster) -> Option<NetworkPolicy> {
     let peers = peers(stack, service);
     let from_peers: Vec<NetworkPolicyPeer> = peers
         .iter()
@@ -170,9 +163,6 @@ pub fn policy(
         let mut rules = vec![NetworkPolicyEgressRule { to: None, ports: Some(dns.to_vec()) }];
         if !from_peers.is_empty() {
             rules.push(NetworkPolicyEgressRule { to: Some(from_peers.clone()), ports: None });
-        }
-        if api_server {
-            rules.push(NetworkPolicyEgressRule { to: None, ports: Some(vec![tcp(443), tcp(6443)]) });
         }
         rules
     });

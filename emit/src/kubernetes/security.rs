@@ -105,7 +105,7 @@ fn runtime_default() -> SeccompProfile {
 
 /// The scanner (checkov) checks a workload fails on purpose, as `checkov.io/skipN:
 /// CHECK=reason` annotations, so the exception and its reason sit on the object itself.
-pub fn accepted_findings(service: &Service, identity: Identity, waits_for_jobs: bool) -> BTreeMap<String, String> {
+pub fn accepted_findings(service: &Service, identity: Identity) -> BTreeMap<String, String> {
     let mut accepted: Vec<(&str, String)> = Vec::new();
     match identity {
         Identity::Root => {
@@ -134,9 +134,6 @@ pub fn accepted_findings(service: &Service, identity: Identity, waits_for_jobs: 
             accepted.push(("CKV_K8S_14", format!("the stack asks for {reference}; a warning says to pin it")))
         }
         Image::Registry(_) => {}
-    }
-    if waits_for_jobs {
-        accepted.push(("CKV_K8S_38", "the token lets the init container wait for a Job, and only read Jobs".into()));
     }
     accepted
         .into_iter()

@@ -5,18 +5,21 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, StatefulSet, StatefulSetSpec};
-use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
+use k8s_openapi::api::batch::v1::{CronJob, Job, JobSpec};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use stack_dsl::{Cluster, Image, Protocol, Restart, Run, Service, ValidStack};
 
+use super::deploy_order::JOB_DEADLINE_SECONDS;
 use super::labels;
 use super::network::headless_name;
 use super::object::Object;
+use super::pull_policy::pull_policy;
+use super::schedule::cron_job_spec;
 use super::security::{Identity, accepted_findings, is_unpinned};
-use super::start_order::{JOB_WAITER, start_order};
+use super::start_order::start_order;
 use super::storage::{owns_data, pod_storage};
-use super::{env, probe, pull, resources, runtime};
+use super::{env, probe, pull_secret, resources, runtime, shutdown};
 use crate::endpoint::image_name;
 use crate::error::Error;
 use crate::layout::KubernetesConfigMap;
@@ -29,8 +32,6 @@ pub struct Workload {
     pub secret_keys: BTreeSet<String>,
     /// ConfigMaps it mounts.
     pub config_maps: Vec<KubernetesConfigMap>,
-    /// True when it waits for a Job and runs under the `job-waiter` account.
-    pub waits_for_jobs: bool,
     /// What the manifests cannot express for it.
     pub warnings: Vec<String>,
 }
@@ -73,7 +74,7 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
             // The tag is set in kustomization.yaml (`images:`), where the pipeline pins it.
             Image::Build(_) => image_name(stack, service),
         }),
-        image_pull_policy: Some("Always".into()),
+        image_pull_policy: Some(pull_policy(&service.image).into()),
         command: service.entrypoint.clone(),
         args: service.command.clone(),
         ports: (!service.ports.is_empty()).then(|| {
@@ -112,27 +113,29 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
             "Kubernetes always restarts a long-running container; its restart policy is not carried over: run it as Service::job if it should stop".into(),
         );
     }
+    let mut pod = PodSpec::default();
+    shutdown::drain(service, &mut container, &mut pod);
+    warnings.extend(shutdown::single_replica_edge(service));
     let template = PodTemplateSpec {
         metadata: Some(ObjectMeta { labels: Some(pod_labels.clone()), ..Default::default() }),
         spec: Some(PodSpec {
             containers: vec![container],
             init_containers: (!order.init_containers.is_empty()).then_some(order.init_containers),
             volumes: (!volumes.is_empty()).then_some(volumes),
-            image_pull_secrets: pull::image_pull_secrets(service, cluster),
+            image_pull_secrets: pull_secret::image_pull_secrets(service, cluster),
             security_context: Some(pod_security),
-            // Only pods that wait for a Job talk to the API server.
-            automount_service_account_token: Some(order.waits_for_jobs),
-            service_account_name: order.waits_for_jobs.then(|| JOB_WAITER.to_string()),
+            // No container talks to the API server.
+            automount_service_account_token: Some(false),
             // Service links would add `<NAME>_PORT=tcp://…` variables that clash with the
             // application's own (`REDIS_PORT`, `POSTGRES_PORT`).
             enable_service_links: Some(false),
             restart_policy,
-            ..Default::default()
+            ..pod
         }),
     };
 
     let mut metadata = labels::meta(stack, &service.name, pod_labels);
-    let accepted = accepted_findings(service, identity, order.waits_for_jobs);
+    let accepted = accepted_findings(service, identity);
     metadata.annotations = (!accepted.is_empty()).then_some(accepted);
     let selector = labels::selector(stack, &service.name);
     let replicas =
@@ -158,29 +161,22 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
         Run::Once => Object::Job(Job { metadata, spec: Some(job_spec(service, template)), ..Default::default() }),
         Run::OnSchedule(schedule) => Object::CronJob(CronJob {
             metadata,
-            spec: Some(CronJobSpec {
-                schedule: schedule.clone(),
-                // The model's schedules are in UTC.
-                time_zone: Some("Etc/UTC".into()),
-                concurrency_policy: Some("Forbid".into()),
-                job_template: JobTemplateSpec { metadata: None, spec: Some(job_spec(service, template)) },
-                ..Default::default()
-            }),
+            spec: Some(cron_job_spec(schedule, job_spec(service, template))),
             ..Default::default()
         }),
     };
-    Ok(Workload {
-        object,
-        secret_keys,
-        config_maps: storage.config_maps,
-        waits_for_jobs: order.waits_for_jobs,
-        warnings,
-    })
+    Ok(Workload { object, secret_keys, config_maps: storage.config_maps, warnings })
 }
 
 /// A failed job with `Restart::Never` (the default for jobs) stops at once, so a failed
-/// migration holds the rollout back instead of looping; `OnFailure` retries three times.
+/// migration holds the rollout back instead of looping; `OnFailure` retries three times. A
+/// hung one is failed after the deadline, so the deploy waiting for it ends.
 fn job_spec(service: &Service, template: PodTemplateSpec) -> JobSpec {
     let backoff_limit = if service.effective_restart() == Restart::Never { 0 } else { 3 };
-    JobSpec { backoff_limit: Some(backoff_limit), template, ..Default::default() }
+    JobSpec {
+        backoff_limit: Some(backoff_limit),
+        active_deadline_seconds: Some(JOB_DEADLINE_SECONDS.into()),
+        template,
+        ..Default::default()
+    }
 }

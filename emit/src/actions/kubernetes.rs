@@ -1,0 +1,469 @@
+//! How `deploy.yml` deploys one environment to Kubernetes and how it rolls back.
+//!
+//! A kustomization overlay in the workspace points the environment's manifests at the pushed
+//! images, generates the ConfigMaps from the repository's config files and names each Job after
+//! the release, so every deploy runs its migrations as a new Job (Jobs are immutable). The
+//! namespace and the claims holding data are applied first, apart from the kustomization
+//! ([`crate::kubernetes::kept`]). The deploy then follows [`DeployOrder`]: everything but the services that wait for a Job, the
+//! Jobs to completion (bounded by their deadline), then the rest; Deployments and
+//! StatefulSets are awaited. The revisions running before are recorded, so a rollback undoes
+//! only what this deploy changed and does nothing to what it created.
+//!
+//! - Overlays, image tags and patches: <https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/>
+//! - `kubectl rollout undo --to-revision`: <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_rollout/kubectl_rollout_undo/>
+//! - StatefulSet forced rollback (revert the template, then delete the pods already started
+//!   with the bad one): <https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#forced-rollback>
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use stack_dsl::{MountSource, Run, ValidStack};
+
+use super::model::{Access, Scope, Step, expr, secret};
+use super::platform::{Deploy, Plan, images_of, rollback_step};
+use crate::error::Error;
+use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS};
+use crate::kubernetes::pull_policy::{ThirdParty, third_party_images};
+use crate::kubernetes::secret::{CHECKSUM_ANNOTATION, Reader, StackSecret, stack_secret};
+use crate::kubernetes::{KUBECTL_VERSION, kept, labels};
+use crate::layout::{KubernetesConfigMap, kubernetes_dir, kubernetes_namespace};
+use crate::yaml;
+
+/// How long the deploy waits for each Deployment or StatefulSet to roll out.
+const ROLLOUT_TIMEOUT: &str = "10m";
+/// Seconds between two looks at a Job.
+const JOB_POLL_SECONDS: u32 = 5;
+
+/// Lists the `kind` objects of the applied manifests that exist, as `namespace name` lines.
+const KUBE_RESOURCES: &str = r#"resources() {
+  kubectl get -f "$RUNNER_TEMP/manifests.yaml" --ignore-not-found --no-headers \
+    -o custom-columns=KIND:.kind,NAMESPACE:.metadata.namespace,NAME:.metadata.name |
+    awk -v kind="$1" '$1 == kind { print $2, $3 }'
+}
+"#;
+
+/// The revision a Deployment (its `deployment.kubernetes.io/revision`) or a StatefulSet (its
+/// update ControllerRevision) runs.
+const REVISION: &str = r#"revision() {
+  case $1 in
+    Deployment) kubectl get "deployment/$3" --namespace "$2" -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}' ;;
+    StatefulSet) kubectl get "statefulset/$3" --namespace "$2" -o jsonpath='{.status.updateRevision}' ;;
+  esac
+}
+"#;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Overlay {
+    api_version: &'static str,
+    kind: &'static str,
+    /// Also the namespace of the generated ConfigMaps, so references to them are rewritten.
+    namespace: String,
+    resources: Vec<String>,
+    images: Vec<OverlayImage>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    config_map_generator: Vec<ConfigMapGenerator>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    patches: Vec<Patch>,
+}
+
+/// A ConfigMap made from a repository file. Kustomize adds a hash of the content to its name
+/// and to every reference, so a changed file rolls the pods that mount it.
+#[derive(Serialize)]
+struct ConfigMapGenerator {
+    name: String,
+    files: Vec<String>,
+    /// The stack's labels, so the deploy's prune (scoped by them) removes superseded ones.
+    options: GeneratorOptions,
+}
+
+#[derive(Serialize)]
+struct GeneratorOptions {
+    labels: BTreeMap<String, String>,
+}
+
+/// An image entry: a built image's registry and tag, or a third-party image's digest.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OverlayImage {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_tag: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    digest: Option<String>,
+}
+
+/// A JSON 6902 patch of the objects `target` selects.
+#[derive(Serialize)]
+struct Patch {
+    target: PatchTarget,
+    patch: String,
+}
+
+#[derive(Serialize)]
+struct PatchTarget {
+    kind: &'static str,
+    name: String,
+}
+
+/// The ConfigMaps of the environment's config files, as the overlay at `depth` directories
+/// below the repository root generates them.
+fn config_maps(stack: &ValidStack, depth: usize) -> Vec<ConfigMapGenerator> {
+    let mut generators: Vec<ConfigMapGenerator> = Vec::new();
+    for mount in stack.services().flat_map(|s| &s.mounts) {
+        let MountSource::Config(path) = &mount.source else { continue };
+        let config = KubernetesConfigMap::of(path);
+        if generators.iter().any(|g| g.name == config.name) {
+            continue;
+        }
+        let file = format!("{}={}{}", config.key, "../".repeat(depth), config.path);
+        let options = GeneratorOptions { labels: labels::stack_labels(stack) };
+        generators.push(ConfigMapGenerator { name: config.name, files: vec![file], options });
+    }
+    generators
+}
+
+/// Each Job renamed `<job>-<release>`; the script sets `release` before writing the overlay.
+fn release_names(order: &DeployOrder) -> Vec<Patch> {
+    order
+        .jobs
+        .iter()
+        .map(|job| Patch {
+            target: PatchTarget { kind: "Job", name: job.clone() },
+            patch: format!(r#"[{{"op": "replace", "path": "/metadata/name", "value": "{job}-${{release}}"}}]"#),
+        })
+        .collect()
+}
+
+/// The shell variable holding the checksum of the keys `reader` reads.
+fn checksum_variable(reader: &Reader) -> String {
+    format!("checksum_{}", reader.name.replace('-', "_"))
+}
+
+/// Each workload reading the Secret gets a checksum of the keys it reads on its pod template,
+/// so a change to one of them rolls it.
+fn secret_checksums(secret: &StackSecret) -> Vec<Patch> {
+    secret
+        .readers
+        .iter()
+        .map(|reader| {
+            let (kind, name, variable) = (reader.kind, &reader.name, checksum_variable(reader));
+            Patch {
+                target: PatchTarget { kind, name: name.clone() },
+                patch: format!(
+                    r#"{{"apiVersion": "apps/v1", "kind": "{kind}", "metadata": {{"name": "{name}"}}, "spec": {{"template": {{"metadata": {{"annotations": {{"{CHECKSUM_ANNOTATION}": "${{{variable}}}"}}}}}}}}}}"#
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Fails naming every key the Secret lacks (or the Secret itself), before anything is applied;
+/// then sets each reader's checksum variable from the keys it reads (a hash: no value reaches
+/// the log).
+fn secret_check(secret: &StackSecret, namespace: &str) -> String {
+    let keys: Vec<&str> = secret.keys.iter().map(String::as_str).collect();
+    let name = &secret.name;
+    // A Go template listing the keys, one a line; it has braces a format string would eat.
+    let list_keys = r#"'{{range $key, $value := .data}}{{$key}}{{"\n"}}{{end}}'"#;
+    let mut script = format!(
+        r#"# The Secret must hold every key the manifests read, before anything is applied.
+present=$(kubectl get secret {name} --namespace {namespace} -o go-template={list_keys} || true)
+missing=""
+for key in {keys}; do
+  if ! grep -qxF "$key" <<< "$present"; then missing="$missing $key"; fi
+done
+if [ -n "$missing" ]; then
+  echo "::error::The Secret {name} in {namespace} lacks:$missing. Create or update it as the kustomization header says."
+  exit 1
+fi
+checksum() {{
+  local key
+  for key in "$@"; do kubectl get secret {name} --namespace {namespace} -o "jsonpath={{.data.$key}}"; echo; done | sha256sum | cut -c1-16
+}}
+"#,
+        keys = keys.join(" ")
+    );
+    for reader in &secret.readers {
+        let keys: Vec<&str> = reader.keys.iter().map(String::as_str).collect();
+        script.push_str(&format!("{}=$(checksum {})\n", checksum_variable(reader), keys.join(" ")));
+    }
+    script
+}
+
+/// Removes `replicas` from what kubectl last applied to each autoscaled workload, the documented
+/// migration to an autoscaler: otherwise applying a manifest without `replicas` over one applied
+/// with it scales the workload to one replica first.
+/// <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling>
+fn hand_replicas_to_autoscalers(stack: &ValidStack, namespace: &str) -> String {
+    let autoscaled: Vec<&str> = stack
+        .services()
+        .filter(|s| s.autoscale.is_some() && s.run == Run::Continuously)
+        .map(|s| s.name.as_str())
+        .collect();
+    if autoscaled.is_empty() {
+        return String::new();
+    }
+    format!(
+        r#"# Autoscaled workloads: replicas leave what kubectl last applied, so this apply keeps their count.
+for name in {names}; do
+  for kind in deployment statefulset; do
+    last=$(kubectl get "$kind/$name" --namespace {namespace} --ignore-not-found -o jsonpath='{{.metadata.annotations.kubectl\.kubernetes\.io/last-applied-configuration}}')
+    if [ -n "$last" ] && jq -e '.spec.replicas != null' <<< "$last" > /dev/null; then
+      jq 'del(.spec.replicas)' <<< "$last" | kubectl apply set-last-applied --namespace {namespace} -f -
+    fi
+  done
+done
+"#,
+        names = autoscaled.join(" ")
+    )
+}
+
+/// kubectl at [`KUBECTL_VERSION`] unless the runner already has it: downloaded from the
+/// Kubernetes release site and checked against the checksum published beside it, then put
+/// first on the PATH of this and later steps (the rollback).
+/// <https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/#install-kubectl-binary-with-curl-on-linux>
+fn install_kubectl() -> String {
+    format!(
+        r#"# kubectl {KUBECTL_VERSION} (its kustomize with it): within one minor version of the cluster.
+if [ "$(kubectl version --client -o json 2> /dev/null | jq -r .clientVersion.gitVersion)" != {KUBECTL_VERSION} ]; then
+  mkdir -p "$RUNNER_TEMP/bin"
+  url=https://dl.k8s.io/release/{KUBECTL_VERSION}/bin/linux/amd64/kubectl
+  curl --fail --silent --show-error --location --output "$RUNNER_TEMP/bin/kubectl" "$url"
+  echo "$(curl --fail --silent --show-error --location "$url.sha256")  $RUNNER_TEMP/bin/kubectl" | sha256sum --check --quiet
+  chmod +x "$RUNNER_TEMP/bin/kubectl"
+  export PATH="$RUNNER_TEMP/bin:$PATH"
+  echo "$RUNNER_TEMP/bin" >> "$GITHUB_PATH"
+fi
+"#
+    )
+}
+
+/// Resolves each third-party image's tag to the digest it names now (`digest_<i>`), so that
+/// every node runs the same bits until the next deploy and pods start from the node's copy.
+/// <https://docs.docker.com/reference/cli/docker/buildx/imagetools/inspect/>
+fn resolve_digests(third_party: &ThirdParty) -> String {
+    if third_party.images.is_empty() {
+        return String::new();
+    }
+    let mut script = String::from(
+        r#"# Third-party images run the bits their tags name now, on every node, until the next deploy.
+digest() {
+  local digest
+  digest=$(docker buildx imagetools inspect "$1" --format '{{json .Manifest}}' | jq -r .digest)
+  if [[ $digest != sha256:* ]]; then echo "::error::No digest for $1." >&2; return 1; fi
+  echo "$digest"
+}
+"#,
+    );
+    for (i, (_, reference)) in third_party.images.iter().enumerate() {
+        script.push_str(&format!("digest_{i}=$(digest {reference})\n"));
+    }
+    for repository in &third_party.ambiguous {
+        // Kustomize pins images by repository; one run at two tags keeps its tags.
+        script.push_str(&format!(
+            "echo \"::warning::{repository} runs at two tags, so it is not pinned to a digest.\"\n"
+        ));
+    }
+    script
+}
+
+/// Waits until a Job completes or fails, for at most its deadline and a minute; a failure
+/// prints the Job's last log lines.
+fn wait_for_job() -> String {
+    let polls = (JOB_DEADLINE_SECONDS + 60) / JOB_POLL_SECONDS;
+    format!(
+        r#"wait_for_job() {{
+  local namespace=$1 job=$2 state
+  for _ in $(seq {polls}); do
+    # A failed look (an API hiccup) is one look fewer, not the end of the deploy.
+    state=$(kubectl get "job/$job" --namespace "$namespace" -o jsonpath='{{range .status.conditions[?(@.status=="True")]}}{{.type}}{{" "}}{{end}}' || true)
+    case " $state" in
+      *" Complete "*) echo "Job $job completed."; return 0 ;;
+      *" Failed "*)
+        echo "::error::Job $job failed; the services that wait for it were not updated. Its last log lines:"
+        kubectl logs "job/$job" --namespace "$namespace" --all-containers --tail=50 || true
+        return 1 ;;
+    esac
+    sleep {JOB_POLL_SECONDS}
+  done
+  echo "::error::Job $job did not finish within {limit}s."
+  return 1
+}}
+"#,
+        limit = JOB_DEADLINE_SECONDS + 60
+    )
+}
+
+/// The Kubernetes deploy of `deploy`'s environment.
+pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
+    let env = deploy.stack.env();
+    let namespace = kubernetes_namespace(&deploy.stack.name, env);
+    let order = DeployOrder::of(deploy.stack);
+    let stack_secret = stack_secret(deploy.stack, deploy.cluster)?;
+    let third_party = third_party_images(deploy.stack, deploy.cluster)?;
+    let overlay_dir = format!(".stackwright/{env}");
+    let overlay = Overlay {
+        api_version: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        namespace: namespace.clone(),
+        resources: vec![format!("../../{}", deploy.options.from_root(&kubernetes_dir(env)))],
+        images: images_of(deploy)
+            .into_iter()
+            .map(|image| OverlayImage {
+                name: image.name.clone(),
+                new_name: Some(format!("{}/{}", deploy.registry, image.name)),
+                new_tag: Some(format!("${{GITHUB_SHA}}{}", image.tag_suffix())),
+                digest: None,
+            })
+            .chain(third_party.images.iter().enumerate().map(|(i, (repository, _))| OverlayImage {
+                name: repository.clone(),
+                new_name: None,
+                new_tag: None,
+                digest: Some(format!("${{digest_{i}}}")),
+            }))
+            .collect(),
+        config_map_generator: config_maps(deploy.stack, 2),
+        patches: release_names(&order).into_iter().chain(stack_secret.iter().flat_map(secret_checksums)).collect(),
+    };
+    let overlay = yaml::document(&overlay_dir, "", &overlay)?;
+    let apply = "kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\"\n";
+    let passes = if !order.has_jobs() {
+        apply.to_string()
+    } else {
+        let selector = order.first_pass_selector();
+        let first = if selector.is_empty() {
+            apply.to_string()
+        } else {
+            format!(
+                "# Everything but the services that wait for the Jobs, then the Jobs, then those services.\n\
+                 kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\" --selector '{selector}'\n"
+            )
+        };
+        format!(
+            "{first}resources Job | while read -r namespace name; do wait_for_job \"$namespace\" \"$name\"; done\n{apply}"
+        )
+    };
+    // After a successful rollout only, so a rollback still finds the ConfigMaps and Jobs of
+    // the revision it returns to.
+    let prune = format!(
+        "# What the stack no longer has (and superseded ConfigMaps and Jobs), scoped by its label.\n\
+         kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\" --prune --selector app.kubernetes.io/instance={namespace} {}\n",
+        kept::PRUNED_KINDS.iter().map(|k| format!("--prune-allowlist={k}")).collect::<Vec<_>>().join(" ")
+    );
+    let install = install_kubectl();
+    let digests = resolve_digests(&third_party);
+    let kept = kept::apply_command(&kept::kept_files(deploy.stack), &deploy.options.from_root(&kubernetes_dir(env)));
+    let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default();
+    let autoscalers = hand_replicas_to_autoscalers(deploy.stack, &namespace);
+    let wait_for_job = if order.has_jobs() { wait_for_job() } else { String::new() };
+    let script = format!(
+        r#"set -euo pipefail
+umask 077
+printf '%s\n' "$KUBECONFIG_DATA" > "$KUBECONFIG"
+{install}# Each deploy (and each re-run of one) runs its Jobs under new names.
+release="${{GITHUB_SHA:0:12}}-$GITHUB_RUN_ATTEMPT"
+# The namespace and the claims holding data are applied apart from the kustomization.
+{kept}
+{secret_check}{digests}mkdir -p {overlay_dir}
+cat > {overlay_dir}/kustomization.yaml <<EOF
+{overlay}EOF
+# The config files live outside the overlay's directory, in the repository.
+kubectl kustomize --load-restrictor LoadRestrictionsNone {overlay_dir} > "$RUNNER_TEMP/manifests.yaml"
+{KUBE_RESOURCES}{REVISION}{wait_for_job}# What runs now, so that the rollback undoes only what this deploy changes.
+for kind in Deployment StatefulSet; do
+  resources "$kind" | while read -r namespace name; do echo "$kind $namespace $name $(revision "$kind" "$namespace" "$name")"; done
+done > "$RUNNER_TEMP/before"
+{autoscalers}{passes}for kind in Deployment StatefulSet; do
+  resources "$kind" | while read -r namespace name; do
+    kubectl rollout status "${{kind,,}}/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}
+  done
+done
+{prune}"#
+    );
+    let rollback = format!(
+        r#"set -euo pipefail
+if [ ! -f "$RUNNER_TEMP/before" ]; then echo "Nothing was applied."; exit 0; fi
+{KUBE_RESOURCES}{REVISION}for kind in Deployment StatefulSet; do
+  resources "$kind" | while read -r namespace name; do
+    if ! grep -q "^$kind $namespace $name " "$RUNNER_TEMP/before"; then
+      echo "::warning::$kind $name was created by this deploy; there is no earlier version to return to."
+      continue
+    fi
+    before=$(awk -v kind="$kind" -v name="$name" '$1 == kind && $3 == name {{ print $4 }}' "$RUNNER_TEMP/before")
+    now=$(revision "$kind" "$namespace" "$name" || true)
+    if [ "$before" != "$now" ] && [ "$kind" = Deployment ]; then
+      kubectl rollout undo "deployment/$name" --namespace "$namespace" --to-revision="$before"
+      kubectl rollout status "deployment/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}
+    elif [ "$before" != "$now" ]; then
+      # Forced rollback: revert the template, then delete the pods already started from the
+      # failed revision; a pod that never became ready would otherwise block the rollout.
+      kubectl rollout undo "statefulset/$name" --namespace "$namespace" \
+        --to-revision="$(kubectl get controllerrevision "$before" --namespace "$namespace" -o jsonpath='{{.revision}}')"
+      echo "::error::StatefulSet $name: template reverted to $before. Forced rollback: kubectl delete pod --namespace $namespace --selector app.kubernetes.io/name=$name,controller-revision-hash=$now"
+      kubectl delete pod --namespace "$namespace" --selector "app.kubernetes.io/name=$name,controller-revision-hash=$now"
+      kubectl rollout status "statefulset/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}
+    fi
+  done
+done
+echo "::error::The {env} deploy failed; what it changed was rolled back to the revision running before. Migrations are not reverted."
+"#
+    );
+    let kubeconfig = format!("{}/kubeconfig", expr("runner.temp"));
+    Ok(Plan {
+        checkout: true,
+        permissions: vec![(Scope::Contents, Access::Read)],
+        deploy: Step::run(format!("Apply {}", kubernetes_dir(env)), script)
+            .env("KUBECONFIG_DATA", secret("KUBECONFIG"))
+            .env("KUBECONFIG", kubeconfig.clone()),
+        rollback: rollback_step(rollback).env("KUBECONFIG", kubeconfig),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+
+    use stack_dsl::{Autoscale, Env, Image, Port, Project, Service, Stack};
+
+    use super::*;
+
+    /// The step runs against a `kubectl` that reports a last-applied configuration with
+    /// `replicas` for `deployment/web` and records what `set-last-applied` receives.
+    #[test]
+    fn autoscaled_workloads_lose_replicas_from_the_last_applied_configuration() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            stack.add_service(
+                Service::new("web", Image::new("nginx:1.27")).port(Port::http(80)).autoscale(Autoscale::between(2, 5)),
+            );
+            stack
+        });
+        let valid = project.validate().unwrap();
+        let script = hand_replicas_to_autoscalers(&valid.stacks()[0], "shop-production");
+        let dir = std::env::temp_dir().join(format!("stackwright-autoscale-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let kubectl = r#"#!/usr/bin/env bash
+case "$1 $2" in
+  "get deployment/web") echo '{"kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":3,"template":{}}}' ;;
+  "apply set-last-applied") cat > "$RECORD" ;;
+esac
+"#;
+        std::fs::write(dir.join("kubectl"), kubectl).unwrap();
+        Command::new("chmod").arg("+x").arg(dir.join("kubectl")).status().unwrap();
+        let path = format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default());
+        let status = Command::new("bash")
+            .arg("-c")
+            .arg(format!("set -euo pipefail\n{script}"))
+            .env("PATH", path)
+            .env("RECORD", dir.join("record"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let record = std::fs::read_to_string(dir.join("record")).expect("set-last-applied ran");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(record.contains("\"template\"") && !record.contains("replicas"), "{record}");
+    }
+}

@@ -1,0 +1,161 @@
+//! The order of a deploy: the Jobs a stack runs once (migrations) complete before the new
+//! version of the services that wait for them (`Ready::Completed`) is applied, so new code
+//! never meets an unmigrated schema. The wait is part of the deploy, not of every pod start:
+//! a pod recreated later (drain, eviction, scale-up) starts at once, whatever the last Job did.
+//!
+//! A Job that fails stops at once (`backoffLimit: 0` unless the stack retries it) and one that
+//! hangs is failed by Kubernetes after [`JOB_DEADLINE_SECONDS`] (`activeDeadlineSeconds`), so
+//! the deploy reports a failed migration within a bounded time:
+//! <https://kubernetes.io/docs/concepts/workloads/controllers/job/#job-termination-and-cleanup>.
+//!
+//! The first pass selects objects with `app.kubernetes.io/name!=<service>`; an equality-based
+//! `!=` also matches objects without the label (the Namespace, generated ConfigMaps):
+//! <https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#equality-based-requirement>.
+
+use stack_dsl::{Ready, Run, ValidStack};
+
+use super::labels::NAME_LABEL;
+
+/// How long a Job may run before Kubernetes fails it (`activeDeadlineSeconds`).
+pub const JOB_DEADLINE_SECONDS: u32 = 900;
+
+/// What a deploy of one environment runs first, and what it holds back until then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployOrder {
+    /// The Jobs (services that run once), awaited before the second pass.
+    pub jobs: Vec<String>,
+    /// Services that wait for a Job: left out of the first pass.
+    pub held_back: Vec<String>,
+}
+
+impl DeployOrder {
+    /// The order of `stack`.
+    pub fn of(stack: &ValidStack) -> Self {
+        DeployOrder {
+            jobs: stack.services().filter(|s| s.run == Run::Once).map(|s| s.name.clone()).collect(),
+            held_back: stack
+                .services()
+                .filter(|s| s.depends_on.iter().any(|d| d.ready == Ready::Completed))
+                .map(|s| s.name.clone())
+                .collect(),
+        }
+    }
+
+    /// True when the deploy applies in two passes around the Jobs.
+    pub fn has_jobs(&self) -> bool {
+        !self.jobs.is_empty()
+    }
+
+    /// The label selector of the first pass: every object but the held-back services'.
+    pub fn first_pass_selector(&self) -> String {
+        let excluded: Vec<String> = self.held_back.iter().map(|s| format!("{NAME_LABEL}!={s}")).collect();
+        excluded.join(",")
+    }
+
+    /// The commands an operator runs to deploy `dir` into `namespace` by hand, in order.
+    pub fn manual_steps(&self, namespace: &str) -> Vec<String> {
+        if !self.has_jobs() {
+            return vec!["Apply: kubectl apply -k <this directory>".into()];
+        }
+        let mut steps = vec![format!(
+            "Jobs are immutable: before applying a new version, kubectl delete job -n {namespace} --ignore-not-found {}",
+            self.jobs.join(" ")
+        )];
+        let selector = self.first_pass_selector();
+        steps.push(if selector.is_empty() {
+            "Apply: kubectl apply -k <this directory>".into()
+        } else {
+            format!("Apply everything but the services that need the migrations: kubectl apply -k <this directory> -l '{selector}'")
+        });
+        steps.push(format!(
+            "Wait for the Jobs (Kubernetes fails one after {JOB_DEADLINE_SECONDS}s): kubectl wait -n {namespace} --for=condition=complete --timeout={}s {}",
+            JOB_DEADLINE_SECONDS + 60,
+            self.jobs.iter().map(|j| format!("job/{j}")).collect::<Vec<_>>().join(" ")
+        ));
+        if !selector.is_empty() {
+            steps.push("Then apply the rest: kubectl apply -k <this directory>".into());
+        }
+        steps
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use stack_dsl::{Env, Image, Project, Ready, Service, Stack};
+
+    use super::*;
+
+    fn shop() -> stack_dsl::ValidProject {
+        Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let db =
+                stack.add_service(Service::new("db", Image::new("postgres:16.4")).port(stack_dsl::Port::tcp(5432)));
+            let migrate =
+                stack.add_service(Service::job("migrate", Image::new("shop:1")).depends_on(&db, Ready::Started));
+            stack.add_service(Service::new("api", Image::new("shop:1")).depends_on(&migrate, Ready::Completed));
+            stack.add_service(Service::new("worker", Image::new("shop:1")).depends_on(&db, Ready::Started));
+            stack
+        })
+        .validate()
+        .unwrap()
+    }
+
+    #[test]
+    fn only_the_services_waiting_for_a_job_are_held_back() {
+        let project = shop();
+        let order = DeployOrder::of(&project.stacks()[0]);
+        assert_eq!(order.jobs, ["migrate"]);
+        assert_eq!(order.held_back, ["api"]);
+        assert_eq!(order.first_pass_selector(), "app.kubernetes.io/name!=api");
+    }
+
+    /// Init containers run again whenever a pod is recreated, so any wait on the Job there
+    /// would hold back every pod created after a failed migration: the api pod must not
+    /// mention the Job nor talk to the API server, and the Job must end within its deadline.
+    #[test]
+    fn a_recreated_pod_does_not_wait_for_a_job() {
+        let project = shop();
+        let lowered = super::super::lower::lower(&project.stacks()[0], project.cluster()).unwrap();
+        let objects = || lowered.files.iter().flat_map(|(_, objects)| objects);
+        let api = objects()
+            .find_map(|o| match o {
+                super::super::Object::Deployment(d) if d.metadata.name.as_deref() == Some("api") => d.spec.as_ref(),
+                _ => None,
+            })
+            .expect("the api Deployment");
+        let pod = api.template.spec.as_ref().expect("pod spec");
+        let mentions_job = |c: &k8s_openapi::api::core::v1::Container| {
+            c.command.iter().chain(c.args.iter()).flatten().any(|arg| arg.contains("migrate"))
+        };
+        assert!(!pod.init_containers.iter().flatten().any(mentions_job), "{:?}", pod.init_containers);
+        assert_eq!(pod.automount_service_account_token, Some(false));
+        assert_eq!(pod.service_account_name, None);
+        let job = objects()
+            .find_map(|o| match o {
+                super::super::Object::Job(j) => j.spec.as_ref(),
+                _ => None,
+            })
+            .expect("the migrate Job");
+        assert_eq!(job.backoff_limit, Some(0));
+        assert_eq!(job.active_deadline_seconds, Some(JOB_DEADLINE_SECONDS.into()));
+        // The Job itself still waits, boundedly, for the database it migrates.
+        let init = job.template.spec.as_ref().and_then(|p| p.init_containers.as_ref()).expect("wait-for-db");
+        let script = init[0].command.as_ref().expect("command").join(" ");
+        assert!(script.contains("nc -z -w 2 db 5432") && script.contains("exit 1"), "{script}");
+    }
+
+    #[test]
+    fn the_manual_deploy_applies_the_waiting_services_after_the_jobs() {
+        let project = shop();
+        let steps = DeployOrder::of(&project.stacks()[0]).manual_steps("shop-production");
+        let position = |needle: &str| {
+            steps.iter().position(|s| s.contains(needle)).unwrap_or_else(|| panic!("{needle}: {steps:#?}"))
+        };
+        assert!(
+            position("delete job -n shop-production --ignore-not-found migrate")
+                < position("-l 'app.kubernetes.io/name!=api'")
+        );
+        assert!(position("-l 'app.kubernetes.io/name!=api'") < position("kubectl wait"));
+        assert!(position("kubectl wait") < position("Then apply the rest"));
+    }
+}

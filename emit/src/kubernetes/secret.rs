@@ -1,0 +1,94 @@
+//! The one Secret an environment reads, which the emitter never writes: its name, the keys the
+//! manifests reference, and the workloads whose pods read it. The deploy checks that every key
+//! exists before it applies anything, and stamps a checksum of the Secret's data on those pod
+//! templates, so a changed Secret rolls the pods that read it (environment variables from a
+//! Secret are read once, at container start:
+//! <https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables>).
+
+use std::collections::BTreeSet;
+
+use stack_dsl::{Cluster, Engine, Service, ValidStack};
+
+use super::lower::{Lowered, lower};
+use super::readers::long_running;
+use crate::error::Error;
+
+/// The pod-template annotation holding the checksum of the Secret's data.
+pub const CHECKSUM_ANNOTATION: &str = "stackwright.dev/secret-checksum";
+
+/// What a deploy needs to know about the environment's Secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackSecret {
+    /// The Secret's name.
+    pub name: String,
+    /// The keys the manifests read.
+    pub keys: BTreeSet<String>,
+    /// The workloads to roll when keys they read change.
+    pub readers: Vec<Reader>,
+}
+
+/// A Deployment or StatefulSet whose pods read keys of the Secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reader {
+    /// `Deployment` or `StatefulSet`.
+    pub kind: &'static str,
+    /// Its name.
+    pub name: String,
+    /// The keys a change of which takes a restart to reach it: those it reads, less those it
+    /// reads only on its first start.
+    pub keys: BTreeSet<String>,
+}
+
+/// The Secret of `stack`, if its manifests read one.
+pub fn stack_secret(stack: &ValidStack, cluster: &Cluster) -> Result<Option<StackSecret>, Error> {
+    let lowered = lower(stack, cluster)?;
+    if lowered.secret_keys.is_empty() {
+        return Ok(None);
+    }
+    let readers = readers(stack, &lowered);
+    Ok(Some(StackSecret { name: lowered.secret_name, keys: lowered.secret_keys, readers }))
+}
+
+/// The workloads of `lowered` that must restart to see a changed key of its Secret.
+pub(super) fn readers(stack: &ValidStack, lowered: &Lowered) -> Vec<Reader> {
+    let objects = lowered.files.iter().flat_map(|(_, objects)| objects);
+    long_running(objects)
+        .into_iter()
+        .filter_map(|(kind, name, pod)| {
+            let first_start = stack.service(&name).and_then(first_start_key);
+            let keys: BTreeSet<String> = pod
+                .containers
+                .iter()
+                .chain(pod.init_containers.iter().flatten())
+                .flat_map(|c| c.env.iter().flatten())
+                .filter_map(|e| e.value_from.as_ref()?.secret_key_ref.as_ref())
+                .filter(|r| r.name == lowered.secret_name && Some(r.key.as_str()) != first_start)
+                .map(|r| r.key.clone())
+                .collect();
+            (!keys.is_empty()).then_some(Reader { kind, name, keys })
+        })
+        .collect()
+}
+
+/// The key a database reads only to initialise an empty data directory, if it has one.
+fn first_start_key(service: &Service) -> Option<&str> {
+    let datastore = service.datastore.as_ref()?;
+    matches!(datastore.engine, Engine::Postgres { .. }).then_some(datastore.password.as_ref()?.name())
+}
+
+/// Keys that only take effect on a database's first start, with what rotating them takes. The
+/// postgres image reads `POSTGRES_PASSWORD` only to initialise an empty data directory; an
+/// existing database keeps its password: <https://hub.docker.com/_/postgres> ("Caveats":
+/// "any pre-existing database will be left untouched on container startup").
+pub fn first_start_only(stack: &ValidStack) -> Vec<String> {
+    stack
+        .services()
+        .filter_map(|service| {
+            let key = first_start_key(service)?;
+            Some(format!(
+                "{key} sets the password of {} only on its first start, on an empty data directory: to rotate it, change it in the database first (ALTER USER ... PASSWORD ...), then in the Secret",
+                service.name
+            ))
+        })
+        .collect()
+}

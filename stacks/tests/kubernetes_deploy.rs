@@ -1,0 +1,579 @@
+//! The Kubernetes deploy and rollback scripts of the golden `deploy.yml` files, run with bash
+//! against a stand-in `kubectl` that answers from a scripted cluster state and logs every call.
+//! Checked: migrations complete before the services that need them are applied, a failed or
+//! hung migration stops the deploy within a bounded number of looks, and a rollback undoes only
+//! what this deploy changed (nothing on a first deploy).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use emit::actions::model::Workflow;
+use stack_dsl::{DeployTarget, Ready, Run, ValidStack};
+
+/// A `kubectl` that logs its arguments to `$FAKE/log` and answers from files under `$FAKE`:
+/// `existing` (`Kind namespace name` lines, what `get -f` lists), `state/<type>.<name>` (what a
+/// jsonpath `get` prints), `secret/<key>` (the Secret's keys and values), `after-apply/` (copied over `state/`, `existing-after` over
+/// `existing`, on every apply of the manifests) and `fail-rollout` (rollout status fails, of the workload it names or of any).
+const FAKE_KUBECTL: &str = r#"#!/usr/bin/env bash
+echo "kubectl $*" >> "$FAKE/log"
+case $1 in
+  version) echo "{\"clientVersion\": {\"gitVersion\": \"$KUBECTL_VERSION\"}}" ;;
+  kustomize) echo "kind: List" ;;
+  apply)
+    case "$*" in *manifests.yaml*) ;; *) exit 0 ;; esac
+    if [ -d "$FAKE/after-apply" ]; then cp -r "$FAKE/after-apply/." "$FAKE/state/"; fi
+    if [ -f "$FAKE/existing-after" ]; then cp "$FAKE/existing-after" "$FAKE/existing"; fi ;;
+  get)
+    if [ "$2" = -f ]; then cat "$FAKE/existing"; exit 0; fi
+    if [ "$2" = secret ]; then
+      [ -d "$FAKE/secret" ] || exit 1
+      case "$*" in
+        *jsonpath=*) all="$*"; key=${all##*jsonpath=\{.data.}; cat "$FAKE/secret/${key%%\}*}" ;;
+        *) ls "$FAKE/secret" ;;
+      esac
+      exit 0
+    fi
+    case $2 in */*) file="$FAKE/state/${2//\//.}" ;; *) file="$FAKE/state/$2.$3" ;; esac
+    if [ -f "$file" ]; then cat "$file"; else exit 1; fi ;;
+  rollout)
+    if [ "$2" = status ] && [ -f "$FAKE/fail-rollout" ]; then
+      only=$(cat "$FAKE/fail-rollout")
+      if [ -z "$only" ] || [ "$3" = "$only" ]; then exit 1; fi
+    fi ;;
+esac
+exit 0
+"#;
+
+/// A `docker` whose `buildx imagetools inspect <reference>` reports a digest made from the
+/// reference and the contents of `$FAKE/registry-generation`, so a test can move a tag.
+const FAKE_DOCKER: &str = r#"#!/usr/bin/env bash
+echo "docker $*" >> "$FAKE/log"
+generation=$(cat "$FAKE/registry-generation" 2> /dev/null || true)
+printf '{"digest": "sha256:%s"}\n' "$(printf '%s %s' "$4" "$generation" | sha256sum | cut -c1-64)"
+"#;
+
+/// The deploy and rollback scripts of the environment `env` of the Kubernetes pipeline.
+struct Scripts {
+    stack: ValidStack,
+    deploy: String,
+    rollback: String,
+}
+
+fn kubernetes_pipelines() -> Vec<Scripts> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+    let mut found = Vec::new();
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        if valid.pipeline().map(|p| p.target) != Some(DeployTarget::Kubernetes) {
+            continue;
+        }
+        let path = root.join("golden").join(project.name()).join(".github/workflows/deploy.yml");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let workflow: Workflow = serde_saphyr::from_str(&text).expect("a workflow");
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            let job = &workflow.jobs[&format!("deploy-{}", stack.env())];
+            let run = |id: Option<&str>, name: &str| {
+                job.steps
+                    .iter()
+                    .find(|s| id.map_or(s.name == name, |id| s.id.as_deref() == Some(id)))
+                    .and_then(|s| s.run.clone())
+                    .unwrap_or_else(|| panic!("{}: no {name} step", project.name()))
+            };
+            found.push(Scripts {
+                stack: stack.clone(),
+                deploy: run(Some("deploy"), "deploy"),
+                rollback: run(None, "Roll back"),
+            });
+        }
+    }
+    assert!(!found.is_empty(), "no team stack deploys to Kubernetes");
+    found
+}
+
+/// A scratch directory with the stand-in `kubectl` and a `sleep` that returns at once.
+struct Cluster {
+    dir: PathBuf,
+}
+
+impl Cluster {
+    fn new(test: &str, env: &str) -> Cluster {
+        let dir = std::env::temp_dir().join(format!("stackwright-{test}-{env}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("bin")).expect("scratch dir");
+        std::fs::create_dir_all(dir.join("state")).expect("state dir");
+        for (name, body) in [("kubectl", FAKE_KUBECTL), ("sleep", "#!/bin/sh\nexit 0\n"), ("docker", FAKE_DOCKER)] {
+            let path = dir.join("bin").join(name);
+            std::fs::write(&path, body).expect("stand-in");
+            Command::new("chmod").arg("+x").arg(&path).status().expect("chmod");
+        }
+        std::fs::write(dir.join("existing"), "").expect("existing");
+        Cluster { dir }
+    }
+
+    fn write(&self, file: &str, contents: &str) {
+        let path = self.dir.join(file);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+        std::fs::write(path, contents).expect("write");
+    }
+
+    /// Runs `script` with bash as the workflow would; true when it succeeded.
+    fn run(&self, script: &str) -> bool {
+        self.run_output(script).0
+    }
+
+    /// Runs `script`; whether it succeeded, and what it printed.
+    fn run_output(&self, script: &str) -> (bool, String) {
+        let path = format!("{}:{}", self.dir.join("bin").display(), std::env::var("PATH").unwrap_or_default());
+        let output = Command::new("bash")
+            .arg("-c")
+            .arg(script)
+            .current_dir(&self.dir)
+            .env("PATH", path)
+            .env("FAKE", &self.dir)
+            .env("RUNNER_TEMP", &self.dir)
+            .env("KUBECONFIG", self.dir.join("kubeconfig"))
+            .env("KUBECONFIG_DATA", "kubeconfig")
+            .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
+            .env("GITHUB_RUN_ATTEMPT", "1")
+            // What the workflow's registry step exports for the later steps.
+            .env("REGISTRY", "ghcr.io/acme")
+            .env("GITHUB_PATH", self.dir.join("github_path"))
+            .env("KUBECTL_VERSION", emit::kubernetes::KUBECTL_VERSION)
+            .output()
+            .expect("bash");
+        let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+        (output.status.success(), text)
+    }
+
+    fn log(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.join("log")).unwrap_or_default().lines().map(String::from).collect()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The stack's workloads as `Kind namespace name` lines, and the names of its Jobs this release.
+fn workloads(stack: &ValidStack) -> (String, BTreeMap<String, String>) {
+    let namespace = emit::layout::kubernetes_namespace(&stack.name, stack.env());
+    let mut lines = String::new();
+    let mut jobs = BTreeMap::new();
+    for service in stack.services() {
+        let kind = match service.run {
+            Run::Once => {
+                let name = format!("{}-0123456789ab-1", service.name);
+                jobs.insert(service.name.clone(), name.clone());
+                lines.push_str(&format!("Job {namespace} {name}\n"));
+                continue;
+            }
+            Run::OnSchedule(_) => continue,
+            Run::Continuously
+                if service.mounts.iter().any(|m| matches!(m.source, stack_dsl::MountSource::Volume(_))) =>
+            {
+                "StatefulSet"
+            }
+            Run::Continuously => "Deployment",
+        };
+        lines.push_str(&format!("{kind} {namespace} {}\n", service.name));
+    }
+    (lines, jobs)
+}
+
+fn held_back(stack: &ValidStack) -> Vec<&str> {
+    stack
+        .services()
+        .filter(|s| s.depends_on.iter().any(|d| d.ready == Ready::Completed))
+        .map(|s| s.name.as_str())
+        .collect()
+}
+
+/// The stack's Secret with every key the manifests read, each set to `<key>-<value>`.
+fn write_secret(cluster: &Cluster, stack: &ValidStack, value: &str) {
+    let secret =
+        emit::kubernetes::secret::stack_secret(stack, &stack_dsl::Cluster::new()).expect("renders").expect("a Secret");
+    for key in &secret.keys {
+        cluster.write(&format!("secret/{key}"), &format!("{key}-{value}"));
+    }
+}
+
+/// Every Deployment at revision 3 and StatefulSet at `<name>-old` before the deploy.
+fn running_before(cluster: &Cluster, stack: &ValidStack, existing: &str) {
+    write_secret(cluster, stack, "value");
+    cluster.write("existing", existing);
+    cluster.write("existing-after", existing);
+    for line in existing.lines() {
+        let mut parts = line.split(' ');
+        let (kind, name) = (parts.next().unwrap_or_default(), parts.nth(1).unwrap_or_default());
+        match kind {
+            "Deployment" => cluster.write(&format!("state/deployment.{name}"), "3"),
+            "StatefulSet" => cluster.write(&format!("state/statefulset.{name}"), &format!("{name}-old")),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_failed_migration_stops_the_deploy_before_the_code_that_needs_it() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, jobs) = workloads(stack);
+        assert!(!jobs.is_empty() && !held_back(stack).is_empty(), "{}: expected a migration", stack.name);
+        let cluster = Cluster::new("failed-migration", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        // The first pass changes every Deployment that is not held back.
+        for service in stack.services().filter(|s| !held_back(stack).contains(&s.name.as_str())) {
+            cluster.write(&format!("after-apply/deployment.{}", service.name), "4");
+        }
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "FailureTarget Failed ");
+        }
+        assert!(!cluster.run(&scripts.deploy), "{}: a failed migration must fail the deploy", stack.name);
+        let log = cluster.log();
+        let applies: Vec<&String> =
+            log.iter().filter(|l| l.starts_with("kubectl apply") && l.contains("manifests.yaml")).collect();
+        assert_eq!(applies.len(), 1, "{}: only the first pass may run: {log:#?}", stack.name);
+        for service in held_back(stack) {
+            assert!(
+                applies[0].contains(&format!("app.kubernetes.io/name!={service}")),
+                "{}: the first pass must leave {service} out: {}",
+                stack.name,
+                applies[0]
+            );
+        }
+        assert!(log.iter().any(|l| l.starts_with("kubectl logs job/")), "{}: the Job's logs are shown", stack.name);
+
+        // The rollback returns exactly the Deployments the first pass changed, to revision 3.
+        assert!(cluster.run(&scripts.rollback), "{}: rollback failed", stack.name);
+        let undone: Vec<String> = cluster.log().into_iter().filter(|l| l.contains("rollout undo")).collect();
+        for line in existing.lines().filter(|l| l.starts_with("Deployment ")) {
+            let name = line.rsplit(' ').next().unwrap_or_default();
+            let undo = undone.iter().find(|l| l.contains(&format!("deployment/{name} ")));
+            if held_back(stack).contains(&name) {
+                assert!(undo.is_none(), "{}: {name} was not changed, yet rolled back", stack.name);
+            } else {
+                let undo = undo.unwrap_or_else(|| panic!("{}: {name} changed but was not rolled back", stack.name));
+                assert!(undo.contains("--to-revision=3"), "{undo}");
+            }
+        }
+        assert!(!undone.iter().any(|l| l.contains("statefulset/")), "{}: unchanged StatefulSets stay", stack.name);
+    }
+}
+
+#[test]
+fn a_hung_migration_is_given_up_within_the_jobs_deadline() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, _) = workloads(stack);
+        let cluster = Cluster::new("hung-migration", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        // The Job never reports a condition.
+        for job in workloads(stack).1.values() {
+            cluster.write(&format!("state/job.{job}"), "");
+        }
+        assert!(!cluster.run(&scripts.deploy), "{}: a hung migration must fail the deploy", stack.name);
+        let looks = cluster.log().iter().filter(|l| l.starts_with("kubectl get job/")).count();
+        let deadline = emit::kubernetes::deploy_order::JOB_DEADLINE_SECONDS as usize;
+        // One look every 5 seconds, for the Job's deadline and one more minute.
+        assert_eq!(looks, (deadline + 60) / 5, "{}: looks at the hung Job", stack.name);
+        let second_pass = cluster
+            .log()
+            .into_iter()
+            .filter(|l| l.starts_with("kubectl apply") && l.contains("manifests.yaml") && !l.contains("--selector"))
+            .count();
+        assert_eq!(second_pass, 0, "{}: the services waiting for the Job must not be applied", stack.name);
+    }
+}
+
+#[test]
+fn a_failed_first_deploy_has_nothing_to_undo() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, jobs) = workloads(stack);
+        let cluster = Cluster::new("first-deploy", stack.env().name());
+        write_secret(&cluster, stack, "value");
+        cluster.write("existing-after", &existing);
+        for service in stack.services() {
+            cluster.write(&format!("after-apply/deployment.{}", service.name), "1");
+            cluster.write(&format!("after-apply/statefulset.{}", service.name), &format!("{}-new", service.name));
+        }
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "SuccessCriteriaMet Complete ");
+        }
+        cluster.write("fail-rollout", "");
+        assert!(!cluster.run(&scripts.deploy), "{}: a failed rollout must fail the deploy", stack.name);
+        let applies =
+            cluster.log().iter().filter(|l| l.starts_with("kubectl apply") && l.contains("manifests.yaml")).count();
+        assert_eq!(applies, 2, "{}: both passes ran after the migration completed", stack.name);
+        assert!(cluster.run(&scripts.rollback), "{}: rollback of a first deploy must not fail", stack.name);
+        let log = cluster.log();
+        assert!(!log.iter().any(|l| l.contains("rollout undo")), "{}: nothing existed before: {log:#?}", stack.name);
+    }
+}
+
+/// The checksum annotation each patch of the overlay the deploy wrote puts on a pod template.
+fn checksums(cluster: &Cluster, stack: &ValidStack) -> BTreeMap<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Overlay {
+        patches: Vec<Patch>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Patch {
+        target: Target,
+        patch: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Target {
+        name: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Template {
+        spec: Option<TemplateSpec>,
+    }
+    #[derive(serde::Deserialize)]
+    struct TemplateSpec {
+        template: k8s_openapi::api::core::v1::PodTemplateSpec,
+    }
+    let path = cluster.dir.join(format!(".stackwright/{}/kustomization.yaml", stack.env()));
+    let overlay: Overlay = serde_saphyr::from_str(&std::fs::read_to_string(path).expect("overlay")).expect("overlay");
+    overlay
+        .patches
+        .into_iter()
+        .filter_map(|p| {
+            let template: Template = serde_saphyr::from_str(&p.patch).ok()?;
+            let annotations = template.spec?.template.metadata?.annotations?;
+            Some((p.target.name, annotations.get(emit::kubernetes::secret::CHECKSUM_ANNOTATION)?.clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_missing_secret_key_stops_the_deploy_before_anything_is_applied() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, _) = workloads(stack);
+        let cluster = Cluster::new("missing-secret", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        let secret = emit::kubernetes::secret::stack_secret(stack, &stack_dsl::Cluster::new())
+            .expect("renders")
+            .expect("a Secret");
+        let lacking = secret.keys.iter().next_back().expect("a key");
+        std::fs::remove_file(cluster.dir.join("secret").join(lacking)).expect("remove the key");
+        let (ok, output) = cluster.run_output(&scripts.deploy);
+        assert!(!ok, "{}: a missing key must stop the deploy", stack.name);
+        assert!(output.contains(&format!("lacks: {lacking}")), "{}: the error names {lacking}: {output}", stack.name);
+        let applied =
+            cluster.log().into_iter().filter(|l| l.contains("manifests.yaml") && l.starts_with("kubectl apply"));
+        assert_eq!(applied.count(), 0, "{}: nothing of the manifests may be applied", stack.name);
+    }
+}
+
+#[test]
+fn a_changed_secret_rolls_the_pods_that_read_it() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, jobs) = workloads(stack);
+        let cluster = Cluster::new("changed-secret", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
+        let before = checksums(&cluster, stack);
+        // A key read by a service only, not by the database: rotating it must roll the readers.
+        let rotated = stack
+            .services()
+            .filter(|s| s.datastore.is_none())
+            .flat_map(|s| s.env.iter().map(|(_, v)| v))
+            .find_map(|v| match v {
+                stack_dsl::EnvValue::Secret(secret) => Some(secret.name().to_string()),
+                _ => None,
+            })
+            .expect("a secret read from the environment");
+        cluster.write(&format!("secret/{rotated}"), "rotated");
+        assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
+        let after = checksums(&cluster, stack);
+        let readers: Vec<&str> = stack
+            .services()
+            .filter(|s| s.datastore.is_none())
+            .filter(|s| {
+                s.env.iter().map(|(_, v)| v).any(|v| matches!(v, stack_dsl::EnvValue::Secret(s) if s.name() == rotated))
+            })
+            .map(|s| s.name.as_str())
+            .collect();
+        assert!(!readers.is_empty());
+        for reader in readers {
+            let (was, now) = (before.get(reader), after.get(reader));
+            assert!(was.is_some() && was != now, "{}: {reader} reads {rotated} but is not rolled", stack.name);
+        }
+        // The database reads its password only on its first start: restarting it changes nothing.
+        for service in stack.services().filter(|s| s.datastore.as_ref().is_some_and(|d| d.password.is_some())) {
+            let only_password =
+                service.env.iter().map(|(_, v)| v).all(|v| !matches!(v, stack_dsl::EnvValue::Secret(_)));
+            if only_password {
+                assert!(
+                    !after.contains_key(&service.name),
+                    "{}: {} is restarted for nothing",
+                    stack.name,
+                    service.name
+                );
+            }
+        }
+    }
+}
+
+/// A StatefulSet whose new pod never becomes ready: the deploy fails on its rollout, and the
+/// rollback reverts its template to the recorded revision and deletes the pods already started
+/// from the failed one (the documented forced rollback), printing what it did.
+#[test]
+fn a_stuck_stateful_set_gets_the_forced_rollback() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, jobs) = workloads(stack);
+        let Some(name) = existing
+            .lines()
+            .find(|l| l.starts_with("StatefulSet "))
+            .and_then(|l| l.rsplit(' ').next())
+            .map(String::from)
+        else {
+            continue;
+        };
+        let cluster = Cluster::new("stuck-statefulset", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        cluster.write(&format!("after-apply/statefulset.{name}"), &format!("{name}-new"));
+        cluster.write(&format!("state/controllerrevision.{name}-old"), "4");
+        cluster.write("fail-rollout", &format!("statefulset/{name}"));
+        assert!(!cluster.run(&scripts.deploy), "{}: a stuck rollout must fail the deploy", stack.name);
+        assert!(
+            cluster.log().iter().any(|l| l.starts_with(&format!("kubectl rollout status statefulset/{name} "))),
+            "{}: the deploy waits for StatefulSets",
+            stack.name
+        );
+        // Back on the previous template, the new pod becomes ready.
+        std::fs::remove_file(cluster.dir.join("fail-rollout")).expect("fail-rollout");
+        let (ok, output) = cluster.run_output(&scripts.rollback);
+        assert!(ok, "{}: the rollback failed: {output}", stack.name);
+        let log = cluster.log();
+        assert!(
+            log.iter().any(|l| l.starts_with(&format!("kubectl rollout undo statefulset/{name} "))
+                && l.ends_with("--to-revision=4")),
+            "{}: template not reverted: {log:#?}",
+            stack.name
+        );
+        assert!(
+            log.iter()
+                .any(|l| l.starts_with("kubectl delete pod")
+                    && l.contains(&format!("controller-revision-hash={name}-new"))),
+            "{}: the pods of the failed revision stay: {log:#?}",
+            stack.name
+        );
+        assert!(output.contains("Forced rollback"), "{}: the steps are printed: {output}", stack.name);
+    }
+}
+
+/// After a successful rollout, and only then, the deploy prunes what the stack no longer has:
+/// scoped by the stack's instance label, over every kind the kustomization holds, never a
+/// Namespace or a claim.
+#[test]
+fn a_successful_deploy_prunes_by_label_and_keeps_the_data() {
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, jobs) = workloads(stack);
+        let cluster = Cluster::new("prune", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
+        let log = cluster.log();
+        assert!(!log.iter().any(|l| l.contains("dl.k8s.io")), "the runner's kubectl is the pinned one");
+        let prunes: Vec<&String> = log.iter().filter(|l| l.contains("--prune")).collect();
+        assert_eq!(prunes.len(), 1, "{}: {log:#?}", stack.name);
+        let last_rollout = log.iter().rposition(|l| l.starts_with("kubectl rollout status")).expect("rollouts");
+        let prune_at = log.iter().position(|l| l.contains("--prune")).expect("prune");
+        assert!(prune_at > last_rollout, "{}: prune only after the rollout succeeded", stack.name);
+        let namespace = emit::layout::kubernetes_namespace(&stack.name, stack.env());
+        let prune = prunes[0];
+        assert!(prune.contains(&format!("--selector app.kubernetes.io/instance={namespace}")), "{prune}");
+        let allowed: Vec<&str> = prune.split(' ').filter_map(|a| a.strip_prefix("--prune-allowlist=")).collect();
+        for kept in ["core/v1/Namespace", "core/v1/PersistentVolumeClaim"] {
+            assert!(!allowed.contains(&kept), "{}: {kept} must never be pruned", stack.name);
+        }
+        // Every kind the kustomization applies can be pruned once the stack drops it.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../golden")
+            .join(&stack.name)
+            .join(emit::layout::kubernetes_dir(stack.env()));
+        let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("golden file");
+        let kustomization: emit::kubernetes::Kustomization =
+            serde_saphyr::from_str(&read("kustomization.yaml")).expect("kustomization");
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct TypeMeta {
+            api_version: String,
+            kind: String,
+        }
+        for file in &kustomization.resources {
+            for document in read(file).split("\n---\n") {
+                let meta: TypeMeta = serde_saphyr::from_str(document).expect("apiVersion and kind");
+                let group_version = if meta.api_version.contains('/') {
+                    meta.api_version.clone()
+                } else {
+                    format!("core/{}", meta.api_version)
+                };
+                let kind = format!("{group_version}/{}", meta.kind);
+                assert!(allowed.contains(&kind.as_str()), "{}: {kind} from {file} is never pruned", stack.name);
+            }
+        }
+    }
+}
+
+/// Every third-party image the manifests run is pinned, at deploy time, to the digest its tag
+/// names then: the overlay's `images` give each repository a digest, and a tag that moves
+/// between two deploys moves the digest with it (so the pods are rolled onto it), never
+/// between two nodes of one deploy.
+#[test]
+fn third_party_images_are_pinned_to_a_digest_at_deploy_time() {
+    #[derive(serde::Deserialize)]
+    struct Overlay {
+        images: Vec<OverlayImage>,
+    }
+    #[derive(serde::Deserialize)]
+    struct OverlayImage {
+        name: String,
+        digest: Option<String>,
+    }
+    let digests = |cluster: &Cluster, stack: &ValidStack| -> BTreeMap<String, String> {
+        let path = cluster.dir.join(format!(".stackwright/{}/kustomization.yaml", stack.env()));
+        let overlay: Overlay =
+            serde_saphyr::from_str(&std::fs::read_to_string(path).expect("overlay")).expect("overlay");
+        overlay.images.into_iter().filter_map(|i| Some((i.name, i.digest?))).collect()
+    };
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let (existing, jobs) = workloads(stack);
+        let cluster = Cluster::new("digests", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
+        let first = digests(&cluster, stack);
+        for service in stack.services().filter(|s| emit::kubernetes::left_out(s).is_none()) {
+            let stack_dsl::Image::Registry(reference) = &service.image else { continue };
+            let repository = emit::kubernetes::pull_policy::repository(reference);
+            let digest = first.get(repository).unwrap_or_else(|| panic!("{}: {reference} is not pinned", stack.name));
+            assert!(digest.starts_with("sha256:") && digest.len() == 71, "{digest}");
+        }
+        cluster.write("registry-generation", "a tag moved");
+        assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
+        let second = digests(&cluster, stack);
+        assert!(first.iter().all(|(repo, digest)| second.get(repo) != Some(digest)), "the new digests are used");
+    }
+}
