@@ -121,8 +121,17 @@ fn print_warnings(bundle: &Bundle) {
     }
 }
 
+/// One note for every file the renderer found but did not write: they are the user's.
+fn print_foreign(changes: &[Change]) {
+    let foreign: Vec<&str> = changes.iter().filter(|c| matches!(c, Change::Foreign { .. })).map(Change::path).collect();
+    if !foreign.is_empty() {
+        println!("note: left alone (not written by Stackwright): {}", foreign.join(", "));
+    }
+}
+
 fn write(valid: &ValidProject, bundle: &Bundle, dir: &Path) -> Result<ExitCode, Error> {
-    let changes = bundle.write(dir)?;
+    let waiting = || eprintln!("waiting: another Stackwright renderer is writing {}", dir.display());
+    let changes = bundle.write_with(dir, crate::LOCK_WAIT, waiting)?;
     println!("{}", summary_line(valid, dir));
     let mut unchanged = 0;
     for change in &changes {
@@ -132,10 +141,12 @@ fn write(valid: &ValidProject, bundle: &Bundle, dir: &Path) -> Result<ExitCode, 
             Change::Updated { path, .. } => println!("  updated   {path} (+{added} -{removed})"),
             Change::Removed { path, .. } => println!("  removed   {path}"),
             Change::Unchanged { .. } => unchanged += 1,
+            Change::Foreign { .. } => {}
         }
     }
     let written = changes.iter().filter(|c| c.is_change()).count();
     println!("{written} file{} changed, {unchanged} unchanged", if written == 1 { "" } else { "s" });
+    print_foreign(&changes);
     print_warnings(bundle);
     Ok(ExitCode::SUCCESS)
 }
@@ -143,9 +154,11 @@ fn write(valid: &ValidProject, bundle: &Bundle, dir: &Path) -> Result<ExitCode, 
 fn check(valid: &ValidProject, bundle: &Bundle, dir: &Path, default_out: &Path) -> Result<ExitCode, Error> {
     let changes = bundle.check(dir)?;
     let stale: Vec<&Change> = changes.iter().filter(|c| c.is_change()).collect();
+    print_foreign(&changes);
     print_warnings(bundle);
     if stale.is_empty() {
-        println!("{}: {} files up to date", summary_line(valid, dir), changes.len());
+        let rendered = changes.iter().filter(|c| !matches!(c, Change::Foreign { .. })).count();
+        println!("{}: {rendered} files up to date", summary_line(valid, dir));
         return Ok(ExitCode::SUCCESS);
     }
     for change in &stale {

@@ -29,6 +29,39 @@ pub enum Error {
         /// The serialiser's message.
         message: String,
     },
+    /// Another renderer kept the output directory locked for as long as this one would wait.
+    #[error(
+        "Unable to write {}: another Stackwright renderer has been writing it for {} s. \
+         Wait for it to finish (or stop it), then run again.",
+        path.display(), waited.as_secs()
+    )]
+    Busy {
+        /// The output directory.
+        path: std::path::PathBuf,
+        /// How long this renderer waited.
+        waited: std::time::Duration,
+    },
+    /// Writing failed after some files had already been replaced: the tree mixes old and new
+    /// files, and the message says exactly which are which.
+    #[error(
+        "cannot {action} {failed}: {source}. Already written: {}. Not written: {}. \
+         Fix the cause and run again: the next run completes the tree.",
+        list(written),
+        list(not_written)
+    )]
+    Partial {
+        /// What failed: `write` or `remove`.
+        action: &'static str,
+        /// The file that could not be written or removed (relative to the output directory).
+        failed: String,
+        /// Files already replaced, created or removed by this run.
+        written: Vec<String>,
+        /// Files this run left as they were.
+        not_written: Vec<String>,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
     /// Reading or writing a file failed.
     #[error("cannot {action} {}: {source}", path.display())]
     Io {
@@ -40,4 +73,8 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+fn list(paths: &[String]) -> String {
+    if paths.is_empty() { "none".into() } else { paths.join(", ") }
 }

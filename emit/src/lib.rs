@@ -34,12 +34,14 @@ mod error;
 pub mod kubernetes;
 pub mod layout;
 mod managed_platform;
+mod manifest;
 mod options;
+mod output_lock;
 pub mod railway;
 pub mod render_blueprint;
 mod yaml;
 
-pub use bundle::{Bundle, Change, GeneratedFile, Warning};
+pub use bundle::{Bundle, Change, GeneratedFile, LOCK_WAIT, Warning};
 pub use error::Error;
 pub use options::Options;
 
