@@ -22,6 +22,7 @@ mod port;
 mod probe;
 mod problem;
 mod project;
+mod quantity_limits;
 mod reference;
 mod resources;
 mod role;

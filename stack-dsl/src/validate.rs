@@ -111,6 +111,7 @@ impl<'a> Checker<'a> {
         self.check_routes_are_unique();
         self.check_shared_builds();
         self.check_cycles();
+        self.problems.extend(crate::quantity_limits::volume_problems(&[self.root.clone()], self.stack));
         self.problems
     }
 
@@ -276,6 +277,7 @@ impl<'a> Checker<'a> {
         self.check_resources(&at, service);
         let location = [self.root.clone(), at.clone()];
         self.problems.extend(crate::ci_check::problems(&location, service));
+        self.problems.extend(crate::quantity_limits::service_problems(&location, service));
         let mut labels = HashSet::new();
         for (key, _) in &service.labels {
             if !labels.insert(key.as_str()) {

@@ -3,20 +3,8 @@
 
 use stack_dsl::*;
 
-/// `location: message` of every problem, in order; every problem must also carry a fix.
-fn problems(stack: Stack) -> Vec<String> {
-    match stack.validate(Env::Production) {
-        Ok(_) => Vec::new(),
-        Err(error) => error
-            .problems()
-            .iter()
-            .map(|p| {
-                assert!(p.fix.len() > 10, "problem without a useful fix: {p}");
-                format!("{}: {}", p.location(), p.message)
-            })
-            .collect(),
-    }
-}
+mod support;
+use support::problems;
 
 /// A valid two-service stack to break in one place at a time.
 fn shop() -> (Stack, ServiceRef, SecretRef) {
