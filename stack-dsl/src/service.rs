@@ -156,6 +156,9 @@ pub struct Service {
     pub role: Role,
     /// Checks the pipeline runs on its source (lint, tests) before building its image.
     pub checks: Vec<CiCheck>,
+    /// Variables and build arguments that look secret by name but are not
+    /// ([`Service::not_secret`]).
+    pub not_secret: Vec<String>,
 }
 
 impl Service {
@@ -185,6 +188,7 @@ impl Service {
             datastore: None,
             role: Role::Application,
             checks: Vec::new(),
+            not_secret: Vec::new(),
         }
     }
 

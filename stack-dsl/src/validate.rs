@@ -61,16 +61,6 @@ impl Stack {
     }
 }
 
-/// Endings of a variable name that mark its value as sensitive (`DB_PASSWORD`, `STRIPE_API_KEY`);
-/// only endings, so settings such as `ACCESS_TOKEN_EXPIRE_MINUTES` stay plain values.
-const SENSITIVE_ENDINGS: [&str; 8] =
-    ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "SECRET_KEY", "PRIVATE_KEY", "CREDENTIALS"];
-
-fn looks_sensitive(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    SENSITIVE_ENDINGS.iter().any(|w| upper == *w || upper.ends_with(&format!("_{w}")))
-}
-
 struct Checker<'a> {
     stack: &'a Stack,
     root: String,
@@ -278,6 +268,8 @@ impl<'a> Checker<'a> {
         let location = [self.root.clone(), at.clone()];
         self.problems.extend(crate::ci_check::problems(&location, service));
         self.problems.extend(crate::quantity_limits::service_problems(&location, service));
+        let declared = |name: &str| self.secrets.contains(name);
+        self.problems.extend(crate::secret_rule::problems(&location, service, &declared));
         let mut labels = HashSet::new();
         for (key, _) in &service.labels {
             if !labels.insert(key.as_str()) {
@@ -555,8 +547,6 @@ impl<'a> Checker<'a> {
                 format!("{secret} is declared as a secret but given here as a plain value"),
                 format!("Pass the secret's reference instead: .env({name:?}, &{})", name.to_ascii_lowercase()),
             );
-        } else if looks_sensitive(name) && !text.is_empty() {
-            self.report(&[at, path], "the variable looks sensitive but is given as a plain value, which would be written into every generated file", format!("Declare it with stack.add_secret(Secret::new({name:?})) and pass the reference"));
         } else if url_has_password(text) {
             self.report(
                 &[at, path],

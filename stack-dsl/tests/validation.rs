@@ -187,8 +187,8 @@ fn sensitive_looking_literals_and_passwords_in_urls() {
     assert_eq!(
         problems(stack),
         [
-            "stack shop (production) › service api › env STRIPE_API_KEY: the variable looks sensitive but is given as a plain value, which would be written into every generated file",
             "stack shop (production) › service api › env DATABASE_URL: the URL carries a password in plain text",
+            "stack shop (production) › service api › env STRIPE_API_KEY: the name looks like a secret but the value is a literal, which every target would write into its files",
         ]
     );
 }
@@ -345,9 +345,9 @@ fn every_problem_is_reported_at_once() {
         problems(stack),
         [
             "stack shop (production) › service api › route api.example.com/: the service has a public route but declares no port",
-            "stack shop (production) › service api › env SESSION_SECRET: the variable looks sensitive but is given as a plain value, which would be written into every generated file",
             "stack shop (production) › service api › depends_on web: waits for web to be healthy, but web has no health check",
             "stack shop (production) › service api › depends_on ghost: it refers to service ghost, which the stack does not declare",
+            "stack shop (production) › service api › env SESSION_SECRET: the name looks like a secret but the value is a literal, which every target would write into its files",
             "stack shop (production) › service admin › port 80: host port 80 is already published by service web",
         ]
     );
