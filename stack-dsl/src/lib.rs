@@ -15,6 +15,7 @@ mod edge;
 mod env;
 mod external;
 mod image;
+mod injection;
 pub mod name;
 mod network;
 mod pipeline;

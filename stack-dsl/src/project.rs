@@ -111,6 +111,7 @@ impl Project {
                 Err(Error::Invalid(found)) => problems.extend(found.0),
             }
         }
+        problems.extend(crate::injection::regenerate_problems(&self.name, &self.regenerate));
         if let Some(pipeline) = &self.pipeline {
             let at = format!("project {}", self.name);
             problems.extend(crate::pipeline::problems(&at, pipeline, &self.environments));

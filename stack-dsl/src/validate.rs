@@ -102,6 +102,7 @@ impl<'a> Checker<'a> {
         self.check_shared_builds();
         self.check_cycles();
         self.problems.extend(crate::quantity_limits::volume_problems(&[self.root.clone()], self.stack));
+        self.problems.extend(crate::injection::stack_problems(&[self.root.clone()], self.stack));
         self.problems
     }
 
@@ -270,6 +271,7 @@ impl<'a> Checker<'a> {
         self.problems.extend(crate::quantity_limits::service_problems(&location, service));
         let declared = |name: &str| self.secrets.contains(name);
         self.problems.extend(crate::secret_rule::problems(&location, service, &declared));
+        self.problems.extend(crate::injection::service_problems(&location, service));
         let mut labels = HashSet::new();
         for (key, _) in &service.labels {
             if !labels.insert(key.as_str()) {

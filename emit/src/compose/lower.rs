@@ -122,7 +122,7 @@ impl Lowering<'_> {
             Image::Build(build) => {
                 self.builds = true;
                 let section = BuildSection {
-                    context: self.path(&build.context),
+                    context: literal(&self.path(&build.context)),
                     dockerfile: build.dockerfile.clone(),
                     target: build.target.clone(),
                     args: build.args.iter().map(|(k, v)| (k.clone(), literal(v))).collect(),
@@ -218,13 +218,15 @@ impl Lowering<'_> {
     fn mount(&self, mount: &stack_dsl::Mount) -> ServiceVolume {
         let ro = if mount.read_only { ":ro" } else { "" };
         match &mount.source {
-            MountSource::Volume(volume) => ServiceVolume::Short(format!("{}:{}{ro}", volume.name(), mount.target)),
+            MountSource::Volume(volume) => {
+                ServiceVolume::Short(format!("{}:{}{ro}", volume.name(), literal(&mount.target)))
+            }
             MountSource::Bind(path) | MountSource::Config(path) => {
-                ServiceVolume::Short(format!("{}:{}{ro}", self.path(path), mount.target))
+                ServiceVolume::Short(format!("{}:{}{ro}", literal(&self.path(path)), literal(&mount.target)))
             }
             MountSource::Tmpfs { size } => ServiceVolume::Tmpfs(TmpfsMount {
                 kind: "tmpfs".into(),
-                target: mount.target.clone(),
+                target: literal(&mount.target),
                 tmpfs: size.map(|s| TmpfsOptions { size: s.bytes() }),
             }),
         }
