@@ -56,7 +56,8 @@ impl Deref for ValidStack {
 impl Stack {
     /// Check every rule of the model for environment `env`; all problems are reported at once.
     pub fn validate(self, env: Env) -> Result<ValidStack, Error> {
-        let problems = Checker::new(&self, env).run();
+        let mut problems = Checker::new(&self, env).run();
+        problems.extend(crate::target_rules::stack_problems(&[format!("stack {} ({env})", self.name)], &self, env));
         if problems.is_empty() { Ok(ValidStack { stack: self, env }) } else { Err(Error::Invalid(Problems(problems))) }
     }
 }
@@ -272,6 +273,7 @@ impl<'a> Checker<'a> {
         let declared = |name: &str| self.secrets.contains(name);
         self.problems.extend(crate::secret_rule::problems(&location, service, &declared));
         self.problems.extend(crate::injection::service_problems(&location, service));
+        self.problems.extend(crate::target_rules::service_problems(&location, service));
         let mut labels = HashSet::new();
         for (key, _) in &service.labels {
             if !labels.insert(key.as_str()) {

@@ -121,9 +121,10 @@ pub fn ingress(stack: &ValidStack) -> Option<Ingress> {
     })
 }
 
-/// The Secret holding the certificate of `host`.
+/// The Secret holding the certificate of `host`; a wildcard (`*.example.com`) is spelled
+/// `wildcard-example-com-tls`, since `*` is not allowed in a Secret's name.
 pub fn tls_secret(host: &str) -> String {
-    format!("{}-tls", host.replace('.', "-"))
+    format!("{}-tls", host.replace('*', "wildcard").replace('.', "-"))
 }
 
 /// Deny all traffic into the namespace's pods unless a policy below allows it.
