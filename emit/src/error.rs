@@ -21,6 +21,9 @@ pub enum Error {
         /// What the user can do about it.
         fix: String,
     },
+    /// Several targets failed to render; each error is listed.
+    #[error("{} targets cannot render:{}", .0.len(), .0.iter().map(|e| format!("\n  - {e}")).collect::<String>())]
+    Targets(Vec<Error>),
     /// A document could not be serialised to YAML.
     #[error("cannot write {path} as YAML: {message}")]
     Yaml {
@@ -61,6 +64,19 @@ pub enum Error {
         /// The underlying error.
         #[source]
         source: std::io::Error,
+    },
+    /// The output directory is outside the repository root.
+    #[error(
+        "Unable to write into {}: it is outside the repository root {}, and the pipeline can only apply \
+         files the repository holds. Choose a directory inside it, such as `deploy`, or run from the root \
+         of the repository that should hold the files.",
+        dir.display(), root.display()
+    )]
+    OutsideRepository {
+        /// The directory asked for.
+        dir: PathBuf,
+        /// The repository root (the working directory).
+        root: PathBuf,
     },
     /// Reading or writing a file failed.
     #[error("cannot {action} {}: {source}", path.display())]

@@ -57,14 +57,24 @@ pub const TARGETS: &[&str] = &[
     "actions",
 ];
 
-/// Render every target for every environment of `project`.
+/// Render every target for every environment of `project`. When targets fail, the errors of
+/// all of them are returned together ([`Error::Targets`]), not only the first.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     let mut bundle = Bundle::new();
-    bundle.extend(compose::render(project, options)?);
+    let mut errors = Vec::new();
+    let mut add = |rendered: Result<Bundle, Error>| match rendered {
+        Ok(rendered) => bundle.extend(rendered),
+        Err(error) => errors.push(error),
+    };
+    add(compose::render(project, options));
     #[cfg(feature = "kubernetes")]
-    bundle.extend(kubernetes::render(project, options)?);
-    bundle.extend(render_blueprint::render(project, options)?);
-    bundle.extend(railway::render(project, options)?);
-    bundle.extend(actions::render(project, options)?);
-    Ok(bundle)
+    add(kubernetes::render(project, options));
+    add(render_blueprint::render(project, options));
+    add(railway::render(project, options));
+    add(actions::render(project, options));
+    match errors.len() {
+        0 => Ok(bundle),
+        1 => Err(errors.remove(0)),
+        _ => Err(Error::Targets(errors)),
+    }
 }

@@ -32,6 +32,7 @@ mod secret;
 mod secret_rule;
 mod service;
 mod stack;
+mod suggest;
 mod target_rules;
 mod units;
 mod validate;

@@ -120,7 +120,7 @@ impl Project {
             let (name, regenerate, pipeline) = (self.name.clone(), self.regenerate.clone(), self.pipeline.clone());
             Ok(ValidProject { name, stacks, regenerate, pipeline })
         } else {
-            Err(Error::Invalid(Problems(problems)))
+            Err(Error::Invalid(Problems(crate::problem::merge_environments(problems))))
         }
     }
 }

@@ -57,7 +57,11 @@ impl Stack {
     /// Check every rule of the model for environment `env`; all problems are reported at once.
     pub fn validate(self, env: Env) -> Result<ValidStack, Error> {
         let mut problems = Checker::new(&self, env).run();
-        problems.extend(crate::target_rules::stack_problems(&[format!("stack {} ({env})", self.name)], &self, env));
+        problems.extend(crate::target_rules::stack_problems(
+            &[crate::problem::stack_location(&self.name, env)],
+            &self,
+            env,
+        ));
         if problems.is_empty() { Ok(ValidStack { stack: self, env }) } else { Err(Error::Invalid(Problems(problems))) }
     }
 }
@@ -77,7 +81,7 @@ impl<'a> Checker<'a> {
     fn new(stack: &'a Stack, env: Env) -> Self {
         Checker {
             stack,
-            root: format!("stack {} ({env})", stack.name),
+            root: crate::problem::stack_location(&stack.name, env),
             problems: Vec::new(),
             services: stack.services.iter().map(|s| (s.name.as_str(), s)).collect(),
             externals: stack.externals.iter().map(|e| (e.name.as_str(), e)).collect(),
@@ -565,9 +569,23 @@ impl<'a> Checker<'a> {
             self.report(
                 path,
                 format!("secret {name} is not declared in the stack"),
-                format!("Declare it with stack.add_secret(Secret::new({name:?})) and use the returned reference"),
+                crate::suggest::fix_with_suggestion(
+                    name,
+                    self.stack.secrets.iter().map(|s| s.name.as_str()),
+                    format!("Declare it with stack.add_secret(Secret::new({name:?})) and use the returned reference"),
+                ),
             );
         }
+    }
+
+    /// `fix`, preceded by the closest declared service or external, if there is a likely one.
+    fn suggest(&self, name: &str, fix: String) -> String {
+        let declared = self.stack.services.iter().map(|s| s.name.as_str());
+        crate::suggest::fix_with_suggestion(
+            name,
+            declared.chain(self.stack.externals.iter().map(|e| e.name.as_str())),
+            fix,
+        )
     }
 
     fn resolve(&mut self, at: &str, path: &str, target: &ServiceRef) -> Option<&'a Service> {
@@ -576,7 +594,10 @@ impl<'a> Checker<'a> {
             self.report(
                 &[at, path],
                 format!("it refers to service {}, which the stack does not declare", target.name()),
-                format!("Add a service named {:?}, or refer to one that exists", target.name()),
+                self.suggest(
+                    target.name(),
+                    format!("Add a service named {:?}, or refer to one that exists", target.name()),
+                ),
             );
         }
         found
@@ -621,7 +642,11 @@ impl<'a> Checker<'a> {
                     self.report(
                         &[at, &path],
                         format!("volume {} is not declared in the stack", volume.name()),
-                        format!("Declare it with stack.add_volume(Volume::persistent({:?}))", volume.name()),
+                        crate::suggest::fix_with_suggestion(
+                            volume.name(),
+                            self.stack.volumes.iter().map(|v| v.name.as_str()),
+                            format!("Declare it with stack.add_volume(Volume::persistent({:?}))", volume.name()),
+                        ),
                     );
                 }
                 MountSource::Bind(source) | MountSource::Config(source) if source.trim().is_empty() => {
@@ -644,7 +669,11 @@ impl<'a> Checker<'a> {
                 self.report(
                     &[at, &path],
                     format!("network {} is not declared in the stack", network.name()),
-                    format!("Declare it with stack.add_network(Network::new({:?}))", network.name()),
+                    crate::suggest::fix_with_suggestion(
+                        network.name(),
+                        self.stack.networks.iter().map(|n| n.name.as_str()),
+                        format!("Declare it with stack.add_network(Network::new({:?}))", network.name()),
+                    ),
                 );
             }
             if !seen.insert(network.name()) {
