@@ -35,6 +35,7 @@ mod stack;
 mod suggest;
 mod target_rules;
 mod units;
+mod url_password;
 mod validate;
 mod volume;
 
@@ -59,5 +60,6 @@ pub use secret_rule::looks_secret;
 pub use service::{Dependency, Ready, Restart, Run, Service, User};
 pub use stack::Stack;
 pub use units::{Cpu, Memory, mins, secs};
+pub use url_password::{URL_SAFE_PASSWORD, secrets_inside_urls};
 pub use validate::ValidStack;
 pub use volume::{Mount, MountSource, Volume, VolumeKind, VolumeRef};

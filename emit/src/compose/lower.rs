@@ -63,13 +63,17 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
             })
             .collect(),
     };
+    let in_urls = stack_dsl::secrets_inside_urls(stack);
     let mut variables: Vec<Variable> = stack
         .secrets
         .iter()
         .filter(|s| lowering.secrets_used.contains(&s.name))
         .map(|s| Variable {
             name: s.name.clone(),
-            description: s.description.clone().unwrap_or_else(|| format!("Secret {}.", s.name)),
+            description: match s.description.clone().unwrap_or_else(|| format!("Secret {}.", s.name)) {
+                text if in_urls.contains(&s.name.as_str()) => format!("{text} The value {}.", stack_dsl::URL_SAFE_PASSWORD),
+                text => text,
+            },
             default: String::new(),
         })
         .collect();

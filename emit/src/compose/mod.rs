@@ -22,7 +22,7 @@
 //! | `EnvValue::Literal` | the text, `$` escaped as `$$` |
 //! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset |
 //! | host / port / URL references | the service's name and container port |
-//! | `database_url()` | `postgresql://user:${PASSWORD:?…}@host:port/db` |
+//! | `database_url()` | `postgresql://user:${PASSWORD:?…}@host:port/db`; the env example says the password must be URL-safe (Compose does not encode it) |
 //! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`, `./dir:/path`, `./file:/path:ro`, long-form `type: tmpfs` |
 //! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true` |
 //! | `Network::new().internal()` / `external` | top-level `networks:` with `internal: true` / `external: true` |

@@ -27,7 +27,7 @@
 //! | `EnvValue::Literal` | `value`, `$(` escaped as `$$(` |
 //! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys and the command that creates it |
 //! | host / port / URL references | the Service's DNS name (the service's name) and port |
-//! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes |
+//! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes (unencoded: the kustomization header says the password must be URL-safe) |
 //! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef`; `host.docker.internal` is reported (pods have no Docker host) |
 //! | `Volume::persistent`, one service | claim template, `ReadWriteOnce`, the volume's size (1Gi when unset) |
 //! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`; reported, as the storage class must support it |
@@ -112,7 +112,11 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
             bundle.add(path.clone(), yaml::documents(&path, &header, objects)?);
         }
         let path = format!("{dir}/kustomization.yaml");
-        let header = yaml::header(&subject, regenerate, &prerequisites(&lowered));
+        let mut notes = prerequisites(&lowered);
+        for secret in stack_dsl::secrets_inside_urls(stack) {
+            notes.push(format!("The value of the Secret key {secret} {}", stack_dsl::URL_SAFE_PASSWORD));
+        }
+        let header = yaml::header(&subject, regenerate, &notes);
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.kustomization)?);
         for warning in lowered.warnings {
             bundle.warn(warning);
