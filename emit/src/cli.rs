@@ -195,6 +195,16 @@ fn regenerate_command(valid: &ValidProject, dir: &Path, default_out: &Path) -> S
 /// the repository root under `cargo run`. A directory outside the root is refused: the
 /// pipeline could not apply files the repository does not hold.
 fn options_for(dir: &Path) -> Result<Options, Error> {
+    let options = options_inside_repository(dir)?;
+    // The workflows name the directory unquoted in shell commands and paths.
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/');
+    if !options.output_dir().chars().all(plain) {
+        return Err(Error::OutputDirName { dir: options.output_dir().to_string() });
+    }
+    Ok(options)
+}
+
+fn options_inside_repository(dir: &Path) -> Result<Options, Error> {
     if let Some(options) = Options::for_output_dir(dir) {
         return Ok(options);
     }
@@ -270,5 +280,12 @@ mod tests {
             std::path::absolute("..").unwrap().join(std::path::absolute(".").unwrap().file_name().unwrap()).join("x");
         assert_eq!(options_for(&climbing_back).unwrap().output_dir(), "x");
         assert!(options_for(Path::new("/tmp/stackwright-elsewhere")).is_err());
+    }
+
+    #[test]
+    fn output_directories_the_workflows_could_not_name_are_refused() {
+        let refused = options_for(Path::new("deploy/my $dir")).unwrap_err().to_string();
+        assert!(refused.starts_with("Unable to write into \"deploy/my $dir\": "), "{refused}");
+        assert_eq!(options_for(Path::new("deploy/prod-1.x_y")).unwrap().output_dir(), "deploy/prod-1.x_y");
     }
 }

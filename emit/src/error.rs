@@ -78,6 +78,15 @@ pub enum Error {
         /// The repository root (the working directory).
         root: PathBuf,
     },
+    /// The output directory's name holds characters the generated workflows cannot use as is.
+    #[error(
+        "Unable to write into {dir:?}: the workflows name this directory in shell commands, so it may hold \
+         only letters, digits, '.', '_', '-' and '/'. Choose a name such as `deploy`"
+    )]
+    OutputDirName {
+        /// The directory as seen from the repository root.
+        dir: String,
+    },
     /// Reading or writing a file failed.
     #[error("cannot {action} {}: {source}", path.display())]
     Io {

@@ -51,15 +51,20 @@ pub(crate) fn stack_problems(at: &[String], stack: &Stack) -> Vec<Problem> {
     found
 }
 
-/// A regenerate command with line breaks or other control characters.
+/// A regenerate command with line breaks or other control characters, or a GitHub expression
+/// (the CI workflow runs it to check the generated files).
 pub(crate) fn regenerate_problems(project: &str, command: &str) -> Vec<Problem> {
-    if !has_control(command) {
+    let message = if has_control(command) {
+        "the command has a line break or control character; it is written into a comment line of every generated file"
+    } else if command.contains(EXPRESSION) {
+        "the command contains `${{`, which GitHub Actions would evaluate as an expression in the CI workflow that runs it"
+    } else {
         return Vec::new();
-    }
+    };
     vec![Problem {
         path: vec![format!("project {project}"), "regenerate_with".into()],
-        message: "the command has a line break or control character; it is written into a comment line of every generated file".into(),
-        fix: "Give one command line, such as \"cargo run -p deploy --bin shop\"".into(),
+        message: message.into(),
+        fix: "Give one plain command line, such as \"cargo run -p deploy --bin shop\"".into(),
     }]
 }
 

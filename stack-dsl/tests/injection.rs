@@ -24,7 +24,7 @@ fn expressions_in_ci_checks_and_line_breaks_in_descriptions() {
 }
 
 #[test]
-fn a_regenerate_command_is_one_line() {
+fn a_regenerate_command_is_one_plain_line() {
     let project = Project::new("shop", [Env::Dev], |_| {
         let mut stack = Stack::new("shop");
         stack.add_service(Service::new("web", Image::new("nginx:1.27-alpine")));
@@ -38,5 +38,20 @@ fn a_regenerate_command_is_one_line() {
         [
             "project shop › regenerate_with: the command has a line break or control character; it is written into a comment line of every generated file"
         ]
+    );
+}
+
+#[test]
+fn a_regenerate_command_holds_no_github_expression() {
+    let project = Project::new("shop", [Env::Dev], |_| {
+        let mut stack = Stack::new("shop");
+        stack.add_service(Service::new("web", Image::new("nginx:1.27-alpine")));
+        stack
+    })
+    .regenerate_with("cargo run --example ${{ github.head_ref }}");
+    let error = project.validate().unwrap_err();
+    assert_eq!(
+        error.problems()[0].message,
+        "the command contains `${{`, which GitHub Actions would evaluate as an expression in the CI workflow that runs it"
     );
 }
