@@ -26,6 +26,7 @@ enum ComposeVolume {
 #[derive(Deserialize)]
 struct Build {
     context: String,
+    dockerfile: Option<String>,
 }
 
 /// What Compose makes of a string: `$$` is a literal `$`; a lone `$` starts a variable.
@@ -51,7 +52,7 @@ fn dollar_signs_in_paths_reach_compose_as_written() {
         let mut stack = Stack::new("shop");
         let data = stack.add_volume(Volume::persistent("data"));
         stack.add_service(
-            Service::new("api", Image::build("backend$HOME"))
+            Service::new("api", Image::build("backend$HOME").dockerfile("docker/$VARIANT.Dockerfile"))
                 .mount(Mount::bind("./uploads$USER", "/srv/up$loads"))
                 .mount(Mount::volume(&data, "/var/$data"))
                 .mount(Mount::tmpfs("/tmp/$scratch")),
@@ -61,7 +62,9 @@ fn dollar_signs_in_paths_reach_compose_as_written() {
     let bundle = emit::render(&project.validate().unwrap(), &emit::Options::with_root("")).unwrap();
     let file: File = serde_saphyr::from_str(&bundle.file("compose/compose.dev.yaml").unwrap().contents).unwrap();
     let api = &file.services["api"];
-    assert_eq!(compose_reads(&api.build.as_ref().unwrap().context), Ok("../backend$HOME".to_string()));
+    let build = api.build.as_ref().unwrap();
+    assert_eq!(compose_reads(&build.context), Ok("../backend$HOME".to_string()));
+    assert_eq!(compose_reads(build.dockerfile.as_deref().unwrap()), Ok("docker/$VARIANT.Dockerfile".to_string()));
     let volumes: Vec<String> = api
         .volumes
         .iter()

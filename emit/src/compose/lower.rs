@@ -127,8 +127,8 @@ impl Lowering<'_> {
                 self.builds = true;
                 let section = BuildSection {
                     context: literal(&self.path(&build.context)),
-                    dockerfile: build.dockerfile.clone(),
-                    target: build.target.clone(),
+                    dockerfile: build.dockerfile.as_deref().map(literal),
+                    target: build.target.as_deref().map(literal),
                     args: build.args.iter().map(|(k, v)| (k.clone(), literal(v))).collect(),
                 };
                 (format!("{}:${{{IMAGE_TAG}:-latest}}", image_name(self.stack, service)), Some(section))
