@@ -35,13 +35,15 @@ pub(crate) fn stack_location(stack: &str, env: impl fmt::Display) -> String {
 /// Problems that differ only in their environment, merged into one that lists the
 /// environments (`stack shop (staging, production) › …`), in the order first found.
 pub(crate) fn merge_environments(problems: Vec<Problem>) -> Vec<Problem> {
-    let mut merged: Vec<(Problem, Option<(String, Vec<String>)>)> = Vec::new();
+    /// A problem, with its stack's name and the environments it occurs in when it is in a stack.
+    type Merged = (Problem, Option<(String, Vec<String>)>);
+    let mut merged: Vec<Merged> = Vec::new();
     for problem in problems {
         let split = problem.path.first().and_then(|root| {
             let (stack, env) = root.strip_prefix("stack ")?.strip_suffix(')')?.rsplit_once(" (")?;
             Some((stack.to_string(), env.to_string()))
         });
-        let same = |(other, other_split): &&mut (Problem, Option<(String, Vec<String>)>)| {
+        let same = |(other, other_split): &&mut Merged| {
             other.message == problem.message
                 && other.fix == problem.fix
                 && other.path[1..] == problem.path[1..]

@@ -59,7 +59,7 @@ const CATALOGUE: &[Case] = &[
     (
         "namespace too long",
         || {
-            let mut s = Stack::new(&"s".repeat(55));
+            let mut s = Stack::new("s".repeat(55));
             s.add_service(web());
             s
         },
@@ -665,7 +665,7 @@ fn every_invalid_stack_reports_exactly_its_problems_each_with_a_place_and_a_fix(
                 .problems()
                 .iter()
                 .map(|p| {
-                    assert!(p.path.len() >= 1 && p.path[0].starts_with("stack "), "{case}: no place in {p}");
+                    assert!(!p.path.is_empty() && p.path[0].starts_with("stack "), "{case}: no place in {p}");
                     assert!(p.fix.len() > 15 && !p.fix.ends_with('.'), "{case}: no usable fix in {p}");
                     format!("{}: {}", p.location(), p.message)
                 })

@@ -8,7 +8,7 @@ use support::problems;
 #[test]
 fn names_targets_derive_from_and_names_starting_with_digits() {
     let long = "a".repeat(55);
-    let mut stack = Stack::new(&"s".repeat(60));
+    let mut stack = Stack::new("s".repeat(60));
     let dep = stack.add_service(Service::new(long.clone(), Image::new("redis:7-alpine")).port(Port::tcp(6379)));
     stack.add_service(Service::new("1api", Image::new("shop:1")).depends_on(&dep, Ready::Started));
     stack.add_service(Service::cron("b".repeat(53), Image::new("shop:1"), "0 2 * * *"));
