@@ -183,8 +183,9 @@ pub(crate) fn cron_range_problem(schedule: &str) -> Option<String> {
     const FIELDS: [(&str, u32, u32); 5] =
         [("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12), ("day of week", 0, 7)];
     let fields: Vec<&str> = schedule.split_whitespace().collect();
-    if fields.len() != 5 {
-        return None;
+    let cron_characters = |c: char| c.is_ascii_alphanumeric() || matches!(c, '*' | '/' | ',' | '-');
+    if fields.len() != 5 || !schedule.chars().all(|c| c.is_whitespace() || cron_characters(c)) {
+        return None; // validation's own cron rule reports it
     }
     for (field, (what, low, high)) in fields.iter().zip(FIELDS) {
         for item in field.split(',') {

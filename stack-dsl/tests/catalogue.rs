@@ -652,6 +652,169 @@ const CATALOGUE: &[Case] = &[
             "stack shop (production) › service web › depends_on legacy: legacy lives outside the stack; there is nothing to start or wait for",
         ],
     ),
+    (
+        "external network marked internal",
+        || {
+            let mut s = Stack::new("shop");
+            s.add_network(Network::external("proxy").internal());
+            s.add_service(web());
+            s
+        },
+        &[
+            "stack shop (production) › network proxy: an external network cannot be marked internal: the stack does not create it",
+        ],
+    ),
+    (
+        "secret declared twice",
+        || {
+            let mut s = Stack::new("shop");
+            s.add_secret(Secret::new("DB_PASSWORD"));
+            s.add_secret(Secret::new("DB_PASSWORD"));
+            s.add_service(web());
+            s
+        },
+        &["stack shop (production) › secret DB_PASSWORD: the secret is declared twice"],
+    ),
+    (
+        "external named like a service, without an address",
+        || {
+            let mut s = Stack::new("shop");
+            s.add_service(web());
+            s.add_external(External::at("web", "", 0));
+            s
+        },
+        &[
+            "stack shop (production) › external web: the name \"web\" is already used by another service or external",
+            "stack shop (production) › external web: the address needs a host and a port",
+        ],
+    ),
+    (
+        "edge proxy network undeclared and not joined",
+        || {
+            let mut other = foreign();
+            let proxy = other.add_network(Network::external("proxy"));
+            let mut s = Stack::new("shop");
+            s.set_edge(Traefik::new(&proxy));
+            s.add_service(web().route(Route::new("shop.example.com")));
+            s
+        },
+        &[
+            "stack shop (production) › edge: the edge proxy's network proxy is not declared in the stack",
+            "stack shop (production) › service web › networks: the service has public routes but does not join proxy, the edge proxy's network",
+        ],
+    ),
+    (
+        "edge proxy for an undeclared service",
+        || {
+            let mut s = Stack::new("shop");
+            let ghost = s.reference("ghost");
+            s.add_service(web().edge_proxy_for([&ghost]));
+            s
+        },
+        &[
+            "stack shop (production) › service web › edge_proxy_for ghost: it refers to service ghost, which the stack does not declare",
+        ],
+    ),
+    (
+        "duplicate volume names",
+        || {
+            let mut s = Stack::new("shop");
+            s.add_volume(Volume::persistent("data"));
+            s.add_volume(Volume::persistent("data"));
+            s.add_service(web());
+            s
+        },
+        &["stack shop (production) › volume data: two volumes are named \"data\""],
+    ),
+    (
+        "autoscale CPU target over 100%",
+        || with(vec![web().autoscale(Autoscale::between(1, 3).target_cpu(150))]),
+        &["stack shop (production) › service web › autoscale: the CPU target 150% is not between 1 and 100"],
+    ),
+    (
+        "route names no port on a TCP-only service",
+        || with(vec![Service::new("db", Image::new("x:1")).port(Port::tcp(5432)).route(Route::new("db.example.com"))]),
+        &[
+            "stack shop (production) › service db › route db.example.com/: the route names no port and the service has no HTTP port",
+        ],
+    ),
+    (
+        "host of a managed external, and URL of an external that is no database",
+        || {
+            let mut s = Stack::new("shop");
+            let url = s.add_secret(Secret::new("DATABASE_URL"));
+            let managed = s.add_external(External::managed("db", &url).datastore(Datastore::postgres(16)));
+            let legacy = s.add_external(External::at("legacy", "10.0.0.5", 5432));
+            s.add_service(web().env("DB_HOST", managed.host()).env("LEGACY_URL", legacy.database_url()));
+            s
+        },
+        &[
+            "stack shop (production) › service web › env DB_HOST: db is managed by a provider; only its connection URL is known",
+            "stack shop (production) › service web › env LEGACY_URL: external legacy is not declared as a database, so it has no database URL",
+        ],
+    ),
+    (
+        "references to ports a service does not declare",
+        || {
+            let mut s = Stack::new("shop");
+            let cache = s.add_service(Service::new("cache", Image::new("redis:7")));
+            let api = s.add_service(Service::new("api", Image::new("x:1")).port(Port::http(80)));
+            s.add_service(web().env("CACHE_URL", cache.url()).env("API_PORT", api.url().port(9999)));
+            s
+        },
+        &[
+            "stack shop (production) › service web › env CACHE_URL: it refers to the address of service cache, which declares no port",
+            "stack shop (production) › service web › env API_PORT: it refers to port 9999 of service api, which that service does not declare",
+        ],
+    ),
+    (
+        "limit of zero",
+        || with(vec![web().resources(Resources::new().limit(Cpu::millis(0), Memory::mib(64)))]),
+        &["stack shop (production) › service web › resources: a limit or reservation of zero"],
+    ),
+    (
+        "CI checks sharing a name, one empty",
+        || {
+            with(vec![
+                Service::new("api", Image::build("backend"))
+                    .check(CiCheck::new("lint", "npm run lint"))
+                    .check(CiCheck::new("lint", " ")),
+            ])
+        },
+        &[
+            "stack shop (production) › service api › check lint: the check's name or command is empty",
+            "stack shop (production) › service api › check lint: two checks of the service share this name",
+        ],
+    ),
+    (
+        "datastore password undeclared",
+        || {
+            let mut other = foreign();
+            let secret = other.add_secret(Secret::new("PGPASS_MISSING"));
+            with(vec![
+                Service::new("db", Image::new("postgres:16"))
+                    .port(Port::tcp(5432))
+                    .datastore(Datastore::postgres(16).user("u").database("d").password(&secret)),
+            ])
+        },
+        &[
+            "stack shop (production) › service db › datastore › password: secret PGPASS_MISSING is not declared in the stack",
+        ],
+    ),
+    (
+        "image name with uppercase letters",
+        || with(vec![Service::new("api", Image::build("backend").tag("Shop-API"))]),
+        &[
+            "stack shop (production) › service api › image › tag: the image name \"Shop-API\" may use only lowercase letters, digits and . _ - /",
+        ],
+    ),
+    (
+        "cron field with characters cron does not accept",
+        || with(vec![Service::cron("backup", Image::new("x:1"), "0 2 * * mon?")]),
+        &[
+            "stack shop (production) › service backup › schedule: the cron schedule \"0 2 * * mon?\" is invalid: the field \"mon?\" has characters cron does not accept",
+        ],
+    ),
 ];
 
 #[test]
