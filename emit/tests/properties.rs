@@ -1,6 +1,8 @@
 //! Property tests: random valid stacks through every emitter. For each one: validation accepts
 //! it, rendering does not panic, renders the same bytes twice, every YAML file parses back, and
-//! a canary planted in place of each secret reference is refused without being repeated.
+//! a canary planted in place of each secret reference is refused without being repeated. And
+//! careless or hostile stacks (arbitrary names, huge numbers, odd text) never make validation
+//! or rendering panic.
 //!
 //! `STACKWRIGHT_RANDOM_STACKS_OUT=DIR cargo test -p stackwright-emit --test properties -- \
 //! write_fixed_seed_sample` writes a fixed-seed sample of random stacks into `DIR/<stack>/`, so
@@ -274,4 +276,96 @@ fn write_fixed_seed_sample() {
         let bundle = emit::render(&valid, &options).unwrap_or_else(|e| panic!("sample {index} does not render: {e}"));
         bundle.write(&dir).unwrap();
     }
+}
+
+/// One service of a careless or hostile stack: often sensible values, often arbitrary ones.
+#[derive(Debug, Clone)]
+struct Hostile {
+    name: String,
+    image: String,
+    number: u32,
+    seconds: u64,
+    millis: u32,
+    bytes: u64,
+    schedule: String,
+    host: String,
+}
+
+fn hostile_service() -> impl Strategy<Value = Hostile> {
+    let text = || "[a-zA-Z0-9 _./:@$*#{}\\-]{0,12}";
+    (
+        (
+            prop_oneof![9 => "[a-z][a-z0-9]{0,8}", 1 => text()],
+            prop_oneof![9 => Just("nginx:1.27".to_string()), 1 => text()],
+        ),
+        (prop_oneof![9 => 1u32..5, 1 => any::<u32>()], prop_oneof![9 => 1u64..120, 1 => any::<u64>()]),
+        (
+            prop_oneof![9 => 1u32..4000, 1 => any::<u32>()],
+            prop_oneof![9 => (1u64 << 20)..(1u64 << 34), 1 => any::<u64>()],
+        ),
+        (
+            prop_oneof![9 => Just("0 2 * * *".to_string()), 1 => "[0-9*/, -]{0,14}"],
+            prop_oneof![9 => "[a-z]{1,8}\\.example\\.com", 1 => text()],
+        ),
+    )
+        .prop_map(|((name, image), (number, seconds), (millis, bytes), (schedule, host))| Hostile {
+            name,
+            image,
+            number,
+            seconds,
+            millis,
+            bytes,
+            schedule,
+            host,
+        })
+}
+
+fn hostile_project(services: Vec<Hostile>, stack_name: String) -> Project {
+    Project::new(stack_name.clone(), [Env::Dev, Env::Production], move |_| {
+        let mut stack = Stack::new(stack_name.clone());
+        let data = stack.add_volume(Volume::persistent("data").size(Memory::from_bytes(7)));
+        for (i, h) in services.iter().enumerate() {
+            let port = (h.number % 60000) as u16 + 1000;
+            let mut service = if i == 2 {
+                Service::cron(h.name.clone(), Image::new(h.image.clone()), h.schedule.clone())
+            } else {
+                Service::new(h.name.clone(), Image::new(h.image.clone()))
+                    .port(Port::http(port))
+                    .route(Route::new(h.host.clone()).path(format!("/{}", h.host)))
+                    .replicas(h.number)
+            };
+            service = service
+                .healthcheck(
+                    Probe::http(port, "/").every(secs(h.seconds)).timeout(secs(h.seconds / 2)).retries(h.number),
+                )
+                .resources(
+                    Resources::new()
+                        .limit(Cpu::millis(h.millis), Memory::from_bytes(h.bytes))
+                        .reserve(Cpu::cores(h.millis / 1000), Memory::mib(h.bytes >> 20)),
+                )
+                .mount(Mount::volume(&data, format!("/{}", h.name)))
+                .mount(Mount::bind(format!("./{}", h.image), "/srv"))
+                .env("GREETING", h.host.clone());
+            stack.add_service(service);
+        }
+        stack
+    })
+}
+
+/// Whatever the stack holds, validation answers without panicking, and a stack it accepts
+/// renders (or is refused by a target) without panicking. Enough of the stacks must pass
+/// validation for the second half to mean something.
+#[test]
+fn hostile_stacks_never_panic() {
+    let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]));
+    let strategy = (proptest::collection::vec(hostile_service(), 1..4), prop_oneof!["[a-z]{1,10}", "[a-z0-9-]{0,70}"]);
+    let (mut accepted, mut rendered) = (0, 0);
+    for _ in 0..256 {
+        let (services, stack_name) = strategy.new_tree(&mut runner).unwrap().current();
+        if let Ok(valid) = hostile_project(services, stack_name).validate() {
+            accepted += 1;
+            rendered += usize::from(emit::render(&valid, &emit::Options::with_root("")).is_ok());
+        }
+    }
+    assert!(accepted >= 10 && rendered >= 5, "only {accepted} of 256 stacks passed validation, {rendered} rendered");
 }
