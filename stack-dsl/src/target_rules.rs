@@ -11,6 +11,8 @@
 //! - Cron fields and their ranges: <https://man7.org/linux/man-pages/man5/crontab.5.html>.
 //! - Image references: <https://github.com/distribution/reference/blob/main/regexp.go>.
 //! - Replica counts are `int32` in Kubernetes, which would clamp larger ones.
+//! - A config file becomes a ConfigMap key named after the file: letters, digits, `-`, `_`, `.`
+//!   (<https://kubernetes.io/docs/concepts/configuration/configmap/#configmap-object>).
 
 use crate::env::Env;
 use crate::image::Image;
@@ -138,14 +140,24 @@ pub(crate) fn service_problems(at: &[String], service: &Service) -> Vec<Problem>
         }
     }
     for mount in &service.mounts {
-        if let MountSource::Config(path) = &mount.source
-            && let Some(why) = repository_path_problem(path)
-        {
+        let MountSource::Config(path) = &mount.source else { continue };
+        if let Some(why) = repository_path_problem(path) {
             report(
                 &format!("mount {}", mount.target),
                 format!("the config file {path:?} {why}"),
                 "Keep the file in the repository and give its path from the root, such as \"./nginx/nginx.conf\""
                     .into(),
+            );
+        }
+        let file = path.rsplit('/').next().unwrap_or(path);
+        let key_character = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        if !file.is_empty() && (!file.chars().all(key_character) || !file.chars().any(|c| c.is_ascii_alphanumeric())) {
+            report(
+                &format!("mount {}", mount.target),
+                format!(
+                    "the config file's name {file:?} cannot be a ConfigMap key (letters, digits, '-', '_' and '.' only)"
+                ),
+                "Rename the file, such as \"nginx.conf\"".into(),
             );
         }
     }

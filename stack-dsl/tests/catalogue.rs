@@ -815,6 +815,13 @@ const CATALOGUE: &[Case] = &[
             "stack shop (production) › service backup › schedule: the cron schedule \"0 2 * * mon?\" is invalid: the field \"mon?\" has characters cron does not accept",
         ],
     ),
+    (
+        "config file name that cannot be a ConfigMap key",
+        || with(vec![web().mount(Mount::config("./nginx/my site.conf", "/etc/nginx/conf.d/site.conf"))]),
+        &[
+            "stack shop (production) › service web › mount /etc/nginx/conf.d/site.conf: the config file's name \"my site.conf\" cannot be a ConfigMap key (letters, digits, '-', '_' and '.' only)",
+        ],
+    ),
 ];
 
 #[test]
