@@ -1,17 +1,24 @@
 //! A rendered set of files, and the one place that writes, checks and diffs it.
 //!
 //! Rendering is pure and happens first, so a stack that fails to render writes nothing. Writing
-//! replaces each file atomically (a temporary file in the same directory, then a rename), so no
-//! reader ever sees a half-written file. Checking compares with the directory and never writes.
+//! holds a lock on the output directory ([`crate::output_lock`]), puts every new file on disk as
+//! a temporary file beside its target, then renames them all into place, so no reader sees a
+//! half-written file and a failure before the renames leaves the previous tree intact. Only
+//! files listed in the manifest of an earlier run ([`crate::manifest`]) are ever removed.
+//! Checking compares with the directory and never writes.
 
 use std::fmt;
 use std::fs;
-use std::io::Write as _;
+use std::io::{ErrorKind, Write as _};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use similar::TextDiff;
 
 use crate::error::Error;
+use crate::manifest::{self, MANIFEST_PATH};
+pub use crate::output_lock::LOCK_WAIT;
+use crate::output_lock::{Access, OutputLock};
 
 /// A generated file: a path relative to the output directory, and its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,12 +80,18 @@ pub enum Change {
         /// Relative path.
         path: String,
     },
-    /// A file in an owned directory that the stack no longer renders.
+    /// A file an earlier run wrote (it is in the manifest) that the stack no longer renders.
     Removed {
         /// Relative path.
         path: String,
         /// What was there.
         old: String,
+    },
+    /// A file in a directory the renderer writes into that it did not write: never removed
+    /// or changed, only reported.
+    Foreign {
+        /// Relative path.
+        path: String,
     },
 }
 
@@ -89,13 +102,15 @@ impl Change {
             Change::Created { path, .. }
             | Change::Updated { path, .. }
             | Change::Unchanged { path }
-            | Change::Removed { path, .. } => path,
+            | Change::Removed { path, .. }
+            | Change::Foreign { path } => path,
         }
     }
 
-    /// True unless the file is unchanged.
+    /// True if writing changes the file: false for an unchanged file and for a file the
+    /// renderer did not write.
     pub fn is_change(&self) -> bool {
-        !matches!(self, Change::Unchanged { .. })
+        !matches!(self, Change::Unchanged { .. } | Change::Foreign { .. })
     }
 
     /// Lines added and removed.
@@ -103,7 +118,7 @@ impl Change {
         match self {
             Change::Created { contents, .. } => (contents.lines().count(), 0),
             Change::Removed { old, .. } => (0, old.lines().count()),
-            Change::Unchanged { .. } => (0, 0),
+            Change::Unchanged { .. } | Change::Foreign { .. } => (0, 0),
             Change::Updated { old, new, .. } => {
                 let diff = TextDiff::from_lines(old, new);
                 diff.iter_all_changes().fold((0, 0), |(add, del), c| match c.tag() {
@@ -121,7 +136,7 @@ impl Change {
             Change::Created { contents, .. } => ("", contents.as_str()),
             Change::Updated { old, new, .. } => (old.as_str(), new.as_str()),
             Change::Removed { old, .. } => (old.as_str(), ""),
-            Change::Unchanged { .. } => return String::new(),
+            Change::Unchanged { .. } | Change::Foreign { .. } => return String::new(),
         };
         let path = self.path();
         TextDiff::from_lines(old, new)
@@ -145,8 +160,8 @@ impl Bundle {
         self.files.push(GeneratedFile { path: path.into(), contents });
     }
 
-    /// Declare that the bundle owns a directory (relative path): files there that the bundle
-    /// does not render are stale, removed on write and reported on check.
+    /// Declare that the bundle owns a directory (relative path): files there that no run wrote
+    /// are reported as [`Change::Foreign`] (and left alone).
     pub fn own(&mut self, dir: impl Into<String>) {
         self.owned.push(dir.into());
     }
@@ -178,103 +193,242 @@ impl Bundle {
         self.files.iter().find(|f| f.path == path)
     }
 
-    /// Compare the bundle with the files under `root`. Reads only.
+    /// Compare the bundle with the files under `root`. Reads only; waits while another
+    /// renderer is writing `root`, so it never compares with a half-replaced tree.
     pub fn check(&self, root: &Path) -> Result<Vec<Change>, Error> {
-        let mut changes = Vec::new();
-        for file in &self.files {
-            let change = match read_if_exists(&root.join(&file.path))? {
-                None => Change::Created { path: file.path.clone(), contents: file.contents.clone() },
-                Some(old) if old == file.contents => Change::Unchanged { path: file.path.clone() },
-                Some(old) => Change::Updated { path: file.path.clone(), old, new: file.contents.clone() },
-            };
-            changes.push(change);
+        if !root.is_dir() {
+            return self.compare(root);
         }
-        for path in self.orphans(root)? {
-            let old = read_if_exists(&root.join(&path))?.unwrap_or_default();
-            changes.push(Change::Removed { path, old });
-        }
+        let _lock = OutputLock::acquire(root, Access::Shared, LOCK_WAIT, || {})?;
+        self.compare(root)
+    }
+
+    /// Bring `root` up to date: write every changed file, remove the files an earlier run wrote
+    /// that the stack no longer renders, and leave every other file alone. Returns what changed.
+    ///
+    /// Waits up to [`LOCK_WAIT`] while another renderer writes `root`, then fails with
+    /// [`Error::Busy`]. New contents are first written to temporary files beside their targets;
+    /// only when all of them are on disk are they renamed into place, so a failure while writing
+    /// (a full disk, a directory that cannot be created) leaves the previous tree intact.
+    /// Temporary files of a renderer that was killed are removed by the next run.
+    pub fn write(&self, root: &Path) -> Result<Vec<Change>, Error> {
+        self.write_with(root, LOCK_WAIT, || {})
+    }
+
+    /// [`Bundle::write`], waiting at most `wait` for another renderer, and calling `waiting`
+    /// once if it has to wait at all.
+    pub fn write_with(&self, root: &Path, wait: Duration, waiting: impl FnOnce()) -> Result<Vec<Change>, Error> {
+        fs::create_dir_all(root).map_err(|source| Error::Io { action: "create", path: root.to_path_buf(), source })?;
+        let _lock = OutputLock::acquire(root, Access::Exclusive, wait, waiting)?;
+        self.remove_temporaries(root)?;
+        let changes = self.compare(root)?;
+        let staged = stage(root, &changes)?;
+        commit(root, &changes, staged)?;
         Ok(changes)
     }
 
-    /// Bring `root` up to date: write every changed file atomically and remove stale files
-    /// from owned directories. Returns what changed.
-    pub fn write(&self, root: &Path) -> Result<Vec<Change>, Error> {
-        let changes = self.check(root)?;
-        for change in &changes {
-            let path = root.join(change.path());
-            match change {
-                Change::Created { contents, .. } | Change::Updated { new: contents, .. } => {
-                    write_atomically(&path, contents)?
-                }
-                Change::Removed { .. } => fs::remove_file(&path).map_err(|source| Error::Io {
-                    action: "remove",
-                    path: path.clone(),
-                    source,
-                })?,
-                Change::Unchanged { .. } => {}
+    /// The rendered files followed by the manifest that lists them.
+    fn files_with_manifest(&self) -> impl Iterator<Item = GeneratedFile> + '_ {
+        let manifest = GeneratedFile {
+            path: MANIFEST_PATH.into(),
+            contents: manifest::render(self.files.iter().map(|f| f.path.as_str())),
+        };
+        self.files.iter().cloned().chain(std::iter::once(manifest))
+    }
+
+    fn renders(&self, path: &str) -> bool {
+        path == MANIFEST_PATH || self.file(path).is_some()
+    }
+
+    fn compare(&self, root: &Path) -> Result<Vec<Change>, Error> {
+        let mut changes = Vec::new();
+        for file in self.files_with_manifest() {
+            let change = match read_if_exists(&root.join(&file.path))? {
+                None => Change::Created { path: file.path, contents: file.contents },
+                Some(old) if old == file.contents => Change::Unchanged { path: file.path },
+                Some(old) => Change::Updated { path: file.path, old, new: file.contents },
+            };
+            changes.push(change);
+        }
+        let previous =
+            read_if_exists(&root.join(MANIFEST_PATH))?.map(|text| manifest::parse(&text)).unwrap_or_default();
+        for path in previous.iter().filter(|path| !self.renders(path)) {
+            if let Some(old) = read_if_exists(&root.join(path))? {
+                changes.push(Change::Removed { path: path.clone(), old });
+            }
+        }
+        for path in self.files_in_owned_dirs(root)? {
+            if !self.renders(&path) && !previous.contains(&path) && !is_temporary(&path) {
+                changes.push(Change::Foreign { path });
             }
         }
         Ok(changes)
     }
 
-    /// Files under owned directories that the bundle does not render, sorted.
-    fn orphans(&self, root: &Path) -> Result<Vec<String>, Error> {
+    /// Every file under the owned directories, sorted.
+    fn files_in_owned_dirs(&self, root: &Path) -> Result<Vec<String>, Error> {
         let mut found = Vec::new();
         for dir in &self.owned {
             list_files(&root.join(dir), dir, &mut found)?;
         }
-        found.retain(|path| self.file(path).is_none());
         found.sort();
         found.dedup();
         Ok(found)
+    }
+
+    /// Remove the temporary files a killed renderer left behind, in every directory this bundle
+    /// writes into. Only called with the lock held, so no running renderer owns them.
+    fn remove_temporaries(&self, root: &Path) -> Result<(), Error> {
+        let mut found = self.files_in_owned_dirs(root)?;
+        let mut dirs: Vec<&str> =
+            self.files.iter().map(|f| f.path.rsplit_once('/').map_or("", |(dir, _)| dir)).collect();
+        dirs.push(MANIFEST_PATH.rsplit_once('/').map_or("", |(dir, _)| dir));
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
+            list_entries(&root.join(dir), dir, &mut found)?;
+        }
+        found.retain(|path| is_temporary(path));
+        found.sort();
+        found.dedup();
+        for path in found {
+            let path = root.join(path);
+            match fs::remove_file(&path) {
+                Err(source) if source.kind() != ErrorKind::NotFound => {
+                    return Err(Error::Io { action: "remove", path, source });
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Temporary files are named `.stackwright-tmp.<file name>.<process id>`.
+const TEMPORARY_PREFIX: &str = ".stackwright-tmp.";
+
+fn is_temporary(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|name| name.starts_with(TEMPORARY_PREFIX))
+}
+
+fn temporary_for(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!("{TEMPORARY_PREFIX}{name}.{}", std::process::id()))
+}
+
+/// A new file's contents, on disk beside its target and not yet renamed into place.
+struct Staged {
+    path: String,
+    temporary: PathBuf,
+}
+
+/// Write the new contents of every created or updated file to a temporary file. On failure,
+/// remove the temporary files again: the tree is as it was.
+fn stage(root: &Path, changes: &[Change]) -> Result<Vec<Staged>, Error> {
+    let mut staged = Vec::new();
+    for change in changes {
+        let (Change::Created { path, contents } | Change::Updated { path, new: contents, .. }) = change else {
+            continue;
+        };
+        let target = root.join(path);
+        let temporary = temporary_for(&target);
+        if let Err(source) = write_synced(&temporary, contents) {
+            let _ = fs::remove_file(&temporary);
+            discard(&staged);
+            let not_written = changes.iter().filter(|c| c.is_change()).map(|c| c.path().to_string()).collect();
+            return Err(Error::Partial { action: "write", failed: path.clone(), written: vec![], not_written, source });
+        }
+        staged.push(Staged { path: path.clone(), temporary });
+    }
+    Ok(staged)
+}
+
+/// Rename every staged file into place, remove the files no longer rendered, and replace the
+/// manifest last, so that a run interrupted before the end still knows which files it owns.
+fn commit(root: &Path, changes: &[Change], staged: Vec<Staged>) -> Result<(), Error> {
+    let (manifest, files): (Vec<Staged>, Vec<Staged>) = staged.into_iter().partition(|s| s.path == MANIFEST_PATH);
+    let removals = changes.iter().filter_map(|c| match c {
+        Change::Removed { path, .. } => Some(path.as_str()),
+        _ => None,
+    });
+    let mut steps: Vec<(&str, Option<&Path>)> =
+        files.iter().map(|s| (s.path.as_str(), Some(s.temporary.as_path()))).collect();
+    steps.extend(removals.map(|path| (path, None)));
+    steps.extend(manifest.iter().map(|s| (s.path.as_str(), Some(s.temporary.as_path()))));
+
+    for (done, (path, temporary)) in steps.iter().enumerate() {
+        let target = root.join(path);
+        let result = match temporary {
+            Some(temporary) => fs::rename(temporary, &target),
+            None => fs::remove_file(&target),
+        };
+        if let Err(source) = result {
+            let rest = &steps[done..];
+            for (_, temporary) in rest {
+                if let Some(temporary) = temporary {
+                    let _ = fs::remove_file(temporary);
+                }
+            }
+            return Err(Error::Partial {
+                action: if temporary.is_some() { "write" } else { "remove" },
+                failed: path.to_string(),
+                written: steps[..done].iter().map(|(p, _)| p.to_string()).collect(),
+                not_written: rest.iter().map(|(p, _)| p.to_string()).collect(),
+                source,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn discard(staged: &[Staged]) {
+    for file in staged {
+        let _ = fs::remove_file(&file.temporary);
     }
 }
 
 fn read_if_exists(path: &Path) -> Result<Option<String>, Error> {
     match fs::read_to_string(path) {
         Ok(text) => Ok(Some(text.replace("\r\n", "\n"))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Ok(None),
         Err(source) => Err(Error::Io { action: "read", path: path.to_path_buf(), source }),
     }
 }
 
+/// Every file under `dir`, recursively, as paths starting with `relative`.
 fn list_files(dir: &Path, relative: &str, out: &mut Vec<String>) -> Result<(), Error> {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(source) => return Err(Error::Io { action: "read", path: dir.to_path_buf(), source }),
-    };
-    for entry in entries {
-        let entry = entry.map_err(|source| Error::Io { action: "read", path: dir.to_path_buf(), source })?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = format!("{relative}/{name}");
-        if entry.path().is_dir() {
-            list_files(&entry.path(), &path, out)?;
-        } else {
-            out.push(path);
-        }
+    let mut entries = Vec::new();
+    list_entries(dir, relative, &mut entries)?;
+    for path in entries {
+        let name = path.rsplit('/').next().unwrap_or_default();
+        if dir.join(name).is_dir() { list_files(&dir.join(name), &path, out)? } else { out.push(path) }
     }
     Ok(())
 }
 
-/// Write `contents` to a temporary file beside `path`, flush it to disk, then rename it over
-/// `path`: readers see the old file or the new one, never a part.
-fn write_atomically(path: &Path, contents: &str) -> Result<(), Error> {
-    let io = |source| Error::Io { action: "write", path: path.to_path_buf(), source };
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    fs::create_dir_all(&dir).map_err(io)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(contents.as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temporary);
+/// The entries directly in `dir` (files and directories), as paths starting with `relative`.
+fn list_entries(dir: &Path, relative: &str, out: &mut Vec<String>) -> Result<(), Error> {
+    let io = |source| Error::Io { action: "read", path: dir.to_path_buf(), source };
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => return Ok(()),
+        Err(source) => return Err(io(source)),
+    };
+    for entry in entries {
+        let name = entry.map_err(io)?.file_name().to_string_lossy().into_owned();
+        out.push(if relative.is_empty() { name } else { format!("{relative}/{name}") });
     }
-    result.map_err(io)
+    Ok(())
+}
+
+/// Create `path` (and its directory) with `contents`, flushed to disk before returning.
+fn write_synced(path: &Path, contents: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let mut file = fs::File::create(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
 }
 
 #[cfg(test)]
@@ -287,6 +441,30 @@ mod tests {
         dir
     }
 
+    fn names(changes: &[Change]) -> Vec<(&'static str, &str)> {
+        changes
+            .iter()
+            .filter(|c| c.is_change() || matches!(c, Change::Foreign { .. }))
+            .map(|c| {
+                let kind = match c {
+                    Change::Created { .. } => "created",
+                    Change::Updated { .. } => "updated",
+                    Change::Removed { .. } => "removed",
+                    Change::Foreign { .. } => "foreign",
+                    Change::Unchanged { .. } => "unchanged",
+                };
+                (kind, c.path())
+            })
+            .collect()
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut found = Vec::new();
+        list_files(dir, "", &mut found).unwrap();
+        found.sort();
+        found
+    }
+
     #[test]
     fn write_then_check_is_clean_and_stale_files_are_found() {
         let root = scratch("roundtrip");
@@ -294,22 +472,132 @@ mod tests {
         bundle.own("compose");
         bundle.add("compose/a.yaml", "a: 1\r\n");
         let first = bundle.write(&root).unwrap();
-        assert!(matches!(first.as_slice(), [Change::Created { .. }]));
+        assert_eq!(names(&first), [("created", "compose/a.yaml"), ("created", MANIFEST_PATH)]);
         assert_eq!(fs::read_to_string(root.join("compose/a.yaml")).unwrap(), "a: 1\n");
         assert!(bundle.check(&root).unwrap().iter().all(|c| !c.is_change()));
 
-        fs::write(root.join("compose/old.yaml"), "x: 1\n").unwrap();
         fs::write(root.join("compose/a.yaml"), "a: 2\n").unwrap();
         let changes = bundle.check(&root).unwrap();
-        assert_eq!(changes.iter().map(Change::path).collect::<Vec<_>>(), ["compose/a.yaml", "compose/old.yaml"]);
+        assert_eq!(names(&changes), [("updated", "compose/a.yaml")]);
         assert!(changes[0].diff().contains("-a: 2\n+a: 1\n"), "{}", changes[0].diff());
-        assert!(root.join("compose/old.yaml").exists(), "check must not write or remove");
-
         bundle.write(&root).unwrap();
-        assert!(!root.join("compose/old.yaml").exists());
         assert!(bundle.check(&root).unwrap().iter().all(|c| !c.is_change()));
-        let leftovers: Vec<_> = fs::read_dir(root.join("compose")).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(leftovers.len(), 1, "no temporary files remain: {leftovers:?}");
+        assert_eq!(listing(&root), [MANIFEST_PATH, "compose/a.yaml"], "no temporary files remain");
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn only_files_an_earlier_run_wrote_are_removed() {
+        let root = scratch("ownership");
+        let mut before = Bundle::new();
+        before.own("kubernetes");
+        before.add("kubernetes/dev/web.yaml", "web\n");
+        before.add("kubernetes/dev/old.yaml", "old\n");
+        before.add(".github/workflows/deploy.yml", "deploy\n");
+        before.write(&root).unwrap();
+        // The user's own files, in an owned directory and beside the workflows.
+        fs::write(root.join("kubernetes/dev/cert-issuer.yaml"), "mine\n").unwrap();
+        fs::write(root.join(".github/workflows/lint.yml"), "mine too\n").unwrap();
+
+        let mut after = Bundle::new();
+        after.own("kubernetes");
+        after.add("kubernetes/dev/web.yaml", "web\n");
+        let checked = after.check(&root).unwrap();
+        assert_eq!(
+            names(&checked),
+            [
+                ("updated", MANIFEST_PATH),
+                ("removed", "kubernetes/dev/old.yaml"),
+                ("removed", ".github/workflows/deploy.yml"),
+                ("foreign", "kubernetes/dev/cert-issuer.yaml"),
+            ]
+        );
+        after.write(&root).unwrap();
+        assert_eq!(
+            listing(&root),
+            [".github/workflows/lint.yml", MANIFEST_PATH, "kubernetes/dev/cert-issuer.yaml", "kubernetes/dev/web.yaml"]
+        );
+        let again = after.check(&root).unwrap();
+        assert!(again.iter().all(|c| !c.is_change()), "a foreign file never makes the tree stale: {again:?}");
+        assert_eq!(names(&again), [("foreign", "kubernetes/dev/cert-issuer.yaml")]);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_tampered_manifest_cannot_remove_files_outside_the_directory() {
+        let root = scratch("tampered");
+        let outside = scratch("tampered-outside");
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("precious"), "keep\n").unwrap();
+        fs::create_dir_all(root.join(".stackwright")).unwrap();
+        let escape = format!("../{}/precious", outside.file_name().unwrap().to_string_lossy());
+        fs::write(root.join(MANIFEST_PATH), format!("{escape}\n{}/precious\n", outside.display())).unwrap();
+        let mut bundle = Bundle::new();
+        bundle.add("a.yaml", "a\n");
+        bundle.write(&root).unwrap();
+        assert_eq!(fs::read_to_string(outside.join("precious")).unwrap(), "keep\n");
+        fs::remove_dir_all(&root).unwrap();
+        fs::remove_dir_all(&outside).unwrap();
+    }
+
+    #[test]
+    fn a_failure_while_staging_leaves_the_previous_tree_intact() {
+        let root = scratch("staging-failure");
+        let mut before = Bundle::new();
+        before.add("compose/a.yaml", "old a\n");
+        before.write(&root).unwrap();
+        // A file stands where the new tree needs a directory, so `kubernetes/dev/web.yaml`
+        // cannot be written (even as root, unlike a read-only permission).
+        fs::write(root.join("kubernetes"), "a file, not a directory\n").unwrap();
+        let mut after = Bundle::new();
+        after.add("compose/a.yaml", "new a\n");
+        after.add("kubernetes/dev/web.yaml", "web\n");
+        let error = after.write(&root).unwrap_err();
+        let message = error.to_string();
+        assert!(message.starts_with("cannot write kubernetes/dev/web.yaml"), "{message}");
+        assert!(message.contains("Already written: none."), "{message}");
+        assert_eq!(fs::read_to_string(root.join("compose/a.yaml")).unwrap(), "old a\n");
+        assert_eq!(listing(&root), [MANIFEST_PATH, "compose/a.yaml", "kubernetes"], "no temporary file remains");
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_failure_while_renaming_says_which_files_were_written() {
+        let root = scratch("commit-failure");
+        fs::create_dir_all(&root).unwrap();
+        let mut bundle = Bundle::new();
+        bundle.add("a.yaml", "a\n");
+        bundle.add("b.yaml", "b\n");
+        bundle.add("c.yaml", "c\n");
+        let changes = bundle.compare(&root).unwrap();
+        let staged = stage(&root, &changes).unwrap();
+        // The staged file of b disappears before it is renamed into place.
+        fs::remove_file(&staged[1].temporary).unwrap();
+        let message = commit(&root, &changes, staged).unwrap_err().to_string();
+        assert!(message.starts_with("cannot write b.yaml"), "{message}");
+        assert!(
+            message.contains(&format!("Already written: a.yaml. Not written: b.yaml, c.yaml, {MANIFEST_PATH}.")),
+            "{message}"
+        );
+        assert_eq!(listing(&root), ["a.yaml"], "the rest of the temporary files are removed");
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_renderer_that_cannot_get_the_lock_gives_up_with_a_clear_message() {
+        let root = scratch("busy");
+        fs::create_dir_all(&root).unwrap();
+        let held = OutputLock::acquire(&root, Access::Exclusive, Duration::ZERO, || {}).unwrap();
+        let mut bundle = Bundle::new();
+        bundle.add("a.yaml", "a\n");
+        let mut waited = 0;
+        let error = bundle.write_with(&root, Duration::from_millis(200), || waited += 1).unwrap_err();
+        assert_eq!(waited, 1, "the waiting renderer is told once");
+        assert!(matches!(error, Error::Busy { .. }), "{error}");
+        assert!(error.to_string().contains("another Stackwright renderer has been writing it"), "{error}");
+        assert!(!root.join("a.yaml").exists());
+        drop(held);
+        bundle.write_with(&root, Duration::ZERO, || panic!("the lock is free")).unwrap();
         fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -128,8 +128,17 @@ fn print_forbidden(changes: &[Change]) {
     }
 }
 
+/// One note for every file the renderer found but did not write: they are the user's.
+fn print_foreign(changes: &[Change]) {
+    let foreign: Vec<&str> = changes.iter().filter(|c| matches!(c, Change::Foreign { .. })).map(Change::path).collect();
+    if !foreign.is_empty() {
+        println!("note: left alone (not written by Stackwright): {}", foreign.join(", "));
+    }
+}
+
 fn write(valid: &ValidProject, bundle: &Bundle, dir: &Path) -> Result<ExitCode, Error> {
-    let changes = bundle.write(dir)?;
+    let waiting = || eprintln!("waiting: another Stackwright renderer is writing {}", dir.display());
+    let changes = bundle.write_with(dir, crate::LOCK_WAIT, waiting)?;
     println!("{}", summary_line(valid, dir));
     let mut unchanged = 0;
     for change in &changes {
@@ -139,10 +148,12 @@ fn write(valid: &ValidProject, bundle: &Bundle, dir: &Path) -> Result<ExitCode, 
             Change::Updated { path, .. } => println!("  updated   {path} (+{added} -{removed})"),
             Change::Removed { path, .. } => println!("  removed   {path}"),
             Change::Unchanged { .. } => unchanged += 1,
+            Change::Foreign { .. } => {}
         }
     }
     let written = changes.iter().filter(|c| c.is_change()).count();
     println!("{written} file{} changed, {unchanged} unchanged", if written == 1 { "" } else { "s" });
+    print_foreign(&changes);
     print_warnings(bundle);
     for note in workflow_placement(bundle, dir) {
         println!("note: {note}");
@@ -171,21 +182,28 @@ fn workflow_placement(bundle: &Bundle, dir: &Path) -> Vec<String> {
 }
 
 fn check(valid: &ValidProject, bundle: &Bundle, dir: &Path, default_out: &Path) -> Result<ExitCode, Error> {
+    if !dir.is_dir() {
+        eprintln!(
+            "error: {} does not exist, so there is nothing to compare. Render it first with: {}",
+            dir.display(),
+            regenerate_command(valid, dir, default_out)
+        );
+        return Ok(ExitCode::from(2));
+    }
     let changes = bundle.check(dir)?;
     let stale: Vec<&Change> = changes.iter().filter(|c| c.is_change()).collect();
+    print_foreign(&changes);
     print_warnings(bundle);
     if stale.is_empty() {
-        println!("{}: {} files up to date", summary_line(valid, dir), changes.len());
+        let rendered = changes.iter().filter(|c| !matches!(c, Change::Foreign { .. })).count();
+        println!("{}: {rendered} files up to date", summary_line(valid, dir));
         return Ok(ExitCode::SUCCESS);
     }
     for change in &stale {
         print!("{}", change.diff());
     }
     print_forbidden(&changes);
-    let mut command = valid.regenerate_command().to_string();
-    if dir != default_out {
-        command.push_str(&format!(" -- --out {}", dir.display()));
-    }
+    let command = regenerate_command(valid, dir, default_out);
     eprintln!(
         "\n{}: {} of {} files are stale. Regenerate with: {command}",
         summary_line(valid, dir),
@@ -195,16 +213,54 @@ fn check(valid: &ValidProject, bundle: &Bundle, dir: &Path, default_out: &Path) 
     Ok(ExitCode::from(1))
 }
 
+/// The command that renders into `dir`.
+fn regenerate_command(valid: &ValidProject, dir: &Path, default_out: &Path) -> String {
+    let mut command = valid.regenerate_command().to_string();
+    if dir != default_out {
+        command.push_str(&format!(" -- --out {}", dir.display()));
+    }
+    command
+}
+
 /// Options for output in `dir`: relative paths are taken from the working directory, which is
-/// the repository root under `cargo run`.
+/// the repository root under `cargo run`. A directory outside the root is refused: the
+/// pipeline could not apply files the repository does not hold.
 fn options_for(dir: &Path) -> Result<Options, Error> {
+    let options = options_inside_repository(dir)?;
+    // The workflows name the directory unquoted in shell commands and paths.
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/');
+    if !options.output_dir().chars().all(plain) {
+        return Err(Error::OutputDirName { dir: options.output_dir().to_string() });
+    }
+    Ok(options)
+}
+
+fn options_inside_repository(dir: &Path) -> Result<Options, Error> {
     if let Some(options) = Options::for_output_dir(dir) {
         return Ok(options);
     }
     let io = |source| Error::Io { action: "read", path: dir.to_path_buf(), source };
-    let root = std::path::absolute(".").map_err(io)?;
-    let out = std::path::absolute(dir).map_err(io)?;
+    let root = normalise(&std::path::absolute(".").map_err(io)?);
+    let out = normalise(&std::path::absolute(dir).map_err(io)?);
+    if !out.starts_with(&root) {
+        return Err(Error::OutsideRepository { dir: dir.to_path_buf(), root });
+    }
     Ok(Options::with_root(relative(&out, &root)).output_dir_from_root(relative(&root, &out)))
+}
+
+/// `path` with `.` and `..` resolved lexically (`/repo/a/../b` is `/repo/b`).
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The path from directory `from` to directory `to`, both absolute and normalised.
@@ -255,5 +311,25 @@ mod tests {
     fn relative_paths() {
         assert_eq!(relative(Path::new("/a/b/c"), Path::new("/a")), "../..");
         assert_eq!(relative(Path::new("/tmp/out"), Path::new("/work/repo")), "../../work/repo");
+    }
+
+    #[test]
+    fn output_outside_the_repository_is_refused() {
+        let outside = options_for(Path::new("../escape")).unwrap_err().to_string();
+        assert!(outside.starts_with("Unable to write into ../escape: it is outside the repository root"), "{outside}");
+        let absolute = std::path::absolute("deploy/out").unwrap();
+        let inside = options_for(&absolute).unwrap();
+        assert_eq!(inside.output_dir(), "deploy/out");
+        let climbing_back =
+            std::path::absolute("..").unwrap().join(std::path::absolute(".").unwrap().file_name().unwrap()).join("x");
+        assert_eq!(options_for(&climbing_back).unwrap().output_dir(), "x");
+        assert!(options_for(Path::new("/tmp/stackwright-elsewhere")).is_err());
+    }
+
+    #[test]
+    fn output_directories_the_workflows_could_not_name_are_refused() {
+        let refused = options_for(Path::new("deploy/my $dir")).unwrap_err().to_string();
+        assert!(refused.starts_with("Unable to write into \"deploy/my $dir\": "), "{refused}");
+        assert_eq!(options_for(Path::new("deploy/prod-1.x_y")).unwrap().output_dir(), "deploy/prod-1.x_y");
     }
 }

@@ -34,6 +34,9 @@ pub enum Error {
         /// The cargo feature that renders it.
         feature: &'static str,
     },
+    /// Several targets failed to render; each error is listed.
+    #[error("{} targets cannot render:{}", .0.len(), .0.iter().map(|e| format!("\n  - {e}")).collect::<String>())]
+    Targets(Vec<Error>),
     /// A document could not be serialised to YAML.
     #[error("cannot write {path} as YAML: {message}")]
     Yaml {
@@ -41,6 +44,61 @@ pub enum Error {
         path: String,
         /// The serialiser's message.
         message: String,
+    },
+    /// Another renderer kept the output directory locked for as long as this one would wait.
+    #[error(
+        "Unable to write {}: another Stackwright renderer has been writing it for {} s. \
+         Wait for it to finish (or stop it), then run again.",
+        path.display(), waited.as_secs()
+    )]
+    Busy {
+        /// The output directory.
+        path: std::path::PathBuf,
+        /// How long this renderer waited.
+        waited: std::time::Duration,
+    },
+    /// Writing failed after some files had already been replaced: the tree mixes old and new
+    /// files, and the message says exactly which are which.
+    #[error(
+        "cannot {action} {failed}: {source}. Already written: {}. Not written: {}. \
+         Fix the cause and run again: the next run completes the tree.",
+        list(written),
+        list(not_written)
+    )]
+    Partial {
+        /// What failed: `write` or `remove`.
+        action: &'static str,
+        /// The file that could not be written or removed (relative to the output directory).
+        failed: String,
+        /// Files already replaced, created or removed by this run.
+        written: Vec<String>,
+        /// Files this run left as they were.
+        not_written: Vec<String>,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The output directory is outside the repository root.
+    #[error(
+        "Unable to write into {}: it is outside the repository root {}, and the pipeline can only apply \
+         files the repository holds. Choose a directory inside it, such as `deploy`, or run from the root \
+         of the repository that should hold the files.",
+        dir.display(), root.display()
+    )]
+    OutsideRepository {
+        /// The directory asked for.
+        dir: PathBuf,
+        /// The repository root (the working directory).
+        root: PathBuf,
+    },
+    /// The output directory's name holds characters the generated workflows cannot use as is.
+    #[error(
+        "Unable to write into {dir:?}: the workflows name this directory in shell commands, so it may hold \
+         only letters, digits, '.', '_', '-' and '/'. Choose a name such as `deploy`"
+    )]
+    OutputDirName {
+        /// The directory as seen from the repository root.
+        dir: String,
     },
     /// Reading or writing a file failed.
     #[error("cannot {action} {}: {source}", path.display())]
@@ -53,4 +111,8 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+fn list(paths: &[String]) -> String {
+    if paths.is_empty() { "none".into() } else { paths.join(", ") }
 }

@@ -37,13 +37,15 @@ mod host_names;
 pub mod kubernetes;
 pub mod layout;
 mod managed_platform;
+mod manifest;
 mod options;
+mod output_lock;
 mod pushed_image;
 pub mod railway;
 pub mod render_blueprint;
 mod yaml;
 
-pub use bundle::{Bundle, Change, GeneratedFile, Warning};
+pub use bundle::{Bundle, Change, GeneratedFile, LOCK_WAIT, Warning};
 pub use error::Error;
 pub use options::Options;
 
@@ -59,14 +61,24 @@ pub const TARGETS: &[&str] = &[
     "actions",
 ];
 
-/// Render every target for every environment of `project`.
+/// Render every target for every environment of `project`. When targets fail, the errors of
+/// all of them are returned together ([`Error::Targets`]), not only the first.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     let mut bundle = Bundle::new();
-    bundle.extend(compose::render(project, options)?);
+    let mut errors = Vec::new();
+    let mut add = |rendered: Result<Bundle, Error>| match rendered {
+        Ok(rendered) => bundle.extend(rendered),
+        Err(error) => errors.push(error),
+    };
+    add(compose::render(project, options));
     #[cfg(feature = "kubernetes")]
-    bundle.extend(kubernetes::render(project, options)?);
-    bundle.extend(render_blueprint::render(project, options)?);
-    bundle.extend(railway::render(project, options)?);
-    bundle.extend(actions::render(project, options)?);
-    Ok(bundle)
+    add(kubernetes::render(project, options));
+    add(render_blueprint::render(project, options));
+    add(railway::render(project, options));
+    add(actions::render(project, options));
+    match errors.len() {
+        0 => Ok(bundle),
+        1 => Err(errors.remove(0)),
+        _ => Err(Error::Targets(errors)),
+    }
 }

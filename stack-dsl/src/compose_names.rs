@@ -65,7 +65,8 @@ pub(crate) fn problems(at: &str, stack: &Stack) -> Vec<Problem> {
                 "Use letters, digits, '_', '.' and '-', starting with a letter or digit",
             );
         }
-        if stack.volumes[..i].iter().any(|other| other.name_in_compose() == name) {
+        // Two volumes of one name are reported as such; this is for distinct names that meet.
+        if stack.volumes[..i].iter().any(|other| other.name != volume.name && other.name_in_compose() == name) {
             report(
                 format!("volume {}", volume.name),
                 format!("another volume is also called {name:?} in Compose"),

@@ -27,6 +27,44 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The first element of every problem's path in a stack: `stack neosale (production)`.
+pub(crate) fn stack_location(stack: &str, env: impl fmt::Display) -> String {
+    format!("stack {stack} ({env})")
+}
+
+/// Problems that differ only in their environment, merged into one that lists the
+/// environments (`stack shop (staging, production) › …`), in the order first found.
+pub(crate) fn merge_environments(problems: Vec<Problem>) -> Vec<Problem> {
+    /// A problem, with its stack's name and the environments it occurs in when it is in a stack.
+    type Merged = (Problem, Option<(String, Vec<String>)>);
+    let mut merged: Vec<Merged> = Vec::new();
+    for problem in problems {
+        let split = problem.path.first().and_then(|root| {
+            let (stack, env) = root.strip_prefix("stack ")?.strip_suffix(')')?.rsplit_once(" (")?;
+            Some((stack.to_string(), env.to_string()))
+        });
+        let same = |(other, other_split): &&mut Merged| {
+            other.message == problem.message
+                && other.fix == problem.fix
+                && other.path[1..] == problem.path[1..]
+                && matches!((other_split, &split), (Some((a, _)), Some((b, _))) if a == b)
+        };
+        match (merged.iter_mut().find(same), split) {
+            (Some((_, Some((_, envs)))), Some((_, env))) => envs.push(env),
+            (_, split) => merged.push((problem, split.map(|(stack, env)| (stack, vec![env])))),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut problem, split)| {
+            if let Some((stack, envs)) = split {
+                problem.path[0] = stack_location(&stack, envs.join(", "));
+            }
+            problem
+        })
+        .collect()
+}
+
 /// Every problem of an invalid stack (or of several environments of one), in the order found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problems(pub Vec<Problem>);

@@ -122,6 +122,7 @@ impl Project {
             }
         }
         problems.extend(crate::hosts::problems(&self.name, &stacks));
+        problems.extend(crate::injection::regenerate_problems(&self.name, &self.regenerate));
         if let Some(pipeline) = &self.pipeline {
             let at = format!("project {}", self.name);
             problems.extend(crate::pipeline::problems(&at, pipeline, &self.environments));
@@ -130,7 +131,7 @@ impl Project {
             let (name, regenerate, pipeline) = (self.name.clone(), self.regenerate.clone(), self.pipeline.clone());
             Ok(ValidProject { name, stacks, regenerate, pipeline, cluster: self.cluster.clone() })
         } else {
-            Err(Error::Invalid(Problems(problems)))
+            Err(Error::Invalid(Problems(crate::problem::merge_environments(problems))))
         }
     }
 }

@@ -167,6 +167,9 @@ pub struct Service {
     /// For an edge proxy, the path prefix each upstream is served under (`/` when unlisted),
     /// for platforms that replace the proxy with their own path routing (a Kubernetes Ingress).
     pub edge_paths: Vec<(String, ServiceRef)>,
+    /// Variables and build arguments that look secret by name but are not
+    /// ([`Service::not_secret`]).
+    pub not_secret: Vec<String>,
 }
 
 impl Service {
@@ -200,6 +203,7 @@ impl Service {
             stop_grace_period: None,
             image_facts: None,
             edge_paths: Vec::new(),
+            not_secret: Vec::new(),
         }
     }
 

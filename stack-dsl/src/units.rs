@@ -8,9 +8,10 @@ pub fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
 }
 
-/// A duration of `n` minutes.
+/// A duration of `n` minutes. An amount too large to count in seconds saturates (and
+/// validation reports it) rather than overflow.
 pub fn mins(n: u64) -> Duration {
-    Duration::from_secs(n * 60)
+    Duration::from_secs(n.saturating_mul(60))
 }
 
 /// An amount of CPU, stored in thousandths of a core.
@@ -23,9 +24,10 @@ impl Cpu {
         Cpu(n)
     }
 
-    /// `n` whole cores.
+    /// `n` whole cores. More than `u32::MAX` thousandths saturates (and validation reports it)
+    /// rather than overflow.
     pub const fn cores(n: u32) -> Self {
-        Cpu(n * 1000)
+        Cpu(n.saturating_mul(1000))
     }
 
     /// The amount in thousandths of a core.
@@ -55,14 +57,20 @@ const MIB: u64 = 1024 * 1024;
 const GIB: u64 = 1024 * MIB;
 
 impl Memory {
-    /// `n` mebibytes.
-    pub const fn mib(n: u64) -> Self {
-        Memory(n * MIB)
+    /// `n` bytes.
+    pub const fn from_bytes(n: u64) -> Self {
+        Memory(n)
     }
 
-    /// `n` gibibytes.
+    /// `n` mebibytes. Amounts past `u64::MAX` bytes saturate (and validation reports them)
+    /// rather than overflow.
+    pub const fn mib(n: u64) -> Self {
+        Memory(n.saturating_mul(MIB))
+    }
+
+    /// `n` gibibytes, saturating like [`Memory::mib`].
     pub const fn gib(n: u64) -> Self {
-        Memory(n * GIB)
+        Memory(n.saturating_mul(GIB))
     }
 
     /// The amount in bytes.
@@ -100,6 +108,13 @@ mod tests {
         assert_eq!(Cpu::millis(250).to_string(), "0.25");
         assert_eq!(Cpu::cores(4).to_string(), "4");
         assert_eq!(Cpu::millis(1100).to_string(), "1.1");
+    }
+
+    #[test]
+    fn huge_amounts_saturate_instead_of_overflowing() {
+        assert_eq!(Cpu::cores(u32::MAX), Cpu::millis(u32::MAX));
+        assert_eq!(Memory::gib(u64::MAX).bytes(), u64::MAX);
+        assert_eq!(mins(u64::MAX), Duration::from_secs(u64::MAX));
     }
 
     #[test]

@@ -56,19 +56,14 @@ impl Deref for ValidStack {
 impl Stack {
     /// Check every rule of the model for environment `env`; all problems are reported at once.
     pub fn validate(self, env: Env) -> Result<ValidStack, Error> {
-        let problems = Checker::new(&self, env).run();
+        let mut problems = Checker::new(&self, env).run();
+        problems.extend(crate::target_rules::stack_problems(
+            &[crate::problem::stack_location(&self.name, env)],
+            &self,
+            env,
+        ));
         if problems.is_empty() { Ok(ValidStack { stack: self, env }) } else { Err(Error::Invalid(Problems(problems))) }
     }
-}
-
-/// Endings of a variable name that mark its value as sensitive (`DB_PASSWORD`, `STRIPE_API_KEY`);
-/// only endings, so settings such as `ACCESS_TOKEN_EXPIRE_MINUTES` stay plain values.
-const SENSITIVE_ENDINGS: [&str; 8] =
-    ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "SECRET_KEY", "PRIVATE_KEY", "CREDENTIALS"];
-
-fn looks_sensitive(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    SENSITIVE_ENDINGS.iter().any(|w| upper == *w || upper.ends_with(&format!("_{w}")))
 }
 
 struct Checker<'a> {
@@ -86,7 +81,7 @@ impl<'a> Checker<'a> {
     fn new(stack: &'a Stack, env: Env) -> Self {
         Checker {
             stack,
-            root: format!("stack {} ({env})", stack.name),
+            root: crate::problem::stack_location(&stack.name, env),
             problems: Vec::new(),
             services: stack.services.iter().map(|s| (s.name.as_str(), s)).collect(),
             externals: stack.externals.iter().map(|e| (e.name.as_str(), e)).collect(),
@@ -111,6 +106,8 @@ impl<'a> Checker<'a> {
         self.check_routes_are_unique();
         self.check_shared_builds();
         self.check_cycles();
+        self.problems.extend(crate::quantity_limits::volume_problems(&[self.root.clone()], self.stack));
+        self.problems.extend(crate::injection::stack_problems(&[self.root.clone()], self.stack));
         self.problems
     }
 
@@ -280,6 +277,11 @@ impl<'a> Checker<'a> {
         self.problems.extend(crate::ci_check::problems(&location, service));
         self.problems.extend(crate::datastore_probe::problems(&location, service));
         self.problems.extend(crate::static_site::problems(&location, service));
+        self.problems.extend(crate::quantity_limits::service_problems(&location, service));
+        let declared = |name: &str| self.secrets.contains(name);
+        self.problems.extend(crate::secret_rule::problems(&location, service, &declared));
+        self.problems.extend(crate::injection::service_problems(&location, service));
+        self.problems.extend(crate::target_rules::service_problems(&location, service));
         let mut labels = HashSet::new();
         for (key, _) in &service.labels {
             if !labels.insert(key.as_str()) {
@@ -557,8 +559,6 @@ impl<'a> Checker<'a> {
                 format!("{secret} is declared as a secret but given here as a plain value"),
                 format!("Pass the secret's reference instead: .env({name:?}, &{})", name.to_ascii_lowercase()),
             );
-        } else if looks_sensitive(name) && !text.is_empty() {
-            self.report(&[at, path], "the variable looks sensitive but is given as a plain value, which would be written into every generated file", format!("Declare it with stack.add_secret(Secret::new({name:?})) and pass the reference"));
         } else if url_has_password(text) {
             self.report(
                 &[at, path],
@@ -573,9 +573,23 @@ impl<'a> Checker<'a> {
             self.report(
                 path,
                 format!("secret {name} is not declared in the stack"),
-                format!("Declare it with stack.add_secret(Secret::new({name:?})) and use the returned reference"),
+                crate::suggest::fix_with_suggestion(
+                    name,
+                    self.stack.secrets.iter().map(|s| s.name.as_str()),
+                    format!("Declare it with stack.add_secret(Secret::new({name:?})) and use the returned reference"),
+                ),
             );
         }
+    }
+
+    /// `fix`, preceded by the closest declared service or external, if there is a likely one.
+    fn suggest(&self, name: &str, fix: String) -> String {
+        let declared = self.stack.services.iter().map(|s| s.name.as_str());
+        crate::suggest::fix_with_suggestion(
+            name,
+            declared.chain(self.stack.externals.iter().map(|e| e.name.as_str())),
+            fix,
+        )
     }
 
     fn resolve(&mut self, at: &str, path: &str, target: &ServiceRef) -> Option<&'a Service> {
@@ -584,7 +598,10 @@ impl<'a> Checker<'a> {
             self.report(
                 &[at, path],
                 format!("it refers to service {}, which the stack does not declare", target.name()),
-                format!("Add a service named {:?}, or refer to one that exists", target.name()),
+                self.suggest(
+                    target.name(),
+                    format!("Add a service named {:?}, or refer to one that exists", target.name()),
+                ),
             );
         }
         found
@@ -629,7 +646,11 @@ impl<'a> Checker<'a> {
                     self.report(
                         &[at, &path],
                         format!("volume {} is not declared in the stack", volume.name()),
-                        format!("Declare it with stack.add_volume(Volume::persistent({:?}))", volume.name()),
+                        crate::suggest::fix_with_suggestion(
+                            volume.name(),
+                            self.stack.volumes.iter().map(|v| v.name.as_str()),
+                            format!("Declare it with stack.add_volume(Volume::persistent({:?}))", volume.name()),
+                        ),
                     );
                 }
                 MountSource::Bind(source) | MountSource::Config(source) if source.trim().is_empty() => {
@@ -652,7 +673,11 @@ impl<'a> Checker<'a> {
                 self.report(
                     &[at, &path],
                     format!("network {} is not declared in the stack", network.name()),
-                    format!("Declare it with stack.add_network(Network::new({:?}))", network.name()),
+                    crate::suggest::fix_with_suggestion(
+                        network.name(),
+                        self.stack.networks.iter().map(|n| n.name.as_str()),
+                        format!("Declare it with stack.add_network(Network::new({:?}))", network.name()),
+                    ),
                 );
             }
             if !seen.insert(network.name()) {

@@ -3,20 +3,8 @@
 
 use stack_dsl::*;
 
-/// `location: message` of every problem, in order; every problem must also carry a fix.
-fn problems(stack: Stack) -> Vec<String> {
-    match stack.validate(Env::Production) {
-        Ok(_) => Vec::new(),
-        Err(error) => error
-            .problems()
-            .iter()
-            .map(|p| {
-                assert!(p.fix.len() > 10, "problem without a useful fix: {p}");
-                format!("{}: {}", p.location(), p.message)
-            })
-            .collect(),
-    }
-}
+mod support;
+use support::problems;
 
 /// A valid two-service stack to break in one place at a time.
 fn shop() -> (Stack, ServiceRef, SecretRef) {
@@ -199,8 +187,8 @@ fn sensitive_looking_literals_and_passwords_in_urls() {
     assert_eq!(
         problems(stack),
         [
-            "stack shop (production) › service api › env STRIPE_API_KEY: the variable looks sensitive but is given as a plain value, which would be written into every generated file",
             "stack shop (production) › service api › env DATABASE_URL: the URL carries a password in plain text",
+            "stack shop (production) › service api › env STRIPE_API_KEY: the name looks like a secret but the value is a literal, which every target would write into its files",
         ]
     );
 }
@@ -357,9 +345,9 @@ fn every_problem_is_reported_at_once() {
         problems(stack),
         [
             "stack shop (production) › service api › route api.example.com/: the service has a public route but declares no port",
-            "stack shop (production) › service api › env SESSION_SECRET: the variable looks sensitive but is given as a plain value, which would be written into every generated file",
             "stack shop (production) › service api › depends_on web: waits for web to be healthy, but web has no health check",
             "stack shop (production) › service api › depends_on ghost: it refers to service ghost, which the stack does not declare",
+            "stack shop (production) › service api › env SESSION_SECRET: the name looks like a secret but the value is a literal, which every target would write into its files",
             "stack shop (production) › service admin › port 80: host port 80 is already published by service web",
         ]
     );

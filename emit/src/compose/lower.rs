@@ -65,6 +65,7 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
             })
             .collect(),
     };
+    let in_urls = stack_dsl::secrets_inside_urls(stack);
     let variables: Vec<Variable> = stack
         .secrets
         .iter()
@@ -72,8 +73,14 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
         .map(|s| Variable {
             name: s.name.clone(),
             description: {
-                let description = s.description.clone().unwrap_or_else(|| format!("Secret {}.", s.name));
-                if s.optional { format!("{description} Optional: leave empty to run without it.") } else { description }
+                let mut description = s.description.clone().unwrap_or_else(|| format!("Secret {}.", s.name));
+                if in_urls.contains(&s.name.as_str()) {
+                    description = format!("{description} The value {}.", stack_dsl::URL_SAFE_PASSWORD);
+                }
+                if s.optional {
+                    description = format!("{description} Optional: leave empty to run without it.");
+                }
+                description
             },
             default: String::new(),
         })
@@ -130,9 +137,9 @@ impl Lowering<'_> {
             Image::Build(build) => {
                 self.builds = true;
                 let section = BuildSection {
-                    context: self.path(&build.context),
-                    dockerfile: build.dockerfile.clone(),
-                    target: build.target.clone(),
+                    context: literal(&self.path(&build.context)),
+                    dockerfile: build.dockerfile.as_deref().map(literal),
+                    target: build.target.as_deref().map(literal),
                     args: build.args.iter().map(|(k, v)| (k.clone(), literal(v))).collect(),
                 };
                 let tag = format!("${{{IMAGE_TAG}:?{IMAGE_TAG} is required: the tag of the image to run}}");
@@ -238,18 +245,18 @@ impl Lowering<'_> {
         match &mount.source {
             MountSource::Volume(volume) => {
                 let key = super::project::volume_key(self.stack, volume.name());
-                ServiceVolume::Short(format!("{key}:{}{ro}", mount.target))
+                ServiceVolume::Short(format!("{key}:{}{ro}", literal(&mount.target)))
             }
             MountSource::Bind(path) | MountSource::Config(path) => ServiceVolume::Bind(BindMount {
                 kind: "bind".into(),
-                source: self.path(path),
-                target: mount.target.clone(),
+                source: literal(&self.path(path)),
+                target: literal(&mount.target),
                 read_only: mount.read_only,
                 bind: BindOptions { create_host_path: false },
             }),
             MountSource::Tmpfs { size } => ServiceVolume::Tmpfs(TmpfsMount {
                 kind: "tmpfs".into(),
-                target: mount.target.clone(),
+                target: literal(&mount.target),
                 tmpfs: size.map(|s| TmpfsOptions { size: s.bytes() }),
             }),
         }

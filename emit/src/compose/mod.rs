@@ -22,7 +22,7 @@
 //! | `EnvValue::Literal` | the text, `$` escaped as `$$` |
 //! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset; `${NAME:-}` for a `Secret::optional` |
 //! | host / port / URL references | the service's name and container port |
-//! | `database_url()` | `postgresql://user:${PASSWORD:?…}@host:port/db` |
+//! | `database_url()` | `postgresql://user:${PASSWORD:?…}@host:port/db`; the env example says the password must be URL-safe (Compose does not encode it) |
 //! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`; long-form `type: bind` with `create_host_path: false` (the header lists the files and directories the host must hold, data directories with their owner); long-form `type: tmpfs` |
 //! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true`; keyed by `Volume::compose_name` when set, the header naming each `<project>_<volume>` |
 //! | `Stack::compose_project` | `name:` (default `<stack>-<environment>`) |

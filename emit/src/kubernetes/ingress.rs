@@ -218,9 +218,10 @@ pub fn ingress(stack: &ValidStack, cluster: &Cluster, public: &mut Public) -> Op
     Some((ingress, secrets))
 }
 
-/// The Secret cert-manager writes the certificate of `host` into.
+/// The Secret cert-manager writes the certificate of `host` into; a wildcard (`*.example.com`)
+/// is spelled `wildcard-example-com-tls`, as `*` is not allowed in a Secret's name.
 pub fn tls_secret(host: &str) -> String {
-    format!("{}-tls", host.replace('.', "-"))
+    format!("{}-tls", host.replace('*', "wildcard").replace('.', "-"))
 }
 
 #[cfg(test)]

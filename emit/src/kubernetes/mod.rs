@@ -33,7 +33,7 @@
 //! | `EnvValue::Literal` | `value`, `$(` escaped as `$$(` |
 //! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys, the command that creates it and the restarts a change needs; the deploy workflow fails naming missing keys, and puts a checksum of the keys each workload reads on its pod template, so a changed Secret rolls them. A PostgreSQL password only initialises an empty data directory (said in the header); `optional: true` for a `Secret::optional` |
 //! | host / port / URL references | the Service's DNS name (the service's name) and port |
-//! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes |
+//! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes (unencoded: the kustomization header says the password must be URL-safe) |
 //! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef` |
 //! | `External` on `host.docker.internal` | pods have no Docker host: they reach it by its name, an `ExternalName` Service to `External::cluster_host`, or, without one, a Service the header gives the `kubectl create service externalname` command for (reported) |
 //! | `Volume::persistent`, one service | claim template, `ReadWriteOnce`, the volume's size (1Gi when unset) |
@@ -150,7 +150,11 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
             bundle.add(path.clone(), yaml::documents(&path, &header, objects)?);
         }
         let path = format!("{dir}/kustomization.yaml");
-        let header = yaml::header(&subject, regenerate, &prerequisites(stack, &lowered, project));
+        let mut notes = prerequisites(stack, &lowered, project);
+        for secret in stack_dsl::secrets_inside_urls(stack) {
+            notes.push(format!("The value of the Secret key {secret} {}", stack_dsl::URL_SAFE_PASSWORD));
+        }
+        let header = yaml::header(&subject, regenerate, &notes);
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.kustomization)?);
         for warning in lowered.warnings {
             bundle.warn(warning);
