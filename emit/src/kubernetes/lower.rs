@@ -133,7 +133,21 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             ));
         }
         lowered.secret_keys.extend(workload.secret_keys);
-        lowered.config_maps.extend(workload.config_maps);
+        for config in workload.config_maps {
+            // ConfigMap names fold case and punctuation, so two files can meet in one name.
+            if let Some(other) = lowered.config_maps.iter().find(|c| c.name == config.name && c.path != config.path) {
+                return Err(Error::Unsupported {
+                    target: "kubernetes",
+                    service: service.name.clone(),
+                    reason: format!(
+                        "its config file {} and the config file {} would both be the ConfigMap {}",
+                        config.path, other.path, config.name
+                    ),
+                    fix: "Rename one of the files so that their paths differ in more than case and punctuation".into(),
+                });
+            }
+            lowered.config_maps.insert(config);
+        }
         if let Image::Build(_) = service.image {
             lowered.pulls_built_images = true;
             let name = image_name(stack, service);
