@@ -78,15 +78,20 @@ fn render_spells_references_as_platform_references() {
                             outside || matches!(var, EnvVar::Database { .. } | EnvVar::Service { .. })
                         }
                         EnvValue::Url(url) => match var {
-                            EnvVar::Database { .. } | EnvVar::Service { .. } => true,
-                            // A URL to an application service has no reference form: it is
-                            // written out and reported.
-                            EnvVar::Value { .. } => warnings.iter().any(|w| {
-                                w.service == service.name
-                                    && w.env == stack.env().name()
-                                    && w.message.contains(key.as_str())
-                                    && stack.resolve(&url.service).is_some()
-                            }),
+                            EnvVar::Database { .. } => true,
+                            // Render's private host names carry a suffix known only once the
+                            // service exists: a URL to an application service is its `hostport`,
+                            // naming a service of this environment with its own type.
+                            EnvVar::Service { from_service, .. }
+                                if stack.resolve(&url.service).is_some_and(|t| t.datastore.is_none()) =>
+                            {
+                                from_service.property == "hostport"
+                                    && environment
+                                        .services
+                                        .iter()
+                                        .any(|s| s.name == from_service.name && s.kind == from_service.kind)
+                            }
+                            EnvVar::Service { .. } => true,
                             _ => false,
                         },
                     };

@@ -316,13 +316,23 @@ fn env_vars<'a>(
                     from_service: FromService { kind, name: name(&target), property: property.into() },
                 }
             }
-            Value::ServiceUrl { name: target, scheme, port, path } => {
-                let host = name(&target);
+            // Render names a service on the private network `<name>-<suffix>` ("service address
+            // elastic-qeqj:10000"), known only once it exists; `fromService` hands it over as
+            // `host:port` (`hostport`), and "you may need to append a URL scheme":
+            // <https://render.com/docs/private-services#connecting-to-a-private-service>.
+            Value::ServiceUrl { name: target, scheme, port: _, path } => {
+                let mut lost = format!("{scheme}://");
+                lost.push_str(if path.is_empty() { "" } else { " and the path " });
+                lost.push_str(&path);
                 let message = format!(
-                    "Render cannot build a URL from a reference; {key} names {target} by its private host {host}, which Render uses unless that name is taken (check it under Connect › Internal in the dashboard)"
+                    "Render hands over {target}'s private address as host:port; {key} gets it without {lost}, which the application must add"
                 );
                 plan.warn(&service.name, message);
-                EnvVar::Value { key, value: format!("{scheme}://{host}:{port}{path}") }
+                let kind = service_type(plan, &target);
+                EnvVar::Service {
+                    key,
+                    from_service: FromService { kind, name: name(&target), property: "hostport".into() },
+                }
             }
         };
         vars.push(var);
