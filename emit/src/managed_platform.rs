@@ -22,8 +22,8 @@
 
 use indexmap::IndexMap;
 use stack_dsl::{
-    Datastore, EnvValue, External, Image, Mount, MountSource, Protocol, Reach, Ready, Route, Run, Secret, Service,
-    ServiceRef, ServiceUrl, ValidProject, ValidStack, Volume,
+    DatabaseField, Datastore, EnvValue, External, Image, Mount, MountSource, Protocol, Reach, Ready, Route, Run,
+    Secret, Service, ServiceRef, ServiceUrl, ValidProject, ValidStack, Volume,
 };
 
 use crate::bundle::Warning;
@@ -78,6 +78,8 @@ pub enum Output {
     Port,
     /// The password.
     Password,
+    /// The user or the database name, which the platform may choose itself.
+    Field(DatabaseField),
 }
 
 /// One environment value, in platform terms.
@@ -372,6 +374,9 @@ impl<'a> Plan<'a> {
                 self.reference(service, target, Output::Port)?
             }
             EnvValue::Url(url) => self.url(service, url)?,
+            EnvValue::DatabaseField { service: target, field } => {
+                self.reference(service, target, Output::Field(*field))?
+            }
         })
     }
 
@@ -395,10 +400,13 @@ impl<'a> Plan<'a> {
                     .iter()
                     .find(|s| s.name == url.name())
                     .map_or(Value::Text(String::new()), Value::Secret)),
-                (Reach::Address { .. }, Output::Host | Output::Port) => self.literal(&match output {
-                    Output::Host => EnvValue::Host(target.clone()),
-                    _ => EnvValue::Port { service: target.clone(), port: None },
-                }),
+                (Reach::Address { .. }, Output::Host | Output::Port | Output::Field(_)) => {
+                    self.literal(&match output {
+                        Output::Host => EnvValue::Host(target.clone()),
+                        Output::Field(field) => EnvValue::DatabaseField { service: target.clone(), field },
+                        _ => EnvValue::Port { service: target.clone(), port: None },
+                    })
+                }
                 _ => Err(self.unsupported(
                     &service.name,
                     format!(

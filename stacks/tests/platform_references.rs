@@ -73,6 +73,15 @@ fn render_spells_references_as_platform_references() {
                             EnvVar::Service { from_service, .. } => from_service.property == "connectionString",
                             _ => false,
                         },
+                        // Render creates the database with the Blueprint's user and name.
+                        EnvValue::DatabaseField { field, .. } => matches!(
+                            var,
+                            EnvVar::Database { from_database, .. }
+                                if from_database.property == match field {
+                                    stack_dsl::DatabaseField::User => "user",
+                                    stack_dsl::DatabaseField::Name => "database",
+                                }
+                        ),
                         EnvValue::Host(target) | EnvValue::Port { service: target, .. } => {
                             let outside = stack.external(target.name()).is_some_and(|e| e.datastore.is_none());
                             outside || matches!(var, EnvVar::Database { .. } | EnvVar::Service { .. })
@@ -184,6 +193,8 @@ fn railway_spells_references_as_platform_references() {
                 let reference = match value {
                     EnvValue::DatabaseUrl(_) => &[".env.DATABASE_URL", ".env.REDIS_URL"][..],
                     EnvValue::Secret(_) => &["preserve()", "ctx.shared.", ".env.PGPASSWORD"][..],
+                    EnvValue::DatabaseField { field: stack_dsl::DatabaseField::User, .. } => &[".env.PGUSER"][..],
+                    EnvValue::DatabaseField { field: stack_dsl::DatabaseField::Name, .. } => &[".env.PGDATABASE"][..],
                     EnvValue::Host(target) if stack.resolve(target).is_some() => {
                         &[".env.RAILWAY_PRIVATE_DOMAIN", ".env.PGHOST", ".env.REDISHOST"][..]
                     }
@@ -205,6 +216,40 @@ fn railway_spells_references_as_platform_references() {
         }
     }
     assert!(checked > 20, "only {checked} references checked");
+}
+
+/// Railway's `postgres(name, { region })` creates its own user and database (PGUSER, PGDATABASE):
+/// a service handed the user or database name the stack declares would log in as a user that
+/// does not exist, with the password of another.
+#[test]
+fn railway_services_log_in_as_the_user_railway_creates() {
+    let mut checked = 0;
+    for (stack, program) in hosted_railway_programs() {
+        let declared: Vec<String> = stack
+            .services()
+            .filter_map(|s| s.datastore.as_ref())
+            .chain(stack.externals.iter().filter_map(|e| e.datastore.as_ref()))
+            .filter(|d| matches!(d.engine, stack_dsl::Engine::Postgres { .. }))
+            .flat_map(|d| [d.user.clone(), d.database.clone()])
+            .flatten()
+            .map(|name| format!("{name:?}"))
+            .collect();
+        let values = stack
+            .services()
+            .filter(|s| deployed(s) && s.datastore.is_none())
+            .flat_map(|s| s.env.iter().map(move |(key, _)| (s, key)))
+            .flat_map(|(s, key)| railway_values(&program, key).into_iter().map(move |text| (s, key, text)));
+        for (service, key, text) in values {
+            let value = text.trim_end_matches(',').trim_end_matches(" }) : {})");
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            assert!(
+                !declared.iter().any(|name| value == name),
+                "{at}: {key} is {value}, a name Railway does not create"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} values checked");
 }
 
 /// With a pipeline, Render runs the image the pipeline built, scanned and pushed, never a

@@ -3,7 +3,7 @@
 //! `dist/iac/index.d.ts` (<https://github.com/railwayapp/railway-ts-sdk>).
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, Engine, Image, Restart, Run, Service, ValidProject, ValidStack};
+use stack_dsl::{Check, DatabaseField, Engine, Image, Restart, Run, Service, ValidProject, ValidStack};
 
 use super::identifiers::{Key, Kind};
 use super::ts::Ts;
@@ -197,16 +197,28 @@ fn env(plan: &Plan, service: &Service) -> Result<IndexMap<String, Ts>, Error> {
             Value::Secret(secret) if shared(&secret.name) => Ts::Raw(format!("ctx.shared.{}", secret.name)),
             Value::Secret(_) => Ts::Raw("preserve()".into()),
             Value::Database { name, output } => {
-                let engine = plan.database(&name).map(|d| d.datastore.engine);
-                let variable = match (engine, output) {
+                let datastore = plan.database(&name).map(|d| &d.datastore);
+                // Variables of Railway's PostgreSQL and Redis templates; `postgres(name, { region })`
+                // takes no user or database name, Railway creates its own and publishes them as
+                // PGUSER and PGDATABASE (npm `railway` 3.11, `PostgresVariable`, `RedisVariable`).
+                let variable = match (datastore.map(|d| d.engine), output) {
                     (Some(Engine::Redis { .. }), Output::Url) => "REDIS_URL",
                     (Some(Engine::Redis { .. }), Output::Host) => "REDISHOST",
                     (Some(Engine::Redis { .. }), Output::Port) => "REDISPORT",
                     (Some(Engine::Redis { .. }), Output::Password) => "REDISPASSWORD",
+                    (Some(Engine::Redis { .. }), Output::Field(DatabaseField::User)) => "REDISUSER",
+                    // A Redis database is an index the application picks, not a name Railway sets.
+                    (Some(Engine::Redis { .. }), Output::Field(field)) => {
+                        let index = datastore.and_then(|d| field.of(d)).unwrap_or_default();
+                        vars.insert(key.clone(), Ts::str(index));
+                        continue;
+                    }
                     (_, Output::Url) => "DATABASE_URL",
                     (_, Output::Host) => "PGHOST",
                     (_, Output::Port) => "PGPORT",
                     (_, Output::Password) => "PGPASSWORD",
+                    (_, Output::Field(DatabaseField::User)) => "PGUSER",
+                    (_, Output::Field(DatabaseField::Name)) => "PGDATABASE",
                 };
                 Ts::Ref(Key::new(Kind::Database, name), format!(".env.{variable}"))
             }

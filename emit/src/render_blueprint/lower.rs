@@ -2,7 +2,9 @@
 //! platform plan (`managed_platform.rs`); the Blueprint spec: <https://render.com/docs/blueprint-spec>.
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, Engine, EnvValue, Image, Service as ModelService, StaticSite, ValidProject, ValidStack};
+use stack_dsl::{
+    Check, DatabaseField, Engine, EnvValue, Image, Service as ModelService, StaticSite, ValidProject, ValidStack,
+};
 
 use super::model::*;
 use crate::bundle::Warning;
@@ -357,20 +359,29 @@ fn database_reference(
         Output::Host => "host",
         Output::Port => "port",
         Output::Password => "password",
+        // Render creates the database with the Blueprint's `user` and `databaseName`:
+        // <https://render.com/docs/blueprint-spec#databases>.
+        Output::Field(DatabaseField::User) => "user",
+        Output::Field(DatabaseField::Name) => "database",
     };
     Ok(match engine {
         Engine::Postgres { .. } => {
             EnvVar::Database { key, from_database: FromDatabase { name: name(database), property: property.into() } }
         }
-        Engine::Redis { .. } if output == Output::Password => {
+        Engine::Redis { .. } if matches!(output, Output::Password | Output::Field(DatabaseField::User)) => {
             return Err(Error::Unsupported {
                 target: "render",
                 service: database.into(),
                 reason:
-                    "Render Key Value has no password to hand out; it accepts connections from the private network only"
+                    "Render Key Value has no user or password to hand out; it accepts connections from the private network only"
                         .into(),
-                fix: format!("Use {database}.database_url() instead of its password"),
+                fix: format!("Use {database}.database_url() instead of its credentials"),
             });
+        }
+        // A Redis database is an index the application picks.
+        Engine::Redis { .. } if output == Output::Field(DatabaseField::Name) => {
+            let index = plan.database(database).and_then(|d| DatabaseField::Name.of(&d.datastore)).unwrap_or_default();
+            EnvVar::Value { key, value: index.into() }
         }
         Engine::Redis { .. } => EnvVar::Service {
             key,

@@ -29,7 +29,7 @@
 //! | `Route` | `domains` (whole host names; a path prefix is reported); one host routed to two services is an **error** (a custom domain belongs to one service) |
 //! | literal | `value` |
 //! | `Secret` / `Secret::generated` | `sync: false` (asked for in the dashboard) / `generateValue: true` |
-//! | `database_url()`, host, port, password of a provided database | `fromDatabase` `connectionString` / `host` / `port` / `password`; Key Value: `fromService` `type: keyvalue` |
+//! | `database_url()`, host, port, password, `database_user()`, `database_name()` of a provided database | `fromDatabase` `connectionString` / `host` / `port` / `password` / `user` / `database`; Key Value: `fromService` `type: keyvalue` (no user or password: **error**; a database index stays the declared one) |
 //! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
 //! | another service's host / port | `fromService` `host` / `port` |
 //! | another service's URL | `fromService` `hostport` (`<name>-<suffix>:<port>`, the private name Render gives the service); the scheme and path cannot be added (warning) |
