@@ -38,7 +38,7 @@ pub mod kubernetes;
 pub mod layout;
 mod managed_platform;
 mod options;
-mod pushed_image;
+pub mod pushed_image;
 pub mod railway;
 pub mod render_blueprint;
 mod yaml;

@@ -278,7 +278,10 @@ fn render_runs_the_image_the_pipeline_pushed() {
                 assert!(out.dockerfile_path.is_none() && out.docker_context.is_none(), "{at}");
                 let image = out.image.as_ref().expect("an image");
                 let repository = format!("{registry}/{}", emit::endpoint::image_name(stack, service));
-                assert!(image.url.starts_with(&format!("{repository}:")), "{at}: {} is not {repository}", image.url);
+                // Render pulls `image.url` when it creates the service: the environment's tag,
+                // which the pipeline moves to each image it deploys (nothing pushes `latest`).
+                let tagged = format!("{repository}:{}", emit::pushed_image::environment_tag(stack.env()));
+                assert_eq!(image.url, tagged, "{at}: Render would pull a tag the pipeline does not push");
                 assert!(image.creds.is_some(), "{at}: the pushed image is private by default and needs credentials");
                 checked += 1;
             }

@@ -38,8 +38,8 @@ pub struct Lowered {
     pub uses_image_tag: bool,
 }
 
-/// The program's constant holding the tag of the pipeline's images: the `IMAGE_TAG` the deploy
-/// workflow sets, else the fallback tag, so the program also evaluates outside the pipeline.
+/// The program's constant holding the commit tag of the pipeline's images: the `IMAGE_TAG` the
+/// deploy workflow sets, `undefined` outside the pipeline (the environment's tag is used then).
 pub const IMAGE_TAG_CONSTANT: &str = "imageTag";
 
 pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Error> {
@@ -69,8 +69,19 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         let mut config = IndexMap::new();
         match (&service.image, plan.pushed_image(service)) {
             // The image the pipeline pushed, at the tag the deploy workflow passes in IMAGE_TAG.
+            // Without IMAGE_TAG (applied outside the pipeline), the environment's tag, which
+            // the pipeline moves to the image it deploys there (`pushed_image.rs`).
             (_, Some(pushed)) => {
-                let reference = format!("`{}`", pushed.with_tag(&format!("${{{IMAGE_TAG_CONSTANT}}}")));
+                let tag = if pushed.tag_suffix.is_empty() {
+                    format!("{IMAGE_TAG_CONSTANT} ?? {}", super::ts::quote(&pushed.environment_tag))
+                } else {
+                    format!(
+                        "{IMAGE_TAG_CONSTANT} ? `${{{IMAGE_TAG_CONSTANT}}}{}` : {}",
+                        pushed.tag_suffix,
+                        super::ts::quote(&pushed.environment_tag)
+                    )
+                };
+                let reference = format!("`{}:${{{tag}}}`", pushed.repository);
                 config.insert("source".into(), Ts::Call("image".into(), vec![Ts::Raw(reference)]));
                 uses_image_tag = true;
             }
@@ -344,9 +355,10 @@ mod tests {
         assert!(lowered.uses_image_tag);
         let source = |name: &str| lowered.resources[&Key::new(Kind::Service, name)].config.get("source").cloned();
         let image = |reference: &str| Some(Ts::Call("image".into(), vec![Ts::Raw(reference.into())]));
-        assert_eq!(source("api"), image("`ghcr.io/acme/shop-api:${imageTag}`"));
+        // The commit's tag, else the environment's, which the pipeline moves: never `latest`.
+        assert_eq!(source("api"), image("`ghcr.io/acme/shop-api:${imageTag ?? \"staging\"}`"));
         // Its build differs per environment, so the pipeline tags it `<sha>-<env>`.
-        assert_eq!(source("web"), image("`ghcr.io/acme/shop-web:${imageTag}-staging`"));
+        assert_eq!(source("web"), image("`ghcr.io/acme/shop-web:${imageTag ? `${imageTag}-staging` : \"staging\"}`"));
         for name in ["api", "web"] {
             let config = &lowered.resources[&Key::new(Kind::Service, name)].config;
             assert!(!config.contains_key("build") && !config.contains_key("root"), "{name} is rebuilt by Railway");

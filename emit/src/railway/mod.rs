@@ -13,7 +13,7 @@
 //! | `Datastore::postgres` / `redis`, `External::managed`, a database on the Docker host | `postgres(name)` / `redis(name)`; the container is not deployed (warning); a major version other than the template's (PostgreSQL 18, Redis 8) is reported |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` | **not deployed**: Railway's edge terminates TLS and renews certificates (warning) |
 //! | `Image::new` / `Image::build` | `source: image(..)` / `root` + `build: { builder: "DOCKERFILE" }` (the repository is connected in the dashboard or deployed with `railway up`) |
-//! | `Image::build` in a project with a `Pipeline` | `source: image(`<registry>/<image>:${imageTag}`)`, `imageTag` being the `IMAGE_TAG` the deploy workflow sets (the commit SHA, `-<env>` appended when the build differs per environment), `latest` without it |
+//! | `Image::build` in a project with a `Pipeline` | `source: image(`<registry>/<image>:${imageTag ?? "<env>"}`)`, `imageTag` being the `IMAGE_TAG` the deploy workflow sets (the commit SHA, `-<env>` appended when the build differs per environment); without it the environment's tag, which the pipeline moves to each image it deploys |
 //! | build arguments (`Image::build(..).arg`) | service variables, which Railway hands to the Docker build as build arguments (`facts/platforms.rs`); a variable of the same name wins (warning) |
 //! | `Service::serves_static(StaticSite)` | the service's own container, which serves the build: Railway has no static hosting of its own (`facts/platforms.rs`) |
 //! | command | `start` |
@@ -51,7 +51,6 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::{RAILWAY_DIR, RAILWAY_PROGRAM};
 use crate::options::Options;
-use crate::pushed_image::FALLBACK_TAG;
 use identifiers::{Identifiers, Key};
 use lower::{IMAGE_TAG_CONSTANT, IMPORTS, Resource};
 use ts::{Entry, Ts};
@@ -91,9 +90,9 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
     out.push_str(&format!("import {{ {} }} from \"railway/iac\";\n\n", IMPORTS.join(", ")));
     if uses_image_tag {
         out.push_str(&format!(
-            "// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG\n// (the commit SHA). Railway pulls it from {}: make the packages readable to Railway (public, or\n// registry credentials in each service's settings).\nconst {IMAGE_TAG_CONSTANT} = process.env.IMAGE_TAG ?? {};\n\n",
+            "// Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in\n// IMAGE_TAG; applied without it, at the environment's tag ({}), which the\n// pipeline moves to each image it deploys there. Railway pulls from {}: make the packages\n// readable to Railway (public, or registry credentials in each service's settings).\nconst {IMAGE_TAG_CONSTANT}: string | undefined = process.env.IMAGE_TAG;\n\n",
+            names.join(", "),
             project.pipeline().and_then(|p| p.registry.named()).unwrap_or_default(),
-            ts::quote(FALLBACK_TAG)
         ));
     }
     out.push_str("export default defineRailway((ctx) => {\n");

@@ -11,7 +11,7 @@ use crate::bundle::Warning;
 use crate::error::Error;
 use crate::facts::platforms::RENDER;
 use crate::managed_platform::{Output, Placement, Plan, ProvidedDatabase, Value, command_line};
-use crate::pushed_image::{FALLBACK_TAG, registry_host};
+use crate::pushed_image::registry_host;
 
 /// Render's instance types, smallest first: name, CPU in millicores, memory in MiB.
 /// <https://render.com/pricing#compute>
@@ -105,12 +105,13 @@ fn lower_service<'a>(
     let mut out = Service { kind, name: name(&service.name), ..Service::default() };
     match (&service.image, plan.pushed_image(service)) {
         // The image the pipeline built, scanned and pushed: the deploy workflow deploys each
-        // commit's tag through Render's API, so nothing is rebuilt from the repository.
+        // commit's tag through Render's API, so nothing is rebuilt from the repository. Render
+        // pulls `image.url` when the Blueprint creates the service: the environment's tag.
         (_, Some(pushed)) => {
             out.runtime = Some(Runtime::Image);
             let credential = registry_host(&pushed.repository).to_string();
             out.image = Some(super::model::Image {
-                url: pushed.with_tag(FALLBACK_TAG),
+                url: pushed.at_environment_tag(),
                 creds: Some(RegistryCredential { from_registry_creds: CredentialName { name: credential } }),
             });
         }

@@ -17,7 +17,7 @@
 //! | `Datastore::redis` | `type: keyvalue`, `ipAllowList: []` (private network only), `maxmemoryPolicy` from `--maxmemory-policy` |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` (nginx, Traefik, certbot) | **not deployed**: Render terminates TLS, proxies and renews certificates; a warning names each |
 //! | `Image::new` / `Image::build` | `runtime: image` + `image.url` / `runtime: docker` + `dockerContext` + `dockerfilePath` |
-//! | `Image::build` in a project with a `Pipeline` | `runtime: image`, `image.url` = the pushed `<registry>/<image>` (`pushed_image.rs`) with `creds.fromRegistryCreds` named after the registry host; nothing is built from the repository, the deploy workflow deploys each commit's tag |
+//! | `Image::build` in a project with a `Pipeline` | `runtime: image`, `image.url` = the pushed `<registry>/<image>:<env>` (`pushed_image.rs`: the environment's tag, which the pipeline moves to each image it deploys) with `creds.fromRegistryCreds` named after the registry host; nothing is built from the repository, the deploy workflow deploys each commit's tag |
 //! | build arguments | variables (Render passes a Docker service's variables to the build as arguments); none for the pipeline's images, built with them |
 //! | `Service::serves_static(StaticSite)` | a Static Site: `runtime: static`, `rootDir`, `buildCommand`, `staticPublishPath`, a rewrite of `/*` to `/index.html` for a single-page app, build variables from literals and build arguments (secrets are not compiled in: warning), `autoDeployTrigger: off` with a pipeline; the container is not used (warning) |
 //! | command | `dockerCommand`, arguments shell-quoted; the entrypoint **cannot** be set (warning) |
@@ -47,7 +47,7 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::RENDER_BLUEPRINT;
 use crate::options::Options;
-use crate::pushed_image::{FALLBACK_TAG, registry_host};
+use crate::pushed_image::registry_host;
 use crate::yaml;
 
 /// Render the Blueprint of every hosted environment of `project`; nothing when it has none.
@@ -74,9 +74,12 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
     if let Some(registry) = project.pipeline().and_then(|p| p.registry.named()) {
         let host = registry_host(registry);
         notes.push(format!(
-            "Built services run the image the pipeline pushed, {}/<image>:<commit SHA>; the deploy workflow deploys each commit's tag, and :{FALLBACK_TAG} is pulled only when the Blueprint creates a service.",
-            registry
+            "Built services run the image the pipeline pushed, {registry}/<image>:<commit SHA>; the deploy workflow deploys each commit's tag and moves the environment's tag (:{}) to it.",
+            names.join(", :")
         ));
+        notes.push(
+            "Render pulls the environment's tag when the Blueprint creates a service: apply it once the pipeline has tagged an image for the environment (its first deploy there moves the tag).".into(),
+        );
         let builds_static =
             environments.iter().flat_map(|e| &e.services).any(|s| s.runtime == Some(model::Runtime::Static));
         if builds_static {
