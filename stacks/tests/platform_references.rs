@@ -252,6 +252,39 @@ fn railway_services_log_in_as_the_user_railway_creates() {
     assert!(checked > 50, "only {checked} values checked");
 }
 
+/// Railway builds nothing for a service without a source, and the program's import needs the
+/// SDK installed beside it: every service of every program has a source or is named in the
+/// header as a repository to connect, and the SDK's package and lock files come with it.
+#[test]
+fn every_railway_service_has_something_to_deploy() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
+        for path in [".railway/package.json", ".railway/package-lock.json"] {
+            assert!(bundle.file(path).is_some(), "{}: no {path} to install the SDK from", project.name());
+        }
+        let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
+        let prerequisite: String = program
+            .lines()
+            .take_while(|l| l.starts_with("//"))
+            .skip_while(|l| !l.contains("Before the first deploy"))
+            .collect();
+        // Each `service("name", { .. })` up to the next resource.
+        for block in program.split("  const ").skip(1).filter(|b| b.contains("= service(")) {
+            let name = block.split('"').nth(1).expect("a service name");
+            let sourced = block.lines().any(|l| l.trim_start().starts_with("source:"));
+            assert!(
+                sourced || prerequisite.contains(&format!(" {name},")) || prerequisite.contains(&format!(" {name} ")),
+                "{}: Railway service {name} has no source and no prerequisite naming it",
+                project.name()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "only {checked} services checked");
+}
+
 /// With a pipeline, Render runs the image the pipeline built, scanned and pushed, never a
 /// build of its own from the repository (which would deploy around the scan and approval).
 /// Static sites, which Render builds itself, are checked below.

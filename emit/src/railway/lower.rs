@@ -36,6 +36,8 @@ pub struct Lowered {
     pub warnings: Vec<Warning>,
     /// A service runs the pipeline's image at the tag in [`IMAGE_TAG_CONSTANT`].
     pub uses_image_tag: bool,
+    /// The services Railway builds from a repository the program cannot name, in order.
+    pub built_from_repository: Vec<String>,
 }
 
 /// The program's constant holding the commit tag of the pipeline's images: the `IMAGE_TAG` the
@@ -63,6 +65,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     }
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
     let mut uses_image_tag = false;
+    let mut built_from_repository = Vec::new();
     for (service, placement) in deployed {
         let volume = plan.storage(service);
         plan.check_volume_scaling(service, volume)?;
@@ -89,8 +92,19 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
                 config.insert("source".into(), Ts::Call("image".into(), vec![Ts::str(reference)]));
             }
             (Image::Build(build), None) => {
-                // The repository is connected in the dashboard (or deployed with `railway up`);
-                // the program says where the Dockerfile is.
+                // The program names no repository (the stack does not know it), so Railway
+                // creates the service without a source, and nothing builds until the repository
+                // is connected (Settings › Source) or deployed from a checkout with `railway up`:
+                // <https://docs.railway.com/reference/services#service-source>. The program says
+                // where the Dockerfile is.
+                plan.warn(
+                    &service.name,
+                    format!(
+                        "Railway creates the service without a source: connect the repository to it (Settings › Source › Connect Repo) or deploy it with `railway up --service {}`",
+                        service.name
+                    ),
+                );
+                built_from_repository.push(service.name.clone());
                 let root = build.context.trim_start_matches("./").trim_end_matches('/');
                 if !root.is_empty() && root != "." {
                     config.insert("root".into(), Ts::str(root));
@@ -189,7 +203,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
             Resource { function: "service", name: service.name.clone(), config, env },
         );
     }
-    Ok(Lowered { resources, warnings: plan.warnings, uses_image_tag })
+    Ok(Lowered { resources, warnings: plan.warnings, uses_image_tag, built_from_repository })
 }
 
 /// The service's variables: literals, references to databases and services, and secrets as

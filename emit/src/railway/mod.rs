@@ -12,7 +12,7 @@
 //! | --- | --- |
 //! | `Datastore::postgres` / `redis`, `External::managed`, a database on the Docker host | `postgres(name)` / `redis(name)`; the container is not deployed (warning); a major version other than the template's (PostgreSQL 18, Redis 8) is reported |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` | **not deployed**: Railway's edge terminates TLS and renews certificates (warning) |
-//! | `Image::new` / `Image::build` | `source: image(..)` / `root` + `build: { builder: "DOCKERFILE" }` (the repository is connected in the dashboard or deployed with `railway up`) |
+//! | `Image::new` / `Image::build` | `source: image(..)` / `root` + `build: { builder: "DOCKERFILE" }` without a source: the header and a warning name each service whose repository must be connected in the dashboard or deployed with `railway up` |
 //! | `Image::build` in a project with a `Pipeline` | `source: image(`<registry>/<image>:${imageTag ?? "<env>"}`)`, `imageTag` being the `IMAGE_TAG` the deploy workflow sets (the commit SHA, `-<env>` appended when the build differs per environment); without it the environment's tag, which the pipeline moves to each image it deploys |
 //! | build arguments (`Image::build(..).arg`) | service variables, which Railway hands to the Docker build as build arguments (`facts/platforms.rs`); a variable of the same name wins (warning) |
 //! | `Service::serves_static(StaticSite)` | the service's own container, which serves the build: Railway has no static hosting of its own (`facts/platforms.rs`) |
@@ -42,10 +42,11 @@
 
 mod identifiers;
 mod lower;
+mod sdk;
 mod ts;
 
 use indexmap::IndexMap;
-use stack_dsl::{Env, ValidProject};
+use stack_dsl::{DeployTarget, Env, ValidProject};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
@@ -65,15 +66,33 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
     bundle.own(RAILWAY_DIR);
     let mut environments = Vec::new();
     let mut uses_image_tag = false;
+    let mut built_from_repository = indexmap::IndexSet::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
         uses_image_tag |= lowered.uses_image_tag;
+        built_from_repository.extend(lowered.built_from_repository);
         environments.push((stack.env(), lowered.resources));
         for warning in lowered.warnings {
             bundle.warn(warning);
         }
     }
-    bundle.add(RAILWAY_PROGRAM, program(project, &environments, uses_image_tag));
+    let mut program = program(project, &environments, uses_image_tag);
+    if !built_from_repository.is_empty() {
+        let names: Vec<&str> = built_from_repository.iter().map(String::as_str).collect();
+        let note = format!(
+            "// Before the first deploy: Railway builds {} from this repository, which the program cannot\n// name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with\n// `railway up --service <name>`.\n",
+            names.join(", ")
+        );
+        let at = program.find("import ").unwrap_or(0);
+        program.insert_str(at, &note);
+    }
+    bundle.add(RAILWAY_PROGRAM, program);
+    // The SDK the program imports, installed with `npm ci` before it runs. A project deployed
+    // to Railway by its pipeline gets these files from the deploy workflow's emitter.
+    if project.pipeline().is_none_or(|p| p.target != DeployTarget::Railway) {
+        bundle.add(sdk::PACKAGE_JSON_PATH, sdk::PACKAGE_JSON);
+        bundle.add(sdk::PACKAGE_LOCK_PATH, sdk::PACKAGE_LOCK);
+    }
     Ok(bundle)
 }
 
