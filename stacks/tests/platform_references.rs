@@ -94,7 +94,14 @@ fn render_spells_references_as_platform_references() {
                             EnvVar::Service { from_service, .. }
                                 if stack.resolve(&url.service).is_some_and(|t| t.datastore.is_none()) =>
                             {
-                                from_service.property == "hostport"
+                                // Render cannot add the scheme: the warning says so.
+                                let reported = warnings.iter().any(|w| {
+                                    w.service == service.name
+                                        && w.env == stack.env().name()
+                                        && w.message.contains(key.as_str())
+                                });
+                                reported
+                                    && from_service.property == "hostport"
                                     && environment
                                         .services
                                         .iter()
@@ -252,6 +259,29 @@ fn railway_services_log_in_as_the_user_railway_creates() {
     assert!(checked > 50, "only {checked} values checked");
 }
 
+/// Each `service("name", { .. })` block of a Railway program, up to the next resource.
+fn railway_services(program: &str) -> Vec<(&str, &str)> {
+    program
+        .split("  const ")
+        .skip(1)
+        .filter(|b| b.contains("= service("))
+        .filter_map(|block| Some((block.split('"').nth(1)?, block)))
+        .collect()
+}
+
+/// The header note of a Railway program that starts with `marker`, as one line.
+fn railway_note(program: &str, marker: &str) -> String {
+    let header = program.lines().take_while(|l| l.starts_with("//"));
+    let mut note = header.skip_while(|l| !l.contains(marker));
+    let first = note.next().unwrap_or_default().to_string();
+    first + &note.take_while(|l| !l.contains(':')).collect::<String>()
+}
+
+/// True when `note` names the service `name` in its list.
+fn names(note: &str, name: &str) -> bool {
+    [format!(" {name},"), format!(" {name} "), format!(" {name};")].iter().any(|n| note.contains(n.as_str()))
+}
+
 /// Railway builds nothing for a service without a source, and the program's import needs the
 /// SDK installed beside it: every service of every program has a source or is named in the
 /// header as a repository to connect, and the SDK's package and lock files come with it.
@@ -265,17 +295,11 @@ fn every_railway_service_has_something_to_deploy() {
             assert!(bundle.file(path).is_some(), "{}: no {path} to install the SDK from", project.name());
         }
         let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
-        let prerequisite: String = program
-            .lines()
-            .take_while(|l| l.starts_with("//"))
-            .skip_while(|l| !l.contains("Before the first deploy"))
-            .collect();
-        // Each `service("name", { .. })` up to the next resource.
-        for block in program.split("  const ").skip(1).filter(|b| b.contains("= service(")) {
-            let name = block.split('"').nth(1).expect("a service name");
+        let prerequisite = railway_note(program, "Before the first deploy");
+        for (name, block) in railway_services(program) {
             let sourced = block.lines().any(|l| l.trim_start().starts_with("source:"));
             assert!(
-                sourced || prerequisite.contains(&format!(" {name},")) || prerequisite.contains(&format!(" {name} ")),
+                sourced || names(&prerequisite, name),
                 "{}: Railway service {name} has no source and no prerequisite naming it",
                 project.name()
             );
@@ -283,6 +307,39 @@ fn every_railway_service_has_something_to_deploy() {
         }
     }
     assert!(checked > 10, "only {checked} services checked");
+}
+
+/// Railway gives a service a public address only through a domain: every service the stack
+/// makes public (routed, behind an edge proxy, or publishing HTTP) has a custom domain in the
+/// program or is named in its header as needing one generated.
+#[test]
+fn every_public_railway_service_gets_an_address() {
+    let mut checked = 0;
+    for (stack, program) in hosted_railway_programs() {
+        let note = railway_note(&program, "Public without a domain");
+        let behind_proxy = |name: &str| {
+            stack.services().any(|p| match &p.role {
+                stack_dsl::Role::EdgeProxy { upstreams } => upstreams.iter().any(|u| u.name() == name),
+                _ => false,
+            })
+        };
+        for service in stack.services().filter(|s| deployed(s)) {
+            let publishes_http =
+                service.ports.iter().any(|p| p.protocol == stack_dsl::Protocol::Http && p.published.is_some());
+            if service.routes.is_empty() && !behind_proxy(&service.name) && !publishes_http {
+                continue;
+            }
+            let block = railway_services(&program).into_iter().find(|(name, _)| *name == service.name);
+            let Some((_, block)) = block else { panic!("{}: {} missing from the program", stack.name, service.name) };
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            assert!(
+                block.contains("domains:") || names(&note, &service.name),
+                "{at}: public, but Railway gives it no address"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "only {checked} public services checked");
 }
 
 /// With a pipeline, Render runs the image the pipeline built, scanned and pushed, never a

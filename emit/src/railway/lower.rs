@@ -38,6 +38,8 @@ pub struct Lowered {
     pub uses_image_tag: bool,
     /// The services Railway builds from a repository the program cannot name, in order.
     pub built_from_repository: Vec<String>,
+    /// The public services without a custom domain, which get no public address from the program.
+    pub without_domain: Vec<String>,
 }
 
 /// The program's constant holding the commit tag of the pipeline's images: the `IMAGE_TAG` the
@@ -66,6 +68,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
     let mut uses_image_tag = false;
     let mut built_from_repository = Vec::new();
+    let mut without_domain = Vec::new();
     for (service, placement) in deployed {
         let volume = plan.storage(service);
         plan.check_volume_scaling(service, volume)?;
@@ -178,6 +181,13 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
             .collect();
         if !domains.is_empty() {
             config.insert("domains".into(), Ts::Array(domains));
+        } else if placement == Placement::Public {
+            // "Railway services don't obtain a domain automatically", and a generated
+            // `*.up.railway.app` domain is named by Railway, so the program cannot declare it:
+            // <https://docs.railway.com/guides/public-networking#railway-provided-domain>.
+            let message = "Railway gives the service no public address: it has no route of its own (its host was the left-out edge proxy's); generate a domain (Settings › Networking › Generate Domain) or give it a Route".into();
+            plan.warn(&service.name, message);
+            without_domain.push(service.name.clone());
         }
         let mut deploy = Vec::new();
         if let Run::OnSchedule(schedule) = &service.run {
@@ -203,7 +213,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
             Resource { function: "service", name: service.name.clone(), config, env },
         );
     }
-    Ok(Lowered { resources, warnings: plan.warnings, uses_image_tag, built_from_repository })
+    Ok(Lowered { resources, warnings: plan.warnings, uses_image_tag, built_from_repository, without_domain })
 }
 
 /// The service's variables: literals, references to databases and services, and secrets as

@@ -25,7 +25,7 @@
 //! | replicas / `Autoscale` | `replicas` / **not expressible**: the minimum runs (warning) |
 //! | the service's largest volume | `volume(name, { sizeMB })` in `volumeMounts`; other mounts are **not mounted** (warning); a volume on a scaled service is an **error** |
 //! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a volume belongs to one service; the alternative is object storage or one service running both processes |
-//! | `Route` | `domains: [{ domain, port }]`: the route's port is the domain's target port; a path prefix is reported (Railway routes whole hosts); one host routed to two services is an **error** |
+//! | `Route` | `domains: [{ domain, port }]`: the route's port is the domain's target port; a path prefix is reported (Railway routes whole hosts); one host routed to two services is an **error**; a public service without a route of its own gets no address (warning and header note: generate a domain) |
 //! | the port a service is health-checked on (else its routed port) | `PORT`, which Railway health-checks and routes to (`facts/platforms.rs`); a `PORT` the service sets to another port is reported |
 //! | literal | the string |
 //! | `Secret` used by one service / by several | `preserve()` (set in the dashboard, kept on apply) / `ctx.shared.NAME` (a shared variable, one value for all) |
@@ -67,25 +67,33 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
     let mut environments = Vec::new();
     let mut uses_image_tag = false;
     let mut built_from_repository = indexmap::IndexSet::new();
+    let mut without_domain = indexmap::IndexSet::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
         uses_image_tag |= lowered.uses_image_tag;
         built_from_repository.extend(lowered.built_from_repository);
+        without_domain.extend(lowered.without_domain);
         environments.push((stack.env(), lowered.resources));
         for warning in lowered.warnings {
             bundle.warn(warning);
         }
     }
     let mut program = program(project, &environments, uses_image_tag);
+    let mut notes = String::new();
     if !built_from_repository.is_empty() {
-        let names: Vec<&str> = built_from_repository.iter().map(String::as_str).collect();
-        let note = format!(
+        notes.push_str(&format!(
             "// Before the first deploy: Railway builds {} from this repository, which the program cannot\n// name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with\n// `railway up --service <name>`.\n",
-            names.join(", ")
-        );
-        let at = program.find("import ").unwrap_or(0);
-        program.insert_str(at, &note);
+            joined(&built_from_repository)
+        ));
     }
+    if !without_domain.is_empty() {
+        notes.push_str(&format!(
+            "// Public without a domain of their own: {}; Railway gives them no address until one is\n// generated (Settings > Networking > Generate Domain) or a custom domain is added.\n",
+            joined(&without_domain)
+        ));
+    }
+    let at = program.find("import ").unwrap_or(0);
+    program.insert_str(at, &notes);
     bundle.add(RAILWAY_PROGRAM, program);
     // The SDK the program imports, installed with `npm ci` before it runs. A project deployed
     // to Railway by its pipeline gets these files from the deploy workflow's emitter.
@@ -97,6 +105,11 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
 }
 
 type PerEnv = Vec<(Env, IndexMap<Key, Resource>)>;
+
+/// `a, b, c`.
+fn joined(names: &indexmap::IndexSet<String>) -> String {
+    names.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+}
 
 fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) -> String {
     let names: Vec<&str> = environments.iter().map(|(env, _)| env.name()).collect();
