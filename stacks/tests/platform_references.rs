@@ -52,11 +52,14 @@ fn render_spells_references_as_platform_references() {
             for service in stack.services().filter(|s| deployed(s)) {
                 let at = format!("{} ({}) service {}", stack.name, stack.env(), service.name);
                 let name = format!("{}-{}-{}", stack.name, stack.env(), service.name);
-                let out = environment
-                    .services
-                    .iter()
-                    .find(|s| s.name == name)
-                    .unwrap_or_else(|| panic!("{at}: missing from render.yaml"));
+                let Some(out) = environment.services.iter().find(|s| s.name == name) else {
+                    // Only a left-out service is missing, and it is reported.
+                    let reported = warnings.iter().any(|w| {
+                        w.service == service.name && w.env == stack.env().name() && w.message.contains("not deployed")
+                    });
+                    assert!(reported, "{at}: missing from render.yaml");
+                    continue;
+                };
                 for (key, value) in &service.env {
                     let var =
                         variable(environment, &out.env_vars, key).unwrap_or_else(|| panic!("{at}: {key} missing"));
@@ -166,6 +169,43 @@ fn render_reports_every_service_it_leaves_out() {
             }
         }
     }
+}
+
+/// Render cron jobs have no disk: a cron job in the Blueprint never depends on a volume, and a
+/// scheduled job that writes to one is left out with a warning saying why.
+#[test]
+fn render_runs_no_cron_job_whose_output_is_lost() {
+    use emit::render_blueprint::model::ServiceType;
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let warnings = emit::render(&valid, &emit::Options::with_root("")).expect("renders").warnings().to_vec();
+        let file = blueprint(project.name());
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            let environment = file.projects[0].environments.iter().find(|e| e.name == stack.env().name()).expect("env");
+            for service in stack.services().filter(|s| matches!(s.run, Run::OnSchedule(_))) {
+                let name = format!("{}-{}-{}", stack.name, stack.env(), service.name);
+                let out = environment.services.iter().find(|s| s.name == name);
+                let writes_volume =
+                    service.mounts.iter().any(|m| matches!(m.source, stack_dsl::MountSource::Volume(_)));
+                let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+                if writes_volume {
+                    assert!(out.is_none(), "{at}: a Render cron job would lose what it writes to its volume");
+                    assert!(
+                        warnings.iter().any(|w| w.target == "render"
+                            && w.env == stack.env().name()
+                            && w.service == service.name
+                            && w.message.contains("not deployed")),
+                        "{at}: left out without a warning"
+                    );
+                } else {
+                    assert!(out.is_some_and(|s| s.kind == ServiceType::Cron && s.disk.is_none()), "{at}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no scheduled job checked");
 }
 
 /// Every right-hand side the Railway program gives the variable `key`.

@@ -48,6 +48,17 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     }
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
     for (service, placement) in deployed {
+        // "You can attach a persistent disk to a paid Render web service, private service, or
+        // background worker" (<https://render.com/docs/disks>): a cron job has none, so a job
+        // whose output is its volume would run and lose it every time.
+        if let (Placement::Cron(_), Some((volume, mount))) = (&placement, plan.largest_volume(service)) {
+            let message = format!(
+                "not deployed on Render: a cron job has no disk, and the job writes to volume {} at {}, which would be lost when each run ends; run it where its output persists, or send the output to object storage",
+                volume.name, mount.target
+            );
+            plan.warn(&service.name, message);
+            continue;
+        }
         let lowered = match service.static_site() {
             Some(site) if plan.facts.static_hosting => static_site(&mut plan, &name, service, site),
             _ => lower_service(&mut plan, &name, service, &placement)?,
@@ -161,23 +172,14 @@ fn lower_service<'a>(
         out.domains = plan.domains(service).into_iter().map(|route| route.host.clone()).collect();
     }
 
+    // A cron job with a volume is left out above.
     let volume = plan.storage(service);
-    if kind == ServiceType::Cron {
-        if let Some((volume, mount)) = volume {
-            let message = format!(
-                "Render cron jobs have no disk; volume {} at {} is not mounted, so what the job writes there is lost when it ends",
-                volume.name, mount.target
-            );
-            plan.warn(&service.name, message);
-        }
-    } else {
-        plan.check_volume_scaling(service, volume)?;
-        out.disk = volume.map(|(volume, mount)| Disk {
-            name: volume.name.clone(),
-            mount_path: mount.target.clone(),
-            size_gb: volume.size.map(gigabytes),
-        });
-    }
+    plan.check_volume_scaling(service, volume)?;
+    out.disk = volume.map(|(volume, mount)| Disk {
+        name: volume.name.clone(),
+        mount_path: mount.target.clone(),
+        size_gb: volume.size.map(gigabytes),
+    });
     plan.report_unportable(service, unportable);
 
     out.env_vars = env_vars(plan, name, service)?;
