@@ -208,6 +208,28 @@ fn render_runs_no_cron_job_whose_output_is_lost() {
     assert!(checked > 0, "no scheduled job checked");
 }
 
+/// With a pipeline, only a commit it tested, scanned and approved is deployed: Render deploys
+/// no service on its own when the repository changes, whatever the service's runtime.
+#[test]
+fn render_deploys_nothing_around_the_pipeline() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        if valid.pipeline().is_none() {
+            continue;
+        }
+        let file = blueprint(project.name());
+        for environment in &file.projects[0].environments {
+            for service in environment.services.iter().filter(|s| s.runtime.is_some()) {
+                let trigger = service.auto_deploy_trigger.as_deref();
+                assert_eq!(trigger, Some("off"), "{} {}: Render deploys it on push", project.name(), service.name);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 10, "only {checked} services checked");
+}
+
 /// Every right-hand side the Railway program gives the variable `key`.
 fn railway_values<'a>(program: &'a str, key: &str) -> Vec<&'a str> {
     let prefix = format!("{key}: ");

@@ -146,6 +146,9 @@ fn lower_service<'a>(
             }
         }
     }
+    if out.runtime == Some(Runtime::Docker) || plan.project.pipeline().is_some() {
+        out.auto_deploy_trigger = Some(auto_deploy_trigger(plan, service).into());
+    }
     out.docker_command = service.command.as_deref().map(command_line);
     if let Placement::Cron(schedule) = placement {
         out.schedule = Some(schedule.clone());
@@ -221,8 +224,6 @@ fn static_site<'a>(
     } else {
         Vec::new()
     };
-    // With a pipeline, the deploy workflow deploys the commit it approved; nothing else does.
-    let trigger = if plan.project.pipeline().is_some() { "off" } else { "commit" };
     Service {
         kind: ServiceType::Web,
         name: name(&service.name),
@@ -231,11 +232,27 @@ fn static_site<'a>(
         build_command: Some(site.build_command.clone()),
         static_publish_path: Some(site.publish_dir.trim_start_matches("./").to_string()),
         routes,
-        auto_deploy_trigger: Some(trigger.into()),
+        auto_deploy_trigger: Some(auto_deploy_trigger(plan, service).into()),
         domains: plan.domains(service).into_iter().map(|route| route.host.clone()).collect(),
         env_vars,
         ..Service::default()
     }
+}
+
+/// When Render deploys a service built from the repository on its own (`autoDeployTrigger`,
+/// <https://render.com/docs/blueprint-spec#autodeploytrigger>): on each commit without a
+/// pipeline; never with one, so that only a commit the pipeline tested, scanned and approved is
+/// deployed, by the deploy workflow when it deploys to Render, else by hand (reported).
+fn auto_deploy_trigger(plan: &mut Plan, service: &ModelService) -> &'static str {
+    let Some(pipeline) = plan.project.pipeline() else { return "commit" };
+    if pipeline.target != stack_dsl::DeployTarget::Render {
+        let message = format!(
+            "Render does not deploy it on push (autoDeployTrigger: off), and the pipeline deploys to {}: deploy a commit the pipeline approved from the service's Manual Deploy menu",
+            pipeline.target.name()
+        );
+        plan.warn(&service.name, message);
+    }
+    "off"
 }
 
 /// The commands of the jobs this service runs before each deploy, one after the other.

@@ -18,6 +18,7 @@
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` (nginx, Traefik, certbot) | **not deployed**: Render terminates TLS, proxies and renews certificates; a warning names each |
 //! | `Image::new` / `Image::build` | `runtime: image` + `image.url` / `runtime: docker` + `dockerContext` + `dockerfilePath` |
 //! | `Image::build` in a project with a `Pipeline` | `runtime: image`, `image.url` = the pushed `<registry>/<image>:<env>` (`pushed_image.rs`: the environment's tag, which the pipeline moves to each image it deploys) with `creds.fromRegistryCreds` named after the registry host; nothing is built from the repository, the deploy workflow deploys each commit's tag |
+//! | a project with a `Pipeline` | `autoDeployTrigger: off` on every service, whatever its runtime: the deploy workflow deploys approved commits (Render its target), else a header note and a warning say to deploy from Manual Deploy |
 //! | build arguments | variables (Render passes a Docker service's variables to the build as arguments); none for the pipeline's images, built with them |
 //! | `Service::serves_static(StaticSite)` | a Static Site: `runtime: static`, `rootDir`, `buildCommand`, `staticPublishPath`, a rewrite of `/*` to `/index.html` for a single-page app, build variables from literals and build arguments (secrets are not compiled in: warning), `autoDeployTrigger: off` with a pipeline; the container is not used (warning) |
 //! | command | `dockerCommand`, arguments shell-quoted; the entrypoint **cannot** be set (warning) |
@@ -41,7 +42,7 @@
 mod lower;
 pub mod model;
 
-use stack_dsl::ValidProject;
+use stack_dsl::{DeployTarget, ValidProject};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
@@ -71,23 +72,26 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into(),
         "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
     ];
+    let deployed_by_workflow = project.pipeline().is_some_and(|p| p.target == DeployTarget::Render);
+    if let Some(pipeline) = project.pipeline() {
+        notes.push(if deployed_by_workflow {
+            "Nothing deploys on push (autoDeployTrigger: off): the deploy workflow deploys each commit the pipeline approved.".into()
+        } else {
+            format!(
+                "Nothing deploys on push (autoDeployTrigger: off), and the pipeline deploys to {}: deploy a commit it approved from each service's Manual Deploy menu.",
+                pipeline.target.name()
+            )
+        });
+    }
     if let Some(registry) = project.pipeline().and_then(|p| p.registry.named()) {
         let host = registry_host(registry);
         notes.push(format!(
-            "Built services run the image the pipeline pushed, {registry}/<image>:<commit SHA>; the deploy workflow deploys each commit's tag and moves the environment's tag (:{}) to it.",
+            "Built services run the image the pipeline pushed, {registry}/<image>:<commit SHA>; the pipeline moves the environment's tag (:{}) to the image it deploys there.",
             names.join(", :")
         ));
         notes.push(
             "Render pulls the environment's tag when the Blueprint creates a service: apply it once the pipeline has tagged an image for the environment (its first deploy there moves the tag).".into(),
         );
-        let builds_static =
-            environments.iter().flat_map(|e| &e.services).any(|s| s.runtime == Some(model::Runtime::Static));
-        if builds_static {
-            notes.push(
-                "Static sites are built by Render at the commit the deploy workflow deploys (autoDeployTrigger: off)."
-                    .into(),
-            );
-        }
         notes.push(format!(
             "Before applying: add a registry credential named {host} (Workspace Settings > Registry Credentials) with a token that can read the packages."
         ));
