@@ -544,6 +544,31 @@ impl<'a> Plan<'a> {
         variables
     }
 
+    /// The host allowlist variable of a service whose framework answers only the hosts it lists
+    /// ([`crate::facts::frameworks::host_allowlist`]), with the platform's health-check host
+    /// added when the platform sends its own (Railway's `healthcheck.railway.app`): otherwise
+    /// every check is rejected and no deploy goes live. `None` when nothing needs adding; a list
+    /// held in a secret is reported, since only its value can admit the host.
+    pub fn allowlist_with_health_check_host(&mut self, service: &Service) -> Option<(String, String)> {
+        use crate::facts::frameworks::{host_allowlist, list_admits};
+        let host = self.facts.health_check_host?;
+        let allowlist = host_allowlist(service.framework?)?;
+        let (key, value) = service.env.iter().find(|(key, _)| key == allowlist.variable)?;
+        match value {
+            EnvValue::Literal(list) if list_admits(list, host) => None,
+            EnvValue::Literal(list) if list.trim().is_empty() => Some((key.clone(), host.to_string())),
+            EnvValue::Literal(list) => Some((key.clone(), format!("{list},{host}"))),
+            _ => {
+                let message = format!(
+                    "{} sends health checks with Host {host}: {key} must admit it, or the framework answers {}",
+                    self.platform, allowlist.rejection
+                );
+                self.warn(&service.name, message);
+                None
+            }
+        }
+    }
+
     /// Report the settings of a deployed service that the platform cannot apply, in one line.
     pub fn report_unportable(&mut self, service: &Service, platform_specific: Vec<String>) {
         let mut unportable = Vec::new();

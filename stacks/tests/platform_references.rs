@@ -208,6 +208,33 @@ fn render_runs_no_cron_job_whose_output_is_lost() {
     assert!(checked > 0, "no scheduled job checked");
 }
 
+/// Railway health-checks with its own Host header: a framework that answers only the hosts it
+/// lists (Django's ALLOWED_HOSTS) must list it, or no deploy of the service ever goes live.
+#[test]
+fn railway_health_checks_reach_frameworks_that_check_the_host() {
+    use emit::facts::frameworks::{host_allowlist, list_admits};
+    let host = emit::facts::platforms::RAILWAY.health_check_host.expect("Railway names its health-check host");
+    let mut checked = 0;
+    for (stack, program) in hosted_railway_programs() {
+        for service in stack.services().filter(|s| deployed(s) && s.healthcheck.is_some()) {
+            let Some(allowlist) = service.framework.and_then(host_allowlist) else { continue };
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            let values = railway_values(&program, allowlist.variable);
+            assert!(!values.is_empty(), "{at}: {} missing", allowlist.variable);
+            for value in values {
+                let list = value.trim_end_matches(',').trim_matches('"');
+                assert!(
+                    list_admits(list, host),
+                    "{at}: {} = {list} rejects Railway's health checks",
+                    allowlist.variable
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no framework checked");
+}
+
 /// With a pipeline, only a commit it tested, scanned and approved is deployed: Render deploys
 /// no service on its own when the repository changes, whatever the service's runtime.
 #[test]

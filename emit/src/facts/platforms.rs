@@ -25,6 +25,8 @@ pub struct Platform {
     pub disk_per_service: bool,
     /// The platform builds and serves a static site itself, without a container.
     pub static_hosting: bool,
+    /// The `Host` header of the platform's HTTP health checks, when it names one of its own.
+    pub health_check_host: Option<&'static str>,
 }
 
 /// Render.
@@ -50,6 +52,8 @@ pub const RENDER: Platform = Platform {
     // Static Sites (`runtime: static`, `buildCommand`, `staticPublishPath`), served from
     // Render's CDN: <https://render.com/docs/static-sites>.
     static_hosting: true,
+    // No source found for the Host header Render's health checks send: not encoded.
+    health_check_host: None,
 };
 
 /// Railway.
@@ -79,4 +83,7 @@ pub const RAILWAY: Platform = Platform {
     // A static site runs as a service with a web server (Caddy, nginx) serving the build:
     // <https://docs.railway.com/guides/spa-routing-configuration>.
     static_hosting: false,
+    // "Railway uses the hostname healthcheck.railway.app when performing health checks on your
+    // service": <https://docs.railway.com/guides/healthchecks#healthcheck-hostname>.
+    health_check_host: Some("healthcheck.railway.app"),
 };

@@ -208,6 +208,11 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         for (key, value) in plan.build_variables(service) {
             env.insert(key.into(), Ts::str(value));
         }
+        if config.contains_key("healthcheck")
+            && let Some((key, list)) = plan.allowlist_with_health_check_host(service)
+        {
+            env.insert(key, Ts::Str(list));
+        }
         resources.insert(
             Key::new(Kind::Service, &service.name),
             Resource { function: "service", name: service.name.clone(), config, env },

@@ -21,7 +21,7 @@
 //! | `Run::OnSchedule` | `deploy.cronSchedule` |
 //! | another service waiting for that job | **not expressible**: deploys of different services are not ordered (warning naming the service, the job and its host) |
 //! | restart policy | `deploy.restartPolicyType` (`ALWAYS`, `ON_FAILURE`, `NEVER`) |
-//! | `Probe::http` | `healthcheck` path and `healthcheckTimeout` (start period + interval × retries); other checks and liveness are **not expressible** (warning) |
+//! | `Probe::http` | `healthcheck` path and `healthcheckTimeout` (start period + interval × retries); other checks and liveness are **not expressible** (warning); a framework's host allowlist (Django `ALLOWED_HOSTS`) gains Railway's health-check host (`facts/platforms.rs`), or is reported when a secret holds it |
 //! | replicas / `Autoscale` | `replicas` / **not expressible**: the minimum runs (warning) |
 //! | the service's largest volume | `volume(name, { sizeMB })` in `volumeMounts`; other mounts are **not mounted** (warning); a volume on a scaled service is an **error** |
 //! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a volume belongs to one service; the alternative is object storage or one service running both processes |

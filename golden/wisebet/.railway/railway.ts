@@ -34,7 +34,7 @@ export default defineRailway((ctx) => {
     env: {
       SECRET_KEY: preserve(),
       DEBUG: "False",
-      ALLOWED_HOSTS: "dominio.com",
+      ALLOWED_HOSTS: "dominio.com,healthcheck.railway.app",
       DB_HOST: postgresDb.env.PGHOST,
       DB_PORT: postgresDb.env.PGPORT,
       DB_NAME: postgresDb.env.PGDATABASE,
