@@ -545,28 +545,42 @@ impl<'a> Plan<'a> {
     }
 
     /// The host allowlist variable of a service whose framework answers only the hosts it lists
-    /// ([`crate::facts::frameworks::host_allowlist`]), with the platform's health-check host
-    /// added when the platform sends its own (Railway's `healthcheck.railway.app`): otherwise
-    /// every check is rejected and no deploy goes live. `None` when nothing needs adding; a list
-    /// held in a secret is reported, since only its value can admit the host.
-    pub fn allowlist_with_health_check_host(&mut self, service: &Service) -> Option<(String, String)> {
+    /// ([`crate::facts::frameworks::host_allowlist`]), with the hosts the platform itself sends
+    /// added: its health-check host when it has one (Railway's `healthcheck.railway.app`), and
+    /// for a public service its own domain (Render's `.onrender.com`). Otherwise checks and
+    /// requests are rejected and no deploy goes live. `None` when nothing needs adding; a list
+    /// held in a secret is reported, since only its value can admit them.
+    pub fn allowlist_with_platform_hosts(
+        &mut self,
+        service: &Service,
+        placement: &Placement,
+        checked: bool,
+    ) -> Option<(String, String)> {
         use crate::facts::frameworks::{host_allowlist, list_admits};
-        let host = self.facts.health_check_host?;
         let allowlist = host_allowlist(service.framework?)?;
+        let public = (*placement == Placement::Public).then_some(self.facts.own_public_domain).flatten();
+        let check = checked.then_some(self.facts.health_check_host).flatten();
+        let hosts: Vec<&str> = [check, public].into_iter().flatten().collect();
         let (key, value) = service.env.iter().find(|(key, _)| key == allowlist.variable)?;
-        match value {
-            EnvValue::Literal(list) if list_admits(list, host) => None,
-            EnvValue::Literal(list) if list.trim().is_empty() => Some((key.clone(), host.to_string())),
-            EnvValue::Literal(list) => Some((key.clone(), format!("{list},{host}"))),
-            _ => {
+        let EnvValue::Literal(list) = value else {
+            if !hosts.is_empty() {
                 let message = format!(
-                    "{} sends health checks with Host {host}: {key} must admit it, or the framework answers {}",
-                    self.platform, allowlist.rejection
+                    "{} reaches the service as {}: {key} must admit it, or the framework answers {}",
+                    self.platform,
+                    hosts.join(" and "),
+                    allowlist.rejection
                 );
                 self.warn(&service.name, message);
-                None
             }
+            return None;
+        };
+        let missing: Vec<&str> =
+            hosts.into_iter().filter(|host| !list_admits(list, host.trim_start_matches('.'))).collect();
+        if missing.is_empty() {
+            return None;
         }
+        let entries: Vec<&str> = list.split(',').map(str::trim).filter(|e| !e.is_empty()).chain(missing).collect();
+        Some((key.clone(), entries.join(",")))
     }
 
     /// Report the settings of a deployed service that the platform cannot apply, in one line.

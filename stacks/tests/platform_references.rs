@@ -64,7 +64,10 @@ fn render_spells_references_as_platform_references() {
                     let var =
                         variable(environment, &out.env_vars, key).unwrap_or_else(|| panic!("{at}: {key} missing"));
                     let ok = match value {
-                        EnvValue::Literal(text) => matches!(var, EnvVar::Value { value, .. } if value == text),
+                        // A framework's host allowlist also lists the platform's own hosts.
+                        EnvValue::Literal(text) => matches!(var, EnvVar::Value { value, .. } if value == text
+                            || (service.framework.and_then(emit::facts::frameworks::host_allowlist).is_some_and(|a| a.variable == key)
+                                && value.starts_with(&format!("{text},")))),
                         EnvValue::Secret(_) => matches!(
                             var,
                             EnvVar::Prompted { sync: false, .. }
@@ -228,6 +231,38 @@ fn railway_health_checks_reach_frameworks_that_check_the_host() {
                     "{at}: {} = {list} rejects Railway's health checks",
                     allowlist.variable
                 );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no framework checked");
+}
+
+/// Every Render web service is reached at its `onrender.com` subdomain: a framework that answers
+/// only the hosts it lists must list it, or the service answers nothing without a custom domain.
+#[test]
+fn render_web_services_answer_their_own_host() {
+    use emit::facts::frameworks::{host_allowlist, list_admits};
+    use emit::render_blueprint::model::ServiceType;
+    let domain = emit::facts::platforms::RENDER.own_public_domain.expect("Render's own domain");
+    let own_host = format!("service{domain}");
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let file = blueprint(project.name());
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            let environment = file.projects[0].environments.iter().find(|e| e.name == stack.env().name()).expect("env");
+            for service in stack.services() {
+                let Some(allowlist) = service.framework.and_then(host_allowlist) else { continue };
+                let name = format!("{}-{}-{}", stack.name, stack.env(), service.name);
+                let Some(out) = environment.services.iter().find(|s| s.name == name && s.kind == ServiceType::Web)
+                else {
+                    continue;
+                };
+                let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+                let var = variable(environment, &out.env_vars, allowlist.variable).expect("the allowlist");
+                let EnvVar::Value { value, .. } = var else { panic!("{at}: {var:?}") };
+                assert!(list_admits(value, &own_host), "{at}: {} = {value} rejects its own host", allowlist.variable);
                 checked += 1;
             }
         }

@@ -27,6 +27,9 @@ pub struct Platform {
     pub static_hosting: bool,
     /// The `Host` header of the platform's HTTP health checks, when it names one of its own.
     pub health_check_host: Option<&'static str>,
+    /// The domain under which every public service also gets a host of the platform's own
+    /// (`.onrender.com`), as a host allowlist entry admitting its subdomains.
+    pub own_public_domain: Option<&'static str>,
 }
 
 /// Render.
@@ -54,6 +57,9 @@ pub const RENDER: Platform = Platform {
     static_hosting: true,
     // No source found for the Host header Render's health checks send: not encoded.
     health_check_host: None,
+    // "Web services and static sites are always available at their onrender.com subdomain":
+    // <https://render.com/docs/custom-domains>.
+    own_public_domain: Some(".onrender.com"),
 };
 
 /// Railway.
@@ -86,4 +92,6 @@ pub const RAILWAY: Platform = Platform {
     // "Railway uses the hostname healthcheck.railway.app when performing health checks on your
     // service": <https://docs.railway.com/guides/healthchecks#healthcheck-hostname>.
     health_check_host: Some("healthcheck.railway.app"),
+    // Railway generates a domain only when asked (`guides/public-networking`); not encoded.
+    own_public_domain: None,
 };

@@ -208,9 +208,8 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         for (key, value) in plan.build_variables(service) {
             env.insert(key.into(), Ts::str(value));
         }
-        if config.contains_key("healthcheck")
-            && let Some((key, list)) = plan.allowlist_with_health_check_host(service)
-        {
+        let checked = config.contains_key("healthcheck");
+        if let Some((key, list)) = plan.allowlist_with_platform_hosts(service, &placement, checked) {
             env.insert(key, Ts::Str(list));
         }
         resources.insert(

@@ -186,6 +186,16 @@ fn lower_service<'a>(
     plan.report_unportable(service, unportable);
 
     out.env_vars = env_vars(plan, name, service)?;
+    let checked = out.health_check_path.is_some();
+    if let Some((key, list)) = plan.allowlist_with_platform_hosts(service, placement, checked) {
+        for var in &mut out.env_vars {
+            if let EnvVar::Value { key: k, value } = var
+                && *k == key
+            {
+                *value = list.clone();
+            }
+        }
+    }
     Ok(out)
 }
 

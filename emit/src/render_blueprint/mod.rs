@@ -22,7 +22,7 @@
 //! | build arguments | variables (Render passes a Docker service's variables to the build as arguments); none for the pipeline's images, built with them |
 //! | `Service::serves_static(StaticSite)` | a Static Site: `runtime: static`, `rootDir`, `buildCommand`, `staticPublishPath`, a rewrite of `/*` to `/index.html` for a single-page app, build variables from literals and build arguments (secrets are not compiled in: warning), `autoDeployTrigger: off` with a pipeline; the container is not used (warning) |
 //! | command | `dockerCommand`, arguments shell-quoted; the entrypoint **cannot** be set (warning) |
-//! | `Probe::http` on a web service | `healthCheckPath`; other checks and liveness are **not expressible** (warning) |
+//! | `Probe::http` on a web service | `healthCheckPath`; other checks and liveness are **not expressible** (warning); a web service's framework host allowlist (Django `ALLOWED_HOSTS`) also lists `.onrender.com`, where Render always serves it (`facts/platforms.rs`) |
 //! | replicas / `Autoscale` | `numInstances` / `scaling` (min, max, `targetCPUPercent` ≤ 90) |
 //! | resource limits | `plan`: the smallest instance type holding the CPU and memory limits; reservations have no equivalent |
 //! | the service's largest volume | `disk` (`sizeGB`); further volumes, bind mounts, files and tmpfs are **not mounted** (warning); a disk on a scaled service is an **error** (Render forbids it); a cron job with a volume is **not deployed** (cron jobs have no disk, its output would be lost: warning) |
