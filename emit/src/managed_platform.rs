@@ -261,6 +261,7 @@ impl<'a> Plan<'a> {
             Run::OnSchedule(schedule) => Placement::Cron(schedule.clone()),
             Run::Once => {
                 let host = self.pre_deploy_host(service)?;
+                self.report_pre_deploy_writes(service, &host);
                 self.pre_deploy.entry(host.clone()).or_default().push(service);
                 Placement::PreDeploy { host }
             }
@@ -268,6 +269,21 @@ impl<'a> Plan<'a> {
             Run::Continuously if service.ports.is_empty() => Placement::Worker,
             Run::Continuously => Placement::Private,
         })
+    }
+
+    /// Report each volume a job run as a pre-deploy command writes to, when the platform runs
+    /// that command without the service's volumes: what it writes there is lost.
+    fn report_pre_deploy_writes(&mut self, job: &Service, host: &str) {
+        if self.facts.pre_deploy_mounts_volumes {
+            return;
+        }
+        for mount in job.mounts.iter().filter(|m| matches!(m.source, MountSource::Volume(_)) && !m.read_only) {
+            let message = format!(
+                "{} runs it as {host}'s pre-deploy command, in a container of its own without volumes: what it writes to {} is lost; run it in {host}'s start command instead",
+                self.platform, mount.target
+            );
+            self.warn(&job.name, message);
+        }
     }
 
     /// The first service of the same image that waits for the job to complete.

@@ -17,7 +17,7 @@
 //! | build arguments (`Image::build(..).arg`) | service variables, which Railway hands to the Docker build as build arguments (`facts/platforms.rs`); a variable of the same name wins (warning) |
 //! | `Service::serves_static(StaticSite)` | the service's own container, which serves the build: Railway has no static hosting of its own (`facts/platforms.rs`) |
 //! | command | `start` |
-//! | `Run::Once` waited for by a service of the same image | that service's `preDeploy`; **error** otherwise |
+//! | `Run::Once` waited for by a service of the same image | that service's `preDeploy`, which runs without volumes: what the job writes to one is reported lost; **error** otherwise |
 //! | `Run::OnSchedule` | `deploy.cronSchedule` |
 //! | another service waiting for that job | **not expressible**: deploys of different services are not ordered (warning naming the service, the job and its host) |
 //! | restart policy | `deploy.restartPolicyType` (`ALWAYS`, `ON_FAILURE`, `NEVER`) |
