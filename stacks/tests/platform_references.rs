@@ -335,6 +335,41 @@ fn render_deploys_nothing_around_the_pipeline() {
     assert!(checked > 10, "only {checked} services checked");
 }
 
+/// Every hosted stack of every team project, with its environment of the committed Blueprint.
+fn hosted_blueprint_environments() -> Vec<(stack_dsl::ValidStack, Environment)> {
+    let mut out = Vec::new();
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let file = blueprint(project.name());
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            let environment = file.projects[0].environments.iter().find(|e| e.name == stack.env().name());
+            out.push((stack.clone(), environment.expect("the environment").clone()));
+        }
+    }
+    out
+}
+
+/// Key Value evicts by the policy the Blueprint names, and redis-server evicts nothing unless told
+/// to: every Key Value keeps the container's policy, `noeviction` when its command sets none, so
+/// a Celery broker or queue never loses queued tasks.
+#[test]
+fn render_key_value_evicts_as_the_container_did() {
+    use emit::render_blueprint::model::ServiceType;
+    let mut checked = 0;
+    for (stack, environment) in hosted_blueprint_environments() {
+        for redis in stack.services().filter(|s| s.datastore.as_ref().is_some_and(|d| d.engine.scheme() == "redis")) {
+            let name = format!("{}-{}-{}", stack.name, stack.env(), redis.name);
+            let out = environment.services.iter().find(|s| s.name == name && s.kind == ServiceType::Keyvalue);
+            let Some(out) = out else { panic!("{name}: no Key Value") };
+            let command = redis.command.clone().unwrap_or_default();
+            let asked = command.iter().position(|a| a == "--maxmemory-policy").map(|i| command[i + 1].as_str());
+            assert_eq!(out.maxmemory_policy.as_deref(), Some(asked.unwrap_or("noeviction")), "{name}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 3, "only {checked} Key Value instances checked");
+}
+
 /// Every right-hand side the Railway program gives the variable `key`.
 fn railway_values<'a>(program: &'a str, key: &str) -> Vec<&'a str> {
     let prefix = format!("{key}: ");

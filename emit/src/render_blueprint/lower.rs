@@ -24,6 +24,9 @@ const PLANS: [(&str, u32, u64); 6] = [
     ("pro ultra", 8000, 32768),
 ];
 
+/// redis-server's eviction policy when its command sets none.
+const REDIS_DEFAULT_EVICTION: &str = "noeviction";
+
 /// Render's largest autoscaling CPU target.
 const MAX_TARGET_CPU: u32 = 90;
 
@@ -87,12 +90,19 @@ fn postgres(name: &str, database: &ProvidedDatabase, major: u16) -> Database {
 fn key_value(plan: &Plan, name: &str, database: &ProvidedDatabase) -> Service {
     // The eviction policy is the one redis-server setting Render lets a Blueprint choose.
     let command = plan.stack.service(&database.name).and_then(|s| s.command.as_deref()).unwrap_or_default();
-    let policy = command.iter().position(|a| a == "--maxmemory-policy").and_then(|i| command.get(i + 1)).cloned();
+    // Without one, the container runs with redis-server's default, which evicts nothing ("The
+    // default is: maxmemory-policy noeviction": <https://raw.githubusercontent.com/redis/redis/7.2/redis.conf>):
+    // Key Value is given the same, so a queue or broker never loses what it holds.
+    let policy = command
+        .iter()
+        .position(|a| a == "--maxmemory-policy")
+        .and_then(|i| command.get(i + 1))
+        .map_or(REDIS_DEFAULT_EVICTION, String::as_str);
     Service {
         kind: ServiceType::Keyvalue,
         name: name.into(),
         ip_allow_list: Some(Vec::new()),
-        maxmemory_policy: policy,
+        maxmemory_policy: Some(policy.into()),
         ..Service::default()
     }
 }

@@ -14,7 +14,7 @@
 //! | another service waiting for that job | **not expressible**: deploys of different services are not ordered (warning naming the service, the job and its host) |
 //! | `Run::Once` waited for (`Ready::Completed`) by a service of the same image | that service's `preDeployCommand`; **error** when no such service exists |
 //! | `Datastore::postgres`, `External::managed` PostgreSQL, a PostgreSQL on the Docker host | `databases:` with `postgresMajorVersion`, `databaseName`, `user`, `diskSizeGB`; the container is not deployed (warning) |
-//! | `Datastore::redis` | `type: keyvalue`, `ipAllowList: []` (private network only), `maxmemoryPolicy` from `--maxmemory-policy` |
+//! | `Datastore::redis` | `type: keyvalue`, `ipAllowList: []` (private network only), `maxmemoryPolicy` from `--maxmemory-policy`, else redis-server's default `noeviction` (a broker or queue keeps its tasks) |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` (nginx, Traefik, certbot) | **not deployed**: Render terminates TLS, proxies and renews certificates; a warning names each |
 //! | `Image::new` / `Image::build` | `runtime: image` + `image.url` / `runtime: docker` + `dockerContext` + `dockerfilePath` |
 //! | `Image::build` in a project with a `Pipeline` | `runtime: image`, `image.url` = the pushed `<registry>/<image>:<env>` (`pushed_image.rs`: the environment's tag, which the pipeline moves to each image it deploys) with `creds.fromRegistryCreds` named after the registry host; nothing is built from the repository, the deploy workflow deploys each commit's tag |
