@@ -63,6 +63,10 @@ pub fn resolve(stack: &ValidStack, value: &EnvValue) -> Resolved {
             Some(Reach::Managed { url }) => Resolved::Secret(url.clone()),
             _ => Resolved::Connection(connection(stack, target)),
         },
+        // Validation guarantees the field is declared.
+        EnvValue::DatabaseField { service, field } => {
+            Resolved::Text(datastore(stack, service).and_then(|d| field.of(d)).unwrap_or_default().to_string())
+        }
     }
 }
 

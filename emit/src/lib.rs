@@ -40,7 +40,7 @@ mod managed_platform;
 mod manifest;
 mod options;
 mod output_lock;
-mod pushed_image;
+pub mod pushed_image;
 pub mod railway;
 pub mod render_blueprint;
 mod yaml;

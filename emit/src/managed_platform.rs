@@ -22,8 +22,8 @@
 
 use indexmap::IndexMap;
 use stack_dsl::{
-    Datastore, EnvValue, External, Image, Mount, MountSource, Protocol, Reach, Ready, Route, Run, Secret, Service,
-    ServiceRef, ServiceUrl, ValidProject, ValidStack, Volume,
+    DatabaseField, Datastore, EnvValue, External, Image, Mount, MountSource, Protocol, Reach, Ready, Route, Run,
+    Secret, Service, ServiceRef, ServiceUrl, ValidProject, ValidStack, Volume,
 };
 
 use crate::bundle::Warning;
@@ -78,6 +78,8 @@ pub enum Output {
     Port,
     /// The password.
     Password,
+    /// The user or the database name, which the platform may choose itself.
+    Field(DatabaseField),
 }
 
 /// One environment value, in platform terms.
@@ -259,6 +261,7 @@ impl<'a> Plan<'a> {
             Run::OnSchedule(schedule) => Placement::Cron(schedule.clone()),
             Run::Once => {
                 let host = self.pre_deploy_host(service)?;
+                self.report_pre_deploy_writes(service, &host);
                 self.pre_deploy.entry(host.clone()).or_default().push(service);
                 Placement::PreDeploy { host }
             }
@@ -266,6 +269,21 @@ impl<'a> Plan<'a> {
             Run::Continuously if service.ports.is_empty() => Placement::Worker,
             Run::Continuously => Placement::Private,
         })
+    }
+
+    /// Report each volume a job run as a pre-deploy command writes to, when the platform runs
+    /// that command without the service's volumes: what it writes there is lost.
+    fn report_pre_deploy_writes(&mut self, job: &Service, host: &str) {
+        if self.facts.pre_deploy_mounts_volumes {
+            return;
+        }
+        for mount in job.mounts.iter().filter(|m| matches!(m.source, MountSource::Volume(_)) && !m.read_only) {
+            let message = format!(
+                "{} runs it as {host}'s pre-deploy command, in a container of its own without volumes: what it writes to {} is lost; run it in {host}'s start command instead",
+                self.platform, mount.target
+            );
+            self.warn(&job.name, message);
+        }
     }
 
     /// The first service of the same image that waits for the job to complete.
@@ -372,6 +390,9 @@ impl<'a> Plan<'a> {
                 self.reference(service, target, Output::Port)?
             }
             EnvValue::Url(url) => self.url(service, url)?,
+            EnvValue::DatabaseField { service: target, field } => {
+                self.reference(service, target, Output::Field(*field))?
+            }
         })
     }
 
@@ -395,10 +416,13 @@ impl<'a> Plan<'a> {
                     .iter()
                     .find(|s| s.name == url.name())
                     .map_or(Value::Text(String::new()), Value::Secret)),
-                (Reach::Address { .. }, Output::Host | Output::Port) => self.literal(&match output {
-                    Output::Host => EnvValue::Host(target.clone()),
-                    _ => EnvValue::Port { service: target.clone(), port: None },
-                }),
+                (Reach::Address { .. }, Output::Host | Output::Port | Output::Field(_)) => {
+                    self.literal(&match output {
+                        Output::Host => EnvValue::Host(target.clone()),
+                        Output::Field(field) => EnvValue::DatabaseField { service: target.clone(), field },
+                        _ => EnvValue::Port { service: target.clone(), port: None },
+                    })
+                }
                 _ => Err(self.unsupported(
                     &service.name,
                     format!(
@@ -534,6 +558,45 @@ impl<'a> Plan<'a> {
             }
         }
         variables
+    }
+
+    /// The host allowlist variable of a service whose framework answers only the hosts it lists
+    /// ([`crate::facts::frameworks::host_allowlist`]), with the hosts the platform itself sends
+    /// added: its health-check host when it has one (Railway's `healthcheck.railway.app`), and
+    /// for a public service its own domain (Render's `.onrender.com`). Otherwise checks and
+    /// requests are rejected and no deploy goes live. `None` when nothing needs adding; a list
+    /// held in a secret is reported, since only its value can admit them.
+    pub fn allowlist_with_platform_hosts(
+        &mut self,
+        service: &Service,
+        placement: &Placement,
+        checked: bool,
+    ) -> Option<(String, String)> {
+        use crate::facts::frameworks::{host_allowlist, list_admits};
+        let allowlist = host_allowlist(service.framework?)?;
+        let public = (*placement == Placement::Public).then_some(self.facts.own_public_domain).flatten();
+        let check = checked.then_some(self.facts.health_check_host).flatten();
+        let hosts: Vec<&str> = [check, public].into_iter().flatten().collect();
+        let (key, value) = service.env.iter().find(|(key, _)| key == allowlist.variable)?;
+        let EnvValue::Literal(list) = value else {
+            if !hosts.is_empty() {
+                let message = format!(
+                    "{} reaches the service as {}: {key} must admit it, or the framework answers {}",
+                    self.platform,
+                    hosts.join(" and "),
+                    allowlist.rejection
+                );
+                self.warn(&service.name, message);
+            }
+            return None;
+        };
+        let missing: Vec<&str> =
+            hosts.into_iter().filter(|host| !list_admits(list, host.trim_start_matches('.'))).collect();
+        if missing.is_empty() {
+            return None;
+        }
+        let entries: Vec<&str> = list.split(',').map(str::trim).filter(|e| !e.is_empty()).chain(missing).collect();
+        Some((key.clone(), entries.join(",")))
     }
 
     /// Report the settings of a deployed service that the platform cannot apply, in one line.

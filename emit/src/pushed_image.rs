@@ -1,15 +1,15 @@
 //! The image a project's pipeline pushed for a service, which the hosted targets run instead of
 //! rebuilding the repository: `<registry>/<image name>:<commit SHA>`, with `-<env>` after the
 //! SHA when the build differs between the hosted environments (build arguments baked in per
-//! environment), as the deploy workflow tags it.
+//! environment), as the deploy workflow tags it. A platform that creates a service from a
+//! committed file pulls the environment's tag (`staging`, `production`) instead: the pipeline
+//! moves it to the image it deploys there, so it exists once the environment was deployed, and
+//! never names an image that was not built and scanned (no `latest`, which nothing pushes).
 
-use stack_dsl::{Image, Service, ValidProject, ValidStack};
+use stack_dsl::{Env, Image, Service, ValidProject, ValidStack};
 
 use crate::actions::images::built_images;
 use crate::endpoint::image_name;
-
-/// The tag a target falls back to when it is rendered without a commit to deploy.
-pub const FALLBACK_TAG: &str = "latest";
 
 /// The host of a registry namespace (`ghcr.io/acme` → `ghcr.io`): what platforms store pull
 /// credentials under.
@@ -38,13 +38,21 @@ pub struct PushedImage {
     pub repository: String,
     /// What follows the commit SHA in the tag: empty, or `-<env>`.
     pub tag_suffix: String,
+    /// The tag the pipeline moves to the image it deploys to this environment.
+    pub environment_tag: String,
 }
 
 impl PushedImage {
-    /// The image reference with `tag` in place of the commit SHA.
-    pub fn with_tag(&self, tag: &str) -> String {
-        format!("{}:{tag}{}", self.repository, self.tag_suffix)
+    /// The image reference at the environment's tag.
+    pub fn at_environment_tag(&self) -> String {
+        format!("{}:{}", self.repository, self.environment_tag)
     }
+}
+
+/// The tag the deploy workflow moves to each image it deploys to `env`, while the deploy itself
+/// names the commit's tag: the environment's name.
+pub fn environment_tag(env: Env) -> String {
+    env.name().to_string()
 }
 
 /// The pushed image `service` of `stack` runs, when the project has a pipeline pushing to a
@@ -60,5 +68,9 @@ pub fn pushed_image(project: &ValidProject, stack: &ValidStack, service: &Servic
     let built = built_images(&hosted)
         .into_iter()
         .find(|image| image.name == name && image.env.is_none_or(|env| env == stack.env()))?;
-    Some(PushedImage { repository: format!("{registry}/{name}"), tag_suffix: built.tag_suffix() })
+    Some(PushedImage {
+        repository: format!("{registry}/{name}"),
+        tag_suffix: built.tag_suffix(),
+        environment_tag: environment_tag(stack.env()),
+    })
 }

@@ -12,6 +12,7 @@
 mod ci_check;
 mod cluster;
 mod compose_names;
+mod database_field;
 mod datastore;
 mod datastore_probe;
 mod edge;
@@ -50,6 +51,7 @@ mod volume;
 
 pub use ci_check::{CiCheck, Toolchain};
 pub use cluster::{Certificates, Cluster, DEFAULT_INGRESS};
+pub use database_field::DatabaseField;
 pub use datastore::{Datastore, Engine};
 pub use edge::{Edge, Traefik};
 pub use env::Env;

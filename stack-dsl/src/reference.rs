@@ -3,6 +3,7 @@
 //! "The API needs the database URL" is written once, as `db.database_url()`; each emitter spells
 //! it in its own target's way.
 
+use crate::database_field::DatabaseField;
 use crate::secret::SecretRef;
 
 /// A reference to a service of the stack, returned by [`crate::Stack::add_service`] or, for a
@@ -35,6 +36,16 @@ impl ServiceRef {
     /// (by reference to their secret). The service must declare a [`crate::Datastore`].
     pub fn database_url(&self) -> EnvValue {
         EnvValue::DatabaseUrl(self.clone())
+    }
+
+    /// The user of the database the service provides, as the platform knows it.
+    pub fn database_user(&self) -> EnvValue {
+        EnvValue::DatabaseField { service: self.clone(), field: DatabaseField::User }
+    }
+
+    /// The name of the database the service provides, as the platform knows it.
+    pub fn database_name(&self) -> EnvValue {
+        EnvValue::DatabaseField { service: self.clone(), field: DatabaseField::Name }
     }
 }
 
@@ -95,6 +106,13 @@ pub enum EnvValue {
     Url(ServiceUrl),
     /// The connection URL of the database another service provides.
     DatabaseUrl(ServiceRef),
+    /// The user or the name of the database another service provides.
+    DatabaseField {
+        /// The service providing the database.
+        service: ServiceRef,
+        /// Which field.
+        field: DatabaseField,
+    },
 }
 
 impl EnvValue {
@@ -102,7 +120,10 @@ impl EnvValue {
     pub fn service(&self) -> Option<&ServiceRef> {
         match self {
             EnvValue::Literal(_) | EnvValue::Secret(_) => None,
-            EnvValue::Host(s) | EnvValue::DatabaseUrl(s) | EnvValue::Port { service: s, .. } => Some(s),
+            EnvValue::Host(s)
+            | EnvValue::DatabaseUrl(s)
+            | EnvValue::Port { service: s, .. }
+            | EnvValue::DatabaseField { service: s, .. } => Some(s),
             EnvValue::Url(url) => Some(&url.service),
         }
     }

@@ -7,7 +7,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Deref;
 use std::time::Duration;
 
-use crate::datastore::Engine;
+use crate::database_field::DatabaseField;
+use crate::datastore::{Datastore, Engine};
 use crate::env::Env;
 use crate::external::{External, Reach};
 use crate::image::{Build, Image};
@@ -531,7 +532,28 @@ impl<'a> Checker<'a> {
                 format!("Declare what {} provides with .datastore(Datastore::postgres(..))", service.name),
             ),
             EnvValue::DatabaseUrl(_) => self.check_port_reference(at, path, service, None),
+            EnvValue::DatabaseField { field, .. } => {
+                self.check_database_field(at, path, &service.name, service.datastore.as_ref(), *field)
+            }
             _ => {}
+        }
+    }
+
+    /// A database user or name must be declared on the datastore it is read from.
+    fn check_database_field(
+        &mut self,
+        at: &str,
+        path: &str,
+        name: &str,
+        datastore: Option<&Datastore>,
+        field: DatabaseField,
+    ) {
+        if datastore.and_then(|d| field.of(d)).is_none() {
+            self.report(
+                &[at, path],
+                format!("{name} declares no {}", field.describe()),
+                format!("Declare it on {name} with .datastore(Datastore::postgres(..).{}(..))", field.builder()),
+            );
         }
     }
 
@@ -548,6 +570,9 @@ impl<'a> Checker<'a> {
                 format!("external {} is not declared as a database, so it has no database URL", external.name),
                 "Add .datastore(Datastore::postgres(..).user(..).database(..).password(..)) to the External",
             ),
+            (Reach::Address { .. }, EnvValue::DatabaseField { field, .. }) => {
+                self.check_database_field(at, path, &external.name, external.datastore.as_ref(), *field)
+            }
             _ => {}
         }
     }

@@ -239,6 +239,22 @@ fn references_that_cannot_resolve() {
 }
 
 #[test]
+fn a_database_user_or_name_must_be_declared() {
+    let mut stack = Stack::new("shop");
+    let cache = stack
+        .add_service(Service::new("cache", Image::new("redis:7")).port(Port::tcp(6379)).datastore(Datastore::redis(7)));
+    let web = stack.add_service(Service::new("web", Image::new("nginx:1")).port(Port::http(80)));
+    stack.add_service(api().env("CACHE_USER", cache.database_user()).env("WEB_DB", web.database_name()));
+    assert_eq!(
+        problems(stack),
+        [
+            "stack shop (production) › service api › env CACHE_USER: cache declares no database user",
+            "stack shop (production) › service api › env WEB_DB: web declares no database name",
+        ]
+    );
+}
+
+#[test]
 fn bad_healthchecks() {
     let mut stack = Stack::new("shop");
     stack.add_service(api().healthcheck(Probe::http(8080, "health").every(secs(5)).timeout(secs(10)).retries(0)));

@@ -90,8 +90,9 @@ pub fn stack(env: Env) -> Stack {
             .env("SECRET_KEY", &secret_key)
             .env("POSTGRES_SERVER", db.host())
             .env("POSTGRES_PORT", db.port())
-            .env("POSTGRES_USER", "app")
-            .env("POSTGRES_DB", "app")
+            // The names the database declares; platforms that choose their own pass theirs.
+            .env("POSTGRES_USER", db.database_user())
+            .env("POSTGRES_DB", db.database_name())
             .env("POSTGRES_PASSWORD", &db_password)
             .env("CELERY_BROKER_URL", redis.url().path("/0"))
             .network(&internal)

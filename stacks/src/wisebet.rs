@@ -71,8 +71,9 @@ pub fn stack(env: Env) -> Stack {
             .env("ALLOWED_HOSTS", allowed_hosts)
             .env("DB_HOST", postgres.host())
             .env("DB_PORT", postgres.port())
-            .env("DB_NAME", "wisebet_db")
-            .env("DB_USER", "wisebet_user")
+            // The names the database declares; platforms that choose their own pass theirs.
+            .env("DB_NAME", postgres.database_name())
+            .env("DB_USER", postgres.database_user())
             .env("DB_PASSWORD", &db_password)
             .env("CORS_ALLOWED_ORIGINS", origins.as_str())
             .network(&network)

@@ -52,16 +52,22 @@ fn render_spells_references_as_platform_references() {
             for service in stack.services().filter(|s| deployed(s)) {
                 let at = format!("{} ({}) service {}", stack.name, stack.env(), service.name);
                 let name = format!("{}-{}-{}", stack.name, stack.env(), service.name);
-                let out = environment
-                    .services
-                    .iter()
-                    .find(|s| s.name == name)
-                    .unwrap_or_else(|| panic!("{at}: missing from render.yaml"));
+                let Some(out) = environment.services.iter().find(|s| s.name == name) else {
+                    // Only a left-out service is missing, and it is reported.
+                    let reported = warnings.iter().any(|w| {
+                        w.service == service.name && w.env == stack.env().name() && w.message.contains("not deployed")
+                    });
+                    assert!(reported, "{at}: missing from render.yaml");
+                    continue;
+                };
                 for (key, value) in &service.env {
                     let var =
                         variable(environment, &out.env_vars, key).unwrap_or_else(|| panic!("{at}: {key} missing"));
                     let ok = match value {
-                        EnvValue::Literal(text) => matches!(var, EnvVar::Value { value, .. } if value == text),
+                        // A framework's host allowlist also lists the platform's own hosts.
+                        EnvValue::Literal(text) => matches!(var, EnvVar::Value { value, .. } if value == text
+                            || (service.framework.and_then(emit::facts::frameworks::host_allowlist).is_some_and(|a| a.variable == key)
+                                && value.starts_with(&format!("{text},")))),
                         EnvValue::Secret(_) => matches!(
                             var,
                             EnvVar::Prompted { sync: false, .. }
@@ -73,20 +79,41 @@ fn render_spells_references_as_platform_references() {
                             EnvVar::Service { from_service, .. } => from_service.property == "connectionString",
                             _ => false,
                         },
+                        // Render creates the database with the Blueprint's user and name.
+                        EnvValue::DatabaseField { field, .. } => matches!(
+                            var,
+                            EnvVar::Database { from_database, .. }
+                                if from_database.property == match field {
+                                    stack_dsl::DatabaseField::User => "user",
+                                    stack_dsl::DatabaseField::Name => "database",
+                                }
+                        ),
                         EnvValue::Host(target) | EnvValue::Port { service: target, .. } => {
                             let outside = stack.external(target.name()).is_some_and(|e| e.datastore.is_none());
                             outside || matches!(var, EnvVar::Database { .. } | EnvVar::Service { .. })
                         }
                         EnvValue::Url(url) => match var {
-                            EnvVar::Database { .. } | EnvVar::Service { .. } => true,
-                            // A URL to an application service has no reference form: it is
-                            // written out and reported.
-                            EnvVar::Value { .. } => warnings.iter().any(|w| {
-                                w.service == service.name
-                                    && w.env == stack.env().name()
-                                    && w.message.contains(key.as_str())
-                                    && stack.resolve(&url.service).is_some()
-                            }),
+                            EnvVar::Database { .. } => true,
+                            // Render's private host names carry a suffix known only once the
+                            // service exists: a URL to an application service is its `hostport`,
+                            // naming a service of this environment with its own type.
+                            EnvVar::Service { from_service, .. }
+                                if stack.resolve(&url.service).is_some_and(|t| t.datastore.is_none()) =>
+                            {
+                                // Render cannot add the scheme: the warning says so.
+                                let reported = warnings.iter().any(|w| {
+                                    w.service == service.name
+                                        && w.env == stack.env().name()
+                                        && w.message.contains(key.as_str())
+                                });
+                                reported
+                                    && from_service.property == "hostport"
+                                    && environment
+                                        .services
+                                        .iter()
+                                        .any(|s| s.name == from_service.name && s.kind == from_service.kind)
+                            }
+                            EnvVar::Service { .. } => true,
                             _ => false,
                         },
                     };
@@ -147,6 +174,202 @@ fn render_reports_every_service_it_leaves_out() {
     }
 }
 
+/// Render cron jobs have no disk: a cron job in the Blueprint never depends on a volume, and a
+/// scheduled job that writes to one is left out with a warning saying why.
+#[test]
+fn render_runs_no_cron_job_whose_output_is_lost() {
+    use emit::render_blueprint::model::ServiceType;
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let warnings = emit::render(&valid, &emit::Options::with_root("")).expect("renders").warnings().to_vec();
+        let file = blueprint(project.name());
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            let environment = file.projects[0].environments.iter().find(|e| e.name == stack.env().name()).expect("env");
+            for service in stack.services().filter(|s| matches!(s.run, Run::OnSchedule(_))) {
+                let name = format!("{}-{}-{}", stack.name, stack.env(), service.name);
+                let out = environment.services.iter().find(|s| s.name == name);
+                let writes_volume =
+                    service.mounts.iter().any(|m| matches!(m.source, stack_dsl::MountSource::Volume(_)));
+                let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+                if writes_volume {
+                    assert!(out.is_none(), "{at}: a Render cron job would lose what it writes to its volume");
+                    assert!(
+                        warnings.iter().any(|w| w.target == "render"
+                            && w.env == stack.env().name()
+                            && w.service == service.name
+                            && w.message.contains("not deployed")),
+                        "{at}: left out without a warning"
+                    );
+                } else {
+                    assert!(out.is_some_and(|s| s.kind == ServiceType::Cron && s.disk.is_none()), "{at}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no scheduled job checked");
+}
+
+/// Railway health-checks with its own Host header: a framework that answers only the hosts it
+/// lists (Django's ALLOWED_HOSTS) must list it, or no deploy of the service ever goes live.
+#[test]
+fn railway_health_checks_reach_frameworks_that_check_the_host() {
+    use emit::facts::frameworks::{host_allowlist, list_admits};
+    let host = emit::facts::platforms::RAILWAY.health_check_host.expect("Railway names its health-check host");
+    let mut checked = 0;
+    for (stack, program) in hosted_railway_programs() {
+        for service in stack.services().filter(|s| deployed(s) && s.healthcheck.is_some()) {
+            let Some(allowlist) = service.framework.and_then(host_allowlist) else { continue };
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            let values = railway_values(&program, allowlist.variable);
+            assert!(!values.is_empty(), "{at}: {} missing", allowlist.variable);
+            for value in values {
+                let list = value.trim_end_matches(',').trim_matches('"');
+                assert!(
+                    list_admits(list, host),
+                    "{at}: {} = {list} rejects Railway's health checks",
+                    allowlist.variable
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no framework checked");
+}
+
+/// Every Render web service is reached at its `onrender.com` subdomain: a framework that answers
+/// only the hosts it lists must list it, or the service answers nothing without a custom domain.
+#[test]
+fn render_web_services_answer_their_own_host() {
+    use emit::facts::frameworks::{host_allowlist, list_admits};
+    use emit::render_blueprint::model::ServiceType;
+    let domain = emit::facts::platforms::RENDER.own_public_domain.expect("Render's own domain");
+    let own_host = format!("service{domain}");
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let file = blueprint(project.name());
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            let environment = file.projects[0].environments.iter().find(|e| e.name == stack.env().name()).expect("env");
+            for service in stack.services() {
+                let Some(allowlist) = service.framework.and_then(host_allowlist) else { continue };
+                let name = format!("{}-{}-{}", stack.name, stack.env(), service.name);
+                let Some(out) = environment.services.iter().find(|s| s.name == name && s.kind == ServiceType::Web)
+                else {
+                    continue;
+                };
+                let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+                let var = variable(environment, &out.env_vars, allowlist.variable).expect("the allowlist");
+                let EnvVar::Value { value, .. } = var else { panic!("{at}: {var:?}") };
+                assert!(list_admits(value, &own_host), "{at}: {} = {value} rejects its own host", allowlist.variable);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no framework checked");
+}
+
+/// Railway runs a pre-deploy command in a container of its own, without the service's volume:
+/// every job the program runs as a `preDeploy` command and that writes to a volume is reported.
+#[test]
+fn railway_reports_what_a_pre_deploy_command_writes_to_a_volume() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
+        let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
+        let pre_deploy: Vec<&str> = railway_services(program)
+            .into_iter()
+            .flat_map(|(_, block)| block.lines().skip_while(|l| !l.contains("preDeploy:")).skip(1))
+            .take_while(|l| !l.trim_start().starts_with(']'))
+            .collect();
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            for job in stack.services().filter(|s| s.run == Run::Once) {
+                let Some(command) = &job.command else { continue };
+                let runs = pre_deploy.iter().any(|l| command.iter().all(|arg| l.contains(arg.as_str())));
+                let writes =
+                    job.mounts.iter().any(|m| matches!(m.source, stack_dsl::MountSource::Volume(_)) && !m.read_only);
+                if !writes || !runs {
+                    continue;
+                }
+                let reported = bundle.warnings().iter().any(|w| {
+                    w.target == "railway"
+                        && w.env == stack.env().name()
+                        && w.service == job.name
+                        && w.message.contains("pre-deploy")
+                });
+                assert!(
+                    reported,
+                    "{} ({}) {}: writes to a volume Railway does not mount",
+                    stack.name,
+                    stack.env(),
+                    job.name
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no pre-deploy job writing to a volume checked");
+}
+
+/// With a pipeline, only a commit it tested, scanned and approved is deployed: Render deploys
+/// no service on its own when the repository changes, whatever the service's runtime.
+#[test]
+fn render_deploys_nothing_around_the_pipeline() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        if valid.pipeline().is_none() {
+            continue;
+        }
+        let file = blueprint(project.name());
+        for environment in &file.projects[0].environments {
+            for service in environment.services.iter().filter(|s| s.runtime.is_some()) {
+                let trigger = service.auto_deploy_trigger.as_deref();
+                assert_eq!(trigger, Some("off"), "{} {}: Render deploys it on push", project.name(), service.name);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 10, "only {checked} services checked");
+}
+
+/// Every hosted stack of every team project, with its environment of the committed Blueprint.
+fn hosted_blueprint_environments() -> Vec<(stack_dsl::ValidStack, Environment)> {
+    let mut out = Vec::new();
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let file = blueprint(project.name());
+        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
+            let environment = file.projects[0].environments.iter().find(|e| e.name == stack.env().name());
+            out.push((stack.clone(), environment.expect("the environment").clone()));
+        }
+    }
+    out
+}
+
+/// Key Value evicts by the policy the Blueprint names, and redis-server evicts nothing unless told
+/// to: every Key Value keeps the container's policy, `noeviction` when its command sets none, so
+/// a Celery broker or queue never loses queued tasks.
+#[test]
+fn render_key_value_evicts_as_the_container_did() {
+    use emit::render_blueprint::model::ServiceType;
+    let mut checked = 0;
+    for (stack, environment) in hosted_blueprint_environments() {
+        for redis in stack.services().filter(|s| s.datastore.as_ref().is_some_and(|d| d.engine.scheme() == "redis")) {
+            let name = format!("{}-{}-{}", stack.name, stack.env(), redis.name);
+            let out = environment.services.iter().find(|s| s.name == name && s.kind == ServiceType::Keyvalue);
+            let Some(out) = out else { panic!("{name}: no Key Value") };
+            let command = redis.command.clone().unwrap_or_default();
+            let asked = command.iter().position(|a| a == "--maxmemory-policy").map(|i| command[i + 1].as_str());
+            assert_eq!(out.maxmemory_policy.as_deref(), Some(asked.unwrap_or("noeviction")), "{name}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 3, "only {checked} Key Value instances checked");
+}
+
 /// Every right-hand side the Railway program gives the variable `key`.
 fn railway_values<'a>(program: &'a str, key: &str) -> Vec<&'a str> {
     let prefix = format!("{key}: ");
@@ -179,6 +402,8 @@ fn railway_spells_references_as_platform_references() {
                 let reference = match value {
                     EnvValue::DatabaseUrl(_) => &[".env.DATABASE_URL", ".env.REDIS_URL"][..],
                     EnvValue::Secret(_) => &["preserve()", "ctx.shared.", ".env.PGPASSWORD"][..],
+                    EnvValue::DatabaseField { field: stack_dsl::DatabaseField::User, .. } => &[".env.PGUSER"][..],
+                    EnvValue::DatabaseField { field: stack_dsl::DatabaseField::Name, .. } => &[".env.PGDATABASE"][..],
                     EnvValue::Host(target) if stack.resolve(target).is_some() => {
                         &[".env.RAILWAY_PRIVATE_DOMAIN", ".env.PGHOST", ".env.REDISHOST"][..]
                     }
@@ -200,6 +425,123 @@ fn railway_spells_references_as_platform_references() {
         }
     }
     assert!(checked > 20, "only {checked} references checked");
+}
+
+/// Railway's `postgres(name, { region })` creates its own user and database (PGUSER, PGDATABASE):
+/// a service handed the user or database name the stack declares would log in as a user that
+/// does not exist, with the password of another.
+#[test]
+fn railway_services_log_in_as_the_user_railway_creates() {
+    let mut checked = 0;
+    for (stack, program) in hosted_railway_programs() {
+        let declared: Vec<String> = stack
+            .services()
+            .filter_map(|s| s.datastore.as_ref())
+            .chain(stack.externals.iter().filter_map(|e| e.datastore.as_ref()))
+            .filter(|d| matches!(d.engine, stack_dsl::Engine::Postgres { .. }))
+            .flat_map(|d| [d.user.clone(), d.database.clone()])
+            .flatten()
+            .map(|name| format!("{name:?}"))
+            .collect();
+        let values = stack
+            .services()
+            .filter(|s| deployed(s) && s.datastore.is_none())
+            .flat_map(|s| s.env.iter().map(move |(key, _)| (s, key)))
+            .flat_map(|(s, key)| railway_values(&program, key).into_iter().map(move |text| (s, key, text)));
+        for (service, key, text) in values {
+            let value = text.trim_end_matches(',').trim_end_matches(" }) : {})");
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            assert!(
+                !declared.iter().any(|name| value == name),
+                "{at}: {key} is {value}, a name Railway does not create"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} values checked");
+}
+
+/// Each `service("name", { .. })` block of a Railway program, up to the next resource.
+fn railway_services(program: &str) -> Vec<(&str, &str)> {
+    program
+        .split("  const ")
+        .skip(1)
+        .filter(|b| b.contains("= service("))
+        .filter_map(|block| Some((block.split('"').nth(1)?, block)))
+        .collect()
+}
+
+/// The header note of a Railway program that starts with `marker`, as one line.
+fn railway_note(program: &str, marker: &str) -> String {
+    let header = program.lines().take_while(|l| l.starts_with("//"));
+    let mut note = header.skip_while(|l| !l.contains(marker));
+    let first = note.next().unwrap_or_default().to_string();
+    first + &note.take_while(|l| !l.contains(':')).collect::<String>()
+}
+
+/// True when `note` names the service `name` in its list.
+fn names(note: &str, name: &str) -> bool {
+    [format!(" {name},"), format!(" {name} "), format!(" {name};")].iter().any(|n| note.contains(n.as_str()))
+}
+
+/// Railway builds nothing for a service without a source, and the program's import needs the
+/// SDK installed beside it: every service of every program has a source or is named in the
+/// header as a repository to connect, and the SDK's package and lock files come with it.
+#[test]
+fn every_railway_service_has_something_to_deploy() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
+        for path in [".railway/package.json", ".railway/package-lock.json"] {
+            assert!(bundle.file(path).is_some(), "{}: no {path} to install the SDK from", project.name());
+        }
+        let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
+        let prerequisite = railway_note(program, "Before the first deploy");
+        for (name, block) in railway_services(program) {
+            let sourced = block.lines().any(|l| l.trim_start().starts_with("source:"));
+            assert!(
+                sourced || names(&prerequisite, name),
+                "{}: Railway service {name} has no source and no prerequisite naming it",
+                project.name()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "only {checked} services checked");
+}
+
+/// Railway gives a service a public address only through a domain: every service the stack
+/// makes public (routed, behind an edge proxy, or publishing HTTP) has a custom domain in the
+/// program or is named in its header as needing one generated.
+#[test]
+fn every_public_railway_service_gets_an_address() {
+    let mut checked = 0;
+    for (stack, program) in hosted_railway_programs() {
+        let note = railway_note(&program, "Public without a domain");
+        let behind_proxy = |name: &str| {
+            stack.services().any(|p| match &p.role {
+                stack_dsl::Role::EdgeProxy { upstreams } => upstreams.iter().any(|u| u.name() == name),
+                _ => false,
+            })
+        };
+        for service in stack.services().filter(|s| deployed(s)) {
+            let publishes_http =
+                service.ports.iter().any(|p| p.protocol == stack_dsl::Protocol::Http && p.published.is_some());
+            if service.routes.is_empty() && !behind_proxy(&service.name) && !publishes_http {
+                continue;
+            }
+            let block = railway_services(&program).into_iter().find(|(name, _)| *name == service.name);
+            let Some((_, block)) = block else { panic!("{}: {} missing from the program", stack.name, service.name) };
+            let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
+            assert!(
+                block.contains("domains:") || names(&note, &service.name),
+                "{at}: public, but Railway gives it no address"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "only {checked} public services checked");
 }
 
 /// With a pipeline, Render runs the image the pipeline built, scanned and pushed, never a
@@ -228,7 +570,10 @@ fn render_runs_the_image_the_pipeline_pushed() {
                 assert!(out.dockerfile_path.is_none() && out.docker_context.is_none(), "{at}");
                 let image = out.image.as_ref().expect("an image");
                 let repository = format!("{registry}/{}", emit::endpoint::image_name(stack, service));
-                assert!(image.url.starts_with(&format!("{repository}:")), "{at}: {} is not {repository}", image.url);
+                // Render pulls `image.url` when it creates the service: the environment's tag,
+                // which the pipeline moves to each image it deploys (nothing pushes `latest`).
+                let tagged = format!("{repository}:{}", emit::pushed_image::environment_tag(stack.env()));
+                assert_eq!(image.url, tagged, "{at}: Render would pull a tag the pipeline does not push");
                 assert!(image.creds.is_some(), "{at}: the pushed image is private by default and needs credentials");
                 checked += 1;
             }

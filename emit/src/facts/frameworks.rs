@@ -57,6 +57,11 @@ pub fn missing_release_steps(stack: &ValidStack, service: &Service) -> Vec<&'sta
         .collect()
 }
 
+/// Whether a comma-separated allowlist admits `host`, by Django's rules.
+pub fn list_admits(list: &str, host: &str) -> bool {
+    list.split(',').map(str::trim).any(|entry| admits(entry, host))
+}
+
 /// Whether one allowlist entry admits `host`, by Django's rules.
 fn admits(entry: &str, host: &str) -> bool {
     let host = host.to_ascii_lowercase();
@@ -127,5 +132,11 @@ mod tests {
         );
         assert!(rejected_health_check(&django("*", Probe::http(8000, "/"))).is_none());
         assert!(rejected_health_check(&django("example.com", Probe::exec(["true"]))).is_none());
+    }
+
+    #[test]
+    fn a_list_admits_a_host_one_of_its_entries_admits() {
+        assert!(list_admits("a.example.com, .example.org", "api.example.org"));
+        assert!(!list_admits("example.com", "healthcheck.railway.app"));
     }
 }

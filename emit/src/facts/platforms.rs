@@ -25,6 +25,13 @@ pub struct Platform {
     pub disk_per_service: bool,
     /// The platform builds and serves a static site itself, without a container.
     pub static_hosting: bool,
+    /// The `Host` header of the platform's HTTP health checks, when it names one of its own.
+    pub health_check_host: Option<&'static str>,
+    /// A pre-deploy command sees the service's volume (false: it runs in a container of its own).
+    pub pre_deploy_mounts_volumes: bool,
+    /// The domain under which every public service also gets a host of the platform's own
+    /// (`.onrender.com`), as a host allowlist entry admitting its subdomains.
+    pub own_public_domain: Option<&'static str>,
 }
 
 /// Render.
@@ -50,6 +57,14 @@ pub const RENDER: Platform = Platform {
     // Static Sites (`runtime: static`, `buildCommand`, `staticPublishPath`), served from
     // Render's CDN: <https://render.com/docs/static-sites>.
     static_hosting: true,
+    // No source found for the Host header Render's health checks send: not encoded.
+    health_check_host: None,
+    // No source found for whether Render's pre-deploy command sees the service's disk: the
+    // job's mounts are not reported.
+    pre_deploy_mounts_volumes: true,
+    // "Web services and static sites are always available at their onrender.com subdomain":
+    // <https://render.com/docs/custom-domains>.
+    own_public_domain: Some(".onrender.com"),
 };
 
 /// Railway.
@@ -79,4 +94,13 @@ pub const RAILWAY: Platform = Platform {
     // A static site runs as a service with a web server (Caddy, nginx) serving the build:
     // <https://docs.railway.com/guides/spa-routing-configuration>.
     static_hosting: false,
+    // "Railway uses the hostname healthcheck.railway.app when performing health checks on your
+    // service": <https://docs.railway.com/guides/healthchecks#healthcheck-hostname>.
+    health_check_host: Some("healthcheck.railway.app"),
+    // "Pre-deploy commands execute in a separate container from your application. Changes to
+    // the filesystem are not persisted and volumes are not mounted":
+    // <https://docs.railway.com/deployments/pre-deploy-command>.
+    pre_deploy_mounts_volumes: false,
+    // Railway generates a domain only when asked (`guides/public-networking`); not encoded.
+    own_public_domain: None,
 };

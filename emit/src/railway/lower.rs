@@ -3,7 +3,7 @@
 //! `dist/iac/index.d.ts` (<https://github.com/railwayapp/railway-ts-sdk>).
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, Engine, Image, Restart, Run, Service, ValidProject, ValidStack};
+use stack_dsl::{Check, DatabaseField, Engine, Image, Restart, Run, Service, ValidProject, ValidStack};
 
 use super::identifiers::{Key, Kind};
 use super::ts::Ts;
@@ -36,10 +36,14 @@ pub struct Lowered {
     pub warnings: Vec<Warning>,
     /// A service runs the pipeline's image at the tag in [`IMAGE_TAG_CONSTANT`].
     pub uses_image_tag: bool,
+    /// The services Railway builds from a repository the program cannot name, in order.
+    pub built_from_repository: Vec<String>,
+    /// The public services without a custom domain, which get no public address from the program.
+    pub without_domain: Vec<String>,
 }
 
-/// The program's constant holding the tag of the pipeline's images: the `IMAGE_TAG` the deploy
-/// workflow sets, else the fallback tag, so the program also evaluates outside the pipeline.
+/// The program's constant holding the commit tag of the pipeline's images: the `IMAGE_TAG` the
+/// deploy workflow sets, `undefined` outside the pipeline (the environment's tag is used then).
 pub const IMAGE_TAG_CONSTANT: &str = "imageTag";
 
 pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Error> {
@@ -63,14 +67,27 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     }
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
     let mut uses_image_tag = false;
+    let mut built_from_repository = Vec::new();
+    let mut without_domain = Vec::new();
     for (service, placement) in deployed {
         let volume = plan.storage(service);
         plan.check_volume_scaling(service, volume)?;
         let mut config = IndexMap::new();
         match (&service.image, plan.pushed_image(service)) {
             // The image the pipeline pushed, at the tag the deploy workflow passes in IMAGE_TAG.
+            // Without IMAGE_TAG (applied outside the pipeline), the environment's tag, which
+            // the pipeline moves to the image it deploys there (`pushed_image.rs`).
             (_, Some(pushed)) => {
-                let reference = format!("`{}`", pushed.with_tag(&format!("${{{IMAGE_TAG_CONSTANT}}}")));
+                let tag = if pushed.tag_suffix.is_empty() {
+                    format!("{IMAGE_TAG_CONSTANT} ?? {}", super::ts::quote(&pushed.environment_tag))
+                } else {
+                    format!(
+                        "{IMAGE_TAG_CONSTANT} ? `${{{IMAGE_TAG_CONSTANT}}}{}` : {}",
+                        pushed.tag_suffix,
+                        super::ts::quote(&pushed.environment_tag)
+                    )
+                };
+                let reference = format!("`{}:${{{tag}}}`", pushed.repository);
                 config.insert("source".into(), Ts::Call("image".into(), vec![Ts::Raw(reference)]));
                 uses_image_tag = true;
             }
@@ -78,8 +95,19 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
                 config.insert("source".into(), Ts::Call("image".into(), vec![Ts::str(reference)]));
             }
             (Image::Build(build), None) => {
-                // The repository is connected in the dashboard (or deployed with `railway up`);
-                // the program says where the Dockerfile is.
+                // The program names no repository (the stack does not know it), so Railway
+                // creates the service without a source, and nothing builds until the repository
+                // is connected (Settings › Source) or deployed from a checkout with `railway up`:
+                // <https://docs.railway.com/reference/services#service-source>. The program says
+                // where the Dockerfile is.
+                plan.warn(
+                    &service.name,
+                    format!(
+                        "Railway creates the service without a source: connect the repository to it (Settings › Source › Connect Repo) or deploy it with `railway up --service {}`",
+                        service.name
+                    ),
+                );
+                built_from_repository.push(service.name.clone());
                 let root = build.context.trim_start_matches("./").trim_end_matches('/');
                 if !root.is_empty() && root != "." {
                     config.insert("root".into(), Ts::str(root));
@@ -153,6 +181,13 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
             .collect();
         if !domains.is_empty() {
             config.insert("domains".into(), Ts::Array(domains));
+        } else if placement == Placement::Public {
+            // "Railway services don't obtain a domain automatically", and a generated
+            // `*.up.railway.app` domain is named by Railway, so the program cannot declare it:
+            // <https://docs.railway.com/guides/public-networking#railway-provided-domain>.
+            let message = "Railway gives the service no public address: it has no route of its own (its host was the left-out edge proxy's); generate a domain (Settings › Networking › Generate Domain) or give it a Route".into();
+            plan.warn(&service.name, message);
+            without_domain.push(service.name.clone());
         }
         let mut deploy = Vec::new();
         if let Run::OnSchedule(schedule) = &service.run {
@@ -173,12 +208,16 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         for (key, value) in plan.build_variables(service) {
             env.insert(key.into(), Ts::str(value));
         }
+        let checked = config.contains_key("healthcheck");
+        if let Some((key, list)) = plan.allowlist_with_platform_hosts(service, &placement, checked) {
+            env.insert(key, Ts::Str(list));
+        }
         resources.insert(
             Key::new(Kind::Service, &service.name),
             Resource { function: "service", name: service.name.clone(), config, env },
         );
     }
-    Ok(Lowered { resources, warnings: plan.warnings, uses_image_tag })
+    Ok(Lowered { resources, warnings: plan.warnings, uses_image_tag, built_from_repository, without_domain })
 }
 
 /// The service's variables: literals, references to databases and services, and secrets as
@@ -197,16 +236,28 @@ fn env(plan: &Plan, service: &Service) -> Result<IndexMap<String, Ts>, Error> {
             Value::Secret(secret) if shared(&secret.name) => Ts::Raw(format!("ctx.shared.{}", secret.name)),
             Value::Secret(_) => Ts::Raw("preserve()".into()),
             Value::Database { name, output } => {
-                let engine = plan.database(&name).map(|d| d.datastore.engine);
-                let variable = match (engine, output) {
+                let datastore = plan.database(&name).map(|d| &d.datastore);
+                // Variables of Railway's PostgreSQL and Redis templates; `postgres(name, { region })`
+                // takes no user or database name, Railway creates its own and publishes them as
+                // PGUSER and PGDATABASE (npm `railway` 3.11, `PostgresVariable`, `RedisVariable`).
+                let variable = match (datastore.map(|d| d.engine), output) {
                     (Some(Engine::Redis { .. }), Output::Url) => "REDIS_URL",
                     (Some(Engine::Redis { .. }), Output::Host) => "REDISHOST",
                     (Some(Engine::Redis { .. }), Output::Port) => "REDISPORT",
                     (Some(Engine::Redis { .. }), Output::Password) => "REDISPASSWORD",
+                    (Some(Engine::Redis { .. }), Output::Field(DatabaseField::User)) => "REDISUSER",
+                    // A Redis database is an index the application picks, not a name Railway sets.
+                    (Some(Engine::Redis { .. }), Output::Field(field)) => {
+                        let index = datastore.and_then(|d| field.of(d)).unwrap_or_default();
+                        vars.insert(key.clone(), Ts::str(index));
+                        continue;
+                    }
                     (_, Output::Url) => "DATABASE_URL",
                     (_, Output::Host) => "PGHOST",
                     (_, Output::Port) => "PGPORT",
                     (_, Output::Password) => "PGPASSWORD",
+                    (_, Output::Field(DatabaseField::User)) => "PGUSER",
+                    (_, Output::Field(DatabaseField::Name)) => "PGDATABASE",
                 };
                 Ts::Ref(Key::new(Kind::Database, name), format!(".env.{variable}"))
             }
@@ -332,9 +383,10 @@ mod tests {
         assert!(lowered.uses_image_tag);
         let source = |name: &str| lowered.resources[&Key::new(Kind::Service, name)].config.get("source").cloned();
         let image = |reference: &str| Some(Ts::Call("image".into(), vec![Ts::Raw(reference.into())]));
-        assert_eq!(source("api"), image("`ghcr.io/acme/shop-api:${imageTag}`"));
+        // The commit's tag, else the environment's, which the pipeline moves: never `latest`.
+        assert_eq!(source("api"), image("`ghcr.io/acme/shop-api:${imageTag ?? \"staging\"}`"));
         // Its build differs per environment, so the pipeline tags it `<sha>-<env>`.
-        assert_eq!(source("web"), image("`ghcr.io/acme/shop-web:${imageTag}-staging`"));
+        assert_eq!(source("web"), image("`ghcr.io/acme/shop-web:${imageTag ? `${imageTag}-staging` : \"staging\"}`"));
         for name in ["api", "web"] {
             let config = &lowered.resources[&Key::new(Kind::Service, name)].config;
             assert!(!config.contains_key("build") && !config.contains_key("root"), "{name} is rebuilt by Railway");

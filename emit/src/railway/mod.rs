@@ -12,24 +12,25 @@
 //! | --- | --- |
 //! | `Datastore::postgres` / `redis`, `External::managed`, a database on the Docker host | `postgres(name)` / `redis(name)`; the container is not deployed (warning); a major version other than the template's (PostgreSQL 18, Redis 8) is reported |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` | **not deployed**: Railway's edge terminates TLS and renews certificates (warning) |
-//! | `Image::new` / `Image::build` | `source: image(..)` / `root` + `build: { builder: "DOCKERFILE" }` (the repository is connected in the dashboard or deployed with `railway up`) |
-//! | `Image::build` in a project with a `Pipeline` | `source: image(`<registry>/<image>:${imageTag}`)`, `imageTag` being the `IMAGE_TAG` the deploy workflow sets (the commit SHA, `-<env>` appended when the build differs per environment), `latest` without it |
+//! | `Image::new` / `Image::build` | `source: image(..)` / `root` + `build: { builder: "DOCKERFILE" }` without a source: the header and a warning name each service whose repository must be connected in the dashboard or deployed with `railway up` |
+//! | `Image::build` in a project with a `Pipeline` | `source: image(`<registry>/<image>:${imageTag ?? "<env>"}`)`, `imageTag` being the `IMAGE_TAG` the deploy workflow sets (the commit SHA, `-<env>` appended when the build differs per environment); without it the environment's tag, which the pipeline moves to each image it deploys |
 //! | build arguments (`Image::build(..).arg`) | service variables, which Railway hands to the Docker build as build arguments (`facts/platforms.rs`); a variable of the same name wins (warning) |
 //! | `Service::serves_static(StaticSite)` | the service's own container, which serves the build: Railway has no static hosting of its own (`facts/platforms.rs`) |
 //! | command | `start` |
-//! | `Run::Once` waited for by a service of the same image | that service's `preDeploy`; **error** otherwise |
+//! | `Run::Once` waited for by a service of the same image | that service's `preDeploy`, which runs without volumes: what the job writes to one is reported lost; **error** otherwise |
 //! | `Run::OnSchedule` | `deploy.cronSchedule` |
 //! | another service waiting for that job | **not expressible**: deploys of different services are not ordered (warning naming the service, the job and its host) |
 //! | restart policy | `deploy.restartPolicyType` (`ALWAYS`, `ON_FAILURE`, `NEVER`) |
-//! | `Probe::http` | `healthcheck` path and `healthcheckTimeout` (start period + interval × retries); other checks and liveness are **not expressible** (warning) |
+//! | `Probe::http` | `healthcheck` path and `healthcheckTimeout` (start period + interval × retries); other checks and liveness are **not expressible** (warning); a framework's host allowlist (Django `ALLOWED_HOSTS`) gains Railway's health-check host (`facts/platforms.rs`), or is reported when a secret holds it |
 //! | replicas / `Autoscale` | `replicas` / **not expressible**: the minimum runs (warning) |
 //! | the service's largest volume | `volume(name, { sizeMB })` in `volumeMounts`; other mounts are **not mounted** (warning); a volume on a scaled service is an **error** |
 //! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a volume belongs to one service; the alternative is object storage or one service running both processes |
-//! | `Route` | `domains: [{ domain, port }]`: the route's port is the domain's target port; a path prefix is reported (Railway routes whole hosts); one host routed to two services is an **error** |
+//! | `Route` | `domains: [{ domain, port }]`: the route's port is the domain's target port; a path prefix is reported (Railway routes whole hosts); one host routed to two services is an **error**; a public service without a route of its own gets no address (warning and header note: generate a domain) |
 //! | the port a service is health-checked on (else its routed port) | `PORT`, which Railway health-checks and routes to (`facts/platforms.rs`); a `PORT` the service sets to another port is reported |
 //! | literal | the string |
 //! | `Secret` used by one service / by several | `preserve()` (set in the dashboard, kept on apply) / `ctx.shared.NAME` (a shared variable, one value for all) |
 //! | `database_url()`, host, port, password of a database | `db.env.DATABASE_URL` / `PGHOST` / `PGPORT` / `PGPASSWORD` (`REDIS_URL`, `REDISHOST`, … for Redis) |
+//! | `database_user()` / `database_name()` | `db.env.PGUSER` / `PGDATABASE`: `postgres(name)` takes no user or name, Railway creates its own (the declared ones are not used); a Redis database index stays the declared one |
 //! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
 //! | another service's host / port / URL | `svc.env.RAILWAY_PRIVATE_DOMAIN` / its port / `scheme://<name>.railway.internal:port` |
 //! | resource limits, user, read-only root, networks | **not expressible** in the program; limits and user are reported, every service shares the environment's private network |
@@ -41,16 +42,16 @@
 
 mod identifiers;
 mod lower;
+mod sdk;
 mod ts;
 
 use indexmap::IndexMap;
-use stack_dsl::{Env, ValidProject};
+use stack_dsl::{DeployTarget, Env, ValidProject};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::{RAILWAY_DIR, RAILWAY_PROGRAM};
 use crate::options::Options;
-use crate::pushed_image::FALLBACK_TAG;
 use identifiers::{Identifiers, Key};
 use lower::{IMAGE_TAG_CONSTANT, IMPORTS, Resource};
 use ts::{Entry, Ts};
@@ -65,19 +66,50 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
     bundle.own(RAILWAY_DIR);
     let mut environments = Vec::new();
     let mut uses_image_tag = false;
+    let mut built_from_repository = indexmap::IndexSet::new();
+    let mut without_domain = indexmap::IndexSet::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
         uses_image_tag |= lowered.uses_image_tag;
+        built_from_repository.extend(lowered.built_from_repository);
+        without_domain.extend(lowered.without_domain);
         environments.push((stack.env(), lowered.resources));
         for warning in lowered.warnings {
             bundle.warn(warning);
         }
     }
-    bundle.add(RAILWAY_PROGRAM, program(project, &environments, uses_image_tag));
+    let mut program = program(project, &environments, uses_image_tag);
+    let mut notes = String::new();
+    if !built_from_repository.is_empty() {
+        notes.push_str(&format!(
+            "// Before the first deploy: Railway builds {} from this repository, which the program cannot\n// name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with\n// `railway up --service <name>`.\n",
+            joined(&built_from_repository)
+        ));
+    }
+    if !without_domain.is_empty() {
+        notes.push_str(&format!(
+            "// Public without a domain of their own: {}; Railway gives them no address until one is\n// generated (Settings > Networking > Generate Domain) or a custom domain is added.\n",
+            joined(&without_domain)
+        ));
+    }
+    let at = program.find("import ").unwrap_or(0);
+    program.insert_str(at, &notes);
+    bundle.add(RAILWAY_PROGRAM, program);
+    // The SDK the program imports, installed with `npm ci` before it runs. A project deployed
+    // to Railway by its pipeline gets these files from the deploy workflow's emitter.
+    if project.pipeline().is_none_or(|p| p.target != DeployTarget::Railway) {
+        bundle.add(sdk::PACKAGE_JSON_PATH, sdk::PACKAGE_JSON);
+        bundle.add(sdk::PACKAGE_LOCK_PATH, sdk::PACKAGE_LOCK);
+    }
     Ok(bundle)
 }
 
 type PerEnv = Vec<(Env, IndexMap<Key, Resource>)>;
+
+/// `a, b, c`.
+fn joined(names: &indexmap::IndexSet<String>) -> String {
+    names.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+}
 
 fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) -> String {
     let names: Vec<&str> = environments.iter().map(|(env, _)| env.name()).collect();
@@ -90,9 +122,9 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
     out.push_str(&format!("import {{ {} }} from \"railway/iac\";\n\n", IMPORTS.join(", ")));
     if uses_image_tag {
         out.push_str(&format!(
-            "// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG\n// (the commit SHA). Railway pulls it from {}: make the packages readable to Railway (public, or\n// registry credentials in each service's settings).\nconst {IMAGE_TAG_CONSTANT} = process.env.IMAGE_TAG ?? {};\n\n",
+            "// Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in\n// IMAGE_TAG; applied without it, at the environment's tag ({}), which the\n// pipeline moves to each image it deploys there. Railway pulls from {}: make the packages\n// readable to Railway (public, or registry credentials in each service's settings).\nconst {IMAGE_TAG_CONSTANT}: string | undefined = process.env.IMAGE_TAG;\n\n",
+            names.join(", "),
             project.pipeline().and_then(|p| p.registry.named()).unwrap_or_default(),
-            ts::quote(FALLBACK_TAG)
         ));
     }
     out.push_str("export default defineRailway((ctx) => {\n");

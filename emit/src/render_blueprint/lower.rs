@@ -2,14 +2,16 @@
 //! platform plan (`managed_platform.rs`); the Blueprint spec: <https://render.com/docs/blueprint-spec>.
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, Engine, EnvValue, Image, Service as ModelService, StaticSite, ValidProject, ValidStack};
+use stack_dsl::{
+    Check, DatabaseField, Engine, EnvValue, Image, Service as ModelService, StaticSite, ValidProject, ValidStack,
+};
 
 use super::model::*;
 use crate::bundle::Warning;
 use crate::error::Error;
 use crate::facts::platforms::RENDER;
 use crate::managed_platform::{Output, Placement, Plan, ProvidedDatabase, Value, command_line};
-use crate::pushed_image::{FALLBACK_TAG, registry_host};
+use crate::pushed_image::registry_host;
 
 /// Render's instance types, smallest first: name, CPU in millicores, memory in MiB.
 /// <https://render.com/pricing#compute>
@@ -21,6 +23,9 @@ const PLANS: [(&str, u32, u64); 6] = [
     ("pro max", 4000, 16384),
     ("pro ultra", 8000, 32768),
 ];
+
+/// redis-server's eviction policy when its command sets none.
+const REDIS_DEFAULT_EVICTION: &str = "noeviction";
 
 /// Render's largest autoscaling CPU target.
 const MAX_TARGET_CPU: u32 = 90;
@@ -46,6 +51,17 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     }
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
     for (service, placement) in deployed {
+        // "You can attach a persistent disk to a paid Render web service, private service, or
+        // background worker" (<https://render.com/docs/disks>): a cron job has none, so a job
+        // whose output is its volume would run and lose it every time.
+        if let (Placement::Cron(_), Some((volume, mount))) = (&placement, plan.largest_volume(service)) {
+            let message = format!(
+                "not deployed on Render: a cron job has no disk, and the job writes to volume {} at {}, which would be lost when each run ends; run it where its output persists, or send the output to object storage",
+                volume.name, mount.target
+            );
+            plan.warn(&service.name, message);
+            continue;
+        }
         let lowered = match service.static_site() {
             Some(site) if plan.facts.static_hosting => static_site(&mut plan, &name, service, site),
             _ => lower_service(&mut plan, &name, service, &placement)?,
@@ -74,12 +90,19 @@ fn postgres(name: &str, database: &ProvidedDatabase, major: u16) -> Database {
 fn key_value(plan: &Plan, name: &str, database: &ProvidedDatabase) -> Service {
     // The eviction policy is the one redis-server setting Render lets a Blueprint choose.
     let command = plan.stack.service(&database.name).and_then(|s| s.command.as_deref()).unwrap_or_default();
-    let policy = command.iter().position(|a| a == "--maxmemory-policy").and_then(|i| command.get(i + 1)).cloned();
+    // Without one, the container runs with redis-server's default, which evicts nothing ("The
+    // default is: maxmemory-policy noeviction": <https://raw.githubusercontent.com/redis/redis/7.2/redis.conf>):
+    // Key Value is given the same, so a queue or broker never loses what it holds.
+    let policy = command
+        .iter()
+        .position(|a| a == "--maxmemory-policy")
+        .and_then(|i| command.get(i + 1))
+        .map_or(REDIS_DEFAULT_EVICTION, String::as_str);
     Service {
         kind: ServiceType::Keyvalue,
         name: name.into(),
         ip_allow_list: Some(Vec::new()),
-        maxmemory_policy: policy,
+        maxmemory_policy: Some(policy.into()),
         ..Service::default()
     }
 }
@@ -103,12 +126,13 @@ fn lower_service<'a>(
     let mut out = Service { kind, name: name(&service.name), ..Service::default() };
     match (&service.image, plan.pushed_image(service)) {
         // The image the pipeline built, scanned and pushed: the deploy workflow deploys each
-        // commit's tag through Render's API, so nothing is rebuilt from the repository.
+        // commit's tag through Render's API, so nothing is rebuilt from the repository. Render
+        // pulls `image.url` when the Blueprint creates the service: the environment's tag.
         (_, Some(pushed)) => {
             out.runtime = Some(Runtime::Image);
             let credential = registry_host(&pushed.repository).to_string();
             out.image = Some(super::model::Image {
-                url: pushed.with_tag(FALLBACK_TAG),
+                url: pushed.at_environment_tag(),
                 creds: Some(RegistryCredential { from_registry_creds: CredentialName { name: credential } }),
             });
         }
@@ -131,6 +155,9 @@ fn lower_service<'a>(
                 );
             }
         }
+    }
+    if out.runtime == Some(Runtime::Docker) || plan.project.pipeline().is_some() {
+        out.auto_deploy_trigger = Some(auto_deploy_trigger(plan, service).into());
     }
     out.docker_command = service.command.as_deref().map(command_line);
     if let Placement::Cron(schedule) = placement {
@@ -158,26 +185,27 @@ fn lower_service<'a>(
         out.domains = plan.domains(service).into_iter().map(|route| route.host.clone()).collect();
     }
 
+    // A cron job with a volume is left out above.
     let volume = plan.storage(service);
-    if kind == ServiceType::Cron {
-        if let Some((volume, mount)) = volume {
-            let message = format!(
-                "Render cron jobs have no disk; volume {} at {} is not mounted, so what the job writes there is lost when it ends",
-                volume.name, mount.target
-            );
-            plan.warn(&service.name, message);
-        }
-    } else {
-        plan.check_volume_scaling(service, volume)?;
-        out.disk = volume.map(|(volume, mount)| Disk {
-            name: volume.name.clone(),
-            mount_path: mount.target.clone(),
-            size_gb: volume.size.map(gigabytes),
-        });
-    }
+    plan.check_volume_scaling(service, volume)?;
+    out.disk = volume.map(|(volume, mount)| Disk {
+        name: volume.name.clone(),
+        mount_path: mount.target.clone(),
+        size_gb: volume.size.map(gigabytes),
+    });
     plan.report_unportable(service, unportable);
 
     out.env_vars = env_vars(plan, name, service)?;
+    let checked = out.health_check_path.is_some();
+    if let Some((key, list)) = plan.allowlist_with_platform_hosts(service, placement, checked) {
+        for var in &mut out.env_vars {
+            if let EnvVar::Value { key: k, value } = var
+                && *k == key
+            {
+                *value = list.clone();
+            }
+        }
+    }
     Ok(out)
 }
 
@@ -216,8 +244,6 @@ fn static_site<'a>(
     } else {
         Vec::new()
     };
-    // With a pipeline, the deploy workflow deploys the commit it approved; nothing else does.
-    let trigger = if plan.project.pipeline().is_some() { "off" } else { "commit" };
     Service {
         kind: ServiceType::Web,
         name: name(&service.name),
@@ -226,11 +252,27 @@ fn static_site<'a>(
         build_command: Some(site.build_command.clone()),
         static_publish_path: Some(site.publish_dir.trim_start_matches("./").to_string()),
         routes,
-        auto_deploy_trigger: Some(trigger.into()),
+        auto_deploy_trigger: Some(auto_deploy_trigger(plan, service).into()),
         domains: plan.domains(service).into_iter().map(|route| route.host.clone()).collect(),
         env_vars,
         ..Service::default()
     }
+}
+
+/// When Render deploys a service built from the repository on its own (`autoDeployTrigger`,
+/// <https://render.com/docs/blueprint-spec#autodeploytrigger>): on each commit without a
+/// pipeline; never with one, so that only a commit the pipeline tested, scanned and approved is
+/// deployed, by the deploy workflow when it deploys to Render, else by hand (reported).
+fn auto_deploy_trigger(plan: &mut Plan, service: &ModelService) -> &'static str {
+    let Some(pipeline) = plan.project.pipeline() else { return "commit" };
+    if pipeline.target != stack_dsl::DeployTarget::Render {
+        let message = format!(
+            "Render does not deploy it on push (autoDeployTrigger: off), and the pipeline deploys to {}: deploy a commit the pipeline approved from the service's Manual Deploy menu",
+            pipeline.target.name()
+        );
+        plan.warn(&service.name, message);
+    }
+    "off"
 }
 
 /// The commands of the jobs this service runs before each deploy, one after the other.
@@ -316,13 +358,23 @@ fn env_vars<'a>(
                     from_service: FromService { kind, name: name(&target), property: property.into() },
                 }
             }
-            Value::ServiceUrl { name: target, scheme, port, path } => {
-                let host = name(&target);
+            // Render names a service on the private network `<name>-<suffix>` ("service address
+            // elastic-qeqj:10000"), known only once it exists; `fromService` hands it over as
+            // `host:port` (`hostport`), and "you may need to append a URL scheme":
+            // <https://render.com/docs/private-services#connecting-to-a-private-service>.
+            Value::ServiceUrl { name: target, scheme, port: _, path } => {
+                let mut lost = format!("{scheme}://");
+                lost.push_str(if path.is_empty() { "" } else { " and the path " });
+                lost.push_str(&path);
                 let message = format!(
-                    "Render cannot build a URL from a reference; {key} names {target} by its private host {host}, which Render uses unless that name is taken (check it under Connect › Internal in the dashboard)"
+                    "Render hands over {target}'s private address as host:port; {key} gets it without {lost}, which the application must add"
                 );
                 plan.warn(&service.name, message);
-                EnvVar::Value { key, value: format!("{scheme}://{host}:{port}{path}") }
+                let kind = service_type(plan, &target);
+                EnvVar::Service {
+                    key,
+                    from_service: FromService { kind, name: name(&target), property: "hostport".into() },
+                }
             }
         };
         vars.push(var);
@@ -347,20 +399,29 @@ fn database_reference(
         Output::Host => "host",
         Output::Port => "port",
         Output::Password => "password",
+        // Render creates the database with the Blueprint's `user` and `databaseName`:
+        // <https://render.com/docs/blueprint-spec#databases>.
+        Output::Field(DatabaseField::User) => "user",
+        Output::Field(DatabaseField::Name) => "database",
     };
     Ok(match engine {
         Engine::Postgres { .. } => {
             EnvVar::Database { key, from_database: FromDatabase { name: name(database), property: property.into() } }
         }
-        Engine::Redis { .. } if output == Output::Password => {
+        Engine::Redis { .. } if matches!(output, Output::Password | Output::Field(DatabaseField::User)) => {
             return Err(Error::Unsupported {
                 target: "render",
                 service: database.into(),
                 reason:
-                    "Render Key Value has no password to hand out; it accepts connections from the private network only"
+                    "Render Key Value has no user or password to hand out; it accepts connections from the private network only"
                         .into(),
-                fix: format!("Use {database}.database_url() instead of its password"),
+                fix: format!("Use {database}.database_url() instead of its credentials"),
             });
+        }
+        // A Redis database is an index the application picks.
+        Engine::Redis { .. } if output == Output::Field(DatabaseField::Name) => {
+            let index = plan.database(database).and_then(|d| DatabaseField::Name.of(&d.datastore)).unwrap_or_default();
+            EnvVar::Value { key, value: index.into() }
         }
         Engine::Redis { .. } => EnvVar::Service {
             key,

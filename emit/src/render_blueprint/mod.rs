@@ -14,25 +14,26 @@
 //! | another service waiting for that job | **not expressible**: deploys of different services are not ordered (warning naming the service, the job and its host) |
 //! | `Run::Once` waited for (`Ready::Completed`) by a service of the same image | that service's `preDeployCommand`; **error** when no such service exists |
 //! | `Datastore::postgres`, `External::managed` PostgreSQL, a PostgreSQL on the Docker host | `databases:` with `postgresMajorVersion`, `databaseName`, `user`, `diskSizeGB`; the container is not deployed (warning) |
-//! | `Datastore::redis` | `type: keyvalue`, `ipAllowList: []` (private network only), `maxmemoryPolicy` from `--maxmemory-policy` |
+//! | `Datastore::redis` | `type: keyvalue`, `ipAllowList: []` (private network only), `maxmemoryPolicy` from `--maxmemory-policy`, else redis-server's default `noeviction` (a broker or queue keeps its tasks) |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` (nginx, Traefik, certbot) | **not deployed**: Render terminates TLS, proxies and renews certificates; a warning names each |
 //! | `Image::new` / `Image::build` | `runtime: image` + `image.url` / `runtime: docker` + `dockerContext` + `dockerfilePath` |
-//! | `Image::build` in a project with a `Pipeline` | `runtime: image`, `image.url` = the pushed `<registry>/<image>` (`pushed_image.rs`) with `creds.fromRegistryCreds` named after the registry host; nothing is built from the repository, the deploy workflow deploys each commit's tag |
+//! | `Image::build` in a project with a `Pipeline` | `runtime: image`, `image.url` = the pushed `<registry>/<image>:<env>` (`pushed_image.rs`: the environment's tag, which the pipeline moves to each image it deploys) with `creds.fromRegistryCreds` named after the registry host; nothing is built from the repository, the deploy workflow deploys each commit's tag |
+//! | a project with a `Pipeline` | `autoDeployTrigger: off` on every service, whatever its runtime: the deploy workflow deploys approved commits (Render its target), else a header note and a warning say to deploy from Manual Deploy |
 //! | build arguments | variables (Render passes a Docker service's variables to the build as arguments); none for the pipeline's images, built with them |
 //! | `Service::serves_static(StaticSite)` | a Static Site: `runtime: static`, `rootDir`, `buildCommand`, `staticPublishPath`, a rewrite of `/*` to `/index.html` for a single-page app, build variables from literals and build arguments (secrets are not compiled in: warning), `autoDeployTrigger: off` with a pipeline; the container is not used (warning) |
 //! | command | `dockerCommand`, arguments shell-quoted; the entrypoint **cannot** be set (warning) |
-//! | `Probe::http` on a web service | `healthCheckPath`; other checks and liveness are **not expressible** (warning) |
+//! | `Probe::http` on a web service | `healthCheckPath`; other checks and liveness are **not expressible** (warning); a web service's framework host allowlist (Django `ALLOWED_HOSTS`) also lists `.onrender.com`, where Render always serves it (`facts/platforms.rs`) |
 //! | replicas / `Autoscale` | `numInstances` / `scaling` (min, max, `targetCPUPercent` ≤ 90) |
 //! | resource limits | `plan`: the smallest instance type holding the CPU and memory limits; reservations have no equivalent |
-//! | the service's largest volume | `disk` (`sizeGB`); further volumes, bind mounts, files and tmpfs are **not mounted** (warning); a disk on a scaled service is an **error** (Render forbids it); cron jobs have no disk (warning) |
+//! | the service's largest volume | `disk` (`sizeGB`); further volumes, bind mounts, files and tmpfs are **not mounted** (warning); a disk on a scaled service is an **error** (Render forbids it); a cron job with a volume is **not deployed** (cron jobs have no disk, its output would be lost: warning) |
 //! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a disk belongs to one service; the alternative is object storage (S3, R2, B2) or one service running both processes |
 //! | `Route` | `domains` (whole host names; a path prefix is reported); one host routed to two services is an **error** (a custom domain belongs to one service) |
 //! | literal | `value` |
 //! | `Secret` / `Secret::generated` | `sync: false` (asked for in the dashboard) / `generateValue: true` |
-//! | `database_url()`, host, port, password of a provided database | `fromDatabase` `connectionString` / `host` / `port` / `password`; Key Value: `fromService` `type: keyvalue` |
+//! | `database_url()`, host, port, password, `database_user()`, `database_name()` of a provided database | `fromDatabase` `connectionString` / `host` / `port` / `password` / `user` / `database`; Key Value: `fromService` `type: keyvalue` (no user or password: **error**; a database index stays the declared one) |
 //! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
 //! | another service's host / port | `fromService` `host` / `port` |
-//! | another service's URL | **not expressible** as a reference: the literal URL with the service's private host name, and a warning |
+//! | another service's URL | `fromService` `hostport` (`<name>-<suffix>:<port>`, the private name Render gives the service); the scheme and path cannot be added (warning) |
 //! | a value several services set identically | an `envVarGroups` entry per set of services sharing it, referenced with `fromGroup` (a generated secret is then one value for all of them) |
 //! | networks, start order, restart policy, user, read-only root | **not expressible**: every service of an environment shares its private network; Render restarts crashed services; user and read-only root are reported |
 //!
@@ -41,13 +42,13 @@
 mod lower;
 pub mod model;
 
-use stack_dsl::ValidProject;
+use stack_dsl::{DeployTarget, ValidProject};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::RENDER_BLUEPRINT;
 use crate::options::Options;
-use crate::pushed_image::{FALLBACK_TAG, registry_host};
+use crate::pushed_image::registry_host;
 use crate::yaml;
 
 /// Render the Blueprint of every hosted environment of `project`; nothing when it has none.
@@ -71,20 +72,26 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into(),
         "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
     ];
+    let deployed_by_workflow = project.pipeline().is_some_and(|p| p.target == DeployTarget::Render);
+    if let Some(pipeline) = project.pipeline() {
+        notes.push(if deployed_by_workflow {
+            "Nothing deploys on push (autoDeployTrigger: off): the deploy workflow deploys each commit the pipeline approved.".into()
+        } else {
+            format!(
+                "Nothing deploys on push (autoDeployTrigger: off), and the pipeline deploys to {}: deploy a commit it approved from each service's Manual Deploy menu.",
+                pipeline.target.name()
+            )
+        });
+    }
     if let Some(registry) = project.pipeline().and_then(|p| p.registry.named()) {
         let host = registry_host(registry);
         notes.push(format!(
-            "Built services run the image the pipeline pushed, {}/<image>:<commit SHA>; the deploy workflow deploys each commit's tag, and :{FALLBACK_TAG} is pulled only when the Blueprint creates a service.",
-            registry
+            "Built services run the image the pipeline pushed, {registry}/<image>:<commit SHA>; the pipeline moves the environment's tag (:{}) to the image it deploys there.",
+            names.join(", :")
         ));
-        let builds_static =
-            environments.iter().flat_map(|e| &e.services).any(|s| s.runtime == Some(model::Runtime::Static));
-        if builds_static {
-            notes.push(
-                "Static sites are built by Render at the commit the deploy workflow deploys (autoDeployTrigger: off)."
-                    .into(),
-            );
-        }
+        notes.push(
+            "Render pulls the environment's tag when the Blueprint creates a service: apply it once the pipeline has tagged an image for the environment (its first deploy there moves the tag).".into(),
+        );
         notes.push(format!(
             "Before applying: add a registry credential named {host} (Workspace Settings > Registry Credentials) with a token that can read the packages."
         ));

@@ -2,18 +2,21 @@
 // Regenerate with: cargo run --example anb
 // Environments: production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
+// Public without a domain of their own: api, flower; Railway gives them no address until one is
+// generated (Settings > Networking > Generate Domain) or a custom domain is added.
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
-// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG
-// (the commit SHA). Railway pulls it from ghcr.io/anb: make the packages readable to Railway (public, or
-// registry credentials in each service's settings).
-const imageTag = process.env.IMAGE_TAG ?? "latest";
+// Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in
+// IMAGE_TAG; applied without it, at the environment's tag (production), which the
+// pipeline moves to each image it deploys there. Railway pulls from ghcr.io/anb: make the packages
+// readable to Railway (public, or registry credentials in each service's settings).
+const imageTag: string | undefined = process.env.IMAGE_TAG;
 
 export default defineRailway((ctx) => {
   const postgresDb = postgres("postgres");
   const redisDb = redis("redis");
   const api = service("api", {
-    source: image(`ghcr.io/anb/anb-app:${imageTag}`),
+    source: image(`ghcr.io/anb/anb-app:${imageTag ?? "production"}`),
     start: "/app/scripts/start.sh",
     healthcheck: "/health",
     healthcheckTimeout: 60,
@@ -28,7 +31,7 @@ export default defineRailway((ctx) => {
     },
   });
   const worker = service("worker", {
-    source: image(`ghcr.io/anb/anb-app:${imageTag}`),
+    source: image(`ghcr.io/anb/anb-app:${imageTag ?? "production"}`),
     start: "celery -A app.workers.celery_app worker --loglevel=info --concurrency=2 --queues=video_queue",
     deploy: {
       restartPolicyType: "ALWAYS",
@@ -40,7 +43,7 @@ export default defineRailway((ctx) => {
     },
   });
   const flower = service("flower", {
-    source: image(`ghcr.io/anb/anb-app:${imageTag}`),
+    source: image(`ghcr.io/anb/anb-app:${imageTag ?? "production"}`),
     start: "celery -A app.workers.celery_app flower --port=5555",
     healthcheck: "/healthcheck",
     healthcheckTimeout: 30,

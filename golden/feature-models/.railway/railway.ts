@@ -2,6 +2,9 @@
 // Regenerate with: cargo run --example feature-models
 // Environments: production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
+// Before the first deploy: Railway builds backend, celeryworker, frontend from this repository, which the program cannot
+// name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with
+// `railway up --service <name>`.
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 export default defineRailway((ctx) => {
@@ -33,8 +36,8 @@ export default defineRailway((ctx) => {
       SECRET_KEY: ctx.shared.SECRET_KEY,
       POSTGRES_SERVER: db.env.PGHOST,
       POSTGRES_PORT: db.env.PGPORT,
-      POSTGRES_USER: "app",
-      POSTGRES_DB: "app",
+      POSTGRES_USER: db.env.PGUSER,
+      POSTGRES_DB: db.env.PGDATABASE,
       POSTGRES_PASSWORD: db.env.PGPASSWORD,
       CELERY_BROKER_URL: redisDb.env.REDIS_URL,
       PORT: "8000",
@@ -57,8 +60,8 @@ export default defineRailway((ctx) => {
       SECRET_KEY: ctx.shared.SECRET_KEY,
       POSTGRES_SERVER: db.env.PGHOST,
       POSTGRES_PORT: db.env.PGPORT,
-      POSTGRES_USER: "app",
-      POSTGRES_DB: "app",
+      POSTGRES_USER: db.env.PGUSER,
+      POSTGRES_DB: db.env.PGDATABASE,
       POSTGRES_PASSWORD: db.env.PGPASSWORD,
       CELERY_BROKER_URL: redisDb.env.REDIS_URL,
     },

@@ -4,15 +4,16 @@
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
-// Built services run the image the pipeline pushed, at the tag the deploy workflow sets in IMAGE_TAG
-// (the commit SHA). Railway pulls it from ghcr.io/metabuilder: make the packages readable to Railway (public, or
-// registry credentials in each service's settings).
-const imageTag = process.env.IMAGE_TAG ?? "latest";
+// Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in
+// IMAGE_TAG; applied without it, at the environment's tag (staging, production), which the
+// pipeline moves to each image it deploys there. Railway pulls from ghcr.io/metabuilder: make the packages
+// readable to Railway (public, or registry credentials in each service's settings).
+const imageTag: string | undefined = process.env.IMAGE_TAG;
 
 export default defineRailway((ctx) => {
   const postgresDb = postgres("postgres");
   const api = service("api", {
-    source: image(`ghcr.io/metabuilder/metabuilder-api:${imageTag}`),
+    source: (ctx.environment === "staging" ? image(`ghcr.io/metabuilder/metabuilder-api:${imageTag ?? "staging"}`) : image(`ghcr.io/metabuilder/metabuilder-api:${imageTag ?? "production"}`)),
     start: "gunicorn app.main:app -k uvicorn.workers.UvicornWorker -w 2 --bind 0.0.0.0:8000",
     preDeploy: ["alembic upgrade head"],
     healthcheck: "/health/ready",
@@ -44,7 +45,7 @@ export default defineRailway((ctx) => {
     },
   });
   const frontend = service("frontend", {
-    source: (ctx.environment === "staging" ? image(`ghcr.io/metabuilder/metabuilder-web:${imageTag}-staging`) : image(`ghcr.io/metabuilder/metabuilder-web:${imageTag}-production`)),
+    source: (ctx.environment === "staging" ? image(`ghcr.io/metabuilder/metabuilder-web:${imageTag ? `${imageTag}-staging` : "staging"}`) : image(`ghcr.io/metabuilder/metabuilder-web:${imageTag ? `${imageTag}-production` : "production"}`)),
     healthcheck: "/",
     healthcheckTimeout: 30,
     domains: (ctx.environment === "staging" ? [

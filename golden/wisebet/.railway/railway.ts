@@ -2,6 +2,11 @@
 // Regenerate with: cargo run --example wisebet
 // Environments: production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
+// Before the first deploy: Railway builds backend from this repository, which the program cannot
+// name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with
+// `railway up --service <name>`.
+// Public without a domain of their own: backend; Railway gives them no address until one is
+// generated (Settings > Networking > Generate Domain) or a custom domain is added.
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 export default defineRailway((ctx) => {
@@ -29,11 +34,11 @@ export default defineRailway((ctx) => {
     env: {
       SECRET_KEY: preserve(),
       DEBUG: "False",
-      ALLOWED_HOSTS: "dominio.com",
+      ALLOWED_HOSTS: "dominio.com,healthcheck.railway.app",
       DB_HOST: postgresDb.env.PGHOST,
       DB_PORT: postgresDb.env.PGPORT,
-      DB_NAME: "wisebet_db",
-      DB_USER: "wisebet_user",
+      DB_NAME: postgresDb.env.PGDATABASE,
+      DB_USER: postgresDb.env.PGUSER,
       DB_PASSWORD: postgresDb.env.PGPASSWORD,
       CORS_ALLOWED_ORIGINS: "https://dominio.com",
       PORT: "8000",
