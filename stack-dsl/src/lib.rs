@@ -41,6 +41,7 @@ mod secret;
 mod secret_rule;
 mod service;
 mod stack;
+mod start_order_cycles;
 mod static_site;
 mod suggest;
 mod target_rules;

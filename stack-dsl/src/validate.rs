@@ -3,7 +3,7 @@
 //! user fixes them all in one go. Emitters accept only a `ValidStack` and so never meet a dangling
 //! reference or a start-order cycle.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::ops::Deref;
 use std::time::Duration;
 
@@ -920,52 +920,40 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// One problem per knot of services that wait on each other, found in linear time.
     fn check_cycles(&mut self) {
-        let graph: HashMap<&str, Vec<&str>> = self
-            .stack
-            .services
+        let services = &self.stack.services;
+        let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+        let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let graph: Vec<Vec<usize>> = services
             .iter()
-            .map(|s| {
-                (s.name.as_str(), s.depends_on.iter().map(|d| d.service.name()).filter(|n| *n != s.name).collect())
-            })
+            .map(|s| s.depends_on.iter().filter_map(|d| index.get(d.service.name()).copied()).collect())
             .collect();
-        let mut cycles = BTreeSet::new();
-        for service in &self.stack.services {
-            let mut trail = vec![service.name.as_str()];
-            find_cycles(&graph, &mut trail, &mut cycles);
-        }
-        for cycle in cycles {
-            let at = format!("service {}", cycle[0]);
-            let mut shown = cycle.clone();
-            shown.push(cycle[0]);
+        for knot in crate::start_order_cycles::knots(&names, |v| &graph[v]) {
+            let at = format!("service {}", names[knot.cycle[0]]);
+            let mut shown: Vec<&str> = knot.cycle.iter().map(|&v| names[v]).collect();
+            shown.push(shown[0]);
+            let mut message = format!("start order has a cycle: {}", shown.join(" → "));
+            let on_loop: HashSet<usize> = knot.cycle.iter().copied().collect();
+            let others: Vec<&str> = knot.members.iter().filter(|m| !on_loop.contains(m)).map(|&m| names[m]).collect();
+            if !others.is_empty() {
+                message.push_str(&format!("; {} also wait on these services in a loop", listed(&others)));
+            }
             self.report(
                 &[&at, "depends_on"],
-                format!("start order has a cycle: {}", shown.join(" → ")),
+                message,
                 "Remove one of these dependencies so that some service can start first",
             );
         }
     }
 }
 
-/// Depth-first search from the last node of `trail`; each cycle is recorded once, rotated to
-/// start at its smallest name.
-fn find_cycles<'a>(
-    graph: &HashMap<&'a str, Vec<&'a str>>,
-    trail: &mut Vec<&'a str>,
-    cycles: &mut BTreeSet<Vec<&'a str>>,
-) {
-    let last = trail[trail.len() - 1];
-    for &next in graph.get(last).into_iter().flatten() {
-        if let Some(start) = trail.iter().position(|n| *n == next) {
-            let mut cycle = trail[start..].to_vec();
-            let min = cycle.iter().enumerate().min_by_key(|(_, n)| **n).map_or(0, |(i, _)| i);
-            cycle.rotate_left(min);
-            cycles.insert(cycle);
-        } else if trail.len() <= graph.len() {
-            trail.push(next);
-            find_cycles(graph, trail, cycles);
-            trail.pop();
-        }
+/// Names joined with commas, the first few only, so a message stays short in a large stack.
+fn listed(names: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    match names.len() {
+        n if n <= SHOWN => names.join(", "),
+        n => format!("{} and {} more", names[..SHOWN].join(", "), n - SHOWN),
     }
 }
 

@@ -88,6 +88,34 @@ fn start_order_cycle() {
     );
 }
 
+/// Each of 200 services waits on every earlier one (19,900 dependencies): a deep and wide
+/// graph validates, and closing it into one knot gives one problem with one shortest loop.
+#[test]
+fn dense_start_order_is_checked_in_one_pass() {
+    let dense = |closed: bool| {
+        let mut stack = Stack::new("shop");
+        let names: Vec<String> = (0..200).map(|i| format!("s{i:03}")).collect();
+        let refs: Vec<ServiceRef> = names.iter().map(|n| stack.reference(n)).collect();
+        for (i, name) in names.iter().enumerate() {
+            let mut service = Service::new(name, Image::new("x:1"));
+            for earlier in &refs[..i] {
+                service = service.depends_on(earlier, Ready::Started);
+            }
+            if closed && i == 0 {
+                service = service.depends_on(&refs[199], Ready::Started);
+            }
+            stack.add_service(service);
+        }
+        problems(stack)
+    };
+    assert_eq!(dense(false), Vec::<String>::new());
+    assert_eq!(
+        dense(true),
+        ["stack shop (production) › service s000 › depends_on: start order has a cycle: s000 → s199 → s000; \
+             s001, s002, s003, s004, s005 and 193 more also wait on these services in a loop"]
+    );
+}
+
 #[test]
 fn waiting_for_health_without_a_healthcheck() {
     let mut stack = Stack::new("shop");

@@ -7,6 +7,7 @@ pub mod feature_models;
 pub mod metabuilder;
 pub mod neosale;
 mod probes;
+pub mod synthetic;
 pub mod wisebet;
 
 use stack_dsl::Project;

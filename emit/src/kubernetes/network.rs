@@ -16,7 +16,6 @@ use stack_dsl::{Cluster, Service, ValidStack};
 
 use super::ingress::Public;
 use super::labels;
-use super::placement::runs;
 use super::workload::port_name;
 
 /// The network a service joins when it names none.
@@ -101,18 +100,13 @@ pub fn default_deny(stack: &ValidStack) -> NetworkPolicy {
     }
 }
 
-fn networks(service: &Service) -> BTreeSet<&str> {
+/// The networks a service joins, `default` when it names none.
+pub(super) fn networks(service: &Service) -> BTreeSet<&str> {
     if service.networks.is_empty() {
         BTreeSet::from([DEFAULT_NETWORK])
     } else {
         service.networks.iter().map(|n| n.name()).collect()
     }
-}
-
-/// The other services that share a network with `service`.
-fn peers<'a>(stack: &'a ValidStack, service: &Service) -> Vec<&'a Service> {
-    let mine = networks(service);
-    stack.services().filter(|s| runs(s) && s.name != service.name && !networks(s).is_disjoint(&mine)).collect()
 }
 
 /// True when every network of the service is internal: it may reach only its peers.
@@ -121,14 +115,14 @@ fn internal_only(stack: &ValidStack, service: &Service) -> bool {
         && service.networks.iter().all(|n| stack.networks.iter().any(|net| net.name == n.name() && net.internal))
 }
 
-/// The policy of one service: who may connect to its ports (services sharing a network, and
-/// the ingress controller's namespace on routed ports), and, when it joins only internal
-/// networks, where it may connect to (its peers and DNS).
+/// The policy of one service: who may connect to its ports (the pods on its networks, and the
+/// ingress controller's namespace on routed ports), and, when it joins only internal networks,
+/// where it may connect to (the pods on its networks, and DNS). Peers are selected by their
+/// network membership labels, so a policy grows with the service's networks, not the stack.
 pub fn policy(stack: &ValidStack, service: &Service, public: &Public, cluster: &Cluster) -> Option<NetworkPolicy> {
-    let peers = peers(stack, service);
-    let from_peers: Vec<NetworkPolicyPeer> = peers
-        .iter()
-        .map(|p| NetworkPolicyPeer { pod_selector: Some(labels::selector(stack, &p.name)), ..Default::default() })
+    let from_peers: Vec<NetworkPolicyPeer> = networks(service)
+        .into_iter()
+        .map(|n| NetworkPolicyPeer { pod_selector: Some(labels::network_members(n)), ..Default::default() })
         .collect();
     let tcp = |port: u16| NetworkPolicyPort {
         port: Some(IntOrString::Int(port.into())),
@@ -136,7 +130,7 @@ pub fn policy(stack: &ValidStack, service: &Service, public: &Public, cluster: &
         ..Default::default()
     };
     let mut ingress = Vec::new();
-    if !service.ports.is_empty() && !from_peers.is_empty() {
+    if !service.ports.is_empty() {
         ingress.push(NetworkPolicyIngressRule {
             from: Some(from_peers.clone()),
             ports: Some(service.ports.iter().map(|p| tcp(p.number)).collect()),
@@ -160,11 +154,10 @@ pub fn policy(stack: &ValidStack, service: &Service, public: &Public, cluster: &
             protocol: Some(protocol.into()),
             ..Default::default()
         });
-        let mut rules = vec![NetworkPolicyEgressRule { to: None, ports: Some(dns.to_vec()) }];
-        if !from_peers.is_empty() {
-            rules.push(NetworkPolicyEgressRule { to: Some(from_peers.clone()), ports: None });
-        }
-        rules
+        vec![
+            NetworkPolicyEgressRule { to: None, ports: Some(dns.to_vec()) },
+            NetworkPolicyEgressRule { to: Some(from_peers), ports: None },
+        ]
     });
     if types.is_empty() {
         return None;

@@ -102,7 +102,7 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
     let mut pod_security = identity.pod();
     warnings.extend(runtime::prepare(service, identity, &mut container, &mut volumes, &mut pod_security));
 
-    let pod_labels = labels::service_labels(stack, service);
+    let pod_labels = labels::pod_labels(stack, service);
     let restart_policy = match (&service.run, service.effective_restart()) {
         (Run::Continuously, _) => None,
         (_, Restart::Never) => Some("Never".to_string()),

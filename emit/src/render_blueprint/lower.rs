@@ -459,15 +459,10 @@ fn share_common_values(prefix: &str, services: &mut [Service]) -> Vec<EnvVarGrou
         }
     }
     let mut out = Vec::new();
+    let mut taken = std::collections::HashSet::new();
     for (members, vars) in groups {
         let suffix: Vec<&str> = members.iter().map(|&i| &services[i].name[prefix.len() + 1..]).collect();
-        // Member names joined with `-` can repeat (`api-web` + `worker`, `api` + `web-worker`).
-        let joined = format!("{prefix}-{}", suffix.join("-"));
-        let taken = |candidate: &String| out.iter().any(|g: &EnvVarGroup| &g.name == candidate);
-        let name = std::iter::once(joined.clone())
-            .chain((2..).map(|n| format!("{joined}-{n}")))
-            .find(|candidate| !taken(candidate))
-            .unwrap_or(joined);
+        let name = group_name(prefix, &suffix, &mut taken);
         for &i in &members {
             let env_vars = &mut services[i].env_vars;
             let at = env_vars.iter().position(|v| vars.contains(v)).unwrap_or(0);
@@ -477,4 +472,44 @@ fn share_common_values(prefix: &str, services: &mut [Service]) -> Vec<EnvVarGrou
         out.push(EnvVarGroup { name, env_vars: vars });
     }
     out
+}
+
+/// The longest name a group gets by joining its members' names; past it the name is the first
+/// member and a count, so names stay readable and do not grow with the stack.
+const JOINED_GROUP_NAME_MAX: usize = 63;
+
+/// The name of the group `members` share (their names without the stack's prefix): the names
+/// joined with `-`, or past [`JOINED_GROUP_NAME_MAX`] the first and how many more; then `-2`,
+/// `-3`… when taken, since joined names can repeat (`api-web` + `worker`, `api` + `web-worker`).
+fn group_name(prefix: &str, members: &[&str], taken: &mut std::collections::HashSet<String>) -> String {
+    let joined = format!("{prefix}-{}", members.join("-"));
+    let base = match members {
+        [first, rest @ ..] if joined.len() > JOINED_GROUP_NAME_MAX => {
+            format!("{prefix}-{first}-and-{}-more", rest.len())
+        }
+        _ => joined,
+    };
+    let name = std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}-{n}")))
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or(base);
+    taken.insert(name.clone());
+    name
+}
+
+#[cfg(test)]
+mod group_name_tests {
+    use super::group_name;
+
+    #[test]
+    fn short_names_join_members_and_long_ones_stay_bounded() {
+        let mut taken = std::collections::HashSet::new();
+        assert_eq!(group_name("shop-production", &["api", "web"], &mut taken), "shop-production-api-web");
+        assert_eq!(group_name("shop-production", &["api-web"], &mut taken), "shop-production-api-web-2");
+        let many: Vec<String> = (0..1000).map(|i| format!("svc-{i:04}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let name = group_name("shop-production", &many, &mut taken);
+        assert_eq!(name, "shop-production-svc-0000-and-999-more");
+        assert_eq!(group_name("shop-production", &many, &mut taken), "shop-production-svc-0000-and-999-more-2");
+    }
 }
