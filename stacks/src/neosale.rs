@@ -7,8 +7,8 @@
 
 use crate::probes::wget_http;
 use stack_dsl::{
-    Certificates, CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port,
-    Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
+    Certificates, CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, Image, ImageFacts, Memory, Mount, Network,
+    Pipeline, Port, Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
 };
 
 /// Daily database dumps kept in the backups volume. Not stated: the seed keeps every dump, which
@@ -93,14 +93,22 @@ pub fn stack(env: Env) -> Stack {
 
     // Not stated: how migrations run (the seed has scripts/db-init.sh). A one-shot job runs
     // `prisma migrate deploy` before the API starts, so replicas never race to migrate.
+    // Its root stays writable: the Prisma CLI writes temporary files in its working directory
+    // (EROFS on a read-only root, https://github.com/prisma/prisma/issues/20768). It runs on the
+    // internal network, without internet: CHECKPOINT_DISABLE=1 stops the CLI's update check
+    // (https://www.prisma.io/docs/orm/tools/prisma-cli#telemetry), and the CLI and its engines
+    // must already be in the image, since `npx` and Prisma would otherwise download them.
     let migrate = stack.add_service(
         Service::job("migrate", api_image.clone())
             .command(["npx", "prisma", "migrate", "deploy"])
             .env("DATABASE_URL", postgres.database_url())
+            .env("CHECKPOINT_DISABLE", "1")
             .network(&data)
             .user("node")
-            .read_only_root()
             .mount(Mount::tmpfs("/tmp"))
+            .image_facts(ImageFacts::new().requires(
+                "hold the Prisma CLI (`prisma` in node_modules, not pruned as a dev dependency) and its schema engine for the image's platform, which the job cannot download without internet, in a working directory user node can write (the CLI writes temporary files there)",
+            ))
             .depends_on(&postgres, Ready::Healthy),
     );
 

@@ -777,3 +777,31 @@ fn optional_secrets_are_optional_in_kubernetes_too() {
         }
     }
 }
+
+/// A Prisma migration job can write where the CLI writes: `prisma migrate deploy` creates
+/// temporary files in its working directory, which fails with EROFS on a read-only root
+/// (<https://github.com/prisma/prisma/issues/20768>). Jobs on an internal network have no
+/// internet, so the CLI's update check is off (`CHECKPOINT_DISABLE=1`,
+/// <https://www.prisma.io/docs/orm/tools/prisma-cli#telemetry>) and the header says the CLI and
+/// its engines must be in the image, since nothing can download them.
+#[test]
+fn prisma_migrations_run_offline_on_a_writable_root() {
+    let mut checked = 0;
+    for stack in every_stack() {
+        let at = format!("{} ({})", stack.name, stack.env());
+        let generated = compose(&stack);
+        let lines = header(&generated.text);
+        for (name, service) in &generated.file.services {
+            let argv = service.command.clone().unwrap_or_default();
+            if !argv.windows(2).any(|w| w[0] == "prisma" && w[1] == "migrate") {
+                continue;
+            }
+            assert!(!service.read_only, "{at} {name}: Prisma writes temporary files in its working directory");
+            assert_eq!(service.environment.get("CHECKPOINT_DISABLE").map(String::as_str), Some("1"), "{at} {name}");
+            let requirement = format!("The image {name} runs must hold the Prisma CLI");
+            assert!(lines.iter().any(|l| l.starts_with(&requirement)), "{at}: no line {requirement:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "{checked} Prisma migration jobs");
+}

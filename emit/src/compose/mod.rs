@@ -34,6 +34,7 @@
 //! | replicas, resources | `deploy.replicas`, `deploy.resources.limits`; reservations, which Compose outside Swarm ignores, are left out with a warning |
 //! | `Stack::runs_on` | the header's host size (validation keeps limits within it); without it the header names the cores the largest limit needs |
 //! | user, read-only root, labels | `user:`, `read_only: true`, `labels:` |
+//! | `ImageFacts::requires` | a header line per requirement: what the service's image must hold (Compose cannot supply it) |
 //! | `Service::stop_grace_period` | `stop_grace_period:` |
 //! | `Stack::log_rotation` (10 MiB × 3 by default) | `logging:` `json-file` with `max-size` / `max-file` on every service |
 //! | an edge proxy's dependency on an upstream | `restart: true`, so Compose restarts the proxy after recreating the upstream |
@@ -44,6 +45,7 @@
 mod docker_host;
 mod exposure;
 mod host_paths;
+mod image_requirements;
 mod logging;
 mod lower;
 pub mod model;
@@ -92,6 +94,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             }
         }
         notes.extend(host_paths::prerequisites(stack, &root));
+        notes.extend(image_requirements::notes(stack));
         notes.extend(project::data_note(stack));
         notes.extend(exposure::notes(stack));
         notes.extend(resources::host_note(stack));

@@ -330,7 +330,8 @@ impl Facts {
                 non_root: NonRoot::Yes,
             },
         };
-        if let Some(stated) = &service.image_facts {
+        // A statement of what the image must hold says nothing about its user or writes.
+        if let Some(stated) = service.image_facts.as_ref().filter(|s| s.user.is_some() || !s.writes.is_empty()) {
             facts.origin = Origin::Stated;
             facts.user = stated.user.or(facts.user);
             facts.writes.extend(stated.writes.iter().cloned());
