@@ -805,3 +805,32 @@ fn prisma_migrations_run_offline_on_a_writable_root() {
     }
     assert!(checked >= 3, "{checked} Prisma migration jobs");
 }
+
+/// The full-stack-fastapi-template's settings, which feature-models' backend image loads in the
+/// API, the prestart job and the worker, have no default for these and read the rest from a
+/// `../.env` the image does not hold: without them in the environment every process using the
+/// settings exits at import
+/// (<https://github.com/fastapi/full-stack-fastapi-template/blob/master/backend/app/core/config.py>).
+const FASTAPI_TEMPLATE_REQUIRED: [&str; 5] =
+    ["PROJECT_NAME", "FIRST_SUPERUSER", "FIRST_SUPERUSER_PASSWORD", "POSTGRES_SERVER", "POSTGRES_USER"];
+
+#[test]
+fn the_fastapi_settings_find_every_variable_without_a_default() {
+    let mut checked = 0;
+    for stack in every_stack().into_iter().filter(|s| s.name == "feature-models") {
+        let generated = compose(&stack);
+        for (name, service) in &generated.file.services {
+            if !service.image.starts_with("feature-models-backend:") {
+                continue;
+            }
+            for variable in FASTAPI_TEMPLATE_REQUIRED {
+                let value = service.environment.get(variable).map(String::as_str).unwrap_or_default();
+                assert!(!value.is_empty(), "{} ({}) {name}: {variable} unset", stack.name, stack.env());
+            }
+            let password = &service.environment["FIRST_SUPERUSER_PASSWORD"];
+            assert!(password.starts_with("${FIRST_SUPERUSER_PASSWORD:?"), "{name}: a required secret, {password}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6, "backend, prestart and celeryworker in dev and production");
+}
