@@ -180,9 +180,22 @@ pub fn stack(env: Env) -> Stack {
     // Nginx: reverse proxy and load balancer (nginx/nginx.conf). Not stated: the image tag and
     // ports; HTTPS is a production checklist item, so 443 and the certificates are mounted in
     // the hosted environments.
+    // Not stated: a configuration per environment. The seed has one nginx/nginx.conf, but TLS
+    // server blocks make nginx exit ("cannot load certificate") where no certificate is mounted,
+    // so development reads its own plain-HTTP file. The health check asks port 80 for `/`, which
+    // must answer there rather than redirect to HTTPS.
+    let config = if env.is_hosted() {
+        Mount::config("./nginx/nginx.conf", "/etc/nginx/nginx.conf").must_contain(
+            "a server on 80 answering / without a redirect (the health check requests it) and a server on 443 ssl with its certificate and key from /etc/nginx/certs; both proxy /api to http://api:3001 and / to http://web:3000",
+        )
+    } else {
+        Mount::config("./nginx/nginx.dev.conf", "/etc/nginx/nginx.conf").must_contain(
+            "a server on 80 only, without TLS (no certificate is mounted), proxying /api to http://api:3001 and / to http://web:3000",
+        )
+    };
     let mut nginx = Service::new("nginx", Image::new("nginx:1.27-alpine"))
         .port(Port::http(80).published(80))
-        .mount(Mount::config("./nginx/nginx.conf", "/etc/nginx/nginx.conf"))
+        .mount(config)
         .network(&edge)
         .healthcheck(wget_http(80, "/"))
         .depends_on(&web, Ready::Healthy)

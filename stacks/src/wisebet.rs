@@ -123,9 +123,22 @@ pub fn stack(env: Env) -> Stack {
 
     // nginx: reverse proxy, TLS, static and media files read-only. The seed sizes it at ~0.1 CPU
     // / 50 MB in dev and 1 core / 256 MB in production.
+    // The seed mounts one nginx.conf in both environments; production's serves TLS with
+    // certificates development does not mount (nginx exits "cannot load certificate"), so
+    // development reads its own plain-HTTP file (Not stated: its name). The health check asks
+    // port 80 for /health/, which must answer there rather than redirect to HTTPS.
+    let served = "proxies / to http://backend:8000, serves /static/ from /app/staticfiles/ and /media/ from /app/mediafiles/, and answers /health/";
+    let config = if env.is_production() {
+        Mount::config("./nginx.conf", "/etc/nginx/conf.d/default.conf").must_contain(format!(
+            "a server on 80 serving location /.well-known/acme-challenge/ {{ root /var/www/certbot; }} and /health/ without a redirect, redirecting the rest to HTTPS; a server on 443 ssl with ssl_certificate /etc/letsencrypt/live/{domain}/fullchain.pem and ssl_certificate_key /etc/letsencrypt/live/{domain}/privkey.pem that {served}"
+        ))
+    } else {
+        Mount::config("./nginx.dev.conf", "/etc/nginx/conf.d/default.conf")
+            .must_contain(format!("a server on 80 only, without TLS (no certificate is mounted), that {served}"))
+    };
     let mut nginx = Service::new("nginx", Image::new("nginx:1.25-alpine"))
         .port(Port::http(80).published(80))
-        .mount(Mount::config("./nginx.conf", "/etc/nginx/conf.d/default.conf"))
+        .mount(config)
         .mount(Mount::volume(&static_files, "/app/staticfiles").read_only())
         .mount(Mount::volume(&media_files, "/app/mediafiles").read_only())
         .network(&network)

@@ -834,3 +834,90 @@ fn the_fastapi_settings_find_every_variable_without_a_default() {
     }
     assert_eq!(checked, 6, "backend, prestart and celeryworker in dev and production");
 }
+
+/// The bind mounts of a service that read a configuration file (`read_only`, source a file the
+/// header lists), by target.
+fn config_files<'a>(
+    service: &'a emit::compose::model::ComposeService,
+    listed: &[&str],
+) -> Vec<&'a emit::compose::model::BindMount> {
+    service
+        .volumes
+        .iter()
+        .filter_map(|v| match v {
+            ServiceVolume::Bind(bind) if listed.contains(&bind.source.as_str()) => Some(bind),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The header's list of files mounted from the host.
+fn listed_files(lines: &[&str]) -> Vec<String> {
+    lines
+        .iter()
+        .filter_map(|l| {
+            l.strip_prefix("Files mounted from the host, relative to this file; up fails while one is missing: ")
+        })
+        .flat_map(|l| l.split(", ").map(str::to_string))
+        .collect()
+}
+
+/// A configuration file names what its service has: nginx exits at start when a server block
+/// reads a certificate that is not mounted ("cannot load certificate",
+/// <https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_certificate>), and serves
+/// nothing on a published port no server block listens on. So environments of a stack that
+/// mount one file into a service mount the same other paths and publish the same ports to the
+/// network, or
+/// read files of their own; and the header says what each edge proxy's file must contain.
+#[test]
+fn each_configuration_file_fits_every_environment_that_reads_it() {
+    // (stack, service, file) → (environment, other mount targets, published ports)
+    let mut readers: std::collections::BTreeMap<(String, String, String), Vec<(String, Vec<String>, Vec<String>)>> =
+        Default::default();
+    let mut described = 0;
+    for stack in every_stack() {
+        let generated = compose(&stack);
+        let lines = header(&generated.text);
+        let files = listed_files(&lines);
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        for (name, service) in &generated.file.services {
+            let configs = config_files(service, &files);
+            // Ports published only on the loopback are a developer's shortcut, not the service's.
+            let public_ports: Vec<String> =
+                service.ports.iter().filter(|p| !p.starts_with("127.0.0.1:")).cloned().collect();
+            for config in &configs {
+                let others = service
+                    .volumes
+                    .iter()
+                    .map(|v| match v {
+                        ServiceVolume::Bind(b) => b.target.clone(),
+                        ServiceVolume::Tmpfs(t) => t.target.clone(),
+                        ServiceVolume::Short(s) => s.split(':').nth(1).unwrap_or_default().to_string(),
+                    })
+                    .filter(|target| *target != config.target)
+                    .collect();
+                readers.entry((stack.name.clone(), name.clone(), config.source.clone())).or_default().push((
+                    stack.env().to_string(),
+                    others,
+                    public_ports.clone(),
+                ));
+                if service.ports.iter().any(|p| p.ends_with(":80")) {
+                    let line = format!("{} must contain: ", config.source);
+                    let said = lines.iter().any(|l| l.starts_with(&line));
+                    assert!(said, "{} ({}) {name}: no line {line:?}", stack.name, stack.env());
+                    described += 1;
+                }
+            }
+        }
+    }
+    for ((stack, service, file), environments) in &readers {
+        let (first_env, first_mounts, first_ports) = &environments[0];
+        for (env, mounts, ports) in &environments[1..] {
+            assert!(
+                mounts == first_mounts && ports == first_ports,
+                "{stack} {service}: {file} is read in {first_env} (mounts {first_mounts:?}, ports {first_ports:?}) and in {env} (mounts {mounts:?}, ports {ports:?})"
+            );
+        }
+    }
+    assert!(described >= 8, "{described} edge proxy configuration files described");
+}

@@ -1,5 +1,5 @@
 //! The host paths a Compose file mounts, and what the host must hold before `up`: configuration
-//! files from the repository, and data directories owned by the user the container writes as.
+//! files from the repository (with what each must contain, when the stack says), and data directories owned by the user the container writes as.
 //!
 //! Bind mounts are written in long form with `create_host_path: false`, so a missing source
 //! fails the start instead of becoming an empty root-owned directory (nginx then fails with "not
@@ -18,6 +18,7 @@ use super::lower::from_file;
 /// directories; `root` is the path from the Compose file back to the repository root.
 pub fn prerequisites(stack: &ValidStack, root: &str) -> Vec<String> {
     let mut files = Vec::new();
+    let mut contents = Vec::new();
     // Data directory → the users that write into it.
     let mut directories: IndexMap<String, Vec<Option<&User>>> = IndexMap::new();
     for service in stack.services() {
@@ -25,6 +26,12 @@ pub fn prerequisites(stack: &ValidStack, root: &str) -> Vec<String> {
             match &mount.source {
                 MountSource::Config(path) => {
                     let path = from_file(root, path);
+                    if let Some(what) = &mount.contents {
+                        let line = format!("{path} must contain: {what}");
+                        if !contents.contains(&line) {
+                            contents.push(line);
+                        }
+                    }
                     if !files.contains(&path) {
                         files.push(path);
                     }
@@ -46,6 +53,7 @@ pub fn prerequisites(stack: &ValidStack, root: &str) -> Vec<String> {
             files.join(", ")
         ));
     }
+    notes.extend(contents);
     for (path, writers) in directories {
         notes.push(match writers.as_slice() {
             [] => format!("Host path {path} must exist before up (Compose does not create it)"),

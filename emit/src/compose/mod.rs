@@ -23,7 +23,7 @@
 //! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset; `${NAME:-}` for a `Secret::optional` |
 //! | host / port / URL references | the service's name and container port |
 //! | `database_url()` | `postgresql://user:${PASSWORD:?…}@host:port/db`; the env example says the password must be URL-safe (Compose does not encode it) |
-//! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`; long-form `type: bind` with `create_host_path: false` (the header lists the files and directories the host must hold, data directories with their owner); long-form `type: tmpfs` |
+//! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`; long-form `type: bind` with `create_host_path: false` (the header lists the files and directories the host must hold, data directories with their owner, and what a file must contain when `Mount::must_contain` says); long-form `type: tmpfs` |
 //! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true`; keyed by `Volume::compose_name` when set, the header naming each `<project>_<volume>` |
 //! | `Stack::compose_project` | `name:` (default `<stack>-<environment>`) |
 //! | `Network::new().internal()` / `external` | top-level `networks:` with `internal: true` / `external: true` (the header lists the external networks and volumes to create first) |
