@@ -240,7 +240,10 @@ pub fn stack(env: Env) -> Stack {
         // The optional Datadog agent (`DD_API_KEY: ${DATADOG_API_KEY}`, `DD_SITE: datadoghq.com`).
         // The seed writes `datadog/agent:latest`; pinned to the major version so a deploy never
         // picks up a new agent unannounced. It reads container metrics through the Docker socket.
-        // The seed calls the agent optional: the stack starts without the key.
+        // The seed calls the agent optional: the stack starts without the key, and the agent
+        // (which exits without one) only when its key is set. Host metrics come from the host's
+        // /proc and cgroups, mounted read-only as Datadog's Docker installation does
+        // (https://docs.datadoghq.com/containers/docker/).
         let datadog_key = stack.add_secret(
             Secret::new("DATADOG_API_KEY").describe("Datadog API key (Organization settings › API keys).").optional(),
         );
@@ -249,6 +252,8 @@ pub fn stack(env: Env) -> Stack {
                 .env("DD_API_KEY", &datadog_key)
                 .env("DD_SITE", "datadoghq.com")
                 .mount(Mount::bind("/var/run/docker.sock", "/var/run/docker.sock").read_only())
+                .mount(Mount::bind("/proc/", "/host/proc/").read_only())
+                .mount(Mount::bind("/sys/fs/cgroup/", "/host/sys/fs/cgroup").read_only())
                 .network(&edge)
                 .resources(Resources::new().limit(Cpu::millis(500), Memory::mib(512))),
         );

@@ -921,3 +921,54 @@ fn each_configuration_file_fits_every_environment_that_reads_it() {
     }
     assert!(described >= 8, "{described} edge proxy configuration files described");
 }
+
+/// An image that exits without a variable (the Datadog agent without `DD_API_KEY`,
+/// <https://github.com/DataDog/datadog-agent/issues/4497>) bound to an optional secret
+/// (`${NAME:-}`) would restart forever under `unless-stopped`: it sits behind a profile, which a
+/// plain `up` leaves out (<https://docs.docker.com/compose/how-tos/profiles/>), and the header
+/// says how to start it. A service mounting the Docker socket is named as root-equivalent in the
+/// header, since `:ro` does not limit the API
+/// (<https://docs.docker.com/engine/security/#docker-daemon-attack-surface>); the agent reads
+/// the host's /proc and cgroups read-only for host metrics
+/// (<https://docs.datadoghq.com/containers/docker/>).
+#[test]
+fn an_optional_agent_waits_for_its_key_and_its_host_access_is_stated() {
+    let (mut opt_in, mut sockets) = (0, 0);
+    for stack in every_stack() {
+        let at = format!("{} ({})", stack.name, stack.env());
+        let generated = compose(&stack);
+        let lines = header(&generated.text);
+        for (name, service) in &generated.file.services {
+            for required in emit::facts::images::required_variables(&service.image) {
+                let value = service.environment.get(required.variable).cloned().unwrap_or_default();
+                if value.ends_with(":-}") {
+                    assert_eq!(service.profiles, [name.clone()], "{at} {name}: {} may be empty", required.variable);
+                    let start = format!("{name} starts only with --profile {name}");
+                    assert!(lines.iter().any(|l| l.starts_with(&start)), "{at}: no line {start:?}");
+                    opt_in += 1;
+                }
+            }
+            let binds: Vec<_> = service
+                .volumes
+                .iter()
+                .filter_map(|v| match v {
+                    ServiceVolume::Bind(b) => Some(b),
+                    _ => None,
+                })
+                .collect();
+            if binds.iter().any(|b| b.source == "/var/run/docker.sock") {
+                let line = lines.iter().find(|l| l.starts_with(&format!("Host access of {name}: ")));
+                let line = line.unwrap_or_else(|| panic!("{at}: {name} mounts the Docker socket unannounced"));
+                assert!(line.contains("root-equivalent"), "{at}: {line}");
+                sockets += 1;
+            }
+            if service.image.starts_with("datadog/agent:") {
+                for (host, target) in [("/proc/", "/host/proc/"), ("/sys/fs/cgroup/", "/host/sys/fs/cgroup")] {
+                    let mounted = binds.iter().any(|b| b.source == host && b.target == target && b.read_only);
+                    assert!(mounted, "{at} {name}: {host} read-only at {target}");
+                }
+            }
+        }
+    }
+    assert!(opt_in >= 1 && sockets >= 1, "{opt_in} opt-in services, {sockets} Docker socket mounts");
+}

@@ -149,6 +149,9 @@ impl Lowering<'_> {
         let mut labels: IndexMap<String, String> =
             service.labels.iter().map(|(k, v)| (k.clone(), literal(v))).collect();
         let mut profiles = Vec::new();
+        if super::opt_in::needed_optional_secret(self.stack, service).is_some() {
+            profiles.push(service.name.clone());
+        }
         if let Run::OnSchedule(schedule) = &service.run {
             profiles.push("cron".to_string());
             labels.insert("dev.stackwright.schedule".into(), schedule.clone());

@@ -21,9 +21,11 @@
 //! | `External::at` / `managed` | its host and port / its URL secret, wherever referenced; `host.docker.internal` adds `extra_hosts: host-gateway` (needed on Linux) and the header says what the host's server must allow (listen address, firewall, `pg_hba.conf`) |
 //! | `EnvValue::Literal` | the text, `$` escaped as `$$` |
 //! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset; `${NAME:-}` for a `Secret::optional` |
+//! | an image that exits without a variable bound to a `Secret::optional` (`facts::images::REQUIRED_VARIABLES`) | `profiles: [<service>]`, so a plain `up` leaves it out instead of restarting it forever; the header says how to start it |
 //! | host / port / URL references | the service's name and container port |
 //! | `database_url()` | `postgresql://user:${PASSWORD:?…}@host:port/db`; the env example says the password must be URL-safe (Compose does not encode it) |
 //! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`; long-form `type: bind` with `create_host_path: false` (the header lists the files and directories the host must hold, data directories with their owner, and what a file must contain when `Mount::must_contain` says); long-form `type: tmpfs` |
+//! | `Mount::bind` of an absolute host path | a header line per service: the host paths it reaches and whether read-only; the Docker socket named as root-equivalent |
 //! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true`; keyed by `Volume::compose_name` when set, the header naming each `<project>_<volume>` |
 //! | `Stack::compose_project` | `name:` (default `<stack>-<environment>`) |
 //! | `Network::new().internal()` / `external` | top-level `networks:` with `internal: true` / `external: true` (the header lists the external networks and volumes to create first) |
@@ -44,11 +46,13 @@
 
 mod docker_host;
 mod exposure;
+mod host_access;
 mod host_paths;
 mod image_requirements;
 mod logging;
 mod lower;
 pub mod model;
+mod opt_in;
 mod project;
 mod resources;
 mod run_command;
@@ -95,6 +99,8 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         }
         notes.extend(host_paths::prerequisites(stack, &root));
         notes.extend(image_requirements::notes(stack));
+        notes.extend(opt_in::notes(stack));
+        notes.extend(host_access::notes(stack));
         notes.extend(project::data_note(stack));
         notes.extend(exposure::notes(stack));
         notes.extend(resources::host_note(stack));
