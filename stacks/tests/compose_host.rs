@@ -787,23 +787,31 @@ fn optional_secrets_are_optional_in_kubernetes_too() {
 #[test]
 fn prisma_migrations_run_offline_on_a_writable_root() {
     let mut checked = 0;
+    for_each_compose_service(|at, lines, name, service| {
+        let argv = service.command.clone().unwrap_or_default();
+        if !argv.windows(2).any(|w| w[0] == "prisma" && w[1] == "migrate") {
+            return;
+        }
+        assert!(!service.read_only, "{at} {name}: Prisma writes temporary files in its working directory");
+        assert_eq!(service.environment.get("CHECKPOINT_DISABLE").map(String::as_str), Some("1"), "{at} {name}");
+        let requirement = format!("The image {name} runs must hold the Prisma CLI");
+        assert!(lines.iter().any(|l| l.starts_with(&requirement)), "{at}: no line {requirement:?}");
+        checked += 1;
+    });
+    assert!(checked >= 3, "{checked} Prisma migration jobs");
+}
+
+/// Calls `check` with each service of every committed Compose file, where it is (stack and
+/// environment) and the file's header lines.
+fn for_each_compose_service(mut check: impl FnMut(&str, &[&str], &str, &emit::compose::model::ComposeService)) {
     for stack in every_stack() {
         let at = format!("{} ({})", stack.name, stack.env());
         let generated = compose(&stack);
         let lines = header(&generated.text);
         for (name, service) in &generated.file.services {
-            let argv = service.command.clone().unwrap_or_default();
-            if !argv.windows(2).any(|w| w[0] == "prisma" && w[1] == "migrate") {
-                continue;
-            }
-            assert!(!service.read_only, "{at} {name}: Prisma writes temporary files in its working directory");
-            assert_eq!(service.environment.get("CHECKPOINT_DISABLE").map(String::as_str), Some("1"), "{at} {name}");
-            let requirement = format!("The image {name} runs must hold the Prisma CLI");
-            assert!(lines.iter().any(|l| l.starts_with(&requirement)), "{at}: no line {requirement:?}");
-            checked += 1;
+            check(&at, &lines, name, service);
         }
     }
-    assert!(checked >= 3, "{checked} Prisma migration jobs");
 }
 
 /// The full-stack-fastapi-template's settings, which feature-models' backend image loads in the
@@ -971,4 +979,31 @@ fn an_optional_agent_waits_for_its_key_and_its_host_access_is_stated() {
         }
     }
     assert!(opt_in >= 1 && sockets >= 1, "{opt_in} opt-in services, {sockets} Docker socket mounts");
+}
+
+/// A non-root service of a built image that writes a named volume needs the image to hold the
+/// mount point owned by its user: Docker gives a new volume the owner of the image's directory,
+/// and creates a missing one owned by root, where the user cannot write
+/// (<https://docs.docker.com/engine/storage/volumes/#populate-a-volume-using-a-container>).
+/// The header says so for each such mount point.
+#[test]
+fn volumes_a_non_root_process_writes_have_their_owner_stated() {
+    let mut checked = 0;
+    for_each_compose_service(|at, lines, name, service| {
+        let Some(user) = service.user.as_deref().filter(|u| *u != "root" && *u != "0") else { return };
+        if service.build.is_none() {
+            return;
+        }
+        let image = service.image.split(':').next().unwrap_or_default();
+        for volume in &service.volumes {
+            let ServiceVolume::Short(short) = volume else { continue };
+            let mut parts = short.split(':');
+            let (Some(_), Some(path), None) = (parts.next(), parts.next(), parts.next()) else { continue };
+            let owner = format!("must hold {path} owned by {user}:");
+            let stated = lines.iter().any(|l| l.starts_with(&format!("The image {image} (")) && l.contains(&owner));
+            assert!(stated, "{at} {name}: nothing says the image must hold {path} owned by {user}");
+            checked += 1;
+        }
+    });
+    assert!(checked >= 6, "{checked} volume mount points written without root");
 }

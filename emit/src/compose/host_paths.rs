@@ -74,7 +74,8 @@ pub fn prerequisites(stack: &ValidStack, root: &str) -> Vec<String> {
     notes
 }
 
-fn describe(user: &User) -> String {
+/// A user as Compose's `user:` spells it.
+pub(super) fn describe(user: &User) -> String {
     match user {
         User::Named(name) => name.clone(),
         User::Id { uid, gid: Some(gid) } => format!("{uid}:{gid}"),

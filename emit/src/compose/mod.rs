@@ -36,7 +36,7 @@
 //! | replicas, resources | `deploy.replicas`, `deploy.resources.limits`; reservations, which Compose outside Swarm ignores, are left out with a warning |
 //! | `Stack::runs_on` | the header's host size (validation keeps limits within it); without it the header names the cores the largest limit needs |
 //! | user, read-only root, labels | `user:`, `read_only: true`, `labels:` |
-//! | `ImageFacts::requires` | a header line per requirement: what the service's image must hold (Compose cannot supply it) |
+//! | `ImageFacts::requires`; a named volume a non-root service of an image without facts writes | a header line per requirement: what the service's image must hold (Compose cannot supply it), including each such mount point owned by the service's user |
 //! | `Service::stop_grace_period` | `stop_grace_period:` |
 //! | `Stack::log_rotation` (10 MiB × 3 by default) | `logging:` `json-file` with `max-size` / `max-file` on every service |
 //! | an edge proxy's dependency on an upstream | `restart: true`, so Compose restarts the proxy after recreating the upstream |
