@@ -870,18 +870,21 @@ fn listed_files(lines: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// An environment reading a configuration file: its name, the service's other mount targets and
+/// its ports published to the network.
+type Reader = (String, Vec<String>, Vec<String>);
+
 /// A configuration file names what its service has: nginx exits at start when a server block
 /// reads a certificate that is not mounted ("cannot load certificate",
 /// <https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_certificate>), and serves
 /// nothing on a published port no server block listens on. So environments of a stack that
 /// mount one file into a service mount the same other paths and publish the same ports to the
-/// network, or
-/// read files of their own; and the header says what each edge proxy's file must contain.
+/// network, or read files of their own; and the header says what each edge proxy's file must
+/// contain.
 #[test]
 fn each_configuration_file_fits_every_environment_that_reads_it() {
     // (stack, service, file) → (environment, other mount targets, published ports)
-    let mut readers: std::collections::BTreeMap<(String, String, String), Vec<(String, Vec<String>, Vec<String>)>> =
-        Default::default();
+    let mut readers: std::collections::BTreeMap<(String, String, String), Vec<Reader>> = Default::default();
     let mut described = 0;
     for stack in every_stack() {
         let generated = compose(&stack);
@@ -950,7 +953,12 @@ fn an_optional_agent_waits_for_its_key_and_its_host_access_is_stated() {
             for required in emit::facts::images::required_variables(&service.image) {
                 let value = service.environment.get(required.variable).cloned().unwrap_or_default();
                 if value.ends_with(":-}") {
-                    assert_eq!(service.profiles, [name.clone()], "{at} {name}: {} may be empty", required.variable);
+                    assert_eq!(
+                        service.profiles,
+                        std::slice::from_ref(name),
+                        "{at} {name}: {} may be empty",
+                        required.variable
+                    );
                     let start = format!("{name} starts only with --profile {name}");
                     assert!(lines.iter().any(|l| l.starts_with(&start)), "{at}: no line {start:?}");
                     opt_in += 1;
