@@ -1015,3 +1015,37 @@ fn volumes_a_non_root_process_writes_have_their_owner_stated() {
     });
     assert!(checked >= 6, "{checked} volume mount points written without root");
 }
+
+/// Where the pipeline deploys a file, the images it runs are local tags the deploy makes from the
+/// pushed ones (`docker pull <registry>/<name>:<sha>`, `docker tag … <name>:<sha>`); a host
+/// reached by hand has no such tag, and `up --no-build` then fails with "pull access denied"
+/// for `<name>` (<https://docs.docker.com/reference/cli/docker/compose/up/>). The header's run
+/// command pulls and tags every image the file builds before `up`.
+#[test]
+fn a_manual_run_of_a_pipeline_file_has_its_images() {
+    let mut checked = 0;
+    for stack in every_stack() {
+        let at = format!("{} ({})", stack.name, stack.env());
+        let generated = compose(&stack);
+        let lines = header(&generated.text);
+        let Some(run) = lines.iter().find(|l| l.starts_with("Run:") && l.contains("--no-build")) else { continue };
+        let (pulls, up) = run.split_once("docker compose").expect("the run command runs compose");
+        let listed: Vec<&str> = pulls
+            .split_once("for image in ")
+            .and_then(|(_, rest)| rest.split_once("; do"))
+            .map(|(images, _)| images.split(' ').collect())
+            .unwrap_or_default();
+        assert!(pulls.contains("docker pull") && pulls.contains("docker tag"), "{at}: {run}");
+        assert!(pulls.contains("$image:$IMAGE_TAG; done"), "{at}: the local tag is not made: {run}");
+        assert!(up.contains("--no-build"), "{at}: {run}");
+        for (name, service) in &generated.file.services {
+            if service.build.is_none() {
+                continue;
+            }
+            let local = service.image.split(':').next().unwrap_or_default();
+            assert!(listed.contains(&local), "{at} {name}: {local} is neither pulled nor tagged by: {run}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 6, "{checked} built services run from pipeline images");
+}

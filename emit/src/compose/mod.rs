@@ -11,7 +11,7 @@
 //!
 //! | model | Compose |
 //! | --- | --- |
-//! | `Image::new` / `Image::build` | `image:` / `build:` plus `image: <name>:${IMAGE_TAG:?…}` (no default; the header's run command says which tag and whether to build) |
+//! | `Image::new` / `Image::build` | `image:` / `build:` plus `image: <name>:${IMAGE_TAG:?…}` (no default; the header's run command says which tag and whether to build; where the pipeline deploys, it pulls each image from the registry and tags it `<name>:<tag>` first, as the deploy does) |
 //! | `Run::Continuously` | a service, `restart: unless-stopped` unless set |
 //! | `Run::Once` (migrations) | a service with `restart: "no"`; dependents wait with `service_completed_successfully` |
 //! | `Run::OnSchedule` | **not expressible**: the service gets `profiles: [cron]` and a `dev.stackwright.schedule` label, a warning says to run it from the host's cron, and the header gives the crontab line |
@@ -66,6 +66,10 @@ use crate::layout::{COMPOSE_DIR, compose_file};
 use crate::options::Options;
 use crate::yaml;
 
+/// Where the pipeline pushes images when the project names no registry: the repository owner's
+/// GitHub Container Registry namespace, which the workflow reads at run time.
+const PIPELINE_REGISTRY: &str = "ghcr.io/<repository owner, lower-case>";
+
 /// Render every environment of `project`.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     let mut bundle = Bundle::new();
@@ -90,7 +94,15 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
                 default: String::new(),
             });
         }
-        let mut notes = vec![images.run_command(&env_file, &file_name)];
+        let mut built: Vec<String> = Vec::new();
+        for service in stack.services().filter(|s| matches!(s.image, stack_dsl::Image::Build(_))) {
+            let name = crate::endpoint::image_name(stack, service);
+            if !built.contains(&name) {
+                built.push(name);
+            }
+        }
+        let registry = project.pipeline().and_then(|p| p.registry.named()).unwrap_or(PIPELINE_REGISTRY);
+        let mut notes = vec![images.run_command(&env_file, &file_name, registry, &built)];
         notes.extend(project::external_note(stack));
         for service in stack.services() {
             if let Run::OnSchedule(schedule) = &service.run {
