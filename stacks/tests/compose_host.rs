@@ -1049,3 +1049,62 @@ fn a_manual_run_of_a_pipeline_file_has_its_images() {
     }
     assert!(checked >= 6, "{checked} built services run from pipeline images");
 }
+
+/// Commands that bring a database schema up to date: Alembic
+/// (<https://alembic.sqlalchemy.org/en/latest/tutorial.html#running-our-first-migration>), Prisma
+/// (<https://www.prisma.io/docs/orm/prisma-client/deployment/deploy-database-changes-with-prisma-migrate>)
+/// and Django (<https://docs.djangoproject.com/en/5.2/ref/django-admin/#migrate>).
+const MIGRATIONS: [&[&str]; 3] =
+    [&["alembic", "upgrade", "head"], &["prisma", "migrate", "deploy"], &["manage.py", "migrate"]];
+
+fn migrates(argv: &[String]) -> bool {
+    MIGRATIONS.iter().any(|m| argv.windows(m.len()).any(|w| w.iter().zip(m.iter()).all(|(a, b)| a == b)))
+}
+
+/// An image whose schema is migrated before it serves in one environment is migrated in every
+/// environment (a fresh development database has no tables otherwise); and the directories the
+/// project builds images from are the checkout's code, never a directory the header asks to
+/// create.
+#[test]
+fn every_environment_migrates_and_the_checkout_is_not_created() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let stacks = project.validate().expect("valid stack").stacks().to_vec();
+        let files: Vec<(String, Generated)> = stacks.iter().map(|s| (s.env().to_string(), compose(s))).collect();
+        let image_of = |image: &str| image.split(':').next().unwrap_or_default().to_string();
+        let migrated: Vec<String> = files
+            .iter()
+            .flat_map(|(_, g)| g.file.services.values())
+            .filter(|s| s.restart == "no" && migrates(s.command.as_deref().unwrap_or_default()))
+            .map(|s| image_of(&s.image))
+            .collect();
+        let contexts: Vec<String> = files
+            .iter()
+            .flat_map(|(_, g)| g.file.services.values())
+            .filter_map(|s| s.build.as_ref().map(|b| b.context.clone()))
+            .collect();
+        for (env, generated) in &files {
+            let at = format!("{} ({env})", project.name());
+            for (name, service) in &generated.file.services {
+                if service.restart == "no" || !migrated.contains(&image_of(&service.image)) {
+                    continue;
+                }
+                let waits = completed_first(&generated.file, name)
+                    .iter()
+                    .any(|(_, job)| migrates(job.command.as_deref().unwrap_or_default()));
+                assert!(waits, "{at} {name}: starts without the migrations its image gets elsewhere");
+                checked += 1;
+            }
+            for line in header(&generated.text) {
+                for context in &contexts {
+                    assert!(
+                        !line.contains(&format!("mkdir -p {context}"))
+                            && !line.starts_with(&format!("Create {context} ")),
+                        "{at}: the header asks to create the build context {context}: {line}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked >= 8, "{checked} services waiting for migrations");
+}

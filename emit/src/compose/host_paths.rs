@@ -15,8 +15,11 @@ use stack_dsl::{MountSource, User, ValidStack};
 use super::lower::from_file;
 
 /// The header lines that say which host paths must exist before `up`, and how to create the data
-/// directories; `root` is the path from the Compose file back to the repository root.
-pub fn prerequisites(stack: &ValidStack, root: &str) -> Vec<String> {
+/// directories; `root` is the path from the Compose file back to the repository root. A bind of
+/// one of the `checkout` directories (the project's build contexts, in any environment) mounts
+/// the repository's own code, which exists wherever the file is run from a checkout: only who
+/// must be able to write it is said.
+pub fn prerequisites(stack: &ValidStack, root: &str, checkout: &[String]) -> Vec<String> {
     let mut files = Vec::new();
     let mut contents = Vec::new();
     // Data directory → the users that write into it.
@@ -55,6 +58,24 @@ pub fn prerequisites(stack: &ValidStack, root: &str) -> Vec<String> {
     }
     notes.extend(contents);
     for (path, writers) in directories {
+        if checkout.iter().any(|dir| from_file(root, dir) == path) {
+            notes.extend(match writers.as_slice() {
+                [] | [None] => None,
+                [Some(user)] => Some(format!(
+                    "The checkout's {path} is mounted live and written by {user}: chown -R {owner} {path}",
+                    user = describe(user),
+                    owner = match user {
+                        User::Id { uid, gid } => format!("{uid}:{}", gid.unwrap_or(*uid)),
+                        User::Named(name) => format!("<uid of {name} in the image>"),
+                    }
+                )),
+                several => Some(format!(
+                    "The checkout's {path} is mounted live and written by several users ({}): give them one uid",
+                    several.iter().map(|u| u.map_or("root".to_string(), describe)).collect::<Vec<_>>().join(", ")
+                )),
+            });
+            continue;
+        }
         notes.push(match writers.as_slice() {
             [] => format!("Host path {path} must exist before up (Compose does not create it)"),
             [Some(User::Id { uid, gid })] => format!(

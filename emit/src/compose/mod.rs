@@ -24,7 +24,7 @@
 //! | an image that exits without a variable bound to a `Secret::optional` (`facts::images::REQUIRED_VARIABLES`) | `profiles: [<service>]`, so a plain `up` leaves it out instead of restarting it forever; the header says how to start it |
 //! | host / port / URL references | the service's name and container port |
 //! | `database_url()` | `postgresql://user:${PASSWORD:?…}@host:port/db`; the env example says the password must be URL-safe (Compose does not encode it) |
-//! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`; long-form `type: bind` with `create_host_path: false` (the header lists the files and directories the host must hold, data directories with their owner, and what a file must contain when `Mount::must_contain` says); long-form `type: tmpfs` |
+//! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`; long-form `type: bind` with `create_host_path: false` (the header lists the files and directories the host must hold, data directories with their owner, and what a file must contain when `Mount::must_contain` says; a bind of a build context is the checkout's code, and only who writes it is said); long-form `type: tmpfs` |
 //! | `Mount::bind` of an absolute host path | a header line per service: the host paths it reaches and whether read-only; the Docker socket named as root-equivalent |
 //! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true`; keyed by `Volume::compose_name` when set, the header naming each `<project>_<volume>` |
 //! | `Stack::compose_project` | `name:` (default `<stack>-<environment>`) |
@@ -75,6 +75,16 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut bundle = Bundle::new();
     bundle.own(COMPOSE_DIR);
     let root = options.root_from(1);
+    // The repository's own directories: every build context of the project, in any environment.
+    let mut checkout: Vec<String> = Vec::new();
+    for service in project.stacks().iter().flat_map(|stack| stack.services()) {
+        if let stack_dsl::Image::Build(build) = &service.image {
+            let dir = build.context.trim_start_matches("./").trim_end_matches('/').to_string();
+            if !checkout.contains(&dir) {
+                checkout.push(dir);
+            }
+        }
+    }
     for stack in project.stacks() {
         for service in stack.services() {
             if let Some((reason, fix)) = crate::facts::frameworks::rejected_health_check(service) {
@@ -109,7 +119,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
                 notes.push(images.crontab_line(&env_file, &file_name, &service.name, schedule));
             }
         }
-        notes.extend(host_paths::prerequisites(stack, &root));
+        notes.extend(host_paths::prerequisites(stack, &root, &checkout));
         notes.extend(image_requirements::notes(stack));
         notes.extend(opt_in::notes(stack));
         notes.extend(host_access::notes(stack));
