@@ -31,8 +31,10 @@ pub fn stack(env: Env) -> Stack {
     // redirects HTTP to HTTPS.
     let public = stack.add_network(Network::external("traefik-public"));
     stack.set_edge(Traefik::new(&public));
-    // The seed marks `internal_network` external too, so in production it is created by hand
-    // (`docker network create internal_network`) before the first deploy. In dev the stack
+    // The seed marks `internal_network` external too ("Externa"), so in production it is
+    // created by hand (`docker network create internal_network`) before the first deploy; the
+    // seed gives no reason and nothing else in it joins the network, but it is kept as written,
+    // and the header warns that a shared network shares service names. In dev the stack
     // creates it.
     let internal = if env.is_production() {
         stack.add_network(Network::external("internal_network"))
@@ -58,8 +60,14 @@ pub fn stack(env: Env) -> Stack {
         Secret::new("FIRST_SUPERUSER_PASSWORD")
             .describe("Password of the first superuser, which prestart creates; not \"changethis\", which the backend refuses outside local."),
     );
-    // Created by hand and backed up outside the stack, as the seed says.
-    let db_data = stack.add_volume(Volume::external("featuremodels-db-data"));
+    // Created by hand and backed up outside the stack, as the seed says. Development keeps its
+    // own volume: two PostgreSQL servers on one data directory (both environments on one host)
+    // corrupt it.
+    let db_data = if env.is_production() {
+        stack.add_volume(Volume::external("featuremodels-db-data"))
+    } else {
+        stack.add_volume(Volume::persistent("db-data"))
+    };
     // The seed's name, so a host moving onto these files keeps its Redis data.
     let redis_data = stack.add_volume(Volume::persistent("redis-data").compose_name("redis_data"));
 

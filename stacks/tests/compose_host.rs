@@ -572,7 +572,7 @@ fn optional_secrets_cron_lines_and_external_resources() {
         }
     }
     assert!(
-        optional >= 1 && crons >= 2 && externals >= 5,
+        optional >= 1 && crons >= 2 && externals >= 4,
         "{optional} optional secrets, {crons} crons, {externals} externals"
     );
 }
@@ -1107,4 +1107,40 @@ fn every_environment_migrates_and_the_checkout_is_not_created() {
         }
     }
     assert!(checked >= 8, "{checked} services waiting for migrations");
+}
+
+/// Environments of a stack never share an external volume: Compose does not namespace it by
+/// project (<https://docs.docker.com/reference/compose-file/volumes/#external>), so on one host
+/// two PostgreSQL servers would open one data directory. And each external network's header line
+/// names the services that answer there, since Docker's DNS resolves a service name for every
+/// container on the network, whichever project it belongs to
+/// (<https://docs.docker.com/engine/network/#dns-services>).
+#[test]
+fn environments_keep_their_own_data_and_shared_networks_are_announced() {
+    let mut networks = 0;
+    for project in stacks::all() {
+        let mut owners: std::collections::BTreeMap<String, String> = Default::default();
+        for stack in project.validate().expect("valid stack").stacks() {
+            let at = format!("{} ({})", stack.name, stack.env());
+            let generated = compose(stack);
+            for (key, volume) in generated.file.volumes.iter().filter(|(_, v)| v.external) {
+                let name = volume.name.clone().unwrap_or_else(|| key.clone());
+                if let Some(other) = owners.insert(name.clone(), stack.env().to_string()) {
+                    panic!("{at}: the external volume {name} is also {other}'s");
+                }
+            }
+            let lines = header(&generated.text);
+            for (key, network) in generated.file.networks.iter().filter(|(_, n)| n.external) {
+                let name = network.name.clone().unwrap_or_else(|| key.clone());
+                let members: Vec<&String> =
+                    generated.file.services.iter().filter(|(_, s)| s.networks.contains(key)).map(|(n, _)| n).collect();
+                let line =
+                    lines.iter().find(|l| l.starts_with(&format!("{name} is shared with whatever else joins it")));
+                let line = line.unwrap_or_else(|| panic!("{at}: nothing says {name} is shared"));
+                assert!(members.iter().all(|m| line.contains(m.as_str())), "{at}: {line} misses one of {members:?}");
+                networks += 1;
+            }
+        }
+    }
+    assert!(networks >= 3, "{networks} external networks");
 }

@@ -28,7 +28,7 @@
 //! | `Mount::bind` of an absolute host path | a header line per service: the host paths it reaches and whether read-only; the Docker socket named as root-equivalent |
 //! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true`; keyed by `Volume::compose_name` when set, the header naming each `<project>_<volume>` |
 //! | `Stack::compose_project` | `name:` (default `<stack>-<environment>`) |
-//! | `Network::new().internal()` / `external` | top-level `networks:` with `internal: true` / `external: true` (the header lists the external networks and volumes to create first) |
+//! | `Network::new().internal()` / `external` | top-level `networks:` with `internal: true` / `external: true` (the header lists the external networks and volumes to create first, and the service names each external network shares with other projects) |
 //! | `Probe::exec` / `shell` / `http` / `tcp` | `CMD` / `CMD-SHELL` / `curl -fsS [-H 'Host: …']` / `nc -z` (or the probe's own command) |
 //! | `Service::framework` | an HTTP check the framework would reject (Django's `ALLOWED_HOSTS`) is an error |
 //! | `Service::datastore` without its own check | the engine's check over TCP (`pg_isready -h 127.0.0.1`, `redis-cli -h 127.0.0.1 ping`) with a `start_period` covering the first start |
@@ -114,6 +114,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         let registry = project.pipeline().and_then(|p| p.registry.named()).unwrap_or(PIPELINE_REGISTRY);
         let mut notes = vec![images.run_command(&env_file, &file_name, registry, &built)];
         notes.extend(project::external_note(stack));
+        notes.extend(project::shared_names_notes(stack));
         for service in stack.services() {
             if let Run::OnSchedule(schedule) = &service.run {
                 notes.push(images.crontab_line(&env_file, &file_name, &service.name, schedule));
