@@ -19,8 +19,13 @@ pub fn project() -> Project {
 /// The WiseBet stack in `env`.
 pub fn stack(env: Env) -> Stack {
     let mut stack = Stack::new("wisebet");
-    // `wisebet_network` in the seed, a bridge network; renamed to a DNS-1123 label.
-    let network = stack.add_network(Network::new("wisebet-network"));
+    // `wisebet_network` in the seed, a bridge network; renamed to a DNS-1123 label. Its subnet
+    // is fixed, so the host PostgreSQL's pg_hba.conf and firewall rule stay true after the network
+    // is recreated. Not stated: the subnet; one per environment, outside Docker's default pools
+    // (172.17-31.x, 192.168.x), so a network Docker creates never takes it first. Change it if
+    // the host's LAN uses it.
+    let subnet = if env.is_production() { "10.213.2.0/24" } else { "10.213.1.0/24" };
+    let network = stack.add_network(Network::new("wisebet-network").subnet(subnet));
     let secret_key = stack.add_secret(Secret::new("SECRET_KEY").describe("Django SECRET_KEY.").generated());
     let db_password =
         stack.add_secret(Secret::new("DB_PASSWORD").describe("Password of the wisebet_user PostgreSQL user."));

@@ -480,9 +480,12 @@ fn operations_do_not_degrade() {
 }
 
 /// A database on the host, reached through `host-gateway`, sees connections from the containers'
-/// network: the header says it must listen on the bridge address and allow that network's
-/// subnet in `pg_hba.conf` (<https://www.postgresql.org/docs/current/auth-pg-hba-conf.html>),
-/// naming the Docker network whose subnet to allow.
+/// network. It listens on all addresses: an address on docker0 does not exist when it starts at
+/// boot, before Docker (<https://www.postgresql.org/docs/current/runtime-config-connection.html>);
+/// `pg_hba.conf` (<https://www.postgresql.org/docs/current/auth-pg-hba-conf.html>) and the
+/// firewall admit only the clients' subnet, which the file fixes (`ipam`,
+/// <https://docs.docker.com/reference/compose-file/networks/#ipam>), since Docker picks a new one
+/// whenever it recreates the network.
 #[test]
 fn a_database_on_the_host_is_a_stated_prerequisite() {
     let mut checked = 0;
@@ -495,22 +498,24 @@ fn a_database_on_the_host_is_a_stated_prerequisite() {
             }
             let at = format!("{} ({}) {name}", stack.name, stack.env());
             for network in &service.networks {
-                let docker_name = format!("{}_{network}", generated.file.name);
+                let ipam = generated.file.networks[network].ipam.as_ref();
+                let subnet = ipam.and_then(|i| i.config.first()).map(|c| c.subnet.as_str());
+                let subnet = subnet.unwrap_or_else(|| panic!("{at}: {network} has no fixed subnet"));
+                let firewall = format!("accept port 5432 only from {subnet}");
                 assert!(
-                    lines
-                        .iter()
-                        .any(|l| l.contains("must listen on the Docker bridge gateway") && l.contains(&docker_name)),
-                    "{at}: the header does not say the host's server must accept {docker_name}"
+                    lines.iter().any(|l| l.contains("must listen on all addresses") && l.contains(&firewall)),
+                    "{at}: the header does not say the host's server must accept {subnet}"
                 );
-            }
-            for external in &stack.externals {
-                let Some(store) = &external.datastore else { continue };
-                let rule = format!(
-                    "host {} {} <subnet>",
-                    store.database.as_deref().unwrap_or("all"),
-                    store.user.as_deref().unwrap_or("all")
-                );
-                assert!(lines.iter().any(|l| l.contains("pg_hba.conf") && l.contains(&rule)), "{at}: no `{rule}`");
+                for external in &stack.externals {
+                    let Some(store) = &external.datastore else { continue };
+                    let rule = format!(
+                        "host {} {} {subnet} scram-sha-256",
+                        store.database.as_deref().unwrap_or("all"),
+                        store.user.as_deref().unwrap_or("all")
+                    );
+                    let stated = lines.iter().any(|l| l.contains("listen_addresses = '*'") && l.contains(&rule));
+                    assert!(stated, "{at}: no `{rule}` with listen_addresses = '*'");
+                }
             }
             checked += 1;
         }

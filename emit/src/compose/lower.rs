@@ -52,6 +52,11 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
                     internal: n.internal,
                     external: n.external,
                     name: n.external.then(|| n.name.clone()),
+                    ipam: n
+                        .subnet
+                        .as_ref()
+                        .filter(|_| !n.external)
+                        .map(|subnet| Ipam { config: vec![IpamConfig { subnet: subnet.clone() }] }),
                 };
                 (n.name.clone(), top)
             })

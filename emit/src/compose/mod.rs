@@ -18,7 +18,7 @@
 //! | `Port` / `.published(h)` | `expose:` / `ports: ["h:c"]` for an edge proxy, `["127.0.0.1:h:c"]` for any other service (the header lists them) |
 //! | `Route` with a `Traefik` edge | Traefik router labels: HTTP, and HTTPS with the certificate resolver and an HTTP→HTTPS redirect |
 //! | `Route` without an edge | **not expressible**: a warning names the route, and the header says how to reach it |
-//! | `External::at` / `managed` | its host and port / its URL secret, wherever referenced; `host.docker.internal` adds `extra_hosts: host-gateway` (needed on Linux) and the header says what the host's server must allow (listen address, firewall, `pg_hba.conf`) |
+//! | `External::at` / `managed` | its host and port / its URL secret, wherever referenced; `host.docker.internal` adds `extra_hosts: host-gateway` (needed on Linux) and the header says what the host's server must allow (all listen addresses, the firewall and `pg_hba.conf` narrowed to the clients' subnet) |
 //! | `EnvValue::Literal` | the text, `$` escaped as `$$` |
 //! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset; `${NAME:-}` for a `Secret::optional` |
 //! | an image that exits without a variable bound to a `Secret::optional` (`facts::images::REQUIRED_VARIABLES`) | `profiles: [<service>]`, so a plain `up` leaves it out instead of restarting it forever; the header says how to start it |
@@ -29,6 +29,7 @@
 //! | `Volume::persistent` / `external` | top-level `volumes:` / `external: true`; keyed by `Volume::compose_name` when set, the header naming each `<project>_<volume>` |
 //! | `Stack::compose_project` | `name:` (default `<stack>-<environment>`) |
 //! | `Network::new().internal()` / `external` | top-level `networks:` with `internal: true` / `external: true` (the header lists the external networks and volumes to create first, and the service names each external network shares with other projects) |
+//! | `Network::subnet` | `ipam: {config: [{subnet: …}]}` on a network the stack creates |
 //! | `Probe::exec` / `shell` / `http` / `tcp` | `CMD` / `CMD-SHELL` / `curl -fsS [-H 'Host: …']` / `nc -z` (or the probe's own command) |
 //! | `Service::framework` | an HTTP check the framework would reject (Django's `ALLOWED_HOSTS`) is an error |
 //! | `Service::datastore` without its own check | the engine's check over TCP (`pg_isready -h 127.0.0.1`, `redis-cli -h 127.0.0.1 ping`) with a `start_period` covering the first start |
