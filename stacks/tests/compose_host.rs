@@ -1149,3 +1149,39 @@ fn environments_keep_their_own_data_and_shared_networks_are_announced() {
     }
     assert!(networks >= 3, "{networks} external networks");
 }
+
+/// Traefik routers only serve through entrypoints and certificate resolvers its own static
+/// configuration defines (<https://doc.traefik.io/traefik/routing/entrypoints/>,
+/// <https://doc.traefik.io/traefik/https/acme/>): every name the labels use is in the header,
+/// with the network its Docker provider must watch.
+#[test]
+fn the_names_traefik_must_define_are_stated() {
+    let mut checked = 0;
+    for_each_compose_service(|at, lines, name, service| {
+        let named: Vec<String> = service
+            .labels
+            .iter()
+            .filter_map(|(key, value)| {
+                if key.ends_with(".entrypoints") {
+                    Some(format!("the entrypoint {value} "))
+                } else if key.ends_with(".tls.certresolver") {
+                    Some(format!("the certificate resolver {value} "))
+                } else if key == "traefik.docker.network" {
+                    Some(format!("on the network {value}:"))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if named.is_empty() {
+            return;
+        }
+        let line = lines.iter().find(|l| l.starts_with("The Traefik this stack joins must define"));
+        let line = line.unwrap_or_else(|| panic!("{at} {name}: its Traefik labels' names are nowhere in the header"));
+        for what in named {
+            assert!(line.contains(&what), "{at} {name}: {line} does not name {what:?}");
+            checked += 1;
+        }
+    });
+    assert!(checked >= 10, "{checked} names used by Traefik labels");
+}

@@ -16,7 +16,7 @@
 //! | `Run::Once` (migrations) | a service with `restart: "no"`; dependents wait with `service_completed_successfully` |
 //! | `Run::OnSchedule` | **not expressible**: the service gets `profiles: [cron]` and a `dev.stackwright.schedule` label, a warning says to run it from the host's cron, and the header gives the crontab line |
 //! | `Port` / `.published(h)` | `expose:` / `ports: ["h:c"]` for an edge proxy, `["127.0.0.1:h:c"]` for any other service (the header lists them) |
-//! | `Route` with a `Traefik` edge | Traefik router labels: HTTP, and HTTPS with the certificate resolver and an HTTP→HTTPS redirect |
+//! | `Route` with a `Traefik` edge | Traefik router labels: HTTP, and HTTPS with the certificate resolver and an HTTP→HTTPS redirect; the header names the entrypoints and resolver the Traefik must define |
 //! | `Route` without an edge | **not expressible**: a warning names the route, and the header says how to reach it |
 //! | `External::at` / `managed` | its host and port / its URL secret, wherever referenced; `host.docker.internal` adds `extra_hosts: host-gateway` (needed on Linux) and the header says what the host's server must allow (all listen addresses, the firewall and `pg_hba.conf` narrowed to the clients' subnet) |
 //! | `EnvValue::Literal` | the text, `$` escaped as `$$` |
@@ -116,6 +116,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         let mut notes = vec![images.run_command(&env_file, &file_name, registry, &built)];
         notes.extend(project::external_note(stack));
         notes.extend(project::shared_names_notes(stack));
+        notes.extend(traefik::note(stack));
         for service in stack.services() {
             if let Run::OnSchedule(schedule) = &service.run {
                 notes.push(images.crontab_line(&env_file, &file_name, &service.name, schedule));
