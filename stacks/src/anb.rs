@@ -104,6 +104,8 @@ pub fn stack(env: Env) -> Stack {
             // storage (S3, R2) in the application; both emitters report it.
             .mount(Mount::bind("./uploads", "/app/uploads"))
             .mount(Mount::bind("./processed_videos", "/app/processed_videos"))
+            // The seed's `./logs`: nothing here rotates what the application writes there, so
+            // it grows until the host's logrotate (or the application's own handler) trims it.
             .mount(Mount::bind("./logs", "/app/logs"))
             .network(&network)
             .healthcheck(python_http(8000, "/health").start_period(secs(30)))

@@ -138,8 +138,11 @@ pub fn stack(env: Env) -> Stack {
         .read_only_root()
         .mount(Mount::tmpfs("/tmp"));
     if env.is_hosted() {
-        // Sentry reports errors from the hosted environments only.
-        let sentry = stack.add_secret(Secret::new("SENTRY_DSN").describe("Sentry DSN of the NEOSALE API project."));
+        // Sentry reports errors from the hosted environments only. Optional monitoring: without a
+        // DSN the SDK sends nothing and the API runs
+        // (https://docs.sentry.io/platforms/javascript/guides/node/configuration/options/#dsn).
+        let sentry =
+            stack.add_secret(Secret::new("SENTRY_DSN").describe("Sentry DSN of the NEOSALE API project.").optional());
         api = api.env("SENTRY_DSN", &sentry);
     }
     if env.is_production() {

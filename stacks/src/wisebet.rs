@@ -85,8 +85,10 @@ pub fn stack(env: Env) -> Stack {
     };
     // Not stated: how migrations and static files are prepared (the seed's deploy.sh). Each
     // deploy migrates before Gunicorn starts, and collects the image's static files into the
-    // volume nginx serves, replacing the previous deploy's (`--clear`): a named volume is filled
-    // from the image only when it is first created, so it would otherwise keep the old files.
+    // volume nginx serves: a named volume is filled from the image only when it is first created,
+    // so it would otherwise keep the old files. Without `--clear`, which would delete the files
+    // nginx is serving mid-deploy: changed files are replaced, and old ones stay for pages still
+    // open (https://docs.djangoproject.com/en/5.2/ref/contrib/staticfiles/#collectstatic).
     let migrate = stack.add_service(django(Service::job("migrate", backend_image.clone())).command([
         "python",
         "manage.py",
@@ -95,7 +97,7 @@ pub fn stack(env: Env) -> Stack {
     ]));
     let collectstatic = stack.add_service(
         django(Service::job("collectstatic", backend_image.clone()))
-            .command(["python", "manage.py", "collectstatic", "--noinput", "--clear"])
+            .command(["python", "manage.py", "collectstatic", "--noinput"])
             .mount(Mount::volume(&static_files, "/app/staticfiles")),
     );
     let backend = stack.add_service(

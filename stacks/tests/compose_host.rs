@@ -597,9 +597,12 @@ fn completed_first<'a>(
 
 /// A Django service starts only after one-shot jobs ran each release command its framework needs
 /// (`manage.py migrate`, `manage.py collectstatic`; emit's framework facts), and the static files
-/// are collected afresh (`--clear`) into the volume nginx serves on every deploy: Docker fills a
-/// named volume from the image only when it creates it
+/// are collected into the volume nginx serves on every deploy: Docker fills a named volume from
+/// the image only when it creates it
 /// (<https://docs.docker.com/engine/storage/volumes/#populate-a-volume-using-a-container>).
+/// Never with `--clear`, which deletes the files nginx is serving before copying the new ones
+/// (<https://docs.djangoproject.com/en/5.2/ref/contrib/staticfiles/#collectstatic>): collecting
+/// over them replaces changed files and leaves old ones, which pages still open may ask for.
 #[test]
 fn django_migrates_and_collects_static_files_before_it_serves() {
     let mut checked = 0;
@@ -618,7 +621,7 @@ fn django_migrates_and_collects_static_files_before_it_serves() {
                 assert_eq!(job.restart, "no", "{at}: {name} must run once per deploy");
                 if *command == "collectstatic" {
                     let argv = job.command.as_ref().unwrap();
-                    assert!(argv.iter().any(|a| a == "--clear"), "{at}: {name} keeps the previous deploy's files");
+                    assert!(!argv.iter().any(|a| a == "--clear"), "{at}: {name} empties the live static files first");
                     let volume = |s: &emit::compose::model::ComposeService| -> Option<String> {
                         s.volumes.iter().find_map(|v| match v {
                             ServiceVolume::Short(m) if m.split(':').nth(1) == Some("/app/staticfiles") => {
@@ -1184,4 +1187,32 @@ fn the_names_traefik_must_define_are_stated() {
         }
     });
     assert!(checked >= 10, "{checked} names used by Traefik labels");
+}
+
+/// The env file a Compose file reads holds its secrets in plain text, so the header says to make
+/// it readable by its owner only; and optional monitoring (Sentry, whose SDK sends nothing
+/// without a DSN,
+/// <https://docs.sentry.io/platforms/javascript/guides/node/configuration/options/#dsn>) never
+/// stops a deploy: its DSN is `${SENTRY_DSN:-}`
+/// (<https://docs.docker.com/reference/compose-file/interpolation/>).
+#[test]
+fn env_files_are_private_and_monitoring_is_optional() {
+    let (mut private, mut sentry) = (0, 0);
+    for stack in every_stack() {
+        let at = format!("{} ({})", stack.name, stack.env());
+        let generated = compose(&stack);
+        let secret = generated.file.services.values().flat_map(|s| s.environment.values()).any(|v| v.contains(":?"));
+        if secret {
+            let chmod = format!("chmod 600 {}.env", stack.env());
+            assert!(header(&generated.text).iter().any(|l| l.contains(&chmod)), "{at}: nothing says {chmod}");
+            private += 1;
+        }
+        for (name, service) in &generated.file.services {
+            if let Some(dsn) = service.environment.get("SENTRY_DSN") {
+                assert_eq!(dsn, "${SENTRY_DSN:-}", "{at} {name}: Sentry is optional monitoring");
+                sentry += 1;
+            }
+        }
+    }
+    assert!(private >= 10 && sentry >= 2, "{private} files with secrets, {sentry} Sentry DSNs");
 }

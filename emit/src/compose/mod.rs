@@ -136,6 +136,11 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
                 lowered.variables.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ")
             ));
         }
+        if !stack.secrets.is_empty() {
+            notes.push(format!(
+                "{env_file} holds secrets in plain text: chmod 600 {env_file}, owned by the user who runs docker compose"
+            ));
+        }
         let header = yaml::header(&format!("stack {} ({env})", project.name()), project.regenerate_command(), &notes);
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.file)?);
         bundle.add(format!("{COMPOSE_DIR}/{env_file}.example"), env_example(&file_name, &env_file, &lowered.variables));
@@ -162,7 +167,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
 
 fn env_example(file_name: &str, env_file: &str, variables: &[lower::Variable]) -> String {
     let mut out = format!(
-        "# Variables {file_name} reads. Copy this file to {env_file}, fill in the values, and never commit the copy.\n"
+        "# Variables {file_name} reads. Copy this file to {env_file}, fill in the values, chmod 600 {env_file} (secrets in it are plain text), and never commit the copy.\n"
     );
     for variable in variables {
         out.push_str(&format!("\n# {}\n{}={}\n", variable.description, variable.name, variable.default));
