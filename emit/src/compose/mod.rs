@@ -21,7 +21,7 @@
 //! | `External::at` / `managed` | its host and port / its URL secret, wherever referenced; `host.docker.internal` adds `extra_hosts: host-gateway` (needed on Linux) and the header says what the host's server must allow (all listen addresses, the firewall and `pg_hba.conf` narrowed to the clients' subnet) |
 //! | `EnvValue::Literal` | the text, `$` escaped as `$$` |
 //! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset; `${NAME:-}` for a `Secret::optional` |
-//! | an image that exits without a variable bound to a `Secret::optional` (`facts::images::REQUIRED_VARIABLES`) | `profiles: [<service>]`, so a plain `up` leaves it out instead of restarting it forever; the header says how to start it |
+//! | an image that exits without a variable bound to a `Secret::optional` (`facts::images::REQUIRED_VARIABLES`) | `profiles: [<service>]`, so a plain `up` leaves it out instead of restarting it forever; the header says how to start it; a service waiting for it is an error |
 //! | host / port / URL references | the service's name and container port |
 //! | `database_url()` | `postgresql://user:${PASSWORD:?…}@host:port/db`; the env example says the password must be URL-safe (Compose does not encode it) |
 //! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`; long-form `type: bind` with `create_host_path: false` (the header lists the files and directories the host must hold, data directories with their owner, and what a file must contain when `Mount::must_contain` says; a bind of a build context is the checkout's code, and only who writes it is said); long-form `type: tmpfs` |
@@ -87,6 +87,9 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         }
     }
     for stack in project.stacks() {
+        if let Some((service, reason, fix)) = opt_in::waiting_on_opt_in(stack) {
+            return Err(Error::Unsupported { target: "compose", service, reason, fix });
+        }
         for service in stack.services() {
             if let Some((reason, fix)) = crate::facts::frameworks::rejected_health_check(service) {
                 return Err(Error::Unsupported { target: "compose", service: service.name.clone(), reason, fix });

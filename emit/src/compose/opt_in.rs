@@ -37,3 +37,20 @@ pub fn notes(stack: &ValidStack) -> Vec<String> {
         })
         .collect()
 }
+
+/// A service that waits for an opt-in one: `up` refuses the project while the dependency's
+/// profile is off (the dependent names a service Compose leaves out). The first such service,
+/// with the reason and the fix.
+pub fn waiting_on_opt_in(stack: &ValidStack) -> Option<(String, String, String)> {
+    let opt_in: Vec<&str> =
+        stack.services().filter(|s| needed_optional_secret(stack, s).is_some()).map(|s| s.name.as_str()).collect();
+    stack.services().find_map(|service| {
+        let dependency = service.depends_on.iter().find(|d| opt_in.contains(&d.service.name()))?;
+        let name = dependency.service.name();
+        Some((
+            service.name.clone(),
+            format!("it waits for {name}, which starts only with its profile because its image exits without its optional key, so up would refuse the file"),
+            format!("drop the dependency on {name}, or make {name}'s key a required secret"),
+        ))
+    })
+}
