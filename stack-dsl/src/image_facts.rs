@@ -20,6 +20,9 @@ pub struct ImageFacts {
     pub user: Option<(u32, u32)>,
     /// Paths outside its mounts the process writes at runtime (caches, pid files, sockets).
     pub writes: Vec<String>,
+    /// What the image must hold for the service to start, which no deployment file can provide
+    /// (a CLI and its binaries installed, a directory created and owned by the service's user).
+    pub requires: Vec<String>,
 }
 
 impl ImageFacts {
@@ -39,6 +42,14 @@ impl ImageFacts {
     #[must_use]
     pub fn writes(mut self, path: impl Into<String>) -> Self {
         self.writes.push(path.into());
+        self
+    }
+
+    /// The image must hold `what` (a sentence completing "the image must …") for the service to
+    /// start; targets that run the image list it among their prerequisites.
+    #[must_use]
+    pub fn requires(mut self, what: impl Into<String>) -> Self {
+        self.requires.push(what.into());
         self
     }
 }

@@ -82,11 +82,14 @@ pub struct Mount {
     pub target: String,
     /// Mounted read-only.
     pub read_only: bool,
+    /// For a configuration file: what it must contain for the service to start and work with
+    /// this stack (its listeners, paths, upstreams), as the deployment documents state it.
+    pub contents: Option<String>,
 }
 
 impl Mount {
     fn new(source: MountSource, target: impl Into<String>) -> Self {
-        Mount { source, target: target.into(), read_only: false }
+        Mount { source, target: target.into(), read_only: false, contents: None }
     }
 
     /// Mount a named volume of the stack.
@@ -122,6 +125,14 @@ impl Mount {
     #[must_use]
     pub fn read_only(mut self) -> Self {
         self.read_only = true;
+        self
+    }
+
+    /// State what a configuration file must contain (a sentence completing "… must contain");
+    /// targets list it with the files the host must hold.
+    #[must_use]
+    pub fn must_contain(mut self, contents: impl Into<String>) -> Self {
+        self.contents = Some(contents.into());
         self
     }
 }

@@ -104,6 +104,8 @@ pub fn stack(env: Env) -> Stack {
             // storage (S3, R2) in the application; both emitters report it.
             .mount(Mount::bind("./uploads", "/app/uploads"))
             .mount(Mount::bind("./processed_videos", "/app/processed_videos"))
+            // The seed's `./logs`: nothing here rotates what the application writes there, so
+            // it grows until the host's logrotate (or the application's own handler) trims it.
             .mount(Mount::bind("./logs", "/app/logs"))
             .network(&network)
             .healthcheck(python_http(8000, "/health").start_period(secs(30)))
@@ -171,8 +173,15 @@ pub fn stack(env: Env) -> Stack {
         Service::new("nginx", Image::new("nginx:alpine"))
             .port(Port::http(80).published(80))
             .port(Port::tcp(443).published(443))
-            .mount(Mount::config("./nginx/nginx.conf", "/etc/nginx/nginx.conf"))
-            .mount(Mount::config("./nginx/default.conf", "/etc/nginx/conf.d/default.conf"))
+            // Not stated: the files' contents. The certificates 443 needs are not among the
+            // seed's mounts, so a server on 443 must wait until they are added.
+            .mount(
+                Mount::config("./nginx/nginx.conf", "/etc/nginx/nginx.conf")
+                    .must_contain("the main context, including /etc/nginx/conf.d/*.conf inside http"),
+            )
+            .mount(Mount::config("./nginx/default.conf", "/etc/nginx/conf.d/default.conf").must_contain(
+                "a server on 80 proxying / (and /health, which the health check requests) to http://api:8000 and serving processed videos from /var/www/processed_videos; no server on 443 until certificates are mounted",
+            ))
             .mount(Mount::bind("./processed_videos", "/var/www/processed_videos").read_only())
             .network(&network)
             .healthcheck(wget_http(80, "/health"))

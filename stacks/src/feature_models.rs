@@ -31,8 +31,10 @@ pub fn stack(env: Env) -> Stack {
     // redirects HTTP to HTTPS.
     let public = stack.add_network(Network::external("traefik-public"));
     stack.set_edge(Traefik::new(&public));
-    // The seed marks `internal_network` external too, so in production it is created by hand
-    // (`docker network create internal_network`) before the first deploy. In dev the stack
+    // The seed marks `internal_network` external too ("Externa"), so in production it is
+    // created by hand (`docker network create internal_network`) before the first deploy; the
+    // seed gives no reason and nothing else in it joins the network, but it is kept as written,
+    // and the header warns that a shared network shares service names. In dev the stack
     // creates it.
     let internal = if env.is_production() {
         stack.add_network(Network::external("internal_network"))
@@ -46,8 +48,26 @@ pub fn stack(env: Env) -> Stack {
     let secret_key = stack.add_secret(
         Secret::new("SECRET_KEY").describe("JWT signing key of the backend: any long random string.").generated(),
     );
-    // Created by hand and backed up outside the stack, as the seed says.
-    let db_data = stack.add_volume(Volume::external("featuremodels-db-data"));
+    // The template's settings (`backend/app/core/config.py`) have no default for PROJECT_NAME,
+    // FIRST_SUPERUSER or FIRST_SUPERUSER_PASSWORD and read them from `../.env`, a file the image
+    // does not hold, so every service loading them needs them in its environment
+    // (https://github.com/fastapi/full-stack-fastapi-template/blob/master/backend/app/core/config.py).
+    // The seed's prestart "creates the superuser"; its address and password are the operator's.
+    let superuser = stack.add_secret(
+        Secret::new("FIRST_SUPERUSER").describe("Email address of the first superuser, which prestart creates."),
+    );
+    let superuser_password = stack.add_secret(
+        Secret::new("FIRST_SUPERUSER_PASSWORD")
+            .describe("Password of the first superuser, which prestart creates; not \"changethis\", which the backend refuses outside local."),
+    );
+    // Created by hand and backed up outside the stack, as the seed says. Development keeps its
+    // own volume: two PostgreSQL servers on one data directory (both environments on one host)
+    // corrupt it.
+    let db_data = if env.is_production() {
+        stack.add_volume(Volume::external("featuremodels-db-data"))
+    } else {
+        stack.add_volume(Volume::persistent("db-data"))
+    };
     // The seed's name, so a host moving onto these files keeps its Redis data.
     let redis_data = stack.add_volume(Volume::persistent("redis-data").compose_name("redis_data"));
 
@@ -83,6 +103,10 @@ pub fn stack(env: Env) -> Stack {
     // list ends in "etc."; the database user, name and password and the broker URL are added.
     let backend_env = |service: Service| {
         service
+            // Not stated: the project's display name; the seed's title.
+            .env("PROJECT_NAME", "Feature Models")
+            .env("FIRST_SUPERUSER", &superuser)
+            .env("FIRST_SUPERUSER_PASSWORD", &superuser_password)
             .env("ENVIRONMENT", environment)
             .env("DOMAIN", domain)
             .env("FRONTEND_HOST", frontend_url.as_str())

@@ -7,7 +7,7 @@
 //! | database | `postgres` container | managed, `DATABASE_URL` | managed, `DATABASE_URL` |
 //! | API | `uvicorn --reload`, localhost:8000 | Gunicorn + Uvicorn workers | same, 3 replicas |
 //! | front end | Vite dev server, localhost:5173 | static build | static build |
-//! | migrations | by hand | `alembic upgrade head` before the API | same |
+//! | migrations | `alembic upgrade head` before the API | same | same |
 
 use crate::probes::python_http;
 use stack_dsl::{
@@ -99,8 +99,18 @@ pub fn stack(env: Env) -> Stack {
         .healthcheck(python_http(8000, "/health/ready").start_period(secs(15)))
         .liveness(python_http(8000, "/health/live").every(secs(20)));
     let api = if env.is_dev() {
+        // Not stated: migrations in development (the seed runs `alembic upgrade head` in its
+        // pipeline only). A fresh local database has no tables, so a job migrates it before the
+        // API starts, as in the hosted environments, with the migrations of the image `up
+        // --build` just built from the checkout.
+        let migrate = stack.add_service(
+            api_env(Service::job("migrate", api_image))
+                .command(["alembic", "upgrade", "head"])
+                .depends_on(&database, Ready::Healthy),
+        );
         api.command(["uvicorn", "app.main:app", "--reload", "--host", "0.0.0.0", "--port", "8000"])
             .mount(Mount::bind("./backend", "/app"))
+            .depends_on(&migrate, Ready::Completed)
             .depends_on(&database, Ready::Healthy)
     } else {
         // Alembic runs in the pipeline before each deploy; here as a job the API waits for.

@@ -7,8 +7,8 @@
 
 use crate::probes::wget_http;
 use stack_dsl::{
-    Certificates, CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port,
-    Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
+    Certificates, CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, Image, ImageFacts, Memory, Mount, Network,
+    Pipeline, Port, Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
 };
 
 /// Daily database dumps kept in the backups volume. Not stated: the seed keeps every dump, which
@@ -93,14 +93,22 @@ pub fn stack(env: Env) -> Stack {
 
     // Not stated: how migrations run (the seed has scripts/db-init.sh). A one-shot job runs
     // `prisma migrate deploy` before the API starts, so replicas never race to migrate.
+    // Its root stays writable: the Prisma CLI writes temporary files in its working directory
+    // (EROFS on a read-only root, https://github.com/prisma/prisma/issues/20768). It runs on the
+    // internal network, without internet: CHECKPOINT_DISABLE=1 stops the CLI's update check
+    // (https://www.prisma.io/docs/orm/tools/prisma-cli#telemetry), and the CLI and its engines
+    // must already be in the image, since `npx` and Prisma would otherwise download them.
     let migrate = stack.add_service(
         Service::job("migrate", api_image.clone())
             .command(["npx", "prisma", "migrate", "deploy"])
             .env("DATABASE_URL", postgres.database_url())
+            .env("CHECKPOINT_DISABLE", "1")
             .network(&data)
             .user("node")
-            .read_only_root()
             .mount(Mount::tmpfs("/tmp"))
+            .image_facts(ImageFacts::new().requires(
+                "hold the Prisma CLI (`prisma` in node_modules, not pruned as a dev dependency) and its schema engine for the image's platform, which the job cannot download without internet, in a working directory user node can write (the CLI writes temporary files there)",
+            ))
             .depends_on(&postgres, Ready::Healthy),
     );
 
@@ -130,8 +138,11 @@ pub fn stack(env: Env) -> Stack {
         .read_only_root()
         .mount(Mount::tmpfs("/tmp"));
     if env.is_hosted() {
-        // Sentry reports errors from the hosted environments only.
-        let sentry = stack.add_secret(Secret::new("SENTRY_DSN").describe("Sentry DSN of the NEOSALE API project."));
+        // Sentry reports errors from the hosted environments only. Optional monitoring: without a
+        // DSN the SDK sends nothing and the API runs
+        // (https://docs.sentry.io/platforms/javascript/guides/node/configuration/options/#dsn).
+        let sentry =
+            stack.add_secret(Secret::new("SENTRY_DSN").describe("Sentry DSN of the NEOSALE API project.").optional());
         api = api.env("SENTRY_DSN", &sentry);
     }
     if env.is_production() {
@@ -172,9 +183,22 @@ pub fn stack(env: Env) -> Stack {
     // Nginx: reverse proxy and load balancer (nginx/nginx.conf). Not stated: the image tag and
     // ports; HTTPS is a production checklist item, so 443 and the certificates are mounted in
     // the hosted environments.
+    // Not stated: a configuration per environment. The seed has one nginx/nginx.conf, but TLS
+    // server blocks make nginx exit ("cannot load certificate") where no certificate is mounted,
+    // so development reads its own plain-HTTP file. The health check asks port 80 for `/`, which
+    // must answer there rather than redirect to HTTPS.
+    let config = if env.is_hosted() {
+        Mount::config("./nginx/nginx.conf", "/etc/nginx/nginx.conf").must_contain(
+            "a server on 80 answering / without a redirect (the health check requests it) and a server on 443 ssl with its certificate and key from /etc/nginx/certs; both proxy /api to http://api:3001 and / to http://web:3000",
+        )
+    } else {
+        Mount::config("./nginx/nginx.dev.conf", "/etc/nginx/nginx.conf").must_contain(
+            "a server on 80 only, without TLS (no certificate is mounted), proxying /api to http://api:3001 and / to http://web:3000",
+        )
+    };
     let mut nginx = Service::new("nginx", Image::new("nginx:1.27-alpine"))
         .port(Port::http(80).published(80))
-        .mount(Mount::config("./nginx/nginx.conf", "/etc/nginx/nginx.conf"))
+        .mount(config)
         .network(&edge)
         .healthcheck(wget_http(80, "/"))
         .depends_on(&web, Ready::Healthy)
@@ -219,7 +243,10 @@ pub fn stack(env: Env) -> Stack {
         // The optional Datadog agent (`DD_API_KEY: ${DATADOG_API_KEY}`, `DD_SITE: datadoghq.com`).
         // The seed writes `datadog/agent:latest`; pinned to the major version so a deploy never
         // picks up a new agent unannounced. It reads container metrics through the Docker socket.
-        // The seed calls the agent optional: the stack starts without the key.
+        // The seed calls the agent optional: the stack starts without the key, and the agent
+        // (which exits without one) only when its key is set. Host metrics come from the host's
+        // /proc and cgroups, mounted read-only as Datadog's Docker installation does
+        // (https://docs.datadoghq.com/containers/docker/).
         let datadog_key = stack.add_secret(
             Secret::new("DATADOG_API_KEY").describe("Datadog API key (Organization settings › API keys).").optional(),
         );
@@ -228,6 +255,8 @@ pub fn stack(env: Env) -> Stack {
                 .env("DD_API_KEY", &datadog_key)
                 .env("DD_SITE", "datadoghq.com")
                 .mount(Mount::bind("/var/run/docker.sock", "/var/run/docker.sock").read_only())
+                .mount(Mount::bind("/proc/", "/host/proc/").read_only())
+                .mount(Mount::bind("/sys/fs/cgroup/", "/host/sys/fs/cgroup").read_only())
                 .network(&edge)
                 .resources(Resources::new().limit(Cpu::millis(500), Memory::mib(512))),
         );

@@ -19,8 +19,13 @@ pub fn project() -> Project {
 /// The WiseBet stack in `env`.
 pub fn stack(env: Env) -> Stack {
     let mut stack = Stack::new("wisebet");
-    // `wisebet_network` in the seed, a bridge network; renamed to a DNS-1123 label.
-    let network = stack.add_network(Network::new("wisebet-network"));
+    // `wisebet_network` in the seed, a bridge network; renamed to a DNS-1123 label. Its subnet
+    // is fixed, so the host PostgreSQL's pg_hba.conf and firewall rule stay true after the network
+    // is recreated. Not stated: the subnet; one per environment, outside Docker's default pools
+    // (172.17-31.x, 192.168.x), so a network Docker creates never takes it first. Change it if
+    // the host's LAN uses it.
+    let subnet = if env.is_production() { "10.213.2.0/24" } else { "10.213.1.0/24" };
+    let network = stack.add_network(Network::new("wisebet-network").subnet(subnet));
     let secret_key = stack.add_secret(Secret::new("SECRET_KEY").describe("Django SECRET_KEY.").generated());
     let db_password =
         stack.add_secret(Secret::new("DB_PASSWORD").describe("Password of the wisebet_user PostgreSQL user."));
@@ -81,8 +86,10 @@ pub fn stack(env: Env) -> Stack {
     };
     // Not stated: how migrations and static files are prepared (the seed's deploy.sh). Each
     // deploy migrates before Gunicorn starts, and collects the image's static files into the
-    // volume nginx serves, replacing the previous deploy's (`--clear`): a named volume is filled
-    // from the image only when it is first created, so it would otherwise keep the old files.
+    // volume nginx serves: a named volume is filled from the image only when it is first created,
+    // so it would otherwise keep the old files. Without `--clear`, which would delete the files
+    // nginx is serving mid-deploy: changed files are replaced, and old ones stay for pages still
+    // open (https://docs.djangoproject.com/en/5.2/ref/contrib/staticfiles/#collectstatic).
     let migrate = stack.add_service(django(Service::job("migrate", backend_image.clone())).command([
         "python",
         "manage.py",
@@ -91,7 +98,7 @@ pub fn stack(env: Env) -> Stack {
     ]));
     let collectstatic = stack.add_service(
         django(Service::job("collectstatic", backend_image.clone()))
-            .command(["python", "manage.py", "collectstatic", "--noinput", "--clear"])
+            .command(["python", "manage.py", "collectstatic", "--noinput"])
             .mount(Mount::volume(&static_files, "/app/staticfiles")),
     );
     let backend = stack.add_service(
@@ -124,9 +131,22 @@ pub fn stack(env: Env) -> Stack {
 
     // nginx: reverse proxy, TLS, static and media files read-only. The seed sizes it at ~0.1 CPU
     // / 50 MB in dev and 1 core / 256 MB in production.
+    // The seed mounts one nginx.conf in both environments; production's serves TLS with
+    // certificates development does not mount (nginx exits "cannot load certificate"), so
+    // development reads its own plain-HTTP file (Not stated: its name). The health check asks
+    // port 80 for /health/, which must answer there rather than redirect to HTTPS.
+    let served = "proxies / to http://backend:8000, serves /static/ from /app/staticfiles/ and /media/ from /app/mediafiles/, and answers /health/";
+    let config = if env.is_production() {
+        Mount::config("./nginx.conf", "/etc/nginx/conf.d/default.conf").must_contain(format!(
+            "a server on 80 serving location /.well-known/acme-challenge/ {{ root /var/www/certbot; }} and /health/ without a redirect, redirecting the rest to HTTPS; a server on 443 ssl with ssl_certificate /etc/letsencrypt/live/{domain}/fullchain.pem and ssl_certificate_key /etc/letsencrypt/live/{domain}/privkey.pem that {served}"
+        ))
+    } else {
+        Mount::config("./nginx.dev.conf", "/etc/nginx/conf.d/default.conf")
+            .must_contain(format!("a server on 80 only, without TLS (no certificate is mounted), that {served}"))
+    };
     let mut nginx = Service::new("nginx", Image::new("nginx:1.25-alpine"))
         .port(Port::http(80).published(80))
-        .mount(Mount::config("./nginx.conf", "/etc/nginx/conf.d/default.conf"))
+        .mount(config)
         .mount(Mount::volume(&static_files, "/app/staticfiles").read_only())
         .mount(Mount::volume(&media_files, "/app/mediafiles").read_only())
         .network(&network)

@@ -480,9 +480,12 @@ fn operations_do_not_degrade() {
 }
 
 /// A database on the host, reached through `host-gateway`, sees connections from the containers'
-/// network: the header says it must listen on the bridge address and allow that network's
-/// subnet in `pg_hba.conf` (<https://www.postgresql.org/docs/current/auth-pg-hba-conf.html>),
-/// naming the Docker network whose subnet to allow.
+/// network. It listens on all addresses: an address on docker0 does not exist when it starts at
+/// boot, before Docker (<https://www.postgresql.org/docs/current/runtime-config-connection.html>);
+/// `pg_hba.conf` (<https://www.postgresql.org/docs/current/auth-pg-hba-conf.html>) and the
+/// firewall admit only the clients' subnet, which the file fixes (`ipam`,
+/// <https://docs.docker.com/reference/compose-file/networks/#ipam>), since Docker picks a new one
+/// whenever it recreates the network.
 #[test]
 fn a_database_on_the_host_is_a_stated_prerequisite() {
     let mut checked = 0;
@@ -495,22 +498,24 @@ fn a_database_on_the_host_is_a_stated_prerequisite() {
             }
             let at = format!("{} ({}) {name}", stack.name, stack.env());
             for network in &service.networks {
-                let docker_name = format!("{}_{network}", generated.file.name);
+                let ipam = generated.file.networks[network].ipam.as_ref();
+                let subnet = ipam.and_then(|i| i.config.first()).map(|c| c.subnet.as_str());
+                let subnet = subnet.unwrap_or_else(|| panic!("{at}: {network} has no fixed subnet"));
+                let firewall = format!("accept port 5432 only from {subnet}");
                 assert!(
-                    lines
-                        .iter()
-                        .any(|l| l.contains("must listen on the Docker bridge gateway") && l.contains(&docker_name)),
-                    "{at}: the header does not say the host's server must accept {docker_name}"
+                    lines.iter().any(|l| l.contains("must listen on all addresses") && l.contains(&firewall)),
+                    "{at}: the header does not say the host's server must accept {subnet}"
                 );
-            }
-            for external in &stack.externals {
-                let Some(store) = &external.datastore else { continue };
-                let rule = format!(
-                    "host {} {} <subnet>",
-                    store.database.as_deref().unwrap_or("all"),
-                    store.user.as_deref().unwrap_or("all")
-                );
-                assert!(lines.iter().any(|l| l.contains("pg_hba.conf") && l.contains(&rule)), "{at}: no `{rule}`");
+                for external in &stack.externals {
+                    let Some(store) = &external.datastore else { continue };
+                    let rule = format!(
+                        "host {} {} {subnet} scram-sha-256",
+                        store.database.as_deref().unwrap_or("all"),
+                        store.user.as_deref().unwrap_or("all")
+                    );
+                    let stated = lines.iter().any(|l| l.contains("listen_addresses = '*'") && l.contains(&rule));
+                    assert!(stated, "{at}: no `{rule}` with listen_addresses = '*'");
+                }
             }
             checked += 1;
         }
@@ -572,7 +577,7 @@ fn optional_secrets_cron_lines_and_external_resources() {
         }
     }
     assert!(
-        optional >= 1 && crons >= 2 && externals >= 5,
+        optional >= 1 && crons >= 2 && externals >= 4,
         "{optional} optional secrets, {crons} crons, {externals} externals"
     );
 }
@@ -592,9 +597,12 @@ fn completed_first<'a>(
 
 /// A Django service starts only after one-shot jobs ran each release command its framework needs
 /// (`manage.py migrate`, `manage.py collectstatic`; emit's framework facts), and the static files
-/// are collected afresh (`--clear`) into the volume nginx serves on every deploy: Docker fills a
-/// named volume from the image only when it creates it
+/// are collected into the volume nginx serves on every deploy: Docker fills a named volume from
+/// the image only when it creates it
 /// (<https://docs.docker.com/engine/storage/volumes/#populate-a-volume-using-a-container>).
+/// Never with `--clear`, which deletes the files nginx is serving before copying the new ones
+/// (<https://docs.djangoproject.com/en/5.2/ref/contrib/staticfiles/#collectstatic>): collecting
+/// over them replaces changed files and leaves old ones, which pages still open may ask for.
 #[test]
 fn django_migrates_and_collects_static_files_before_it_serves() {
     let mut checked = 0;
@@ -613,7 +621,7 @@ fn django_migrates_and_collects_static_files_before_it_serves() {
                 assert_eq!(job.restart, "no", "{at}: {name} must run once per deploy");
                 if *command == "collectstatic" {
                     let argv = job.command.as_ref().unwrap();
-                    assert!(argv.iter().any(|a| a == "--clear"), "{at}: {name} keeps the previous deploy's files");
+                    assert!(!argv.iter().any(|a| a == "--clear"), "{at}: {name} empties the live static files first");
                     let volume = |s: &emit::compose::model::ComposeService| -> Option<String> {
                         s.volumes.iter().find_map(|v| match v {
                             ServiceVolume::Short(m) if m.split(':').nth(1) == Some("/app/staticfiles") => {
@@ -776,4 +784,435 @@ fn optional_secrets_are_optional_in_kubernetes_too() {
             }
         }
     }
+}
+
+/// A Prisma migration job can write where the CLI writes: `prisma migrate deploy` creates
+/// temporary files in its working directory, which fails with EROFS on a read-only root
+/// (<https://github.com/prisma/prisma/issues/20768>). Jobs on an internal network have no
+/// internet, so the CLI's update check is off (`CHECKPOINT_DISABLE=1`,
+/// <https://www.prisma.io/docs/orm/tools/prisma-cli#telemetry>) and the header says the CLI and
+/// its engines must be in the image, since nothing can download them.
+#[test]
+fn prisma_migrations_run_offline_on_a_writable_root() {
+    let mut checked = 0;
+    for_each_compose_service(|at, lines, name, service| {
+        let argv = service.command.clone().unwrap_or_default();
+        if !argv.windows(2).any(|w| w[0] == "prisma" && w[1] == "migrate") {
+            return;
+        }
+        assert!(!service.read_only, "{at} {name}: Prisma writes temporary files in its working directory");
+        assert_eq!(service.environment.get("CHECKPOINT_DISABLE").map(String::as_str), Some("1"), "{at} {name}");
+        let requirement = format!("The image {name} runs must hold the Prisma CLI");
+        assert!(lines.iter().any(|l| l.starts_with(&requirement)), "{at}: no line {requirement:?}");
+        checked += 1;
+    });
+    assert!(checked >= 3, "{checked} Prisma migration jobs");
+}
+
+/// Calls `check` with each service of every committed Compose file, where it is (stack and
+/// environment) and the file's header lines.
+fn for_each_compose_service(mut check: impl FnMut(&str, &[&str], &str, &emit::compose::model::ComposeService)) {
+    for stack in every_stack() {
+        let at = format!("{} ({})", stack.name, stack.env());
+        let generated = compose(&stack);
+        let lines = header(&generated.text);
+        for (name, service) in &generated.file.services {
+            check(&at, &lines, name, service);
+        }
+    }
+}
+
+/// The full-stack-fastapi-template's settings, which feature-models' backend image loads in the
+/// API, the prestart job and the worker, have no default for these and read the rest from a
+/// `../.env` the image does not hold: without them in the environment every process using the
+/// settings exits at import
+/// (<https://github.com/fastapi/full-stack-fastapi-template/blob/master/backend/app/core/config.py>).
+const FASTAPI_TEMPLATE_REQUIRED: [&str; 5] =
+    ["PROJECT_NAME", "FIRST_SUPERUSER", "FIRST_SUPERUSER_PASSWORD", "POSTGRES_SERVER", "POSTGRES_USER"];
+
+#[test]
+fn the_fastapi_settings_find_every_variable_without_a_default() {
+    let mut checked = 0;
+    for stack in every_stack().into_iter().filter(|s| s.name == "feature-models") {
+        let generated = compose(&stack);
+        for (name, service) in &generated.file.services {
+            if !service.image.starts_with("feature-models-backend:") {
+                continue;
+            }
+            for variable in FASTAPI_TEMPLATE_REQUIRED {
+                let value = service.environment.get(variable).map(String::as_str).unwrap_or_default();
+                assert!(!value.is_empty(), "{} ({}) {name}: {variable} unset", stack.name, stack.env());
+            }
+            let password = &service.environment["FIRST_SUPERUSER_PASSWORD"];
+            assert!(password.starts_with("${FIRST_SUPERUSER_PASSWORD:?"), "{name}: a required secret, {password}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6, "backend, prestart and celeryworker in dev and production");
+}
+
+/// The bind mounts of a service that read a configuration file (`read_only`, source a file the
+/// header lists), by target.
+fn config_files<'a>(
+    service: &'a emit::compose::model::ComposeService,
+    listed: &[&str],
+) -> Vec<&'a emit::compose::model::BindMount> {
+    service
+        .volumes
+        .iter()
+        .filter_map(|v| match v {
+            ServiceVolume::Bind(bind) if listed.contains(&bind.source.as_str()) => Some(bind),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The header's list of files mounted from the host.
+fn listed_files(lines: &[&str]) -> Vec<String> {
+    lines
+        .iter()
+        .filter_map(|l| {
+            l.strip_prefix("Files mounted from the host, relative to this file; up fails while one is missing: ")
+        })
+        .flat_map(|l| l.split(", ").map(str::to_string))
+        .collect()
+}
+
+/// An environment reading a configuration file: its name, the service's other mount targets and
+/// its ports published to the network.
+type Reader = (String, Vec<String>, Vec<String>);
+
+/// A configuration file names what its service has: nginx exits at start when a server block
+/// reads a certificate that is not mounted ("cannot load certificate",
+/// <https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_certificate>), and serves
+/// nothing on a published port no server block listens on. So environments of a stack that
+/// mount one file into a service mount the same other paths and publish the same ports to the
+/// network, or read files of their own; and the header says what each edge proxy's file must
+/// contain.
+#[test]
+fn each_configuration_file_fits_every_environment_that_reads_it() {
+    // (stack, service, file) → (environment, other mount targets, published ports)
+    let mut readers: std::collections::BTreeMap<(String, String, String), Vec<Reader>> = Default::default();
+    let mut described = 0;
+    for stack in every_stack() {
+        let generated = compose(&stack);
+        let lines = header(&generated.text);
+        let files = listed_files(&lines);
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        for (name, service) in &generated.file.services {
+            let configs = config_files(service, &files);
+            // Ports published only on the loopback are a developer's shortcut, not the service's.
+            let public_ports: Vec<String> =
+                service.ports.iter().filter(|p| !p.starts_with("127.0.0.1:")).cloned().collect();
+            for config in &configs {
+                let others = service
+                    .volumes
+                    .iter()
+                    .map(|v| match v {
+                        ServiceVolume::Bind(b) => b.target.clone(),
+                        ServiceVolume::Tmpfs(t) => t.target.clone(),
+                        ServiceVolume::Short(s) => s.split(':').nth(1).unwrap_or_default().to_string(),
+                    })
+                    .filter(|target| *target != config.target)
+                    .collect();
+                readers.entry((stack.name.clone(), name.clone(), config.source.clone())).or_default().push((
+                    stack.env().to_string(),
+                    others,
+                    public_ports.clone(),
+                ));
+                if service.ports.iter().any(|p| p.ends_with(":80")) {
+                    let line = format!("{} must contain: ", config.source);
+                    let said = lines.iter().any(|l| l.starts_with(&line));
+                    assert!(said, "{} ({}) {name}: no line {line:?}", stack.name, stack.env());
+                    described += 1;
+                }
+            }
+        }
+    }
+    for ((stack, service, file), environments) in &readers {
+        let (first_env, first_mounts, first_ports) = &environments[0];
+        for (env, mounts, ports) in &environments[1..] {
+            assert!(
+                mounts == first_mounts && ports == first_ports,
+                "{stack} {service}: {file} is read in {first_env} (mounts {first_mounts:?}, ports {first_ports:?}) and in {env} (mounts {mounts:?}, ports {ports:?})"
+            );
+        }
+    }
+    assert!(described >= 8, "{described} edge proxy configuration files described");
+}
+
+/// An image that exits without a variable (the Datadog agent without `DD_API_KEY`,
+/// <https://github.com/DataDog/datadog-agent/issues/4497>) bound to an optional secret
+/// (`${NAME:-}`) would restart forever under `unless-stopped`: it sits behind a profile, which a
+/// plain `up` leaves out (<https://docs.docker.com/compose/how-tos/profiles/>), and the header
+/// says how to start it. A service mounting the Docker socket is named as root-equivalent in the
+/// header, since `:ro` does not limit the API
+/// (<https://docs.docker.com/engine/security/#docker-daemon-attack-surface>); the agent reads
+/// the host's /proc and cgroups read-only for host metrics
+/// (<https://docs.datadoghq.com/containers/docker/>).
+#[test]
+fn an_optional_agent_waits_for_its_key_and_its_host_access_is_stated() {
+    let (mut opt_in, mut sockets) = (0, 0);
+    for stack in every_stack() {
+        let at = format!("{} ({})", stack.name, stack.env());
+        let generated = compose(&stack);
+        let lines = header(&generated.text);
+        for (name, service) in &generated.file.services {
+            for required in emit::facts::images::required_variables(&service.image) {
+                let value = service.environment.get(required.variable).cloned().unwrap_or_default();
+                if value.ends_with(":-}") {
+                    assert_eq!(
+                        service.profiles,
+                        std::slice::from_ref(name),
+                        "{at} {name}: {} may be empty",
+                        required.variable
+                    );
+                    let start = format!("{name} starts only with --profile {name}");
+                    assert!(lines.iter().any(|l| l.starts_with(&start)), "{at}: no line {start:?}");
+                    opt_in += 1;
+                }
+            }
+            let binds: Vec<_> = service
+                .volumes
+                .iter()
+                .filter_map(|v| match v {
+                    ServiceVolume::Bind(b) => Some(b),
+                    _ => None,
+                })
+                .collect();
+            if binds.iter().any(|b| b.source == "/var/run/docker.sock") {
+                let line = lines.iter().find(|l| l.starts_with(&format!("Host access of {name}: ")));
+                let line = line.unwrap_or_else(|| panic!("{at}: {name} mounts the Docker socket unannounced"));
+                assert!(line.contains("root-equivalent"), "{at}: {line}");
+                sockets += 1;
+            }
+            if service.image.starts_with("datadog/agent:") {
+                for (host, target) in [("/proc/", "/host/proc/"), ("/sys/fs/cgroup/", "/host/sys/fs/cgroup")] {
+                    let mounted = binds.iter().any(|b| b.source == host && b.target == target && b.read_only);
+                    assert!(mounted, "{at} {name}: {host} read-only at {target}");
+                }
+            }
+        }
+    }
+    assert!(opt_in >= 1 && sockets >= 1, "{opt_in} opt-in services, {sockets} Docker socket mounts");
+}
+
+/// A non-root service of a built image that writes a named volume needs the image to hold the
+/// mount point owned by its user: Docker gives a new volume the owner of the image's directory,
+/// and creates a missing one owned by root, where the user cannot write
+/// (<https://docs.docker.com/engine/storage/volumes/#populate-a-volume-using-a-container>).
+/// The header says so for each such mount point.
+#[test]
+fn volumes_a_non_root_process_writes_have_their_owner_stated() {
+    let mut checked = 0;
+    for_each_compose_service(|at, lines, name, service| {
+        let Some(user) = service.user.as_deref().filter(|u| *u != "root" && *u != "0") else { return };
+        if service.build.is_none() {
+            return;
+        }
+        let image = service.image.split(':').next().unwrap_or_default();
+        for volume in &service.volumes {
+            let ServiceVolume::Short(short) = volume else { continue };
+            let mut parts = short.split(':');
+            let (Some(_), Some(path), None) = (parts.next(), parts.next(), parts.next()) else { continue };
+            let owner = format!("must hold {path} owned by {user}:");
+            let stated = lines.iter().any(|l| l.starts_with(&format!("The image {image} (")) && l.contains(&owner));
+            assert!(stated, "{at} {name}: nothing says the image must hold {path} owned by {user}");
+            checked += 1;
+        }
+    });
+    assert!(checked >= 6, "{checked} volume mount points written without root");
+}
+
+/// Where the pipeline deploys a file, the images it runs are local tags the deploy makes from the
+/// pushed ones (`docker pull <registry>/<name>:<sha>`, `docker tag … <name>:<sha>`); a host
+/// reached by hand has no such tag, and `up --no-build` then fails with "pull access denied"
+/// for `<name>` (<https://docs.docker.com/reference/cli/docker/compose/up/>). The header's run
+/// command pulls and tags every image the file builds before `up`.
+#[test]
+fn a_manual_run_of_a_pipeline_file_has_its_images() {
+    let mut checked = 0;
+    for stack in every_stack() {
+        let at = format!("{} ({})", stack.name, stack.env());
+        let generated = compose(&stack);
+        let lines = header(&generated.text);
+        let Some(run) = lines.iter().find(|l| l.starts_with("Run:") && l.contains("--no-build")) else { continue };
+        let (pulls, up) = run.split_once("docker compose").expect("the run command runs compose");
+        let listed: Vec<&str> = pulls
+            .split_once("for image in ")
+            .and_then(|(_, rest)| rest.split_once("; do"))
+            .map(|(images, _)| images.split(' ').collect())
+            .unwrap_or_default();
+        assert!(pulls.contains("docker pull") && pulls.contains("docker tag"), "{at}: {run}");
+        assert!(pulls.contains("$image:$IMAGE_TAG; done"), "{at}: the local tag is not made: {run}");
+        assert!(up.contains("--no-build"), "{at}: {run}");
+        for (name, service) in &generated.file.services {
+            if service.build.is_none() {
+                continue;
+            }
+            let local = service.image.split(':').next().unwrap_or_default();
+            assert!(listed.contains(&local), "{at} {name}: {local} is neither pulled nor tagged by: {run}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 6, "{checked} built services run from pipeline images");
+}
+
+/// Commands that bring a database schema up to date: Alembic
+/// (<https://alembic.sqlalchemy.org/en/latest/tutorial.html#running-our-first-migration>), Prisma
+/// (<https://www.prisma.io/docs/orm/prisma-client/deployment/deploy-database-changes-with-prisma-migrate>)
+/// and Django (<https://docs.djangoproject.com/en/5.2/ref/django-admin/#migrate>).
+const MIGRATIONS: [&[&str]; 3] =
+    [&["alembic", "upgrade", "head"], &["prisma", "migrate", "deploy"], &["manage.py", "migrate"]];
+
+fn migrates(argv: &[String]) -> bool {
+    MIGRATIONS.iter().any(|m| argv.windows(m.len()).any(|w| w.iter().zip(m.iter()).all(|(a, b)| a == b)))
+}
+
+/// An image whose schema is migrated before it serves in one environment is migrated in every
+/// environment (a fresh development database has no tables otherwise); and the directories the
+/// project builds images from are the checkout's code, never a directory the header asks to
+/// create.
+#[test]
+fn every_environment_migrates_and_the_checkout_is_not_created() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let stacks = project.validate().expect("valid stack").stacks().to_vec();
+        let files: Vec<(String, Generated)> = stacks.iter().map(|s| (s.env().to_string(), compose(s))).collect();
+        let image_of = |image: &str| image.split(':').next().unwrap_or_default().to_string();
+        let migrated: Vec<String> = files
+            .iter()
+            .flat_map(|(_, g)| g.file.services.values())
+            .filter(|s| s.restart == "no" && migrates(s.command.as_deref().unwrap_or_default()))
+            .map(|s| image_of(&s.image))
+            .collect();
+        let contexts: Vec<String> = files
+            .iter()
+            .flat_map(|(_, g)| g.file.services.values())
+            .filter_map(|s| s.build.as_ref().map(|b| b.context.clone()))
+            .collect();
+        for (env, generated) in &files {
+            let at = format!("{} ({env})", project.name());
+            for (name, service) in &generated.file.services {
+                if service.restart == "no" || !migrated.contains(&image_of(&service.image)) {
+                    continue;
+                }
+                let waits = completed_first(&generated.file, name)
+                    .iter()
+                    .any(|(_, job)| migrates(job.command.as_deref().unwrap_or_default()));
+                assert!(waits, "{at} {name}: starts without the migrations its image gets elsewhere");
+                checked += 1;
+            }
+            for line in header(&generated.text) {
+                for context in &contexts {
+                    assert!(
+                        !line.contains(&format!("mkdir -p {context}"))
+                            && !line.starts_with(&format!("Create {context} ")),
+                        "{at}: the header asks to create the build context {context}: {line}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked >= 8, "{checked} services waiting for migrations");
+}
+
+/// Environments of a stack never share an external volume: Compose does not namespace it by
+/// project (<https://docs.docker.com/reference/compose-file/volumes/#external>), so on one host
+/// two PostgreSQL servers would open one data directory. And each external network's header line
+/// names the services that answer there, since Docker's DNS resolves a service name for every
+/// container on the network, whichever project it belongs to
+/// (<https://docs.docker.com/engine/network/#dns-services>).
+#[test]
+fn environments_keep_their_own_data_and_shared_networks_are_announced() {
+    let mut networks = 0;
+    for project in stacks::all() {
+        let mut owners: std::collections::BTreeMap<String, String> = Default::default();
+        for stack in project.validate().expect("valid stack").stacks() {
+            let at = format!("{} ({})", stack.name, stack.env());
+            let generated = compose(stack);
+            for (key, volume) in generated.file.volumes.iter().filter(|(_, v)| v.external) {
+                let name = volume.name.clone().unwrap_or_else(|| key.clone());
+                if let Some(other) = owners.insert(name.clone(), stack.env().to_string()) {
+                    panic!("{at}: the external volume {name} is also {other}'s");
+                }
+            }
+            let lines = header(&generated.text);
+            for (key, network) in generated.file.networks.iter().filter(|(_, n)| n.external) {
+                let name = network.name.clone().unwrap_or_else(|| key.clone());
+                let members: Vec<&String> =
+                    generated.file.services.iter().filter(|(_, s)| s.networks.contains(key)).map(|(n, _)| n).collect();
+                let line =
+                    lines.iter().find(|l| l.starts_with(&format!("{name} is shared with whatever else joins it")));
+                let line = line.unwrap_or_else(|| panic!("{at}: nothing says {name} is shared"));
+                assert!(members.iter().all(|m| line.contains(m.as_str())), "{at}: {line} misses one of {members:?}");
+                networks += 1;
+            }
+        }
+    }
+    assert!(networks >= 3, "{networks} external networks");
+}
+
+/// Traefik routers only serve through entrypoints and certificate resolvers its own static
+/// configuration defines (<https://doc.traefik.io/traefik/routing/entrypoints/>,
+/// <https://doc.traefik.io/traefik/https/acme/>): every name the labels use is in the header,
+/// with the network its Docker provider must watch.
+#[test]
+fn the_names_traefik_must_define_are_stated() {
+    let mut checked = 0;
+    for_each_compose_service(|at, lines, name, service| {
+        let named: Vec<String> = service
+            .labels
+            .iter()
+            .filter_map(|(key, value)| {
+                if key.ends_with(".entrypoints") {
+                    Some(format!("the entrypoint {value} "))
+                } else if key.ends_with(".tls.certresolver") {
+                    Some(format!("the certificate resolver {value} "))
+                } else if key == "traefik.docker.network" {
+                    Some(format!("on the network {value}:"))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if named.is_empty() {
+            return;
+        }
+        let line = lines.iter().find(|l| l.starts_with("The Traefik this stack joins must define"));
+        let line = line.unwrap_or_else(|| panic!("{at} {name}: its Traefik labels' names are nowhere in the header"));
+        for what in named {
+            assert!(line.contains(&what), "{at} {name}: {line} does not name {what:?}");
+            checked += 1;
+        }
+    });
+    assert!(checked >= 10, "{checked} names used by Traefik labels");
+}
+
+/// The env file a Compose file reads holds its secrets in plain text, so the header says to make
+/// it readable by its owner only; and optional monitoring (Sentry, whose SDK sends nothing
+/// without a DSN,
+/// <https://docs.sentry.io/platforms/javascript/guides/node/configuration/options/#dsn>) never
+/// stops a deploy: its DSN is `${SENTRY_DSN:-}`
+/// (<https://docs.docker.com/reference/compose-file/interpolation/>).
+#[test]
+fn env_files_are_private_and_monitoring_is_optional() {
+    let (mut private, mut sentry) = (0, 0);
+    for stack in every_stack() {
+        let at = format!("{} ({})", stack.name, stack.env());
+        let generated = compose(&stack);
+        let secret = generated.file.services.values().flat_map(|s| s.environment.values()).any(|v| v.contains(":?"));
+        if secret {
+            let chmod = format!("chmod 600 {}.env", stack.env());
+            assert!(header(&generated.text).iter().any(|l| l.contains(&chmod)), "{at}: nothing says {chmod}");
+            private += 1;
+        }
+        for (name, service) in &generated.file.services {
+            if let Some(dsn) = service.environment.get("SENTRY_DSN") {
+                assert_eq!(dsn, "${SENTRY_DSN:-}", "{at} {name}: Sentry is optional monitoring");
+                sentry += 1;
+            }
+        }
+    }
+    assert!(private >= 10 && sentry >= 2, "{private} files with secrets, {sentry} Sentry DSNs");
 }

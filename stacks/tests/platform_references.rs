@@ -279,10 +279,13 @@ fn railway_reports_what_a_pre_deploy_command_writes_to_a_volume() {
         let valid = project.validate().expect("valid stack");
         let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
         let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
+        // Each service's `preDeploy: [ … ]` list, on one line or several.
         let pre_deploy: Vec<&str> = railway_services(program)
             .into_iter()
-            .flat_map(|(_, block)| block.lines().skip_while(|l| !l.contains("preDeploy:")).skip(1))
-            .take_while(|l| !l.trim_start().starts_with(']'))
+            .filter_map(|(_, block)| {
+                let list = &block[block.find("preDeploy:")?..];
+                Some(&list[..list.find(']')?])
+            })
             .collect();
         for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
             for job in stack.services().filter(|s| s.run == Run::Once) {

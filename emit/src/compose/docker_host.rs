@@ -6,7 +6,12 @@
 //! only (PostgreSQL's default `listen_addresses`,
 //! <https://www.postgresql.org/docs/current/runtime-config-connection.html>) never sees it, and
 //! PostgreSQL refuses clients `pg_hba.conf` does not list
-//! (<https://www.postgresql.org/docs/current/auth-pg-hba-conf.html>).
+//! (<https://www.postgresql.org/docs/current/auth-pg-hba-conf.html>). The server listens on all
+//! addresses (`listen_addresses = '*'`), narrowed by `pg_hba.conf` and the firewall: docker0's
+//! address does not exist when the server starts at boot before Docker, so binding it fails.
+//! Docker picks a network's subnet anew each time it creates it unless the file fixes it
+//! (`ipam`, <https://docs.docker.com/reference/compose-file/networks/#ipam>), so the rules name a
+//! fixed subnet where the stack gives one.
 
 use stack_dsl::{DOCKER_HOST, Engine, Reach, ValidStack};
 
@@ -31,32 +36,42 @@ pub fn prerequisites(stack: &ValidStack, project: &str) -> Vec<String> {
         if clients.is_empty() {
             continue;
         }
-        let mut networks: Vec<String> = Vec::new();
+        // Each client network's subnet: fixed by the stack, or read from Docker, which picks a
+        // new one whenever it recreates the network (`down`, then `up`).
+        let mut subnets: Vec<String> = Vec::new();
         for service in &clients {
-            let names: Vec<String> = if service.networks.is_empty() {
-                vec![format!("{project}_default")]
+            let names: Vec<(String, Option<&String>)> = if service.networks.is_empty() {
+                vec![(format!("{project}_default"), None)]
             } else {
-                service.networks.iter().map(|n| network_name(stack, project, n.name())).collect()
+                service
+                    .networks
+                    .iter()
+                    .map(|n| {
+                        let fixed = stack.networks.iter().find(|m| m.name == n.name()).and_then(|m| m.subnet.as_ref());
+                        (network_name(stack, project, n.name()), fixed)
+                    })
+                    .collect()
             };
-            for name in names {
-                if !networks.contains(&name) {
-                    networks.push(name);
+            for (name, fixed) in names {
+                let subnet = match fixed {
+                    Some(subnet) => subnet.clone(),
+                    None => format!(
+                        "the subnet of {name} (docker network inspect {name} -f '{{{{range .IPAM.Config}}}}{{{{.Subnet}}}}{{{{end}}}}'; it changes whenever the network is recreated: give it a fixed subnet)"
+                    ),
+                };
+                if !subnets.contains(&subnet) {
+                    subnets.push(subnet);
                 }
             }
         }
-        let subnets = networks
-            .iter()
-            .map(|n| format!("docker network inspect {n} -f '{{{{range .IPAM.Config}}}}{{{{.Subnet}}}}{{{{end}}}}'"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let listen = format!(
-            "{} on this host ({DOCKER_HOST}:{port} through host-gateway) must listen on the Docker bridge gateway (ip -4 addr show docker0), not only 127.0.0.1, and the host firewall accept port {port} from the containers' subnet ({subnets})",
+        let subnets = subnets.join(", ");
+        notes.push(format!(
+            "{} on this host ({DOCKER_HOST}:{port} through host-gateway) must listen on all addresses, not only 127.0.0.1 (an address on docker0 does not exist yet when it starts at boot, before Docker), and the host firewall accept port {port} only from {subnets}",
             external.name
-        );
-        notes.push(listen);
+        ));
         if let Some(store @ stack_dsl::Datastore { engine: Engine::Postgres { .. }, .. }) = &external.datastore {
             notes.push(format!(
-                "PostgreSQL: add the gateway address to listen_addresses in postgresql.conf, and allow that subnet in pg_hba.conf: host {} {} <subnet> scram-sha-256",
+                "PostgreSQL: listen_addresses = '*' in postgresql.conf, and in pg_hba.conf only: host {} {} {subnets} scram-sha-256",
                 store.database.as_deref().unwrap_or("all"),
                 store.user.as_deref().unwrap_or("all"),
             ));

@@ -52,6 +52,11 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
                     internal: n.internal,
                     external: n.external,
                     name: n.external.then(|| n.name.clone()),
+                    ipam: n
+                        .subnet
+                        .as_ref()
+                        .filter(|_| !n.external)
+                        .map(|subnet| Ipam { config: vec![IpamConfig { subnet: subnet.clone() }] }),
                 };
                 (n.name.clone(), top)
             })
@@ -149,6 +154,9 @@ impl Lowering<'_> {
         let mut labels: IndexMap<String, String> =
             service.labels.iter().map(|(k, v)| (k.clone(), literal(v))).collect();
         let mut profiles = Vec::new();
+        if super::opt_in::needed_optional_secret(self.stack, service).is_some() {
+            profiles.push(service.name.clone());
+        }
         if let Run::OnSchedule(schedule) = &service.run {
             profiles.push("cron".to_string());
             labels.insert("dev.stackwright.schedule".into(), schedule.clone());

@@ -246,6 +246,24 @@ pub struct TopLevelNetwork {
     /// The real name, for external networks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Address management: a fixed subnet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipam: Option<Ipam>,
+}
+
+/// A network's `ipam:` section
+/// (<https://docs.docker.com/reference/compose-file/networks/#ipam>).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ipam {
+    /// One entry per subnet.
+    pub config: Vec<IpamConfig>,
+}
+
+/// One subnet of a network.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IpamConfig {
+    /// The subnet, in CIDR notation.
+    pub subnet: String,
 }
 
 /// A top-level named volume.

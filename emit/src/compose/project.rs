@@ -4,7 +4,10 @@
 //! `COMPOSE_PROJECT_NAME` override the file's `name:`
 //! (<https://docs.docker.com/compose/how-tos/project-name/>). External networks and volumes
 //! are never created by Compose: `up` fails until they exist
-//! (<https://docs.docker.com/reference/compose-file/networks/#external>).
+//! (<https://docs.docker.com/reference/compose-file/networks/#external>). On a network, every
+//! container answers to its service name for all the others, whichever project started it
+//! (<https://docs.docker.com/engine/network/#dns-services>), so a shared external network
+//! shares names too.
 
 use stack_dsl::{ValidStack, VolumeKind};
 
@@ -47,4 +50,28 @@ pub fn external_note(stack: &ValidStack) -> Option<String> {
     (!commands.is_empty()).then(|| {
         format!("Create before the first up (Compose does not create external resources): {}", commands.join("; "))
     })
+}
+
+/// One header line per external network: the names its members answer to there, which another
+/// project's containers on the same network share.
+pub fn shared_names_notes(stack: &ValidStack) -> Vec<String> {
+    stack
+        .networks
+        .iter()
+        .filter(|n| n.external)
+        .filter_map(|network| {
+            let members: Vec<&str> = stack
+                .services()
+                .filter(|s| s.networks.iter().any(|n| n.name() == network.name))
+                .map(|s| s.name.as_str())
+                .collect();
+            (!members.is_empty()).then(|| {
+                format!(
+                    "{} is shared with whatever else joins it: a container of another project there named {} answers the same name, so attach only services meant to meet these",
+                    network.name,
+                    members.join(", ")
+                )
+            })
+        })
+        .collect()
 }

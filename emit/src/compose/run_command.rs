@@ -56,8 +56,10 @@ impl Images {
         )
     }
 
-    /// The header's run command.
-    pub fn run_command(self, env_file: &str, file_name: &str) -> String {
+    /// The header's run command. `built` names the images the file builds elsewhere, which the
+    /// pipeline pushed to `registry` and a host without the pipeline's deploy pulls and tags
+    /// with the local names the file runs, as the deploy does.
+    pub fn run_command(self, env_file: &str, file_name: &str, registry: &str, built: &[String]) -> String {
         let compose = format!("docker compose --env-file {env_file} -f {file_name} up -d");
         match self {
             Images::Pulled => format!("Run: {compose}"),
@@ -65,7 +67,9 @@ impl Images {
                 format!("Run from the checkout: {IMAGE_TAG}=$(git rev-parse --short HEAD) {compose} --build")
             }
             Images::FromPipeline => format!(
-                "Run: {IMAGE_TAG}=<commit SHA the pipeline deployed> {compose} --no-build (the deploy pulls that image; the host never builds)"
+                "Run: export {IMAGE_TAG}=<commit SHA the pipeline deployed>; docker login {host}; for image in {images}; do docker pull {registry}/$image:${IMAGE_TAG} && docker tag {registry}/$image:${IMAGE_TAG} $image:${IMAGE_TAG}; done; {compose} --no-build (the deploy does the same; the host never builds)",
+                host = registry.split('/').next().unwrap_or(registry),
+                images = built.join(" "),
             ),
         }
     }

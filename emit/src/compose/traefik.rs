@@ -3,9 +3,34 @@
 //! Spec: <https://doc.traefik.io/traefik/routing/providers/docker/>. Each route gets an HTTP
 //! router and, with TLS, an HTTPS router with the certificate resolver, the HTTP one redirecting
 //! to it. Router names carry the stack and environment, since one Traefik serves many stacks.
+//! The labels name entrypoints and a certificate resolver that only Traefik's own configuration
+//! defines (<https://doc.traefik.io/traefik/routing/entrypoints/>,
+//! <https://doc.traefik.io/traefik/https/acme/>): a router naming one it lacks never serves, so
+//! the header names them.
 
 use indexmap::IndexMap;
-use stack_dsl::{Service, Traefik, ValidStack};
+use stack_dsl::{Edge, Service, Traefik, ValidStack};
+
+/// The header line naming what the labels expect of the Traefik the stack joins, if it routes
+/// anything through one.
+pub fn note(stack: &ValidStack) -> Option<String> {
+    let Some(Edge::Traefik(traefik)) = &stack.edge else { return None };
+    let routes: Vec<_> = stack.services().flat_map(|s| s.routes.iter()).collect();
+    if routes.is_empty() {
+        return None;
+    }
+    let mut needs = format!("the entrypoint {} (port 80)", traefik.http_entrypoint);
+    if routes.iter().any(|r| r.tls) {
+        needs.push_str(&format!(
+            ", the entrypoint {} (port 443) and the certificate resolver {} (ACME, Let's Encrypt)",
+            traefik.https_entrypoint, traefik.cert_resolver
+        ));
+    }
+    Some(format!(
+        "The Traefik this stack joins must define {needs}, and run its Docker provider on the network {}: the routers' labels name them",
+        traefik.network.name()
+    ))
+}
 
 /// The labels that route `service`'s public routes through `traefik`.
 pub fn labels(stack: &ValidStack, traefik: &Traefik, service: &Service) -> IndexMap<String, String> {

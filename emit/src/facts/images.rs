@@ -240,6 +240,34 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
     },
 ];
 
+/// An environment variable an image's entrypoint refuses to start without.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequiredVariable {
+    /// The repository as Docker Hub names it.
+    pub repository: &'static str,
+    /// The variable, which must be set and non-empty.
+    pub variable: &'static str,
+    /// Where this comes from.
+    pub source: &'static str,
+}
+
+/// The table of variables images exit without.
+pub const REQUIRED_VARIABLES: &[RequiredVariable] = &[
+    // `/etc/cont-init.d/01-check-apikey.sh`: "You must set an DD_API_KEY environment variable to
+    // run the Datadog Agent container", then exit 1.
+    RequiredVariable {
+        repository: "datadog/agent",
+        variable: "DD_API_KEY",
+        source: "https://github.com/DataDog/datadog-agent/issues/4497",
+    },
+];
+
+/// The variables the registry image `reference` exits without.
+pub fn required_variables(reference: &str) -> impl Iterator<Item = &'static RequiredVariable> {
+    let (repository, _) = repository_and_tag(reference);
+    REQUIRED_VARIABLES.iter().filter(move |r| r.repository == repository)
+}
+
 /// The repository of an image reference, as Docker Hub names it, and its tag.
 fn repository_and_tag(reference: &str) -> (String, &str) {
     let without_digest = reference.split('@').next().unwrap_or(reference);
@@ -330,7 +358,8 @@ impl Facts {
                 non_root: NonRoot::Yes,
             },
         };
-        if let Some(stated) = &service.image_facts {
+        // A statement of what the image must hold says nothing about its user or writes.
+        if let Some(stated) = service.image_facts.as_ref().filter(|s| s.user.is_some() || !s.writes.is_empty()) {
             facts.origin = Origin::Stated;
             facts.user = stated.user.or(facts.user);
             facts.writes.extend(stated.writes.iter().cloned());
@@ -379,6 +408,14 @@ mod tests {
         assert_eq!(known("postgres:latest"), None);
         assert_eq!(known("ghcr.io/team/app:1"), None);
         assert_eq!(known("mypostgres:16"), None);
+    }
+
+    #[test]
+    fn the_datadog_agent_needs_its_key() {
+        let names = |r: &str| required_variables(r).map(|v| v.variable).collect::<Vec<_>>();
+        assert_eq!(names("datadog/agent:7"), ["DD_API_KEY"]);
+        assert_eq!(names("docker.io/datadog/agent:latest"), ["DD_API_KEY"]);
+        assert!(names("postgres:16").is_empty());
     }
 
     #[test]

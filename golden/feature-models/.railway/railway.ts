@@ -29,6 +29,9 @@ export default defineRailway((ctx) => {
       restartPolicyType: "ALWAYS",
     },
     env: {
+      PROJECT_NAME: "Feature Models",
+      FIRST_SUPERUSER: ctx.shared.FIRST_SUPERUSER,
+      FIRST_SUPERUSER_PASSWORD: ctx.shared.FIRST_SUPERUSER_PASSWORD,
       ENVIRONMENT: "production",
       DOMAIN: "example.com",
       FRONTEND_HOST: "https://dashboard.example.com",
@@ -53,6 +56,9 @@ export default defineRailway((ctx) => {
       restartPolicyType: "ALWAYS",
     },
     env: {
+      PROJECT_NAME: "Feature Models",
+      FIRST_SUPERUSER: ctx.shared.FIRST_SUPERUSER,
+      FIRST_SUPERUSER_PASSWORD: ctx.shared.FIRST_SUPERUSER_PASSWORD,
       ENVIRONMENT: "production",
       DOMAIN: "example.com",
       FRONTEND_HOST: "https://dashboard.example.com",

@@ -19,10 +19,7 @@ export default defineRailway((ctx) => {
       builder: "DOCKERFILE",
     },
     start: "gunicorn config.wsgi:application --workers 4 --threads 2 --bind 0.0.0.0:8000",
-    preDeploy: [
-      "python manage.py migrate --noinput",
-      "python manage.py collectstatic --noinput --clear",
-    ],
+    preDeploy: ["python manage.py migrate --noinput", "python manage.py collectstatic --noinput"],
     healthcheck: "/api/schema/",
     healthcheckTimeout: 50,
     volumeMounts: {
