@@ -34,7 +34,11 @@ fn with_host(mut probe: KubeProbe, host: Option<&str>) -> KubeProbe {
 }
 
 /// Compose ignores failures during the start period, then allows `retries`; the startup probe
-/// allows as many failures as fit in the start period, plus the retries.
+/// allows as many failures as fit in the start period, plus the retries, so a pod gets at least
+/// the stated start period (then `retries` intervals) before the kubelet kills it. Whatever a
+/// start command does before serving (migrations run by the image's start script) must fit in
+/// that start period: unlike Compose, which only marks the container unhealthy, Kubernetes
+/// restarts it midway.
 fn startup(check: &Probe) -> Option<KubeProbe> {
     let start = check.start_period?;
     let interval = check.interval.as_secs().max(1);
@@ -66,4 +70,28 @@ fn handler(check: &Check) -> KubeProbe {
 
 fn seconds(duration: std::time::Duration) -> i32 {
     duration.as_secs().try_into().unwrap_or(i32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use stack_dsl::Probe;
+
+    use super::*;
+
+    /// The time the startup probe allows (failures × period) is never below the start period.
+    #[test]
+    fn the_startup_budget_covers_the_start_period() {
+        for (start, interval, retries) in [(30, 10, 3), (45, 20, 0), (5, 30, 1), (300, 7, 2), (1, 1, 0)] {
+            let check = Probe::http(8000, "/health")
+                .start_period(Duration::from_secs(start))
+                .every(Duration::from_secs(interval))
+                .retries(retries);
+            let startup = startup(&check).expect("a startup probe");
+            let budget = i64::from(startup.failure_threshold.unwrap()) * i64::from(startup.period_seconds.unwrap());
+            let start = i64::try_from(start).unwrap();
+            assert!(budget >= start, "{budget}s for a {start}s start period");
+        }
+    }
 }
