@@ -11,7 +11,8 @@
 //! `externals.yaml` (aliases of Docker-host dependencies),
 //! `network-policies.yaml`, and `kustomization.yaml`, whose header lists what must exist
 //! before the first apply (the Secret's keys, the pull secret, ConfigMaps from repository files,
-//! storage classes, the ingress controller and cert-manager issuer).
+//! storage classes, the ingress controller and cert-manager issuer) and the RBAC rights of the
+//! identity that deploys ([`deploy_identity`]).
 //!
 //! | model | Kubernetes |
 //! | --- | --- |
@@ -86,6 +87,7 @@
 //!   leaves unpinned (also reported as a warning).
 
 pub mod deploy_order;
+pub mod deploy_identity;
 mod env;
 mod external;
 pub mod immutable;
@@ -173,6 +175,7 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
         "First, and whenever they change: {}. They are not in the kustomization, so kubectl delete -k removes the workloads but keeps the namespace, its Secret and the claims that hold data (kubectl delete namespace {namespace} removes everything)",
         kept::apply_command(&kept, "<this directory>")
     )];
+    notes.push(deploy_identity::rights(namespace));
     if !lowered.secret_keys.is_empty() {
         let keys: Vec<&str> = lowered.secret_keys.iter().map(String::as_str).collect();
         notes.push(format!(
