@@ -44,6 +44,7 @@
 //! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created or updated from the repository's file with the header's command, which then restarts the workloads that mount it; the deploy workflow generates it with a content hash in its name, so a change rolls them |
 //! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit |
 //! | `Mount::bind`, one service | **not expressible** (pods have no host directories): left out and reported |
+//! | stock image whose command runs from a bind-mounted host directory (a dev server over `./frontend`) | **not deployed**, with a warning: the directory would be empty and the container fail on every start; an image built from the repository runs without the mount |
 //! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (1Gi), mounted by all; reported, and the storage-class requirement stated in the header |
 //! | networks | a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the services that share a network with it, and routed ports from the ingress controller's namespace (`Cluster`, default `traefik`); a service on internal networks only may also connect only to its peers and DNS |
 //! | replicas / `Autoscale` | `replicas` / a `HorizontalPodAutoscaler` (`autoscaling/v2`, CPU utilisation; the workload leaves `replicas` to it) |
@@ -90,6 +91,7 @@ pub mod deploy_order;
 pub mod deploy_identity;
 mod env;
 mod external;
+mod host_source;
 pub mod immutable;
 mod ingress;
 pub mod kept;
