@@ -61,6 +61,17 @@ pub struct Lowered {
     pub warnings: Vec<Warning>,
 }
 
+/// What a `ReadWriteMany` claim needs from the cluster, and what stays Pending without it.
+fn shared_class_requirement(cluster: &Cluster, claim: &str, users: &[&str]) -> String {
+    match &cluster.shared_storage_class {
+        Some(class) => format!("it is provisioned from the StorageClass {class}, which must support that access mode"),
+        None => format!(
+            "it is provisioned from the default StorageClass; on block storage (ReadWriteOnce only) the claim {claim} stays Pending, and so do the pods of {}: name a class that supports ReadWriteMany with Cluster::shared_storage_class",
+            users.join(" and ")
+        ),
+    }
+}
+
 /// The manifests of `stack`.
 pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     let mut lowered = Lowered {
@@ -96,7 +107,8 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     lowered.kept.push((kept::NAMESPACE_FILE.into(), vec![Object::Namespace(namespace(stack, any_root))]));
 
     let mut public = Public::of(stack)?;
-    let claims = storage::standalone_claims(stack);
+    let claims: Vec<_> =
+        storage::standalone_claims(stack).into_iter().map(|c| storage::with_shared_class(c, cluster)).collect();
     let mut service_files = Vec::new();
     let mut images = Vec::new();
     for service in stack.services() {
@@ -180,8 +192,9 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         lowered.warnings.push(warn(
             first,
             format!(
-                "the volume {name} is shared by {}, so it is a ReadWriteMany claim: the cluster's storage class must support that access mode",
-                names.join(" and ")
+                "the volume {name} is shared by {}, so it is a ReadWriteMany claim: {}",
+                names.join(" and "),
+                shared_class_requirement(cluster, &name, &names)
             ),
         ));
     }
@@ -192,11 +205,12 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         lowered.warnings.push(warn(
             first,
             format!(
-                "the host directory {} is shared by {}, so it is the ReadWriteMany claim {} of {} (declare a Volume::persistent with a size to choose it): the cluster's storage class must support that access mode",
+                "the host directory {} is shared by {}, so it is the ReadWriteMany claim {} of {} (declare a Volume::persistent with a size to choose it): {}",
                 dir.path,
                 names.join(" and "),
                 dir.claim,
-                super::resources::memory(storage::DEFAULT_CLAIM_SIZE).0
+                super::resources::memory(storage::DEFAULT_CLAIM_SIZE).0,
+                shared_class_requirement(cluster, &dir.claim, &names)
             ),
         ));
     }

@@ -38,14 +38,14 @@
 //! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef` |
 //! | `External` on `host.docker.internal` | pods have no Docker host: they reach it by its name, an `ExternalName` Service to `External::cluster_host`, or, without one, a Service the header gives the `kubectl create service externalname` command for (reported) |
 //! | `Volume::persistent`, one service | claim template, `ReadWriteOnce`, the volume's size (1Gi when unset) |
-//! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`; reported, as the storage class must support it |
+//! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`, from the `Cluster`'s `shared_storage_class` (the default class when unset); reported, as the class must support it |
 //! | `Volume::persistent`, one job or cron job | a standalone `PersistentVolumeClaim`, `ReadWriteOnce`, kept between runs |
 //! | `Volume::external` | a claim the workload mounts by name, created outside the stack (listed in the header) |
 //! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created or updated from the repository's file with the header's command, which then restarts the workloads that mount it; the deploy workflow generates it with a content hash in its name, so a change rolls them |
 //! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit |
 //! | `Mount::bind`, one service | **not expressible** (pods have no host directories): left out and reported |
 //! | stock image whose command runs from a bind-mounted host directory (a dev server over `./frontend`) | **not deployed**, with a warning: the directory would be empty and the container fail on every start; an image built from the repository runs without the mount |
-//! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (1Gi), mounted by all; reported, and the storage-class requirement stated in the header |
+//! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (1Gi, `shared_storage_class`), mounted by all; reported, and the storage-class requirement stated in the header |
 //! | networks | a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the services that share a network with it, and routed ports from the ingress controller's namespace (`Cluster`, default `traefik`); a service on internal networks only may also connect only to its peers and DNS |
 //! | replicas / `Autoscale` | `replicas` / a `HorizontalPodAutoscaler` (`autoscaling/v2`, CPU utilisation; the workload leaves `replicas` to it) |
 //! | more than one replica | `PodDisruptionBudget` with `maxUnavailable: 1` |
@@ -229,16 +229,21 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
     }
     notes.extend(lowered.external_aliases.iter().cloned());
     if lowered.claims_storage {
-        notes.push(
-            "The cluster has a default StorageClass (kubectl get storageclass shows one marked (default)): the claims name none"
-                .to_string(),
-        );
+        notes.push(format!(
+            "The cluster has a default StorageClass (kubectl get storageclass shows one marked (default)): the claims {} none",
+            if cluster.shared_storage_class.is_some() { "mounted by one pod name" } else { "name" }
+        ));
     }
     if !lowered.shared_claims.is_empty() {
-        notes.push(format!(
-            "The claims {} are mounted by several pods at once (ReadWriteMany): the default StorageClass must support that access mode (NFS, CephFS, EFS, Azure Files; not a block disk)",
-            lowered.shared_claims.join(", ")
-        ));
+        let claims = lowered.shared_claims.join(", ");
+        notes.push(match &cluster.shared_storage_class {
+            Some(class) => format!(
+                "The claims {claims} are mounted by several pods at once (ReadWriteMany), from the StorageClass {class}, which must exist and support that access mode (NFS, CephFS, EFS, Azure Files; not a block disk)"
+            ),
+            None => format!(
+                "The claims {claims} are mounted by several pods at once (ReadWriteMany): the default StorageClass must support that access mode (NFS, CephFS, EFS, Azure Files; not a block disk), otherwise they and the pods mounting them stay Pending; Cluster::shared_storage_class names another class"
+            ),
+        });
     }
     if lowered.has_ingress {
         notes.push(format!(
