@@ -51,6 +51,8 @@ pub struct Lowered {
     pub pulls_built_images: bool,
     /// True when the stack has an Ingress.
     pub has_ingress: bool,
+    /// The Ingress paths served on any host (`path → service`).
+    pub any_host_paths: Vec<String>,
     /// True when the stack claims storage from the cluster's default storage class.
     pub claims_storage: bool,
     /// Claims several pods mount at once (`ReadWriteMany`).
@@ -91,6 +93,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         tls_secrets: Vec::new(),
         pulls_built_images: false,
         has_ingress: false,
+        any_host_paths: Vec::new(),
         claims_storage: false,
         shared_claims: Vec::new(),
         deploy_order: DeployOrder::of(stack),
@@ -228,6 +231,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     if let Some((ingress, secrets)) = ingress::ingress(stack, cluster, &mut public) {
         lowered.tls_secrets = secrets;
         lowered.has_ingress = true;
+        lowered.any_host_paths = public.any_host_paths();
         lowered.files.push(("ingress.yaml".into(), vec![Object::Ingress(ingress)]));
     }
     for (service, message) in public.warnings.drain(..) {

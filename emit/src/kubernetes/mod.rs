@@ -24,7 +24,7 @@
 //! | `.published(h)` | **explicit choice**: not exposed outside the cluster (ClusterIP only); a warning names the port and the `kubectl port-forward` command. Public traffic goes through routes |
 //! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`, `ingressClassName` from the project's `Cluster` (default `traefik`); TLS hosts get their certificate from cert-manager (`cert-manager.io/cluster-issuer`, default `letsencrypt`, Secret `<host>-tls`) or share the `Cluster`'s named TLS Secret |
 //! | `Traefik` edge | replaced by the cluster's ingress controller |
-//! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed**: the Ingress serves each upstream without routes of its own on any host, at `/` or at its `.edge_path(..)`; two upstreams on one path is an error. HTTPS on any host needs the `Cluster`'s TLS Secret, otherwise reported |
+//! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed**: the Ingress serves each upstream without routes of its own on any host, at `/` or at its `.edge_path(..)` (reported, and stated in the header: another host-less Ingress of the class ties with it); two upstreams on one path is an error. HTTPS on any host needs the `Cluster`'s TLS Secret, otherwise reported |
 //! | `Role::CertificateRenewal` (certbot) | **not deployed**: cert-manager issues and renews (warning) |
 //! | image that needs the node (Datadog agent) | **not deployed**, with a warning pointing at the vendor's operator or Helm chart; a service that waits for or refers to a left-out one is an error |
 //! | health check | `readinessProbe`, and `livenessProbe` unless `.liveness(..)` gives its own; `http` → `httpGet`, `exec` → `exec`, `shell` → `exec sh -c`, `tcp` → `tcpSocket`; interval → `periodSeconds`, timeout → `timeoutSeconds`, retries → `failureThreshold` |
@@ -249,6 +249,13 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
         notes.push(format!(
             "An ingress controller serves the IngressClass {} from the namespace {} (only it may reach routed ports)",
             cluster.ingress_class, cluster.ingress_namespace
+        ));
+    }
+    if !lowered.any_host_paths.is_empty() {
+        notes.push(format!(
+            "The Ingress answers every host on {} (the edge proxy it replaces had no host): it must be the only host-less Ingress of the class {} on the cluster, as another stack's or environment's on the same path ties with it and only one of them gets the traffic; give the routes this environment's host",
+            lowered.any_host_paths.join(", "),
+            cluster.ingress_class
         ));
     }
     if !lowered.tls_secrets.is_empty() {
