@@ -458,7 +458,9 @@ mod tests {
             .files()
             .iter()
             .filter(|f| f.path.ends_with(".yaml") && !f.path.ends_with("kustomization.yaml"))
-            .flat_map(|f| f.contents.split("\n---\n").map(|d| serde_saphyr::from_str::<Object>(d).unwrap()).collect::<Vec<_>>())
+            .flat_map(|f| {
+                f.contents.split("\n---\n").map(|d| serde_saphyr::from_str::<Object>(d).unwrap()).collect::<Vec<_>>()
+            })
             .filter_map(|o| match o {
                 Object::Deployment(d) => d.spec.and_then(|s| s.template.spec),
                 Object::StatefulSet(s) => s.spec.and_then(|s| s.template.spec),

@@ -41,8 +41,7 @@ mod tests {
         });
         let bundle = super::super::render(&project.validate().unwrap(), &Options::with_root("")).unwrap();
         let namespace_file = bundle.file("kubernetes/production/namespace.yaml").expect("namespace.yaml");
-        let namespace: super::super::Object =
-            serde_saphyr::from_str(&namespace_file.contents).expect("a Namespace");
+        let namespace: super::super::Object = serde_saphyr::from_str(&namespace_file.contents).expect("a Namespace");
         let super::super::Object::Namespace(namespace) = namespace else { panic!("not a Namespace") };
         let name = namespace.metadata.name.expect("named");
         let header = &bundle.file("kubernetes/production/kustomization.yaml").expect("kustomization").contents;

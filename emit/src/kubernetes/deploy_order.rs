@@ -161,8 +161,8 @@ mod tests {
                     .port(stack_dsl::Port::http(8000))
                     .depends_on(&migrate, Ready::Completed),
             );
-            let certificate =
-                stack.add_service(Service::job("certbot-init", Image::new("certbot/certbot:v2.11.0")).certificate_renewal());
+            let certificate = stack
+                .add_service(Service::job("certbot-init", Image::new("certbot/certbot:v2.11.0")).certificate_renewal());
             stack.add_service(
                 Service::new("nginx", Image::new("nginx:1.25-alpine"))
                     .port(stack_dsl::Port::http(80))

@@ -335,7 +335,9 @@ mod tests {
                     .route(Route::new("admin.example.com")),
             );
             stack.add_service(
-                Service::new("proxy", Image::new("nginx:1.27")).port(Port::http(80).published(80)).edge_proxy_for([&web]),
+                Service::new("proxy", Image::new("nginx:1.27"))
+                    .port(Port::http(80).published(80))
+                    .edge_proxy_for([&web]),
             );
             stack
         });

@@ -87,8 +87,8 @@
 //!   images, whose tag the pipeline sets at deploy time, and on third-party images the stack
 //!   leaves unpinned (also reported as a warning).
 
-pub mod deploy_order;
 pub mod deploy_identity;
+pub mod deploy_order;
 mod env;
 mod external;
 mod host_source;
@@ -233,6 +233,20 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
             "The cluster has a default StorageClass (kubectl get storageclass shows one marked (default)): the claims {} none",
             if cluster.shared_storage_class.is_some() { "mounted by one pod name" } else { "name" }
         ));
+    }
+    if lowered.claims_storage {
+        let stateful_sets: Vec<&str> = lowered
+            .files
+            .iter()
+            .flat_map(|(_, objects)| objects)
+            .filter_map(|o| match o {
+                Object::StatefulSet(s) if s.spec.as_ref().is_some_and(|spec| spec.volume_claim_templates.is_some()) => {
+                    s.metadata.name.as_deref()
+                }
+                _ => None,
+            })
+            .collect();
+        notes.push(immutable::resize_procedure(namespace, &stateful_sets));
     }
     if !lowered.shared_claims.is_empty() {
         let claims = lowered.shared_claims.join(", ");
