@@ -5,6 +5,8 @@
 //! Ingress classes: <https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class>.
 //! cert-manager's Ingress annotations: <https://cert-manager.io/docs/usage/ingress/>.
 //! Pull secrets: <https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/>.
+//! Storage classes and access modes (a block disk is `ReadWriteOnce` only, so a `ReadWriteMany`
+//! claim on it stays Pending): <https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes>.
 
 /// How Ingress hosts get their certificates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +37,9 @@ pub struct Cluster {
     pub certificates: Certificates,
     /// The `kubernetes.io/dockerconfigjson` Secret pods use to pull the project's own images.
     pub pull_secret: String,
+    /// The StorageClass of claims several pods mount at once (`ReadWriteMany`), when the
+    /// cluster's default class cannot provide them.
+    pub shared_storage_class: Option<String>,
 }
 
 /// The ingress class and namespace [`Cluster::new`] assumes: Traefik as its Helm chart installs
@@ -50,6 +55,7 @@ impl Cluster {
             ingress_namespace: DEFAULT_INGRESS.1.into(),
             certificates: Certificates::ClusterIssuer("letsencrypt".into()),
             pull_secret: "registry-credentials".into(),
+            shared_storage_class: None,
         }
     }
 
@@ -72,6 +78,14 @@ impl Cluster {
     #[must_use]
     pub fn pull_secret(mut self, name: impl Into<String>) -> Self {
         self.pull_secret = name.into();
+        self
+    }
+
+    /// Provision claims several pods mount at once (`ReadWriteMany`) from the StorageClass
+    /// `name` (NFS, CephFS, EFS, Azure Files), the others from the default class.
+    #[must_use]
+    pub fn shared_storage_class(mut self, name: impl Into<String>) -> Self {
+        self.shared_storage_class = Some(name.into());
         self
     }
 }

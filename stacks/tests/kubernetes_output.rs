@@ -124,8 +124,19 @@ fn check_container(stack: &ValidStack, service: &Service, container: &Container,
         if let Some(health) = &service.healthcheck {
             same_check(container.readiness_probe.as_ref(), &health.check, &format!("{at} readiness"));
         }
-        if let Some(live) = service.liveness.as_ref().or(service.healthcheck.as_ref()) {
-            same_check(container.liveness_probe.as_ref(), &live.check, &format!("{at} liveness"));
+        // Liveness must not depend on dependencies: the HTTP health check of a service that
+        // uses others is checked as a TCP connection to its port.
+        let uses_others = !service.depends_on.is_empty() || service.env.iter().any(|(_, v)| v.service().is_some());
+        match (&service.liveness, &service.healthcheck) {
+            (Some(live), _) => same_check(container.liveness_probe.as_ref(), &live.check, &format!("{at} liveness")),
+            (None, Some(health)) => {
+                let check = match &health.check {
+                    Check::Http { port, .. } if uses_others => Check::Tcp { port: *port },
+                    other => other.clone(),
+                };
+                same_check(container.liveness_probe.as_ref(), &check, &format!("{at} liveness"));
+            }
+            (None, None) => {}
         }
     }
     let env = container.env.as_deref().unwrap_or_default();

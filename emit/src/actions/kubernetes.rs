@@ -25,7 +25,7 @@ use crate::error::Error;
 use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS};
 use crate::kubernetes::pull_policy::{ThirdParty, third_party_images};
 use crate::kubernetes::secret::{CHECKSUM_ANNOTATION, Reader, StackSecret, stack_secret};
-use crate::kubernetes::{KUBECTL_VERSION, kept, labels};
+use crate::kubernetes::{KUBECTL_VERSION, kept, labels, left_out};
 use crate::layout::{KubernetesConfigMap, kubernetes_dir, kubernetes_namespace};
 use crate::yaml;
 
@@ -108,11 +108,12 @@ struct PatchTarget {
     name: String,
 }
 
-/// The ConfigMaps of the environment's config files, as the overlay at `depth` directories
-/// below the repository root generates them.
+/// The ConfigMaps of the config files the cluster's workloads mount (a left-out edge proxy's
+/// file is not needed, nor required to exist), as the overlay at `depth` directories below the
+/// repository root generates them.
 fn config_maps(stack: &ValidStack, depth: usize) -> Vec<ConfigMapGenerator> {
     let mut generators: Vec<ConfigMapGenerator> = Vec::new();
-    for mount in stack.services().flat_map(|s| &s.mounts) {
+    for mount in stack.services().filter(|s| left_out(s).is_none()).flat_map(|s| &s.mounts) {
         let MountSource::Config(path) = &mount.source else { continue };
         let config = KubernetesConfigMap::of(path);
         if generators.iter().any(|g| g.name == config.name) {
@@ -426,9 +427,54 @@ echo "::error::The {env} deploy failed; what it changed was rolled back to the r
 mod tests {
     use std::process::Command;
 
-    use stack_dsl::{Autoscale, Env, Image, Port, Project, Service, Stack};
+    use stack_dsl::{Autoscale, Env, Image, Mount, Port, Project, Service, Stack};
 
     use super::*;
+    use crate::kubernetes::Object;
+    use crate::options::Options;
+
+    /// The overlay generates exactly the ConfigMaps the manifests' pods mount: the left-out
+    /// nginx's file is neither generated nor required.
+    #[test]
+    fn only_mounted_config_files_are_generated() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let api = stack.add_service(
+                Service::new("api", Image::new("shop:1"))
+                    .port(Port::http(8000))
+                    .mount(Mount::config("./api.toml", "/etc/api.toml")),
+            );
+            stack.add_service(
+                Service::new("nginx", Image::new("nginx:1.25-alpine"))
+                    .port(Port::http(80))
+                    .mount(Mount::config("./nginx.conf", "/etc/nginx/conf.d/default.conf"))
+                    .edge_proxy_for([&api]),
+            );
+            stack
+        });
+        let valid = project.validate().unwrap();
+        let bundle = crate::kubernetes::render(&valid, &Options::with_root("")).unwrap();
+        let mut mounted: Vec<String> = bundle
+            .files()
+            .iter()
+            .filter(|f| f.path.ends_with(".yaml") && !f.path.ends_with("kustomization.yaml"))
+            .flat_map(|f| {
+                f.contents.split("\n---\n").map(|d| serde_saphyr::from_str::<Object>(d).unwrap()).collect::<Vec<_>>()
+            })
+            .filter_map(|o| match o {
+                Object::Deployment(d) => d.spec.and_then(|s| s.template.spec),
+                Object::StatefulSet(s) => s.spec.and_then(|s| s.template.spec),
+                Object::Job(j) => j.spec.and_then(|s| s.template.spec),
+                _ => None,
+            })
+            .flat_map(|pod| pod.volumes.unwrap_or_default())
+            .filter_map(|v| v.config_map.map(|c| c.name))
+            .collect();
+        mounted.sort();
+        let generated: Vec<String> = config_maps(&valid.stacks()[0], 2).into_iter().map(|g| g.name).collect();
+        assert_eq!(generated, mounted);
+        assert!(!mounted.is_empty());
+    }
 
     /// The step runs against a `kubectl` that reports a last-applied configuration with
     /// `replicas` for `deployment/web` and records what `set-last-applied` receives.

@@ -426,7 +426,7 @@ pub fn prerequisites(target: DeployTarget, deploy: &Deploy) -> Vec<Prerequisite>
 pub fn prerequisites_for(target: DeployTarget, services: &[&str]) -> Vec<Prerequisite> {
     match target {
         DeployTarget::Kubernetes => {
-            vec![Prerequisite::secret("KUBECONFIG", "a kubeconfig whose context can apply the environment's namespace")]
+            vec![Prerequisite::secret("KUBECONFIG", crate::kubernetes::deploy_identity::SUMMARY)]
         }
         DeployTarget::Render => {
             let mut list = vec![render_api_key()];

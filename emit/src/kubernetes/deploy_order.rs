@@ -8,6 +8,9 @@
 //! the deploy reports a failed migration within a bounded time:
 //! <https://kubernetes.io/docs/concepts/workloads/controllers/job/#job-termination-and-cleanup>.
 //!
+//! Only workloads the cluster runs take part ([`super::placement`]): a left-out edge proxy or
+//! certificate job is named by no step, as no object of that name exists.
+//!
 //! The first pass selects objects with `app.kubernetes.io/name!=<service>`; an equality-based
 //! `!=` also matches objects without the label (the Namespace, generated ConfigMaps):
 //! <https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#equality-based-requirement>.
@@ -15,6 +18,7 @@
 use stack_dsl::{Ready, Run, ValidStack};
 
 use super::labels::NAME_LABEL;
+use super::placement::runs;
 
 /// How long a Job may run before Kubernetes fails it (`activeDeadlineSeconds`).
 pub const JOB_DEADLINE_SECONDS: u32 = 900;
@@ -32,9 +36,10 @@ impl DeployOrder {
     /// The order of `stack`.
     pub fn of(stack: &ValidStack) -> Self {
         DeployOrder {
-            jobs: stack.services().filter(|s| s.run == Run::Once).map(|s| s.name.clone()).collect(),
+            jobs: stack.services().filter(|s| runs(s) && s.run == Run::Once).map(|s| s.name.clone()).collect(),
             held_back: stack
                 .services()
+                .filter(|s| runs(s))
                 .filter(|s| s.depends_on.iter().any(|d| d.ready == Ready::Completed))
                 .map(|s| s.name.clone())
                 .collect(),
@@ -142,6 +147,54 @@ mod tests {
         let init = job.template.spec.as_ref().and_then(|p| p.init_containers.as_ref()).expect("wait-for-db");
         let script = init[0].command.as_ref().expect("command").join(" ");
         assert!(script.contains("nc -z -w 2 db 5432") && script.contains("exit 1"), "{script}");
+    }
+
+    /// An edge proxy waiting for a certificate job: the cluster runs neither, so no deploy
+    /// step may name them; every Job and held-back service named is an object of the manifests.
+    #[test]
+    fn the_steps_name_only_objects_the_manifests_contain() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let migrate = stack.add_service(Service::job("migrate", Image::new("shop:1")));
+            let api = stack.add_service(
+                Service::new("api", Image::new("shop:1"))
+                    .port(stack_dsl::Port::http(8000))
+                    .depends_on(&migrate, Ready::Completed),
+            );
+            let certificate = stack
+                .add_service(Service::job("certbot-init", Image::new("certbot/certbot:v2.11.0")).certificate_renewal());
+            stack.add_service(
+                Service::new("nginx", Image::new("nginx:1.25-alpine"))
+                    .port(stack_dsl::Port::http(80))
+                    .depends_on(&certificate, Ready::Completed)
+                    .edge_proxy_for([&api]),
+            );
+            stack
+        })
+        .validate()
+        .unwrap();
+        let stack = &project.stacks()[0];
+        let lowered = super::super::lower::lower(stack, project.cluster()).unwrap();
+        let objects = || lowered.files.iter().flat_map(|(_, objects)| objects);
+        let jobs: Vec<String> = objects()
+            .filter_map(|o| match o {
+                super::super::Object::Job(j) => j.metadata.name.clone(),
+                _ => None,
+            })
+            .collect();
+        let workloads: Vec<String> = objects()
+            .filter_map(|o| match o {
+                super::super::Object::Deployment(d) => d.metadata.name.clone(),
+                super::super::Object::StatefulSet(s) => s.metadata.name.clone(),
+                _ => None,
+            })
+            .collect();
+        let order = &lowered.deploy_order;
+        assert_eq!(order.jobs, jobs);
+        assert!(order.held_back.iter().all(|s| workloads.contains(s)), "{:?} not in {workloads:?}", order.held_back);
+        for step in order.manual_steps("shop-production") {
+            assert!(!step.contains("certbot-init") && !step.contains("nginx"), "{step}");
+        }
     }
 
     #[test]

@@ -153,14 +153,42 @@ fn autoscaling_takes_over(kind: &str, name: &str, namespace: &str, was: Option<i
     }
 }
 
+/// The command that recreates the StatefulSet `name` around its running pods and claims.
+pub fn recreate_command(name: &str, namespace: &str) -> String {
+    format!(
+        "kubectl delete statefulset {name} -n {namespace} --cascade=orphan, then apply: the pods and their claims stay, and the new StatefulSet adopts them"
+    )
+}
+
+/// The command that grows the claim `claim` to `size`.
+pub fn expand_command(claim: &str, namespace: &str, size: &str) -> String {
+    let patch = format!(r#"'{{"spec":{{"resources":{{"requests":{{"storage":"{size}"}}}}}}}}'"#);
+    format!("kubectl patch pvc {claim} -n {namespace} -p {patch}")
+}
+
+/// The one-line procedure for growing a volume, for the kustomization header.
+pub fn resize_procedure(namespace: &str, stateful_sets: &[&str]) -> String {
+    let mut note = format!(
+        "To grow a volume: {} for each of its claims (the StorageClass needs allowVolumeExpansion; a claim never shrinks)",
+        expand_command("<claim>", namespace, "<size>")
+    );
+    if !stateful_sets.is_empty() {
+        note.push_str(&format!(
+            "; the claim templates of {} take the new size only when the StatefulSet is recreated: after patching its claims, {}",
+            stateful_sets.join(", "),
+            recreate_command("<name>", namespace)
+        ));
+    }
+    note.push_str("; regenerating prints the exact commands");
+    note
+}
+
 fn storage_of(claim: &PersistentVolumeClaim) -> Option<&Quantity> {
     claim.spec.as_ref()?.resources.as_ref()?.requests.as_ref()?.get("storage")
 }
 
 fn stateful_set(name: &str, namespace: &str, was: &StatefulSetSpec, now: &StatefulSetSpec) -> Vec<String> {
-    let recreate = format!(
-        "kubectl delete statefulset {name} -n {namespace} --cascade=orphan, then apply: the pods and their claims stay, and the new StatefulSet adopts them"
-    );
+    let recreate = recreate_command(name, namespace);
     let mut messages = Vec::new();
     let replicas = now.replicas.unwrap_or(1).max(1);
     let (old_templates, new_templates) = (
@@ -191,9 +219,7 @@ fn stateful_set(name: &str, namespace: &str, was: &StatefulSetSpec, now: &Statef
             && let Some(size) = size_now
         {
             let claims: Vec<String> = (0..replicas).map(|i| format!("{claim}-{name}-{i}")).collect();
-            let patch = format!(r#"'{{"spec":{{"resources":{{"requests":{{"storage":"{}"}}}}}}}}'"#, size.0);
-            let commands: Vec<String> =
-                claims.iter().map(|c| format!("kubectl patch pvc {c} -n {namespace} -p {patch}")).collect();
+            let commands: Vec<String> = claims.iter().map(|c| expand_command(c, namespace, &size.0)).collect();
             grown.push(format!(
                 "the volume {claim} changes from {} to {}; claims cannot be resized through their template: expand each claim ({}; the storage class needs allowVolumeExpansion, and claims cannot shrink), then {recreate}",
                 size_was.map_or("unset", |q| q.0.as_str()),
@@ -324,5 +350,44 @@ mod tests {
         let new = old.replace("image: postgres:16.4", "image: postgres:16.5");
         assert_ne!(old, new);
         assert!(forbidden_changes(&path, &old, &new).is_empty());
+    }
+
+    /// The header's resize line names every StatefulSet of the rendered files that has claim
+    /// templates, with the commands the regeneration check would give.
+    #[test]
+    fn the_header_states_the_resize_procedure() {
+        use stack_dsl::{Env, Image, Mount, Port, Project, Service, Stack, Volume};
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let data = stack.add_volume(Volume::persistent("data"));
+            stack.add_service(
+                Service::new("db", Image::new("postgres:16.4"))
+                    .port(Port::tcp(5432))
+                    .mount(Mount::volume(&data, "/var/lib/postgresql")),
+            );
+            stack
+        });
+        let bundle =
+            super::super::render(&project.validate().unwrap(), &crate::options::Options::with_root("")).unwrap();
+        let stateful_sets: Vec<String> = bundle
+            .files()
+            .iter()
+            .filter(|f| is_manifest(&f.path))
+            .flat_map(|f| objects(&f.contents))
+            .filter_map(|o| match o {
+                Object::StatefulSet(s) if s.spec.as_ref().is_some_and(|s| s.volume_claim_templates.is_some()) => {
+                    s.metadata.name
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(stateful_sets, ["db"]);
+        let header = &bundle.file("kubernetes/production/kustomization.yaml").unwrap().contents;
+        let note = header.lines().find(|l| l.contains("To grow a volume")).unwrap_or_else(|| panic!("{header}"));
+        assert!(note.contains(&expand_command("<claim>", "shop-production", "<size>")), "{note}");
+        assert!(
+            note.contains("the claim templates of db") && note.contains(&recreate_command("<name>", "shop-production")),
+            "{note}"
+        );
     }
 }

@@ -113,10 +113,16 @@ impl Public {
                         ),
                     });
                 }
+                public.warnings.push((proxy.name.clone(), any_host_warning(&upstream.name, &path)));
                 public.paths.push(PublicPath { host: None, path, service: upstream.name.clone(), port, tls });
             }
         }
         Ok(public)
+    }
+
+    /// The paths served on any host, as `path → service`.
+    pub fn any_host_paths(&self) -> Vec<String> {
+        self.paths.iter().filter(|p| p.host.is_none()).map(|p| format!("{} → {}", p.path, p.service)).collect()
     }
 
     /// The ports of `service` the ingress controller forwards to.
@@ -126,6 +132,17 @@ impl Public {
         ports.dedup();
         ports
     }
+}
+
+/// A rule without a host matches every host, so the same path of another host-less Ingress of
+/// the class (another stack, or another environment of this one, on the same controller)
+/// conflicts with it, and the controller serves only one of them: Traefik ranks routers by
+/// the length of their rule (<https://doc.traefik.io/traefik/routing/routers/#priority>), so
+/// two `PathPrefix(`/`)` routers tie.
+fn any_host_warning(service: &str, path: &str) -> String {
+    format!(
+        "the Ingress serves {service} at {path} on any host, as the edge proxy it replaces did: another host-less Ingress of the same class (another stack, or another environment on the same cluster) claims the same path and only one of them gets the traffic; give {service} a Route with this environment's host"
+    )
 }
 
 /// The Ingress of `public`'s paths, and the certificate Secrets it expects, or `None` when the
@@ -303,5 +320,48 @@ mod tests {
         let annotations = ingress.metadata.annotations.expect("annotations");
         assert_eq!(annotations.get(CLUSTER_ISSUER_ANNOTATION).map(String::as_str), Some("letsencrypt"));
         assert_eq!(secrets, ["shop-example-com-tls"]);
+    }
+
+    /// Every host-less rule of the rendered Ingress (parsed) is named in the header and in a
+    /// warning; a routed host is not.
+    #[test]
+    fn host_less_rules_are_reported_in_the_header_and_a_warning() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let web = stack.add_service(Service::new("web", Image::new("shop-web:1")).port(Port::http(3000)));
+            stack.add_service(
+                Service::new("admin", Image::new("shop-admin:1"))
+                    .port(Port::http(4000))
+                    .route(Route::new("admin.example.com")),
+            );
+            stack.add_service(
+                Service::new("proxy", Image::new("nginx:1.27"))
+                    .port(Port::http(80).published(80))
+                    .edge_proxy_for([&web]),
+            );
+            stack
+        });
+        let bundle =
+            super::super::render(&project.validate().unwrap(), &crate::options::Options::with_root("")).unwrap();
+        let text = &bundle.file("kubernetes/production/ingress.yaml").expect("ingress.yaml").contents;
+        let super::super::Object::Ingress(ingress) = serde_saphyr::from_str(text).expect("an Ingress") else {
+            panic!("not an Ingress")
+        };
+        let rules = ingress.spec.and_then(|s| s.rules).unwrap_or_default();
+        let host_less: Vec<String> = rules
+            .iter()
+            .filter(|r| r.host.is_none())
+            .flat_map(|r| r.http.iter().flat_map(|h| &h.paths))
+            .map(|p| format!("{} → {}", p.path.as_deref().unwrap_or("/"), p.backend.service.as_ref().unwrap().name))
+            .collect();
+        assert_eq!(host_less, ["/ → web"]);
+        let header = &bundle.file("kubernetes/production/kustomization.yaml").unwrap().contents;
+        let note = header.lines().find(|l| l.contains("answers every host")).unwrap_or_else(|| panic!("{header}"));
+        assert!(note.contains("on / → web (") && !note.contains("admin"), "{note}");
+        assert!(
+            bundle.warnings().iter().any(|w| w.message.starts_with("the Ingress serves web at / on any host")),
+            "{:?}",
+            bundle.warnings()
+        );
     }
 }

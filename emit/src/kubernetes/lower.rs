@@ -51,6 +51,8 @@ pub struct Lowered {
     pub pulls_built_images: bool,
     /// True when the stack has an Ingress.
     pub has_ingress: bool,
+    /// The Ingress paths served on any host (`path → service`).
+    pub any_host_paths: Vec<String>,
     /// True when the stack claims storage from the cluster's default storage class.
     pub claims_storage: bool,
     /// Claims several pods mount at once (`ReadWriteMany`).
@@ -59,6 +61,17 @@ pub struct Lowered {
     pub deploy_order: DeployOrder,
     /// What the manifests cannot express.
     pub warnings: Vec<Warning>,
+}
+
+/// What a `ReadWriteMany` claim needs from the cluster, and what stays Pending without it.
+fn shared_class_requirement(cluster: &Cluster, claim: &str, users: &[&str]) -> String {
+    match &cluster.shared_storage_class {
+        Some(class) => format!("it is provisioned from the StorageClass {class}, which must support that access mode"),
+        None => format!(
+            "it is provisioned from the default StorageClass; on block storage (ReadWriteOnce only) the claim {claim} stays Pending, and so do the pods of {}: name a class that supports ReadWriteMany with Cluster::shared_storage_class",
+            users.join(" and ")
+        ),
+    }
 }
 
 /// The manifests of `stack`.
@@ -80,6 +93,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         tls_secrets: Vec::new(),
         pulls_built_images: false,
         has_ingress: false,
+        any_host_paths: Vec::new(),
         claims_storage: false,
         shared_claims: Vec::new(),
         deploy_order: DeployOrder::of(stack),
@@ -96,7 +110,8 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     lowered.kept.push((kept::NAMESPACE_FILE.into(), vec![Object::Namespace(namespace(stack, any_root))]));
 
     let mut public = Public::of(stack)?;
-    let claims = storage::standalone_claims(stack);
+    let claims: Vec<_> =
+        storage::standalone_claims(stack).into_iter().map(|c| storage::with_shared_class(c, cluster)).collect();
     let mut service_files = Vec::new();
     let mut images = Vec::new();
     for service in stack.services() {
@@ -180,8 +195,9 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         lowered.warnings.push(warn(
             first,
             format!(
-                "the volume {name} is shared by {}, so it is a ReadWriteMany claim: the cluster's storage class must support that access mode",
-                names.join(" and ")
+                "the volume {name} is shared by {}, so it is a ReadWriteMany claim: {}",
+                names.join(" and "),
+                shared_class_requirement(cluster, &name, &names)
             ),
         ));
     }
@@ -192,11 +208,12 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         lowered.warnings.push(warn(
             first,
             format!(
-                "the host directory {} is shared by {}, so it is the ReadWriteMany claim {} of {} (declare a Volume::persistent with a size to choose it): the cluster's storage class must support that access mode",
+                "the host directory {} is shared by {}, so it is the ReadWriteMany claim {} of {} (declare a Volume::persistent with a size to choose it): {}",
                 dir.path,
                 names.join(" and "),
                 dir.claim,
-                super::resources::memory(storage::DEFAULT_CLAIM_SIZE).0
+                super::resources::memory(storage::DEFAULT_CLAIM_SIZE).0,
+                shared_class_requirement(cluster, &dir.claim, &names)
             ),
         ));
     }
@@ -214,6 +231,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     if let Some((ingress, secrets)) = ingress::ingress(stack, cluster, &mut public) {
         lowered.tls_secrets = secrets;
         lowered.has_ingress = true;
+        lowered.any_host_paths = public.any_host_paths();
         lowered.files.push(("ingress.yaml".into(), vec![Object::Ingress(ingress)]));
     }
     for (service, message) in public.warnings.drain(..) {

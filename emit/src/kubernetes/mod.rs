@@ -11,23 +11,24 @@
 //! `externals.yaml` (aliases of Docker-host dependencies),
 //! `network-policies.yaml`, and `kustomization.yaml`, whose header lists what must exist
 //! before the first apply (the Secret's keys, the pull secret, ConfigMaps from repository files,
-//! storage classes, the ingress controller and cert-manager issuer).
+//! storage classes, the ingress controller and cert-manager issuer) and the RBAC rights of the
+//! identity that deploys ([`deploy_identity`]).
 //!
 //! | model | Kubernetes |
 //! | --- | --- |
 //! | `Run::Continuously`, stateless | `Deployment` (`apps/v1`) |
 //! | `Run::Continuously`, mounting a volume no other service mounts | `StatefulSet` with a `volumeClaimTemplates` entry per persistent volume, governed by the headless Service `<service>-headless` (`serviceName`) |
 //! | `Run::Once` (migrations) | `Job`, `backoffLimit: 0` (a failed migration stops, it does not loop), `activeDeadlineSeconds: 900` (a hung one is failed) |
-//! | `Run::OnSchedule` | `CronJob`, `timeZone: Etc/UTC`, `concurrencyPolicy: Forbid` (each run's deadline ends a hung one), `startingDeadlineSeconds: 3600`, the last 3 successful and 3 failed runs kept; the header gives the command showing the last success |
+//! | `Run::OnSchedule` | `CronJob`, `timeZone: Etc/UTC`, `concurrencyPolicy: Forbid` (each run's deadline ends a hung one), `startingDeadlineSeconds: 3600`, the last 3 successful and 3 failed runs kept, its Jobs labelled like the service (`jobTemplate.metadata`); the header gives the command showing the last success |
 //! | `Port` | container port and a `ClusterIP` `Service` port named `http-N` / `tcp-N` |
 //! | `.published(h)` | **explicit choice**: not exposed outside the cluster (ClusterIP only); a warning names the port and the `kubectl port-forward` command. Public traffic goes through routes |
 //! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`, `ingressClassName` from the project's `Cluster` (default `traefik`); TLS hosts get their certificate from cert-manager (`cert-manager.io/cluster-issuer`, default `letsencrypt`, Secret `<host>-tls`) or share the `Cluster`'s named TLS Secret |
 //! | `Traefik` edge | replaced by the cluster's ingress controller |
-//! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed**: the Ingress serves each upstream without routes of its own on any host, at `/` or at its `.edge_path(..)`; two upstreams on one path is an error. HTTPS on any host needs the `Cluster`'s TLS Secret, otherwise reported |
+//! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed**: the Ingress serves each upstream without routes of its own on any host, at `/` or at its `.edge_path(..)` (reported, and stated in the header: another host-less Ingress of the class ties with it); two upstreams on one path is an error. HTTPS on any host needs the `Cluster`'s TLS Secret, otherwise reported |
 //! | `Role::CertificateRenewal` (certbot) | **not deployed**: cert-manager issues and renews (warning) |
 //! | image that needs the node (Datadog agent) | **not deployed**, with a warning pointing at the vendor's operator or Helm chart; a service that waits for or refers to a left-out one is an error |
-//! | health check | `readinessProbe`, and `livenessProbe` unless `.liveness(..)` gives its own; `http` → `httpGet`, `exec` → `exec`, `shell` → `exec sh -c`, `tcp` → `tcpSocket`; interval → `periodSeconds`, timeout → `timeoutSeconds`, retries → `failureThreshold` |
-//! | start period | `startupProbe` allowing start period ÷ interval + retries failures |
+//! | health check | `readinessProbe`, and `livenessProbe` unless `.liveness(..)` gives its own (an HTTP check of a service that uses other services becomes a `tcpSocket` liveness check of its port: liveness must not depend on dependencies); `http` → `httpGet`, `exec` → `exec`, `shell` → `exec sh -c`, `tcp` → `tcpSocket`; interval → `periodSeconds`, timeout → `timeoutSeconds`, retries → `failureThreshold` |
+//! | start period | `startupProbe` allowing start period ÷ interval + retries failures, so at least the start period; a start command that migrates before serving must finish within it, as the kubelet restarts the container after that |
 //! | `Ready::Healthy` / `Started` | init container `wait-for-<dep>` (busybox `nc`) that waits until the dependency's Service accepts connections, which it only does once the dependency is ready; after 5 minutes it fails naming what it waited for, and the kubelet retries it |
 //! | `Ready::Completed` (migrations first) | part of the deploy, not of the pod: the deploy applies everything but the waiting services, waits for the Jobs to complete, then applies the rest (`deploy.yml` does it; the header lists the commands). Pods recreated later start at once |
 //! | `EnvValue::Literal` | `value`, `$(` escaped as `$$(` |
@@ -37,17 +38,19 @@
 //! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef` |
 //! | `External` on `host.docker.internal` | pods have no Docker host: they reach it by its name, an `ExternalName` Service to `External::cluster_host`, or, without one, a Service the header gives the `kubectl create service externalname` command for (reported) |
 //! | `Volume::persistent`, one service | claim template, `ReadWriteOnce`, the volume's size (1Gi when unset) |
-//! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`; reported, as the storage class must support it |
+//! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`, from the `Cluster`'s `shared_storage_class` (the default class when unset); reported, as the class must support it |
 //! | `Volume::persistent`, one job or cron job | a standalone `PersistentVolumeClaim`, `ReadWriteOnce`, kept between runs |
 //! | `Volume::external` | a claim the workload mounts by name, created outside the stack (listed in the header) |
 //! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created or updated from the repository's file with the header's command, which then restarts the workloads that mount it; the deploy workflow generates it with a content hash in its name, so a change rolls them |
 //! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit |
 //! | `Mount::bind`, one service | **not expressible** (pods have no host directories): left out and reported |
-//! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (1Gi), mounted by all; reported, and the storage-class requirement stated in the header |
+//! | stock image whose command runs from a bind-mounted host directory (a dev server over `./frontend`) | **not deployed**, with a warning: the directory would be empty and the container fail on every start; an image built from the repository runs without the mount |
+//! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (1Gi, `shared_storage_class`), mounted by all; reported, and the storage-class requirement stated in the header |
 //! | networks | a membership label `network.stackwright.dev/<network>: "true"` on the pods of each service per network it joins (`default` when it names none); a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the pods labelled with any of its networks, and routed ports from the ingress controller's namespace (`Cluster`, default `traefik`); a service on internal networks only may also connect only to the pods on its networks and DNS |
 //! | replicas / `Autoscale` | `replicas` / a `HorizontalPodAutoscaler` (`autoscaling/v2`, CPU utilisation; the workload leaves `replicas` to it) |
 //! | more than one replica | `PodDisruptionBudget` with `maxUnavailable: 1` |
-//! | HTTP port | `preStop` sleep of 5 s (endpoints drain before the process stops) and `terminationGracePeriodSeconds: 35`; a single-replica edge proxy or routed service is reported |
+//! | HTTP port | `preStop` sleep of 5 s (endpoints drain before the process stops) and `terminationGracePeriodSeconds` of those 5 s plus the stop grace period (30 s when unset); a single-replica edge proxy or routed service is reported |
+//! | `stop_grace_period` | `terminationGracePeriodSeconds` (after the drain delay of an HTTP port), so rollouts and drains give a worker the time it takes to finish its job |
 //! | resources | requests = reservations, limits = limits; defaults where unset: requests 100m CPU / 128Mi, limits 1 CPU / 512Mi |
 //! | user | `runAsUser`/`runAsGroup`/`fsGroup` of a numeric `.user(uid)`; otherwise the image's own account from the image facts (`facts::images`: postgres 70 on Alpine, 999 on Debian; redis 999/1000 on Alpine; nginx 101; `.user("node")` on `node` is 1000), or the stack's `.image_facts(..)`; otherwise uid and gid 10001 and a warning naming the assumption. A named user the facts do not know: uid 10001 and a warning. `.user(0)` runs as root, reported, and the namespace enforces `baseline` instead |
 //! | image data directory that must start empty (PostgreSQL) | moved into `<mount>/data` with its variable (`PGDATA`) when the volume is mounted at it, as a fresh volume's root holds `lost+found`; reported when it replaces the stack's value |
@@ -84,9 +87,11 @@
 //!   images, whose tag the pipeline sets at deploy time, and on third-party images the stack
 //!   leaves unpinned (also reported as a warning).
 
+pub mod deploy_identity;
 pub mod deploy_order;
 mod env;
 mod external;
+mod host_source;
 pub mod immutable;
 mod ingress;
 pub mod kept;
@@ -172,6 +177,7 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
         "First, and whenever they change: {}. They are not in the kustomization, so kubectl delete -k removes the workloads but keeps the namespace, its Secret and the claims that hold data (kubectl delete namespace {namespace} removes everything)",
         kept::apply_command(&kept, "<this directory>")
     )];
+    notes.push(deploy_identity::rights(namespace));
     if !lowered.secret_keys.is_empty() {
         let keys: Vec<&str> = lowered.secret_keys.iter().map(String::as_str).collect();
         notes.push(format!(
@@ -223,21 +229,47 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
     }
     notes.extend(lowered.external_aliases.iter().cloned());
     if lowered.claims_storage {
-        notes.push(
-            "The cluster has a default StorageClass (kubectl get storageclass shows one marked (default)): the claims name none"
-                .to_string(),
-        );
+        notes.push(format!(
+            "The cluster has a default StorageClass (kubectl get storageclass shows one marked (default)): the claims {} none",
+            if cluster.shared_storage_class.is_some() { "mounted by one pod name" } else { "name" }
+        ));
+    }
+    if lowered.claims_storage {
+        let stateful_sets: Vec<&str> = lowered
+            .files
+            .iter()
+            .flat_map(|(_, objects)| objects)
+            .filter_map(|o| match o {
+                Object::StatefulSet(s) if s.spec.as_ref().is_some_and(|spec| spec.volume_claim_templates.is_some()) => {
+                    s.metadata.name.as_deref()
+                }
+                _ => None,
+            })
+            .collect();
+        notes.push(immutable::resize_procedure(namespace, &stateful_sets));
     }
     if !lowered.shared_claims.is_empty() {
-        notes.push(format!(
-            "The claims {} are mounted by several pods at once (ReadWriteMany): the default StorageClass must support that access mode (NFS, CephFS, EFS, Azure Files; not a block disk)",
-            lowered.shared_claims.join(", ")
-        ));
+        let claims = lowered.shared_claims.join(", ");
+        notes.push(match &cluster.shared_storage_class {
+            Some(class) => format!(
+                "The claims {claims} are mounted by several pods at once (ReadWriteMany), from the StorageClass {class}, which must exist and support that access mode (NFS, CephFS, EFS, Azure Files; not a block disk)"
+            ),
+            None => format!(
+                "The claims {claims} are mounted by several pods at once (ReadWriteMany): the default StorageClass must support that access mode (NFS, CephFS, EFS, Azure Files; not a block disk), otherwise they and the pods mounting them stay Pending; Cluster::shared_storage_class names another class"
+            ),
+        });
     }
     if lowered.has_ingress {
         notes.push(format!(
             "An ingress controller serves the IngressClass {} from the namespace {} (only it may reach routed ports)",
             cluster.ingress_class, cluster.ingress_namespace
+        ));
+    }
+    if !lowered.any_host_paths.is_empty() {
+        notes.push(format!(
+            "The Ingress answers every host on {} (the edge proxy it replaces had no host): it must be the only host-less Ingress of the class {} on the cluster, as another stack's or environment's on the same path ties with it and only one of them gets the traffic; give the routes this environment's host",
+            lowered.any_host_paths.join(", "),
+            cluster.ingress_class
         ));
     }
     if !lowered.tls_secrets.is_empty() {

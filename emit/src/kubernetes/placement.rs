@@ -3,10 +3,13 @@
 //! controller and cert-manager, as Render and Railway replace them with their own edge. An
 //! agent that collects from the node itself (the image facts say it needs the host) cannot do
 //! its job from one pod under Pod Security: it is left out with the vendor's way to install it.
+//! A stock image whose command runs source bind-mounted from the repository would crash-loop
+//! ([`super::host_source`]): it is left out too, saying how to run it.
 //! <https://kubernetes.io/docs/concepts/services-networking/ingress/>
 
 use stack_dsl::Service;
 
+use super::host_source::runs_from_host_directory;
 use crate::facts::images::{Facts, NonRoot};
 
 /// Why the cluster does not run `service` as a workload, or `None` when it does.
@@ -15,6 +18,11 @@ pub fn left_out(service: &Service) -> Option<String> {
         return Some(format!(
             "is not deployed: {}; in Kubernetes the ingress controller routes the Ingress and cert-manager issues its certificates",
             service.role.provided_because()
+        ));
+    }
+    if let Some((host, target)) = runs_from_host_directory(service) {
+        return Some(format!(
+            "is not deployed: its command runs from {target}, the host directory {host} in Compose, which pods do not have, so its container would fail on every start; build an image holding it (Image::build) to run it on Kubernetes"
         ));
     }
     match Facts::of(service).non_root {
@@ -44,6 +52,46 @@ mod tests {
         let why = left_out(&agent).expect("left out");
         assert!(why.contains("Datadog Operator or Helm chart"), "{why}");
         assert!(runs(&Service::new("api", Image::new("shop-api:1"))));
+    }
+
+    /// A dev server running the bind-mounted source in a stock image gives no object and a
+    /// warning; the same mount over a built image only loses live reloading, and it runs.
+    #[test]
+    fn a_stock_image_running_host_source_is_left_out() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            stack.add_service(
+                Service::new("frontend", Image::new("node:20-alpine"))
+                    .command(["sh", "-c", "cd /app && npm ci && npm run dev"])
+                    .port(Port::http(5173))
+                    .mount(stack_dsl::Mount::bind("./frontend", "/app"))
+                    .user("node"),
+            );
+            stack.add_service(
+                Service::new("api", Image::build("backend"))
+                    .command(["uvicorn", "app.main:app", "--reload", "--app-dir", "/app"])
+                    .port(Port::http(8000))
+                    .mount(stack_dsl::Mount::bind("./backend", "/app")),
+            );
+            stack
+        });
+        let valid = project.validate().expect("valid");
+        let lowered = lower(&valid.stacks()[0], valid.cluster()).expect("lowered");
+        let names: Vec<String> = lowered
+            .files
+            .iter()
+            .flat_map(|(_, objects)| objects)
+            .filter_map(|o| match o {
+                super::super::Object::Deployment(d) => d.metadata.name.clone(),
+                super::super::Object::StatefulSet(s) => s.metadata.name.clone(),
+                super::super::Object::Service(s) => s.metadata.name.clone(),
+                _ => None,
+            })
+            .collect();
+        assert!(!names.iter().any(|n| n == "frontend"), "{names:?}");
+        assert!(names.iter().any(|n| n == "api"), "{names:?}");
+        let warning = lowered.warnings.iter().find(|w| w.service == "frontend").expect("a warning");
+        assert!(warning.message.contains("runs from /app, the host directory ./frontend"), "{}", warning.message);
     }
 
     #[test]

@@ -161,6 +161,21 @@ pub fn standalone_claims(stack: &ValidStack) -> Vec<PersistentVolumeClaim> {
         .collect()
 }
 
+/// `claim` provisioned from the cluster's shared StorageClass when several pods mount it
+/// (`ReadWriteMany`) and the cluster names one; otherwise from the default class.
+pub fn with_shared_class(mut claim: PersistentVolumeClaim, cluster: &stack_dsl::Cluster) -> PersistentVolumeClaim {
+    if let Some(spec) = claim.spec.as_mut()
+        && is_shared(spec)
+    {
+        spec.storage_class_name.clone_from(&cluster.shared_storage_class);
+    }
+    claim
+}
+
+fn is_shared(spec: &PersistentVolumeClaimSpec) -> bool {
+    spec.access_modes.iter().flatten().any(|mode| mode == "ReadWriteMany")
+}
+
 fn claim(
     stack: &ValidStack,
     name: &str,
@@ -187,5 +202,67 @@ fn claim(
             ..Default::default()
         }),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod shared_class_tests {
+    use stack_dsl::{Cluster, Env, Image, Mount, Project, Service, Stack, Volume};
+
+    use super::super::Object;
+    use super::super::lower::lower;
+
+    fn project(cluster: Cluster) -> stack_dsl::ValidProject {
+        Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let media = stack.add_volume(Volume::persistent("media"));
+            let cache = stack.add_volume(Volume::persistent("cache"));
+            stack.add_service(Service::new("api", Image::new("shop:1")).mount(Mount::volume(&media, "/media")));
+            stack.add_service(Service::new("worker", Image::new("shop:1")).mount(Mount::volume(&media, "/media")));
+            stack.add_service(Service::job("warm", Image::new("shop:1")).mount(Mount::volume(&cache, "/cache")));
+            stack
+        })
+        .cluster(cluster)
+        .validate()
+        .unwrap()
+    }
+
+    /// (access mode, storage class) of each standalone claim, read from the lowered objects.
+    fn claims(project: &stack_dsl::ValidProject) -> Vec<(String, String, Option<String>)> {
+        let lowered = lower(&project.stacks()[0], project.cluster()).unwrap();
+        lowered
+            .kept
+            .iter()
+            .flat_map(|(_, objects)| objects)
+            .filter_map(|o| match o {
+                Object::PersistentVolumeClaim(c) => {
+                    let spec = c.spec.as_ref()?;
+                    let mode = spec.access_modes.as_ref()?.join(",");
+                    Some((c.metadata.name.clone()?, mode, spec.storage_class_name.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn shared_claims_use_the_clusters_shared_class() {
+        let with_class = project(Cluster::new().shared_storage_class("nfs"));
+        assert_eq!(
+            claims(&with_class),
+            [
+                ("media".to_string(), "ReadWriteMany".to_string(), Some("nfs".to_string())),
+                ("cache".to_string(), "ReadWriteOnce".to_string(), None)
+            ]
+        );
+        let without = project(Cluster::new());
+        assert!(claims(&without).iter().all(|(_, _, class)| class.is_none()));
+        let lowered = lower(&without.stacks()[0], without.cluster()).unwrap();
+        let warning = lowered.warnings.iter().find(|w| w.message.contains("volume media")).expect("a warning");
+        assert!(
+            warning.message.contains("the claim media stays Pending, and so do the pods of api and worker"),
+            "{}",
+            warning.message
+        );
     }
 }

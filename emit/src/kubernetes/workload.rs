@@ -134,7 +134,7 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
         }),
     };
 
-    let mut metadata = labels::meta(stack, &service.name, pod_labels);
+    let mut metadata = labels::meta(stack, &service.name, pod_labels.clone());
     let accepted = accepted_findings(service, identity);
     metadata.annotations = (!accepted.is_empty()).then_some(accepted);
     let selector = labels::selector(stack, &service.name);
@@ -161,7 +161,7 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
         Run::Once => Object::Job(Job { metadata, spec: Some(job_spec(service, template)), ..Default::default() }),
         Run::OnSchedule(schedule) => Object::CronJob(CronJob {
             metadata,
-            spec: Some(cron_job_spec(schedule, job_spec(service, template))),
+            spec: Some(cron_job_spec(schedule, job_spec(service, template), pod_labels)),
             ..Default::default()
         }),
     };
