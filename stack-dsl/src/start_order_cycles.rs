@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn one_loop_through_the_first_name() {
-        let graph = vec![vec![1], vec![2], vec![0], vec![0]];
+        let graph = [vec![1], vec![2], vec![0], vec![0]];
         let names = ["c", "a", "b", "d"];
         let found = knots(&names, |v| &graph[v]);
         assert_eq!(found, [Knot { cycle: vec![1, 2, 0], members: vec![0, 1, 2] }]);
@@ -148,14 +148,14 @@ mod tests {
     #[test]
     fn a_knot_is_reported_once_with_a_shortest_loop() {
         // a → b → c → a and a → c: the shortest loop through a is a → c → a.
-        let graph = vec![vec![1, 2], vec![2], vec![0]];
+        let graph = [vec![1, 2], vec![2], vec![0]];
         let found = knots(&["a", "b", "c"], |v| &graph[v]);
         assert_eq!(found, [Knot { cycle: vec![0, 2], members: vec![0, 1, 2] }]);
     }
 
     #[test]
     fn separate_knots_and_self_loops() {
-        let graph = vec![vec![0, 1], vec![0], vec![3], vec![2], vec![4]];
+        let graph = [vec![0, 1], vec![0], vec![3], vec![2], vec![4]];
         let found = knots(&["a", "b", "c", "d", "e"], |v| &graph[v]);
         let cycles: Vec<_> = found.iter().map(|k| k.cycle.clone()).collect();
         assert_eq!(cycles, [vec![0, 1], vec![2, 3]]);

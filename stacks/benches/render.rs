@@ -92,7 +92,7 @@ fn valid(project: &Project) -> ValidProject {
 /// Each of `services` services waits on every earlier one: N(N-1)/2 dependencies.
 fn dense(services: usize) -> Stack {
     let mut stack = Stack::new("dense");
-    let refs: Vec<_> = (0..services).map(|i| stack.reference(&format!("s{i:04}"))).collect();
+    let refs: Vec<_> = (0..services).map(|i| stack.reference(format!("s{i:04}"))).collect();
     for (i, reference) in refs.iter().enumerate() {
         let service = refs[..i].iter().fold(Service::new(reference.name(), Image::new("x:1")), |s, earlier| {
             s.depends_on(earlier, Ready::Started)
