@@ -364,3 +364,117 @@ fn a_deploy_stops_before_anything_when_the_environment_lacks_a_setting() {
         }
     }
 }
+
+/// The image references a committed Render Blueprint names (`image.url`), in its projects'
+/// environments (<https://render.com/docs/blueprint-spec#projects-and-environments>).
+#[derive(serde::Deserialize)]
+struct Blueprint {
+    #[serde(default)]
+    projects: Vec<BlueprintProject>,
+}
+
+#[derive(serde::Deserialize)]
+struct BlueprintProject {
+    environments: Vec<BlueprintEnvironment>,
+}
+
+#[derive(serde::Deserialize)]
+struct BlueprintEnvironment {
+    #[serde(default)]
+    services: Vec<BlueprintService>,
+}
+
+#[derive(serde::Deserialize)]
+struct BlueprintService {
+    image: Option<BlueprintImage>,
+}
+
+#[derive(serde::Deserialize)]
+struct BlueprintImage {
+    url: String,
+}
+
+/// The image references at an environment tag that `project`'s committed files for `target`
+/// name: Render's `image.url`, the Railway program's fallback when `IMAGE_TAG` is unset.
+fn committed_environment_references(project: &Project, target: DeployTarget) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name());
+    match target {
+        DeployTarget::Render => {
+            let text = fs::read_to_string(dir.join("render.yaml")).expect("render.yaml");
+            let blueprint: Blueprint = serde_saphyr::from_str(&text).expect("parses");
+            blueprint
+                .projects
+                .into_iter()
+                .flat_map(|p| p.environments)
+                .flat_map(|e| e.services)
+                .filter_map(|s| s.image.map(|i| i.url))
+                .collect()
+        }
+        DeployTarget::Railway => {
+            let text = fs::read_to_string(dir.join(".railway/railway.ts")).expect("railway.ts");
+            text.split("image(`")
+                .skip(1)
+                .filter_map(|rest| {
+                    let (repository, rest) = rest.split_once(":${imageTag ?? \"")?;
+                    let (tag, _) = rest.split_once('"')?;
+                    Some(format!("{repository}:{tag}"))
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Render's Blueprint and the Railway program pull `<registry>/<image>:<env>` when they create a
+/// service; before each deploy the job points that tag at the image it deploys (the commit's, or
+/// the environment's variant of it), with a token that may push packages. The steps before the
+/// deploy run here against a Docker stand-in that records the tags it is asked to create.
+#[test]
+fn render_and_railway_deploys_move_the_environment_tags_the_committed_files_name() {
+    for target in [DeployTarget::Render, DeployTarget::Railway] {
+        for project in projects(target) {
+            let valid = project.validate().expect("valid");
+            let registry = valid.pipeline().and_then(|p| p.registry.named()).expect("a named registry").to_string();
+            let references = committed_environment_references(&project, target);
+            for (id, job) in deploy_jobs(&project) {
+                let env = id.trim_start_matches("deploy-");
+                let sandbox = Sandbox::new(&project, &format!("tags-{id}"));
+                sandbox.stub("docker", "echo \"docker $*\" >> \"$STUB_STATE/calls\"\n");
+                assert_eq!(
+                    job.permissions.get(&emit::actions::model::Scope::Packages),
+                    Some(&emit::actions::model::Access::Write),
+                    "{id}: moving a tag pushes to the registry"
+                );
+                let before_deploy = job.steps.iter().take_while(|s| s.id.as_deref() != Some("deploy"));
+                for step in before_deploy.filter(|s| s.run.is_some()) {
+                    let mut values = stand_ins(step);
+                    values.insert("GITHUB_ENV", sandbox.dir.join("temp/env").display().to_string());
+                    values.insert("REGISTRY", registry.clone());
+                    let (ok, log) = sandbox.run(step, &values);
+                    assert!(ok, "{id} {}:\n{log}", step.name);
+                }
+                let calls = sandbox.state("calls");
+                let moved: BTreeMap<&str, &str> = calls
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("docker buildx imagetools create --tag "))
+                    .filter_map(|l| l.split_once(' '))
+                    .collect();
+                let here: Vec<&String> = references.iter().filter(|r| r.ends_with(&format!(":{env}"))).collect();
+                assert!(
+                    !here.is_empty(),
+                    "{} {id}: the committed files name {env} tags: {references:?}",
+                    project.name()
+                );
+                for reference in here {
+                    let source = moved.get(reference.as_str());
+                    let repository = reference.rsplit_once(':').map(|(r, _)| r).expect("tagged");
+                    let deployed = [format!("{repository}:{SHA}"), format!("{repository}:{SHA}-{env}")];
+                    assert!(
+                        source.is_some_and(|s| deployed.iter().any(|d| d == s)),
+                        "{id}: {reference} is pointed at the deployed image before the deploy:\n{calls}"
+                    );
+                }
+            }
+        }
+    }
+}

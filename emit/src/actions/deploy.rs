@@ -9,10 +9,10 @@
 use stack_dsl::{Check, Env, Pipeline, ValidProject, ValidStack};
 
 use super::ci;
+use super::environment_tags;
 use super::hosts;
 use super::images::{self, BuiltImage};
-use super::model::{Access, Concurrency, Job, Map, Scope, Step, Triggers, Workflow, expr, secret};
-use super::pins;
+use super::model::{Access, Concurrency, Job, Map, Scope, Step, Triggers, Workflow, expr};
 use super::platform::{self, Deploy};
 use super::prerequisites::{self, Prerequisite};
 use super::registry::{self, REGISTRY_VARIABLE};
@@ -94,7 +94,12 @@ pub fn workflow(
         for before in std::mem::replace(&mut previous, vec![id.clone()]) {
             job = job.needs(before);
         }
-        for (scope, access) in plan.permissions {
+        let moves_tags = environment_tags::are_named_by(pipeline.target) && !platform::images_of(&deploy).is_empty();
+        let mut permissions = plan.permissions;
+        if moves_tags {
+            permissions.push(environment_tags::PERMISSION);
+        }
+        for (scope, access) in permissions {
             job = job.grant(scope, access);
         }
         if plan.checkout {
@@ -103,6 +108,9 @@ pub fn workflow(
         job = job.step(require(&format!("the {} environment (Settings › Environments › {0})", stack.env()), &settings));
         needed.extend(settings);
         job = job.step(registry::name_step(&pipeline.registry)).steps(platform::setup(pipeline.target));
+        if moves_tags {
+            job = job.steps(environment_tags::steps(&deploy));
+        }
         job = job.step(plan.deploy.id("deploy"));
         if !smoke.is_empty() {
             job = job.step(smoke_test(&smoke));
@@ -133,12 +141,7 @@ fn image_job(pipeline: &Pipeline, matrix: Vec<Map>) -> Job {
         .step(registry::name_step(&pipeline.registry))
         .step(name_image)
         .steps(images::build_and_scan())
-        .step(
-            Step::uses("Log in to GHCR", &pins::LOGIN)
-                .with("registry", "ghcr.io")
-                .with("username", expr("github.actor"))
-                .with("password", secret("GITHUB_TOKEN")),
-        )
+        .step(registry::login())
         .step(Step::run("Push the image", "docker push \"$IMAGE\""))
 }
 

@@ -7,7 +7,8 @@
 
 use stack_dsl::Registry;
 
-use super::model::Step;
+use super::model::{Step, expr, secret};
+use super::pins;
 
 /// How later steps' scripts name the registry.
 pub const REGISTRY_VARIABLE: &str = "${REGISTRY}";
@@ -20,6 +21,14 @@ pub fn name_step(registry: &Registry) -> Step {
         Registry::Named(namespace) => namespace.clone(),
     };
     Step::run("Name the registry", format!("echo \"REGISTRY={value}\" >> \"$GITHUB_ENV\""))
+}
+
+/// Log the job's Docker client in to GHCR with the job's token, as the workflow's actor.
+pub fn login() -> Step {
+    Step::uses("Log in to GHCR", &pins::LOGIN)
+        .with("registry", "ghcr.io")
+        .with("username", expr("github.actor"))
+        .with("password", secret("GITHUB_TOKEN"))
 }
 
 #[cfg(test)]
