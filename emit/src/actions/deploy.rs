@@ -16,12 +16,10 @@ use super::model::{Access, Concurrency, Job, Map, Scope, Step, Triggers, Workflo
 use super::platform::{self, Deploy};
 use super::prerequisites::{self, Prerequisite};
 use super::registry::{self, REGISTRY_VARIABLE};
+use super::time_budget;
 use crate::bundle::Warning;
 use crate::error::Error;
 use crate::options::Options;
-
-/// A deploy job's time limit, in minutes. Platform waits stay below it so the rollback runs.
-pub const JOB_MINUTES: u32 = 45;
 
 /// The deploy workflow of `project`, what it could not smoke-test, and the header lines that
 /// list what a team sets up on GitHub first.
@@ -89,7 +87,9 @@ pub fn workflow(
                 stack.env()
             ));
         }
-        let mut job = Job::new(format!("Deploy {} to {}", stack.env(), pipeline.target.name()), JOB_MINUTES)
+        let deploy_step = time_budget::bounded_deploy(plan.deploy).id("deploy");
+        let minutes = time_budget::job_minutes(deploy_step.timeout_minutes.unwrap_or(time_budget::DEPLOY_MINUTES));
+        let mut job = Job::new(format!("Deploy {} to {}", stack.env(), pipeline.target.name()), minutes)
             .environment(stack.env().name(), smoke.first().map(|t| t.origin.clone()));
         for before in std::mem::replace(&mut previous, vec![id.clone()]) {
             job = job.needs(before);
@@ -111,7 +111,7 @@ pub fn workflow(
         if moves_tags {
             job = job.steps(environment_tags::steps(&deploy));
         }
-        job = job.step(plan.deploy.id("deploy"));
+        job = job.step(deploy_step);
         if !smoke.is_empty() {
             job = job.step(smoke_test(&smoke));
         }
@@ -223,7 +223,7 @@ fn smoke_test(targets: &[SmokeTarget]) -> Step {
         ));
     }
     step.run = Some(script);
-    step.timeout_minutes(5)
+    step.timeout_minutes(time_budget::SMOKE_MINUTES)
 }
 
 /// Fail before anything is built or deployed when `place` lacks a secret or variable the job

@@ -17,7 +17,7 @@
 //! | `Pipeline::target` | the deploy steps: `kubectl apply` of the environment's kustomization (kubectl pinned, the Secret's keys checked first, and a prune scoped by the stack's label after a successful rollout); Render's API with the pushed image (`imageUrl`), awaited under one time budget; `railway config apply` of `.railway/railway.ts` with `IMAGE_TAG`, each new deployment awaited; Compose over SSH with every file the Compose file mounts |
 //! | `Run::Once` (migrations) | Kubernetes: the Job, named after the release, applied with everything but the services that wait for it, awaited (at most its deadline and a minute), then those services; Render: `preDeployCommand`; Railway: `preDeploy`; Compose: run once by `up` when a service waits for it, else `run --rm` and `--scale <job>=0` |
 //! | `Route` + `Probe::http` | smoke test `curl` of `https://<host><path>` with retries and a time limit; a placeholder host (RFC 2606) is read from the environment's variable `PUBLIC_HOST_<SERVICE>` |
-//! | a failed deploy or smoke test | rollback: `kubectl rollout undo --to-revision` of the Deployments and StatefulSets this deploy changed (StatefulSets with the forced-rollback pod deletion), Render's rollback API, the previous files and image tag on the Compose host; Railway: an error naming the dashboard rollback |
+//! | a failed, timed-out or cancelled deploy or smoke test | each step has a limit the job's holds ([`time_budget`]: the platform's wait, else 45 min; Compose `up --wait-timeout`); rollback, on `failure() \|\| cancelled()`: `kubectl rollout undo --to-revision` of the Deployments and StatefulSets this deploy changed (StatefulSets with the forced-rollback pod deletion), Render's rollback API, the previous files and image tag on the Compose host; Railway: an error naming the dashboard rollback |
 //!
 //! Security: `permissions: {}` at the top and the least each job needs; every action pinned to
 //! a full commit SHA ([`pins`]); checkout without persisted credentials; secrets only as
@@ -41,6 +41,7 @@ mod platform;
 pub mod prerequisites;
 mod railway_sdk;
 mod registry;
+mod time_budget;
 
 use stack_dsl::{DeployTarget, ValidProject, ValidStack};
 

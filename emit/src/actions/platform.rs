@@ -14,6 +14,7 @@ use super::model::{Access, Scope, Step, expr, secret};
 use super::pins;
 use super::prerequisites::Prerequisite;
 use super::railway_sdk;
+use super::time_budget;
 use crate::error::Error;
 use crate::layout::{compose_env_example, compose_file};
 use crate::options::Options;
@@ -86,7 +87,9 @@ fn variable(service: &str) -> String {
 }
 
 pub(super) fn rollback_step(script: String) -> Step {
-    Step::run("Roll back", script).condition("failure() && steps.deploy.outcome != 'skipped'")
+    Step::run("Roll back", script)
+        .condition(time_budget::ROLLBACK_CONDITION)
+        .timeout_minutes(time_budget::ROLLBACK_MINUTES)
 }
 
 /// Calls Render's API with the key in `RENDER_API_KEY`.
@@ -97,7 +100,7 @@ const RENDER_API: &str = r#"render() {
 "#;
 
 /// How long a Render deploy job may wait for every service to go live, in minutes: below the
-/// job's timeout ([`super::deploy::JOB_MINUTES`]) with room for the smoke test and the rollback.
+/// deploy step's limit, which the job's timeout holds ([`super::time_budget`]).
 const RENDER_WAIT_MINUTES: u32 = 25;
 
 /// Render: each built service is image-backed (`runtime: image` in the Blueprint), so the deploy
@@ -324,7 +327,8 @@ fn compose_over_ssh(deploy: &Deploy) -> Plan {
         ));
     }
     let (jobs, scale) = unadopted_jobs(deploy.stack, &compose);
-    let up = format!("{compose} up --detach --no-build --wait --remove-orphans{scale}");
+    let wait = COMPOSE_WAIT_MINUTES * 60;
+    let up = format!("{compose} up --detach --no-build --wait --wait-timeout {wait} --remove-orphans{scale}");
     let script = format!(
         r#"set -euo pipefail
 {SSH_SETUP}read -ra files <<< "$DEPLOY_FILES"
@@ -381,10 +385,21 @@ echo "::error::The {env} deploy failed; the host runs the previous Compose files
             .env("DEPLOY_FILES", files.join(" "))
             .env("DEPLOY_DIRECTORIES", directories.join(" "))
             .env("REGISTRY_USER", expr("github.actor"))
-            .env("REGISTRY_TOKEN", secret("GITHUB_TOKEN")),
+            .env("REGISTRY_TOKEN", secret("GITHUB_TOKEN"))
+            .timeout_minutes(COMPOSE_WAIT_MINUTES + COMPOSE_TRANSFER_MINUTES),
         rollback: ssh(rollback_step(rollback)).env("PREVIOUS", expr("steps.deploy.outputs.previous")),
     }
 }
+
+/// How long `up --wait` may wait for the services to be running and healthy, in minutes
+/// (`--wait-timeout`, in seconds: <https://docs.docker.com/reference/cli/docker/compose/up/>);
+/// without it Compose waits for ever and only the step's limit stops it, skipping the record of
+/// what runs. The rollback's `up` has the same bound, below the rollback step's limit.
+const COMPOSE_WAIT_MINUTES: u32 = 10;
+
+/// What copying the files, pulling the images and running the one-shot jobs may take beyond
+/// the wait, in minutes.
+const COMPOSE_TRANSFER_MINUTES: u32 = 15;
 
 /// The one-shot jobs of `stack` no service waits for: a `run --rm` line each, and the
 /// `--scale <job>=0` options that keep `up` from running them again.
