@@ -326,16 +326,17 @@ fn the_registry_is_the_lower_cased_repository_owner() {
         let step = job.steps.iter().find(|s| s.name == "Name the registry").expect("the registry is named");
         let sandbox = Sandbox::new(&project, "registry");
         let env_file = sandbox.dir.join("temp/env");
-        let values = BTreeMap::from([
-            ("GITHUB_REPOSITORY_OWNER", "Acme-Org".to_string()),
-            ("GITHUB_ENV", env_file.display().to_string()),
-        ]);
+        // A named namespace is the owner's own (checked by `a_named_registry_must_be_the_repository_owners`).
+        let (owner, expected) = match &project.validate().expect("valid").pipeline().expect("a pipeline").registry {
+            stack_dsl::Registry::RepositoryOwner => ("Acme-Org".to_string(), "ghcr.io/acme-org".to_string()),
+            stack_dsl::Registry::Named(namespace) => {
+                (namespace.trim_start_matches("ghcr.io/").to_uppercase(), namespace.clone())
+            }
+        };
+        let values =
+            BTreeMap::from([("GITHUB_REPOSITORY_OWNER", owner), ("GITHUB_ENV", env_file.display().to_string())]);
         let (ok, log) = sandbox.run(step, &values);
         assert!(ok, "{log}");
-        let expected = match &project.validate().expect("valid").pipeline().expect("a pipeline").registry {
-            stack_dsl::Registry::RepositoryOwner => "ghcr.io/acme-org".to_string(),
-            stack_dsl::Registry::Named(namespace) => namespace.clone(),
-        };
         assert_eq!(fs::read_to_string(env_file).unwrap(), format!("REGISTRY={expected}\n"), "{}", project.name());
     }
 }
@@ -450,6 +451,7 @@ fn render_and_railway_deploys_move_the_environment_tags_the_committed_files_name
                     let mut values = stand_ins(step);
                     values.insert("GITHUB_ENV", sandbox.dir.join("temp/env").display().to_string());
                     values.insert("REGISTRY", registry.clone());
+                    values.insert("GITHUB_REPOSITORY_OWNER", registry.trim_start_matches("ghcr.io/").to_string());
                     let (ok, log) = sandbox.run(step, &values);
                     assert!(ok, "{id} {}:\n{log}", step.name);
                 }
@@ -476,5 +478,59 @@ fn render_and_railway_deploys_move_the_environment_tags_the_committed_files_name
                 }
             }
         }
+    }
+}
+
+/// The workflow's `GITHUB_TOKEN` can push only to the repository owner's namespace
+/// (<https://docs.github.com/en/packages/managing-github-packages-using-github-actions-workflows/publishing-and-installing-a-package-with-github-actions>):
+/// a project that names a namespace has every job that names the registry stop first, saying
+/// why, when the repository's owner is another; the owner is compared lower-cased. The header
+/// states the prerequisite.
+#[test]
+fn a_named_registry_must_be_the_repository_owners() {
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid");
+        let Some(namespace) = valid.pipeline().and_then(|p| p.registry.named()).map(str::to_string) else { continue };
+        let owner = namespace.trim_start_matches("ghcr.io/").to_string();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name());
+        let text = fs::read_to_string(path.join(".github/workflows/deploy.yml")).expect("deploy.yml");
+        let header: String = text.lines().take_while(|l| l.starts_with('#')).collect::<Vec<_>>().join(" ");
+        assert!(
+            header.contains(&format!("the repository must belong to {owner}")),
+            "{}: header: {header}",
+            project.name()
+        );
+        let workflow: Workflow = serde_saphyr::from_str(&text).expect("parses");
+        let mut checked = 0;
+        for (id, job) in &workflow.jobs {
+            let Some(position) = job.steps.iter().position(|s| s.name == "Name the registry") else { continue };
+            let pushes =
+                job.steps.iter().position(|s| s.uses.as_deref().is_some_and(|u| u.starts_with("docker/login-action@")));
+            assert!(pushes.is_none_or(|p| position < p), "{id}: the registry is checked before logging in");
+            let step = &job.steps[position];
+            for (repository_owner, accepted) in [(owner.to_uppercase(), true), ("someone-else".to_string(), false)] {
+                let sandbox = Sandbox::new(&project, &format!("registry-{id}-{accepted}"));
+                let env_file = sandbox.dir.join("temp/env");
+                let values = BTreeMap::from([
+                    ("GITHUB_REPOSITORY_OWNER", repository_owner.clone()),
+                    ("GITHUB_ENV", env_file.display().to_string()),
+                ]);
+                let (ok, log) = sandbox.run(step, &values);
+                let written = fs::read_to_string(&env_file).unwrap_or_default();
+                assert_eq!(ok, accepted, "{id} owner {repository_owner}:\n{log}");
+                if accepted {
+                    assert_eq!(written, format!("REGISTRY={namespace}\n"), "{id}");
+                } else {
+                    assert!(written.is_empty(), "{id}: names no registry it cannot push to");
+                    assert!(
+                        log.contains(&format!("::error::The pipeline pushes to {namespace}"))
+                            && log.contains("ghcr.io/someone-else"),
+                        "{id}: says why:\n{log}"
+                    );
+                }
+            }
+            checked += 1;
+        }
+        assert!(checked > 0, "{}: some job names the registry", project.name());
     }
 }

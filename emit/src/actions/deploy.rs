@@ -118,7 +118,11 @@ pub fn workflow(
         workflow = workflow.job(id, job.step(plan.rollback));
     }
     let envs: Vec<&str> = hosted.iter().map(|s| s.env().name()).collect();
-    let mut notes: Vec<String> = prerequisites::header_lines(&needed, &envs).into_iter().chain(notes).collect();
+    let mut notes: Vec<String> = prerequisites::header_lines(&needed, &envs)
+        .into_iter()
+        .chain(registry::prerequisite_note(&pipeline.registry))
+        .chain(notes)
+        .collect();
     if hosted.iter().any(|s| s.env() == Env::Production) {
         notes.push("Add required reviewers to the production environment: they approve each production deploy.".into());
     }
