@@ -194,7 +194,9 @@ case "$method $url" in
   "POST "*/deploys)
     touch "$STUB_STATE/posted-$service"
     if [ "${STUB_QUEUED:-0}" = 0 ]; then echo '{"id":"dep-new"}'; fi ;;
-  "GET "*"deploys?status=live&limit=1") echo '[{"deploy":{"id":"dep-old"}}]' ;;
+  "GET "*"deploys?status=live&limit=1")
+    if [ "${STUB_FAIL_LIVE:-0}" = 1 ]; then echo '{"message":"unauthorized"}'; exit 22; fi
+    echo '[{"deploy":{"id":"dep-old"}}]' ;;
   "GET "*"deploys?limit=1")
     if [ -f "$STUB_STATE/posted-$service" ]; then echo '[{"deploy":{"id":"dep-new"}}]'; else echo '[{"deploy":{"id":"dep-old"}}]'; fi ;;
   "GET "*/deploys/dep-new) echo "{\"status\":\"$STUB_OUTCOME\"}" ;;
@@ -228,7 +230,12 @@ fn render_deploys_run_the_pushed_image_and_wait_within_the_job() {
                 let stack = valid.stacks().iter().find(|s| format!("deploy-{}", s.env()) == id).expect("stack");
                 let built =
                     stack.services().filter(|s| s.run != Run::Once && matches!(s.image, stack_dsl::Image::Build(_)));
-                assert_eq!(posts.len(), built.count(), "{id}: one deploy per built service:\n{calls}");
+                // A failed deploy stops the services that wait for it from being deployed.
+                let expected = built.count();
+                assert!(
+                    posts.len() == expected || (!succeeds && (1..expected).contains(&posts.len())),
+                    "{id}: one deploy per built service:\n{calls}"
+                );
                 for post in posts {
                     let image = post.split_once("{\"imageUrl\":\"").map(|(_, rest)| rest.trim_end_matches("\"}"));
                     let image = image.unwrap_or_else(|| panic!("{id}: deploys without the image: {post}"));
@@ -532,5 +539,73 @@ fn a_named_registry_must_be_the_repository_owners() {
             checked += 1;
         }
         assert!(checked > 0, "{}: some job names the registry", project.name());
+    }
+}
+
+/// A service that waits for another (`depends_on`: a worker for the api whose start runs the
+/// migrations) is deployed on Render only once the other's deploy is live
+/// (deploy statuses: <https://api-docs.render.com/reference/retrieve-deploy>).
+#[test]
+fn render_deploys_a_service_after_those_it_waits_for_are_live() {
+    for project in projects(DeployTarget::Render) {
+        let valid = project.validate().expect("valid");
+        for (id, job) in deploy_jobs(&project) {
+            let stack = valid.stacks().iter().find(|s| format!("deploy-{}", s.env()) == id).expect("stack");
+            let step = deploy_step(&job);
+            let sandbox = Sandbox::new(&project, &format!("render-order-{id}"));
+            sandbox.stub("curl", RENDER_STUB);
+            sandbox.stub("sleep", "");
+            let mut values = stand_ins(step);
+            values.insert("STUB_OUTCOME", "live".into());
+            let (ok, log) = sandbox.run(step, &values);
+            assert!(ok, "{id}:\n{log}");
+            let calls = sandbox.state("calls");
+            let lines: Vec<&str> = calls.lines().collect();
+            let service_id =
+                |name: &str| format!("/services/value-of-RENDER_SERVICE_{}/", name.to_uppercase().replace('-', "_"));
+            let first = |prefix: &str, name: &str, suffix: &str| {
+                lines.iter().position(|l| l.starts_with(prefix) && l.contains(&format!("{}{suffix}", service_id(name))))
+            };
+            let deployed = |name: &str| first("POST ", name, "deploys").is_some();
+            let mut ordered = 0;
+            for service in stack.services().filter(|s| deployed(&s.name)) {
+                for dependency in service.depends_on.iter().filter(|d| deployed(d.service.name())) {
+                    let live = first("GET ", dependency.service.name(), "deploys/dep-new");
+                    let started = first("POST ", &service.name, "deploys");
+                    assert!(
+                        live.is_some() && live < started,
+                        "{id}: {} is deployed before {} is live:\n{calls}",
+                        service.name,
+                        dependency.service.name()
+                    );
+                    ordered += 1;
+                }
+            }
+            if project.name() == "anb" {
+                assert!(ordered > 0, "anb's worker waits for its api");
+            }
+        }
+    }
+}
+
+/// The deploy live before, which the rollback restores, is looked up before anything is
+/// deployed; a failed lookup (`curl --fail-with-body` exits 22 on an HTTP error) stops the job
+/// instead of recording no deploy to roll back to.
+#[test]
+fn render_stops_when_the_live_deploy_cannot_be_looked_up() {
+    for project in projects(DeployTarget::Render) {
+        for (id, job) in deploy_jobs(&project) {
+            let step = deploy_step(&job);
+            let sandbox = Sandbox::new(&project, &format!("render-live-{id}"));
+            sandbox.stub("curl", RENDER_STUB);
+            sandbox.stub("sleep", "");
+            let mut values = stand_ins(step);
+            values.insert("STUB_OUTCOME", "live".into());
+            values.insert("STUB_FAIL_LIVE", "1".into());
+            let (ok, log) = sandbox.run(step, &values);
+            let calls = sandbox.state("calls");
+            assert!(!ok, "{id}: a failed lookup fails the deploy:\n{log}");
+            assert!(!calls.contains("POST"), "{id}: nothing is deployed without a rollback point:\n{calls}");
+        }
     }
 }

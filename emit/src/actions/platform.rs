@@ -9,6 +9,7 @@
 
 use stack_dsl::{DeployTarget, MountSource, Ready, Run, ValidStack};
 
+use super::deploy_order;
 use super::images::{BuiltImage, image_of};
 use super::model::{Access, Scope, Step, expr, secret};
 use super::pins;
@@ -105,7 +106,9 @@ const RENDER_WAIT_MINUTES: u32 = 25;
 
 /// Render: each built service is image-backed (`runtime: image` in the Blueprint), so the deploy
 /// names the image this run built, scanned and pushed (`imageUrl`); nothing is rebuilt from Git.
-/// Every deploy is triggered first, then all are awaited under one time budget. A deploy that
+/// Services are deployed in the order of their `depends_on` ([`super::deploy_order`]): those
+/// that wait for nothing deployed here are triggered together and awaited, then the next wave,
+/// all under one time budget. A deploy that
 /// Render queues behind a running one is answered without an id (HTTP 202) and is found in the
 /// service's deploy list. The deploy that was live before is recorded and restored on failure.
 ///
@@ -117,10 +120,20 @@ fn render(deploy: &Deploy) -> Plan {
     let mut rollbacks = String::new();
     let mut step = Step::run(format!("Deploy {env} on Render"), String::new());
     let mut rollback = rollback_step(String::new());
-    for (service, image) in deployed(deploy) {
+    let services: Vec<(&str, &BuiltImage)> = deployed(deploy).collect();
+    let names: Vec<&str> = services.iter().map(|(service, _)| *service).collect();
+    for wave in deploy_order::waves(deploy.stack, &names) {
+        for (service, image) in services.iter().filter(|(service, _)| wave.contains(service)) {
+            let name = variable(service);
+            let url = format!("{}/{}:$GITHUB_SHA{}", deploy.registry, image.name, image.tag_suffix());
+            calls.push_str(&format!("trigger \"$RENDER_SERVICE_{name}\" \"{url}\"\n"));
+        }
+        calls.push_str("await_triggered\n");
+    }
+    let mut records = String::new();
+    for (service, _) in &services {
         let name = variable(service);
-        let url = format!("{}/{}:$GITHUB_SHA{}", deploy.registry, image.name, image.tag_suffix());
-        calls.push_str(&format!("trigger \"$RENDER_SERVICE_{name}\" \"{url}\" previous_{name}\n"));
+        records.push_str(&format!("record_live \"$RENDER_SERVICE_{name}\" previous_{name}\n"));
         rollbacks.push_str(&format!("roll_back \"$RENDER_SERVICE_{name}\" \"$PREVIOUS_{name}\"\n"));
         let id = render_service(service).reference();
         step = step.env(format!("RENDER_SERVICE_{name}"), id.clone());
@@ -133,9 +146,14 @@ fn render(deploy: &Deploy) -> Plan {
 {RENDER_API}deadline=$((SECONDS + {RENDER_WAIT_MINUTES} * 60))
 in_time() {{ [ "$SECONDS" -lt "$deadline" ] || {{ echo "::error::Render did not finish within {RENDER_WAIT_MINUTES} minutes."; return 1; }}; }}
 newest() {{ render "https://api.render.com/v1/services/$1/deploys?limit=1" | jq -r '.[0].deploy.id // empty'; }}
+# The deploy live now, which the rollback restores; a failed lookup stops the deploy.
+record_live() {{
+  local live
+  live=$(render "https://api.render.com/v1/services/$1/deploys?status=live&limit=1" | jq -r '.[0].deploy.id // empty')
+  echo "$2=$live" >> "$GITHUB_OUTPUT"
+}}
 trigger() {{
-  local service=$1 image=$2 output=$3 before id
-  echo "$output=$(render "https://api.render.com/v1/services/$service/deploys?status=live&limit=1" | jq -r '.[0].deploy.id // empty')" >> "$GITHUB_OUTPUT"
+  local service=$1 image=$2 before id
   before=$(newest "$service")
   id=$(render --request POST --header "Content-Type: application/json" --data "$(jq -cn --arg image "$image" '{{imageUrl: $image}}')" \
     "https://api.render.com/v1/services/$service/deploys" | jq -r '.id // empty')
@@ -159,9 +177,13 @@ await() {{
   done
   return 1
 }}
-: > "$RUNNER_TEMP/render-deploys"
-{calls}while read -r service id; do await "$service" "$id"; done < "$RUNNER_TEMP/render-deploys"
-"#
+# Await every deploy triggered since the last call.
+await_triggered() {{
+  while read -r service id; do await "$service" "$id"; done < "$RUNNER_TEMP/render-deploys"
+  : > "$RUNNER_TEMP/render-deploys"
+}}
+{records}: > "$RUNNER_TEMP/render-deploys"
+{calls}"#
     );
     let rollback_script = format!(
         r#"set -euo pipefail
