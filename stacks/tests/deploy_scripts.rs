@@ -200,6 +200,8 @@ case "$method $url" in
   "GET "*"deploys?limit=1")
     if [ -f "$STUB_STATE/posted-$service" ]; then echo '[{"deploy":{"id":"dep-new"}}]'; else echo '[{"deploy":{"id":"dep-old"}}]'; fi ;;
   "GET "*/deploys/dep-new) echo "{\"status\":\"$STUB_OUTCOME\"}" ;;
+  "POST "*/rollback) echo '{"id":"dep-rollback"}' ;;
+  "GET "*/deploys/dep-rollback) echo "{\"status\":\"${STUB_ROLLBACK_OUTCOME:-live}\"}" ;;
   *) echo "unexpected call" >&2; exit 22 ;;
 esac
 "#;
@@ -606,6 +608,32 @@ fn render_stops_when_the_live_deploy_cannot_be_looked_up() {
             let calls = sandbox.state("calls");
             assert!(!ok, "{id}: a failed lookup fails the deploy:\n{log}");
             assert!(!calls.contains("POST"), "{id}: nothing is deployed without a rollback point:\n{calls}");
+        }
+    }
+}
+
+/// Render's rollback starts a new deploy of the earlier one (<https://render.com/docs/rollbacks>,
+/// <https://api-docs.render.com/reference/rollback-deploy>): the rollback step awaits it like a
+/// deploy and fails when it does not go live.
+#[test]
+fn render_rollbacks_are_awaited() {
+    for project in projects(DeployTarget::Render) {
+        for (id, job) in deploy_jobs(&project) {
+            let step = job.steps.iter().find(|s| s.name == "Roll back").expect("a rollback");
+            for (outcome, succeeds) in [("live", true), ("update_failed", false)] {
+                let sandbox = Sandbox::new(&project, &format!("render-rollback-{id}-{outcome}"));
+                sandbox.stub("curl", RENDER_STUB);
+                sandbox.stub("sleep", "");
+                let mut values = stand_ins(step);
+                for name in step.env.keys().filter(|k| k.starts_with("PREVIOUS_")) {
+                    values.insert(name.as_str(), "dep-old".into());
+                }
+                values.insert("STUB_ROLLBACK_OUTCOME", outcome.into());
+                let (ok, log) = sandbox.run(step, &values);
+                let calls = sandbox.state("calls");
+                assert_eq!(ok, succeeds, "{id} {outcome}:\n{log}\n{calls}");
+                assert!(calls.contains("/deploys/dep-rollback"), "{id}: the rollback deploy is awaited:\n{calls}");
+            }
         }
     }
 }

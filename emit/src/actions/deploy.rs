@@ -123,6 +123,13 @@ pub fn workflow(
         .chain(registry::prerequisite_note(&pipeline.registry))
         .chain(notes)
         .collect();
+    if pipeline.target != stack_dsl::DeployTarget::Railway {
+        notes.push(
+            "A rollback runs the previous images against the schema this deploy's migrations left: keep migrations \
+             backward-compatible (expand first, contract in a later release)."
+                .into(),
+        );
+    }
     if hosted.iter().any(|s| s.env() == Env::Production) {
         notes.push("Add required reviewers to the production environment: they approve each production deploy.".into());
     }

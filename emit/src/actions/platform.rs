@@ -100,6 +100,28 @@ const RENDER_API: &str = r#"render() {
 }
 "#;
 
+/// Waits on Render's API until `$deadline`: `in_time`, `newest` (a service's newest deploy) and
+/// `await` (a deploy until it is live, failing when it ends otherwise).
+const RENDER_AWAIT: &str = r#"in_time() { [ "$SECONDS" -lt "$deadline" ] || { echo "::error::Render did not finish in time."; return 1; }; }
+newest() { render "https://api.render.com/v1/services/$1/deploys?limit=1" | jq -r '.[0].deploy.id // empty'; }
+await() {
+  local service=$1 id=$2 status
+  while in_time; do
+    status=$(render "https://api.render.com/v1/services/$service/deploys/$id" | jq -r .status)
+    case $status in
+      live) return 0 ;;
+      *failed | canceled | deactivated) echo "::error::Render deploy $id of $service ended $status."; return 1 ;;
+    esac
+    sleep 10
+  done
+  return 1
+}
+"#;
+
+/// How long the rollback may wait for the restored deploys, in minutes: below the rollback
+/// step's limit ([`super::time_budget::ROLLBACK_MINUTES`]).
+const RENDER_ROLLBACK_WAIT_MINUTES: u32 = 15;
+
 /// How long a Render deploy job may wait for every service to go live, in minutes: below the
 /// deploy step's limit, which the job's timeout holds ([`super::time_budget`]).
 const RENDER_WAIT_MINUTES: u32 = 25;
@@ -134,7 +156,7 @@ fn render(deploy: &Deploy) -> Plan {
     for (service, _) in &services {
         let name = variable(service);
         records.push_str(&format!("record_live \"$RENDER_SERVICE_{name}\" previous_{name}\n"));
-        rollbacks.push_str(&format!("roll_back \"$RENDER_SERVICE_{name}\" \"$PREVIOUS_{name}\"\n"));
+        rollbacks.push_str(&format!("roll_back \"$RENDER_SERVICE_{name}\" \"$PREVIOUS_{name}\" || failed=1\n"));
         let id = render_service(service).reference();
         step = step.env(format!("RENDER_SERVICE_{name}"), id.clone());
         rollback = rollback
@@ -144,9 +166,7 @@ fn render(deploy: &Deploy) -> Plan {
     let script = format!(
         r#"set -euo pipefail
 {RENDER_API}deadline=$((SECONDS + {RENDER_WAIT_MINUTES} * 60))
-in_time() {{ [ "$SECONDS" -lt "$deadline" ] || {{ echo "::error::Render did not finish within {RENDER_WAIT_MINUTES} minutes."; return 1; }}; }}
-newest() {{ render "https://api.render.com/v1/services/$1/deploys?limit=1" | jq -r '.[0].deploy.id // empty'; }}
-# The deploy live now, which the rollback restores; a failed lookup stops the deploy.
+{RENDER_AWAIT}# The deploy live now, which the rollback restores; a failed lookup stops the deploy.
 record_live() {{
   local live
   live=$(render "https://api.render.com/v1/services/$1/deploys?status=live&limit=1" | jq -r '.[0].deploy.id // empty')
@@ -165,18 +185,6 @@ trigger() {{
   done
   echo "$service $id" >> "$RUNNER_TEMP/render-deploys"
 }}
-await() {{
-  local service=$1 id=$2 status
-  while in_time; do
-    status=$(render "https://api.render.com/v1/services/$service/deploys/$id" | jq -r .status)
-    case $status in
-      live) return 0 ;;
-      *failed | canceled | deactivated) echo "::error::Render deploy $id of $service ended $status."; return 1 ;;
-    esac
-    sleep 10
-  done
-  return 1
-}}
 # Await every deploy triggered since the last call.
 await_triggered() {{
   while read -r service id; do await "$service" "$id"; done < "$RUNNER_TEMP/render-deploys"
@@ -187,12 +195,27 @@ await_triggered() {{
     );
     let rollback_script = format!(
         r#"set -euo pipefail
-{RENDER_API}roll_back() {{
-  if [ -z "$2" ]; then echo "::error::$1 had no live deploy before this one; nothing to roll back to."; return 0; fi
-  render --request POST --header "Content-Type: application/json" --data "{{\"deployId\": \"$2\"}}" \
-    "https://api.render.com/v1/services/$1/rollback" > /dev/null
+{RENDER_API}deadline=$((SECONDS + {RENDER_ROLLBACK_WAIT_MINUTES} * 60))
+{RENDER_AWAIT}failed=0
+# Rolls back to deploy $2 and awaits the deploy the rollback starts.
+roll_back() {{
+  local service=$1 target=$2 before id
+  if [ -z "$target" ]; then echo "::error::$service had no live deploy before this one; nothing to roll back to."; return 0; fi
+  before=$(newest "$service")
+  id=$(render --request POST --header "Content-Type: application/json" --data "$(jq -cn --arg id "$target" '{{deployId: $id}}')" \
+    "https://api.render.com/v1/services/$service/rollback" | jq -r '.id // empty')
+  while [ -z "$id" ] || [ "$id" = "$before" ]; do
+    in_time || return 1
+    sleep 10
+    id=$(newest "$service")
+  done
+  await "$service" "$id"
 }}
-{rollbacks}echo "::error::The {env} deploy failed; each service was rolled back to the deploy live before it. Migrations are not reverted."
+{rollbacks}if [ "$failed" = 1 ]; then
+  echo "::error::The {env} deploy failed and a rollback did not go live; see the errors above and each service's Events on Render."
+  exit 1
+fi
+echo "::error::The {env} deploy failed; each service runs the deploy live before it again, on the schema this deploy's migrations left."
 "#
     );
     step.run = Some(script);
