@@ -252,11 +252,12 @@ fn render_deploys_run_the_pushed_image_and_wait_within_the_job() {
     }
 }
 
-/// `ssh user@host CMD…` runs the joined words with the remote user's shell; here the "host" is
-/// a directory of the sandbox.
+/// `ssh user@host CMD…` runs the joined words with the remote user's login shell; here the
+/// "host" is a directory of the sandbox and the shell is sh (dash), `useradd`'s default
+/// (<https://manpages.ubuntu.com/manpages/noble/man8/useradd.8.html>, SHELL in /etc/default/useradd).
 const SSH_STUB: &str = r#"while [ $# -gt 0 ] && [[ $1 != *@* ]]; do shift; done
 shift
-exec bash -c "$*"
+exec sh -c "$*"
 "#;
 
 /// Docker as the remote script uses it: `login` writes its credential into `$DOCKER_CONFIG`.
@@ -634,6 +635,24 @@ fn render_rollbacks_are_awaited() {
                 assert_eq!(ok, succeeds, "{id} {outcome}:\n{log}\n{calls}");
                 assert!(calls.contains("/deploys/dep-rollback"), "{id}: the rollback deploy is awaited:\n{calls}");
             }
+        }
+    }
+}
+
+/// ssh runs a remote command from the login directory, so a relative `DEPLOY_PATH` would land
+/// the files wherever that is: the deploy stops before connecting and says why.
+#[test]
+fn compose_deploys_need_an_absolute_deploy_path() {
+    for project in projects(DeployTarget::ComposeOverSsh) {
+        for (id, job) in deploy_jobs(&project) {
+            let step = deploy_step(&job);
+            let sandbox = Sandbox::new(&project, &format!("ssh-path-{id}"));
+            sandbox.stub("ssh", "echo \"ssh $*\" >> \"$STUB_STATE/calls\"\n");
+            let mut values = stand_ins(step);
+            values.insert("DEPLOY_PATH", "deploy/app".into());
+            let (ok, log) = sandbox.run(step, &values);
+            assert!(!ok && log.contains("must be an absolute path"), "{id}:\n{log}");
+            assert!(sandbox.state("calls").is_empty(), "{id}: nothing reaches the host");
         }
     }
 }

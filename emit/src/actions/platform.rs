@@ -320,6 +320,14 @@ fn railway_token() -> Prerequisite {
     )
 }
 
+/// The deploy directory is absolute: ssh runs remote commands from the login directory, and the
+/// rollback and the record of what runs must name the same directory as the deploy.
+const DEPLOY_PATH_CHECK: &str = r#"case $DEPLOY_PATH in
+  /*) ;;
+  *) echo "::error::DEPLOY_PATH ($DEPLOY_PATH) must be an absolute path on the host."; exit 1 ;;
+esac
+"#;
+
 /// Opens the SSH connection with the key and known hosts from secrets.
 const SSH_SETUP: &str = r#"umask 077
 printf '%s\n' "$SSH_PRIVATE_KEY" > "$RUNNER_TEMP/deploy_key"
@@ -376,13 +384,21 @@ fn compose_over_ssh(deploy: &Deploy) -> Plan {
     let up = format!("{compose} up --detach --no-build --wait --wait-timeout {wait} --remove-orphans{scale}");
     let script = format!(
         r#"set -euo pipefail
-{SSH_SETUP}read -ra files <<< "$DEPLOY_FILES"
+{DEPLOY_PATH_CHECK}{SSH_SETUP}read -ra files <<< "$DEPLOY_FILES"
 read -ra directories <<< "$DEPLOY_DIRECTORIES"
 # Each argument quoted for the remote shell, which ssh hands one joined command line.
 quote() {{ local quoted; quoted=$(printf '%q ' "$@"); printf '%s' "${{quoted% }}"; }}
 echo "previous=$(remote cat "$(quote "$DEPLOY_PATH")/.image-tag" 2> /dev/null || true)" >> "$GITHUB_OUTPUT"
-# Keep the host's current copies, restored by the rollback.
-remote "cd $(quote "$DEPLOY_PATH") && existing=() && for file in $(quote "${{files[@]}}"); do if [ -e \"\$file\" ]; then existing+=(\"\$file\"); fi; done && if [ \${{#existing[@]}} -gt 0 ]; then tar -cf .previous.tar \"\${{existing[@]}}\"; fi"
+# Keep the host's current copies, restored by the rollback. The deploy user's login shell may
+# be sh (useradd's default), so every remote script runs in bash.
+remote "bash -s -- $(quote "$DEPLOY_PATH" "${{files[@]}}")" <<'REMOTE'
+set -euo pipefail
+cd "$1"
+shift
+existing=()
+for file in "$@"; do if [ -e "$file" ]; then existing+=("$file"); fi; done
+if [ ${{#existing[@]}} -gt 0 ]; then tar -cf .previous.tar "${{existing[@]}}"; fi
+REMOTE
 tar -cf - "${{files[@]}}" | remote "tar -xf - -C $(quote "$DEPLOY_PATH")"
 # The token is the first line the remote shell reads, never an argument or a file.
 {{ printf '%s\n' "$REGISTRY_TOKEN"; cat <<'REMOTE'; }} | remote "IFS= read -r token; export token; exec bash -s -- $(quote "$DEPLOY_PATH" "$GITHUB_SHA" "$REGISTRY" "$REGISTRY_USER" "${{directories[@]}}")"
@@ -471,7 +487,7 @@ fn ssh_prerequisites() -> Vec<Prerequisite> {
         Prerequisite::variable("DEPLOY_USER", "the deploy user, a member of the host's docker group"),
         Prerequisite::variable(
             "DEPLOY_PATH",
-            "the deploy directory on the host; it holds <env>.env, filled in from the copied .env.example",
+            "the deploy directory on the host, an absolute path; it holds <env>.env, filled in from the copied .env.example",
         ),
     ]
 }
