@@ -260,8 +260,13 @@ shift
 exec sh -c "$*"
 "#;
 
-/// Docker as the remote script uses it: `login` writes its credential into `$DOCKER_CONFIG`.
+/// Docker as the remote script uses it: `login` writes its credential into `$DOCKER_CONFIG`;
+/// `compose` is a CLI plugin, installed per user, found only in `$DOCKER_CONFIG/cli-plugins`
+/// (<https://docs.docker.com/compose/install/linux/#install-the-plugin-manually>).
 const DOCKER_STUB: &str = r#"echo "docker $*" >> "$STUB_STATE/calls"
+if [ "$1" = compose ] && [ ! -e "${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-compose" ]; then
+  echo "docker: 'compose' is not a docker command." >&2; exit 1
+fi
 case $1 in
   login)
     config=${DOCKER_CONFIG:-$HOME/.docker}
@@ -288,6 +293,10 @@ fn compose_deploys_copy_every_mounted_file_run_jobs_once_and_leave_no_credential
                 sandbox.stub("docker", DOCKER_STUB);
                 let host = sandbox.dir.join("host");
                 fs::create_dir_all(&host).unwrap();
+                // Compose installed for the deploy user only.
+                let plugins = sandbox.dir.join("home/.docker/cli-plugins");
+                fs::create_dir_all(&plugins).unwrap();
+                fs::write(plugins.join("docker-compose"), "").unwrap();
                 let mut values = stand_ins(step);
                 values.insert("DEPLOY_PATH", host.display().to_string());
                 values.insert("REGISTRY_USER", "dependabot[bot]".into());
@@ -299,7 +308,10 @@ fn compose_deploys_copy_every_mounted_file_run_jobs_once_and_leave_no_credential
                 for dir in logins.lines() {
                     assert!(!Path::new(dir).exists(), "{id}: the credential in {dir} outlives the deploy");
                 }
-                assert!(!sandbox.dir.join("home/.docker").exists(), "{id}: the host's own Docker config is untouched");
+                assert!(
+                    !sandbox.dir.join("home/.docker/config.json").exists(),
+                    "{id}: the host's own Docker config is untouched"
+                );
                 let calls = sandbox.state("calls");
                 assert!(!calls.contains("value-of-REGISTRY_TOKEN"), "{id}: the token is never an argument");
                 if fail {

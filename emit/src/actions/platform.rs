@@ -368,6 +368,9 @@ fn compose_files(deploy: &Deploy) -> (Vec<String>, Vec<String>) {
 /// again and `--wait` fails on a one-shot container no service adopts (compose issue 10596).
 /// The registry login uses a temporary Docker config directory removed when the remote script
 /// ends, so the token never stays in the host's `~/.docker/config.json`.
+/// The Docker CLI looks for per-user plugins in `$DOCKER_CONFIG/cli-plugins`
+/// (<https://docs.docker.com/compose/install/linux/#install-the-plugin-manually>), so the
+/// temporary directory links the user's plugin directory.
 fn compose_over_ssh(deploy: &Deploy) -> Plan {
     let env = deploy.stack.env();
     let (files, directories) = compose_files(deploy);
@@ -406,9 +409,12 @@ set -euo pipefail
 cd "$1"
 export IMAGE_TAG="$2"
 registry="$3"
+# The user's CLI plugins (a per-user Compose install) stay found through the new config.
+plugins="${{DOCKER_CONFIG:-$HOME/.docker}}/cli-plugins"
 DOCKER_CONFIG=$(mktemp -d)
 export DOCKER_CONFIG
 trap 'rm -rf "$DOCKER_CONFIG"' EXIT HUP INT TERM
+if [ -d "$plugins" ]; then ln -s "$plugins" "$DOCKER_CONFIG/cli-plugins"; fi
 printf '%s' "$token" | docker login ghcr.io --username "$4" --password-stdin
 unset token
 shift 4
