@@ -121,6 +121,9 @@ for i in "${!args[@]}"; do if [ "${args[$i]}" = --service ]; then service=${args
 case "$1 $2" in
   "deployment list")
     read -r id status < "$STUB_STATE/$service"
+    if [ "${STUB_FLAKY:-0}" = 1 ] && [ "$status" = DEPLOYING ] && [ ! -e "$STUB_STATE/flaked-$service" ]; then
+      touch "$STUB_STATE/flaked-$service"; echo "error sending request" >&2; exit 1
+    fi
     if [ "$status" = DEPLOYING ]; then echo "$id $STUB_OUTCOME" > "$STUB_STATE/$service"; fi
     printf '[{"id":"%s","status":"%s"}]\n' "$id" "$status" ;;
   "config apply")
@@ -139,8 +142,16 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
                 step.timeout_minutes.is_some_and(|m| m + 5 < job.timeout_minutes),
                 "{id}: the wait ends before the job's timeout, so the failure step runs"
             );
-            for (outcome, succeeds) in [("SUCCESS", true), ("FAILED", false), ("CRASHED", false)] {
-                let sandbox = Sandbox::new(&project, &format!("railway-{id}-{outcome}"));
+            // A skipped deployment never goes live; one failed CLI call is asked again.
+            let cases = [
+                ("SUCCESS", false, true),
+                ("SUCCESS", true, true),
+                ("FAILED", false, false),
+                ("CRASHED", false, false),
+                ("SKIPPED", false, false),
+            ];
+            for (outcome, flaky, succeeds) in cases {
+                let sandbox = Sandbox::new(&project, &format!("railway-{id}-{outcome}-{flaky}"));
                 sandbox.stub("npm", RAILWAY_STUB);
                 sandbox.stub("sleep", "");
                 let services: Vec<String> = step
@@ -157,8 +168,9 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
                 }
                 let mut values = stand_ins(step);
                 values.insert("STUB_OUTCOME", outcome.into());
+                values.insert("STUB_FLAKY", if flaky { "1" } else { "0" }.into());
                 let (ok, log) = sandbox.run(step, &values);
-                assert_eq!(ok, succeeds, "{id} with {outcome}:\n{log}");
+                assert_eq!(ok, succeeds, "{id} with {outcome} (flaky: {flaky}):\n{log}");
                 let calls = sandbox.state("calls");
                 let apply = calls.lines().filter(|l| l.starts_with("railway config apply --yes")).collect::<Vec<_>>();
                 assert_eq!(apply.len(), 1, "{id}: applies the program once:\n{calls}");

@@ -272,13 +272,19 @@ for service in "${{services[@]}}"; do read -r before[$service] _ < <(latest "$se
 IMAGE_TAG="$GITHUB_SHA" railway config apply --yes
 deadline=$((SECONDS + {RAILWAY_WAIT_MINUTES} * 60))
 for service in "${{services[@]}}"; do
+  id="" status=""
   while :; do
-    read -r id status < <(latest "$service")
-    if [ "$id" != "${{before[$service]}}" ]; then
-      case $status in
-        SUCCESS) break ;;
-        FAILED | CRASHED | REMOVED | REMOVING) echo "::error::Railway deployment $id of $service ended $status."; exit 1 ;;
-      esac
+    # A failed CLI call is asked again, within the deadline; it does not end the wait.
+    if current=$(latest "$service"); then
+      read -r id status <<< "$current"
+      if [ "$id" != "${{before[$service]}}" ]; then
+        case $status in
+          SUCCESS) break ;;
+          FAILED | CRASHED | REMOVED | REMOVING | SKIPPED) echo "::error::Railway deployment $id of $service ended $status."; exit 1 ;;
+        esac
+      fi
+    else
+      echo "::warning::The Railway CLI could not list $service's deployments; asking again."
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
       echo "::error::$service had no successful new deployment on Railway after {RAILWAY_WAIT_MINUTES} minutes (last: $id $status)."
