@@ -127,7 +127,7 @@ fn every_golden_workflow_keeps_the_pipeline_promises() {
             );
             let rollback = job.steps.last().expect("steps");
             assert!(
-                rollback.condition.as_deref().is_some_and(|c| c.starts_with("failure()")),
+                rollback.condition.as_deref().is_some_and(|c| c.starts_with("(failure() || cancelled())")),
                 "{name} › {id}: rollback"
             );
         }
@@ -490,6 +490,61 @@ fn checks_run_on_their_pinned_toolchain() {
                     service.name,
                     action.repo
                 );
+            }
+        }
+    }
+}
+
+/// A step killed by its `timeout-minutes` fails, so the rollback still runs; a job past its own
+/// timeout is cancelled whole and runs nothing more
+/// (<https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idstepstimeout-minutes>).
+/// So every deploy, smoke-test and rollback step has a limit, the job's holds them all, the
+/// rollback also runs on a cancelled run, and Compose's `up --wait` ends before its step's limit.
+#[test]
+fn every_deploy_step_ends_before_its_job_so_the_rollback_runs() {
+    for project in stacks::all() {
+        let Some(deploy) = workflow(&project, "deploy.yml") else { continue };
+        for (id, job) in deploy.jobs.iter().filter(|(id, _)| id.starts_with("deploy-")) {
+            let limit = |step_id: Option<&str>, name: &str| {
+                let step = job
+                    .steps
+                    .iter()
+                    .find(|s| s.id.as_deref() == step_id && (step_id.is_some() || s.name.starts_with(name)))
+                    .unwrap_or_else(|| panic!("{} {id}: no step {name}", project.name()));
+                let minutes =
+                    step.timeout_minutes.unwrap_or_else(|| panic!("{} {id}: {name} has no limit", project.name()));
+                (step, minutes)
+            };
+            let (deploy_step, deploy_minutes) = limit(Some("deploy"), "deploy");
+            let (rollback, rollback_minutes) = limit(None, "Roll back");
+            let smoke_minutes = job.steps.iter().filter(|s| s.name.starts_with("Smoke-test")).map(|s| {
+                s.timeout_minutes.unwrap_or_else(|| panic!("{} {id}: the smoke test has no limit", project.name()))
+            });
+            let steps_total = deploy_minutes + rollback_minutes + smoke_minutes.sum::<u32>();
+            assert!(
+                steps_total < job.timeout_minutes,
+                "{} {id}: {steps_total} min of steps in a {} min job",
+                project.name(),
+                job.timeout_minutes
+            );
+            let condition = rollback.condition.as_deref().unwrap_or_default();
+            assert!(
+                condition.contains("failure()") && condition.contains("cancelled()"),
+                "{} {id}: rollback runs on {condition}",
+                project.name()
+            );
+            for (step, minutes) in [(deploy_step, deploy_minutes), (rollback, rollback_minutes)] {
+                let script = step.run.as_deref().unwrap_or_default();
+                for up in script.lines().filter(|l| l.contains(" up ") && l.contains("--wait")) {
+                    let words: Vec<&str> = up.split_whitespace().collect();
+                    let seconds = words
+                        .iter()
+                        .position(|w| *w == "--wait-timeout")
+                        .and_then(|i| words.get(i + 1))
+                        .and_then(|w| w.parse::<u32>().ok())
+                        .unwrap_or_else(|| panic!("{} {id}: `{up}` waits without --wait-timeout", project.name()));
+                    assert!(seconds < minutes * 60, "{} {id}: `{up}` outlasts its step", project.name());
+                }
             }
         }
     }

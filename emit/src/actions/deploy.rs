@@ -9,19 +9,17 @@
 use stack_dsl::{Check, Env, Pipeline, ValidProject, ValidStack};
 
 use super::ci;
+use super::environment_tags;
 use super::hosts;
 use super::images::{self, BuiltImage};
-use super::model::{Access, Concurrency, Job, Map, Scope, Step, Triggers, Workflow, expr, secret};
-use super::pins;
+use super::model::{Access, Concurrency, Job, Map, Scope, Step, Triggers, Workflow, expr};
 use super::platform::{self, Deploy};
 use super::prerequisites::{self, Prerequisite};
 use super::registry::{self, REGISTRY_VARIABLE};
+use super::time_budget;
 use crate::bundle::Warning;
 use crate::error::Error;
 use crate::options::Options;
-
-/// A deploy job's time limit, in minutes. Platform waits stay below it so the rollback runs.
-pub const JOB_MINUTES: u32 = 45;
 
 /// The deploy workflow of `project`, what it could not smoke-test, and the header lines that
 /// list what a team sets up on GitHub first.
@@ -89,12 +87,19 @@ pub fn workflow(
                 stack.env()
             ));
         }
-        let mut job = Job::new(format!("Deploy {} to {}", stack.env(), pipeline.target.name()), JOB_MINUTES)
+        let deploy_step = time_budget::bounded_deploy(plan.deploy).id("deploy");
+        let minutes = time_budget::job_minutes(deploy_step.timeout_minutes.unwrap_or(time_budget::DEPLOY_MINUTES));
+        let mut job = Job::new(format!("Deploy {} to {}", stack.env(), pipeline.target.name()), minutes)
             .environment(stack.env().name(), smoke.first().map(|t| t.origin.clone()));
         for before in std::mem::replace(&mut previous, vec![id.clone()]) {
             job = job.needs(before);
         }
-        for (scope, access) in plan.permissions {
+        let moves_tags = environment_tags::are_named_by(pipeline.target) && !platform::images_of(&deploy).is_empty();
+        let mut permissions = plan.permissions;
+        if moves_tags {
+            permissions.push(environment_tags::PERMISSION);
+        }
+        for (scope, access) in permissions {
             job = job.grant(scope, access);
         }
         if plan.checkout {
@@ -103,14 +108,28 @@ pub fn workflow(
         job = job.step(require(&format!("the {} environment (Settings › Environments › {0})", stack.env()), &settings));
         needed.extend(settings);
         job = job.step(registry::name_step(&pipeline.registry)).steps(platform::setup(pipeline.target));
-        job = job.step(plan.deploy.id("deploy"));
+        if moves_tags {
+            job = job.steps(environment_tags::steps(&deploy));
+        }
+        job = job.step(deploy_step);
         if !smoke.is_empty() {
             job = job.step(smoke_test(&smoke));
         }
         workflow = workflow.job(id, job.step(plan.rollback));
     }
     let envs: Vec<&str> = hosted.iter().map(|s| s.env().name()).collect();
-    let mut notes: Vec<String> = prerequisites::header_lines(&needed, &envs).into_iter().chain(notes).collect();
+    let mut notes: Vec<String> = prerequisites::header_lines(&needed, &envs)
+        .into_iter()
+        .chain(registry::prerequisite_note(&pipeline.registry))
+        .chain(notes)
+        .collect();
+    if pipeline.target != stack_dsl::DeployTarget::Railway {
+        notes.push(
+            "A rollback runs the previous images against the schema this deploy's migrations left: keep migrations \
+             backward-compatible (expand first, contract in a later release)."
+                .into(),
+        );
+    }
     if hosted.iter().any(|s| s.env() == Env::Production) {
         notes.push("Add required reviewers to the production environment: they approve each production deploy.".into());
     }
@@ -133,12 +152,7 @@ fn image_job(pipeline: &Pipeline, matrix: Vec<Map>) -> Job {
         .step(registry::name_step(&pipeline.registry))
         .step(name_image)
         .steps(images::build_and_scan())
-        .step(
-            Step::uses("Log in to GHCR", &pins::LOGIN)
-                .with("registry", "ghcr.io")
-                .with("username", expr("github.actor"))
-                .with("password", secret("GITHUB_TOKEN")),
-        )
+        .step(registry::login())
         .step(Step::run("Push the image", "docker push \"$IMAGE\""))
 }
 
@@ -220,7 +234,7 @@ fn smoke_test(targets: &[SmokeTarget]) -> Step {
         ));
     }
     step.run = Some(script);
-    step.timeout_minutes(5)
+    step.timeout_minutes(time_budget::SMOKE_MINUTES)
 }
 
 /// Fail before anything is built or deployed when `place` lacks a secret or variable the job

@@ -11,12 +11,13 @@
 //! | `Image::build` | `ci.yml` job `image` (matrix): Buildx build with the GitHub cache, Trivy scan (HIGH/CRITICAL with a fix fail) |
 //! | the project's regenerate command | job `generated`: on the pinned Rust release, `cargo fetch --locked`, then `<command> -- --check <output dir>` fails on stale files (cached in `ci.yml`) |
 //! | `Pipeline` | `deploy.yml` runs the same `generated` and `check-*` jobs on the pushed commit; the image job waits for them |
-//! | `Pipeline::registry` | `deploy.yml` job `image`: build, scan, then push `<registry>/<image>:<commit sha>`; the registry is `ghcr.io/<repository owner, lower-cased>` unless the project names one |
+//! | `Pipeline::registry` | `deploy.yml` job `image`: build, scan, then push `<registry>/<image>:<commit sha>`; the registry is `ghcr.io/<repository owner, lower-cased>` unless the project names one, which each job that names the registry checks is that namespace first (the job token pushes only there), a prerequisite the header states |
 //! | `Env::Staging` / `Env::Production` | jobs `deploy-staging` / `deploy-production` in GitHub environments of those names, whose secrets and variables the header lists; production needs staging |
-//! | `Pipeline::target` | the deploy steps: `kubectl apply` of the environment's kustomization (kubectl pinned, the Secret's keys checked first, and a prune scoped by the stack's label after a successful rollout); Render's API with the pushed image (`imageUrl`), awaited under one time budget; `railway config apply` of `.railway/railway.ts` with `IMAGE_TAG`, each new deployment awaited; Compose over SSH with every file the Compose file mounts |
+//! | committed files at an environment tag (Render's `image.url`, the Railway program's fallback) | Render and Railway deploy jobs first point `<registry>/<image>:<env>` at the image they deploy (`docker buildx imagetools create`, `packages: write`); the deploy names the commit's tag |
+//! | `Pipeline::target` | the deploy steps: `kubectl apply` of the environment's kustomization (kubectl pinned, the Secret's keys checked first, and a prune scoped by the stack's label after a successful rollout); Render's API with the pushed image (`imageUrl`), in waves along `depends_on` (a service after those it waits for are live), under one time budget; `railway config apply` of `.railway/railway.ts` with `IMAGE_TAG`, each new deployment awaited; Compose over SSH with every file the Compose file mounts |
 //! | `Run::Once` (migrations) | Kubernetes: the Job, named after the release, applied with everything but the services that wait for it, awaited (at most its deadline and a minute), then those services; Render: `preDeployCommand`; Railway: `preDeploy`; Compose: run once by `up` when a service waits for it, else `run --rm` and `--scale <job>=0` |
 //! | `Route` + `Probe::http` | smoke test `curl` of `https://<host><path>` with retries and a time limit; a placeholder host (RFC 2606) is read from the environment's variable `PUBLIC_HOST_<SERVICE>` |
-//! | a failed deploy or smoke test | rollback: `kubectl rollout undo --to-revision` of the Deployments and StatefulSets this deploy changed (StatefulSets with the forced-rollback pod deletion), Render's rollback API, the previous files and image tag on the Compose host; Railway: an error naming the dashboard rollback |
+//! | a failed, timed-out or cancelled deploy or smoke test | each step has a limit the job's holds (`time_budget`: the platform's wait, else 45 min; Compose `up --wait-timeout`); rollback, on `failure() \|\| cancelled()`: `kubectl rollout undo --to-revision` of the Deployments and StatefulSets this deploy changed (StatefulSets with the forced-rollback pod deletion), Render's rollback API with each rollback deploy awaited, the previous files and image tag on the Compose host; Railway: an error naming the dashboard rollback |
 //!
 //! Security: `permissions: {}` at the top and the least each job needs; every action pinned to
 //! a full commit SHA ([`pins`]); checkout without persisted credentials; secrets only as
@@ -30,6 +31,8 @@
 
 mod ci;
 mod deploy;
+mod deploy_order;
+mod environment_tags;
 mod hosts;
 pub mod images;
 mod kubernetes;
@@ -39,6 +42,7 @@ mod platform;
 pub mod prerequisites;
 mod railway_sdk;
 mod registry;
+mod time_budget;
 
 use stack_dsl::{DeployTarget, ValidProject, ValidStack};
 

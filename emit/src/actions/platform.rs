@@ -9,11 +9,13 @@
 
 use stack_dsl::{DeployTarget, MountSource, Ready, Run, ValidStack};
 
+use super::deploy_order;
 use super::images::{BuiltImage, image_of};
 use super::model::{Access, Scope, Step, expr, secret};
 use super::pins;
 use super::prerequisites::Prerequisite;
 use super::railway_sdk;
+use super::time_budget;
 use crate::error::Error;
 use crate::layout::{compose_env_example, compose_file};
 use crate::options::Options;
@@ -86,7 +88,9 @@ fn variable(service: &str) -> String {
 }
 
 pub(super) fn rollback_step(script: String) -> Step {
-    Step::run("Roll back", script).condition("failure() && steps.deploy.outcome != 'skipped'")
+    Step::run("Roll back", script)
+        .condition(time_budget::ROLLBACK_CONDITION)
+        .timeout_minutes(time_budget::ROLLBACK_MINUTES)
 }
 
 /// Calls Render's API with the key in `RENDER_API_KEY`.
@@ -96,13 +100,37 @@ const RENDER_API: &str = r#"render() {
 }
 "#;
 
+/// Waits on Render's API until `$deadline`: `in_time`, `newest` (a service's newest deploy) and
+/// `await` (a deploy until it is live, failing when it ends otherwise).
+const RENDER_AWAIT: &str = r#"in_time() { [ "$SECONDS" -lt "$deadline" ] || { echo "::error::Render did not finish in time."; return 1; }; }
+newest() { render "https://api.render.com/v1/services/$1/deploys?limit=1" | jq -r '.[0].deploy.id // empty'; }
+await() {
+  local service=$1 id=$2 status
+  while in_time; do
+    status=$(render "https://api.render.com/v1/services/$service/deploys/$id" | jq -r .status)
+    case $status in
+      live) return 0 ;;
+      *failed | canceled | deactivated) echo "::error::Render deploy $id of $service ended $status."; return 1 ;;
+    esac
+    sleep 10
+  done
+  return 1
+}
+"#;
+
+/// How long the rollback may wait for the restored deploys, in minutes: below the rollback
+/// step's limit ([`super::time_budget::ROLLBACK_MINUTES`]).
+const RENDER_ROLLBACK_WAIT_MINUTES: u32 = 15;
+
 /// How long a Render deploy job may wait for every service to go live, in minutes: below the
-/// job's timeout ([`super::deploy::JOB_MINUTES`]) with room for the smoke test and the rollback.
+/// deploy step's limit, which the job's timeout holds ([`super::time_budget`]).
 const RENDER_WAIT_MINUTES: u32 = 25;
 
 /// Render: each built service is image-backed (`runtime: image` in the Blueprint), so the deploy
 /// names the image this run built, scanned and pushed (`imageUrl`); nothing is rebuilt from Git.
-/// Every deploy is triggered first, then all are awaited under one time budget. A deploy that
+/// Services are deployed in the order of their `depends_on` ([`super::deploy_order`]): those
+/// that wait for nothing deployed here are triggered together and awaited, then the next wave,
+/// all under one time budget. A deploy that
 /// Render queues behind a running one is answered without an id (HTTP 202) and is found in the
 /// service's deploy list. The deploy that was live before is recorded and restored on failure.
 ///
@@ -114,11 +142,21 @@ fn render(deploy: &Deploy) -> Plan {
     let mut rollbacks = String::new();
     let mut step = Step::run(format!("Deploy {env} on Render"), String::new());
     let mut rollback = rollback_step(String::new());
-    for (service, image) in deployed(deploy) {
+    let services: Vec<(&str, &BuiltImage)> = deployed(deploy).collect();
+    let names: Vec<&str> = services.iter().map(|(service, _)| *service).collect();
+    for wave in deploy_order::waves(deploy.stack, &names) {
+        for (service, image) in services.iter().filter(|(service, _)| wave.contains(service)) {
+            let name = variable(service);
+            let url = format!("{}/{}:$GITHUB_SHA{}", deploy.registry, image.name, image.tag_suffix());
+            calls.push_str(&format!("trigger \"$RENDER_SERVICE_{name}\" \"{url}\"\n"));
+        }
+        calls.push_str("await_triggered\n");
+    }
+    let mut records = String::new();
+    for (service, _) in &services {
         let name = variable(service);
-        let url = format!("{}/{}:$GITHUB_SHA{}", deploy.registry, image.name, image.tag_suffix());
-        calls.push_str(&format!("trigger \"$RENDER_SERVICE_{name}\" \"{url}\" previous_{name}\n"));
-        rollbacks.push_str(&format!("roll_back \"$RENDER_SERVICE_{name}\" \"$PREVIOUS_{name}\"\n"));
+        records.push_str(&format!("record_live \"$RENDER_SERVICE_{name}\" previous_{name}\n"));
+        rollbacks.push_str(&format!("roll_back \"$RENDER_SERVICE_{name}\" \"$PREVIOUS_{name}\" || failed=1\n"));
         let id = render_service(service).reference();
         step = step.env(format!("RENDER_SERVICE_{name}"), id.clone());
         rollback = rollback
@@ -128,11 +166,14 @@ fn render(deploy: &Deploy) -> Plan {
     let script = format!(
         r#"set -euo pipefail
 {RENDER_API}deadline=$((SECONDS + {RENDER_WAIT_MINUTES} * 60))
-in_time() {{ [ "$SECONDS" -lt "$deadline" ] || {{ echo "::error::Render did not finish within {RENDER_WAIT_MINUTES} minutes."; return 1; }}; }}
-newest() {{ render "https://api.render.com/v1/services/$1/deploys?limit=1" | jq -r '.[0].deploy.id // empty'; }}
+{RENDER_AWAIT}# The deploy live now, which the rollback restores; a failed lookup stops the deploy.
+record_live() {{
+  local live
+  live=$(render "https://api.render.com/v1/services/$1/deploys?status=live&limit=1" | jq -r '.[0].deploy.id // empty')
+  echo "$2=$live" >> "$GITHUB_OUTPUT"
+}}
 trigger() {{
-  local service=$1 image=$2 output=$3 before id
-  echo "$output=$(render "https://api.render.com/v1/services/$service/deploys?status=live&limit=1" | jq -r '.[0].deploy.id // empty')" >> "$GITHUB_OUTPUT"
+  local service=$1 image=$2 before id
   before=$(newest "$service")
   id=$(render --request POST --header "Content-Type: application/json" --data "$(jq -cn --arg image "$image" '{{imageUrl: $image}}')" \
     "https://api.render.com/v1/services/$service/deploys" | jq -r '.id // empty')
@@ -144,30 +185,37 @@ trigger() {{
   done
   echo "$service $id" >> "$RUNNER_TEMP/render-deploys"
 }}
-await() {{
-  local service=$1 id=$2 status
-  while in_time; do
-    status=$(render "https://api.render.com/v1/services/$service/deploys/$id" | jq -r .status)
-    case $status in
-      live) return 0 ;;
-      *failed | canceled | deactivated) echo "::error::Render deploy $id of $service ended $status."; return 1 ;;
-    esac
-    sleep 10
-  done
-  return 1
+# Await every deploy triggered since the last call.
+await_triggered() {{
+  while read -r service id; do await "$service" "$id"; done < "$RUNNER_TEMP/render-deploys"
+  : > "$RUNNER_TEMP/render-deploys"
 }}
-: > "$RUNNER_TEMP/render-deploys"
-{calls}while read -r service id; do await "$service" "$id"; done < "$RUNNER_TEMP/render-deploys"
-"#
+{records}: > "$RUNNER_TEMP/render-deploys"
+{calls}"#
     );
     let rollback_script = format!(
         r#"set -euo pipefail
-{RENDER_API}roll_back() {{
-  if [ -z "$2" ]; then echo "::error::$1 had no live deploy before this one; nothing to roll back to."; return 0; fi
-  render --request POST --header "Content-Type: application/json" --data "{{\"deployId\": \"$2\"}}" \
-    "https://api.render.com/v1/services/$1/rollback" > /dev/null
+{RENDER_API}deadline=$((SECONDS + {RENDER_ROLLBACK_WAIT_MINUTES} * 60))
+{RENDER_AWAIT}failed=0
+# Rolls back to deploy $2 and awaits the deploy the rollback starts.
+roll_back() {{
+  local service=$1 target=$2 before id
+  if [ -z "$target" ]; then echo "::error::$service had no live deploy before this one; nothing to roll back to."; return 0; fi
+  before=$(newest "$service")
+  id=$(render --request POST --header "Content-Type: application/json" --data "$(jq -cn --arg id "$target" '{{deployId: $id}}')" \
+    "https://api.render.com/v1/services/$service/rollback" | jq -r '.id // empty')
+  while [ -z "$id" ] || [ "$id" = "$before" ]; do
+    in_time || return 1
+    sleep 10
+    id=$(newest "$service")
+  done
+  await "$service" "$id"
 }}
-{rollbacks}echo "::error::The {env} deploy failed; each service was rolled back to the deploy live before it. Migrations are not reverted."
+{rollbacks}if [ "$failed" = 1 ]; then
+  echo "::error::The {env} deploy failed and a rollback did not go live; see the errors above and each service's Events on Render."
+  exit 1
+fi
+echo "::error::The {env} deploy failed; each service runs the deploy live before it again, on the schema this deploy's migrations left."
 "#
     );
     step.run = Some(script);
@@ -224,13 +272,19 @@ for service in "${{services[@]}}"; do read -r before[$service] _ < <(latest "$se
 IMAGE_TAG="$GITHUB_SHA" railway config apply --yes
 deadline=$((SECONDS + {RAILWAY_WAIT_MINUTES} * 60))
 for service in "${{services[@]}}"; do
+  id="" status=""
   while :; do
-    read -r id status < <(latest "$service")
-    if [ "$id" != "${{before[$service]}}" ]; then
-      case $status in
-        SUCCESS) break ;;
-        FAILED | CRASHED | REMOVED | REMOVING) echo "::error::Railway deployment $id of $service ended $status."; exit 1 ;;
-      esac
+    # A failed CLI call is asked again, within the deadline; it does not end the wait.
+    if current=$(latest "$service"); then
+      read -r id status <<< "$current"
+      if [ "$id" != "${{before[$service]}}" ]; then
+        case $status in
+          SUCCESS) break ;;
+          FAILED | CRASHED | REMOVED | REMOVING | SKIPPED) echo "::error::Railway deployment $id of $service ended $status."; exit 1 ;;
+        esac
+      fi
+    else
+      echo "::warning::The Railway CLI could not list $service's deployments; asking again."
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
       echo "::error::$service had no successful new deployment on Railway after {RAILWAY_WAIT_MINUTES} minutes (last: $id $status)."
@@ -272,6 +326,14 @@ fn railway_token() -> Prerequisite {
     )
 }
 
+/// The deploy directory is absolute: ssh runs remote commands from the login directory, and the
+/// rollback and the record of what runs must name the same directory as the deploy.
+const DEPLOY_PATH_CHECK: &str = r#"case $DEPLOY_PATH in
+  /*) ;;
+  *) echo "::error::DEPLOY_PATH ($DEPLOY_PATH) must be an absolute path on the host."; exit 1 ;;
+esac
+"#;
+
 /// Opens the SSH connection with the key and known hosts from secrets.
 const SSH_SETUP: &str = r#"umask 077
 printf '%s\n' "$SSH_PRIVATE_KEY" > "$RUNNER_TEMP/deploy_key"
@@ -312,6 +374,9 @@ fn compose_files(deploy: &Deploy) -> (Vec<String>, Vec<String>) {
 /// again and `--wait` fails on a one-shot container no service adopts (compose issue 10596).
 /// The registry login uses a temporary Docker config directory removed when the remote script
 /// ends, so the token never stays in the host's `~/.docker/config.json`.
+/// The Docker CLI looks for per-user plugins in `$DOCKER_CONFIG/cli-plugins`
+/// (<https://docs.docker.com/compose/install/linux/#install-the-plugin-manually>), so the
+/// temporary directory links the user's plugin directory.
 fn compose_over_ssh(deploy: &Deploy) -> Plan {
     let env = deploy.stack.env();
     let (files, directories) = compose_files(deploy);
@@ -324,16 +389,25 @@ fn compose_over_ssh(deploy: &Deploy) -> Plan {
         ));
     }
     let (jobs, scale) = unadopted_jobs(deploy.stack, &compose);
-    let up = format!("{compose} up --detach --no-build --wait --remove-orphans{scale}");
+    let wait = COMPOSE_WAIT_MINUTES * 60;
+    let up = format!("{compose} up --detach --no-build --wait --wait-timeout {wait} --remove-orphans{scale}");
     let script = format!(
         r#"set -euo pipefail
-{SSH_SETUP}read -ra files <<< "$DEPLOY_FILES"
+{DEPLOY_PATH_CHECK}{SSH_SETUP}read -ra files <<< "$DEPLOY_FILES"
 read -ra directories <<< "$DEPLOY_DIRECTORIES"
 # Each argument quoted for the remote shell, which ssh hands one joined command line.
 quote() {{ local quoted; quoted=$(printf '%q ' "$@"); printf '%s' "${{quoted% }}"; }}
 echo "previous=$(remote cat "$(quote "$DEPLOY_PATH")/.image-tag" 2> /dev/null || true)" >> "$GITHUB_OUTPUT"
-# Keep the host's current copies, restored by the rollback.
-remote "cd $(quote "$DEPLOY_PATH") && existing=() && for file in $(quote "${{files[@]}}"); do if [ -e \"\$file\" ]; then existing+=(\"\$file\"); fi; done && if [ \${{#existing[@]}} -gt 0 ]; then tar -cf .previous.tar \"\${{existing[@]}}\"; fi"
+# Keep the host's current copies, restored by the rollback. The deploy user's login shell may
+# be sh (useradd's default), so every remote script runs in bash.
+remote "bash -s -- $(quote "$DEPLOY_PATH" "${{files[@]}}")" <<'REMOTE'
+set -euo pipefail
+cd "$1"
+shift
+existing=()
+for file in "$@"; do if [ -e "$file" ]; then existing+=("$file"); fi; done
+if [ ${{#existing[@]}} -gt 0 ]; then tar -cf .previous.tar "${{existing[@]}}"; fi
+REMOTE
 tar -cf - "${{files[@]}}" | remote "tar -xf - -C $(quote "$DEPLOY_PATH")"
 # The token is the first line the remote shell reads, never an argument or a file.
 {{ printf '%s\n' "$REGISTRY_TOKEN"; cat <<'REMOTE'; }} | remote "IFS= read -r token; export token; exec bash -s -- $(quote "$DEPLOY_PATH" "$GITHUB_SHA" "$REGISTRY" "$REGISTRY_USER" "${{directories[@]}}")"
@@ -341,9 +415,12 @@ set -euo pipefail
 cd "$1"
 export IMAGE_TAG="$2"
 registry="$3"
+# The user's CLI plugins (a per-user Compose install) stay found through the new config.
+plugins="${{DOCKER_CONFIG:-$HOME/.docker}}/cli-plugins"
 DOCKER_CONFIG=$(mktemp -d)
 export DOCKER_CONFIG
 trap 'rm -rf "$DOCKER_CONFIG"' EXIT HUP INT TERM
+if [ -d "$plugins" ]; then ln -s "$plugins" "$DOCKER_CONFIG/cli-plugins"; fi
 printf '%s' "$token" | docker login ghcr.io --username "$4" --password-stdin
 unset token
 shift 4
@@ -381,10 +458,21 @@ echo "::error::The {env} deploy failed; the host runs the previous Compose files
             .env("DEPLOY_FILES", files.join(" "))
             .env("DEPLOY_DIRECTORIES", directories.join(" "))
             .env("REGISTRY_USER", expr("github.actor"))
-            .env("REGISTRY_TOKEN", secret("GITHUB_TOKEN")),
+            .env("REGISTRY_TOKEN", secret("GITHUB_TOKEN"))
+            .timeout_minutes(COMPOSE_WAIT_MINUTES + COMPOSE_TRANSFER_MINUTES),
         rollback: ssh(rollback_step(rollback)).env("PREVIOUS", expr("steps.deploy.outputs.previous")),
     }
 }
+
+/// How long `up --wait` may wait for the services to be running and healthy, in minutes
+/// (`--wait-timeout`, in seconds: <https://docs.docker.com/reference/cli/docker/compose/up/>);
+/// without it Compose waits for ever and only the step's limit stops it, skipping the record of
+/// what runs. The rollback's `up` has the same bound, below the rollback step's limit.
+const COMPOSE_WAIT_MINUTES: u32 = 10;
+
+/// What copying the files, pulling the images and running the one-shot jobs may take beyond
+/// the wait, in minutes.
+const COMPOSE_TRANSFER_MINUTES: u32 = 15;
 
 /// The one-shot jobs of `stack` no service waits for: a `run --rm` line each, and the
 /// `--scale <job>=0` options that keep `up` from running them again.
@@ -411,7 +499,7 @@ fn ssh_prerequisites() -> Vec<Prerequisite> {
         Prerequisite::variable("DEPLOY_USER", "the deploy user, a member of the host's docker group"),
         Prerequisite::variable(
             "DEPLOY_PATH",
-            "the deploy directory on the host; it holds <env>.env, filled in from the copied .env.example",
+            "the deploy directory on the host, an absolute path; it holds <env>.env, filled in from the copied .env.example",
         ),
     ]
 }
