@@ -30,7 +30,7 @@ use crate::layout::{KubernetesConfigMap, kubernetes_dir, kubernetes_namespace};
 use crate::yaml;
 
 /// How long the deploy waits for each Deployment or StatefulSet to roll out.
-const ROLLOUT_TIMEOUT: &str = "10m";
+const ROLLOUT_MINUTES: u32 = 10;
 /// Seconds between two looks at a Job.
 const JOB_POLL_SECONDS: u32 = 5;
 
@@ -379,7 +379,7 @@ for kind in Deployment StatefulSet; do
 done > "$RUNNER_TEMP/before"
 {autoscalers}{passes}for kind in Deployment StatefulSet; do
   resources "$kind" | while read -r namespace name; do
-    kubectl rollout status "${{kind,,}}/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}
+    kubectl rollout status "${{kind,,}}/$name" --namespace "$namespace" --timeout={ROLLOUT_MINUTES}m
   done
 done
 {prune}"#
@@ -397,7 +397,7 @@ if [ ! -f "$RUNNER_TEMP/before" ]; then echo "Nothing was applied."; exit 0; fi
     now=$(revision "$kind" "$namespace" "$name" || true)
     if [ "$before" != "$now" ] && [ "$kind" = Deployment ]; then
       kubectl rollout undo "deployment/$name" --namespace "$namespace" --to-revision="$before"
-      kubectl rollout status "deployment/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}
+      kubectl rollout status "deployment/$name" --namespace "$namespace" --timeout={ROLLOUT_MINUTES}m
     elif [ "$before" != "$now" ]; then
       # Forced rollback: revert the template, then delete the pods already started from the
       # failed revision; a pod that never became ready would otherwise block the rollout.
@@ -405,18 +405,25 @@ if [ ! -f "$RUNNER_TEMP/before" ]; then echo "Nothing was applied."; exit 0; fi
         --to-revision="$(kubectl get controllerrevision "$before" --namespace "$namespace" -o jsonpath='{{.revision}}')"
       echo "::error::StatefulSet $name: template reverted to $before. Forced rollback: kubectl delete pod --namespace $namespace --selector app.kubernetes.io/name=$name,controller-revision-hash=$now"
       kubectl delete pod --namespace "$namespace" --selector "app.kubernetes.io/name=$name,controller-revision-hash=$now"
-      kubectl rollout status "statefulset/$name" --namespace "$namespace" --timeout={ROLLOUT_TIMEOUT}
+      kubectl rollout status "statefulset/$name" --namespace "$namespace" --timeout={ROLLOUT_MINUTES}m
     fi
   done
 done
 echo "::error::The {env} deploy failed; what it changed was rolled back to the revision running before. Migrations are not reverted."
 "#
     );
+    // The longest the deploy may wait, so that its step limit (and the job's, which holds it)
+    // lets the rollback run: the Jobs until their deadline and a minute, each workload's rollout
+    // one after another, and five minutes for kubectl, the digests and the applies.
+    let workloads = deploy.stack.services().filter(|s| s.run == Run::Continuously && left_out(s).is_none()).count();
+    let job_minutes = if order.has_jobs() { (JOB_DEADLINE_SECONDS + 60).div_ceil(60) } else { 0 };
+    let deploy_minutes = 5 + job_minutes + ROLLOUT_MINUTES * u32::try_from(workloads).unwrap_or(u32::MAX / 20);
     let kubeconfig = format!("{}/kubeconfig", expr("runner.temp"));
     Ok(Plan {
         checkout: true,
         permissions: vec![(Scope::Contents, Access::Read)],
         deploy: Step::run(format!("Apply {}", kubernetes_dir(env)), script)
+            .timeout_minutes(deploy_minutes)
             .env("KUBECONFIG_DATA", secret("KUBECONFIG"))
             .env("KUBECONFIG", kubeconfig.clone()),
         rollback: rollback_step(rollback).env("KUBECONFIG", kubeconfig),
