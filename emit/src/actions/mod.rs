@@ -66,10 +66,6 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         deploys_what_is_rendered(project.name(), pipeline.target, crate::TARGETS)?;
         let (deploy, warnings, notes) = deploy::workflow(project, pipeline, &hosted, &images, options)?;
         add(&mut bundle, project, options, "deploy.yml", &deploy, notes)?;
-        if pipeline.target == DeployTarget::Railway {
-            bundle.add(railway_sdk::PACKAGE_JSON_PATH, railway_sdk::PACKAGE_JSON);
-            bundle.add(railway_sdk::PACKAGE_LOCK_PATH, railway_sdk::PACKAGE_LOCK);
-        }
         for warning in warnings {
             bundle.warn(warning);
         }

@@ -1,25 +1,13 @@
-//! The Railway SDK the Railway program imports (`railway/iac`), as an npm package and lock file
-//! beside the program: `.railway/package.json` and `.railway/package-lock.json`. The deploy
-//! workflow installs them with `npm ci` (exact versions, integrity-checked), so the program's
-//! import resolves from `.railway/node_modules` and the Railway CLI finds the SDK's runner there.
-//! The lock file was made with `npm install --package-lock-only` for
-//! [`super::pins::RAILWAY_SDK`];
-//! to update, change the version in both files and make the lock file again the same way.
+//! Installing the Railway SDK the Railway program imports (`railway/iac`) in the deploy job: the
+//! Railway emitter writes its package and lock file beside the program (`railway::sdk`), and
+//! `npm ci` installs them (exact versions, integrity-checked), so the program's import resolves
+//! from `.railway/node_modules` and the Railway CLI finds the SDK's runner there.
 //!
 //! The CLI runs the program with the project's own install of the SDK:
 //! <https://github.com/railwayapp/cli/pull/921>; `npm ci`: <https://docs.npmjs.com/cli/commands/npm-ci>.
 
-/// Where the package file goes in the output directory.
-pub const PACKAGE_JSON_PATH: &str = ".railway/package.json";
-
-/// Where the lock file goes in the output directory.
-pub const PACKAGE_LOCK_PATH: &str = ".railway/package-lock.json";
-
-/// The package file: the SDK at its pinned version.
-pub const PACKAGE_JSON: &str = include_str!("railway-sdk.package.json");
-
-/// The lock file of [`PACKAGE_JSON`].
-pub const PACKAGE_LOCK: &str = include_str!("railway-sdk.package-lock.json");
+#[cfg(test)]
+use crate::railway::sdk::{PACKAGE_JSON, PACKAGE_LOCK};
 
 /// Install the SDK in `.railway/` (the step runs in the output directory) and put its programs
 /// on the `PATH`.

@@ -42,11 +42,11 @@
 
 mod identifiers;
 mod lower;
-mod sdk;
+pub(crate) mod sdk;
 mod ts;
 
 use indexmap::IndexMap;
-use stack_dsl::{DeployTarget, Env, ValidProject};
+use stack_dsl::{Env, ValidProject};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
@@ -95,12 +95,10 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
     let at = program.find("import ").unwrap_or(0);
     program.insert_str(at, &notes);
     bundle.add(RAILWAY_PROGRAM, program);
-    // The SDK the program imports, installed with `npm ci` before it runs. A project deployed
-    // to Railway by its pipeline gets these files from the deploy workflow's emitter.
-    if project.pipeline().is_none_or(|p| p.target != DeployTarget::Railway) {
-        bundle.add(sdk::PACKAGE_JSON_PATH, sdk::PACKAGE_JSON);
-        bundle.add(sdk::PACKAGE_LOCK_PATH, sdk::PACKAGE_LOCK);
-    }
+    // The SDK the program imports, installed with `npm ci` before it runs (by hand, or by the
+    // deploy workflow when the pipeline deploys to Railway).
+    bundle.add(sdk::PACKAGE_JSON_PATH, sdk::PACKAGE_JSON);
+    bundle.add(sdk::PACKAGE_LOCK_PATH, sdk::PACKAGE_LOCK);
     Ok(bundle)
 }
 
