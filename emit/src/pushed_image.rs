@@ -11,12 +11,6 @@ use stack_dsl::{Env, Image, Service, ValidProject, ValidStack};
 use crate::actions::images::built_images;
 use crate::endpoint::image_name;
 
-/// The host of a registry namespace (`ghcr.io/acme` → `ghcr.io`): what platforms store pull
-/// credentials under.
-pub fn registry_host(registry: &str) -> &str {
-    registry.split('/').next().unwrap_or(registry)
-}
-
 /// Why a hosted target still builds from the repository although the project has a pipeline:
 /// the pipeline pushes to the repository owner's namespace, which the workflow learns at run
 /// time and a committed file cannot name. `None` when the target runs the pushed images.

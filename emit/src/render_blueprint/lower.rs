@@ -11,7 +11,6 @@ use crate::bundle::Warning;
 use crate::error::Error;
 use crate::facts::platforms::RENDER;
 use crate::managed_platform::{Output, Placement, Plan, ProvidedDatabase, Value, command_line};
-use crate::pushed_image::registry_host;
 
 /// Render's instance types, smallest first: name, CPU in millicores, memory in MiB.
 /// <https://render.com/pricing#compute>
@@ -130,7 +129,7 @@ fn lower_service<'a>(
         // pulls `image.url` when the Blueprint creates the service: the environment's tag.
         (_, Some(pushed)) => {
             out.runtime = Some(Runtime::Image);
-            let credential = registry_host(&pushed.repository).to_string();
+            let credential = plan.project.pipeline().map_or("", |p| p.registry.host()).to_string();
             out.image = Some(super::model::Image {
                 url: pushed.at_environment_tag(),
                 creds: Some(RegistryCredential { from_registry_creds: CredentialName { name: credential } }),

@@ -48,7 +48,6 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::RENDER_BLUEPRINT;
 use crate::options::Options;
-use crate::pushed_image::registry_host;
 use crate::yaml;
 
 /// Render the Blueprint of every hosted environment of `project`; nothing when it has none.
@@ -83,8 +82,10 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
             )
         });
     }
-    if let Some(registry) = project.pipeline().and_then(|p| p.registry.named()) {
-        let host = registry_host(registry);
+    if let Some(pipeline) = project.pipeline()
+        && let Some(registry) = pipeline.registry.named()
+    {
+        let host = pipeline.registry.host();
         notes.push(format!(
             "Built services run the image the pipeline pushed, {registry}/<image>:<commit SHA>; the pipeline moves the environment's tag (:{}) to the image it deploys there.",
             names.join(", :")
