@@ -11,6 +11,7 @@
 
 mod ci_check;
 mod cluster;
+mod cluster_address;
 mod compose_names;
 mod database_field;
 mod datastore;

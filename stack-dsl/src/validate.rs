@@ -199,6 +199,7 @@ impl<'a> Checker<'a> {
             if let Some(secret) = external.datastore.as_ref().and_then(|d| d.password.as_ref()) {
                 self.check_secret_declared(&[&at, "datastore", "password"], secret.name());
             }
+            self.problems.extend(crate::cluster_address::problems(&[self.root.clone(), at], external));
         }
     }
 

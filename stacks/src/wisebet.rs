@@ -40,9 +40,14 @@ pub fn stack(env: Env) -> Stack {
         stack.add_volume(Volume::persistent("media-volume").compose_name("media_volume").size(Memory::gib(10)));
 
     // PostgreSQL is not a container: the seed's first option, the same host. For a remote server
-    // or RDS, replace the address with External::at(host, 5432).
+    // or RDS, replace the address with External::at(host, 5432). Not stated: how a Kubernetes
+    // cluster, which has no Docker host, reaches it; a private DNS name per environment is
+    // assumed, under `.internal`, which ICANN reserves for private networks
+    // (ICANN Board resolution 2024.07.29.06, https://icannwiki.org/.internal),
+    // that the operator's DNS resolves to the environment's database host.
     let postgres = stack.add_external(
         External::on_docker_host("postgres", 5432)
+            .cluster_host(format!("postgres.{}.wisebet.internal", env.name()))
             .datastore(Datastore::postgres(16).user("wisebet_user").database("wisebet_db").password(&db_password)),
     );
 

@@ -1,8 +1,7 @@
 //! Dependencies on the Docker host (`host.docker.internal`), which pods do not have: pods reach
 //! them through a Service of type `ExternalName` named after the dependency, a DNS alias of the
 //! address the cluster reaches it at. The stack gives that address with
-//! `External::cluster_host`, and the Service is part of the manifests; otherwise the operator
-//! creates the Service for each environment before the first apply (listed in the header).
+//! `External::cluster_host` (required by validation), and the Service is part of the manifests.
 //! <https://kubernetes.io/docs/concepts/services-networking/service/#externalname>
 
 use k8s_openapi::api::core::v1::{Service as KubeService, ServiceSpec};
@@ -40,20 +39,6 @@ pub fn alias_services(stack: &ValidStack) -> Vec<KubeService> {
         .collect()
 }
 
-/// The commands that create the aliases the stack gives no address for, one per external.
-pub fn aliases_to_create(stack: &ValidStack) -> Vec<String> {
-    let namespace = labels::namespace(stack);
-    on_docker_host(stack)
-        .filter(|e| e.cluster_host.is_none())
-        .map(|e| {
-            format!(
-                "{} is on the Docker host in Compose; pods reach it as {}: kubectl create service externalname {} -n {namespace} --external-name=<its DNS name from the cluster> (or give the stack External::cluster_host)",
-                e.name, e.name, e.name
-            )
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use stack_dsl::{Env, External, Image, Project, Service, Stack};
@@ -76,13 +61,6 @@ mod tests {
         let services = alias_services(&stack);
         let spec = services[0].spec.clone().expect("spec");
         assert_eq!(spec.external_name.as_deref(), Some("db.example.internal"));
-        assert!(aliases_to_create(&stack).is_empty());
-    }
-
-    #[test]
-    fn without_one_the_operator_creates_it() {
-        let stack = stack(External::on_docker_host("db", 5432));
-        assert!(alias_services(&stack).is_empty());
-        assert!(aliases_to_create(&stack)[0].contains("kubectl create service externalname db -n shop-production"));
+        assert_eq!(services[0].metadata.name.as_deref(), Some("db"));
     }
 }

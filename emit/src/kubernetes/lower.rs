@@ -43,8 +43,6 @@ pub struct Lowered {
     pub config_maps: BTreeSet<KubernetesConfigMap>,
     /// Claims created outside the stack (external volumes).
     pub external_claims: Vec<String>,
-    /// How to create the aliases of Docker-host dependencies the stack gives no address for.
-    pub external_aliases: Vec<String>,
     /// Certificate Secrets of TLS routes.
     pub tls_secrets: Vec<String>,
     /// True when pods run images built from the repository, pulled with the project's secret.
@@ -89,7 +87,6 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             .filter(|v| v.kind == VolumeKind::External)
             .map(|v| v.name.clone())
             .collect(),
-        external_aliases: Vec::new(),
         tls_secrets: Vec::new(),
         pulls_built_images: false,
         has_ingress: false,
@@ -136,17 +133,6 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         lowered
             .warnings
             .extend(network::unexposed_published_ports(stack, service, &public).into_iter().map(|m| warn(service, m)));
-        let aliases: BTreeSet<&str> =
-            service.env.iter().filter_map(|(_, value)| external::cluster_alias(stack, value)).collect();
-        for alias in aliases.into_iter().filter(|a| stack.external(a).is_some_and(|e| e.cluster_host.is_none())) {
-            lowered.warnings.push(warn(
-                service,
-                format!(
-                    "it reaches {alias} on the Docker host ({}), which pods do not have: it reaches it as {alias}, an ExternalName Service the header says how to create, or give the stack External::cluster_host",
-                    stack_dsl::DOCKER_HOST
-                ),
-            ));
-        }
         lowered.secret_keys.extend(workload.secret_keys);
         for config in workload.config_maps {
             // ConfigMap names fold case and punctuation, so two files can meet in one name.
@@ -226,7 +212,6 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     if !aliases.is_empty() {
         lowered.files.push(("externals.yaml".into(), aliases.into_iter().map(Object::Service).collect()));
     }
-    lowered.external_aliases = external::aliases_to_create(stack);
     lowered.files.extend(service_files);
     if let Some((ingress, secrets)) = ingress::ingress(stack, cluster, &mut public) {
         lowered.tls_secrets = secrets;
