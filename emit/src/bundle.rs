@@ -48,13 +48,28 @@ impl fmt::Display for Warning {
     }
 }
 
-/// An ordered set of generated files, the directories they own, and the warnings of rendering.
+/// An ordered set of generated files, the directories they own, the warnings of rendering, and
+/// the checks a write must pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Bundle {
     files: Vec<GeneratedFile>,
     owned: Vec<String>,
     warnings: Vec<Warning>,
+    checks: Vec<WriteCheck>,
 }
+
+/// A target's check of the changes a write would make, run before anything is written: a change
+/// the platform would refuse to apply stops the write with an error naming it.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteCheck(pub fn(&[Change]) -> Result<(), Error>);
+
+impl PartialEq for WriteCheck {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
+    }
+}
+
+impl Eq for WriteCheck {}
 
 /// What writing a file did, or checking it found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,11 +186,21 @@ impl Bundle {
         self.warnings.push(warning);
     }
 
-    /// Append another bundle's files, owned directories and warnings.
+    /// Run `check` on the changes of every write before anything is written.
+    pub fn check_before_write(&mut self, check: WriteCheck) {
+        if !self.checks.contains(&check) {
+            self.checks.push(check);
+        }
+    }
+
+    /// Append another bundle's files, owned directories, warnings and write checks.
     pub fn extend(&mut self, other: Bundle) {
         self.files.extend(other.files);
         self.owned.extend(other.owned);
         self.warnings.extend(other.warnings);
+        for check in other.checks {
+            self.check_before_write(check);
+        }
     }
 
     /// The files, in render order.
@@ -205,6 +230,7 @@ impl Bundle {
 
     /// Bring `root` up to date: write every changed file, remove the files an earlier run wrote
     /// that the stack no longer renders, and leave every other file alone. Returns what changed.
+    /// A [`WriteCheck`] that refuses the changes stops it before anything is written.
     ///
     /// Waits up to [`LOCK_WAIT`] while another renderer writes `root`, then fails with
     /// [`Error::Busy`]. New contents are first written to temporary files beside their targets;
@@ -222,6 +248,9 @@ impl Bundle {
         let _lock = OutputLock::acquire(root, Access::Exclusive, wait, waiting)?;
         self.remove_temporaries(root)?;
         let changes = self.compare(root)?;
+        for check in &self.checks {
+            (check.0)(&changes)?;
+        }
         let staged = stage(root, &changes)?;
         commit(root, &changes, staged)?;
         Ok(changes)

@@ -34,6 +34,15 @@ pub enum Error {
         /// The cargo feature that renders it.
         feature: &'static str,
     },
+    /// The write would change objects in a way the platform refuses to apply in place; each is
+    /// listed with the steps that apply it, and nothing was written.
+    #[error(
+        "Unable to write: Kubernetes refuses to apply {} change{} in place:{}\nNothing was written. Either keep the \
+         old definition, or follow the steps above on each cluster when you deploy this change and write again \
+         acknowledging it (Options::acknowledge_recreate)",
+        .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.iter().map(|c| format!("\n  - {c}")).collect::<String>()
+    )]
+    RefusedInPlace(Vec<String>),
     /// Several targets failed to render; each error is listed.
     #[error("{} targets cannot render:{}", .0.len(), .0.iter().map(|e| format!("\n  - {e}")).collect::<String>())]
     Targets(Vec<Error>),

@@ -45,7 +45,7 @@ pub mod railway;
 pub mod render_blueprint;
 mod yaml;
 
-pub use bundle::{Bundle, Change, GeneratedFile, LOCK_WAIT, Warning};
+pub use bundle::{Bundle, Change, GeneratedFile, LOCK_WAIT, Warning, WriteCheck};
 pub use error::Error;
 pub use options::Options;
 

@@ -12,6 +12,9 @@ pub struct Options {
     /// The output directory as seen from the repository root, `.` when they are the same.
     /// Pipelines run from the root and name generated files through it.
     output_dir: String,
+    /// The user has applied (or will apply) the steps of changes Kubernetes refuses in place, so
+    /// writing them is allowed.
+    acknowledge_recreate: bool,
 }
 
 impl Options {
@@ -32,7 +35,7 @@ impl Options {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         let output_dir = if parts.is_empty() { ".".into() } else { parts.join("/") };
-        Some(Options { root: "../".repeat(depth), output_dir })
+        Some(Options { root: "../".repeat(depth), output_dir, acknowledge_recreate: false })
     }
 
     /// Options with an explicit path from the output directory to the repository root. The
@@ -41,7 +44,7 @@ impl Options {
     pub fn with_root(root: impl Into<String>) -> Self {
         let root = root.into();
         let root = if root.is_empty() || root.ends_with('/') { root } else { format!("{root}/") };
-        Options { root, output_dir: ".".into() }
+        Options { root, output_dir: ".".into(), acknowledge_recreate: false }
     }
 
     /// Set the output directory as seen from the repository root (`/`-separated, no trailing `/`).
@@ -51,6 +54,20 @@ impl Options {
         let dir = dir.trim_end_matches('/');
         self.output_dir = if dir.is_empty() { ".".into() } else { dir.into() };
         self
+    }
+
+    /// Allow writing changes Kubernetes refuses to apply in place (a bigger StatefulSet volume, a
+    /// new selector, a changed Job): the user follows the steps each one names (expand the
+    /// claims, recreate the object) when deploying it. Without it, such a write fails.
+    #[must_use]
+    pub fn acknowledge_recreate(mut self) -> Self {
+        self.acknowledge_recreate = true;
+        self
+    }
+
+    /// True when writing changes Kubernetes refuses in place is allowed.
+    pub fn recreate_acknowledged(&self) -> bool {
+        self.acknowledge_recreate
     }
 
     /// The output directory as seen from the repository root: `golden/neosale`, or `.`.

@@ -1,5 +1,9 @@
 //! Changes Kubernetes refuses to apply in place, found by comparing a manifest file as committed
-//! with the file rendered now, each with what the operator does instead.
+//! with the file rendered now, each with what the operator does instead. Writing a change that
+//! `kubectl apply` would reject fails ([`refuse`]) unless the user acknowledges it
+//! (`Options::acknowledge_recreate`): every later apply of the committed files would fail until
+//! someone performed the steps. Changes that apply but need care (an autoscaler taking over
+//! replicas, a claim growing) are only reported.
 //!
 //! - StatefulSet: only `replicas`, `ordinals`, `template`, `updateStrategy`,
 //!   `persistentVolumeClaimRetentionPolicy` and `minReadySeconds` may change; a new
@@ -23,6 +27,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use super::object::Object;
 use crate::bundle::Change;
+use crate::error::Error;
 
 /// One change the cluster will refuse, and what to do instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,12 +38,21 @@ pub struct ForbiddenChange {
     pub object: String,
     /// What changed and the steps that apply it.
     pub message: String,
+    /// `kubectl apply` rejects the change, so writing it needs the user's acknowledgement.
+    pub rejected: bool,
 }
 
 impl std::fmt::Display for ForbiddenChange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} › {}: {}", self.path, self.object, self.message)
     }
+}
+
+/// Stop a write whose `changes` hold a change `kubectl apply` rejects, naming each with its steps.
+pub fn refuse(changes: &[Change]) -> Result<(), Error> {
+    let rejected: Vec<String> =
+        forbidden_in(changes).into_iter().filter(|f| f.rejected).map(|f| f.to_string()).collect();
+    if rejected.is_empty() { Ok(()) } else { Err(Error::RefusedInPlace(rejected)) }
 }
 
 /// The forbidden changes among `changes` (updated Kubernetes manifest files only).
@@ -94,11 +108,11 @@ pub fn forbidden_changes(path: &str, old: &str, new: &str) -> Vec<ForbiddenChang
         let Some((kind, name)) = name_of(&now) else { continue };
         let Some(was) = before.iter().find(|o| name_of(o) == Some((kind, name))) else { continue };
         let namespace = namespace_of(&now);
-        let messages = match (was, &now) {
+        let messages: Vec<(bool, String)> = match (was, &now) {
             (Object::StatefulSet(a), Object::StatefulSet(b)) => match (&a.spec, &b.spec) {
                 (Some(a), Some(b)) => {
                     let mut messages = autoscaling_takes_over("statefulset", name, namespace, a.replicas, b.replicas);
-                    messages.extend(stateful_set(name, namespace, a, b));
+                    messages.extend(stateful_set(name, namespace, a, b).into_iter().map(|m| (true, m)));
                     messages
                 }
                 _ => Vec::new(),
@@ -113,9 +127,9 @@ pub fn forbidden_changes(path: &str, old: &str, new: &str) -> Vec<ForbiddenChang
                 );
                 let (a, b) = (a.spec.as_ref().map(|s| &s.selector), b.spec.as_ref().map(|s| &s.selector));
                 if a != b {
-                    messages.push(format!(
+                    messages.push((true, format!(
                         "its selector changed, which Kubernetes forbids: kubectl delete deployment {name} -n {namespace}, then apply (its pods are replaced)"
-                    ));
+                    )));
                 }
                 messages
             }
@@ -125,17 +139,21 @@ pub fn forbidden_changes(path: &str, old: &str, new: &str) -> Vec<ForbiddenChang
                 if a == b {
                     Vec::new()
                 } else {
-                    vec![format!(
-                        "its pod template changed and a Job's is fixed: kubectl delete job {name} -n {namespace} --ignore-not-found, then apply (the deploy workflow names each release's Job anew)"
+                    vec![(
+                        true,
+                        format!(
+                            "its pod template changed and a Job's is fixed: kubectl delete job {name} -n {namespace} --ignore-not-found, then apply (the deploy workflow names each release's Job anew)"
+                        ),
                     )]
                 }
             }
             _ => Vec::new(),
         };
-        found.extend(messages.into_iter().map(|message| ForbiddenChange {
+        found.extend(messages.into_iter().map(|(rejected, message)| ForbiddenChange {
             path: path.to_string(),
             object: format!("{kind} {name}"),
             message,
+            rejected,
         }));
     }
     found
@@ -144,10 +162,20 @@ pub fn forbidden_changes(path: &str, old: &str, new: &str) -> Vec<ForbiddenChang
 /// A workload that leaves its replica count to a new autoscaler: applying a manifest without
 /// `replicas` over one applied with it would scale the workload to one replica first
 /// (<https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling>).
-fn autoscaling_takes_over(kind: &str, name: &str, namespace: &str, was: Option<i32>, now: Option<i32>) -> Vec<String> {
+/// Applying it succeeds, so it is only reported.
+fn autoscaling_takes_over(
+    kind: &str,
+    name: &str,
+    namespace: &str,
+    was: Option<i32>,
+    now: Option<i32>,
+) -> Vec<(bool, String)> {
     match (was, now) {
-        (Some(count), None) => vec![format!(
-            "an autoscaler now sets its replicas ({count} so far); applying the file as it is would first scale it to 1: kubectl apply edit-last-applied {kind}/{name} -n {namespace} and delete spec.replicas, then apply (the deploy workflow does this itself)"
+        (Some(count), None) => vec![(
+            false,
+            format!(
+                "an autoscaler now sets its replicas ({count} so far); applying the file as it is would first scale it to 1: kubectl apply edit-last-applied {kind}/{name} -n {namespace} and delete spec.replicas, then apply (the deploy workflow does this itself)"
+            ),
         )],
         _ => Vec::new(),
     }
@@ -247,23 +275,43 @@ fn stateful_set(name: &str, namespace: &str, was: &StatefulSetSpec, now: &Statef
     messages
 }
 
-fn claim(name: &str, namespace: &str, was: &PersistentVolumeClaim, now: &PersistentVolumeClaim) -> Vec<String> {
+/// A standalone claim: a new access mode or class is rejected; so is a smaller size, while a
+/// bigger one applies where the storage class allows expansion.
+fn claim(name: &str, namespace: &str, was: &PersistentVolumeClaim, now: &PersistentVolumeClaim) -> Vec<(bool, String)> {
     let (Some(a), Some(b)) = (&was.spec, &now.spec) else { return Vec::new() };
     let mut messages = Vec::new();
     if a.access_modes != b.access_modes || a.storage_class_name != b.storage_class_name {
-        messages.push(format!(
+        messages.push((true, format!(
             "its access modes or storage class changed, which a claim cannot: copy the data to a new claim, or delete {name} -n {namespace} (losing its data) and apply"
-        ));
+        )));
     }
     if let (Some(size_was), Some(size_now)) = (storage_of(was), storage_of(now))
         && size_was != size_now
     {
-        messages.push(format!(
-            "its size changes from {} to {}: applied in place only when it grows and the storage class has allowVolumeExpansion; a claim cannot shrink",
-            size_was.0, size_now.0
-        ));
+        let grows = matches!((bytes(size_was), bytes(size_now)), (Some(a), Some(b)) if b > a);
+        let message = if grows {
+            format!(
+                "its size grows from {} to {}: applied in place only where the storage class has allowVolumeExpansion (otherwise copy the data to a new claim)",
+                size_was.0, size_now.0
+            )
+        } else {
+            format!(
+                "its size changes from {} to {}, and a claim cannot shrink: keep {}, or copy the data to a new claim",
+                size_was.0, size_now.0, size_was.0
+            )
+        };
+        messages.push((!grows, message));
     }
     messages
+}
+
+/// The bytes of a storage quantity in the binary units the emitter writes (`20Gi`, `512Mi`).
+fn bytes(quantity: &Quantity) -> Option<u128> {
+    let text = quantity.0.as_str();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let power = ["", "Ki", "Mi", "Gi", "Ti", "Pi"].iter().position(|u| *u == unit)?;
+    Some(number.parse::<u128>().ok()? << (10 * power))
 }
 
 #[cfg(test)]
@@ -307,6 +355,63 @@ mod tests {
         }
     }
 
+    /// Writing a bigger StatefulSet volume over the committed files fails, names the object and
+    /// its steps, and leaves the files as they were; with the acknowledgement it is written.
+    #[test]
+    fn a_change_apply_rejects_is_written_only_when_acknowledged() {
+        let project = |size: Memory| {
+            Project::new("shop", [Env::Production], move |_| {
+                let mut stack = Stack::new("shop");
+                let data = stack.add_volume(Volume::persistent("pgdata").size(size));
+                stack.add_service(
+                    Service::new("postgres", Image::new("postgres:16.4"))
+                        .port(Port::tcp(5432))
+                        .mount(Mount::volume(&data, "/data")),
+                );
+                stack
+            })
+            .validate()
+            .unwrap()
+        };
+        let dir = std::env::temp_dir().join(format!("stackwright-refused-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let options = Options::with_root("");
+        crate::render(&project(Memory::gib(20)), &options).unwrap().write(&dir).expect("first write");
+        let file = dir.join("kubernetes/production/postgres.yaml");
+        let committed = std::fs::read_to_string(&file).unwrap();
+
+        let bigger = crate::render(&project(Memory::gib(50)), &options).unwrap();
+        let Err(Error::RefusedInPlace(rejected)) = bigger.write(&dir) else { panic!("the write was not refused") };
+        assert_eq!(rejected.len(), 1, "{rejected:#?}");
+        for expected in
+            ["postgres.yaml › StatefulSet postgres", "kubectl patch pvc pgdata-postgres-0", "--cascade=orphan"]
+        {
+            assert!(rejected[0].contains(expected), "{expected:?} not in {}", rejected[0]);
+        }
+        let message = Error::RefusedInPlace(rejected).to_string();
+        assert!(message.contains("Nothing was written") && message.contains("acknowledge"), "{message}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), committed, "a refused write changed the file");
+        assert!(bigger.check(&dir).is_ok(), "checking never refuses");
+
+        let acknowledged = crate::render(&project(Memory::gib(50)), &options.acknowledge_recreate()).unwrap();
+        acknowledged.write(&dir).expect("an acknowledged write");
+        assert!(std::fs::read_to_string(&file).unwrap().contains("storage: 50Gi"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn changes_that_apply_are_reported_not_refused() {
+        let claim = |size: &str| {
+            format!(
+                "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: uploads\n  namespace: shop-production\nspec:\n  accessModes:\n  - ReadWriteMany\n  resources:\n    requests:\n      storage: {size}\n"
+            )
+        };
+        let grown = forbidden_changes("kubernetes/production/volumes.yaml", &claim("1Gi"), &claim("5Gi"));
+        assert_eq!(grown.iter().map(|f| f.rejected).collect::<Vec<_>>(), [false], "{grown:#?}");
+        let shrunk = forbidden_changes("kubernetes/production/volumes.yaml", &claim("5Gi"), &claim("512Mi"));
+        assert_eq!(shrunk.iter().map(|f| f.rejected).collect::<Vec<_>>(), [true], "{shrunk:#?}");
+    }
+
     #[test]
     fn a_new_service_name_needs_the_stateful_set_recreated() {
         let (path, old) = postgres_file(Memory::gib(20), false);
@@ -341,6 +446,7 @@ mod tests {
             found[0].message.contains("kubectl apply edit-last-applied deployment/web -n shop-production"),
             "{found:#?}"
         );
+        assert!(!found[0].rejected, "applying succeeds, so writing it is not refused");
     }
 
     #[test]

@@ -12,7 +12,10 @@
 //! `network-policies.yaml`, and `kustomization.yaml`, whose header lists what must exist
 //! before the first apply (the Secret's keys, the pull secret, ConfigMaps from repository files,
 //! storage classes, the ingress controller and cert-manager issuer) and the RBAC rights of the
-//! identity that deploys ([`deploy_identity`]).
+//! identity that deploys ([`deploy_identity`]). Writing a change that `kubectl apply` rejects
+//! (a bigger StatefulSet volume, a new selector, a changed Job) fails, listing each object and
+//! its migration steps, unless the user acknowledges it with `Options::acknowledge_recreate`
+//! ([`immutable`]).
 //!
 //! | model | Kubernetes |
 //! | --- | --- |
@@ -124,7 +127,7 @@ pub use runtime::UNPRIVILEGED_PORT_START;
 
 use stack_dsl::{Certificates, ValidProject};
 
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, WriteCheck};
 use crate::error::Error;
 use crate::layout::{KUBERNETES_DIR, kubernetes_dir};
 use crate::options::Options;
@@ -139,10 +142,13 @@ pub const KUBECTL_VERSION: &str = "v1.33.0";
 pub const ACCEPTED_CHECKS: &[&str] = &["CKV_K8S_43", "CKV_K8S_15", "CKV_K8S_22", "CKV_K8S_35"];
 
 /// Render every environment of `project`.
-pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Error> {
+pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     // Nothing here resolves paths relative to the output: notes name repository paths.
     let mut bundle = Bundle::new();
     bundle.own(KUBERNETES_DIR);
+    if !options.recreate_acknowledged() {
+        bundle.check_before_write(WriteCheck(immutable::refuse));
+    }
     for stack in project.stacks() {
         let env = stack.env();
         let dir = kubernetes_dir(env);
