@@ -12,7 +12,7 @@ fn a_wildcard_hosts_certificate_secret_has_a_valid_name() {
         stack.add_service(
             Service::new("web", Image::new("nginx:1.27-alpine"))
                 .port(Port::http(80))
-                .route(Route::new("*.shop.example.com").tls()),
+                .route(Route::new("*.shop.acme-shop.dev").tls()),
         );
         stack
     });
@@ -20,7 +20,7 @@ fn a_wildcard_hosts_certificate_secret_has_a_valid_name() {
     let ingress: Ingress =
         serde_saphyr::from_str(&bundle.file("kubernetes/production/ingress.yaml").unwrap().contents).unwrap();
     let tls = ingress.spec.unwrap().tls.unwrap();
-    assert_eq!(tls[0].hosts.as_deref(), Some(&["*.shop.example.com".to_string()][..]));
+    assert_eq!(tls[0].hosts.as_deref(), Some(&["*.shop.acme-shop.dev".to_string()][..]));
     let secret = tls[0].secret_name.clone().unwrap();
     let valid =
         secret.len() <= 253 && secret.split('.').all(|label| stack_dsl::name::dns_label_problem(label).is_none());

@@ -5,8 +5,14 @@
 //! Ingress classes: <https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class>.
 //! cert-manager's Ingress annotations: <https://cert-manager.io/docs/usage/ingress/>.
 //! Pull secrets: <https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/>.
+//! Host-less Ingress rules match every host, so two of them on one path of one controller tie
+//! and only one gets the traffic (Traefik ranks routers by rule length,
+//! <https://doc.traefik.io/traefik/routing/routers/#priority>): the upstreams of a replaced edge
+//! proxy are served on the environment's host instead.
 //! Storage classes and access modes (a block disk is `ReadWriteOnce` only, so a `ReadWriteMany`
 //! claim on it stays Pending): <https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes>.
+
+use crate::env::Env;
 
 /// How Ingress hosts get their certificates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +46,9 @@ pub struct Cluster {
     /// The StorageClass of claims several pods mount at once (`ReadWriteMany`), when the
     /// cluster's default class cannot provide them.
     pub shared_storage_class: Option<String>,
+    /// The public host of each environment: the Ingress serves the upstreams of an edge proxy,
+    /// which answered any host in Compose, on it.
+    pub hosts: Vec<(Env, String)>,
 }
 
 /// The ingress class and namespace [`Cluster::new`] assumes: Traefik as its Helm chart installs
@@ -56,6 +65,7 @@ impl Cluster {
             certificates: Certificates::ClusterIssuer("letsencrypt".into()),
             pull_secret: "registry-credentials".into(),
             shared_storage_class: None,
+            hosts: Vec::new(),
         }
     }
 
@@ -87,6 +97,22 @@ impl Cluster {
     pub fn shared_storage_class(mut self, name: impl Into<String>) -> Self {
         self.shared_storage_class = Some(name.into());
         self
+    }
+}
+
+impl Cluster {
+    /// Serve the stack in `env` on `host`: the upstreams of its edge proxy, which answered any
+    /// host, get Ingress rules for this host (and its certificate, when the proxy served HTTPS).
+    #[must_use]
+    pub fn host(mut self, env: Env, host: impl Into<String>) -> Self {
+        self.hosts.retain(|(e, _)| *e != env);
+        self.hosts.push((env, host.into()));
+        self
+    }
+
+    /// The public host of `env`, if given.
+    pub fn host_of(&self, env: Env) -> Option<&str> {
+        self.hosts.iter().find(|(e, _)| *e == env).map(|(_, host)| host.as_str())
     }
 }
 

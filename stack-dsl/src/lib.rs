@@ -33,6 +33,7 @@ mod port;
 mod probe;
 mod problem;
 mod project;
+mod public_host;
 mod quantity_limits;
 mod reference;
 mod resources;

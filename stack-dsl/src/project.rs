@@ -122,6 +122,7 @@ impl Project {
             }
         }
         problems.extend(crate::hosts::problems(&self.name, &stacks));
+        problems.extend(crate::public_host::problems(&self.name, &self.cluster, &self.environments, &stacks));
         problems.extend(crate::injection::regenerate_problems(&self.name, &self.regenerate));
         if let Some(pipeline) = &self.pipeline {
             let at = format!("project {}", self.name);

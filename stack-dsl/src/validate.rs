@@ -981,7 +981,7 @@ fn image_name_problem(name: &str) -> Option<String> {
     }
 }
 
-fn host_name_problem(host: &str) -> Option<String> {
+pub(crate) fn host_name_problem(host: &str) -> Option<String> {
     if host.contains("://") || host.contains('/') {
         return Some("it includes a scheme or a path".into());
     }

@@ -9,8 +9,8 @@
 
 use crate::probes::{python_http, wget_http};
 use stack_dsl::{
-    CiCheck, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Project, Ready, Resources,
-    Restart, Secret, Service, Stack, Toolchain, Volume, mins, secs,
+    CiCheck, Cluster, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Project, Ready,
+    Resources, Restart, Secret, Service, Stack, Toolchain, Volume, mins, secs,
 };
 
 /// The ANB project in development and production.
@@ -21,6 +21,10 @@ pub fn project() -> Project {
         // emits, Render is that kind: the pipeline deploys there. Not stated: the GHCR owner; the
         // Blueprint names each image by its full URL, so the owner is assumed to be `anb`.
         .pipeline(Pipeline::new(DeployTarget::Render).registry("ghcr.io/anb"))
+        // Not stated: the public host names (nginx answers any host, the seed checks
+        // http://localhost/health). Reserved example names stand in until the team names its
+        // domain; on Kubernetes the Ingress serves the API on them instead of on every host.
+        .cluster(Cluster::new().host(Env::Dev, "anb.localhost").host(Env::Production, "anb.example.com"))
 }
 
 /// A port that is published on the host only in development.

@@ -34,8 +34,16 @@ pub fn project() -> Project {
         //   what runs. Add the suite as a check of its service when it exists.
         .pipeline(Pipeline::new(DeployTarget::Kubernetes))
         // The certificate nginx mounts from ./nginx/certs becomes the TLS Secret of the Ingress
-        // that replaces nginx in the cluster (it has no host name for cert-manager to issue to).
-        .cluster(Cluster::new().certificates(Certificates::Secret("neosale-tls".into())))
+        // that replaces nginx in the cluster. Not stated: the public host names (nginx answers
+        // any host); reserved example names stand in, one per environment, until the team
+        // names its domain: the Ingress serves web and api on them, with that certificate.
+        .cluster(
+            Cluster::new()
+                .certificates(Certificates::Secret("neosale-tls".into()))
+                .host(Env::Dev, "neosale.localhost")
+                .host(Env::Staging, "staging.neosale.example.com")
+                .host(Env::Production, "neosale.example.com"),
+        )
 }
 
 /// The NEOSALE stack in `env`.

@@ -4,9 +4,12 @@
 
 use crate::probes::{python_http_for_host, wget_http};
 use stack_dsl::{
-    CiCheck, Cpu, Datastore, DeployTarget, Env, External, Framework, Host, Image, Memory, Mount, Network, Pipeline,
-    Port, Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
+    CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, External, Framework, Host, Image, Memory, Mount, Network,
+    Pipeline, Port, Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
 };
+
+/// The seed's domain placeholder.
+const DOMAIN: &str = "dominio.com";
 
 /// The WiseBet project in development and production (the seed names no staging).
 pub fn project() -> Project {
@@ -14,6 +17,10 @@ pub fn project() -> Project {
         // The seed deploys `docker-compose.prod.yml` on one host with `deploy.sh`; the pipeline
         // does the same over SSH. Not stated: a registry (GHCR here, owner assumed).
         .pipeline(Pipeline::new(DeployTarget::ComposeOverSsh))
+        // On Kubernetes the Ingress replacing nginx serves the backend on the hosts Django
+        // accepts (ALLOWED_HOSTS): the seed's domain placeholder in production, localhost in
+        // development.
+        .cluster(Cluster::new().host(Env::Dev, "localhost").host(Env::Production, DOMAIN))
 }
 
 /// The WiseBet stack in `env`.
@@ -51,8 +58,7 @@ pub fn stack(env: Env) -> Stack {
             .datastore(Datastore::postgres(16).user("wisebet_user").database("wisebet_db").password(&db_password)),
     );
 
-    // The seed's domain placeholder is `dominio.com`.
-    let domain = "dominio.com";
+    let domain = DOMAIN;
     let (allowed_hosts, origins) = if env.is_production() {
         (domain, format!("https://{domain}"))
     } else {

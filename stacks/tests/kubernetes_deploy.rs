@@ -191,10 +191,15 @@ fn held_back(stack: &ValidStack) -> Vec<&str> {
         .collect()
 }
 
+/// The cluster the project of `stack` deploys to.
+fn cluster_of(stack: &ValidStack) -> stack_dsl::Cluster {
+    let project = stacks::all().into_iter().find(|p| p.name() == stack.name).expect("a team stack");
+    project.validate().expect("valid").cluster().clone()
+}
+
 /// The stack's Secret with every key the manifests read, each set to `<key>-<value>`.
 fn write_secret(cluster: &Cluster, stack: &ValidStack, value: &str) {
-    let secret =
-        emit::kubernetes::secret::stack_secret(stack, &stack_dsl::Cluster::new()).expect("renders").expect("a Secret");
+    let secret = emit::kubernetes::secret::stack_secret(stack, &cluster_of(stack)).expect("renders").expect("a Secret");
     for key in &secret.keys {
         cluster.write(&format!("secret/{key}"), &format!("{key}-{value}"));
     }
@@ -357,9 +362,8 @@ fn a_missing_secret_key_stops_the_deploy_before_anything_is_applied() {
         let (existing, _) = workloads(stack);
         let cluster = Cluster::new("missing-secret", stack.env().name());
         running_before(&cluster, stack, &existing);
-        let secret = emit::kubernetes::secret::stack_secret(stack, &stack_dsl::Cluster::new())
-            .expect("renders")
-            .expect("a Secret");
+        let secret =
+            emit::kubernetes::secret::stack_secret(stack, &cluster_of(stack)).expect("renders").expect("a Secret");
         let lacking = secret.keys.iter().next_back().expect("a key");
         std::fs::remove_file(cluster.dir.join("secret").join(lacking)).expect("remove the key");
         let (ok, output) = cluster.run_output(&scripts.deploy);

@@ -545,19 +545,32 @@ fn every_public_stack_is_reachable_through_the_ingress() {
                 );
             }
         }
-        // HTTPS in Compose stays HTTPS: a TLS route's host has a certificate, and an edge proxy
-        // that served 443 on any host has the cluster's named certificate when it has one.
+        // HTTPS in Compose stays HTTPS: a TLS route's host, and the environment's host of an
+        // edge proxy that served 443, have a certificate, except reserved example names under
+        // cert-manager, which can never get one: those must have no issuer request at all.
         let tls: Vec<&k8s_openapi::api::networking::v1::IngressTLS> =
             ingress.and_then(|i| i.spec.as_ref()).into_iter().flat_map(|s| s.tls.iter().flatten()).collect();
-        for route in stack.services().flat_map(|s| &s.routes).filter(|r| r.tls) {
-            let covered = tls.iter().any(|t| t.hosts.as_ref().is_none_or(|h| h.contains(&route.host)));
-            assert!(covered, "{at}: {} has no certificate", route.host);
-        }
         let https_proxy =
             stack.services().any(|s| s.role.is_platform_edge() && s.ports.iter().any(|p| p.number == 443));
-        if let (true, stack_dsl::Certificates::Secret(name)) = (https_proxy, &cluster.certificates) {
-            let any_host = tls.iter().any(|t| t.hosts.is_none() && t.secret_name.as_ref() == Some(name));
-            assert!(any_host, "{at}: the proxy's HTTPS has no certificate in the Ingress");
+        let proxy_host = cluster.host_of(stack.env()).filter(|_| https_proxy);
+        let tls_hosts = stack.services().flat_map(|s| &s.routes).filter(|r| r.tls).map(|r| r.host.as_str());
+        for host in tls_hosts.chain(proxy_host) {
+            let covered = tls.iter().any(|t| t.hosts.as_ref().is_some_and(|h| h.iter().any(|h| h == host)));
+            let uncertifiable = matches!(cluster.certificates, stack_dsl::Certificates::ClusterIssuer(_))
+                && emit::facts::reserved_hosts::is_reserved(host);
+            assert!(covered != uncertifiable, "{at}: {host}: certificate {covered}, reserved name {uncertifiable}");
+        }
+        let issuer = ingress
+            .and_then(|i| i.metadata.annotations.as_ref())
+            .is_some_and(|a| a.contains_key("cert-manager.io/cluster-issuer"));
+        assert_eq!(
+            issuer,
+            matches!(cluster.certificates, stack_dsl::Certificates::ClusterIssuer(_)) && !tls.is_empty(),
+            "{at}: issuer annotation"
+        );
+        // Every rule names its host: a host-less rule ties with every other one of the class.
+        for rule in ingress.and_then(|i| i.spec.as_ref()).into_iter().flat_map(|s| s.rules.iter().flatten()) {
+            assert!(rule.host.is_some(), "{at}: an Ingress rule answers every host");
         }
         if let Some(ingress) = ingress {
             let spec = ingress.spec.as_ref().expect("spec");

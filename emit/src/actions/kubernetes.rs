@@ -458,7 +458,8 @@ mod tests {
                     .edge_proxy_for([&api]),
             );
             stack
-        });
+        })
+        .cluster(stack_dsl::Cluster::new().host(Env::Production, "shop.acme-shop.dev"));
         let valid = project.validate().unwrap();
         let bundle = crate::kubernetes::render(&valid, &Options::with_root("")).unwrap();
         let mut mounted: Vec<String> = bundle

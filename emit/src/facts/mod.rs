@@ -4,3 +4,4 @@
 pub mod frameworks;
 pub mod images;
 pub mod platforms;
+pub mod reserved_hosts;

@@ -171,6 +171,7 @@ mod tests {
             );
             stack
         })
+        .cluster(stack_dsl::Cluster::new().host(Env::Production, "shop.acme-shop.dev"))
         .validate()
         .unwrap();
         let stack = &project.stacks()[0];

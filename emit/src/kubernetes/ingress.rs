@@ -1,8 +1,10 @@
 //! The stack's way in from the internet: one Ingress (`networking.k8s.io/v1`) of the project's
 //! ingress class, with a rule per host for every public route, and, for the upstreams of an
-//! edge proxy the cluster replaces, the paths the proxy served them under (on any host, as the
-//! proxy answered any host on its published port). TLS hosts get a certificate from the
-//! cert-manager issuer the project names, or share the project's named TLS Secret.
+//! edge proxy the cluster replaces, the paths the proxy served them under, on the environment's
+//! host from the project's `Cluster` (the proxy answered any host; a host-less rule would tie
+//! with every other one of the class). TLS hosts get a certificate from the cert-manager issuer
+//! the project names, except reserved example names no certificate authority certifies
+//! ([`crate::facts::reserved_hosts`]), or share the project's named TLS Secret.
 //! <https://kubernetes.io/docs/concepts/services-networking/ingress/>,
 //! <https://cert-manager.io/docs/usage/ingress/>
 
@@ -18,6 +20,7 @@ use stack_dsl::{Certificates, Cluster, Protocol, Role, Service, ValidStack};
 use super::labels;
 use super::placement::runs;
 use crate::error::Error;
+use crate::facts::reserved_hosts;
 
 /// The annotation that asks cert-manager for a certificate from a `ClusterIssuer`.
 pub const CLUSTER_ISSUER_ANNOTATION: &str = "cert-manager.io/cluster-issuer";
@@ -25,12 +28,11 @@ pub const CLUSTER_ISSUER_ANNOTATION: &str = "cert-manager.io/cluster-issuer";
 /// The port an edge proxy serves HTTPS on.
 const HTTPS_PORT: u16 = 443;
 
-/// One public path: requests for `host` (any host when `None`) under `path` reach `port` of
-/// `service`.
+/// One public path: requests for `host` under `path` reach `port` of `service`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicPath {
-    /// The host, or `None` for every host.
-    pub host: Option<String>,
+    /// The host.
+    pub host: String,
     /// The path prefix.
     pub path: String,
     /// The service answering.
@@ -48,18 +50,22 @@ pub struct Public {
     pub paths: Vec<PublicPath>,
     /// (service, message) for what the Ingress cannot carry.
     pub warnings: Vec<(String, String)>,
+    /// TLS hosts served over plain HTTP: reserved example names no certificate authority
+    /// certifies.
+    pub uncertified: Vec<String>,
 }
 
 impl Public {
     /// The public paths of `stack`: its routes, and the upstreams of the edge proxies the
-    /// cluster replaces. Two upstreams on the same path of any host is an error.
-    pub fn of(stack: &ValidStack) -> Result<Public, Error> {
+    /// cluster replaces, on the environment's host in `cluster`. Two services on the same host
+    /// and path is an error.
+    pub fn of(stack: &ValidStack, cluster: &Cluster) -> Result<Public, Error> {
         let mut public = Public::default();
         for service in stack.services().filter(|s| runs(s)) {
             for route in &service.routes {
                 let Some(port) = service.route_port(route) else { continue };
                 public.paths.push(PublicPath {
-                    host: Some(route.host.clone()),
+                    host: route.host.clone(),
                     path: route.path.clone(),
                     service: service.name.clone(),
                     port,
@@ -99,13 +105,22 @@ impl Public {
                     .iter()
                     .find(|(_, u)| u.name() == upstream.name)
                     .map_or_else(|| "/".to_string(), |(prefix, _)| prefix.clone());
-                if let Some(taken) = public.paths.iter().find(|p| p.host.is_none() && p.path == path) {
+                // Validation requires the host of an environment with a replaced edge proxy.
+                let Some(host) = cluster.host_of(stack.env()) else {
+                    return Err(Error::Unsupported {
+                        target: "kubernetes",
+                        service: proxy.name.clone(),
+                        reason: format!("the edge proxy answered any host, and {} has no host", stack.env()),
+                        fix: "Name it with Cluster::host".into(),
+                    });
+                };
+                if let Some(taken) = public.paths.iter().find(|p| p.host == host && p.path == path) {
                     return Err(Error::Unsupported {
                         target: "kubernetes",
                         service: proxy.name.clone(),
                         reason: format!(
-                            "the edge proxy forwards to {} and {}, and the Ingress that replaces it cannot tell which one serves {path}",
-                            taken.service, upstream.name
+                            "the edge proxy forwards {path} to {}, and {} already serves {host}{path}, so the Ingress that replaces it cannot tell which one answers",
+                            upstream.name, taken.service
                         ),
                         fix: format!(
                             "Either say which path the proxy forwards to each with .edge_path(\"/api\", &{}), or give the upstreams routes with their hosts",
@@ -113,16 +128,16 @@ impl Public {
                         ),
                     });
                 }
-                public.warnings.push((proxy.name.clone(), any_host_warning(&upstream.name, &path)));
-                public.paths.push(PublicPath { host: None, path, service: upstream.name.clone(), port, tls });
+                public.paths.push(PublicPath {
+                    host: host.to_string(),
+                    path,
+                    service: upstream.name.clone(),
+                    port,
+                    tls,
+                });
             }
         }
         Ok(public)
-    }
-
-    /// The paths served on any host, as `path → service`.
-    pub fn any_host_paths(&self) -> Vec<String> {
-        self.paths.iter().filter(|p| p.host.is_none()).map(|p| format!("{} → {}", p.path, p.service)).collect()
     }
 
     /// The ports of `service` the ingress controller forwards to.
@@ -134,28 +149,16 @@ impl Public {
     }
 }
 
-/// A rule without a host matches every host, so the same path of another host-less Ingress of
-/// the class (another stack, or another environment of this one, on the same controller)
-/// conflicts with it, and the controller serves only one of them: Traefik ranks routers by
-/// the length of their rule (<https://doc.traefik.io/traefik/routing/routers/#priority>), so
-/// two `PathPrefix(`/`)` routers tie.
-fn any_host_warning(service: &str, path: &str) -> String {
-    format!(
-        "the Ingress serves {service} at {path} on any host, as the edge proxy it replaces did: another host-less Ingress of the same class (another stack, or another environment on the same cluster) claims the same path and only one of them gets the traffic; give {service} a Route with this environment's host"
-    )
-}
-
 /// The Ingress of `public`'s paths, and the certificate Secrets it expects, or `None` when the
 /// stack has nothing public.
 pub fn ingress(stack: &ValidStack, cluster: &Cluster, public: &mut Public) -> Option<(Ingress, Vec<String>)> {
     if public.paths.is_empty() {
         return None;
     }
-    let mut hosts: IndexMap<Option<&str>, Vec<HTTPIngressPath>> = IndexMap::new();
+    let mut hosts: IndexMap<&str, Vec<HTTPIngressPath>> = IndexMap::new();
     let mut tls_hosts: Vec<&str> = Vec::new();
-    let mut tls_any_host = false;
     for path in &public.paths {
-        hosts.entry(path.host.as_deref()).or_default().push(HTTPIngressPath {
+        hosts.entry(path.host.as_str()).or_default().push(HTTPIngressPath {
             path: Some(path.path.clone()),
             path_type: "Prefix".into(),
             backend: IngressBackend {
@@ -166,50 +169,37 @@ pub fn ingress(stack: &ValidStack, cluster: &Cluster, public: &mut Public) -> Op
                 ..Default::default()
             },
         });
-        match (&path.host, path.tls) {
-            (Some(host), true) if !tls_hosts.contains(&host.as_str()) => tls_hosts.push(host),
-            (None, true) => tls_any_host = true,
-            _ => {}
+        if path.tls && !tls_hosts.contains(&path.host.as_str()) {
+            tls_hosts.push(&path.host);
         }
     }
     let (tls, secrets, annotations) = match &cluster.certificates {
         Certificates::ClusterIssuer(issuer) => {
-            if tls_any_host {
-                let names: Vec<&str> =
-                    public.paths.iter().filter(|p| p.host.is_none() && p.tls).map(|p| p.service.as_str()).collect();
-                public.warnings.push((
-                    names.first().map_or_else(String::new, |n| n.to_string()),
-                    format!(
-                        "the edge proxy serves {} over HTTPS on any host, but cert-manager issues certificates for named hosts only, so the Ingress serves {} over plain HTTP: give {} a Route with its host and .tls(), or name a wildcard certificate with Cluster::certificates(Certificates::Secret(..))",
-                        names.join(", "),
-                        if names.len() == 1 { "it" } else { "them" },
-                        if names.len() == 1 { "it" } else { "each" }
-                                        ),
-                ));
+            let (reserved, certified): (Vec<&str>, Vec<&str>) =
+                tls_hosts.iter().partition(|host| reserved_hosts::is_reserved(host));
+            for host in reserved {
+                public.uncertified.push(host.to_string());
+                let service = public.paths.iter().find(|p| p.host == host).map(|p| p.service.clone());
+                public.warnings.push((service.unwrap_or_default(), placeholder_warning(host)));
             }
-            let tls: Vec<IngressTLS> = tls_hosts
+            let tls: Vec<IngressTLS> = certified
                 .iter()
                 .map(|host| IngressTLS { hosts: Some(vec![host.to_string()]), secret_name: Some(tls_secret(host)) })
                 .collect();
-            let secrets = tls_hosts.iter().map(|h| tls_secret(h)).collect();
+            let secrets = certified.iter().map(|h| tls_secret(h)).collect();
             let annotations =
                 (!tls.is_empty()).then(|| BTreeMap::from([(CLUSTER_ISSUER_ANNOTATION.to_string(), issuer.clone())]));
             (tls, secrets, annotations)
         }
         Certificates::Secret(name) => {
-            let mut tls = Vec::new();
-            if !tls_hosts.is_empty() {
+            // The project's own certificate: no certificate authority is asked, so a reserved
+            // name is the user's choice (a test cluster's self-signed certificate).
+            if tls_hosts.is_empty() {
+                (Vec::new(), Vec::new(), None)
+            } else {
                 let hosts = tls_hosts.iter().map(|h| h.to_string()).collect();
-                tls.push(IngressTLS { hosts: Some(hosts), secret_name: Some(name.clone()) });
+                (vec![IngressTLS { hosts: Some(hosts), secret_name: Some(name.clone()) }], vec![name.clone()], None)
             }
-            if tls_any_host {
-                // Without hosts, the certificate serves "the wildcard host setting for the load
-                // balancer controller" (IngressTLS.hosts, networking.k8s.io/v1 API reference):
-                // the host-less rules of a replaced edge proxy.
-                tls.push(IngressTLS { hosts: None, secret_name: Some(name.clone()) });
-            }
-            let secrets = if tls.is_empty() { Vec::new() } else { vec![name.clone()] };
-            (tls, secrets, None)
         }
     };
     let mut metadata = labels::meta(stack, &stack.name, labels::stack_labels(stack));
@@ -222,7 +212,7 @@ pub fn ingress(stack: &ValidStack, cluster: &Cluster, public: &mut Public) -> Op
                 hosts
                     .into_iter()
                     .map(|(host, paths)| IngressRule {
-                        host: host.map(str::to_string),
+                        host: Some(host.to_string()),
                         http: Some(HTTPIngressRuleValue { paths }),
                     })
                     .collect(),
@@ -233,6 +223,14 @@ pub fn ingress(stack: &ValidStack, cluster: &Cluster, public: &mut Public) -> Op
         ..Default::default()
     };
     Some((ingress, secrets))
+}
+
+/// A TLS host no certificate authority certifies: asking cert-manager would leave an order
+/// failing and retried for as long as the Ingress exists.
+fn placeholder_warning(host: &str) -> String {
+    format!(
+        "{host} is a reserved example name (RFC 2606/6761) that no certificate authority certifies: cert-manager is not asked for it (its order would fail and be retried forever), so the Ingress serves it over plain HTTP; give the route this environment's real host"
+    )
 }
 
 /// The Secret cert-manager writes the certificate of `host` into; a wildcard (`*.example.com`)
@@ -247,8 +245,13 @@ mod tests {
 
     use super::*;
 
+    /// The cluster of the tests: production is served on shop.acme-shop.dev.
+    fn cluster() -> Cluster {
+        Cluster::new().host(Env::Production, "shop.acme-shop.dev")
+    }
+
     fn stack(define: fn() -> Stack) -> ValidStack {
-        let project = Project::new("shop", [Env::Production], move |_| define());
+        let project = Project::new("shop", [Env::Production], move |_| define()).cluster(cluster());
         project.validate().expect("valid").stacks()[0].clone()
     }
 
@@ -267,9 +270,32 @@ mod tests {
 
     #[test]
     fn two_upstreams_on_one_path_is_an_error_naming_the_fix() {
-        let Err(Error::Unsupported { service, fix, .. }) = Public::of(&stack(proxied)) else { panic!("no error") };
+        let Err(Error::Unsupported { service, fix, .. }) = Public::of(&stack(proxied), &cluster()) else {
+            panic!("no error")
+        };
         assert_eq!(service, "proxy");
         assert!(fix.contains(".edge_path("), "{fix}");
+    }
+
+    #[test]
+    fn an_upstream_competing_with_a_route_on_the_clusters_host_is_an_error() {
+        let valid = stack(|| {
+            let mut stack = Stack::new("shop");
+            let web = stack.add_service(Service::new("web", Image::new("shop-web:1")).port(Port::http(3000)));
+            stack.add_service(
+                Service::new("admin", Image::new("shop-admin:1"))
+                    .port(Port::http(4000))
+                    .route(Route::new("shop.acme-shop.dev")),
+            );
+            stack.add_service(
+                Service::new("proxy", Image::new("nginx:1.27"))
+                    .port(Port::http(80).published(80))
+                    .edge_proxy_for([&web]),
+            );
+            stack
+        });
+        let Err(Error::Unsupported { reason, .. }) = Public::of(&valid, &cluster()) else { panic!("no error") };
+        assert!(reason.contains("admin already serves shop.acme-shop.dev/"), "{reason}");
     }
 
     #[test]
@@ -278,30 +304,59 @@ mod tests {
         let api = stack_with_bad_path.reference("api");
         let proxy = stack_with_bad_path.services.iter_mut().find(|s| s.name == "proxy").expect("proxy");
         *proxy = proxy.clone().edge_path("api", &api);
-        let valid =
-            Project::new("shop", [Env::Production], move |_| stack_with_bad_path.clone()).validate().expect("valid");
-        let Err(Error::Unsupported { reason, .. }) = Public::of(&valid.stacks()[0]) else { panic!("no error") };
+        let valid = Project::new("shop", [Env::Production], move |_| stack_with_bad_path.clone())
+            .cluster(cluster())
+            .validate()
+            .expect("valid");
+        let Err(Error::Unsupported { reason, .. }) = Public::of(&valid.stacks()[0], &cluster()) else {
+            panic!("no error")
+        };
         assert!(reason.contains("\"api\""), "{reason}");
     }
 
+    /// The Ingress (parsed back) serves a replaced proxy's upstreams on the environment's host
+    /// only: no rule without a host, which would tie with every other one of the class.
     #[test]
-    fn a_wildcard_secret_serves_the_replaced_proxy_over_https() {
-        let mut with_paths = proxied();
-        let api = with_paths.reference("api");
-        let proxy = with_paths.services.iter_mut().find(|s| s.name == "proxy").expect("proxy");
-        *proxy = proxy.clone().edge_path("/api", &api);
-        let valid = Project::new("shop", [Env::Production], move |_| with_paths.clone()).validate().expect("valid");
-        let stack = &valid.stacks()[0];
-        let mut public = Public::of(stack).expect("public");
-        let cluster =
-            Cluster::new().ingress("nginx", "ingress-nginx").certificates(Certificates::Secret("wildcard".into()));
-        let (ingress, secrets) = ingress(stack, &cluster, &mut public).expect("an Ingress");
+    fn a_replaced_proxy_is_served_on_the_environments_host_with_its_certificate() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut with_paths = proxied();
+            let api = with_paths.reference("api");
+            let proxy = with_paths.services.iter_mut().find(|s| s.name == "proxy").expect("proxy");
+            *proxy = proxy.clone().edge_path("/api", &api);
+            with_paths
+        })
+        .cluster(cluster().ingress("nginx", "ingress-nginx"));
+        let bundle =
+            super::super::render(&project.validate().unwrap(), &crate::options::Options::with_root("")).unwrap();
+        let text = &bundle.file("kubernetes/production/ingress.yaml").expect("ingress.yaml").contents;
+        let super::super::Object::Ingress(ingress) = serde_saphyr::from_str(text).expect("an Ingress") else {
+            panic!("not an Ingress")
+        };
+        let annotations = ingress.metadata.annotations.clone().expect("annotations");
+        assert_eq!(annotations.get(CLUSTER_ISSUER_ANNOTATION).map(String::as_str), Some("letsencrypt"));
         let spec = ingress.spec.expect("spec");
         assert_eq!(spec.ingress_class_name.as_deref(), Some("nginx"));
-        assert_eq!(spec.tls, Some(vec![IngressTLS { hosts: None, secret_name: Some("wildcard".into()) }]));
-        assert_eq!(secrets, ["wildcard"]);
-        let paths: Vec<_> = public.paths.iter().map(|p| (p.path.as_str(), p.service.as_str(), p.port)).collect();
-        assert_eq!(paths, [("/", "web", 3000), ("/api", "api", 8000)]);
+        let served: Vec<(Option<String>, String, String)> = spec
+            .rules
+            .iter()
+            .flatten()
+            .flat_map(|rule| {
+                rule.http.iter().flat_map(|h| &h.paths).map(|p| {
+                    let backend = p.backend.service.as_ref().expect("a Service backend").name.clone();
+                    (rule.host.clone(), p.path.clone().unwrap_or_default(), backend)
+                })
+            })
+            .collect();
+        let host = Some("shop.acme-shop.dev".to_string());
+        assert_eq!(served, [(host.clone(), "/".into(), "web".into()), (host, "/api".into(), "api".into())]);
+        let tls = spec.tls.expect("tls");
+        assert_eq!(
+            tls,
+            [IngressTLS {
+                hosts: Some(vec!["shop.acme-shop.dev".into()]),
+                secret_name: Some("shop-acme-shop-dev-tls".into())
+            }]
+        );
     }
 
     #[test]
@@ -311,57 +366,69 @@ mod tests {
             stack.add_service(
                 Service::new("web", Image::new("shop-web:1"))
                     .port(Port::http(3000))
-                    .route(Route::new("shop.example.com").tls()),
+                    .route(Route::new("shop.acme-shop.dev").tls()),
             );
             stack
         });
-        let mut public = Public::of(&routed).expect("public");
+        let mut public = Public::of(&routed, &cluster()).expect("public");
         let (ingress, secrets) = ingress(&routed, &Cluster::new(), &mut public).expect("an Ingress");
         let annotations = ingress.metadata.annotations.expect("annotations");
         assert_eq!(annotations.get(CLUSTER_ISSUER_ANNOTATION).map(String::as_str), Some("letsencrypt"));
-        assert_eq!(secrets, ["shop-example-com-tls"]);
+        assert_eq!(secrets, ["shop-acme-shop-dev-tls"]);
     }
 
-    /// Every host-less rule of the rendered Ingress (parsed) is named in the header and in a
-    /// warning; a routed host is not.
+    /// A reserved example name never reaches cert-manager (parsed manifests): no TLS entry or
+    /// issuer annotation for it, a warning naming it; a real host beside it keeps its
+    /// certificate, and a named TLS Secret still serves it.
     #[test]
-    fn host_less_rules_are_reported_in_the_header_and_a_warning() {
-        let project = Project::new("shop", [Env::Production], |_| {
-            let mut stack = Stack::new("shop");
-            let web = stack.add_service(Service::new("web", Image::new("shop-web:1")).port(Port::http(3000)));
-            stack.add_service(
-                Service::new("admin", Image::new("shop-admin:1"))
-                    .port(Port::http(4000))
-                    .route(Route::new("admin.example.com")),
-            );
-            stack.add_service(
-                Service::new("proxy", Image::new("nginx:1.27"))
-                    .port(Port::http(80).published(80))
-                    .edge_proxy_for([&web]),
-            );
-            stack
-        });
-        let bundle =
-            super::super::render(&project.validate().unwrap(), &crate::options::Options::with_root("")).unwrap();
-        let text = &bundle.file("kubernetes/production/ingress.yaml").expect("ingress.yaml").contents;
-        let super::super::Object::Ingress(ingress) = serde_saphyr::from_str(text).expect("an Ingress") else {
-            panic!("not an Ingress")
+    fn reserved_example_hosts_are_not_sent_to_cert_manager() {
+        let project = |certificates: Certificates| {
+            Project::new("shop", [Env::Production], |_| {
+                let mut stack = Stack::new("shop");
+                stack.add_service(
+                    Service::new("web", Image::new("shop-web:1"))
+                        .port(Port::http(3000))
+                        .route(Route::new("shop.example.com").tls())
+                        .route(Route::new("www.acme-shop.dev").tls()),
+                );
+                stack.add_service(
+                    Service::new("docs", Image::new("shop-docs:1"))
+                        .port(Port::http(3000))
+                        .route(Route::new("docs.shop.test").tls()),
+                );
+                stack
+            })
+            .cluster(Cluster::new().certificates(certificates))
+            .validate()
+            .unwrap()
         };
-        let rules = ingress.spec.and_then(|s| s.rules).unwrap_or_default();
-        let host_less: Vec<String> = rules
+        let ingress_of = |bundle: &crate::bundle::Bundle| {
+            let text = &bundle.file("kubernetes/production/ingress.yaml").expect("ingress.yaml").contents;
+            let super::super::Object::Ingress(ingress) = serde_saphyr::from_str(text).expect("an Ingress") else {
+                panic!("not an Ingress")
+            };
+            ingress
+        };
+        let options = crate::options::Options::with_root("");
+        let bundle =
+            super::super::render(&project(Certificates::ClusterIssuer("letsencrypt".into())), &options).unwrap();
+        let ingress = ingress_of(&bundle);
+        let tls_hosts: Vec<String> =
+            ingress.spec.and_then(|s| s.tls).into_iter().flatten().flat_map(|t| t.hosts.unwrap_or_default()).collect();
+        assert_eq!(tls_hosts, ["www.acme-shop.dev"]);
+        let warned: Vec<(&str, &str)> = bundle
+            .warnings()
             .iter()
-            .filter(|r| r.host.is_none())
-            .flat_map(|r| r.http.iter().flat_map(|h| &h.paths))
-            .map(|p| format!("{} → {}", p.path.as_deref().unwrap_or("/"), p.backend.service.as_ref().unwrap().name))
+            .filter(|w| w.message.contains("reserved example name"))
+            .map(|w| (w.service.as_str(), w.message.split(' ').next().unwrap_or_default()))
             .collect();
-        assert_eq!(host_less, ["/ → web"]);
+        assert_eq!(warned, [("web", "shop.example.com"), ("docs", "docs.shop.test")]);
         let header = &bundle.file("kubernetes/production/kustomization.yaml").unwrap().contents;
-        let note = header.lines().find(|l| l.contains("answers every host")).unwrap_or_else(|| panic!("{header}"));
-        assert!(note.contains("on / → web (") && !note.contains("admin"), "{note}");
-        assert!(
-            bundle.warnings().iter().any(|w| w.message.starts_with("the Ingress serves web at / on any host")),
-            "{:?}",
-            bundle.warnings()
-        );
+        assert!(!header.contains("shop-example-com-tls") && header.contains("www-acme-shop-dev-tls"), "{header}");
+        assert!(header.contains("# Served over plain HTTP: shop.example.com, docs.shop.test — reserved"), "{header}");
+
+        let own = super::super::render(&project(Certificates::Secret("shop-tls".into())), &options).unwrap();
+        let tls = ingress_of(&own).spec.and_then(|s| s.tls).expect("tls");
+        assert_eq!(tls[0].hosts.as_ref().map(Vec::len), Some(3));
     }
 }

@@ -45,12 +45,12 @@ pub struct Lowered {
     pub external_claims: Vec<String>,
     /// Certificate Secrets of TLS routes.
     pub tls_secrets: Vec<String>,
+    /// TLS hosts left without a certificate: reserved example names.
+    pub uncertified_hosts: Vec<String>,
     /// True when pods run images built from the repository, pulled with the project's secret.
     pub pulls_built_images: bool,
     /// True when the stack has an Ingress.
     pub has_ingress: bool,
-    /// The Ingress paths served on any host (`path → service`).
-    pub any_host_paths: Vec<String>,
     /// True when the stack claims storage from the cluster's default storage class.
     pub claims_storage: bool,
     /// Claims several pods mount at once (`ReadWriteMany`).
@@ -88,9 +88,9 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             .map(|v| v.name.clone())
             .collect(),
         tls_secrets: Vec::new(),
+        uncertified_hosts: Vec::new(),
         pulls_built_images: false,
         has_ingress: false,
-        any_host_paths: Vec::new(),
         claims_storage: false,
         shared_claims: Vec::new(),
         deploy_order: DeployOrder::of(stack),
@@ -106,7 +106,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     let any_root = stack.services().filter(|s| runs(s)).any(|s| Identity::of(s).0 == Identity::Root);
     lowered.kept.push((kept::NAMESPACE_FILE.into(), vec![Object::Namespace(namespace(stack, any_root))]));
 
-    let mut public = Public::of(stack)?;
+    let mut public = Public::of(stack, cluster)?;
     let claims: Vec<_> =
         storage::standalone_claims(stack).into_iter().map(|c| storage::with_shared_class(c, cluster)).collect();
     let mut service_files = Vec::new();
@@ -216,7 +216,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     if let Some((ingress, secrets)) = ingress::ingress(stack, cluster, &mut public) {
         lowered.tls_secrets = secrets;
         lowered.has_ingress = true;
-        lowered.any_host_paths = public.any_host_paths();
+        lowered.uncertified_hosts = public.uncertified.clone();
         lowered.files.push(("ingress.yaml".into(), vec![Object::Ingress(ingress)]));
     }
     for (service, message) in public.warnings.drain(..) {

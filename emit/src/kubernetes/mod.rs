@@ -25,9 +25,9 @@
 //! | `Run::OnSchedule` | `CronJob`, `timeZone: Etc/UTC`, `concurrencyPolicy: Forbid` (each run's deadline ends a hung one), `startingDeadlineSeconds: 3600`, the last 3 successful and 3 failed runs kept, its Jobs labelled like the service (`jobTemplate.metadata`); the header gives the command showing the last success |
 //! | `Port` | container port and a `ClusterIP` `Service` port named `http-N` / `tcp-N` |
 //! | `.published(h)` | **explicit choice**: not exposed outside the cluster (ClusterIP only); a warning names the port and the `kubectl port-forward` command. Public traffic goes through routes |
-//! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`, `ingressClassName` from the project's `Cluster` (default `traefik`); TLS hosts get their certificate from cert-manager (`cert-manager.io/cluster-issuer`, default `letsencrypt`, Secret `<host>-tls`) or share the `Cluster`'s named TLS Secret |
+//! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`, `ingressClassName` from the project's `Cluster` (default `traefik`); TLS hosts get their certificate from cert-manager (`cert-manager.io/cluster-issuer`, default `letsencrypt`, Secret `<host>-tls`) or share the `Cluster`'s named TLS Secret; a reserved example name (`example.com`, `*.test`, `localhost`, …: `facts::reserved_hosts`) is never sent to cert-manager, whose order could not succeed: served over plain HTTP and reported |
 //! | `Traefik` edge | replaced by the cluster's ingress controller |
-//! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed**: the Ingress serves each upstream without routes of its own on any host, at `/` or at its `.edge_path(..)` (reported, and stated in the header: another host-less Ingress of the class ties with it); two upstreams on one path is an error. HTTPS on any host needs the `Cluster`'s TLS Secret, otherwise reported |
+//! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed**: the Ingress serves each upstream without routes of its own on the environment's host (`Cluster::host`, required by validation, as a host-less rule ties with every other one of the class), at `/` or at its `.edge_path(..)`; two services on one host and path is an error. HTTPS (a proxy on 443) gets the host's certificate |
 //! | `Role::CertificateRenewal` (certbot) | **not deployed**: cert-manager issues and renews (warning) |
 //! | image that needs the node (Datadog agent) | **not deployed**, with a warning pointing at the vendor's operator or Helm chart; a service that waits for or refers to a left-out one is an error |
 //! | health check | `readinessProbe`, and `livenessProbe` unless `.liveness(..)` gives its own (an HTTP check of a service that uses other services becomes a `tcpSocket` liveness check of its port: liveness must not depend on dependencies); `http` → `httpGet`, `exec` → `exec`, `shell` → `exec sh -c`, `tcp` → `tcpSocket`; interval → `periodSeconds`, timeout → `timeoutSeconds`, retries → `failureThreshold` |
@@ -270,11 +270,10 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
             cluster.ingress_class, cluster.ingress_namespace
         ));
     }
-    if !lowered.any_host_paths.is_empty() {
+    if !lowered.uncertified_hosts.is_empty() {
         notes.push(format!(
-            "The Ingress answers every host on {} (the edge proxy it replaces had no host): it must be the only host-less Ingress of the class {} on the cluster, as another stack's or environment's on the same path ties with it and only one of them gets the traffic; give the routes this environment's host",
-            lowered.any_host_paths.join(", "),
-            cluster.ingress_class
+            "Served over plain HTTP: {} — reserved example names (RFC 2606/6761) that no certificate authority certifies, so cert-manager is not asked for them; give the routes this environment's real host",
+            lowered.uncertified_hosts.join(", ")
         ));
     }
     if !lowered.tls_secrets.is_empty() {
