@@ -48,6 +48,9 @@ pub struct KubernetesConfigMap {
     pub key: String,
     /// The file, from the repository root, such as `nginx/nginx.conf`.
     pub path: String,
+    /// Its text, when the stack carries it: the kustomization then generates the ConfigMap
+    /// from a copy beside it.
+    pub text: Option<String>,
 }
 
 impl KubernetesConfigMap {
@@ -61,7 +64,13 @@ impl KubernetesConfigMap {
             name: name.chars().take(63).collect::<String>().trim_end_matches('-').to_string(),
             key: path.rsplit('/').next().unwrap_or(path).to_string(),
             path: path.to_string(),
+            text: None,
         }
+    }
+
+    /// The copy of its text beside the kustomization, relative to it: `config/<name>`.
+    pub fn copy_path(&self) -> String {
+        format!("config/{}", self.name)
     }
 }
 

@@ -85,11 +85,14 @@ pub struct Mount {
     /// For a configuration file: what it must contain for the service to start and work with
     /// this stack (its listeners, paths, upstreams), as the deployment documents state it.
     pub contents: Option<String>,
+    /// For a configuration file: its text, when the stack carries it (`include_str!`), so
+    /// targets that cannot read the repository when they deploy keep it with their files.
+    pub text: Option<String>,
 }
 
 impl Mount {
     fn new(source: MountSource, target: impl Into<String>) -> Self {
-        Mount { source, target: target.into(), read_only: false, contents: None }
+        Mount { source, target: target.into(), read_only: false, contents: None, text: None }
     }
 
     /// Mount a named volume of the stack.
@@ -125,6 +128,18 @@ impl Mount {
     #[must_use]
     pub fn read_only(mut self) -> Self {
         self.read_only = true;
+        self
+    }
+
+    /// Carry a configuration file's text in the stack, such as
+    /// `.text(include_str!("../nginx/nginx.conf"))`. The Kubernetes target then writes it beside
+    /// its kustomization, which generates the ConfigMap with a hash of the text in its name, so
+    /// applying a changed file rolls the pods that mount it. No effect on other mounts.
+    #[must_use]
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        if matches!(self.source, MountSource::Config(_)) {
+            self.text = Some(text.into());
+        }
         self
     }
 

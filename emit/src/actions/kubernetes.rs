@@ -14,8 +14,6 @@
 //! - StatefulSet forced rollback (revert the template, then delete the pods already started
 //!   with the bad one): <https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#forced-rollback>
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use stack_dsl::{MountSource, Run, ValidStack};
 
@@ -25,7 +23,7 @@ use crate::error::Error;
 use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS};
 use crate::kubernetes::pull_policy::{ThirdParty, third_party_images};
 use crate::kubernetes::secret::{CHECKSUM_ANNOTATION, Reader, StackSecret, stack_secret};
-use crate::kubernetes::{KUBECTL_VERSION, kept, labels, left_out};
+use crate::kubernetes::{ConfigMapGenerator, GeneratorOptions, KUBECTL_VERSION, kept, labels, left_out};
 use crate::layout::{KubernetesConfigMap, kubernetes_dir, kubernetes_namespace};
 use crate::yaml;
 
@@ -67,21 +65,6 @@ struct Overlay {
     patches: Vec<Patch>,
 }
 
-/// A ConfigMap made from a repository file. Kustomize adds a hash of the content to its name
-/// and to every reference, so a changed file rolls the pods that mount it.
-#[derive(Serialize)]
-struct ConfigMapGenerator {
-    name: String,
-    files: Vec<String>,
-    /// The stack's labels, so the deploy's prune (scoped by them) removes superseded ones.
-    options: GeneratorOptions,
-}
-
-#[derive(Serialize)]
-struct GeneratorOptions {
-    labels: BTreeMap<String, String>,
-}
-
 /// An image entry: a built image's registry and tag, or a third-party image's digest.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -115,6 +98,9 @@ fn config_maps(stack: &ValidStack, depth: usize) -> Vec<ConfigMapGenerator> {
     let mut generators: Vec<ConfigMapGenerator> = Vec::new();
     for mount in stack.services().filter(|s| left_out(s).is_none()).flat_map(|s| &s.mounts) {
         let MountSource::Config(path) = &mount.source else { continue };
+        if mount.text.is_some() {
+            continue; // the committed kustomization generates it from its copy
+        }
         let config = KubernetesConfigMap::of(path);
         if generators.iter().any(|g| g.name == config.name) {
             continue;

@@ -1,5 +1,11 @@
 //! The `kustomization.yaml` of an environment, so `kubectl apply -k` applies it as a whole:
-//! <https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/>.
+//! <https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/>. Config files whose
+//! text the stack carries become generated ConfigMaps: kustomize appends a hash of their content
+//! to the name and rewrites every pod's reference, so applying a changed file rolls the pods
+//! (<https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/configmapgenerator/>).
+//! Their copies live in the directory, as kustomize loads no file outside it by default.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +25,27 @@ pub struct Kustomization {
     /// `kustomize edit set image`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<ImageTag>,
+    /// ConfigMaps generated from files, named with a hash of their content.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub config_map_generator: Vec<ConfigMapGenerator>,
+}
+
+/// A ConfigMap made from files: `key=path` entries, relative to the kustomization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigMapGenerator {
+    /// The name before the hash, as pods refer to it.
+    pub name: String,
+    /// `key=path` entries.
+    pub files: Vec<String>,
+    /// Labels of the generated object.
+    pub options: GeneratorOptions,
+}
+
+/// Options of a generated object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratorOptions {
+    /// The stack's labels, so a deploy's prune scoped by them removes superseded ConfigMaps.
+    pub labels: BTreeMap<String, String>,
 }
 
 /// The tag of one image.
@@ -40,6 +67,7 @@ impl Kustomization {
             namespace,
             resources,
             images,
+            config_map_generator: Vec::new(),
         }
     }
 }

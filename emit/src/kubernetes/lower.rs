@@ -9,7 +9,7 @@ use super::deploy_order::DeployOrder;
 use super::external;
 use super::ingress::{self, Public};
 use super::kept;
-use super::kustomization::{ImageTag, Kustomization};
+use super::kustomization::{ConfigMapGenerator, GeneratorOptions, ImageTag, Kustomization};
 use super::labels;
 use super::network;
 use super::object::Object;
@@ -136,16 +136,29 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         lowered.secret_keys.extend(workload.secret_keys);
         for config in workload.config_maps {
             // ConfigMap names fold case and punctuation, so two files can meet in one name.
-            if let Some(other) = lowered.config_maps.iter().find(|c| c.name == config.name && c.path != config.path) {
-                return Err(Error::Unsupported {
-                    target: "kubernetes",
-                    service: service.name.clone(),
-                    reason: format!(
-                        "its config file {} and the config file {} would both be the ConfigMap {}",
-                        config.path, other.path, config.name
-                    ),
-                    fix: "Rename one of the files so that their paths differ in more than case and punctuation".into(),
-                });
+            if let Some(other) = lowered
+                .config_maps
+                .iter()
+                .find(|c| c.name == config.name && (c.path != config.path || c.text != config.text))
+            {
+                let (reason, fix) = if other.path == config.path {
+                    (
+                        format!(
+                            "it mounts the config file {} with another text than another service does",
+                            config.path
+                        ),
+                        "Give every mount of the file the same .text(..)".to_string(),
+                    )
+                } else {
+                    (
+                        format!(
+                            "its config file {} and the config file {} would both be the ConfigMap {}",
+                            config.path, other.path, config.name
+                        ),
+                        "Rename one of the files so that their paths differ in more than case and punctuation".into(),
+                    )
+                };
+                return Err(Error::Unsupported { target: "kubernetes", service: service.name.clone(), reason, fix });
             }
             lowered.config_maps.insert(config);
         }
@@ -232,6 +245,16 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
 
     lowered.kustomization =
         Kustomization::new(labels::namespace(stack), lowered.files.iter().map(|(f, _)| f.clone()).collect(), images);
+    lowered.kustomization.config_map_generator = lowered
+        .config_maps
+        .iter()
+        .filter(|config| config.text.is_some())
+        .map(|config| ConfigMapGenerator {
+            name: config.name.clone(),
+            files: vec![format!("{}={}", config.key, config.copy_path())],
+            options: GeneratorOptions { labels: labels::stack_labels(stack) },
+        })
+        .collect();
     Ok(lowered)
 }
 

@@ -44,6 +44,7 @@
 //! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`, from the `Cluster`'s `shared_storage_class` (the default class when unset); reported, as the class must support it |
 //! | `Volume::persistent`, one job or cron job | a standalone `PersistentVolumeClaim`, `ReadWriteOnce`, kept between runs |
 //! | `Volume::external` | a claim the workload mounts by name, created outside the stack (listed in the header) |
+//! | `Mount::config(..).text(..)` (the stack carries the file's text) | a copy in `config/<name>` beside the kustomization, whose `configMapGenerator` names the ConfigMap with a hash of it and rewrites the pods' references, so applying a changed file rolls them |
 //! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created or updated from the repository's file with the header's command, which then restarts the workloads that mount it; the deploy workflow generates it with a content hash in its name, so a change rolls them |
 //! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit |
 //! | `Mount::bind`, one service | **not expressible** (pods have no host directories): left out and reported |
@@ -120,7 +121,7 @@ mod start_order;
 mod storage;
 mod workload;
 
-pub use kustomization::{ImageTag, Kustomization};
+pub use kustomization::{ConfigMapGenerator, GeneratorOptions, ImageTag, Kustomization};
 pub use object::Object;
 pub use placement::left_out;
 pub use runtime::UNPRIVILEGED_PORT_START;
@@ -159,6 +160,11 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             let path = format!("{dir}/{file}");
             let header = yaml::header(&subject, regenerate, &[]);
             bundle.add(path.clone(), yaml::documents(&path, &header, objects)?);
+        }
+        for config in &lowered.config_maps {
+            if let Some(text) = &config.text {
+                bundle.add(format!("{dir}/{}", config.copy_path()), text);
+            }
         }
         let path = format!("{dir}/kustomization.yaml");
         let mut notes = prerequisites(stack, &lowered, project);
@@ -206,7 +212,7 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
     for rule in secret::first_start_only(stack) {
         notes.push(rule);
     }
-    for config in &lowered.config_maps {
+    for config in lowered.config_maps.iter().filter(|c| c.text.is_none()) {
         let readers: Vec<(&str, String)> = readers::long_running(lowered.files.iter().flat_map(|(_, objects)| objects))
             .into_iter()
             .filter(|(_, _, pod)| {
@@ -228,6 +234,18 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
                     readers::restart_commands(&readers, namespace)
                 )
             }
+        ));
+    }
+    let generated: Vec<String> = lowered
+        .config_maps
+        .iter()
+        .filter(|c| c.text.is_some())
+        .map(|c| format!("{} (from {}, a copy of {})", c.name, c.copy_path(), c.path))
+        .collect();
+    if !generated.is_empty() {
+        notes.push(format!(
+            "Generated ConfigMaps: {}. Their names carry a hash of the text, so applying a changed file rolls the pods that mount it; regenerate after editing the file (the copy comes from the stack, line endings normalised to LF)",
+            generated.join(", ")
         ));
     }
     for claim in &lowered.external_claims {

@@ -87,7 +87,7 @@ pub fn pod_storage(stack: &ValidStack, service: &Service) -> PodStorage {
                 (reference.name().to_string(), None)
             }
             MountSource::Config(path) => {
-                let config = KubernetesConfigMap::of(path);
+                let config = KubernetesConfigMap { text: mount.text.clone(), ..KubernetesConfigMap::of(path) };
                 storage.volumes.push(Volume {
                     name: config.name.clone(),
                     config_map: Some(ConfigMapVolumeSource {
