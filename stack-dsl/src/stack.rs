@@ -57,6 +57,9 @@ pub struct Stack {
     pub host: Option<crate::host::Host>,
     /// How containers' logs are rotated on a single host.
     pub log_rotation: crate::logs::LogRotation,
+    /// What targets apply where the stack states no value, when the stack chooses
+    /// ([`Stack::set_defaults`]); read it through [`Stack::applied_defaults`].
+    pub defaults: Option<crate::defaults::Defaults>,
 }
 
 impl Stack {
@@ -73,6 +76,7 @@ impl Stack {
             compose_project: None,
             host: None,
             log_rotation: crate::logs::LogRotation::default(),
+            defaults: None,
         }
     }
 

@@ -151,6 +151,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             let missing = crate::facts::frameworks::missing_release_steps(stack, service);
             if !missing.is_empty() {
                 bundle.warn(crate::bundle::Warning {
+                    kind: crate::WarningKind::Adapted,
                     target: "compose",
                     env: env.to_string(),
                     service: service.name.clone(),

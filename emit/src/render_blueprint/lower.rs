@@ -7,6 +7,7 @@ use stack_dsl::{
 };
 
 use super::model::*;
+use crate::applied_defaults::{self, Applied, Written};
 use crate::bundle::Warning;
 use crate::error::Error;
 use crate::facts::platforms::RENDER;
@@ -179,7 +180,8 @@ fn lower_service<'a>(
     if kind != ServiceType::Cron {
         scale(service, &mut out)?;
     }
-    out.plan = instance_type(plan, service);
+    let mut applied = Vec::new();
+    out.plan = Some(instance_type(plan, service, &mut applied));
     if kind == ServiceType::Web {
         out.domains = plan.domains(service).into_iter().map(|route| route.host.clone()).collect();
     }
@@ -187,11 +189,13 @@ fn lower_service<'a>(
     // A cron job with a volume is left out above.
     let volume = plan.storage(service);
     plan.check_volume_scaling(service, volume)?;
-    out.disk = volume.map(|(volume, mount)| Disk {
-        name: volume.name.clone(),
-        mount_path: mount.target.clone(),
-        size_gb: volume.size.map(gigabytes),
+    out.disk = volume.map(|(volume, mount)| {
+        let (size, default) = applied_defaults::volume_size(volume, plan.stack.applied_defaults());
+        applied.extend(default);
+        Disk { name: volume.name.clone(), mount_path: mount.target.clone(), size_gb: Some(gigabytes(size)) }
     });
+    let env = plan.stack.env().to_string();
+    plan.warnings.extend(applied_defaults::warning(RENDER.target, &env, &service.name, &applied));
     plan.report_unportable(service, unportable);
 
     out.env_vars = env_vars(plan, name, service)?;
@@ -316,14 +320,13 @@ fn scale(service: &ModelService, out: &mut Service) -> Result<(), Error> {
     Ok(())
 }
 
-/// The smallest instance type that holds the service's CPU and memory limits.
-fn instance_type(plan: &mut Plan, service: &ModelService) -> Option<String> {
-    let resources = &service.resources;
-    if resources.cpu_limit.is_none() && resources.memory_limit.is_none() {
-        return None;
-    }
-    let cpu = resources.cpu_limit.map_or(0, |c| c.as_millis());
-    let memory = resources.memory_limit.map_or(0, |m| m.as_mib());
+/// The smallest instance type that holds the service's CPU and memory limits, the stack's
+/// default limits standing in for those it does not state (and reported with the type).
+fn instance_type(plan: &mut Plan, service: &ModelService, applied: &mut Vec<Applied>) -> String {
+    let defaults = plan.stack.applied_defaults();
+    let (filled, limits) = applied_defaults::resources(&service.resources, defaults, Written::Limits);
+    let cpu = filled.cpu_limit.map_or(0, |c| c.as_millis());
+    let memory = filled.memory_limit.map_or(0, |m| m.as_mib());
     let fits = PLANS.iter().find(|(_, c, m)| *c >= cpu && *m >= memory);
     let (name, _, _) = fits.copied().unwrap_or(PLANS[PLANS.len() - 1]);
     if fits.is_none() {
@@ -331,7 +334,11 @@ fn instance_type(plan: &mut Plan, service: &ModelService) -> Option<String> {
             format!("no Render instance type holds {cpu}m CPU and {memory} MiB; the largest, {name}, is used");
         plan.warn(&service.name, message);
     }
-    Some(name.into())
+    if !limits.is_empty() {
+        applied.extend(limits);
+        applied.push(Applied::choice("instance type", name, "the limits above"));
+    }
+    name.into()
 }
 
 /// The service's variables, build arguments included: Render passes a Docker service's
