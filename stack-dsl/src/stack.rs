@@ -60,6 +60,8 @@ pub struct Stack {
     /// What targets apply where the stack states no value, when the stack chooses
     /// ([`Stack::set_defaults`]); read it through [`Stack::applied_defaults`].
     pub defaults: Option<crate::defaults::Defaults>,
+    /// Groups of variables several services use, in the order added.
+    pub env_groups: Vec<crate::env_group::EnvGroup>,
 }
 
 impl Stack {
@@ -77,6 +79,7 @@ impl Stack {
             host: None,
             log_rotation: crate::logs::LogRotation::default(),
             defaults: None,
+            env_groups: Vec::new(),
         }
     }
 

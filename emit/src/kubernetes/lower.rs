@@ -232,6 +232,10 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         lowered.files.push(("externals.yaml".into(), aliases.into_iter().map(Object::Service).collect()));
     }
     lowered.external_aliases = external::aliases_to_create(stack);
+    let groups = super::env_group::config_maps(stack);
+    if !groups.is_empty() {
+        lowered.files.push(("env-groups.yaml".into(), groups.into_iter().map(Object::ConfigMap).collect()));
+    }
     lowered.files.extend(service_files);
     if let Some((ingress, secrets)) = ingress::ingress(stack, cluster, &mut public) {
         lowered.tls_secrets = secrets;

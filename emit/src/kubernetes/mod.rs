@@ -33,6 +33,7 @@
 //! | `Ready::Completed` (migrations first) | part of the deploy, not of the pod: the deploy applies everything but the waiting services, waits for the Jobs to complete, then applies the rest (`deploy.yml` does it; the header lists the commands). Pods recreated later start at once |
 //! | `EnvValue::Literal` | `value`, `$(` escaped as `$$(` |
 //! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys, the command that creates it and the restarts a change needs; the deploy workflow fails naming missing keys, and puts a checksum of the keys each workload reads on its pod template, so a changed Secret rolls them. A PostgreSQL password only initialises an empty data directory (said in the header); `optional: true` for a `Secret::optional` |
+//! | `EnvGroup` used by services | its plain-text values in a ConfigMap `<group>-env-<hash>` (`env-groups.yaml`) that each member reads with `envFrom`; a new hash on each change rolls the members; its secrets and secret-carrying URLs stay each member's `env` (`env_group.rs`) |
 //! | host / port / URL references | the Service's DNS name (the service's name) and port |
 //! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes (unencoded: the kustomization header says the password must be URL-safe) |
 //! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef` |
@@ -90,6 +91,7 @@
 pub mod deploy_identity;
 pub mod deploy_order;
 mod env;
+mod env_group;
 mod external;
 mod host_source;
 pub mod immutable;

@@ -93,6 +93,7 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
                 .collect()
         }),
         env: (!env.is_empty()).then_some(env),
+        env_from: super::env_group::env_from(stack, service),
         resources: Some(resources),
         volume_mounts: (!storage.mounts.is_empty()).then_some(storage.mounts),
         security_context: Some(identity.container(service.read_only_root)),

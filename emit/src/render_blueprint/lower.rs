@@ -6,6 +6,7 @@ use stack_dsl::{
     Check, DatabaseField, Engine, EnvValue, Image, Service as ModelService, StaticSite, ValidProject, ValidStack,
 };
 
+use super::declared_groups::share_declared_groups;
 use super::model::*;
 use crate::applied_defaults::{self, Applied, Written};
 use crate::bundle::Warning;
@@ -68,7 +69,9 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         };
         services.push(lowered);
     }
-    let env_var_groups = share_common_values(&prefix, &mut services);
+    let mut taken = std::collections::HashSet::new();
+    let mut env_var_groups = share_declared_groups(&prefix, stack, &mut services, groupable, &mut taken);
+    env_var_groups.extend(share_common_values(&prefix, &mut services, taken));
     Ok(Lowered {
         environment: Environment { name: stack.env().to_string(), services, databases, env_var_groups },
         warnings: plan.warnings,
@@ -445,12 +448,20 @@ fn service_type(plan: &Plan, service: &str) -> ServiceType {
     }
 }
 
+/// What a Render environment group can hold: values, generated values and values asked for in
+/// the dashboard, not references to databases or services.
+fn groupable(var: &EnvVar) -> bool {
+    matches!(var, EnvVar::Value { .. } | EnvVar::Generated { .. } | EnvVar::Prompted { .. })
+}
+
 /// Move every value that several services set identically (a literal, or a secret that must be
 /// the same everywhere, such as a signing key) into an environment group, one group per set of
 /// services sharing it: a group's generated or prompted secret has one value for all its members.
-fn share_common_values(prefix: &str, services: &mut [Service]) -> Vec<EnvVarGroup> {
-    let groupable =
-        |var: &EnvVar| matches!(var, EnvVar::Value { .. } | EnvVar::Generated { .. } | EnvVar::Prompted { .. });
+fn share_common_values(
+    prefix: &str,
+    services: &mut [Service],
+    mut taken: std::collections::HashSet<String>,
+) -> Vec<EnvVarGroup> {
     // Every groupable variable, and the services setting it exactly so.
     let mut users: IndexMap<EnvVar, Vec<usize>> = IndexMap::new();
     for (i, service) in services.iter().enumerate() {
@@ -465,7 +476,6 @@ fn share_common_values(prefix: &str, services: &mut [Service]) -> Vec<EnvVarGrou
         }
     }
     let mut out = Vec::new();
-    let mut taken = std::collections::HashSet::new();
     for (members, vars) in groups {
         let suffix: Vec<&str> = members.iter().map(|&i| &services[i].name[prefix.len() + 1..]).collect();
         let name = group_name(prefix, &suffix, &mut taken);

@@ -34,11 +34,13 @@
 //! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
 //! | another service's host / port | `fromService` `host` / `port` |
 //! | another service's URL | `fromService` `hostport` (`<name>-<suffix>:<port>`, the private name Render gives the service); the scheme and path cannot be added (warning) |
+//! | `EnvGroup` used by services | an `envVarGroups` entry `<stack>-<env>-<group>` with its values, generated and prompted secrets, attached with `fromGroup`; its `fromDatabase`/`fromService` references stay on each member, which a group cannot hold (`declared_groups.rs`) |
 //! | a value several services set identically | an `envVarGroups` entry per set of services sharing it, referenced with `fromGroup` (a generated secret is then one value for all of them), named after its members, or past 63 characters after the first and a count (`<stack>-<env>-api-and-12-more`) |
 //! | networks, start order, restart policy, user, read-only root | **not expressible**: every service of an environment shares its private network; Render restarts crashed services; user and read-only root are reported |
 //!
 //! Names are unique per Blueprint, so each resource is named `<stack>-<env>-<service>`.
 
+mod declared_groups;
 mod lower;
 pub mod model;
 
