@@ -13,10 +13,10 @@ use crate::stack::Stack;
 /// A named set of variables: literals, secrets and references to other services.
 ///
 /// ```
-/// use stack_dsl::{EnvGroup, Env, Image, Service, Stack};
+/// use stack_dsl::{EnvGroup, Env, Image, Port, Service, Stack};
 ///
 /// let mut stack = Stack::new("shop");
-/// let redis = stack.add_service(Service::new("redis", Image::new("redis:7-alpine")));
+/// let redis = stack.add_service(Service::new("redis", Image::new("redis:7-alpine")).port(Port::tcp(6379)));
 /// let app = stack.add_env_group(EnvGroup::new("app").env("REDIS_URL", redis.url()).env("LOG_LEVEL", "info"));
 /// stack.add_service(Service::new("api", Image::new("shop:1")).env_group(&app));
 /// stack.add_service(Service::new("worker", Image::new("shop:1")).env_group(&app).env("QUEUE", "mail"));
