@@ -24,8 +24,8 @@
 //! | command | `dockerCommand`, arguments shell-quoted; the entrypoint **cannot** be set (warning) |
 //! | `Probe::http` on a web service | `healthCheckPath`; other checks and liveness are **not expressible** (warning); a web service's framework host allowlist (Django `ALLOWED_HOSTS`) also lists `.onrender.com`, where Render always serves it (`facts/platforms.rs`) |
 //! | replicas / `Autoscale` | `numInstances` / `scaling` (min, max, `targetCPUPercent` ≤ 90) |
-//! | resource limits | `plan`: the smallest instance type holding the CPU and memory limits; reservations have no equivalent |
-//! | the service's largest volume | `disk` (`sizeGB`); further volumes, bind mounts, files and tmpfs are **not mounted** (warning); a disk on a scaled service is an **error** (Render forbids it); a cron job with a volume is **not deployed** (cron jobs have no disk, its output would be lost: warning) |
+//! | resource limits | `plan`: the smallest instance type holding the CPU and memory limits, the stack's `Defaults` standing in for unset ones (reported as a default applied); reservations have no equivalent |
+//! | the service's largest volume | `disk` (`sizeGB`: the volume's size, else the default volume size, reported); further volumes, bind mounts, files and tmpfs are **not mounted** (warning); a disk on a scaled service is an **error** (Render forbids it); a cron job with a volume is **not deployed** (cron jobs have no disk, its output would be lost: warning) |
 //! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a disk belongs to one service; the alternative is object storage (S3, R2, B2) or one service running both processes |
 //! | `Route` | `domains` (whole host names; a path prefix is reported); one host routed to two services is an **error** (a custom domain belongs to one service) |
 //! | literal | `value` |
