@@ -29,9 +29,11 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Something a target could not express, reported instead of being dropped silently.
+/// Something a target could not express or chose itself, reported instead of being silent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    /// What sort of report it is.
+    pub kind: WarningKind,
     /// The target, such as `compose`.
     pub target: &'static str,
     /// The environment concerned.
@@ -42,9 +44,24 @@ pub struct Warning {
     pub message: String,
 }
 
+/// The sorts of [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// The target left something out or expressed it differently.
+    Adapted,
+    /// The target applied a value the stack did not state (from [`stack_dsl::Defaults`]);
+    /// the message names the value and how to set it.
+    DefaultApplied,
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}): service {}: {}", self.target, self.env, self.service, self.message)
+        let kind = match self.kind {
+            WarningKind::Adapted => "",
+            WarningKind::DefaultApplied => "default applied: ",
+        };
+        write!(f, "{} ({}): service {}: {kind}{}", self.target, self.env, self.service, self.message)
     }
 }
 

@@ -26,6 +26,7 @@
 //! ```
 
 pub mod actions;
+mod applied_defaults;
 mod bundle;
 pub mod cli;
 pub mod compose;
@@ -45,7 +46,7 @@ pub mod railway;
 pub mod render_blueprint;
 mod yaml;
 
-pub use bundle::{Bundle, Change, GeneratedFile, LOCK_WAIT, Warning, WriteCheck};
+pub use bundle::{Bundle, Change, GeneratedFile, LOCK_WAIT, Warning, WarningKind, WriteCheck};
 pub use error::Error;
 pub use options::Options;
 

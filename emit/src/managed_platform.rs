@@ -194,6 +194,7 @@ impl<'a> Plan<'a> {
     /// Report something on behalf of the emitter.
     pub fn warn(&mut self, service: &str, message: String) {
         self.warnings.push(Warning {
+            kind: crate::WarningKind::Adapted,
             target: self.facts.target,
             env: self.stack.env().to_string(),
             service: service.to_string(),

@@ -40,6 +40,10 @@ struct ProjectSpec {
     cron: Option<(u8, u8)>,
     environments: usize,
     pipeline: Option<usize>,
+    /// Every other service uses one environment group.
+    env_group: bool,
+    /// The project states its own defaults.
+    defaults: bool,
 }
 
 const KINDS: [&str; 6] = ["api", "web", "worker", "cache", "search", "queue"];
@@ -111,13 +115,17 @@ fn project_spec() -> impl Strategy<Value = ProjectSpec> {
         proptest::option::of((0u8..60, 0u8..24)),
         0..ENVIRONMENTS.len(),
         proptest::option::of(0..TARGETS.len()),
+        any::<bool>(),
+        any::<bool>(),
     )
-        .prop_map(|(services, migrate, cron, environments, pipeline)| ProjectSpec {
+        .prop_map(|(services, migrate, cron, environments, pipeline, env_group, defaults)| ProjectSpec {
             services,
             migrate,
             cron,
             environments,
             pipeline,
+            env_group,
+            defaults,
         })
 }
 
@@ -132,6 +140,10 @@ fn stack(spec: &ProjectSpec, env: Env) -> Stack {
     let migrate = spec
         .migrate
         .then(|| stack.add_service(Service::job("migrate", Image::build("backend")).command(["./migrate", "--yes"])));
+    let group = spec.env_group.then(|| {
+        let token = stack.add_secret(Secret::new("GROUP_TOKEN"));
+        stack.add_env_group(EnvGroup::new("shared").env("GROUP_LEVEL", "info").env("GROUP_TOKEN", &token))
+    });
     let mut added: Vec<(ServiceRef, bool)> = Vec::new();
     for (i, s) in spec.services.iter().enumerate() {
         // Services that wait for the migration share its image: Render and Railway run a job as
@@ -143,6 +155,9 @@ fn stack(spec: &ProjectSpec, env: Env) -> Stack {
             None => Image::new(IMAGES[s.kind % IMAGES.len()]),
         };
         let mut service = Service::new(name(i, s), image);
+        if let Some(group) = group.as_ref().filter(|_| i % 2 == 1 || spec.services.len() == 1) {
+            service = service.env_group(group);
+        }
         if let Some(port) = s.port {
             service = service.port(Port::http(port));
             if let Some(tls) = s.route {
@@ -208,6 +223,9 @@ fn project(spec: &ProjectSpec, index: usize) -> Project {
     });
     if let Some(target) = spec.pipeline {
         project = project.pipeline(Pipeline::new(TARGETS[target]).registry("ghcr.io/acme"));
+    }
+    if spec.defaults {
+        project = project.defaults(Defaults::new().limits(Cpu::cores(1), Memory::gib(1)).volume_size(Memory::gib(2)));
     }
     project
 }

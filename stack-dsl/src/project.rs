@@ -1,6 +1,7 @@
 //! A project: one stack definition across the environments it is deployed to.
 
 use crate::cluster::Cluster;
+use crate::defaults::Defaults;
 use crate::env::Env;
 use crate::pipeline::Pipeline;
 use crate::problem::{Error, Problem, Problems};
@@ -29,6 +30,7 @@ pub struct Project {
     regenerate: String,
     pipeline: Option<Pipeline>,
     cluster: Cluster,
+    pub(crate) defaults: Option<Defaults>,
 }
 
 impl Project {
@@ -41,7 +43,15 @@ impl Project {
         let name = name.into();
         let regenerate = format!("cargo run --example {name}");
         let environments = environments.into_iter().collect();
-        Project { name, environments, define: Box::new(define), regenerate, pipeline: None, cluster: Cluster::new() }
+        Project {
+            name,
+            environments,
+            define: Box::new(define),
+            regenerate,
+            pipeline: None,
+            cluster: Cluster::new(),
+            defaults: None,
+        }
     }
 
     /// The command that regenerates this project's files, quoted in generated headers and in
@@ -84,7 +94,9 @@ impl Project {
 
     /// The stack for one environment, unvalidated.
     pub fn stack(&self, env: Env) -> Stack {
-        (self.define)(env)
+        let mut stack = (self.define)(env);
+        stack.defaults = stack.defaults.or(self.defaults);
+        stack
     }
 
     /// Build and validate the stack of every environment, reporting the problems of all of them

@@ -170,6 +170,8 @@ pub struct Service {
     /// Variables and build arguments that look secret by name but are not
     /// ([`Service::not_secret`]).
     pub not_secret: Vec<String>,
+    /// The groups whose variables it has ([`Service::env_group`]); they are in `env` too.
+    pub env_groups: Vec<String>,
 }
 
 impl Service {
@@ -204,6 +206,7 @@ impl Service {
             image_facts: None,
             edge_paths: Vec::new(),
             not_secret: Vec::new(),
+            env_groups: Vec::new(),
         }
     }
 

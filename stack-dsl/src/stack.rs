@@ -57,6 +57,11 @@ pub struct Stack {
     pub host: Option<crate::host::Host>,
     /// How containers' logs are rotated on a single host.
     pub log_rotation: crate::logs::LogRotation,
+    /// What targets apply where the stack states no value, when the stack chooses
+    /// ([`Stack::set_defaults`]); read it through [`Stack::applied_defaults`].
+    pub defaults: Option<crate::defaults::Defaults>,
+    /// Groups of variables several services use, in the order added.
+    pub env_groups: Vec<crate::env_group::EnvGroup>,
 }
 
 impl Stack {
@@ -73,6 +78,8 @@ impl Stack {
             compose_project: None,
             host: None,
             log_rotation: crate::logs::LogRotation::default(),
+            defaults: None,
+            env_groups: Vec::new(),
         }
     }
 

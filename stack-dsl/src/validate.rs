@@ -63,6 +63,7 @@ impl Stack {
             &self,
             env,
         ));
+        problems.extend(crate::env_group::problems(&crate::problem::stack_location(&self.name, env), &self));
         if problems.is_empty() { Ok(ValidStack { stack: self, env }) } else { Err(Error::Invalid(Problems(problems))) }
     }
 }

@@ -9,7 +9,7 @@
 
 use crate::probes::{python_http, wget_http};
 use stack_dsl::{
-    CiCheck, Cluster, Datastore, DeployTarget, Env, Image, Memory, Mount, Network, Pipeline, Port, Project, Ready,
+    CiCheck, Cluster, Datastore, DeployTarget, Env, EnvGroup, Image, Memory, Mount, Network, Pipeline, Port, Project, Ready,
     Resources, Restart, Secret, Service, Stack, Toolchain, Volume, mins, secs,
 };
 
@@ -89,6 +89,13 @@ pub fn stack(env: Env) -> Stack {
     // create uid 1000.
     let app_image = Image::build(".").tag("anb-app");
     let broker = redis.url().path("/0");
+    // The seed gives the worker the same environment as the API: one group both use.
+    let app_env = stack.add_env_group(
+        EnvGroup::new("app")
+            .env("DATABASE_URL", postgres.database_url())
+            .env("REDIS_URL", broker.clone())
+            .env("CELERY_BROKER_URL", broker.clone()),
+    );
 
     // `/app/scripts/start.sh` runs the migrations, then uvicorn (as the seed says), so the
     // worker waits for the API to be healthy rather than for a separate migration job.
@@ -100,9 +107,7 @@ pub fn stack(env: Env) -> Stack {
             // Not stated: CI checks. The FastAPI code is linted with ruff, which needs no install.
             .check(CiCheck::new("lint", "pipx run ruff check .").toolchain(Toolchain::Python("3.12".into())))
             .port(dev_published(Port::http(8000), env))
-            .env("DATABASE_URL", postgres.database_url())
-            .env("REDIS_URL", broker.clone())
-            .env("CELERY_BROKER_URL", broker.clone())
+            .env_group(&app_env)
             // The API and the worker exchange videos through these directories. Render and
             // Railway attach a disk to one service only, so there the exchange needs object
             // storage (S3, R2) in the application; both emitters report it.
@@ -135,9 +140,7 @@ pub fn stack(env: Env) -> Stack {
             // Celery finishes the running tasks on SIGTERM (warm shutdown); a video job killed after
             // Docker's 10 s is lost. Not stated: how long one video takes; five minutes assumed.
             .stop_grace_period(mins(5))
-            .env("DATABASE_URL", postgres.database_url())
-            .env("REDIS_URL", broker.clone())
-            .env("CELERY_BROKER_URL", broker.clone())
+            .env_group(&app_env)
             .mount(Mount::bind("./uploads", "/app/uploads"))
             .mount(Mount::bind("./processed_videos", "/app/processed_videos"))
             .mount(Mount::bind("./logs", "/app/logs"))

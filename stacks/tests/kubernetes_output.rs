@@ -109,7 +109,7 @@ fn same_check(probe: Option<&Probe>, check: &Check, at: &str) {
     }
 }
 
-fn check_container(stack: &ValidStack, service: &Service, container: &Container, at: &str) {
+fn check_container(stack: &ValidStack, objects: &[Object], service: &Service, container: &Container, at: &str) {
     for port in &service.ports {
         let ports = container.ports.as_deref().unwrap_or_default();
         assert!(ports.iter().any(|p| p.container_port == i32::from(port.number)), "{at}: port {} missing", port.number);
@@ -140,7 +140,35 @@ fn check_container(stack: &ValidStack, service: &Service, container: &Container,
         }
     }
     let env = container.env.as_deref().unwrap_or_default();
+    // What the container reads whole from ConfigMaps (an `EnvGroup`'s plain values).
+    let from_config_maps: Vec<(&String, &String)> = container
+        .env_from
+        .iter()
+        .flatten()
+        .filter_map(|source| source.config_map_ref.as_ref())
+        .map(|reference| {
+            objects
+                .iter()
+                .find_map(|o| match o {
+                    Object::ConfigMap(map) if map.metadata.name.as_deref() == Some(&reference.name) => {
+                        map.data.as_ref()
+                    }
+                    _ => None,
+                })
+                .unwrap_or_else(|| panic!("{at}: envFrom names the ConfigMap {}, which is not applied", reference.name))
+        })
+        .flat_map(|data| data.iter())
+        .collect();
     for (name, value) in &service.env {
+        if let Some((_, text)) = from_config_maps.iter().find(|(key, _)| *key == name) {
+            assert!(!matches!(value, EnvValue::Secret(_)), "{at}: the secret {name} = {text} is in a ConfigMap");
+            assert!(
+                service.env_groups.iter().any(|g| stack.env_group(g).is_some_and(|g| g.sets(name))),
+                "{at}: {name}"
+            );
+            assert!(!env.iter().any(|v| &v.name == name), "{at}: {name} is both in env and envFrom");
+            continue;
+        }
         let var = env.iter().find(|v| &v.name == name).unwrap_or_else(|| panic!("{at}: env {name} missing"));
         match value {
             EnvValue::Secret(secret) => {
@@ -179,7 +207,7 @@ fn kubernetes_manifests_carry_the_whole_model() {
                 }
                 let (pod, replicas) = pod(&objects, service, &at);
                 let container = pod.containers.iter().find(|c| c.name == service.name).expect("the container");
-                check_container(stack, service, container, &at);
+                check_container(stack, &objects, service, container, &at);
                 // No container talks to the API server: no token is mounted anywhere.
                 assert_eq!(pod.automount_service_account_token, Some(false), "{at}: service-account token");
                 assert!(pod.service_account_name.is_none(), "{at}: service account");

@@ -192,6 +192,7 @@ fn smoke_targets(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<SmokeTa
         let Some(Check::Http { path, .. }) = service.healthcheck.as_ref().map(|p| &p.check) else { continue };
         if service.routes.is_empty() {
             warnings.push(Warning {
+                kind: crate::WarningKind::Adapted,
                 target: "actions",
                 env: stack.env().to_string(),
                 service: service.name.clone(),

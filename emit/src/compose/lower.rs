@@ -115,6 +115,7 @@ fn duration(d: std::time::Duration) -> String {
 impl Lowering<'_> {
     fn warn(&mut self, service: &Service, message: String) {
         self.warnings.push(Warning {
+            kind: crate::WarningKind::Adapted,
             target: "compose",
             env: self.stack.env().to_string(),
             service: service.name.clone(),

@@ -22,6 +22,7 @@
 //! | `EnvValue::Literal` | the text, `$` escaped as `$$` |
 //! | `EnvValue::Secret` | `${NAME:?…}`: Compose refuses to start while the variable is unset; `${NAME:-}` for a `Secret::optional` |
 //! | an image that exits without a variable bound to a `Secret::optional` (`facts::images::REQUIRED_VARIABLES`) | `profiles: [<service>]`, so a plain `up` leaves it out instead of restarting it forever; the header says how to start it; a service waiting for it is an error |
+//! | `EnvGroup` used by services | its variables repeated in each member's `environment:`, not an `x-` extension merged with a YAML anchor: merge keys (`<<: *group`) are YAML 1.1's (<https://yaml.org/type/merge.html>) and YAML 1.2 readers need not apply them, so a tool reading the file could see another environment than Compose does, and each service's block stays complete on its own, so its diff shows exactly what that service gets |
 //! | host / port / URL references | the service's name and container port |
 //! | `database_url()` | `postgresql://user:${PASSWORD:?…}@host:port/db`; the env example says the password must be URL-safe (Compose does not encode it) |
 //! | `Mount::volume` / `bind` / `config` / `tmpfs` | `name:/path`; long-form `type: bind` with `create_host_path: false` (the header lists the files and directories the host must hold, data directories with their owner, and what a file must contain when `Mount::must_contain` says; a bind of a build context is the checkout's code, and only who writes it is said); long-form `type: tmpfs` |
@@ -151,6 +152,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             let missing = crate::facts::frameworks::missing_release_steps(stack, service);
             if !missing.is_empty() {
                 bundle.warn(crate::bundle::Warning {
+                    kind: crate::WarningKind::Adapted,
                     target: "compose",
                     env: env.to_string(),
                     service: service.name.clone(),

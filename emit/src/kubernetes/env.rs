@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, SecretKeySelector};
 use stack_dsl::{DOCKER_HOST, EnvValue, Service, ValidStack};
 
-use super::external;
+use super::{env_group, external};
 
 use crate::endpoint::{Resolved, resolve};
 use crate::error::Error;
@@ -34,17 +34,10 @@ pub fn container_env(stack: &ValidStack, service: &Service) -> Result<(Vec<EnvVa
         }),
         ..Default::default()
     };
+    let from_groups = env_group::from_config_maps(stack, service);
     for (name, value) in &service.env {
-        let mut resolved = resolve(stack, value);
-        if let Some(alias) = external::cluster_alias(stack, value) {
-            // Pods have no Docker host: the external's ExternalName Service stands in for it.
-            match &mut resolved {
-                Resolved::Text(text) => *text = text.replacen(DOCKER_HOST, alias, 1),
-                Resolved::Connection(connection) => connection.host = alias.to_string(),
-                Resolved::Secret(_) => {}
-            }
-        }
-        match resolved {
+        match in_pods(stack, value) {
+            Resolved::Text(_) if from_groups.contains(name.as_str()) => {}
             Resolved::Text(text) => vars.push(literal(name, &text)),
             Resolved::Secret(reference) => {
                 keys.insert(reference.name().to_string());
@@ -75,6 +68,20 @@ pub fn container_env(stack: &ValidStack, service: &Service) -> Result<(Vec<EnvVa
         }
     }
     Ok((vars, keys))
+}
+
+/// `value` as pods see it: a dependency on the Docker host is reached through the external's
+/// ExternalName Service, since pods have no Docker host.
+pub fn in_pods(stack: &ValidStack, value: &EnvValue) -> Resolved {
+    let mut resolved = resolve(stack, value);
+    if let Some(alias) = external::cluster_alias(stack, value) {
+        match &mut resolved {
+            Resolved::Text(text) => *text = text.replacen(DOCKER_HOST, alias, 1),
+            Resolved::Connection(connection) => connection.host = alias.to_string(),
+            Resolved::Secret(_) => {}
+        }
+    }
+    resolved
 }
 
 /// Kubernetes expands `$(NAME)` in values; a literal `$(` is written `$$(`.

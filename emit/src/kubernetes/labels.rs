@@ -90,7 +90,7 @@ fn network_label(network: &str) -> String {
 
 /// FNV-1a, 64 bits: a stable hash, the same on every machine and run
 /// (<http://www.isthe.com/chongo/tech/comp/fnv/index.html>).
-fn fnv1a(text: &str) -> u64 {
+pub fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 

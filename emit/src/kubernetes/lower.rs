@@ -19,6 +19,7 @@ use super::security::Identity;
 use super::shared_dir;
 use super::storage;
 use super::workload::workload;
+use crate::applied_defaults;
 use crate::bundle::Warning;
 use crate::endpoint::image_name;
 use crate::error::Error;
@@ -97,6 +98,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         warnings: Vec::new(),
     };
     let warn = |service: &Service, message: String| Warning {
+        kind: crate::WarningKind::Adapted,
         target: "kubernetes",
         env: stack.env().to_string(),
         service: service.name.clone(),
@@ -130,6 +132,9 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         }
         let workload = workload(stack, service, cluster)?;
         lowered.warnings.extend(workload.warnings.into_iter().map(|m| warn(service, m)));
+        let applied = [workload.defaults_applied, storage::default_sizes(stack, service)].concat();
+        let env = stack.env().to_string();
+        lowered.warnings.extend(applied_defaults::warning("kubernetes", &env, &service.name, &applied));
         lowered
             .warnings
             .extend(network::unexposed_published_ports(stack, service, &public).into_iter().map(|m| warn(service, m)));
@@ -211,7 +216,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
                 dir.path,
                 names.join(" and "),
                 dir.claim,
-                super::resources::memory(storage::DEFAULT_CLAIM_SIZE).0,
+                super::resources::memory(stack.applied_defaults().volume_size).0,
                 shared_class_requirement(cluster, &dir.claim, &names)
             ),
         ));
@@ -224,6 +229,10 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     let aliases = external::alias_services(stack);
     if !aliases.is_empty() {
         lowered.files.push(("externals.yaml".into(), aliases.into_iter().map(Object::Service).collect()));
+    }
+    let groups = super::env_group::config_maps(stack);
+    if !groups.is_empty() {
+        lowered.files.push(("env-groups.yaml".into(), groups.into_iter().map(Object::ConfigMap).collect()));
     }
     lowered.files.extend(service_files);
     if let Some((ingress, secrets)) = ingress::ingress(stack, cluster, &mut public) {

@@ -36,11 +36,12 @@
 //! | `Ready::Completed` (migrations first) | part of the deploy, not of the pod: the deploy applies everything but the waiting services, waits for the Jobs to complete, then applies the rest (`deploy.yml` does it; the header lists the commands). Pods recreated later start at once |
 //! | `EnvValue::Literal` | `value`, `$(` escaped as `$$(` |
 //! | `EnvValue::Secret` | `secretKeyRef` to the Secret `<stack>-secrets`, which the emitter never writes: the kustomization header lists its keys, the command that creates it and the restarts a change needs; the deploy workflow fails naming missing keys, and puts a checksum of the keys each workload reads on its pod template, so a changed Secret rolls them. A PostgreSQL password only initialises an empty data directory (said in the header); `optional: true` for a `Secret::optional` |
+//! | `EnvGroup` used by services | its plain-text values in a ConfigMap `<group>-env-<hash>` (`env-groups.yaml`) that each member reads with `envFrom`; a new hash on each change rolls the members; its secrets and secret-carrying URLs stay each member's `env` (`env_group.rs`) |
 //! | host / port / URL references | the Service's DNS name (the service's name) and port |
 //! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes (unencoded: the kustomization header says the password must be URL-safe) |
 //! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef` |
 //! | `External` on `host.docker.internal` | pods have no Docker host: they reach it by its name, an `ExternalName` Service to `External::cluster_host`, which validation requires |
-//! | `Volume::persistent`, one service | claim template, `ReadWriteOnce`, the volume's size (1Gi when unset) |
+//! | `Volume::persistent`, one service | claim template, `ReadWriteOnce`, the volume's size (else the stack's `Defaults`, 1Gi built in, reported as a default applied) |
 //! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`, from the `Cluster`'s `shared_storage_class` (the default class when unset); reported, as the class must support it |
 //! | `Volume::persistent`, one job or cron job | a standalone `PersistentVolumeClaim`, `ReadWriteOnce`, kept between runs |
 //! | `Volume::external` | a claim the workload mounts by name, created outside the stack (listed in the header) |
@@ -49,13 +50,13 @@
 //! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit |
 //! | `Mount::bind`, one service | **not expressible** (pods have no host directories): left out and reported |
 //! | stock image whose command runs from a bind-mounted host directory (a dev server over `./frontend`) | **not deployed**, with a warning: the directory would be empty and the container fail on every start; an image built from the repository runs without the mount |
-//! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (1Gi, `shared_storage_class`), mounted by all; reported, and the storage-class requirement stated in the header |
+//! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (the default volume size, `shared_storage_class`), mounted by all; reported, and the storage-class requirement stated in the header |
 //! | networks | a membership label `network.stackwright.dev/<network>: "true"` on the pods of each service per network it joins (`default` when it names none); a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the pods labelled with any of its networks, and routed ports from the ingress controller's namespace (`Cluster`, default `traefik`); a service on internal networks only may also connect only to the pods on its networks and DNS |
 //! | replicas / `Autoscale` | `replicas` / a `HorizontalPodAutoscaler` (`autoscaling/v2`, CPU utilisation; the workload leaves `replicas` to it) |
 //! | more than one replica | `PodDisruptionBudget` with `maxUnavailable: 1` |
 //! | HTTP port | `preStop` sleep of 5 s (endpoints drain before the process stops) and `terminationGracePeriodSeconds` of those 5 s plus the stop grace period (30 s when unset); a single-replica edge proxy or routed service is reported |
 //! | `stop_grace_period` | `terminationGracePeriodSeconds` (after the drain delay of an HTTP port), so rollouts and drains give a worker the time it takes to finish its job |
-//! | resources | requests = reservations, limits = limits; defaults where unset: requests 100m CPU / 128Mi, limits 1 CPU / 512Mi |
+//! | resources | requests = reservations, limits = limits; where unset, the stack's `Defaults` (built in: requests 100m CPU / 128Mi, limits 500m / 512Mi), each reported as a default applied |
 //! | user | `runAsUser`/`runAsGroup`/`fsGroup` of a numeric `.user(uid)`; otherwise the image's own account from the image facts (`facts::images`: postgres 70 on Alpine, 999 on Debian; redis 999/1000 on Alpine; nginx 101; `.user("node")` on `node` is 1000), or the stack's `.image_facts(..)`; otherwise uid and gid 10001 and a warning naming the assumption. A named user the facts do not know: uid 10001 and a warning. `.user(0)` runs as root, reported, and the namespace enforces `baseline` instead |
 //! | image data directory that must start empty (PostgreSQL) | moved into `<mount>/data` with its variable (`PGDATA`) when the volume is mounted at it, as a fresh volume's root holds `lost+found`; reported when it replaces the stack's value |
 //! | paths the image writes (nginx `/var/cache/nginx`, `/var/run`) | an `emptyDir` each, group-owned through `fsGroup` |
@@ -94,6 +95,7 @@
 pub mod deploy_identity;
 pub mod deploy_order;
 mod env;
+mod env_group;
 mod external;
 mod host_source;
 pub mod immutable;

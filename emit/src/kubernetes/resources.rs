@@ -1,38 +1,30 @@
 //! CPU and memory as requests and limits. Every container gets both: the model's
-//! reservations and limits where given, otherwise the defaults below, so the scheduler can
-//! place pods and one runaway process cannot starve its node.
+//! reservations and limits where given, otherwise the stack's defaults
+//! ([`crate::applied_defaults`], reported), so the scheduler can place pods and one runaway
+//! process cannot starve its node.
 //! <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::ResourceRequirements;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use stack_dsl::{Cpu, Memory, Resources};
+use stack_dsl::{Cpu, Defaults, Memory, Resources};
 
-/// CPU requested when the service reserves none.
-pub const DEFAULT_CPU_REQUEST: Cpu = Cpu::millis(100);
-/// Memory requested when the service reserves none.
-pub const DEFAULT_MEMORY_REQUEST: Memory = Memory::mib(128);
-/// CPU limit when the service sets none.
-pub const DEFAULT_CPU_LIMIT: Cpu = Cpu::cores(1);
-/// Memory limit when the service sets none.
-pub const DEFAULT_MEMORY_LIMIT: Memory = Memory::mib(512);
+use crate::applied_defaults::{self, Applied, Written};
 
-/// Requests and limits: the model's values, defaults for the rest, never a request above its
-/// limit.
-pub fn requirements(resources: &Resources) -> ResourceRequirements {
-    let cpu_limit =
-        resources.cpu_limit.unwrap_or(DEFAULT_CPU_LIMIT.max(resources.cpu_reservation.unwrap_or(Cpu::millis(0))));
-    let memory_limit = resources
-        .memory_limit
-        .unwrap_or(DEFAULT_MEMORY_LIMIT.max(resources.memory_reservation.unwrap_or(Memory::mib(0))));
-    let cpu_request = resources.cpu_reservation.unwrap_or(DEFAULT_CPU_REQUEST.min(cpu_limit));
-    let memory_request = resources.memory_reservation.unwrap_or(DEFAULT_MEMORY_REQUEST.min(memory_limit));
-    ResourceRequirements {
-        requests: Some(BTreeMap::from([("cpu".into(), cpu(cpu_request)), ("memory".into(), memory(memory_request))])),
-        limits: Some(BTreeMap::from([("cpu".into(), cpu(cpu_limit)), ("memory".into(), memory(memory_limit))])),
+/// Requests and limits: the model's values, `defaults` for the rest (and which were applied).
+pub fn requirements(resources: &Resources, defaults: Defaults) -> (ResourceRequirements, Vec<Applied>) {
+    let (filled, applied) = applied_defaults::resources(resources, defaults, Written::RequestsAndLimits);
+    let amounts = |cpu_amount: Option<Cpu>, memory_amount: Option<Memory>| {
+        let pairs = [("cpu".to_string(), cpu_amount.map(cpu)), ("memory".to_string(), memory_amount.map(memory))];
+        Some(pairs.into_iter().filter_map(|(k, v)| Some((k, v?))).collect::<BTreeMap<_, _>>())
+    };
+    let requirements = ResourceRequirements {
+        requests: amounts(filled.cpu_reservation, filled.memory_reservation),
+        limits: amounts(filled.cpu_limit, filled.memory_limit),
         ..Default::default()
-    }
+    };
+    (requirements, applied)
 }
 
 /// `500m`, `2`.
@@ -61,9 +53,9 @@ mod tests {
 
     #[test]
     fn defaults_never_exceed_the_model() {
-        let small = requirements(&Resources::new().limit(Cpu::millis(50), Memory::mib(64)));
+        let (small, _) = requirements(&Resources::new().limit(Cpu::millis(50), Memory::mib(64)), Defaults::new());
         assert_eq!(small.requests.unwrap()["cpu"].0, "50m");
-        let big = requirements(&Resources::new().reserve(Cpu::cores(2), Memory::gib(1)));
+        let (big, _) = requirements(&Resources::new().reserve(Cpu::cores(2), Memory::gib(1)), Defaults::new());
         assert_eq!(big.limits.as_ref().unwrap()["cpu"].0, "2");
         assert_eq!(big.limits.unwrap()["memory"].0, "1Gi");
     }

@@ -14,7 +14,7 @@
 //! <https://kubernetes.io/docs/concepts/workloads/pods/init-containers/>
 
 use k8s_openapi::api::core::v1::{Container, ResourceRequirements};
-use stack_dsl::{Cpu, Image, Memory, Ready, Resources, Service, ValidStack};
+use stack_dsl::{Cpu, Defaults, Image, Memory, Ready, Resources, Service, ValidStack};
 
 use super::pull_policy::pull_policy;
 use super::resources::requirements;
@@ -75,5 +75,6 @@ fn port_wait_script(host: &str, port: u16) -> String {
 
 /// Waiting takes next to nothing; the same requests-and-limits rule as every container.
 fn waiter_resources() -> ResourceRequirements {
-    requirements(&Resources::new().limit(Cpu::millis(100), Memory::mib(64)).reserve(Cpu::millis(10), Memory::mib(16)))
+    let stated = Resources::new().limit(Cpu::millis(100), Memory::mib(64)).reserve(Cpu::millis(10), Memory::mib(16));
+    requirements(&stated, Defaults::new()).0
 }

@@ -17,10 +17,8 @@ use super::labels;
 use super::placement::runs;
 use super::resources::memory;
 use super::shared_dir;
+use crate::applied_defaults::{self, Applied};
 use crate::layout::KubernetesConfigMap;
-
-/// The size of a claim whose volume declares none.
-pub const DEFAULT_CLAIM_SIZE: stack_dsl::Memory = stack_dsl::Memory::gib(1);
 
 /// How a service's mounts become pod volumes.
 #[derive(Default)]
@@ -50,6 +48,19 @@ pub fn mounted_by<'a>(stack: &'a ValidStack, name: &'a str) -> impl Iterator<Ite
         .filter(move |s| s.mounts.iter().any(|m| matches!(&m.source, MountSource::Volume(v) if v.name() == name)))
 }
 
+/// The default sizes of the persistent volumes whose claim `service` is the first to mount,
+/// so each is reported once.
+pub fn default_sizes(stack: &ValidStack, service: &Service) -> Vec<Applied> {
+    let defaults = stack.applied_defaults();
+    stack
+        .volumes
+        .iter()
+        .filter(|v| v.kind == VolumeKind::Persistent)
+        .filter(|v| mounted_by(stack, &v.name).next().is_some_and(|first| first.name == service.name))
+        .filter_map(|v| applied_defaults::volume_size(v, defaults).1)
+        .collect()
+}
+
 /// True when the volume `name` belongs to one long-running service, which then runs as a
 /// StatefulSet that claims it per replica.
 fn is_owned(stack: &ValidStack, name: &str) -> bool {
@@ -72,7 +83,7 @@ pub fn pod_storage(stack: &ValidStack, service: &Service) -> PodStorage {
                 let volume = stack.volumes.iter().find(|v| v.name == reference.name());
                 match volume.map(|v| v.kind) {
                     Some(VolumeKind::Persistent) if is_owned(stack, reference.name()) => {
-                        let size = volume.and_then(|v| v.size).unwrap_or(DEFAULT_CLAIM_SIZE);
+                        let size = volume.and_then(|v| v.size).unwrap_or(stack.applied_defaults().volume_size);
                         storage.claim_templates.push(claim(stack, reference.name(), "ReadWriteOnce", size, None));
                     }
                     _ => storage.volumes.push(Volume {
@@ -152,11 +163,12 @@ pub fn standalone_claims(stack: &ValidStack) -> Vec<PersistentVolumeClaim> {
         .filter(|v| v.kind == VolumeKind::Persistent && users(stack, &v.name) > 0 && !is_owned(stack, &v.name))
         .map(|v| {
             let access = if users(stack, &v.name) > 1 { "ReadWriteMany" } else { "ReadWriteOnce" };
-            let size = v.size.unwrap_or(DEFAULT_CLAIM_SIZE);
+            let size = v.size.unwrap_or(stack.applied_defaults().volume_size);
             claim(stack, &v.name, access, size, Some(labels::stack_labels(stack)))
         })
         .chain(shared_dir::shared_dirs(stack).into_iter().map(|dir| {
-            claim(stack, &dir.claim, "ReadWriteMany", DEFAULT_CLAIM_SIZE, Some(labels::stack_labels(stack)))
+            let size = stack.applied_defaults().volume_size;
+            claim(stack, &dir.claim, "ReadWriteMany", size, Some(labels::stack_labels(stack)))
         }))
         .collect()
 }
@@ -258,7 +270,11 @@ mod shared_class_tests {
         let without = project(Cluster::new());
         assert!(claims(&without).iter().all(|(_, _, class)| class.is_none()));
         let lowered = lower(&without.stacks()[0], without.cluster()).unwrap();
-        let warning = lowered.warnings.iter().find(|w| w.message.contains("volume media")).expect("a warning");
+        let warning = lowered
+            .warnings
+            .iter()
+            .find(|w| w.kind == crate::WarningKind::Adapted && w.message.contains("volume media"))
+            .expect("a warning");
         assert!(
             warning.message.contains("the claim media stays Pending, and so do the pods of api and worker"),
             "{}",

@@ -34,6 +34,8 @@ pub struct Workload {
     pub config_maps: Vec<KubernetesConfigMap>,
     /// What the manifests cannot express for it.
     pub warnings: Vec<String>,
+    /// The defaults its container was given.
+    pub defaults_applied: Vec<crate::applied_defaults::Applied>,
 }
 
 /// The name of a port, such as `http-8000` or `tcp-5432` (at most 15 characters).
@@ -67,6 +69,7 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
     let order = start_order(stack, service, identity);
     warnings.extend(order.unsupported.iter().cloned());
 
+    let (resources, defaults_applied) = resources::requirements(&service.resources, stack.applied_defaults());
     let mut container = Container {
         name: service.name.clone(),
         image: Some(match &service.image {
@@ -90,7 +93,8 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
                 .collect()
         }),
         env: (!env.is_empty()).then_some(env),
-        resources: Some(resources::requirements(&service.resources)),
+        env_from: super::env_group::env_from(stack, service),
+        resources: Some(resources),
         volume_mounts: (!storage.mounts.is_empty()).then_some(storage.mounts),
         security_context: Some(identity.container(service.read_only_root)),
         ..Default::default()
@@ -165,7 +169,7 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
             ..Default::default()
         }),
     };
-    Ok(Workload { object, secret_keys, config_maps: storage.config_maps, warnings })
+    Ok(Workload { object, secret_keys, config_maps: storage.config_maps, warnings, defaults_applied })
 }
 
 /// A failed job with `Restart::Never` (the default for jobs) stops at once, so a failed

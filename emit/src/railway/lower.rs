@@ -223,11 +223,15 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
 /// The service's variables: literals, references to databases and services, and secrets as
 /// `preserve()` (set in the dashboard) or `ctx.shared.NAME` (one value for every service).
 fn env(plan: &Plan, service: &Service) -> Result<IndexMap<String, Ts>, Error> {
+    let is_secret =
+        |v: &stack_dsl::EnvValue, name: &str| matches!(v, stack_dsl::EnvValue::Secret(r) if r.name() == name);
+    // A secret of a group the service uses is one value for the whole group: a shared variable.
+    let in_group = |name: &str| {
+        let groups = service.env_groups.iter().filter_map(|g| plan.stack.env_group(g));
+        groups.flat_map(|g| g.env.iter()).any(|(_, v)| is_secret(v, name))
+    };
     let shared = |name: &str| {
-        plan.deployed()
-            .filter(|(s, _)| s.env.iter().any(|(_, v)| matches!(v, stack_dsl::EnvValue::Secret(r) if r.name() == name)))
-            .count()
-            > 1
+        in_group(name) || plan.deployed().filter(|(s, _)| s.env.iter().any(|(_, v)| is_secret(v, name))).count() > 1
     };
     let mut vars = IndexMap::new();
     for (key, value) in &service.env {

@@ -29,6 +29,7 @@
 //! | the port a service is health-checked on (else its routed port) | `PORT`, which Railway health-checks and routes to (`facts/platforms.rs`); a `PORT` the service sets to another port is reported |
 //! | literal | the string |
 //! | `Secret` used by one service / by several | `preserve()` (set in the dashboard, kept on apply) / `ctx.shared.NAME` (a shared variable, one value for all) |
+//! | `EnvGroup` used by services | its secrets: `ctx.shared.NAME`, shared variables with one value for the group; its literals and references: written in each member's `variables`, since a program can only read shared variables (`ctx.shared`), not set them (npm `railway` 3.11 `ProjectDefinition`), and a literal kept in the program is reviewed in its diff |
 //! | `database_url()`, host, port, password of a database | `db.env.DATABASE_URL` / `PGHOST` / `PGPORT` / `PGPASSWORD` (`REDIS_URL`, `REDISHOST`, … for Redis) |
 //! | `database_user()` / `database_name()` | `db.env.PGUSER` / `PGDATABASE`: `postgres(name)` takes no user or name, Railway creates its own (the declared ones are not used); a Redis database index stays the declared one |
 //! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |

@@ -6,7 +6,9 @@ use stack_dsl::{
     Check, DatabaseField, Engine, EnvValue, Image, Service as ModelService, StaticSite, ValidProject, ValidStack,
 };
 
+use super::declared_groups::share_declared_groups;
 use super::model::*;
+use crate::applied_defaults::{self, Applied, Written};
 use crate::bundle::Warning;
 use crate::error::Error;
 use crate::facts::platforms::RENDER;
@@ -67,7 +69,9 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         };
         services.push(lowered);
     }
-    let env_var_groups = share_common_values(&prefix, &mut services);
+    let mut taken = std::collections::HashSet::new();
+    let mut env_var_groups = share_declared_groups(&prefix, stack, &mut services, groupable, &mut taken);
+    env_var_groups.extend(share_common_values(&prefix, &mut services, taken));
     Ok(Lowered {
         environment: Environment { name: stack.env().to_string(), services, databases, env_var_groups },
         warnings: plan.warnings,
@@ -179,7 +183,8 @@ fn lower_service<'a>(
     if kind != ServiceType::Cron {
         scale(service, &mut out)?;
     }
-    out.plan = instance_type(plan, service);
+    let mut applied = Vec::new();
+    out.plan = Some(instance_type(plan, service, &mut applied));
     if kind == ServiceType::Web {
         out.domains = plan.domains(service).into_iter().map(|route| route.host.clone()).collect();
     }
@@ -187,11 +192,13 @@ fn lower_service<'a>(
     // A cron job with a volume is left out above.
     let volume = plan.storage(service);
     plan.check_volume_scaling(service, volume)?;
-    out.disk = volume.map(|(volume, mount)| Disk {
-        name: volume.name.clone(),
-        mount_path: mount.target.clone(),
-        size_gb: volume.size.map(gigabytes),
+    out.disk = volume.map(|(volume, mount)| {
+        let (size, default) = applied_defaults::volume_size(volume, plan.stack.applied_defaults());
+        applied.extend(default);
+        Disk { name: volume.name.clone(), mount_path: mount.target.clone(), size_gb: Some(gigabytes(size)) }
     });
+    let env = plan.stack.env().to_string();
+    plan.warnings.extend(applied_defaults::warning(RENDER.target, &env, &service.name, &applied));
     plan.report_unportable(service, unportable);
 
     out.env_vars = env_vars(plan, name, service)?;
@@ -316,14 +323,13 @@ fn scale(service: &ModelService, out: &mut Service) -> Result<(), Error> {
     Ok(())
 }
 
-/// The smallest instance type that holds the service's CPU and memory limits.
-fn instance_type(plan: &mut Plan, service: &ModelService) -> Option<String> {
-    let resources = &service.resources;
-    if resources.cpu_limit.is_none() && resources.memory_limit.is_none() {
-        return None;
-    }
-    let cpu = resources.cpu_limit.map_or(0, |c| c.as_millis());
-    let memory = resources.memory_limit.map_or(0, |m| m.as_mib());
+/// The smallest instance type that holds the service's CPU and memory limits, the stack's
+/// default limits standing in for those it does not state (and reported with the type).
+fn instance_type(plan: &mut Plan, service: &ModelService, applied: &mut Vec<Applied>) -> String {
+    let defaults = plan.stack.applied_defaults();
+    let (filled, limits) = applied_defaults::resources(&service.resources, defaults, Written::Limits);
+    let cpu = filled.cpu_limit.map_or(0, |c| c.as_millis());
+    let memory = filled.memory_limit.map_or(0, |m| m.as_mib());
     let fits = PLANS.iter().find(|(_, c, m)| *c >= cpu && *m >= memory);
     let (name, _, _) = fits.copied().unwrap_or(PLANS[PLANS.len() - 1]);
     if fits.is_none() {
@@ -331,7 +337,11 @@ fn instance_type(plan: &mut Plan, service: &ModelService) -> Option<String> {
             format!("no Render instance type holds {cpu}m CPU and {memory} MiB; the largest, {name}, is used");
         plan.warn(&service.name, message);
     }
-    Some(name.into())
+    if !limits.is_empty() {
+        applied.extend(limits);
+        applied.push(Applied::choice("instance type", name, "the limits above"));
+    }
+    name.into()
 }
 
 /// The service's variables, build arguments included: Render passes a Docker service's
@@ -438,12 +448,20 @@ fn service_type(plan: &Plan, service: &str) -> ServiceType {
     }
 }
 
+/// What a Render environment group can hold: values, generated values and values asked for in
+/// the dashboard, not references to databases or services.
+fn groupable(var: &EnvVar) -> bool {
+    matches!(var, EnvVar::Value { .. } | EnvVar::Generated { .. } | EnvVar::Prompted { .. })
+}
+
 /// Move every value that several services set identically (a literal, or a secret that must be
 /// the same everywhere, such as a signing key) into an environment group, one group per set of
 /// services sharing it: a group's generated or prompted secret has one value for all its members.
-fn share_common_values(prefix: &str, services: &mut [Service]) -> Vec<EnvVarGroup> {
-    let groupable =
-        |var: &EnvVar| matches!(var, EnvVar::Value { .. } | EnvVar::Generated { .. } | EnvVar::Prompted { .. });
+fn share_common_values(
+    prefix: &str,
+    services: &mut [Service],
+    mut taken: std::collections::HashSet<String>,
+) -> Vec<EnvVarGroup> {
     // Every groupable variable, and the services setting it exactly so.
     let mut users: IndexMap<EnvVar, Vec<usize>> = IndexMap::new();
     for (i, service) in services.iter().enumerate() {
@@ -458,7 +476,6 @@ fn share_common_values(prefix: &str, services: &mut [Service]) -> Vec<EnvVarGrou
         }
     }
     let mut out = Vec::new();
-    let mut taken = std::collections::HashSet::new();
     for (members, vars) in groups {
         let suffix: Vec<&str> = members.iter().map(|&i| &services[i].name[prefix.len() + 1..]).collect();
         let name = group_name(prefix, &suffix, &mut taken);

@@ -24,8 +24,8 @@
 //! | command | `dockerCommand`, arguments shell-quoted; the entrypoint **cannot** be set (warning) |
 //! | `Probe::http` on a web service | `healthCheckPath`; other checks and liveness are **not expressible** (warning); a web service's framework host allowlist (Django `ALLOWED_HOSTS`) also lists `.onrender.com`, where Render always serves it (`facts/platforms.rs`) |
 //! | replicas / `Autoscale` | `numInstances` / `scaling` (min, max, `targetCPUPercent` ≤ 90) |
-//! | resource limits | `plan`: the smallest instance type holding the CPU and memory limits; reservations have no equivalent |
-//! | the service's largest volume | `disk` (`sizeGB`); further volumes, bind mounts, files and tmpfs are **not mounted** (warning); a disk on a scaled service is an **error** (Render forbids it); a cron job with a volume is **not deployed** (cron jobs have no disk, its output would be lost: warning) |
+//! | resource limits | `plan`: the smallest instance type holding the CPU and memory limits, the stack's `Defaults` standing in for unset ones (reported as a default applied); reservations have no equivalent |
+//! | the service's largest volume | `disk` (`sizeGB`: the volume's size, else the default volume size, reported); further volumes, bind mounts, files and tmpfs are **not mounted** (warning); a disk on a scaled service is an **error** (Render forbids it); a cron job with a volume is **not deployed** (cron jobs have no disk, its output would be lost: warning) |
 //! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a disk belongs to one service; the alternative is object storage (S3, R2, B2) or one service running both processes |
 //! | `Route` | `domains` (whole host names; a path prefix is reported); one host routed to two services is an **error** (a custom domain belongs to one service) |
 //! | literal | `value` |
@@ -34,11 +34,13 @@
 //! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
 //! | another service's host / port | `fromService` `host` / `port` |
 //! | another service's URL | `fromService` `hostport` (`<name>-<suffix>:<port>`, the private name Render gives the service); the scheme and path cannot be added (warning) |
+//! | `EnvGroup` used by services | an `envVarGroups` entry `<stack>-<env>-<group>` with its values, generated and prompted secrets, attached with `fromGroup`; its `fromDatabase`/`fromService` references stay on each member, which a group cannot hold (`declared_groups.rs`) |
 //! | a value several services set identically | an `envVarGroups` entry per set of services sharing it, referenced with `fromGroup` (a generated secret is then one value for all of them), named after its members, or past 63 characters after the first and a count (`<stack>-<env>-api-and-12-more`) |
 //! | networks, start order, restart policy, user, read-only root | **not expressible**: every service of an environment shares its private network; Render restarts crashed services; user and read-only root are reported |
 //!
 //! Names are unique per Blueprint, so each resource is named `<stack>-<env>-<service>`.
 
+mod declared_groups;
 mod lower;
 pub mod model;
 
