@@ -13,8 +13,8 @@ use crate::facts::platforms::RAILWAY;
 use crate::managed_platform::{Output, Placement, Plan, Value, command_line, engine_name};
 
 /// Names the program imports from `railway/iac`; constants must not shadow them.
-pub const IMPORTS: [&str; 8] =
-    ["defineRailway", "image", "postgres", "preserve", "project", "redis", "service", "volume"];
+pub const IMPORTS: [&str; 9] =
+    ["createRailwayContext", "defineRailway", "image", "postgres", "preserve", "project", "redis", "service", "volume"];
 
 /// One resource of the program: `const <ident> = <function>("<name>", { config })`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -27,6 +27,7 @@
 //! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a volume belongs to one service; the alternative is object storage or one service running both processes |
 //! | `Route` | `domains: [{ domain, port }]`: the route's port is the domain's target port; a path prefix is reported (Railway routes whole hosts); one host routed to two services is an **error**; a public service without a route of its own gets no address (warning and header note: generate a domain) |
 //! | the port a service is health-checked on (else its routed port) | `PORT`, which Railway health-checks and routes to (`facts/platforms.rs`); a `PORT` the service sets to another port is reported |
+//! | the environment (`Env`) | `ctx.environment`, from the context when it names one, else `DEPLOY_ENVIRONMENT`; the program throws when neither names one of its environments, since `railway config apply` passes an empty context |
 //! | literal | the string |
 //! | `Secret` used by one service / by several | `preserve()` (set in the dashboard, kept on apply) / `ctx.shared.NAME` (a shared variable, one value for all) |
 //! | `database_url()`, host, port, password of a database | `db.env.DATABASE_URL` / `PGHOST` / `PGPORT` / `PGPASSWORD` (`REDIS_URL`, `REDISHOST`, … for Redis) |
@@ -125,10 +126,13 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
             project.pipeline().and_then(|p| p.registry.named()).unwrap_or_default(),
         ));
     }
-    out.push_str("export default defineRailway((ctx) => {\n");
+    out.push_str(&environment_guard(&names));
+    out.push_str(&format!(
+        "export default defineRailway((given) => {{\n  const ctx = createRailwayContext({{ environment: {ENVIRONMENT_OF}(given.environment) }});\n"
+    ));
     // Every resource of any environment, in first-seen order, and the constant holding each.
     let order: indexmap::IndexSet<&Key> = environments.iter().flat_map(|(_, resources)| resources.keys()).collect();
-    let taken: Vec<&str> = IMPORTS.iter().copied().chain([IMAGE_TAG_CONSTANT]).collect();
+    let taken: Vec<&str> = IMPORTS.iter().copied().chain([IMAGE_TAG_CONSTANT, ENVIRONMENTS, ENVIRONMENT_OF]).collect();
     let ids = Identifiers::new(order.iter().copied(), &taken);
     let mut listed = Vec::new();
     for key in order {
@@ -167,6 +171,46 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
     let definition = Ts::Object(vec![Entry::Field("resources".into(), Ts::Array(listed))]);
     out.push_str(&format!("\n  return project({}, {});\n}});\n", ts::quote(project.name()), definition.print(1, &ids)));
     out
+}
+
+/// The variable that names the environment the program is applied to, when the context does not.
+pub const ENVIRONMENT_VARIABLE: &str = "DEPLOY_ENVIRONMENT";
+
+/// The program's constant listing its environments, and its function that picks the one applied.
+const ENVIRONMENTS: &str = "environments";
+const ENVIRONMENT_OF: &str = "environmentOf";
+
+/// The function that names the environment the program is applied to. `railway config apply`
+/// runs the program with an empty context (Railway CLI 5.43, `src/iac/eval.rs`:
+/// `typeof exported === "function" ? await exported({}) : exported`), so `ctx.environment`
+/// would be `undefined` and every choice would fall to its last branch: staging would get
+/// production's values, and `ctx.shared` would not exist. The environment therefore comes from
+/// [`ENVIRONMENT_VARIABLE`] (the deploy workflow sets it), a context that names one must agree,
+/// and anything else stops the program. `createRailwayContext` then builds the full context
+/// (`shared` included) as the SDK does (`railway` 3.11, `dist/iac/index.d.ts`).
+fn environment_guard(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| ts::quote(name)).collect();
+    format!(
+        r#"// `railway config apply` runs this program without naming the environment: it comes from
+// {ENVIRONMENT_VARIABLE} (set by the deploy workflow; set it when applying by hand), and a
+// context that names one must agree. Anything else stops here, before another environment's
+// values are applied.
+const {ENVIRONMENTS}: string[] = [{list}];
+function {ENVIRONMENT_OF}(given: string | undefined): string {{
+  const named = process.env.{ENVIRONMENT_VARIABLE};
+  if (given && named && given !== named) {{
+    throw new Error(`Railway applies environment ${{given}}, but {ENVIRONMENT_VARIABLE} is ${{named}}.`);
+  }}
+  const environment = given || named;
+  if (!environment || !{ENVIRONMENTS}.includes(environment)) {{
+    throw new Error(`Set {ENVIRONMENT_VARIABLE} to the environment this applies to, one of ${{{ENVIRONMENTS}.join(", ")}} (it is ${{environment || "unset"}}).`);
+  }}
+  return environment;
+}}
+
+"#,
+        list = quoted.join(", ")
+    )
 }
 
 /// One variable object for a service present in several environments.
