@@ -110,7 +110,7 @@ fn stand_ins(step: &Step) -> BTreeMap<&str, String> {
 
 /// The Railway CLI as `npm exec … -- railway` runs it (CLI 5.43, `src/commands/config/`):
 /// `config plan --detailed-exit-code` exits 2 when changes are pending and 0 when none
-/// (`$STUB_PLAN`); `config apply` starts one new deployment per service, running the image in
+/// (`$STUB_PLAN`); `domain list --json` lists the custom domains `domain <host>` attached; `config apply` starts one new deployment per service, running the image in
 /// `state/image-<service>`, which `deployment list --json` then reports as it progresses to
 /// `$STUB_OUTCOME`, with the image in its metadata (statuses: <https://docs.railway.com/cli/deployment>).
 const RAILWAY_STUB: &str = r#"if [ "$1" = ci ]; then echo "npm $*" >> "$STUB_STATE/calls"; exit 0; fi
@@ -129,6 +129,12 @@ case "$1 $2" in
     if [ "$status" = DEPLOYING ]; then echo "$id $STUB_OUTCOME $image" > "$STUB_STATE/$service"; fi
     printf '[{"id":"%s","status":"%s","meta":{"image":"%s"}},{"id":"older","status":"REMOVED","meta":{}}]\n' "$id" "$status" "$image" ;;
   "config plan") exit "${STUB_PLAN:-2}" ;;
+  "domain list")
+    if [ ! -e "$STUB_STATE/image-$service" ]; then echo "Service not found" >&2; exit 1; fi
+    printf '{"domains":[%s]}\n' "$(cat "$STUB_STATE/domains-$service" 2> /dev/null)" ;;
+  "domain "*)
+    if [ ! -e "$STUB_STATE/image-$service" ]; then echo "Service not found" >&2; exit 1; fi
+    echo "{\"domain\":\"$2\"}" >> "$STUB_STATE/domains-$service" ;;
   "config apply")
     for file in "$STUB_STATE"/image-*; do
       service=${file##*/image-}
@@ -157,12 +163,34 @@ fn railway_wanted(step: &Step) -> Vec<(String, String, String)> {
     wanted
 }
 
+/// The custom domains (service, host as the deploy names it, port) the committed Railway program
+/// says the deploy attaches in `env`; a placeholder host stands for its variable's stand-in.
+fn railway_domains(project: &Project, env: &str) -> Vec<(String, String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name()).join(".railway/railway.ts");
+    let text = fs::read_to_string(path).expect("railway.ts");
+    text.lines()
+        .filter_map(|l| l.strip_prefix(&format!("//   {env}: railway domain ")))
+        .map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            let (host, service, port) = (words[0], words[2], words[4]);
+            let host = if host.ends_with(".example.com") {
+                format!("value-of-PUBLIC_HOST_{}_{}", service.to_uppercase().replace('-', "_"), env.to_uppercase())
+            } else {
+                host.to_string()
+            };
+            (service.to_string(), host, port.to_string())
+        })
+        .collect()
+}
+
 /// `railway up --ci` returns when the build ends; the pipeline plans, applies
 /// `.railway/railway.ts` when something changed (<https://docs.railway.com/cli/config>), and is
 /// green only when each service's newest deployment succeeded with the image this run pushed.
 /// `config apply` returns without deploying when nothing changed (CLI 5.43,
 /// `src/commands/config/runner.rs`): a re-run then succeeds if the image already runs, and fails
 /// at once, naming the image, if it does not, instead of waiting for a deployment that never comes.
+/// `config apply` refuses a custom domain not yet attached (CLI 5.43, `src/iac/change_set.rs`), so
+/// the program has none and the deploy attaches each with `railway domain`, once, after applying.
 #[test]
 fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deployment() {
     for project in projects(DeployTarget::Railway) {
@@ -219,6 +247,17 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
                 }
                 assert!(calls.contains("npm ci --prefix .railway"), "{id}: the SDK from its lock file");
                 assert!(!calls.contains("railway up"), "{id}: nothing is rebuilt from source");
+                // Every custom domain of the header is attached, to its port, with the real host.
+                if plan != 1 {
+                    for (service, host, port) in railway_domains(&project, env) {
+                        let attached: Vec<&str> = calls
+                            .lines()
+                            .filter(|l| l.starts_with(&format!("railway domain {host} --service {service} ")))
+                            .collect();
+                        assert_eq!(attached.len(), 1, "{id} {case}: {host} is attached once:\n{calls}");
+                        assert!(attached[0].contains(&format!("--port {port} ")), "{id}: {}", attached[0]);
+                    }
+                }
                 let outputs = fs::read_to_string(sandbox.dir.join("temp/output")).unwrap_or_default();
                 for (service, name, _) in &wanted {
                     assert!(

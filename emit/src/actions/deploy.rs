@@ -76,10 +76,11 @@ pub fn workflow(
     }
     for stack in hosted {
         let id = format!("deploy-{}", stack.env());
-        let deploy = Deploy { stack, cluster: project.cluster(), images, registry: REGISTRY_VARIABLE, options };
+        let deploy =
+            Deploy { project, stack, cluster: project.cluster(), images, registry: REGISTRY_VARIABLE, options };
         let plan = platform::plan(pipeline.target, &deploy)?;
         let smoke = smoke_targets(stack, &mut warnings);
-        let mut settings = platform::prerequisites(pipeline.target, &deploy);
+        let mut settings = platform::prerequisites(pipeline.target, &deploy)?;
         settings.extend(smoke.iter().filter_map(|t| t.variable.clone()));
         if smoke.is_empty() {
             notes.push(format!(

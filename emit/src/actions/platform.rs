@@ -22,6 +22,8 @@ use crate::options::Options;
 
 /// What one environment's deploy job needs.
 pub struct Deploy<'a> {
+    /// The project.
+    pub project: &'a stack_dsl::ValidProject,
     /// The environment's stack.
     pub stack: &'a ValidStack,
     /// The cluster the Kubernetes manifests are written for.
@@ -52,7 +54,7 @@ pub fn plan(target: DeployTarget, deploy: &Deploy) -> Result<Plan, Error> {
     Ok(match target {
         DeployTarget::Kubernetes => super::kubernetes::plan(deploy)?,
         DeployTarget::Render => render(deploy),
-        DeployTarget::Railway => railway(deploy),
+        DeployTarget::Railway => railway(deploy)?,
         DeployTarget::ComposeOverSsh => compose_over_ssh(deploy),
     })
 }
@@ -294,8 +296,24 @@ fn render_service(service: &str) -> Prerequisite {
 ///   <https://docs.railway.com/integrations/api#project-token>).
 ///
 /// Statuses and `deployment list --json`: <https://docs.railway.com/cli/deployment>.
-fn railway(deploy: &Deploy) -> Plan {
+fn railway(deploy: &Deploy) -> Result<Plan, Error> {
     let env = deploy.stack.env();
+    let mut attach = String::new();
+    let mut host_variables = Vec::new();
+    for domain in crate::railway::custom_domains(deploy.project, deploy.stack)? {
+        // A placeholder host is never attached: the real one comes from its variable, as the
+        // smoke test reads it.
+        let host = if super::hosts::is_placeholder(&domain.host) {
+            let variable = super::hosts::host_variable(&domain.service, env.name());
+            let spelled = format!("\"${}\"", variable.name);
+            host_variables.push(variable);
+            spelled
+        } else {
+            domain.host.clone()
+        };
+        let port = domain.port.map(|p| p.to_string()).unwrap_or_default();
+        attach.push_str(&format!("attach {} {host} \"{port}\"\n", domain.service));
+    }
     let mut wanted = String::new();
     let mut rollbacks = String::new();
     let mut rollback = rollback_step(String::new());
@@ -334,7 +352,15 @@ case $planned in
   2) changed=1; echo "applied=true" >> "$GITHUB_OUTPUT"; railway config apply --yes ;;
   *) echo "::error::railway config plan failed (exit $planned); see its output above."; exit 1 ;;
 esac
-deadline=$((SECONDS + {RAILWAY_WAIT_MINUTES} * 60))
+# Custom domains, which the program cannot register: each is attached once the service exists.
+attach() {{
+  local listed
+  listed=$(railway domain list --service "$1" --environment {env} --json)
+  if jq -e --arg host "$2" '[.. | strings] | index($host) != null' <<< "$listed" > /dev/null; then return 0; fi
+  echo "Attaching $2 to $1: point its DNS at the records Railway shows for it."
+  railway domain "$2" --service "$1" --environment {env} ${{3:+--port "$3"}} --json
+}}
+{attach}deadline=$((SECONDS + {RAILWAY_WAIT_MINUTES} * 60))
 for service in "${{services[@]}}"; do
   id="" status=""
   while :; do
@@ -394,15 +420,19 @@ echo "::error::The {env} deploy on Railway failed; each service is rolled back t
     );
     rollback.run = Some(rollback_script);
     let token = railway_token().reference();
-    Plan {
+    let mut step = Step::run(format!("Deploy {env} on Railway"), script)
+        .working_directory(deploy.options.output_dir())
+        .env("RAILWAY_TOKEN", token.clone())
+        .timeout_minutes(RAILWAY_WAIT_MINUTES + 5);
+    for variable in host_variables {
+        step = step.env(variable.name.clone(), variable.reference());
+    }
+    Ok(Plan {
         checkout: true,
         permissions: vec![(Scope::Contents, Access::Read)],
-        deploy: Step::run(format!("Deploy {env} on Railway"), script)
-            .working_directory(deploy.options.output_dir())
-            .env("RAILWAY_TOKEN", token.clone())
-            .timeout_minutes(RAILWAY_WAIT_MINUTES + 5),
+        deploy: step,
         rollback: rollback.env("APPLIED", expr("steps.deploy.outputs.applied")).env("RAILWAY_TOKEN", token),
-    }
+    })
 }
 
 /// How long a Railway deploy job may wait for every new deployment, in minutes (below the job's
@@ -596,9 +626,18 @@ fn ssh_prerequisites() -> Vec<Prerequisite> {
 }
 
 /// What each environment of `target` needs on GitHub before its deploy job can run.
-pub fn prerequisites(target: DeployTarget, deploy: &Deploy) -> Vec<Prerequisite> {
+pub fn prerequisites(target: DeployTarget, deploy: &Deploy) -> Result<Vec<Prerequisite>, Error> {
     let services: Vec<&str> = deployed(deploy).map(|(service, _)| service).collect();
-    prerequisites_for(target, &services)
+    let mut list = prerequisites_for(target, &services);
+    if target == DeployTarget::Railway {
+        // The real hosts of the custom domains the deploy attaches.
+        for domain in crate::railway::custom_domains(deploy.project, deploy.stack)? {
+            if super::hosts::is_placeholder(&domain.host) {
+                list.push(super::hosts::host_variable(&domain.service, deploy.stack.env().name()));
+            }
+        }
+    }
+    Ok(list)
 }
 
 /// What each environment of `target` needs, for deploys of the built `services`.

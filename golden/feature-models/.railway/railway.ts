@@ -5,6 +5,11 @@
 // Before the first deploy: Railway builds backend, celeryworker, frontend from this repository, which the program cannot
 // name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with
 // `railway up --service <name>`.
+// Custom domains are not in this program: `railway config apply` refuses a domain that is not
+// already attached. The deploy workflow attaches each; applying by hand, run once per environment:
+//   production: railway domain api.example.com --service backend --port 8000
+//   production: railway domain dashboard.example.com --service frontend --port 3000
+// then point each host's DNS at the records Railway shows for it.
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // `railway config apply` runs this program without naming the environment: it comes from
@@ -37,12 +42,6 @@ export default defineRailway((given) => {
     preDeploy: ["bash scripts/prestart.sh"],
     healthcheck: "/api/v1/utils/health-check/",
     healthcheckTimeout: 50,
-    domains: [
-      {
-        domain: "api.example.com",
-        port: 8000,
-      },
-    ],
     deploy: {
       restartPolicyType: "ALWAYS",
     },
@@ -96,12 +95,6 @@ export default defineRailway((given) => {
       builder: "DOCKERFILE",
     },
     start: "node server.js",
-    domains: [
-      {
-        domain: "dashboard.example.com",
-        port: 3000,
-      },
-    ],
     deploy: {
       restartPolicyType: "ALWAYS",
     },

@@ -2,6 +2,13 @@
 // Regenerate with: cargo run --example metabuilder
 // Environments: staging, production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
+// Custom domains are not in this program: `railway config apply` refuses a domain that is not
+// already attached. The deploy workflow attaches each; applying by hand, run once per environment:
+//   staging: railway domain api.staging.metabuilder.example.com --service api --port 8000
+//   staging: railway domain staging.metabuilder.example.com --service frontend --port 8080
+//   production: railway domain api.metabuilder.example.com --service api --port 8000
+//   production: railway domain metabuilder.example.com --service frontend --port 8080
+// then point each host's DNS at the records Railway shows for it.
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in
@@ -36,17 +43,6 @@ export default defineRailway((given) => {
     preDeploy: ["alembic upgrade head"],
     healthcheck: "/health/ready",
     healthcheckTimeout: 45,
-    domains: (ctx.environment === "staging" ? [
-      {
-        domain: "api.staging.metabuilder.example.com",
-        port: 8000,
-      },
-    ] : [
-      {
-        domain: "api.metabuilder.example.com",
-        port: 8000,
-      },
-    ]),
     deploy: {
       restartPolicyType: "ALWAYS",
     },
@@ -66,17 +62,6 @@ export default defineRailway((given) => {
     source: (ctx.environment === "staging" ? image(`ghcr.io/metabuilder/metabuilder-web:${imageTag ? `${imageTag}-staging` : "staging"}`) : image(`ghcr.io/metabuilder/metabuilder-web:${imageTag ? `${imageTag}-production` : "production"}`)),
     healthcheck: "/",
     healthcheckTimeout: 30,
-    domains: (ctx.environment === "staging" ? [
-      {
-        domain: "staging.metabuilder.example.com",
-        port: 8080,
-      },
-    ] : [
-      {
-        domain: "metabuilder.example.com",
-        port: 8080,
-      },
-    ]),
     deploy: {
       restartPolicyType: "ALWAYS",
     },
