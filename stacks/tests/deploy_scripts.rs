@@ -108,80 +108,212 @@ fn stand_ins(step: &Step) -> BTreeMap<&str, String> {
     step.env.iter().filter(|(_, v)| v.contains("${{")).map(|(k, _)| (k.as_str(), format!("value-of-{k}"))).collect()
 }
 
-/// The Railway CLI as `npm exec … -- railway` runs it: `config apply` starts one new deployment
-/// per service, which `deployment list --json` then reports as it progresses to `$STUB_OUTCOME`
-/// (statuses: <https://docs.railway.com/cli/deployment>).
+/// The Railway CLI as `npm exec … -- railway` runs it (CLI 5.43, `src/commands/config/`):
+/// `config plan --detailed-exit-code` exits 2 when changes are pending and 0 when none
+/// (`$STUB_PLAN`); `domain list --json` lists the custom domains `domain <host>` attached; `config apply` starts one new deployment per service, running the image in
+/// `state/image-<service>`, which `deployment list --json` then reports as it progresses to
+/// `$STUB_OUTCOME`, with the image in its metadata (statuses: <https://docs.railway.com/cli/deployment>).
 const RAILWAY_STUB: &str = r#"if [ "$1" = ci ]; then echo "npm $*" >> "$STUB_STATE/calls"; exit 0; fi
 while [ "$1" != -- ]; do shift; done
 shift 2
-echo "railway $* IMAGE_TAG=${IMAGE_TAG:-} cwd=$PWD" >> "$STUB_STATE/calls"
+echo "railway $* IMAGE_TAG=${IMAGE_TAG:-} DEPLOY_ENVIRONMENT=${DEPLOY_ENVIRONMENT:-} cwd=$PWD" >> "$STUB_STATE/calls"
 service=""
 args=("$@")
 for i in "${!args[@]}"; do if [ "${args[$i]}" = --service ]; then service=${args[$((i + 1))]}; fi; done
 case "$1 $2" in
   "deployment list")
-    read -r id status < "$STUB_STATE/$service"
+    read -r id status image < "$STUB_STATE/$service"
     if [ "${STUB_FLAKY:-0}" = 1 ] && [ "$status" = DEPLOYING ] && [ ! -e "$STUB_STATE/flaked-$service" ]; then
       touch "$STUB_STATE/flaked-$service"; echo "error sending request" >&2; exit 1
     fi
-    if [ "$status" = DEPLOYING ]; then echo "$id $STUB_OUTCOME" > "$STUB_STATE/$service"; fi
-    printf '[{"id":"%s","status":"%s"}]\n' "$id" "$status" ;;
+    if [ "$status" = DEPLOYING ]; then echo "$id $STUB_OUTCOME $image" > "$STUB_STATE/$service"; fi
+    printf '[{"id":"%s","status":"%s","meta":{"image":"%s"}},{"id":"older","status":"REMOVED","meta":{}}]\n' "$id" "$status" "$image" ;;
+  "config plan") exit "${STUB_PLAN:-2}" ;;
+  "domain list")
+    if [ ! -e "$STUB_STATE/image-$service" ]; then echo "Service not found" >&2; exit 1; fi
+    printf '{"domains":[%s]}\n' "$(cat "$STUB_STATE/domains-$service" 2> /dev/null)" ;;
+  "domain "*)
+    if [ ! -e "$STUB_STATE/image-$service" ]; then echo "Service not found" >&2; exit 1; fi
+    echo "{\"domain\":\"$2\"}" >> "$STUB_STATE/domains-$service" ;;
   "config apply")
-    for file in "$STUB_STATE"/service-*; do echo "new-${file##*/service-} DEPLOYING" > "$STUB_STATE/${file##*/service-}"; done ;;
+    for file in "$STUB_STATE"/image-*; do
+      service=${file##*/image-}
+      echo "new-$service DEPLOYING $(cat "$file")" > "$STUB_STATE/$service"
+    done ;;
 esac
 "#;
 
-/// `railway up --ci` returns when the build ends; the pipeline must apply `.railway/railway.ts`
-/// (<https://docs.railway.com/cli/config>) and fail when the new deployment fails.
+/// The services the Railway deploy step waits for, each with the image it must run, as the step
+/// names them (`want <service> <NAME> "<image>"`), the registry and tag given their values.
+fn railway_wanted(step: &Step) -> Vec<(String, String, String)> {
+    let wanted: Vec<(String, String, String)> = step
+        .run
+        .as_deref()
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.strip_prefix("want "))
+        .map(|l| {
+            let mut words = l.splitn(3, ' ');
+            let (service, name, image) = (words.next(), words.next(), words.next());
+            let image = image.expect("an image").trim_matches('"').replace("${REGISTRY}", "ghcr.io/acme");
+            (service.expect("a service").into(), name.expect("a name").into(), image.replace("$IMAGE_TAG", SHA))
+        })
+        .collect();
+    assert!(!wanted.is_empty(), "the step names the services it deploys");
+    wanted
+}
+
+/// The custom domains (service, host as the deploy names it, port) the committed Railway program
+/// says the deploy attaches in `env`; a placeholder host stands for its variable's stand-in.
+fn railway_domains(project: &Project, env: &str) -> Vec<(String, String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name()).join(".railway/railway.ts");
+    let text = fs::read_to_string(path).expect("railway.ts");
+    text.lines()
+        .filter_map(|l| l.strip_prefix(&format!("//   {env}: railway domain ")))
+        .map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            let (host, service, port) = (words[0], words[2], words[4]);
+            let host = if host.ends_with(".example.com") {
+                format!("value-of-PUBLIC_HOST_{}_{}", service.to_uppercase().replace('-', "_"), env.to_uppercase())
+            } else {
+                host.to_string()
+            };
+            (service.to_string(), host, port.to_string())
+        })
+        .collect()
+}
+
+/// `railway up --ci` returns when the build ends; the pipeline plans, applies
+/// `.railway/railway.ts` when something changed (<https://docs.railway.com/cli/config>), and is
+/// green only when each service's newest deployment succeeded with the image this run pushed.
+/// `config apply` returns without deploying when nothing changed (CLI 5.43,
+/// `src/commands/config/runner.rs`): a re-run then succeeds if the image already runs, and fails
+/// at once, naming the image, if it does not, instead of waiting for a deployment that never comes.
+/// `config apply` refuses a custom domain not yet attached (CLI 5.43, `src/iac/change_set.rs`), so
+/// the program has none and the deploy attaches each with `railway domain`, once, after applying.
 #[test]
 fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deployment() {
     for project in projects(DeployTarget::Railway) {
         for (id, job) in deploy_jobs(&project) {
             let step = deploy_step(&job);
+            let env = id.trim_start_matches("deploy-");
             assert!(
                 step.timeout_minutes.is_some_and(|m| m + 5 < job.timeout_minutes),
                 "{id}: the wait ends before the job's timeout, so the failure step runs"
             );
-            // A skipped deployment never goes live; one failed CLI call is asked again.
+            let wanted = railway_wanted(step);
+            // (plan exit, outcome, image deployed, CLI flaky, running before, succeeds, error)
             let cases = [
-                ("SUCCESS", false, true),
-                ("SUCCESS", true, true),
-                ("FAILED", false, false),
-                ("CRASHED", false, false),
-                ("SKIPPED", false, false),
+                (2, "SUCCESS", true, false, false, true, ""),
+                (2, "SUCCESS", true, true, false, true, ""),
+                (2, "SUCCESS", false, false, false, false, "went live with"),
+                (2, "FAILED", true, false, false, false, "ended FAILED"),
+                (2, "CRASHED", true, false, false, false, "ended CRASHED"),
+                (2, "SKIPPED", true, false, false, false, "ended SKIPPED"),
+                (0, "SUCCESS", true, false, true, true, ""),
+                (0, "SUCCESS", true, false, false, false, "Nothing to apply, yet"),
+                (1, "SUCCESS", true, false, false, false, "railway config plan failed"),
             ];
-            for (outcome, flaky, succeeds) in cases {
-                let sandbox = Sandbox::new(&project, &format!("railway-{id}-{outcome}-{flaky}"));
+            for (plan, outcome, right_image, flaky, already, succeeds, error) in cases {
+                let case = format!("{plan}-{outcome}-{right_image}-{flaky}-{already}");
+                let sandbox = Sandbox::new(&project, &format!("railway-{id}-{case}"));
                 sandbox.stub("npm", RAILWAY_STUB);
                 sandbox.stub("sleep", "");
-                let services: Vec<String> = step
-                    .run
-                    .as_deref()
-                    .unwrap_or_default()
-                    .lines()
-                    .find_map(|l| l.strip_prefix("services=("))
-                    .map(|l| l.trim_end_matches(')').split_whitespace().map(String::from).collect())
-                    .expect("the services the step waits for");
-                for service in &services {
-                    fs::write(sandbox.dir.join("state").join(service), format!("old-{service} SUCCESS\n")).unwrap();
-                    fs::write(sandbox.dir.join("state").join(format!("service-{service}")), "").unwrap();
+                for (service, _, image) in &wanted {
+                    let running = if already { image.clone() } else { format!("ghcr.io/acme/{service}:earlier") };
+                    fs::write(sandbox.dir.join("state").join(service), format!("old-{service} SUCCESS {running}\n"))
+                        .unwrap();
+                    let deployed = if right_image { image.clone() } else { format!("ghcr.io/acme/{service}:other") };
+                    fs::write(sandbox.dir.join("state").join(format!("image-{service}")), deployed).unwrap();
                 }
                 let mut values = stand_ins(step);
                 values.insert("STUB_OUTCOME", outcome.into());
+                values.insert("STUB_PLAN", plan.to_string());
                 values.insert("STUB_FLAKY", if flaky { "1" } else { "0" }.into());
                 let (ok, log) = sandbox.run(step, &values);
-                assert_eq!(ok, succeeds, "{id} with {outcome} (flaky: {flaky}):\n{log}");
+                assert_eq!(ok, succeeds, "{id} {case}:\n{log}");
+                assert!(log.contains(error), "{id} {case}: says {error:?}:\n{log}");
                 let calls = sandbox.state("calls");
+                let plans: Vec<&str> = calls.lines().filter(|l| l.starts_with("railway config plan")).collect();
+                assert_eq!(plans.len(), 1, "{id}: plans once:\n{calls}");
+                assert!(plans[0].contains("--detailed-exit-code"), "{id}: {}", plans[0]);
                 let apply = calls.lines().filter(|l| l.starts_with("railway config apply --yes")).collect::<Vec<_>>();
-                assert_eq!(apply.len(), 1, "{id}: applies the program once:\n{calls}");
-                assert!(apply[0].contains(&format!("IMAGE_TAG={SHA}")), "{id}: with the commit's tag: {}", apply[0]);
-                let cwd = apply[0].rsplit("cwd=").next().unwrap_or_default();
-                assert!(Path::new(cwd).join(".railway/railway.ts").is_file(), "{id}: applied from {cwd}");
-                assert!(calls.contains("npm ci --prefix .railway"), "{id}: the SDK from its lock file");
-                if !succeeds {
-                    assert!(log.contains(&format!("ended {outcome}")), "{id}: names the failure:\n{log}");
+                assert_eq!(apply.len(), usize::from(plan == 2), "{id} {case}: applies only a change:\n{calls}");
+                for call in plans.iter().chain(&apply) {
+                    assert!(call.contains(&format!("IMAGE_TAG={SHA}")), "{id}: with the commit's tag: {call}");
+                    assert!(call.contains(&format!("DEPLOY_ENVIRONMENT={env} ")), "{id}: names {env}: {call}");
+                    let cwd = call.rsplit("cwd=").next().unwrap_or_default();
+                    assert!(Path::new(cwd).join(".railway/railway.ts").is_file(), "{id}: applied from {cwd}");
                 }
+                assert!(calls.contains("npm ci --prefix .railway"), "{id}: the SDK from its lock file");
                 assert!(!calls.contains("railway up"), "{id}: nothing is rebuilt from source");
+                // Every custom domain of the header is attached, to its port, with the real host.
+                if plan != 1 {
+                    for (service, host, port) in railway_domains(&project, env) {
+                        let attached: Vec<&str> = calls
+                            .lines()
+                            .filter(|l| l.starts_with(&format!("railway domain {host} --service {service} ")))
+                            .collect();
+                        assert_eq!(attached.len(), 1, "{id} {case}: {host} is attached once:\n{calls}");
+                        assert!(attached[0].contains(&format!("--port {port} ")), "{id}: {}", attached[0]);
+                    }
+                }
+                let outputs = fs::read_to_string(sandbox.dir.join("temp/output")).unwrap_or_default();
+                for (service, name, _) in &wanted {
+                    assert!(
+                        outputs.contains(&format!("previous_{name}=old-{service}\n")),
+                        "{id}: records the live deployment of {service} for the rollback:\n{outputs}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Railway's rollback restores a deployment's image and variables
+/// (<https://docs.railway.com/guides/deployment-actions#rollback>); the rollback step asks for
+/// it through the public API with the project token, for the deployment recorded before, and
+/// does nothing when the deploy never applied anything.
+#[test]
+fn railway_rollbacks_restore_the_recorded_deployments() {
+    const CURL: &str = r#"echo "curl $*" >> "$STUB_STATE/calls"
+if [ "${STUB_FAIL:-0}" = 1 ]; then echo '{"errors":[{"message":"Not Authorized"}]}'; else echo '{"data":{"deploymentRollback":true}}'; fi
+"#;
+    for project in projects(DeployTarget::Railway) {
+        for (id, job) in deploy_jobs(&project) {
+            let wanted = railway_wanted(deploy_step(&job));
+            let step = job.steps.iter().find(|s| s.name == "Roll back").expect("a rollback");
+            for (applied, fail) in [(true, false), (true, true), (false, false)] {
+                let sandbox = Sandbox::new(&project, &format!("railway-rollback-{id}-{applied}-{fail}"));
+                sandbox.stub("curl", CURL);
+                let previous: Vec<(String, String)> = wanted
+                    .iter()
+                    .map(|(service, name, _)| (format!("PREVIOUS_{name}"), format!("dep-{service}")))
+                    .collect();
+                let mut values = stand_ins(step);
+                for (name, deployment) in &previous {
+                    values.insert(name, deployment.clone());
+                }
+                values.insert("APPLIED", if applied { "true" } else { "" }.into());
+                values.insert("STUB_FAIL", if fail { "1" } else { "0" }.into());
+                let (ok, log) = sandbox.run(step, &values);
+                let calls = sandbox.state("calls");
+                assert_eq!(ok, !fail, "{id} applied={applied} fail={fail}:\n{log}");
+                if !applied {
+                    assert!(calls.is_empty(), "{id}: nothing applied, nothing rolled back:\n{calls}");
+                    continue;
+                }
+                for (service, _, _) in &wanted {
+                    let call = calls.lines().find(|l| l.contains(&format!("\"id\":\"dep-{service}\"")));
+                    let call = call.unwrap_or_else(|| panic!("{id}: {service} is not rolled back:\n{calls}"));
+                    assert!(
+                        call.contains("deploymentRollback")
+                            && call.contains("Project-Access-Token: value-of-RAILWAY_TOKEN")
+                    );
+                }
+                if fail {
+                    assert!(log.contains("choose Rollback on that deployment"), "{id}: says what to do:\n{log}");
+                }
             }
         }
     }
@@ -189,12 +321,16 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
 
 /// Render's API as the deploy script calls it: a deploy of an image-backed service takes
 /// `imageUrl`; a deploy queued behind a running one is answered 202 without a body and shows up
-/// in the service's deploy list (<https://api-docs.render.com/reference/create-deploy>).
-const RENDER_STUB: &str = r#"method=GET data="" url=""
+/// in the service's deploy list (<https://api-docs.render.com/reference/create-deploy>). With
+/// `$STUB_FLAKY` (an HTTP status), the first status request of each deploy is answered with it.
+/// As curl does, `--fail-with-body` exits 22 on a status of 400 or more, and `--write-out`
+/// appends what it names (here the status code) and exits 0.
+const RENDER_STUB: &str = r#"method=GET data="" url="" write_out=""
 while [ $# -gt 0 ]; do
   case $1 in
     --request) method=$2; shift ;;
     --data) data=$2; shift ;;
+    --write-out) write_out=$2; shift ;;
     --header | --max-time) shift ;;
     http*) url=$1 ;;
   esac
@@ -202,20 +338,28 @@ while [ $# -gt 0 ]; do
 done
 service=$(echo "$url" | sed -E 's|.*/services/([^/]+)/.*|\1|')
 echo "$method $url $data" >> "$STUB_STATE/calls"
+code=200 body=""
 case "$method $url" in
   "POST "*/deploys)
     touch "$STUB_STATE/posted-$service"
-    if [ "${STUB_QUEUED:-0}" = 0 ]; then echo '{"id":"dep-new"}'; fi ;;
+    if [ "${STUB_QUEUED:-0}" = 0 ]; then body='{"id":"dep-new"}'; else code=202; fi ;;
   "GET "*"deploys?status=live&limit=1")
-    if [ "${STUB_FAIL_LIVE:-0}" = 1 ]; then echo '{"message":"unauthorized"}'; exit 22; fi
-    echo '[{"deploy":{"id":"dep-old"}}]' ;;
+    if [ "${STUB_FAIL_LIVE:-0}" = 1 ]; then body='{"message":"unauthorized"}'; code=401; else body='[{"deploy":{"id":"dep-old"}}]'; fi ;;
   "GET "*"deploys?limit=1")
-    if [ -f "$STUB_STATE/posted-$service" ]; then echo '[{"deploy":{"id":"dep-new"}}]'; else echo '[{"deploy":{"id":"dep-old"}}]'; fi ;;
-  "GET "*/deploys/dep-new) echo "{\"status\":\"$STUB_OUTCOME\"}" ;;
-  "POST "*/rollback) echo '{"id":"dep-rollback"}' ;;
-  "GET "*/deploys/dep-rollback) echo "{\"status\":\"${STUB_ROLLBACK_OUTCOME:-live}\"}" ;;
+    if [ -f "$STUB_STATE/posted-$service" ]; then body='[{"deploy":{"id":"dep-new"}}]'; else body='[{"deploy":{"id":"dep-old"}}]'; fi ;;
+  "GET "*/deploys/dep-new)
+    if [ -n "${STUB_FLAKY:-}" ] && [ ! -e "$STUB_STATE/flaked-$service" ]; then
+      touch "$STUB_STATE/flaked-$service"; code=$STUB_FLAKY; body='{"message":"try again"}'
+    else
+      body="{\"status\":\"$STUB_OUTCOME\"}"
+    fi ;;
+  "POST "*/rollback) body='{"id":"dep-rollback"}' ;;
+  "GET "*/deploys/dep-rollback) body="{\"status\":\"${STUB_ROLLBACK_OUTCOME:-live}\"}" ;;
   *) echo "unexpected call" >&2; exit 22 ;;
 esac
+printf '%s' "$body"
+if [ -n "$write_out" ]; then printf '\n%s' "$code"; exit 0; fi
+[ "$code" -lt 400 ] || exit 22
 "#;
 
 #[test]
@@ -228,17 +372,24 @@ fn render_deploys_run_the_pushed_image_and_wait_within_the_job() {
                 step.timeout_minutes.is_some_and(|m| m + 5 < job.timeout_minutes),
                 "{id}: the wait ends before the job's timeout, so the rollback runs"
             );
-            for (outcome, queued, succeeds) in
-                [("live", false, true), ("live", true, true), ("update_failed", false, false)]
-            {
-                let sandbox = Sandbox::new(&project, &format!("render-{id}-{outcome}-{queued}"));
+            // A 503 or 429 while polling is asked again (Render rate-limits with 429:
+            // <https://api-docs.render.com/reference/rate-limiting>); it does not fail the deploy.
+            for (outcome, queued, flaky, succeeds) in [
+                ("live", false, "", true),
+                ("live", true, "", true),
+                ("live", false, "503", true),
+                ("live", true, "429", true),
+                ("update_failed", false, "", false),
+            ] {
+                let sandbox = Sandbox::new(&project, &format!("render-{id}-{outcome}-{queued}-{flaky}"));
                 sandbox.stub("curl", RENDER_STUB);
                 sandbox.stub("sleep", "");
                 let mut values = stand_ins(step);
                 values.insert("STUB_OUTCOME", outcome.into());
                 values.insert("STUB_QUEUED", if queued { "1" } else { "0" }.into());
+                values.insert("STUB_FLAKY", flaky.into());
                 let (ok, log) = sandbox.run(step, &values);
-                assert_eq!(ok, succeeds, "{id} {outcome} queued={queued}:\n{log}");
+                assert_eq!(ok, succeeds, "{id} {outcome} queued={queued} flaky={flaky}:\n{log}");
                 let calls = sandbox.state("calls");
                 let posts: Vec<&str> = calls.lines().filter(|l| l.starts_with("POST")).collect();
                 let stack = valid.stacks().iter().find(|s| format!("deploy-{}", s.env()) == id).expect("stack");
@@ -645,7 +796,10 @@ fn render_rollbacks_are_awaited() {
     for project in projects(DeployTarget::Render) {
         for (id, job) in deploy_jobs(&project) {
             let step = job.steps.iter().find(|s| s.name == "Roll back").expect("a rollback");
+            let services: Vec<&str> = step.env.keys().filter_map(|k| k.strip_prefix("TRIGGERED_")).collect();
+            assert!(!services.is_empty(), "{id}: the rollback knows which services were deployed");
             for (outcome, succeeds) in [("live", true), ("update_failed", false)] {
+                // The deploy stopped after asking for the first service only.
                 let sandbox = Sandbox::new(&project, &format!("render-rollback-{id}-{outcome}"));
                 sandbox.stub("curl", RENDER_STUB);
                 sandbox.stub("sleep", "");
@@ -653,11 +807,22 @@ fn render_rollbacks_are_awaited() {
                 for name in step.env.keys().filter(|k| k.starts_with("PREVIOUS_")) {
                     values.insert(name.as_str(), "dep-old".into());
                 }
+                for (i, name) in step.env.keys().filter(|k| k.starts_with("TRIGGERED_")).enumerate() {
+                    values.insert(name.as_str(), if i == 0 { "true" } else { "" }.into());
+                }
                 values.insert("STUB_ROLLBACK_OUTCOME", outcome.into());
                 let (ok, log) = sandbox.run(step, &values);
                 let calls = sandbox.state("calls");
                 assert_eq!(ok, succeeds, "{id} {outcome}:\n{log}\n{calls}");
                 assert!(calls.contains("/deploys/dep-rollback"), "{id}: the rollback deploy is awaited:\n{calls}");
+                let rolled: Vec<&str> =
+                    calls.lines().filter(|l| l.starts_with("POST") && l.contains("/rollback")).collect();
+                assert_eq!(rolled.len(), 1, "{id}: only the service asked to deploy is rolled back:\n{calls}");
+                assert!(
+                    rolled[0].contains(&format!("/services/value-of-RENDER_SERVICE_{}/", services[0])),
+                    "{id}: {}",
+                    rolled[0]
+                );
             }
         }
     }
@@ -677,6 +842,74 @@ fn compose_deploys_need_an_absolute_deploy_path() {
             let (ok, log) = sandbox.run(step, &values);
             assert!(!ok && log.contains("must be an absolute path"), "{id}:\n{log}");
             assert!(sandbox.state("calls").is_empty(), "{id}: nothing reaches the host");
+        }
+    }
+}
+
+/// A failed Render or Railway deploy moves the environment tags back: the step that moves them
+/// records the digest each named (`docker buildx imagetools inspect --format '{{json .Manifest}}'`,
+/// <https://docs.docker.com/reference/cli/docker/buildx/imagetools/inspect/>), and the step run
+/// on failure points each tag at that digest again; a tag this deploy created is reported.
+#[test]
+fn failed_deploys_move_the_environment_tags_back() {
+    const DOCKER: &str = r#"echo "docker $*" >> "$STUB_STATE/calls"
+if [ "$2 $3" = "imagetools inspect" ]; then
+  if [ "${STUB_NEW_TAGS:-0}" = 1 ]; then echo "ERROR: $4: not found" >&2; exit 1; fi
+  echo '{"schemaVersion":2,"digest":"sha256:before","manifests":[]}'
+fi
+"#;
+    for target in [DeployTarget::Render, DeployTarget::Railway] {
+        for project in projects(target) {
+            for (id, job) in deploy_jobs(&project) {
+                let env = id.trim_start_matches("deploy-");
+                let tags = job.steps.iter().find(|s| s.id.as_deref() == Some("tags")).expect("a step moves the tags");
+                let back = job.steps.iter().find(|s| s.name.ends_with("tags back")).expect("a step moves them back");
+                let condition = back.condition.as_deref().unwrap_or_default();
+                assert!(
+                    condition.contains("failure()") && condition.contains("steps.tags.outcome"),
+                    "{id}: {condition}"
+                );
+                for new_tags in [false, true] {
+                    let sandbox = Sandbox::new(&project, &format!("tags-back-{id}-{new_tags}"));
+                    sandbox.stub("docker", DOCKER);
+                    let mut values = stand_ins(tags);
+                    values.insert("STUB_NEW_TAGS", if new_tags { "1" } else { "0" }.into());
+                    let (ok, log) = sandbox.run(tags, &values);
+                    assert!(ok, "{id}:\n{log}");
+                    let outputs = fs::read_to_string(sandbox.dir.join("temp/output")).unwrap_or_default();
+                    let recorded: BTreeMap<String, String> = outputs
+                        .lines()
+                        .filter_map(|l| l.split_once('='))
+                        .map(|(k, v)| (k.to_ascii_uppercase(), v.to_string()))
+                        .collect();
+                    let mut values = stand_ins(back);
+                    for name in back.env.keys() {
+                        let value =
+                            recorded.get(name).unwrap_or_else(|| panic!("{id}: {name} is not recorded:\n{outputs}"));
+                        values.insert(name.as_str(), value.clone());
+                    }
+                    let (ok, log) = sandbox.run(back, &values);
+                    assert!(ok, "{id}:\n{log}");
+                    let calls = sandbox.state("calls");
+                    let created: Vec<&str> =
+                        calls.lines().filter(|l| l.starts_with("docker buildx imagetools create")).collect();
+                    let moved = created
+                        .iter()
+                        .filter(|l| l.rsplit(' ').next().is_some_and(|s| s.contains(&format!(":{SHA}"))))
+                        .count();
+                    let restored: Vec<&&str> = created.iter().filter(|l| l.contains("@sha256:before")).collect();
+                    assert!(moved > 0, "{id}: the tags are moved:\n{calls}");
+                    if new_tags {
+                        assert!(restored.is_empty(), "{id}: nothing to restore:\n{calls}");
+                        assert!(log.contains("was first pushed by this deploy"), "{id}:\n{log}");
+                    } else {
+                        assert_eq!(restored.len(), moved, "{id}: every moved tag is moved back:\n{calls}");
+                        for line in restored {
+                            assert!(line.contains(&format!(":{env} ")), "{id}: the {env} tag: {line}");
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -537,10 +537,12 @@ fn every_public_railway_service_gets_an_address() {
             let block = railway_services(&program).into_iter().find(|(name, _)| *name == service.name);
             let Some((_, block)) = block else { panic!("{}: {} missing from the program", stack.name, service.name) };
             let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
-            assert!(
-                block.contains("domains:") || names(&note, &service.name),
-                "{at}: public, but Railway gives it no address"
-            );
+            let attached = format!("//   {}: railway domain ", stack.env());
+            let domain = program
+                .lines()
+                .any(|l| l.starts_with(&attached) && l.contains(&format!(" --service {} ", service.name)));
+            assert!(!block.contains("domains:"), "{at}: `railway config apply` refuses a domain not yet attached");
+            assert!(domain || names(&note, &service.name), "{at}: public, but Railway gives it no address");
             checked += 1;
         }
     }
@@ -656,16 +658,16 @@ fn railway_routes_and_checks_the_port_each_service_listens_on() {
             let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
             let text = railway_service(program, &service.name).unwrap_or_else(|| panic!("{at}: not in railway.ts"));
             assert!(text.contains(&format!("PORT: \"{port}\"")), "{at}: PORT is not {port}:\n{text}");
+            // The domains are attached by `railway domain`, which the header lists.
             for route in &service.routes {
                 let target = service.route_port(route).expect("a routed port");
-                let entry = format!("domain: \"{}\",\n", route.host);
-                let at_domain = text.find(&entry).unwrap_or_else(|| panic!("{at}: no domain {}", route.host));
-                let after = &text[at_domain + entry.len()..];
-                assert!(
-                    after.trim_start().starts_with(&format!("port: {target},")),
-                    "{at}: {} targets no port",
-                    route.host
+                let command = format!(
+                    "//   {}: railway domain {} --service {} --port {target}\n",
+                    stack.env(),
+                    route.host,
+                    service.name
                 );
+                assert!(program.contains(&command), "{at}: {} does not target port {target}", route.host);
             }
             checked += 1;
         }

@@ -367,7 +367,7 @@ fn smoke_tests_call_only_hosts_the_stack_owns() {
                 for url in text.split("://").skip(1) {
                     let host: String =
                         url.chars().take_while(|c| c.is_ascii_alphanumeric() || ".-$_{}".contains(*c)).collect();
-                    let platform_api = host == "api.render.com";
+                    let platform_api = host == "api.render.com" || host == "backboard.railway.com";
                     // The pinned kubectl, checked against its published sha256 before use.
                     let tool_download = host == "dl.k8s.io";
                     let from_variable = host.starts_with("$PUBLIC_HOST_") || host.starts_with("${{");

@@ -76,10 +76,11 @@ pub fn workflow(
     }
     for stack in hosted {
         let id = format!("deploy-{}", stack.env());
-        let deploy = Deploy { stack, cluster: project.cluster(), images, registry: REGISTRY_VARIABLE, options };
+        let deploy =
+            Deploy { project, stack, cluster: project.cluster(), images, registry: REGISTRY_VARIABLE, options };
         let plan = platform::plan(pipeline.target, &deploy)?;
         let smoke = smoke_targets(stack, &mut warnings);
-        let mut settings = platform::prerequisites(pipeline.target, &deploy);
+        let mut settings = platform::prerequisites(pipeline.target, &deploy)?;
         settings.extend(smoke.iter().filter_map(|t| t.variable.clone()));
         if smoke.is_empty() {
             notes.push(format!(
@@ -88,13 +89,16 @@ pub fn workflow(
             ));
         }
         let deploy_step = time_budget::bounded_deploy(plan.deploy).id("deploy");
-        let minutes = time_budget::job_minutes(deploy_step.timeout_minutes.unwrap_or(time_budget::DEPLOY_MINUTES));
+        let moves_tags = environment_tags::are_named_by(pipeline.target) && !platform::images_of(&deploy).is_empty();
+        let mut minutes = time_budget::job_minutes(deploy_step.timeout_minutes.unwrap_or(time_budget::DEPLOY_MINUTES));
+        if moves_tags {
+            minutes += environment_tags::RESTORE_MINUTES;
+        }
         let mut job = Job::new(format!("Deploy {} to {}", stack.env(), pipeline.target.name()), minutes)
             .environment(stack.env().name(), smoke.first().map(|t| t.origin.clone()));
         for before in std::mem::replace(&mut previous, vec![id.clone()]) {
             job = job.needs(before);
         }
-        let moves_tags = environment_tags::are_named_by(pipeline.target) && !platform::images_of(&deploy).is_empty();
         let mut permissions = plan.permissions;
         if moves_tags {
             permissions.push(environment_tags::PERMISSION);
@@ -115,7 +119,11 @@ pub fn workflow(
         if !smoke.is_empty() {
             job = job.step(smoke_test(&smoke));
         }
-        workflow = workflow.job(id, job.step(plan.rollback));
+        job = job.step(plan.rollback);
+        if moves_tags {
+            job = job.step(environment_tags::restore_step(&deploy));
+        }
+        workflow = workflow.job(id, job);
     }
     let envs: Vec<&str> = hosted.iter().map(|s| s.env().name()).collect();
     let mut notes: Vec<String> = prerequisites::header_lines(&needed, &envs)
@@ -123,13 +131,11 @@ pub fn workflow(
         .chain(registry::prerequisite_note(&pipeline.registry))
         .chain(notes)
         .collect();
-    if pipeline.target != stack_dsl::DeployTarget::Railway {
-        notes.push(
-            "A rollback runs the previous images against the schema this deploy's migrations left: keep migrations \
-             backward-compatible (expand first, contract in a later release)."
-                .into(),
-        );
-    }
+    notes.push(
+        "A rollback runs the previous images against the schema this deploy's migrations left: keep migrations \
+         backward-compatible (expand first, contract in a later release)."
+            .into(),
+    );
     if hosted.iter().any(|s| s.env() == Env::Production) {
         notes.push("Add required reviewers to the production environment: they approve each production deploy.".into());
     }

@@ -22,6 +22,8 @@ use crate::options::Options;
 
 /// What one environment's deploy job needs.
 pub struct Deploy<'a> {
+    /// The project.
+    pub project: &'a stack_dsl::ValidProject,
     /// The environment's stack.
     pub stack: &'a ValidStack,
     /// The cluster the Kubernetes manifests are written for.
@@ -52,7 +54,7 @@ pub fn plan(target: DeployTarget, deploy: &Deploy) -> Result<Plan, Error> {
     Ok(match target {
         DeployTarget::Kubernetes => super::kubernetes::plan(deploy)?,
         DeployTarget::Render => render(deploy),
-        DeployTarget::Railway => railway(deploy),
+        DeployTarget::Railway => railway(deploy)?,
         DeployTarget::ComposeOverSsh => compose_over_ssh(deploy),
     })
 }
@@ -100,14 +102,36 @@ const RENDER_API: &str = r#"render() {
 }
 "#;
 
-/// Waits on Render's API until `$deadline`: `in_time`, `newest` (a service's newest deploy) and
-/// `await` (a deploy until it is live, failing when it ends otherwise).
+/// Waits on Render's API until `$deadline`: `in_time`, `ask` (a GET whose transient failures
+/// are asked again), `newest` (a service's newest deploy) and `await` (a deploy until it is
+/// live, failing when it ends otherwise).
+///
+/// A timeout, 408, 429 or 5xx is transient (as curl's own `--retry` counts them,
+/// <https://curl.se/docs/manpage.html#--retry>; Render rate-limits with 429,
+/// <https://api-docs.render.com/reference/rate-limiting>): one such answer must not fail a
+/// healthy deploy and start a rollback. Any other error (a wrong key, an unknown service) fails
+/// at once.
 const RENDER_AWAIT: &str = r#"in_time() { [ "$SECONDS" -lt "$deadline" ] || { echo "::error::Render did not finish in time."; return 1; }; }
-newest() { render "https://api.render.com/v1/services/$1/deploys?limit=1" | jq -r '.[0].deploy.id // empty'; }
+ask() {
+  local answer code
+  while :; do
+    answer=$(curl --silent --show-error --max-time 30 --header "Authorization: Bearer $RENDER_API_KEY" \
+      --header "Accept: application/json" --write-out '\n%{http_code}' "$1") || answer=$'\n000'
+    code=${answer##*$'\n'}
+    case $code in
+      2??) printf '%s\n' "${answer%$'\n'*}"; return 0 ;;
+      000 | 408 | 429 | 5??) echo "::warning::Render's API answered $code to $1; asking again." >&2 ;;
+      *) echo "::error::Render's API answered $code to $1: ${answer%$'\n'*}" >&2; return 1 ;;
+    esac
+    in_time >&2 || return 1
+    sleep 10
+  done
+}
+newest() { ask "https://api.render.com/v1/services/$1/deploys?limit=1" | jq -r '.[0].deploy.id // empty'; }
 await() {
   local service=$1 id=$2 status
   while in_time; do
-    status=$(render "https://api.render.com/v1/services/$service/deploys/$id" | jq -r .status)
+    status=$(ask "https://api.render.com/v1/services/$service/deploys/$id" | jq -r .status) || return 1
     case $status in
       live) return 0 ;;
       *failed | canceled | deactivated) echo "::error::Render deploy $id of $service ended $status."; return 1 ;;
@@ -148,7 +172,7 @@ fn render(deploy: &Deploy) -> Plan {
         for (service, image) in services.iter().filter(|(service, _)| wave.contains(service)) {
             let name = variable(service);
             let url = format!("{}/{}:$GITHUB_SHA{}", deploy.registry, image.name, image.tag_suffix());
-            calls.push_str(&format!("trigger \"$RENDER_SERVICE_{name}\" \"{url}\"\n"));
+            calls.push_str(&format!("trigger {name} \"$RENDER_SERVICE_{name}\" \"{url}\"\n"));
         }
         calls.push_str("await_triggered\n");
     }
@@ -156,12 +180,15 @@ fn render(deploy: &Deploy) -> Plan {
     for (service, _) in &services {
         let name = variable(service);
         records.push_str(&format!("record_live \"$RENDER_SERVICE_{name}\" previous_{name}\n"));
-        rollbacks.push_str(&format!("roll_back \"$RENDER_SERVICE_{name}\" \"$PREVIOUS_{name}\" || failed=1\n"));
+        rollbacks.push_str(&format!(
+            "if [ -n \"$TRIGGERED_{name}\" ]; then roll_back \"$RENDER_SERVICE_{name}\" \"$PREVIOUS_{name}\" || failed=1; fi\n"
+        ));
         let id = render_service(service).reference();
         step = step.env(format!("RENDER_SERVICE_{name}"), id.clone());
         rollback = rollback
             .env(format!("RENDER_SERVICE_{name}"), id)
-            .env(format!("PREVIOUS_{name}"), expr(&format!("steps.deploy.outputs.previous_{name}")));
+            .env(format!("PREVIOUS_{name}"), expr(&format!("steps.deploy.outputs.previous_{name}")))
+            .env(format!("TRIGGERED_{name}"), expr(&format!("steps.deploy.outputs.triggered_{name}")));
     }
     let script = format!(
         r#"set -euo pipefail
@@ -169,12 +196,14 @@ fn render(deploy: &Deploy) -> Plan {
 {RENDER_AWAIT}# The deploy live now, which the rollback restores; a failed lookup stops the deploy.
 record_live() {{
   local live
-  live=$(render "https://api.render.com/v1/services/$1/deploys?status=live&limit=1" | jq -r '.[0].deploy.id // empty')
+  live=$(ask "https://api.render.com/v1/services/$1/deploys?status=live&limit=1" | jq -r '.[0].deploy.id // empty')
   echo "$2=$live" >> "$GITHUB_OUTPUT"
 }}
+# Deploys $3 on service $2; the rollback restores $1's service only once it was asked to deploy.
 trigger() {{
-  local service=$1 image=$2 before id
+  local service=$2 image=$3 before id
   before=$(newest "$service")
+  echo "triggered_$1=true" >> "$GITHUB_OUTPUT"
   id=$(render --request POST --header "Content-Type: application/json" --data "$(jq -cn --arg image "$image" '{{imageUrl: $image}}')" \
     "https://api.render.com/v1/services/$service/deploys" | jq -r '.id // empty')
   while [ -z "$id" ]; do
@@ -195,27 +224,31 @@ await_triggered() {{
     );
     let rollback_script = format!(
         r#"set -euo pipefail
-{RENDER_API}deadline=$((SECONDS + {RENDER_ROLLBACK_WAIT_MINUTES} * 60))
-{RENDER_AWAIT}failed=0
-# Rolls back to deploy $2 and awaits the deploy the rollback starts.
+{RENDER_API}{RENDER_AWAIT}failed=0
+: > "$RUNNER_TEMP/render-rollbacks"
+# Starts the rollback of service $1 to deploy $2; each rollback is awaited for
+# {RENDER_ROLLBACK_WAIT_MINUTES} minutes from its own start.
 roll_back() {{
-  local service=$1 target=$2 before id
+  local service=$1 target=$2 before id deadline=$((SECONDS + {RENDER_ROLLBACK_WAIT_MINUTES} * 60))
   if [ -z "$target" ]; then echo "::error::$service had no live deploy before this one; nothing to roll back to."; return 0; fi
-  before=$(newest "$service")
+  before=$(newest "$service") || return 1
   id=$(render --request POST --header "Content-Type: application/json" --data "$(jq -cn --arg id "$target" '{{deployId: $id}}')" \
-    "https://api.render.com/v1/services/$service/rollback" | jq -r '.id // empty')
+    "https://api.render.com/v1/services/$service/rollback" | jq -r '.id // empty') || return 1
   while [ -z "$id" ] || [ "$id" = "$before" ]; do
     in_time || return 1
     sleep 10
-    id=$(newest "$service")
+    id=$(newest "$service") || return 1
   done
-  await "$service" "$id"
+  echo "$service $id $deadline" >> "$RUNNER_TEMP/render-rollbacks"
 }}
-{rollbacks}if [ "$failed" = 1 ]; then
+# Only the services this deploy asked to deploy are rolled back; the others still run what
+# they ran.
+{rollbacks}while read -r service id deadline; do await "$service" "$id" || failed=1; done < "$RUNNER_TEMP/render-rollbacks"
+if [ "$failed" = 1 ]; then
   echo "::error::The {env} deploy failed and a rollback did not go live; see the errors above and each service's Events on Render."
   exit 1
 fi
-echo "::error::The {env} deploy failed; each service runs the deploy live before it again, on the schema this deploy's migrations left."
+echo "::error::The {env} deploy failed; each service it deployed runs the deploy live before it again, on the schema this deploy's migrations left."
 "#
     );
     step.run = Some(script);
@@ -244,42 +277,107 @@ fn render_service(service: &str) -> Prerequisite {
 }
 
 /// Railway: the pipeline's images reach Railway through the Railway program itself
-/// (`.railway/railway.ts` reads the tag from `IMAGE_TAG`), applied with `railway config apply`
-/// from the output directory, where the CLI finds `.railway/`. Applying is what deploys: it also
-/// sets pre-deploy migrations, domains, replicas and variables. The job then waits for each
-/// built service's new deployment to reach a final status and fails unless it is `SUCCESS`
-/// (`railway up --ci` returns when the build ends, before pre-deploy and the health check).
-/// Railway's CLI cannot roll back, so a failure ends with an error that says where to.
+/// (`.railway/railway.ts` reads the tag from `IMAGE_TAG` and the environment from
+/// `DEPLOY_ENVIRONMENT`), applied from the output directory, where the CLI finds `.railway/`.
+/// Applying is what deploys: it also sets pre-deploy migrations, replicas and variables.
 ///
-/// - `config apply --yes`, file discovery: <https://docs.railway.com/cli/config>
-/// - deployment statuses, `deployment list --json`: <https://docs.railway.com/cli/deployment>
-/// - project tokens belong to one environment: <https://docs.railway.com/integrations/api#project-token>
-fn railway(deploy: &Deploy) -> Plan {
+/// - `railway config apply` plans first and returns without deploying when nothing changed
+///   (Railway CLI 5.43, `src/commands/config/runner.rs`: `if changes == 0 { return Ok(()) }`), so
+///   the job plans with `--detailed-exit-code` (exit 2: changes pending, 0: none) and applies
+///   only what changed; with no change it checks what already runs.
+/// - A service is deployed when its newest deployment is `SUCCESS` and runs the image this run
+///   pushed (the deployment's metadata names it); a new deployment that fails, or goes live with
+///   another image, fails the job (`railway up --ci` would return before pre-deploy and the
+///   health check).
+/// - The deployment live before is recorded; on failure each service is rolled back to it with
+///   Railway's rollback, which restores that deployment's image and variables
+///   (<https://docs.railway.com/guides/deployment-actions#rollback>), through the public API's
+///   `deploymentRollback` with the project token (`Project-Access-Token`,
+///   <https://docs.railway.com/integrations/api#project-token>).
+///
+/// Statuses and `deployment list --json`: <https://docs.railway.com/cli/deployment>.
+fn railway(deploy: &Deploy) -> Result<Plan, Error> {
     let env = deploy.stack.env();
-    let mut services = String::new();
-    for (service, _) in deployed(deploy) {
-        services.push_str(&format!(" {service}"));
+    let mut attach = String::new();
+    let mut host_variables = Vec::new();
+    for domain in crate::railway::custom_domains(deploy.project, deploy.stack)? {
+        // A placeholder host is never attached: the real one comes from its variable, as the
+        // smoke test reads it.
+        let host = if super::hosts::is_placeholder(&domain.host) {
+            let variable = super::hosts::host_variable(&domain.service, env.name());
+            let spelled = format!("\"${}\"", variable.name);
+            host_variables.push(variable);
+            spelled
+        } else {
+            domain.host.clone()
+        };
+        let port = domain.port.map(|p| p.to_string()).unwrap_or_default();
+        attach.push_str(&format!("attach {} {host} \"{port}\"\n", domain.service));
+    }
+    let mut wanted = String::new();
+    let mut rollbacks = String::new();
+    let mut rollback = rollback_step(String::new());
+    for (service, image) in deployed(deploy) {
+        let name = variable(service);
+        let url = format!("{}/{}:$IMAGE_TAG{}", deploy.registry, image.name, image.tag_suffix());
+        wanted.push_str(&format!("want {service} {name} \"{url}\"\n"));
+        rollbacks.push_str(&format!("roll_back {service} \"$PREVIOUS_{name}\" || failed=1\n"));
+        rollback = rollback.env(format!("PREVIOUS_{name}"), expr(&format!("steps.deploy.outputs.previous_{name}")));
     }
     let script = format!(
         r#"set -euo pipefail
 # The CLI at its pinned release, fetched into npm's cache (no global install).
 railway() {{ npm exec --yes --package={cli} -- railway "$@"; }}
 # The CLI runs the program with the project's own install of the SDK it imports.
-{install}latest() {{ railway deployment list --service "$1" --environment {env} --limit 1 --json | jq -r '.[0] | "\(.id) \(.status)"'; }}
-services=({services} )
-declare -A before
-for service in "${{services[@]}}"; do read -r before[$service] _ < <(latest "$service"); done
-IMAGE_TAG="$GITHUB_SHA" railway config apply --yes
-deadline=$((SECONDS + {RAILWAY_WAIT_MINUTES} * 60))
+{install}export IMAGE_TAG="$GITHUB_SHA" {ENVIRONMENT_VARIABLE}={env}
+deployments() {{ railway deployment list --service "$1" --environment {env} --limit 20 --json; }}
+# Id, status and image of a service's newest deployment.
+newest() {{ deployments "$1" | jq -r '.[0] // {{}} | "\(.id // "-") \(.status // "-") \(.meta.image // .meta.serviceManifest.source.image // "-")"'; }}
+services=()
+declare -A image before
+# Service $1 must run image $3; its deployment live now is recorded (output previous_$2) for
+# the rollback.
+want() {{
+  local list
+  services+=("$1")
+  image[$1]=$3
+  list=$(deployments "$1") || {{ echo "::warning::No deployments of $1 listed (a first deploy creates the service); nothing to roll back to."; list='[]'; }}
+  before[$1]=$(jq -r '.[0].id // ""' <<< "$list")
+  echo "previous_$2=$(jq -r '[.[] | select(.status == "SUCCESS")][0].id // ""' <<< "$list")" >> "$GITHUB_OUTPUT"
+}}
+{wanted}planned=0
+railway config plan --detailed-exit-code || planned=$?
+case $planned in
+  0) changed=0; echo "Nothing to apply; checking that every service already runs its image." ;;
+  2) changed=1; echo "applied=true" >> "$GITHUB_OUTPUT"; railway config apply --yes ;;
+  *) echo "::error::railway config plan failed (exit $planned); see its output above."; exit 1 ;;
+esac
+# Custom domains, which the program cannot register: each is attached once the service exists.
+attach() {{
+  local listed
+  listed=$(railway domain list --service "$1" --environment {env} --json)
+  if jq -e --arg host "$2" '[.. | strings] | index($host) != null' <<< "$listed" > /dev/null; then return 0; fi
+  echo "Attaching $2 to $1: point its DNS at the records Railway shows for it."
+  railway domain "$2" --service "$1" --environment {env} ${{3:+--port "$3"}} --json
+}}
+{attach}deadline=$((SECONDS + {RAILWAY_WAIT_MINUTES} * 60))
 for service in "${{services[@]}}"; do
   id="" status=""
   while :; do
     # A failed CLI call is asked again, within the deadline; it does not end the wait.
-    if current=$(latest "$service"); then
-      read -r id status <<< "$current"
-      if [ "$id" != "${{before[$service]}}" ]; then
+    if current=$(newest "$service"); then
+      read -r id status running <<< "$current"
+      if [ "$status" = SUCCESS ] && [ "$running" = "${{image[$service]}}" ]; then
+        echo "$service runs ${{image[$service]}} (deployment $id)."
+        break
+      fi
+      if [ "$changed" = 0 ] && [ "$running" != "${{image[$service]}}" ]; then
+        echo "::error::Nothing to apply, yet $service's newest deployment $id ($status) runs $running, not ${{image[$service]}}: redeploy it (railway redeploy --service $service) or run this workflow again after a change."
+        exit 1
+      fi
+      if [ "$id" != "${{before[$service]}}" ] || [ "$changed" = 0 ]; then
         case $status in
-          SUCCESS) break ;;
+          SUCCESS) echo "::error::Railway deployment $id of $service went live with $running, not ${{image[$service]}}."; exit 1 ;;
           FAILED | CRASHED | REMOVED | REMOVING | SKIPPED) echo "::error::Railway deployment $id of $service ended $status."; exit 1 ;;
         esac
       fi
@@ -287,7 +385,7 @@ for service in "${{services[@]}}"; do
       echo "::warning::The Railway CLI could not list $service's deployments; asking again."
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "::error::$service had no successful new deployment on Railway after {RAILWAY_WAIT_MINUTES} minutes (last: $id $status)."
+      echo "::error::$service had no successful deployment of ${{image[$service]}} on Railway after {RAILWAY_WAIT_MINUTES} minutes (last: $id $status)."
       exit 1
     fi
     sleep 10
@@ -296,22 +394,45 @@ done
 "#,
         cli = pins::RAILWAY_CLI,
         install = railway_sdk::INSTALL,
-        services = services,
+        ENVIRONMENT_VARIABLE = crate::railway::ENVIRONMENT_VARIABLE,
     );
-    let failure = format!(
-        "echo \"::error::The {env} deploy on Railway failed. Railway keeps every earlier deployment: open each \
-         service's Deployments in the Railway dashboard and choose Rollback on the last good one, or revert the \
-         commit.\"\n"
+    let rollback_script = format!(
+        r#"set -euo pipefail
+if [ -z "$APPLIED" ]; then echo "::error::The {env} deploy failed before it applied anything on Railway; nothing to roll back."; exit 0; fi
+failed=0
+# Rolls $1 back to its deployment $2, the one live before this deploy.
+roll_back() {{
+  local service=$1 target=$2 answer
+  if [ -z "$target" ]; then echo "::error::$service had no live deployment before this one; nothing to roll back to."; return 0; fi
+  if answer=$(curl --fail-with-body --silent --show-error --max-time 30 \
+    --header "Project-Access-Token: $RAILWAY_TOKEN" --header "Content-Type: application/json" \
+    --data "$(jq -cn --arg id "$target" '{{query: "mutation($id: String!) {{ deploymentRollback(id: $id) }}", variables: {{id: $id}}}}')" \
+    https://backboard.railway.com/graphql/v2) && jq -e '.errors == null' <<< "$answer" > /dev/null; then
+    echo "$service is rolled back to deployment $target."
+  else
+    echo "::error::Railway did not roll $service back to deployment $target ($answer): choose Rollback on that deployment in the service's Deployments."
+    return 1
+  fi
+}}
+{rollbacks}if [ "$failed" = 1 ]; then exit 1; fi
+echo "::error::The {env} deploy on Railway failed; each service is rolled back to the deployment live before it, on the schema this deploy's migrations left."
+"#
     );
-    Plan {
+    rollback.run = Some(rollback_script);
+    let token = railway_token().reference();
+    let mut step = Step::run(format!("Deploy {env} on Railway"), script)
+        .working_directory(deploy.options.output_dir())
+        .env("RAILWAY_TOKEN", token.clone())
+        .timeout_minutes(RAILWAY_WAIT_MINUTES + 5);
+    for variable in host_variables {
+        step = step.env(variable.name.clone(), variable.reference());
+    }
+    Ok(Plan {
         checkout: true,
         permissions: vec![(Scope::Contents, Access::Read)],
-        deploy: Step::run(format!("Deploy {env} on Railway"), script)
-            .working_directory(deploy.options.output_dir())
-            .env("RAILWAY_TOKEN", railway_token().reference())
-            .timeout_minutes(RAILWAY_WAIT_MINUTES + 5),
-        rollback: rollback_step(failure),
-    }
+        deploy: step,
+        rollback: rollback.env("APPLIED", expr("steps.deploy.outputs.applied")).env("RAILWAY_TOKEN", token),
+    })
 }
 
 /// How long a Railway deploy job may wait for every new deployment, in minutes (below the job's
@@ -505,9 +626,18 @@ fn ssh_prerequisites() -> Vec<Prerequisite> {
 }
 
 /// What each environment of `target` needs on GitHub before its deploy job can run.
-pub fn prerequisites(target: DeployTarget, deploy: &Deploy) -> Vec<Prerequisite> {
+pub fn prerequisites(target: DeployTarget, deploy: &Deploy) -> Result<Vec<Prerequisite>, Error> {
     let services: Vec<&str> = deployed(deploy).map(|(service, _)| service).collect();
-    prerequisites_for(target, &services)
+    let mut list = prerequisites_for(target, &services);
+    if target == DeployTarget::Railway {
+        // The real hosts of the custom domains the deploy attaches.
+        for domain in crate::railway::custom_domains(deploy.project, deploy.stack)? {
+            if super::hosts::is_placeholder(&domain.host) {
+                list.push(super::hosts::host_variable(&domain.service, deploy.stack.env().name()));
+            }
+        }
+    }
+    Ok(list)
 }
 
 /// What each environment of `target` needs, for deploys of the built `services`.

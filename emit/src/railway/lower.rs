@@ -13,8 +13,8 @@ use crate::facts::platforms::RAILWAY;
 use crate::managed_platform::{Output, Placement, Plan, Value, command_line, engine_name};
 
 /// Names the program imports from `railway/iac`; constants must not shadow them.
-pub const IMPORTS: [&str; 8] =
-    ["defineRailway", "image", "postgres", "preserve", "project", "redis", "service", "volume"];
+pub const IMPORTS: [&str; 9] =
+    ["createRailwayContext", "defineRailway", "image", "postgres", "preserve", "project", "redis", "service", "volume"];
 
 /// One resource of the program: `const <ident> = <function>("<name>", { config })`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,8 @@ pub struct Lowered {
     pub built_from_repository: Vec<String>,
     /// The public services without a custom domain, which get no public address from the program.
     pub without_domain: Vec<String>,
+    /// The custom domains, which the program cannot register ([`super::CustomDomain`]).
+    pub domains: Vec<super::CustomDomain>,
 }
 
 /// The program's constant holding the commit tag of the pipeline's images: the `IMAGE_TAG` the
@@ -69,6 +71,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let mut uses_image_tag = false;
     let mut built_from_repository = Vec::new();
     let mut without_domain = Vec::new();
+    let mut custom_domains = Vec::new();
     for (service, placement) in deployed {
         let volume = plan.storage(service);
         plan.check_volume_scaling(service, volume)?;
@@ -168,19 +171,17 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
             resources.insert(Key::new(Kind::Volume, &volume.name), Resource { config: volume_config, ..resource });
         }
         // Each domain names the port it reaches, so traffic does not depend on PORT.
-        let domains: Vec<Ts> = plan
+        let domains: Vec<super::CustomDomain> = plan
             .domains(service)
             .into_iter()
-            .map(|route| match service.route_port(route) {
-                Some(port) if plan.facts.domain_target_port => Ts::Object(vec![
-                    super::ts::Entry::Field("domain".into(), Ts::str(&route.host)),
-                    super::ts::Entry::Field("port".into(), Ts::Num(port.into())),
-                ]),
-                _ => Ts::str(&route.host),
+            .map(|route| super::CustomDomain {
+                service: service.name.clone(),
+                host: route.host.clone(),
+                port: service.route_port(route).filter(|_| plan.facts.domain_target_port),
             })
             .collect();
         if !domains.is_empty() {
-            config.insert("domains".into(), Ts::Array(domains));
+            custom_domains.extend(domains);
         } else if placement == Placement::Public {
             // "Railway services don't obtain a domain automatically", and a generated
             // `*.up.railway.app` domain is named by Railway, so the program cannot declare it:
@@ -217,7 +218,14 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
             Resource { function: "service", name: service.name.clone(), config, env },
         );
     }
-    Ok(Lowered { resources, warnings: plan.warnings, uses_image_tag, built_from_repository, without_domain })
+    Ok(Lowered {
+        resources,
+        warnings: plan.warnings,
+        uses_image_tag,
+        built_from_repository,
+        without_domain,
+        domains: custom_domains,
+    })
 }
 
 /// The service's variables: literals, references to databases and services, and secrets as
@@ -285,7 +293,6 @@ fn env(plan: &Plan, service: &Service) -> Result<IndexMap<String, Ts>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::railway::ts::Entry;
     use stack_dsl::{Env, Port, Probe, Project, Route, Stack};
 
     /// The production stack `define` builds, validated, lowered.
@@ -297,13 +304,6 @@ mod tests {
         });
         let valid = project.validate().expect("a valid stack");
         lower(&valid, &valid.stacks()[0]).expect("lowers")
-    }
-
-    fn field<'a>(entries: &'a [Entry], key: &str) -> Option<&'a Ts> {
-        entries.iter().find_map(|e| match e {
-            Entry::Field(k, v) if k == key => Some(v),
-            _ => None,
-        })
     }
 
     #[test]
@@ -326,9 +326,8 @@ mod tests {
             let resource = &lowered.resources[&Key::new(Kind::Service, name)];
             // Railway sends health checks (and domains without a target port) to PORT.
             assert_eq!(resource.env.get("PORT"), Some(&Ts::Str(port.to_string())), "{name}");
-            let Some(Ts::Array(domains)) = resource.config.get("domains") else { panic!("{name}: no domains") };
-            let Ts::Object(domain) = &domains[0] else { panic!("{name}: a domain without its port") };
-            assert_eq!(field(domain, "port"), Some(&Ts::Num(port.into())), "{name}");
+            let domain = lowered.domains.iter().find(|d| d.service == name).expect("a domain");
+            assert_eq!(domain.port, Some(port), "{name}");
         }
         assert_eq!(
             lowered.resources[&Key::new(Kind::Service, "worker")].env.get("PORT"),

@@ -25,8 +25,9 @@
 //! | replicas / `Autoscale` | `replicas` / **not expressible**: the minimum runs (warning) |
 //! | the service's largest volume | `volume(name, { sizeMB })` in `volumeMounts`; other mounts are **not mounted** (warning); a volume on a scaled service is an **error** |
 //! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a volume belongs to one service; the alternative is object storage or one service running both processes |
-//! | `Route` | `domains: [{ domain, port }]`: the route's port is the domain's target port; a path prefix is reported (Railway routes whole hosts); one host routed to two services is an **error**; a public service without a route of its own gets no address (warning and header note: generate a domain) |
+//! | `Route` | a custom domain, attached with `railway domain <host> --service <name> --port <port>` by the deploy workflow (or by hand, as the header lists) and **not** in the program: `railway config apply` refuses a domain not already attached (below); the route's port is the domain's target port; a path prefix is reported (Railway routes whole hosts); one host routed to two services is an **error**; a public service without a route of its own gets no address (warning and header note: generate a domain) |
 //! | the port a service is health-checked on (else its routed port) | `PORT`, which Railway health-checks and routes to (`facts/platforms.rs`); a `PORT` the service sets to another port is reported |
+//! | the environment (`Env`) | `ctx.environment`, from the context when it names one, else `DEPLOY_ENVIRONMENT`; the program throws when neither names one of its environments, since `railway config apply` passes an empty context |
 //! | literal | the string |
 //! | `Secret` used by one service / by several | `preserve()` (set in the dashboard, kept on apply) / `ctx.shared.NAME` (a shared variable, one value for all) |
 //! | `EnvGroup` used by services | its secrets: `ctx.shared.NAME`, shared variables with one value for the group; its literals and references: written in each member's `variables`, since a program can only read shared variables (`ctx.shared`), not set them (npm `railway` 3.11 `ProjectDefinition`), and a literal kept in the program is reviewed in its diff |
@@ -69,11 +70,13 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
     let mut uses_image_tag = false;
     let mut built_from_repository = indexmap::IndexSet::new();
     let mut without_domain = indexmap::IndexSet::new();
+    let mut domains = Vec::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
         uses_image_tag |= lowered.uses_image_tag;
         built_from_repository.extend(lowered.built_from_repository);
         without_domain.extend(lowered.without_domain);
+        domains.extend(lowered.domains.into_iter().map(|domain| (stack.env(), domain)));
         environments.push((stack.env(), lowered.resources));
         for warning in lowered.warnings {
             bundle.warn(warning);
@@ -93,6 +96,15 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
             joined(&without_domain)
         ));
     }
+    if !domains.is_empty() {
+        notes.push_str(
+            "// Custom domains are not in this program: `railway config apply` refuses a domain that is not\n// already attached. The deploy workflow attaches each; applying by hand, run once per environment:\n",
+        );
+        for (env, domain) in &domains {
+            notes.push_str(&format!("//   {env}: {}\n", domain.command()));
+        }
+        notes.push_str("// then point each host's DNS at the records Railway shows for it.\n");
+    }
     let at = program.find("import ").unwrap_or(0);
     program.insert_str(at, &notes);
     bundle.add(RAILWAY_PROGRAM, program);
@@ -104,6 +116,38 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
 }
 
 type PerEnv = Vec<(Env, IndexMap<Key, Resource>)>;
+
+/// A custom domain of a service: `host`, routed to `port` (Railway's target port).
+///
+/// `railway config apply` cannot register one: a domain the program names that is not already
+/// attached is an error ("Custom-domain registration is not supported by Railway configuration.
+/// Add <domain> in the dashboard", Railway CLI 5.43, `src/iac/change_set.rs`), so a first deploy
+/// would fail. Attached domains are left out of the configuration diff altogether (same file:
+/// `customDomains` is removed before comparing), so the program leaves them out and the CLI's
+/// `railway domain <host> --service <name> --port <port>` (`src/commands/domain.rs`) attaches
+/// them once the service exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomDomain {
+    /// The service it routes to.
+    pub service: String,
+    /// The host name.
+    pub host: String,
+    /// The port it routes to, where the platform takes one.
+    pub port: Option<u16>,
+}
+
+impl CustomDomain {
+    /// The CLI command that attaches it (in the linked environment).
+    pub fn command(&self) -> String {
+        let port = self.port.map(|p| format!(" --port {p}")).unwrap_or_default();
+        format!("railway domain {} --service {}{port}", self.host, self.service)
+    }
+}
+
+/// The custom domains of `stack` on Railway, which the deploy workflow attaches.
+pub fn custom_domains(project: &ValidProject, stack: &stack_dsl::ValidStack) -> Result<Vec<CustomDomain>, Error> {
+    Ok(lower::lower(project, stack)?.domains)
+}
 
 /// `a, b, c`.
 fn joined(names: &indexmap::IndexSet<String>) -> String {
@@ -126,10 +170,13 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
             project.pipeline().and_then(|p| p.registry.named()).unwrap_or_default(),
         ));
     }
-    out.push_str("export default defineRailway((ctx) => {\n");
+    out.push_str(&environment_guard(&names));
+    out.push_str(&format!(
+        "export default defineRailway((given) => {{\n  const ctx = createRailwayContext({{ environment: {ENVIRONMENT_OF}(given.environment) }});\n"
+    ));
     // Every resource of any environment, in first-seen order, and the constant holding each.
     let order: indexmap::IndexSet<&Key> = environments.iter().flat_map(|(_, resources)| resources.keys()).collect();
-    let taken: Vec<&str> = IMPORTS.iter().copied().chain([IMAGE_TAG_CONSTANT]).collect();
+    let taken: Vec<&str> = IMPORTS.iter().copied().chain([IMAGE_TAG_CONSTANT, ENVIRONMENTS, ENVIRONMENT_OF]).collect();
     let ids = Identifiers::new(order.iter().copied(), &taken);
     let mut listed = Vec::new();
     for key in order {
@@ -168,6 +215,46 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
     let definition = Ts::Object(vec![Entry::Field("resources".into(), Ts::Array(listed))]);
     out.push_str(&format!("\n  return project({}, {});\n}});\n", ts::quote(project.name()), definition.print(1, &ids)));
     out
+}
+
+/// The variable that names the environment the program is applied to, when the context does not.
+pub const ENVIRONMENT_VARIABLE: &str = "DEPLOY_ENVIRONMENT";
+
+/// The program's constant listing its environments, and its function that picks the one applied.
+const ENVIRONMENTS: &str = "environments";
+const ENVIRONMENT_OF: &str = "environmentOf";
+
+/// The function that names the environment the program is applied to. `railway config apply`
+/// runs the program with an empty context (Railway CLI 5.43, `src/iac/eval.rs`:
+/// `typeof exported === "function" ? await exported({}) : exported`), so `ctx.environment`
+/// would be `undefined` and every choice would fall to its last branch: staging would get
+/// production's values, and `ctx.shared` would not exist. The environment therefore comes from
+/// [`ENVIRONMENT_VARIABLE`] (the deploy workflow sets it), a context that names one must agree,
+/// and anything else stops the program. `createRailwayContext` then builds the full context
+/// (`shared` included) as the SDK does (`railway` 3.11, `dist/iac/index.d.ts`).
+fn environment_guard(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| ts::quote(name)).collect();
+    format!(
+        r#"// `railway config apply` runs this program without naming the environment: it comes from
+// {ENVIRONMENT_VARIABLE} (set by the deploy workflow; set it when applying by hand), and a
+// context that names one must agree. Anything else stops here, before another environment's
+// values are applied.
+const {ENVIRONMENTS}: string[] = [{list}];
+function {ENVIRONMENT_OF}(given: string | undefined): string {{
+  const named = process.env.{ENVIRONMENT_VARIABLE};
+  if (given && named && given !== named) {{
+    throw new Error(`Railway applies environment ${{given}}, but {ENVIRONMENT_VARIABLE} is ${{named}}.`);
+  }}
+  const environment = given || named;
+  if (!environment || !{ENVIRONMENTS}.includes(environment)) {{
+    throw new Error(`Set {ENVIRONMENT_VARIABLE} to the environment this applies to, one of ${{{ENVIRONMENTS}.join(", ")}} (it is ${{environment || "unset"}}).`);
+  }}
+  return environment;
+}}
+
+"#,
+        list = quoted.join(", ")
+    )
 }
 
 /// One variable object for a service present in several environments.

@@ -4,7 +4,7 @@
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
 // Public without a domain of their own: api, flower; Railway gives them no address until one is
 // generated (Settings > Networking > Generate Domain) or a custom domain is added.
-import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
+import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in
 // IMAGE_TAG; applied without it, at the environment's tag (production), which the
@@ -12,7 +12,25 @@ import { defineRailway, image, postgres, preserve, project, redis, service, volu
 // readable to Railway (public, or registry credentials in each service's settings).
 const imageTag: string | undefined = process.env.IMAGE_TAG;
 
-export default defineRailway((ctx) => {
+// `railway config apply` runs this program without naming the environment: it comes from
+// DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand), and a
+// context that names one must agree. Anything else stops here, before another environment's
+// values are applied.
+const environments: string[] = ["production"];
+function environmentOf(given: string | undefined): string {
+  const named = process.env.DEPLOY_ENVIRONMENT;
+  if (given && named && given !== named) {
+    throw new Error(`Railway applies environment ${given}, but DEPLOY_ENVIRONMENT is ${named}.`);
+  }
+  const environment = given || named;
+  if (!environment || !environments.includes(environment)) {
+    throw new Error(`Set DEPLOY_ENVIRONMENT to the environment this applies to, one of ${environments.join(", ")} (it is ${environment || "unset"}).`);
+  }
+  return environment;
+}
+
+export default defineRailway((given) => {
+  const ctx = createRailwayContext({ environment: environmentOf(given.environment) });
   const postgresDb = postgres("postgres");
   const redisDb = redis("redis");
   const api = service("api", {

@@ -5,9 +5,32 @@
 // Before the first deploy: Railway builds backend, celeryworker, frontend from this repository, which the program cannot
 // name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with
 // `railway up --service <name>`.
-import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
+// Custom domains are not in this program: `railway config apply` refuses a domain that is not
+// already attached. The deploy workflow attaches each; applying by hand, run once per environment:
+//   production: railway domain api.example.com --service backend --port 8000
+//   production: railway domain dashboard.example.com --service frontend --port 3000
+// then point each host's DNS at the records Railway shows for it.
+import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
-export default defineRailway((ctx) => {
+// `railway config apply` runs this program without naming the environment: it comes from
+// DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand), and a
+// context that names one must agree. Anything else stops here, before another environment's
+// values are applied.
+const environments: string[] = ["production"];
+function environmentOf(given: string | undefined): string {
+  const named = process.env.DEPLOY_ENVIRONMENT;
+  if (given && named && given !== named) {
+    throw new Error(`Railway applies environment ${given}, but DEPLOY_ENVIRONMENT is ${named}.`);
+  }
+  const environment = given || named;
+  if (!environment || !environments.includes(environment)) {
+    throw new Error(`Set DEPLOY_ENVIRONMENT to the environment this applies to, one of ${environments.join(", ")} (it is ${environment || "unset"}).`);
+  }
+  return environment;
+}
+
+export default defineRailway((given) => {
+  const ctx = createRailwayContext({ environment: environmentOf(given.environment) });
   const db = postgres("db");
   const redisDb = redis("redis");
   const backend = service("backend", {
@@ -19,12 +42,6 @@ export default defineRailway((ctx) => {
     preDeploy: ["bash scripts/prestart.sh"],
     healthcheck: "/api/v1/utils/health-check/",
     healthcheckTimeout: 50,
-    domains: [
-      {
-        domain: "api.example.com",
-        port: 8000,
-      },
-    ],
     deploy: {
       restartPolicyType: "ALWAYS",
     },
@@ -78,12 +95,6 @@ export default defineRailway((ctx) => {
       builder: "DOCKERFILE",
     },
     start: "node server.js",
-    domains: [
-      {
-        domain: "dashboard.example.com",
-        port: 3000,
-      },
-    ],
     deploy: {
       restartPolicyType: "ALWAYS",
     },

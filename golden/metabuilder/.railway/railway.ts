@@ -2,7 +2,14 @@
 // Regenerate with: cargo run --example metabuilder
 // Environments: staging, production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
-import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
+// Custom domains are not in this program: `railway config apply` refuses a domain that is not
+// already attached. The deploy workflow attaches each; applying by hand, run once per environment:
+//   staging: railway domain api.staging.metabuilder.example.com --service api --port 8000
+//   staging: railway domain staging.metabuilder.example.com --service frontend --port 8080
+//   production: railway domain api.metabuilder.example.com --service api --port 8000
+//   production: railway domain metabuilder.example.com --service frontend --port 8080
+// then point each host's DNS at the records Railway shows for it.
+import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in
 // IMAGE_TAG; applied without it, at the environment's tag (staging, production), which the
@@ -10,7 +17,25 @@ import { defineRailway, image, postgres, preserve, project, redis, service, volu
 // readable to Railway (public, or registry credentials in each service's settings).
 const imageTag: string | undefined = process.env.IMAGE_TAG;
 
-export default defineRailway((ctx) => {
+// `railway config apply` runs this program without naming the environment: it comes from
+// DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand), and a
+// context that names one must agree. Anything else stops here, before another environment's
+// values are applied.
+const environments: string[] = ["staging", "production"];
+function environmentOf(given: string | undefined): string {
+  const named = process.env.DEPLOY_ENVIRONMENT;
+  if (given && named && given !== named) {
+    throw new Error(`Railway applies environment ${given}, but DEPLOY_ENVIRONMENT is ${named}.`);
+  }
+  const environment = given || named;
+  if (!environment || !environments.includes(environment)) {
+    throw new Error(`Set DEPLOY_ENVIRONMENT to the environment this applies to, one of ${environments.join(", ")} (it is ${environment || "unset"}).`);
+  }
+  return environment;
+}
+
+export default defineRailway((given) => {
+  const ctx = createRailwayContext({ environment: environmentOf(given.environment) });
   const postgresDb = postgres("postgres");
   const api = service("api", {
     source: (ctx.environment === "staging" ? image(`ghcr.io/metabuilder/metabuilder-api:${imageTag ?? "staging"}`) : image(`ghcr.io/metabuilder/metabuilder-api:${imageTag ?? "production"}`)),
@@ -18,17 +43,6 @@ export default defineRailway((ctx) => {
     preDeploy: ["alembic upgrade head"],
     healthcheck: "/health/ready",
     healthcheckTimeout: 45,
-    domains: (ctx.environment === "staging" ? [
-      {
-        domain: "api.staging.metabuilder.example.com",
-        port: 8000,
-      },
-    ] : [
-      {
-        domain: "api.metabuilder.example.com",
-        port: 8000,
-      },
-    ]),
     deploy: {
       restartPolicyType: "ALWAYS",
     },
@@ -48,17 +62,6 @@ export default defineRailway((ctx) => {
     source: (ctx.environment === "staging" ? image(`ghcr.io/metabuilder/metabuilder-web:${imageTag ? `${imageTag}-staging` : "staging"}`) : image(`ghcr.io/metabuilder/metabuilder-web:${imageTag ? `${imageTag}-production` : "production"}`)),
     healthcheck: "/",
     healthcheckTimeout: 30,
-    domains: (ctx.environment === "staging" ? [
-      {
-        domain: "staging.metabuilder.example.com",
-        port: 8080,
-      },
-    ] : [
-      {
-        domain: "metabuilder.example.com",
-        port: 8080,
-      },
-    ]),
     deploy: {
       restartPolicyType: "ALWAYS",
     },
