@@ -17,6 +17,7 @@ mod datastore;
 mod datastore_probe;
 mod edge;
 mod env;
+mod env_names;
 mod external;
 mod framework;
 mod host;

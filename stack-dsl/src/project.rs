@@ -99,8 +99,10 @@ impl Project {
                 fix: "Pass at least one environment to Project::new, for example [Env::Dev, Env::Production]".into(),
             });
         }
+        problems.extend(crate::env_names::problems(&self.name, &self.environments));
         for (i, env) in self.environments.iter().enumerate() {
-            if self.environments[..i].contains(env) {
+            // By name: the name is what every target keys an environment by.
+            if self.environments[..i].iter().any(|earlier| earlier.name() == env.name()) {
                 problems.push(Problem {
                     path: vec![format!("project {}", self.name)],
                     message: format!("environment {env} is listed twice"),

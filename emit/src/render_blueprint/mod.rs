@@ -1,6 +1,6 @@
 //! Render: one Blueprint, `render.yaml` at the root of the output directory, with one project
-//! per stack and one environment per hosted environment (staging, production); development
-//! stays local (Compose).
+//! per stack and one environment per hosted environment (staging, production, or any the project
+//! declares with `Env::hosted` / `Env::production`), named like it; local ones stay on Compose.
 //!
 //! Spec: <https://render.com/docs/blueprint-spec>; every golden file passes the Blueprint JSON
 //! Schema (`validate-deploy render`). Which services run and what references mean is decided
