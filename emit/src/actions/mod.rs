@@ -35,6 +35,7 @@ mod deploy_order;
 mod environment_tags;
 mod hosts;
 pub mod images;
+#[cfg(feature = "kubernetes")]
 mod kubernetes;
 pub mod model;
 pub mod pins;
