@@ -213,6 +213,9 @@ fn project(spec: &ProjectSpec, index: usize) -> Project {
     });
     if let Some(target) = spec.pipeline {
         project = project.pipeline(Pipeline::new(TARGETS[target]).registry("ghcr.io/acme"));
+    } else if let Some(qa) = ENVIRONMENTS[spec.environments].iter().find(|env| env.name() == "qa") {
+        // Previews build from the pull request's branch, so only without a pipeline's registry.
+        project = project.previews(Previews::of(*qa).expire_after_days(3));
     }
     project
 }

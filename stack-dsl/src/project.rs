@@ -3,6 +3,7 @@
 use crate::cluster::Cluster;
 use crate::env::Env;
 use crate::pipeline::Pipeline;
+use crate::previews::Previews;
 use crate::problem::{Error, Problem, Problems};
 use crate::stack::Stack;
 use crate::validate::ValidStack;
@@ -29,6 +30,7 @@ pub struct Project {
     regenerate: String,
     pipeline: Option<Pipeline>,
     cluster: Cluster,
+    previews: Option<Previews>,
 }
 
 impl Project {
@@ -41,7 +43,15 @@ impl Project {
         let name = name.into();
         let regenerate = format!("cargo run --example {name}");
         let environments = environments.into_iter().collect();
-        Project { name, environments, define: Box::new(define), regenerate, pipeline: None, cluster: Cluster::new() }
+        Project {
+            name,
+            environments,
+            define: Box::new(define),
+            regenerate,
+            pipeline: None,
+            cluster: Cluster::new(),
+            previews: None,
+        }
     }
 
     /// The command that regenerates this project's files, quoted in generated headers and in
@@ -64,6 +74,13 @@ impl Project {
     #[must_use]
     pub fn cluster(mut self, cluster: Cluster) -> Self {
         self.cluster = cluster;
+        self
+    }
+
+    /// Turn on pull-request previews on the platforms that make them (Render, Railway).
+    #[must_use]
+    pub fn previews(mut self, previews: Previews) -> Self {
+        self.previews = Some(previews);
         self
     }
 
@@ -129,9 +146,18 @@ impl Project {
             let at = format!("project {}", self.name);
             problems.extend(crate::pipeline::problems(&at, pipeline, &self.environments));
         }
+        if let Some(previews) = &self.previews {
+            problems.extend(crate::previews::problems(
+                &self.name,
+                previews,
+                &self.environments,
+                self.pipeline.as_ref(),
+            ));
+        }
         if problems.is_empty() {
             let (name, regenerate, pipeline) = (self.name.clone(), self.regenerate.clone(), self.pipeline.clone());
-            Ok(ValidProject { name, stacks, regenerate, pipeline, cluster: self.cluster.clone() })
+            let (cluster, previews) = (self.cluster.clone(), self.previews);
+            Ok(ValidProject { name, stacks, regenerate, pipeline, cluster, previews })
         } else {
             Err(Error::Invalid(Problems(crate::problem::merge_environments(problems))))
         }
@@ -146,6 +172,7 @@ pub struct ValidProject {
     regenerate: String,
     pipeline: Option<Pipeline>,
     cluster: Cluster,
+    previews: Option<Previews>,
 }
 
 impl ValidProject {
@@ -172,5 +199,10 @@ impl ValidProject {
     /// The Kubernetes cluster the project deploys to.
     pub fn cluster(&self) -> &Cluster {
         &self.cluster
+    }
+
+    /// Pull-request previews, when the project turns them on.
+    pub fn previews(&self) -> Option<&Previews> {
+        self.previews.as_ref()
     }
 }

@@ -8,7 +8,7 @@ use emit::compose::model::ComposeFile;
 use emit::kubernetes::Object;
 use emit::render_blueprint::model::Blueprint;
 use stack_dsl::{
-    Datastore, DeployTarget, Env, Image, Pipeline, Port, Probe, Project, Ready, Route, Secret, Service, Stack,
+    Datastore, DeployTarget, Env, Image, Pipeline, Port, Previews, Probe, Project, Ready, Route, Secret, Service, Stack,
 };
 
 const DEV_ARM: Env = Env::local("dev-arm");
@@ -117,4 +117,66 @@ fn environment_names_are_checked() {
     ] {
         assert!(found.iter().any(|f| f == expected), "{expected:?} not in {found:#?}");
     }
+}
+
+fn previewed(previews: Previews) -> Project {
+    Project::new("shop", [Env::Dev, QA, Env::Production], shop).previews(previews)
+}
+
+#[test]
+fn render_previews_copy_one_environment_and_say_what_else_they_copy() {
+    let valid = previewed(Previews::of(QA).expire_after_days(3)).validate().unwrap_or_else(|e| panic!("{e}"));
+    let bundle = emit::render(&valid, &emit::Options::with_root("")).unwrap_or_else(|e| panic!("{e}"));
+    let blueprint: Blueprint = serde_saphyr::from_str(&read(&bundle, emit::layout::RENDER_BLUEPRINT)).unwrap();
+    let root = blueprint.previews.expect("previews at the Blueprint's root");
+    assert_eq!((root.generation.as_str(), root.expire_after_days), ("automatic", Some(3)));
+    for environment in &blueprint.projects[0].environments {
+        for service in &environment.services {
+            let generation = service.previews.as_ref().map(|p| p.generation.as_str());
+            let expected = if environment.name == "qa" { None } else { Some("off") };
+            assert_eq!(generation, expected, "{} in {}", service.name, environment.name);
+        }
+    }
+    let copied: Vec<String> = bundle
+        .warnings()
+        .iter()
+        .filter(|w| w.target == "render" && w.message.starts_with("pull-request previews copy qa"))
+        .map(|w| format!("{} {}", w.env, w.service))
+        .collect();
+    assert_eq!(copied, ["production postgres"], "production's database has no previews field of its own");
+}
+
+#[test]
+fn railway_pull_request_environments_get_the_copied_environments_values() {
+    let valid = previewed(Previews::of(QA)).validate().unwrap_or_else(|e| panic!("{e}"));
+    let bundle = emit::render(&valid, &emit::Options::with_root("")).unwrap_or_else(|e| panic!("{e}"));
+    let program = read(&bundle, emit::layout::RAILWAY_PROGRAM);
+    assert!(program.contains("// Pull-request previews: turn on PR environments (Project Settings > Environments) with\n// qa as the base environment"));
+    // Production is named, everything else (qa and each PR environment) takes qa's values.
+    assert!(program.contains("(ctx.environment === \"production\" ? 2 : undefined)"), "{program}");
+    assert!(!program.contains("ctx.environment === \"qa\""), "{program}");
+}
+
+#[test]
+fn previews_copy_a_hosted_environment_users_do_not_reach_and_build_from_the_branch() {
+    let problems = |project: Project| -> Vec<String> {
+        project
+            .validate()
+            .map(|_| Vec::new())
+            .unwrap_or_else(|e| e.problems().iter().map(|p| p.message.clone()).collect())
+    };
+    assert_eq!(
+        problems(previewed(Previews::of(Env::Production))),
+        ["previews copy production, which real users reach: every pull request would get its secrets and settings"]
+    );
+    assert_eq!(
+        problems(previewed(Previews::of(Env::Dev))),
+        ["previews copy dev, which runs locally; previews are made by hosting platforms"]
+    );
+    assert_eq!(
+        problems(previewed(Previews::of(Env::Staging))),
+        ["previews copy environment staging, which the project does not list"]
+    );
+    let pushed = previewed(Previews::of(QA)).pipeline(Pipeline::new(DeployTarget::Render).registry("ghcr.io/shop"));
+    assert_eq!(problems(pushed), ["previews would run qa's images from ghcr.io/shop, not the pull request's code"]);
 }

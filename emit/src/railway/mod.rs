@@ -40,6 +40,7 @@
 //! resource's constant takes its kind as a suffix (`web1Service`, `newService`, `dataVolume`), then a
 //! number (`identifiers.rs`).
 
+mod environments;
 mod identifiers;
 mod lower;
 pub(crate) mod sdk;
@@ -52,6 +53,7 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::{RAILWAY_DIR, RAILWAY_PROGRAM};
 use crate::options::Options;
+use environments::Environments;
 use identifiers::{Identifiers, Key};
 use lower::{IMAGE_TAG_CONSTANT, IMPORTS, Resource};
 use ts::{Entry, Ts};
@@ -84,6 +86,12 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         notes.push_str(&format!(
             "// Before the first deploy: Railway builds {} from this repository, which the program cannot\n// name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with\n// `railway up --service <name>`.\n",
             joined(&built_from_repository)
+        ));
+    }
+    if let Some(previews) = project.previews() {
+        notes.push_str(&format!(
+            "// Pull-request previews: turn on PR environments (Project Settings > Environments) with\n// {0} as the base environment; any environment this program does not name gets {0}'s values.\n",
+            previews.from
         ));
     }
     if !without_domain.is_empty() {
@@ -125,6 +133,8 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
             project.pipeline().and_then(|p| p.registry.named()).unwrap_or_default(),
         ));
     }
+    let named: Vec<Env> = environments.iter().map(|(env, _)| *env).collect();
+    let choice = Environments::new(named, project.previews().map(|p| p.from));
     out.push_str("export default defineRailway((ctx) => {\n");
     // Every resource of any environment, in first-seen order, and the constant holding each.
     let order: indexmap::IndexSet<&Key> = environments.iter().flat_map(|(_, resources)| resources.keys()).collect();
@@ -139,9 +149,9 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
         for field in union(present.iter().map(|(_, r)| &r.config)) {
             let per_env: Vec<(Env, Ts)> =
                 present.iter().map(|(env, r)| (*env, r.config.get(field).cloned().unwrap_or(Ts::Undefined))).collect();
-            config.push(Entry::Field(field.clone(), choose(per_env)));
+            config.push(Entry::Field(field.clone(), choice.choose(per_env)));
         }
-        let env = variables(&present);
+        let env = variables(&choice, &present);
         if !env.is_empty() {
             config.push(Entry::Field("env".into(), Ts::Object(env)));
         }
@@ -158,7 +168,7 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
         } else {
             let only: Vec<Env> = present.iter().map(|(env, _)| *env).collect();
             Ts::Spread(Box::new(Ts::If(
-                condition(&only),
+                choice.condition(&only),
                 Box::new(Ts::Raw(format!("[{constant}]"))),
                 Box::new(Ts::Raw("[]".into())),
             )))
@@ -170,21 +180,21 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
 }
 
 /// One variable object for a service present in several environments.
-fn variables(present: &[(Env, &Resource)]) -> Vec<Entry> {
+fn variables(choice: &Environments, present: &[(Env, &Resource)]) -> Vec<Entry> {
     union(present.iter().map(|(_, r)| &r.env))
         .into_iter()
         .map(|key| {
             let having: Vec<(Env, Ts)> =
                 present.iter().filter_map(|(env, r)| r.env.get(key).map(|v| (*env, v.clone()))).collect();
             if having.len() == present.len() {
-                Entry::Field(key.clone(), choose(having))
+                Entry::Field(key.clone(), choice.choose(having))
             } else {
                 // A variable that only some environments set is spread in conditionally, since
                 // a variable's value cannot be `undefined`.
                 let only: Vec<Env> = having.iter().map(|(env, _)| *env).collect();
-                let value = choose(having);
+                let value = choice.choose(having);
                 let object = Ts::Object(vec![Entry::Field(key.clone(), value)]);
-                Entry::Spread(Ts::If(condition(&only), Box::new(object), Box::new(Ts::Object(Vec::new()))))
+                Entry::Spread(Ts::If(choice.condition(&only), Box::new(object), Box::new(Ts::Object(Vec::new()))))
             }
         })
         .collect()
@@ -193,21 +203,4 @@ fn variables(present: &[(Env, &Resource)]) -> Vec<Entry> {
 /// The keys of several maps, in first-seen order.
 fn union<'a>(maps: impl Iterator<Item = &'a IndexMap<String, Ts>>) -> indexmap::IndexSet<&'a String> {
     maps.flat_map(IndexMap::keys).collect()
-}
-
-/// The value itself when every environment agrees, else a choice on `ctx.environment`.
-fn choose(mut per_env: Vec<(Env, Ts)>) -> Ts {
-    if per_env.windows(2).all(|w| w[0].1 == w[1].1) {
-        return per_env.remove(0).1;
-    }
-    let Some((_, last)) = per_env.pop() else { return Ts::Undefined };
-    per_env
-        .into_iter()
-        .rev()
-        .fold(last, |otherwise, (env, value)| Ts::If(condition(&[env]), Box::new(value), Box::new(otherwise)))
-}
-
-/// `ctx.environment === "production"`, or several joined with `||`.
-fn condition(envs: &[Env]) -> String {
-    envs.iter().map(|env| format!("ctx.environment === {}", ts::quote(env.name()))).collect::<Vec<_>>().join(" || ")
 }

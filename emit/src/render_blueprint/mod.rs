@@ -41,6 +41,7 @@
 
 mod lower;
 pub mod model;
+mod previews;
 
 use stack_dsl::{DeployTarget, ValidProject};
 
@@ -97,8 +98,20 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
             "Before applying: add a registry credential named {host} (Workspace Settings > Registry Credentials) with a token that can read the packages."
         ));
     }
+    let previews = project.previews().map(|wanted| {
+        let (root, warnings) = previews::apply(project.name(), &mut environments, wanted);
+        for warning in warnings {
+            bundle.warn(warning);
+        }
+        notes.push(format!(
+            "Pull-request previews copy {}: one per pull request, on a workspace plan that has them.",
+            wanted.from
+        ));
+        root
+    });
     let header = yaml::header(&format!("stack {}", project.name()), project.regenerate_command(), &notes);
-    let blueprint = model::Blueprint { projects: vec![model::Project { name: project.name().into(), environments }] };
+    let project = model::Project { name: project.name().into(), environments };
+    let blueprint = model::Blueprint { previews, projects: vec![project] };
     bundle.add(RENDER_BLUEPRINT, yaml::document(RENDER_BLUEPRINT, &header, &blueprint)?);
     Ok(bundle)
 }
