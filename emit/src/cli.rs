@@ -122,7 +122,9 @@ fn print_warnings(bundle: &Bundle) {
 }
 
 /// Changes the cluster refuses to apply in place, each with the steps to apply it instead.
+#[cfg_attr(not(feature = "kubernetes"), allow(unused_variables))]
 fn print_forbidden(changes: &[Change]) {
+    #[cfg(feature = "kubernetes")]
     for forbidden in crate::kubernetes::immutable::forbidden_in(changes) {
         println!("before the next kubectl apply: {forbidden}");
     }

@@ -25,6 +25,8 @@
 //! assert!(compose.contents.contains("- 127.0.0.1:8080:80"));
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod actions;
 mod applied_defaults;
 mod bundle;

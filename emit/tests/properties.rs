@@ -51,8 +51,13 @@ const IMAGES: [&str; 4] = ["nginx:1.27-alpine", "redis:7-alpine", "ghcr.io/acme/
 const CONTEXTS: [&str; 3] = ["backend", "frontend", "services/api"];
 const LITERAL_NAMES: [&str; 4] = ["LOG_LEVEL", "GREETING", "FEATURE_FLAGS", "APP_MODE"];
 const SECRET_NAMES: [&str; 3] = ["DB_PASSWORD", "API_TOKEN", "SESSION_SECRET"];
-const ENVIRONMENTS: [&[Env]; 3] =
-    [&[Env::Dev, Env::Staging, Env::Production], &[Env::Dev, Env::Production], &[Env::Staging, Env::Production]];
+const ENVIRONMENTS: [&[Env]; 4] = [
+    &[Env::Dev, Env::Staging, Env::Production],
+    &[Env::Dev, Env::Production],
+    &[Env::Staging, Env::Production],
+    // Environments a project declares itself: a local one besides dev, a QA one, a regional production.
+    &[Env::Dev, Env::local("dev-arm"), Env::hosted("qa"), Env::Production, Env::production("production-eu")],
+];
 const TARGETS: [DeployTarget; 4] =
     [DeployTarget::Kubernetes, DeployTarget::Render, DeployTarget::Railway, DeployTarget::ComposeOverSsh];
 
@@ -223,6 +228,9 @@ fn project(spec: &ProjectSpec, index: usize) -> Project {
     });
     if let Some(target) = spec.pipeline {
         project = project.pipeline(Pipeline::new(TARGETS[target]).registry("ghcr.io/acme"));
+    } else if let Some(qa) = ENVIRONMENTS[spec.environments].iter().find(|env| env.name() == "qa") {
+        // Previews build from the pull request's branch, so only without a pipeline's registry.
+        project = project.previews(Previews::of(*qa).expire_after_days(3));
     }
     if spec.defaults {
         project = project.defaults(Defaults::new().limits(Cpu::cores(1), Memory::gib(1)).volume_size(Memory::gib(2)));

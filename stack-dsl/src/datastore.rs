@@ -37,6 +37,22 @@ impl Engine {
 }
 
 /// The database a service provides: engine, credentials and database name.
+///
+/// ```
+/// use stack_dsl::{Datastore, Image, Port, Secret, Service, Stack};
+///
+/// let mut stack = Stack::new("shop");
+/// let password = stack.add_secret(Secret::new("DB_PASSWORD"));
+/// let db = stack.add_service(
+///     Service::new("postgres", Image::new("postgres:16-alpine"))
+///         .port(Port::tcp(5432))
+///         .env("POSTGRES_PASSWORD", &password)
+///         .datastore(Datastore::postgres(16).user("shop").database("shop").password(&password)),
+/// );
+/// // Other services read its URL; each target builds it its own way.
+/// let api = Service::new("api", Image::new("ghcr.io/shop/api:1.4")).env("DATABASE_URL", db.database_url());
+/// assert_eq!(api.env.len(), 1);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Datastore {

@@ -5,6 +5,17 @@
 use indexmap::IndexMap;
 
 /// A service's container image.
+///
+/// ```
+/// use stack_dsl::{Build, Image};
+///
+/// let cache = Image::new("redis:7-alpine");
+/// assert_eq!(cache, Image::Registry("redis:7-alpine".into()));
+/// // Built from ./backend, pushed by the pipeline as shop-api:<commit SHA>.
+/// let api: Image = Image::build("backend").dockerfile("Dockerfile.prod").arg("NODE_ENV", "production").tag("shop-api").into();
+/// let Image::Build(Build { context, .. }) = &api else { unreachable!() };
+/// assert_eq!(context, "backend");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Image {
     /// A prebuilt image pulled from a registry, such as `postgres:15-alpine`.

@@ -13,6 +13,14 @@ pub enum Protocol {
 ///
 /// By default it is reachable only by the other services of the stack. [`Port::published`] also
 /// binds it on the host, which is how single-host deployments expose a reverse proxy.
+///
+/// ```
+/// use stack_dsl::{Port, Protocol};
+///
+/// let web = Port::http(80).published(8080);
+/// assert_eq!((web.number, web.protocol, web.published), (80, Protocol::Http, Some(8080)));
+/// assert_eq!(Port::tcp(5432).protocol, Protocol::Tcp);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Port {
@@ -44,6 +52,15 @@ impl Port {
 }
 
 /// A public route: requests for `host` + `path` from the internet reach one of the service's ports.
+///
+/// ```
+/// use stack_dsl::{Image, Port, Route, Service};
+///
+/// let api = Service::new("api", Image::new("ghcr.io/shop/api:1.4"))
+///     .port(Port::http(3001))
+///     .route(Route::new("shop.example.com").path("/api").tls());
+/// assert_eq!(api.route_port(&api.routes[0]), Some(3001));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Route {

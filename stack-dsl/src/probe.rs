@@ -27,6 +27,15 @@ pub enum Check {
 }
 
 /// A health check with its timings.
+///
+/// ```
+/// use stack_dsl::{Probe, secs};
+///
+/// let ready = Probe::http(3001, "/health").every(secs(10)).timeout(secs(3)).retries(5).start_period(secs(30));
+/// assert_eq!(ready.retries, 5);
+/// let alive = Probe::exec(["pg_isready", "-U", "shop"]);
+/// assert_ne!(ready, alive);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Probe {

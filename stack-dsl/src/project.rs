@@ -4,6 +4,7 @@ use crate::cluster::Cluster;
 use crate::defaults::Defaults;
 use crate::env::Env;
 use crate::pipeline::Pipeline;
+use crate::previews::Previews;
 use crate::problem::{Error, Problem, Problems};
 use crate::stack::Stack;
 use crate::validate::ValidStack;
@@ -31,6 +32,7 @@ pub struct Project {
     pipeline: Option<Pipeline>,
     cluster: Cluster,
     pub(crate) defaults: Option<Defaults>,
+    previews: Option<Previews>,
 }
 
 impl Project {
@@ -51,6 +53,7 @@ impl Project {
             pipeline: None,
             cluster: Cluster::new(),
             defaults: None,
+            previews: None,
         }
     }
 
@@ -74,6 +77,13 @@ impl Project {
     #[must_use]
     pub fn cluster(mut self, cluster: Cluster) -> Self {
         self.cluster = cluster;
+        self
+    }
+
+    /// Turn on pull-request previews on the platforms that make them (Render, Railway).
+    #[must_use]
+    pub fn previews(mut self, previews: Previews) -> Self {
+        self.previews = Some(previews);
         self
     }
 
@@ -111,8 +121,10 @@ impl Project {
                 fix: "Pass at least one environment to Project::new, for example [Env::Dev, Env::Production]".into(),
             });
         }
+        problems.extend(crate::env_names::problems(&self.name, &self.environments));
         for (i, env) in self.environments.iter().enumerate() {
-            if self.environments[..i].contains(env) {
+            // By name: the name is what every target keys an environment by.
+            if self.environments[..i].iter().any(|earlier| earlier.name() == env.name()) {
                 problems.push(Problem {
                     path: vec![format!("project {}", self.name)],
                     message: format!("environment {env} is listed twice"),
@@ -140,9 +152,18 @@ impl Project {
             let at = format!("project {}", self.name);
             problems.extend(crate::pipeline::problems(&at, pipeline, &self.environments));
         }
+        if let Some(previews) = &self.previews {
+            problems.extend(crate::previews::problems(
+                &self.name,
+                previews,
+                &self.environments,
+                self.pipeline.as_ref(),
+            ));
+        }
         if problems.is_empty() {
             let (name, regenerate, pipeline) = (self.name.clone(), self.regenerate.clone(), self.pipeline.clone());
-            Ok(ValidProject { name, stacks, regenerate, pipeline, cluster: self.cluster.clone() })
+            let (cluster, previews) = (self.cluster.clone(), self.previews);
+            Ok(ValidProject { name, stacks, regenerate, pipeline, cluster, previews })
         } else {
             Err(Error::Invalid(Problems(crate::problem::merge_environments(problems))))
         }
@@ -157,6 +178,7 @@ pub struct ValidProject {
     regenerate: String,
     pipeline: Option<Pipeline>,
     cluster: Cluster,
+    previews: Option<Previews>,
 }
 
 impl ValidProject {
@@ -183,5 +205,10 @@ impl ValidProject {
     /// The Kubernetes cluster the project deploys to.
     pub fn cluster(&self) -> &Cluster {
         &self.cluster
+    }
+
+    /// Pull-request previews, when the project turns them on.
+    pub fn previews(&self) -> Option<&Previews> {
+        self.previews.as_ref()
     }
 }

@@ -61,8 +61,8 @@ pub(crate) fn problems(project: &str, cluster: &Cluster, environments: &[Env], s
                     any_host.join(", ")
                 ),
                 fix: format!(
-                    "Name the host {env} is served on: .cluster(Cluster::new().host(Env::{}, \"{}.example.org\")), or give {} a Route with its host",
-                    variant(env),
+                    "Name the host {env} is served on: .cluster(Cluster::new().host({}, \"{}.example.org\")), or give {} a Route with its host",
+                    env.rust_spelling(),
                     project,
                     any_host.join(" and ")
                 ),
@@ -70,15 +70,6 @@ pub(crate) fn problems(project: &str, cluster: &Cluster, environments: &[Env], s
         }
     }
     found
-}
-
-/// The Rust spelling of `env`.
-fn variant(env: Env) -> &'static str {
-    match env {
-        Env::Dev => "Dev",
-        Env::Staging => "Staging",
-        Env::Production => "Production",
-    }
 }
 
 #[cfg(test)]

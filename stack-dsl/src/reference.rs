@@ -8,6 +8,17 @@ use crate::secret::SecretRef;
 
 /// A reference to a service of the stack, returned by [`crate::Stack::add_service`] or, for a
 /// service declared further down, by [`crate::Stack::reference`].
+///
+/// ```
+/// use stack_dsl::{Image, Port, Service, Stack};
+///
+/// let mut stack = Stack::new("shop");
+/// let api = stack.add_service(Service::new("api", Image::new("ghcr.io/shop/api:1.4")).port(Port::http(3001)));
+/// let web = Service::new("web", Image::new("ghcr.io/shop/web:1.4"))
+///     .env("API_HOST", api.host())
+///     .env("API_URL", api.url().path("/v1"));
+/// assert_eq!(web.env.len(), 2);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ServiceRef(pub(crate) String);
 

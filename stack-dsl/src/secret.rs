@@ -4,6 +4,16 @@
 //! (`${NAME:?…}` in Compose, a `secretKeyRef` in Kubernetes, `sync: false` in Render).
 
 /// A secret the stack needs at run time.
+///
+/// ```
+/// use stack_dsl::{EnvValue, Image, Secret, Service, Stack};
+///
+/// let mut stack = Stack::new("shop");
+/// let jwt = stack.add_secret(Secret::new("JWT_KEY").describe("Signs session tokens").generated());
+/// let api = Service::new("api", Image::new("ghcr.io/shop/api:1.4")).env("JWT_KEY", &jwt);
+/// // The service holds a reference; each target spells where the value comes from.
+/// assert!(matches!(api.env[0].1, EnvValue::Secret(_)));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Secret {

@@ -12,6 +12,16 @@ pub enum VolumeKind {
 }
 
 /// A named volume of the stack.
+///
+/// ```
+/// use stack_dsl::{Memory, Stack, Volume};
+///
+/// let mut stack = Stack::new("shop");
+/// let data = stack.add_volume(Volume::persistent("pgdata").size(Memory::gib(10)));
+/// assert_eq!(data.name(), "pgdata");
+/// // Created by hand and backed up elsewhere: the stack only attaches it.
+/// stack.add_volume(Volume::external("uploads"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Volume {
@@ -73,6 +83,18 @@ pub enum MountSource {
 }
 
 /// Storage mounted at a path inside a container.
+///
+/// ```
+/// use stack_dsl::{Image, Mount, Service, Stack, Volume};
+///
+/// let mut stack = Stack::new("shop");
+/// let data = stack.add_volume(Volume::persistent("pgdata"));
+/// let db = Service::new("postgres", Image::new("postgres:16-alpine"))
+///     .mount(Mount::volume(&data, "/var/lib/postgresql/data"))
+///     .mount(Mount::config("./postgres/postgresql.conf", "/etc/postgresql/postgresql.conf").read_only())
+///     .mount(Mount::tmpfs("/tmp"));
+/// assert_eq!(db.mounts.len(), 3);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Mount {

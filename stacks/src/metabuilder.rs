@@ -68,11 +68,8 @@ pub fn stack(env: Env) -> Stack {
     } else {
         format!("https://{web_host}")
     };
-    let environment = match env {
-        Env::Dev => "development",
-        Env::Staging => "staging",
-        Env::Production => "production",
-    };
+    // The app's ENVIRONMENT setting: "development" locally, else the environment's own name.
+    let environment = if env.is_dev() { "development" } else { env.name() };
     let api_image = Image::build("backend").tag("metabuilder-api");
     let api_env = |service: Service| {
         service

@@ -6,7 +6,7 @@
 //! approval, and each environment holds its own secrets. One concurrency group queues deploys;
 //! none is cancelled.
 
-use stack_dsl::{Check, Env, Pipeline, ValidProject, ValidStack};
+use stack_dsl::{Check, Pipeline, ValidProject, ValidStack};
 
 use super::ci;
 use super::environment_tags;
@@ -136,8 +136,16 @@ pub fn workflow(
          backward-compatible (expand first, contract in a later release)."
             .into(),
     );
-    if hosted.iter().any(|s| s.env() == Env::Production) {
-        notes.push("Add required reviewers to the production environment: they approve each production deploy.".into());
+    let production: Vec<&str> = hosted.iter().filter(|s| s.env().is_production()).map(|s| s.env().name()).collect();
+    match production.as_slice() {
+        [] => {}
+        [one] => {
+            notes.push(format!("Add required reviewers to the {one} environment: they approve each {one} deploy."))
+        }
+        several => notes.push(format!(
+            "Add required reviewers to the {} environments: they approve each deploy there.",
+            several.join(", ")
+        )),
     }
     Ok((workflow, warnings, notes))
 }

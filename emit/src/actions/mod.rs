@@ -12,7 +12,7 @@
 //! | the project's regenerate command | job `generated`: on the pinned Rust release, `cargo fetch --locked`, then `<command> -- --check <output dir>` fails on stale files (cached in `ci.yml`) |
 //! | `Pipeline` | `deploy.yml` runs the same `generated` and `check-*` jobs on the pushed commit; the image job waits for them |
 //! | `Pipeline::registry` | `deploy.yml` job `image`: build, scan, then push `<registry>/<image>:<commit sha>`; the registry is `ghcr.io/<repository owner, lower-cased>` unless the project names one, which each job that names the registry checks is that namespace first (the job token pushes only there), a prerequisite the header states |
-//! | `Env::Staging` / `Env::Production` | jobs `deploy-staging` / `deploy-production` in GitHub environments of those names, whose secrets and variables the header lists; production needs staging |
+//! | a hosted `Env` (`Env::Staging`, `Env::Production`, `Env::hosted("qa")`, `Env::production("production-eu")`) | job `deploy-<env>` in the GitHub environment of that name, whose secrets and variables the header lists; each needs the one before it in the project's order; the header asks for required reviewers on the production ones (`Env::is_production`) |
 //! | committed files at an environment tag (Render's `image.url`, the Railway program's fallback) | Render and Railway deploy jobs first point `<registry>/<image>:<env>` at the image they deploy (`docker buildx imagetools create`, `packages: write`); the deploy names the commit's tag |
 //! | `Pipeline::target` | the deploy steps: `kubectl apply` of the environment's kustomization (kubectl pinned, the Secret's keys checked first, and a prune scoped by the stack's label after a successful rollout); Render's API with the pushed image (`imageUrl`), in waves along `depends_on` (a service after those it waits for are live), under one time budget; `railway config apply` of `.railway/railway.ts` with `IMAGE_TAG`, each new deployment awaited; Compose over SSH with every file the Compose file mounts |
 //! | `Run::Once` (migrations) | Kubernetes: the Job, named after the release, applied with everything but the services that wait for it, awaited (at most its deadline and a minute), then those services; Render: `preDeployCommand`; Railway: `preDeploy`; Compose: run once by `up` when a service waits for it, else `run --rm` and `--scale <job>=0` |
@@ -35,6 +35,7 @@ mod deploy_order;
 mod environment_tags;
 mod hosts;
 pub mod images;
+#[cfg(feature = "kubernetes")]
 mod kubernetes;
 pub mod model;
 pub mod pins;

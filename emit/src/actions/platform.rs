@@ -27,6 +27,7 @@ pub struct Deploy<'a> {
     /// The environment's stack.
     pub stack: &'a ValidStack,
     /// The cluster the Kubernetes manifests are written for.
+    #[cfg_attr(not(feature = "kubernetes"), allow(dead_code))]
     pub cluster: &'a stack_dsl::Cluster,
     /// The images of the pipeline.
     pub images: &'a [BuiltImage],
@@ -52,7 +53,14 @@ pub struct Plan {
 /// The plan for `target`.
 pub fn plan(target: DeployTarget, deploy: &Deploy) -> Result<Plan, Error> {
     Ok(match target {
+        #[cfg(feature = "kubernetes")]
         DeployTarget::Kubernetes => super::kubernetes::plan(deploy)?,
+        // `actions::render` refuses such a pipeline first (`deploys_what_is_rendered`).
+        #[cfg(not(feature = "kubernetes"))]
+        DeployTarget::Kubernetes => {
+            let project = deploy.stack.name.clone();
+            return Err(Error::TargetNotRendered { project, target: target.name(), feature: "kubernetes" });
+        }
         DeployTarget::Render => render(deploy),
         DeployTarget::Railway => railway(deploy)?,
         DeployTarget::ComposeOverSsh => compose_over_ssh(deploy),
@@ -640,12 +648,22 @@ pub fn prerequisites(target: DeployTarget, deploy: &Deploy) -> Result<Vec<Prereq
     Ok(list)
 }
 
+/// The kubeconfig a Kubernetes deploy job needs.
+#[cfg(feature = "kubernetes")]
+fn kubernetes_prerequisites() -> Vec<Prerequisite> {
+    vec![Prerequisite::secret("KUBECONFIG", crate::kubernetes::deploy_identity::SUMMARY)]
+}
+
+/// Without the Kubernetes emitter no workflow deploys to Kubernetes (`deploys_what_is_rendered`).
+#[cfg(not(feature = "kubernetes"))]
+fn kubernetes_prerequisites() -> Vec<Prerequisite> {
+    Vec::new()
+}
+
 /// What each environment of `target` needs, for deploys of the built `services`.
 pub fn prerequisites_for(target: DeployTarget, services: &[&str]) -> Vec<Prerequisite> {
     match target {
-        DeployTarget::Kubernetes => {
-            vec![Prerequisite::secret("KUBECONFIG", crate::kubernetes::deploy_identity::SUMMARY)]
-        }
+        DeployTarget::Kubernetes => kubernetes_prerequisites(),
         DeployTarget::Render => {
             let mut list = vec![render_api_key()];
             list.extend(services.iter().map(|service| render_service(service)));

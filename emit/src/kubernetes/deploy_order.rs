@@ -8,7 +8,7 @@
 //! the deploy reports a failed migration within a bounded time:
 //! <https://kubernetes.io/docs/concepts/workloads/controllers/job/#job-termination-and-cleanup>.
 //!
-//! Only workloads the cluster runs take part ([`super::placement`]): a left-out edge proxy or
+//! Only workloads the cluster runs take part (`placement.rs`): a left-out edge proxy or
 //! certificate job is named by no step, as no object of that name exists.
 //!
 //! The first pass selects objects with `app.kubernetes.io/name!=<service>`; an equality-based

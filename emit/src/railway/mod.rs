@@ -13,7 +13,7 @@
 //! | `Datastore::postgres` / `redis`, `External::managed`, a database on the Docker host | `postgres(name)` / `redis(name)`; the container is not deployed (warning); a major version other than the template's (PostgreSQL 18, Redis 8) is reported |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` | **not deployed**: Railway's edge terminates TLS and renews certificates (warning) |
 //! | `Image::new` / `Image::build` | `source: image(..)` / `root` + `build: { builder: "DOCKERFILE" }` without a source: the header and a warning name each service whose repository must be connected in the dashboard or deployed with `railway up` |
-//! | `Image::build` in a project with a `Pipeline` | `source: image(`<registry>/<image>:${imageTag ?? "<env>"}`)`, `imageTag` being the `IMAGE_TAG` the deploy workflow sets (the commit SHA, `-<env>` appended when the build differs per environment); without it the environment's tag, which the pipeline moves to each image it deploys |
+//! | `Image::build` in a project with a `Pipeline` | ``source: image(`<registry>/<image>:${imageTag ?? "<env>"}`)``, `imageTag` being the `IMAGE_TAG` the deploy workflow sets (the commit SHA, `-<env>` appended when the build differs per environment); without it the environment's tag, which the pipeline moves to each image it deploys |
 //! | build arguments (`Image::build(..).arg`) | service variables, which Railway hands to the Docker build as build arguments (`facts/platforms.rs`); a variable of the same name wins (warning) |
 //! | `Service::serves_static(StaticSite)` | the service's own container, which serves the build: Railway has no static hosting of its own (`facts/platforms.rs`) |
 //! | command | `start` |
@@ -42,6 +42,7 @@
 //! resource's constant takes its kind as a suffix (`web1Service`, `newService`, `dataVolume`), then a
 //! number (`identifiers.rs`).
 
+mod environments;
 mod identifiers;
 mod lower;
 pub(crate) mod sdk;
@@ -54,6 +55,7 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::{RAILWAY_DIR, RAILWAY_PROGRAM};
 use crate::options::Options;
+use environments::Environments;
 use identifiers::{Identifiers, Key};
 use lower::{IMAGE_TAG_CONSTANT, IMPORTS, Resource};
 use ts::{Entry, Ts};
@@ -88,6 +90,12 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         notes.push_str(&format!(
             "// Before the first deploy: Railway builds {} from this repository, which the program cannot\n// name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with\n// `railway up --service <name>`.\n",
             joined(&built_from_repository)
+        ));
+    }
+    if let Some(previews) = project.previews() {
+        notes.push_str(&format!(
+            "// Pull-request previews: turn on PR environments (Project Settings > Environments) with\n// {0} as the base environment; any environment this program does not name gets {0}'s values.\n",
+            previews.from
         ));
     }
     if !without_domain.is_empty() {
@@ -170,7 +178,9 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
             project.pipeline().and_then(|p| p.registry.named()).unwrap_or_default(),
         ));
     }
-    out.push_str(&environment_guard(&names));
+    let named: Vec<Env> = environments.iter().map(|(env, _)| *env).collect();
+    let choice = Environments::new(named, project.previews().map(|p| p.from));
+    out.push_str(&environment_guard(&names, choice.takes_unlisted()));
     out.push_str(&format!(
         "export default defineRailway((given) => {{\n  const ctx = createRailwayContext({{ environment: {ENVIRONMENT_OF}(given.environment) }});\n"
     ));
@@ -187,9 +197,9 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
         for field in union(present.iter().map(|(_, r)| &r.config)) {
             let per_env: Vec<(Env, Ts)> =
                 present.iter().map(|(env, r)| (*env, r.config.get(field).cloned().unwrap_or(Ts::Undefined))).collect();
-            config.push(Entry::Field(field.clone(), choose(per_env)));
+            config.push(Entry::Field(field.clone(), choice.choose(per_env)));
         }
-        let env = variables(&present);
+        let env = variables(&choice, &present);
         if !env.is_empty() {
             config.push(Entry::Field("env".into(), Ts::Object(env)));
         }
@@ -206,7 +216,7 @@ fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) 
         } else {
             let only: Vec<Env> = present.iter().map(|(env, _)| *env).collect();
             Ts::Spread(Box::new(Ts::If(
-                condition(&only),
+                choice.condition(&only),
                 Box::new(Ts::Raw(format!("[{constant}]"))),
                 Box::new(Ts::Raw("[]".into())),
             )))
@@ -232,8 +242,10 @@ const ENVIRONMENT_OF: &str = "environmentOf";
 /// [`ENVIRONMENT_VARIABLE`] (the deploy workflow sets it), a context that names one must agree,
 /// and anything else stops the program. `createRailwayContext` then builds the full context
 /// (`shared` included) as the SDK does (`railway` 3.11, `dist/iac/index.d.ts`).
-fn environment_guard(names: &[&str]) -> String {
+fn environment_guard(names: &[&str], takes_unlisted: bool) -> String {
     let quoted: Vec<String> = names.iter().map(|name| ts::quote(name)).collect();
+    // With pull-request previews, Railway's PR environments have names of their own.
+    let unknown = if takes_unlisted { "" } else { &format!(" || !{ENVIRONMENTS}.includes(environment)") };
     format!(
         r#"// `railway config apply` runs this program without naming the environment: it comes from
 // {ENVIRONMENT_VARIABLE} (set by the deploy workflow; set it when applying by hand), and a
@@ -246,7 +258,7 @@ function {ENVIRONMENT_OF}(given: string | undefined): string {{
     throw new Error(`Railway applies environment ${{given}}, but {ENVIRONMENT_VARIABLE} is ${{named}}.`);
   }}
   const environment = given || named;
-  if (!environment || !{ENVIRONMENTS}.includes(environment)) {{
+  if (!environment{unknown}) {{
     throw new Error(`Set {ENVIRONMENT_VARIABLE} to the environment this applies to, one of ${{{ENVIRONMENTS}.join(", ")}} (it is ${{environment || "unset"}}).`);
   }}
   return environment;
@@ -258,21 +270,21 @@ function {ENVIRONMENT_OF}(given: string | undefined): string {{
 }
 
 /// One variable object for a service present in several environments.
-fn variables(present: &[(Env, &Resource)]) -> Vec<Entry> {
+fn variables(choice: &Environments, present: &[(Env, &Resource)]) -> Vec<Entry> {
     union(present.iter().map(|(_, r)| &r.env))
         .into_iter()
         .map(|key| {
             let having: Vec<(Env, Ts)> =
                 present.iter().filter_map(|(env, r)| r.env.get(key).map(|v| (*env, v.clone()))).collect();
             if having.len() == present.len() {
-                Entry::Field(key.clone(), choose(having))
+                Entry::Field(key.clone(), choice.choose(having))
             } else {
                 // A variable that only some environments set is spread in conditionally, since
                 // a variable's value cannot be `undefined`.
                 let only: Vec<Env> = having.iter().map(|(env, _)| *env).collect();
-                let value = choose(having);
+                let value = choice.choose(having);
                 let object = Ts::Object(vec![Entry::Field(key.clone(), value)]);
-                Entry::Spread(Ts::If(condition(&only), Box::new(object), Box::new(Ts::Object(Vec::new()))))
+                Entry::Spread(Ts::If(choice.condition(&only), Box::new(object), Box::new(Ts::Object(Vec::new()))))
             }
         })
         .collect()
@@ -281,21 +293,4 @@ fn variables(present: &[(Env, &Resource)]) -> Vec<Entry> {
 /// The keys of several maps, in first-seen order.
 fn union<'a>(maps: impl Iterator<Item = &'a IndexMap<String, Ts>>) -> indexmap::IndexSet<&'a String> {
     maps.flat_map(IndexMap::keys).collect()
-}
-
-/// The value itself when every environment agrees, else a choice on `ctx.environment`.
-fn choose(mut per_env: Vec<(Env, Ts)>) -> Ts {
-    if per_env.windows(2).all(|w| w[0].1 == w[1].1) {
-        return per_env.remove(0).1;
-    }
-    let Some((_, last)) = per_env.pop() else { return Ts::Undefined };
-    per_env
-        .into_iter()
-        .rev()
-        .fold(last, |otherwise, (env, value)| Ts::If(condition(&[env]), Box::new(value), Box::new(otherwise)))
-}
-
-/// `ctx.environment === "production"`, or several joined with `||`.
-fn condition(envs: &[Env]) -> String {
-    envs.iter().map(|env| format!("ctx.environment === {}", ts::quote(env.name()))).collect::<Vec<_>>().join(" || ")
 }

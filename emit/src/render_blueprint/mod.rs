@@ -1,6 +1,6 @@
 //! Render: one Blueprint, `render.yaml` at the root of the output directory, with one project
-//! per stack and one environment per hosted environment (staging, production); development
-//! stays local (Compose).
+//! per stack and one environment per hosted environment (staging, production, or any the project
+//! declares with `Env::hosted` / `Env::production`), named like it; local ones stay on Compose.
 //!
 //! Spec: <https://render.com/docs/blueprint-spec>; every golden file passes the Blueprint JSON
 //! Schema (`validate-deploy render`). Which services run and what references mean is decided
@@ -43,6 +43,7 @@
 mod declared_groups;
 mod lower;
 pub mod model;
+mod previews;
 
 use stack_dsl::{DeployTarget, ValidProject};
 
@@ -99,8 +100,20 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
             "Before applying: add a registry credential named {host} (Workspace Settings > Registry Credentials) with a token that can read the packages."
         ));
     }
+    let previews = project.previews().map(|wanted| {
+        let (root, warnings) = previews::apply(project.name(), &mut environments, wanted);
+        for warning in warnings {
+            bundle.warn(warning);
+        }
+        notes.push(format!(
+            "Pull-request previews copy {}: one per pull request, on a workspace plan that has them.",
+            wanted.from
+        ));
+        root
+    });
     let header = yaml::header(&format!("stack {}", project.name()), project.regenerate_command(), &notes);
-    let blueprint = model::Blueprint { projects: vec![model::Project { name: project.name().into(), environments }] };
+    let project = model::Project { name: project.name().into(), environments };
+    let blueprint = model::Blueprint { previews, projects: vec![project] };
     bundle.add(RENDER_BLUEPRINT, yaml::document(RENDER_BLUEPRINT, &header, &blueprint)?);
     Ok(bundle)
 }

@@ -8,8 +8,22 @@ use serde::{Deserialize, Serialize};
 /// A whole Blueprint: one project with its hosted environments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Blueprint {
+    /// Pull-request previews of the Blueprint's resources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previews: Option<Previews>,
     /// The projects; Stackwright writes one per stack.
     pub projects: Vec<Project>,
+}
+
+/// How Render makes preview environments: `generation` is `automatic`, `manual` or `off`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Previews {
+    /// `automatic`: one per pull request; `off`: none (for a service, it is left out of them).
+    pub generation: String,
+    /// Days after which a preview that received no update is deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_after_days: Option<u32>,
 }
 
 /// A project, grouping the environments of one stack.
@@ -139,6 +153,9 @@ pub struct Service {
     /// Environment variables (for a static site, available to its build only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env_vars: Vec<EnvVar>,
+    /// Whether pull-request previews copy this service (web, private, worker and static only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previews: Option<Previews>,
 }
 
 /// A static site's redirect or rewrite rule.
