@@ -4,7 +4,9 @@
 use crate::secret::SecretRef;
 
 /// The database engine and its major version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Engine {
     /// PostgreSQL.
     Postgres {
@@ -37,7 +39,9 @@ impl Engine {
 }
 
 /// The database a service provides: engine, credentials and database name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Datastore {
     /// Engine and version.

@@ -6,7 +6,9 @@ use std::fmt;
 ///
 /// A stack is written as a function `fn(Env) -> Stack`, so the differences between
 /// environments (replicas, debug flags, managed databases, TLS) are plain `if`s and `match`es.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Env {
     /// A developer's machine: everything runs locally, usually with Docker Compose.
     Dev,

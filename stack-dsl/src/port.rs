@@ -1,7 +1,9 @@
 //! Ports a service listens on, and public routes that reach them from the internet.
 
 /// The protocol spoken on a port; HTTP ports can carry routes and HTTP health checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Protocol {
     /// HTTP (or HTTPS terminated elsewhere).
     Http,
@@ -13,7 +15,9 @@ pub enum Protocol {
 ///
 /// By default it is reachable only by the other services of the stack. [`Port::published`] also
 /// binds it on the host, which is how single-host deployments expose a reverse proxy.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Port {
     /// The port the process listens on.
@@ -44,7 +48,9 @@ impl Port {
 }
 
 /// A public route: requests for `host` + `path` from the internet reach one of the service's ports.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Route {
     /// The public host name, such as `api.example.com`.
@@ -52,6 +58,7 @@ pub struct Route {
     /// The path prefix, `/` by default.
     pub path: String,
     /// Serve over HTTPS with an automatically issued certificate, redirecting plain HTTP.
+    #[serde(default)]
     pub tls: bool,
     /// The service port the route reaches; the service's first HTTP port when unset.
     pub port: Option<u16>,

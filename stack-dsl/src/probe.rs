@@ -5,7 +5,9 @@ use std::time::Duration;
 use crate::units::secs;
 
 /// What a health check does.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Check {
     /// Run a program inside the container; exit status 0 means healthy.
     Exec(Vec<String>),
@@ -27,7 +29,9 @@ pub enum Check {
 }
 
 /// A health check with its timings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Probe {
     /// What the check does.

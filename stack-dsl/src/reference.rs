@@ -8,7 +8,8 @@ use crate::secret::SecretRef;
 
 /// A reference to a service of the stack, returned by [`crate::Stack::add_service`] or, for a
 /// service declared further down, by [`crate::Stack::reference`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ServiceRef(pub(crate) String);
 
 impl ServiceRef {
@@ -50,7 +51,9 @@ impl ServiceRef {
 }
 
 /// The URL of another service, built up from [`ServiceRef::url`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServiceUrl {
     /// The service reached.
@@ -87,7 +90,9 @@ impl ServiceUrl {
 }
 
 /// The value of one environment variable.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum EnvValue {
     /// A plain, non-sensitive value.
     Literal(String),

@@ -3,7 +3,9 @@
 use crate::units::Memory;
 
 /// How a named volume's lifecycle is managed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum VolumeKind {
     /// Created and owned by the stack; survives restarts and redeploys.
     Persistent,
@@ -12,7 +14,9 @@ pub enum VolumeKind {
 }
 
 /// A named volume of the stack.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Volume {
     /// The volume's name.
@@ -45,7 +49,8 @@ impl Volume {
 }
 
 /// A reference to a volume, returned by [`crate::Stack::add_volume`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VolumeRef(pub(crate) String);
 
 impl VolumeRef {
@@ -56,7 +61,9 @@ impl VolumeRef {
 }
 
 /// What a mount puts into the container.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum MountSource {
     /// A named volume of the stack.
     Volume(VolumeRef),
@@ -73,7 +80,9 @@ pub enum MountSource {
 }
 
 /// Storage mounted at a path inside a container.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Mount {
     /// What is mounted.
@@ -81,6 +90,7 @@ pub struct Mount {
     /// The absolute path inside the container.
     pub target: String,
     /// Mounted read-only.
+    #[serde(default)]
     pub read_only: bool,
     /// For a configuration file: what it must contain for the service to start and work with
     /// this stack (its listeners, paths, upstreams), as the deployment documents state it.
