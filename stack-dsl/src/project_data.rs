@@ -18,20 +18,6 @@ use crate::project::Project;
 use crate::stack::Stack;
 
 /// A project as data: its name, how it is delivered, and its stack in each environment.
-///
-/// ```
-/// use stack_dsl::{Env, Image, Project, Service, Stack};
-///
-/// let json = r#"{
-///   "name": "shop",
-///   "environments": {
-///     "dev": { "name": "shop", "services": [{ "name": "web", "image": { "registry": "nginx:1.27-alpine" } }] }
-///   }
-/// }"#;
-/// let project = Project::from_json("shop.json", json).expect("a well-formed stack file");
-/// let valid = project.validate().expect("a valid stack");
-/// assert_eq!(valid.stacks()[0].services().count(), 1);
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -68,7 +54,22 @@ impl Project {
         }
     }
 
-    /// The project a JSON stack file describes; see [`Project::load`].
+    /// The project a JSON stack file describes; see [`Project::load`]. Fields the model gives a
+    /// default may be left out, as `replicas` (one) and every list are here.
+    ///
+    /// ```
+    /// use stack_dsl::Project;
+    ///
+    /// let json = r#"{
+    ///   "name": "shop",
+    ///   "environments": {
+    ///     "dev": { "name": "shop", "services": [{ "name": "web", "image": { "registry": "nginx:1.27-alpine" } }] }
+    ///   }
+    /// }"#;
+    /// let project = Project::from_json("shop.json", json).expect("a well-formed stack file");
+    /// let valid = project.validate().expect("a valid stack");
+    /// assert_eq!(valid.stacks()[0].services().count(), 1);
+    /// ```
     pub fn from_json(origin: &str, text: &str) -> Result<Project, Error> {
         Project::load(origin, serde_json::from_str(text))
     }
