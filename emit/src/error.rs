@@ -45,6 +45,14 @@ pub enum Error {
         /// The serialiser's message.
         message: String,
     },
+    /// The model could not be serialised to JSON.
+    #[error("cannot write {path} as JSON: {message}")]
+    Json {
+        /// The file being rendered.
+        path: String,
+        /// The serialiser's message.
+        message: String,
+    },
     /// Another renderer kept the output directory locked for as long as this one would wait.
     #[error(
         "Unable to write {}: another Stackwright renderer has been writing it for {} s. \
