@@ -53,6 +53,12 @@ pub enum Error {
         /// The serialiser's message.
         message: String,
     },
+    /// A stack file in a format this crate does not read.
+    #[error("Unable to read the stack file {}: a stack file's name ends in .json, .yaml or .yml. Rename it after its format", path.display())]
+    StackFileFormat {
+        /// The file.
+        path: PathBuf,
+    },
     /// Another renderer kept the output directory locked for as long as this one would wait.
     #[error(
         "Unable to write {}: another Stackwright renderer has been writing it for {} s. \

@@ -45,6 +45,7 @@ mod output_lock;
 pub mod pushed_image;
 pub mod railway;
 pub mod render_blueprint;
+pub mod stack_file;
 mod yaml;
 
 pub use bundle::{Bundle, Change, GeneratedFile, LOCK_WAIT, Warning};
