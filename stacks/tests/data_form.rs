@@ -67,3 +67,18 @@ fn a_malformed_stack_file_names_the_file_and_the_place() {
     );
     assert!(problem.fix.contains("stack.schema.json"), "{}", problem.fix);
 }
+
+#[test]
+fn the_readme_stack_file_loads_validates_and_renders() {
+    let readme = include_str!("../../README.md");
+    let section = &readme[readme.find("## Stacks as data").expect("the README shows a stack file")..];
+    let start = section.find("```yaml\n").expect("a YAML block") + "```yaml\n".len();
+    let yaml = &section[start..start + section[start..].find("```").expect("the block ends")];
+    let path = std::env::temp_dir().join(format!("stackwright-readme-{}.yaml", std::process::id()));
+    std::fs::write(&path, yaml).expect("written");
+    let project = emit::stack_file::read(&path).unwrap_or_else(|e| panic!("the README's stack file: {e}"));
+    std::fs::remove_file(&path).expect("cleaned up");
+    let bundle = render(&project);
+    let compose = bundle.file("compose/compose.dev.yaml").expect("a Compose file for dev");
+    assert!(compose.contents.contains("127.0.0.1:8080:80"), "{}", compose.contents);
+}
