@@ -15,6 +15,7 @@ mod compose_names;
 mod database_field;
 mod datastore;
 mod datastore_probe;
+mod duration_text;
 mod edge;
 mod env;
 mod external;

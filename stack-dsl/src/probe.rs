@@ -37,12 +37,18 @@ pub struct Probe {
     /// What the check does.
     pub check: Check,
     /// The time between two checks (10 s by default).
+    #[serde(with = "crate::duration_text")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub interval: Duration,
     /// How long one check may take (5 s by default).
+    #[serde(with = "crate::duration_text")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub timeout: Duration,
     /// Consecutive failures before the service counts as unhealthy (3 by default).
     pub retries: u32,
     /// Grace time after start during which failures do not count.
+    #[serde(default, with = "crate::duration_text::optional")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub start_period: Option<Duration>,
     /// The command that performs an HTTP or TCP check on runtimes that can only run commands
     /// (Compose). When unset, HTTP checks use `curl -fsS <url>` and TCP checks `nc -z`; set it

@@ -187,6 +187,8 @@ pub struct Service {
     /// The web framework it runs, when platforms must know it to serve it.
     pub framework: Option<Framework>,
     /// How long it may take to stop after the stop signal; the platform's default when unset.
+    #[serde(default, with = "crate::duration_text::optional")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub stop_grace_period: Option<std::time::Duration>,
     /// What its image does at runtime, when the emitters cannot know it.
     pub image_facts: Option<ImageFacts>,
