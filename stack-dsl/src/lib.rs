@@ -29,6 +29,7 @@ mod logs;
 mod model_changes;
 pub mod name;
 mod network;
+mod ordered_pairs;
 mod pipeline;
 mod port;
 mod probe;

@@ -246,17 +246,11 @@ fn service_changes(service: &str, old: &Map<String, Value>, new: &Map<String, Va
     }
 }
 
-/// The env of a service is a list of `[name, value]` pairs; compared by name.
+/// The env of a service is a map from names to values; compared by name.
 fn env_changes(service: &str, old: Option<&Value>, new: &Value, changes: &mut Vec<ModelChange>) {
-    let pairs = |list: Option<&Value>| -> Vec<(String, Value)> {
-        let items = list.and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-        items
-            .iter()
-            .filter_map(|pair| match pair.as_array()?.as_slice() {
-                [name, value] => Some((name.as_str()?.to_string(), value.clone())),
-                _ => None,
-            })
-            .collect()
+    let pairs = |map: Option<&Value>| -> Vec<(String, Value)> {
+        let map = map.and_then(Value::as_object);
+        map.into_iter().flatten().map(|(name, value)| (name.clone(), value.clone())).collect()
     };
     let (old, new) = (pairs(old), pairs(Some(new)));
     let mut push = |variable: &str, change| {

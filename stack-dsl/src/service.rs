@@ -141,7 +141,8 @@ pub struct Service {
     #[serde(default)]
     pub routes: Vec<Route>,
     /// Environment variables, in the order written.
-    #[serde(default)]
+    #[serde(default, with = "crate::ordered_pairs")]
+    #[cfg_attr(feature = "schema", schemars(with = "indexmap::IndexMap<String, EnvValue>"))]
     pub env: Vec<(String, EnvValue)>,
     /// Storage mounted into it.
     #[serde(default)]
@@ -174,7 +175,8 @@ pub struct Service {
     #[serde(default)]
     pub read_only_root: bool,
     /// Container labels, in the order written.
-    #[serde(default)]
+    #[serde(default, with = "crate::ordered_pairs")]
+    #[cfg_attr(feature = "schema", schemars(with = "indexmap::IndexMap<String, String>"))]
     pub labels: Vec<(String, String)>,
     /// The database it provides, if it is one.
     pub datastore: Option<Datastore>,
@@ -194,7 +196,8 @@ pub struct Service {
     pub image_facts: Option<ImageFacts>,
     /// For an edge proxy, the path prefix each upstream is served under (`/` when unlisted),
     /// for platforms that replace the proxy with their own path routing (a Kubernetes Ingress).
-    #[serde(default)]
+    #[serde(default, with = "crate::ordered_pairs")]
+    #[cfg_attr(feature = "schema", schemars(with = "indexmap::IndexMap<String, ServiceRef>"))]
     pub edge_paths: Vec<(String, ServiceRef)>,
     /// Variables and build arguments that look secret by name but are not
     /// ([`Service::not_secret`]).

@@ -50,8 +50,8 @@ fn model_files_name_secrets_and_never_hold_a_value() {
                 .collect();
             for service in model["services"].as_array().expect("a list") {
                 let not_secret: Vec<&Value> = service["not_secret"].as_array().expect("a list").iter().collect();
-                for pair in service["env"].as_array().expect("a list") {
-                    let (name, value) = (pair[0].as_str().expect("a name"), &pair[1]);
+                for (name, value) in service["env"].as_object().expect("a map") {
+                    let name = name.as_str();
                     if let Some(secret) = value.get("secret") {
                         assert!(
                             declared.contains(&secret.as_str().expect("a name")),
