@@ -121,6 +121,13 @@ fn print_warnings(bundle: &Bundle) {
     }
 }
 
+/// What changed in each environment's model, before any file list or diff.
+fn print_model_changes(changes: &[Change]) {
+    for environment in crate::model::summarize(changes) {
+        println!("{environment}");
+    }
+}
+
 /// Changes the cluster refuses to apply in place, each with the steps to apply it instead.
 #[cfg_attr(not(feature = "kubernetes"), allow(unused_variables))]
 fn print_forbidden(changes: &[Change]) {
@@ -142,6 +149,7 @@ fn write(valid: &ValidProject, bundle: &Bundle, dir: &Path) -> Result<ExitCode, 
     let waiting = || eprintln!("waiting: another Stackwright renderer is writing {}", dir.display());
     let changes = bundle.write_with(dir, crate::LOCK_WAIT, waiting)?;
     println!("{}", summary_line(valid, dir));
+    print_model_changes(&changes);
     let mut unchanged = 0;
     for change in &changes {
         let (added, removed) = change.line_counts();
@@ -201,6 +209,7 @@ fn check(valid: &ValidProject, bundle: &Bundle, dir: &Path, default_out: &Path) 
         println!("{}: {rendered} files up to date", summary_line(valid, dir));
         return Ok(ExitCode::SUCCESS);
     }
+    print_model_changes(&changes);
     for change in &stale {
         print!("{}", change.diff());
     }

@@ -54,6 +54,20 @@ pub enum Error {
         /// The serialiser's message.
         message: String,
     },
+    /// The model could not be serialised to JSON.
+    #[error("cannot write {path} as JSON: {message}")]
+    Json {
+        /// The file being rendered.
+        path: String,
+        /// The serialiser's message.
+        message: String,
+    },
+    /// A stack file in a format this crate does not read.
+    #[error("Unable to read the stack file {}: a stack file's name ends in .json, .yaml or .yml. Rename it after its format", path.display())]
+    StackFileFormat {
+        /// The file.
+        path: PathBuf,
+    },
     /// Another renderer kept the output directory locked for as long as this one would wait.
     #[error(
         "Unable to write {}: another Stackwright renderer has been writing it for {} s. \

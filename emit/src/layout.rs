@@ -8,6 +8,7 @@
 //! kubernetes/<env>/kustomization.yaml …
 //! render.yaml                     .railway/railway.ts
 //! .github/workflows/*.yml
+//! model/<env>.json
 //! ```
 
 use stack_dsl::Env;
@@ -85,3 +86,12 @@ pub const RAILWAY_PROGRAM: &str = ".railway/railway.ts";
 
 /// The directory of the GitHub Actions workflows.
 pub const WORKFLOWS_DIR: &str = ".github/workflows";
+
+/// The directory of the resolved model, one JSON file per environment.
+pub const MODEL_DIR: &str = "model";
+
+/// The resolved model of one environment: the stack as validated, in the stack file format's
+/// terms (`stack-dsl/stack.schema.json`, `$defs/Stack`).
+pub fn model_file(env: Env) -> String {
+    format!("{MODEL_DIR}/{env}.json")
+}

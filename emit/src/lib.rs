@@ -6,6 +6,7 @@
 //! - [`render_blueprint`]: a Render Blueprint covering the hosted environments.
 //! - [`railway`]: a Railway Infrastructure-as-Code program covering the hosted environments.
 //! - [`actions`]: GitHub Actions, the CI workflow and the build-scan-push-deploy pipeline.
+//! - [`model`]: the resolved model of each environment as JSON, and what changed in it.
 //!
 //! [`render`] runs every target; [`Bundle::write`] and [`Bundle::check`] are the only places
 //! that touch the file system; [`cli`] is the command-line front end the examples use.
@@ -41,11 +42,13 @@ pub mod kubernetes;
 pub mod layout;
 mod managed_platform;
 mod manifest;
+pub mod model;
 mod options;
 mod output_lock;
 pub mod pushed_image;
 pub mod railway;
 pub mod render_blueprint;
+pub mod stack_file;
 mod yaml;
 
 pub use bundle::{Bundle, Change, GeneratedFile, LOCK_WAIT, Warning, WarningKind, WriteCheck};
@@ -79,6 +82,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     add(render_blueprint::render(project, options));
     add(railway::render(project, options));
     add(actions::render(project, options));
+    add(model::render(project));
     match errors.len() {
         0 => Ok(bundle),
         1 => Err(errors.remove(0)),

@@ -20,7 +20,9 @@ use crate::service::Service;
 ///     .check(CiCheck::new("tests", "pip install -r requirements.txt && pytest"));
 /// assert_eq!(api.checks[0].name, "tests");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CiCheck {
     /// A short name shown in the pipeline, such as `lint` or `tests`.
@@ -47,7 +49,9 @@ impl CiCheck {
 
 /// A language runtime at a version, such as `Toolchain::Node("22".into())`: the version the
 /// service's image uses, so the checks see what production runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Toolchain {
     /// Node.js, by version (`"22"`, `"22.11.0"`).
     Node(String),

@@ -15,7 +15,9 @@
 use crate::env::Env;
 
 /// How Ingress hosts get their certificates.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Certificates {
     /// cert-manager issues one per host from this `ClusterIssuer` (annotation
     /// `cert-manager.io/cluster-issuer`), into the Secret `<host>-tls`.
@@ -32,7 +34,9 @@ pub enum Certificates {
 /// let cluster = Cluster::new().ingress("nginx", "ingress-nginx").certificates(Certificates::Secret("wildcard-tls".into()));
 /// assert_eq!(cluster.ingress_class, "nginx");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Cluster {
     /// The `ingressClassName` of the stack's Ingress.

@@ -6,7 +6,9 @@
 use crate::Datastore;
 
 /// Which identity field of a database a value names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum DatabaseField {
     /// The user the services log in as.
     User,

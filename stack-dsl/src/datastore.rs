@@ -4,7 +4,9 @@
 use crate::secret::SecretRef;
 
 /// The database engine and its major version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Engine {
     /// PostgreSQL.
     Postgres {
@@ -53,7 +55,9 @@ impl Engine {
 /// let api = Service::new("api", Image::new("ghcr.io/shop/api:1.4")).env("DATABASE_URL", db.database_url());
 /// assert_eq!(api.env.len(), 1);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Datastore {
     /// Engine and version.

@@ -22,7 +22,9 @@ use crate::units::{Cpu, Memory};
 /// let valid = project.validate().unwrap();
 /// assert_eq!(valid.stacks()[0].applied_defaults().memory_limit, Memory::gib(2));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Defaults {
     /// CPU set aside for a service that reserves none (a Kubernetes request).

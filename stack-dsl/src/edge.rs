@@ -6,7 +6,9 @@
 use crate::network::NetworkRef;
 
 /// A Traefik instance, usually run by another stack, that routes by container labels.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Traefik {
     /// The network Traefik shares with the routed services.
@@ -47,7 +49,9 @@ impl Traefik {
 }
 
 /// The proxy in front of a stack.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Edge {
     /// Traefik with its Docker provider.
     Traefik(Traefik),

@@ -25,12 +25,16 @@ use crate::stack::Stack;
 /// assert_eq!(worker.env.len(), 3);
 /// assert_eq!(worker.env_groups, ["app"]);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct EnvGroup {
     /// The group's name, a DNS-1123 label; targets name their group object after it.
     pub name: String,
     /// Its variables, in the order given.
+    #[serde(with = "crate::ordered_pairs")]
+    #[cfg_attr(feature = "schema", schemars(with = "indexmap::IndexMap<String, crate::EnvValue>"))]
     pub env: Vec<(String, EnvValue)>,
 }
 

@@ -5,7 +5,9 @@ use crate::datastore::Datastore;
 use crate::secret::SecretRef;
 
 /// How the stack reaches an external dependency.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Reach {
     /// A fixed host and port, such as `host.docker.internal:5432` or an RDS endpoint.
     Address {
@@ -23,7 +25,9 @@ pub enum Reach {
 }
 
 /// A dependency outside the stack.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct External {
     /// The name references use; a DNS-1123 label, unique among services and externals.

@@ -4,7 +4,9 @@
 //! emitters; the model only names the framework.
 
 /// A web framework whose needs the emitters know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Framework {
     /// Django (<https://docs.djangoproject.com/>), with its settings read from the environment

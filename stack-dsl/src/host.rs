@@ -8,7 +8,9 @@ use crate::stack::Stack;
 use crate::units::{Cpu, Memory};
 
 /// The size of the host an environment runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Host {
     /// Its CPU cores.

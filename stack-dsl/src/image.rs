@@ -16,7 +16,9 @@ use indexmap::IndexMap;
 /// let Image::Build(Build { context, .. }) = &api else { unreachable!() };
 /// assert_eq!(context, "backend");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Image {
     /// A prebuilt image pulled from a registry, such as `postgres:15-alpine`.
     Registry(String),
@@ -46,7 +48,9 @@ impl From<Build> for Image {
 ///
 /// Services that run the same code (an API and its worker) share one `Build` value: give it a
 /// [`Build::tag`] and clone it, so every target builds the image once and runs it twice.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Build {
     /// The build context directory, relative to the repository root.
@@ -56,6 +60,7 @@ pub struct Build {
     /// The multi-stage build target, if not the last stage.
     pub target: Option<String>,
     /// Build arguments (`ARG`s). Never put secrets here: they end up in the image history.
+    #[serde(default)]
     pub args: IndexMap<String, String>,
     /// The image name the build is tagged with (`feature-models-backend`). When unset,
     /// emitters name it `<stack>-<service>`.

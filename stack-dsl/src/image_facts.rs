@@ -13,15 +13,19 @@
 ///     .image_facts(ImageFacts::new().runs_as(101, 101).writes("/var/cache/nginx"));
 /// assert_eq!(web.image_facts.unwrap().user, Some((101, 101)));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ImageFacts {
     /// The uid and gid the image's process runs as and owns its files with.
     pub user: Option<(u32, u32)>,
     /// Paths outside its mounts the process writes at runtime (caches, pid files, sockets).
+    #[serde(default)]
     pub writes: Vec<String>,
     /// What the image must hold for the service to start, which no deployment file can provide
     /// (a CLI and its binaries installed, a directory created and owned by the service's user).
+    #[serde(default)]
     pub requires: Vec<String>,
 }
 

@@ -6,7 +6,9 @@ use crate::stack::Stack;
 use crate::units::Memory;
 
 /// Rotate a container's log at `max_size`, keeping `max_files` files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LogRotation {
     /// The size at which the current file is rotated.

@@ -1,14 +1,18 @@
 //! Networks that group services: who may talk to whom.
 
 /// A network of the stack.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Network {
     /// The network's name.
     pub name: String,
     /// Members can reach each other but nothing outside (no route to the internet).
+    #[serde(default)]
     pub internal: bool,
     /// The network exists outside the stack (e.g. shared with a reverse proxy in another stack).
+    #[serde(default)]
     pub external: bool,
     /// A fixed IPv4 subnet (CIDR) for a network the stack creates, where something outside
     /// Docker must know the members' addresses (a firewall rule, `pg_hba.conf`); otherwise Docker
@@ -44,7 +48,8 @@ impl Network {
 }
 
 /// A reference to a network, returned by [`crate::Stack::add_network`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NetworkRef(pub(crate) String);
 
 impl NetworkRef {

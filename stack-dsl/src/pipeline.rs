@@ -6,7 +6,9 @@ use crate::env::Env;
 use crate::problem::Problem;
 
 /// The platform a project's hosted environments (staging, production) are deployed to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum DeployTarget {
     /// A Kubernetes cluster: each environment's kustomization is applied.
     Kubernetes,
@@ -42,7 +44,9 @@ impl DeployTarget {
 
 /// Where a pipeline pushes its images: a GitHub Container Registry namespace, the only registry
 /// the workflow's own token can push to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Registry {
     /// `ghcr.io/<owner>`, the owner of the repository the workflow runs in, lower-cased (image
     /// names must be lowercase; GitHub owner names need not be).
@@ -82,7 +86,9 @@ impl Registry {
 /// let named = Pipeline::new(DeployTarget::Render).registry("ghcr.io/acme");
 /// assert_eq!(named.registry, Registry::Named("ghcr.io/acme".into()));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Pipeline {
     /// Where images are pushed: the repository owner's GHCR namespace unless the project names one.

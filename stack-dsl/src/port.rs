@@ -1,7 +1,9 @@
 //! Ports a service listens on, and public routes that reach them from the internet.
 
 /// The protocol spoken on a port; HTTP ports can carry routes and HTTP health checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Protocol {
     /// HTTP (or HTTPS terminated elsewhere).
     Http,
@@ -21,7 +23,9 @@ pub enum Protocol {
 /// assert_eq!((web.number, web.protocol, web.published), (80, Protocol::Http, Some(8080)));
 /// assert_eq!(Port::tcp(5432).protocol, Protocol::Tcp);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Port {
     /// The port the process listens on.
@@ -61,7 +65,9 @@ impl Port {
 ///     .route(Route::new("shop.example.com").path("/api").tls());
 /// assert_eq!(api.route_port(&api.routes[0]), Some(3001));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Route {
     /// The public host name, such as `api.example.com`.
@@ -69,6 +75,7 @@ pub struct Route {
     /// The path prefix, `/` by default.
     pub path: String,
     /// Serve over HTTPS with an automatically issued certificate, redirecting plain HTTP.
+    #[serde(default)]
     pub tls: bool,
     /// The service port the route reaches; the service's first HTTP port when unset.
     pub port: Option<u16>,

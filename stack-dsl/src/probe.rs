@@ -5,7 +5,9 @@ use std::time::Duration;
 use crate::units::secs;
 
 /// What a health check does.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Check {
     /// Run a program inside the container; exit status 0 means healthy.
     Exec(Vec<String>),
@@ -36,18 +38,26 @@ pub enum Check {
 /// let alive = Probe::exec(["pg_isready", "-U", "shop"]);
 /// assert_ne!(ready, alive);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Probe {
     /// What the check does.
     pub check: Check,
     /// The time between two checks (10 s by default).
+    #[serde(with = "crate::duration_text")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub interval: Duration,
     /// How long one check may take (5 s by default).
+    #[serde(with = "crate::duration_text")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub timeout: Duration,
     /// Consecutive failures before the service counts as unhealthy (3 by default).
     pub retries: u32,
     /// Grace time after start during which failures do not count.
+    #[serde(default, with = "crate::duration_text::optional")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub start_period: Option<Duration>,
     /// The command that performs an HTTP or TCP check on runtimes that can only run commands
     /// (Compose). When unset, HTTP checks use `curl -fsS <url>` and TCP checks `nc -z`; set it

@@ -102,6 +102,11 @@ impl Project {
         &self.environments
     }
 
+    /// The pipeline and cluster, for the data form ([`crate::ProjectData`]).
+    pub(crate) fn delivery(&self) -> (Option<&Pipeline>, &Cluster) {
+        (self.pipeline.as_ref(), &self.cluster)
+    }
+
     /// The stack for one environment, unvalidated.
     pub fn stack(&self, env: Env) -> Stack {
         let mut stack = (self.define)(env);

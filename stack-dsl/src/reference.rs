@@ -19,7 +19,8 @@ use crate::secret::SecretRef;
 ///     .env("API_URL", api.url().path("/v1"));
 /// assert_eq!(web.env.len(), 2);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ServiceRef(pub(crate) String);
 
 impl ServiceRef {
@@ -61,7 +62,9 @@ impl ServiceRef {
 }
 
 /// The URL of another service, built up from [`ServiceRef::url`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServiceUrl {
     /// The service reached.
@@ -98,7 +101,9 @@ impl ServiceUrl {
 }
 
 /// The value of one environment variable.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum EnvValue {
     /// A plain, non-sensitive value.
     Literal(String),

@@ -3,7 +3,9 @@
 use crate::units::{Cpu, Memory};
 
 /// Resource limits and reservations of one replica.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Resources {
     /// At most this much CPU.

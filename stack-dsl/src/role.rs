@@ -10,7 +10,9 @@ use crate::reference::ServiceRef;
 use crate::static_site::StaticSite;
 
 /// The role a service plays in the stack.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Application code or a data service: deployed on every target (the default).
     #[default]

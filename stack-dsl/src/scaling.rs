@@ -9,7 +9,9 @@
 /// let api = Service::new("api", Image::new("shop-api:1")).autoscale(Autoscale::between(2, 6).target_cpu(70));
 /// assert_eq!(api.replicas, 2); // targets that cannot autoscale run the minimum
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Autoscale {
     /// The fewest replicas; also what targets without autoscaling run.

@@ -14,7 +14,9 @@
 /// // The service holds a reference; each target spells where the value comes from.
 /// assert!(matches!(api.env[0].1, EnvValue::Secret(_)));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Secret {
     /// The secret's name, in `UPPER_SNAKE_CASE`; also the variable a user sets to supply it.
@@ -22,9 +24,11 @@ pub struct Secret {
     /// A short sentence saying what the value is and where to get it.
     pub description: Option<String>,
     /// The value may be any random string (a signing key): platforms that can generate one do.
+    #[serde(default)]
     pub generated: bool,
     /// The services run without it (an optional integration's key): targets do not refuse to
     /// start while it is unset.
+    #[serde(default)]
     pub optional: bool,
 }
 
@@ -57,7 +61,8 @@ impl Secret {
 }
 
 /// A reference to a secret, returned by [`crate::Stack::add_secret`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SecretRef(pub(crate) String);
 
 impl SecretRef {

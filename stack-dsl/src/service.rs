@@ -15,9 +15,12 @@ use crate::scaling::Autoscale;
 use crate::volume::Mount;
 
 /// How a service runs over time.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Run {
     /// A long-running process: a server, or a worker when it has no ports.
+    #[default]
     Continuously,
     /// A one-shot job that runs to completion, such as database migrations.
     Once,
@@ -26,7 +29,9 @@ pub enum Run {
 }
 
 /// When to restart a container that stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Restart {
     /// Always, including after a clean exit.
     Always,
@@ -39,7 +44,9 @@ pub enum Restart {
 }
 
 /// How far a dependency must have come before a dependent service starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Ready {
     /// The dependency's container has started.
     Started,
@@ -50,7 +57,9 @@ pub enum Ready {
 }
 
 /// One start-order rule: wait for `service` to reach `ready`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Dependency {
     /// The service waited for.
@@ -60,7 +69,9 @@ pub struct Dependency {
 }
 
 /// The user a container runs as.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum User {
     /// A user name known to the image, such as `appuser` or `node`.
     Named(String),
@@ -107,7 +118,9 @@ impl From<u32> for User {
 ///     .replicas(3);
 /// assert_eq!(api.replicas, 3);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Service {
     /// The service's name, a DNS-1123 label; other services reach it by this host name.
@@ -115,20 +128,27 @@ pub struct Service {
     /// Where its image comes from.
     pub image: Image,
     /// Whether it runs continuously, once, or on a schedule.
+    #[serde(default)]
     pub run: Run,
     /// Replaces the image's `CMD`.
     pub command: Option<Vec<String>>,
     /// Replaces the image's `ENTRYPOINT`.
     pub entrypoint: Option<Vec<String>>,
     /// Ports it listens on.
+    #[serde(default)]
     pub ports: Vec<Port>,
     /// Public routes to its ports.
+    #[serde(default)]
     pub routes: Vec<Route>,
     /// Environment variables, in the order written.
+    #[serde(default, with = "crate::ordered_pairs")]
+    #[cfg_attr(feature = "schema", schemars(with = "indexmap::IndexMap<String, EnvValue>"))]
     pub env: Vec<(String, EnvValue)>,
     /// Storage mounted into it.
+    #[serde(default)]
     pub mounts: Vec<Mount>,
     /// Networks it joins; none means the stack's default network.
+    #[serde(default)]
     pub networks: Vec<NetworkRef>,
     /// Its health check: whether it is ready for traffic (and, without [`Service::liveness`],
     /// whether it is alive).
@@ -137,41 +157,60 @@ pub struct Service {
     /// whose check fails (Kubernetes); when unset the health check serves for both.
     pub liveness: Option<Probe>,
     /// Services that must be ready before it starts.
+    #[serde(default)]
     pub depends_on: Vec<Dependency>,
     /// Restart policy; see [`Service::effective_restart`] for the default.
     pub restart: Option<Restart>,
     /// How many copies run at once (the minimum when autoscaled).
+    #[serde(default = "one_replica")]
     pub replicas: u32,
     /// Grow and shrink the number of replicas with load, on targets that can.
     pub autoscale: Option<Autoscale>,
     /// CPU and memory per replica.
+    #[serde(default)]
     pub resources: Resources,
     /// The user its process runs as.
     pub user: Option<User>,
     /// Its root filesystem is mounted read-only.
+    #[serde(default)]
     pub read_only_root: bool,
     /// Container labels, in the order written.
+    #[serde(default, with = "crate::ordered_pairs")]
+    #[cfg_attr(feature = "schema", schemars(with = "indexmap::IndexMap<String, String>"))]
     pub labels: Vec<(String, String)>,
     /// The database it provides, if it is one.
     pub datastore: Option<Datastore>,
     /// Whether it is application code or edge infrastructure a platform may provide itself.
+    #[serde(default)]
     pub role: Role,
     /// Checks the pipeline runs on its source (lint, tests) before building its image.
+    #[serde(default)]
     pub checks: Vec<CiCheck>,
     /// The web framework it runs, when platforms must know it to serve it.
     pub framework: Option<Framework>,
     /// How long it may take to stop after the stop signal; the platform's default when unset.
+    #[serde(default, with = "crate::duration_text::optional")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub stop_grace_period: Option<std::time::Duration>,
     /// What its image does at runtime, when the emitters cannot know it.
     pub image_facts: Option<ImageFacts>,
     /// For an edge proxy, the path prefix each upstream is served under (`/` when unlisted),
     /// for platforms that replace the proxy with their own path routing (a Kubernetes Ingress).
+    #[serde(default, with = "crate::ordered_pairs")]
+    #[cfg_attr(feature = "schema", schemars(with = "indexmap::IndexMap<String, ServiceRef>"))]
     pub edge_paths: Vec<(String, ServiceRef)>,
     /// Variables and build arguments that look secret by name but are not
     /// ([`Service::not_secret`]).
+    #[serde(default)]
     pub not_secret: Vec<String>,
     /// The groups whose variables it has ([`Service::env_group`]); they are in `env` too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env_groups: Vec<String>,
+}
+
+/// A service read from a stack file without `replicas` runs one copy, as [`Service::new`] does.
+fn one_replica() -> u32 {
+    1
 }
 
 impl Service {

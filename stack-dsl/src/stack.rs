@@ -34,20 +34,27 @@ use crate::volume::{Volume, VolumeRef};
 /// let valid = stack.validate(Env::Dev).expect("a valid stack");
 /// assert_eq!(valid.services().count(), 2);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Stack {
     /// The stack's name, a DNS-1123 label.
     pub name: String,
     /// Services, in the order added.
+    #[serde(default)]
     pub services: Vec<Service>,
     /// Named volumes, in the order added.
+    #[serde(default)]
     pub volumes: Vec<Volume>,
     /// Networks, in the order added.
+    #[serde(default)]
     pub networks: Vec<Network>,
     /// Secrets the services need, in the order added.
+    #[serde(default)]
     pub secrets: Vec<Secret>,
     /// Dependencies outside the stack, in the order added.
+    #[serde(default)]
     pub externals: Vec<External>,
     /// The proxy serving public routes on a single host, if any.
     pub edge: Option<Edge>,
@@ -56,11 +63,14 @@ pub struct Stack {
     /// The size of the single host the environment runs on, if declared.
     pub host: Option<crate::host::Host>,
     /// How containers' logs are rotated on a single host.
+    #[serde(default)]
     pub log_rotation: crate::logs::LogRotation,
     /// What targets apply where the stack states no value, when the stack chooses
     /// ([`Stack::set_defaults`]); read it through [`Stack::applied_defaults`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<crate::defaults::Defaults>,
     /// Groups of variables several services use, in the order added.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env_groups: Vec<crate::env_group::EnvGroup>,
 }
 

@@ -18,7 +18,9 @@ use crate::service::{Run, Service};
 ///     .serves_static(StaticSite::new("frontend", "npm ci && npm run build", "dist").single_page_app());
 /// assert!(web.static_site().is_some_and(|site| site.single_page_app));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct StaticSite {
     /// The source directory, relative to the repository root (`frontend`).
@@ -28,6 +30,7 @@ pub struct StaticSite {
     /// The directory the build writes, relative to [`StaticSite::root`] (`dist`).
     pub publish_dir: String,
     /// Paths without a file of their own serve `index.html`, for client-side routing.
+    #[serde(default)]
     pub single_page_app: bool,
 }
 

@@ -15,7 +15,8 @@ pub fn mins(n: u64) -> Duration {
 }
 
 /// An amount of CPU, stored in thousandths of a core.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Cpu(u32);
 
 impl Cpu {
@@ -50,7 +51,8 @@ impl fmt::Display for Cpu {
 }
 
 /// An amount of memory or storage, stored in bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Memory(u64);
 
 const MIB: u64 = 1024 * 1024;

@@ -3,7 +3,9 @@
 use crate::units::Memory;
 
 /// How a named volume's lifecycle is managed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum VolumeKind {
     /// Created and owned by the stack; survives restarts and redeploys.
     Persistent,
@@ -22,7 +24,9 @@ pub enum VolumeKind {
 /// // Created by hand and backed up elsewhere: the stack only attaches it.
 /// stack.add_volume(Volume::external("uploads"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Volume {
     /// The volume's name.
@@ -55,7 +59,8 @@ impl Volume {
 }
 
 /// A reference to a volume, returned by [`crate::Stack::add_volume`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VolumeRef(pub(crate) String);
 
 impl VolumeRef {
@@ -66,7 +71,9 @@ impl VolumeRef {
 }
 
 /// What a mount puts into the container.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum MountSource {
     /// A named volume of the stack.
     Volume(VolumeRef),
@@ -95,7 +102,9 @@ pub enum MountSource {
 ///     .mount(Mount::tmpfs("/tmp"));
 /// assert_eq!(db.mounts.len(), 3);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Mount {
     /// What is mounted.
@@ -103,6 +112,7 @@ pub struct Mount {
     /// The absolute path inside the container.
     pub target: String,
     /// Mounted read-only.
+    #[serde(default)]
     pub read_only: bool,
     /// For a configuration file: what it must contain for the service to start and work with
     /// this stack (its listeners, paths, upstreams), as the deployment documents state it.
