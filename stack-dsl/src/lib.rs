@@ -26,6 +26,7 @@ mod image_facts;
 mod injection;
 mod logs;
 pub mod name;
+mod name_index;
 mod network;
 mod pipeline;
 mod port;

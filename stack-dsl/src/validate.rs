@@ -26,6 +26,8 @@ use crate::volume::{MountSource, VolumeKind};
 pub struct ValidStack {
     stack: Stack,
     env: Env,
+    /// Lookups by name ([`crate::name_index`]).
+    pub(crate) index: crate::name_index::NameIndex,
 }
 
 impl ValidStack {
@@ -42,7 +44,7 @@ impl ValidStack {
     /// The service a reference points to. Validation guarantees every reference inside the
     /// stack resolves; `None` only for a reference taken from another stack.
     pub fn resolve(&self, reference: &ServiceRef) -> Option<&Service> {
-        self.stack.service(reference.name())
+        self.service(reference.name())
     }
 }
 
@@ -63,7 +65,11 @@ impl Stack {
             &self,
             env,
         ));
-        if problems.is_empty() { Ok(ValidStack { stack: self, env }) } else { Err(Error::Invalid(Problems(problems))) }
+        if problems.is_empty() {
+            Ok(ValidStack { index: crate::name_index::NameIndex::of(&self), stack: self, env })
+        } else {
+            Err(Error::Invalid(Problems(problems)))
+        }
     }
 }
 
