@@ -29,6 +29,7 @@ pub mod actions;
 mod bundle;
 pub mod cli;
 pub mod compose;
+mod durable;
 pub mod endpoint;
 mod error;
 pub mod facts;
