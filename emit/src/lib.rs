@@ -33,6 +33,7 @@ mod applied_defaults;
 mod bundle;
 pub mod cli;
 pub mod compose;
+mod durable;
 pub mod endpoint;
 mod error;
 pub mod facts;

@@ -116,6 +116,7 @@ mod injection;
 mod logs;
 mod model_changes;
 pub mod name;
+mod name_index;
 mod network;
 mod ordered_pairs;
 mod pipeline;

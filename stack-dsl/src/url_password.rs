@@ -6,6 +6,8 @@
 //! `@`, `:`, `/`, `?` or `#` breaks the URL. The value is unknown until deploy time, so the
 //! targets say so where the user supplies it.
 
+use std::collections::HashSet;
+
 use crate::reference::EnvValue;
 use crate::stack::Stack;
 
@@ -17,7 +19,9 @@ pub const URL_SAFE_PASSWORD: &str =
 
 /// The secrets of `stack` that some service receives inside a database URL, in declaration order.
 pub fn secrets_inside_urls(stack: &Stack) -> Vec<&str> {
-    let referenced: Vec<&str> = stack
+    // Sets, so that a stack where every service reaches the database costs time in proportion
+    // to its services.
+    let referenced: HashSet<&str> = stack
         .services
         .iter()
         .flat_map(|s| &s.env)
@@ -26,10 +30,10 @@ pub fn secrets_inside_urls(stack: &Stack) -> Vec<&str> {
             _ => None,
         })
         .collect();
-    let passwords: Vec<&str> = stack
+    let passwords: HashSet<&str> = stack
         .services
         .iter()
-        .filter(|s| referenced.contains(&s.name.as_str()))
+        .filter(|s| referenced.contains(s.name.as_str()))
         .filter_map(|s| s.datastore.as_ref()?.password.as_ref())
         .map(|secret| secret.name())
         .collect();

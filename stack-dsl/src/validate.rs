@@ -40,6 +40,8 @@ use crate::stack::Stack;
 pub struct ValidStack {
     stack: Stack,
     env: Env,
+    /// Lookups by name ([`crate::name_index`]).
+    pub(crate) index: crate::name_index::NameIndex,
 }
 
 impl ValidStack {
@@ -56,7 +58,7 @@ impl ValidStack {
     /// The service a reference points to. Validation guarantees every reference inside the
     /// stack resolves; `None` only for a reference taken from another stack.
     pub fn resolve(&self, reference: &ServiceRef) -> Option<&Service> {
-        self.stack.service(reference.name())
+        self.service(reference.name())
     }
 }
 
@@ -78,7 +80,11 @@ impl Stack {
             env,
         ));
         problems.extend(crate::env_group::problems(&crate::problem::stack_location(&self.name, env), &self));
-        if problems.is_empty() { Ok(ValidStack { stack: self, env }) } else { Err(Error::Invalid(Problems(problems))) }
+        if problems.is_empty() {
+            Ok(ValidStack { index: crate::name_index::NameIndex::of(&self), stack: self, env })
+        } else {
+            Err(Error::Invalid(Problems(problems)))
+        }
     }
 }
 

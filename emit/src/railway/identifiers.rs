@@ -5,6 +5,8 @@
 //! volume and a service both called `data`, would otherwise share a constant, and the second
 //! would silently replace the first.
 
+use std::collections::HashSet;
+
 use indexmap::IndexMap;
 
 use super::ts::identifier;
@@ -113,9 +115,8 @@ impl Identifiers {
     /// `taken` (the program's imports and own constants) and reserved words.
     pub fn new<'a>(keys: impl IntoIterator<Item = &'a Key>, taken: &[&str]) -> Self {
         let mut assigned: IndexMap<Key, String> = IndexMap::new();
-        let free = |candidate: &str, assigned: &IndexMap<Key, String>| {
-            !RESERVED.contains(&candidate) && !taken.contains(&candidate) && !assigned.values().any(|c| c == candidate)
-        };
+        // Every constant in use, so that each candidate is checked in constant time.
+        let mut used: HashSet<String> = RESERVED.iter().chain(taken).map(|word| word.to_string()).collect();
         for key in keys {
             if assigned.contains_key(key) {
                 continue;
@@ -125,8 +126,9 @@ impl Identifiers {
             let constant = [base.clone(), suffixed.clone()]
                 .into_iter()
                 .chain((2..).map(|n| format!("{suffixed}{n}")))
-                .find(|candidate| free(candidate, &assigned))
+                .find(|candidate| !used.contains(candidate))
                 .unwrap_or(suffixed);
+            used.insert(constant.clone());
             assigned.insert(key.clone(), constant);
         }
         Identifiers(assigned)

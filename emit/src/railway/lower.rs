@@ -2,6 +2,8 @@
 //! platform plan (`managed_platform.rs`). The `railway/iac` API: the `railway` npm package 3.11,
 //! `dist/iac/index.d.ts` (<https://github.com/railwayapp/railway-ts-sdk>).
 
+use std::collections::{HashMap, HashSet};
+
 use indexmap::IndexMap;
 use stack_dsl::{Check, DatabaseField, Engine, Image, Restart, Run, Service, ValidProject, ValidStack};
 
@@ -68,6 +70,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         resources.insert(Key::new(Kind::Database, &database.name), resource);
     }
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
+    let shared = shared_secrets(plan.stack, deployed.iter().map(|(s, _)| *s));
     let mut uses_image_tag = false;
     let mut built_from_repository = Vec::new();
     let mut without_domain = Vec::new();
@@ -202,7 +205,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         deploy.push(super::ts::Entry::Field("restartPolicyType".into(), Ts::str(restart)));
         config.insert("deploy".into(), Ts::Object(deploy));
         plan.report_unportable(service, unportable);
-        let mut env = env(&plan, service)?;
+        let mut env = env(&plan, service, &shared)?;
         if let Some((name, port)) = plan.port_variable(service, &placement) {
             env.insert(name, Ts::Str(port));
         }
@@ -228,24 +231,45 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     })
 }
 
+/// The secrets that more than one of `deployed` reads, counted in one pass over the stack, and
+/// those of a group a deployed service uses (one value for the whole group): Railway holds each
+/// once, as a shared variable.
+fn shared_secrets<'a>(stack: &'a stack_dsl::Stack, deployed: impl Iterator<Item = &'a Service>) -> HashSet<&'a str> {
+    let mut readers: HashMap<&str, usize> = HashMap::new();
+    let mut grouped = HashSet::new();
+    for service in deployed {
+        for group in service.env_groups.iter().filter_map(|g| stack.env_group(g)) {
+            grouped.extend(group.env.iter().filter_map(|(_, value)| match value {
+                stack_dsl::EnvValue::Secret(secret) => Some(secret.name()),
+                _ => None,
+            }));
+        }
+        let read: HashSet<&str> = service
+            .env
+            .iter()
+            .filter_map(|(_, value)| match value {
+                stack_dsl::EnvValue::Secret(secret) => Some(secret.name()),
+                _ => None,
+            })
+            .collect();
+        for name in read {
+            *readers.entry(name).or_default() += 1;
+        }
+    }
+    readers.into_iter().filter(|(_, count)| *count > 1).map(|(name, _)| name).chain(grouped).collect()
+}
+
 /// The service's variables: literals, references to databases and services, and secrets as
-/// `preserve()` (set in the dashboard) or `ctx.shared.NAME` (one value for every service).
-fn env(plan: &Plan, service: &Service) -> Result<IndexMap<String, Ts>, Error> {
-    let is_secret =
-        |v: &stack_dsl::EnvValue, name: &str| matches!(v, stack_dsl::EnvValue::Secret(r) if r.name() == name);
-    // A secret of a group the service uses is one value for the whole group: a shared variable.
-    let in_group = |name: &str| {
-        let groups = service.env_groups.iter().filter_map(|g| plan.stack.env_group(g));
-        groups.flat_map(|g| g.env.iter()).any(|(_, v)| is_secret(v, name))
-    };
-    let shared = |name: &str| {
-        in_group(name) || plan.deployed().filter(|(s, _)| s.env.iter().any(|(_, v)| is_secret(v, name))).count() > 1
-    };
+/// `preserve()` (set in the dashboard) or `ctx.shared.NAME` (one value for every service that
+/// reads it, `shared`).
+fn env(plan: &Plan, service: &Service, shared: &HashSet<&str>) -> Result<IndexMap<String, Ts>, Error> {
     let mut vars = IndexMap::new();
     for (key, value) in &service.env {
         let ts = match plan.value(service, value)? {
             Value::Text(text) => Ts::Str(text),
-            Value::Secret(secret) if shared(&secret.name) => Ts::Raw(format!("ctx.shared.{}", secret.name)),
+            Value::Secret(secret) if shared.contains(secret.name.as_str()) => {
+                Ts::Raw(format!("ctx.shared.{}", secret.name))
+            }
             Value::Secret(_) => Ts::Raw("preserve()".into()),
             Value::Database { name, output } => {
                 let datastore = plan.database(&name).map(|d| &d.datastore);

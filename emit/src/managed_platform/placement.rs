@@ -1,0 +1,146 @@
+//! Where each service runs on the platform: public, private, worker, cron, as another
+//! service's pre-deploy command, replaced by a provided database, or not at all.
+
+use std::collections::{HashMap, HashSet};
+
+use stack_dsl::{MountSource, Protocol, Ready, Role, Run, Service, ValidStack};
+
+use super::{Plan, ProvidedDatabase, engine_name};
+use crate::error::Error;
+
+/// How a service runs on the platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placement {
+    /// Reachable from the internet (Render `web`, Railway with a domain).
+    Public,
+    /// Reachable only from the environment's private network.
+    Private,
+    /// A background process without ports.
+    Worker,
+    /// Started on a cron schedule.
+    Cron(String),
+    /// A one-shot job run as the pre-deploy command of `host`.
+    PreDeploy {
+        /// The service whose deploy runs it.
+        host: String,
+    },
+    /// Replaced by the platform's database of the same name.
+    Database,
+    /// Not deployed; the platform provides what it does.
+    Omitted,
+}
+
+/// What placing a service needs to know about the others, gathered in one pass over the stack
+/// so that placing every service costs time in proportion to the stack, not its square.
+struct Neighbours<'a> {
+    /// The services an edge proxy forwards to.
+    proxied: HashSet<&'a str>,
+    /// Per one-shot job, the services that wait for it to complete, in stack order.
+    waiting_for_completion: HashMap<&'a str, Vec<&'a Service>>,
+}
+
+impl<'a> Neighbours<'a> {
+    fn of(stack: &'a ValidStack) -> Self {
+        let mut neighbours = Neighbours { proxied: HashSet::new(), waiting_for_completion: HashMap::new() };
+        for service in stack.services() {
+            if let Role::EdgeProxy { upstreams } = &service.role {
+                neighbours.proxied.extend(upstreams.iter().map(|u| u.name()));
+            }
+            for dependency in service.depends_on.iter().filter(|d| d.ready == Ready::Completed) {
+                neighbours.waiting_for_completion.entry(dependency.service.name()).or_default().push(service);
+            }
+        }
+        neighbours
+    }
+}
+
+impl<'a> Plan<'a> {
+    /// Place every service, in stack order.
+    pub(super) fn place_services(&mut self) -> Result<(), Error> {
+        let neighbours = Neighbours::of(self.stack);
+        for service in self.stack.services() {
+            let placement = self.place(service, &neighbours)?;
+            self.placements.insert(service.name.clone(), placement);
+        }
+        Ok(())
+    }
+
+    /// The deployed services (not omitted, not databases, not pre-deploy jobs), in stack order.
+    pub fn deployed(&self) -> impl Iterator<Item = (&'a Service, &Placement)> {
+        self.stack.services().filter_map(|s| {
+            let placement = &self.placements[&s.name];
+            let runs = !matches!(placement, Placement::Omitted | Placement::Database | Placement::PreDeploy { .. });
+            runs.then_some((s, placement))
+        })
+    }
+
+    fn place(&mut self, service: &'a Service, neighbours: &Neighbours<'a>) -> Result<Placement, Error> {
+        if service.role.is_platform_edge() {
+            let why = service.role.provided_because();
+            self.warn(&service.name, format!("not deployed on {}: {why}", self.platform));
+            return Ok(Placement::Omitted);
+        }
+        if let (Some(datastore), Run::Continuously) = (&service.datastore, &service.run) {
+            let volume = self.largest_volume(service).map(|(volume, _)| volume.clone());
+            self.databases.push(ProvidedDatabase { name: service.name.clone(), datastore: datastore.clone(), volume });
+            self.warn(
+                &service.name,
+                format!(
+                    "runs as {}'s managed {}; the container's image, command, mounts and health check are not used",
+                    self.platform,
+                    engine_name(datastore)
+                ),
+            );
+            return Ok(Placement::Database);
+        }
+        Ok(match &service.run {
+            Run::OnSchedule(schedule) => Placement::Cron(schedule.clone()),
+            Run::Once => {
+                let host = self.pre_deploy_host(service, neighbours)?;
+                self.report_pre_deploy_writes(service, &host);
+                self.pre_deploy.entry(host.clone()).or_default().push(service);
+                Placement::PreDeploy { host }
+            }
+            Run::Continuously if is_public(service, neighbours) => Placement::Public,
+            Run::Continuously if service.ports.is_empty() => Placement::Worker,
+            Run::Continuously => Placement::Private,
+        })
+    }
+
+    /// Report each volume a job run as a pre-deploy command writes to, when the platform runs
+    /// that command without the service's volumes: what it writes there is lost.
+    fn report_pre_deploy_writes(&mut self, job: &Service, host: &str) {
+        if self.facts.pre_deploy_mounts_volumes {
+            return;
+        }
+        for mount in job.mounts.iter().filter(|m| matches!(m.source, MountSource::Volume(_)) && !m.read_only) {
+            let message = format!(
+                "{} runs it as {host}'s pre-deploy command, in a container of its own without volumes: what it writes to {} is lost; run it in {host}'s start command instead",
+                self.platform, mount.target
+            );
+            self.warn(&job.name, message);
+        }
+    }
+
+    /// The first service of the same image that waits for the job to complete.
+    fn pre_deploy_host(&self, job: &Service, neighbours: &Neighbours<'a>) -> Result<String, Error> {
+        let mut waiting = neighbours.waiting_for_completion.get(job.name.as_str()).into_iter().flatten();
+        waiting
+            .find(|s| s.image == job.image && !s.role.is_platform_edge())
+            .map(|s| s.name.clone())
+            .ok_or_else(|| {
+                self.unsupported(
+                    &job.name,
+                    format!("{} has no one-shot jobs; it runs a job only as the pre-deploy command of a service built from the same image", self.platform),
+                    format!("Make a service with the image of {} wait for it with depends_on(.., Ready::Completed), or run it as a cron job", job.name),
+                )
+            })
+    }
+}
+
+/// Public when it has routes, sits behind an edge proxy, or publishes an HTTP port.
+fn is_public(service: &Service, neighbours: &Neighbours) -> bool {
+    let behind_proxy = neighbours.proxied.contains(service.name.as_str());
+    let publishes_http = service.ports.iter().any(|p| p.protocol == Protocol::Http && p.published.is_some());
+    !service.routes.is_empty() || behind_proxy || publishes_http
+}
