@@ -42,6 +42,7 @@ mod options;
 mod output_lock;
 pub mod pushed_image;
 pub mod railway;
+pub mod regenerate;
 pub mod render_blueprint;
 mod yaml;
 

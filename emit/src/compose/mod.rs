@@ -144,7 +144,11 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
                 "{env_file} holds secrets in plain text: chmod 600 {env_file}, owned by the user who runs docker compose"
             ));
         }
-        let header = yaml::header(&format!("stack {} ({env})", project.name()), project.regenerate_command(), &notes);
+        let header = yaml::header(
+            &format!("stack {} ({env})", project.name()),
+            &crate::regenerate::command(project, options, &[]),
+            &notes,
+        );
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.file)?);
         bundle.add(format!("{COMPOSE_DIR}/{env_file}.example"), env_example(&file_name, &env_file, &lowered.variables));
         for service in stack.services() {

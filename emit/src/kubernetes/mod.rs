@@ -139,8 +139,9 @@ pub const KUBECTL_VERSION: &str = "v1.33.0";
 pub const ACCEPTED_CHECKS: &[&str] = &["CKV_K8S_43", "CKV_K8S_15", "CKV_K8S_22", "CKV_K8S_35"];
 
 /// Render every environment of `project`.
-pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Error> {
+pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     // Nothing here resolves paths relative to the output: notes name repository paths.
+    let regenerate = crate::regenerate::command(project, options, &[]);
     let mut bundle = Bundle::new();
     bundle.own(KUBERNETES_DIR);
     for stack in project.stacks() {
@@ -148,10 +149,9 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         let dir = kubernetes_dir(env);
         let lowered = lower::lower(stack, project.cluster())?;
         let subject = format!("stack {} ({env})", project.name());
-        let regenerate = project.regenerate_command();
         for (file, objects) in lowered.kept.iter().chain(&lowered.files) {
             let path = format!("{dir}/{file}");
-            let header = yaml::header(&subject, regenerate, &[]);
+            let header = yaml::header(&subject, &regenerate, &[]);
             bundle.add(path.clone(), yaml::documents(&path, &header, objects)?);
         }
         let path = format!("{dir}/kustomization.yaml");
@@ -159,7 +159,7 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         for secret in stack_dsl::secrets_inside_urls(stack) {
             notes.push(format!("The value of the Secret key {secret} {}", stack_dsl::URL_SAFE_PASSWORD));
         }
-        let header = yaml::header(&subject, regenerate, &notes);
+        let header = yaml::header(&subject, &regenerate, &notes);
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.kustomization)?);
         for warning in lowered.warnings {
             bundle.warn(warning);

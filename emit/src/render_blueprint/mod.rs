@@ -51,7 +51,7 @@ use crate::options::Options;
 use crate::yaml;
 
 /// Render the Blueprint of every hosted environment of `project`; nothing when it has none.
-pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Error> {
+pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     let mut bundle = Bundle::new();
     let hosted: Vec<_> = project.stacks().iter().filter(|s| s.env().is_hosted()).collect();
     if hosted.is_empty() {
@@ -97,7 +97,8 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
             "Before applying: add a registry credential named {host} (Workspace Settings > Registry Credentials) with a token that can read the packages."
         ));
     }
-    let header = yaml::header(&format!("stack {}", project.name()), project.regenerate_command(), &notes);
+    let header =
+        yaml::header(&format!("stack {}", project.name()), &crate::regenerate::command(project, options, &[]), &notes);
     let blueprint = model::Blueprint { projects: vec![model::Project { name: project.name().into(), environments }] };
     bundle.add(RENDER_BLUEPRINT, yaml::document(RENDER_BLUEPRINT, &header, &blueprint)?);
     Ok(bundle)
