@@ -196,11 +196,18 @@ impl Bundle {
     /// Compare the bundle with the files under `root`. Reads only; waits while another
     /// renderer is writing `root`, so it never compares with a half-replaced tree.
     pub fn check(&self, root: &Path) -> Result<Vec<Change>, Error> {
+        self.check_part(root, &|_| true)
+    }
+
+    /// [`Bundle::check`] of the files `part` accepts (relative paths): the others, rendered or
+    /// not, are not compared, and the manifest is compared as [`Bundle::write_part_with`] would
+    /// write it.
+    pub fn check_part(&self, root: &Path, part: &dyn Fn(&str) -> bool) -> Result<Vec<Change>, Error> {
         if !root.is_dir() {
-            return self.compare(root);
+            return self.compare(root, part);
         }
         let _lock = OutputLock::acquire(root, Access::Shared, LOCK_WAIT, || {})?;
-        self.compare(root)
+        self.compare(root, part)
     }
 
     /// Bring `root` up to date: write every changed file, remove the files an earlier run wrote
@@ -218,31 +225,54 @@ impl Bundle {
     /// [`Bundle::write`], waiting at most `wait` for another renderer, and calling `waiting`
     /// once if it has to wait at all.
     pub fn write_with(&self, root: &Path, wait: Duration, waiting: impl FnOnce()) -> Result<Vec<Change>, Error> {
+        self.write_part_with(root, &|_| true, wait, waiting)
+    }
+
+    /// [`Bundle::write_with`] of the files `part` accepts (relative paths, such as one target's
+    /// directory): only they are written, and only the files of earlier runs that it accepts
+    /// are removed. The manifest goes on listing the files of earlier runs outside `part`, so
+    /// a later run still owns them.
+    pub fn write_part_with(
+        &self,
+        root: &Path,
+        part: &dyn Fn(&str) -> bool,
+        wait: Duration,
+        waiting: impl FnOnce(),
+    ) -> Result<Vec<Change>, Error> {
         fs::create_dir_all(root).map_err(|source| Error::Io { action: "create", path: root.to_path_buf(), source })?;
         let _lock = OutputLock::acquire(root, Access::Exclusive, wait, waiting)?;
         self.remove_temporaries(root)?;
-        let changes = self.compare(root)?;
+        let changes = self.compare(root, part)?;
         let staged = stage(root, &changes)?;
         commit(root, &changes, staged)?;
         Ok(changes)
     }
 
-    /// The rendered files followed by the manifest that lists them.
-    fn files_with_manifest(&self) -> impl Iterator<Item = GeneratedFile> + '_ {
-        let manifest = GeneratedFile {
-            path: MANIFEST_PATH.into(),
-            contents: manifest::render(self.files.iter().map(|f| f.path.as_str())),
-        };
-        self.files.iter().cloned().chain(std::iter::once(manifest))
+    /// The rendered files `part` accepts, followed by the manifest: every rendered file `part`
+    /// accepts or an earlier run wrote, in render order, then the files of earlier runs outside
+    /// `part` that the stack no longer renders (a run that covers them removes them). With every
+    /// part, the manifest lists exactly the rendered files.
+    fn files_with_manifest<'a>(
+        &'a self,
+        previous: &'a [String],
+        part: &'a dyn Fn(&str) -> bool,
+    ) -> impl Iterator<Item = GeneratedFile> + 'a {
+        let listed = |path: &str| part(path) || previous.iter().any(|p| p == path);
+        let rendered = self.files.iter().map(|f| f.path.as_str()).filter(move |path| listed(path));
+        let kept = previous.iter().map(String::as_str).filter(|path| !part(path) && !self.renders(path));
+        let manifest = GeneratedFile { path: MANIFEST_PATH.into(), contents: manifest::render(rendered.chain(kept)) };
+        self.files.iter().filter(|f| part(&f.path)).cloned().chain(std::iter::once(manifest))
     }
 
     fn renders(&self, path: &str) -> bool {
         path == MANIFEST_PATH || self.file(path).is_some()
     }
 
-    fn compare(&self, root: &Path) -> Result<Vec<Change>, Error> {
+    fn compare(&self, root: &Path, part: &dyn Fn(&str) -> bool) -> Result<Vec<Change>, Error> {
+        let previous =
+            read_if_exists(&root.join(MANIFEST_PATH))?.map(|text| manifest::parse(&text)).unwrap_or_default();
         let mut changes = Vec::new();
-        for file in self.files_with_manifest() {
+        for file in self.files_with_manifest(&previous, part) {
             let change = match read_if_exists(&root.join(&file.path))? {
                 None => Change::Created { path: file.path, contents: file.contents },
                 Some(old) if old == file.contents => Change::Unchanged { path: file.path },
@@ -250,15 +280,13 @@ impl Bundle {
             };
             changes.push(change);
         }
-        let previous =
-            read_if_exists(&root.join(MANIFEST_PATH))?.map(|text| manifest::parse(&text)).unwrap_or_default();
-        for path in previous.iter().filter(|path| !self.renders(path)) {
+        for path in previous.iter().filter(|path| !self.renders(path) && part(path)) {
             if let Some(old) = read_if_exists(&root.join(path))? {
                 changes.push(Change::Removed { path: path.clone(), old });
             }
         }
         for path in self.files_in_owned_dirs(root)? {
-            if !self.renders(&path) && !previous.contains(&path) && !is_temporary(&path) {
+            if !self.renders(&path) && !previous.contains(&path) && !is_temporary(&path) && part(&path) {
                 changes.push(Change::Foreign { path });
             }
         }
@@ -569,7 +597,7 @@ mod tests {
         bundle.add("a.yaml", "a\n");
         bundle.add("b.yaml", "b\n");
         bundle.add("c.yaml", "c\n");
-        let changes = bundle.compare(&root).unwrap();
+        let changes = bundle.compare(&root, &|_| true).unwrap();
         let staged = stage(&root, &changes).unwrap();
         // The staged file of b disappears before it is renamed into place.
         fs::remove_file(&staged[1].temporary).unwrap();
@@ -580,6 +608,50 @@ mod tests {
             "{message}"
         );
         assert_eq!(listing(&root), ["a.yaml"], "the rest of the temporary files are removed");
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_partial_write_touches_only_its_part_and_keeps_owning_the_rest() {
+        let root = scratch("part");
+        let mut before = Bundle::new();
+        before.own("kubernetes");
+        before.add("compose/compose.dev.yaml", "old compose\n");
+        before.add("kubernetes/dev/web.yaml", "old dev\n");
+        before.add("kubernetes/production/web.yaml", "old production\n");
+        before.add("kubernetes/production/gone.yaml", "gone\n");
+        before.write(&root).unwrap();
+
+        let mut after = Bundle::new();
+        after.own("kubernetes");
+        after.add("compose/compose.dev.yaml", "new compose\n");
+        after.add("kubernetes/dev/web.yaml", "new dev\n");
+        after.add("kubernetes/production/web.yaml", "new production\n");
+        let dev = |path: &str| path.starts_with("kubernetes/dev/");
+        assert_eq!(names(&after.check_part(&root, &dev).unwrap()), [("updated", "kubernetes/dev/web.yaml")]);
+        let written = after.write_part_with(&root, &dev, Duration::ZERO, || {}).unwrap();
+        assert_eq!(names(&written), [("updated", "kubernetes/dev/web.yaml")]);
+        assert_eq!(fs::read_to_string(root.join("compose/compose.dev.yaml")).unwrap(), "old compose\n");
+        assert_eq!(fs::read_to_string(root.join("kubernetes/production/gone.yaml")).unwrap(), "gone\n");
+        assert!(after.check_part(&root, &dev).unwrap().iter().all(|c| !c.is_change()));
+
+        // The manifest still owns the production file the stack no longer renders.
+        let full = after.check(&root).unwrap();
+        assert_eq!(
+            names(&full),
+            [
+                ("updated", "compose/compose.dev.yaml"),
+                ("updated", "kubernetes/production/web.yaml"),
+                ("updated", MANIFEST_PATH),
+                ("removed", "kubernetes/production/gone.yaml"),
+            ]
+        );
+        after.write(&root).unwrap();
+        assert!(!root.join("kubernetes/production/gone.yaml").exists());
+        assert_eq!(
+            manifest::parse(&fs::read_to_string(root.join(MANIFEST_PATH)).unwrap()),
+            ["compose/compose.dev.yaml", "kubernetes/dev/web.yaml", "kubernetes/production/web.yaml"]
+        );
         fs::remove_dir_all(&root).unwrap();
     }
 
