@@ -27,8 +27,10 @@
 
 pub mod actions;
 mod bundle;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod compose;
+pub mod distinct_warnings;
 pub mod endpoint;
 mod error;
 pub mod facts;
