@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::manifest::{self, MANIFEST_PATH};
 pub use crate::output_lock::LOCK_WAIT;
 use crate::output_lock::{Access, OutputLock};
+use crate::prerequisite::Prerequisite;
 
 /// A generated file: a path relative to the output directory, and its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,12 +49,14 @@ impl fmt::Display for Warning {
     }
 }
 
-/// An ordered set of generated files, the directories they own, and the warnings of rendering.
+/// An ordered set of generated files, the directories they own, the warnings of rendering and
+/// what must exist before the first deploy.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Bundle {
     files: Vec<GeneratedFile>,
     owned: Vec<String>,
     warnings: Vec<Warning>,
+    prerequisites: Vec<Prerequisite>,
 }
 
 /// What writing a file did, or checking it found.
@@ -171,11 +174,17 @@ impl Bundle {
         self.warnings.push(warning);
     }
 
-    /// Append another bundle's files, owned directories and warnings.
+    /// Record what must exist before the first deploy.
+    pub fn require(&mut self, prerequisites: impl IntoIterator<Item = Prerequisite>) {
+        self.prerequisites.extend(prerequisites);
+    }
+
+    /// Append another bundle's files, owned directories, warnings and prerequisites.
     pub fn extend(&mut self, other: Bundle) {
         self.files.extend(other.files);
         self.owned.extend(other.owned);
         self.warnings.extend(other.warnings);
+        self.prerequisites.extend(other.prerequisites);
     }
 
     /// The files, in render order.
@@ -186,6 +195,11 @@ impl Bundle {
     /// The warnings of rendering.
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
+    }
+
+    /// What must exist before the first deploy, per target and environment.
+    pub fn prerequisites(&self) -> &[Prerequisite] {
+        &self.prerequisites
     }
 
     /// The file at `path`, if rendered.

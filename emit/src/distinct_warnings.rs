@@ -29,34 +29,41 @@ impl DistinctWarning {
 /// `warnings` merged by target, service and message, grouped by target (in the order of
 /// [`crate::TARGETS`], then any other), each group in the order first reported.
 pub fn distinct<'a>(warnings: impl IntoIterator<Item = &'a Warning>) -> Vec<DistinctWarning> {
-    // Each warning with its message as said in one environment, and with `<env>` for any.
-    let mut merged: Vec<(DistinctWarning, String)> = Vec::new();
-    for warning in warnings {
-        let general = with_placeholder(&warning.message, &warning.env);
-        let same = |(d, g): &&mut (DistinctWarning, String)| {
-            d.target == warning.target && d.service == warning.service && *g == general
-        };
-        match merged.iter_mut().find(same) {
-            Some((found, _)) if found.environments.contains(&warning.env) => {}
-            Some((found, general)) => {
-                found.environments.push(warning.env.clone());
-                found.message = general.clone();
-            }
-            None => merged.push((
-                DistinctWarning {
-                    target: warning.target,
-                    service: warning.service.clone(),
-                    message: warning.message.clone(),
-                    environments: vec![warning.env.clone()],
-                },
-                general,
-            )),
-        }
-    }
-    let mut merged: Vec<DistinctWarning> = merged.into_iter().map(|(d, _)| d).collect();
+    let items = warnings.into_iter().map(|w| ((w.target, w.service.as_str()), w.message.as_str(), w.env.as_str()));
+    let mut merged: Vec<DistinctWarning> = by_environment(items)
+        .into_iter()
+        .map(|((target, service), message, environments)| DistinctWarning {
+            target,
+            service: service.to_string(),
+            message,
+            environments,
+        })
+        .collect();
     let rank = |target: &str| crate::TARGETS.iter().position(|t| *t == target).unwrap_or(crate::TARGETS.len());
     merged.sort_by_key(|d| rank(d.target));
     merged
+}
+
+/// Items `(key, message, environment)` merged when their keys are equal and their messages
+/// differ only in the environment's name, in the order first found: each key and message once,
+/// with `<env>` for the name when it applies to several environments, and its environments.
+pub(crate) fn by_environment<'a, K: PartialEq>(
+    items: impl IntoIterator<Item = (K, &'a str, &'a str)>,
+) -> Vec<(K, String, Vec<String>)> {
+    // Each item as said in its first environment, and with `<env>` for any.
+    let mut merged: Vec<(K, String, Vec<String>, String)> = Vec::new();
+    for (key, message, env) in items {
+        let general = with_placeholder(message, env);
+        match merged.iter_mut().find(|(k, _, _, g)| *k == key && *g == general) {
+            Some((_, _, envs, _)) if envs.iter().any(|e| e == env) => {}
+            Some((_, said, envs, general)) => {
+                envs.push(env.to_string());
+                *said = general.clone();
+            }
+            None => merged.push((key, message.to_string(), vec![env.to_string()], general)),
+        }
+    }
+    merged.into_iter().map(|(key, said, envs, _)| (key, said, envs)).collect()
 }
 
 /// `message` with each whole-word occurrence of `env` (not inside a longer word: `shop-dev`

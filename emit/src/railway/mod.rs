@@ -52,6 +52,7 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::{RAILWAY_DIR, RAILWAY_PROGRAM};
 use crate::options::Options;
+use crate::prerequisite::{HeaderNotes, Need};
 use identifiers::{Identifiers, Key};
 use lower::{IMAGE_TAG_CONSTANT, IMPORTS, Resource};
 use ts::{Entry, Ts};
@@ -79,22 +80,25 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         }
     }
     let mut program = program(project, options, &environments, uses_image_tag);
-    let mut notes = String::new();
+    let names: Vec<&str> = environments.iter().map(|(env, _)| env.name()).collect();
+    let mut notes = HeaderNotes::new("railway", names.join(", "));
     if !built_from_repository.is_empty() {
-        notes.push_str(&format!(
-            "// Before the first deploy: Railway builds {} from this repository, which the program cannot\n// name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with\n// `railway up --service <name>`.\n",
+        notes.require(Need::Platform, format!(
+            "Before the first deploy: Railway builds {} from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.",
             joined(&built_from_repository)
         ));
     }
     if !without_domain.is_empty() {
-        notes.push_str(&format!(
-            "// Public without a domain of their own: {}; Railway gives them no address until one is\n// generated (Settings > Networking > Generate Domain) or a custom domain is added.\n",
+        notes.require(Need::Dns, format!(
+            "Public without a domain of their own: {}; Railway gives them no address until one is generated (Settings > Networking > Generate Domain) or a custom domain is added.",
             joined(&without_domain)
         ));
     }
+    let comments: String = notes.lines().iter().map(|line| format!("// {line}\n")).collect();
     let at = program.find("import ").unwrap_or(0);
-    program.insert_str(at, &notes);
+    program.insert_str(at, &comments);
     bundle.add(RAILWAY_PROGRAM, program);
+    bundle.require(notes.into_prerequisites());
     // The SDK the program imports, installed with `npm ci` before it runs (by hand, or by the
     // deploy workflow when the pipeline deploys to Railway).
     bundle.add(sdk::PACKAGE_JSON_PATH, sdk::PACKAGE_JSON);

@@ -48,6 +48,7 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::RENDER_BLUEPRINT;
 use crate::options::Options;
+use crate::prerequisite::{HeaderNotes, Need};
 use crate::yaml;
 
 /// Render the Blueprint of every hosted environment of `project`; nothing when it has none.
@@ -66,11 +67,16 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         }
     }
     let names: Vec<&str> = environments.iter().map(|e| e.name.as_str()).collect();
-    let mut notes = vec![
-        format!("Environments: {} (development runs locally with Compose).", names.join(", ")),
+    let mut notes = HeaderNotes::new("render", names.join(", "));
+    notes.push(format!("Environments: {} (development runs locally with Compose).", names.join(", ")));
+    notes.require(
+        Need::Platform,
         "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into(),
+    );
+    notes.require(
+        Need::Secret,
         "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
-    ];
+    );
     let deployed_by_workflow = project.pipeline().is_some_and(|p| p.target == DeployTarget::Render);
     if let Some(pipeline) = project.pipeline() {
         notes.push(if deployed_by_workflow {
@@ -93,13 +99,17 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         notes.push(
             "Render pulls the environment's tag when the Blueprint creates a service: apply it once the pipeline has tagged an image for the environment (its first deploy there moves the tag).".into(),
         );
-        notes.push(format!(
+        notes.require(Need::Registry, format!(
             "Before applying: add a registry credential named {host} (Workspace Settings > Registry Credentials) with a token that can read the packages."
         ));
     }
-    let header =
-        yaml::header(&format!("stack {}", project.name()), &crate::regenerate::command(project, options, &[]), &notes);
+    let header = yaml::header(
+        &format!("stack {}", project.name()),
+        &crate::regenerate::command(project, options, &[]),
+        notes.lines(),
+    );
     let blueprint = model::Blueprint { projects: vec![model::Project { name: project.name().into(), environments }] };
     bundle.add(RENDER_BLUEPRINT, yaml::document(RENDER_BLUEPRINT, &header, &blueprint)?);
+    bundle.require(notes.into_prerequisites());
     Ok(bundle)
 }

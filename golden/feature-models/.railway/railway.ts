@@ -2,9 +2,7 @@
 // Regenerate with: cargo run --example feature-models
 // Environments: production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
-// Before the first deploy: Railway builds backend, celeryworker, frontend from this repository, which the program cannot
-// name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with
-// `railway up --service <name>`.
+// Before the first deploy: Railway builds backend, celeryworker, frontend from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.
 import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 export default defineRailway((ctx) => {
