@@ -77,3 +77,15 @@ fn the_table_says_where_a_service_is_left_out() {
     let row = page.lines().find(|l| l.starts_with("| postgres |")).expect("postgres's row");
     assert_eq!(row, "| postgres | runs | runs | managed database | managed database |");
 }
+
+/// The README's Kubernetes section links each team stack's prerequisites on its deploy page.
+#[test]
+fn the_readme_links_each_stacks_kubernetes_prerequisites() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    for project in stacks::all() {
+        let environments: Vec<&str> = project.environments().iter().map(|e| e.name()).collect();
+        // GitHub's anchor of the heading `## kubernetes (dev, production)`.
+        let link = format!("golden/{}/DEPLOY.md#kubernetes-{}", project.name(), environments.join("-"));
+        assert!(readme.contains(&format!("({link})")), "README.md does not link {link}");
+    }
+}
