@@ -1,4 +1,4 @@
-//! Render the ANB stack: `cargo run --example anb [-- --check | --out DIR | --help]`.
+//! Render the ANB stack: `cargo run --example anb [-- OPTIONS]` (`-- --help` lists them).
 
 use std::process::ExitCode;
 

@@ -1,4 +1,4 @@
-//! Render the feature-models stack: `cargo run --example feature-models [-- --check | --out DIR | --help]`.
+//! Render the feature-models stack: `cargo run --example feature-models [-- OPTIONS]` (`-- --help` lists them).
 
 use std::process::ExitCode;
 

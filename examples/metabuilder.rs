@@ -1,4 +1,4 @@
-//! Render the metabuilder stack: `cargo run --example metabuilder [-- --check | --out DIR | --help]`.
+//! Render the metabuilder stack: `cargo run --example metabuilder [-- OPTIONS]` (`-- --help` lists them).
 
 use std::process::ExitCode;
 

@@ -1,4 +1,4 @@
-//! Render the NEOSALE stack: `cargo run --example neosale [-- --check | --out DIR | --help]`.
+//! Render the NEOSALE stack: `cargo run --example neosale [-- OPTIONS]` (`-- --help` lists them).
 
 use std::process::ExitCode;
 

@@ -1,4 +1,4 @@
-//! Render the wisebet stack: `cargo run --example wisebet [-- --check | --out DIR | --help]`.
+//! Render the wisebet stack: `cargo run --example wisebet [-- OPTIONS]` (`-- --help` lists them).
 
 use std::process::ExitCode;
 

@@ -22,6 +22,7 @@ use crate::error::Error;
 use crate::manifest::{self, MANIFEST_PATH};
 pub use crate::output_lock::LOCK_WAIT;
 use crate::output_lock::{Access, OutputLock};
+use crate::prerequisite::Prerequisite;
 
 /// A generated file: a path relative to the output directory, and its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,14 +69,15 @@ impl fmt::Display for Warning {
     }
 }
 
-/// An ordered set of generated files, the directories they own, the warnings of rendering, and
-/// the checks a write must pass.
+/// An ordered set of generated files, the directories they own, the warnings of rendering, what
+/// must exist before the first deploy, and the checks a write must pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Bundle {
     files: Vec<GeneratedFile>,
     owned: Vec<String>,
     warnings: Vec<Warning>,
     checks: Vec<WriteCheck>,
+    prerequisites: Vec<Prerequisite>,
 }
 
 /// A target's check of the changes a write would make, run before anything is written: a change
@@ -218,7 +220,12 @@ impl Bundle {
         }
     }
 
-    /// Append another bundle's files, owned directories, warnings and write checks.
+    /// Record what must exist before the first deploy.
+    pub fn require(&mut self, prerequisites: impl IntoIterator<Item = Prerequisite>) {
+        self.prerequisites.extend(prerequisites);
+    }
+
+    /// Append another bundle's files, owned directories, warnings, prerequisites and write checks.
     pub fn extend(&mut self, other: Bundle) {
         self.files.extend(other.files);
         self.owned.extend(other.owned);
@@ -226,6 +233,7 @@ impl Bundle {
         for check in other.checks {
             self.check_before_write(check);
         }
+        self.prerequisites.extend(other.prerequisites);
     }
 
     /// The files, in render order.
@@ -238,6 +246,11 @@ impl Bundle {
         &self.warnings
     }
 
+    /// What must exist before the first deploy, per target and environment.
+    pub fn prerequisites(&self) -> &[Prerequisite] {
+        &self.prerequisites
+    }
+
     /// The file at `path`, if rendered.
     pub fn file(&self, path: &str) -> Option<&GeneratedFile> {
         self.files.iter().find(|f| f.path == path)
@@ -246,11 +259,18 @@ impl Bundle {
     /// Compare the bundle with the files under `root`. Reads only; waits while another
     /// renderer is writing `root`, so it never compares with a half-replaced tree.
     pub fn check(&self, root: &Path) -> Result<Vec<Change>, Error> {
+        self.check_part(root, &|_| true)
+    }
+
+    /// [`Bundle::check`] of the files `part` accepts (relative paths): the others, rendered or
+    /// not, are not compared, and the manifest is compared as [`Bundle::write_part_with`] would
+    /// write it.
+    pub fn check_part(&self, root: &Path, part: &dyn Fn(&str) -> bool) -> Result<Vec<Change>, Error> {
         if !root.is_dir() {
-            return self.compare(root);
+            return self.compare(root, part);
         }
         let _lock = OutputLock::acquire(root, Access::Shared, LOCK_WAIT, || {})?;
-        self.compare(root)
+        self.compare(root, part)
     }
 
     /// Bring `root` up to date: write every changed file, remove the files an earlier run wrote
@@ -269,10 +289,24 @@ impl Bundle {
     /// [`Bundle::write`], waiting at most `wait` for another renderer, and calling `waiting`
     /// once if it has to wait at all.
     pub fn write_with(&self, root: &Path, wait: Duration, waiting: impl FnOnce()) -> Result<Vec<Change>, Error> {
+        self.write_part_with(root, &|_| true, wait, waiting)
+    }
+
+    /// [`Bundle::write_with`] of the files `part` accepts (relative paths, such as one target's
+    /// directory): only they are written, and only the files of earlier runs that it accepts
+    /// are removed. The manifest goes on listing the files of earlier runs outside `part`, so
+    /// a later run still owns them.
+    pub fn write_part_with(
+        &self,
+        root: &Path,
+        part: &dyn Fn(&str) -> bool,
+        wait: Duration,
+        waiting: impl FnOnce(),
+    ) -> Result<Vec<Change>, Error> {
         fs::create_dir_all(root).map_err(|source| Error::Io { action: "create", path: root.to_path_buf(), source })?;
         let _lock = OutputLock::acquire(root, Access::Exclusive, wait, waiting)?;
         self.remove_temporaries(root)?;
-        let changes = self.compare(root)?;
+        let changes = self.compare(root, part)?;
         for check in &self.checks {
             (check.0)(&changes)?;
         }
@@ -281,24 +315,37 @@ impl Bundle {
         Ok(changes)
     }
 
-    /// The rendered files followed by the manifest that lists them.
-    fn files_with_manifest(&self) -> impl Iterator<Item = GeneratedFile> + '_ {
-        let manifest = GeneratedFile {
-            path: MANIFEST_PATH.into(),
-            contents: manifest::render(self.files.iter().map(|f| f.path.as_str())),
-        };
-        self.files.iter().cloned().chain(std::iter::once(manifest))
+    /// The rendered files `part` accepts, followed by the manifest: every rendered file `part`
+    /// accepts or an earlier run wrote, in render order, then the files of earlier runs outside
+    /// `part` that the stack no longer renders (a run that covers them removes them). With every
+    /// part, the manifest lists exactly the rendered files.
+    fn files_with_manifest<'a>(
+        &'a self,
+        previous: &'a [String],
+        part: &'a dyn Fn(&str) -> bool,
+    ) -> impl Iterator<Item = GeneratedFile> + 'a {
+        let listed = |path: &str| part(path) || previous.iter().any(|p| p == path);
+        let rendered = self.files.iter().map(|f| f.path.as_str()).filter(move |path| listed(path));
+        let kept = previous.iter().map(String::as_str).filter(|path| !part(path) && !self.renders(path));
+        let manifest = GeneratedFile { path: MANIFEST_PATH.into(), contents: manifest::render(rendered.chain(kept)) };
+        self.files.iter().filter(|f| part(&f.path)).cloned().chain(std::iter::once(manifest))
     }
 
     /// Every path the bundle writes, the manifest included, for lookups in constant time.
+    fn renders(&self, path: &str) -> bool {
+        path == MANIFEST_PATH || self.file(path).is_some()
+    }
+
     fn rendered_paths(&self) -> HashSet<&str> {
         self.files.iter().map(|f| f.path.as_str()).chain([MANIFEST_PATH]).collect()
     }
 
-    fn compare(&self, root: &Path) -> Result<Vec<Change>, Error> {
+    fn compare(&self, root: &Path, part: &dyn Fn(&str) -> bool) -> Result<Vec<Change>, Error> {
         let rendered = self.rendered_paths();
+        let previous =
+            read_if_exists(&root.join(MANIFEST_PATH))?.map(|text| manifest::parse(&text)).unwrap_or_default();
         let mut changes = Vec::new();
-        for file in self.files_with_manifest() {
+        for file in self.files_with_manifest(&previous, part) {
             let change = match read_if_exists(&root.join(&file.path))? {
                 None => Change::Created { path: file.path, contents: file.contents },
                 Some(old) if old == file.contents => Change::Unchanged { path: file.path },
@@ -306,16 +353,14 @@ impl Bundle {
             };
             changes.push(change);
         }
-        let previous =
-            read_if_exists(&root.join(MANIFEST_PATH))?.map(|text| manifest::parse(&text)).unwrap_or_default();
-        for path in previous.iter().filter(|path| !rendered.contains(path.as_str())) {
+        for path in previous.iter().filter(|path| !rendered.contains(path.as_str()) && part(path)) {
             if let Some(old) = read_if_exists(&root.join(path))? {
                 changes.push(Change::Removed { path: path.clone(), old });
             }
         }
         let previous: HashSet<&str> = previous.iter().map(String::as_str).collect();
         for path in self.files_in_owned_dirs(root)? {
-            if !rendered.contains(path.as_str()) && !previous.contains(path.as_str()) && !is_temporary(&path) {
+            if !rendered.contains(path.as_str()) && !previous.contains(path.as_str()) && !is_temporary(&path) && part(&path) {
                 changes.push(Change::Foreign { path });
             }
         }
@@ -641,7 +686,7 @@ mod tests {
         bundle.add("a.yaml", "a\n");
         bundle.add("b.yaml", "b\n");
         bundle.add("c.yaml", "c\n");
-        let changes = bundle.compare(&root).unwrap();
+        let changes = bundle.compare(&root, &|_| true).unwrap();
         let staged = stage(&root, &changes).unwrap();
         // The staged file of b disappears before it is renamed into place.
         fs::remove_file(&staged[1].temporary).unwrap();
@@ -652,6 +697,50 @@ mod tests {
             "{message}"
         );
         assert_eq!(listing(&root), ["a.yaml"], "the rest of the temporary files are removed");
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_partial_write_touches_only_its_part_and_keeps_owning_the_rest() {
+        let root = scratch("part");
+        let mut before = Bundle::new();
+        before.own("kubernetes");
+        before.add("compose/compose.dev.yaml", "old compose\n");
+        before.add("kubernetes/dev/web.yaml", "old dev\n");
+        before.add("kubernetes/production/web.yaml", "old production\n");
+        before.add("kubernetes/production/gone.yaml", "gone\n");
+        before.write(&root).unwrap();
+
+        let mut after = Bundle::new();
+        after.own("kubernetes");
+        after.add("compose/compose.dev.yaml", "new compose\n");
+        after.add("kubernetes/dev/web.yaml", "new dev\n");
+        after.add("kubernetes/production/web.yaml", "new production\n");
+        let dev = |path: &str| path.starts_with("kubernetes/dev/");
+        assert_eq!(names(&after.check_part(&root, &dev).unwrap()), [("updated", "kubernetes/dev/web.yaml")]);
+        let written = after.write_part_with(&root, &dev, Duration::ZERO, || {}).unwrap();
+        assert_eq!(names(&written), [("updated", "kubernetes/dev/web.yaml")]);
+        assert_eq!(fs::read_to_string(root.join("compose/compose.dev.yaml")).unwrap(), "old compose\n");
+        assert_eq!(fs::read_to_string(root.join("kubernetes/production/gone.yaml")).unwrap(), "gone\n");
+        assert!(after.check_part(&root, &dev).unwrap().iter().all(|c| !c.is_change()));
+
+        // The manifest still owns the production file the stack no longer renders.
+        let full = after.check(&root).unwrap();
+        assert_eq!(
+            names(&full),
+            [
+                ("updated", "compose/compose.dev.yaml"),
+                ("updated", "kubernetes/production/web.yaml"),
+                ("updated", MANIFEST_PATH),
+                ("removed", "kubernetes/production/gone.yaml"),
+            ]
+        );
+        after.write(&root).unwrap();
+        assert!(!root.join("kubernetes/production/gone.yaml").exists());
+        assert_eq!(
+            manifest::parse(&fs::read_to_string(root.join(MANIFEST_PATH)).unwrap()),
+            ["compose/compose.dev.yaml", "kubernetes/dev/web.yaml", "kubernetes/production/web.yaml"]
+        );
         fs::remove_dir_all(&root).unwrap();
     }
 

@@ -95,3 +95,59 @@ pub const MODEL_DIR: &str = "model";
 pub fn model_file(env: Env) -> String {
     format!("{MODEL_DIR}/{env}.json")
 }
+
+/// The page of what to set up before the first deploy, and what each target adapts.
+pub const DEPLOY_PAGE: &str = "DEPLOY.md";
+
+/// The part of the output directory a generated file belongs to, by its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part<'a> {
+    /// The target that writes it, as named in [`crate::TARGETS`].
+    pub target: &'static str,
+    /// The one environment it is for; `None` for a file several environments share
+    /// (`render.yaml`, the Railway program, the workflows).
+    pub env: Option<&'a str>,
+}
+
+/// The part `path` (relative to the output directory) belongs to: `None` for a file no single
+/// target writes ([`DEPLOY_PAGE`], the manifest) or that Stackwright does not write. Works for
+/// files a stack no longer renders, so a selection covers their removal too.
+pub fn part_of(path: &str) -> Option<Part<'_>> {
+    let (first, rest) = path.split_once('/').unwrap_or((path, ""));
+    fn part<'a>(target: &'static str, env: Option<&'a str>) -> Option<Part<'a>> {
+        Some(Part { target, env: env.filter(|e| !e.is_empty()) })
+    }
+    match first {
+        COMPOSE_DIR => {
+            let env = rest.strip_prefix("compose.").and_then(|r| r.strip_suffix(".yaml"));
+            part("compose", env.or_else(|| rest.strip_suffix(".env.example")))
+        }
+        KUBERNETES_DIR => part("kubernetes", rest.split_once('/').map(|(env, _)| env)),
+        RENDER_BLUEPRINT => part("render", None),
+        RAILWAY_DIR => part("railway", None),
+        _ if path.starts_with(WORKFLOWS_DIR) && path[WORKFLOWS_DIR.len()..].starts_with('/') => part("actions", None),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_belongs_to_its_target_and_environment() {
+        fn of(path: &str) -> Option<(&'static str, Option<String>)> {
+            part_of(path).map(|p| (p.target, p.env.map(str::to_string)))
+        }
+        let some = |env: &str| Some(env.to_string());
+        assert_eq!(of(&compose_file(Env::Staging)), Some(("compose", some("staging"))));
+        assert_eq!(of(&compose_env_example(Env::Dev)), Some(("compose", some("dev"))));
+        assert_eq!(of("kubernetes/production/kustomization.yaml"), Some(("kubernetes", some("production"))));
+        assert_eq!(of(RENDER_BLUEPRINT), Some(("render", None)));
+        assert_eq!(of(RAILWAY_PROGRAM), Some(("railway", None)));
+        assert_eq!(of(".github/workflows/ci.yml"), Some(("actions", None)));
+        assert_eq!(of(".github/workflowsx/ci.yml"), None);
+        assert_eq!(of(DEPLOY_PAGE), None);
+        assert_eq!(of(".stackwright/manifest"), None);
+    }
+}

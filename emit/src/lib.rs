@@ -31,9 +31,12 @@
 pub mod actions;
 mod applied_defaults;
 mod bundle;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod compose;
 mod durable;
+mod deploy_page;
+pub mod distinct_warnings;
 pub mod endpoint;
 mod error;
 pub mod facts;
@@ -46,8 +49,10 @@ mod manifest;
 pub mod model;
 mod options;
 mod output_lock;
+pub mod prerequisite;
 pub mod pushed_image;
 pub mod railway;
+pub mod regenerate;
 pub mod render_blueprint;
 pub mod stack_file;
 mod yaml;
@@ -68,8 +73,9 @@ pub const TARGETS: &[&str] = &[
     "actions",
 ];
 
-/// Render every target for every environment of `project`. When targets fail, the errors of
-/// all of them are returned together ([`Error::Targets`]), not only the first.
+/// Render every target for every environment of `project`, and the deploy page (`DEPLOY.md`)
+/// that sums up what they need and adapt. When targets fail, the errors of all of them are
+/// returned together ([`Error::Targets`]), not only the first.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     let mut bundle = Bundle::new();
     let mut errors = Vec::new();
@@ -84,6 +90,10 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     add(railway::render(project, options));
     add(actions::render(project, options));
     add(model::render(project));
+    if errors.is_empty() {
+        let page = deploy_page::render(project, &bundle, options);
+        bundle.add(layout::DEPLOY_PAGE, page);
+    }
     match errors.len() {
         0 => Ok(bundle),
         1 => Err(errors.remove(0)),

@@ -78,7 +78,7 @@ fn child_renderer() {
     for project in stacks::all() {
         let dir = Path::new(&out).join(project.name()).to_string_lossy().into_owned();
         let _ = emit::cli::run(&project, &["--out".into(), dir.clone()]);
-        let _ = emit::cli::run(&project, &["--check".into(), dir]);
+        let _ = emit::cli::run(&project, &["--out".into(), dir, "--check".into()]);
     }
 }
 

@@ -151,7 +151,7 @@ fn railway_pull_request_environments_get_the_copied_environments_values() {
     let valid = previewed(Previews::of(QA)).validate().unwrap_or_else(|e| panic!("{e}"));
     let bundle = emit::render(&valid, &emit::Options::with_root("")).unwrap_or_else(|e| panic!("{e}"));
     let program = read(&bundle, emit::layout::RAILWAY_PROGRAM);
-    assert!(program.contains("// Pull-request previews: turn on PR environments (Project Settings > Environments) with\n// qa as the base environment"));
+    assert!(program.contains("// Pull-request previews: turn on PR environments (Project Settings > Environments) with qa as the base environment"), "{program}");
     // Production is named, everything else (qa and each PR environment) takes qa's values.
     assert!(program.contains("(ctx.environment === \"production\" ? 2 : undefined)"), "{program}");
     assert!(!program.contains("ctx.environment === \"qa\""), "{program}");

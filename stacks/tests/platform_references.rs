@@ -537,7 +537,7 @@ fn every_public_railway_service_gets_an_address() {
             let block = railway_services(&program).into_iter().find(|(name, _)| *name == service.name);
             let Some((_, block)) = block else { panic!("{}: {} missing from the program", stack.name, service.name) };
             let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
-            let attached = format!("//   {}: railway domain ", stack.env());
+            let attached = format!("// {}: railway domain ", stack.env());
             let domain = program
                 .lines()
                 .any(|l| l.starts_with(&attached) && l.contains(&format!(" --service {} ", service.name)));
@@ -662,7 +662,7 @@ fn railway_routes_and_checks_the_port_each_service_listens_on() {
             for route in &service.routes {
                 let target = service.route_port(route).expect("a routed port");
                 let command = format!(
-                    "//   {}: railway domain {} --service {} --port {target}\n",
+                    "// {}: railway domain {} --service {} --port {target}\n",
                     stack.env(),
                     route.host,
                     service.name

@@ -69,9 +69,9 @@ fn every_golden_workflow_keeps_the_pipeline_promises() {
         let ci = workflow(&project, "ci.yml").unwrap_or_else(|| panic!("{name}: ci.yml missing"));
         assert_secure(&name, &ci);
         let generated = &ci.jobs["generated"];
-        let check = format!("{} -- --check \"$OUTPUT_DIR\"", project.regenerate_command());
-        let step = generated.steps.iter().find(|s| s.run.as_deref() == Some(&check)).expect("a stale-file check");
-        assert_eq!(step.env["OUTPUT_DIR"], format!("golden/{name}"), "{name}: checks its own output");
+        // golden/<name> is the command line's default output directory, so no --out.
+        let check = format!("{} -- --check", project.regenerate_command());
+        assert!(generated.steps.iter().any(|s| s.run.as_deref() == Some(&check)), "{name}: no step runs {check}");
 
         let images = built_images(&project);
         let entries = |job: &Job| -> Vec<String> {
@@ -150,6 +150,26 @@ fn rendered(project: &Project, out: &str) -> (emit::Bundle, emit::Options) {
     let options = emit::Options::for_output_dir(Path::new(out)).expect("a relative output directory");
     let bundle = emit::render(&valid, &options).expect("renders");
     (bundle, options)
+}
+
+/// Rendered into a directory other than the default, every header's regenerate command carries
+/// `--out`, and the stale-file job runs exactly that command with `--check`.
+#[test]
+fn headers_and_the_stale_file_job_name_the_same_output_directory() {
+    for project in stacks::all() {
+        let (bundle, _) = rendered(&project, "deploy/app");
+        let expected = format!("{} -- --out deploy/app", project.regenerate_command());
+        for file in bundle.files() {
+            let Some(line) = file.contents.lines().find(|l| l.contains("Regenerate with: ")) else { continue };
+            let command = line.split("Regenerate with: ").nth(1).unwrap_or_default();
+            assert_eq!(command, expected, "{}: header of {}", project.name(), file.path);
+        }
+        let ci: Workflow =
+            serde_saphyr::from_str(&bundle.file(".github/workflows/ci.yml").expect("ci.yml").contents).expect("parses");
+        let check = format!("{expected} --check");
+        let runs: Vec<&str> = ci.jobs["generated"].steps.iter().filter_map(|s| s.run.as_deref()).collect();
+        assert!(runs.contains(&check.as_str()), "{}: the stale-file job runs {runs:?}, not {check}", project.name());
+    }
 }
 
 /// `a/./b/../c` → `a/c`; `""` → `.`.

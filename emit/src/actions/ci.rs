@@ -46,7 +46,8 @@ enum Cache {
 /// renderer runs on the pinned Rust release, and `cargo fetch --locked` fails when `Cargo.lock`
 /// is out of date instead of resolving newer dependencies than the ones reviewed.
 fn stale_files(project: &ValidProject, options: &Options, cache: Cache) -> Job {
-    let command = format!("{} -- --check \"$OUTPUT_DIR\"", project.regenerate_command());
+    // The header's command with --check, so both name the same output directory.
+    let command = crate::regenerate::command(project, options, &["--check"]);
     let mut job = Job::new("Generated files are up to date", 20)
         .grant(Scope::Contents, Access::Read)
         .env("RUSTUP_TOOLCHAIN", pins::RUST_TOOLCHAIN)
@@ -66,7 +67,7 @@ fn stale_files(project: &ValidProject, options: &Options, cache: Cache) -> Job {
         );
     }
     job.step(Step::run("Fetch the locked dependencies", "cargo fetch --locked"))
-        .step(Step::run("Compare the generated files with the stack", command).env("OUTPUT_DIR", options.output_dir()))
+        .step(Step::run("Compare the generated files with the stack", command))
 }
 
 /// One job per service with checks, by id `check-<service>`.

@@ -9,7 +9,7 @@
 //! | --- | --- |
 //! | `Service::check(CiCheck)` | `ci.yml` job `check-<service>`: the check's `Toolchain` set up with the pinned `setup-node` / `setup-python`, then one step per check, in the build context |
 //! | `Image::build` | `ci.yml` job `image` (matrix): Buildx build with the GitHub cache, Trivy scan (HIGH/CRITICAL with a fix fail) |
-//! | the project's regenerate command | job `generated`: on the pinned Rust release, `cargo fetch --locked`, then `<command> -- --check <output dir>` fails on stale files (cached in `ci.yml`) |
+//! | the project's regenerate command | job `generated`: on the pinned Rust release, `cargo fetch --locked`, then the header's regenerate command with `--check` (`crate::regenerate`) fails on stale files (cached in `ci.yml`) |
 //! | `Pipeline` | `deploy.yml` runs the same `generated` and `check-*` jobs on the pushed commit; the image job waits for them |
 //! | `Pipeline::registry` | `deploy.yml` job `image`: build, scan, then push `<registry>/<image>:<commit sha>`; the registry is `ghcr.io/<repository owner, lower-cased>` unless the project names one, which each job that names the registry checks is that namespace first (the job token pushes only there), a prerequisite the header states |
 //! | a hosted `Env` (`Env::Staging`, `Env::Production`, `Env::hosted("qa")`, `Env::production("production-eu")`) | job `deploy-<env>` in the GitHub environment of that name, whose secrets and variables the header lists; each needs the one before it in the project's order; the header asks for required reviewers on the production ones (`Env::is_production`) |
@@ -84,7 +84,8 @@ fn add(
 ) -> Result<(), Error> {
     let path = format!("{WORKFLOWS_DIR}/{file}");
     let notes: Vec<String> = placement(options, file).into_iter().chain(notes).collect();
-    let header = yaml::header(&format!("stack {}", project.name()), project.regenerate_command(), &notes);
+    let header =
+        yaml::header(&format!("stack {}", project.name()), &crate::regenerate::command(project, options, &[]), &notes);
     let text = yaml::document(&path, &header, workflow)?;
     bundle.add(path, pins::annotate(&text));
     Ok(())

@@ -66,6 +66,7 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::{COMPOSE_DIR, compose_file};
 use crate::options::Options;
+use crate::prerequisite::{HeaderNotes, Need};
 use crate::yaml;
 
 /// Where the pipeline pushes images when the project names no registry: the repository owner's
@@ -117,36 +118,45 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             }
         }
         let registry = project.pipeline().and_then(|p| p.registry.named()).unwrap_or(PIPELINE_REGISTRY);
-        let mut notes = vec![images.run_command(&env_file, &file_name, registry, &built)];
-        notes.extend(project::external_note(stack));
+        let mut notes = HeaderNotes::new("compose", env.name());
+        notes.push(images.run_command(&env_file, &file_name, registry, &built));
+        notes.require_all(Need::External, project::external_note(stack));
         notes.extend(project::shared_names_notes(stack));
-        notes.extend(traefik::note(stack));
+        notes.require_all(Need::Platform, traefik::note(stack));
         for service in stack.services() {
             if let Run::OnSchedule(schedule) = &service.run {
-                notes.push(images.crontab_line(&env_file, &file_name, &service.name, schedule));
+                notes.require(Need::Platform, images.crontab_line(&env_file, &file_name, &service.name, schedule));
             }
         }
-        notes.extend(host_paths::prerequisites(stack, &root, &checkout));
-        notes.extend(image_requirements::notes(stack));
+        notes.require_all(Need::External, host_paths::prerequisites(stack, &root, &checkout));
+        notes.require_all(Need::Platform, image_requirements::notes(stack));
         notes.extend(opt_in::notes(stack));
         notes.extend(host_access::notes(stack));
         notes.extend(project::data_note(stack));
         notes.extend(exposure::notes(stack));
-        notes.extend(resources::host_note(stack));
-        notes.extend(docker_host::prerequisites(stack, &project::name(stack)));
+        notes.require_all(Need::Platform, resources::host_note(stack));
+        notes.require_all(Need::External, docker_host::prerequisites(stack, &project::name(stack)));
         if !lowered.variables.is_empty() {
-            notes.push(format!(
-                "Variables read from the environment (see {env_file}.example): {}",
-                lowered.variables.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ")
-            ));
+            notes.require(
+                Need::Secret,
+                format!(
+                    "Variables read from the environment (see {env_file}.example): {}",
+                    lowered.variables.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            );
         }
         if !stack.secrets.is_empty() {
-            notes.push(format!(
+            notes.require(Need::Secret, format!(
                 "{env_file} holds secrets in plain text: chmod 600 {env_file}, owned by the user who runs docker compose"
             ));
         }
-        let header = yaml::header(&format!("stack {} ({env})", project.name()), project.regenerate_command(), &notes);
+        let header = yaml::header(
+            &format!("stack {} ({env})", project.name()),
+            &crate::regenerate::command(project, options, &[]),
+            notes.lines(),
+        );
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.file)?);
+        bundle.require(notes.into_prerequisites());
         bundle.add(format!("{COMPOSE_DIR}/{env_file}.example"), env_example(&file_name, &env_file, &lowered.variables));
         for service in stack.services() {
             let missing = crate::facts::frameworks::missing_release_steps(stack, service);

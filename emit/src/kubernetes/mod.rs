@@ -134,6 +134,7 @@ use crate::bundle::{Bundle, WriteCheck};
 use crate::error::Error;
 use crate::layout::{KUBERNETES_DIR, kubernetes_dir};
 use crate::options::Options;
+use crate::prerequisite::{HeaderNotes, Need};
 use crate::yaml;
 
 /// The kubectl release the deploy workflow runs (its kustomize with it): the objects'
@@ -147,6 +148,7 @@ pub const ACCEPTED_CHECKS: &[&str] = &["CKV_K8S_43", "CKV_K8S_15", "CKV_K8S_22",
 /// Render every environment of `project`.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     // Nothing here resolves paths relative to the output: notes name repository paths.
+    let regenerate = crate::regenerate::command(project, options, &[]);
     let mut bundle = Bundle::new();
     bundle.own(KUBERNETES_DIR);
     if !options.recreate_acknowledged() {
@@ -157,7 +159,6 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         let dir = kubernetes_dir(env);
         let mut lowered = lower::lower(stack, project.cluster())?;
         let subject = format!("stack {} ({env})", project.name());
-        let regenerate = project.regenerate_command();
         for config in &lowered.config_maps {
             if let Some(text) = &config.text {
                 bundle.add(format!("{dir}/{}", config.copy_path()), text);
@@ -165,19 +166,23 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         }
         let mut notes = prerequisites(stack, &lowered, project);
         for secret in stack_dsl::secrets_inside_urls(stack) {
-            notes.push(format!("The value of the Secret key {secret} {}", stack_dsl::URL_SAFE_PASSWORD));
+            notes.require(
+                Need::Secret,
+                format!("The value of the Secret key {secret} {}", stack_dsl::URL_SAFE_PASSWORD),
+            );
         }
         // Each file's objects are dropped once written out, so the typed objects and their
         // text are not both held whole (at 10,000 services, tens of MB each).
         let files = std::mem::take(&mut lowered.kept).into_iter().chain(std::mem::take(&mut lowered.files));
         for (file, objects) in files {
             let path = format!("{dir}/{file}");
-            let header = yaml::header(&subject, regenerate, &[]);
+            let header = yaml::header(&subject, &regenerate, &[]);
             bundle.add(path.clone(), yaml::documents(&path, &header, &objects)?);
         }
         let path = format!("{dir}/kustomization.yaml");
-        let header = yaml::header(&subject, regenerate, &notes);
+        let header = yaml::header(&subject, &regenerate, notes.lines());
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.kustomization)?);
+        bundle.require(notes.into_prerequisites());
         for warning in lowered.warnings {
             bundle.warn(warning);
         }
@@ -185,19 +190,21 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     Ok(bundle)
 }
 
-/// What must exist before the first `kubectl apply -k`, and how to deploy a new version.
-fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, project: &ValidProject) -> Vec<String> {
+/// What must exist before the first `kubectl apply -k` (the prerequisites), and how to deploy a
+/// new version.
+fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, project: &ValidProject) -> HeaderNotes {
     let namespace = &lowered.kustomization.namespace;
     let cluster = project.cluster();
     let kept: Vec<&str> = lowered.kept.iter().map(|(file, _)| file.as_str()).collect();
-    let mut notes = vec![format!(
+    let mut notes = HeaderNotes::new("kubernetes", stack.env().name());
+    notes.require(Need::Platform, format!(
         "First, and whenever they change: {}. They are not in the kustomization, so kubectl delete -k removes the workloads but keeps the namespace, its Secret and the claims that hold data (kubectl delete namespace {namespace} removes everything)",
         kept::apply_command(&kept, "<this directory>")
-    )];
-    notes.push(deploy_identity::rights(namespace));
+    ));
+    notes.require(Need::Platform, deploy_identity::rights(namespace));
     if !lowered.secret_keys.is_empty() {
         let keys: Vec<&str> = lowered.secret_keys.iter().map(String::as_str).collect();
-        notes.push(format!(
+        notes.require(Need::Secret, format!(
             "Before the first apply, create the Secret with keys {}: kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>. To change it: the same command with --dry-run=client -o yaml | kubectl apply -f -, then {} (pods read it at start; the deploy workflow rolls them itself)",
             keys.join(", "),
             lowered.secret_name,
@@ -208,11 +215,14 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
         ));
     }
     if lowered.pulls_built_images {
-        notes.push(format!(
-            "The project's images are private: create the pull secret {}: {}",
-            cluster.pull_secret,
-            pull_secret::create_command(cluster, project.pipeline(), namespace)
-        ));
+        notes.require(
+            Need::Registry,
+            format!(
+                "The project's images are private: create the pull secret {}: {}",
+                cluster.pull_secret,
+                pull_secret::create_command(cluster, project.pipeline(), namespace)
+            ),
+        );
     }
     for rule in secret::first_start_only(stack) {
         notes.push(rule);
@@ -225,7 +235,7 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
             })
             .map(|(kind, name, _)| (kind, name))
             .collect();
-        notes.push(format!(
+        notes.require(Need::External, format!(
             "Create or update the ConfigMap {} from the repository root: kubectl create configmap {} -n {namespace} --from-file={}={} --dry-run=client -o yaml | kubectl apply -f -{}",
             config.name,
             config.name,
@@ -254,10 +264,13 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
         ));
     }
     for claim in &lowered.external_claims {
-        notes.push(format!("The PersistentVolumeClaim {claim} is created outside the stack, in {namespace}"));
+        notes.require(
+            Need::External,
+            format!("The PersistentVolumeClaim {claim} is created outside the stack, in {namespace}"),
+        );
     }
     if lowered.claims_storage {
-        notes.push(format!(
+        notes.require(Need::Platform, format!(
             "The cluster has a default StorageClass (kubectl get storageclass shows one marked (default)): the claims {} none",
             if cluster.shared_storage_class.is_some() { "mounted by one pod name" } else { "name" }
         ));
@@ -278,7 +291,7 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
     }
     if !lowered.shared_claims.is_empty() {
         let claims = lowered.shared_claims.join(", ");
-        notes.push(match &cluster.shared_storage_class {
+        notes.require(Need::Platform, match &cluster.shared_storage_class {
             Some(class) => format!(
                 "The claims {claims} are mounted by several pods at once (ReadWriteMany), from the StorageClass {class}, which must exist and support that access mode (NFS, CephFS, EFS, Azure Files; not a block disk)"
             ),
@@ -288,7 +301,7 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
         });
     }
     if lowered.has_ingress {
-        notes.push(format!(
+        notes.require(Need::Platform, format!(
             "An ingress controller serves the IngressClass {} from the namespace {} (only it may reach routed ports)",
             cluster.ingress_class, cluster.ingress_namespace
         ));
@@ -300,15 +313,15 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
         ));
     }
     if !lowered.tls_secrets.is_empty() {
-        notes.push(match &cluster.certificates {
-            Certificates::ClusterIssuer(issuer) => format!(
+        match &cluster.certificates {
+            Certificates::ClusterIssuer(issuer) => notes.require(Need::Platform, format!(
                 "cert-manager runs with the ClusterIssuer {issuer}; it writes the certificates into {}",
                 lowered.tls_secrets.join(", ")
-            ),
-            Certificates::Secret(name) => {
+            )),
+            Certificates::Secret(name) => notes.require(Need::Secret,
                 format!("The TLS Secret {name} holds the certificate: kubectl create secret tls {name} -n {namespace} --cert=<file> --key=<file>")
-            }
-        });
+            ),
+        }
     }
     for image in &lowered.kustomization.images {
         notes.push(format!(

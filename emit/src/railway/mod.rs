@@ -56,12 +56,13 @@ use crate::error::Error;
 use crate::layout::{RAILWAY_DIR, RAILWAY_PROGRAM};
 use crate::options::Options;
 use environments::Environments;
+use crate::prerequisite::{HeaderNotes, Need};
 use identifiers::{Identifiers, Key};
 use lower::{IMAGE_TAG_CONSTANT, IMPORTS, Resource};
 use ts::{Entry, Ts};
 
 /// Render the Railway program of every hosted environment of `project`; nothing when it has none.
-pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Error> {
+pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     let mut bundle = Bundle::new();
     let hosted: Vec<_> = project.stacks().iter().filter(|s| s.env().is_hosted()).collect();
     if hosted.is_empty() {
@@ -84,38 +85,42 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
             bundle.warn(warning);
         }
     }
-    let mut program = program(project, &environments, uses_image_tag);
-    let mut notes = String::new();
+    let mut program = program(project, options, &environments, uses_image_tag);
+    let names: Vec<&str> = environments.iter().map(|(env, _)| env.name()).collect();
+    let mut notes = HeaderNotes::new("railway", names.join(", "));
+    notes.require(
+        Need::Secret,
+        "Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).".into(),
+    );
     if !built_from_repository.is_empty() {
-        notes.push_str(&format!(
-            "// Before the first deploy: Railway builds {} from this repository, which the program cannot\n// name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with\n// `railway up --service <name>`.\n",
+        notes.require(Need::Platform, format!(
+            "Before the first deploy: Railway builds {} from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.",
             joined(&built_from_repository)
         ));
     }
     if let Some(previews) = project.previews() {
-        notes.push_str(&format!(
-            "// Pull-request previews: turn on PR environments (Project Settings > Environments) with\n// {0} as the base environment; any environment this program does not name gets {0}'s values.\n",
+        notes.require(Need::Platform, format!(
+            "Pull-request previews: turn on PR environments (Project Settings > Environments) with {0} as the base environment; any environment this program does not name gets {0}'s values.",
             previews.from
         ));
     }
     if !without_domain.is_empty() {
-        notes.push_str(&format!(
-            "// Public without a domain of their own: {}; Railway gives them no address until one is\n// generated (Settings > Networking > Generate Domain) or a custom domain is added.\n",
+        notes.require(Need::Dns, format!(
+            "Public without a domain of their own: {}; Railway gives them no address until one is generated (Settings > Networking > Generate Domain) or a custom domain is added.",
             joined(&without_domain)
         ));
     }
     if !domains.is_empty() {
-        notes.push_str(
-            "// Custom domains are not in this program: `railway config apply` refuses a domain that is not\n// already attached. The deploy workflow attaches each; applying by hand, run once per environment:\n",
+        notes.push(
+            "Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:".into(),
         );
-        for (env, domain) in &domains {
-            notes.push_str(&format!("//   {env}: {}\n", domain.command()));
-        }
-        notes.push_str("// then point each host's DNS at the records Railway shows for it.\n");
+        notes.require_all(Need::Dns, domains.iter().map(|(env, domain)| format!("{env}: {}", domain.command())));
     }
+    let comments: String = notes.lines().iter().map(|line| format!("// {line}\n")).collect();
     let at = program.find("import ").unwrap_or(0);
-    program.insert_str(at, &notes);
+    program.insert_str(at, &comments);
     bundle.add(RAILWAY_PROGRAM, program);
+    bundle.require(notes.into_prerequisites());
     // The SDK the program imports, installed with `npm ci` before it runs (by hand, or by the
     // deploy workflow when the pipeline deploys to Railway).
     bundle.add(sdk::PACKAGE_JSON_PATH, sdk::PACKAGE_JSON);
@@ -162,12 +167,12 @@ fn joined(names: &indexmap::IndexSet<String>) -> String {
     names.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
 }
 
-fn program(project: &ValidProject, environments: &PerEnv, uses_image_tag: bool) -> String {
+fn program(project: &ValidProject, options: &Options, environments: &PerEnv, uses_image_tag: bool) -> String {
     let names: Vec<&str> = environments.iter().map(|(env, _)| env.name()).collect();
     let mut out = format!(
-        "// @generated by Stackwright from stack {}. Do not edit.\n// Regenerate with: {}\n// Environments: {} (development runs locally with Compose).\n// Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).\n",
+        "// @generated by Stackwright from stack {}. Do not edit.\n// Regenerate with: {}\n// Environments: {} (development runs locally with Compose).\n",
         project.name(),
-        project.regenerate_command(),
+        crate::regenerate::command(project, options, &[]),
         names.join(", ")
     );
     out.push_str(&format!("import {{ {} }} from \"railway/iac\";\n\n", IMPORTS.join(", ")));

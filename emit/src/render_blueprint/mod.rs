@@ -51,10 +51,11 @@ use crate::bundle::Bundle;
 use crate::error::Error;
 use crate::layout::RENDER_BLUEPRINT;
 use crate::options::Options;
+use crate::prerequisite::{HeaderNotes, Need};
 use crate::yaml;
 
 /// Render the Blueprint of every hosted environment of `project`; nothing when it has none.
-pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Error> {
+pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
     let mut bundle = Bundle::new();
     let hosted: Vec<_> = project.stacks().iter().filter(|s| s.env().is_hosted()).collect();
     if hosted.is_empty() {
@@ -69,11 +70,16 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         }
     }
     let names: Vec<&str> = environments.iter().map(|e| e.name.as_str()).collect();
-    let mut notes = vec![
-        format!("Environments: {} (development runs locally with Compose).", names.join(", ")),
+    let mut notes = HeaderNotes::new("render", names.join(", "));
+    notes.push(format!("Environments: {} (development runs locally with Compose).", names.join(", ")));
+    notes.require(
+        Need::Platform,
         "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into(),
+    );
+    notes.require(
+        Need::Secret,
         "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
-    ];
+    );
     let deployed_by_workflow = project.pipeline().is_some_and(|p| p.target == DeployTarget::Render);
     if let Some(pipeline) = project.pipeline() {
         notes.push(if deployed_by_workflow {
@@ -96,7 +102,7 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         notes.push(
             "Render pulls the environment's tag when the Blueprint creates a service: apply it once the pipeline has tagged an image for the environment (its first deploy there moves the tag).".into(),
         );
-        notes.push(format!(
+        notes.require(Need::Registry, format!(
             "Before applying: add a registry credential named {host} (Workspace Settings > Registry Credentials) with a token that can read the packages."
         ));
     }
@@ -105,15 +111,20 @@ pub fn render(project: &ValidProject, _options: &Options) -> Result<Bundle, Erro
         for warning in warnings {
             bundle.warn(warning);
         }
-        notes.push(format!(
+        notes.require(Need::Platform, format!(
             "Pull-request previews copy {}: one per pull request, on a workspace plan that has them.",
             wanted.from
         ));
         root
     });
-    let header = yaml::header(&format!("stack {}", project.name()), project.regenerate_command(), &notes);
+    let header = yaml::header(
+        &format!("stack {}", project.name()),
+        &crate::regenerate::command(project, options, &[]),
+        notes.lines(),
+    );
     let project = model::Project { name: project.name().into(), environments };
     let blueprint = model::Blueprint { previews, projects: vec![project] };
     bundle.add(RENDER_BLUEPRINT, yaml::document(RENDER_BLUEPRINT, &header, &blueprint)?);
+    bundle.require(notes.into_prerequisites());
     Ok(bundle)
 }

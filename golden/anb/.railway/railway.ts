@@ -2,8 +2,7 @@
 // Regenerate with: cargo run --example anb
 // Environments: production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
-// Public without a domain of their own: api, flower; Railway gives them no address until one is
-// generated (Settings > Networking > Generate Domain) or a custom domain is added.
+// Public without a domain of their own: api, flower; Railway gives them no address until one is generated (Settings > Networking > Generate Domain) or a custom domain is added.
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in

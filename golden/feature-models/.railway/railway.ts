@@ -2,14 +2,10 @@
 // Regenerate with: cargo run --example feature-models
 // Environments: production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
-// Before the first deploy: Railway builds backend, celeryworker, frontend from this repository, which the program cannot
-// name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with
-// `railway up --service <name>`.
-// Custom domains are not in this program: `railway config apply` refuses a domain that is not
-// already attached. The deploy workflow attaches each; applying by hand, run once per environment:
-//   production: railway domain api.example.com --service backend --port 8000
-//   production: railway domain dashboard.example.com --service frontend --port 3000
-// then point each host's DNS at the records Railway shows for it.
+// Before the first deploy: Railway builds backend, celeryworker, frontend from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.
+// Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
+// production: railway domain api.example.com --service backend --port 8000
+// production: railway domain dashboard.example.com --service frontend --port 3000
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // `railway config apply` runs this program without naming the environment: it comes from

@@ -2,13 +2,11 @@
 // Regenerate with: cargo run --example metabuilder
 // Environments: staging, production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
-// Custom domains are not in this program: `railway config apply` refuses a domain that is not
-// already attached. The deploy workflow attaches each; applying by hand, run once per environment:
-//   staging: railway domain api.staging.metabuilder.example.com --service api --port 8000
-//   staging: railway domain staging.metabuilder.example.com --service frontend --port 8080
-//   production: railway domain api.metabuilder.example.com --service api --port 8000
-//   production: railway domain metabuilder.example.com --service frontend --port 8080
-// then point each host's DNS at the records Railway shows for it.
+// Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
+// staging: railway domain api.staging.metabuilder.example.com --service api --port 8000
+// staging: railway domain staging.metabuilder.example.com --service frontend --port 8080
+// production: railway domain api.metabuilder.example.com --service api --port 8000
+// production: railway domain metabuilder.example.com --service frontend --port 8080
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in

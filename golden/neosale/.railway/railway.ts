@@ -2,11 +2,8 @@
 // Regenerate with: cargo run --example neosale
 // Environments: staging, production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
-// Before the first deploy: Railway builds api, web from this repository, which the program cannot
-// name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with
-// `railway up --service <name>`.
-// Public without a domain of their own: api, web; Railway gives them no address until one is
-// generated (Settings > Networking > Generate Domain) or a custom domain is added.
+// Before the first deploy: Railway builds api, web from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.
+// Public without a domain of their own: api, web; Railway gives them no address until one is generated (Settings > Networking > Generate Domain) or a custom domain is added.
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // `railway config apply` runs this program without naming the environment: it comes from

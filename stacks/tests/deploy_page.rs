@@ -1,0 +1,91 @@
+//! The deploy page (`DEPLOY.md`) of every team stack says what the rendered files need and
+//! adapt: every prerequisite under its target, the same entry its file's header gives, every
+//! distinct warning once, and every service in the services × targets table.
+
+use std::path::Path;
+
+use emit::distinct_warnings::distinct;
+use emit::layout::part_of;
+
+/// The page's section of `target`: from its `## target (` heading to the next `## `.
+fn section<'a>(page: &'a str, target: &str) -> &'a str {
+    let start = page.find(&format!("\n## {target} (")).unwrap_or_else(|| panic!("no section for {target}"));
+    let rest = &page[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |at| at + 3);
+    &rest[..end]
+}
+
+#[test]
+fn the_page_lists_every_prerequisite_and_warning_once_under_its_target() {
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid");
+        let options = emit::Options::for_output_dir(&Path::new("golden").join(project.name())).unwrap();
+        let bundle = emit::render(&valid, &options).expect("renders");
+        let page = &bundle.file("DEPLOY.md").expect("a deploy page").contents;
+        let name = project.name();
+
+        for prerequisite in bundle.prerequisites() {
+            // The header of the target's file in that environment says the same words.
+            let in_header = bundle.files().iter().any(|f| {
+                part_of(&f.path).is_some_and(|p| {
+                    p.target == prerequisite.target
+                        && p.env.is_none_or(|env| prerequisite.env.split(", ").any(|e| e == env))
+                }) && f.contents.contains(&prerequisite.text)
+            });
+            assert!(in_header, "{name}: no header of {} says {:?}", prerequisite.target, prerequisite.text);
+            // The page says it in the target's section, with `<env>` where environments differ.
+            let said = section(page, prerequisite.target).replace("&lt;", "<");
+            let general = prerequisite.text.replace(&prerequisite.env, "<env>");
+            assert!(
+                said.contains(&prerequisite.text) || said.contains(&general),
+                "{name}: DEPLOY.md's {} section does not list {:?}",
+                prerequisite.target,
+                prerequisite.text
+            );
+        }
+
+        for warning in distinct(bundle.warnings()) {
+            let line = format!("- {}\n", warning.line().replace('<', "&lt;"));
+            assert_eq!(
+                section(page, warning.target).matches(&line).count(),
+                1,
+                "{name}: DEPLOY.md does not list once under {}: {line}",
+                warning.target
+            );
+        }
+
+        let table = page.split("## Services × targets").nth(1).expect("a services × targets table");
+        for stack in valid.stacks() {
+            for service in stack.services() {
+                assert!(
+                    table.contains(&format!("\n| {} |", service.name)),
+                    "{name}: {} not in the table",
+                    service.name
+                );
+            }
+        }
+    }
+}
+
+/// A left-out service shows in the table on the target that leaves it out.
+#[test]
+fn the_table_says_where_a_service_is_left_out() {
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden/neosale/DEPLOY.md")).unwrap();
+    let row = page.lines().find(|l| l.starts_with("| nginx |")).expect("nginx's row");
+    assert_eq!(row, "| nginx | runs | left out | left out | left out |");
+    let row = page.lines().find(|l| l.starts_with("| postgres |")).expect("postgres's row");
+    assert_eq!(row, "| postgres | runs | runs | managed database | managed database |");
+}
+
+/// The README's Kubernetes section links each team stack's prerequisites on its deploy page.
+#[test]
+fn the_readme_links_each_stacks_kubernetes_prerequisites() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    for project in stacks::all() {
+        let environments: Vec<&str> = project.environments().iter().map(|e| e.name()).collect();
+        // GitHub's anchor of the heading `## kubernetes (dev, production)`.
+        let link = format!("golden/{}/DEPLOY.md#kubernetes-{}", project.name(), environments.join("-"));
+        assert!(readme.contains(&format!("({link})")), "README.md does not link {link}");
+    }
+}
