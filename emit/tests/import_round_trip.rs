@@ -235,7 +235,12 @@ fn compare(original: &Value, round_trip: &Value) -> Vec<Difference> {
     let generated = services(round_trip);
     for (name, service) in services(original) {
         let Some(other) = generated.get(&label(&name)) else {
-            differences.push(Difference { service: name, field: "presence", original: "present".into(), round_trip: "missing".into() });
+            let profiles = service["profiles"].as_array().map(|p| p.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "));
+            let original = match profiles {
+                Some(profiles) => format!("present with profiles {profiles}"),
+                None => "present".into(),
+            };
+            differences.push(Difference { service: name, field: "presence", original, round_trip: "missing".into() });
             continue;
         };
         for (field, a, b) in fields(service_fields(&service), service_fields(other)) {
@@ -267,10 +272,12 @@ fn service_fields(service: &Value) -> Vec<(&'static str, String)> {
         .map(|ports| ports.iter().map(|p| format!("{}->{}", p["published"].as_str().unwrap_or("-"), p["target"])).collect())
         .unwrap_or_default();
     let env: BTreeSet<String> = service["environment"].as_object().map(|e| e.keys().cloned().collect()).unwrap_or_default();
-    let volumes = service["volumes"]
+    let mut volumes: BTreeSet<String> = service["volumes"]
         .as_array()
         .map(|v| v.iter().map(|m| format!("{} {}{}", m["type"].as_str().unwrap_or_default(), m["target"].as_str().unwrap_or_default(), if m["read_only"] == Value::Bool(true) { " ro" } else { "" })).collect())
         .unwrap_or_default();
+    // `tmpfs:` and a volume of type tmpfs are the same mount.
+    volumes.extend(strings(&service["tmpfs"]).iter().map(|t| format!("tmpfs {}", t.split(':').next().unwrap_or_default())));
     let networks: BTreeSet<String> = service["networks"].as_object().map(|n| n.keys().map(|k| label(k)).collect()).unwrap_or_default();
     let healthcheck = strings(&service["healthcheck"]["test"]).join(" ");
     let depends_on: BTreeMap<String, String> = service["depends_on"]
@@ -290,9 +297,38 @@ fn service_fields(service: &Value) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The documented intended changes: why a difference is what the import or the model means to
-/// do. `None` for a difference that is a bug.
-fn intended(difference: &Difference) -> Option<&'static str> {
-    let _ = difference;
-    None
+/// The documented intended changes (the import module's docs list them): why a difference is
+/// what the import or the model means to do. `None` for a difference that is a bug.
+fn intended(d: &Difference) -> Option<&'static str> {
+    let (a, b) = (d.original.as_str(), d.round_trip.as_str());
+    match d.field {
+        // Recognised databases check readiness over TCP: no check, or pg_isready over the Unix
+        // socket (answered by the image's init server before TCP is open), becomes the
+        // datastore's own.
+        "healthcheck"
+            if (a.is_empty() || (a.contains("pg_isready") && !a.contains("-h ")))
+                && (b.starts_with("CMD pg_isready -h 127.0.0.1") || b.starts_with("CMD redis-cli -h 127.0.0.1")) =>
+        {
+            Some("the datastore's check over TCP")
+        }
+        // A service Compose starts only with a `production` profile runs only in production.
+        "presence" if a.contains("profiles") && a.contains("production") && b == "missing" => Some("production profile: production only"),
+        // Files from the repository are configuration, mounted read-only.
+        "volumes" if a == b.replace(" ro", "").as_str() || without_ro_on_binds(a) == without_ro_on_binds(b) => {
+            Some("configuration files mount read-only")
+        }
+        // Variables whose names the targets cannot pass are left out (and listed).
+        "env names" if set(b).is_subset(&set(a)) && set(a).difference(&set(b)).all(|n| !stack_dsl::name::is_env_name(n)) => {
+            Some("names the targets cannot pass are left out")
+        }
+        _ => None,
+    }
+}
+
+fn set(list: &str) -> BTreeSet<&str> {
+    list.split(", ").filter(|s| !s.is_empty()).collect()
+}
+
+fn without_ro_on_binds(list: &str) -> BTreeSet<String> {
+    set(list).into_iter().map(|v| if v.starts_with("bind ") { v.trim_end_matches(" ro").to_string() } else { v.to_string() }).collect()
 }

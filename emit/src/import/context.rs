@@ -41,6 +41,9 @@ pub struct ServiceInfo {
     pub job: bool,
     /// Something refers to it, so the module keeps its reference in a variable.
     pub referenced: bool,
+    /// The `Env` method that says where it runs, for a service Compose starts only with a
+    /// profile (`is_production` for a `production`/`prod` profile, else `is_dev`).
+    pub only_if: Option<&'static str>,
 }
 
 /// A secret the module declares.
@@ -64,7 +67,7 @@ pub struct Declared {
 }
 
 /// The import's state.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Context {
     /// Services by Compose name, in file order.
     pub services: IndexMap<String, ServiceInfo>,
@@ -78,6 +81,9 @@ pub struct Context {
     pub left_out: Vec<Problem>,
     /// Mistakes in the files: nothing is written while there are any.
     pub errors: Vec<Problem>,
+    /// Names that some service takes at deploy time (a secret): a literal under the same name
+    /// elsewhere becomes the same reference, since one name cannot be both.
+    pub deploy_time: std::collections::BTreeSet<String>,
     /// Compose names of the services referred to since last drained (for declaration order).
     pub referred: Vec<String>,
     idents: Vec<String>,

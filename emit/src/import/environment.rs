@@ -31,6 +31,10 @@ impl Mapped {
 
 /// The value of `key`, given as `node` (null when only the name is listed).
 pub fn value(cx: &mut Context, key: &str, node: &Node) -> Option<Mapped> {
+    if !stack_dsl::name::is_env_name(key) {
+        cx.leave_out(node, format!("the variable {key:?}: not a name the targets can pass (letters, digits and _)"), "Set it in the image or a mounted configuration file");
+        return None;
+    }
     let text = match &node.value {
         Value::Null => {
             let secret = cx.secret(key, Some(format!("{key}, passed through from the shell that ran docker compose.")), true);
@@ -66,6 +70,13 @@ pub fn value(cx: &mut Context, key: &str, node: &Node) -> Option<Mapped> {
         Some(literal) if url(&literal).is_some_and(|u| u.password.is_some()) => {
             let secret = cx.secret(key, Some(format!("{key}: a URL with credentials.")), false);
             Some(Mapped::explained(Expr::Ref(secret), "a URL holding a password: not copied; supply it as a secret"))
+        }
+        Some(literal) if cx.deploy_time.contains(&super::context::secret_name(key)) => {
+            let secret = cx.secret(key, None, true);
+            Some(Mapped::explained(
+                Expr::Ref(secret),
+                format!("{key} is a deploy-time value elsewhere in the file and one name cannot be both; the file gives it {literal:?} here, now to be set at deploy time"),
+            ))
         }
         Some(literal) => Some(Mapped::plain(Expr::Str(literal))),
         None => {

@@ -18,7 +18,8 @@
 //! | `deploy.replicas`, `deploy.resources` | `.replicas(n)`, `.resources(Resources::new().limit(..).reserve(..))` |
 //! | `labels`, `user`, `read_only`, `stop_grace_period` | `.label`, `.user`, `.read_only_root()`, `.stop_grace_period` |
 //! | `postgres`, `redis` images | `.datastore(Datastore::postgres(major).user(..).database(..).password(&secret))` |
-//! | `profiles`, `secrets`, `configs`, `x-` extensions, anchors, `shm_size`, `ulimits`, `privileged`, … | listed as left out in the module's header and the command's output |
+//! | `profiles` | the service added only `if env.is_dev()` (`if env.is_production()` for a `production` profile) |
+//! | `secrets`, `configs`, `x-` extensions, anchors, `shm_size`, `ulimits`, `privileged`, … | listed as left out in the module's header and the command's output |
 //!
 //! The module is built as a small Rust syntax tree ([`rust`]) and printed once, so it is
 //! always valid Rust. Nothing is resolved from the importing machine: `${VAR}` stays a
@@ -148,11 +149,35 @@ pub fn import(
             ports.push(engine.default_port());
         }
         let ident = cx.ident(compose_name, "service");
+        let only_if = node.get("profiles").map(|profiles| {
+            let names: Vec<&str> = match &profiles.value {
+                Value::Seq(items) => items.iter().filter_map(Node::scalar).collect(),
+                _ => Vec::new(),
+            };
+            let production = names.iter().any(|p| matches!(*p, "production" | "prod"));
+            let method = if production { "is_production" } else { "is_dev" };
+            cx.leave_out(
+                profiles,
+                format!(
+                    "service {compose_name}: profiles [{}]; Compose started it only when asked, the stack adds it only where env.{method}() (everywhere, if other services refer to it)",
+                    names.join(", ")
+                ),
+                "Change the condition in the module if it belongs elsewhere",
+            );
+            method
+        });
         cx.services.insert(
             compose_name.clone(),
-            ServiceInfo { name: dns_label(compose_name), ident, engine, ports, job, referenced: false },
+            ServiceInfo { name: dns_label(compose_name), ident, engine, ports, job, referenced: false, only_if },
         );
     }
+    // A first pass learns which names are deploy-time values anywhere, so that a literal under
+    // the same name elsewhere becomes the same reference.
+    let mut rehearsal = cx.clone();
+    for (compose_name, node) in entries {
+        let _ = service::map(&mut rehearsal, compose_name, node, tags.get(compose_name).cloned(), read_env_file);
+    }
+    cx.deploy_time = rehearsal.secrets.keys().cloned().collect();
     let mut mapped = IndexMap::new();
     for (compose_name, node) in entries {
         if let Some(service) = service::map(&mut cx, compose_name, node, tags.get(compose_name).cloned(), read_env_file) {

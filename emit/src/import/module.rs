@@ -49,8 +49,8 @@ pub fn build(cx: &Context, parts: Parts<'_>) -> Module {
             mutable: false,
             value: Expr::Var(Ident::new("env")),
             comment: Some(
-                "The compose file describes one environment: every environment gets the same stack until you branch on \
-                 `env` (replicas, debug flags, hosts)."
+                "The compose file describes one environment: every environment gets the same stack (but for services \
+                 Compose started only with a profile) until you branch on `env` (replicas, debug flags, hosts)."
                     .into(),
             ),
         },
@@ -121,6 +121,14 @@ pub fn build(cx: &Context, parts: Parts<'_>) -> Module {
         body.push(Stmt::Blank);
         let info = &cx.services[&name];
         let value = Expr::Var(stack.clone()).call("add_service", vec![mapped.expr]);
+        if let Some(method) = info.only_if.filter(|_| !info.referenced) {
+            body.push(Stmt::If {
+                condition: Expr::Var(Ident::new("env")).call(method, vec![]),
+                body: vec![Stmt::Expr { value, comment: None }],
+                comment: Some(mapped.comment.map_or(String::new(), |c| format!("{c}; ")) + "Compose started it only with its profile"),
+            });
+            continue;
+        }
         body.push(if info.referenced && !forward {
             Stmt::Let { name: info.ident.clone(), mutable: false, value, comment: mapped.comment }
         } else {

@@ -72,8 +72,14 @@ fn published(cx: &mut Context, item: &Node) -> Option<PortSpec> {
         cx.leave_out(item, format!("port {text}/{protocol}: the model's ports are TCP"), "Serve it over TCP, or patch the generated Compose file");
         return None;
     }
-    let text = match interpolate::parse(&text).ok().and_then(|p| substitute_defaults(&p)) {
-        Some(text) => text,
+    let pieces = interpolate::parse(&text).unwrap_or_default();
+    let text = match substitute_defaults(&pieces) {
+        Some(with) => {
+            if interpolate::plain_text(&pieces).is_none() {
+                cx.leave_out(item, format!("port {text:?}: its variables' defaults are written in ({with})"), "Set the port in Rust from the environment if it varies");
+            }
+            with
+        }
         None => {
             cx.leave_out(item, format!("port {text:?} is built from a variable without a default"), "Write the port number");
             return None;

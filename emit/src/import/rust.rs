@@ -143,6 +143,15 @@ pub enum Stmt {
         /// A comment before it.
         comment: Option<String>,
     },
+    /// `if condition { body }`
+    If {
+        /// The condition.
+        condition: Expr,
+        /// The statements run when it holds.
+        body: Vec<Stmt>,
+        /// A comment before it.
+        comment: Option<String>,
+    },
     /// An empty line between groups.
     Blank,
 }
@@ -173,29 +182,39 @@ impl Module {
         }
         let _ = writeln!(out, "pub fn {}(env: Env) -> Stack {{", self.name.as_str());
         for stmt in &self.body {
-            print_stmt(&mut out, stmt);
+            print_stmt(&mut out, stmt, "    ");
         }
         out.push_str("    stack\n}\n");
         out
     }
 }
 
-fn print_stmt(out: &mut String, stmt: &Stmt) {
-    const INDENT: &str = "    ";
+fn print_stmt(out: &mut String, stmt: &Stmt, indent: &str) {
     match stmt {
         Stmt::Blank => out.push('\n'),
         Stmt::Let { name, mutable, value, comment } => {
             if let Some(text) = comment {
-                push_comment(out, INDENT, "//", text);
+                push_comment(out, indent, "//", text);
             }
-            let head = format!("{INDENT}let {}{} = ", if *mutable { "mut " } else { "" }, name.as_str());
-            let _ = writeln!(out, "{head}{};", expr(value, INDENT, head.len()));
+            let head = format!("{indent}let {}{} = ", if *mutable { "mut " } else { "" }, name.as_str());
+            let _ = writeln!(out, "{head}{};", expr(value, indent, head.len()));
         }
         Stmt::Expr { value, comment } => {
             if let Some(text) = comment {
-                push_comment(out, INDENT, "//", text);
+                push_comment(out, indent, "//", text);
             }
-            let _ = writeln!(out, "{INDENT}{};", expr(value, INDENT, INDENT.len()));
+            let _ = writeln!(out, "{indent}{};", expr(value, indent, indent.len()));
+        }
+        Stmt::If { condition, body, comment } => {
+            if let Some(text) = comment {
+                push_comment(out, indent, "//", text);
+            }
+            let _ = writeln!(out, "{indent}if {} {{", expr(condition, indent, indent.len() + 3));
+            let inner = format!("{indent}    ");
+            for stmt in body {
+                print_stmt(out, stmt, &inner);
+            }
+            let _ = writeln!(out, "{indent}}}");
         }
     }
 }

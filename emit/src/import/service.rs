@@ -97,10 +97,25 @@ pub fn map(cx: &mut Context, name: &str, node: &Node, build_tag: Option<String>,
 
     methods.extend(storage::methods(cx, node.get("volumes"), node.get("tmpfs")));
     methods.extend(networks(cx, name, node.get("networks")));
-    if let Some(check) = node.get("healthcheck").and_then(|h| healthcheck::method(cx, h)) {
+    let socket_check = matches!(info.engine, Some(Engine::Postgres(_))) && {
+        let test = node.get("healthcheck").and_then(|h| h.get("test"));
+        let words: Vec<&str> = match test.map(|t| &t.value) {
+            Some(Value::Scalar(line)) => vec![line.as_str()],
+            Some(Value::Seq(items)) => items.iter().filter_map(Node::scalar).collect(),
+            _ => Vec::new(),
+        };
+        let line = words.join(" ");
+        line.contains("pg_isready") && !line.contains("-h ") && !line.contains("--host")
+    };
+    if !socket_check && let Some(check) = node.get("healthcheck").and_then(|h| healthcheck::method(cx, h)) {
         methods.push(check);
     }
-    methods.extend(depends_on(cx, name, node.get("depends_on")));
+    let dependencies = depends_on(cx, name, node.get("depends_on"));
+    let upstreams: Vec<Expr> = dependencies.iter().map(|m| m.args[0].clone()).collect();
+    methods.extend(dependencies);
+    if let Some(role) = role(cx, name, node, upstreams) {
+        methods.push(role);
+    }
     if let Some(restart) = node.get("restart")
         && let Some(method) = restart_method(cx, restart, info.job)
     {
@@ -113,9 +128,6 @@ pub fn map(cx: &mut Context, name: &str, node: &Node, build_tag: Option<String>,
             Some(text) => methods.push(Method::new("label", vec![Expr::str(&key), Expr::str(text)])),
             None => cx.leave_out(&value, format!("service {name}: label {key} is built from a variable without a default"), "Write the label's value, or build it in Rust from the environment"),
         }
-    }
-    if let Some(profiles) = node.get("profiles") {
-        cx.leave_out(profiles, format!("service {name}: `profiles`; it now runs in every environment"), "Add it only where it belongs (`if env.is_dev() { … }`), or keep it as it is");
     }
     if let Some(user) = node.get("user").and_then(Node::scalar) {
         methods.push(user_method(cx, node.get("user")?, user));
@@ -134,10 +146,12 @@ pub fn map(cx: &mut Context, name: &str, node: &Node, build_tag: Option<String>,
             Some(datastore::Recognised::Engine(_, guessed)) => guessed,
             _ => false,
         };
-        methods.push(datastore::method(engine, guessed, &env, password.map(|p| match p {
-            Expr::Ref(ident) => Expr::Ref(ident),
-            other => other,
-        })));
+        let mut method = datastore::method(engine, guessed, &env, password);
+        if socket_check {
+            let note = "the file's pg_isready asked the Unix socket, which the image's temporary init server answers before TCP is open; the datastore's own check (over TCP) replaces it";
+            method.comment = Some(method.comment.map_or(note.into(), |c| format!("{c}; {note}")));
+        }
+        methods.push(method);
     }
 
     let mut expr = Expr::Call(constructor, vec![Expr::str(&info.name), image]);
@@ -148,6 +162,40 @@ pub fn map(cx: &mut Context, name: &str, node: &Node, build_tag: Option<String>,
     needs.dedup();
     let comment = (!notes.is_empty()).then(|| notes.join("; "));
     Some(Mapped { expr, needs, comment })
+}
+
+/// Reverse proxies and certificate renewers known by their images, which platforms with their
+/// own edge (Render, Railway, a Kubernetes Ingress) replace.
+const EDGE_IMAGES: &[&str] = &["nginx", "traefik", "caddy", "haproxy", "httpd"];
+
+/// `.edge_proxy_for(…)` for a proxy image publishing 80 or 443 in front of the services it
+/// depends on, `.certificate_renewal()` for certbot.
+fn role(cx: &mut Context, name: &str, node: &Node, upstreams: Vec<Expr>) -> Option<Method> {
+    let image = node.get("image").and_then(Node::scalar)?;
+    let repository = image.split(['@', ':']).next().unwrap_or(image).trim_start_matches("docker.io/").trim_start_matches("library/");
+    if repository == "certbot/certbot" {
+        return Some(Method::new("certificate_renewal", vec![]).comment("certbot, recognised from the image: platforms that issue certificates themselves skip it"));
+    }
+    let publishes_web = match node.get("ports").map(|p| &p.value) {
+        Some(Value::Seq(items)) => items.iter().filter_map(Node::scalar).any(|p| p.ends_with(":80") || p.ends_with(":443")),
+        _ => false,
+    };
+    if !(EDGE_IMAGES.contains(&repository) && publishes_web) || upstreams.is_empty() {
+        return None;
+    }
+    if upstreams.len() > 1 {
+        // Which path goes to which upstream is in the proxy's configuration, not the file.
+        cx.leave_out(
+            node,
+            format!("service {name}: a reverse proxy in front of several services, kept as an ordinary service"),
+            "Mark it .edge_proxy_for([..]) with an .edge_path(\"/api\", &api) per upstream, as its configuration routes them, so that platforms with their own edge replace it",
+        );
+        return None;
+    }
+    Some(
+        Method::new("edge_proxy_for", vec![Expr::Array(upstreams)])
+            .comment("a reverse proxy on 80/443 in front of what it depends on: Render, Railway and Kubernetes route to it themselves"),
+    )
 }
 
 /// The image: pulled, or built (`Image::build(context)` with its Dockerfile, target, args, tag).

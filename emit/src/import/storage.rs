@@ -57,7 +57,27 @@ pub fn methods(cx: &mut Context, volumes: Option<&Node>, tmpfs: Option<&Node>) -
 
 fn entry<'a>(cx: &mut Context, item: &'a Node) -> Option<Entry<'a>> {
     match &item.value {
-        Value::Scalar(text) => {
+        Value::Scalar(written) => {
+            let pieces = super::interpolate::parse(written).unwrap_or_default();
+            let text = match super::interpolate::plain_text(&pieces) {
+                Some(text) => text,
+                None => {
+                    let defaults: Option<String> = pieces
+                        .iter()
+                        .map(|p| match p {
+                            super::interpolate::Piece::Text(t) => Some(t.clone()),
+                            super::interpolate::Piece::Var(v) => v.default.clone(),
+                        })
+                        .collect();
+                    let Some(text) = defaults else {
+                        cx.leave_out(item, format!("the volume {written:?} comes from a variable without a default"), "Write the path");
+                        return None;
+                    };
+                    cx.leave_out(item, format!("the volume {written:?}: its variables' defaults are written in ({text})"), "Build the path in Rust from the environment if it varies");
+                    text
+                }
+            };
+            let text = &text;
             let parts: Vec<&str> = text.split(':').collect();
             let (source, target, mode) = match parts.as_slice() {
                 [target] => (None, *target, ""),
