@@ -39,9 +39,9 @@ fn validate_deploy() -> PathBuf {
 }
 
 fn docker_compose() -> PathBuf {
-    let home = std::env::var("VALIDATE_HOME").map(PathBuf::from).unwrap_or_else(|_| {
-        Path::new(&std::env::var("HOME").expect("HOME")).join(".cache/validate-deploy")
-    });
+    let home = std::env::var("VALIDATE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(&std::env::var("HOME").expect("HOME")).join(".cache/validate-deploy"));
     home.join("venv/bin/docker-compose")
 }
 
@@ -49,7 +49,10 @@ fn import_fixture(name: &str, files: &[&str]) -> import::Imported {
     let dir = fixtures().join(name);
     let sources: Vec<Source> = files
         .iter()
-        .map(|f| Source { path: dir.join(f).display().to_string(), text: std::fs::read_to_string(dir.join(f)).unwrap() })
+        .map(|f| Source {
+            path: dir.join(f).display().to_string(),
+            text: std::fs::read_to_string(dir.join(f)).unwrap(),
+        })
         .collect();
     let read = |compose: &str, path: &str| std::fs::read_to_string(Path::new(compose).parent().unwrap().join(path));
     import::import(&sources, Some(name), name, &read).unwrap_or_else(|problems| {
@@ -142,7 +145,10 @@ fn imported_stacks_compile_render_validate_and_round_trip() {
             .expect("validate-deploy runs");
         assert!(status.success(), "{name}: validate-deploy compose refuses {}", generated.display());
 
-        let original = config(&files.iter().map(|f| fixtures().join(name).join(f)).collect::<Vec<_>>(), &required_variables(name, files));
+        let original = config(
+            &files.iter().map(|f| fixtures().join(name).join(f)).collect::<Vec<_>>(),
+            &required_variables(name, files),
+        );
         let round_trip = config(&[generated], &variables);
         for difference in compare(&original, &round_trip) {
             if intended(&difference).is_none() {
@@ -220,13 +226,21 @@ struct Difference {
 
 impl std::fmt::Display for Difference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "service {} {}: original {} / round trip {}", self.service, self.field, self.original, self.round_trip)
+        write!(
+            f,
+            "service {} {}: original {} / round trip {}",
+            self.service, self.field, self.original, self.round_trip
+        )
     }
 }
 
 /// Service names as the stack spells them.
 fn label(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect::<String>().trim_matches('-').to_string()
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string()
 }
 
 fn compare(original: &Value, round_trip: &Value) -> Vec<Difference> {
@@ -235,7 +249,9 @@ fn compare(original: &Value, round_trip: &Value) -> Vec<Difference> {
     let generated = services(round_trip);
     for (name, service) in services(original) {
         let Some(other) = generated.get(&label(&name)) else {
-            let profiles = service["profiles"].as_array().map(|p| p.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "));
+            let profiles = service["profiles"]
+                .as_array()
+                .map(|p| p.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "));
             let original = match profiles {
                 Some(profiles) => format!("present with profiles {profiles}"),
                 None => "present".into(),
@@ -258,27 +274,49 @@ fn fields(a: Vec<(&'static str, String)>, b: Vec<(&'static str, String)>) -> Vec
 
 /// The compared fields of one service, normalised: sets where Compose's order means nothing.
 fn service_fields(service: &Value) -> Vec<(&'static str, String)> {
-    let strings = |v: &Value| -> Vec<String> { v.as_array().map(|a| a.iter().map(|s| s.as_str().unwrap_or_default().to_string()).collect()).unwrap_or_default() };
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array().map(|a| a.iter().map(|s| s.as_str().unwrap_or_default().to_string()).collect()).unwrap_or_default()
+    };
     let set = |items: BTreeSet<String>| items.into_iter().collect::<Vec<_>>().join(", ");
     let image = match service.get("build") {
         Some(build) => format!(
             "build of {}",
-            Path::new(build["context"].as_str().unwrap_or_default()).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+            Path::new(build["context"].as_str().unwrap_or_default())
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
         ),
         None => service["image"].as_str().unwrap_or_default().to_string(),
     };
     let ports = service["ports"]
         .as_array()
-        .map(|ports| ports.iter().map(|p| format!("{}->{}", p["published"].as_str().unwrap_or("-"), p["target"])).collect())
+        .map(|ports| {
+            ports.iter().map(|p| format!("{}->{}", p["published"].as_str().unwrap_or("-"), p["target"])).collect()
+        })
         .unwrap_or_default();
-    let env: BTreeSet<String> = service["environment"].as_object().map(|e| e.keys().cloned().collect()).unwrap_or_default();
+    let env: BTreeSet<String> =
+        service["environment"].as_object().map(|e| e.keys().cloned().collect()).unwrap_or_default();
     let mut volumes: BTreeSet<String> = service["volumes"]
         .as_array()
-        .map(|v| v.iter().map(|m| format!("{} {}{}", m["type"].as_str().unwrap_or_default(), m["target"].as_str().unwrap_or_default(), if m["read_only"] == Value::Bool(true) { " ro" } else { "" })).collect())
+        .map(|v| {
+            v.iter()
+                .map(|m| {
+                    format!(
+                        "{} {}{}",
+                        m["type"].as_str().unwrap_or_default(),
+                        m["target"].as_str().unwrap_or_default(),
+                        if m["read_only"] == Value::Bool(true) { " ro" } else { "" }
+                    )
+                })
+                .collect()
+        })
         .unwrap_or_default();
     // `tmpfs:` and a volume of type tmpfs are the same mount.
-    volumes.extend(strings(&service["tmpfs"]).iter().map(|t| format!("tmpfs {}", t.split(':').next().unwrap_or_default())));
-    let networks: BTreeSet<String> = service["networks"].as_object().map(|n| n.keys().map(|k| label(k)).collect()).unwrap_or_default();
+    volumes.extend(
+        strings(&service["tmpfs"]).iter().map(|t| format!("tmpfs {}", t.split(':').next().unwrap_or_default())),
+    );
+    let networks: BTreeSet<String> =
+        service["networks"].as_object().map(|n| n.keys().map(|k| label(k)).collect()).unwrap_or_default();
     let healthcheck = strings(&service["healthcheck"]["test"]).join(" ");
     let depends_on: BTreeMap<String, String> = service["depends_on"]
         .as_object()
@@ -312,13 +350,17 @@ fn intended(d: &Difference) -> Option<&'static str> {
             Some("the datastore's check over TCP")
         }
         // A service Compose starts only with a `production` profile runs only in production.
-        "presence" if a.contains("profiles") && a.contains("production") && b == "missing" => Some("production profile: production only"),
+        "presence" if a.contains("profiles") && a.contains("production") && b == "missing" => {
+            Some("production profile: production only")
+        }
         // Files from the repository are configuration, mounted read-only.
         "volumes" if a == b.replace(" ro", "").as_str() || without_ro_on_binds(a) == without_ro_on_binds(b) => {
             Some("configuration files mount read-only")
         }
         // Variables whose names the targets cannot pass are left out (and listed).
-        "env names" if set(b).is_subset(&set(a)) && set(a).difference(&set(b)).all(|n| !stack_dsl::name::is_env_name(n)) => {
+        "env names"
+            if set(b).is_subset(&set(a)) && set(a).difference(&set(b)).all(|n| !stack_dsl::name::is_env_name(n)) =>
+        {
             Some("names the targets cannot pass are left out")
         }
         _ => None,
@@ -330,5 +372,8 @@ fn set(list: &str) -> BTreeSet<&str> {
 }
 
 fn without_ro_on_binds(list: &str) -> BTreeSet<String> {
-    set(list).into_iter().map(|v| if v.starts_with("bind ") { v.trim_end_matches(" ro").to_string() } else { v.to_string() }).collect()
+    set(list)
+        .into_iter()
+        .map(|v| if v.starts_with("bind ") { v.trim_end_matches(" ro").to_string() } else { v.to_string() })
+        .collect()
 }

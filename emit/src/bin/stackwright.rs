@@ -80,7 +80,9 @@ fn run_import(args: &[String]) -> ExitCode {
         }
     }
     let fallback = directory_name(&args.files[0]);
-    let read = |compose: &str, path: &str| std::fs::read_to_string(Path::new(compose).parent().unwrap_or(Path::new("")).join(path));
+    let read = |compose: &str, path: &str| {
+        std::fs::read_to_string(Path::new(compose).parent().unwrap_or(Path::new("")).join(path))
+    };
     let imported = match import::import(&sources, args.name.as_deref(), &fallback, &read) {
         Ok(imported) => imported,
         Err(problems) => {

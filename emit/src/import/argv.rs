@@ -63,7 +63,10 @@ mod tests {
 
     #[test]
     fn words_split_like_a_shell_without_expansion() {
-        assert_eq!(split("celery -A app worker --loglevel=info").unwrap(), ["celery", "-A", "app", "worker", "--loglevel=info"]);
+        assert_eq!(
+            split("celery -A app worker --loglevel=info").unwrap(),
+            ["celery", "-A", "app", "worker", "--loglevel=info"]
+        );
         assert_eq!(split(r#"sh -c "echo 'a b' \"$HOME\"""#).unwrap(), ["sh", "-c", "echo 'a b' \"$HOME\""]);
         assert_eq!(split("a ''").unwrap(), ["a", ""]);
         assert!(split("echo 'open").is_none());

@@ -159,7 +159,8 @@ pub fn secret_name(name: &str) -> String {
 
 /// A Compose service name as a DNS-1123 label, the form service names take in the stack.
 pub fn dns_label(name: &str) -> String {
-    let label: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let label: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let label = label.trim_matches('-').to_string();
     if label.is_empty() { "service".into() } else { label.chars().take(63).collect() }
 }

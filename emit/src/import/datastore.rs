@@ -49,13 +49,17 @@ pub fn method(engine: Engine, guessed: bool, env: &[(String, Node)], password: O
         Engine::Postgres(major) => (Expr::Call("Datastore::postgres", vec![Expr::Int(major.into())]), "PostgreSQL"),
         Engine::Redis(major) => (Expr::Call("Datastore::redis", vec![Expr::Int(major.into())]), "Redis"),
     };
-    let mut comment = format!("{what}, recognised from the image: clients get typed URLs, Render and Railway a managed database");
+    let mut comment =
+        format!("{what}, recognised from the image: clients get typed URLs, Render and Railway a managed database");
     if let Engine::Postgres(_) = engine {
         // The image's defaults: user `postgres`, database named after the user.
         let user = var("POSTGRES_USER");
         if user.is_none() {
-            let how = if env.iter().any(|(k, _)| k == "POSTGRES_USER") { "is a deploy-time value" } else { "is not set" };
-            comment.push_str(&format!("; POSTGRES_USER {how}, so the image's default user \"postgres\" is assumed: write the real one"));
+            let how =
+                if env.iter().any(|(k, _)| k == "POSTGRES_USER") { "is a deploy-time value" } else { "is not set" };
+            comment.push_str(&format!(
+                "; POSTGRES_USER {how}, so the image's default user \"postgres\" is assumed: write the real one"
+            ));
         }
         let user = user.unwrap_or_else(|| "postgres".into());
         let database = var("POSTGRES_DB").unwrap_or_else(|| user.clone());
@@ -65,9 +69,12 @@ pub fn method(engine: Engine, guessed: bool, env: &[(String, Node)], password: O
         datastore = datastore.call("password", vec![password]);
     }
     if guessed {
-        comment.push_str(&format!("; the image names no version, so {} is assumed: pin the tag", match engine {
-            Engine::Postgres(m) | Engine::Redis(m) => m,
-        }));
+        comment.push_str(&format!(
+            "; the image names no version, so {} is assumed: pin the tag",
+            match engine {
+                Engine::Postgres(m) | Engine::Redis(m) => m,
+            }
+        ));
     }
     Method::new("datastore", vec![datastore]).comment(comment)
 }

@@ -16,27 +16,46 @@ pub struct Declaration {
     pub comment: Option<String>,
 }
 
+/// Declarations by Compose name, in file order.
+pub type Declarations = Vec<(String, Declaration)>;
+
 /// Check the top-level keys and record the volumes and networks; returns their declarations
-/// (volumes, then networks) in file order.
-pub fn read(cx: &mut Context, root: &Node) -> (Vec<(String, Declaration)>, Vec<(String, Declaration)>) {
+/// (volumes, then networks).
+pub fn read(cx: &mut Context, root: &Node) -> (Declarations, Declarations) {
     let Some(entries) = root.map() else {
-        cx.error(root, format!("the file holds {}, not a mapping of Compose keys", root.kind()), "Start the file with `services:`");
+        cx.error(
+            root,
+            format!("the file holds {}, not a mapping of Compose keys", root.kind()),
+            "Start the file with `services:`",
+        );
         return (Vec::new(), Vec::new());
     };
     for (key, node) in entries {
         if key.starts_with("x-") {
-            cx.leave_out(node, format!("the extension `{key}`"), "Extensions are for Compose only; what anchors shared from it was expanded where used");
+            cx.leave_out(
+                node,
+                format!("the extension `{key}`"),
+                "Extensions are for Compose only; what anchors shared from it was expanded where used",
+            );
         } else if key == "version" {
             cx.leave_out(node, "the obsolete `version` key", "Nothing to do: Compose ignores it too");
         } else if matches!(key.as_str(), "secrets" | "configs" | "include" | "models") {
-            cx.leave_out(node, format!("the top-level `{key}`"), match key.as_str() {
-                "secrets" => "Declare each secret with stack.add_secret and pass it as a variable",
-                "configs" => "Mount each file from the repository with Mount::config",
-                "include" => "Import the included files together: stackwright import base.yaml included.yaml",
-                _ => "Declare the model runner as a service",
-            });
+            cx.leave_out(
+                node,
+                format!("the top-level `{key}`"),
+                match key.as_str() {
+                    "secrets" => "Declare each secret with stack.add_secret and pass it as a variable",
+                    "configs" => "Mount each file from the repository with Mount::config",
+                    "include" => "Import the included files together: stackwright import base.yaml included.yaml",
+                    _ => "Declare the model runner as a service",
+                },
+            );
         } else if !keys::TOP_LEVEL.contains(&key.as_str()) {
-            cx.error(node, format!("`{key}` is not a Compose top-level key"), format!("Use one of {}, or an `x-` extension", keys::TOP_LEVEL.join(", ")));
+            cx.error(
+                node,
+                format!("`{key}` is not a Compose top-level key"),
+                format!("Use one of {}, or an `x-` extension", keys::TOP_LEVEL.join(", ")),
+            );
         }
     }
     let volumes = declared(cx, root.get("volumes"), "volume", |cx, name, node| {
@@ -44,12 +63,19 @@ pub fn read(cx: &mut Context, root: &Node) -> (Vec<(String, Declaration)>, Vec<(
         let real_name = node.get("name").and_then(Node::scalar);
         for key in ["driver", "driver_opts", "labels", "name"] {
             if let Some(v) = node.get(key).filter(|_| !(external && key == "name")) {
-                cx.leave_out(v, format!("volume {name}: `{key}`"), "The targets create the volume themselves; set it on the host if it matters");
+                cx.leave_out(
+                    v,
+                    format!("volume {name}: `{key}`"),
+                    "The targets create the volume themselves; set it on the host if it matters",
+                );
             }
         }
         if external {
             return match real_name {
-                Some(real) => (Expr::Call("Volume::external", vec![Expr::str(real)]), Some(format!("{name:?} in the compose file"))),
+                Some(real) => (
+                    Expr::Call("Volume::external", vec![Expr::str(real)]),
+                    Some(format!("{name:?} in the compose file")),
+                ),
                 None => (Expr::Call("Volume::external", vec![Expr::str(name)]), None),
             };
         }
@@ -57,7 +83,8 @@ pub fn read(cx: &mut Context, root: &Node) -> (Vec<(String, Declaration)>, Vec<(
         if label == name {
             return (Expr::Call("Volume::persistent", vec![Expr::str(name)]), None);
         }
-        let value = Expr::Call("Volume::persistent", vec![Expr::str(&label)]).call("compose_name", vec![Expr::str(name)]);
+        let value =
+            Expr::Call("Volume::persistent", vec![Expr::str(&label)]).call("compose_name", vec![Expr::str(name)]);
         (value, Some(format!("{name:?} is not a DNS-1123 label; Compose keeps the volume's name, so its data stays")))
     });
     let networks = declared(cx, root.get("networks"), "network", |cx, name, node| {
@@ -83,11 +110,19 @@ pub fn read(cx: &mut Context, root: &Node) -> (Vec<(String, Declaration)>, Vec<(
         }
         for key in ["driver_opts", "attachable", "enable_ipv4", "enable_ipv6", "labels", "name"] {
             if let Some(v) = node.get(key) {
-                cx.leave_out(v, format!("network {name}: `{key}`"), "The targets create the network themselves; patch the generated Compose file if it matters");
+                cx.leave_out(
+                    v,
+                    format!("network {name}: `{key}`"),
+                    "The targets create the network themselves; patch the generated Compose file if it matters",
+                );
             }
         }
         if let Some(driver) = node.get("driver").filter(|d| d.scalar() != Some("bridge")) {
-            cx.leave_out(driver, format!("network {name}: driver {:?}", driver.scalar().unwrap_or_default()), "Networks are bridge networks on a single host");
+            cx.leave_out(
+                driver,
+                format!("network {name}: driver {:?}", driver.scalar().unwrap_or_default()),
+                "Networks are bridge networks on a single host",
+            );
         }
         (value, comment)
     });
@@ -96,7 +131,7 @@ pub fn read(cx: &mut Context, root: &Node) -> (Vec<(String, Declaration)>, Vec<(
 
 type Build = fn(&mut Context, &str, &Node) -> (Expr, Option<String>);
 
-fn declared(cx: &mut Context, section: Option<&Node>, suffix: &str, build: Build) -> Vec<(String, Declaration)> {
+fn declared(cx: &mut Context, section: Option<&Node>, suffix: &str, build: Build) -> Declarations {
     let Some(section) = section else { return Vec::new() };
     let Some(entries) = section.map() else {
         if section.value != Value::Null {

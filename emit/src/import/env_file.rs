@@ -44,7 +44,8 @@ mod tests {
     #[test]
     fn env_files_read_like_compose() {
         let entries = parse(".env", "# c\nA=1\nexport B=\"two words\"\nC\nD=x # note\n").unwrap();
-        let read: Vec<(&str, Option<&str>, usize)> = entries.iter().map(|(k, v)| (k.as_str(), v.scalar(), v.line)).collect();
+        let read: Vec<(&str, Option<&str>, usize)> =
+            entries.iter().map(|(k, v)| (k.as_str(), v.scalar(), v.line)).collect();
         assert_eq!(read, [("A", Some("1"), 2), ("B", Some("two words"), 3), ("C", None, 4), ("D", Some("x"), 5)]);
         assert_eq!(parse(".env", "A=1\n=2\n").unwrap_err().0, 2);
     }

@@ -32,12 +32,17 @@ impl Mapped {
 /// The value of `key`, given as `node` (null when only the name is listed).
 pub fn value(cx: &mut Context, key: &str, node: &Node) -> Option<Mapped> {
     if !stack_dsl::name::is_env_name(key) {
-        cx.leave_out(node, format!("the variable {key:?}: not a name the targets can pass (letters, digits and _)"), "Set it in the image or a mounted configuration file");
+        cx.leave_out(
+            node,
+            format!("the variable {key:?}: not a name the targets can pass (letters, digits and _)"),
+            "Set it in the image or a mounted configuration file",
+        );
         return None;
     }
     let text = match &node.value {
         Value::Null => {
-            let secret = cx.secret(key, Some(format!("{key}, passed through from the shell that ran docker compose.")), true);
+            let secret =
+                cx.secret(key, Some(format!("{key}, passed through from the shell that ran docker compose.")), true);
             return Some(Mapped::explained(
                 Expr::Ref(secret),
                 "listed without a value: Compose took it from the shell; now a deploy-time value (optional, as before)",
@@ -52,7 +57,11 @@ pub fn value(cx: &mut Context, key: &str, node: &Node) -> Option<Mapped> {
     let pieces = match interpolate::parse(&text) {
         Ok(pieces) => pieces,
         Err(message) => {
-            cx.error(node, message, "Fix the interpolation (see https://docs.docker.com/reference/compose-file/interpolation/)");
+            cx.error(
+                node,
+                message,
+                "Fix the interpolation (see https://docs.docker.com/reference/compose-file/interpolation/)",
+            );
             return None;
         }
     };
@@ -65,7 +74,10 @@ pub fn value(cx: &mut Context, key: &str, node: &Node) -> Option<Mapped> {
     match interpolate::plain_text(&pieces) {
         Some(literal) if stack_dsl::looks_secret(key) && !literal.is_empty() => {
             let secret = cx.secret(key, None, false);
-            Some(Mapped::explained(Expr::Ref(secret), "a secret by its name: the file's literal value is not copied; supply it at deploy time"))
+            Some(Mapped::explained(
+                Expr::Ref(secret),
+                "a secret by its name: the file's literal value is not copied; supply it at deploy time",
+            ))
         }
         Some(literal) if url(&literal).is_some_and(|u| u.password.is_some()) => {
             let secret = cx.secret(key, Some(format!("{key}: a URL with credentials.")), false);
@@ -75,7 +87,9 @@ pub fn value(cx: &mut Context, key: &str, node: &Node) -> Option<Mapped> {
             let secret = cx.secret(key, None, true);
             Some(Mapped::explained(
                 Expr::Ref(secret),
-                format!("{key} is a deploy-time value elsewhere in the file and one name cannot be both; the file gives it {literal:?} here, now to be set at deploy time"),
+                format!(
+                    "{key} is a deploy-time value elsewhere in the file and one name cannot be both; the file gives it {literal:?} here, now to be set at deploy time"
+                ),
             ))
         }
         Some(literal) => Some(Mapped::plain(Expr::Str(literal))),
@@ -96,7 +110,11 @@ fn variable_value(cx: &mut Context, key: &str, variable: &Variable) -> Mapped {
     let secret_looking = stack_dsl::looks_secret(key) || stack_dsl::looks_secret(&variable.name);
     let (description, optional, comment) = match (&variable.default, &variable.required) {
         (_, Some(message)) => (
-            Some(if message.is_empty() { format!("{} (required).", variable.name) } else { format!("{}: {message}", variable.name) }),
+            Some(if message.is_empty() {
+                format!("{} (required).", variable.name)
+            } else {
+                format!("{}: {message}", variable.name)
+            }),
             false,
             format!("was ${{{}:?…}}: required, as before", variable.name),
         ),
@@ -109,11 +127,9 @@ fn variable_value(cx: &mut Context, key: &str, variable: &Variable) -> Mapped {
                 variable.name
             ),
         ),
-        (Some(_), None) => (
-            None,
-            true,
-            format!("was ${{{}:-…}}: a secret; its default in the file is not copied", variable.name),
-        ),
+        (Some(_), None) => {
+            (None, true, format!("was ${{{}:-…}}: a secret; its default in the file is not copied", variable.name))
+        }
         (None, None) => (
             None,
             !secret_looking,
@@ -145,7 +161,10 @@ fn service_reference(cx: &mut Context, key: &str, pieces: &[Piece]) -> Option<Ma
         && ["HOST", "SERVER", "ADDR"].iter().any(|w| upper.contains(w))
     {
         let ident = cx.refer(&masked)?;
-        return Some(Mapped::explained(Expr::Var(ident).call("host", vec![]), format!("was {shown:?}: the host name of service {}", service.name)));
+        return Some(Mapped::explained(
+            Expr::Var(ident).call("host", vec![]),
+            format!("was {shown:?}: the host name of service {}", service.name),
+        ));
     }
     let parsed = url(&masked)?;
     let service: ServiceInfo = cx.service_at(parsed.host)?.clone();
@@ -154,7 +173,10 @@ fn service_reference(cx: &mut Context, key: &str, pieces: &[Piece]) -> Option<Ma
     let hidden = if parsed.password.is_some() { " (password hidden)" } else { "" };
     let shown = if parsed.password.is_some() { hide_password(&shown) } else { shown };
     match (service.engine, parsed.scheme) {
-        (Some(Engine::Postgres(_)), "postgres" | "postgresql" | "postgresql+asyncpg" | "postgresql+psycopg" | "postgresql+psycopg2") => {
+        (
+            Some(Engine::Postgres(_)),
+            "postgres" | "postgresql" | "postgresql+asyncpg" | "postgresql+psycopg" | "postgresql+psycopg2",
+        ) => {
             let mut comment = format!(
                 "was {shown}{hidden}: the database URL of {}, with its user, database and password secret",
                 service.name
@@ -261,7 +283,14 @@ fn template(pieces: &[Piece]) -> String {
 fn hide_password(text: &str) -> String {
     match url(text) {
         Some(u) if u.password.is_some() => {
-            format!("{}://{}:***@{}{}{}", u.scheme, u.user.unwrap_or(""), u.host, u.port.map(|p| format!(":{p}")).unwrap_or_default(), u.path)
+            format!(
+                "{}://{}:***@{}{}{}",
+                u.scheme,
+                u.user.unwrap_or(""),
+                u.host,
+                u.port.map(|p| format!(":{p}")).unwrap_or_default(),
+                u.path
+            )
         }
         _ => text.into(),
     }
@@ -290,7 +319,10 @@ mod tests {
     #[test]
     fn urls_split_into_their_parts() {
         let u = url("postgresql://app:pw@db:5432/app?sslmode=disable").unwrap();
-        assert_eq!((u.scheme, u.user, u.password, u.host, u.port, u.path), ("postgresql", Some("app"), Some("pw"), "db", Some(5432), "/app?sslmode=disable"));
+        assert_eq!(
+            (u.scheme, u.user, u.password, u.host, u.port, u.path),
+            ("postgresql", Some("app"), Some("pw"), "db", Some(5432), "/app?sslmode=disable")
+        );
         let u = url("redis://redis/0").unwrap();
         assert_eq!((u.host, u.port, u.path), ("redis", None, "/0"));
         assert!(url("not a url").is_none());

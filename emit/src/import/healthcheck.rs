@@ -14,7 +14,11 @@ pub fn method(cx: &mut Context, node: &Node) -> Option<Method> {
         return None;
     }
     let Some(test) = node.get("test") else {
-        cx.leave_out(node, "a healthcheck without `test` only changes the image's timings", "Write the check's command here");
+        cx.leave_out(
+            node,
+            "a healthcheck without `test` only changes the image's timings",
+            "Write the check's command here",
+        );
         return None;
     };
     let mut variables = Vec::new();
@@ -34,16 +38,26 @@ pub fn method(cx: &mut Context, node: &Node) -> Option<Method> {
                 Some((first, rest)) if first == "CMD" && !rest.is_empty() => {
                     Expr::Call("Probe::exec", vec![Expr::Array(rest.iter().map(Expr::str).collect())])
                 }
-                Some((first, rest)) if first == "CMD-SHELL" && rest.len() == 1 => Expr::Call("Probe::shell", vec![Expr::str(&rest[0])]),
+                Some((first, rest)) if first == "CMD-SHELL" && rest.len() == 1 => {
+                    Expr::Call("Probe::shell", vec![Expr::str(&rest[0])])
+                }
                 Some((first, _)) if first == "NONE" => return None,
                 _ => {
-                    cx.error(test, "a healthcheck test must start with CMD, CMD-SHELL or NONE", "Write [\"CMD\", program, args…] or [\"CMD-SHELL\", \"command line\"]");
+                    cx.error(
+                        test,
+                        "a healthcheck test must start with CMD, CMD-SHELL or NONE",
+                        "Write [\"CMD\", program, args…] or [\"CMD-SHELL\", \"command line\"]",
+                    );
                     return None;
                 }
             }
         }
         _ => {
-            cx.error(test, format!("a healthcheck test is {}", test.kind()), "Write a command line or a [\"CMD\", …] list");
+            cx.error(
+                test,
+                format!("a healthcheck test is {}", test.kind()),
+                "Write a command line or a [\"CMD\", …] list",
+            );
             return None;
         }
     };
@@ -70,7 +84,11 @@ pub fn method(cx: &mut Context, node: &Node) -> Option<Method> {
         }
     }
     if let Some(start_interval) = node.get("start_interval") {
-        cx.leave_out(start_interval, "healthcheck start_interval: probes run at `interval` from the start", "Shorten the interval, or drop it");
+        cx.leave_out(
+            start_interval,
+            "healthcheck start_interval: probes run at `interval` from the start",
+            "Shorten the interval, or drop it",
+        );
     }
     if !matches!(test.value, Value::Seq(_)) && argv::split(test.scalar().unwrap_or_default()).is_none() {
         notes.push("the test line has an unclosed quote".into());

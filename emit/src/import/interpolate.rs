@@ -39,7 +39,8 @@ pub fn parse(text: &str) -> Result<Vec<Piece>, String> {
         let variable = if let Some(braced) = rest.strip_prefix('{') {
             let end = braced.find('}').ok_or_else(|| format!("`${{` without a closing `}}` in {text:?}"))?;
             rest = &braced[end + 1..];
-            braced_variable(&braced[..end]).ok_or_else(|| format!("`${{{}}}` is not a variable Compose understands", &braced[..end]))?
+            braced_variable(&braced[..end])
+                .ok_or_else(|| format!("`${{{}}}` is not a variable Compose understands", &braced[..end]))?
         } else {
             let len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
             if len == 0 {
@@ -103,6 +104,17 @@ pub fn plain_text(pieces: &[Piece]) -> Option<String> {
         })
         .collect::<Option<Vec<_>>>()
         .map(|parts| parts.concat())
+}
+
+/// The text with every variable's default written in, or `None` when one has no default.
+pub fn with_defaults(pieces: &[Piece]) -> Option<String> {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => Some(t.clone()),
+            Piece::Var(v) => v.default.clone(),
+        })
+        .collect()
 }
 
 /// The text a container sees when Compose no longer substitutes: `$$` is a `$`, and each

@@ -4,7 +4,8 @@
 //! the file, reported as an error (as `docker compose config` does).
 
 /// Top-level keys that the import reads.
-pub const TOP_LEVEL: &[&str] = &["version", "name", "services", "networks", "volumes", "secrets", "configs", "include", "models"];
+pub const TOP_LEVEL: &[&str] =
+    &["version", "name", "services", "networks", "volumes", "secrets", "configs", "include", "models"];
 
 /// Service keys the import maps onto the model.
 pub const SERVICE_MAPPED: &[&str] = &[

@@ -81,9 +81,10 @@ pub fn key_values(node: &Node) -> Result<Vec<(String, Node)>, Problem> {
                 })
             })
             .collect(),
-        Value::Scalar(_) => {
-            Err(node.problem(format!("expected a mapping or a list of KEY=VALUE, found {}", node.kind()), "Write it as a mapping"))
-        }
+        Value::Scalar(_) => Err(node.problem(
+            format!("expected a mapping or a list of KEY=VALUE, found {}", node.kind()),
+            "Write it as a mapping",
+        )),
     }
 }
 

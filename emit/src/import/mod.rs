@@ -21,6 +21,17 @@
 //! | `profiles` | the service added only `if env.is_dev()` (`if env.is_production()` for a `production` profile) |
 //! | `secrets`, `configs`, `x-` extensions, anchors, `shm_size`, `ulimits`, `privileged`, … | listed as left out in the module's header and the command's output |
 //!
+//! Intended changes on a round trip (import, render Compose, compare with the original; the
+//! test `import_round_trip` allows these and nothing else):
+//! - a recognised database without a health check, or with `pg_isready` over the Unix socket,
+//!   gets the datastore's check over TCP (the image's init server answers the socket first);
+//! - a service under a `production` profile is in production only, so not in development;
+//! - a file bind-mounted from the repository is configuration, mounted read-only;
+//! - variables whose names the targets cannot pass (`xpack.security.enabled`) are left out;
+//! - built images are named by their `.tag` and the commit (`IMAGE_TAG`), published ports bind
+//!   127.0.0.1 unless the service is an edge proxy, and `restart` defaults to `unless-stopped`
+//!   (the comparison does not look at these: they are the Compose emitter's own rules).
+//!
 //! The module is built as a small Rust syntax tree ([`rust`]) and printed once, so it is
 //! always valid Rust. Nothing is resolved from the importing machine: `${VAR}` stays a
 //! deploy-time reference, and no secret value is ever copied into the module.
@@ -116,7 +127,9 @@ pub fn import(
     let chosen = name.or(project_name).unwrap_or(fallback_name);
     let stack_name = dns_label(chosen);
     let project = Some(match project_name {
-        Some(project) => (project.to_string(), "the project name the file sets: existing volumes keep their data".to_string()),
+        Some(project) => {
+            (project.to_string(), "the project name the file sets: existing volumes keep their data".to_string())
+        }
         None => (
             fallback_name.to_string(),
             "the project Compose ran the file as (its directory's name): existing volumes keep their data".to_string(),
@@ -144,7 +157,10 @@ pub fn import(
             _ => None,
         };
         let job = entries.iter().any(|(_, other)| waits_for_completion(other, compose_name));
-        let mut ports: Vec<u16> = ports::read(&mut Context::default(), node.get("ports"), node.get("expose")).iter().map(|p| p.target).collect();
+        let mut ports: Vec<u16> = ports::read(&mut Context::default(), node.get("ports"), node.get("expose"))
+            .iter()
+            .map(|p| p.target)
+            .collect();
         if let Some(engine) = engine.filter(|_| ports.is_empty()) {
             ports.push(engine.default_port());
         }
@@ -180,24 +196,24 @@ pub fn import(
     cx.deploy_time = rehearsal.secrets.keys().cloned().collect();
     let mut mapped = IndexMap::new();
     for (compose_name, node) in entries {
-        if let Some(service) = service::map(&mut cx, compose_name, node, tags.get(compose_name).cloned(), read_env_file) {
+        if let Some(service) = service::map(&mut cx, compose_name, node, tags.get(compose_name).cloned(), read_env_file)
+        {
             mapped.insert(compose_name.clone(), service);
         }
     }
     if !cx.errors.is_empty() {
         return Err(cx.errors);
     }
-    let module = module::build(&cx, module::Parts { name: &stack_name, files: &files, project, volumes, networks, services: mapped });
+    let module = module::build(
+        &cx,
+        module::Parts { name: &stack_name, files: &files, project, volumes, networks, services: mapped },
+    );
     Ok(Imported { name: stack_name, module: module.print(), left_out: cx.left_out })
 }
 
 /// Whether `service` waits for `dependency` to complete successfully.
 fn waits_for_completion(service: &Node, dependency: &str) -> bool {
-    service
-        .get("depends_on")
-        .and_then(|d| d.get(dependency))
-        .and_then(|d| d.get("condition"))
-        .and_then(Node::scalar)
+    service.get("depends_on").and_then(|d| d.get(dependency)).and_then(|d| d.get("condition")).and_then(Node::scalar)
         == Some("service_completed_successfully")
 }
 
@@ -207,7 +223,8 @@ fn shared_build_tags(stack: &str, entries: &[(String, Node)]) -> IndexMap<String
     let mut tags = IndexMap::new();
     for (i, (name, node)) in entries.iter().enumerate() {
         let Some(build) = node.get("build").filter(|_| node.get("image").is_none()) else { continue };
-        let same = |other: &Node| other.get("image").is_none() && other.get("build").is_some_and(|b| same_value(b, build));
+        let same =
+            |other: &Node| other.get("image").is_none() && other.get("build").is_some_and(|b| same_value(b, build));
         if let Some((first, _)) = entries[..i].iter().find(|(_, other)| same(other)) {
             let tag = format!("{stack}-{}", dns_label(first));
             tags.insert(first.clone(), tag.clone());

@@ -5,7 +5,7 @@
 use indexmap::IndexMap;
 
 use super::context::Context;
-use super::declarations::Declaration;
+use super::declarations::Declarations;
 use super::problem::Problem;
 use super::rust::{Expr, Ident, Module, Stmt};
 use super::service::Mapped;
@@ -19,9 +19,9 @@ pub struct Parts<'a> {
     /// The Compose project the files ran as, to keep existing volumes' data.
     pub project: Option<(String, String)>,
     /// Volume declarations by Compose name.
-    pub volumes: Vec<(String, Declaration)>,
+    pub volumes: Declarations,
     /// Network declarations by Compose name.
-    pub networks: Vec<(String, Declaration)>,
+    pub networks: Declarations,
     /// Mapped services by Compose name, in file order.
     pub services: IndexMap<String, Mapped>,
 }
@@ -85,10 +85,9 @@ pub fn build(cx: &Context, parts: Parts<'_>) -> Module {
             comment: None,
         });
     }
-    for (declarations, add, used) in [
-        (parts.volumes, "add_volume", &cx.volumes),
-        (parts.networks, "add_network", &cx.networks),
-    ] {
+    for (declarations, add, used) in
+        [(parts.volumes, "add_volume", &cx.volumes), (parts.networks, "add_network", &cx.networks)]
+    {
         if !declarations.is_empty() {
             body.push(Stmt::Blank);
         }
@@ -97,7 +96,12 @@ pub fn build(cx: &Context, parts: Parts<'_>) -> Module {
             body.push(if used.get(&name).is_some_and(|d| d.used) {
                 Stmt::Let { name: declaration.ident, mutable: false, value, comment: declaration.comment }
             } else {
-                Stmt::Expr { value, comment: Some(declaration.comment.map_or("declared, not used by any service".into(), |c| format!("{c}; not used by any service"))) }
+                Stmt::Expr {
+                    value,
+                    comment: Some(declaration.comment.map_or("declared, not used by any service".into(), |c| {
+                        format!("{c}; not used by any service")
+                    })),
+                }
             });
         }
     }
@@ -125,7 +129,10 @@ pub fn build(cx: &Context, parts: Parts<'_>) -> Module {
             body.push(Stmt::If {
                 condition: Expr::Var(Ident::new("env")).call(method, vec![]),
                 body: vec![Stmt::Expr { value, comment: None }],
-                comment: Some(mapped.comment.map_or(String::new(), |c| format!("{c}; ")) + "Compose started it only with its profile"),
+                comment: Some(
+                    mapped.comment.map_or(String::new(), |c| format!("{c}; "))
+                        + "Compose started it only with its profile",
+                ),
             });
             continue;
         }
@@ -136,19 +143,16 @@ pub fn build(cx: &Context, parts: Parts<'_>) -> Module {
         });
     }
     body.push(Stmt::Blank);
-    Module {
-        header,
-        doc: vec![format!("The `{}` stack in `env`.", parts.name)],
-        name: Ident::new(parts.name),
-        body,
-    }
+    Module { header, doc: vec![format!("The `{}` stack in `env`.", parts.name)], name: Ident::new(parts.name), body }
 }
 
 /// Services after those they need, in file order otherwise. Services that refer to each other
 /// in a cycle come last, in file order, marked to be referred to before they are added.
 fn order(mut services: IndexMap<String, Mapped>) -> Vec<(String, Mapped, bool)> {
     let mut out = Vec::new();
-    while let Some(i) = services.iter().position(|(name, m)| m.needs.iter().all(|n| n == name || !services.contains_key(n))) {
+    while let Some(i) =
+        services.iter().position(|(name, m)| m.needs.iter().all(|n| n == name || !services.contains_key(n)))
+    {
         let (name, mapped) = services.shift_remove_index(i).expect("index in range");
         out.push((name, mapped, false));
     }

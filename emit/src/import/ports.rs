@@ -8,7 +8,8 @@ use super::tree::{Node, Value};
 
 /// Container ports that speak a protocol other than HTTP (databases, brokers, caches), so they
 /// are declared as TCP rather than HTTP.
-const TCP_PORTS: &[u16] = &[1433, 1521, 2181, 3306, 4222, 5432, 5672, 6379, 6380, 7687, 9000, 9042, 9092, 11211, 26257, 27017, 28015];
+const TCP_PORTS: &[u16] =
+    &[1433, 1521, 2181, 3306, 4222, 5432, 5672, 6379, 6380, 7687, 9000, 9042, 9092, 11211, 26257, 27017, 28015];
 
 /// A port of the service: container port, host port, and how it was decided.
 pub struct PortSpec {
@@ -22,7 +23,8 @@ pub struct PortSpec {
 pub fn read(cx: &mut Context, ports: Option<&Node>, expose: Option<&Node>) -> Vec<PortSpec> {
     let mut specs: Vec<PortSpec> = Vec::new();
     let mut add = |spec: PortSpec| {
-        if !specs.iter().any(|s| s.target == spec.target && (s.published == spec.published || spec.published.is_none())) {
+        if !specs.iter().any(|s| s.target == spec.target && (s.published == spec.published || spec.published.is_none()))
+        {
             specs.retain(|s| !(s.target == spec.target && s.published.is_none()));
             specs.push(spec);
         }
@@ -35,7 +37,11 @@ pub fn read(cx: &mut Context, ports: Option<&Node>, expose: Option<&Node>) -> Ve
     for item in items(expose) {
         match item.scalar().map(|t| t.split('/').next().unwrap_or(t)).and_then(|t| t.parse().ok()) {
             Some(target) => add(PortSpec { target, published: None }),
-            None => cx.leave_out(item, "an `expose` entry that is not a single port", "Declare each port with Port::tcp or Port::http"),
+            None => cx.leave_out(
+                item,
+                "an `expose` entry that is not a single port",
+                "Declare each port with Port::tcp or Port::http",
+            ),
         }
     }
     specs
@@ -64,24 +70,40 @@ fn published(cx: &mut Context, item: &Node) -> Option<PortSpec> {
             None => (text.clone(), "tcp".into()),
         },
         _ => {
-            cx.error(item, format!("a port entry is {}", item.kind()), "Write it as \"HOST:CONTAINER\" or a mapping with target/published");
+            cx.error(
+                item,
+                format!("a port entry is {}", item.kind()),
+                "Write it as \"HOST:CONTAINER\" or a mapping with target/published",
+            );
             return None;
         }
     };
     if protocol != "tcp" {
-        cx.leave_out(item, format!("port {text}/{protocol}: the model's ports are TCP"), "Serve it over TCP, or patch the generated Compose file");
+        cx.leave_out(
+            item,
+            format!("port {text}/{protocol}: the model's ports are TCP"),
+            "Serve it over TCP, or patch the generated Compose file",
+        );
         return None;
     }
     let pieces = interpolate::parse(&text).unwrap_or_default();
-    let text = match substitute_defaults(&pieces) {
+    let text = match interpolate::with_defaults(&pieces) {
         Some(with) => {
             if interpolate::plain_text(&pieces).is_none() {
-                cx.leave_out(item, format!("port {text:?}: its variables' defaults are written in ({with})"), "Set the port in Rust from the environment if it varies");
+                cx.leave_out(
+                    item,
+                    format!("port {text:?}: its variables' defaults are written in ({with})"),
+                    "Set the port in Rust from the environment if it varies",
+                );
             }
             with
         }
         None => {
-            cx.leave_out(item, format!("port {text:?} is built from a variable without a default"), "Write the port number");
+            cx.leave_out(
+                item,
+                format!("port {text:?} is built from a variable without a default"),
+                "Write the port number",
+            );
             return None;
         }
     };
@@ -97,20 +119,14 @@ fn published(cx: &mut Context, item: &Node) -> Option<PortSpec> {
         (Some(target), None) => Some(PortSpec { target, published: None }),
         (Some(target), Some(Some(host))) => Some(PortSpec { target, published: Some(host) }),
         _ => {
-            cx.leave_out(item, format!("port {text:?} is a range or not a number"), "Declare each port with Port::tcp or Port::http");
+            cx.leave_out(
+                item,
+                format!("port {text:?} is a range or not a number"),
+                "Declare each port with Port::tcp or Port::http",
+            );
             None
         }
     }
-}
-
-fn substitute_defaults(pieces: &[interpolate::Piece]) -> Option<String> {
-    pieces
-        .iter()
-        .map(|p| match p {
-            interpolate::Piece::Text(t) => Some(t.clone()),
-            interpolate::Piece::Var(v) => v.default.clone(),
-        })
-        .collect()
 }
 
 /// The `.port(...)` call for `spec`; `datastore` when the service is a recognised database.
@@ -122,7 +138,9 @@ pub fn method(spec: &PortSpec, datastore: bool) -> Method {
     }
     let method = Method::new("port", vec![port]);
     match (tcp, spec.published) {
-        (false, Some(_)) => method.comment("HTTP assumed (routes and HTTP checks may use it); published on the host as before"),
+        (false, Some(_)) => {
+            method.comment("HTTP assumed (routes and HTTP checks may use it); published on the host as before")
+        }
         (false, None) => method.comment("HTTP assumed (routes and HTTP checks may use it)"),
         (true, _) => method,
     }

@@ -33,7 +33,7 @@ pub fn seconds(text: &str) -> Option<u64> {
 
 /// `secs(n)`, or `mins(n)` for whole minutes.
 pub fn duration(seconds: u64) -> Expr {
-    if seconds >= 60 && seconds % 60 == 0 {
+    if seconds >= 60 && seconds.is_multiple_of(60) {
         Expr::Call("mins", vec![Expr::Int(seconds / 60)])
     } else {
         Expr::Call("secs", vec![Expr::Int(seconds)])
@@ -54,9 +54,9 @@ pub fn memory(text: &str) -> Option<Expr> {
     };
     let bytes = (number * factor).round() as u64;
     const MIB: u64 = 1024 * 1024;
-    Some(if bytes != 0 && bytes % (1024 * MIB) == 0 {
+    Some(if bytes != 0 && bytes.is_multiple_of(1024 * MIB) {
         Expr::Call("Memory::gib", vec![Expr::Int(bytes / (1024 * MIB))])
-    } else if bytes % MIB == 0 {
+    } else if bytes.is_multiple_of(MIB) {
         Expr::Call("Memory::mib", vec![Expr::Int(bytes / MIB)])
     } else {
         Expr::Call("Memory::from_bytes", vec![Expr::Int(bytes)])
@@ -66,11 +66,11 @@ pub fn memory(text: &str) -> Option<Expr> {
 /// A CPU count such as `0.5` or `2` as a `Cpu` expression.
 pub fn cpu(text: &str) -> Option<Expr> {
     let cores: f64 = text.trim().parse().ok()?;
-    if !(cores > 0.0) {
+    if cores.is_nan() || cores <= 0.0 {
         return None;
     }
     let millis = (cores * 1000.0).round() as u64;
-    Some(if millis % 1000 == 0 {
+    Some(if millis.is_multiple_of(1000) {
         Expr::Call("Cpu::cores", vec![Expr::Int(millis / 1000)])
     } else {
         Expr::Call("Cpu::millis", vec![Expr::Int(millis)])

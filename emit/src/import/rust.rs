@@ -282,7 +282,9 @@ fn expr(e: &Expr, indent: &str, column: usize) -> String {
         Expr::Call(function, args) => format!("{function}({})", arguments(args, indent, column + function.len() + 1)),
         Expr::Array(items) => format!("[{}]", broken_list(items, indent, &inner)),
         // `stack.add_service(…)`: a short receiver and one call stay on the line.
-        Expr::Chain(receiver, methods) if methods.len() == 1 && methods[0].comment.is_none() && flat(receiver).is_some() => {
+        Expr::Chain(receiver, methods)
+            if methods.len() == 1 && methods[0].comment.is_none() && flat(receiver).is_some() =>
+        {
             let head = format!("{}.{}(", flat(receiver).unwrap_or_default(), methods[0].name);
             format!("{head}{})", arguments(&methods[0].args, indent, column + head.len()))
         }
@@ -316,7 +318,9 @@ fn arguments(items: &[Expr], indent: &str, column: usize) -> String {
         [single @ (Expr::Array(_) | Expr::Chain(..) | Expr::Call(..))] if !matches!(single, Expr::Chain(r, _) if flat(r).is_none_or(|r| r.len() > 40)) => {
             expr(single, indent, column)
         }
-        [single @ Expr::Chain(..)] => format!("\n{indent}    {}\n{indent}", expr(single, &format!("{indent}    "), indent.len() + 4)),
+        [single @ Expr::Chain(..)] => {
+            format!("\n{indent}    {}\n{indent}", expr(single, &format!("{indent}    "), indent.len() + 4))
+        }
         _ => broken_list(items, indent, &format!("{indent}    ")),
     }
 }
@@ -347,8 +351,12 @@ mod tests {
 
     #[test]
     fn chains_break_with_their_comments_and_strings_stay_literals() {
-        let service = Expr::Call("Service::new", vec![Expr::str("api"), Expr::Call("Image::new", vec![Expr::str("x\"y\n")])])
-            .method(Method::new("port", vec![Expr::Call("Port::http", vec![Expr::Int(80)])]).comment("was \"80\"\n*/ still a comment"));
+        let service =
+            Expr::Call("Service::new", vec![Expr::str("api"), Expr::Call("Image::new", vec![Expr::str("x\"y\n")])])
+                .method(
+                    Method::new("port", vec![Expr::Call("Port::http", vec![Expr::Int(80)])])
+                        .comment("was \"80\"\n*/ still a comment"),
+                );
         let module = Module {
             header: vec!["Imported.".into()],
             doc: vec!["The stack.".into()],
@@ -360,6 +368,11 @@ mod tests {
         };
         let text = module.print();
         assert!(text.contains("Image::new(\"x\\\"y\\n\")"), "{text}");
-        assert!(text.contains("            // was \"80\"\n            // */ still a comment\n            .port(Port::http(80))"), "{text}");
+        assert!(
+            text.contains(
+                "            // was \"80\"\n            // */ still a comment\n            .port(Port::http(80))"
+            ),
+            "{text}"
+        );
     }
 }

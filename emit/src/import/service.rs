@@ -31,9 +31,19 @@ pub struct Mapped {
 }
 
 /// Map the service `name` (its Compose name), defined by `node`.
-pub fn map(cx: &mut Context, name: &str, node: &Node, build_tag: Option<String>, read: ReadEnvFile<'_>) -> Option<Mapped> {
+pub fn map(
+    cx: &mut Context,
+    name: &str,
+    node: &Node,
+    build_tag: Option<String>,
+    read: ReadEnvFile<'_>,
+) -> Option<Mapped> {
     let Some(entries) = node.map() else {
-        cx.error(node, format!("service {name} is {}, not a mapping", node.kind()), "Describe the service as a mapping (image:, ports:, …)");
+        cx.error(
+            node,
+            format!("service {name} is {}, not a mapping", node.kind()),
+            "Describe the service as a mapping (image:, ports:, …)",
+        );
         return None;
     };
     cx.referred.clear();
@@ -44,11 +54,19 @@ pub fn map(cx: &mut Context, name: &str, node: &Node, build_tag: Option<String>,
         if key.starts_with("x-") {
             cx.leave_out(value, format!("service {name}: the extension `{key}`"), "Extensions are for Compose only");
         } else if key == "extends" {
-            cx.error(value, format!("service {name} uses `extends`, which the import does not follow"), "Inline the base service's keys (or pass its file first as a base file)");
+            cx.error(
+                value,
+                format!("service {name} uses `extends`, which the import does not follow"),
+                "Inline the base service's keys (or pass its file first as a base file)",
+            );
         } else if let Some(fix) = keys::left_out(key) {
             cx.leave_out(value, format!("service {name}: `{key}`"), fix);
         } else {
-            cx.error(value, format!("service {name}: `{key}` is not a Compose service key"), "Check the spelling against https://docs.docker.com/reference/compose-file/services/");
+            cx.error(
+                value,
+                format!("service {name}: `{key}` is not a Compose service key"),
+                "Check the spelling against https://docs.docker.com/reference/compose-file/services/",
+            );
         }
     }
     let info = cx.services.get(name).cloned()?;
@@ -57,7 +75,10 @@ pub fn map(cx: &mut Context, name: &str, node: &Node, build_tag: Option<String>,
     let constructor = if info.job { "Service::job" } else { "Service::new" };
     let mut notes = Vec::new();
     if info.name != name {
-        notes.push(format!("{name:?} renamed {:?}: service names are DNS-1123 labels; other services reach it by the new name", info.name));
+        notes.push(format!(
+            "{name:?} renamed {:?}: service names are DNS-1123 labels; other services reach it by the new name",
+            info.name
+        ));
     }
     if info.job {
         notes.push("a one-shot job: another service waits for it to complete".to_string());
@@ -78,7 +99,10 @@ pub fn map(cx: &mut Context, name: &str, node: &Node, build_tag: Option<String>,
     let specs = ports::read(cx, node.get("ports"), node.get("expose"));
     if let Some(engine) = info.engine.filter(|_| specs.is_empty()) {
         let port = Expr::Call("Port::tcp", vec![Expr::Int(engine.default_port().into())]);
-        methods.push(Method::new("port", vec![port]).comment("the engine's port, declared so that other services can refer to it"));
+        methods.push(
+            Method::new("port", vec![port])
+                .comment("the engine's port, declared so that other services can refer to it"),
+        );
     }
     for spec in specs {
         methods.push(ports::method(&spec, info.engine.is_some()));
@@ -88,7 +112,10 @@ pub fn map(cx: &mut Context, name: &str, node: &Node, build_tag: Option<String>,
     let mut password = None;
     for (key, value) in &env {
         if let Some(mapped) = environment::value(cx, key, value) {
-            if matches!(info.engine, Some(Engine::Postgres(_))) && key == "POSTGRES_PASSWORD" && matches!(mapped.value, Expr::Ref(_)) {
+            if matches!(info.engine, Some(Engine::Postgres(_)))
+                && key == "POSTGRES_PASSWORD"
+                && matches!(mapped.value, Expr::Ref(_))
+            {
                 password = Some(mapped.value.clone());
             }
             methods.push(env_method(key, mapped));
@@ -124,9 +151,13 @@ pub fn map(cx: &mut Context, name: &str, node: &Node, build_tag: Option<String>,
     methods.extend(deploy(cx, name, node));
     for (key, value) in node.get("labels").map(|l| key_values(l).unwrap_or_default()).unwrap_or_default() {
         let text = value.scalar().unwrap_or_default();
-        match interpolate::parse(text).ok().and_then(|p| with_defaults(&p)) {
+        match interpolate::parse(text).ok().and_then(|p| interpolate::with_defaults(&p)) {
             Some(text) => methods.push(Method::new("label", vec![Expr::str(&key), Expr::str(text)])),
-            None => cx.leave_out(&value, format!("service {name}: label {key} is built from a variable without a default"), "Write the label's value, or build it in Rust from the environment"),
+            None => cx.leave_out(
+                &value,
+                format!("service {name}: label {key} is built from a variable without a default"),
+                "Write the label's value, or build it in Rust from the environment",
+            ),
         }
     }
     if let Some(user) = node.get("user").and_then(Node::scalar) {
@@ -172,12 +203,18 @@ const EDGE_IMAGES: &[&str] = &["nginx", "traefik", "caddy", "haproxy", "httpd"];
 /// depends on, `.certificate_renewal()` for certbot.
 fn role(cx: &mut Context, name: &str, node: &Node, upstreams: Vec<Expr>) -> Option<Method> {
     let image = node.get("image").and_then(Node::scalar)?;
-    let repository = image.split(['@', ':']).next().unwrap_or(image).trim_start_matches("docker.io/").trim_start_matches("library/");
+    let repository =
+        image.split(['@', ':']).next().unwrap_or(image).trim_start_matches("docker.io/").trim_start_matches("library/");
     if repository == "certbot/certbot" {
-        return Some(Method::new("certificate_renewal", vec![]).comment("certbot, recognised from the image: platforms that issue certificates themselves skip it"));
+        return Some(
+            Method::new("certificate_renewal", vec![])
+                .comment("certbot, recognised from the image: platforms that issue certificates themselves skip it"),
+        );
     }
     let publishes_web = match node.get("ports").map(|p| &p.value) {
-        Some(Value::Seq(items)) => items.iter().filter_map(Node::scalar).any(|p| p.ends_with(":80") || p.ends_with(":443")),
+        Some(Value::Seq(items)) => {
+            items.iter().filter_map(Node::scalar).any(|p| p.ends_with(":80") || p.ends_with(":443"))
+        }
         _ => false,
     };
     if !(EDGE_IMAGES.contains(&repository) && publishes_web) || upstreams.is_empty() {
@@ -205,7 +242,11 @@ fn image(cx: &mut Context, name: &str, node: &Node, shared_tag: Option<String>) 
         return match image {
             Some(reference) => Some(Expr::Call("Image::new", vec![Expr::str(reference)])),
             None => {
-                cx.error(node, format!("service {name} has neither `image` nor `build`"), "Give it an image to pull or a build context");
+                cx.error(
+                    node,
+                    format!("service {name} has neither `image` nor `build`"),
+                    "Give it an image to pull or a build context",
+                );
                 None
             }
         };
@@ -215,11 +256,18 @@ fn image(cx: &mut Context, name: &str, node: &Node, shared_tag: Option<String>) 
         Value::Scalar(context) => context.clone(),
         Value::Map(_) => field("context").unwrap_or_else(|| ".".into()),
         _ => {
-            cx.error(build, format!("`build` is {}", build.kind()), "Write the context directory, or a mapping with context:");
+            cx.error(
+                build,
+                format!("`build` is {}", build.kind()),
+                "Write the context directory, or a mapping with context:",
+            );
             return None;
         }
     };
-    let mut expr = Expr::Call("Image::build", vec![Expr::str(context.trim_start_matches("./").trim_end_matches('/').to_string()).max_dot()]);
+    let mut expr = Expr::Call(
+        "Image::build",
+        vec![Expr::str(context.trim_start_matches("./").trim_end_matches('/').to_string()).max_dot()],
+    );
     if let Some(dockerfile) = field("dockerfile") {
         expr = expr.call("dockerfile", vec![Expr::str(dockerfile)]);
     }
@@ -229,24 +277,53 @@ fn image(cx: &mut Context, name: &str, node: &Node, shared_tag: Option<String>) 
     for (key, value) in build.get("args").map(|a| key_values(a).unwrap_or_default()).unwrap_or_default() {
         let text = value.scalar().unwrap_or_default();
         if stack_dsl::looks_secret(&key) {
-            cx.leave_out(&value, format!("service {name}: build argument {key} looks secret"), "Never pass secrets as build arguments (they stay in the image history); use a BuildKit secret");
+            cx.leave_out(
+                &value,
+                format!("service {name}: build argument {key} looks secret"),
+                "Never pass secrets as build arguments (they stay in the image history); use a BuildKit secret",
+            );
             continue;
         }
-        match interpolate::parse(text).ok().and_then(|p| with_defaults(&p)) {
+        match interpolate::parse(text).ok().and_then(|p| interpolate::with_defaults(&p)) {
             Some(text) => expr = expr.call("arg", vec![Expr::str(key), Expr::str(text)]),
-            None => cx.leave_out(&value, format!("service {name}: build argument {key} comes from a variable without a default"), "Write its value, or set it in the Dockerfile"),
+            None => cx.leave_out(
+                &value,
+                format!("service {name}: build argument {key} comes from a variable without a default"),
+                "Write its value, or set it in the Dockerfile",
+            ),
         }
     }
-    for key in ["ssh", "secrets", "cache_from", "cache_to", "platforms", "network", "extra_hosts", "labels", "shm_size", "additional_contexts", "tags", "no_cache", "pull"] {
+    for key in [
+        "ssh",
+        "secrets",
+        "cache_from",
+        "cache_to",
+        "platforms",
+        "network",
+        "extra_hosts",
+        "labels",
+        "shm_size",
+        "additional_contexts",
+        "tags",
+        "no_cache",
+        "pull",
+    ] {
         if let Some(value) = build.get(key) {
-            cx.leave_out(value, format!("service {name}: build `{key}`"), "The pipeline builds images its own way; set it in the Dockerfile if it matters");
+            cx.leave_out(
+                value,
+                format!("service {name}: build `{key}`"),
+                "The pipeline builds images its own way; set it in the Dockerfile if it matters",
+            );
         }
     }
     let tag = image.as_deref().map(without_tag).or(shared_tag);
     if let Some(tag) = tag {
         let mut method = Method::new("tag", vec![Expr::str(&tag)]);
         if image.as_deref().is_some_and(|i| i != tag) {
-            method = method.comment(format!("was {:?}: the tag is chosen per build (the commit SHA in the pipeline)", image.unwrap_or_default()));
+            method = method.comment(format!(
+                "was {:?}: the tag is chosen per build (the commit SHA in the pipeline)",
+                image.unwrap_or_default()
+            ));
         }
         expr = expr.method(method);
     }
@@ -279,9 +356,13 @@ fn without_tag(image: &str) -> String {
 /// Interpolated text with the defaults applied; a variable without one is dropped and reported.
 fn substitute(cx: &mut Context, node: &Node, text: &str) -> String {
     let pieces = interpolate::parse(text).unwrap_or_default();
-    if let Some(with) = with_defaults(&pieces) {
+    if let Some(with) = interpolate::with_defaults(&pieces) {
         if pieces.iter().any(|p| matches!(p, Piece::Var(_))) {
-            cx.leave_out(node, format!("{text:?}: the defaults of its variables are written in"), "Build the value in Rust from the environment if it varies");
+            cx.leave_out(
+                node,
+                format!("{text:?}: the defaults of its variables are written in"),
+                "Build the value in Rust from the environment if it varies",
+            );
         }
         return with;
     }
@@ -294,16 +375,6 @@ fn substitute(cx: &mut Context, node: &Node, text: &str) -> String {
         })
         .collect();
     kept.trim_end_matches(':').to_string()
-}
-
-fn with_defaults(pieces: &[Piece]) -> Option<String> {
-    pieces
-        .iter()
-        .map(|p| match p {
-            Piece::Text(t) => Some(t.clone()),
-            Piece::Var(v) => v.default.clone(),
-        })
-        .collect()
 }
 
 /// A command or entrypoint as argv, with a comment when variables in it are written literally.
@@ -342,7 +413,10 @@ fn argv_of(cx: &mut Context, node: &Node) -> Option<(Vec<String>, Option<String>
         )
     });
     if let Some(c) = &comment {
-        cx.left_out.push(node.problem(format!("a command uses {}", c.split(" kept").next().unwrap_or_default()), "Check that the command runs through a shell, or pass the value as an environment variable"));
+        cx.left_out.push(node.problem(
+            format!("a command uses {}", c.split(" kept").next().unwrap_or_default()),
+            "Check that the command runs through a shell, or pass the value as an environment variable",
+        ));
     }
     Some((words, comment))
 }
@@ -356,7 +430,11 @@ fn variables(cx: &mut Context, name: &str, node: &Node, read: ReadEnvFile<'_>) -
             .iter()
             .filter_map(|i| match &i.value {
                 Value::Scalar(path) => Some((i, path.clone(), true)),
-                Value::Map(_) => Some((i, i.get("path")?.scalar()?.to_string(), i.get("required").and_then(Node::scalar) != Some("false"))),
+                Value::Map(_) => Some((
+                    i,
+                    i.get("path")?.scalar()?.to_string(),
+                    i.get("required").and_then(Node::scalar) != Some("false"),
+                )),
                 _ => None,
             })
             .collect(),
@@ -371,10 +449,16 @@ fn variables(cx: &mut Context, name: &str, node: &Node, read: ReadEnvFile<'_>) -
                         env.push((key, value));
                     }
                 }
-                Err((line, message)) => cx.errors.push(super::problem::Problem::at(&path, line, message, "Write one KEY=VALUE per line")),
+                Err((line, message)) => {
+                    cx.errors.push(super::problem::Problem::at(&path, line, message, "Write one KEY=VALUE per line"))
+                }
             },
             Err(_) if !required => {}
-            Err(error) => cx.error(at, format!("service {name}: env_file {path:?} cannot be read ({error})"), "Create the file (docker compose needs it too), or mark it `required: false`"),
+            Err(error) => cx.error(
+                at,
+                format!("service {name}: env_file {path:?} cannot be read ({error})"),
+                "Create the file (docker compose needs it too), or mark it `required: false`",
+            ),
         }
     }
     if let Some(environment) = node.get("environment") {
@@ -399,7 +483,11 @@ fn networks(cx: &mut Context, name: &str, node: Option<&Node>) -> Vec<Method> {
             .map(|(k, v)| {
                 if let Some(settings) = v.map().filter(|m| !m.is_empty()) {
                     let keys: Vec<&str> = settings.iter().map(|(k, _)| k.as_str()).collect();
-                    cx.leave_out(v, format!("service {name}: network {k} settings ({})", keys.join(", ")), "Services reach each other by service name; drop aliases and fixed addresses");
+                    cx.leave_out(
+                        v,
+                        format!("service {name}: network {k} settings ({})", keys.join(", ")),
+                        "Services reach each other by service name; drop aliases and fixed addresses",
+                    );
                 }
                 (k.clone(), v)
             })
@@ -409,7 +497,11 @@ fn networks(cx: &mut Context, name: &str, node: Option<&Node>) -> Vec<Method> {
     let mut methods = Vec::new();
     for (network, at) in names {
         if network == "default" && !cx.networks.contains_key("default") {
-            cx.leave_out(at, format!("service {name}: the `default` network next to others"), "Declare a network for what `default` connected and join it");
+            cx.leave_out(
+                at,
+                format!("service {name}: the `default` network next to others"),
+                "Declare a network for what `default` connected and join it",
+            );
             continue;
         }
         match cx.networks.get_mut(&network) {
@@ -417,7 +509,11 @@ fn networks(cx: &mut Context, name: &str, node: Option<&Node>) -> Vec<Method> {
                 declared.used = true;
                 methods.push(Method::new("network", vec![Expr::Ref(declared.ident.clone())]));
             }
-            None => cx.error(at, format!("service {name} joins network {network:?}, which the file does not declare"), format!("Declare it under the top-level `networks:` ({network}: {{}})")),
+            None => cx.error(
+                at,
+                format!("service {name} joins network {network:?}, which the file does not declare"),
+                format!("Declare it under the top-level `networks:` ({network}: {{}})"),
+            ),
         }
     }
     methods
@@ -437,18 +533,30 @@ fn depends_on(cx: &mut Context, name: &str, node: Option<&Node>) -> Vec<Method> 
             "service_healthy" => "Ready::Healthy",
             "service_completed_successfully" => "Ready::Completed",
             other => {
-                cx.error(at, format!("service {name}: depends_on condition {other:?}"), "Use service_started, service_healthy or service_completed_successfully");
+                cx.error(
+                    at,
+                    format!("service {name}: depends_on condition {other:?}"),
+                    "Use service_started, service_healthy or service_completed_successfully",
+                );
                 continue;
             }
         };
         for key in ["required", "restart"] {
             if let Some(v) = settings.and_then(|s| s.get(key)) {
-                cx.leave_out(v, format!("service {name}: depends_on {dependency} `{key}`"), "Dependencies are always required and never restart their dependents");
+                cx.leave_out(
+                    v,
+                    format!("service {name}: depends_on {dependency} `{key}`"),
+                    "Dependencies are always required and never restart their dependents",
+                );
             }
         }
         match cx.refer(&dependency) {
             Some(ident) => methods.push(Method::new("depends_on", vec![Expr::Ref(ident), Expr::Path(ready)])),
-            None => cx.error(at, format!("service {name} depends on {dependency:?}, which the file does not define"), "Define that service, or remove the dependency"),
+            None => cx.error(
+                at,
+                format!("service {name} depends on {dependency:?}, which the file does not define"),
+                "Define that service, or remove the dependency",
+            ),
         }
     }
     methods
@@ -461,7 +569,9 @@ fn restart_method(cx: &mut Context, node: &Node, job: bool) -> Option<Method> {
         "no" | "false" => ("Restart::Never", None),
         "always" => ("Restart::Always", None),
         "unless-stopped" => ("Restart::UnlessStopped", None),
-        "on-failure" => ("Restart::OnFailure", text.contains(':').then(|| format!("was {text:?}: the retry limit is not kept"))),
+        "on-failure" => {
+            ("Restart::OnFailure", text.contains(':').then(|| format!("was {text:?}: the retry limit is not kept")))
+        }
         _ => {
             cx.error(node, format!("restart policy {text:?}"), "Use no, always, on-failure or unless-stopped");
             return None;
@@ -488,7 +598,11 @@ fn deploy(cx: &mut Context, name: &str, node: &Node) -> Vec<Method> {
     if let Some(entries) = deploy.and_then(Node::map) {
         for (key, value) in entries {
             if !matches!(key.as_str(), "replicas" | "resources") {
-                cx.leave_out(value, format!("service {name}: deploy.{key}"), "Swarm settings: the targets schedule and update services their own way");
+                cx.leave_out(
+                    value,
+                    format!("service {name}: deploy.{key}"),
+                    "Swarm settings: the targets schedule and update services their own way",
+                );
             }
         }
     }
@@ -501,31 +615,51 @@ fn deploy(cx: &mut Context, name: &str, node: &Node) -> Vec<Method> {
         let text = node.scalar().unwrap_or_default();
         let expr = if cpu { quantities::cpu(text) } else { quantities::memory(text) };
         if expr.is_none() {
-            cx.error(node, format!("{text:?} is not a {}", if cpu { "CPU count" } else { "memory size" }), if cpu { "Write a number of CPUs, like 0.5" } else { "Write a size like 512M or 2G" });
+            cx.error(
+                node,
+                format!("{text:?} is not a {}", if cpu { "CPU count" } else { "memory size" }),
+                if cpu { "Write a number of CPUs, like 0.5" } else { "Write a size like 512M or 2G" },
+            );
         }
         expr
     };
-    let (cpu_limit, memory_limit) = (read(quantity("limits", "cpus", "cpus"), true), read(quantity("limits", "memory", "mem_limit"), false));
-    let (cpu_reserve, memory_reserve) = (read(quantity("reservations", "cpus", "-"), true), read(quantity("reservations", "memory", "mem_reservation"), false));
+    let (cpu_limit, memory_limit) =
+        (read(quantity("limits", "cpus", "cpus"), true), read(quantity("limits", "memory", "mem_limit"), false));
+    let (cpu_reserve, memory_reserve) = (
+        read(quantity("reservations", "cpus", "-"), true),
+        read(quantity("reservations", "memory", "mem_reservation"), false),
+    );
     let mut value = Expr::Call("Resources::new", vec![]);
     let mut any = false;
     match (cpu_limit, memory_limit) {
         (Some(cpu), Some(memory)) => value = value.call("limit", vec![cpu, memory]),
         (None, Some(memory)) => value = value.call("limit_memory", vec![memory]),
-        (Some(_), None) => cx.leave_out(quantity("limits", "cpus", "cpus").unwrap_or(node), format!("service {name}: a CPU limit without a memory limit"), "Add a memory limit (Resources::limit takes both)"),
+        (Some(_), None) => cx.leave_out(
+            quantity("limits", "cpus", "cpus").unwrap_or(node),
+            format!("service {name}: a CPU limit without a memory limit"),
+            "Add a memory limit (Resources::limit takes both)",
+        ),
         (None, None) => {}
     }
     match (cpu_reserve, memory_reserve) {
         (Some(cpu), Some(memory)) => value = value.call("reserve", vec![cpu, memory]),
         (None, Some(memory)) => value = value.call("reserve_memory", vec![memory]),
-        (Some(_), None) => cx.leave_out(quantity("reservations", "cpus", "-").unwrap_or(node), format!("service {name}: a CPU reservation without a memory reservation"), "Add a memory reservation (Resources::reserve takes both)"),
+        (Some(_), None) => cx.leave_out(
+            quantity("reservations", "cpus", "-").unwrap_or(node),
+            format!("service {name}: a CPU reservation without a memory reservation"),
+            "Add a memory reservation (Resources::reserve takes both)",
+        ),
         (None, None) => {}
     }
     if let Expr::Chain(_, calls) = &value {
         any = !calls.is_empty();
     }
     if let Some(devices) = resources.and_then(|r| r.get("reservations")).and_then(|r| r.get("devices")) {
-        cx.leave_out(devices, format!("service {name}: reserved devices (GPUs)"), "Patch the generated Compose file on the host that has them");
+        cx.leave_out(
+            devices,
+            format!("service {name}: reserved devices (GPUs)"),
+            "Patch the generated Compose file on the host that has them",
+        );
     }
     if any {
         methods.push(Method::new("resources", vec![value]));
@@ -543,7 +677,11 @@ fn user_method(cx: &mut Context, node: &Node, user: &str) -> Method {
     if group.is_empty() {
         method
     } else {
-        cx.leave_out(node, format!("user {user:?}: the group {group:?}"), "Set the group in the image (the model sets the user)");
+        cx.leave_out(
+            node,
+            format!("user {user:?}: the group {group:?}"),
+            "Set the group in the image (the model sets the user)",
+        );
         method.comment(format!("was {user:?}: the group is left to the image"))
     }
 }

@@ -11,8 +11,31 @@ use super::tree::{Node, Value};
 
 /// File extensions that mark a bind-mounted path as a configuration file.
 const FILE_EXTENSIONS: &[&str] = &[
-    "conf", "cfg", "cnf", "ini", "json", "yaml", "yml", "toml", "xml", "sql", "sh", "py", "js", "lua", "env", "pem", "crt",
-    "key", "txt", "properties", "template", "tmpl", "rb", "html", "htpasswd",
+    "conf",
+    "cfg",
+    "cnf",
+    "ini",
+    "json",
+    "yaml",
+    "yml",
+    "toml",
+    "xml",
+    "sql",
+    "sh",
+    "py",
+    "js",
+    "lua",
+    "env",
+    "pem",
+    "crt",
+    "key",
+    "txt",
+    "properties",
+    "template",
+    "tmpl",
+    "rb",
+    "html",
+    "htpasswd",
 ];
 
 struct Entry<'a> {
@@ -47,7 +70,11 @@ pub fn methods(cx: &mut Context, volumes: Option<&Node>, tmpfs: Option<&Node>) -
         for option in options.split(',').filter(|o| !o.is_empty()) {
             match option.strip_prefix("size=").and_then(quantities::memory) {
                 Some(size) => expr = expr.call("size", vec![size]),
-                None => cx.leave_out(item, format!("tmpfs option {option:?}"), "Only the size of a tmpfs can be set (Mount::size)"),
+                None => cx.leave_out(
+                    item,
+                    format!("tmpfs option {option:?}"),
+                    "Only the size of a tmpfs can be set (Mount::size)",
+                ),
             }
         }
         methods.push(Method::new("mount", vec![expr]));
@@ -62,18 +89,19 @@ fn entry<'a>(cx: &mut Context, item: &'a Node) -> Option<Entry<'a>> {
             let text = match super::interpolate::plain_text(&pieces) {
                 Some(text) => text,
                 None => {
-                    let defaults: Option<String> = pieces
-                        .iter()
-                        .map(|p| match p {
-                            super::interpolate::Piece::Text(t) => Some(t.clone()),
-                            super::interpolate::Piece::Var(v) => v.default.clone(),
-                        })
-                        .collect();
-                    let Some(text) = defaults else {
-                        cx.leave_out(item, format!("the volume {written:?} comes from a variable without a default"), "Write the path");
+                    let Some(text) = super::interpolate::with_defaults(&pieces) else {
+                        cx.leave_out(
+                            item,
+                            format!("the volume {written:?} comes from a variable without a default"),
+                            "Write the path",
+                        );
                         return None;
                     };
-                    cx.leave_out(item, format!("the volume {written:?}: its variables' defaults are written in ({text})"), "Build the path in Rust from the environment if it varies");
+                    cx.leave_out(
+                        item,
+                        format!("the volume {written:?}: its variables' defaults are written in ({text})"),
+                        "Build the path in Rust from the environment if it varies",
+                    );
                     text
                 }
             };
@@ -94,7 +122,10 @@ fn entry<'a>(cx: &mut Context, item: &'a Node) -> Option<Entry<'a>> {
                 Some(_) => "volume",
             };
             let read_only = mode.split(',').any(|m| m == "ro");
-            for m in mode.split(',').filter(|m| !matches!(*m, "" | "ro" | "rw" | "z" | "Z" | "cached" | "delegated" | "consistent")) {
+            for m in mode
+                .split(',')
+                .filter(|m| !matches!(*m, "" | "ro" | "rw" | "z" | "Z" | "cached" | "delegated" | "consistent"))
+            {
                 cx.leave_out(item, format!("volume mode {m:?}"), "Drop it; the model mounts read-write or read-only");
             }
             Some(Entry { kind, source: source.map(Into::into), target: target.into(), read_only, node: item })
@@ -112,7 +143,11 @@ fn entry<'a>(cx: &mut Context, item: &'a Node) -> Option<Entry<'a>> {
                     }
                 }
                 Some(other) => {
-                    cx.leave_out(item, format!("a volume of type {other}"), "Use a named volume, a bind mount or a tmpfs");
+                    cx.leave_out(
+                        item,
+                        format!("a volume of type {other}"),
+                        "Use a named volume, a bind mount or a tmpfs",
+                    );
                     return None;
                 }
             };
@@ -136,7 +171,11 @@ fn mount(cx: &mut Context, entry: Entry<'_>) -> Option<Method> {
         "volume" => {
             let name = entry.source.unwrap_or_default();
             let Some(declared) = cx.volumes.get_mut(&name) else {
-                cx.error(entry.node, format!("the service mounts volume {name:?}, which the file does not declare"), format!("Declare it under the top-level `volumes:` ({name}: {{}})"));
+                cx.error(
+                    entry.node,
+                    format!("the service mounts volume {name:?}, which the file does not declare"),
+                    format!("Declare it under the top-level `volumes:` ({name}: {{}})"),
+                );
                 return None;
             };
             declared.used = true;
@@ -147,24 +186,40 @@ fn mount(cx: &mut Context, entry: Entry<'_>) -> Option<Method> {
             let source = entry.source.unwrap_or_default();
             let source = if source.starts_with(['/', '.', '~']) { source } else { format!("./{source}") };
             let file_like = |path: &str| {
-                path.rsplit('/').next().and_then(|last| last.rsplit_once('.')).is_some_and(|(stem, ext)| !stem.is_empty() && FILE_EXTENSIONS.contains(&ext))
+                path.rsplit('/')
+                    .next()
+                    .and_then(|last| last.rsplit_once('.'))
+                    .is_some_and(|(stem, ext)| !stem.is_empty() && FILE_EXTENSIONS.contains(&ext))
             };
             if source.starts_with("./") && (file_like(&source) || file_like(&entry.target)) {
-                let comment = (!entry.read_only).then_some("a file from the repository: a configuration file, mounted read-only (a ConfigMap on Kubernetes)");
+                let comment = (!entry.read_only).then_some(
+                    "a file from the repository: a configuration file, mounted read-only (a ConfigMap on Kubernetes)",
+                );
                 (Expr::Call("Mount::config", vec![Expr::str(source), target]), comment.map(Into::into))
             } else {
                 (
                     Expr::Call("Mount::bind", vec![Expr::str(source), target]),
-                    Some("a host directory: works on a single Docker host only; the other targets warn about it".to_string()),
+                    Some(
+                        "a host directory: works on a single Docker host only; the other targets warn about it"
+                            .to_string(),
+                    ),
                 )
             }
         }
         _ => {
-            cx.leave_out(entry.node, format!("an anonymous volume at {}", entry.target), "Declare a named volume (Volume::persistent) and mount it there");
+            cx.leave_out(
+                entry.node,
+                format!("an anonymous volume at {}", entry.target),
+                "Declare a named volume (Volume::persistent) and mount it there",
+            );
             return None;
         }
     };
-    let expr = if entry.read_only && !matches!(&expr, Expr::Call("Mount::config", _)) { expr.call("read_only", vec![]) } else { expr };
+    let expr = if entry.read_only && !matches!(&expr, Expr::Call("Mount::config", _)) {
+        expr.call("read_only", vec![])
+    } else {
+        expr
+    };
     let method = Method::new("mount", vec![expr]);
     Some(match comment {
         Some(c) => method.comment(c),

@@ -109,7 +109,12 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Problem> {
     let mut root: Option<Node> = None;
     let mut documents = 0;
     let syntax = |line: usize, message: String| {
-        Problem::at(file, line, format!("the file is not valid YAML: {message}"), "Fix the syntax at that line (docker compose config shows the same error)")
+        Problem::at(
+            file,
+            line,
+            format!("the file is not valid YAML: {message}"),
+            "Fix the syntax at that line (docker compose config shows the same error)",
+        )
     };
     for next in Parser::new_from_str_with_options(text, options) {
         let (event, span) = next.map_err(|e| syntax(e.marker().line(), e.info()))?;
@@ -186,7 +191,12 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Problem> {
                 None => {
                     let Value::Scalar(name) = node.value else {
                         if node.value == Value::Null {
-                            return Err(Problem::at(file, node.line, "a mapping has an empty key", "Give the key a name"));
+                            return Err(Problem::at(
+                                file,
+                                node.line,
+                                "a mapping has an empty key",
+                                "Give the key a name",
+                            ));
                         }
                         return Err(Problem::at(
                             file,
@@ -248,7 +258,12 @@ fn apply_merges(file: &str, entries: &mut Vec<(String, Node)>, merged: Vec<Node>
 }
 
 fn merge_problem(file: &str, line: usize) -> Problem {
-    Problem::at(file, line, "a merge key (`<<`) is given something other than a mapping", "Merge an alias of a mapping (`<<: *defaults`) or a list of them")
+    Problem::at(
+        file,
+        line,
+        "a merge key (`<<`) is given something other than a mapping",
+        "Merge an alias of a mapping (`<<: *defaults`) or a list of them",
+    )
 }
 
 #[cfg(test)]
@@ -257,10 +272,12 @@ mod tests {
 
     #[test]
     fn merge_keys_expand_with_explicit_keys_winning_and_lines_kept() {
-        let text = "x-env: &env\n  A: '1'\n  B: '2'\nservices:\n  api:\n    environment:\n      <<: *env\n      B: '3'\n";
+        let text =
+            "x-env: &env\n  A: '1'\n  B: '2'\nservices:\n  api:\n    environment:\n      <<: *env\n      B: '3'\n";
         let doc = parse("compose.yaml", text).unwrap();
         let env = doc.root.get("services").unwrap().get("api").unwrap().get("environment").unwrap();
-        let keys: Vec<(&str, &str)> = env.map().unwrap().iter().map(|(k, v)| (k.as_str(), v.scalar().unwrap())).collect();
+        let keys: Vec<(&str, &str)> =
+            env.map().unwrap().iter().map(|(k, v)| (k.as_str(), v.scalar().unwrap())).collect();
         assert_eq!(keys, [("B", "3"), ("A", "1")]);
         assert_eq!(doc.anchors, [Anchor { name: "env".into(), line: 1 }]);
         assert_eq!(doc.root.get("services").unwrap().get("api").unwrap().line, 5);
