@@ -219,7 +219,6 @@ fn service_reference(cx: &mut Context, key: &str, pieces: &[Piece]) -> Option<Ma
             if !parsed.path.is_empty() {
                 value = value.call("path", vec![Expr::str(parsed.path)]);
             }
-            let _ = key;
             Some(Mapped { value, comment: Some(format!("was {shown}: a URL of service {}", service.name)) })
         }
         _ => None,
