@@ -41,6 +41,8 @@ pub mod endpoint;
 mod error;
 pub mod facts;
 mod host_names;
+#[cfg(feature = "import")]
+pub mod import;
 #[cfg(feature = "kubernetes")]
 pub mod kubernetes;
 pub mod layout;

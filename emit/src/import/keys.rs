@@ -1,0 +1,111 @@
+//! The Compose keys the import knows, and for those the stack model cannot express, why and
+//! what to do instead. Keys from the Compose specification
+//! (<https://docs.docker.com/reference/compose-file/services/>); anything else is a mistake in
+//! the file, reported as an error (as `docker compose config` does).
+
+/// Top-level keys that the import reads.
+pub const TOP_LEVEL: &[&str] =
+    &["version", "name", "services", "networks", "volumes", "secrets", "configs", "include", "models"];
+
+/// Service keys the import maps onto the model.
+pub const SERVICE_MAPPED: &[&str] = &[
+    "image",
+    "build",
+    "command",
+    "entrypoint",
+    "environment",
+    "env_file",
+    "ports",
+    "expose",
+    "volumes",
+    "tmpfs",
+    "networks",
+    "healthcheck",
+    "depends_on",
+    "restart",
+    "deploy",
+    "labels",
+    "profiles",
+    "user",
+    "read_only",
+    "stop_grace_period",
+    "scale",
+    "cpus",
+    "mem_limit",
+    "mem_reservation",
+];
+
+/// Service keys the model has no counterpart for, each with what the user can do.
+pub const SERVICE_LEFT_OUT: &[(&str, &str)] = &[
+    ("annotations", "set them on the generated Kubernetes objects with a kustomize patch"),
+    ("attach", "nothing to do: every target attaches logs"),
+    ("blkio_config", "set I/O limits on the host"),
+    ("cap_add", "build the capability need out of the image, or patch the generated files"),
+    ("cap_drop", "the Kubernetes target already drops every capability"),
+    ("cgroup", "patch the generated Compose file"),
+    ("cgroup_parent", "patch the generated Compose file"),
+    ("configs", "mount the file from the repository with Mount::config"),
+    ("container_name", "Stackwright names containers after the service; refer to the service name"),
+    ("cpu_count", "use deploy.resources (Resources::limit)"),
+    ("cpu_percent", "use deploy.resources (Resources::limit)"),
+    ("cpu_period", "use deploy.resources (Resources::limit)"),
+    ("cpu_quota", "use deploy.resources (Resources::limit)"),
+    ("cpu_rt_period", "patch the generated Compose file"),
+    ("cpu_rt_runtime", "patch the generated Compose file"),
+    ("cpu_shares", "use deploy.resources (Resources::reserve)"),
+    ("cpuset", "patch the generated Compose file"),
+    ("credential_spec", "patch the generated Compose file"),
+    ("develop", "keep the watch rules in a compose.override.yaml for development"),
+    ("device_cgroup_rules", "patch the generated Compose file"),
+    ("devices", "patch the generated Compose file (devices are host-specific)"),
+    ("dns", "configure DNS on the host"),
+    ("dns_opt", "configure DNS on the host"),
+    ("dns_search", "configure DNS on the host"),
+    ("domainname", "set it in the image"),
+    ("external_links", "declare the other stack's service with stack.add_external"),
+    ("extra_hosts", "declare the host with stack.add_external"),
+    ("gpus", "patch the generated Compose file (GPUs are host-specific)"),
+    ("group_add", "add the group in the image"),
+    ("hostname", "refer to the service by its name"),
+    ("init", "add an init (tini) to the image"),
+    ("ipc", "patch the generated Compose file"),
+    ("isolation", "patch the generated Compose file"),
+    ("label_file", "write the labels on the service with Service::label"),
+    ("links", "nothing to do: services reach each other by name on a shared network"),
+    ("logging", "the Compose target rotates logs itself (Stack::log_rotation)"),
+    ("mac_address", "patch the generated Compose file"),
+    ("mem_swappiness", "patch the generated Compose file"),
+    ("memswap_limit", "patch the generated Compose file"),
+    ("network_mode", "join the service to a network of the stack"),
+    ("oom_kill_disable", "patch the generated Compose file"),
+    ("oom_score_adj", "patch the generated Compose file"),
+    ("pid", "patch the generated Compose file"),
+    ("pids_limit", "patch the generated Compose file"),
+    ("platform", "build or pull the image for the host's platform"),
+    ("post_start", "run the step in the image's entrypoint"),
+    ("pre_stop", "handle the stop signal in the process"),
+    ("privileged", "run without it (the Kubernetes target forbids privileged containers)"),
+    ("provider", "declare the provided service with stack.add_external"),
+    ("pull_policy", "the targets pull the pinned image; pin a tag or digest"),
+    ("runtime", "patch the generated Compose file"),
+    ("secrets", "pass the secret as a variable (stack.add_secret) or mount it as a file"),
+    ("security_opt", "patch the generated Compose file"),
+    ("shm_size", "mount a tmpfs at /dev/shm (Mount::tmpfs(\"/dev/shm\").size(...)) or patch the generated file"),
+    ("stdin_open", "nothing to do for a server"),
+    ("stop_signal", "make the process stop on SIGTERM"),
+    ("storage_opt", "patch the generated Compose file"),
+    ("sysctls", "patch the generated Compose file"),
+    ("tty", "nothing to do for a server"),
+    ("ulimits", "raise the limits on the host or patch the generated Compose file"),
+    ("use_api_socket", "patch the generated Compose file"),
+    ("userns_mode", "patch the generated Compose file"),
+    ("uts", "patch the generated Compose file"),
+    ("volumes_from", "mount the same named volume in both services"),
+    ("working_dir", "set WORKDIR in the Dockerfile, or give absolute paths in the command"),
+    ("models", "declare the model runner as a service"),
+];
+
+/// What to do about a service key the model cannot express, if it is one.
+pub fn left_out(key: &str) -> Option<&'static str> {
+    SERVICE_LEFT_OUT.iter().find(|(k, _)| *k == key).map(|(_, fix)| *fix)
+}
