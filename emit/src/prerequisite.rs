@@ -1,6 +1,6 @@
 //! What must exist before a target's first deploy, as data: each emitter states it once, and
 //! the same entry becomes a line of its file's header and of the output directory's deploy
-//! page ([`crate::deploy_page`]), so the two cannot drift.
+//! page (`deploy_page.rs`), so the two cannot drift.
 
 /// What kind of thing must exist first; the deploy page groups by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
