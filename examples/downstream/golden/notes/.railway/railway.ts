@@ -2,9 +2,29 @@
 // Regenerate with: cargo run --features kubernetes
 // Environments: production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).
-import { defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
+// Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
+// production: railway domain notes.example.com --service web --port 3000
+import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
-export default defineRailway((ctx) => {
+// `railway config apply` runs this program without naming the environment: it comes from
+// DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand), and a
+// context that names one must agree. Anything else stops here, before another environment's
+// values are applied.
+const environments: string[] = ["production"];
+function environmentOf(given: string | undefined): string {
+  const named = process.env.DEPLOY_ENVIRONMENT;
+  if (given && named && given !== named) {
+    throw new Error(`Railway applies environment ${given}, but DEPLOY_ENVIRONMENT is ${named}.`);
+  }
+  const environment = given || named;
+  if (!environment || !environments.includes(environment)) {
+    throw new Error(`Set DEPLOY_ENVIRONMENT to the environment this applies to, one of ${environments.join(", ")} (it is ${environment || "unset"}).`);
+  }
+  return environment;
+}
+
+export default defineRailway((given) => {
+  const ctx = createRailwayContext({ environment: environmentOf(given.environment) });
   const redisDb = redis("redis");
   const api = service("api", {
     source: image("ghcr.io/example/notes-api:1.0"),
@@ -24,12 +44,6 @@ export default defineRailway((ctx) => {
     healthcheck: "/",
     healthcheckTimeout: 30,
     replicas: 2,
-    domains: [
-      {
-        domain: "notes.example.com",
-        port: 3000,
-      },
-    ],
     deploy: {
       restartPolicyType: "ALWAYS",
     },
