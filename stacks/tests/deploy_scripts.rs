@@ -913,3 +913,101 @@ fi
         }
     }
 }
+
+/// A Render Blueprint creates each service from its environment's tag
+/// (<https://render.com/docs/deploying-an-image>), and the service ids the deploy needs exist
+/// only once it is applied. So the first run, with no `RENDER_SERVICE_*` set, points the tags at
+/// the commit's images, passes, and deploys nothing; with some ids set it stops; with all set it
+/// deploys. The header gives the order: push, apply the Blueprint, set the ids.
+#[test]
+fn render_first_deploy_moves_the_tags_before_the_blueprint_exists() {
+    for project in projects(DeployTarget::Render) {
+        let valid = project.validate().expect("valid");
+        let registry = valid.pipeline().and_then(|p| p.registry.named()).expect("a named registry").to_string();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name());
+        let header = fs::read_to_string(path.join(".github/workflows/deploy.yml")).expect("deploy.yml");
+        for (id, job) in deploy_jobs(&project) {
+            let env = id.trim_start_matches("deploy-");
+            let first =
+                header.lines().find(|l| l.contains(&format!("First deploy of {env} on Render"))).expect("order");
+            let (push, apply, set) =
+                (first.find("push"), first.find("apply render.yaml"), first.find("set each RENDER_SERVICE_"));
+            assert!(push < apply && apply < set && push.is_some(), "{id}: push, apply, set ids: {first}");
+            for (ids, passes, deploys) in [("none", true, "false"), ("some", false, ""), ("all", true, "true")] {
+                let sandbox = Sandbox::new(&project, &format!("first-{id}-{ids}"));
+                sandbox.stub("docker", "echo \"docker $*\" >> \"$STUB_STATE/calls\"\n");
+                let mut passed = true;
+                for step in
+                    job.steps.iter().take_while(|s| s.id.as_deref() != Some("deploy")).filter(|s| s.run.is_some())
+                {
+                    let mut values = stand_ins(step);
+                    values.insert("GITHUB_ENV", sandbox.dir.join("temp/env").display().to_string());
+                    values.insert("REGISTRY", registry.clone());
+                    values.insert("GITHUB_REPOSITORY_OWNER", registry.trim_start_matches("ghcr.io/").to_string());
+                    let service_ids: Vec<&str> =
+                        values.keys().copied().filter(|k| k.starts_with("RENDER_SERVICE_")).collect();
+                    let unset = match ids {
+                        "none" => service_ids.len(),
+                        "some" => 1,
+                        _ => 0,
+                    };
+                    for name in service_ids.into_iter().take(unset) {
+                        values.insert(name, String::new());
+                    }
+                    let (ok, log) = sandbox.run(step, &values);
+                    passed &= ok;
+                    if !ok {
+                        assert!(log.contains("RENDER_SERVICE_"), "{id} {}: names the unset ids:\n{log}", step.name);
+                        break;
+                    }
+                }
+                assert_eq!(passed, passes, "{id}: ids {ids}");
+                let calls = sandbox.state("calls");
+                assert!(calls.contains("imagetools create --tag"), "{id} ids {ids}: the tags move first:\n{calls}");
+                let output = fs::read_to_string(sandbox.dir.join("temp/output")).unwrap_or_default();
+                if passes {
+                    assert!(output.contains(&format!("deploy={deploys}")), "{id} ids {ids}: {output}");
+                }
+            }
+            let check = job.steps.iter().find(|s| s.name == "Check the secrets and variables it reads").expect("check");
+            let gated = format!("steps.{}.outputs.deploy == 'true'", check.id.as_deref().expect("an id"));
+            for step in job.steps.iter().filter(|s| s.id.as_deref() == Some("deploy") || s.name.starts_with("Smoke")) {
+                assert_eq!(step.condition.as_deref(), Some(gated.as_str()), "{id}: {} waits for the ids", step.name);
+            }
+        }
+    }
+}
+
+/// Public hosts are repository variables (the image job, which runs in no environment, reads
+/// them too); platform credentials live in each environment. A check that finds one unset says
+/// where to set it.
+#[test]
+fn a_missing_setting_is_named_with_the_place_it_is_set() {
+    for project in stacks::all() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name());
+        let Ok(text) = fs::read_to_string(path.join(".github/workflows/deploy.yml")) else { continue };
+        let workflow: Workflow = serde_saphyr::from_str(&text).expect("parses");
+        for (id, job) in &workflow.jobs {
+            let Some(check) = job.steps.iter().find(|s| s.name == "Check the secrets and variables it reads") else {
+                continue;
+            };
+            let sandbox = Sandbox::new(&project, &format!("place-{id}"));
+            for (name, reference) in &check.env {
+                let mut values = stand_ins(check);
+                values.insert(name, String::new());
+                let (ok, log) = sandbox.run(check, &values);
+                assert!(!ok || name.starts_with("RENDER_SERVICE_"), "{id}: runs on without {name}");
+                let Some(line) = log.lines().find(|l| l.contains("::error::") && l.contains(name.as_str())) else {
+                    assert!(ok, "{id}: names {name}:\n{log}");
+                    continue;
+                };
+                let place = if reference.contains("vars.PUBLIC_HOST_") {
+                    "the repository's variables".to_string()
+                } else {
+                    format!("the {} environment", id.trim_start_matches("deploy-"))
+                };
+                assert!(line.contains(&place), "{} › {id}: {name} is set in {place}: {line}", project.name());
+            }
+        }
+    }
+}
