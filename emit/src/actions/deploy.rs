@@ -87,7 +87,9 @@ pub fn workflow(
         }
         let deploy_step = time_budget::bounded_deploy(plan.deploy).id("deploy");
         let moves_tags = environment_tags::are_named_by(pipeline.target) && !platform::images_of(&deploy).is_empty();
-        let mut minutes = time_budget::job_minutes(deploy_step.timeout_minutes.unwrap_or(time_budget::DEPLOY_MINUTES));
+        let smoke_minutes = if smoke.is_empty() { 0 } else { time_budget::smoke_minutes(smoke.len()) };
+        let mut minutes =
+            time_budget::job_minutes(deploy_step.timeout_minutes.unwrap_or(time_budget::DEPLOY_MINUTES), smoke_minutes);
         if moves_tags {
             minutes += environment_tags::RESTORE_MINUTES;
         }
@@ -243,7 +245,7 @@ fn smoke_targets(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<SmokeTa
     targets
 }
 
-/// GET every health endpoint until it answers 2xx, for at most five minutes.
+/// GET every health endpoint until it answers 2xx, within the step's limit ([`time_budget`]).
 fn smoke_test(targets: &[SmokeTarget]) -> Step {
     let mut script = String::from("set -euo pipefail\n");
     let mut step = Step::run("Smoke-test the health endpoints", String::new());
@@ -252,13 +254,16 @@ fn smoke_test(targets: &[SmokeTarget]) -> Step {
             step = step.env(variable.name.clone(), variable.reference());
         }
         script.push_str(&format!(
-            "curl --fail --silent --show-error --location --output /dev/null --max-time 10 \
-             --retry 20 --retry-delay 10 --retry-all-errors \"{}\"\n",
+            "curl --fail --silent --show-error --location --output /dev/null --max-time {} \
+             --retry {} --retry-delay {} --retry-all-errors \"{}\"\n",
+            time_budget::SMOKE_ATTEMPT_SECONDS,
+            time_budget::SMOKE_RETRIES,
+            time_budget::SMOKE_RETRY_DELAY_SECONDS,
             target.url
         ));
     }
     step.run = Some(script);
-    step.timeout_minutes(time_budget::SMOKE_MINUTES)
+    step.timeout_minutes(time_budget::smoke_minutes(targets.len()))
 }
 
 /// The id of the step that checks the settings a job reads.
