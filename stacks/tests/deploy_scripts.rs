@@ -435,6 +435,7 @@ case $1 in
     config=${DOCKER_CONFIG:-$HOME/.docker}
     mkdir -p "$config"; cat > "$config/config.json"; echo "$config" >> "$STUB_STATE/logins" ;;
   pull) if [ "${STUB_FAIL_PULL:-0}" = 1 ]; then exit 1; fi ;;
+  network | volume) if [ "$2" = inspect ] && [ "${STUB_MISSING:-0}" = 1 ]; then exit 1; fi ;;
 esac
 "#;
 
@@ -451,15 +452,8 @@ fn compose_deploys_copy_every_mounted_file_run_jobs_once_and_leave_no_credential
             let stack = valid.stacks().iter().find(|s| format!("deploy-{}", s.env()) == id).expect("stack");
             let step = deploy_step(&job);
             for fail in [false, true] {
-                let sandbox = Sandbox::new(&project, &format!("ssh-{id}-{fail}"));
-                sandbox.stub("ssh", SSH_STUB);
-                sandbox.stub("docker", DOCKER_STUB);
-                let host = sandbox.dir.join("host");
-                fs::create_dir_all(&host).unwrap();
-                // Compose installed for the deploy user only.
-                let plugins = sandbox.dir.join("home/.docker/cli-plugins");
-                fs::create_dir_all(&plugins).unwrap();
-                fs::write(plugins.join("docker-compose"), "").unwrap();
+                let (sandbox, host) = compose_host(&project, &format!("ssh-{id}-{fail}"));
+                fs::write(host.join(format!("{}.env", stack.env())), "").unwrap();
                 let mut values = stand_ins(step);
                 values.insert("DEPLOY_PATH", host.display().to_string());
                 values.insert("REGISTRY_USER", "dependabot[bot]".into());
@@ -1008,6 +1002,88 @@ fn a_missing_setting_is_named_with_the_place_it_is_set() {
                 };
                 assert!(line.contains(&place), "{} › {id}: {name} is set in {place}: {line}", project.name());
             }
+        }
+    }
+}
+
+/// A sandbox with the SSH and Docker stand-ins, Compose installed for the deploy user only, and the
+/// "host" directory it deploys to.
+fn compose_host(project: &Project, case: &str) -> (Sandbox, PathBuf) {
+    let sandbox = Sandbox::new(project, case);
+    sandbox.stub("ssh", SSH_STUB);
+    sandbox.stub("docker", DOCKER_STUB);
+    let host = sandbox.dir.join("host");
+    fs::create_dir_all(&host).unwrap();
+    let plugins = sandbox.dir.join("home/.docker/cli-plugins");
+    fs::create_dir_all(&plugins).unwrap();
+    fs::write(plugins.join("docker-compose"), "").unwrap();
+    (sandbox, host)
+}
+
+/// Compose does not create external networks and volumes, and `--env-file` fails on a missing
+/// file (<https://docs.docker.com/reference/compose-file/networks/#external>): a first deploy to
+/// a host without them stops before pulling anything, naming each with the command that makes it.
+#[test]
+fn compose_deploys_check_the_host_before_pulling() {
+    for project in projects(DeployTarget::ComposeOverSsh) {
+        let valid = project.validate().expect("valid");
+        for (id, job) in deploy_jobs(&project) {
+            let stack = valid.stacks().iter().find(|s| format!("deploy-{}", s.env()) == id).expect("stack");
+            let step = deploy_step(&job);
+            let (sandbox, host) = compose_host(&project, &format!("ssh-host-{id}"));
+            let mut values = stand_ins(step);
+            values.insert("DEPLOY_PATH", host.display().to_string());
+            values.insert("STUB_MISSING", "1".into());
+            let (ok, log) = sandbox.run(step, &values);
+            assert!(!ok, "{id}: deploys to a host without its env file:\n{log}");
+            let calls = sandbox.state("calls");
+            assert!(!calls.contains("docker pull") && !calls.contains(" up "), "{id}: stops before pulling:\n{calls}");
+            let mut expected = vec![format!("{}.env", stack.env())];
+            expected.extend(
+                stack.networks.iter().filter(|n| n.external).map(|n| format!("docker network create {}", n.name)),
+            );
+            expected.extend(
+                stack
+                    .volumes
+                    .iter()
+                    .filter(|v| v.kind == stack_dsl::VolumeKind::External)
+                    .map(|v| format!("docker volume create {}", v.name)),
+            );
+            for what in expected {
+                assert!(
+                    log.lines().any(|l| l.starts_with("::error::") && l.contains(&what)),
+                    "{id}: names {what}:\n{log}"
+                );
+            }
+        }
+    }
+}
+
+/// The rollback runs the images of the deploy before, which an image prune may have removed
+/// from the host since: it logs in and pulls them, as the deploy does, before `up`, and leaves
+/// no credential behind.
+#[test]
+fn compose_rollbacks_pull_the_previous_images() {
+    for project in projects(DeployTarget::ComposeOverSsh) {
+        for (id, job) in deploy_jobs(&project) {
+            let step = job.steps.iter().find(|s| s.name == "Roll back").expect("a rollback");
+            let (sandbox, host) = compose_host(&project, &format!("ssh-rollback-{id}"));
+            let mut values = stand_ins(step);
+            values.insert("DEPLOY_PATH", host.display().to_string());
+            values.insert("PREVIOUS", "feedface".into());
+            values.insert("REGISTRY_USER", "dependabot[bot]".into());
+            let (ok, log) = sandbox.run(step, &values);
+            assert!(ok, "{id}:\n{log}");
+            let calls = sandbox.state("calls");
+            let lines: Vec<&str> = calls.lines().collect();
+            let login = lines.iter().position(|l| l.starts_with("docker login"));
+            let pull = lines.iter().position(|l| l.starts_with("docker pull ghcr.io/acme/") && l.contains(":feedface"));
+            let up = lines.iter().position(|l| l.contains(" up "));
+            assert!(login.is_some() && login < pull && pull < up, "{id}: login, pull, then up:\n{calls}");
+            for dir in sandbox.state("logins").lines() {
+                assert!(!Path::new(dir).exists(), "{id}: the credential in {dir} outlives the rollback");
+            }
+            assert!(!calls.contains("value-of-REGISTRY_TOKEN"), "{id}: the token is never an argument");
         }
     }
 }

@@ -497,6 +497,31 @@ printf '%s\n' "$SSH_PRIVATE_KEY" > "$RUNNER_TEMP/deploy_key"
 printf '%s\n' "$SSH_KNOWN_HOSTS" > "$RUNNER_TEMP/known_hosts"
 ssh_options=(-i "$RUNNER_TEMP/deploy_key" -o UserKnownHostsFile="$RUNNER_TEMP/known_hosts" -o StrictHostKeyChecking=yes -o BatchMode=yes)
 remote() { ssh "${ssh_options[@]}" "$DEPLOY_USER@$DEPLOY_HOST" "$@"; }
+# Each argument quoted for the remote shell, which ssh hands one joined command line.
+quote() { local quoted; quoted=$(printf '%q ' "$@"); printf '%s' "${quoted% }"; }
+# Runs the script on stdin remotely in bash with the registry token as the first line it reads,
+# never an argument or a file, and the deploy directory and "$@" as its arguments.
+with_token() { { printf '%s\n' "$REGISTRY_TOKEN"; cat; } | remote "IFS= read -r token; export token; exec bash -s -- $(quote "$DEPLOY_PATH" "$@")"; }
+"#;
+
+/// The start of the remote script `with_token` ([`SSH_SETUP`]) runs with the arguments image tag,
+/// registry and registry user: into the deploy directory, then a registry login in a temporary Docker config directory removed when the script ends, so the
+/// token never stays in the host's `~/.docker/config.json`. The Docker CLI looks for per-user
+/// plugins in `$DOCKER_CONFIG/cli-plugins`
+/// (<https://docs.docker.com/compose/install/linux/#install-the-plugin-manually>), so the
+/// temporary directory links the user's plugin directory.
+const REMOTE_LOGIN: &str = r#"set -euo pipefail
+cd "$1"
+export IMAGE_TAG="$2"
+registry="$3"
+plugins="${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins"
+DOCKER_CONFIG=$(mktemp -d)
+export DOCKER_CONFIG
+trap 'rm -rf "$DOCKER_CONFIG"' EXIT HUP INT TERM
+if [ -d "$plugins" ]; then ln -s "$plugins" "$DOCKER_CONFIG/cli-plugins"; fi
+printf '%s' "$token" | docker login ghcr.io --username "$4" --password-stdin
+unset token
+shift 4
 "#;
 
 /// The files the Compose file of `deploy` reads, from the repository root: itself, its
@@ -523,17 +548,15 @@ fn compose_files(deploy: &Deploy) -> (Vec<String>, Vec<String>) {
 }
 
 /// Compose over SSH: the Compose file and every file it mounts are copied to the host at their
-/// repository paths (the earlier copies kept in `.previous.tar`), the pushed images pulled and
-/// tagged as the file names them, then `up --wait` starts everything. One-shot jobs run once:
+/// repository paths (the earlier copies kept in `.previous.tar`), the host is checked for what
+/// the file needs and Compose does not create, the pushed images pulled and tagged as the file
+/// names them, then `up --wait` starts everything. One-shot jobs run once:
 /// a job a service waits for (`service_completed_successfully`) is run by `up` itself, which
 /// waits for it to exit 0 (compose PR 9572); a job nothing waits for runs first with
 /// `run --rm` and is kept out of `up` with `--scale <job>=0`, since `up` would otherwise run it
 /// again and `--wait` fails on a one-shot container no service adopts (compose issue 10596).
-/// The registry login uses a temporary Docker config directory removed when the remote script
-/// ends, so the token never stays in the host's `~/.docker/config.json`.
-/// The Docker CLI looks for per-user plugins in `$DOCKER_CONFIG/cli-plugins`
-/// (<https://docs.docker.com/compose/install/linux/#install-the-plugin-manually>), so the
-/// temporary directory links the user's plugin directory.
+/// The rollback logs in and pulls the previous images the same way: an image prune on the host
+/// may have removed them since they last ran.
 fn compose_over_ssh(deploy: &Deploy) -> Plan {
     let env = deploy.stack.env();
     let (files, directories) = compose_files(deploy);
@@ -548,12 +571,11 @@ fn compose_over_ssh(deploy: &Deploy) -> Plan {
     let (jobs, scale) = unadopted_jobs(deploy.stack, &compose);
     let wait = COMPOSE_WAIT_MINUTES * 60;
     let up = format!("{compose} up --detach --no-build --wait --wait-timeout {wait} --remove-orphans{scale}");
+    let host_check = host_check(deploy);
     let script = format!(
         r#"set -euo pipefail
 {DEPLOY_PATH_CHECK}{SSH_SETUP}read -ra files <<< "$DEPLOY_FILES"
 read -ra directories <<< "$DEPLOY_DIRECTORIES"
-# Each argument quoted for the remote shell, which ssh hands one joined command line.
-quote() {{ local quoted; quoted=$(printf '%q ' "$@"); printf '%s' "${{quoted% }}"; }}
 echo "previous=$(remote cat "$(quote "$DEPLOY_PATH")/.image-tag" 2> /dev/null || true)" >> "$GITHUB_OUTPUT"
 # Keep the host's current copies, restored by the rollback. The deploy user's login shell may
 # be sh (useradd's default), so every remote script runs in bash.
@@ -566,22 +588,8 @@ for file in "$@"; do if [ -e "$file" ]; then existing+=("$file"); fi; done
 if [ ${{#existing[@]}} -gt 0 ]; then tar -cf .previous.tar "${{existing[@]}}"; fi
 REMOTE
 tar -cf - "${{files[@]}}" | remote "tar -xf - -C $(quote "$DEPLOY_PATH")"
-# The token is the first line the remote shell reads, never an argument or a file.
-{{ printf '%s\n' "$REGISTRY_TOKEN"; cat <<'REMOTE'; }} | remote "IFS= read -r token; export token; exec bash -s -- $(quote "$DEPLOY_PATH" "$GITHUB_SHA" "$REGISTRY" "$REGISTRY_USER" "${{directories[@]}}")"
-set -euo pipefail
-cd "$1"
-export IMAGE_TAG="$2"
-registry="$3"
-# The user's CLI plugins (a per-user Compose install) stay found through the new config.
-plugins="${{DOCKER_CONFIG:-$HOME/.docker}}/cli-plugins"
-DOCKER_CONFIG=$(mktemp -d)
-export DOCKER_CONFIG
-trap 'rm -rf "$DOCKER_CONFIG"' EXIT HUP INT TERM
-if [ -d "$plugins" ]; then ln -s "$plugins" "$DOCKER_CONFIG/cli-plugins"; fi
-printf '%s' "$token" | docker login ghcr.io --username "$4" --password-stdin
-unset token
-shift 4
-if [ "$#" -gt 0 ]; then mkdir -p "$@"; fi
+with_token "$GITHUB_SHA" "$REGISTRY" "$REGISTRY_USER" "${{directories[@]}}" <<'REMOTE'
+{REMOTE_LOGIN}{host_check}if [ "$#" -gt 0 ]; then mkdir -p "$@"; fi
 {pulls}{jobs}{up}
 echo "$IMAGE_TAG" > .image-tag
 REMOTE
@@ -590,12 +598,9 @@ REMOTE
     let rollback = format!(
         r#"set -euo pipefail
 if [ -z "$PREVIOUS" ]; then echo "::error::No earlier deploy is recorded on the host; nothing to roll back to."; exit 0; fi
-{SSH_SETUP}remote bash -s -- "$(printf %q "$DEPLOY_PATH")" "$PREVIOUS" <<'REMOTE'
-set -euo pipefail
-cd "$1"
-export IMAGE_TAG="$2"
-if [ -f .previous.tar ]; then tar -xf .previous.tar; fi
-{up}
+{SSH_SETUP}with_token "$PREVIOUS" "$REGISTRY" "$REGISTRY_USER" <<'REMOTE'
+{REMOTE_LOGIN}if [ -f .previous.tar ]; then tar -xf .previous.tar; fi
+{pulls}{up}
 echo "$IMAGE_TAG" > .image-tag
 REMOTE
 echo "::error::The {env} deploy failed; the host runs the previous Compose files and images ($PREVIOUS) again. Migrations are not reverted."
@@ -606,7 +611,7 @@ echo "::error::The {env} deploy failed; the host runs the previous Compose files
         for prerequisite in ssh_prerequisites() {
             step = step.env(prerequisite.name.clone(), prerequisite.reference());
         }
-        step
+        step.env("REGISTRY_USER", expr("github.actor")).env("REGISTRY_TOKEN", secret("GITHUB_TOKEN"))
     };
     Plan {
         checkout: true,
@@ -614,11 +619,44 @@ echo "::error::The {env} deploy failed; the host runs the previous Compose files
         deploy: ssh(Step::run(format!("Deploy {env} over SSH"), script))
             .env("DEPLOY_FILES", files.join(" "))
             .env("DEPLOY_DIRECTORIES", directories.join(" "))
-            .env("REGISTRY_USER", expr("github.actor"))
-            .env("REGISTRY_TOKEN", secret("GITHUB_TOKEN"))
             .timeout_minutes(COMPOSE_WAIT_MINUTES + COMPOSE_TRANSFER_MINUTES),
         rollback: ssh(rollback_step(rollback)).env("PREVIOUS", expr("steps.deploy.outputs.previous")),
     }
+}
+
+/// The remote check, before anything is pulled, that the host has what the Compose file reads
+/// and Compose does not create: the environment's variables file and the external networks and
+/// volumes (`up` fails on a missing external resource:
+/// <https://docs.docker.com/reference/compose-file/networks/#external>,
+/// <https://docs.docker.com/reference/compose-file/volumes/#external>). It names each missing
+/// one with the command that creates it.
+fn host_check(deploy: &Deploy) -> String {
+    let env = deploy.stack.env();
+    let example = deploy.options.from_root(&compose_env_example(env));
+    let (networks, volumes) = crate::compose::external_resources(deploy.stack);
+    let mut script = format!(
+        r#"missing=()
+if [ ! -f {env}.env ]; then missing+=("$PWD/{env}.env: in $PWD, cp {example} {env}.env, fill it in and chmod 600 it"); fi
+"#
+    );
+    for network in networks {
+        script.push_str(&format!(
+            "docker network inspect {network} > /dev/null 2>&1 || missing+=(\"the network {network}: docker network create {network}\")\n"
+        ));
+    }
+    for volume in volumes {
+        script.push_str(&format!(
+            "docker volume inspect {volume} > /dev/null 2>&1 || missing+=(\"the volume {volume}: docker volume create {volume}\")\n"
+        ));
+    }
+    script.push_str(
+        r#"if [ ${#missing[@]} -gt 0 ]; then
+  for what in "${missing[@]}"; do echo "::error::The host lacks $what"; done
+  exit 1
+fi
+"#,
+    );
+    script
 }
 
 /// How long `up --wait` may wait for the services to be running and healthy, in minutes
