@@ -127,7 +127,13 @@ case "$1 $2" in
       touch "$STUB_STATE/flaked-$service"; echo "error sending request" >&2; exit 1
     fi
     if [ "$status" = DEPLOYING ]; then echo "$id $STUB_OUTCOME $image" > "$STUB_STATE/$service"; fi
-    printf '[{"id":"%s","status":"%s","meta":{"image":"%s"}},{"id":"older","status":"REMOVED","meta":{}}]\n' "$id" "$status" "$image" ;;
+    case ${STUB_META:-image} in
+      image) meta="{\"image\":\"$image\"}" ;;
+      nested) meta="{\"reason\":\"deploy\",\"source\":{\"image\":\"$image\"}}" ;;
+      none) meta="{\"reason\":\"deploy\"}" ;;
+    esac
+    printf '[{"id":"%s","status":"%s","meta":%s},{"id":"older","status":"REMOVED","meta":{}}]\n' "$id" "$status" "$meta" ;;
+  "redeploy --from-source") echo "redeployed-$service DEPLOYING $(cat "$STUB_STATE/image-$service")" > "$STUB_STATE/$service" ;;
   "config plan") exit "${STUB_PLAN:-2}" ;;
   "domain list")
     if [ ! -e "$STUB_STATE/image-$service" ]; then echo "Service not found" >&2; exit 1; fi
@@ -202,20 +208,26 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
                 "{id}: the wait ends before the job's timeout, so the failure step runs"
             );
             let wanted = railway_wanted(step);
-            // (plan exit, outcome, image deployed, CLI flaky, running before, succeeds, error)
+            // (plan exit, outcome, image deployed, CLI flaky, running before, where the metadata
+            // names the image, succeeds, error). With nothing to apply and another image running
+            // (a rollback's), the service is deployed from its source again.
             let cases = [
-                (2, "SUCCESS", true, false, false, true, ""),
-                (2, "SUCCESS", true, true, false, true, ""),
-                (2, "SUCCESS", false, false, false, false, "went live with"),
-                (2, "FAILED", true, false, false, false, "ended FAILED"),
-                (2, "CRASHED", true, false, false, false, "ended CRASHED"),
-                (2, "SKIPPED", true, false, false, false, "ended SKIPPED"),
-                (0, "SUCCESS", true, false, true, true, ""),
-                (0, "SUCCESS", true, false, false, false, "Nothing to apply, yet"),
-                (1, "SUCCESS", true, false, false, false, "railway config plan failed"),
+                (2, "SUCCESS", true, false, false, "image", true, ""),
+                (2, "SUCCESS", true, true, false, "image", true, ""),
+                (2, "SUCCESS", true, false, false, "nested", true, ""),
+                (2, "SUCCESS", true, false, false, "none", true, "names no image"),
+                (2, "SUCCESS", false, false, false, "image", false, "went live with"),
+                (2, "SUCCESS", false, false, false, "nested", false, "went live with"),
+                (2, "FAILED", true, false, false, "image", false, "ended FAILED"),
+                (2, "CRASHED", true, false, false, "image", false, "ended CRASHED"),
+                (2, "SKIPPED", true, false, false, "image", false, "ended SKIPPED"),
+                (0, "SUCCESS", true, false, true, "image", true, ""),
+                (0, "SUCCESS", true, false, false, "image", true, "deploying it from its source"),
+                (0, "CRASHED", true, false, false, "image", false, "ended CRASHED"),
+                (1, "SUCCESS", true, false, false, "image", false, "railway config plan failed"),
             ];
-            for (plan, outcome, right_image, flaky, already, succeeds, error) in cases {
-                let case = format!("{plan}-{outcome}-{right_image}-{flaky}-{already}");
+            for (plan, outcome, right_image, flaky, already, meta, succeeds, error) in cases {
+                let case = format!("{plan}-{outcome}-{right_image}-{flaky}-{already}-{meta}");
                 let sandbox = Sandbox::new(&project, &format!("railway-{id}-{case}"));
                 sandbox.stub("npm", RAILWAY_STUB);
                 sandbox.stub("sleep", "");
@@ -230,10 +242,17 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
                 values.insert("STUB_OUTCOME", outcome.into());
                 values.insert("STUB_PLAN", plan.to_string());
                 values.insert("STUB_FLAKY", if flaky { "1" } else { "0" }.into());
+                values.insert("STUB_META", meta.into());
                 let (ok, log) = sandbox.run(step, &values);
                 assert_eq!(ok, succeeds, "{id} {case}:\n{log}");
                 assert!(log.contains(error), "{id} {case}: says {error:?}:\n{log}");
                 let calls = sandbox.state("calls");
+                let redeploys = calls.lines().filter(|l| l.starts_with("railway redeploy --from-source")).count();
+                let stale = plan == 0 && !already;
+                // A failed redeploy stops the job before the next service's.
+                let expected =
+                    if stale { redeploys >= 1 && (!succeeds || redeploys == wanted.len()) } else { redeploys == 0 };
+                assert!(expected, "{id} {case}: {redeploys} redeploys:\n{calls}");
                 let plans: Vec<&str> = calls.lines().filter(|l| l.starts_with("railway config plan")).collect();
                 assert_eq!(plans.len(), 1, "{id}: plans once:\n{calls}");
                 assert!(plans[0].contains("--detailed-exit-code"), "{id}: {}", plans[0]);

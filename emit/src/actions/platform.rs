@@ -320,9 +320,12 @@ pub fn first_deploy(target: DeployTarget, env: stack_dsl::Env) -> String {
 /// - `railway config apply` plans first and returns without deploying when nothing changed
 ///   (Railway CLI 5.43, `src/commands/config/runner.rs`: `if changes == 0 { return Ok(()) }`), so
 ///   the job plans with `--detailed-exit-code` (exit 2: changes pending, 0: none) and applies
-///   only what changed; with no change it checks what already runs.
+///   only what changed; with no change it checks what already runs, and a service running
+///   another image (as after a rollback, which leaves the source naming this one) is deployed
+///   from its source again (`railway redeploy --from-source`).
 /// - A service is deployed when its newest deployment is `SUCCESS` and runs the image this run
-///   pushed (the deployment's metadata names it); a new deployment that fails, or goes live with
+///   pushed (a string of the deployment's metadata names it; where the metadata names no image,
+///   the deployment this run started counts); a new deployment that fails, or goes live with
 ///   another image, fails the job (`railway up --ci` would return before pre-deploy and the
 ///   health check).
 /// - The deployment live before is recorded; on failure each service is rolled back to it with
@@ -367,10 +370,18 @@ railway() {{ npm exec --yes --package={cli} -- railway "$@"; }}
 # The CLI runs the program with the project's own install of the SDK it imports.
 {install}export IMAGE_TAG="$GITHUB_SHA" {ENVIRONMENT_VARIABLE}={env}
 deployments() {{ railway deployment list --service "$1" --environment {env} --limit 20 --json; }}
-# Id, status and image of a service's newest deployment.
-newest() {{ deployments "$1" | jq -r '.[0] // {{}} | "\(.id // "-") \(.status // "-") \(.meta.image // .meta.serviceManifest.source.image // "-")"'; }}
+# Id and status of service $1's newest deployment, and whether it runs image $2: `match`, or the
+# image of the same registry it names instead, or `unknown`. The CLI passes the API's
+# deployment metadata through as it is (CLI 5.43, src/commands/deployment.rs, `meta:
+# Option<serde_json::Value>`), so the image is looked for in any of its strings.
+newest() {{
+  deployments "$1" | jq -r --arg image "$2" '.[0] // {{}} | [.meta // {{}} | .. | strings] as $texts
+    | ($image | sub("/.*$"; "/")) as $registry
+    | ([$texts[] | select(startswith($registry))] | first // "unknown") as $other
+    | "\(.id // "-") \(.status // "-") \(if ($texts | index($image)) != null then "match" else $other end)"'
+}}
 services=()
-declare -A image before
+declare -A image before redeployed
 # Service $1 must run image $3; its deployment live now is recorded (output previous_$2) for
 # the rollback.
 want() {{
@@ -401,17 +412,33 @@ for service in "${{services[@]}}"; do
   id="" status=""
   while :; do
     # A failed CLI call is asked again, within the deadline; it does not end the wait.
-    if current=$(newest "$service"); then
+    if current=$(newest "$service" "${{image[$service]}}"); then
       read -r id status running <<< "$current"
-      if [ "$status" = SUCCESS ] && [ "$running" = "${{image[$service]}}" ]; then
+      fresh=0
+      if [ "$id" != "${{before[$service]}}" ] && {{ [ "$changed" = 1 ] || [ -n "${{redeployed[$service]:-}}" ]; }}; then fresh=1; fi
+      if [ "$status" = SUCCESS ] && [ "$running" = match ]; then
         echo "$service runs ${{image[$service]}} (deployment $id)."
         break
       fi
-      if [ "$changed" = 0 ] && [ "$running" != "${{image[$service]}}" ]; then
-        echo "::error::Nothing to apply, yet $service's newest deployment $id ($status) runs $running, not ${{image[$service]}}: redeploy it (railway redeploy --service $service) or run this workflow again after a change."
-        exit 1
+      # Metadata that names no image: the deployment this run started is the one.
+      if [ "$status" = SUCCESS ] && [ "$running" = unknown ] && [ "$fresh" = 1 ]; then
+        echo "$service: deployment $id, started by this deploy, is live (Railway's metadata names no image)."
+        break
       fi
-      if [ "$id" != "${{before[$service]}}" ] || [ "$changed" = 0 ]; then
+      # Nothing to apply, yet another image (or one not named) runs, as after a rollback: the
+      # service's source still names this image, so deploying from it runs this image again
+      # (CLI 5.43, src/commands/redeploy.rs: --from-source deploys "the latest commit or image
+      # from the configured source", plain redeploy the old deployment).
+      if [ "$changed" = 0 ] && [ "$running" != match ] && [ -z "${{redeployed[$service]:-}}" ]; then
+        echo "Nothing to apply, yet $service's newest deployment $id ($status) runs $running, not ${{image[$service]}}: deploying it from its source."
+        echo "applied=true" >> "$GITHUB_OUTPUT"
+        railway redeploy --from-source --service "$service" --environment {env} --yes
+        redeployed[$service]=1
+        before[$service]=$id
+        continue
+      fi
+      # A deployment this run started, or, with nothing to apply, the one that runs this image.
+      if [ "$fresh" = 1 ] || {{ [ "$changed" = 0 ] && [ -z "${{redeployed[$service]:-}}" ]; }}; then
         case $status in
           SUCCESS) echo "::error::Railway deployment $id of $service went live with $running, not ${{image[$service]}}."; exit 1 ;;
           FAILED | CRASHED | REMOVED | REMOVING | SKIPPED) echo "::error::Railway deployment $id of $service ended $status."; exit 1 ;;
