@@ -133,6 +133,11 @@ case "$1 $2" in
       none) meta="{\"reason\":\"deploy\"}" ;;
     esac
     printf '[{"id":"%s","status":"%s","meta":%s},{"id":"older","status":"REMOVED","meta":{}}]\n' "$id" "$status" "$meta" ;;
+  "variable list")
+    # Every secret the step asks about is set, unless $STUB_UNSET; values never leave the pipe.
+    keys=()
+    if [ "${STUB_UNSET:-0}" != 1 ]; then read -ra keys <<< "${STUB_SECRETS:-}"; fi
+    jq -cn --args '[$ARGS.positional[] | {key: ., value: "secret-value"}] | from_entries' "${keys[@]}" ;;
   "redeploy --from-source") echo "redeployed-$service DEPLOYING $(cat "$STUB_STATE/image-$service")" > "$STUB_STATE/$service" ;;
   "config plan") exit "${STUB_PLAN:-2}" ;;
   "domain list")
@@ -148,6 +153,13 @@ case "$1 $2" in
     done ;;
 esac
 "#;
+
+/// The (service, secret) pairs the Railway deploy step checks are set (`require_set <service> <KEY>`).
+fn railway_preserved(step: &Step) -> Vec<(String, String)> {
+    let script = step.run.as_deref().unwrap_or_default();
+    let lines = script.lines().filter_map(|l| l.strip_prefix("require_set "));
+    lines.filter_map(|l| l.split_once(' ')).map(|(s, k)| (s.to_string(), k.to_string())).collect()
+}
 
 /// The services the Railway deploy step waits for, each with the image it must run, as the step
 /// names them (`want <service> <NAME> "<image>"`), the registry and tag given their values.
@@ -243,6 +255,10 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
                 values.insert("STUB_PLAN", plan.to_string());
                 values.insert("STUB_FLAKY", if flaky { "1" } else { "0" }.into());
                 values.insert("STUB_META", meta.into());
+                values.insert(
+                    "STUB_SECRETS",
+                    railway_preserved(step).into_iter().map(|(_, key)| key).collect::<Vec<_>>().join(" "),
+                );
                 let (ok, log) = sandbox.run(step, &values);
                 assert_eq!(ok, succeeds, "{id} {case}:\n{log}");
                 assert!(log.contains(error), "{id} {case}: says {error:?}:\n{log}");
@@ -1103,6 +1119,49 @@ fn compose_rollbacks_pull_the_previous_images() {
                 assert!(!Path::new(dir).exists(), "{id}: the credential in {dir} outlives the rollback");
             }
             assert!(!calls.contains("value-of-REGISTRY_TOKEN"), "{id}: the token is never an argument");
+        }
+    }
+}
+
+/// Railway keeps a `preserve()` variable as it is set on the service, and a service the apply
+/// creates has none; the SDK's `ctx.randomString` is a hash of the environment and a label
+/// (npm `railway` 3.11, `dist/index.js`), no secret. So the deploy checks every preserved
+/// secret of the program after applying and names each unset one, without printing a value.
+#[test]
+fn railway_deploys_stop_on_an_unset_preserved_secret() {
+    for project in projects(DeployTarget::Railway) {
+        let program = fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name()).join(".railway/railway.ts"),
+        )
+        .expect("railway.ts");
+        for (id, job) in deploy_jobs(&project) {
+            let step = deploy_step(&job);
+            let preserved = railway_preserved(step);
+            assert_eq!(
+                !preserved.is_empty(),
+                program.contains("preserve()"),
+                "{id}: the step checks the program's preserved secrets"
+            );
+            let wanted = railway_wanted(step);
+            let sandbox = Sandbox::new(&project, &format!("railway-secrets-{id}"));
+            sandbox.stub("npm", RAILWAY_STUB);
+            sandbox.stub("sleep", "");
+            for (service, _, image) in &wanted {
+                fs::write(sandbox.dir.join("state").join(service), format!("old-{service} SUCCESS {image}\n")).unwrap();
+                fs::write(sandbox.dir.join("state").join(format!("image-{service}")), image).unwrap();
+            }
+            let mut values = stand_ins(step);
+            values.insert("STUB_OUTCOME", "SUCCESS".into());
+            values.insert("STUB_UNSET", "1".into());
+            let (ok, log) = sandbox.run(step, &values);
+            assert_eq!(ok, preserved.is_empty(), "{id}: deploys with unset secrets:\n{log}");
+            for (service, key) in &preserved {
+                assert!(
+                    log.lines().any(|l| l.starts_with("::error::Set ") && l.contains(key) && l.contains(service)),
+                    "{id}: names {key} of {service}:\n{log}"
+                );
+            }
+            assert!(!log.contains("secret-value"), "{id}: prints no value:\n{log}");
         }
     }
 }

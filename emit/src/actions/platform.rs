@@ -353,6 +353,10 @@ fn railway(deploy: &Deploy) -> Result<Plan, Error> {
         let port = domain.port.map(|p| p.to_string()).unwrap_or_default();
         attach.push_str(&format!("attach {} {host} \"{port}\"\n", domain.service));
     }
+    let mut secrets = String::new();
+    for (service, key) in crate::railway::preserved_secrets(deploy.project, deploy.stack)? {
+        secrets.push_str(&format!("require_set {service} {key}\n"));
+    }
     let mut wanted = String::new();
     let mut rollbacks = String::new();
     let mut rollback = rollback_step(String::new());
@@ -407,7 +411,23 @@ attach() {{
   echo "Attaching $2 to $1: point its DNS at the records Railway shows for it."
   railway domain "$2" --service "$1" --environment {env} ${{3:+--port "$3"}} --json
 }}
-{attach}deadline=$((SECONDS + {RAILWAY_WAIT_MINUTES} * 60))
+{attach}# Secrets the program preserves are whatever is set on the service, and a service this deploy
+# created has none: name each unset one rather than let it start without. The listing's
+# values (`variable list --json` prints them, CLI 5.43 src/commands/variable.rs) stay in the pipe.
+unset_secrets=()
+require_set() {{
+  if ! railway variable list --service "$1" --environment {env} --json | jq -e --arg key "$2" '.[$key] // "" | length > 0' > /dev/null; then
+    unset_secrets+=("$1 $2")
+  fi
+}}
+{secrets}if [ ${{#unset_secrets[@]}} -gt 0 ]; then
+  for entry in "${{unset_secrets[@]}}"; do
+    read -r service key <<< "$entry"
+    echo "::error::Set $key on service $service in {env} (its Variables tab, or railway variable set $key --stdin --service $service --environment {env}), then run this workflow again."
+  done
+  exit 1
+fi
+deadline=$((SECONDS + {RAILWAY_WAIT_MINUTES} * 60))
 for service in "${{services[@]}}"; do
   id="" status=""
   while :; do
