@@ -133,6 +133,11 @@ case "$1 $2" in
       none) meta="{\"reason\":\"deploy\"}" ;;
     esac
     printf '[{"id":"%s","status":"%s","meta":%s},{"id":"older","status":"REMOVED","meta":{}}]\n' "$id" "$status" "$meta" ;;
+  "domain status")
+    # A domain is served once its DNS is verified and its certificate issued ($STUB_DOMAIN_READY).
+    if [ "${STUB_DOMAIN_READY:-0}" = 1 ]; then certificate=CERTIFICATE_STATUS_TYPE_VALID verified=true
+    else certificate=CERTIFICATE_STATUS_TYPE_VALIDATING_OWNERSHIP verified=false; fi
+    printf '{"domain":{"domain":"%s","verification":{"verified":%s},"certificate":{"status":"%s"}}}\n' "$3" "$verified" "$certificate" ;;
   "variable list")
     # Every secret the step asks about is set, unless $STUB_UNSET; values never leave the pipe.
     keys=()
@@ -1162,6 +1167,38 @@ fn railway_deploys_stop_on_an_unset_preserved_secret() {
                 );
             }
             assert!(!log.contains("secret-value"), "{id}: prints no value:\n{log}");
+        }
+    }
+}
+
+/// A custom domain attached by the deploy answers only once its DNS points at Railway and the
+/// certificate is issued (`railway domain status --json`: `verification.verified`,
+/// `certificate.status`, CLI 5.43 `src/commands/domain.rs`): the smoke test calls a ready host
+/// and skips, with a warning naming it, one that is not.
+#[test]
+fn railway_smoke_tests_call_only_ready_custom_domains() {
+    for project in projects(DeployTarget::Railway) {
+        for (id, job) in deploy_jobs(&project) {
+            let Some(step) = job.steps.iter().find(|s| s.name.starts_with("Smoke-test")) else { continue };
+            let urls = step.run.as_deref().unwrap_or_default().lines().filter(|l| l.contains("curl --fail")).count();
+            for ready in [false, true] {
+                let sandbox = Sandbox::new(&project, &format!("railway-smoke-{id}-{ready}"));
+                sandbox.stub("npm", RAILWAY_STUB);
+                sandbox.stub("curl", "echo \"curl ${*: -1}\" >> \"$STUB_STATE/calls\"\n");
+                let mut values = stand_ins(step);
+                values.insert("STUB_DOMAIN_READY", if ready { "1" } else { "0" }.into());
+                let (ok, log) = sandbox.run(step, &values);
+                assert!(ok, "{id} ready={ready}:\n{log}");
+                let calls = sandbox.state("calls");
+                let curls: Vec<&str> = calls.lines().filter(|l| l.starts_with("curl ")).collect();
+                assert_eq!(curls.len(), if ready { urls } else { 0 }, "{id} ready={ready}:\n{calls}");
+                let asked =
+                    calls.lines().filter(|l| l.starts_with("railway domain status value-of-PUBLIC_HOST_")).count();
+                assert_eq!(asked, urls, "{id}: asks Railway about each host:\n{calls}");
+                let warned =
+                    log.lines().filter(|l| l.starts_with("::warning::") && l.contains("not smoke-tested")).count();
+                assert_eq!(warned, if ready { 0 } else { urls }, "{id} ready={ready}:\n{log}");
+            }
         }
     }
 }

@@ -119,7 +119,8 @@ pub fn workflow(
             job = job.steps(environment_tags::steps(&deploy));
         }
         job = job.step(check);
-        let mut smoke_step = (!smoke.is_empty()).then(|| smoke_test(&smoke));
+        let gate = platform::smoke_gate(pipeline.target, stack.env());
+        let mut smoke_step = (!smoke.is_empty()).then(|| smoke_test(&smoke, gate));
         let mut deploy_step = deploy_step;
         if !first_apply.is_empty() {
             deploy_step = deploy_step.condition(APPLIED_CONDITION);
@@ -207,6 +208,10 @@ struct SmokeTarget {
     origin: String,
     /// The GitHub variable that holds the real host, when the model's host is a placeholder.
     variable: Option<Prerequisite>,
+    /// The service it reaches.
+    service: String,
+    /// The host as the script spells it.
+    host: String,
 }
 
 /// The public health endpoints of `stack`: each route of a service whose health check is an
@@ -239,19 +244,32 @@ fn smoke_targets(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<SmokeTa
                 url: format!("{scheme}://{host}{path}"),
                 origin: format!("{scheme}://{origin_host}"),
                 variable,
+                service: service.name.clone(),
+                host,
             });
         }
     }
     targets
 }
 
-/// GET every health endpoint until it answers 2xx, within the step's limit ([`time_budget`]).
-fn smoke_test(targets: &[SmokeTarget]) -> Step {
+/// GET every health endpoint until it answers 2xx, within the step's limit ([`time_budget`]);
+/// behind the platform's `gate`, only the hosts it says are ready.
+fn smoke_test(targets: &[SmokeTarget], gate: Option<platform::SmokeGate>) -> Step {
     let mut script = String::from("set -euo pipefail\n");
     let mut step = Step::run("Smoke-test the health endpoints", String::new());
+    let gated = gate.is_some();
+    if let Some(gate) = gate {
+        script.push_str(&gate.prelude);
+        for (name, value) in gate.env {
+            step = step.env(name, value);
+        }
+    }
     for target in targets {
         if let Some(variable) = &target.variable {
             step = step.env(variable.name.clone(), variable.reference());
+        }
+        if gated {
+            script.push_str(&format!("if ready {} \"{}\"; then ", target.service, target.host));
         }
         script.push_str(&format!(
             "curl --fail --silent --show-error --location --output /dev/null --max-time {} \
@@ -261,6 +279,9 @@ fn smoke_test(targets: &[SmokeTarget]) -> Step {
             time_budget::SMOKE_RETRY_DELAY_SECONDS,
             target.url
         ));
+        if gated {
+            script.insert_str(script.len() - 1, "; fi");
+        }
     }
     step.run = Some(script);
     step.timeout_minutes(time_budget::smoke_minutes(targets.len()))

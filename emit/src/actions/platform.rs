@@ -369,9 +369,7 @@ fn railway(deploy: &Deploy) -> Result<Plan, Error> {
     }
     let script = format!(
         r#"set -euo pipefail
-# The CLI at its pinned release, fetched into npm's cache (no global install).
-railway() {{ npm exec --yes --package={cli} -- railway "$@"; }}
-# The CLI runs the program with the project's own install of the SDK it imports.
+{RAILWAY_FUNCTION}# The CLI runs the program with the project's own install of the SDK it imports.
 {install}export IMAGE_TAG="$GITHUB_SHA" {ENVIRONMENT_VARIABLE}={env}
 deployments() {{ railway deployment list --service "$1" --environment {env} --limit 20 --json; }}
 # Id and status of service $1's newest deployment, and whether it runs image $2: `match`, or the
@@ -475,7 +473,7 @@ for service in "${{services[@]}}"; do
   done
 done
 "#,
-        cli = pins::RAILWAY_CLI,
+        RAILWAY_FUNCTION = railway_function(),
         install = railway_sdk::INSTALL,
         ENVIRONMENT_VARIABLE = crate::railway::ENVIRONMENT_VARIABLE,
     );
@@ -516,6 +514,49 @@ echo "::error::The {env} deploy on Railway failed; each service is rolled back t
         deploy: step,
         rollback: rollback.env("APPLIED", expr("steps.deploy.outputs.applied")).env("RAILWAY_TOKEN", token),
     })
+}
+
+/// The Railway CLI at its pinned release, fetched into npm's cache (no global install).
+fn railway_function() -> String {
+    format!(
+        "# The CLI at its pinned release, fetched into npm's cache (no global install).\nrailway() {{ npm exec --yes --package={} -- railway \"$@\"; }}\n",
+        pins::RAILWAY_CLI
+    )
+}
+
+/// What the smoke test of `target` runs first so that it calls only public hosts that can
+/// answer: a shell function `ready <service> <host>`, and the step variables it reads.
+pub struct SmokeGate {
+    /// The script that defines `ready`.
+    pub prelude: String,
+    /// The step's variables (name, value).
+    pub env: Vec<(String, String)>,
+}
+
+/// Railway attaches each custom domain during the deploy ([`railway`]); until its DNS points at
+/// Railway and the certificate is issued, calling it fails however healthy the service is. So
+/// the smoke test asks `railway domain status <host> --json` (CLI 5.43,
+/// `src/commands/domain.rs`: `verification.verified`, `certificate.status`, whose issued value
+/// is `CERTIFICATE_STATUS_TYPE_VALID` in the API's `CertificateStatus`) and skips, with a
+/// warning, a host that is not ready.
+pub fn smoke_gate(target: DeployTarget, env: stack_dsl::Env) -> Option<SmokeGate> {
+    if target != DeployTarget::Railway {
+        return None;
+    }
+    let prelude = format!(
+        r#"{railway}# Whether Railway serves custom domain $2 of service $1 yet: DNS verified, certificate issued.
+ready() {{
+  local status
+  status=$(railway domain status "$2" --service "$1" --environment {env} --json |
+    jq -r '"\(.domain.verification.verified // false) \(.domain.certificate.status // "none")"') || status="unknown"
+  if [ "$status" = "true CERTIFICATE_STATUS_TYPE_VALID" ]; then return 0; fi
+  echo "::warning::$2 is not ready on Railway yet (verified, certificate: $status), so it is not smoke-tested: point its DNS at the records railway domain status $2 --service $1 --environment {env} lists; a later deploy tests it."
+  return 1
+}}
+"#,
+        railway = railway_function()
+    );
+    Some(SmokeGate { prelude, env: vec![("RAILWAY_TOKEN".into(), railway_token().reference())] })
 }
 
 /// How long a Railway deploy job may wait for every new deployment, in minutes (below the job's
