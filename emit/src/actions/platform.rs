@@ -282,7 +282,7 @@ fn render_service(service: &str) -> Prerequisite {
         format!("RENDER_SERVICE_{}", variable(service)),
         format!(
             "the id (srv-…) of this environment's {service} service on Render, which exists once the Blueprint is \
-             applied (see the first deploy below)"
+             applied; a run with none of these set moves the environment's tags and deploys nothing (the first deploy)"
         ),
     )
 }
