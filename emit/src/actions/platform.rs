@@ -414,9 +414,10 @@ attach() {{
 # values (`variable list --json` prints them, CLI 5.43 src/commands/variable.rs) stay in the pipe.
 unset_secrets=()
 require_set() {{
-  if ! railway variable list --service "$1" --environment {env} --json | jq -e --arg key "$2" '.[$key] // "" | length > 0' > /dev/null; then
-    unset_secrets+=("$1 $2")
-  fi
+  local set
+  set=$(railway variable list --service "$1" --environment {env} --json | jq --arg key "$2" '.[$key] // "" | length > 0') ||
+    {{ echo "::error::The Railway CLI could not list the variables of $1; see its message above."; exit 1; }}
+  if [ "$set" != true ]; then unset_secrets+=("$1 $2"); fi
 }}
 {secrets}if [ ${{#unset_secrets[@]}} -gt 0 ]; then
   for entry in "${{unset_secrets[@]}}"; do
