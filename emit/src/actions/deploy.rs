@@ -59,7 +59,7 @@ pub fn workflow(
         let (matrix, hosts_read) = matrix_with_real_hosts(images, hosted);
         let mut job = image_job(pipeline, matrix);
         if !hosts_read.is_empty() {
-            job.steps.insert(0, require(None, &hosts_read, &[], ""));
+            job.steps.insert(0, require(None, &hosts_read, None));
         }
         needed.extend(hosts_read);
         if let (Some(prefix), true) = (&pipeline.redeploy_tags, previous.is_empty()) {
@@ -108,9 +108,8 @@ pub fn workflow(
         if plan.checkout {
             job = job.step(images::checkout());
         }
-        let first_apply = platform::created_by_first_apply(pipeline.target, &deploy);
-        let first_deploy = platform::first_deploy(pipeline.target, stack.env());
-        let check = require(Some(stack.env().name()), &settings, &first_apply, &first_deploy);
+        let first_apply = platform::first_apply(pipeline.target, &deploy);
+        let check = require(Some(stack.env().name()), &settings, first_apply.as_ref());
         needed.extend(settings);
         job = job.step(registry::name_step(&pipeline.registry)).steps(platform::setup(pipeline.target));
         // The tags move before the settings are checked: on a first deploy the platform's files
@@ -122,10 +121,10 @@ pub fn workflow(
         let gate = platform::smoke_gate(pipeline.target, stack.env());
         let mut smoke_step = (!smoke.is_empty()).then(|| smoke_test(&smoke, gate));
         let mut deploy_step = deploy_step;
-        if !first_apply.is_empty() {
+        if let Some(first_apply) = first_apply {
             deploy_step = deploy_step.condition(APPLIED_CONDITION);
             smoke_step = smoke_step.map(|s| s.condition(APPLIED_CONDITION));
-            notes.push(first_deploy);
+            notes.push(first_apply.order);
         }
         job = job.step(deploy_step);
         if let Some(smoke_step) = smoke_step {
@@ -296,10 +295,10 @@ const APPLIED_CONDITION: &str = "steps.settings.outputs.deploy == 'true'";
 /// Fail before anything is built or deployed when a secret or variable the job reads is unset
 /// (an unset one reads as empty), naming every missing one and where it is set: in `env`'s
 /// GitHub environment or among the repository's variables (`env` is `None` for a job that runs
-/// in no environment). `first_apply` are the ids that exist only once the platform's files are
+/// in no environment). `first_apply` names the ids that exist only once the platform's files are
 /// applied: with all of them unset this is the first deploy, so the step outputs `deploy=false`
-/// and warns `first_deploy` (what to do next); with some unset it fails like any other.
-fn require(env: Option<&str>, settings: &[Prerequisite], first_apply: &[Prerequisite], first_deploy: &str) -> Step {
+/// and warns the first deploy's order; with some unset it fails like any other.
+fn require(env: Option<&str>, settings: &[Prerequisite], first_apply: Option<&platform::FirstApply>) -> Step {
     let mut step = Step::run("Check the secrets and variables it reads", String::new()).id(CHECK_ID);
     let mut script = String::from("set -euo pipefail\nfailed=0\n");
     // Lists `$@` that are unset, once, where `$1` says where they are set.
@@ -318,7 +317,7 @@ fn require(env: Option<&str>, settings: &[Prerequisite], first_apply: &[Prerequi
     let mut names: Vec<&str> = Vec::new();
     for scope in [prerequisites::Scope::Environment, prerequisites::Scope::Repository] {
         let here: Vec<&Prerequisite> =
-            settings.iter().filter(|s| s.scope == scope && !first_apply.contains(s)).collect();
+            settings.iter().filter(|s| s.scope == scope && !first_apply.is_some_and(|f| f.ids.contains(s))).collect();
         let mut listed: Vec<&str> = Vec::new();
         for setting in here {
             if !names.contains(&setting.name.as_str()) {
@@ -337,11 +336,9 @@ fn require(env: Option<&str>, settings: &[Prerequisite], first_apply: &[Prerequi
             script.push_str(&format!("require \"{place}\" {}\n", listed.join(" ")));
         }
     }
-    if first_apply.is_empty() {
-        script.push_str("if [ \"$failed\" = 1 ]; then exit 1; fi\n");
-    } else {
-        let ids: Vec<&str> = first_apply.iter().map(|p| p.name.as_str()).collect();
-        for id in first_apply {
+    if let Some(first_apply) = first_apply {
+        let ids: Vec<&str> = first_apply.ids.iter().map(|p| p.name.as_str()).collect();
+        for id in &first_apply.ids {
             step = step.env(id.name.clone(), id.reference());
         }
         let env = env.unwrap_or_default();
@@ -359,8 +356,10 @@ else
 fi
 "#,
             ids = ids.join(" "),
-            first = first_deploy,
+            first = first_apply.order,
         ));
+    } else {
+        script.push_str("if [ \"$failed\" = 1 ]; then exit 1; fi\n");
     }
     step.run = Some(script);
     step

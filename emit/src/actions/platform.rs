@@ -287,29 +287,33 @@ fn render_service(service: &str) -> Prerequisite {
     )
 }
 
-/// The settings of `target` that exist only once its committed files are applied, which the
-/// first run of the workflow therefore cannot have: Render's service ids (the Blueprint creates
-/// the services, pulling the environment's tags, <https://render.com/docs/deploying-an-image>).
-pub fn created_by_first_apply(target: DeployTarget, deploy: &Deploy) -> Vec<Prerequisite> {
-    match target {
-        DeployTarget::Render => deployed(deploy).map(|(service, _)| render_service(service)).collect(),
-        _ => Vec::new(),
-    }
+/// The settings a target's first deploy cannot have yet, and the order that first deploy takes.
+pub struct FirstApply {
+    /// The settings that exist only once the platform's committed files are applied.
+    pub ids: Vec<Prerequisite>,
+    /// The first deploy's steps, in order, for the workflow's header and the run's warning.
+    pub order: String,
 }
 
-/// The first deploy of `env` on `target`, in the order that works, for a target with
-/// [`created_by_first_apply`] settings.
-pub fn first_deploy(target: DeployTarget, env: stack_dsl::Env) -> String {
+/// What `target` needs applied before it can deploy: Render's service ids (the Blueprint
+/// creates the services, pulling the environment's tags, <https://render.com/docs/deploying-an-image>);
+/// `None` for a target that deploys from the first run.
+pub fn first_apply(target: DeployTarget, deploy: &Deploy) -> Option<FirstApply> {
+    let env = deploy.stack.env();
     let tag = crate::pushed_image::environment_tag(env);
-    match target {
-        DeployTarget::Render => format!(
+    let ids: Vec<Prerequisite> = match target {
+        DeployTarget::Render => deployed(deploy).map(|(service, _)| render_service(service)).collect(),
+        _ => Vec::new(),
+    };
+    (!ids.is_empty()).then(|| FirstApply {
+        ids,
+        order: format!(
             "First deploy of {env} on Render, in this order: 1. push: while no RENDER_SERVICE_* variable is set in \
              {env}, the job points the :{tag} tags at the commit's images and deploys nothing; 2. apply render.yaml \
              (Render Dashboard > Blueprints > New Blueprint Instance), which creates the services from those tags; \
              3. set each RENDER_SERVICE_* variable of {env} to its service's id (srv-…); later pushes deploy."
         ),
-        _ => String::new(),
-    }
+    })
 }
 
 /// Railway: the pipeline's images reach Railway through the Railway program itself
