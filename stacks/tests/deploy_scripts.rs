@@ -127,7 +127,23 @@ case "$1 $2" in
       touch "$STUB_STATE/flaked-$service"; echo "error sending request" >&2; exit 1
     fi
     if [ "$status" = DEPLOYING ]; then echo "$id $STUB_OUTCOME $image" > "$STUB_STATE/$service"; fi
-    printf '[{"id":"%s","status":"%s","meta":{"image":"%s"}},{"id":"older","status":"REMOVED","meta":{}}]\n' "$id" "$status" "$image" ;;
+    case ${STUB_META:-image} in
+      image) meta="{\"image\":\"$image\"}" ;;
+      nested) meta="{\"reason\":\"deploy\",\"source\":{\"image\":\"$image\"}}" ;;
+      none) meta="{\"reason\":\"deploy\"}" ;;
+    esac
+    printf '[{"id":"%s","status":"%s","meta":%s},{"id":"older","status":"REMOVED","meta":{}}]\n' "$id" "$status" "$meta" ;;
+  "domain status")
+    # A domain is served once its DNS is verified and its certificate issued ($STUB_DOMAIN_READY).
+    if [ "${STUB_DOMAIN_READY:-0}" = 1 ]; then certificate=CERTIFICATE_STATUS_TYPE_VALID verified=true
+    else certificate=CERTIFICATE_STATUS_TYPE_VALIDATING_OWNERSHIP verified=false; fi
+    printf '{"domain":{"domain":"%s","verification":{"verified":%s},"certificate":{"status":"%s"}}}\n' "$3" "$verified" "$certificate" ;;
+  "variable list")
+    # Every secret the step asks about is set, unless $STUB_UNSET; values never leave the pipe.
+    keys=()
+    if [ "${STUB_UNSET:-0}" != 1 ]; then read -ra keys <<< "${STUB_SECRETS:-}"; fi
+    jq -cn --args '[$ARGS.positional[] | {key: ., value: "secret-value"}] | from_entries' "${keys[@]}" ;;
+  "redeploy --from-source") echo "redeployed-$service DEPLOYING $(cat "$STUB_STATE/image-$service")" > "$STUB_STATE/$service" ;;
   "config plan") exit "${STUB_PLAN:-2}" ;;
   "domain list")
     if [ ! -e "$STUB_STATE/image-$service" ]; then echo "Service not found" >&2; exit 1; fi
@@ -142,6 +158,13 @@ case "$1 $2" in
     done ;;
 esac
 "#;
+
+/// The (service, secret) pairs the Railway deploy step checks are set (`require_set <service> <KEY>`).
+fn railway_preserved(step: &Step) -> Vec<(String, String)> {
+    let script = step.run.as_deref().unwrap_or_default();
+    let lines = script.lines().filter_map(|l| l.strip_prefix("require_set "));
+    lines.filter_map(|l| l.split_once(' ')).map(|(s, k)| (s.to_string(), k.to_string())).collect()
+}
 
 /// The services the Railway deploy step waits for, each with the image it must run, as the step
 /// names them (`want <service> <NAME> "<image>"`), the registry and tag given their values.
@@ -202,20 +225,26 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
                 "{id}: the wait ends before the job's timeout, so the failure step runs"
             );
             let wanted = railway_wanted(step);
-            // (plan exit, outcome, image deployed, CLI flaky, running before, succeeds, error)
+            // (plan exit, outcome, image deployed, CLI flaky, running before, where the metadata
+            // names the image, succeeds, error). With nothing to apply and another image running
+            // (a rollback's), the service is deployed from its source again.
             let cases = [
-                (2, "SUCCESS", true, false, false, true, ""),
-                (2, "SUCCESS", true, true, false, true, ""),
-                (2, "SUCCESS", false, false, false, false, "went live with"),
-                (2, "FAILED", true, false, false, false, "ended FAILED"),
-                (2, "CRASHED", true, false, false, false, "ended CRASHED"),
-                (2, "SKIPPED", true, false, false, false, "ended SKIPPED"),
-                (0, "SUCCESS", true, false, true, true, ""),
-                (0, "SUCCESS", true, false, false, false, "Nothing to apply, yet"),
-                (1, "SUCCESS", true, false, false, false, "railway config plan failed"),
+                (2, "SUCCESS", true, false, false, "image", true, ""),
+                (2, "SUCCESS", true, true, false, "image", true, ""),
+                (2, "SUCCESS", true, false, false, "nested", true, ""),
+                (2, "SUCCESS", true, false, false, "none", true, "names no image"),
+                (2, "SUCCESS", false, false, false, "image", false, "went live with"),
+                (2, "SUCCESS", false, false, false, "nested", false, "went live with"),
+                (2, "FAILED", true, false, false, "image", false, "ended FAILED"),
+                (2, "CRASHED", true, false, false, "image", false, "ended CRASHED"),
+                (2, "SKIPPED", true, false, false, "image", false, "ended SKIPPED"),
+                (0, "SUCCESS", true, false, true, "image", true, ""),
+                (0, "SUCCESS", true, false, false, "image", true, "deploying it from its source"),
+                (0, "CRASHED", true, false, false, "image", false, "ended CRASHED"),
+                (1, "SUCCESS", true, false, false, "image", false, "railway config plan failed"),
             ];
-            for (plan, outcome, right_image, flaky, already, succeeds, error) in cases {
-                let case = format!("{plan}-{outcome}-{right_image}-{flaky}-{already}");
+            for (plan, outcome, right_image, flaky, already, meta, succeeds, error) in cases {
+                let case = format!("{plan}-{outcome}-{right_image}-{flaky}-{already}-{meta}");
                 let sandbox = Sandbox::new(&project, &format!("railway-{id}-{case}"));
                 sandbox.stub("npm", RAILWAY_STUB);
                 sandbox.stub("sleep", "");
@@ -230,10 +259,21 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
                 values.insert("STUB_OUTCOME", outcome.into());
                 values.insert("STUB_PLAN", plan.to_string());
                 values.insert("STUB_FLAKY", if flaky { "1" } else { "0" }.into());
+                values.insert("STUB_META", meta.into());
+                values.insert(
+                    "STUB_SECRETS",
+                    railway_preserved(step).into_iter().map(|(_, key)| key).collect::<Vec<_>>().join(" "),
+                );
                 let (ok, log) = sandbox.run(step, &values);
                 assert_eq!(ok, succeeds, "{id} {case}:\n{log}");
                 assert!(log.contains(error), "{id} {case}: says {error:?}:\n{log}");
                 let calls = sandbox.state("calls");
+                let redeploys = calls.lines().filter(|l| l.starts_with("railway redeploy --from-source")).count();
+                let stale = plan == 0 && !already;
+                // A failed redeploy stops the job before the next service's.
+                let expected =
+                    if stale { redeploys >= 1 && (!succeeds || redeploys == wanted.len()) } else { redeploys == 0 };
+                assert!(expected, "{id} {case}: {redeploys} redeploys:\n{calls}");
                 let plans: Vec<&str> = calls.lines().filter(|l| l.starts_with("railway config plan")).collect();
                 assert_eq!(plans.len(), 1, "{id}: plans once:\n{calls}");
                 assert!(plans[0].contains("--detailed-exit-code"), "{id}: {}", plans[0]);
@@ -435,6 +475,7 @@ case $1 in
     config=${DOCKER_CONFIG:-$HOME/.docker}
     mkdir -p "$config"; cat > "$config/config.json"; echo "$config" >> "$STUB_STATE/logins" ;;
   pull) if [ "${STUB_FAIL_PULL:-0}" = 1 ]; then exit 1; fi ;;
+  network | volume) if [ "$2" = inspect ] && [ "${STUB_MISSING:-0}" = 1 ]; then exit 1; fi ;;
 esac
 "#;
 
@@ -451,15 +492,8 @@ fn compose_deploys_copy_every_mounted_file_run_jobs_once_and_leave_no_credential
             let stack = valid.stacks().iter().find(|s| format!("deploy-{}", s.env()) == id).expect("stack");
             let step = deploy_step(&job);
             for fail in [false, true] {
-                let sandbox = Sandbox::new(&project, &format!("ssh-{id}-{fail}"));
-                sandbox.stub("ssh", SSH_STUB);
-                sandbox.stub("docker", DOCKER_STUB);
-                let host = sandbox.dir.join("host");
-                fs::create_dir_all(&host).unwrap();
-                // Compose installed for the deploy user only.
-                let plugins = sandbox.dir.join("home/.docker/cli-plugins");
-                fs::create_dir_all(&plugins).unwrap();
-                fs::write(plugins.join("docker-compose"), "").unwrap();
+                let (sandbox, host) = compose_host(&project, &format!("ssh-{id}-{fail}"));
+                fs::write(host.join(format!("{}.env", stack.env())), "").unwrap();
                 let mut values = stand_ins(step);
                 values.insert("DEPLOY_PATH", host.display().to_string());
                 values.insert("REGISTRY_USER", "dependabot[bot]".into());
@@ -909,6 +943,261 @@ fi
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// A Render Blueprint creates each service from its environment's tag
+/// (<https://render.com/docs/deploying-an-image>), and the service ids the deploy needs exist
+/// only once it is applied. So the first run, with no `RENDER_SERVICE_*` set, points the tags at
+/// the commit's images, passes, and deploys nothing; with some ids set it stops; with all set it
+/// deploys. The header gives the order: push, apply the Blueprint, set the ids.
+#[test]
+fn render_first_deploy_moves_the_tags_before_the_blueprint_exists() {
+    for project in projects(DeployTarget::Render) {
+        let valid = project.validate().expect("valid");
+        let registry = valid.pipeline().and_then(|p| p.registry.named()).expect("a named registry").to_string();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name());
+        let header = fs::read_to_string(path.join(".github/workflows/deploy.yml")).expect("deploy.yml");
+        for (id, job) in deploy_jobs(&project) {
+            let env = id.trim_start_matches("deploy-");
+            let first =
+                header.lines().find(|l| l.contains(&format!("First deploy of {env} on Render"))).expect("order");
+            let (push, apply, set) =
+                (first.find("push"), first.find("apply render.yaml"), first.find("set each RENDER_SERVICE_"));
+            assert!(push < apply && apply < set && push.is_some(), "{id}: push, apply, set ids: {first}");
+            for (ids, passes, deploys) in [("none", true, "false"), ("some", false, ""), ("all", true, "true")] {
+                let sandbox = Sandbox::new(&project, &format!("first-{id}-{ids}"));
+                sandbox.stub("docker", "echo \"docker $*\" >> \"$STUB_STATE/calls\"\n");
+                let mut passed = true;
+                for step in
+                    job.steps.iter().take_while(|s| s.id.as_deref() != Some("deploy")).filter(|s| s.run.is_some())
+                {
+                    let mut values = stand_ins(step);
+                    values.insert("GITHUB_ENV", sandbox.dir.join("temp/env").display().to_string());
+                    values.insert("REGISTRY", registry.clone());
+                    values.insert("GITHUB_REPOSITORY_OWNER", registry.trim_start_matches("ghcr.io/").to_string());
+                    let service_ids: Vec<&str> =
+                        values.keys().copied().filter(|k| k.starts_with("RENDER_SERVICE_")).collect();
+                    let unset = match ids {
+                        "none" => service_ids.len(),
+                        "some" => 1,
+                        _ => 0,
+                    };
+                    for name in service_ids.into_iter().take(unset) {
+                        values.insert(name, String::new());
+                    }
+                    let (ok, log) = sandbox.run(step, &values);
+                    passed &= ok;
+                    if !ok {
+                        assert!(log.contains("RENDER_SERVICE_"), "{id} {}: names the unset ids:\n{log}", step.name);
+                        break;
+                    }
+                }
+                assert_eq!(passed, passes, "{id}: ids {ids}");
+                let calls = sandbox.state("calls");
+                assert!(calls.contains("imagetools create --tag"), "{id} ids {ids}: the tags move first:\n{calls}");
+                let output = fs::read_to_string(sandbox.dir.join("temp/output")).unwrap_or_default();
+                if passes {
+                    assert!(output.contains(&format!("deploy={deploys}")), "{id} ids {ids}: {output}");
+                }
+            }
+            let check = job.steps.iter().find(|s| s.name == "Check the secrets and variables it reads").expect("check");
+            let gated = format!("steps.{}.outputs.deploy == 'true'", check.id.as_deref().expect("an id"));
+            for step in job.steps.iter().filter(|s| s.id.as_deref() == Some("deploy") || s.name.starts_with("Smoke")) {
+                assert_eq!(step.condition.as_deref(), Some(gated.as_str()), "{id}: {} waits for the ids", step.name);
+            }
+        }
+    }
+}
+
+/// Public hosts are repository variables (the image job, which runs in no environment, reads
+/// them too); platform credentials live in each environment. A check that finds one unset says
+/// where to set it.
+#[test]
+fn a_missing_setting_is_named_with_the_place_it_is_set() {
+    for project in stacks::all() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name());
+        let Ok(text) = fs::read_to_string(path.join(".github/workflows/deploy.yml")) else { continue };
+        let workflow: Workflow = serde_saphyr::from_str(&text).expect("parses");
+        for (id, job) in &workflow.jobs {
+            let Some(check) = job.steps.iter().find(|s| s.name == "Check the secrets and variables it reads") else {
+                continue;
+            };
+            let sandbox = Sandbox::new(&project, &format!("place-{id}"));
+            for (name, reference) in &check.env {
+                let mut values = stand_ins(check);
+                values.insert(name, String::new());
+                let (ok, log) = sandbox.run(check, &values);
+                assert!(!ok || name.starts_with("RENDER_SERVICE_"), "{id}: runs on without {name}");
+                let Some(line) = log.lines().find(|l| l.contains("::error::") && l.contains(name.as_str())) else {
+                    assert!(ok, "{id}: names {name}:\n{log}");
+                    continue;
+                };
+                let place = if reference.contains("vars.PUBLIC_HOST_") {
+                    "the repository's variables".to_string()
+                } else {
+                    format!("the {} environment", id.trim_start_matches("deploy-"))
+                };
+                assert!(line.contains(&place), "{} › {id}: {name} is set in {place}: {line}", project.name());
+            }
+        }
+    }
+}
+
+/// A sandbox with the SSH and Docker stand-ins, Compose installed for the deploy user only, and the
+/// "host" directory it deploys to.
+fn compose_host(project: &Project, case: &str) -> (Sandbox, PathBuf) {
+    let sandbox = Sandbox::new(project, case);
+    sandbox.stub("ssh", SSH_STUB);
+    sandbox.stub("docker", DOCKER_STUB);
+    let host = sandbox.dir.join("host");
+    fs::create_dir_all(&host).unwrap();
+    let plugins = sandbox.dir.join("home/.docker/cli-plugins");
+    fs::create_dir_all(&plugins).unwrap();
+    fs::write(plugins.join("docker-compose"), "").unwrap();
+    (sandbox, host)
+}
+
+/// Compose does not create external networks and volumes, and `--env-file` fails on a missing
+/// file (<https://docs.docker.com/reference/compose-file/networks/#external>): a first deploy to
+/// a host without them stops before pulling anything, naming each with the command that makes it.
+#[test]
+fn compose_deploys_check_the_host_before_pulling() {
+    for project in projects(DeployTarget::ComposeOverSsh) {
+        let valid = project.validate().expect("valid");
+        for (id, job) in deploy_jobs(&project) {
+            let stack = valid.stacks().iter().find(|s| format!("deploy-{}", s.env()) == id).expect("stack");
+            let step = deploy_step(&job);
+            let (sandbox, host) = compose_host(&project, &format!("ssh-host-{id}"));
+            let mut values = stand_ins(step);
+            values.insert("DEPLOY_PATH", host.display().to_string());
+            values.insert("STUB_MISSING", "1".into());
+            let (ok, log) = sandbox.run(step, &values);
+            assert!(!ok, "{id}: deploys to a host without its env file:\n{log}");
+            let calls = sandbox.state("calls");
+            assert!(!calls.contains("docker pull") && !calls.contains(" up "), "{id}: stops before pulling:\n{calls}");
+            let mut expected = vec![format!("{}.env", stack.env())];
+            expected.extend(
+                stack.networks.iter().filter(|n| n.external).map(|n| format!("docker network create {}", n.name)),
+            );
+            expected.extend(
+                stack
+                    .volumes
+                    .iter()
+                    .filter(|v| v.kind == stack_dsl::VolumeKind::External)
+                    .map(|v| format!("docker volume create {}", v.name)),
+            );
+            for what in expected {
+                assert!(
+                    log.lines().any(|l| l.starts_with("::error::") && l.contains(&what)),
+                    "{id}: names {what}:\n{log}"
+                );
+            }
+        }
+    }
+}
+
+/// The rollback runs the images of the deploy before, which an image prune may have removed
+/// from the host since: it logs in and pulls them, as the deploy does, before `up`, and leaves
+/// no credential behind.
+#[test]
+fn compose_rollbacks_pull_the_previous_images() {
+    for project in projects(DeployTarget::ComposeOverSsh) {
+        for (id, job) in deploy_jobs(&project) {
+            let step = job.steps.iter().find(|s| s.name == "Roll back").expect("a rollback");
+            let (sandbox, host) = compose_host(&project, &format!("ssh-rollback-{id}"));
+            let mut values = stand_ins(step);
+            values.insert("DEPLOY_PATH", host.display().to_string());
+            values.insert("PREVIOUS", "feedface".into());
+            values.insert("REGISTRY_USER", "dependabot[bot]".into());
+            let (ok, log) = sandbox.run(step, &values);
+            assert!(ok, "{id}:\n{log}");
+            let calls = sandbox.state("calls");
+            let lines: Vec<&str> = calls.lines().collect();
+            let login = lines.iter().position(|l| l.starts_with("docker login"));
+            let pull = lines.iter().position(|l| l.starts_with("docker pull ghcr.io/acme/") && l.contains(":feedface"));
+            let up = lines.iter().position(|l| l.contains(" up "));
+            assert!(login.is_some() && login < pull && pull < up, "{id}: login, pull, then up:\n{calls}");
+            for dir in sandbox.state("logins").lines() {
+                assert!(!Path::new(dir).exists(), "{id}: the credential in {dir} outlives the rollback");
+            }
+            assert!(!calls.contains("value-of-REGISTRY_TOKEN"), "{id}: the token is never an argument");
+        }
+    }
+}
+
+/// Railway keeps a `preserve()` variable as it is set on the service, and a service the apply
+/// creates has none; the SDK's `ctx.randomString` is a hash of the environment and a label
+/// (npm `railway` 3.11, `dist/index.js`), no secret. So the deploy checks every preserved
+/// secret of the program after applying and names each unset one, without printing a value.
+#[test]
+fn railway_deploys_stop_on_an_unset_preserved_secret() {
+    for project in projects(DeployTarget::Railway) {
+        let program = fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name()).join(".railway/railway.ts"),
+        )
+        .expect("railway.ts");
+        for (id, job) in deploy_jobs(&project) {
+            let step = deploy_step(&job);
+            let preserved = railway_preserved(step);
+            assert_eq!(
+                !preserved.is_empty(),
+                program.contains("preserve()"),
+                "{id}: the step checks the program's preserved secrets"
+            );
+            let wanted = railway_wanted(step);
+            let sandbox = Sandbox::new(&project, &format!("railway-secrets-{id}"));
+            sandbox.stub("npm", RAILWAY_STUB);
+            sandbox.stub("sleep", "");
+            for (service, _, image) in &wanted {
+                fs::write(sandbox.dir.join("state").join(service), format!("old-{service} SUCCESS {image}\n")).unwrap();
+                fs::write(sandbox.dir.join("state").join(format!("image-{service}")), image).unwrap();
+            }
+            let mut values = stand_ins(step);
+            values.insert("STUB_OUTCOME", "SUCCESS".into());
+            values.insert("STUB_UNSET", "1".into());
+            let (ok, log) = sandbox.run(step, &values);
+            assert_eq!(ok, preserved.is_empty(), "{id}: deploys with unset secrets:\n{log}");
+            for (service, key) in &preserved {
+                assert!(
+                    log.lines().any(|l| l.starts_with("::error::Set ") && l.contains(key) && l.contains(service)),
+                    "{id}: names {key} of {service}:\n{log}"
+                );
+            }
+            assert!(!log.contains("secret-value"), "{id}: prints no value:\n{log}");
+        }
+    }
+}
+
+/// A custom domain attached by the deploy answers only once its DNS points at Railway and the
+/// certificate is issued (`railway domain status --json`: `verification.verified`,
+/// `certificate.status`, CLI 5.43 `src/commands/domain.rs`): the smoke test calls a ready host
+/// and skips, with a warning naming it, one that is not.
+#[test]
+fn railway_smoke_tests_call_only_ready_custom_domains() {
+    for project in projects(DeployTarget::Railway) {
+        for (id, job) in deploy_jobs(&project) {
+            let Some(step) = job.steps.iter().find(|s| s.name.starts_with("Smoke-test")) else { continue };
+            let urls = step.run.as_deref().unwrap_or_default().lines().filter(|l| l.contains("curl --fail")).count();
+            for ready in [false, true] {
+                let sandbox = Sandbox::new(&project, &format!("railway-smoke-{id}-{ready}"));
+                sandbox.stub("npm", RAILWAY_STUB);
+                sandbox.stub("curl", "echo \"curl ${*: -1}\" >> \"$STUB_STATE/calls\"\n");
+                let mut values = stand_ins(step);
+                values.insert("STUB_DOMAIN_READY", if ready { "1" } else { "0" }.into());
+                let (ok, log) = sandbox.run(step, &values);
+                assert!(ok, "{id} ready={ready}:\n{log}");
+                let calls = sandbox.state("calls");
+                let curls: Vec<&str> = calls.lines().filter(|l| l.starts_with("curl ")).collect();
+                assert_eq!(curls.len(), if ready { urls } else { 0 }, "{id} ready={ready}:\n{calls}");
+                let asked =
+                    calls.lines().filter(|l| l.starts_with("railway domain status value-of-PUBLIC_HOST_")).count();
+                assert_eq!(asked, urls, "{id}: asks Railway about each host:\n{calls}");
+                let warned =
+                    log.lines().filter(|l| l.starts_with("::warning::") && l.contains("not smoke-tested")).count();
+                assert_eq!(warned, if ready { 0 } else { urls }, "{id} ready={ready}:\n{log}");
             }
         }
     }

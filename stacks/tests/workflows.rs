@@ -569,3 +569,30 @@ fn every_deploy_step_ends_before_its_job_so_the_rollback_runs() {
         }
     }
 }
+
+/// curl tries an endpoint `--retry` + 1 times, each attempt bounded by `--max-time`, pausing
+/// `--retry-delay` between them (<https://curl.se/docs/manpage.html#--retry>): the smoke test's
+/// endpoints, tried one after another, must all get their last attempt before the step's limit
+/// kills it, or a service that comes up late is rolled back with retries left.
+#[test]
+fn every_smoke_test_attempt_fits_in_its_step() {
+    for project in stacks::all() {
+        let Some(deploy) = workflow(&project, "deploy.yml") else { continue };
+        for (id, job) in deploy.jobs.iter().filter(|(id, _)| id.starts_with("deploy-")) {
+            let Some(smoke) = job.steps.iter().find(|s| s.name.starts_with("Smoke-test")) else { continue };
+            let mut worst = 0;
+            for curl in smoke.run.as_deref().unwrap_or_default().lines().filter(|l| l.contains("curl --fail")) {
+                let words: Vec<&str> = curl.split_whitespace().collect();
+                let flag = |name: &str| {
+                    let at = words.iter().position(|w| *w == name);
+                    at.and_then(|i| words.get(i + 1)).and_then(|w| w.parse::<u32>().ok())
+                };
+                let attempt = flag("--max-time").unwrap_or_else(|| panic!("{id}: `{curl}` has no --max-time"));
+                let (retries, delay) = (flag("--retry").unwrap_or(0), flag("--retry-delay").unwrap_or(0));
+                worst += (retries + 1) * attempt + retries * delay;
+            }
+            let limit = smoke.timeout_minutes.expect("a limit") * 60;
+            assert!(worst > 0 && worst < limit, "{} {id}: {worst} s of attempts in a {limit} s step", project.name());
+        }
+    }
+}

@@ -59,10 +59,7 @@ pub fn workflow(
         let (matrix, hosts_read) = matrix_with_real_hosts(images, hosted);
         let mut job = image_job(pipeline, matrix);
         if !hosts_read.is_empty() {
-            job.steps.insert(
-                0,
-                require("the repository's variables (Settings › Secrets and variables › Actions)", &hosts_read),
-            );
+            job.steps.insert(0, require(None, &hosts_read, None));
         }
         needed.extend(hosts_read);
         if let (Some(prefix), true) = (&pipeline.redeploy_tags, previous.is_empty()) {
@@ -90,7 +87,9 @@ pub fn workflow(
         }
         let deploy_step = time_budget::bounded_deploy(plan.deploy).id("deploy");
         let moves_tags = environment_tags::are_named_by(pipeline.target) && !platform::images_of(&deploy).is_empty();
-        let mut minutes = time_budget::job_minutes(deploy_step.timeout_minutes.unwrap_or(time_budget::DEPLOY_MINUTES));
+        let smoke_minutes = if smoke.is_empty() { 0 } else { time_budget::smoke_minutes(smoke.len()) };
+        let mut minutes =
+            time_budget::job_minutes(deploy_step.timeout_minutes.unwrap_or(time_budget::DEPLOY_MINUTES), smoke_minutes);
         if moves_tags {
             minutes += environment_tags::RESTORE_MINUTES;
         }
@@ -109,15 +108,27 @@ pub fn workflow(
         if plan.checkout {
             job = job.step(images::checkout());
         }
-        job = job.step(require(&format!("the {} environment (Settings › Environments › {0})", stack.env()), &settings));
+        let first_apply = platform::first_apply(pipeline.target, &deploy);
+        let check = require(Some(stack.env().name()), &settings, first_apply.as_ref());
         needed.extend(settings);
         job = job.step(registry::name_step(&pipeline.registry)).steps(platform::setup(pipeline.target));
+        // The tags move before the settings are checked: on a first deploy the platform's files
+        // create the services from them, before the ids the deploy needs exist.
         if moves_tags {
             job = job.steps(environment_tags::steps(&deploy));
         }
+        job = job.step(check);
+        let gate = platform::smoke_gate(pipeline.target, stack.env());
+        let mut smoke_step = (!smoke.is_empty()).then(|| smoke_test(&smoke, gate));
+        let mut deploy_step = deploy_step;
+        if let Some(first_apply) = first_apply {
+            deploy_step = deploy_step.condition(APPLIED_CONDITION);
+            smoke_step = smoke_step.map(|s| s.condition(APPLIED_CONDITION));
+            notes.push(first_apply.order);
+        }
         job = job.step(deploy_step);
-        if !smoke.is_empty() {
-            job = job.step(smoke_test(&smoke));
+        if let Some(smoke_step) = smoke_step {
+            job = job.step(smoke_step);
         }
         job = job.step(plan.rollback);
         if moves_tags {
@@ -196,6 +207,10 @@ struct SmokeTarget {
     origin: String,
     /// The GitHub variable that holds the real host, when the model's host is a placeholder.
     variable: Option<Prerequisite>,
+    /// The service it reaches.
+    service: String,
+    /// The host as the script spells it.
+    host: String,
 }
 
 /// The public health endpoints of `stack`: each route of a service whose health check is an
@@ -228,52 +243,125 @@ fn smoke_targets(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<SmokeTa
                 url: format!("{scheme}://{host}{path}"),
                 origin: format!("{scheme}://{origin_host}"),
                 variable,
+                service: service.name.clone(),
+                host,
             });
         }
     }
     targets
 }
 
-/// GET every health endpoint until it answers 2xx, for at most five minutes.
-fn smoke_test(targets: &[SmokeTarget]) -> Step {
+/// GET every health endpoint until it answers 2xx, within the step's limit ([`time_budget`]);
+/// behind the platform's `gate`, only the hosts it says are ready.
+fn smoke_test(targets: &[SmokeTarget], gate: Option<platform::SmokeGate>) -> Step {
     let mut script = String::from("set -euo pipefail\n");
     let mut step = Step::run("Smoke-test the health endpoints", String::new());
+    let gated = gate.is_some();
+    if let Some(gate) = gate {
+        script.push_str(&gate.prelude);
+        for (name, value) in gate.env {
+            step = step.env(name, value);
+        }
+    }
     for target in targets {
         if let Some(variable) = &target.variable {
             step = step.env(variable.name.clone(), variable.reference());
         }
+        if gated {
+            script.push_str(&format!("if ready {} \"{}\"; then ", target.service, target.host));
+        }
         script.push_str(&format!(
-            "curl --fail --silent --show-error --location --output /dev/null --max-time 10 \
-             --retry 20 --retry-delay 10 --retry-all-errors \"{}\"\n",
+            "curl --fail --silent --show-error --location --output /dev/null --max-time {} \
+             --retry {} --retry-delay {} --retry-all-errors \"{}\"\n",
+            time_budget::SMOKE_ATTEMPT_SECONDS,
+            time_budget::SMOKE_RETRIES,
+            time_budget::SMOKE_RETRY_DELAY_SECONDS,
             target.url
         ));
-    }
-    step.run = Some(script);
-    step.timeout_minutes(time_budget::SMOKE_MINUTES)
-}
-
-/// Fail before anything is built or deployed when `place` lacks a secret or variable the job
-/// reads (an unset one reads as empty), naming every missing one.
-fn require(place: &str, settings: &[Prerequisite]) -> Step {
-    let mut names: Vec<&str> = Vec::new();
-    let mut step = Step::run("Check the secrets and variables it reads", String::new());
-    for setting in settings {
-        if !names.contains(&setting.name.as_str()) {
-            names.push(&setting.name);
-            step = step.env(setting.name.clone(), setting.reference());
+        if gated {
+            script.insert_str(script.len() - 1, "; fi");
         }
     }
-    step.run = Some(format!(
-        r#"set -euo pipefail
-missing=()
-for name in {}; do if [ -z "${{!name:-}}" ]; then missing+=("$name"); fi; done
-if [ ${{#missing[@]}} -gt 0 ]; then
-  echo "::error::Set ${{missing[*]}} in {place}; the workflow's header says what each holds."
-  exit 1
+    step.run = Some(script);
+    step.timeout_minutes(time_budget::smoke_minutes(targets.len()))
+}
+
+/// The id of the step that checks the settings a job reads.
+const CHECK_ID: &str = "settings";
+
+/// The condition of the steps that need the platform's files applied once (their ids set).
+const APPLIED_CONDITION: &str = "steps.settings.outputs.deploy == 'true'";
+
+/// Fail before anything is built or deployed when a secret or variable the job reads is unset
+/// (an unset one reads as empty), naming every missing one and where it is set: in `env`'s
+/// GitHub environment or among the repository's variables (`env` is `None` for a job that runs
+/// in no environment). `first_apply` names the ids that exist only once the platform's files are
+/// applied: with all of them unset this is the first deploy, so the step outputs `deploy=false`
+/// and warns the first deploy's order; with some unset it fails like any other.
+fn require(env: Option<&str>, settings: &[Prerequisite], first_apply: Option<&platform::FirstApply>) -> Step {
+    let mut step = Step::run("Check the secrets and variables it reads", String::new()).id(CHECK_ID);
+    let mut script = String::from("set -euo pipefail\nfailed=0\n");
+    // Lists `$@` that are unset, once, where `$1` says where they are set.
+    script.push_str(
+        r#"require() {
+  local place=$1 name missing=()
+  shift
+  for name in "$@"; do if [ -z "${!name:-}" ]; then missing+=("$name"); fi; done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "::error::Set ${missing[*]} in $place; the workflow's header says what each holds."
+    failed=1
+  fi
+}
+"#,
+    );
+    let mut names: Vec<&str> = Vec::new();
+    for scope in [prerequisites::Scope::Environment, prerequisites::Scope::Repository] {
+        let here: Vec<&Prerequisite> =
+            settings.iter().filter(|s| s.scope == scope && !first_apply.is_some_and(|f| f.ids.contains(s))).collect();
+        let mut listed: Vec<&str> = Vec::new();
+        for setting in here {
+            if !names.contains(&setting.name.as_str()) {
+                names.push(&setting.name);
+                listed.push(&setting.name);
+                step = step.env(setting.name.clone(), setting.reference());
+            }
+        }
+        if !listed.is_empty() {
+            let place = match (scope, env) {
+                (prerequisites::Scope::Environment, Some(env)) => {
+                    format!("the {env} environment (Settings › Environments › {env})")
+                }
+                _ => "the repository's variables (Settings › Secrets and variables › Actions › Variables)".into(),
+            };
+            script.push_str(&format!("require \"{place}\" {}\n", listed.join(" ")));
+        }
+    }
+    if let Some(first_apply) = first_apply {
+        let ids: Vec<&str> = first_apply.ids.iter().map(|p| p.name.as_str()).collect();
+        for id in &first_apply.ids {
+            step = step.env(id.name.clone(), id.reference());
+        }
+        let env = env.unwrap_or_default();
+        script.push_str(&format!(
+            r#"ids=({ids})
+unset=()
+for name in "${{ids[@]}}"; do if [ -z "${{!name:-}}" ]; then unset+=("$name"); fi; done
+if [ ${{#unset[@]}} -gt 0 ] && [ ${{#unset[@]}} -lt ${{#ids[@]}} ]; then require "the {env} environment (Settings › Environments › {env})" "${{ids[@]}}"; fi
+if [ "$failed" = 1 ]; then exit 1; fi
+if [ ${{#unset[@]}} -eq 0 ]; then
+  echo "deploy=true" >> "$GITHUB_OUTPUT"
+else
+  echo "::warning::{first}"
+  echo "deploy=false" >> "$GITHUB_OUTPUT"
 fi
 "#,
-        names.join(" ")
-    ));
+            ids = ids.join(" "),
+            first = first_apply.order,
+        ));
+    } else {
+        script.push_str("if [ \"$failed\" = 1 ]; then exit 1; fi\n");
+    }
+    step.run = Some(script);
     step
 }
 

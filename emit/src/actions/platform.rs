@@ -280,8 +280,40 @@ fn render_api_key() -> Prerequisite {
 fn render_service(service: &str) -> Prerequisite {
     Prerequisite::variable(
         format!("RENDER_SERVICE_{}", variable(service)),
-        format!("the id (srv-…) of this environment's {service} service on Render, after the Blueprint is synced"),
+        format!(
+            "the id (srv-…) of this environment's {service} service on Render, which exists once the Blueprint is \
+             applied; a run with none of these set moves the environment's tags and deploys nothing (the first deploy)"
+        ),
     )
+}
+
+/// The settings a target's first deploy cannot have yet, and the order that first deploy takes.
+pub struct FirstApply {
+    /// The settings that exist only once the platform's committed files are applied.
+    pub ids: Vec<Prerequisite>,
+    /// The first deploy's steps, in order, for the workflow's header and the run's warning.
+    pub order: String,
+}
+
+/// What `target` needs applied before it can deploy: Render's service ids (the Blueprint
+/// creates the services, pulling the environment's tags, <https://render.com/docs/deploying-an-image>);
+/// `None` for a target that deploys from the first run.
+pub fn first_apply(target: DeployTarget, deploy: &Deploy) -> Option<FirstApply> {
+    let env = deploy.stack.env();
+    let tag = crate::pushed_image::environment_tag(env);
+    let ids: Vec<Prerequisite> = match target {
+        DeployTarget::Render => deployed(deploy).map(|(service, _)| render_service(service)).collect(),
+        _ => Vec::new(),
+    };
+    (!ids.is_empty()).then(|| FirstApply {
+        ids,
+        order: format!(
+            "First deploy of {env} on Render, in this order: 1. push: while no RENDER_SERVICE_* variable is set in \
+             {env}, the job points the :{tag} tags at the commit's images and deploys nothing; 2. apply render.yaml \
+             (Render Dashboard > Blueprints > New Blueprint Instance), which creates the services from those tags; \
+             3. set each RENDER_SERVICE_* variable of {env} to its service's id (srv-…); later pushes deploy."
+        ),
+    })
 }
 
 /// Railway: the pipeline's images reach Railway through the Railway program itself
@@ -292,9 +324,12 @@ fn render_service(service: &str) -> Prerequisite {
 /// - `railway config apply` plans first and returns without deploying when nothing changed
 ///   (Railway CLI 5.43, `src/commands/config/runner.rs`: `if changes == 0 { return Ok(()) }`), so
 ///   the job plans with `--detailed-exit-code` (exit 2: changes pending, 0: none) and applies
-///   only what changed; with no change it checks what already runs.
+///   only what changed; with no change it checks what already runs, and a service running
+///   another image (as after a rollback, which leaves the source naming this one) is deployed
+///   from its source again (`railway redeploy --from-source`).
 /// - A service is deployed when its newest deployment is `SUCCESS` and runs the image this run
-///   pushed (the deployment's metadata names it); a new deployment that fails, or goes live with
+///   pushed (a string of the deployment's metadata names it; where the metadata names no image,
+///   the deployment this run started counts); a new deployment that fails, or goes live with
 ///   another image, fails the job (`railway up --ci` would return before pre-deploy and the
 ///   health check).
 /// - The deployment live before is recorded; on failure each service is rolled back to it with
@@ -322,6 +357,10 @@ fn railway(deploy: &Deploy) -> Result<Plan, Error> {
         let port = domain.port.map(|p| p.to_string()).unwrap_or_default();
         attach.push_str(&format!("attach {} {host} \"{port}\"\n", domain.service));
     }
+    let mut secrets = String::new();
+    for (service, key) in crate::railway::preserved_secrets(deploy.project, deploy.stack)? {
+        secrets.push_str(&format!("require_set {service} {key}\n"));
+    }
     let mut wanted = String::new();
     let mut rollbacks = String::new();
     let mut rollback = rollback_step(String::new());
@@ -334,15 +373,21 @@ fn railway(deploy: &Deploy) -> Result<Plan, Error> {
     }
     let script = format!(
         r#"set -euo pipefail
-# The CLI at its pinned release, fetched into npm's cache (no global install).
-railway() {{ npm exec --yes --package={cli} -- railway "$@"; }}
-# The CLI runs the program with the project's own install of the SDK it imports.
+{RAILWAY_FUNCTION}# The CLI runs the program with the project's own install of the SDK it imports.
 {install}export IMAGE_TAG="$GITHUB_SHA" {ENVIRONMENT_VARIABLE}={env}
 deployments() {{ railway deployment list --service "$1" --environment {env} --limit 20 --json; }}
-# Id, status and image of a service's newest deployment.
-newest() {{ deployments "$1" | jq -r '.[0] // {{}} | "\(.id // "-") \(.status // "-") \(.meta.image // .meta.serviceManifest.source.image // "-")"'; }}
+# Id and status of service $1's newest deployment, and whether it runs image $2: `match`, or the
+# image of the same registry it names instead, or `unknown`. The CLI passes the API's
+# deployment metadata through as it is (CLI 5.43, src/commands/deployment.rs, `meta:
+# Option<serde_json::Value>`), so the image is looked for in any of its strings.
+newest() {{
+  deployments "$1" | jq -r --arg image "$2" '.[0] // {{}} | [.meta // {{}} | .. | strings] as $texts
+    | ($image | sub("/.*$"; "/")) as $registry
+    | ([$texts[] | select(startswith($registry))] | first // "unknown") as $other
+    | "\(.id // "-") \(.status // "-") \(if ($texts | index($image)) != null then "match" else $other end)"'
+}}
 services=()
-declare -A image before
+declare -A image before redeployed
 # Service $1 must run image $3; its deployment live now is recorded (output previous_$2) for
 # the rollback.
 want() {{
@@ -368,22 +413,55 @@ attach() {{
   echo "Attaching $2 to $1: point its DNS at the records Railway shows for it."
   railway domain "$2" --service "$1" --environment {env} ${{3:+--port "$3"}} --json
 }}
-{attach}deadline=$((SECONDS + {RAILWAY_WAIT_MINUTES} * 60))
+{attach}# Secrets the program preserves are whatever is set on the service, and a service this deploy
+# created has none: name each unset one rather than let it start without. The listing's
+# values (`variable list --json` prints them, CLI 5.43 src/commands/variable.rs) stay in the pipe.
+unset_secrets=()
+require_set() {{
+  local set
+  set=$(railway variable list --service "$1" --environment {env} --json | jq --arg key "$2" '.[$key] // "" | length > 0') ||
+    {{ echo "::error::The Railway CLI could not list the variables of $1; see its message above."; exit 1; }}
+  if [ "$set" != true ]; then unset_secrets+=("$1 $2"); fi
+}}
+{secrets}if [ ${{#unset_secrets[@]}} -gt 0 ]; then
+  for entry in "${{unset_secrets[@]}}"; do
+    read -r service key <<< "$entry"
+    echo "::error::Set $key on service $service in {env} (its Variables tab, or railway variable set $key --stdin --service $service --environment {env}), then run this workflow again."
+  done
+  exit 1
+fi
+deadline=$((SECONDS + {RAILWAY_WAIT_MINUTES} * 60))
 for service in "${{services[@]}}"; do
   id="" status=""
   while :; do
     # A failed CLI call is asked again, within the deadline; it does not end the wait.
-    if current=$(newest "$service"); then
+    if current=$(newest "$service" "${{image[$service]}}"); then
       read -r id status running <<< "$current"
-      if [ "$status" = SUCCESS ] && [ "$running" = "${{image[$service]}}" ]; then
+      fresh=0
+      if [ "$id" != "${{before[$service]}}" ] && {{ [ "$changed" = 1 ] || [ -n "${{redeployed[$service]:-}}" ]; }}; then fresh=1; fi
+      if [ "$status" = SUCCESS ] && [ "$running" = match ]; then
         echo "$service runs ${{image[$service]}} (deployment $id)."
         break
       fi
-      if [ "$changed" = 0 ] && [ "$running" != "${{image[$service]}}" ]; then
-        echo "::error::Nothing to apply, yet $service's newest deployment $id ($status) runs $running, not ${{image[$service]}}: redeploy it (railway redeploy --service $service) or run this workflow again after a change."
-        exit 1
+      # Metadata that names no image: the deployment this run started is the one.
+      if [ "$status" = SUCCESS ] && [ "$running" = unknown ] && [ "$fresh" = 1 ]; then
+        echo "$service: deployment $id, started by this deploy, is live (Railway's metadata names no image)."
+        break
       fi
-      if [ "$id" != "${{before[$service]}}" ] || [ "$changed" = 0 ]; then
+      # Nothing to apply, yet another image (or one not named) runs, as after a rollback: the
+      # service's source still names this image, so deploying from it runs this image again
+      # (CLI 5.43, src/commands/redeploy.rs: --from-source deploys "the latest commit or image
+      # from the configured source", plain redeploy the old deployment).
+      if [ "$changed" = 0 ] && [ "$running" != match ] && [ -z "${{redeployed[$service]:-}}" ]; then
+        echo "Nothing to apply, yet $service's newest deployment $id ($status) runs $running, not ${{image[$service]}}: deploying it from its source."
+        echo "applied=true" >> "$GITHUB_OUTPUT"
+        railway redeploy --from-source --service "$service" --environment {env} --yes
+        redeployed[$service]=1
+        before[$service]=$id
+        continue
+      fi
+      # A deployment this run started, or, with nothing to apply, the one that runs this image.
+      if [ "$fresh" = 1 ] || {{ [ "$changed" = 0 ] && [ -z "${{redeployed[$service]:-}}" ]; }}; then
         case $status in
           SUCCESS) echo "::error::Railway deployment $id of $service went live with $running, not ${{image[$service]}}."; exit 1 ;;
           FAILED | CRASHED | REMOVED | REMOVING | SKIPPED) echo "::error::Railway deployment $id of $service ended $status."; exit 1 ;;
@@ -400,7 +478,7 @@ for service in "${{services[@]}}"; do
   done
 done
 "#,
-        cli = pins::RAILWAY_CLI,
+        RAILWAY_FUNCTION = railway_function(),
         install = railway_sdk::INSTALL,
         ENVIRONMENT_VARIABLE = crate::railway::ENVIRONMENT_VARIABLE,
     );
@@ -443,6 +521,49 @@ echo "::error::The {env} deploy on Railway failed; each service is rolled back t
     })
 }
 
+/// The Railway CLI at its pinned release, fetched into npm's cache (no global install).
+fn railway_function() -> String {
+    format!(
+        "# The CLI at its pinned release, fetched into npm's cache (no global install).\nrailway() {{ npm exec --yes --package={} -- railway \"$@\"; }}\n",
+        pins::RAILWAY_CLI
+    )
+}
+
+/// What the smoke test of `target` runs first so that it calls only public hosts that can
+/// answer: a shell function `ready <service> <host>`, and the step variables it reads.
+pub struct SmokeGate {
+    /// The script that defines `ready`.
+    pub prelude: String,
+    /// The step's variables (name, value).
+    pub env: Vec<(String, String)>,
+}
+
+/// Railway attaches each custom domain during the deploy ([`railway`]); until its DNS points at
+/// Railway and the certificate is issued, calling it fails however healthy the service is. So
+/// the smoke test asks `railway domain status <host> --json` (CLI 5.43,
+/// `src/commands/domain.rs`: `verification.verified`, `certificate.status`, whose issued value
+/// is `CERTIFICATE_STATUS_TYPE_VALID` in the API's `CertificateStatus`) and skips, with a
+/// warning, a host that is not ready.
+pub fn smoke_gate(target: DeployTarget, env: stack_dsl::Env) -> Option<SmokeGate> {
+    if target != DeployTarget::Railway {
+        return None;
+    }
+    let prelude = format!(
+        r#"{railway}# Whether Railway serves custom domain $2 of service $1 yet: DNS verified, certificate issued.
+ready() {{
+  local status
+  status=$(railway domain status "$2" --service "$1" --environment {env} --json |
+    jq -r '"\(.domain.verification.verified // false) \(.domain.certificate.status // "none")"') || status="unknown"
+  if [ "$status" = "true CERTIFICATE_STATUS_TYPE_VALID" ]; then return 0; fi
+  echo "::warning::$2 is not ready on Railway yet (verified, certificate: $status), so it is not smoke-tested: point its DNS at the records railway domain status $2 --service $1 --environment {env} lists; a later deploy tests it."
+  return 1
+}}
+"#,
+        railway = railway_function()
+    );
+    Some(SmokeGate { prelude, env: vec![("RAILWAY_TOKEN".into(), railway_token().reference())] })
+}
+
 /// How long a Railway deploy job may wait for every new deployment, in minutes (below the job's
 /// timeout, with room for the smoke test).
 const RAILWAY_WAIT_MINUTES: u32 = 25;
@@ -469,6 +590,31 @@ printf '%s\n' "$SSH_PRIVATE_KEY" > "$RUNNER_TEMP/deploy_key"
 printf '%s\n' "$SSH_KNOWN_HOSTS" > "$RUNNER_TEMP/known_hosts"
 ssh_options=(-i "$RUNNER_TEMP/deploy_key" -o UserKnownHostsFile="$RUNNER_TEMP/known_hosts" -o StrictHostKeyChecking=yes -o BatchMode=yes)
 remote() { ssh "${ssh_options[@]}" "$DEPLOY_USER@$DEPLOY_HOST" "$@"; }
+# Each argument quoted for the remote shell, which ssh hands one joined command line.
+quote() { local quoted; quoted=$(printf '%q ' "$@"); printf '%s' "${quoted% }"; }
+# Runs the script on stdin remotely in bash with the registry token as the first line it reads,
+# never an argument or a file, and the deploy directory and "$@" as its arguments.
+with_token() { { printf '%s\n' "$REGISTRY_TOKEN"; cat; } | remote "IFS= read -r token; export token; exec bash -s -- $(quote "$DEPLOY_PATH" "$@")"; }
+"#;
+
+/// The start of the remote script `with_token` ([`SSH_SETUP`]) runs with the arguments image tag,
+/// registry and registry user: into the deploy directory, then a registry login in a temporary Docker config directory removed when the script ends, so the
+/// token never stays in the host's `~/.docker/config.json`. The Docker CLI looks for per-user
+/// plugins in `$DOCKER_CONFIG/cli-plugins`
+/// (<https://docs.docker.com/compose/install/linux/#install-the-plugin-manually>), so the
+/// temporary directory links the user's plugin directory.
+const REMOTE_LOGIN: &str = r#"set -euo pipefail
+cd "$1"
+export IMAGE_TAG="$2"
+registry="$3"
+plugins="${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins"
+DOCKER_CONFIG=$(mktemp -d)
+export DOCKER_CONFIG
+trap 'rm -rf "$DOCKER_CONFIG"' EXIT HUP INT TERM
+if [ -d "$plugins" ]; then ln -s "$plugins" "$DOCKER_CONFIG/cli-plugins"; fi
+printf '%s' "$token" | docker login ghcr.io --username "$4" --password-stdin
+unset token
+shift 4
 "#;
 
 /// The files the Compose file of `deploy` reads, from the repository root: itself, its
@@ -495,17 +641,15 @@ fn compose_files(deploy: &Deploy) -> (Vec<String>, Vec<String>) {
 }
 
 /// Compose over SSH: the Compose file and every file it mounts are copied to the host at their
-/// repository paths (the earlier copies kept in `.previous.tar`), the pushed images pulled and
-/// tagged as the file names them, then `up --wait` starts everything. One-shot jobs run once:
+/// repository paths (the earlier copies kept in `.previous.tar`), the host is checked for what
+/// the file needs and Compose does not create, the pushed images pulled and tagged as the file
+/// names them, then `up --wait` starts everything. One-shot jobs run once:
 /// a job a service waits for (`service_completed_successfully`) is run by `up` itself, which
 /// waits for it to exit 0 (compose PR 9572); a job nothing waits for runs first with
 /// `run --rm` and is kept out of `up` with `--scale <job>=0`, since `up` would otherwise run it
 /// again and `--wait` fails on a one-shot container no service adopts (compose issue 10596).
-/// The registry login uses a temporary Docker config directory removed when the remote script
-/// ends, so the token never stays in the host's `~/.docker/config.json`.
-/// The Docker CLI looks for per-user plugins in `$DOCKER_CONFIG/cli-plugins`
-/// (<https://docs.docker.com/compose/install/linux/#install-the-plugin-manually>), so the
-/// temporary directory links the user's plugin directory.
+/// The rollback logs in and pulls the previous images the same way: an image prune on the host
+/// may have removed them since they last ran.
 fn compose_over_ssh(deploy: &Deploy) -> Plan {
     let env = deploy.stack.env();
     let (files, directories) = compose_files(deploy);
@@ -520,12 +664,11 @@ fn compose_over_ssh(deploy: &Deploy) -> Plan {
     let (jobs, scale) = unadopted_jobs(deploy.stack, &compose);
     let wait = COMPOSE_WAIT_MINUTES * 60;
     let up = format!("{compose} up --detach --no-build --wait --wait-timeout {wait} --remove-orphans{scale}");
+    let host_check = host_check(deploy);
     let script = format!(
         r#"set -euo pipefail
 {DEPLOY_PATH_CHECK}{SSH_SETUP}read -ra files <<< "$DEPLOY_FILES"
 read -ra directories <<< "$DEPLOY_DIRECTORIES"
-# Each argument quoted for the remote shell, which ssh hands one joined command line.
-quote() {{ local quoted; quoted=$(printf '%q ' "$@"); printf '%s' "${{quoted% }}"; }}
 echo "previous=$(remote cat "$(quote "$DEPLOY_PATH")/.image-tag" 2> /dev/null || true)" >> "$GITHUB_OUTPUT"
 # Keep the host's current copies, restored by the rollback. The deploy user's login shell may
 # be sh (useradd's default), so every remote script runs in bash.
@@ -538,22 +681,8 @@ for file in "$@"; do if [ -e "$file" ]; then existing+=("$file"); fi; done
 if [ ${{#existing[@]}} -gt 0 ]; then tar -cf .previous.tar "${{existing[@]}}"; fi
 REMOTE
 tar -cf - "${{files[@]}}" | remote "tar -xf - -C $(quote "$DEPLOY_PATH")"
-# The token is the first line the remote shell reads, never an argument or a file.
-{{ printf '%s\n' "$REGISTRY_TOKEN"; cat <<'REMOTE'; }} | remote "IFS= read -r token; export token; exec bash -s -- $(quote "$DEPLOY_PATH" "$GITHUB_SHA" "$REGISTRY" "$REGISTRY_USER" "${{directories[@]}}")"
-set -euo pipefail
-cd "$1"
-export IMAGE_TAG="$2"
-registry="$3"
-# The user's CLI plugins (a per-user Compose install) stay found through the new config.
-plugins="${{DOCKER_CONFIG:-$HOME/.docker}}/cli-plugins"
-DOCKER_CONFIG=$(mktemp -d)
-export DOCKER_CONFIG
-trap 'rm -rf "$DOCKER_CONFIG"' EXIT HUP INT TERM
-if [ -d "$plugins" ]; then ln -s "$plugins" "$DOCKER_CONFIG/cli-plugins"; fi
-printf '%s' "$token" | docker login ghcr.io --username "$4" --password-stdin
-unset token
-shift 4
-if [ "$#" -gt 0 ]; then mkdir -p "$@"; fi
+with_token "$GITHUB_SHA" "$REGISTRY" "$REGISTRY_USER" "${{directories[@]}}" <<'REMOTE'
+{REMOTE_LOGIN}{host_check}if [ "$#" -gt 0 ]; then mkdir -p "$@"; fi
 {pulls}{jobs}{up}
 echo "$IMAGE_TAG" > .image-tag
 REMOTE
@@ -562,12 +691,9 @@ REMOTE
     let rollback = format!(
         r#"set -euo pipefail
 if [ -z "$PREVIOUS" ]; then echo "::error::No earlier deploy is recorded on the host; nothing to roll back to."; exit 0; fi
-{SSH_SETUP}remote bash -s -- "$(printf %q "$DEPLOY_PATH")" "$PREVIOUS" <<'REMOTE'
-set -euo pipefail
-cd "$1"
-export IMAGE_TAG="$2"
-if [ -f .previous.tar ]; then tar -xf .previous.tar; fi
-{up}
+{SSH_SETUP}with_token "$PREVIOUS" "$REGISTRY" "$REGISTRY_USER" <<'REMOTE'
+{REMOTE_LOGIN}if [ -f .previous.tar ]; then tar -xf .previous.tar; fi
+{pulls}{up}
 echo "$IMAGE_TAG" > .image-tag
 REMOTE
 echo "::error::The {env} deploy failed; the host runs the previous Compose files and images ($PREVIOUS) again. Migrations are not reverted."
@@ -578,7 +704,7 @@ echo "::error::The {env} deploy failed; the host runs the previous Compose files
         for prerequisite in ssh_prerequisites() {
             step = step.env(prerequisite.name.clone(), prerequisite.reference());
         }
-        step
+        step.env("REGISTRY_USER", expr("github.actor")).env("REGISTRY_TOKEN", secret("GITHUB_TOKEN"))
     };
     Plan {
         checkout: true,
@@ -586,11 +712,44 @@ echo "::error::The {env} deploy failed; the host runs the previous Compose files
         deploy: ssh(Step::run(format!("Deploy {env} over SSH"), script))
             .env("DEPLOY_FILES", files.join(" "))
             .env("DEPLOY_DIRECTORIES", directories.join(" "))
-            .env("REGISTRY_USER", expr("github.actor"))
-            .env("REGISTRY_TOKEN", secret("GITHUB_TOKEN"))
             .timeout_minutes(COMPOSE_WAIT_MINUTES + COMPOSE_TRANSFER_MINUTES),
         rollback: ssh(rollback_step(rollback)).env("PREVIOUS", expr("steps.deploy.outputs.previous")),
     }
+}
+
+/// The remote check, before anything is pulled, that the host has what the Compose file reads
+/// and Compose does not create: the environment's variables file and the external networks and
+/// volumes (`up` fails on a missing external resource:
+/// <https://docs.docker.com/reference/compose-file/networks/#external>,
+/// <https://docs.docker.com/reference/compose-file/volumes/#external>). It names each missing
+/// one with the command that creates it.
+fn host_check(deploy: &Deploy) -> String {
+    let env = deploy.stack.env();
+    let example = deploy.options.from_root(&compose_env_example(env));
+    let (networks, volumes) = crate::compose::external_resources(deploy.stack);
+    let mut script = format!(
+        r#"missing=()
+if [ ! -f {env}.env ]; then missing+=("$PWD/{env}.env: in $PWD, cp {example} {env}.env, fill it in and chmod 600 it"); fi
+"#
+    );
+    for network in networks {
+        script.push_str(&format!(
+            "docker network inspect {network} > /dev/null 2>&1 || missing+=(\"the network {network}: docker network create {network}\")\n"
+        ));
+    }
+    for volume in volumes {
+        script.push_str(&format!(
+            "docker volume inspect {volume} > /dev/null 2>&1 || missing+=(\"the volume {volume}: docker volume create {volume}\")\n"
+        ));
+    }
+    script.push_str(
+        r#"if [ ${#missing[@]} -gt 0 ]; then
+  for what in "${missing[@]}"; do echo "::error::The host lacks $what"; done
+  exit 1
+fi
+"#,
+    );
+    script
 }
 
 /// How long `up --wait` may wait for the services to be running and healthy, in minutes

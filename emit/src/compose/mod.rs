@@ -56,6 +56,7 @@ mod lower;
 pub mod model;
 mod opt_in;
 mod project;
+pub(crate) use project::external_resources;
 mod resources;
 mod run_command;
 mod traefik;

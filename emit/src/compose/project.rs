@@ -38,15 +38,19 @@ pub fn data_note(stack: &ValidStack) -> Option<String> {
     })
 }
 
+/// The names of the external networks and volumes of `stack`, which Compose does not create.
+pub fn external_resources(stack: &ValidStack) -> (Vec<&str>, Vec<&str>) {
+    let networks = stack.networks.iter().filter(|n| n.external).map(|n| n.name.as_str()).collect();
+    let volumes = stack.volumes.iter().filter(|v| v.kind == VolumeKind::External).map(|v| v.name.as_str()).collect();
+    (networks, volumes)
+}
+
 /// The header line listing the external networks and volumes to create before the first `up`.
 pub fn external_note(stack: &ValidStack) -> Option<String> {
-    let networks = stack.networks.iter().filter(|n| n.external).map(|n| format!("docker network create {}", n.name));
-    let volumes = stack
-        .volumes
-        .iter()
-        .filter(|v| v.kind == VolumeKind::External)
-        .map(|v| format!("docker volume create {}", v.name));
-    let commands: Vec<String> = networks.chain(volumes).collect();
+    let (networks, volumes) = external_resources(stack);
+    let networks = networks.into_iter().map(|n| format!("docker network create {n}"));
+    let commands: Vec<String> =
+        networks.chain(volumes.into_iter().map(|v| format!("docker volume create {v}"))).collect();
     (!commands.is_empty()).then(|| {
         format!("Create before the first up (Compose does not create external resources): {}", commands.join("; "))
     })

@@ -44,7 +44,16 @@ pub struct Lowered {
     pub without_domain: Vec<String>,
     /// The custom domains, which the program cannot register ([`super::CustomDomain`]).
     pub domains: Vec<super::CustomDomain>,
+    /// The secrets written `preserve()`, as (service, variable): Railway keeps what is set on
+    /// the service and sets nothing on a service the apply creates.
+    pub preserved: Vec<(String, String)>,
 }
+
+/// A variable Railway keeps as it is set on the service (npm `railway` 3.11, `preserve()`).
+/// The SDK's `ctx.randomString(label)` is no generator for secrets: it is the SHA-256 of
+/// `railway-iac:<environment>:<label>` (`dist/index.js`), which anyone reading the program can
+/// compute, so a secret is preserved and the deploy checks that it is set.
+const PRESERVE: &str = "preserve()";
 
 /// The program's constant holding the commit tag of the pipeline's images: the `IMAGE_TAG` the
 /// deploy workflow sets, `undefined` outside the pipeline (the environment's tag is used then).
@@ -75,6 +84,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let mut built_from_repository = Vec::new();
     let mut without_domain = Vec::new();
     let mut custom_domains = Vec::new();
+    let mut preserved = Vec::new();
     for (service, placement) in deployed {
         let volume = plan.storage(service);
         plan.check_volume_scaling(service, volume)?;
@@ -206,6 +216,11 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         config.insert("deploy".into(), Ts::Object(deploy));
         plan.report_unportable(service, unportable);
         let mut env = env(&plan, service, &shared)?;
+        preserved.extend(
+            env.iter()
+                .filter(|(_, value)| **value == Ts::Raw(PRESERVE.into()))
+                .map(|(key, _)| (service.name.clone(), key.clone())),
+        );
         if let Some((name, port)) = plan.port_variable(service, &placement) {
             env.insert(name, Ts::Str(port));
         }
@@ -228,6 +243,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         built_from_repository,
         without_domain,
         domains: custom_domains,
+        preserved,
     })
 }
 
@@ -270,7 +286,7 @@ fn env(plan: &Plan, service: &Service, shared: &HashSet<&str>) -> Result<IndexMa
             Value::Secret(secret) if shared.contains(secret.name.as_str()) => {
                 Ts::Raw(format!("ctx.shared.{}", secret.name))
             }
-            Value::Secret(_) => Ts::Raw("preserve()".into()),
+            Value::Secret(_) => Ts::Raw(PRESERVE.into()),
             Value::Database { name, output } => {
                 let datastore = plan.database(&name).map(|d| &d.datastore);
                 // Variables of Railway's PostgreSQL and Redis templates; `postgres(name, { region })`

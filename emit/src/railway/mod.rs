@@ -90,7 +90,9 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut notes = HeaderNotes::new("railway", names.join(", "));
     notes.require(
         Need::Secret,
-        "Secrets are preserve() (set in the dashboard) or ctx.shared.NAME (a shared variable).".into(),
+        "Secrets are preserve() (set in the dashboard; a service an apply creates has none until they are set, so set \
+         them right after the first apply) or ctx.shared.NAME (a shared variable)."
+            .into(),
     );
     if !built_from_repository.is_empty() {
         notes.require(Need::Platform, format!(
@@ -160,6 +162,15 @@ impl CustomDomain {
 /// The custom domains of `stack` on Railway, which the deploy workflow attaches.
 pub fn custom_domains(project: &ValidProject, stack: &stack_dsl::ValidStack) -> Result<Vec<CustomDomain>, Error> {
     Ok(lower::lower(project, stack)?.domains)
+}
+
+/// The secrets of `stack` that the Railway program preserves, as (service, variable): each must
+/// be set on its service before it runs (a service the apply creates has none).
+pub fn preserved_secrets(
+    project: &ValidProject,
+    stack: &stack_dsl::ValidStack,
+) -> Result<Vec<(String, String)>, Error> {
+    Ok(lower::lower(project, stack)?.preserved)
 }
 
 /// `a, b, c`.

@@ -72,15 +72,25 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let names: Vec<&str> = environments.iter().map(|e| e.name.as_str()).collect();
     let mut notes = HeaderNotes::new("render", names.join(", "));
     notes.push(format!("Environments: {} (development runs locally with Compose).", names.join(", ")));
+    let deployed_by_workflow = project.pipeline().is_some_and(|p| p.target == DeployTarget::Render);
+    // The Blueprint creates each built service from its environment's tag, which the deploy
+    // workflow's first run pushes; the service ids the later runs need exist only after that.
     notes.require(
         Need::Platform,
-        "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into(),
+        if deployed_by_workflow {
+            "First deploy, in this order: 1. push, so the deploy workflow pushes the images and points the \
+             environment tags at them (it deploys nothing yet); 2. apply: Render Dashboard > Blueprints > New \
+             Blueprint Instance, pointing at this file; 3. set the RENDER_SERVICE_* variables its header lists to \
+             the services' ids."
+                .into()
+        } else {
+            "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into()
+        },
     );
     notes.require(
         Need::Secret,
         "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
     );
-    let deployed_by_workflow = project.pipeline().is_some_and(|p| p.target == DeployTarget::Render);
     if let Some(pipeline) = project.pipeline() {
         notes.push(if deployed_by_workflow {
             "Nothing deploys on push (autoDeployTrigger: off): the deploy workflow deploys each commit the pipeline approved.".into()
