@@ -360,7 +360,11 @@ impl Bundle {
         }
         let previous: HashSet<&str> = previous.iter().map(String::as_str).collect();
         for path in self.files_in_owned_dirs(root)? {
-            if !rendered.contains(path.as_str()) && !previous.contains(path.as_str()) && !is_temporary(&path) && part(&path) {
+            if !rendered.contains(path.as_str())
+                && !previous.contains(path.as_str())
+                && !is_temporary(&path)
+                && part(&path)
+            {
                 changes.push(Change::Foreign { path });
             }
         }

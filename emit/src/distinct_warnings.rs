@@ -99,7 +99,13 @@ mod tests {
     use super::*;
 
     fn warning(target: &'static str, env: &str, service: &str, message: &str) -> Warning {
-        Warning { target, env: env.into(), service: service.into(), kind: WarningKind::Adapted, message: message.into() }
+        Warning {
+            target,
+            env: env.into(),
+            service: service.into(),
+            kind: WarningKind::Adapted,
+            message: message.into(),
+        }
     }
 
     #[test]

@@ -34,9 +34,9 @@ mod bundle;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod compose;
-mod durable;
 mod deploy_page;
 pub mod distinct_warnings;
+mod durable;
 pub mod endpoint;
 mod error;
 pub mod facts;

@@ -18,7 +18,13 @@ impl Env {
         if Env::ALL.contains(&self) {
             return self.name().into();
         }
-        let kind = if !self.is_hosted() { "local" } else if self.is_production() { "production" } else { "hosted" };
+        let kind = if !self.is_hosted() {
+            "local"
+        } else if self.is_production() {
+            "production"
+        } else {
+            "hosted"
+        };
         format!("{}:{kind}", self.name())
     }
 
@@ -91,7 +97,14 @@ mod tests {
 
     #[test]
     fn every_kind_of_environment_reads_back_as_itself() {
-        for env in [Env::Dev, Env::Staging, Env::Production, Env::local("dev-arm"), Env::hosted("qa"), Env::production("production-eu")] {
+        for env in [
+            Env::Dev,
+            Env::Staging,
+            Env::Production,
+            Env::local("dev-arm"),
+            Env::hosted("qa"),
+            Env::production("production-eu"),
+        ] {
             let text = serde_json::to_string(&env).unwrap();
             assert_eq!(serde_json::from_str::<Env>(&text).unwrap(), env, "{text}");
         }

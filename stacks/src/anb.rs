@@ -9,8 +9,8 @@
 
 use crate::probes::{python_http, wget_http};
 use stack_dsl::{
-    CiCheck, Cluster, Datastore, DeployTarget, Env, EnvGroup, Image, Memory, Mount, Network, Pipeline, Port, Project, Ready,
-    Resources, Restart, Secret, Service, Stack, Toolchain, Volume, mins, secs,
+    CiCheck, Cluster, Datastore, DeployTarget, Env, EnvGroup, Image, Memory, Mount, Network, Pipeline, Port, Project,
+    Ready, Resources, Restart, Secret, Service, Stack, Toolchain, Volume, mins, secs,
 };
 
 /// The ANB project in development and production.

@@ -3,6 +3,7 @@
 //! checks, start order, replicas and secret references, and every public route. A property
 //! checked over the model, not a copy of the golden text.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use emit::kubernetes::{Kustomization, Object};
@@ -873,4 +874,60 @@ fn shared_host_directories_stay_shared() {
             }
         }
     });
+}
+
+/// Where cert-manager issues certificates (a ClusterIssuer and a certified host), its HTTP-01
+/// solver pods, created in the stack's namespace and labelled
+/// `acme.cert-manager.io/http01-solver: "true"`, are reachable on their port from the ingress
+/// controller's namespace despite `default-deny-ingress`; otherwise no certificate is issued.
+#[test]
+fn cert_manager_can_solve_http01_challenges() {
+    use emit::facts::cert_manager::{HTTP01_SOLVER_LABEL, HTTP01_SOLVER_PORT};
+
+    let solver = BTreeMap::from([(HTTP01_SOLVER_LABEL.0.to_string(), HTTP01_SOLVER_LABEL.1.to_string())]);
+    let mut checked = 0;
+    each_environment(|cluster, _, objects, at| {
+        let certified = objects.iter().any(|o| match o {
+            Object::Ingress(i) => {
+                i.spec.as_ref().is_some_and(|s| s.tls.as_ref().is_some_and(|t| !t.is_empty()))
+                    && matches!(cluster.certificates, stack_dsl::Certificates::ClusterIssuer(_))
+            }
+            _ => false,
+        });
+        let admitted = objects.iter().filter_map(|o| match o {
+            Object::NetworkPolicy(p) => p.spec.as_ref(),
+            _ => None,
+        });
+        let reachable = admitted
+            .filter(|spec| {
+                spec.pod_selector.as_ref().is_some_and(|s| {
+                    s.match_expressions.is_none()
+                        && s.match_labels.iter().flatten().all(|(k, v)| solver.get(k) == Some(v))
+                })
+            })
+            .flat_map(|spec| spec.ingress.iter().flatten())
+            .any(|rule| {
+                let from_controller = rule.from.iter().flatten().any(|peer| {
+                    peer.pod_selector.is_none()
+                        && peer
+                            .namespace_selector
+                            .as_ref()
+                            .and_then(|s| s.match_labels.as_ref())
+                            .and_then(|l| l.get("kubernetes.io/metadata.name"))
+                            == Some(&cluster.ingress_namespace)
+                });
+                let on_port = rule.ports.iter().flatten().any(|p| {
+                    p.port
+                        == Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(
+                            HTTP01_SOLVER_PORT.into(),
+                        ))
+                });
+                from_controller && on_port
+            });
+        if certified {
+            checked += 1;
+            assert!(reachable, "{at}: the HTTP-01 solver pods are not reachable from the ingress controller");
+        }
+    });
+    assert!(checked > 0, "no environment gets certificates from cert-manager");
 }

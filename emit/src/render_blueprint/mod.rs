@@ -111,10 +111,13 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         for warning in warnings {
             bundle.warn(warning);
         }
-        notes.require(Need::Platform, format!(
-            "Pull-request previews copy {}: one per pull request, on a workspace plan that has them.",
-            wanted.from
-        ));
+        notes.require(
+            Need::Platform,
+            format!(
+                "Pull-request previews copy {}: one per pull request, on a workspace plan that has them.",
+                wanted.from
+            ),
+        );
         root
     });
     let header = yaml::header(
