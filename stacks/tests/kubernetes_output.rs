@@ -931,3 +931,31 @@ fn cert_manager_can_solve_http01_challenges() {
     });
     assert!(checked > 0, "no environment gets certificates from cert-manager");
 }
+
+/// A StatefulSet's volume is re-owned for its `fsGroup` only when its root is not yet: with the
+/// kubelet's default (`Always`) every restart after a drain walks the whole data directory
+/// (`emit::facts::kubelet`).
+#[test]
+fn statefulset_volumes_are_not_re_owned_on_every_start() {
+    let mut checked = 0;
+    each_environment(|_, _, objects, at| {
+        for set in objects.iter().filter_map(|o| match o {
+            Object::StatefulSet(s) => Some(s),
+            _ => None,
+        }) {
+            let security =
+                set.spec.as_ref().and_then(|s| s.template.spec.as_ref()).and_then(|p| p.security_context.as_ref());
+            if security.and_then(|s| s.fs_group).is_none() {
+                continue;
+            }
+            checked += 1;
+            assert_eq!(
+                security.and_then(|s| s.fs_group_change_policy.as_deref()),
+                Some(emit::facts::kubelet::FS_GROUP_CHANGE_POLICY),
+                "{at}: {:?}",
+                set.metadata.name
+            );
+        }
+    });
+    assert!(checked > 0, "no StatefulSet with an fsGroup");
+}

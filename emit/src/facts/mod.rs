@@ -5,5 +5,6 @@ pub mod cert_manager;
 pub mod dns;
 pub mod frameworks;
 pub mod images;
+pub mod kubelet;
 pub mod platforms;
 pub mod reserved_hosts;
