@@ -203,7 +203,15 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
     ));
     notes.require(Need::Platform, deploy_identity::rights(namespace));
     if !lowered.secret_keys.is_empty() {
-        let keys: Vec<&str> = lowered.secret_keys.iter().map(String::as_str).collect();
+        // Pods start without a `Secret::optional` key (`optional: true`), and so does the deploy.
+        let keys: Vec<String> = lowered
+            .secret_keys
+            .iter()
+            .map(|key| match stack.secrets.iter().any(|s| &s.name == key && s.optional) {
+                true => format!("{key} (optional)"),
+                false => key.clone(),
+            })
+            .collect();
         notes.require(Need::Secret, format!(
             "Before the first apply, create the Secret with keys {}: kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>. To change it: the same command with --dry-run=client -o yaml | kubectl apply -f -, then {} (pods read it at start; the deploy workflow rolls them itself)",
             keys.join(", "),
