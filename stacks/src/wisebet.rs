@@ -4,9 +4,12 @@
 
 use crate::probes::{python_http_for_host, wget_http};
 use stack_dsl::{
-    CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, External, Framework, Host, Image, Memory, Mount, Network,
-    Pipeline, Port, Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
+    CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, External, Framework, Host, Image, ImageFacts, Memory, Mount,
+    Network, Pipeline, Port, Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
 };
+
+/// The uid of the seed's `appuser` in the backend image.
+const APPUSER_UID: u32 = 1000;
 
 /// The seed's domain placeholder.
 const DOMAIN: &str = "dominio.com";
@@ -93,7 +96,13 @@ pub fn stack(env: Env) -> Stack {
             .env("DB_PASSWORD", &db_password)
             .env("CORS_ALLOWED_ORIGINS", origins.as_str())
             .network(&network)
-            .user("appuser")
+            // The seed's `appuser` (non-root), by uid, as Kubernetes runs containers by uid.
+            // Not stated: its uid; 1000 assumed, which the Dockerfile must give it
+            // (`useradd --uid 1000 appuser`, the first account Debian's useradd would create).
+            .user(APPUSER_UID)
+            .image_facts(ImageFacts::new().requires(format!(
+                "create the user appuser with uid {APPUSER_UID} (useradd --uid {APPUSER_UID} appuser), owning /app"
+            )))
     };
     // Not stated: how migrations and static files are prepared (the seed's deploy.sh). Each
     // deploy migrates before Gunicorn starts, and collects the image's static files into the

@@ -959,3 +959,25 @@ fn statefulset_volumes_are_not_re_owned_on_every_start() {
     });
     assert!(checked > 0, "no StatefulSet with an fsGroup");
 }
+
+/// A pod running as the assumed uid (`emit::kubernetes::DEFAULT_UID`, which owns none of the
+/// image's files) is named in the kustomization header, where reviewers see it; a service the
+/// stack gives a uid runs as that uid.
+#[test]
+fn assumed_uids_are_in_the_header_and_given_uids_are_kept() {
+    each_environment(|_, stack, objects, at| {
+        let header = header(stack).join("\n");
+        for object in objects {
+            let (Some(name), Some(pod)) = (name(object), pod_spec(object)) else { continue };
+            let Some(service) = stack.service(name) else { continue };
+            let uid = pod.security_context.as_ref().and_then(|s| s.run_as_user);
+            if let Some(stack_dsl::User::Id { uid: given, .. }) = &service.user {
+                assert_eq!(uid, Some(i64::from(*given)), "{at}: {name} runs as another uid than the stack gives");
+            }
+            if uid == Some(emit::kubernetes::DEFAULT_UID.into()) {
+                let said = format!("{name} runs as uid {}", emit::kubernetes::DEFAULT_UID);
+                assert!(header.contains(&said), "{at}: the header does not say {said:?}");
+            }
+        }
+    });
+}

@@ -127,6 +127,7 @@ pub use kustomization::{ConfigMapGenerator, GeneratorOptions, ImageTag, Kustomiz
 pub use object::Object;
 pub use placement::left_out;
 pub use runtime::UNPRIVILEGED_PORT_START;
+pub use security::DEFAULT_UID;
 
 use stack_dsl::{Certificates, ValidProject};
 
@@ -231,6 +232,12 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
                 pull_secret::create_command(cluster, project.pipeline(), namespace)
             ),
         );
+    }
+    // An assumed uid decides which files the process can write: reviewers see it with the files.
+    for service in stack.services().filter(|s| placement::runs(s)) {
+        if let (security::Identity::NonRoot { uid, .. }, Some(why)) = security::Identity::of(service) {
+            notes.push(format!("{} runs as uid {uid}: {why}", service.name));
+        }
     }
     for rule in secret::first_start_only(stack) {
         notes.push(rule);
