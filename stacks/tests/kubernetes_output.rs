@@ -981,3 +981,56 @@ fn assumed_uids_are_in_the_header_and_given_uids_are_kept() {
         }
     });
 }
+
+/// Each `ExternalName` Service (a dependency on the Docker host) comes with the header's check
+/// that the cluster's DNS resolves its name and the server admits the pods, run in `default`
+/// (the stack's namespace enforces `restricted`, which a plain `kubectl run` pod fails).
+#[test]
+fn external_names_come_with_their_dns_and_access_check() {
+    let mut checked = 0;
+    each_environment(|_, stack, objects, at| {
+        let header = header(stack).join("\n");
+        for service in objects.iter().filter_map(|o| match o {
+            Object::Service(s) => s.spec.as_ref().filter(|s| s.type_.as_deref() == Some("ExternalName")),
+            _ => None,
+        }) {
+            checked += 1;
+            let host = service.external_name.as_deref().expect("an external name");
+            let external = stack.externals.iter().find(|e| e.cluster_host.as_deref() == Some(host)).expect("modelled");
+            let stack_dsl::Reach::Address { port, .. } = &external.reach else { panic!("{at}: no port") };
+            for said in [
+                format!("the cluster's DNS must resolve {host}"),
+                format!("kubectl run {}-check -n default --rm -it", external.name),
+                format!("nslookup {host} && nc -zv -w 5 {host} {port}"),
+            ] {
+                assert!(header.contains(&said), "{at}: the header does not say {said:?}");
+            }
+        }
+    });
+    assert!(checked > 0, "no stack reaches a Docker-host dependency");
+}
+
+/// A one-replica StatefulSet that others reach is down for a moment on each deploy (its pod is
+/// deleted before the replacement starts: `emit::facts::rollouts`); the header says so.
+#[test]
+fn single_replica_statefulset_outages_are_in_the_header() {
+    let mut checked = 0;
+    each_environment(|_, stack, objects, at| {
+        let header = header(stack).join("\n");
+        for set in objects.iter().filter_map(|o| match o {
+            Object::StatefulSet(s) => Some(s),
+            _ => None,
+        }) {
+            let name = set.metadata.name.as_deref().unwrap_or_default();
+            let spec = set.spec.as_ref().expect("spec");
+            let reached =
+                objects.iter().any(|o| matches!(o, Object::Service(s) if s.metadata.name.as_deref() == Some(name)));
+            if spec.replicas == Some(1) && spec.volume_claim_templates.is_some() && reached {
+                checked += 1;
+                let said = format!("{name} is a one-replica StatefulSet with a ReadWriteOnce claim");
+                assert!(header.contains(&said), "{at}: the header does not say {said:?}");
+            }
+        }
+    });
+    assert!(checked > 0, "no one-replica StatefulSet");
+}

@@ -8,3 +8,4 @@ pub mod images;
 pub mod kubelet;
 pub mod platforms;
 pub mod reserved_hosts;
+pub mod rollouts;

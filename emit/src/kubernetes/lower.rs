@@ -185,6 +185,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         }
         objects.extend(scaling::autoscaler(stack, service, kind).map(Object::HorizontalPodAutoscaler));
         objects.extend(scaling::disruption_budget(stack, service).map(Object::PodDisruptionBudget));
+        lowered.warnings.extend(scaling::single_replica_outage(stack, service).map(|m| warn(service, m)));
         service_files.push((format!("{}.yaml", service.name), objects));
     }
     for claim in &claims {

@@ -40,7 +40,7 @@
 //! | host / port / URL references | the Service's DNS name (the service's name) and port |
 //! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes (unencoded: the kustomization header says the password must be URL-safe) |
 //! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef` |
-//! | `External` on `host.docker.internal` | pods have no Docker host: they reach it by its name, an `ExternalName` Service to `External::cluster_host`, which validation requires |
+//! | `External` on `host.docker.internal` | pods have no Docker host: they reach it by its name, an `ExternalName` Service to `External::cluster_host`, which validation requires; the header says the cluster's DNS must resolve it and the server admit the pods' and nodes' addresses, with the `kubectl run … nslookup … && nc -zv …` check |
 //! | `Volume::persistent`, one service | claim template, `ReadWriteOnce`, the volume's size (else the stack's `Defaults`, 1Gi built in, reported as a default applied) |
 //! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`, from the `Cluster`'s `shared_storage_class` (the default class when unset); reported, as the class must support it |
 //! | `Volume::persistent`, one job or cron job | a standalone `PersistentVolumeClaim`, `ReadWriteOnce`, kept between runs |
@@ -54,6 +54,7 @@
 //! | networks | a membership label `network.stackwright.dev/<network>: "true"` on the pods of each service per network it joins (`default` when it names none); a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the pods labelled with any of its networks, and routed ports from the ingress controller's namespace (`Cluster`, default `traefik`); a service on internal networks only may also connect only to the pods on its networks and DNS; where cert-manager issues certificates from a ClusterIssuer, `cert-manager-http01-solver` admits the ingress controller to its HTTP-01 solver pods on 8089 (`facts::cert_manager`) |
 //! | replicas / `Autoscale` | `replicas` / a `HorizontalPodAutoscaler` (`autoscaling/v2`, CPU utilisation; the workload leaves `replicas` to it) |
 //! | more than one replica | `PodDisruptionBudget` with `maxUnavailable: 1` |
+//! | one-replica StatefulSet that others reach | reported in the header and DEPLOY.md: each deploy deletes its pod before the replacement starts (`facts::rollouts`), a brief outage |
 //! | HTTP port | `preStop` sleep of 5 s (endpoints drain before the process stops) and `terminationGracePeriodSeconds` of those 5 s plus the stop grace period (30 s when unset); a single-replica edge proxy or routed service is reported |
 //! | `stop_grace_period` | `terminationGracePeriodSeconds` (after the drain delay of an HTTP port), so rollouts and drains give a worker the time it takes to finish its job |
 //! | resources | requests = reservations, limits = limits; where unset, the stack's `Defaults` (built in: requests 100m CPU / 128Mi, limits 500m / 512Mi), each reported as a default applied |
@@ -232,6 +233,10 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
                 pull_secret::create_command(cluster, project.pipeline(), namespace)
             ),
         );
+    }
+    notes.require_all(Need::External, external::prerequisites(stack));
+    for service in stack.services().filter(|s| placement::runs(s)) {
+        notes.extend(scaling::single_replica_outage(stack, service));
     }
     // An assumed uid decides which files the process can write: reviewers see it with the files.
     for service in stack.services().filter(|s| placement::runs(s)) {
