@@ -880,12 +880,12 @@ fn shared_host_directories_stay_shared() {
 /// solver pods, created in the stack's namespace and labelled
 /// `acme.cert-manager.io/http01-solver: "true"`, are reachable on their port from the ingress
 /// controller's namespace despite `default-deny-ingress`; otherwise no certificate is issued.
+/// (The committed stacks serve placeholders today; `ingress.rs` checks a certified host.)
 #[test]
 fn cert_manager_can_solve_http01_challenges() {
     use emit::facts::cert_manager::{HTTP01_SOLVER_LABEL, HTTP01_SOLVER_PORT};
 
     let solver = BTreeMap::from([(HTTP01_SOLVER_LABEL.0.to_string(), HTTP01_SOLVER_LABEL.1.to_string())]);
-    let mut checked = 0;
     each_environment(|cluster, _, objects, at| {
         let certified = objects.iter().any(|o| match o {
             Object::Ingress(i) => {
@@ -924,12 +924,9 @@ fn cert_manager_can_solve_http01_challenges() {
                 });
                 from_controller && on_port
             });
-        if certified {
-            checked += 1;
-            assert!(reachable, "{at}: the HTTP-01 solver pods are not reachable from the ingress controller");
-        }
+        // Only where cert-manager runs a challenge is anything admitted to its label.
+        assert_eq!(reachable, certified, "{at}: HTTP-01 solver pods reachable {reachable}, certificates {certified}");
     });
-    assert!(checked > 0, "no environment gets certificates from cert-manager");
 }
 
 /// A StatefulSet's volume is re-owned for its `fsGroup` only when its root is not yet: with the
