@@ -1031,3 +1031,48 @@ fn single_replica_statefulset_outages_are_in_the_header() {
     });
     assert!(checked > 0, "no one-replica StatefulSet");
 }
+
+/// Files the replaced edge proxy served from a volume or directory the application shares are
+/// served by no object (no workload mounts them behind an Ingress path), so the header names
+/// each as a prerequisite instead of leaving its URLs to answer 404 unannounced.
+#[test]
+fn files_the_replaced_proxy_served_are_a_prerequisite() {
+    let mut checked = 0;
+    each_environment(|_, stack, objects, at| {
+        let header = header(stack).join("\n");
+        let served: Vec<String> = objects
+            .iter()
+            .filter_map(|o| match o {
+                Object::Ingress(i) => i.spec.as_ref(),
+                _ => None,
+            })
+            .flat_map(|s| s.rules.iter().flatten())
+            .flat_map(|r| r.http.iter().flat_map(|h| &h.paths))
+            .filter_map(|p| p.backend.service.as_ref().map(|b| b.name.clone()))
+            .collect();
+        for proxy in stack.services().filter(|s| s.role.is_platform_edge()) {
+            for mount in &proxy.mounts {
+                let source = match &mount.source {
+                    MountSource::Volume(v) => v.name().to_string(),
+                    MountSource::Bind(path) => path.clone(),
+                    _ => continue,
+                };
+                let shared = stack.services().any(|s| {
+                    s.run == Run::Continuously
+                        && served.contains(&s.name)
+                        && s.mounts.iter().any(|m| m.source == mount.source)
+                });
+                if !shared {
+                    continue;
+                }
+                checked += 1;
+                let said = format!("{} served the files of the", proxy.name);
+                assert!(
+                    header.lines().any(|l| l.starts_with(&said) && l.contains(&source) && l.contains("404")),
+                    "{at}: the header does not say that {source} is no longer served"
+                );
+            }
+        }
+    });
+    assert!(checked > 0, "no replaced proxy served files");
+}

@@ -27,7 +27,7 @@
 //! | `.published(h)` | **explicit choice**: not exposed outside the cluster (ClusterIP only); a warning names the port and the `kubectl port-forward` command. Public traffic goes through routes |
 //! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`, `ingressClassName` from the project's `Cluster` (default `traefik`); TLS hosts get their certificate from cert-manager (`cert-manager.io/cluster-issuer`, default `letsencrypt`, Secret `<host>-tls`) or share the `Cluster`'s named TLS Secret; a reserved example name (`example.com`, `*.test`, `localhost`, …: `facts::reserved_hosts`) is never sent to cert-manager, whose order could not succeed: served over plain HTTP and reported |
 //! | `Traefik` edge | replaced by the cluster's ingress controller |
-//! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed**: the Ingress serves each upstream without routes of its own on the environment's host (`Cluster::host`, required by validation, as a host-less rule ties with every other one of the class), at `/` or at its `.edge_path(..)`; two services on one host and path is an error. HTTPS (a proxy on 443) gets the host's certificate |
+//! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed** (files it served from a volume or directory the application shares are a prerequisite in the header: the Ingress serves no files): the Ingress serves each upstream without routes of its own on the environment's host (`Cluster::host`, required by validation, as a host-less rule ties with every other one of the class), at `/` or at its `.edge_path(..)`; two services on one host and path is an error. HTTPS (a proxy on 443) gets the host's certificate |
 //! | `Role::CertificateRenewal` (certbot) | **not deployed**: cert-manager issues and renews (warning) |
 //! | image that needs the node (Datadog agent) | **not deployed**, with a warning pointing at the vendor's operator or Helm chart; a service that waits for or refers to a left-out one is an error |
 //! | health check | `readinessProbe`, and `livenessProbe` unless `.liveness(..)` gives its own (an HTTP check of a service that uses other services becomes a `tcpSocket` liveness check of its port: liveness must not depend on dependencies); `http` → `httpGet`, `exec` → `exec`, `shell` → `exec sh -c`, `tcp` → `tcpSocket`; interval → `periodSeconds`, timeout → `timeoutSeconds`, retries → `failureThreshold` |
@@ -109,6 +109,7 @@ mod network;
 mod object;
 mod placement;
 mod probe;
+mod proxy_files;
 pub mod pull_policy;
 mod pull_secret;
 mod readers;
@@ -235,6 +236,7 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
         );
     }
     notes.require_all(Need::External, external::prerequisites(stack));
+    notes.require_all(Need::External, proxy_files::unserved(stack));
     for service in stack.services().filter(|s| placement::runs(s)) {
         notes.extend(scaling::single_replica_outage(stack, service));
     }
