@@ -92,6 +92,7 @@
 
 #![deny(missing_docs)]
 
+mod built_image_user;
 mod ci_check;
 mod cluster;
 mod cluster_address;

@@ -171,6 +171,7 @@ impl<'a> Checker<'a> {
         }
         self.check_resources(&at, service);
         let location = [self.root.clone(), at.clone()];
+        self.problems.extend(crate::built_image_user::problems(&location, service));
         self.problems.extend(crate::ci_check::problems(&location, service));
         self.problems.extend(crate::datastore_probe::problems(&location, service));
         self.problems.extend(crate::static_site::problems(&location, service));

@@ -189,7 +189,8 @@ pub fn stack(env: Env) -> Stack {
         .env("PORT", "3000")
         .network(&public)
         .network(&internal)
-        .user("node"),
+        // The seed's base image is node:20-alpine: its user node, by uid.
+        .user(crate::NODE_UID),
     );
     stack
 }

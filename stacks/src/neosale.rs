@@ -95,7 +95,10 @@ pub fn stack(env: Env) -> Stack {
             .datastore(Datastore::redis(7)),
     );
 
-    // The API image (backend/Dockerfile, multi-stage) also runs the Prisma migrations.
+    // The API image (backend/Dockerfile, multi-stage) also runs the Prisma migrations. Not
+    // stated: the Dockerfiles' base image; the checklist's "Usar Alpine images" and Node make it
+    // node:<version>-alpine, whose user node is uid 1000 (`crate::NODE_UID`), the owner of the
+    // working directory the Dockerfile copies the app into with `--chown=node:node`.
     let api_image = Image::build("backend").tag("neosale-api");
     let node_env = if env.is_dev() { "development" } else { "production" };
 
@@ -112,10 +115,10 @@ pub fn stack(env: Env) -> Stack {
             .env("DATABASE_URL", postgres.database_url())
             .env("CHECKPOINT_DISABLE", "1")
             .network(&data)
-            .user("node")
+            .user(crate::NODE_UID)
             .mount(Mount::tmpfs("/tmp"))
             .image_facts(ImageFacts::new().requires(
-                "hold the Prisma CLI (`prisma` in node_modules, not pruned as a dev dependency) and its schema engine for the image's platform, which the job cannot download without internet, in a working directory user node can write (the CLI writes temporary files there)",
+                "hold the Prisma CLI (`prisma` in node_modules, not pruned as a dev dependency) and its schema engine for the image's platform, which the job cannot download without internet, in a working directory user node (uid 1000) can write (the CLI writes temporary files there)",
             ))
             .depends_on(&postgres, Ready::Healthy),
     );
@@ -142,7 +145,7 @@ pub fn stack(env: Env) -> Stack {
         .depends_on(&postgres, Ready::Healthy)
         .depends_on(&redis, Ready::Healthy)
         // The checklist: no root, read-only root filesystem.
-        .user("node")
+        .user(crate::NODE_UID)
         .read_only_root()
         .mount(Mount::tmpfs("/tmp"));
     if env.is_hosted() {
@@ -177,7 +180,7 @@ pub fn stack(env: Env) -> Stack {
         .network(&edge)
         .healthcheck(wget_http(3000, "/").start_period(secs(20)))
         .depends_on(&api, Ready::Healthy)
-        .user("node")
+        .user(crate::NODE_UID)
         .read_only_root()
         .mount(Mount::tmpfs("/tmp"))
         // Next.js writes its image and fetch cache here.

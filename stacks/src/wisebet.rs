@@ -4,27 +4,58 @@
 
 use crate::probes::{python_http_for_host, wget_http};
 use stack_dsl::{
-    CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, External, Framework, Host, Image, Memory, Mount, Network,
-    Pipeline, Port, Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
+    CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, External, Framework, Host, Image, ImageFacts, Memory, Mount,
+    Network, Pipeline, Port, Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
 };
 
-/// The seed's domain placeholder.
-const DOMAIN: &str = "dominio.com";
+/// The uid of the seed's `appuser` in the backend image.
+const APPUSER_UID: u32 = 1000;
+
+/// Production's public host. The seed writes `dominio.com` ("domain" in Spanish) in
+/// ALLOWED_HOSTS, CORS_ALLOWED_ORIGINS and its nginx/certbot setup: a placeholder for the team's
+/// domain, not a host. Until the team names it, a reserved example name (RFC 2606) stands in,
+/// which no target sends to a certificate authority: an order for a placeholder can only fail,
+/// and failed validations count against Let's Encrypt's limits
+/// (<https://letsencrypt.org/docs/rate-limits/#authorization-failures-per-hostname-per-account>).
+/// Replace it with `PublicHost::Real("…")` to issue certificates.
+pub const PRODUCTION_HOST: PublicHost = PublicHost::Placeholder("wisebet.example.com");
+
+/// The host production is served on: the one input every target reads it from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublicHost {
+    /// A stand-in until the team names its domain: served, never certified.
+    Placeholder(&'static str),
+    /// The team's domain, certified by Let's Encrypt.
+    Real(&'static str),
+}
+
+impl PublicHost {
+    /// The host name.
+    pub fn name(self) -> &'static str {
+        match self {
+            PublicHost::Placeholder(host) | PublicHost::Real(host) => host,
+        }
+    }
+}
 
 /// The WiseBet project in development and production (the seed names no staging).
 pub fn project() -> Project {
-    Project::new("wisebet", [Env::Dev, Env::Production], stack)
+    project_on(PRODUCTION_HOST)
+}
+
+/// The WiseBet project with production served on `host`.
+pub fn project_on(host: PublicHost) -> Project {
+    Project::new("wisebet", [Env::Dev, Env::Production], move |env| stack(env, host))
         // The seed deploys `docker-compose.prod.yml` on one host with `deploy.sh`; the pipeline
         // does the same over SSH. Not stated: a registry (GHCR here, owner assumed).
         .pipeline(Pipeline::new(DeployTarget::ComposeOverSsh))
         // On Kubernetes the Ingress replacing nginx serves the backend on the hosts Django
-        // accepts (ALLOWED_HOSTS): the seed's domain placeholder in production, localhost in
-        // development.
-        .cluster(Cluster::new().host(Env::Dev, "localhost").host(Env::Production, DOMAIN))
+        // accepts (ALLOWED_HOSTS): production's public host, localhost in development.
+        .cluster(Cluster::new().host(Env::Dev, "localhost").host(Env::Production, host.name()))
 }
 
-/// The WiseBet stack in `env`.
-pub fn stack(env: Env) -> Stack {
+/// The WiseBet stack in `env`, with production served on `host`.
+fn stack(env: Env, host: PublicHost) -> Stack {
     let mut stack = Stack::new("wisebet");
     // `wisebet_network` in the seed, a bridge network; renamed to a DNS-1123 label. Its subnet
     // is fixed, so the host PostgreSQL's pg_hba.conf and firewall rule stay true after the network
@@ -58,7 +89,7 @@ pub fn stack(env: Env) -> Stack {
             .datastore(Datastore::postgres(16).user("wisebet_user").database("wisebet_db").password(&db_password)),
     );
 
-    let domain = DOMAIN;
+    let domain = host.name();
     let (allowed_hosts, origins) = if env.is_production() {
         (domain, format!("https://{domain}"))
     } else {
@@ -93,7 +124,13 @@ pub fn stack(env: Env) -> Stack {
             .env("DB_PASSWORD", &db_password)
             .env("CORS_ALLOWED_ORIGINS", origins.as_str())
             .network(&network)
-            .user("appuser")
+            // The seed's `appuser` (non-root), by uid, as Kubernetes runs containers by uid.
+            // Not stated: its uid; 1000 assumed, which the Dockerfile must give it
+            // (`useradd --uid 1000 appuser`, the first account Debian's useradd would create).
+            .user(APPUSER_UID)
+            .image_facts(ImageFacts::new().requires(format!(
+                "create the user appuser with uid {APPUSER_UID} (useradd --uid {APPUSER_UID} appuser), owning /app"
+            )))
     };
     // Not stated: how migrations and static files are prepared (the seed's deploy.sh). Each
     // deploy migrates before Gunicorn starts, and collects the image's static files into the
@@ -206,8 +243,17 @@ pub fn stack(env: Env) -> Stack {
         // renewal every 12 hours, production only, through the webroot nginx serves. A loop in a
         // long-running container keeps Compose, the seed's only target, renewing without a host
         // crontab. The seed writes `certbot/certbot:latest`; pinned so a deploy never changes it.
+        // A placeholder host is never sent to Let's Encrypt: nginx keeps serving the
+        // self-signed certificate, and `certbot renew`, which has no certificate to renew,
+        // asks nothing.
+        let first_issue = match host {
+            PublicHost::Real(_) => format!(
+                "if [ ! -f /etc/letsencrypt/renewal/{domain}.conf ]; then mv {live} {live}.placeholder && if certbot certonly --webroot -w /var/www/certbot -d {domain} --email \"$LETSENCRYPT_EMAIL\" --agree-tos --non-interactive; then rm -rf {live}.placeholder; else rm -rf {live}; mv {live}.placeholder {live}; fi; fi; "
+            ),
+            PublicHost::Placeholder(_) => String::new(),
+        };
         let issue = format!(
-            "trap exit TERM; while :; do if [ ! -f /etc/letsencrypt/renewal/{domain}.conf ]; then mv {live} {live}.placeholder && if certbot certonly --webroot -w /var/www/certbot -d {domain} --email \"$LETSENCRYPT_EMAIL\" --agree-tos --non-interactive; then rm -rf {live}.placeholder; else rm -rf {live}; mv {live}.placeholder {live}; fi; fi; certbot renew --webroot -w /var/www/certbot; sleep 12h & wait $!; done"
+            "trap exit TERM; while :; do {first_issue}certbot renew --webroot -w /var/www/certbot; sleep 12h & wait $!; done"
         );
         stack.add_service(
             Service::new("certbot", Image::new("certbot/certbot:v2.11.0"))

@@ -645,10 +645,16 @@ fn django_migrates_and_collects_static_files_before_it_serves() {
 /// real certificate through the webroot once nginx is healthy and renews it; and nginx reloads
 /// when the certificate changes, since it reads certificates only at start and reload
 /// (<https://nginx.org/en/docs/beginners_guide.html#control>).
+/// Checked on production served on a real host (`PublicHost::Real`); the committed files, on
+/// the seed's placeholder, never ask Let's Encrypt (below).
 #[test]
 fn tls_works_from_an_empty_host_and_after_every_renewal() {
-    let stack = every_stack().into_iter().find(|s| s.name == "wisebet" && s.env().is_production()).unwrap();
-    let file = compose(&stack).file;
+    let host = "wisebet.es";
+    let project = stacks::wisebet::project_on(stacks::wisebet::PublicHost::Real(host)).validate().expect("valid");
+    let bundle = emit::compose::render(&project, &emit::Options::with_root("")).expect("renders");
+    let production = emit::layout::compose_file(stack_dsl::Env::Production);
+    let file: ComposeFile =
+        serde_saphyr::from_str(&bundle.file(&production).expect("production").contents).expect("parses");
     let nginx = &file.services["nginx"];
     let letsencrypt = |s: &emit::compose::model::ComposeService| {
         s.volumes.iter().find_map(|v| match v {
@@ -669,7 +675,7 @@ fn tls_works_from_an_empty_host_and_after_every_renewal() {
         .expect("nginx waits for a job that writes the certificate volume");
     let init_script = script(init);
     assert!(
-        init_script.contains("test -f /etc/letsencrypt/live/dominio.com/fullchain.pem ||"),
+        init_script.contains(&format!("test -f /etc/letsencrypt/live/{host}/fullchain.pem ||")),
         "{init_name}: {init_script}"
     );
     assert!(init_script.contains("fullchain.pem") && init_script.contains("privkey.pem"), "{init_name}");
@@ -684,7 +690,7 @@ fn tls_works_from_an_empty_host_and_after_every_renewal() {
         .find(|(_, s)| s.restart != "no" && letsencrypt(s) == Some((certificates.clone(), true)))
         .expect("a long-running certbot writes the certificates");
     let certbot_script = script(certbot);
-    assert!(certbot_script.contains("certbot certonly --webroot -w /var/www/certbot -d dominio.com"), "{name}");
+    assert!(certbot_script.contains(&format!("certbot certonly --webroot -w /var/www/certbot -d {host}")), "{name}");
     assert!(certbot_script.contains("certbot renew --webroot -w /var/www/certbot"), "{name}");
     assert_eq!(certbot.depends_on["nginx"].condition, "service_healthy", "{name}: the challenge needs nginx serving");
     assert!(!certbot.image.ends_with(":latest"), "{name}: {} changes under a redeploy", certbot.image);
@@ -693,6 +699,32 @@ fn tls_works_from_an_empty_host_and_after_every_renewal() {
 /// A Django service whose check Django would answer with 400 does not render to Compose: the
 /// error names the service and the host to send; without its release jobs it renders with a
 /// warning naming the missing `manage.py` commands.
+/// The seed's `dominio.com` is a placeholder: the committed WiseBet files serve a reserved
+/// example name in its place, everywhere (Compose's Django settings and nginx, the Kubernetes
+/// Ingress), and never send it to a certificate authority: no `certbot certonly` in Compose, no
+/// TLS entry or cert-manager annotation on the Ingress.
+#[test]
+fn wisebet_never_asks_for_a_certificate_for_its_placeholder_host() {
+    let stacks::wisebet::PublicHost::Placeholder(host) = stacks::wisebet::PRODUCTION_HOST else {
+        return; // the team's real domain: certified, as the test above checks
+    };
+    assert!(emit::facts::reserved_hosts::is_reserved(host), "{host} is not a reserved example name");
+    let stack = every_stack().into_iter().find(|s| s.name == "wisebet" && s.env().is_production()).unwrap();
+    let Generated { text, file } = compose(&stack);
+    assert!(!text.contains("dominio.com"), "the seed's placeholder is written as a host");
+    assert!(!text.contains("certonly"), "certbot asks Let's Encrypt for {host}");
+    let backend = &file.services["backend"];
+    let allowed = backend.environment.get("ALLOWED_HOSTS").map(String::as_str);
+    assert_eq!(allowed, Some(host), "Django accepts another host than the one served");
+    let ingress_path = golden_dir(&stack).join(emit::layout::kubernetes_dir(stack.env())).join("ingress.yaml");
+    let ingress: k8s_openapi::api::networking::v1::Ingress =
+        serde_saphyr::from_str(&std::fs::read_to_string(ingress_path).expect("ingress.yaml")).expect("an Ingress");
+    let spec = ingress.spec.expect("spec");
+    assert!(spec.rules.iter().flatten().any(|r| r.host.as_deref() == Some(host)), "the Ingress does not serve {host}");
+    assert!(spec.tls.is_none(), "a certificate is asked for {host}");
+    assert!(ingress.metadata.annotations.is_none_or(|a| !a.contains_key("cert-manager.io/cluster-issuer")));
+}
+
 #[test]
 fn compose_refuses_a_check_django_rejects_and_reports_missing_release_steps() {
     use stack_dsl::{Env, Framework, Image, Port, Probe, Project, Stack};

@@ -364,7 +364,7 @@ fn a_missing_secret_key_stops_the_deploy_before_anything_is_applied() {
         running_before(&cluster, stack, &existing);
         let secret =
             emit::kubernetes::secret::stack_secret(stack, &cluster_of(stack)).expect("renders").expect("a Secret");
-        let lacking = secret.keys.iter().next_back().expect("a key");
+        let lacking = secret.required.iter().next_back().expect("a required key");
         std::fs::remove_file(cluster.dir.join("secret").join(lacking)).expect("remove the key");
         let (ok, output) = cluster.run_output(&scripts.deploy);
         assert!(!ok, "{}: a missing key must stop the deploy", stack.name);
@@ -373,6 +373,37 @@ fn a_missing_secret_key_stops_the_deploy_before_anything_is_applied() {
             cluster.log().into_iter().filter(|l| l.contains("manifests.yaml") && l.starts_with("kubectl apply"));
         assert_eq!(applied.count(), 0, "{}: nothing of the manifests may be applied", stack.name);
     }
+}
+
+/// A `Secret::optional` key (referenced with `optional: true`, so pods start without it) does
+/// not stop the deploy when absent: NEOSALE runs without Sentry's SENTRY_DSN.
+#[test]
+fn an_absent_optional_secret_key_does_not_stop_the_deploy() {
+    let mut checked = 0;
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let optional: Vec<&str> = stack.secrets.iter().filter(|s| s.optional).map(|s| s.name.as_str()).collect();
+        let secret =
+            emit::kubernetes::secret::stack_secret(stack, &cluster_of(stack)).expect("renders").expect("a Secret");
+        let absent: Vec<&String> = secret.keys.iter().filter(|k| optional.contains(&k.as_str())).collect();
+        if absent.is_empty() {
+            continue;
+        }
+        checked += 1;
+        let (existing, jobs) = workloads(stack);
+        let cluster = Cluster::new("optional-secret", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        for key in absent {
+            std::fs::remove_file(cluster.dir.join("secret").join(key)).expect("remove the key");
+        }
+        let (ok, output) = cluster.run_output(&scripts.deploy);
+        assert!(!output.contains("lacks"), "{}: an optional key is required: {output}", stack.name);
+        assert!(ok, "{}: the deploy failed: {output}", stack.name);
+    }
+    assert!(checked > 0, "no stack deploying to Kubernetes reads an optional secret");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! checks, start order, replicas and secret references, and every public route. A property
 //! checked over the model, not a copy of the golden text.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use emit::kubernetes::{Kustomization, Object};
@@ -873,4 +874,205 @@ fn shared_host_directories_stay_shared() {
             }
         }
     });
+}
+
+/// Where cert-manager issues certificates (a ClusterIssuer and a certified host), its HTTP-01
+/// solver pods, created in the stack's namespace and labelled
+/// `acme.cert-manager.io/http01-solver: "true"`, are reachable on their port from the ingress
+/// controller's namespace despite `default-deny-ingress`; otherwise no certificate is issued.
+/// (The committed stacks serve placeholders today; `ingress.rs` checks a certified host.)
+#[test]
+fn cert_manager_can_solve_http01_challenges() {
+    use emit::facts::cert_manager::{HTTP01_SOLVER_LABEL, HTTP01_SOLVER_PORT};
+
+    let solver = BTreeMap::from([(HTTP01_SOLVER_LABEL.0.to_string(), HTTP01_SOLVER_LABEL.1.to_string())]);
+    each_environment(|cluster, _, objects, at| {
+        let certified = objects.iter().any(|o| match o {
+            Object::Ingress(i) => {
+                i.spec.as_ref().is_some_and(|s| s.tls.as_ref().is_some_and(|t| !t.is_empty()))
+                    && matches!(cluster.certificates, stack_dsl::Certificates::ClusterIssuer(_))
+            }
+            _ => false,
+        });
+        let admitted = objects.iter().filter_map(|o| match o {
+            Object::NetworkPolicy(p) => p.spec.as_ref(),
+            _ => None,
+        });
+        let reachable = admitted
+            .filter(|spec| {
+                spec.pod_selector.as_ref().is_some_and(|s| {
+                    s.match_expressions.is_none()
+                        && s.match_labels.iter().flatten().all(|(k, v)| solver.get(k) == Some(v))
+                })
+            })
+            .flat_map(|spec| spec.ingress.iter().flatten())
+            .any(|rule| {
+                let from_controller = rule.from.iter().flatten().any(|peer| {
+                    peer.pod_selector.is_none()
+                        && peer
+                            .namespace_selector
+                            .as_ref()
+                            .and_then(|s| s.match_labels.as_ref())
+                            .and_then(|l| l.get("kubernetes.io/metadata.name"))
+                            == Some(&cluster.ingress_namespace)
+                });
+                let on_port = rule.ports.iter().flatten().any(|p| {
+                    p.port
+                        == Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(
+                            HTTP01_SOLVER_PORT.into(),
+                        ))
+                });
+                from_controller && on_port
+            });
+        // Only where cert-manager runs a challenge is anything admitted to its label.
+        assert_eq!(reachable, certified, "{at}: HTTP-01 solver pods reachable {reachable}, certificates {certified}");
+    });
+}
+
+/// A StatefulSet's volume is re-owned for its `fsGroup` only when its root is not yet: with the
+/// kubelet's default (`Always`) every restart after a drain walks the whole data directory
+/// (`emit::facts::kubelet`).
+#[test]
+fn statefulset_volumes_are_not_re_owned_on_every_start() {
+    let mut checked = 0;
+    each_environment(|_, _, objects, at| {
+        for set in objects.iter().filter_map(|o| match o {
+            Object::StatefulSet(s) => Some(s),
+            _ => None,
+        }) {
+            let security =
+                set.spec.as_ref().and_then(|s| s.template.spec.as_ref()).and_then(|p| p.security_context.as_ref());
+            if security.and_then(|s| s.fs_group).is_none() {
+                continue;
+            }
+            checked += 1;
+            assert_eq!(
+                security.and_then(|s| s.fs_group_change_policy.as_deref()),
+                Some(emit::facts::kubelet::FS_GROUP_CHANGE_POLICY),
+                "{at}: {:?}",
+                set.metadata.name
+            );
+        }
+    });
+    assert!(checked > 0, "no StatefulSet with an fsGroup");
+}
+
+/// A pod running as the assumed uid (`emit::kubernetes::DEFAULT_UID`, which owns none of the
+/// image's files) is named in the kustomization header, where reviewers see it; a service the
+/// stack gives a uid runs as that uid.
+#[test]
+fn assumed_uids_are_in_the_header_and_given_uids_are_kept() {
+    each_environment(|_, stack, objects, at| {
+        let header = header(stack).join("\n");
+        for object in objects {
+            let (Some(name), Some(pod)) = (name(object), pod_spec(object)) else { continue };
+            let Some(service) = stack.service(name) else { continue };
+            let uid = pod.security_context.as_ref().and_then(|s| s.run_as_user);
+            if let Some(stack_dsl::User::Id { uid: given, .. }) = &service.user {
+                assert_eq!(uid, Some(i64::from(*given)), "{at}: {name} runs as another uid than the stack gives");
+            }
+            if uid == Some(emit::kubernetes::DEFAULT_UID.into()) {
+                let said = format!("{name} runs as uid {}", emit::kubernetes::DEFAULT_UID);
+                assert!(header.contains(&said), "{at}: the header does not say {said:?}");
+            }
+        }
+    });
+}
+
+/// Each `ExternalName` Service (a dependency on the Docker host) comes with the header's check
+/// that the cluster's DNS resolves its name and the server admits the pods, run in `default`
+/// (the stack's namespace enforces `restricted`, which a plain `kubectl run` pod fails).
+#[test]
+fn external_names_come_with_their_dns_and_access_check() {
+    let mut checked = 0;
+    each_environment(|_, stack, objects, at| {
+        let header = header(stack).join("\n");
+        for service in objects.iter().filter_map(|o| match o {
+            Object::Service(s) => s.spec.as_ref().filter(|s| s.type_.as_deref() == Some("ExternalName")),
+            _ => None,
+        }) {
+            checked += 1;
+            let host = service.external_name.as_deref().expect("an external name");
+            let external = stack.externals.iter().find(|e| e.cluster_host.as_deref() == Some(host)).expect("modelled");
+            let stack_dsl::Reach::Address { port, .. } = &external.reach else { panic!("{at}: no port") };
+            for said in [
+                format!("the cluster's DNS must resolve {host}"),
+                format!("kubectl run {}-check -n default --rm -it", external.name),
+                format!("nslookup {host} && nc -zv -w 5 {host} {port}"),
+            ] {
+                assert!(header.contains(&said), "{at}: the header does not say {said:?}");
+            }
+        }
+    });
+    assert!(checked > 0, "no stack reaches a Docker-host dependency");
+}
+
+/// A one-replica StatefulSet that others reach is down for a moment on each deploy (its pod is
+/// deleted before the replacement starts: `emit::facts::rollouts`); the header says so.
+#[test]
+fn single_replica_statefulset_outages_are_in_the_header() {
+    let mut checked = 0;
+    each_environment(|_, stack, objects, at| {
+        let header = header(stack).join("\n");
+        for set in objects.iter().filter_map(|o| match o {
+            Object::StatefulSet(s) => Some(s),
+            _ => None,
+        }) {
+            let name = set.metadata.name.as_deref().unwrap_or_default();
+            let spec = set.spec.as_ref().expect("spec");
+            let reached =
+                objects.iter().any(|o| matches!(o, Object::Service(s) if s.metadata.name.as_deref() == Some(name)));
+            if spec.replicas == Some(1) && spec.volume_claim_templates.is_some() && reached {
+                checked += 1;
+                let said = format!("{name} is a one-replica StatefulSet with a ReadWriteOnce claim");
+                assert!(header.contains(&said), "{at}: the header does not say {said:?}");
+            }
+        }
+    });
+    assert!(checked > 0, "no one-replica StatefulSet");
+}
+
+/// Files the replaced edge proxy served from a volume or directory the application shares are
+/// served by no object (no workload mounts them behind an Ingress path), so the header names
+/// each as a prerequisite instead of leaving its URLs to answer 404 unannounced.
+#[test]
+fn files_the_replaced_proxy_served_are_a_prerequisite() {
+    let mut checked = 0;
+    each_environment(|_, stack, objects, at| {
+        let header = header(stack).join("\n");
+        let served: Vec<String> = objects
+            .iter()
+            .filter_map(|o| match o {
+                Object::Ingress(i) => i.spec.as_ref(),
+                _ => None,
+            })
+            .flat_map(|s| s.rules.iter().flatten())
+            .flat_map(|r| r.http.iter().flat_map(|h| &h.paths))
+            .filter_map(|p| p.backend.service.as_ref().map(|b| b.name.clone()))
+            .collect();
+        for proxy in stack.services().filter(|s| s.role.is_platform_edge()) {
+            for mount in &proxy.mounts {
+                let source = match &mount.source {
+                    MountSource::Volume(v) => v.name().to_string(),
+                    MountSource::Bind(path) => path.clone(),
+                    _ => continue,
+                };
+                let shared = stack.services().any(|s| {
+                    s.run == Run::Continuously
+                        && served.contains(&s.name)
+                        && s.mounts.iter().any(|m| m.source == mount.source)
+                });
+                if !shared {
+                    continue;
+                }
+                checked += 1;
+                let said = format!("{} served the files of the", proxy.name);
+                assert!(
+                    header.lines().any(|l| l.starts_with(&said) && l.contains(&source) && l.contains("404")),
+                    "{at}: the header does not say that {source} is no longer served"
+                );
+            }
+        }
+    });
+    assert!(checked > 0, "no replaced proxy served files");
 }

@@ -147,16 +147,16 @@ fn secret_checksums(secret: &StackSecret) -> Vec<Patch> {
         .collect()
 }
 
-/// Fails naming every key the Secret lacks (or the Secret itself), before anything is applied;
-/// then sets each reader's checksum variable from the keys it reads (a hash: no value reaches
-/// the log).
+/// Fails naming every required key the Secret lacks (or the Secret itself), before anything is
+/// applied (pods start without an optional one); then sets each reader's checksum variable from
+/// the keys it reads (a hash: no value reaches the log).
 fn secret_check(secret: &StackSecret, namespace: &str) -> String {
-    let keys: Vec<&str> = secret.keys.iter().map(String::as_str).collect();
+    let keys: Vec<&str> = secret.required.iter().map(String::as_str).collect();
     let name = &secret.name;
     // A Go template listing the keys, one a line; it has braces a format string would eat.
     let list_keys = r#"'{{range $key, $value := .data}}{{$key}}{{"\n"}}{{end}}'"#;
     let mut script = format!(
-        r#"# The Secret must hold every key the manifests read, before anything is applied.
+        r#"# The Secret must hold every key the pods cannot start without, before anything is applied.
 present=$(kubectl get secret {name} --namespace {namespace} -o go-template={list_keys} || true)
 missing=""
 for key in {keys}; do

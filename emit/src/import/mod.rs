@@ -16,7 +16,7 @@
 //! | `depends_on` | `.depends_on(&svc, Ready::Started / Healthy / Completed)` |
 //! | `restart` | `.restart(Restart::..)` |
 //! | `deploy.replicas`, `deploy.resources` | `.replicas(n)`, `.resources(Resources::new().limit(..).reserve(..))` |
-//! | `labels`, `user`, `read_only`, `stop_grace_period` | `.label`, `.user`, `.read_only_root()`, `.stop_grace_period` |
+//! | `labels`, `user`, `read_only`, `stop_grace_period` | `.label`, `.user` (a user named on a `build` service is left out and listed: only the image knows its uid, which Kubernetes needs), `.read_only_root()`, `.stop_grace_period` |
 //! | `postgres`, `redis` images | `.datastore(Datastore::postgres(major).user(..).database(..).password(&secret))` |
 //! | `profiles` | the service added only `if env.is_dev()` (`if env.is_production()` for a `production` profile) |
 //! | `secrets`, `configs`, `x-` extensions, anchors, `shm_size`, `ulimits`, `privileged`, … | listed as left out in the module's header and the command's output |

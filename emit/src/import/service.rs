@@ -161,7 +161,18 @@ pub fn map(
         }
     }
     if let Some(user) = node.get("user").and_then(Node::scalar) {
-        methods.push(user_method(cx, node.get("user")?, user));
+        let named = user.split(':').next().is_some_and(|name| name.parse::<u32>().is_err());
+        if named && node.get("build").is_some() {
+            // Only the image knows the name's uid, and Kubernetes runs containers by uid: the
+            // model refuses a named user of a built image (the image's own USER still applies).
+            cx.leave_out(
+                node.get("user")?,
+                format!("service {name}: user {user:?} of an image built from the repository"),
+                "Give .user(uid) the uid the user has in the image: Kubernetes runs containers by uid",
+            );
+        } else {
+            methods.push(user_method(cx, node.get("user")?, user));
+        }
     }
     if node.get("read_only").and_then(Node::scalar) == Some("true") {
         methods.push(Method::new("read_only_root", vec![]));

@@ -5,7 +5,7 @@
 //! <https://kubernetes.io/docs/concepts/services-networking/service/#externalname>
 
 use k8s_openapi::api::core::v1::{Service as KubeService, ServiceSpec};
-use stack_dsl::{DOCKER_HOST, EnvValue, External, Reach, ValidStack};
+use stack_dsl::{DOCKER_HOST, Engine, EnvValue, External, Reach, ValidStack};
 
 use super::labels;
 
@@ -38,6 +38,35 @@ pub fn alias_services(stack: &ValidStack) -> Vec<KubeService> {
         })
         .collect()
 }
+
+/// What must hold outside the cluster for pods to reach each aliased external: the cluster's
+/// DNS resolves its address (CoreDNS forwards names it does not serve to the node's resolvers,
+/// <https://kubernetes.io/docs/tasks/administer-cluster/dns-custom-nameservers/>), and the
+/// server admits the pods, which connect from their own or their node's address, never the
+/// Docker network's. Each comes with the commands that check it, run in the `default` namespace
+/// because the stack's enforces the `restricted` Pod Security Standard, which a plain
+/// `kubectl run` pod fails.
+pub fn prerequisites(stack: &ValidStack) -> Vec<String> {
+    on_docker_host(stack)
+        .filter_map(|external| {
+            let host = external.cluster_host.as_ref()?;
+            let Reach::Address { port, .. } = &external.reach else { return None };
+            let admits = match external.datastore.as_ref().map(|d| &d.engine) {
+                Some(Engine::Postgres { .. }) => {
+                    "(a pg_hba.conf host line for the pod and node CIDRs, listen_addresses, the host firewall)"
+                }
+                _ => "(its bind address and the host firewall)",
+            };
+            Some(format!(
+                "{name} is reached at {host}:{port} (the ExternalName Service {name}): the cluster's DNS must resolve {host} (a private name the cluster's upstream resolvers serve), and {name} must admit connections from the pods' and nodes' addresses {admits}, as it did the Docker network's. Check both: kubectl run {name}-check -n default --rm -it --restart=Never --image={CHECK_IMAGE} -- sh -c 'nslookup {host} && nc -zv -w 5 {host} {port}'",
+                name = external.name,
+            ))
+        })
+        .collect()
+}
+
+/// The image of the check pod: busybox has `nslookup` and `nc`.
+const CHECK_IMAGE: &str = "busybox:1.36";
 
 #[cfg(test)]
 mod tests {

@@ -359,6 +359,53 @@ mod tests {
         );
     }
 
+    /// A certified host gets the policy that lets the ingress controller reach cert-manager's
+    /// HTTP-01 solver pods (parsed back from network-policies.yaml); a reserved name alone
+    /// asks no certificate and admits nothing to the solver's label.
+    #[test]
+    fn a_certified_host_admits_the_http01_solver() {
+        use crate::facts::cert_manager::{HTTP01_SOLVER_LABEL, HTTP01_SOLVER_PORT};
+        let solver_policies = |host: &'static str| {
+            let project = Project::new("shop", [Env::Production], move |_| {
+                let mut stack = Stack::new("shop");
+                stack.add_service(
+                    Service::new("web", Image::new("shop-web:1")).port(Port::http(3000)).route(Route::new(host).tls()),
+                );
+                stack
+            })
+            .cluster(Cluster::new().ingress("nginx", "ingress-nginx"));
+            let bundle =
+                super::super::render(&project.validate().unwrap(), &crate::options::Options::with_root("")).unwrap();
+            let text = &bundle.file("kubernetes/production/network-policies.yaml").expect("policies").contents;
+            text.split("\n---\n")
+                .filter_map(|doc| match serde_saphyr::from_str(doc).expect("an object") {
+                    super::super::Object::NetworkPolicy(p) => p.spec,
+                    _ => None,
+                })
+                .filter(|spec| {
+                    spec.pod_selector.as_ref().and_then(|s| s.match_labels.as_ref()).is_some_and(|l| {
+                        l.get(HTTP01_SOLVER_LABEL.0).map(String::as_str) == Some(HTTP01_SOLVER_LABEL.1)
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        let certified = solver_policies("shop.acme-shop.dev");
+        let [spec] = certified.as_slice() else { panic!("{certified:?}") };
+        let rule = &spec.ingress.as_ref().expect("ingress rules")[0];
+        let from = rule.from.as_ref().expect("from");
+        let namespace = from[0].namespace_selector.as_ref().and_then(|s| s.match_labels.as_ref());
+        assert_eq!(
+            namespace.and_then(|l| l.get("kubernetes.io/metadata.name")).map(String::as_str),
+            Some("ingress-nginx")
+        );
+        let ports: Vec<_> = rule.ports.iter().flatten().map(|p| p.port.clone()).collect();
+        assert_eq!(
+            ports,
+            [Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(HTTP01_SOLVER_PORT.into()))]
+        );
+        assert!(solver_policies("shop.example.com").is_empty());
+    }
+
     #[test]
     fn routes_get_certificates_from_the_cluster_issuer() {
         let routed = stack(|| {

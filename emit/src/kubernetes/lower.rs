@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::Namespace;
-use stack_dsl::{Cluster, Image, Service, ValidStack, VolumeKind};
+use stack_dsl::{Certificates, Cluster, Image, Service, ValidStack, VolumeKind};
 
 use super::deploy_order::DeployOrder;
 use super::external;
@@ -185,6 +185,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         }
         objects.extend(scaling::autoscaler(stack, service, kind).map(Object::HorizontalPodAutoscaler));
         objects.extend(scaling::disruption_budget(stack, service).map(Object::PodDisruptionBudget));
+        lowered.warnings.extend(scaling::single_replica_outage(stack, service).map(|m| warn(service, m)));
         service_files.push((format!("{}.yaml", service.name), objects));
     }
     for claim in &claims {
@@ -249,6 +250,9 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     let mut policies = vec![Object::NetworkPolicy(network::default_deny(stack))];
     for service in stack.services().filter(|s| runs(s)) {
         policies.extend(network::policy(stack, service, &public, cluster).map(Object::NetworkPolicy));
+    }
+    if matches!(cluster.certificates, Certificates::ClusterIssuer(_)) && !lowered.tls_secrets.is_empty() {
+        policies.push(Object::NetworkPolicy(network::http01_solver(stack, cluster)));
     }
     lowered.files.push(("network-policies.yaml".into(), policies));
 

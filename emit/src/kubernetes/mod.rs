@@ -27,7 +27,7 @@
 //! | `.published(h)` | **explicit choice**: not exposed outside the cluster (ClusterIP only); a warning names the port and the `kubectl port-forward` command. Public traffic goes through routes |
 //! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`, `ingressClassName` from the project's `Cluster` (default `traefik`); TLS hosts get their certificate from cert-manager (`cert-manager.io/cluster-issuer`, default `letsencrypt`, Secret `<host>-tls`) or share the `Cluster`'s named TLS Secret; a reserved example name (`example.com`, `*.test`, `localhost`, …: `facts::reserved_hosts`) is never sent to cert-manager, whose order could not succeed: served over plain HTTP and reported |
 //! | `Traefik` edge | replaced by the cluster's ingress controller |
-//! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed**: the Ingress serves each upstream without routes of its own on the environment's host (`Cluster::host`, required by validation, as a host-less rule ties with every other one of the class), at `/` or at its `.edge_path(..)`; two services on one host and path is an error. HTTPS (a proxy on 443) gets the host's certificate |
+//! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed** (files it served from a volume or directory the application shares are a prerequisite in the header: the Ingress serves no files): the Ingress serves each upstream without routes of its own on the environment's host (`Cluster::host`, required by validation, as a host-less rule ties with every other one of the class), at `/` or at its `.edge_path(..)`; two services on one host and path is an error. HTTPS (a proxy on 443) gets the host's certificate |
 //! | `Role::CertificateRenewal` (certbot) | **not deployed**: cert-manager issues and renews (warning) |
 //! | image that needs the node (Datadog agent) | **not deployed**, with a warning pointing at the vendor's operator or Helm chart; a service that waits for or refers to a left-out one is an error |
 //! | health check | `readinessProbe`, and `livenessProbe` unless `.liveness(..)` gives its own (an HTTP check of a service that uses other services becomes a `tcpSocket` liveness check of its port: liveness must not depend on dependencies); `http` → `httpGet`, `exec` → `exec`, `shell` → `exec sh -c`, `tcp` → `tcpSocket`; interval → `periodSeconds`, timeout → `timeoutSeconds`, retries → `failureThreshold` |
@@ -40,7 +40,7 @@
 //! | host / port / URL references | the Service's DNS name (the service's name) and port |
 //! | `database_url()` | the password as a `secretKeyRef` variable, then `postgresql://user:$(PASSWORD)@host:port/db` expanded by Kubernetes (unencoded: the kustomization header says the password must be URL-safe) |
 //! | `External::at` / `managed` | its host and port / its URL as a `secretKeyRef` |
-//! | `External` on `host.docker.internal` | pods have no Docker host: they reach it by its name, an `ExternalName` Service to `External::cluster_host`, which validation requires |
+//! | `External` on `host.docker.internal` | pods have no Docker host: they reach it by its name, an `ExternalName` Service to `External::cluster_host`, which validation requires; the header says the cluster's DNS must resolve it and the server admit the pods' and nodes' addresses, with the `kubectl run … nslookup … && nc -zv …` check |
 //! | `Volume::persistent`, one service | claim template, `ReadWriteOnce`, the volume's size (else the stack's `Defaults`, 1Gi built in, reported as a default applied) |
 //! | `Volume::persistent`, several services | a standalone `PersistentVolumeClaim`, `ReadWriteMany`, from the `Cluster`'s `shared_storage_class` (the default class when unset); reported, as the class must support it |
 //! | `Volume::persistent`, one job or cron job | a standalone `PersistentVolumeClaim`, `ReadWriteOnce`, kept between runs |
@@ -51,13 +51,14 @@
 //! | `Mount::bind`, one service | **not expressible** (pods have no host directories): left out and reported |
 //! | stock image whose command runs from a bind-mounted host directory (a dev server over `./frontend`) | **not deployed**, with a warning: the directory would be empty and the container fail on every start; an image built from the repository runs without the mount |
 //! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (the default volume size, `shared_storage_class`), mounted by all; reported, and the storage-class requirement stated in the header |
-//! | networks | a membership label `network.stackwright.dev/<network>: "true"` on the pods of each service per network it joins (`default` when it names none); a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the pods labelled with any of its networks, and routed ports from the ingress controller's namespace (`Cluster`, default `traefik`); a service on internal networks only may also connect only to the pods on its networks and DNS |
+//! | networks | a membership label `network.stackwright.dev/<network>: "true"` on the pods of each service per network it joins (`default` when it names none); a `default-deny-ingress` NetworkPolicy, then one per service allowing its ports from the pods labelled with any of its networks, and routed ports from the ingress controller's namespace (`Cluster`, default `traefik`); a service on internal networks only may also connect only to the pods on its networks and DNS; where cert-manager issues certificates from a ClusterIssuer, `cert-manager-http01-solver` admits the ingress controller to its HTTP-01 solver pods on 8089 (`facts::cert_manager`) |
 //! | replicas / `Autoscale` | `replicas` / a `HorizontalPodAutoscaler` (`autoscaling/v2`, CPU utilisation; the workload leaves `replicas` to it) |
 //! | more than one replica | `PodDisruptionBudget` with `maxUnavailable: 1` |
+//! | one-replica StatefulSet that others reach | reported in the header and DEPLOY.md: each deploy deletes its pod before the replacement starts (`facts::rollouts`), a brief outage |
 //! | HTTP port | `preStop` sleep of 5 s (endpoints drain before the process stops) and `terminationGracePeriodSeconds` of those 5 s plus the stop grace period (30 s when unset); a single-replica edge proxy or routed service is reported |
 //! | `stop_grace_period` | `terminationGracePeriodSeconds` (after the drain delay of an HTTP port), so rollouts and drains give a worker the time it takes to finish its job |
 //! | resources | requests = reservations, limits = limits; where unset, the stack's `Defaults` (built in: requests 100m CPU / 128Mi, limits 500m / 512Mi), each reported as a default applied |
-//! | user | `runAsUser`/`runAsGroup`/`fsGroup` of a numeric `.user(uid)`; otherwise the image's own account from the image facts (`facts::images`: postgres 70 on Alpine, 999 on Debian; redis 999/1000 on Alpine; nginx 101; `.user("node")` on `node` is 1000), or the stack's `.image_facts(..)`; otherwise uid and gid 10001 and a warning naming the assumption. A named user the facts do not know: uid 10001 and a warning. `.user(0)` runs as root, reported, and the namespace enforces `baseline` instead |
+//! | user | `runAsUser`/`runAsGroup`/`fsGroup` of a numeric `.user(uid)`; otherwise the image's own account from the image facts (`facts::images`: postgres 70 on Alpine, 999 on Debian; redis 999/1000 on Alpine; nginx 101; `.user("node")` on `node` is 1000), or the stack's `.image_facts(..)`; otherwise uid and gid 10001 and a warning naming the assumption. A named user the facts do not know: uid 10001 and a warning. `.user(0)` runs as root, reported, and the namespace enforces `baseline` instead. Long-running pods re-own volumes for `fsGroup` only when their root is not yet (`fsGroupChangePolicy: OnRootMismatch`, `facts::kubelet`) |
 //! | image data directory that must start empty (PostgreSQL) | moved into `<mount>/data` with its variable (`PGDATA`) when the volume is mounted at it, as a fresh volume's root holds `lost+found`; reported when it replaces the stack's value |
 //! | paths the image writes (nginx `/var/cache/nginx`, `/var/run`) | an `emptyDir` each, group-owned through `fsGroup` |
 //! | non-root process on a port below 1024 | pod sysctl `net.ipv4.ip_unprivileged_port_start` lowered to that port (a safe sysctl `restricted` allows) |
@@ -108,6 +109,7 @@ mod network;
 mod object;
 mod placement;
 mod probe;
+mod proxy_files;
 pub mod pull_policy;
 mod pull_secret;
 mod readers;
@@ -127,6 +129,7 @@ pub use kustomization::{ConfigMapGenerator, GeneratorOptions, ImageTag, Kustomiz
 pub use object::Object;
 pub use placement::left_out;
 pub use runtime::UNPRIVILEGED_PORT_START;
+pub use security::DEFAULT_UID;
 
 use stack_dsl::{Certificates, ValidProject};
 
@@ -203,7 +206,15 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
     ));
     notes.require(Need::Platform, deploy_identity::rights(namespace));
     if !lowered.secret_keys.is_empty() {
-        let keys: Vec<&str> = lowered.secret_keys.iter().map(String::as_str).collect();
+        // Pods start without a `Secret::optional` key (`optional: true`), and so does the deploy.
+        let keys: Vec<String> = lowered
+            .secret_keys
+            .iter()
+            .map(|key| match stack.secrets.iter().any(|s| &s.name == key && s.optional) {
+                true => format!("{key} (optional)"),
+                false => key.clone(),
+            })
+            .collect();
         notes.require(Need::Secret, format!(
             "Before the first apply, create the Secret with keys {}: kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>. To change it: the same command with --dry-run=client -o yaml | kubectl apply -f -, then {} (pods read it at start; the deploy workflow rolls them itself)",
             keys.join(", "),
@@ -223,6 +234,17 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
                 pull_secret::create_command(cluster, project.pipeline(), namespace)
             ),
         );
+    }
+    notes.require_all(Need::External, external::prerequisites(stack));
+    notes.require_all(Need::External, proxy_files::unserved(stack));
+    for service in stack.services().filter(|s| placement::runs(s)) {
+        notes.extend(scaling::single_replica_outage(stack, service));
+    }
+    // An assumed uid decides which files the process can write: reviewers see it with the files.
+    for service in stack.services().filter(|s| placement::runs(s)) {
+        if let (security::Identity::NonRoot { uid, .. }, Some(why)) = security::Identity::of(service) {
+            notes.push(format!("{} runs as uid {uid}: {why}", service.name));
+        }
     }
     for rule in secret::first_start_only(stack) {
         notes.push(rule);

@@ -17,6 +17,7 @@ use stack_dsl::{Cluster, Service, ValidStack};
 use super::ingress::Public;
 use super::labels;
 use super::workload::port_name;
+use crate::facts::cert_manager;
 
 /// The network a service joins when it names none.
 const DEFAULT_NETWORK: &str = "default";
@@ -94,6 +95,32 @@ pub fn default_deny(stack: &ValidStack) -> NetworkPolicy {
         metadata: labels::meta(stack, "default-deny-ingress", labels::stack_labels(stack)),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(LabelSelector::default()),
+            policy_types: Some(vec!["Ingress".into()]),
+            ..Default::default()
+        }),
+    }
+}
+
+/// The cert-manager HTTP-01 solver pods of the namespace, reachable on their port from the
+/// ingress controller: under `default-deny-ingress` the challenge request would never reach
+/// them, and no certificate would ever be issued ([`crate::facts::cert_manager`]).
+pub fn http01_solver(stack: &ValidStack, cluster: &Cluster) -> NetworkPolicy {
+    let (key, value) = cert_manager::HTTP01_SOLVER_LABEL;
+    NetworkPolicy {
+        metadata: labels::meta(stack, "cert-manager-http01-solver", labels::stack_labels(stack)),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([(key.to_string(), value.to_string())])),
+                ..Default::default()
+            }),
+            ingress: Some(vec![NetworkPolicyIngressRule {
+                from: Some(vec![ingress_controller(cluster)]),
+                ports: Some(vec![NetworkPolicyPort {
+                    port: Some(IntOrString::Int(cert_manager::HTTP01_SOLVER_PORT.into())),
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                }]),
+            }]),
             policy_types: Some(vec!["Ingress".into()]),
             ..Default::default()
         }),

@@ -13,6 +13,8 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use stack_dsl::{Service, ValidStack};
 
 use super::labels;
+use super::storage::owns_data;
+use crate::facts::rollouts;
 
 /// The autoscaler of `service` (`kind` is its workload's kind), if it autoscales.
 pub fn autoscaler(stack: &ValidStack, service: &Service, kind: &str) -> Option<HorizontalPodAutoscaler> {
@@ -58,4 +60,16 @@ pub fn disruption_budget(stack: &ValidStack, service: &Service) -> Option<PodDis
         }),
         ..Default::default()
     })
+}
+
+/// What a deploy does to a single-replica StatefulSet that others reach: its one pod is deleted
+/// before its replacement starts ([`rollouts::STATEFUL_SET_SURGES`]), so the service is down
+/// for a moment on every deploy that changes it.
+pub fn single_replica_outage(stack: &ValidStack, service: &Service) -> Option<String> {
+    let stateful = service.run == stack_dsl::Run::Continuously && owns_data(stack, service);
+    (stateful && !rollouts::STATEFUL_SET_SURGES && service.autoscale.is_none() && service.replicas < 2 && !service.ports.is_empty())
+        .then(|| format!(
+            "{} is a one-replica StatefulSet with a ReadWriteOnce claim: each deploy that changes its pod deletes the pod before its replacement starts (a StatefulSet never runs the two side by side), so {} is unreachable until the new pod is ready; deploy it in a quiet hour, or move its data to shared storage so it can run as a Deployment with more replicas",
+            service.name, service.name
+        ))
 }

@@ -23,6 +23,9 @@ pub struct StackSecret {
     pub name: String,
     /// The keys the manifests read.
     pub keys: BTreeSet<String>,
+    /// The keys pods cannot start without: all but those of a `Secret::optional`, which the
+    /// manifests reference with `optional: true`.
+    pub required: BTreeSet<String>,
     /// The workloads to roll when keys they read change.
     pub readers: Vec<Reader>,
 }
@@ -46,7 +49,13 @@ pub fn stack_secret(stack: &ValidStack, cluster: &Cluster) -> Result<Option<Stac
         return Ok(None);
     }
     let readers = readers(stack, &lowered);
-    Ok(Some(StackSecret { name: lowered.secret_name, keys: lowered.secret_keys, readers }))
+    let required = lowered
+        .secret_keys
+        .iter()
+        .filter(|key| !stack.secrets.iter().any(|s| &&s.name == key && s.optional))
+        .cloned()
+        .collect();
+    Ok(Some(StackSecret { name: lowered.secret_name, keys: lowered.secret_keys, required, readers }))
 }
 
 /// The workloads of `lowered` that must restart to see a changed key of its Secret.

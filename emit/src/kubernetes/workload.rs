@@ -22,6 +22,7 @@ use super::storage::{owns_data, pod_storage};
 use super::{env, probe, pull_secret, resources, runtime, shutdown};
 use crate::endpoint::image_name;
 use crate::error::Error;
+use crate::facts::kubelet;
 use crate::layout::KubernetesConfigMap;
 
 /// The workload of one service and what it needs from outside the manifests.
@@ -105,6 +106,11 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
     let mut volumes = storage.volumes;
     let mut pod_security = identity.pod();
     warnings.extend(runtime::prepare(service, identity, &mut container, &mut volumes, &mut pod_security));
+    // A long-running pod restarts after every drain and rollout: re-own its volumes only when
+    // their root is not the group's yet. (A Job's pod template cannot change once applied.)
+    if service.run == Run::Continuously && pod_security.fs_group.is_some() {
+        pod_security.fs_group_change_policy = Some(kubelet::FS_GROUP_CHANGE_POLICY.into());
+    }
 
     let pod_labels = labels::pod_labels(stack, service);
     let restart_policy = match (&service.run, service.effective_restart()) {

@@ -46,13 +46,13 @@ export default defineRailway((given) => {
     env: {
       SECRET_KEY: preserve(),
       DEBUG: "False",
-      ALLOWED_HOSTS: "dominio.com,healthcheck.railway.app",
+      ALLOWED_HOSTS: "wisebet.example.com,healthcheck.railway.app",
       DB_HOST: postgresDb.env.PGHOST,
       DB_PORT: postgresDb.env.PGPORT,
       DB_NAME: postgresDb.env.PGDATABASE,
       DB_USER: postgresDb.env.PGUSER,
       DB_PASSWORD: postgresDb.env.PGPASSWORD,
-      CORS_ALLOWED_ORIGINS: "https://dominio.com",
+      CORS_ALLOWED_ORIGINS: "https://wisebet.example.com",
       PORT: "8000",
     },
   });
