@@ -7,6 +7,7 @@
 
 use std::path::Path;
 
+use serde_saphyr::RenderOptions;
 use stack_dsl::{Project, ProjectData};
 
 use crate::error::Error;
@@ -16,13 +17,21 @@ use crate::error::Error;
 /// the project ([`Project::validate`]) to find every problem of the model. When the file does
 /// not say how it is regenerated, it is `stackwright render <path>`.
 pub fn read(path: &Path) -> Result<Project, Error> {
+    let yaml = match path.extension().and_then(|extension| extension.to_str()) {
+        Some("json") => false,
+        Some("yaml" | "yml") => true,
+        _ => return Err(Error::StackFileFormat { path: path.into() }),
+    };
     let text =
         std::fs::read_to_string(path).map_err(|source| Error::Io { action: "read", path: path.into(), source })?;
     let origin = path.display().to_string();
-    let parsed = match path.extension().and_then(|extension| extension.to_str()) {
-        Some("json") => serde_json::from_str::<ProjectData>(&text).map_err(|e| e.to_string()),
-        Some("yaml" | "yml") => serde_saphyr::from_str::<ProjectData>(&text).map_err(|e| e.to_string()),
-        _ => return Err(Error::StackFileFormat { path: path.into() }),
+    let parsed = if yaml {
+        // The excerpt of the file under the message is headed by the file's name.
+        let mut named = RenderOptions::default();
+        named.source_name = Some(&origin);
+        serde_saphyr::from_str::<ProjectData>(&text).map_err(|e| e.render_with_options(named))
+    } else {
+        serde_json::from_str::<ProjectData>(&text).map_err(|e| e.to_string())
     };
     let parsed = parsed.map(|mut data| {
         data.regenerate.get_or_insert_with(|| format!("stackwright render {origin}"));
@@ -61,11 +70,12 @@ mod tests {
         let error = read(&path).err().expect("a typo is an error");
         let text = error.to_string();
         assert!(text.contains(&format!("stack file {}", path.display())) && text.contains("servicez"), "{text}");
+        assert!(text.contains(&format!("--> {}:5:5", path.display())), "the excerpt is headed by the file: {text}");
     }
 
     #[test]
     fn another_extension_is_refused_with_the_ones_read() {
-        let error = read(&file("shop.toml", "")).err().expect("refused");
+        let error = read(Path::new("missing.toml")).err().expect("refused before it is read");
         assert!(error.to_string().contains(".json, .yaml or .yml"), "{error}");
     }
 }

@@ -1,89 +1,68 @@
-//! The `stackwright` command: `stackwright import FILE... [--name NAME] [--out PATH]` turns
-//! docker-compose files into a Rust stack module.
+//! `stackwright import FILE... [--name NAME] [--out PATH] [--force]`: docker-compose files into
+//! a Rust stack module (the translation is `emit::import`; this file reads, writes and reports).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use emit::import::{self, Source};
 
-const USAGE: &str = "\
-Usage: stackwright <COMMAND>
-
-Commands:
-  import FILE... [--name NAME] [--out PATH] [--force]
-        Read docker-compose files (a base, then its overrides, merged as `docker compose -f a -f b`
-        merges them) and write a Rust module `pub fn NAME(env: Env) -> Stack`.
-        --name NAME  the stack's name (default: the file's top-level `name`, else its directory's)
-        --out PATH   where to write the module (default: src/NAME.rs; `-` prints it)
-        --force      replace PATH if it exists
-  help  show this help
-
-Exit status: 0 success, 2 bad arguments, unreadable files or mistakes in the compose files.
-";
-
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.split_first() {
-        Some((command, rest)) if command == "import" => run_import(rest),
-        Some((command, _)) if matches!(command.as_str(), "help" | "-h" | "--help") => {
-            print!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Some((command, _)) => fail(&format!("unknown command {command:?}")),
-        None => fail("no command given"),
-    }
+/// The `import` subcommand.
+pub fn command() -> Command {
+    Command::new("import")
+        .about(
+            "Read docker-compose files (a base, then its overrides, merged as `docker compose -f a -f b` merges \
+             them) and write a Rust module `pub fn NAME(env: Env) -> Stack`",
+        )
+        .arg(
+            Arg::new("files")
+                .value_name("FILE")
+                .required(true)
+                .num_args(1..)
+                .value_parser(value_parser!(PathBuf))
+                .help("The compose files: a base, then the files that override it"),
+        )
+        .arg(
+            Arg::new("name")
+                .long("name")
+                .value_name("NAME")
+                .help("The stack's name (default: the file's top-level `name`, else its directory's)"),
+        )
+        .arg(
+            Arg::new("out")
+                .long("out")
+                .value_name("PATH")
+                .help("Where to write the module (default: src/NAME.rs; `-` prints it)"),
+        )
+        .arg(Arg::new("force").long("force").action(ArgAction::SetTrue).help("Replace PATH if it exists"))
 }
 
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}\n\n{USAGE}");
-    ExitCode::from(2)
-}
-
-struct ImportArgs {
-    files: Vec<PathBuf>,
-    name: Option<String>,
-    out: Option<String>,
-    force: bool,
-}
-
-fn parse(args: &[String]) -> Result<ImportArgs, String> {
-    let mut parsed = ImportArgs { files: Vec::new(), name: None, out: None, force: false };
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--name" => parsed.name = Some(rest.next().ok_or("--name needs a name")?.clone()),
-            "--out" => parsed.out = Some(rest.next().ok_or("--out needs a path")?.clone()),
-            "--force" => parsed.force = true,
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag:?}")),
-            file => parsed.files.push(file.into()),
-        }
-    }
-    if parsed.files.is_empty() {
-        return Err("import needs at least one compose file".into());
-    }
-    Ok(parsed)
-}
-
-fn run_import(args: &[String]) -> ExitCode {
-    let args = match parse(args) {
-        Ok(args) => args,
-        Err(message) => return fail(&message),
-    };
+/// Import the files `matches` names.
+pub fn run(matches: &ArgMatches) -> ExitCode {
+    let files: Vec<&PathBuf> = matches.get_many::<PathBuf>("files").into_iter().flatten().collect();
+    let name = matches.get_one::<String>("name").map(String::as_str);
+    let out = matches.get_one::<String>("out").cloned();
+    let force = matches.get_flag("force");
     let mut sources = Vec::new();
-    for file in &args.files {
+    let mut unreadable = 0;
+    for file in &files {
         match std::fs::read_to_string(file) {
             Ok(text) => sources.push(Source { path: file.display().to_string(), text }),
             Err(error) => {
                 eprintln!("error: cannot read {}: {error}. Check the path.", file.display());
-                return ExitCode::from(2);
+                unreadable += 1;
             }
         }
     }
-    let fallback = directory_name(&args.files[0]);
+    if unreadable > 0 {
+        return ExitCode::from(2);
+    }
+    // Compose names a project after the directory of its first file.
+    let fallback = files.first().map_or_else(|| "app".into(), |file| directory_name(file));
     let read = |compose: &str, path: &str| {
         std::fs::read_to_string(Path::new(compose).parent().unwrap_or(Path::new("")).join(path))
     };
-    let imported = match import::import(&sources, args.name.as_deref(), &fallback, &read) {
+    let imported = match import::import(&sources, name, &fallback, &read) {
         Ok(imported) => imported,
         Err(problems) => {
             eprintln!("error: the compose files have {} problem(s); nothing was written:", problems.len());
@@ -93,10 +72,10 @@ fn run_import(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let out = args.out.unwrap_or_else(|| format!("src/{}.rs", imported.name.replace('-', "_")));
+    let out = out.unwrap_or_else(|| format!("src/{}.rs", imported.name.replace('-', "_")));
     if out == "-" {
         print!("{}", imported.module);
-    } else if let Err(message) = write(Path::new(&out), &imported.module, args.force) {
+    } else if let Err(message) = write(Path::new(&out), &imported.module, force) {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     } else {
