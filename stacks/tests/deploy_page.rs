@@ -89,3 +89,20 @@ fn the_readme_links_each_stacks_kubernetes_prerequisites() {
         assert!(readme.contains(&format!("({link})")), "README.md does not link {link}");
     }
 }
+
+/// Railway pulls the images the pipeline pushes, which are private when first pushed: the page
+/// says, under Railway's registry access, both ways of letting it read them.
+#[test]
+fn railway_lists_registry_access_for_the_pipelines_images() {
+    let project = stacks::all().into_iter().find(|p| p.name() == "metabuilder").expect("metabuilder");
+    let valid = project.validate().expect("valid");
+    let options = emit::Options::for_output_dir(&Path::new("golden").join(project.name())).unwrap();
+    let bundle = emit::render(&valid, &options).expect("renders");
+    let page = &bundle.file("DEPLOY.md").expect("a deploy page").contents;
+    let railway = section(page, "railway");
+    let registry = railway.split("\nRegistry access:\n").nth(1).expect("a Registry access list under railway");
+    let entry = registry.lines().next().expect("an entry");
+    assert!(entry.contains("ghcr.io/metabuilder"), "{entry}");
+    assert!(entry.contains("make each package public"), "{entry}");
+    assert!(entry.contains("Registry credentials"), "{entry}");
+}

@@ -100,6 +100,19 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             joined(&built_from_repository)
         ));
     }
+    if uses_image_tag {
+        // A package the pipeline pushes is private until someone makes it public
+        // (<https://docs.github.com/en/packages/learn-github-packages/configuring-a-packages-access-control-and-visibility>),
+        // and Railway pulls a private image only with the credentials set on the service
+        // (<https://docs.railway.com/guides/services#deploying-a-private-docker-image>).
+        let registry = project.pipeline().map_or_else(String::new, |p| match p.registry.named() {
+            Some(namespace) => namespace.to_string(),
+            None => format!("{}/<repository owner>", p.registry.host()),
+        });
+        notes.require(Need::Registry, format!(
+            "Before the first deploy: Railway pulls the built images from {registry}, whose packages are private when first pushed: make each package public (Package settings > Change visibility), or give each service that runs one the registry's credentials, a token that can read the packages (Settings > Source > Image > Registry credentials)."
+        ));
+    }
     if let Some(previews) = project.previews() {
         notes.require(Need::Platform, format!(
             "Pull-request previews: turn on PR environments (Project Settings > Environments) with {0} as the base environment; any environment this program does not name gets {0}'s values.",
@@ -189,9 +202,8 @@ fn program(project: &ValidProject, options: &Options, environments: &PerEnv, use
     out.push_str(&format!("import {{ {} }} from \"railway/iac\";\n\n", IMPORTS.join(", ")));
     if uses_image_tag {
         out.push_str(&format!(
-            "// Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in\n// IMAGE_TAG; applied without it, at the environment's tag ({}), which the\n// pipeline moves to each image it deploys there. Railway pulls from {}: make the packages\n// readable to Railway (public, or registry credentials in each service's settings).\nconst {IMAGE_TAG_CONSTANT}: string | undefined = process.env.IMAGE_TAG;\n\n",
+            "// Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in\n// IMAGE_TAG; applied without it, at the environment's tag ({}), which the\n// pipeline moves to each image it deploys there (the header says how Railway may pull them).\nconst {IMAGE_TAG_CONSTANT}: string | undefined = process.env.IMAGE_TAG;\n\n",
             names.join(", "),
-            project.pipeline().and_then(|p| p.registry.named()).unwrap_or_default(),
         ));
     }
     let named: Vec<Env> = environments.iter().map(|(env, _)| *env).collect();

@@ -2,13 +2,13 @@
 // Regenerate with: cargo run --example anb
 // Environments: production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard; a service an apply creates has none until they are set, so set them right after the first apply) or ctx.shared.NAME (a shared variable).
+// Before the first deploy: Railway pulls the built images from ghcr.io/anb, whose packages are private when first pushed: make each package public (Package settings > Change visibility), or give each service that runs one the registry's credentials, a token that can read the packages (Settings > Source > Image > Registry credentials).
 // Public without a domain of their own: api, flower; Railway gives them no address until one is generated (Settings > Networking > Generate Domain) or a custom domain is added.
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in
 // IMAGE_TAG; applied without it, at the environment's tag (production), which the
-// pipeline moves to each image it deploys there. Railway pulls from ghcr.io/anb: make the packages
-// readable to Railway (public, or registry credentials in each service's settings).
+// pipeline moves to each image it deploys there (the header says how Railway may pull them).
 const imageTag: string | undefined = process.env.IMAGE_TAG;
 
 // `railway config apply` runs this program without naming the environment: it comes from

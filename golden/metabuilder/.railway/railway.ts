@@ -2,6 +2,7 @@
 // Regenerate with: cargo run --example metabuilder
 // Environments: staging, production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard; a service an apply creates has none until they are set, so set them right after the first apply) or ctx.shared.NAME (a shared variable).
+// Before the first deploy: Railway pulls the built images from ghcr.io/metabuilder, whose packages are private when first pushed: make each package public (Package settings > Change visibility), or give each service that runs one the registry's credentials, a token that can read the packages (Settings > Source > Image > Registry credentials).
 // Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
 // staging: railway domain api.staging.metabuilder.example.com --service api --port 8000
 // staging: railway domain staging.metabuilder.example.com --service frontend --port 8080
@@ -11,8 +12,7 @@ import { createRailwayContext, defineRailway, image, postgres, preserve, project
 
 // Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in
 // IMAGE_TAG; applied without it, at the environment's tag (staging, production), which the
-// pipeline moves to each image it deploys there. Railway pulls from ghcr.io/metabuilder: make the packages
-// readable to Railway (public, or registry credentials in each service's settings).
+// pipeline moves to each image it deploys there (the header says how Railway may pull them).
 const imageTag: string | undefined = process.env.IMAGE_TAG;
 
 // `railway config apply` runs this program without naming the environment: it comes from
