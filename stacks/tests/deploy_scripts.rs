@@ -210,8 +210,9 @@ fn railway_domains(project: &Project, env: &str) -> Vec<(String, String, String)
 /// `.railway/railway.ts` when something changed (<https://docs.railway.com/cli/config>), and is
 /// green only when each service's newest deployment succeeded with the image this run pushed.
 /// `config apply` returns without deploying when nothing changed (CLI 5.43,
-/// `src/commands/config/runner.rs`): a re-run then succeeds if the image already runs, and fails
-/// at once, naming the image, if it does not, instead of waiting for a deployment that never comes.
+/// `src/commands/config/runner.rs`): a re-run then succeeds if the image already runs, and
+/// otherwise deploys the service from its source once (another image runs, or this image's
+/// newest deployment failed or crashed), instead of waiting for a deployment that never comes.
 /// `config apply` refuses a custom domain not yet attached (CLI 5.43, `src/iac/change_set.rs`), so
 /// the program has none and the deploy attaches each with `railway domain`, once, after applying.
 #[test]
@@ -225,32 +226,37 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
                 "{id}: the wait ends before the job's timeout, so the failure step runs"
             );
             let wanted = railway_wanted(step);
-            // (plan exit, outcome, image deployed, CLI flaky, running before, where the metadata
-            // names the image, succeeds, error). With nothing to apply and another image running
-            // (a rollback's), the service is deployed from its source again.
+            // (plan exit, outcome, image deployed, CLI flaky, running before, status of the newest
+            // deployment before, where the metadata names the image, succeeds, error). With
+            // nothing to apply and another image running (a rollback's), or this image's newest
+            // deployment failed (a re-run after a failed deploy), the service is deployed from its
+            // source again, once.
             let cases = [
-                (2, "SUCCESS", true, false, false, "image", true, ""),
-                (2, "SUCCESS", true, true, false, "image", true, ""),
-                (2, "SUCCESS", true, false, false, "nested", true, ""),
-                (2, "SUCCESS", true, false, false, "none", true, "names no image"),
-                (2, "SUCCESS", false, false, false, "image", false, "went live with"),
-                (2, "SUCCESS", false, false, false, "nested", false, "went live with"),
-                (2, "FAILED", true, false, false, "image", false, "ended FAILED"),
-                (2, "CRASHED", true, false, false, "image", false, "ended CRASHED"),
-                (2, "SKIPPED", true, false, false, "image", false, "ended SKIPPED"),
-                (0, "SUCCESS", true, false, true, "image", true, ""),
-                (0, "SUCCESS", true, false, false, "image", true, "deploying it from its source"),
-                (0, "CRASHED", true, false, false, "image", false, "ended CRASHED"),
-                (1, "SUCCESS", true, false, false, "image", false, "railway config plan failed"),
+                (2, "SUCCESS", true, false, false, "SUCCESS", "image", true, ""),
+                (2, "SUCCESS", true, true, false, "SUCCESS", "image", true, ""),
+                (2, "SUCCESS", true, false, false, "SUCCESS", "nested", true, ""),
+                (2, "SUCCESS", true, false, false, "SUCCESS", "none", true, "names no image"),
+                (2, "SUCCESS", false, false, false, "SUCCESS", "image", false, "went live with"),
+                (2, "SUCCESS", false, false, false, "SUCCESS", "nested", false, "went live with"),
+                (2, "FAILED", true, false, false, "SUCCESS", "image", false, "ended FAILED"),
+                (2, "CRASHED", true, false, false, "SUCCESS", "image", false, "ended CRASHED"),
+                (2, "SKIPPED", true, false, false, "SUCCESS", "image", false, "ended SKIPPED"),
+                (0, "SUCCESS", true, false, true, "SUCCESS", "image", true, ""),
+                (0, "SUCCESS", true, false, false, "SUCCESS", "image", true, "deploying it from its source"),
+                (0, "CRASHED", true, false, false, "SUCCESS", "image", false, "ended CRASHED"),
+                (0, "SUCCESS", true, false, true, "FAILED", "image", true, "deploying it from its source"),
+                (0, "SUCCESS", true, false, true, "CRASHED", "image", true, "deploying it from its source"),
+                (0, "CRASHED", true, false, true, "CRASHED", "image", false, "ended CRASHED"),
+                (1, "SUCCESS", true, false, false, "SUCCESS", "image", false, "railway config plan failed"),
             ];
-            for (plan, outcome, right_image, flaky, already, meta, succeeds, error) in cases {
-                let case = format!("{plan}-{outcome}-{right_image}-{flaky}-{already}-{meta}");
+            for (plan, outcome, right_image, flaky, already, before, meta, succeeds, error) in cases {
+                let case = format!("{plan}-{outcome}-{right_image}-{flaky}-{already}-{before}-{meta}");
                 let sandbox = Sandbox::new(&project, &format!("railway-{id}-{case}"));
                 sandbox.stub("npm", RAILWAY_STUB);
                 sandbox.stub("sleep", "");
                 for (service, _, image) in &wanted {
                     let running = if already { image.clone() } else { format!("ghcr.io/acme/{service}:earlier") };
-                    fs::write(sandbox.dir.join("state").join(service), format!("old-{service} SUCCESS {running}\n"))
+                    fs::write(sandbox.dir.join("state").join(service), format!("old-{service} {before} {running}\n"))
                         .unwrap();
                     let deployed = if right_image { image.clone() } else { format!("ghcr.io/acme/{service}:other") };
                     fs::write(sandbox.dir.join("state").join(format!("image-{service}")), deployed).unwrap();
@@ -269,10 +275,14 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
                 assert!(log.contains(error), "{id} {case}: says {error:?}:\n{log}");
                 let calls = sandbox.state("calls");
                 let redeploys = calls.lines().filter(|l| l.starts_with("railway redeploy --from-source")).count();
-                let stale = plan == 0 && !already;
-                // A failed redeploy stops the job before the next service's.
-                let expected =
-                    if stale { redeploys >= 1 && (!succeeds || redeploys == wanted.len()) } else { redeploys == 0 };
+                let stale = plan == 0 && (!already || before != "SUCCESS");
+                // Each service is redeployed once at most; a failed redeploy stops the job before
+                // the next service's.
+                let expected = if stale {
+                    redeploys >= 1 && redeploys <= wanted.len() && (!succeeds || redeploys == wanted.len())
+                } else {
+                    redeploys == 0
+                };
                 assert!(expected, "{id} {case}: {redeploys} redeploys:\n{calls}");
                 let plans: Vec<&str> = calls.lines().filter(|l| l.starts_with("railway config plan")).collect();
                 assert_eq!(plans.len(), 1, "{id}: plans once:\n{calls}");
@@ -300,8 +310,10 @@ fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deploy
                 }
                 let outputs = fs::read_to_string(sandbox.dir.join("temp/output")).unwrap_or_default();
                 for (service, name, _) in &wanted {
+                    // Only a deployment that succeeded is one to roll back to.
+                    let live = if before == "SUCCESS" { format!("old-{service}") } else { String::new() };
                     assert!(
-                        outputs.contains(&format!("previous_{name}=old-{service}\n")),
+                        outputs.contains(&format!("previous_{name}={live}\n")),
                         "{id}: records the live deployment of {service} for the rollback:\n{outputs}"
                     );
                 }

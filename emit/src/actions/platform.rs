@@ -448,12 +448,16 @@ for service in "${{services[@]}}"; do
         echo "$service: deployment $id, started by this deploy, is live (Railway's metadata names no image)."
         break
       fi
-      # Nothing to apply, yet another image (or one not named) runs, as after a rollback: the
-      # service's source still names this image, so deploying from it runs this image again
+      # Nothing to apply, yet another image (or one not named) runs, as after a rollback, or this
+      # image's newest deployment failed, as when a failed deploy is run again: the service's
+      # source still names this image, so deploying from it, once, runs this image again
       # (CLI 5.43, src/commands/redeploy.rs: --from-source deploys "the latest commit or image
       # from the configured source", plain redeploy the old deployment).
-      if [ "$changed" = 0 ] && [ "$running" != match ] && [ -z "${{redeployed[$service]:-}}" ]; then
-        echo "Nothing to apply, yet $service's newest deployment $id ($status) runs $running, not ${{image[$service]}}: deploying it from its source."
+      stale=""
+      if [ "$running" != match ]; then stale="runs $running, not ${{image[$service]}}"
+      elif [ "$status" = FAILED ] || [ "$status" = CRASHED ]; then stale="of ${{image[$service]}} ended $status"; fi
+      if [ "$changed" = 0 ] && [ -n "$stale" ] && [ -z "${{redeployed[$service]:-}}" ]; then
+        echo "Nothing to apply, yet $service's newest deployment $id ($status) $stale: deploying it from its source."
         echo "applied=true" >> "$GITHUB_OUTPUT"
         railway redeploy --from-source --service "$service" --environment {env} --yes
         redeployed[$service]=1
