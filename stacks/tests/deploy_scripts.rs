@@ -1111,6 +1111,66 @@ fn compose_deploys_check_the_host_before_pulling() {
     }
 }
 
+/// The rollback restores the Compose files of the deploy it names: the tag it runs again is read
+/// in the same remote step that keeps the host's copies, so when keeping them fails (a full disk)
+/// no tag is recorded and the rollback does not unpack the copies of the deploy two back.
+#[test]
+fn compose_rollbacks_restore_the_files_of_the_tag_they_run() {
+    for project in projects(DeployTarget::ComposeOverSsh) {
+        for (id, job) in deploy_jobs(&project) {
+            let deploy = deploy_step(&job);
+            let rollback = job.steps.iter().find(|s| s.name == "Roll back").expect("a rollback");
+            for backup_fails in [false, true] {
+                let (sandbox, host) = compose_host(&project, &format!("ssh-backup-{id}-{backup_fails}"));
+                if backup_fails {
+                    // Creating the host's backup fails; every other tar runs.
+                    sandbox.stub(
+                        "tar",
+                        "if [ \"$1\" = -cf ] && [[ $2 == .previous.tar* ]]; then echo 'tar: No space left on device' >&2; exit 1; fi\n\
+                         exec \"$(type -P -a tar | sed -n 2p)\" \"$@\"\n",
+                    );
+                }
+                let env = id.trim_start_matches("deploy-");
+                fs::write(host.join(format!("{env}.env")), "").unwrap();
+                // The host runs the deploy before (feedface); its backup holds the deploy before that.
+                let files = deploy.env.get("DEPLOY_FILES").expect("DEPLOY_FILES");
+                let file = files.split(' ').next().expect("the Compose file").to_string();
+                let live = host.join(&file);
+                fs::create_dir_all(live.parent().expect("parent")).unwrap();
+                fs::write(&live, "older\n").unwrap();
+                let packed = Command::new("tar").arg("-cf").arg(".previous.tar").arg(&file).current_dir(&host).status();
+                assert!(packed.expect("tar runs").success());
+                fs::write(&live, "feedface\n").unwrap();
+                fs::write(host.join(".image-tag"), "feedface\n").unwrap();
+
+                let mut values = stand_ins(deploy);
+                values.insert("DEPLOY_PATH", host.display().to_string());
+                values.insert("REGISTRY_USER", "dependabot[bot]".into());
+                let (ok, log) = sandbox.run(deploy, &values);
+                assert_eq!(ok, !backup_fails, "{id} backup fails: {backup_fails}:\n{log}");
+                let outputs = fs::read_to_string(sandbox.dir.join("temp/output")).unwrap_or_default();
+                let previous =
+                    outputs.lines().find_map(|l| l.strip_prefix("previous=")).unwrap_or_default().to_string();
+                if !backup_fails {
+                    assert_eq!(previous, "feedface", "{id}: records the tag the host ran:\n{outputs}");
+                }
+
+                // The rollback, as after a later step of this deploy failed.
+                let mut values = stand_ins(rollback);
+                values.insert("DEPLOY_PATH", host.display().to_string());
+                values.insert("REGISTRY_USER", "dependabot[bot]".into());
+                values.insert("PREVIOUS", previous.clone());
+                let (_, log) = sandbox.run(rollback, &values);
+                assert_eq!(
+                    fs::read_to_string(&live).unwrap(),
+                    "feedface\n",
+                    "{id} backup fails: {backup_fails}: the rollback to {previous:?} left another deploy's Compose file:\n{log}"
+                );
+            }
+        }
+    }
+}
+
 /// The rollback runs the images of the deploy before, which an image prune may have removed
 /// from the host since: it logs in and pulls them, as the deploy does, before `up`, and leaves
 /// no credential behind.

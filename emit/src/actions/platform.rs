@@ -673,17 +673,25 @@ fn compose_over_ssh(deploy: &Deploy) -> Plan {
         r#"set -euo pipefail
 {DEPLOY_PATH_CHECK}{SSH_SETUP}read -ra files <<< "$DEPLOY_FILES"
 read -ra directories <<< "$DEPLOY_DIRECTORIES"
-echo "previous=$(remote cat "$(quote "$DEPLOY_PATH")/.image-tag" 2> /dev/null || true)" >> "$GITHUB_OUTPUT"
-# Keep the host's current copies, restored by the rollback. The deploy user's login shell may
-# be sh (useradd's default), so every remote script runs in bash.
-remote "bash -s -- $(quote "$DEPLOY_PATH" "${{files[@]}}")" <<'REMOTE'
+# Keep the host's current copies, restored by the rollback, and read the tag they run with in
+# the same remote step: the tag is recorded only once its copies are kept, so a backup that fails
+# leaves nothing to roll back to rather than an older deploy's files beside this tag. The deploy
+# user's login shell may be sh (useradd's default), so every remote script runs in bash.
+previous=$(remote "bash -s -- $(quote "$DEPLOY_PATH" "${{files[@]}}")" <<'REMOTE'
 set -euo pipefail
 cd "$1"
 shift
+rm -f .previous.tar
 existing=()
 for file in "$@"; do if [ -e "$file" ]; then existing+=("$file"); fi; done
-if [ ${{#existing[@]}} -gt 0 ]; then tar -cf .previous.tar "${{existing[@]}}"; fi
+if [ ${{#existing[@]}} -gt 0 ]; then
+  tar -cf .previous.tar.partial "${{existing[@]}}"
+  mv .previous.tar.partial .previous.tar
+fi
+cat .image-tag 2> /dev/null || true
 REMOTE
+)
+echo "previous=$previous" >> "$GITHUB_OUTPUT"
 tar -cf - "${{files[@]}}" | remote "tar -xf - -C $(quote "$DEPLOY_PATH")"
 with_token "$GITHUB_SHA" "$REGISTRY" "$REGISTRY_USER" "${{directories[@]}}" <<'REMOTE'
 {REMOTE_LOGIN}{host_check}if [ "$#" -gt 0 ]; then mkdir -p "$@"; fi
