@@ -1076,3 +1076,72 @@ fn files_the_replaced_proxy_served_are_a_prerequisite() {
     });
     assert!(checked > 0, "no replaced proxy served files");
 }
+
+/// The bytes of a quantity in the binary units the emitter writes (`256Mi`, `1Gi`).
+fn quantity_bytes(quantity: &k8s_openapi::apimachinery::pkg::api::resource::Quantity) -> u64 {
+    let text = quantity.0.as_str();
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let power = ["", "Ki", "Mi", "Gi", "Ti"].iter().position(|u| *u == unit).unwrap_or_else(|| panic!("{text}"));
+    number.parse::<u64>().expect("a number") << (10 * power)
+}
+
+/// Files in a memory-backed `emptyDir` count against the container's memory limit
+/// (`emit::facts::kubelet`): each has a `sizeLimit`, the model's tmpfs size where stated, and
+/// those a container mounts leave it room for its process within its limit.
+#[test]
+fn memory_directories_cannot_outgrow_their_container() {
+    let mut checked = 0;
+    each_environment(|_, stack, objects, at| {
+        for service in stack.services().filter(|s| emit::kubernetes::left_out(s).is_none()) {
+            let stated: Vec<Option<stack_dsl::Memory>> = service
+                .mounts
+                .iter()
+                .filter_map(|m| match m.source {
+                    MountSource::Tmpfs { size } => Some(size),
+                    _ => None,
+                })
+                .collect();
+            if stated.is_empty() {
+                continue;
+            }
+            let (pod, _) = pod(objects, service, at);
+            let memory_dirs: BTreeMap<&str, u64> = pod
+                .volumes
+                .iter()
+                .flatten()
+                .filter_map(|v| Some((v.name.as_str(), v.empty_dir.as_ref()?)))
+                .filter(|(_, dir)| dir.medium.as_deref() == Some("Memory"))
+                .map(|(name, dir)| {
+                    let limit = dir.size_limit.as_ref().unwrap_or_else(|| panic!("{at}: {name} has no sizeLimit"));
+                    (name, quantity_bytes(limit))
+                })
+                .collect();
+            let container = &pod.containers[0];
+            let memory_limit = container
+                .resources
+                .as_ref()
+                .and_then(|r| r.limits.as_ref())
+                .and_then(|l| l.get("memory"))
+                .map(quantity_bytes)
+                .unwrap_or_else(|| panic!("{at}: {} has no memory limit", service.name));
+            let mounted: Vec<u64> = container
+                .volume_mounts
+                .iter()
+                .flatten()
+                .filter_map(|m| memory_dirs.get(m.name.as_str()).copied())
+                .collect();
+            assert_eq!(mounted.len(), stated.len(), "{at}: {} mounts every tmpfs", service.name);
+            for (size, limit) in stated.iter().zip(&mounted) {
+                if let Some(size) = size {
+                    assert_eq!(size.bytes(), *limit, "{at}: {} keeps the tmpfs size it states", service.name);
+                }
+            }
+            if stated.iter().all(Option::is_none) {
+                let total: u64 = mounted.iter().sum();
+                assert!(total <= memory_limit / 2, "{at}: {}: {total} of {memory_limit} bytes", service.name);
+                checked += 1;
+            }
+        }
+    });
+    assert!(checked > 0, "no team stack mounts a tmpfs without a size");
+}

@@ -47,7 +47,7 @@
 //! | `Volume::external` | a claim the workload mounts by name, created outside the stack (listed in the header) |
 //! | `Mount::config(..).text(..)` (the stack carries the file's text) | a copy in `config/<name>` beside the kustomization, whose `configMapGenerator` names the ConfigMap with a hash of it and rewrites the pods' references, so applying a changed file rolls them |
 //! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created or updated from the repository's file with the header's command, which then restarts the workloads that mount it; the deploy workflow generates it with a content hash in its name, so a change rolls them |
-//! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit |
+//! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit, else a share of the container's memory limit |
 //! | `Mount::bind`, one service | **not expressible** (pods have no host directories): left out and reported |
 //! | stock image whose command runs from a bind-mounted host directory (a dev server over `./frontend`) | **not deployed**, with a warning: the directory would be empty and the container fail on every start; an image built from the repository runs without the mount |
 //! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (the default volume size, `shared_storage_class`), mounted by all; reported, and the storage-class requirement stated in the header |
