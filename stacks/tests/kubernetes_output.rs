@@ -1145,3 +1145,50 @@ fn memory_directories_cannot_outgrow_their_container() {
     });
     assert!(checked > 0, "no team stack mounts a tmpfs without a size");
 }
+
+/// The header speaks of the pipeline only where a Kubernetes pipeline deploys the environment
+/// (its hosted environments); elsewhere it tells the operator applying by hand what is theirs
+/// to do. DEPLOY.md says where the Ingress gets the certificates a left-out edge proxy held:
+/// from cert-manager, or from the TLS Secret the `Cluster` names.
+#[test]
+fn header_and_deploy_page_follow_who_deploys_and_the_certificates() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden");
+    let (mut by_pipeline, mut by_hand) = (0, 0);
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let kubernetes_pipeline = valid.pipeline().is_some_and(|p| p.target == stack_dsl::DeployTarget::Kubernetes);
+        for stack in valid.stacks() {
+            let at = format!("{} ({})", stack.name, stack.env());
+            let header = header(stack).join("\n");
+            let identity = header.lines().find(|l| l.contains("ClusterRole admin")).unwrap_or_else(|| panic!("{at}"));
+            if kubernetes_pipeline && stack.env().is_hosted() {
+                by_pipeline += 1;
+                assert!(identity.contains("the kubeconfig the pipeline uses"), "{at}: {identity}");
+            } else {
+                by_hand += 1;
+                assert!(identity.contains("The identity you apply with"), "{at}: {identity}");
+                for pipeline_only in ["the kubeconfig the pipeline uses", "the deploy workflow rolls them itself"] {
+                    assert!(!header.contains(pipeline_only), "{at}: {pipeline_only:?} in\n{header}");
+                }
+            }
+        }
+        let page = std::fs::read_to_string(root.join(project.name()).join("DEPLOY.md")).expect("DEPLOY.md");
+        for line in page.lines().filter(|l| l.contains("in Kubernetes the ingress controller routes the Ingress")) {
+            match &valid.cluster().certificates {
+                stack_dsl::Certificates::ClusterIssuer(issuer) => {
+                    assert!(
+                        line.contains(&format!(
+                            "cert-manager issues and renews its certificates from the ClusterIssuer {issuer}"
+                        )),
+                        "{line}"
+                    );
+                }
+                stack_dsl::Certificates::Secret(name) => {
+                    assert!(!line.contains("cert-manager"), "{}: {line}", project.name());
+                    assert!(line.contains(&format!("the TLS Secret {name}, which you create")), "{line}");
+                }
+            }
+        }
+    }
+    assert!(by_pipeline > 0 && by_hand > 0, "{by_pipeline} by the pipeline, {by_hand} by hand");
+}
