@@ -249,6 +249,41 @@ mod tests {
         }
     }
 
+    /// A database that owns its volume is a StatefulSet: applied without the Jobs and rolled
+    /// out before them, by the manual steps as by the workflow.
+    #[test]
+    fn a_database_with_data_settles_before_the_jobs() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let data = stack.add_volume(stack_dsl::Volume::persistent("pgdata"));
+            let db = stack.add_service(
+                Service::new("db", Image::new("postgres:16.4"))
+                    .port(stack_dsl::Port::tcp(5432))
+                    .mount(stack_dsl::Mount::volume(&data, "/var/lib/postgresql/data")),
+            );
+            let migrate =
+                stack.add_service(Service::job("migrate", Image::new("shop:1")).depends_on(&db, Ready::Started));
+            stack.add_service(Service::new("api", Image::new("shop:1")).depends_on(&migrate, Ready::Completed));
+            stack
+        })
+        .validate()
+        .unwrap();
+        let order = DeployOrder::of(&project.stacks()[0]);
+        assert_eq!(order.settled_first, ["db"]);
+        assert_eq!(
+            order.before_jobs_selector().as_deref(),
+            Some("app.kubernetes.io/name!=api,app.kubernetes.io/name!=migrate")
+        );
+        let steps = order.manual_steps("shop-production");
+        let position = |needle: &str| {
+            steps.iter().position(|s| s.contains(needle)).unwrap_or_else(|| panic!("{needle}: {steps:#?}"))
+        };
+        assert!(position("name!=migrate'") < position("rollout status -n shop-production statefulset/db"));
+        assert!(position("statefulset/db") < position("-l 'app.kubernetes.io/name!=api'"));
+        // A database without a volume runs as a Deployment: nothing settles before the Jobs.
+        assert!(DeployOrder::of(&shop().stacks()[0]).before_jobs_selector().is_none());
+    }
+
     #[test]
     fn the_manual_deploy_applies_the_waiting_services_after_the_jobs() {
         let project = shop();
