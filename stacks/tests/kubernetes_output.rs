@@ -1076,3 +1076,119 @@ fn files_the_replaced_proxy_served_are_a_prerequisite() {
     });
     assert!(checked > 0, "no replaced proxy served files");
 }
+
+/// The bytes of a quantity in the binary units the emitter writes (`256Mi`, `1Gi`).
+fn quantity_bytes(quantity: &k8s_openapi::apimachinery::pkg::api::resource::Quantity) -> u64 {
+    let text = quantity.0.as_str();
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let power = ["", "Ki", "Mi", "Gi", "Ti"].iter().position(|u| *u == unit).unwrap_or_else(|| panic!("{text}"));
+    number.parse::<u64>().expect("a number") << (10 * power)
+}
+
+/// Files in a memory-backed `emptyDir` count against the container's memory limit
+/// (`emit::facts::kubelet`): each has a `sizeLimit`, the model's tmpfs size where stated, and
+/// those a container mounts leave it room for its process within its limit.
+#[test]
+fn memory_directories_cannot_outgrow_their_container() {
+    let mut checked = 0;
+    each_environment(|_, stack, objects, at| {
+        for service in stack.services().filter(|s| emit::kubernetes::left_out(s).is_none()) {
+            let stated: Vec<Option<stack_dsl::Memory>> = service
+                .mounts
+                .iter()
+                .filter_map(|m| match m.source {
+                    MountSource::Tmpfs { size } => Some(size),
+                    _ => None,
+                })
+                .collect();
+            if stated.is_empty() {
+                continue;
+            }
+            let (pod, _) = pod(objects, service, at);
+            let memory_dirs: BTreeMap<&str, u64> = pod
+                .volumes
+                .iter()
+                .flatten()
+                .filter_map(|v| Some((v.name.as_str(), v.empty_dir.as_ref()?)))
+                .filter(|(_, dir)| dir.medium.as_deref() == Some("Memory"))
+                .map(|(name, dir)| {
+                    let limit = dir.size_limit.as_ref().unwrap_or_else(|| panic!("{at}: {name} has no sizeLimit"));
+                    (name, quantity_bytes(limit))
+                })
+                .collect();
+            let container = &pod.containers[0];
+            let memory_limit = container
+                .resources
+                .as_ref()
+                .and_then(|r| r.limits.as_ref())
+                .and_then(|l| l.get("memory"))
+                .map(quantity_bytes)
+                .unwrap_or_else(|| panic!("{at}: {} has no memory limit", service.name));
+            let mounted: Vec<u64> = container
+                .volume_mounts
+                .iter()
+                .flatten()
+                .filter_map(|m| memory_dirs.get(m.name.as_str()).copied())
+                .collect();
+            assert_eq!(mounted.len(), stated.len(), "{at}: {} mounts every tmpfs", service.name);
+            for (size, limit) in stated.iter().zip(&mounted) {
+                if let Some(size) = size {
+                    assert_eq!(size.bytes(), *limit, "{at}: {} keeps the tmpfs size it states", service.name);
+                }
+            }
+            if stated.iter().all(Option::is_none) {
+                let total: u64 = mounted.iter().sum();
+                assert!(total <= memory_limit / 2, "{at}: {}: {total} of {memory_limit} bytes", service.name);
+                checked += 1;
+            }
+        }
+    });
+    assert!(checked > 0, "no team stack mounts a tmpfs without a size");
+}
+
+/// The header speaks of the pipeline only where a Kubernetes pipeline deploys the environment
+/// (its hosted environments); elsewhere it tells the operator applying by hand what is theirs
+/// to do. DEPLOY.md says where the Ingress gets the certificates a left-out edge proxy held:
+/// from cert-manager, or from the TLS Secret the `Cluster` names.
+#[test]
+fn header_and_deploy_page_follow_who_deploys_and_the_certificates() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden");
+    let (mut by_pipeline, mut by_hand) = (0, 0);
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid stack");
+        let kubernetes_pipeline = valid.pipeline().is_some_and(|p| p.target == stack_dsl::DeployTarget::Kubernetes);
+        for stack in valid.stacks() {
+            let at = format!("{} ({})", stack.name, stack.env());
+            let header = header(stack).join("\n");
+            let identity = header.lines().find(|l| l.contains("ClusterRole admin")).unwrap_or_else(|| panic!("{at}"));
+            if kubernetes_pipeline && stack.env().is_hosted() {
+                by_pipeline += 1;
+                assert!(identity.contains("the kubeconfig the pipeline uses"), "{at}: {identity}");
+            } else {
+                by_hand += 1;
+                assert!(identity.contains("The identity you apply with"), "{at}: {identity}");
+                for pipeline_only in ["the kubeconfig the pipeline uses", "the deploy workflow rolls them itself"] {
+                    assert!(!header.contains(pipeline_only), "{at}: {pipeline_only:?} in\n{header}");
+                }
+            }
+        }
+        let page = std::fs::read_to_string(root.join(project.name()).join("DEPLOY.md")).expect("DEPLOY.md");
+        for line in page.lines().filter(|l| l.contains("in Kubernetes the ingress controller routes the Ingress")) {
+            match &valid.cluster().certificates {
+                stack_dsl::Certificates::ClusterIssuer(issuer) => {
+                    assert!(
+                        line.contains(&format!(
+                            "cert-manager issues and renews its certificates from the ClusterIssuer {issuer}"
+                        )),
+                        "{line}"
+                    );
+                }
+                stack_dsl::Certificates::Secret(name) => {
+                    assert!(!line.contains("cert-manager"), "{}: {line}", project.name());
+                    assert!(line.contains(&format!("the TLS Secret {name}, which you create")), "{line}");
+                }
+            }
+        }
+    }
+    assert!(by_pipeline > 0 && by_hand > 0, "{by_pipeline} by the pipeline, {by_hand} by hand");
+}

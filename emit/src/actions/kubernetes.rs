@@ -4,9 +4,10 @@
 //! images, generates the ConfigMaps from the repository's config files and names each Job after
 //! the release, so every deploy runs its migrations as a new Job (Jobs are immutable). The
 //! namespace and the claims holding data are applied first, apart from the kustomization
-//! ([`crate::kubernetes::kept`]). The deploy then follows [`DeployOrder`]: everything but the services that wait for a Job, the
-//! Jobs to completion (bounded by their deadline), then the rest; Deployments and
-//! StatefulSets are awaited. The revisions running before are recorded, so a rollback undoes
+//! ([`crate::kubernetes::kept`]). The deploy then follows [`DeployOrder`]: everything but the
+//! Jobs and the services that wait for one, the rollout of those StatefulSets, the Jobs to
+//! completion (bounded by their deadline), then the rest; Deployments and StatefulSets are
+//! awaited. The revisions running before are recorded, so a rollback undoes
 //! only what this deploy changed and does nothing to what it created.
 //!
 //! - Overlays, image tags and patches: <https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/>
@@ -20,15 +21,13 @@ use stack_dsl::{MountSource, Run, ValidStack};
 use super::model::{Access, Scope, Step, expr, secret};
 use super::platform::{Deploy, Plan, images_of, rollback_step};
 use crate::error::Error;
-use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS};
+use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS, ROLLOUT_MINUTES};
 use crate::kubernetes::pull_policy::{ThirdParty, third_party_images};
 use crate::kubernetes::secret::{CHECKSUM_ANNOTATION, Reader, StackSecret, stack_secret};
 use crate::kubernetes::{ConfigMapGenerator, GeneratorOptions, KUBECTL_VERSION, kept, labels, left_out};
 use crate::layout::{KubernetesConfigMap, kubernetes_dir, kubernetes_namespace};
 use crate::yaml;
 
-/// How long the deploy waits for each Deployment or StatefulSet to roll out.
-const ROLLOUT_MINUTES: u32 = 10;
 /// Seconds between two looks at a Job.
 const JOB_POLL_SECONDS: u32 = 5;
 
@@ -329,8 +328,23 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
                  kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\" --selector '{selector}'\n"
             )
         };
+        let settle = match order.before_jobs_selector() {
+            None => String::new(),
+            Some(before_jobs) => {
+                let mut settle = format!(
+                    "# The data stores roll out before the Jobs start, so a migration never meets one restarting.\n\
+                     kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\" --selector '{before_jobs}'\n"
+                );
+                for name in &order.settled_first {
+                    settle.push_str(&format!(
+                        "kubectl rollout status statefulset/{name} --namespace {namespace} --timeout={ROLLOUT_MINUTES}m\n"
+                    ));
+                }
+                settle
+            }
+        };
         format!(
-            "{first}resources Job | while read -r namespace name; do wait_for_job \"$namespace\" \"$name\"; done\n{apply}"
+            "{settle}{first}resources Job | while read -r namespace name; do wait_for_job \"$namespace\" \"$name\"; done\n{apply}"
         )
     };
     // After a successful rollout only, so a rollback still finds the ConfigMaps and Jobs of
@@ -400,8 +414,10 @@ echo "::error::The {env} deploy failed; what it changed was rolled back to the r
     );
     // The longest the deploy may wait, so that its step limit (and the job's, which holds it)
     // lets the rollback run: the Jobs until their deadline and a minute, each workload's rollout
-    // one after another, and five minutes for kubectl, the digests and the applies.
-    let workloads = deploy.stack.services().filter(|s| s.run == Run::Continuously && left_out(s).is_none()).count();
+    // one after another (the StatefulSets awaited before the Jobs twice), and five minutes for
+    // kubectl, the digests and the applies.
+    let workloads = deploy.stack.services().filter(|s| s.run == Run::Continuously && left_out(s).is_none()).count()
+        + order.settled_first.len();
     let job_minutes = if order.has_jobs() { (JOB_DEADLINE_SECONDS + 60).div_ceil(60) } else { 0 };
     let deploy_minutes = 5 + job_minutes + ROLLOUT_MINUTES * u32::try_from(workloads).unwrap_or(u32::MAX / 20);
     let kubeconfig = format!("{}/kubeconfig", expr("runner.temp"));

@@ -13,10 +13,21 @@
 //!   RoleBinding in the namespace, grants all of that and nothing outside it; `edit` cannot
 //!   read Roles (#user-facing-roles).
 
-/// The rights the deploy identity of `namespace` needs, and how to grant them.
-pub fn rights(namespace: &str) -> String {
+/// The rights the deploy identity of `namespace` needs, and how to grant them: the pipeline's
+/// when it deploys the environment (`by_pipeline`), otherwise the operator's who applies by hand.
+pub fn rights(namespace: &str, by_pipeline: bool) -> String {
+    let (identity, does) = match by_pipeline {
+        true => (
+            "The deploy identity (the kubeconfig the pipeline uses)",
+            "it reads the Secret's keys, applies, prunes and rolls back",
+        ),
+        false => (
+            "The identity you apply with (your kubeconfig: no pipeline deploys this environment to Kubernetes)",
+            "you apply, wait for Jobs, read their logs and roll back",
+        ),
+    };
     format!(
-        "The deploy identity (the kubeconfig the pipeline uses) needs, in {namespace}, the ClusterRole admin bound by a RoleBinding (kubectl create rolebinding deploy -n {namespace} --clusterrole=admin --user=<its user> or --serviceaccount=<namespace>:<name>; it reads the Secret's keys, applies, prunes and rolls back); and on the cluster-scoped Namespace {namespace}: get and patch (a ClusterRole rule with resourceNames: [{namespace}]) and create, which resourceNames cannot limit: grant it, or create the namespace once yourself (kubectl apply -f namespace.yaml as a cluster administrator)"
+        "{identity} needs, in {namespace}, the ClusterRole admin bound by a RoleBinding (kubectl create rolebinding deploy -n {namespace} --clusterrole=admin --user=<its user> or --serviceaccount=<namespace>:<name>; {does}); and on the cluster-scoped Namespace {namespace}: get and patch (a ClusterRole rule with resourceNames: [{namespace}]) and create, which resourceNames cannot limit: grant it, or create the namespace once yourself (kubectl apply -f namespace.yaml as a cluster administrator)"
     )
 }
 
@@ -25,7 +36,7 @@ pub const SUMMARY: &str = "a kubeconfig whose identity holds the ClusterRole adm
 
 #[cfg(test)]
 mod tests {
-    use stack_dsl::{Env, Image, Port, Project, Secret, Service, Stack};
+    use stack_dsl::{DeployTarget, Env, Image, Pipeline, Port, Project, Secret, Service, Stack};
 
     use crate::options::Options;
 
@@ -38,7 +49,8 @@ mod tests {
             let token = stack.add_secret(Secret::new("API_TOKEN"));
             stack.add_service(Service::new("api", Image::new("shop:1")).port(Port::http(8000)).env("TOKEN", token));
             stack
-        });
+        })
+        .pipeline(Pipeline::new(DeployTarget::Kubernetes));
         let bundle = super::super::render(&project.validate().unwrap(), &Options::with_root("")).unwrap();
         let namespace_file = bundle.file("kubernetes/production/namespace.yaml").expect("namespace.yaml");
         let namespace: super::super::Object = serde_saphyr::from_str(&namespace_file.contents).expect("a Namespace");

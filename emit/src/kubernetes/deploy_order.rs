@@ -11,6 +11,12 @@
 //! Only workloads the cluster runs take part (`placement.rs`): a left-out edge proxy or
 //! certificate job is named by no step, as no object of that name exists.
 //!
+//! The StatefulSets that do not wait for a Job (the databases the migrations talk to) are applied
+//! and rolled out before the Jobs are created: a changed template (a third-party tag resolved to a
+//! new digest) deletes and recreates their pods one by one, and a migration started meanwhile
+//! would meet a database going down and fail at once.
+//! <https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#rolling-updates>
+//!
 //! The first pass selects objects with `app.kubernetes.io/name!=<service>`; an equality-based
 //! `!=` also matches objects without the label (the Namespace, generated ConfigMaps):
 //! <https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#equality-based-requirement>.
@@ -19,9 +25,13 @@ use stack_dsl::{Ready, Run, ValidStack};
 
 use super::labels::NAME_LABEL;
 use super::placement::runs;
+use super::storage::owns_data;
 
 /// How long a Job may run before Kubernetes fails it (`activeDeadlineSeconds`).
 pub const JOB_DEADLINE_SECONDS: u32 = 900;
+
+/// How long a deploy waits for each Deployment or StatefulSet to roll out, in minutes.
+pub const ROLLOUT_MINUTES: u32 = 10;
 
 /// What a deploy of one environment runs first, and what it holds back until then.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +40,8 @@ pub struct DeployOrder {
     pub jobs: Vec<String>,
     /// Services that wait for a Job: left out of the first pass.
     pub held_back: Vec<String>,
+    /// StatefulSets that do not wait for a Job: applied and rolled out before the Jobs start.
+    pub settled_first: Vec<String>,
 }
 
 impl DeployOrder {
@@ -43,7 +55,21 @@ impl DeployOrder {
                 .filter(|s| s.depends_on.iter().any(|d| d.ready == Ready::Completed))
                 .map(|s| s.name.clone())
                 .collect(),
+            settled_first: Vec::new(),
         }
+        .with_stateful_sets(stack)
+    }
+
+    /// Records the StatefulSets of `stack` the first pass applies, when a Job follows them.
+    fn with_stateful_sets(mut self, stack: &ValidStack) -> Self {
+        if self.has_jobs() {
+            self.settled_first = stack
+                .services()
+                .filter(|s| runs(s) && owns_data(stack, s) && !self.held_back.contains(&s.name))
+                .map(|s| s.name.clone())
+                .collect();
+        }
+        self
     }
 
     /// True when the deploy applies in two passes around the Jobs.
@@ -57,6 +83,16 @@ impl DeployOrder {
         excluded.join(",")
     }
 
+    /// The label selector of the pass before the StatefulSets are awaited: the first pass
+    /// without the Jobs. `None` when no StatefulSet is awaited before the Jobs.
+    pub fn before_jobs_selector(&self) -> Option<String> {
+        if self.settled_first.is_empty() {
+            return None;
+        }
+        let excluded = self.held_back.iter().chain(&self.jobs).map(|s| format!("{NAME_LABEL}!={s}"));
+        Some(excluded.collect::<Vec<_>>().join(","))
+    }
+
     /// The commands an operator runs to deploy `dir` into `namespace` by hand, in order.
     pub fn manual_steps(&self, namespace: &str) -> Vec<String> {
         if !self.has_jobs() {
@@ -67,6 +103,21 @@ impl DeployOrder {
             self.jobs.join(" ")
         )];
         let selector = self.first_pass_selector();
+        if let Some(before_jobs) = self.before_jobs_selector() {
+            steps.push(format!(
+                "Apply the data stores first, without the Jobs and the services that need them: kubectl apply -k <this directory> -l '{before_jobs}'"
+            ));
+            steps.push(format!(
+                "Wait until they have rolled out, so a migration never meets a database that is restarting: {}",
+                self.settled_first
+                    .iter()
+                    .map(|s| format!(
+                        "kubectl rollout status -n {namespace} statefulset/{s} --timeout={ROLLOUT_MINUTES}m"
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(" && ")
+            ));
+        }
         steps.push(if selector.is_empty() {
             "Apply: kubectl apply -k <this directory>".into()
         } else {
@@ -196,6 +247,41 @@ mod tests {
         for step in order.manual_steps("shop-production") {
             assert!(!step.contains("certbot-init") && !step.contains("nginx"), "{step}");
         }
+    }
+
+    /// A database that owns its volume is a StatefulSet: applied without the Jobs and rolled
+    /// out before them, by the manual steps as by the workflow.
+    #[test]
+    fn a_database_with_data_settles_before_the_jobs() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let data = stack.add_volume(stack_dsl::Volume::persistent("pgdata"));
+            let db = stack.add_service(
+                Service::new("db", Image::new("postgres:16.4"))
+                    .port(stack_dsl::Port::tcp(5432))
+                    .mount(stack_dsl::Mount::volume(&data, "/var/lib/postgresql/data")),
+            );
+            let migrate =
+                stack.add_service(Service::job("migrate", Image::new("shop:1")).depends_on(&db, Ready::Started));
+            stack.add_service(Service::new("api", Image::new("shop:1")).depends_on(&migrate, Ready::Completed));
+            stack
+        })
+        .validate()
+        .unwrap();
+        let order = DeployOrder::of(&project.stacks()[0]);
+        assert_eq!(order.settled_first, ["db"]);
+        assert_eq!(
+            order.before_jobs_selector().as_deref(),
+            Some("app.kubernetes.io/name!=api,app.kubernetes.io/name!=migrate")
+        );
+        let steps = order.manual_steps("shop-production");
+        let position = |needle: &str| {
+            steps.iter().position(|s| s.contains(needle)).unwrap_or_else(|| panic!("{needle}: {steps:#?}"))
+        };
+        assert!(position("name!=migrate'") < position("rollout status -n shop-production statefulset/db"));
+        assert!(position("statefulset/db") < position("-l 'app.kubernetes.io/name!=api'"));
+        // A database without a volume runs as a Deployment: nothing settles before the Jobs.
+        assert!(DeployOrder::of(&shop().stacks()[0]).before_jobs_selector().is_none());
     }
 
     #[test]

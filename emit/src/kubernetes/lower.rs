@@ -13,7 +13,7 @@ use super::kustomization::{ConfigMapGenerator, GeneratorOptions, ImageTag, Kusto
 use super::labels;
 use super::network;
 use super::object::Object;
-use super::placement::{left_out, runs};
+use super::placement::{edge_certificates, left_out, runs};
 use super::scaling;
 use super::security::Identity;
 use super::shared_dir;
@@ -115,6 +115,10 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     let mut images = Vec::new();
     for service in stack.services() {
         if let Some(why) = left_out(service) {
+            let why = match service.role.is_platform_edge() {
+                true => format!("{why}, and {}", edge_certificates(cluster)),
+                false => why,
+            };
             lowered.warnings.push(warn(service, why));
             continue;
         }

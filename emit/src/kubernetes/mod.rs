@@ -28,7 +28,7 @@
 //! | `Route` (host, path, TLS) | one `Ingress` (`networking.k8s.io/v1`) rule per host, `pathType: Prefix`, `ingressClassName` from the project's `Cluster` (default `traefik`); TLS hosts get their certificate from cert-manager (`cert-manager.io/cluster-issuer`, default `letsencrypt`, Secret `<host>-tls`) or share the `Cluster`'s named TLS Secret; a reserved example name (`example.com`, `*.test`, `localhost`, …: `facts::reserved_hosts`) is never sent to cert-manager, whose order could not succeed: served over plain HTTP and reported |
 //! | `Traefik` edge | replaced by the cluster's ingress controller |
 //! | `Role::EdgeProxy` (nginx in front of upstreams) | **not deployed** (files it served from a volume or directory the application shares are a prerequisite in the header: the Ingress serves no files): the Ingress serves each upstream without routes of its own on the environment's host (`Cluster::host`, required by validation, as a host-less rule ties with every other one of the class), at `/` or at its `.edge_path(..)`; two services on one host and path is an error. HTTPS (a proxy on 443) gets the host's certificate |
-//! | `Role::CertificateRenewal` (certbot) | **not deployed**: cert-manager issues and renews (warning) |
+//! | `Role::CertificateRenewal` (certbot) | **not deployed**: the `Cluster`'s certificates replace it, from cert-manager or a TLS Secret the user renews (warning) |
 //! | image that needs the node (Datadog agent) | **not deployed**, with a warning pointing at the vendor's operator or Helm chart; a service that waits for or refers to a left-out one is an error |
 //! | health check | `readinessProbe`, and `livenessProbe` unless `.liveness(..)` gives its own (an HTTP check of a service that uses other services becomes a `tcpSocket` liveness check of its port: liveness must not depend on dependencies); `http` → `httpGet`, `exec` → `exec`, `shell` → `exec sh -c`, `tcp` → `tcpSocket`; interval → `periodSeconds`, timeout → `timeoutSeconds`, retries → `failureThreshold` |
 //! | start period | `startupProbe` allowing start period ÷ interval + retries failures, so at least the start period; a start command that migrates before serving must finish within it, as the kubelet restarts the container after that |
@@ -47,7 +47,7 @@
 //! | `Volume::external` | a claim the workload mounts by name, created outside the stack (listed in the header) |
 //! | `Mount::config(..).text(..)` (the stack carries the file's text) | a copy in `config/<name>` beside the kustomization, whose `configMapGenerator` names the ConfigMap with a hash of it and rewrites the pods' references, so applying a changed file rolls them |
 //! | `Mount::config` | a ConfigMap volume mounted with `subPath`, created or updated from the repository's file with the header's command, which then restarts the workloads that mount it; the deploy workflow generates it with a content hash in its name, so a change rolls them |
-//! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit |
+//! | `Mount::tmpfs` | `emptyDir` with `medium: Memory` and the mount's size limit, else a share of the container's memory limit |
 //! | `Mount::bind`, one service | **not expressible** (pods have no host directories): left out and reported |
 //! | stock image whose command runs from a bind-mounted host directory (a dev server over `./frontend`) | **not deployed**, with a warning: the directory would be empty and the container fail on every start; an image built from the repository runs without the mount |
 //! | `Mount::bind` of a directory several services share | one standalone `ReadWriteMany` claim named after the directory (the default volume size, `shared_storage_class`), mounted by all; reported, and the storage-class requirement stated in the header |
@@ -131,7 +131,7 @@ pub use placement::left_out;
 pub use runtime::UNPRIVILEGED_PORT_START;
 pub use security::DEFAULT_UID;
 
-use stack_dsl::{Certificates, ValidProject};
+use stack_dsl::{Certificates, DeployTarget, ValidProject};
 
 use crate::bundle::{Bundle, WriteCheck};
 use crate::error::Error;
@@ -204,7 +204,10 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
         "First, and whenever they change: {}. They are not in the kustomization, so kubectl delete -k removes the workloads but keeps the namespace, its Secret and the claims that hold data (kubectl delete namespace {namespace} removes everything)",
         kept::apply_command(&kept, "<this directory>")
     ));
-    notes.require(Need::Platform, deploy_identity::rights(namespace));
+    // Only a Kubernetes pipeline deploys here, and only its hosted environments.
+    let by_pipeline =
+        project.pipeline().is_some_and(|p| p.target == DeployTarget::Kubernetes) && stack.env().is_hosted();
+    notes.require(Need::Platform, deploy_identity::rights(namespace, by_pipeline));
     if !lowered.secret_keys.is_empty() {
         // Pods start without a `Secret::optional` key (`optional: true`), and so does the deploy.
         let keys: Vec<String> = lowered
@@ -215,8 +218,12 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
                 false => key.clone(),
             })
             .collect();
+        let who_rolls = match by_pipeline {
+            true => "pods read it at start; the deploy workflow rolls them itself",
+            false => "pods read it at start, and nothing else restarts them",
+        };
         notes.require(Need::Secret, format!(
-            "Before the first apply, create the Secret with keys {}: kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>. To change it: the same command with --dry-run=client -o yaml | kubectl apply -f -, then {} (pods read it at start; the deploy workflow rolls them itself)",
+            "Before the first apply, create the Secret with keys {}: kubectl create secret generic {} -n {namespace} --from-env-file=<file with KEY=value lines, never committed>. To change it: the same command with --dry-run=client -o yaml | kubectl apply -f -, then {} ({who_rolls})",
             keys.join(", "),
             lowered.secret_name,
             readers::restart_commands(

@@ -7,7 +7,7 @@
 //! ([`super::host_source`]): it is left out too, saying how to run it.
 //! <https://kubernetes.io/docs/concepts/services-networking/ingress/>
 
-use stack_dsl::Service;
+use stack_dsl::{Certificates, Cluster, Service};
 
 use super::host_source::runs_from_host_directory;
 use crate::facts::images::{Facts, NonRoot};
@@ -16,7 +16,7 @@ use crate::facts::images::{Facts, NonRoot};
 pub fn left_out(service: &Service) -> Option<String> {
     if service.role.is_platform_edge() {
         return Some(format!(
-            "is not deployed: {}; in Kubernetes the ingress controller routes the Ingress and cert-manager issues its certificates",
+            "is not deployed: {}; in Kubernetes the ingress controller routes the Ingress",
             service.role.provided_because()
         ));
     }
@@ -30,6 +30,19 @@ pub fn left_out(service: &Service) -> Option<String> {
             "is not deployed: its image collects from the node (host paths and namespaces), which one pod in a restricted namespace cannot reach; {install}"
         )),
         NonRoot::Yes => None,
+    }
+}
+
+/// Where the Ingress of `cluster` gets the certificates a left-out edge proxy held: what
+/// replaces its TLS, in the words of the report.
+pub fn edge_certificates(cluster: &Cluster) -> String {
+    match &cluster.certificates {
+        Certificates::ClusterIssuer(issuer) => {
+            format!("cert-manager issues and renews its certificates from the ClusterIssuer {issuer}")
+        }
+        Certificates::Secret(name) => format!(
+            "its certificate is the TLS Secret {name}, which you create and renew (the kustomization header gives the command)"
+        ),
     }
 }
 

@@ -2,7 +2,7 @@
 //! of its StatefulSet, one several services share a standalone `ReadWriteMany` claim (one a
 //! job alone mounts, a `ReadWriteOnce` claim), an external
 //! volume a claim created outside the stack, a config file a ConfigMap, tmpfs a memory
-//! `emptyDir`. Host paths have no place in a cluster and are reported.
+//! `emptyDir`, always with a size limit ([`crate::facts::kubelet::memory_empty_dir_limit`]). Host paths have no place in a cluster and are reported.
 //! <https://kubernetes.io/docs/concepts/storage/persistent-volumes/>
 
 use std::collections::BTreeMap;
@@ -17,7 +17,8 @@ use super::labels;
 use super::placement::runs;
 use super::resources::memory;
 use super::shared_dir;
-use crate::applied_defaults::{self, Applied};
+use crate::applied_defaults::{self, Applied, Written};
+use crate::facts::kubelet::memory_empty_dir_limit;
 use crate::layout::KubernetesConfigMap;
 
 /// How a service's mounts become pod volumes.
@@ -77,6 +78,11 @@ pub fn owns_data(stack: &ValidStack, service: &Service) -> bool {
 /// The pod volumes and mounts of `service`.
 pub fn pod_storage(stack: &ValidStack, service: &Service) -> PodStorage {
     let mut storage = PodStorage::default();
+    let unsized_tmpfs = service.mounts.iter().filter(|m| matches!(m.source, MountSource::Tmpfs { size: None })).count();
+    let memory_limit = applied_defaults::resources(&service.resources, stack.applied_defaults(), Written::Limits)
+        .0
+        .memory_limit
+        .unwrap_or(stack.applied_defaults().memory_limit);
     for (index, mount) in service.mounts.iter().enumerate() {
         let (name, sub_path) = match &mount.source {
             MountSource::Volume(reference) => {
@@ -118,7 +124,9 @@ pub fn pod_storage(stack: &ValidStack, service: &Service) -> PodStorage {
                     name: name.clone(),
                     empty_dir: Some(EmptyDirVolumeSource {
                         medium: Some("Memory".into()),
-                        size_limit: size.map(memory),
+                        size_limit: Some(memory(
+                            size.unwrap_or_else(|| memory_empty_dir_limit(memory_limit, unsized_tmpfs)),
+                        )),
                     }),
                     ..Default::default()
                 });
