@@ -32,13 +32,21 @@ const project = await program(createRailwayContext({ environment: process.argv[2
 process.stdout.write(JSON.stringify(project));
 "#;
 
+/// The SDK and `tsx`, installed by `validate-deploy install` (beside the repository, as CI has
+/// it) on a machine that has not run it yet.
 fn node_modules() -> PathBuf {
     let home = std::env::var("VALIDATE_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|_| Path::new(&std::env::var("HOME").expect("HOME")).join(".cache/validate-deploy"));
     let modules = home.join("node/node_modules");
+    let installed = || modules.join("railway").is_dir() && modules.join("tsx").is_dir();
+    let validate = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/tools/validate-deploy");
+    if !installed() && validate.is_file() {
+        let status = Command::new(&validate).arg("install").status().expect("validate-deploy runs");
+        assert!(status.success(), "validate-deploy install failed");
+    }
     assert!(
-        modules.join("railway").is_dir() && modules.join("tsx").is_dir(),
+        installed(),
         "{} lacks the railway SDK and tsx: run `../shared/tools/validate-deploy railway-ts golden/metabuilder` once",
         modules.display()
     );
