@@ -59,12 +59,27 @@ pub enum WarningKind {
     DefaultApplied,
 }
 
+impl WarningKind {
+    /// The kind as reports name it: `adapted`, `default applied`.
+    pub fn name(self) -> &'static str {
+        match self {
+            WarningKind::Adapted => "adapted",
+            WarningKind::DefaultApplied => "default applied",
+        }
+    }
+
+    /// What a message of this kind is preceded by when shown: nothing for the usual kind.
+    pub fn prefix(self) -> String {
+        match self {
+            WarningKind::Adapted => String::new(),
+            kind => format!("{}: ", kind.name()),
+        }
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
-            WarningKind::Adapted => "",
-            WarningKind::DefaultApplied => "default applied: ",
-        };
+        let kind = self.kind.prefix();
         write!(f, "{} ({}): service {}: {kind}{}", self.target, self.env, self.service, self.message)
     }
 }
@@ -322,20 +337,17 @@ impl Bundle {
     fn files_with_manifest<'a>(
         &'a self,
         previous: &'a [String],
+        rendered: &'a HashSet<&str>,
         part: &'a dyn Fn(&str) -> bool,
     ) -> impl Iterator<Item = GeneratedFile> + 'a {
         let listed = |path: &str| part(path) || previous.iter().any(|p| p == path);
-        let rendered = self.files.iter().map(|f| f.path.as_str()).filter(move |path| listed(path));
-        let kept = previous.iter().map(String::as_str).filter(|path| !part(path) && !self.renders(path));
-        let manifest = GeneratedFile { path: MANIFEST_PATH.into(), contents: manifest::render(rendered.chain(kept)) };
+        let written = self.files.iter().map(|f| f.path.as_str()).filter(move |path| listed(path));
+        let kept = previous.iter().map(String::as_str).filter(|path| !part(path) && !rendered.contains(path));
+        let manifest = GeneratedFile { path: MANIFEST_PATH.into(), contents: manifest::render(written.chain(kept)) };
         self.files.iter().filter(|f| part(&f.path)).cloned().chain(std::iter::once(manifest))
     }
 
     /// Every path the bundle writes, the manifest included, for lookups in constant time.
-    fn renders(&self, path: &str) -> bool {
-        path == MANIFEST_PATH || self.file(path).is_some()
-    }
-
     fn rendered_paths(&self) -> HashSet<&str> {
         self.files.iter().map(|f| f.path.as_str()).chain([MANIFEST_PATH]).collect()
     }
@@ -345,7 +357,7 @@ impl Bundle {
         let previous =
             read_if_exists(&root.join(MANIFEST_PATH))?.map(|text| manifest::parse(&text)).unwrap_or_default();
         let mut changes = Vec::new();
-        for file in self.files_with_manifest(&previous, part) {
+        for file in self.files_with_manifest(&previous, &rendered, part) {
             let change = match read_if_exists(&root.join(&file.path))? {
                 None => Change::Created { path: file.path, contents: file.contents },
                 Some(old) if old == file.contents => Change::Unchanged { path: file.path },

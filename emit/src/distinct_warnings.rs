@@ -24,10 +24,7 @@ pub struct DistinctWarning {
 impl DistinctWarning {
     /// `service api (staging, production): message`.
     pub fn line(&self) -> String {
-        let kind = match self.kind {
-            WarningKind::Adapted => "",
-            WarningKind::DefaultApplied => "default applied: ",
-        };
+        let kind = self.kind.prefix();
         format!("service {} ({}): {kind}{}", self.service, self.environments.join(", "), self.message)
     }
 }

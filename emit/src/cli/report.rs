@@ -90,10 +90,7 @@ pub struct JsonWarning {
 
 impl From<DistinctWarning> for JsonWarning {
     fn from(w: DistinctWarning) -> Self {
-        let kind = match w.kind {
-            crate::WarningKind::Adapted => "adapted",
-            crate::WarningKind::DefaultApplied => "default applied",
-        };
+        let kind = w.kind.name();
         JsonWarning { target: w.target, service: w.service, environments: w.environments, kind, message: w.message }
     }
 }

@@ -251,24 +251,19 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
 /// those of a group a deployed service uses (one value for the whole group): Railway holds each
 /// once, as a shared variable.
 fn shared_secrets<'a>(stack: &'a stack_dsl::Stack, deployed: impl Iterator<Item = &'a Service>) -> HashSet<&'a str> {
+    fn secrets(env: &[(String, stack_dsl::EnvValue)]) -> impl Iterator<Item = &str> {
+        env.iter().filter_map(|(_, value)| match value {
+            stack_dsl::EnvValue::Secret(secret) => Some(secret.name()),
+            _ => None,
+        })
+    }
     let mut readers: HashMap<&str, usize> = HashMap::new();
     let mut grouped = HashSet::new();
     for service in deployed {
         for group in service.env_groups.iter().filter_map(|g| stack.env_group(g)) {
-            grouped.extend(group.env.iter().filter_map(|(_, value)| match value {
-                stack_dsl::EnvValue::Secret(secret) => Some(secret.name()),
-                _ => None,
-            }));
+            grouped.extend(secrets(&group.env));
         }
-        let read: HashSet<&str> = service
-            .env
-            .iter()
-            .filter_map(|(_, value)| match value {
-                stack_dsl::EnvValue::Secret(secret) => Some(secret.name()),
-                _ => None,
-            })
-            .collect();
-        for name in read {
+        for name in secrets(&service.env).collect::<HashSet<_>>() {
             *readers.entry(name).or_default() += 1;
         }
     }
