@@ -4,7 +4,7 @@
 //! (<https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/configmapgenerator/>).
 #![cfg(feature = "kubernetes")]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use emit::kubernetes::{Kustomization, Object};
@@ -54,19 +54,32 @@ fn the_kustomization_generates_the_configmap_from_the_stacks_text() {
     assert!(!header.contains("kubectl create configmap"), "{header}");
 }
 
+/// The kubectl (with its built-in kustomize) that `validate-deploy install` pins, installed on
+/// a machine that has not run it yet (`$VALIDATE_HOME`, default `~/.cache/validate-deploy`).
+fn kubectl() -> PathBuf {
+    let home = std::env::var("VALIDATE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(&std::env::var("HOME").expect("HOME")).join(".cache/validate-deploy"));
+    let kubectl = home.join("venv/bin/kubectl");
+    let validate = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/tools/validate-deploy");
+    if !kubectl.is_file() && validate.is_file() {
+        let status = Command::new(&validate).arg("install").status().expect("validate-deploy runs");
+        assert!(status.success(), "validate-deploy install failed");
+    }
+    assert!(kubectl.is_file(), "{} is missing: run `../shared/tools/validate-deploy install` once", kubectl.display());
+    kubectl
+}
+
 /// Builds the written directory with the real kustomize (kubectl's) for two texts: the pod
 /// template mounts a ConfigMap of the build whose name changes with the text.
 #[test]
 fn a_changed_config_renames_the_configmap_the_pod_template_mounts() {
-    if Command::new("kubectl").arg("version").arg("--client").output().is_err() {
-        eprintln!("kubectl is not on PATH (validate-deploy install provides it): nothing to build with");
-        return;
-    }
+    let kubectl = kubectl();
     let scratch = std::env::temp_dir().join(format!("stackwright-configmap-{}", std::process::id()));
     let build = |text: &'static str| {
         let _ = std::fs::remove_dir_all(&scratch);
         emit::render(&project(text), &emit::Options::with_root("")).unwrap().write(&scratch).unwrap();
-        let output = Command::new("kubectl")
+        let output = Command::new(&kubectl)
             .arg("kustomize")
             .arg(Path::new(&scratch).join("kubernetes/production"))
             .output()

@@ -115,6 +115,13 @@ fn a_broken_stack_file_exits_2_naming_the_file_and_the_line_and_writes_nothing()
         "{printed}"
     );
 
+    // A tool that asked for JSON gets the load error as the run's JSON report.
+    let (code, printed) = stackwright(&cwd, &["render", "typo.json", "--check", "--format", "json"]);
+    assert_eq!(code, Some(2), "{printed}");
+    let report: serde_json::Value = serde_json::from_str(printed.trim()).expect("one JSON report");
+    assert_eq!(report["status"], "error", "{printed}");
+    assert!(report["errors"][0].as_str().is_some_and(|e| e.contains("environmentz")), "{printed}");
+
     let (code, printed) = stackwright(&cwd, &["render", "shop.toml"]);
     assert_eq!(code, Some(2), "{printed}");
     assert!(printed.contains("shop.toml") && printed.contains(".json, .yaml or .yml"), "{printed}");

@@ -167,6 +167,13 @@ pub fn parse(command: Command, args: impl IntoIterator<Item = OsString>) -> Resu
     })
 }
 
+/// Whether `args` ask for `--format json`, read without the project's command (which needs the
+/// project's environments): `--format json` or `--format=json`.
+pub fn asks_for_json(args: &[String]) -> bool {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    args.windows(2).any(|w| w == ["--format", "json"]) || args.contains(&"--format=json")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

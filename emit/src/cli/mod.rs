@@ -90,6 +90,19 @@ fn run_os(project: &Project, args: impl IntoIterator<Item = OsString>) -> ExitCo
     code.exit_code()
 }
 
+/// Report `error`, met before there was a project to run (a stack file that does not load), in
+/// the format `args` asks for, so a tool reading `--format json` gets JSON for this too.
+pub fn fail_before_run(args: &[String], error: &str) -> ExitCode {
+    if args::asks_for_json(args) {
+        let report = Report { status: "error", errors: vec![error.trim_end().to_string()], ..Report::default() };
+        println!("{}", report.to_json());
+    } else {
+        let err = Style::for_stream(&std::io::stderr());
+        eprintln!("{}: {}", err.error("error"), error.trim_end());
+    }
+    Outcome::Error.exit_code()
+}
+
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {

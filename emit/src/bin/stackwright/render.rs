@@ -62,9 +62,6 @@ pub fn run(matches: &ArgMatches) -> ExitCode {
     }
     match emit::stack_file::read(file) {
         Ok(project) => emit::cli::run(&project, &options),
-        Err(error) => {
-            eprintln!("error: {}", error.to_string().trim_end());
-            ExitCode::from(2)
-        }
+        Err(error) => emit::cli::fail_before_run(&options, &error.to_string()),
     }
 }
