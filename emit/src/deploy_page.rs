@@ -5,6 +5,9 @@
 //! services run where. It is part of the bundle, so `--check` checks it and a pull request that
 //! changes what a target needs or drops shows it here.
 
+use std::collections::HashMap;
+
+use indexmap::IndexSet;
 use stack_dsl::{ValidProject, ValidStack};
 
 use crate::bundle::Bundle;
@@ -121,12 +124,20 @@ fn dns_records(project: &ValidProject, targets: &[(&'static str, Vec<String>)]) 
 /// Where each service runs on each runtime target, per environment.
 fn service_table(project: &ValidProject, targets: &[(&'static str, Vec<String>)]) -> String {
     let columns: Vec<&(&str, Vec<String>)> = targets.iter().filter(|(t, _)| *t != "actions").collect();
-    let mut services: Vec<&str> = Vec::new();
-    for service in project.stacks().iter().flat_map(|s| s.services()) {
-        if !services.contains(&service.name.as_str()) {
-            services.push(&service.name);
-        }
-    }
+    let services: IndexSet<&str> =
+        project.stacks().iter().flat_map(|s| s.services()).map(|s| s.name.as_str()).collect();
+    // Each column's roles, computed once per stack: (environment, service → role) in stack order.
+    let column_roles: Vec<Vec<(&str, HashMap<&str, String>)>> = columns
+        .iter()
+        .map(|(target, environments)| {
+            project
+                .stacks()
+                .iter()
+                .filter(|s| environments.iter().any(|e| e == s.env().name()))
+                .map(|stack| (stack.env().name(), roles(project, stack, target)))
+                .collect()
+        })
+        .collect();
     let mut table = format!(
         "\n## Services × targets\n\n| service | {} |\n| --- |{}\n",
         columns.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" | "),
@@ -135,12 +146,10 @@ fn service_table(project: &ValidProject, targets: &[(&'static str, Vec<String>)]
     for service in services {
         let cells: Vec<String> = columns
             .iter()
-            .map(|(target, environments)| {
-                let stacks = project.stacks().iter().filter(|s| environments.iter().any(|e| e == s.env().name()));
-                let said: Vec<(String, &str)> = stacks
-                    .filter_map(|stack| Some((role(project, stack, target, service)?, stack.env().name())))
-                    .collect();
-                let merged = by_environment(said.iter().map(|(role, env)| ((), role.as_str(), *env)));
+            .zip(&column_roles)
+            .map(|((_, environments), stacks)| {
+                let said = stacks.iter().filter_map(|(env, roles)| Some(((), roles.get(service)?.as_str(), *env)));
+                let merged = by_environment(said);
                 match merged.as_slice() {
                     [] => "—".to_string(),
                     [((), role, envs)] if envs.len() == environments.len() => role.clone(),
@@ -157,38 +166,40 @@ fn service_table(project: &ValidProject, targets: &[(&'static str, Vec<String>)]
     table
 }
 
-/// What `service` becomes on `target` in `stack`'s environment, or `None` when the stack there
-/// has no such service.
-fn role(project: &ValidProject, stack: &ValidStack, target: &str, service: &str) -> Option<String> {
-    let service = stack.services().find(|s| s.name == service)?;
-    Some(match target {
-        "compose" => match service.run {
-            stack_dsl::Run::OnSchedule(_) => "from the host's cron".into(),
-            _ => "runs".into(),
-        },
+/// What each of `stack`'s services becomes on `target`, by name; empty for a target that runs
+/// nothing itself. The platforms' plan is made once for the whole stack.
+fn roles<'s>(project: &ValidProject, stack: &'s ValidStack, target: &str) -> HashMap<&'s str, String> {
+    let role: Box<dyn Fn(&stack_dsl::Service) -> Option<String>> = match target {
+        "compose" => Box::new(|service| {
+            Some(match service.run {
+                stack_dsl::Run::OnSchedule(_) => "from the host's cron".into(),
+                _ => "runs".into(),
+            })
+        }),
         #[cfg(feature = "kubernetes")]
-        "kubernetes" => {
-            if crate::kubernetes::left_out(service).is_some() {
-                "left out".into()
-            } else {
-                "runs".into()
-            }
-        }
+        "kubernetes" => Box::new(|service| {
+            Some(if crate::kubernetes::left_out(service).is_some() { "left out".into() } else { "runs".into() })
+        }),
         "render" | "railway" => {
             let facts =
                 if target == "render" { &crate::facts::platforms::RENDER } else { &crate::facts::platforms::RAILWAY };
-            match Plan::new(project, stack, facts).ok()?.placements.get(&service.name)? {
-                Placement::Public => "public".into(),
-                Placement::Private => "private".into(),
-                Placement::Worker => "worker".into(),
-                Placement::Cron(_) => "cron job".into(),
-                Placement::PreDeploy { host } => format!("pre-deploy of {host}"),
-                Placement::Database => "managed database".into(),
-                Placement::Omitted => "left out".into(),
-            }
+            let Ok(plan) = Plan::new(project, stack, facts) else { return HashMap::new() };
+            let placements = plan.placements;
+            Box::new(move |service| {
+                Some(match placements.get(&service.name)? {
+                    Placement::Public => "public".into(),
+                    Placement::Private => "private".into(),
+                    Placement::Worker => "worker".into(),
+                    Placement::Cron(_) => "cron job".into(),
+                    Placement::PreDeploy { host } => format!("pre-deploy of {host}"),
+                    Placement::Database => "managed database".into(),
+                    Placement::Omitted => "left out".into(),
+                })
+            })
         }
-        _ => return None,
-    })
+        _ => return HashMap::new(),
+    };
+    stack.services().filter_map(|service| Some((service.name.as_str(), role(service)?))).collect()
 }
 
 /// Text for a Markdown list item: `<` would start an HTML tag.

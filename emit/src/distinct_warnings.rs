@@ -4,6 +4,11 @@
 //! in the environment's name (a namespace `shop-staging`, a command's `--env production`) are
 //! one warning, said with `<env>` in its place.
 
+use std::hash::Hash;
+
+use indexmap::IndexMap;
+use indexmap::map::Entry;
+
 use crate::bundle::{Warning, WarningKind};
 
 /// One warning and every environment it was reported in.
@@ -52,23 +57,28 @@ pub fn distinct<'a>(warnings: impl IntoIterator<Item = &'a Warning>) -> Vec<Dist
 /// Items `(key, message, environment)` merged when their keys are equal and their messages
 /// differ only in the environment's name, in the order first found: each key and message once,
 /// with `<env>` for the name when it applies to several environments, and its environments.
-pub(crate) fn by_environment<'a, K: PartialEq>(
+pub(crate) fn by_environment<'a, K: Hash + Eq>(
     items: impl IntoIterator<Item = (K, &'a str, &'a str)>,
 ) -> Vec<(K, String, Vec<String>)> {
-    // Each item as said in its first environment, and with `<env>` for any.
-    let mut merged: Vec<(K, String, Vec<String>, String)> = Vec::new();
+    // Keyed by the key and the message as said with `<env>` for any environment; the value is
+    // the message as said so far (in its first environment while it has one) and its environments.
+    let mut merged: IndexMap<(K, String), (String, Vec<String>)> = IndexMap::new();
     for (key, message, env) in items {
         let general = with_placeholder(message, env);
-        match merged.iter_mut().find(|(k, _, _, g)| *k == key && *g == general) {
-            Some((_, _, envs, _)) if envs.iter().any(|e| e == env) => {}
-            Some((_, said, envs, general)) => {
+        match merged.entry((key, general)) {
+            Entry::Occupied(mut found) if !found.get().1.iter().any(|e| e == env) => {
+                let general = found.key().1.clone();
+                let (said, envs) = found.get_mut();
                 envs.push(env.to_string());
-                *said = general.clone();
+                *said = general;
             }
-            None => merged.push((key, message.to_string(), vec![env.to_string()], general)),
+            Entry::Occupied(_) => {}
+            Entry::Vacant(slot) => {
+                slot.insert((message.to_string(), vec![env.to_string()]));
+            }
         }
     }
-    merged.into_iter().map(|(key, said, envs, _)| (key, said, envs)).collect()
+    merged.into_iter().map(|((key, _), (said, envs))| (key, said, envs)).collect()
 }
 
 /// `message` with each whole-word occurrence of `env` (not inside a longer word: `shop-dev`
