@@ -169,35 +169,37 @@ fn service_table(project: &ValidProject, targets: &[(&'static str, Vec<String>)]
 /// What each of `stack`'s services becomes on `target`, by name; empty for a target that runs
 /// nothing itself. The platforms' plan is made once for the whole stack.
 fn roles<'s>(project: &ValidProject, stack: &'s ValidStack, target: &str) -> HashMap<&'s str, String> {
-    let role: Box<dyn Fn(&stack_dsl::Service) -> Option<String>> = match target {
-        "compose" => Box::new(|service| {
-            Some(match service.run {
+    let placements = match target {
+        "render" => Plan::new(project, stack, &crate::facts::platforms::RENDER).map(|plan| plan.placements),
+        "railway" => Plan::new(project, stack, &crate::facts::platforms::RAILWAY).map(|plan| plan.placements),
+        _ => Ok(Default::default()),
+    };
+    let Ok(placements) = placements else { return HashMap::new() };
+    let role = |service: &stack_dsl::Service| -> Option<String> {
+        Some(match target {
+            "compose" => match service.run {
                 stack_dsl::Run::OnSchedule(_) => "from the host's cron".into(),
                 _ => "runs".into(),
-            })
-        }),
-        #[cfg(feature = "kubernetes")]
-        "kubernetes" => Box::new(|service| {
-            Some(if crate::kubernetes::left_out(service).is_some() { "left out".into() } else { "runs".into() })
-        }),
-        "render" | "railway" => {
-            let facts =
-                if target == "render" { &crate::facts::platforms::RENDER } else { &crate::facts::platforms::RAILWAY };
-            let Ok(plan) = Plan::new(project, stack, facts) else { return HashMap::new() };
-            let placements = plan.placements;
-            Box::new(move |service| {
-                Some(match placements.get(&service.name)? {
-                    Placement::Public => "public".into(),
-                    Placement::Private => "private".into(),
-                    Placement::Worker => "worker".into(),
-                    Placement::Cron(_) => "cron job".into(),
-                    Placement::PreDeploy { host } => format!("pre-deploy of {host}"),
-                    Placement::Database => "managed database".into(),
-                    Placement::Omitted => "left out".into(),
-                })
-            })
-        }
-        _ => return HashMap::new(),
+            },
+            #[cfg(feature = "kubernetes")]
+            "kubernetes" => {
+                if crate::kubernetes::left_out(service).is_some() {
+                    "left out".into()
+                } else {
+                    "runs".into()
+                }
+            }
+            "render" | "railway" => match placements.get(&service.name)? {
+                Placement::Public => "public".into(),
+                Placement::Private => "private".into(),
+                Placement::Worker => "worker".into(),
+                Placement::Cron(_) => "cron job".into(),
+                Placement::PreDeploy { host } => format!("pre-deploy of {host}"),
+                Placement::Database => "managed database".into(),
+                Placement::Omitted => "left out".into(),
+            },
+            _ => return None,
+        })
     };
     stack.services().filter_map(|service| Some((service.name.as_str(), role(service)?))).collect()
 }
