@@ -8,6 +8,18 @@
 //! maintainers advise checking with `--host 127.0.0.1`
 //! (<https://github.com/docker-library/postgres/issues/880>, `docker_temp_server_start` in
 //! <https://github.com/docker-library/postgres/blob/master/docker-entrypoint.sh>).
+//!
+//! MySQL and MariaDB: the images' entrypoints initialise on a temporary server started with
+//! `--skip-networking` (`docker_temp_server_start` in
+//! <https://github.com/docker-library/mysql/blob/master/8.4/docker-entrypoint.sh> and
+//! <https://github.com/MariaDB/mariadb-docker/blob/master/11.4/docker-entrypoint.sh>), so the
+//! check asks over TCP too. `mysqladmin ping` exits 0 whenever the server answers, "even in case
+//! of an error such as Access denied" (<https://dev.mysql.com/doc/refman/8.4/en/mysqladmin.html>),
+//! so it needs no password. MariaDB 11 images ship `mariadb-admin` and no longer the `mysql*`
+//! names (<https://hub.docker.com/_/mariadb>, "MariaDB 11 … no longer includes mysql named
+//! symlinks"). MongoDB 6 and later ship `mongosh` in place of the legacy `mongo` shell
+//! (<https://hub.docker.com/_/mongo>); `ping` needs no authentication
+//! (<https://www.mongodb.com/docs/manual/reference/command/ping/>).
 
 use std::time::Duration;
 
@@ -18,12 +30,13 @@ use crate::service::Service;
 use crate::units::secs;
 
 impl Engine {
-    /// How long the first start may take before failed checks count: PostgreSQL runs `initdb`
-    /// and the init scripts, Redis replays its append-only file.
+    /// How long the first start may take before failed checks count: PostgreSQL runs `initdb`,
+    /// MySQL and MariaDB initialise their system tables, each runs the init scripts; Redis
+    /// replays its append-only file, MongoDB creates its root user.
     pub fn first_start(self) -> Duration {
         match self {
-            Engine::Postgres { .. } => secs(60),
-            Engine::Redis { .. } => secs(30),
+            Engine::Postgres { .. } | Engine::Mysql { .. } | Engine::Mariadb { .. } => secs(60),
+            Engine::Redis { .. } | Engine::Mongo { .. } => secs(30),
         }
     }
 }
@@ -46,6 +59,16 @@ impl Datastore {
             }
             Engine::Redis { .. } => {
                 vec!["redis-cli".into(), "-h".into(), loopback, "-p".into(), port.to_string(), "ping".into()]
+            }
+            Engine::Mysql { .. } | Engine::Mariadb { .. } => {
+                let program = if matches!(self.engine, Engine::Mysql { .. }) { "mysqladmin" } else { "mariadb-admin" };
+                vec![program.into(), "ping".into(), "-h".into(), loopback, "-P".into(), port.to_string()]
+            }
+            Engine::Mongo { major } => {
+                let shell = if major >= 6 { "mongosh" } else { "mongo" };
+                let mut argv = vec![shell.into(), "--quiet".into(), "--host".into(), loopback, "--port".into()];
+                argv.extend([port.to_string(), "--eval".into(), "db.adminCommand('ping')".into()]);
+                argv
             }
         };
         Probe::exec(argv).start_period(self.engine.first_start())
@@ -103,6 +126,20 @@ mod tests {
         let Check::Exec(argv) = &probe.check else { panic!("an exec check") };
         assert_eq!(&argv[..3], ["pg_isready", "-h", "127.0.0.1"]);
         assert_eq!(probe.start_period, Some(secs(60)));
+    }
+
+    #[test]
+    fn mysql_mariadb_and_mongo_are_checked_over_tcp_with_the_client_their_image_ships() {
+        let argv = |datastore: Datastore| match datastore.probe(datastore.engine.default_port()).check {
+            Check::Exec(argv) => argv,
+            other => panic!("an exec check, not {other:?}"),
+        };
+        assert_eq!(argv(Datastore::mysql(8)), ["mysqladmin", "ping", "-h", "127.0.0.1", "-P", "3306"]);
+        assert_eq!(argv(Datastore::mariadb(11)), ["mariadb-admin", "ping", "-h", "127.0.0.1", "-P", "3306"]);
+        let mongo = argv(Datastore::mongo(7));
+        assert_eq!(&mongo[..6], ["mongosh", "--quiet", "--host", "127.0.0.1", "--port", "27017"]);
+        assert_eq!(argv(Datastore::mongo(5))[0], "mongo");
+        assert_eq!(Datastore::mysql(8).probe(3306).start_period, Some(secs(60)));
     }
 
     #[test]

@@ -71,8 +71,5 @@ fn is_on_docker_host(external: &External) -> bool {
 
 /// `PostgreSQL 16`, `Redis 7`.
 pub fn engine_name(datastore: &Datastore) -> String {
-    match datastore.engine {
-        stack_dsl::Engine::Postgres { major } => format!("PostgreSQL {major}"),
-        stack_dsl::Engine::Redis { major } => format!("Redis {major}"),
-    }
+    datastore.engine.name()
 }

@@ -1,4 +1,5 @@
-//! Datastores a service provides: a declared password, and what a PostgreSQL connection URL needs.
+//! Datastores a service provides: a declared password, and what a connection URL needs (a user
+//! and a database for every engine but Redis).
 
 use super::Checker;
 use crate::datastore::Engine;
@@ -10,13 +11,27 @@ impl Checker<'_> {
             if let Some(secret) = &store.password {
                 self.check_secret_declared(&[at, "datastore", "password"], secret.name());
             }
-            if matches!(store.engine, Engine::Postgres { .. }) && (store.user.is_none() || store.database.is_none()) {
+            if store.engine.needs_user_and_database() && (store.user.is_none() || store.database.is_none()) {
                 self.report(
                     &[at, "datastore"],
-                    "a PostgreSQL datastore needs a user and a database name to build its connection URL",
-                    "Add .user(\"...\") and .database(\"...\") to Datastore::postgres",
+                    format!(
+                        "a {} datastore needs a user and a database name to build its connection URL",
+                        store.engine.product()
+                    ),
+                    format!("Add .user(\"...\") and .database(\"...\") to Datastore::{}", constructor(store.engine)),
                 );
             }
         }
+    }
+}
+
+/// The `Datastore` constructor of an engine, for messages.
+fn constructor(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Postgres { .. } => "postgres",
+        Engine::Redis { .. } => "redis",
+        Engine::Mysql { .. } => "mysql",
+        Engine::Mariadb { .. } => "mariadb",
+        Engine::Mongo { .. } => "mongo",
     }
 }
