@@ -112,8 +112,7 @@ pub fn map(
     let mut password = None;
     for (key, value) in &env {
         if let Some(mapped) = environment::value(cx, key, value) {
-            if matches!(info.engine, Some(Engine::Postgres(_)))
-                && key == "POSTGRES_PASSWORD"
+            if info.engine.and_then(|e| datastore::password_variable(e, &env)) == Some(key.as_str())
                 && matches!(mapped.value, Expr::Ref(_))
             {
                 password = Some(mapped.value.clone());
@@ -124,7 +123,7 @@ pub fn map(
 
     methods.extend(storage::methods(cx, node.get("volumes"), node.get("tmpfs")));
     methods.extend(networks(cx, name, node.get("networks")));
-    let socket_check = matches!(info.engine, Some(Engine::Postgres(_))) && {
+    let socket_check = matches!(info.engine, Some(Engine::Postgres { .. })) && {
         let test = node.get("healthcheck").and_then(|h| h.get("test"));
         let words: Vec<&str> = match test.map(|t| &t.value) {
             Some(Value::Scalar(line)) => vec![line.as_str()],

@@ -9,6 +9,8 @@ use std::collections::BTreeSet;
 
 use stack_dsl::{Cluster, Engine, Service, ValidStack};
 
+use crate::facts::images::init_variables;
+
 use super::lower::{Lowered, lower};
 use super::readers::long_running;
 use crate::error::Error;
@@ -82,12 +84,22 @@ pub(super) fn readers(stack: &ValidStack, lowered: &Lowered) -> Vec<Reader> {
 /// The key a database reads only to initialise an empty data directory, if it has one.
 fn first_start_key(service: &Service) -> Option<&str> {
     let datastore = service.datastore.as_ref()?;
-    matches!(datastore.engine, Engine::Postgres { .. }).then_some(datastore.password.as_ref()?.name())
+    init_variables(datastore.engine).and(datastore.password.as_ref()).map(|p| p.name())
+}
+
+/// The statement that changes a user's password in the service's engine.
+fn rotate_command(service: &Service) -> &'static str {
+    match service.datastore.as_ref().map(|d| d.engine) {
+        Some(Engine::Mongo { .. }) => "db.changeUserPassword(...)",
+        Some(Engine::Mysql { .. } | Engine::Mariadb { .. }) => "ALTER USER ... IDENTIFIED BY ...",
+        _ => "ALTER USER ... PASSWORD ...",
+    }
 }
 
 /// Keys that only take effect on a database's first start, with what rotating them takes. The
-/// postgres image reads `POSTGRES_PASSWORD` only to initialise an empty data directory; an
-/// existing database keeps its password: <https://hub.docker.com/_/postgres> ("Caveats":
+/// postgres, mysql, mariadb and mongo images read their password variables only to initialise
+/// an empty data directory; an existing database keeps its password
+/// ([`crate::facts::images::InitVariables`]; <https://hub.docker.com/_/postgres>, "Caveats":
 /// "any pre-existing database will be left untouched on container startup").
 pub fn first_start_only(stack: &ValidStack) -> Vec<String> {
     stack
@@ -95,8 +107,9 @@ pub fn first_start_only(stack: &ValidStack) -> Vec<String> {
         .filter_map(|service| {
             let key = first_start_key(service)?;
             Some(format!(
-                "{key} sets the password of {} only on its first start, on an empty data directory: to rotate it, change it in the database first (ALTER USER ... PASSWORD ...), then in the Secret",
-                service.name
+                "{key} sets the password of {} only on its first start, on an empty data directory: to rotate it, change it in the database first ({}), then in the Secret",
+                service.name,
+                rotate_command(service)
             ))
         })
         .collect()

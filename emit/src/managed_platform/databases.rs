@@ -35,6 +35,23 @@ impl<'a> Plan<'a> {
                 }
                 continue;
             };
+            if !self.facts.manages(datastore.engine)
+                && !matches!(&external.reach, Reach::Address { .. } if !is_on_docker_host(external))
+            {
+                return Err(self.unsupported(
+                    &external.name,
+                    format!(
+                        "{} has no managed {} to provide {}",
+                        self.platform,
+                        datastore.engine.product(),
+                        external.name
+                    ),
+                    format!(
+                        "Either reach {} at a public address with External::at(name, host, port), or run it as a service of the stack",
+                        external.name
+                    ),
+                ));
+            }
             match &external.reach {
                 Reach::Managed { .. } => {}
                 Reach::Address { .. } if is_on_docker_host(external) => self.warn(

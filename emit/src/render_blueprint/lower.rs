@@ -48,6 +48,9 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         match database.datastore.engine {
             Engine::Postgres { major } => databases.push(postgres(&name(&database.name), &database, major)),
             Engine::Redis { .. } => services.push(key_value(&plan, &name(&database.name), &database)),
+            // Never provided: Render manages neither (`RENDER.managed_engines`), so the plan
+            // deploys them as private services with a disk.
+            Engine::Mysql { .. } | Engine::Mariadb { .. } | Engine::Mongo { .. } => {}
         }
     }
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
@@ -367,6 +370,20 @@ fn env_vars<'a>(
                     from_service: FromService { kind, name: name(&target), property: property.into() },
                 }
             }
+            // A blueprint value is a literal or one property of another resource, never a
+            // string built from several (<https://render.com/docs/blueprint-spec#environment-variables>),
+            // and a private service's host name gets a suffix Render picks: the URL is asked for
+            // in the dashboard when the Blueprint is applied (`sync: false`).
+            Value::Connection(connection) => {
+                let url = connection.spell(|secret| format!("<{}>", secret.name()));
+                let url = url.replacen(&format!("@{}:", connection.host), &format!("@<{} host>:", connection.host), 1);
+                let message = format!(
+                    "Render cannot build {key} from {}'s private address and password: enter it in the dashboard as {url}, with the host from {}'s Connect menu",
+                    connection.service, connection.service
+                );
+                plan.warn(&service.name, message);
+                EnvVar::Prompted { key, sync: false }
+            }
             // Render names a service on the private network `<name>-<suffix>` ("service address
             // elastic-qeqj:10000"), known only once it exists; `fromService` hands it over as
             // `host:port` (`hostport`), and "you may need to append a URL scheme":
@@ -414,7 +431,8 @@ fn database_reference(
         Output::Field(DatabaseField::Name) => "database",
     };
     Ok(match engine {
-        Engine::Postgres { .. } => {
+        // Only PostgreSQL and Redis are provided (`RENDER.managed_engines`).
+        Engine::Postgres { .. } | Engine::Mysql { .. } | Engine::Mariadb { .. } | Engine::Mongo { .. } => {
             EnvVar::Database { key, from_database: FromDatabase { name: name(database), property: property.into() } }
         }
         Engine::Redis { .. } if matches!(output, Output::Password | Output::Field(DatabaseField::User)) => {
