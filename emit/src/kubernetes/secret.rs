@@ -66,14 +66,14 @@ pub(super) fn readers(stack: &ValidStack, lowered: &Lowered) -> Vec<Reader> {
     long_running(objects)
         .into_iter()
         .filter_map(|(kind, name, pod)| {
-            let first_start = stack.service(&name).and_then(first_start_key);
+            let first_start = stack.service(&name).map(first_start_keys).unwrap_or_default();
             let keys: BTreeSet<String> = pod
                 .containers
                 .iter()
                 .chain(pod.init_containers.iter().flatten())
                 .flat_map(|c| c.env.iter().flatten())
                 .filter_map(|e| e.value_from.as_ref()?.secret_key_ref.as_ref())
-                .filter(|r| r.name == lowered.secret_name && Some(r.key.as_str()) != first_start)
+                .filter(|r| r.name == lowered.secret_name && !first_start.contains(&r.key.as_str()))
                 .map(|r| r.key.clone())
                 .collect();
             (!keys.is_empty()).then_some(Reader { kind, name, keys })
@@ -81,10 +81,24 @@ pub(super) fn readers(stack: &ValidStack, lowered: &Lowered) -> Vec<Reader> {
         .collect()
 }
 
-/// The key a database reads only to initialise an empty data directory, if it has one.
-fn first_start_key(service: &Service) -> Option<&str> {
-    let datastore = service.datastore.as_ref()?;
-    init_variables(datastore.engine).and(datastore.password.as_ref()).map(|p| p.name())
+/// The keys a database reads only to initialise an empty data directory: its datastore's
+/// password and every secret it passes in its image's password variables (MySQL's root's too).
+fn first_start_keys(service: &Service) -> Vec<&str> {
+    let Some(datastore) = &service.datastore else { return Vec::new() };
+    let Some(own) = init_variables(datastore.engine) else { return Vec::new() };
+    let variables: Vec<&str> = std::iter::once(own)
+        .chain(own.aliases)
+        .flat_map(|v| std::iter::once(v.password).chain(v.root_password))
+        .collect();
+    let passed =
+        service.env.iter().filter(|(key, _)| variables.contains(&key.as_str())).filter_map(|(_, value)| match value {
+            stack_dsl::EnvValue::Secret(secret) => Some(secret.name()),
+            _ => None,
+        });
+    let mut keys: Vec<&str> = datastore.password.iter().map(|p| p.name()).chain(passed).collect();
+    let mut seen = std::collections::HashSet::new();
+    keys.retain(|k| seen.insert(*k));
+    keys
 }
 
 /// The statement that changes a user's password in the service's engine.
@@ -104,13 +118,14 @@ fn rotate_command(service: &Service) -> &'static str {
 pub fn first_start_only(stack: &ValidStack) -> Vec<String> {
     stack
         .services()
-        .filter_map(|service| {
-            let key = first_start_key(service)?;
-            Some(format!(
-                "{key} sets the password of {} only on its first start, on an empty data directory: to rotate it, change it in the database first ({}), then in the Secret",
-                service.name,
-                rotate_command(service)
-            ))
+        .flat_map(|service| {
+            first_start_keys(service).into_iter().map(move |key| {
+                format!(
+                    "{key} sets the password of {} only on its first start, on an empty data directory: to rotate it, change it in the database first ({}), then in the Secret",
+                    service.name,
+                    rotate_command(service)
+                )
+            })
         })
         .collect()
 }

@@ -14,6 +14,7 @@
 //! | another service waiting for that job | **not expressible**: deploys of different services are not ordered (warning naming the service, the job and its host) |
 //! | `Run::Once` waited for (`Ready::Completed`) by a service of the same image | that service's `preDeployCommand`; **error** when no such service exists |
 //! | `Datastore::postgres`, `External::managed` PostgreSQL, a PostgreSQL on the Docker host | `databases:` with `postgresMajorVersion`, `databaseName`, `user`, `diskSizeGB`; the container is not deployed (warning) |
+//! | `Datastore::mysql` / `mariadb` / `mongo` | Render manages neither MySQL nor MongoDB: the image runs as a private service (`type: pserv`, `runtime: image`) with a disk at the data directory (<https://render.com/docs/deploy-mysql>, <https://render.com/docs/deploy-mongodb>), reported; a client's `database_url()` is `sync: false`, with the URL to enter reported, since a Blueprint value cannot join the private host name and the password |
 //! | `Datastore::redis` | `type: keyvalue`, `ipAllowList: []` (private network only), `maxmemoryPolicy` from `--maxmemory-policy`, else redis-server's default `noeviction` (a broker or queue keeps its tasks) |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` (nginx, Traefik, certbot) | **not deployed**: Render terminates TLS, proxies and renews certificates; a warning names each |
 //! | `Image::new` / `Image::build` | `runtime: image` + `image.url` / `runtime: docker` + `dockerContext` + `dockerfilePath` |
