@@ -346,12 +346,10 @@ fn service_fields(service: &Value) -> Vec<(&'static str, String)> {
 fn intended(d: &Difference) -> Option<&'static str> {
     let (a, b) = (d.original.as_str(), d.round_trip.as_str());
     match d.field {
-        // Recognised databases check readiness over TCP: no check, or pg_isready over the Unix
-        // socket (answered by the image's init server before TCP is open), becomes the
-        // datastore's own.
-        "healthcheck"
-            if (a.is_empty() || (a.contains("pg_isready") && !a.contains("-h "))) && is_datastore_check(b) =>
-        {
+        // Recognised databases check readiness over TCP: no check, or pg_isready or mysqladmin
+        // over the Unix socket (answered by the image's init server before TCP is open),
+        // becomes the datastore's own.
+        "healthcheck" if (a.is_empty() || asks_the_socket(a)) && is_datastore_check(b) => {
             Some("the datastore's check over TCP")
         }
         // A service Compose starts only with a `production` profile runs only in production.
@@ -370,6 +368,14 @@ fn intended(d: &Difference) -> Option<&'static str> {
         }
         _ => None,
     }
+}
+
+/// A check the model flags as asking only the Unix socket (`Engine::socket_only_client`).
+fn asks_the_socket(test: &str) -> bool {
+    let words: Vec<&str> = test.split_whitespace().collect();
+    [stack_dsl::Engine::Postgres { major: 0 }, stack_dsl::Engine::Mysql { major: 0 }]
+        .iter()
+        .any(|engine| engine.socket_only_client(&words).is_some())
 }
 
 /// The check `Datastore::probe` gives each engine: its image's client, asking over TCP.

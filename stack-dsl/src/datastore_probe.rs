@@ -75,33 +75,58 @@ impl Datastore {
     }
 }
 
-/// True when a `pg_isready` command line names a host (`-h`, `--host`, `--host=`).
-fn names_a_host<'a>(mut words: impl Iterator<Item = &'a str>) -> bool {
-    words.any(|w| w == "-h" || w == "--host" || w.starts_with("--host=") || (w.starts_with("-h") && w.len() > 2))
+/// The host a command line names (`-h X`, `-hX`, `--host X`, `--host=X`), if any.
+fn named_host<'a>(words: &[&'a str]) -> Option<&'a str> {
+    words.iter().enumerate().find_map(|(i, w)| match *w {
+        "-h" | "--host" => Some(words.get(i + 1).copied().unwrap_or_default()),
+        w if w.starts_with("--host=") => Some(&w["--host=".len()..]),
+        w if w.starts_with("-h") && w.len() > 2 => Some(&w[2..]),
+        _ => None,
+    })
 }
 
-/// The problems of a PostgreSQL service's own health check; `at` is the service's location.
-pub(crate) fn problems(at: &[String], service: &Service) -> Vec<Problem> {
-    let Some(Datastore { engine: Engine::Postgres { .. }, .. }) = &service.datastore else { return Vec::new() };
-    let Some(probe) = &service.healthcheck else { return Vec::new() };
-    let socket_only = match &probe.check {
-        Check::Exec(argv) => {
-            argv.first().is_some_and(|p| p.ends_with("pg_isready")) && !names_a_host(argv.iter().map(String::as_str))
+impl Engine {
+    /// The client a health check of this engine asks only over the Unix socket with, when the
+    /// command line (its words, program included) does: `pg_isready` without a host, or
+    /// `mysqladmin`/`mariadb-admin` without a host or with `localhost` (which MySQL's clients
+    /// read as the socket: <https://dev.mysql.com/doc/refman/8.4/en/connecting.html>) and no
+    /// `--protocol=tcp`. The images' temporary init servers answer the socket while TCP is still
+    /// closed, so such a check passes before clients can connect.
+    pub fn socket_only_client(self, words: &[&str]) -> Option<&'static str> {
+        let uses = |client: &str| words.iter().any(|w| w.rsplit('/').next() == Some(client));
+        match self {
+            Engine::Postgres { .. } => (uses("pg_isready") && named_host(words).is_none()).then_some("pg_isready"),
+            Engine::Mysql { .. } | Engine::Mariadb { .. } => {
+                let client = ["mysqladmin", "mariadb-admin"].into_iter().find(|c| uses(c))?;
+                let tcp = words.windows(2).any(|w| w[0] == "--protocol" && w[1].eq_ignore_ascii_case("tcp"))
+                    || words.iter().any(|w| w.eq_ignore_ascii_case("--protocol=tcp"));
+                let host = named_host(words).map(|h| h.trim_matches(['"', '\'']));
+                (!tcp && host.is_none_or(|h| h == "localhost")).then_some(client)
+            }
+            Engine::Redis { .. } | Engine::Mongo { .. } => None,
         }
-        Check::Shell(line) => line.contains("pg_isready") && !names_a_host(line.split_whitespace()),
-        Check::Http { .. } | Check::Tcp { .. } => false,
-    };
-    if !socket_only {
-        return Vec::new();
     }
+}
+
+/// The problems of a datastore service's own health check; `at` is the service's location.
+pub(crate) fn problems(at: &[String], service: &Service) -> Vec<Problem> {
+    let Some(Datastore { engine, .. }) = &service.datastore else { return Vec::new() };
+    let Some(probe) = &service.healthcheck else { return Vec::new() };
+    let client = match &probe.check {
+        Check::Exec(argv) => engine.socket_only_client(&argv.iter().map(String::as_str).collect::<Vec<_>>()),
+        Check::Shell(line) => engine.socket_only_client(&line.split_whitespace().collect::<Vec<_>>()),
+        Check::Http { .. } | Check::Tcp { .. } => None,
+    };
+    let Some(client) = client else { return Vec::new() };
     let mut path = at.to_vec();
     path.push("healthcheck".into());
     vec![Problem {
         path,
-        message: "pg_isready without a host asks the Unix socket, which the image's temporary init server answers \
-                  while TCP is still closed, so dependents start before the database accepts them"
-            .into(),
-        fix: "Drop .healthcheck to use the datastore's own check, or pass -h 127.0.0.1 to pg_isready".into(),
+        message: format!(
+            "{client} without a TCP host asks the Unix socket, which the image's temporary init server answers \
+             while TCP is still closed, so dependents start before the database accepts them"
+        ),
+        fix: format!("Drop .healthcheck to use the datastore's own check, or pass -h 127.0.0.1 to {client}"),
     }]
 }
 
@@ -140,6 +165,31 @@ mod tests {
         assert_eq!(&mongo[..6], ["mongosh", "--quiet", "--host", "127.0.0.1", "--port", "27017"]);
         assert_eq!(argv(Datastore::mongo(5))[0], "mongo");
         assert_eq!(Datastore::mysql(8).probe(3306).start_period, Some(secs(60)));
+    }
+
+    #[test]
+    fn a_mysqladmin_asking_localhost_is_a_problem_and_one_asking_tcp_is_not() {
+        let at = ["stack s".to_string(), "service db".to_string()];
+        let mysql = |probe: Probe| {
+            Service::new("db", Image::new("mysql:8.4"))
+                .healthcheck(probe)
+                .datastore(Datastore::mysql(8).user("app").database("app"))
+        };
+        for probe in [
+            Probe::exec(["mysqladmin", "ping", "-h", "localhost"]),
+            Probe::shell("mysqladmin ping --silent"),
+            Probe::exec(["/usr/bin/mariadb-admin", "ping"]),
+        ] {
+            assert_eq!(problems(&at, &mysql(probe.clone())).len(), 1, "{probe:?}");
+        }
+        for probe in [
+            Probe::exec(["mysqladmin", "ping", "-h", "127.0.0.1"]),
+            Probe::shell("mysqladmin ping -hdb --silent"),
+            Probe::shell("mysqladmin ping -h localhost --protocol=tcp"),
+            Probe::exec(["healthcheck.sh", "--connect", "--innodb_initialized"]),
+        ] {
+            assert!(problems(&at, &mysql(probe.clone())).is_empty(), "{probe:?}");
+        }
     }
 
     #[test]

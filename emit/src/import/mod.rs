@@ -23,8 +23,9 @@
 //!
 //! Intended changes on a round trip (import, render Compose, compare with the original; the
 //! test `import_round_trip` allows these and nothing else):
-//! - a recognised database without a health check, or with `pg_isready` over the Unix socket,
-//!   gets the datastore's check over TCP (the image's init server answers the socket first);
+//! - a recognised database without a health check, or with `pg_isready` or `mysqladmin` over
+//!   the Unix socket (`mysqladmin -h localhost` is the socket too), gets the datastore's check
+//!   over TCP (the image's init server answers the socket first);
 //! - a service under a `production` profile is in production only, so not in development;
 //! - a file bind-mounted from the repository is configuration, mounted read-only;
 //! - variables whose names the targets cannot pass (`xpack.security.enabled`) are left out;
