@@ -217,6 +217,17 @@ fn render_runs_the_images_as_private_services_with_a_disk() {
             "{name}: not reported"
         );
     }
+    // The Blueprint's header says so, and what to enter for each URL.
+    let header: Vec<&str> =
+        text(&bundle, emit::layout::RENDER_BLUEPRINT).lines().take_while(|l| l.starts_with('#')).collect();
+    assert!(
+        header.iter().any(|l| l.contains(
+            "Render manages no MySQL, MariaDB or MongoDB: mariadb (MariaDB), mysql (MySQL), mongo (MongoDB)"
+        )),
+        "{header:#?}"
+    );
+    let entered = "Enter api MONGO_URL = mongodb://chat:<MONGO_PASSWORD>@<mongo host>:27017/chat?authSource=admin";
+    assert!(header.iter().any(|l| l.contains(entered)), "{header:#?}");
     let api = environment.services.iter().find(|s| s.name == "chat-production-api").expect("api");
     for key in ["WORDPRESS_DB_URL", "SHOP_DB_URL", "MONGO_URL"] {
         let var = api.env_vars.iter().find(|v| v.key() == Some(key)).unwrap_or_else(|| panic!("no {key}"));

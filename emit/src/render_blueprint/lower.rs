@@ -34,6 +34,10 @@ const MAX_TARGET_CPU: u32 = 90;
 /// The environment, and what it could not express.
 pub struct Lowered {
     pub environment: Environment,
+    /// The datastores run as private services, as `name (MySQL)`, since Render manages neither.
+    pub self_hosted: Vec<String>,
+    /// What to enter for each connection URL Render asks for: `service KEY = url`.
+    pub asked_urls: Vec<String>,
     pub warnings: Vec<Warning>,
 }
 
@@ -43,6 +47,14 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let name = |service: &str| format!("{prefix}-{service}");
     let mut services = Vec::new();
     let mut databases = Vec::new();
+    let mut asked_urls = Vec::new();
+    let self_hosted = stack
+        .services()
+        .filter(|s| s.run == stack_dsl::Run::Continuously)
+        .filter_map(|s| Some((s, s.datastore.as_ref()?)))
+        .filter(|(_, d)| !RENDER.manages(d.engine))
+        .map(|(s, d)| format!("{} ({})", s.name, d.engine.product()))
+        .collect();
 
     for database in plan.databases.clone() {
         match database.datastore.engine {
@@ -68,7 +80,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         }
         let lowered = match service.static_site() {
             Some(site) if plan.facts.static_hosting => static_site(&mut plan, &name, service, site),
-            _ => lower_service(&mut plan, &name, service, &placement)?,
+            _ => lower_service(&mut plan, &name, service, &placement, &mut asked_urls)?,
         };
         services.push(lowered);
     }
@@ -77,6 +89,8 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     env_var_groups.extend(share_common_values(&prefix, &mut services, taken));
     Ok(Lowered {
         environment: Environment { name: stack.env().to_string(), services, databases, env_var_groups },
+        self_hosted,
+        asked_urls,
         warnings: plan.warnings,
     })
 }
@@ -122,6 +136,7 @@ fn lower_service<'a>(
     name: &dyn Fn(&str) -> String,
     service: &'a ModelService,
     placement: &Placement,
+    asked_urls: &mut Vec<String>,
 ) -> Result<Service, Error> {
     let kind = match placement {
         Placement::Public => ServiceType::Web,
@@ -204,7 +219,7 @@ fn lower_service<'a>(
     plan.warnings.extend(applied_defaults::warning(RENDER.target, &env, &service.name, &applied));
     plan.report_unportable(service, unportable);
 
-    out.env_vars = env_vars(plan, name, service)?;
+    out.env_vars = env_vars(plan, name, service, asked_urls)?;
     let checked = out.health_check_path.is_some();
     if let Some((key, list)) = plan.allowlist_with_platform_hosts(service, placement, checked) {
         for var in &mut out.env_vars {
@@ -353,6 +368,7 @@ fn env_vars<'a>(
     plan: &mut Plan<'a>,
     name: &dyn Fn(&str) -> String,
     service: &'a ModelService,
+    asked_urls: &mut Vec<String>,
 ) -> Result<Vec<EnvVar>, Error> {
     let mut vars = Vec::new();
     for (key, value) in &service.env {
@@ -382,6 +398,7 @@ fn env_vars<'a>(
                     connection.service, connection.service
                 );
                 plan.warn(&service.name, message);
+                asked_urls.push(format!("{} {key} = {url}", service.name));
                 EnvVar::Prompted { key, sync: false }
             }
             // Render names a service on the private network `<name>-<suffix>` ("service address

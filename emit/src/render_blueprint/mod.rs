@@ -63,9 +63,18 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         return Ok(bundle);
     }
     let mut environments = Vec::new();
+    let mut self_hosted = Vec::new();
+    let mut asked_urls = Vec::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
         environments.push(lowered.environment);
+        for (list, items) in [(&mut self_hosted, lowered.self_hosted), (&mut asked_urls, lowered.asked_urls)] {
+            for item in items {
+                if !list.contains(&item) {
+                    list.push(item);
+                }
+            }
+        }
         for warning in lowered.warnings {
             bundle.warn(warning);
         }
@@ -92,6 +101,18 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         Need::Secret,
         "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
     );
+    if !self_hosted.is_empty() {
+        notes.push(format!(
+            "Render manages no MySQL, MariaDB or MongoDB: {} run their images as private services with a disk at their data directory (render.com/docs/deploy-mysql, render.com/docs/deploy-mongodb); back their data up yourself.",
+            self_hosted.join(", ")
+        ));
+    }
+    for url in asked_urls {
+        notes.require(
+            Need::Secret,
+            format!("Enter {url}, the host from the database service's Connect menu (a Blueprint cannot build it)."),
+        );
+    }
     if let Some(pipeline) = project.pipeline() {
         notes.push(if deployed_by_workflow {
             "Nothing deploys on push (autoDeployTrigger: off): the deploy workflow deploys each commit the pipeline approved.".into()
