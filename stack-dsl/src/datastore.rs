@@ -67,6 +67,18 @@ impl Engine {
         }
     }
 
+    /// The name of its `Datastore` constructor, which is also its key in a stack file:
+    /// `postgres`, `redis`, `mysql`, `mariadb`, `mongo`.
+    pub fn constructor(self) -> &'static str {
+        match self {
+            Engine::Postgres { .. } => "postgres",
+            Engine::Redis { .. } => "redis",
+            Engine::Mysql { .. } => "mysql",
+            Engine::Mariadb { .. } => "mariadb",
+            Engine::Mongo { .. } => "mongo",
+        }
+    }
+
     /// The major version.
     pub fn major(self) -> u16 {
         match self {

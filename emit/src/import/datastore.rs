@@ -65,6 +65,7 @@ pub fn password_variable(engine: Engine, env: &[(String, Node)]) -> Option<&'sta
 pub fn method(engine: Engine, guessed: bool, env: &[(String, Node)], password: Option<Expr>) -> Method {
     let var = |name: &str| env.iter().find(|(k, _)| k == name).and_then(|(_, v)| literal_or_default(v));
     let set = |name: &str| env.iter().any(|(k, _)| k == name);
+    // The syntax tree holds static paths: `Datastore::` and `Engine::constructor`.
     let constructor = match engine {
         Engine::Postgres { .. } => "Datastore::postgres",
         Engine::Redis { .. } => "Datastore::redis",
@@ -132,6 +133,20 @@ mod tests {
         assert_eq!(engine("mongo"), Some((Engine::Mongo { major: MONGO_CURRENT }, true)));
         assert_eq!(engine("bitnami/postgresql:16"), None);
         assert_eq!(engine("registry:5000/postgres"), None);
+    }
+
+    #[test]
+    fn each_engine_is_declared_with_its_own_constructor() {
+        for engine in [
+            Engine::Postgres { major: 17 },
+            Engine::Redis { major: 7 },
+            Engine::Mysql { major: 8 },
+            Engine::Mariadb { major: 11 },
+            Engine::Mongo { major: 7 },
+        ] {
+            let called = format!("{:?}", method(engine, false, &[], None).args);
+            assert!(called.contains(&format!("\"Datastore::{}\"", engine.constructor())), "{engine:?}: {called}");
+        }
     }
 
     #[test]

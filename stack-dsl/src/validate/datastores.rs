@@ -2,7 +2,6 @@
 //! and a database for every engine but Redis).
 
 use super::Checker;
-use crate::datastore::Engine;
 use crate::service::Service;
 
 impl Checker<'_> {
@@ -18,20 +17,9 @@ impl Checker<'_> {
                         "a {} datastore needs a user and a database name to build its connection URL",
                         store.engine.product()
                     ),
-                    format!("Add .user(\"...\") and .database(\"...\") to Datastore::{}", constructor(store.engine)),
+                    format!("Add .user(\"...\") and .database(\"...\") to Datastore::{}", store.engine.constructor()),
                 );
             }
         }
-    }
-}
-
-/// The `Datastore` constructor of an engine, for messages.
-fn constructor(engine: Engine) -> &'static str {
-    match engine {
-        Engine::Postgres { .. } => "postgres",
-        Engine::Redis { .. } => "redis",
-        Engine::Mysql { .. } => "mysql",
-        Engine::Mariadb { .. } => "mariadb",
-        Engine::Mongo { .. } => "mongo",
     }
 }
