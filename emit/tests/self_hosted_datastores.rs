@@ -263,3 +263,36 @@ fn railway_runs_the_images_with_a_volume_and_builds_urls_from_their_variables() 
         assert!(program.contains(url), "{url}:\n{program}");
     }
 }
+
+/// A MySQL or MongoDB outside the stack that the platform would have to provide (on the Docker
+/// host, or handed over as a managed URL) has no managed stand-in on Render or Railway: an
+/// error naming it and what to do, never a PostgreSQL in its place.
+#[test]
+fn an_external_mysql_or_mongo_the_platform_would_provide_is_an_error() {
+    for datastore in
+        [Datastore::mysql(8).user("shop").database("shop"), Datastore::mongo(7).user("shop").database("shop")]
+    {
+        let project = Project::new("shop", [Env::Production], move |_| {
+            let mut stack = Stack::new("shop");
+            let legacy = stack.add_external(
+                External::on_docker_host("legacy", 3306)
+                    .cluster_host("legacy.example.internal")
+                    .datastore(datastore.clone()),
+            );
+            stack.add_service(Service::new("app", Image::new("shop:1")).env("DATABASE_URL", legacy.database_url()));
+            stack
+        });
+        let valid = project.validate().expect("valid");
+        let options = emit::Options::with_root("");
+        for result in [emit::render_blueprint::render(&valid, &options), emit::railway::render(&valid, &options)] {
+            match result {
+                Err(emit::Error::Unsupported { service, reason, fix, .. }) => {
+                    assert_eq!(service, "legacy");
+                    assert!(reason.contains("has no managed"), "{reason}");
+                    assert!(fix.contains("External::at"), "{fix}");
+                }
+                other => panic!("{:?}", other.map(|b| b.files().len())),
+            }
+        }
+    }
+}
