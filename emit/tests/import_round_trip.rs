@@ -380,9 +380,10 @@ fn asks_the_socket(test: &str) -> bool {
 
 /// The check `Datastore::probe` gives each engine: its image's client, asking over TCP.
 fn is_datastore_check(test: &str) -> bool {
-    let clients =
-        ["pg_isready -h", "redis-cli -h", "mysqladmin ping -h", "mariadb-admin ping -h", "mongosh --quiet --host"];
+    let clients = ["pg_isready -h", "redis-cli -h", "mysqladmin ping -h", "mariadb-admin ping -h"];
     clients.iter().any(|client| test.starts_with(&format!("CMD {client} 127.0.0.1")))
+        // `docker compose config` keeps the file's `$$` escape.
+        || test.replace("$$", "$").starts_with("CMD-SHELL mongosh --quiet --host \"$(hostname)\"")
 }
 
 fn set(list: &str) -> BTreeSet<&str> {

@@ -19,7 +19,11 @@
 //! names (<https://hub.docker.com/_/mariadb>, "MariaDB 11 … no longer includes mysql named
 //! symlinks"). MongoDB 6 and later ship `mongosh` in place of the legacy `mongo` shell
 //! (<https://hub.docker.com/_/mongo>); `ping` needs no authentication
-//! (<https://www.mongodb.com/docs/manual/reference/command/ping/>).
+//! (<https://www.mongodb.com/docs/manual/reference/command/ping/>). MongoDB's entrypoint runs its
+//! init on a temporary `mongod --bind_ip 127.0.0.1 --port 27017`
+//! (<https://github.com/docker-library/mongo/blob/master/docker-entrypoint.sh>), so a check on the
+//! loopback address passes during init: it asks the container's own host name instead, which
+//! resolves (`/etc/hosts`) to the address other containers reach.
 
 use std::time::Duration;
 
@@ -46,6 +50,12 @@ impl Datastore {
     /// covering the first initialisation.
     pub fn probe(&self, port: u16) -> Probe {
         let loopback = "127.0.0.1".to_string();
+        if let Engine::Mongo { major } = self.engine {
+            let shell = if major >= 6 { "mongosh" } else { "mongo" };
+            let line =
+                format!("{shell} --quiet --host \"$(hostname)\" --port {port} --eval \"db.adminCommand('ping')\"");
+            return Probe::shell(line).start_period(self.engine.first_start());
+        }
         let argv = match self.engine {
             Engine::Postgres { .. } => {
                 let mut argv = vec!["pg_isready".into(), "-h".into(), loopback, "-p".into(), port.to_string()];
@@ -64,12 +74,8 @@ impl Datastore {
                 let program = if matches!(self.engine, Engine::Mysql { .. }) { "mysqladmin" } else { "mariadb-admin" };
                 vec![program.into(), "ping".into(), "-h".into(), loopback, "-P".into(), port.to_string()]
             }
-            Engine::Mongo { major } => {
-                let shell = if major >= 6 { "mongosh" } else { "mongo" };
-                let mut argv = vec![shell.into(), "--quiet".into(), "--host".into(), loopback, "--port".into()];
-                argv.extend([port.to_string(), "--eval".into(), "db.adminCommand('ping')".into()]);
-                argv
-            }
+            // Checked above, on its own host name.
+            Engine::Mongo { .. } => Vec::new(),
         };
         Probe::exec(argv).start_period(self.engine.first_start())
     }
@@ -161,9 +167,16 @@ mod tests {
         };
         assert_eq!(argv(Datastore::mysql(8)), ["mysqladmin", "ping", "-h", "127.0.0.1", "-P", "3306"]);
         assert_eq!(argv(Datastore::mariadb(11)), ["mariadb-admin", "ping", "-h", "127.0.0.1", "-P", "3306"]);
-        let mongo = argv(Datastore::mongo(7));
-        assert_eq!(&mongo[..6], ["mongosh", "--quiet", "--host", "127.0.0.1", "--port", "27017"]);
-        assert_eq!(argv(Datastore::mongo(5))[0], "mongo");
+        let line = |datastore: Datastore| match datastore.probe(27017).check {
+            Check::Shell(line) => line,
+            other => panic!("a shell check, not {other:?}"),
+        };
+        // Not the loopback address, where MongoDB's temporary init server answers.
+        assert_eq!(
+            line(Datastore::mongo(7)),
+            "mongosh --quiet --host \"$(hostname)\" --port 27017 --eval \"db.adminCommand('ping')\""
+        );
+        assert!(line(Datastore::mongo(5)).starts_with("mongo --quiet"));
         assert_eq!(Datastore::mysql(8).probe(3306).start_period, Some(secs(60)));
     }
 
