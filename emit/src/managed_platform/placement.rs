@@ -118,11 +118,22 @@ impl<'a> Plan<'a> {
             Some((volume, mount)) => format!("with volume {} at {}", volume.name, mount.target),
             None => "without a volume, so its data is lost on each deploy: mount one at its data directory".into(),
         };
-        let message = format!(
+        let mut message = format!(
             "{} has no managed {}: it runs the image as a private service {storage}, and backups are yours to run",
             self.platform,
             datastore.engine.product()
         );
+        // The platform mounts a volume at its path, with no subdirectory to choose (Kubernetes'
+        // `subPath`): an image that refuses a non-empty data directory must be pointed below it.
+        let data = crate::facts::images::Facts::of(service).data.filter(|d| d.needs_empty_dir && d.moved_by.is_none());
+        if let (Some(data), Some((_, mount))) = (data, self.largest_volume(service))
+            && mount.target.trim_end_matches('/') == data.path
+        {
+            message.push_str(&format!(
+                "; if the new volume holds lost+found, the first start refuses it: add --datadir={}/data to the command",
+                data.path
+            ));
+        }
         self.warn(&service.name, message);
     }
 
