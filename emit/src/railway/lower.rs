@@ -475,4 +475,39 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_self_hosted_database_url_refers_to_the_password_variable_of_the_database() {
+        let define = |passes_password: bool| {
+            move |stack: &mut Stack| {
+                let password = stack.add_secret(stack_dsl::Secret::new("SHOP_DB_PASSWORD"));
+                let mut mysql = Service::new("mysql", Image::new("mysql:8.4")).port(Port::tcp(3306));
+                if passes_password {
+                    mysql = mysql.env("MYSQL_PASSWORD", &password);
+                }
+                let mysql = stack.add_service(
+                    mysql.datastore(stack_dsl::Datastore::mysql(8).user("shop").database("shop").password(&password)),
+                );
+                stack.add_service(
+                    Service::new("api", Image::new("shop-api:1")).env("DATABASE_URL", mysql.database_url()),
+                );
+            }
+        };
+        let lowered = production(define(true));
+        assert_eq!(
+            lowered.resources[&Key::new(Kind::Service, "api")].env.get("DATABASE_URL"),
+            Some(&Ts::str("mysql://shop:${{mysql.MYSQL_PASSWORD}}@mysql.railway.internal:3306/shop"))
+        );
+        let project = Project::new("shop", [Env::Production], move |_| {
+            let mut stack = Stack::new("shop");
+            define(false)(&mut stack);
+            stack
+        });
+        let valid = project.validate().expect("valid");
+        let Err(Error::Unsupported { service, reason, .. }) = lower(&valid, &valid.stacks()[0]) else {
+            panic!("a URL whose password no Railway variable holds")
+        };
+        assert_eq!(service, "mysql");
+        assert!(reason.contains("SHOP_DB_PASSWORD"), "{reason}");
+    }
 }
