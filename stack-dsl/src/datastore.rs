@@ -183,3 +183,27 @@ impl Datastore {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stack_files_name_each_engine_by_its_constructor() {
+        for engine in [
+            Engine::Postgres { major: 17 },
+            Engine::Redis { major: 7 },
+            Engine::Mysql { major: 8 },
+            Engine::Mariadb { major: 11 },
+            Engine::Mongo { major: 7 },
+        ] {
+            let json = serde_json::to_value(engine).expect("serialises");
+            assert_eq!(json, serde_json::json!({ engine.constructor(): { "major": engine.major() } }));
+            assert_eq!(serde_json::from_value::<Engine>(json).expect("reads back"), engine);
+        }
+        assert_eq!(
+            (Engine::Mariadb { major: 11 }.scheme(), Engine::Mongo { major: 7 }.default_port()),
+            ("mysql", 27017)
+        );
+    }
+}
