@@ -15,9 +15,10 @@
 //! <https://github.com/MariaDB/mariadb-docker/blob/master/11.4/docker-entrypoint.sh>), so the
 //! check asks over TCP too. `mysqladmin ping` exits 0 whenever the server answers, "even in case
 //! of an error such as Access denied" (<https://dev.mysql.com/doc/refman/8.4/en/mysqladmin.html>),
-//! so it needs no password. MariaDB 11 images ship `mariadb-admin` and no longer the `mysql*`
-//! names (<https://hub.docker.com/_/mariadb>, "MariaDB 11 … no longer includes mysql named
-//! symlinks"). MongoDB 6 and later ship `mongosh` in place of the legacy `mongo` shell
+//! so it needs no password. MariaDB's images from 11.0 ship `mariadb-admin` and no longer the
+//! `mysql*` names (<https://mariadb.com/kb/en/mariadb-11-0-1-release-notes/#docker-official-images>,
+//! <https://github.com/MariaDB/mariadb-docker/issues/512>); `mariadb-admin` exists since 10.4.6
+//! (MDEV-17591), so only the end-of-life 10.3 and older lack it. MongoDB 6 and later ship `mongosh` in place of the legacy `mongo` shell
 //! (<https://hub.docker.com/_/mongo>); `ping` needs no authentication
 //! (<https://www.mongodb.com/docs/manual/reference/command/ping/>). MongoDB's entrypoint runs its
 //! init on a temporary `mongod --bind_ip 127.0.0.1 --port 27017`
