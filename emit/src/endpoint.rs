@@ -1,7 +1,9 @@
 //! What a reference between services means, independent of any target: which host, port,
 //! scheme and credentials it stands for. Each emitter only spells the result.
 
-use stack_dsl::{Datastore, EnvValue, Image, Reach, SecretRef, Service, ServiceRef, ServiceUrl, ValidStack};
+use stack_dsl::{Datastore, Engine, EnvValue, Image, Reach, SecretRef, Service, ServiceRef, ServiceUrl, ValidStack};
+
+use crate::facts::images::MONGO_AUTH_SOURCE;
 
 /// One environment value, resolved; the emitter spells secrets its own way.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,14 +13,14 @@ pub enum Resolved {
     /// A secret, by reference.
     Secret(SecretRef),
     /// A connection URL whose password comes from a secret:
-    /// `{scheme}://{user}:<password>@{host}:{port}/{database}`.
+    /// `{scheme}://{user}:<password>@{host}:{port}/{database}` (MongoDB adds `?authSource=admin`).
     Connection(Connection),
 }
 
 /// A database connection URL, credentials by reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Connection {
-    /// `postgresql`, `redis`.
+    /// `postgresql`, `redis`, `mysql`, `mongodb`.
     pub scheme: &'static str,
     /// The user, if any.
     pub user: Option<String>,
@@ -46,7 +48,16 @@ impl Connection {
             (None, None) => String::new(),
         };
         let database = self.database.as_deref().map(|d| format!("/{d}")).unwrap_or_default();
-        format!("{}://{credentials}{}:{}{database}", self.scheme, self.host, self.port)
+        format!("{}://{credentials}{}:{}{database}{}", self.scheme, self.host, self.port, self.query())
+    }
+
+    /// What follows the path: MongoDB's image creates its user in another database than the
+    /// one the URL names, so the URL says where to authenticate.
+    fn query(&self) -> String {
+        match (self.datastore.engine, &self.user) {
+            (Engine::Mongo { .. }, Some(_)) => format!("?authSource={MONGO_AUTH_SOURCE}"),
+            _ => String::new(),
+        }
     }
 }
 

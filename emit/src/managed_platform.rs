@@ -7,7 +7,10 @@
 //!
 //! The rules:
 //! - A service with a [`Datastore`], an [`External::managed`] database, and a database on the
-//!   Docker host (which does not exist on a platform) become the platform's own database.
+//!   Docker host (which does not exist on a platform) become the platform's own database, for
+//!   the engines the platform manages (`Platform::managed_engines`). A datastore service of
+//!   another engine (MySQL, MariaDB, MongoDB) runs its image as a private service with its
+//!   volume, and an external one must be reachable at an address.
 //! - Edge proxies and certificate renewal ([`stack_dsl::Role`]) are left out; the platform's edge
 //!   serves their upstreams publicly.
 //! - A one-shot job that a service of the same image waits for ([`Ready::Completed`]) runs as

@@ -1,5 +1,5 @@
 //! The import's round trip: each fixture compose file (the five team stacks' originals as their
-//! documents give them, and three self-hosting shapes) → `stackwright import` → the modules
+//! documents give them, and four self-hosting shapes) → `stackwright import` → the modules
 //! compiled together in a crate outside the workspace → every target rendered → the real
 //! `docker compose config` (through `validate-deploy compose`) → the original and the round
 //! trip compared service by service. A difference fails the test unless it is one of the
@@ -24,6 +24,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("social", &["docker-compose.yml"]),
     ("photos", &["docker-compose.yml"]),
     ("analytics", &["docker-compose.yml"]),
+    ("community", &["docker-compose.yml"]),
 ];
 
 fn fixtures() -> PathBuf {
@@ -345,13 +346,10 @@ fn service_fields(service: &Value) -> Vec<(&'static str, String)> {
 fn intended(d: &Difference) -> Option<&'static str> {
     let (a, b) = (d.original.as_str(), d.round_trip.as_str());
     match d.field {
-        // Recognised databases check readiness over TCP: no check, or pg_isready over the Unix
-        // socket (answered by the image's init server before TCP is open), becomes the
-        // datastore's own.
-        "healthcheck"
-            if (a.is_empty() || (a.contains("pg_isready") && !a.contains("-h ")))
-                && (b.starts_with("CMD pg_isready -h 127.0.0.1") || b.starts_with("CMD redis-cli -h 127.0.0.1")) =>
-        {
+        // Recognised databases check readiness over TCP: no check, or pg_isready or mysqladmin
+        // over the Unix socket (answered by the image's init server before TCP is open),
+        // becomes the datastore's own.
+        "healthcheck" if (a.is_empty() || asks_the_socket(a)) && is_datastore_check(b) => {
             Some("the datastore's check over TCP")
         }
         // A service Compose starts only with a `production` profile runs only in production.
@@ -370,6 +368,22 @@ fn intended(d: &Difference) -> Option<&'static str> {
         }
         _ => None,
     }
+}
+
+/// A check the model flags as asking only the Unix socket (`Engine::socket_only_client`).
+fn asks_the_socket(test: &str) -> bool {
+    let words: Vec<&str> = test.split_whitespace().collect();
+    [stack_dsl::Engine::Postgres { major: 0 }, stack_dsl::Engine::Mysql { major: 0 }]
+        .iter()
+        .any(|engine| engine.socket_only_client(&words).is_some())
+}
+
+/// The check `Datastore::probe` gives each engine: its image's client, asking over TCP.
+fn is_datastore_check(test: &str) -> bool {
+    let clients = ["pg_isready -h", "redis-cli -h", "mysqladmin ping -h", "mariadb-admin ping -h"];
+    clients.iter().any(|client| test.starts_with(&format!("CMD {client} 127.0.0.1")))
+        // `docker compose config` keeps the file's `$$` escape.
+        || test.replace("$$", "$").starts_with("CMD-SHELL mongosh --quiet --host \"$(hostname)\"")
 }
 
 fn set(list: &str) -> BTreeSet<&str> {

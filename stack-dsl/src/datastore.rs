@@ -18,6 +18,21 @@ pub enum Engine {
         /// The major version, such as 7.
         major: u16,
     },
+    /// MySQL.
+    Mysql {
+        /// The major version, such as 8.
+        major: u16,
+    },
+    /// MariaDB, which speaks MySQL's protocol and is reached with `mysql://` URLs.
+    Mariadb {
+        /// The major version, such as 11.
+        major: u16,
+    },
+    /// MongoDB.
+    Mongo {
+        /// The major version, such as 7.
+        major: u16,
+    },
 }
 
 impl Engine {
@@ -26,6 +41,8 @@ impl Engine {
         match self {
             Engine::Postgres { .. } => "postgresql",
             Engine::Redis { .. } => "redis",
+            Engine::Mysql { .. } | Engine::Mariadb { .. } => "mysql",
+            Engine::Mongo { .. } => "mongodb",
         }
     }
 
@@ -34,7 +51,54 @@ impl Engine {
         match self {
             Engine::Postgres { .. } => 5432,
             Engine::Redis { .. } => 6379,
+            Engine::Mysql { .. } | Engine::Mariadb { .. } => 3306,
+            Engine::Mongo { .. } => 27017,
         }
+    }
+
+    /// The engine's name as people write it: `PostgreSQL`, `MySQL`, `MongoDB`.
+    pub fn product(self) -> &'static str {
+        match self {
+            Engine::Postgres { .. } => "PostgreSQL",
+            Engine::Redis { .. } => "Redis",
+            Engine::Mysql { .. } => "MySQL",
+            Engine::Mariadb { .. } => "MariaDB",
+            Engine::Mongo { .. } => "MongoDB",
+        }
+    }
+
+    /// The name of its `Datastore` constructor, which is also its key in a stack file:
+    /// `postgres`, `redis`, `mysql`, `mariadb`, `mongo`.
+    pub fn constructor(self) -> &'static str {
+        match self {
+            Engine::Postgres { .. } => "postgres",
+            Engine::Redis { .. } => "redis",
+            Engine::Mysql { .. } => "mysql",
+            Engine::Mariadb { .. } => "mariadb",
+            Engine::Mongo { .. } => "mongo",
+        }
+    }
+
+    /// The major version.
+    pub fn major(self) -> u16 {
+        match self {
+            Engine::Postgres { major }
+            | Engine::Redis { major }
+            | Engine::Mysql { major }
+            | Engine::Mariadb { major }
+            | Engine::Mongo { major } => major,
+        }
+    }
+
+    /// The engine's name and major version: `PostgreSQL 16`, `MySQL 8`.
+    pub fn name(self) -> String {
+        format!("{} {}", self.product(), self.major())
+    }
+
+    /// True when clients address a named database and log in as a user, so a connection URL
+    /// needs both (PostgreSQL, MySQL, MariaDB, MongoDB; not Redis, whose database is an index).
+    pub fn needs_user_and_database(self) -> bool {
+        !matches!(self, Engine::Redis { .. })
     }
 }
 
@@ -64,7 +128,8 @@ pub struct Datastore {
     pub engine: Engine,
     /// The user clients connect as.
     pub user: Option<String>,
-    /// The database clients use (PostgreSQL), or the database index (Redis, as a string).
+    /// The database clients use (PostgreSQL, MySQL, MariaDB, MongoDB), or the database index
+    /// (Redis, as a string).
     pub database: Option<String>,
     /// The secret holding the user's password.
     pub password: Option<SecretRef>,
@@ -81,6 +146,22 @@ impl Datastore {
         Datastore { engine: Engine::Redis { major }, user: None, database: None, password: None }
     }
 
+    /// A MySQL server of the given major version.
+    pub fn mysql(major: u16) -> Self {
+        Datastore { engine: Engine::Mysql { major }, user: None, database: None, password: None }
+    }
+
+    /// A MariaDB server of the given major version.
+    pub fn mariadb(major: u16) -> Self {
+        Datastore { engine: Engine::Mariadb { major }, user: None, database: None, password: None }
+    }
+
+    /// A MongoDB server of the given major version. Its user is the one the image creates in
+    /// the `admin` database (`MONGO_INITDB_ROOT_USERNAME`), so URLs authenticate against it.
+    pub fn mongo(major: u16) -> Self {
+        Datastore { engine: Engine::Mongo { major }, user: None, database: None, password: None }
+    }
+
     /// The user clients connect as.
     #[must_use]
     pub fn user(mut self, user: impl Into<String>) -> Self {
@@ -88,7 +169,7 @@ impl Datastore {
         self
     }
 
-    /// The database name (PostgreSQL) or index (Redis) clients use.
+    /// The database name (PostgreSQL, MySQL, MariaDB, MongoDB) or index (Redis) clients use.
     #[must_use]
     pub fn database(mut self, name: impl Into<String>) -> Self {
         self.database = Some(name.into());
@@ -100,5 +181,29 @@ impl Datastore {
     pub fn password(mut self, secret: &SecretRef) -> Self {
         self.password = Some(secret.clone());
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stack_files_name_each_engine_by_its_constructor() {
+        for engine in [
+            Engine::Postgres { major: 17 },
+            Engine::Redis { major: 7 },
+            Engine::Mysql { major: 8 },
+            Engine::Mariadb { major: 11 },
+            Engine::Mongo { major: 7 },
+        ] {
+            let json = serde_json::to_value(engine).expect("serialises");
+            assert_eq!(json, serde_json::json!({ engine.constructor(): { "major": engine.major() } }));
+            assert_eq!(serde_json::from_value::<Engine>(json).expect("reads back"), engine);
+        }
+        assert_eq!(
+            (Engine::Mariadb { major: 11 }.scheme(), Engine::Mongo { major: 7 }.default_port()),
+            ("mysql", 27017)
+        );
     }
 }

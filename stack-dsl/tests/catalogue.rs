@@ -641,6 +641,23 @@ const CATALOGUE: &[Case] = &[
         ],
     ),
     (
+        "MySQL and MongoDB datastores without user or database",
+        || {
+            with(vec![
+                Service::new("mysql", Image::new("mysql:8.4"))
+                    .port(Port::tcp(3306))
+                    .datastore(Datastore::mysql(8).database("shop")),
+                Service::new("mongo", Image::new("mongo:7"))
+                    .port(Port::tcp(27017))
+                    .datastore(Datastore::mongo(7).user("shop")),
+            ])
+        },
+        &[
+            "stack shop (production) › service mysql › datastore: a MySQL datastore needs a user and a database name to build its connection URL",
+            "stack shop (production) › service mongo › datastore: a MongoDB datastore needs a user and a database name to build its connection URL",
+        ],
+    ),
+    (
         "waiting for an external service",
         || {
             let mut s = Stack::new("shop");

@@ -12,6 +12,12 @@
 //! Docker picks a network's subnet anew each time it creates it unless the file fixes it
 //! (`ipam`, <https://docs.docker.com/reference/compose-file/networks/#ipam>), so the rules name a
 //! fixed subnet where the stack gives one.
+//!
+//! MySQL and MariaDB listen where `bind_address` says and admit an account only from the hosts
+//! it names (<https://dev.mysql.com/doc/refman/8.4/en/server-system-variables.html#sysvar_bind_address>,
+//! <https://dev.mysql.com/doc/refman/8.4/en/account-names.html>: `'user'@'172.18.0.0/16'`);
+//! MongoDB listens on localhost only unless `net.bindIp` widens it
+//! (<https://www.mongodb.com/docs/manual/core/security-mongodb-configuration/>).
 
 use stack_dsl::{DOCKER_HOST, Engine, Reach, ValidStack};
 
@@ -69,12 +75,21 @@ pub fn prerequisites(stack: &ValidStack, project: &str) -> Vec<String> {
             "{} on this host ({DOCKER_HOST}:{port} through host-gateway) must listen on all addresses, not only 127.0.0.1 (an address on docker0 does not exist yet when it starts at boot, before Docker), and the host firewall accept port {port} only from {subnets}",
             external.name
         ));
-        if let Some(store @ stack_dsl::Datastore { engine: Engine::Postgres { .. }, .. }) = &external.datastore {
-            notes.push(format!(
-                "PostgreSQL: listen_addresses = '*' in postgresql.conf, and in pg_hba.conf only: host {} {} {subnets} scram-sha-256",
+        let Some(store) = &external.datastore else { continue };
+        let user = store.user.as_deref().unwrap_or("all");
+        match store.engine {
+            Engine::Postgres { .. } => notes.push(format!(
+                "PostgreSQL: listen_addresses = '*' in postgresql.conf, and in pg_hba.conf only: host {} {user} {subnets} scram-sha-256",
                 store.database.as_deref().unwrap_or("all"),
-                store.user.as_deref().unwrap_or("all"),
-            ));
+            )),
+            Engine::Mysql { .. } | Engine::Mariadb { .. } => notes.push(format!(
+                "{}: bind_address = 0.0.0.0 in its configuration, and the account {user} allowed only from {subnets} ('{user}'@'<subnet>')",
+                store.engine.product()
+            )),
+            Engine::Mongo { .. } => notes.push(
+                "MongoDB: net.bindIp: 0.0.0.0 in mongod.conf (or --bind_ip_all), with authorization enabled".into(),
+            ),
+            Engine::Redis { .. } => {}
         }
     }
     notes
@@ -84,4 +99,34 @@ pub fn prerequisites(stack: &ValidStack, project: &str) -> Vec<String> {
 fn network_name(stack: &ValidStack, project: &str, name: &str) -> String {
     let external = stack.networks.iter().any(|n| n.name == name && n.external);
     if external { name.to_string() } else { format!("{project}_{name}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use stack_dsl::{Datastore, Env, External, Image, Project, Service, Stack};
+
+    use super::*;
+
+    fn notes(datastore: Datastore) -> Vec<String> {
+        let project = Project::new("shop", [Env::Production], move |_| {
+            let mut stack = Stack::new("shop");
+            let db = stack.add_external(
+                External::on_docker_host("db", 3306).cluster_host("db.example.internal").datastore(datastore.clone()),
+            );
+            stack.add_service(Service::new("app", Image::new("shop:1")).env("DATABASE_URL", db.database_url()));
+            stack
+        });
+        prerequisites(&project.validate().expect("valid").stacks()[0], "shop")
+    }
+
+    #[test]
+    fn mysql_and_mongo_on_the_host_are_told_to_listen_beyond_localhost() {
+        let mysql = notes(Datastore::mariadb(11).user("shop").database("shop"));
+        assert!(
+            mysql.iter().any(|n| n.starts_with("MariaDB: bind_address = 0.0.0.0") && n.contains("'shop'@")),
+            "{mysql:#?}"
+        );
+        let mongo = notes(Datastore::mongo(7).user("shop").database("shop"));
+        assert!(mongo.iter().any(|n| n.starts_with("MongoDB: net.bindIp")), "{mongo:#?}");
+    }
 }

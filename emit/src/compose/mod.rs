@@ -33,7 +33,7 @@
 //! | `Network::subnet` | `ipam: {config: [{subnet: …}]}` on a network the stack creates |
 //! | `Probe::exec` / `shell` / `http` / `tcp` | `CMD` / `CMD-SHELL` / `curl -fsS [-H 'Host: …']` / `nc -z` (or the probe's own command) |
 //! | `Service::framework` | an HTTP check the framework would reject (Django's `ALLOWED_HOSTS`) is an error |
-//! | `Service::datastore` without its own check | the engine's check over TCP (`pg_isready -h 127.0.0.1`, `redis-cli -h 127.0.0.1 ping`) with a `start_period` covering the first start |
+//! | `Service::datastore` without its own check | the engine's check over TCP (`pg_isready -h 127.0.0.1`, `redis-cli -h 127.0.0.1 ping`, `mysqladmin ping -h 127.0.0.1`, `mariadb-admin ping …`, `mongosh --host "$(hostname)" --eval …` (MongoDB's init server answers on 127.0.0.1)) with a `start_period` covering the first start |
 //! | `Ready::Started` / `Healthy` / `Completed` | `service_started` / `service_healthy` / `service_completed_successfully` |
 //! | replicas, resources | `deploy.replicas`, `deploy.resources.limits`; reservations, which Compose outside Swarm ignores, are left out with a warning |
 //! | `Stack::runs_on` | the header's host size (validation keeps limits within it); without it the header names the cores the largest limit needs |

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use stack_dsl::{Image, Service, User};
+use stack_dsl::{Engine, Image, Service, User};
 
 /// Which tags of a repository an entry describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +97,22 @@ const PGDATA: DataDir = DataDir {
 /// (`WORKDIR /data` in the Dockerfile); it accepts a directory that holds other files.
 const REDIS_DATA: DataDir = DataDir { path: "/data", moved_by: None, needs_empty_dir: false, first_start: None };
 
+/// MySQL's first start (`mysqld --initialize-insecure` in the entrypoint) refuses a data
+/// directory that holds anything but names starting with a period
+/// (<https://dev.mysql.com/doc/refman/8.4/en/data-directory-initialization.html>: "If the data
+/// directory exists but is not empty ... the server exits after producing an error message"), so
+/// on a fresh volume with `lost+found` its data lives in a subdirectory. No variable moves it;
+/// the mount does.
+const MYSQL_DATA: DataDir =
+    DataDir { path: "/var/lib/mysql", moved_by: None, needs_empty_dir: true, first_start: Some(INITDB) };
+
+/// `mariadb-install-db` creates its system tables beside whatever the directory holds.
+const MARIADB_DATA: DataDir =
+    DataDir { path: "/var/lib/mysql", moved_by: None, needs_empty_dir: false, first_start: Some(INITDB) };
+
+/// `VOLUME /data/db /data/configdb` in the Dockerfile; `mongod` keeps its files in `/data/db`.
+const MONGO_DATA: DataDir = DataDir { path: "/data/db", moved_by: None, needs_empty_dir: false, first_start: None };
+
 /// The table. Alpine entries come first so a tag naming Alpine finds its own.
 pub const KNOWN_IMAGES: &[KnownImage] = &[
     // `addgroup -g 70 -S postgres; adduser -u 70 -S -D -G postgres … postgres`
@@ -147,6 +163,46 @@ pub const KNOWN_IMAGES: &[KnownImage] = &[
         listens: &[6379],
         non_root: NonRoot::Yes,
         source: "https://github.com/docker-library/redis/blob/master/7.4/debian/Dockerfile",
+    },
+    // `groupadd --system --gid 999 mysql; useradd --system --uid 999 --gid 999 … mysql`; the
+    // socket directory `/var/run/mysqld` is created mode 1777, and `tmpdir` is `/tmp`.
+    KnownImage {
+        repository: "mysql",
+        variant: Variant::Any,
+        max_major: None,
+        account: Some(Account { name: "mysql", uid: 999, gid: 999 }),
+        data: Some(MYSQL_DATA),
+        writes: &["/var/run/mysqld", "/tmp"],
+        listens: &[3306, 33060],
+        non_root: NonRoot::Yes,
+        source: "https://github.com/docker-library/mysql/blob/master/8.4/Dockerfile.oracle",
+    },
+    // `groupadd --gid 999 -r mysql && useradd -r -g mysql mysql --home-dir /var/lib/mysql --uid 999`;
+    // the socket directory `/run/mysqld` is created mode 1777.
+    KnownImage {
+        repository: "mariadb",
+        variant: Variant::Any,
+        max_major: None,
+        account: Some(Account { name: "mysql", uid: 999, gid: 999 }),
+        data: Some(MARIADB_DATA),
+        writes: &["/run/mysqld", "/tmp"],
+        listens: &[3306],
+        non_root: NonRoot::Yes,
+        source: "https://github.com/MariaDB/mariadb-docker/blob/master/11.4/Dockerfile",
+    },
+    // `groupadd --gid 999 --system mongodb; useradd --uid 999 --system --gid mongodb … mongodb`;
+    // `mongod` puts its socket in `/tmp` and the entrypoint writes its configuration to
+    // `/data/configdb`.
+    KnownImage {
+        repository: "mongo",
+        variant: Variant::Any,
+        max_major: None,
+        account: Some(Account { name: "mongodb", uid: 999, gid: 999 }),
+        data: Some(MONGO_DATA),
+        writes: &["/data/configdb", "/tmp"],
+        listens: &[27017],
+        non_root: NonRoot::Yes,
+        source: "https://github.com/docker-library/mongo/blob/master/7.0/Dockerfile",
     },
     // Both variants create `nginx` with uid and gid 101. Run as that user, nginx cannot create
     // its temporary directories under `/var/cache/nginx` nor its pid file `/var/run/nginx.pid`
@@ -261,6 +317,82 @@ pub const REQUIRED_VARIABLES: &[RequiredVariable] = &[
         source: "https://github.com/DataDog/datadog-agent/issues/4497",
     },
 ];
+
+/// The variables a database image's entrypoint reads to create its database, its user and that
+/// user's password. It reads them only when the data directory is empty: an existing database
+/// keeps its users and passwords whatever they say later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InitVariables {
+    /// The user to create.
+    pub user: &'static str,
+    /// That user's password.
+    pub password: &'static str,
+    /// The database to create.
+    pub database: &'static str,
+    /// The administrator's password, where it differs from the user's.
+    pub root_password: Option<&'static str>,
+    /// Older names the entrypoint also reads, in the order above (MariaDB's `MYSQL_*`).
+    pub aliases: Option<&'static InitVariables>,
+    /// The user's default when the variable is unset.
+    pub default_user: Option<&'static str>,
+    /// Where this comes from.
+    pub source: &'static str,
+}
+
+const MYSQL_INIT: InitVariables = InitVariables {
+    user: "MYSQL_USER",
+    password: "MYSQL_PASSWORD",
+    database: "MYSQL_DATABASE",
+    root_password: Some("MYSQL_ROOT_PASSWORD"),
+    aliases: None,
+    default_user: None,
+    source: "https://hub.docker.com/_/mysql (Environment Variables)",
+};
+
+/// The variables of each engine's official image; Redis has none (its password is a flag).
+pub fn init_variables(engine: Engine) -> Option<&'static InitVariables> {
+    const POSTGRES: InitVariables = InitVariables {
+        user: "POSTGRES_USER",
+        password: "POSTGRES_PASSWORD",
+        database: "POSTGRES_DB",
+        root_password: None,
+        aliases: None,
+        default_user: Some("postgres"),
+        source: "https://hub.docker.com/_/postgres (Environment Variables)",
+    };
+    // "MARIADB_* … MYSQL_* equivalents are also accepted".
+    const MARIADB: InitVariables = InitVariables {
+        user: "MARIADB_USER",
+        password: "MARIADB_PASSWORD",
+        database: "MARIADB_DATABASE",
+        root_password: Some("MARIADB_ROOT_PASSWORD"),
+        aliases: Some(&MYSQL_INIT),
+        default_user: None,
+        source: "https://hub.docker.com/_/mariadb (Environment Variables)",
+    };
+    // The root user is created in the `admin` database, so clients authenticate against it.
+    const MONGO: InitVariables = InitVariables {
+        user: "MONGO_INITDB_ROOT_USERNAME",
+        password: "MONGO_INITDB_ROOT_PASSWORD",
+        database: "MONGO_INITDB_DATABASE",
+        root_password: None,
+        aliases: None,
+        default_user: None,
+        source: "https://hub.docker.com/_/mongo (Environment Variables)",
+    };
+    match engine {
+        Engine::Postgres { .. } => Some(&POSTGRES),
+        Engine::Mysql { .. } => Some(&MYSQL_INIT),
+        Engine::Mariadb { .. } => Some(&MARIADB),
+        Engine::Mongo { .. } => Some(&MONGO),
+        Engine::Redis { .. } => None,
+    }
+}
+
+/// The database MongoDB's image creates its root user in, which URLs name in `authSource`
+/// (<https://hub.docker.com/_/mongo>: "This user is created in the admin authentication
+/// database"; <https://www.mongodb.com/docs/manual/reference/connection-string-options/#mongodb-urioption-urioption.authSource>).
+pub const MONGO_AUTH_SOURCE: &str = "admin";
 
 /// The variables the registry image `reference` exits without.
 pub fn required_variables(reference: &str) -> impl Iterator<Item = &'static RequiredVariable> {
@@ -400,6 +532,28 @@ mod tests {
         assert_eq!(uid("redis:7"), Some((999, 999)));
         assert_eq!(uid("nginx:1.27-alpine"), Some((101, 101)));
         assert_eq!(uid("nginx:alpine"), Some((101, 101)));
+    }
+
+    #[test]
+    fn mysql_mariadb_and_mongo_run_as_999_and_keep_their_data_where_their_docs_say() {
+        for (reference, name, data) in [
+            ("mysql:8.4", "mysql", "/var/lib/mysql"),
+            ("docker.io/library/mariadb:11", "mysql", "/var/lib/mysql"),
+            ("mongo:7", "mongodb", "/data/db"),
+        ] {
+            let image = known(reference).expect(reference);
+            assert_eq!(image.account, Some(Account { name, uid: 999, gid: 999 }), "{reference}");
+            assert_eq!(image.data.map(|d| d.path), Some(data), "{reference}");
+        }
+        assert!(known("mysql:9").and_then(|i| i.data).is_some_and(|d| d.needs_empty_dir));
+    }
+
+    #[test]
+    fn mariadb_reads_its_own_and_mysqls_variable_names() {
+        let mariadb = init_variables(Engine::Mariadb { major: 11 }).expect("variables");
+        assert_eq!((mariadb.user, mariadb.aliases.map(|a| a.user)), ("MARIADB_USER", Some("MYSQL_USER")));
+        assert_eq!(init_variables(Engine::Mongo { major: 7 }).map(|v| v.password), Some("MONGO_INITDB_ROOT_PASSWORD"));
+        assert_eq!(init_variables(Engine::Redis { major: 7 }), None);
     }
 
     #[test]

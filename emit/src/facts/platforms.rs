@@ -32,6 +32,16 @@ pub struct Platform {
     /// The domain under which every public service also gets a host of the platform's own
     /// (`.onrender.com`), as a host allowlist entry admitting its subdomains.
     pub own_public_domain: Option<&'static str>,
+    /// The database engines the platform runs itself ([`stack_dsl::Engine::product`]); a
+    /// datastore of another engine runs its image as a private service with a volume.
+    pub managed_engines: &'static [&'static str],
+}
+
+impl Platform {
+    /// True when the platform runs `engine` as a managed database.
+    pub fn manages(&self, engine: stack_dsl::Engine) -> bool {
+        self.managed_engines.contains(&engine.product())
+    }
 }
 
 /// Render.
@@ -65,6 +75,10 @@ pub const RENDER: Platform = Platform {
     // "Web services and static sites are always available at their onrender.com subdomain":
     // <https://render.com/docs/custom-domains>.
     own_public_domain: Some(".onrender.com"),
+    // Render Postgres and Render Key Value (Redis-compatible): <https://render.com/docs/databases>,
+    // <https://render.com/docs/key-value>. MySQL and MongoDB run as private services with a
+    // disk: <https://render.com/docs/deploy-mysql>, <https://render.com/docs/deploy-mongodb>.
+    managed_engines: &["PostgreSQL", "Redis"],
 };
 
 /// Railway.
@@ -103,4 +117,8 @@ pub const RAILWAY: Platform = Platform {
     pre_deploy_mounts_volumes: false,
     // Railway generates a domain only when asked (`guides/public-networking`); not encoded.
     own_public_domain: None,
+    // `postgres()` and `redis()` in `railway/iac` (npm `railway` 3.11). It also has `mysql()` and
+    // `mongo()` templates, whose versions the program cannot choose; MySQL, MariaDB and MongoDB
+    // run the stack's own image with a volume instead, as they do on every other target.
+    managed_engines: &["PostgreSQL", "Redis"],
 };

@@ -3,28 +3,11 @@
 
 use indexmap::IndexMap;
 
+pub use stack_dsl::Engine;
+
 use super::problem::Problem;
 use super::rust::Ident;
 use super::tree::Node;
-
-/// A database engine recognised from a service's image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    /// PostgreSQL, with its major version.
-    Postgres(u16),
-    /// Redis, with its major version.
-    Redis(u16),
-}
-
-impl Engine {
-    /// The port the engine listens on unless told otherwise.
-    pub fn default_port(self) -> u16 {
-        match self {
-            Engine::Postgres(_) => 5432,
-            Engine::Redis(_) => 6379,
-        }
-    }
-}
 
 /// A service as other services refer to it.
 #[derive(Debug, Clone)]

@@ -1,26 +1,29 @@
 //! Databases recognised from their official images, declared as the service's `Datastore` so
 //! that clients get typed database URLs and Render and Railway can run a managed database
-//! instead. The variables read are the images' own
-//! (<https://hub.docker.com/_/postgres>: `POSTGRES_USER`, `POSTGRES_DB`, `POSTGRES_PASSWORD`).
+//! instead (or the image, for the engines they do not manage). The variables read are the
+//! images' own ([`crate::facts::images::init_variables`]: `POSTGRES_*`, `MYSQL_*`,
+//! `MARIADB_*`, `MONGO_INITDB_*`).
 
 use super::context::Engine;
 use super::environment::literal_or_default;
 use super::rust::{Expr, Method};
 use super::tree::Node;
+use crate::facts::images::{InitVariables, init_variables};
 
 /// What an image is, as far as databases go.
 pub enum Recognised {
     /// A datastore the model knows, and whether its major version was guessed (no version tag).
     Engine(Engine, bool),
-    /// A database the model has no datastore for (MySQL, MariaDB, MongoDB…).
-    Unsupported(&'static str),
     /// Not a database image.
     No,
 }
 
-/// Newest major versions, assumed for an image without a version tag.
+/// Newest major versions (MySQL's long-term release), assumed for an image without a version tag.
 const POSTGRES_CURRENT: u16 = 17;
 const REDIS_CURRENT: u16 = 7;
+const MYSQL_CURRENT: u16 = 8;
+const MARIADB_CURRENT: u16 = 11;
+const MONGO_CURRENT: u16 = 8;
 
 /// What `image` is.
 pub fn recognise(image: &str) -> Recognised {
@@ -31,50 +34,81 @@ pub fn recognise(image: &str) -> Recognised {
     };
     let repository = repository.trim_start_matches("docker.io/").trim_start_matches("library/");
     let major: Option<u16> = tag.split(['.', '-']).next().and_then(|m| m.parse().ok());
-    match repository {
-        "postgres" => Recognised::Engine(Engine::Postgres(major.unwrap_or(POSTGRES_CURRENT)), major.is_none()),
-        "redis" => Recognised::Engine(Engine::Redis(major.unwrap_or(REDIS_CURRENT)), major.is_none()),
-        "mysql" => Recognised::Unsupported("MySQL"),
-        "mariadb" => Recognised::Unsupported("MariaDB"),
-        "mongo" => Recognised::Unsupported("MongoDB"),
-        _ => Recognised::No,
-    }
+    let engine = match repository {
+        "postgres" => Engine::Postgres { major: major.unwrap_or(POSTGRES_CURRENT) },
+        "redis" => Engine::Redis { major: major.unwrap_or(REDIS_CURRENT) },
+        "mysql" => Engine::Mysql { major: major.unwrap_or(MYSQL_CURRENT) },
+        "mariadb" => Engine::Mariadb { major: major.unwrap_or(MARIADB_CURRENT) },
+        "mongo" => Engine::Mongo { major: major.unwrap_or(MONGO_CURRENT) },
+        _ => return Recognised::No,
+    };
+    Recognised::Engine(engine, major.is_none())
+}
+
+/// The variables `engine`'s image reads, its own names first, then the older ones it accepts.
+fn names(engine: Engine) -> Vec<&'static InitVariables> {
+    let own = init_variables(engine);
+    own.into_iter().chain(own.and_then(|v| v.aliases)).collect()
+}
+
+/// The name of the variable holding the password of the user clients log in as, among `env`:
+/// the user's own, or the administrator's when no user is created (MySQL's `root`).
+pub fn password_variable(engine: Engine, env: &[(String, Node)]) -> Option<&'static str> {
+    let set = |name: &str| env.iter().any(|(k, _)| k == name);
+    let names = names(engine);
+    let user = names.iter().any(|v| set(v.user));
+    names.iter().flat_map(|v| [Some(v.password), v.root_password.filter(|_| !user)]).flatten().find(|name| set(name))
 }
 
 /// The `.datastore(...)` call for a recognised engine; `env` is the service's variables as
 /// written and `password` the secret its password variable became.
 pub fn method(engine: Engine, guessed: bool, env: &[(String, Node)], password: Option<Expr>) -> Method {
     let var = |name: &str| env.iter().find(|(k, _)| k == name).and_then(|(_, v)| literal_or_default(v));
-    let (mut datastore, what) = match engine {
-        Engine::Postgres(major) => (Expr::Call("Datastore::postgres", vec![Expr::Int(major.into())]), "PostgreSQL"),
-        Engine::Redis(major) => (Expr::Call("Datastore::redis", vec![Expr::Int(major.into())]), "Redis"),
+    let set = |name: &str| env.iter().any(|(k, _)| k == name);
+    // The syntax tree holds static paths: `Datastore::` and `Engine::constructor`.
+    let constructor = match engine {
+        Engine::Postgres { .. } => "Datastore::postgres",
+        Engine::Redis { .. } => "Datastore::redis",
+        Engine::Mysql { .. } => "Datastore::mysql",
+        Engine::Mariadb { .. } => "Datastore::mariadb",
+        Engine::Mongo { .. } => "Datastore::mongo",
     };
-    let mut comment =
-        format!("{what}, recognised from the image: clients get typed URLs, Render and Railway a managed database");
-    if let Engine::Postgres(_) = engine {
-        // The image's defaults: user `postgres`, database named after the user.
-        let user = var("POSTGRES_USER");
+    let mut datastore = Expr::Call(constructor, vec![Expr::Int(engine.major().into())]);
+    let managed = match engine {
+        Engine::Postgres { .. } | Engine::Redis { .. } => "Render and Railway a managed database",
+        _ => "Render and Railway run the image with its volume",
+    };
+    let mut comment = format!("{}, recognised from the image: clients get typed URLs, {managed}", engine.product());
+    let names = names(engine);
+    if let Some(own) = names.first() {
+        let user_variable = names.iter().map(|v| v.user).find(|n| set(n)).unwrap_or(own.user);
+        // Without a user the image's default (PostgreSQL's `postgres`) or MySQL's `root`, whose
+        // password the root variable sets; MongoDB without a root user has no authentication.
+        let default_user = own.default_user.or(own.root_password.map(|_| "root"));
+        let user = var(user_variable);
         if user.is_none() {
-            let how =
-                if env.iter().any(|(k, _)| k == "POSTGRES_USER") { "is a deploy-time value" } else { "is not set" };
+            let how = if set(user_variable) { "is a deploy-time value" } else { "is not set" };
+            let assumed = default_user.unwrap_or("app");
+            comment
+                .push_str(&format!("; {user_variable} {how}, so the user {assumed:?} is assumed: write the real one"));
+        }
+        let user = user.unwrap_or_else(|| default_user.unwrap_or("app").to_string());
+        let database_variable = names.iter().map(|v| v.database).find(|n| set(n)).unwrap_or(own.database);
+        let database = var(database_variable);
+        // PostgreSQL names the database after the user; the others create none unless asked.
+        if database.is_none() && own.default_user.is_none() {
             comment.push_str(&format!(
-                "; POSTGRES_USER {how}, so the image's default user \"postgres\" is assumed: write the real one"
+                "; {database_variable} is not a literal, so a database named like the user is assumed: write the one clients use"
             ));
         }
-        let user = user.unwrap_or_else(|| "postgres".into());
-        let database = var("POSTGRES_DB").unwrap_or_else(|| user.clone());
+        let database = database.unwrap_or_else(|| user.clone());
         datastore = datastore.call("user", vec![Expr::str(user)]).call("database", vec![Expr::str(database)]);
     }
     if let Some(password) = password {
         datastore = datastore.call("password", vec![password]);
     }
     if guessed {
-        comment.push_str(&format!(
-            "; the image names no version, so {} is assumed: pin the tag",
-            match engine {
-                Engine::Postgres(m) | Engine::Redis(m) => m,
-            }
-        ));
+        comment.push_str(&format!("; the image names no version, so {} is assumed: pin the tag", engine.major()));
     }
     Method::new("datastore", vec![datastore]).comment(comment)
 }
@@ -82,14 +116,58 @@ pub fn method(engine: Engine, guessed: bool, env: &[(String, Node)], password: O
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::tree::Value;
 
     #[test]
     fn official_images_are_recognised_with_their_major_version() {
-        assert!(matches!(recognise("postgres:15-alpine"), Recognised::Engine(Engine::Postgres(15), false)));
-        assert!(matches!(recognise("docker.io/library/redis:7.2"), Recognised::Engine(Engine::Redis(7), false)));
-        assert!(matches!(recognise("postgres"), Recognised::Engine(Engine::Postgres(POSTGRES_CURRENT), true)));
-        assert!(matches!(recognise("mariadb:11"), Recognised::Unsupported("MariaDB")));
-        assert!(matches!(recognise("bitnami/postgresql:16"), Recognised::No));
-        assert!(matches!(recognise("registry:5000/postgres"), Recognised::No));
+        let engine = |image: &str| match recognise(image) {
+            Recognised::Engine(engine, guessed) => Some((engine, guessed)),
+            Recognised::No => None,
+        };
+        assert_eq!(engine("postgres:15-alpine"), Some((Engine::Postgres { major: 15 }, false)));
+        assert_eq!(engine("docker.io/library/redis:7.2"), Some((Engine::Redis { major: 7 }, false)));
+        assert_eq!(engine("postgres"), Some((Engine::Postgres { major: POSTGRES_CURRENT }, true)));
+        assert_eq!(engine("docker.io/library/mysql:8.4"), Some((Engine::Mysql { major: 8 }, false)));
+        assert_eq!(engine("mariadb:11"), Some((Engine::Mariadb { major: 11 }, false)));
+        assert_eq!(engine("mongo:7"), Some((Engine::Mongo { major: 7 }, false)));
+        assert_eq!(engine("mongo"), Some((Engine::Mongo { major: MONGO_CURRENT }, true)));
+        assert_eq!(engine("bitnami/postgresql:16"), None);
+        assert_eq!(engine("registry:5000/postgres"), None);
+    }
+
+    #[test]
+    fn each_engine_is_declared_with_its_own_constructor() {
+        for engine in [
+            Engine::Postgres { major: 17 },
+            Engine::Redis { major: 7 },
+            Engine::Mysql { major: 8 },
+            Engine::Mariadb { major: 11 },
+            Engine::Mongo { major: 7 },
+        ] {
+            let called = format!("{:?}", method(engine, false, &[], None).args);
+            assert!(called.contains(&format!("\"Datastore::{}\"", engine.constructor())), "{engine:?}: {called}");
+        }
+    }
+
+    #[test]
+    fn the_password_is_the_users_or_roots_when_no_user_is_created() {
+        let env = |names: &[&str]| -> Vec<(String, Node)> {
+            names
+                .iter()
+                .map(|n| {
+                    (n.to_string(), Node { value: Value::Scalar("x".into()), line: 1, file: "compose.yaml".into() })
+                })
+                .collect()
+        };
+        let mysql = Engine::Mysql { major: 8 };
+        assert_eq!(
+            password_variable(mysql, &env(&["MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"])),
+            Some("MYSQL_PASSWORD")
+        );
+        assert_eq!(password_variable(mysql, &env(&["MYSQL_ROOT_PASSWORD"])), Some("MYSQL_ROOT_PASSWORD"));
+        let mariadb = Engine::Mariadb { major: 11 };
+        assert_eq!(password_variable(mariadb, &env(&["MYSQL_USER", "MYSQL_PASSWORD"])), Some("MYSQL_PASSWORD"));
+        let mongo = Engine::Mongo { major: 7 };
+        assert_eq!(password_variable(mongo, &env(&["MONGO_INITDB_ROOT_PASSWORD"])), Some("MONGO_INITDB_ROOT_PASSWORD"));
     }
 }

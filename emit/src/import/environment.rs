@@ -174,7 +174,7 @@ fn service_reference(cx: &mut Context, key: &str, pieces: &[Piece]) -> Option<Ma
     let shown = if parsed.password.is_some() { hide_password(&shown) } else { shown };
     match (service.engine, parsed.scheme) {
         (
-            Some(Engine::Postgres(_)),
+            Some(Engine::Postgres { .. }),
             "postgres" | "postgresql" | "postgresql+asyncpg" | "postgresql+psycopg" | "postgresql+psycopg2",
         ) => {
             let mut comment = format!(
@@ -186,16 +186,28 @@ fn service_reference(cx: &mut Context, key: &str, pieces: &[Piece]) -> Option<Ma
             }
             Some(Mapped::explained(receiver.call("database_url", vec![]), comment))
         }
-        (Some(Engine::Redis(_)), "redis" | "rediss") if parsed.password.is_some() => Some(Mapped::explained(
+        (
+            Some(Engine::Mysql { .. } | Engine::Mariadb { .. }),
+            "mysql" | "mysql2" | "mariadb" | "mysql+pymysql" | "mysql+mysqldb" | "mysql+aiomysql" | "mysql+asyncmy",
+        )
+        | (Some(Engine::Mongo { .. }), "mongodb") => {
+            let mut comment = format!(
+                "was {shown}{hidden}: the database URL of {}, with its user, database and password secret",
+                service.name
+            );
+            let scheme = service.engine.map_or("", |e| e.scheme());
+            if parsed.scheme != scheme {
+                comment.push_str(&format!("; the scheme {:?} becomes {scheme:?}", parsed.scheme));
+            }
+            Some(Mapped::explained(receiver.call("database_url", vec![]), comment))
+        }
+        (Some(Engine::Redis { .. }), "redis" | "rediss") if parsed.password.is_some() => Some(Mapped::explained(
             receiver.call("database_url", vec![]),
             format!("was {shown}{hidden}: the URL of {}, with its password secret", service.name),
         )),
         (_, scheme) if parsed.password.is_none() && parsed.user.is_none() => {
             let default_port = match (service.engine, scheme) {
-                (Some(e), _) => Some(match e {
-                    Engine::Postgres(_) => 5432,
-                    Engine::Redis(_) => 6379,
-                }),
+                (Some(e), _) => Some(e.default_port()),
                 (None, "http" | "ws") => Some(80),
                 (None, "https" | "wss") => Some(443),
                 _ => None,
@@ -204,11 +216,7 @@ fn service_reference(cx: &mut Context, key: &str, pieces: &[Piece]) -> Option<Ma
             if !service.ports.contains(&port) {
                 return None;
             }
-            let engine_scheme = match service.engine {
-                Some(Engine::Postgres(_)) => "postgresql",
-                Some(Engine::Redis(_)) => "redis",
-                None => "http",
-            };
+            let engine_scheme = service.engine.map_or("http", |e| e.scheme());
             let mut value = receiver.call("url", vec![]);
             if scheme != engine_scheme {
                 value = value.call("scheme", vec![Expr::str(scheme)]);

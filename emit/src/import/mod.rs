@@ -17,14 +17,15 @@
 //! | `restart` | `.restart(Restart::..)` |
 //! | `deploy.replicas`, `deploy.resources` | `.replicas(n)`, `.resources(Resources::new().limit(..).reserve(..))` |
 //! | `labels`, `user`, `read_only`, `stop_grace_period` | `.label`, `.user` (a user named on a `build` service is left out and listed: only the image knows its uid, which Kubernetes needs), `.read_only_root()`, `.stop_grace_period` |
-//! | `postgres`, `redis` images | `.datastore(Datastore::postgres(major).user(..).database(..).password(&secret))` |
+//! | `postgres`, `redis`, `mysql`, `mariadb`, `mongo` images | `.datastore(Datastore::postgres(major).user(..).database(..).password(&secret))` (`Datastore::redis`, `::mysql`, `::mariadb`, `::mongo`), from the images' `POSTGRES_*`, `MYSQL_*`, `MARIADB_*`, `MONGO_INITDB_*` |
 //! | `profiles` | the service added only `if env.is_dev()` (`if env.is_production()` for a `production` profile) |
 //! | `secrets`, `configs`, `x-` extensions, anchors, `shm_size`, `ulimits`, `privileged`, … | listed as left out in the module's header and the command's output |
 //!
 //! Intended changes on a round trip (import, render Compose, compare with the original; the
 //! test `import_round_trip` allows these and nothing else):
-//! - a recognised database without a health check, or with `pg_isready` over the Unix socket,
-//!   gets the datastore's check over TCP (the image's init server answers the socket first);
+//! - a recognised database without a health check, or with `pg_isready` or `mysqladmin` over
+//!   the Unix socket (`mysqladmin -h localhost` is the socket too), gets the datastore's check
+//!   over TCP (the image's init server answers the socket first);
 //! - a service under a `production` profile is in production only, so not in development;
 //! - a file bind-mounted from the repository is configuration, mounted read-only;
 //! - variables whose names the targets cannot pass (`xpack.security.enabled`) are left out;
@@ -150,10 +151,6 @@ pub fn import(
         let image = node.get("image").and_then(Node::scalar).unwrap_or_default();
         let engine = match (node.get("build"), datastore::recognise(image)) {
             (None, Recognised::Engine(engine, _)) => Some(engine),
-            (None, Recognised::Unsupported(what)) => {
-                cx.leave_out(node, format!("service {compose_name}: a {what} database, which the model has no datastore for"), "It runs as a plain service; declare an External with a managed database where the platform offers one");
-                None
-            }
             _ => None,
         };
         let job = entries.iter().any(|(_, other)| waits_for_completion(other, compose_name));

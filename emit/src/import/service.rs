@@ -2,7 +2,7 @@
 //! a comment where that took a decision), listed as left out, or reported as a mistake.
 
 use super::argv;
-use super::context::{Context, Engine};
+use super::context::Context;
 use super::datastore;
 use super::env_file;
 use super::environment::{self, env_method};
@@ -112,8 +112,7 @@ pub fn map(
     let mut password = None;
     for (key, value) in &env {
         if let Some(mapped) = environment::value(cx, key, value) {
-            if matches!(info.engine, Some(Engine::Postgres(_)))
-                && key == "POSTGRES_PASSWORD"
+            if info.engine.and_then(|e| datastore::password_variable(e, &env)) == Some(key.as_str())
                 && matches!(mapped.value, Expr::Ref(_))
             {
                 password = Some(mapped.value.clone());
@@ -124,16 +123,16 @@ pub fn map(
 
     methods.extend(storage::methods(cx, node.get("volumes"), node.get("tmpfs")));
     methods.extend(networks(cx, name, node.get("networks")));
-    let socket_check = matches!(info.engine, Some(Engine::Postgres(_))) && {
+    let socket_client = info.engine.and_then(|engine| {
         let test = node.get("healthcheck").and_then(|h| h.get("test"));
         let words: Vec<&str> = match test.map(|t| &t.value) {
-            Some(Value::Scalar(line)) => vec![line.as_str()],
-            Some(Value::Seq(items)) => items.iter().filter_map(Node::scalar).collect(),
+            Some(Value::Scalar(line)) => line.split_whitespace().collect(),
+            Some(Value::Seq(items)) => items.iter().filter_map(Node::scalar).flat_map(str::split_whitespace).collect(),
             _ => Vec::new(),
         };
-        let line = words.join(" ");
-        line.contains("pg_isready") && !line.contains("-h ") && !line.contains("--host")
-    };
+        engine.socket_only_client(&words)
+    });
+    let socket_check = socket_client.is_some();
     if !socket_check && let Some(check) = node.get("healthcheck").and_then(|h| healthcheck::method(cx, h)) {
         methods.push(check);
     }
@@ -189,9 +188,11 @@ pub fn map(
             _ => false,
         };
         let mut method = datastore::method(engine, guessed, &env, password);
-        if socket_check {
-            let note = "the file's pg_isready asked the Unix socket, which the image's temporary init server answers before TCP is open; the datastore's own check (over TCP) replaces it";
-            method.comment = Some(method.comment.map_or(note.into(), |c| format!("{c}; {note}")));
+        if let Some(client) = socket_client {
+            let note = format!(
+                "the file's {client} asked the Unix socket, which the image's temporary init server answers before TCP is open; the datastore's own check (over TCP) replaces it"
+            );
+            method.comment = Some(method.comment.map_or(note.clone(), |c| format!("{c}; {note}")));
         }
         methods.push(method);
     }

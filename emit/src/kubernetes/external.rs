@@ -55,6 +55,10 @@ pub fn prerequisites(stack: &ValidStack) -> Vec<String> {
                 Some(Engine::Postgres { .. }) => {
                     "(a pg_hba.conf host line for the pod and node CIDRs, listen_addresses, the host firewall)"
                 }
+                Some(Engine::Mysql { .. } | Engine::Mariadb { .. }) => {
+                    "(bind_address, an account allowed from the pod and node CIDRs, the host firewall)"
+                }
+                Some(Engine::Mongo { .. }) => "(net.bindIp, the host firewall)",
                 _ => "(its bind address and the host firewall)",
             };
             Some(format!(
@@ -70,7 +74,7 @@ const CHECK_IMAGE: &str = "busybox:1.36";
 
 #[cfg(test)]
 mod tests {
-    use stack_dsl::{Env, External, Image, Project, Service, Stack};
+    use stack_dsl::{Datastore, Env, External, Image, Project, Service, Stack};
 
     use super::*;
 
@@ -91,5 +95,18 @@ mod tests {
         let spec = services[0].spec.clone().expect("spec");
         assert_eq!(spec.external_name.as_deref(), Some("db.example.internal"));
         assert_eq!(services[0].metadata.name.as_deref(), Some("db"));
+    }
+
+    #[test]
+    fn each_engine_names_what_admits_the_pods() {
+        for (datastore, admits) in [
+            (Datastore::mysql(8).user("shop").database("shop"), "bind_address, an account allowed from the pod"),
+            (Datastore::mongo(7).user("shop").database("shop"), "(net.bindIp, the host firewall)"),
+        ] {
+            let external =
+                External::on_docker_host("db", 3306).cluster_host("db.example.internal").datastore(datastore);
+            let notes = prerequisites(&stack(external));
+            assert!(notes.iter().any(|n| n.contains(admits)), "{notes:#?}");
+        }
     }
 }

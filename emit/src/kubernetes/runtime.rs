@@ -46,11 +46,20 @@ pub fn prepare(
     notes
 }
 
-/// An image whose first start refuses a non-empty directory (PostgreSQL's `initdb`) keeps its
-/// data in a subdirectory of the volume, whose root holds `lost+found` on a fresh disk.
+/// An image whose first start refuses a non-empty directory (PostgreSQL's `initdb`, MySQL's
+/// `--initialize`) keeps its data in a subdirectory of the volume, whose root holds
+/// `lost+found` on a fresh disk: moved by the image's variable, else by mounting the
+/// subdirectory itself (`subPath`).
 fn move_data_off_volume_root(facts: &Facts, container: &mut Container) -> Option<String> {
     let data = facts.data.filter(|d| d.needs_empty_dir)?;
-    let variable = data.moved_by?;
+    let Some(variable) = data.moved_by else {
+        let mounts = container.volume_mounts.iter_mut().flatten();
+        let at_root = mounts.filter(|m| m.mount_path.trim_end_matches('/') == data.path && m.sub_path.is_none());
+        for mount in at_root {
+            mount.sub_path = Some(DATA_SUBDIRECTORY.into());
+        }
+        return None;
+    };
     let env = container.env.get_or_insert_with(Vec::new);
     let stated = env.iter().find(|v| v.name == variable).and_then(|v| v.value.clone());
     let path = stated.clone().unwrap_or_else(|| data.path.to_string());

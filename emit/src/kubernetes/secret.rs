@@ -9,6 +9,8 @@ use std::collections::BTreeSet;
 
 use stack_dsl::{Cluster, Engine, Service, ValidStack};
 
+use crate::facts::images::init_variables;
+
 use super::lower::{Lowered, lower};
 use super::readers::long_running;
 use crate::error::Error;
@@ -64,14 +66,14 @@ pub(super) fn readers(stack: &ValidStack, lowered: &Lowered) -> Vec<Reader> {
     long_running(objects)
         .into_iter()
         .filter_map(|(kind, name, pod)| {
-            let first_start = stack.service(&name).and_then(first_start_key);
+            let first_start = stack.service(&name).map(first_start_keys).unwrap_or_default();
             let keys: BTreeSet<String> = pod
                 .containers
                 .iter()
                 .chain(pod.init_containers.iter().flatten())
                 .flat_map(|c| c.env.iter().flatten())
                 .filter_map(|e| e.value_from.as_ref()?.secret_key_ref.as_ref())
-                .filter(|r| r.name == lowered.secret_name && Some(r.key.as_str()) != first_start)
+                .filter(|r| r.name == lowered.secret_name && !first_start.contains(&r.key.as_str()))
                 .map(|r| r.key.clone())
                 .collect();
             (!keys.is_empty()).then_some(Reader { kind, name, keys })
@@ -79,25 +81,51 @@ pub(super) fn readers(stack: &ValidStack, lowered: &Lowered) -> Vec<Reader> {
         .collect()
 }
 
-/// The key a database reads only to initialise an empty data directory, if it has one.
-fn first_start_key(service: &Service) -> Option<&str> {
-    let datastore = service.datastore.as_ref()?;
-    matches!(datastore.engine, Engine::Postgres { .. }).then_some(datastore.password.as_ref()?.name())
+/// The keys a database reads only to initialise an empty data directory: its datastore's
+/// password and every secret it passes in its image's password variables (MySQL's root's too).
+fn first_start_keys(service: &Service) -> Vec<&str> {
+    let Some(datastore) = &service.datastore else { return Vec::new() };
+    let Some(own) = init_variables(datastore.engine) else { return Vec::new() };
+    let variables: Vec<&str> = std::iter::once(own)
+        .chain(own.aliases)
+        .flat_map(|v| std::iter::once(v.password).chain(v.root_password))
+        .collect();
+    let passed =
+        service.env.iter().filter(|(key, _)| variables.contains(&key.as_str())).filter_map(|(_, value)| match value {
+            stack_dsl::EnvValue::Secret(secret) => Some(secret.name()),
+            _ => None,
+        });
+    let mut keys: Vec<&str> = datastore.password.iter().map(|p| p.name()).chain(passed).collect();
+    let mut seen = std::collections::HashSet::new();
+    keys.retain(|k| seen.insert(*k));
+    keys
+}
+
+/// The statement that changes a user's password in the service's engine.
+fn rotate_command(service: &Service) -> &'static str {
+    match service.datastore.as_ref().map(|d| d.engine) {
+        Some(Engine::Mongo { .. }) => "db.changeUserPassword(...)",
+        Some(Engine::Mysql { .. } | Engine::Mariadb { .. }) => "ALTER USER ... IDENTIFIED BY ...",
+        _ => "ALTER USER ... PASSWORD ...",
+    }
 }
 
 /// Keys that only take effect on a database's first start, with what rotating them takes. The
-/// postgres image reads `POSTGRES_PASSWORD` only to initialise an empty data directory; an
-/// existing database keeps its password: <https://hub.docker.com/_/postgres> ("Caveats":
+/// postgres, mysql, mariadb and mongo images read their password variables only to initialise
+/// an empty data directory; an existing database keeps its password
+/// ([`crate::facts::images::InitVariables`]; <https://hub.docker.com/_/postgres>, "Caveats":
 /// "any pre-existing database will be left untouched on container startup").
 pub fn first_start_only(stack: &ValidStack) -> Vec<String> {
     stack
         .services()
-        .filter_map(|service| {
-            let key = first_start_key(service)?;
-            Some(format!(
-                "{key} sets the password of {} only on its first start, on an empty data directory: to rotate it, change it in the database first (ALTER USER ... PASSWORD ...), then in the Secret",
-                service.name
-            ))
+        .flat_map(|service| {
+            first_start_keys(service).into_iter().map(move |key| {
+                format!(
+                    "{key} sets the password of {} only on its first start, on an empty data directory: to rotate it, change it in the database first ({}), then in the Secret",
+                    service.name,
+                    rotate_command(service)
+                )
+            })
         })
         .collect()
 }

@@ -35,6 +35,23 @@ impl<'a> Plan<'a> {
                 }
                 continue;
             };
+            if !self.facts.manages(datastore.engine)
+                && !matches!(&external.reach, Reach::Address { .. } if !is_on_docker_host(external))
+            {
+                return Err(self.unsupported(
+                    &external.name,
+                    format!(
+                        "{} has no managed {} to provide {}",
+                        self.platform,
+                        datastore.engine.product(),
+                        external.name
+                    ),
+                    format!(
+                        "Either reach {} at a public address with External::at(name, host, port), or run it as a service of the stack",
+                        external.name
+                    ),
+                ));
+            }
             match &external.reach {
                 Reach::Managed { .. } => {}
                 Reach::Address { .. } if is_on_docker_host(external) => self.warn(
@@ -71,8 +88,5 @@ fn is_on_docker_host(external: &External) -> bool {
 
 /// `PostgreSQL 16`, `Redis 7`.
 pub fn engine_name(datastore: &Datastore) -> String {
-    match datastore.engine {
-        stack_dsl::Engine::Postgres { major } => format!("PostgreSQL {major}"),
-        stack_dsl::Engine::Redis { major } => format!("Redis {major}"),
-    }
+    datastore.engine.name()
 }

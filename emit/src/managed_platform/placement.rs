@@ -80,7 +80,11 @@ impl<'a> Plan<'a> {
             self.warn(&service.name, format!("not deployed on {}: {why}", self.platform));
             return Ok(Placement::Omitted);
         }
-        if let (Some(datastore), Run::Continuously) = (&service.datastore, &service.run) {
+        if let (Some(datastore), Run::Continuously) = (&service.datastore, &service.run)
+            && !self.facts.manages(datastore.engine)
+        {
+            self.report_self_hosted(service, datastore);
+        } else if let (Some(datastore), Run::Continuously) = (&service.datastore, &service.run) {
             let volume = self.largest_volume(service).map(|(volume, _)| volume.clone());
             self.databases.push(ProvidedDatabase { name: service.name.clone(), datastore: datastore.clone(), volume });
             self.warn(
@@ -105,6 +109,32 @@ impl<'a> Plan<'a> {
             Run::Continuously if service.ports.is_empty() => Placement::Worker,
             Run::Continuously => Placement::Private,
         })
+    }
+
+    /// A datastore whose engine the platform does not manage runs its own image as a private
+    /// service, keeping its data on the service's volume.
+    fn report_self_hosted(&mut self, service: &Service, datastore: &stack_dsl::Datastore) {
+        let storage = match self.largest_volume(service) {
+            Some((volume, mount)) => format!("with volume {} at {}", volume.name, mount.target),
+            None => "without a volume, so its data is lost on each deploy: mount one at its data directory".into(),
+        };
+        let mut message = format!(
+            "{} has no managed {}: it runs the image as a private service {storage}, and backups are yours to run",
+            self.platform,
+            datastore.engine.product()
+        );
+        // The platform mounts a volume at its path, with no subdirectory to choose (Kubernetes'
+        // `subPath`): an image that refuses a non-empty data directory must be pointed below it.
+        let data = crate::facts::images::Facts::of(service).data.filter(|d| d.needs_empty_dir && d.moved_by.is_none());
+        if let (Some(data), Some((_, mount))) = (data, self.largest_volume(service))
+            && mount.target.trim_end_matches('/') == data.path
+        {
+            message.push_str(&format!(
+                "; if the new volume holds lost+found, the first start refuses it: add --datadir={}/data to the command",
+                data.path
+            ));
+        }
+        self.warn(&service.name, message);
     }
 
     /// Report each volume a job run as a pre-deploy command writes to, when the platform runs

@@ -4,7 +4,7 @@
 use stack_dsl::{DatabaseField, EnvValue, Reach, Secret, Service, ServiceRef, ServiceUrl};
 
 use super::{Plan, engine_name};
-use crate::endpoint::{Resolved, resolve};
+use crate::endpoint::{Connection, Resolved, connection, resolve};
 use crate::error::Error;
 
 /// What a database reference asks for.
@@ -43,6 +43,9 @@ pub enum Value<'a> {
         /// [`Output::Host`] or [`Output::Port`].
         output: Output,
     },
+    /// The connection URL of a datastore the platform does not manage, which runs its image as
+    /// a deployed service: the emitter spells it from the service's private host name.
+    Connection(Connection),
     /// A URL to another deployed service, which neither platform can build from a reference:
     /// the emitter spells it with the service's private host name.
     ServiceUrl {
@@ -115,6 +118,15 @@ impl<'a> Plan<'a> {
                 )),
             };
         }
+        if self.stack.resolve(target).is_some_and(|s| s.datastore.is_some()) {
+            match output {
+                Output::Url => return Ok(Value::Connection(connection(self.stack, target))),
+                Output::Field(field) => {
+                    return self.literal(&EnvValue::DatabaseField { service: target.clone(), field });
+                }
+                Output::Host | Output::Port | Output::Password => {}
+            }
+        }
         Ok(Value::Service { name: target.name().into(), output })
     }
 
@@ -143,9 +155,10 @@ impl<'a> Plan<'a> {
         }
         let target = self.stack.resolve(&url.service);
         let port = url.port.or_else(|| target.and_then(|s| s.ports.first()).map(|p| p.number)).unwrap_or(80);
+        let engine = target.and_then(|s| s.datastore.as_ref()).map(|d| d.engine.scheme());
         Ok(Value::ServiceUrl {
             name: name.into(),
-            scheme: url.scheme.clone().unwrap_or_else(|| "http".into()),
+            scheme: url.scheme.clone().or(engine.map(String::from)).unwrap_or_else(|| "http".into()),
             port,
             path: url.path.clone(),
         })

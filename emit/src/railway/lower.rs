@@ -10,6 +10,7 @@ use stack_dsl::{Check, DatabaseField, Engine, Image, Restart, Run, Service, Vali
 use super::identifiers::{Key, Kind};
 use super::ts::Ts;
 use crate::bundle::Warning;
+use crate::endpoint::Connection;
 use crate::error::Error;
 use crate::facts::platforms::RAILWAY;
 use crate::managed_platform::{Output, Placement, Plan, Value, command_line, engine_name};
@@ -66,6 +67,8 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         let (function, major, railway_major) = match database.datastore.engine {
             Engine::Postgres { major } => ("postgres", major, 18),
             Engine::Redis { major } => ("redis", major, 8),
+            // Never provided (`RAILWAY.managed_engines`): the plan deploys their images.
+            Engine::Mysql { .. } | Engine::Mariadb { .. } | Engine::Mongo { .. } => continue,
         };
         if major != railway_major {
             let message = format!(
@@ -315,6 +318,10 @@ fn env(plan: &Plan, service: &Service, shared: &HashSet<&str>) -> Result<IndexMa
                 let port = plan.stack.service(&name).and_then(|s| s.ports.first()).map_or(0, |p| p.number);
                 Ts::Str(port.to_string())
             }
+            // Railway builds a value from text and other variables, `${{service.VAR}}`
+            // (<https://docs.railway.com/reference/variables#template-syntax>): the password is the
+            // database service's own variable holding it, so the two never differ.
+            Value::Connection(connection) => Ts::Str(connection_url(plan, &connection)?),
             // Railway's private host name of a service is `<name>.railway.internal`.
             Value::ServiceUrl { name, scheme, port, path } => {
                 Ts::Str(format!("{scheme}://{name}.railway.internal:{port}{path}"))
@@ -323,6 +330,40 @@ fn env(plan: &Plan, service: &Service, shared: &HashSet<&str>) -> Result<IndexMa
         vars.insert(key.clone(), ts);
     }
     Ok(vars)
+}
+
+/// A self-hosted database's URL with its private host name and `${{name.VAR}}` for the password
+/// the database service reads from `VAR`.
+fn connection_url(plan: &Plan, connection: &crate::endpoint::Connection) -> Result<String, Error> {
+    let database = plan.stack.service(&connection.service);
+    let mut missing = None;
+    let url =
+        Connection { host: format!("{}.railway.internal", connection.service), ..connection.clone() }.spell(|secret| {
+            let held = database.and_then(|s| {
+                s.env.iter().find(|(_, v)| matches!(v, stack_dsl::EnvValue::Secret(r) if r == secret)).map(|(k, _)| k)
+            });
+            match held {
+                Some(variable) => format!("${{{{{}.{variable}}}}}", connection.service),
+                None => {
+                    missing = Some(secret.name().to_string());
+                    String::new()
+                }
+            }
+        });
+    match missing {
+        None => Ok(url),
+        Some(secret) => Err(Error::Unsupported {
+            target: "railway",
+            service: connection.service.clone(),
+            reason: format!(
+                "its connection URL takes the password from {secret}, which the service itself does not read, so Railway has no variable to refer to"
+            ),
+            fix: format!(
+                "Pass {secret} to {} in the variable its image initialises the password from",
+                connection.service
+            ),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -433,5 +474,40 @@ mod tests {
                 "the pipeline baked the build arguments in"
             );
         }
+    }
+
+    #[test]
+    fn a_self_hosted_database_url_refers_to_the_password_variable_of_the_database() {
+        let define = |passes_password: bool| {
+            move |stack: &mut Stack| {
+                let password = stack.add_secret(stack_dsl::Secret::new("SHOP_DB_PASSWORD"));
+                let mut mysql = Service::new("mysql", Image::new("mysql:8.4")).port(Port::tcp(3306));
+                if passes_password {
+                    mysql = mysql.env("MYSQL_PASSWORD", &password);
+                }
+                let mysql = stack.add_service(
+                    mysql.datastore(stack_dsl::Datastore::mysql(8).user("shop").database("shop").password(&password)),
+                );
+                stack.add_service(
+                    Service::new("api", Image::new("shop-api:1")).env("DATABASE_URL", mysql.database_url()),
+                );
+            }
+        };
+        let lowered = production(define(true));
+        assert_eq!(
+            lowered.resources[&Key::new(Kind::Service, "api")].env.get("DATABASE_URL"),
+            Some(&Ts::str("mysql://shop:${{mysql.MYSQL_PASSWORD}}@mysql.railway.internal:3306/shop"))
+        );
+        let project = Project::new("shop", [Env::Production], move |_| {
+            let mut stack = Stack::new("shop");
+            define(false)(&mut stack);
+            stack
+        });
+        let valid = project.validate().expect("valid");
+        let Err(Error::Unsupported { service, reason, .. }) = lower(&valid, &valid.stacks()[0]) else {
+            panic!("a URL whose password no Railway variable holds")
+        };
+        assert_eq!(service, "mysql");
+        assert!(reason.contains("SHOP_DB_PASSWORD"), "{reason}");
     }
 }

@@ -11,6 +11,7 @@
 //! | model | Railway |
 //! | --- | --- |
 //! | `Datastore::postgres` / `redis`, `External::managed`, a database on the Docker host | `postgres(name)` / `redis(name)`; the container is not deployed (warning); a major version other than the template's (PostgreSQL 18, Redis 8) is reported |
+//! | `Datastore::mysql` / `mariadb` / `mongo` | the image with a volume at its data directory, reported (the program does not use Railway's `mysql()`/`mongo()` templates, whose versions it cannot choose); a client's `database_url()` is built by Railway: `mysql://user:${{db.MYSQL_PASSWORD}}@db.railway.internal:3306/name`, the password the database service's own variable |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` | **not deployed**: Railway's edge terminates TLS and renews certificates (warning) |
 //! | `Image::new` / `Image::build` | `source: image(..)` / `root` + `build: { builder: "DOCKERFILE" }` without a source: the header and a warning name each service whose repository must be connected in the dashboard or deployed with `railway up` |
 //! | `Image::build` in a project with a `Pipeline` | ``source: image(`<registry>/<image>:${imageTag ?? "<env>"}`)``, `imageTag` being the `IMAGE_TAG` the deploy workflow sets (the commit SHA, `-<env>` appended when the build differs per environment); without it the environment's tag, which the pipeline moves to each image it deploys |

@@ -34,6 +34,10 @@ const MAX_TARGET_CPU: u32 = 90;
 /// The environment, and what it could not express.
 pub struct Lowered {
     pub environment: Environment,
+    /// The datastores run as private services, as `name (MySQL)`, since Render manages neither.
+    pub self_hosted: Vec<String>,
+    /// What to enter for each connection URL Render asks for: `service KEY = url`.
+    pub asked_urls: Vec<String>,
     pub warnings: Vec<Warning>,
 }
 
@@ -43,11 +47,22 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let name = |service: &str| format!("{prefix}-{service}");
     let mut services = Vec::new();
     let mut databases = Vec::new();
+    let mut asked_urls = Vec::new();
+    let self_hosted = stack
+        .services()
+        .filter(|s| s.run == stack_dsl::Run::Continuously)
+        .filter_map(|s| Some((s, s.datastore.as_ref()?)))
+        .filter(|(_, d)| !RENDER.manages(d.engine))
+        .map(|(s, d)| format!("{} ({})", s.name, d.engine.product()))
+        .collect();
 
     for database in plan.databases.clone() {
         match database.datastore.engine {
             Engine::Postgres { major } => databases.push(postgres(&name(&database.name), &database, major)),
             Engine::Redis { .. } => services.push(key_value(&plan, &name(&database.name), &database)),
+            // Never provided: Render manages neither (`RENDER.managed_engines`), so the plan
+            // deploys them as private services with a disk.
+            Engine::Mysql { .. } | Engine::Mariadb { .. } | Engine::Mongo { .. } => {}
         }
     }
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
@@ -65,7 +80,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         }
         let lowered = match service.static_site() {
             Some(site) if plan.facts.static_hosting => static_site(&mut plan, &name, service, site),
-            _ => lower_service(&mut plan, &name, service, &placement)?,
+            _ => lower_service(&mut plan, &name, service, &placement, &mut asked_urls)?,
         };
         services.push(lowered);
     }
@@ -74,6 +89,8 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     env_var_groups.extend(share_common_values(&prefix, &mut services, taken));
     Ok(Lowered {
         environment: Environment { name: stack.env().to_string(), services, databases, env_var_groups },
+        self_hosted,
+        asked_urls,
         warnings: plan.warnings,
     })
 }
@@ -119,6 +136,7 @@ fn lower_service<'a>(
     name: &dyn Fn(&str) -> String,
     service: &'a ModelService,
     placement: &Placement,
+    asked_urls: &mut Vec<String>,
 ) -> Result<Service, Error> {
     let kind = match placement {
         Placement::Public => ServiceType::Web,
@@ -201,7 +219,7 @@ fn lower_service<'a>(
     plan.warnings.extend(applied_defaults::warning(RENDER.target, &env, &service.name, &applied));
     plan.report_unportable(service, unportable);
 
-    out.env_vars = env_vars(plan, name, service)?;
+    out.env_vars = env_vars(plan, name, service, asked_urls)?;
     let checked = out.health_check_path.is_some();
     if let Some((key, list)) = plan.allowlist_with_platform_hosts(service, placement, checked) {
         for var in &mut out.env_vars {
@@ -350,6 +368,7 @@ fn env_vars<'a>(
     plan: &mut Plan<'a>,
     name: &dyn Fn(&str) -> String,
     service: &'a ModelService,
+    asked_urls: &mut Vec<String>,
 ) -> Result<Vec<EnvVar>, Error> {
     let mut vars = Vec::new();
     for (key, value) in &service.env {
@@ -366,6 +385,21 @@ fn env_vars<'a>(
                     key,
                     from_service: FromService { kind, name: name(&target), property: property.into() },
                 }
+            }
+            // A blueprint value is a literal or one property of another resource, never a
+            // string built from several (<https://render.com/docs/blueprint-spec#environment-variables>),
+            // and a private service's host name gets a suffix Render picks: the URL is asked for
+            // in the dashboard when the Blueprint is applied (`sync: false`).
+            Value::Connection(connection) => {
+                let url = connection.spell(|secret| format!("<{}>", secret.name()));
+                let url = url.replacen(&format!("@{}:", connection.host), &format!("@<{} host>:", connection.host), 1);
+                let message = format!(
+                    "Render cannot build {key} from {}'s private address and password: enter it in the dashboard as {url}, with the host from {}'s Connect menu",
+                    connection.service, connection.service
+                );
+                plan.warn(&service.name, message);
+                asked_urls.push(format!("{} {key} = {url}", service.name));
+                EnvVar::Prompted { key, sync: false }
             }
             // Render names a service on the private network `<name>-<suffix>` ("service address
             // elastic-qeqj:10000"), known only once it exists; `fromService` hands it over as
@@ -414,7 +448,8 @@ fn database_reference(
         Output::Field(DatabaseField::Name) => "database",
     };
     Ok(match engine {
-        Engine::Postgres { .. } => {
+        // Only PostgreSQL and Redis are provided (`RENDER.managed_engines`).
+        Engine::Postgres { .. } | Engine::Mysql { .. } | Engine::Mariadb { .. } | Engine::Mongo { .. } => {
             EnvVar::Database { key, from_database: FromDatabase { name: name(database), property: property.into() } }
         }
         Engine::Redis { .. } if matches!(output, Output::Password | Output::Field(DatabaseField::User)) => {

@@ -14,6 +14,7 @@
 //! | another service waiting for that job | **not expressible**: deploys of different services are not ordered (warning naming the service, the job and its host) |
 //! | `Run::Once` waited for (`Ready::Completed`) by a service of the same image | that service's `preDeployCommand`; **error** when no such service exists |
 //! | `Datastore::postgres`, `External::managed` PostgreSQL, a PostgreSQL on the Docker host | `databases:` with `postgresMajorVersion`, `databaseName`, `user`, `diskSizeGB`; the container is not deployed (warning) |
+//! | `Datastore::mysql` / `mariadb` / `mongo` | Render manages neither MySQL nor MongoDB: the image runs as a private service (`type: pserv`, `runtime: image`) with a disk at the data directory (<https://render.com/docs/deploy-mysql>, <https://render.com/docs/deploy-mongodb>), reported; a client's `database_url()` is `sync: false`, with the URL to enter reported, since a Blueprint value cannot join the private host name and the password |
 //! | `Datastore::redis` | `type: keyvalue`, `ipAllowList: []` (private network only), `maxmemoryPolicy` from `--maxmemory-policy`, else redis-server's default `noeviction` (a broker or queue keeps its tasks) |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` (nginx, Traefik, certbot) | **not deployed**: Render terminates TLS, proxies and renews certificates; a warning names each |
 //! | `Image::new` / `Image::build` | `runtime: image` + `image.url` / `runtime: docker` + `dockerContext` + `dockerfilePath` |
@@ -62,9 +63,18 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         return Ok(bundle);
     }
     let mut environments = Vec::new();
+    let mut self_hosted = Vec::new();
+    let mut asked_urls = Vec::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
         environments.push(lowered.environment);
+        for (list, items) in [(&mut self_hosted, lowered.self_hosted), (&mut asked_urls, lowered.asked_urls)] {
+            for item in items {
+                if !list.contains(&item) {
+                    list.push(item);
+                }
+            }
+        }
         for warning in lowered.warnings {
             bundle.warn(warning);
         }
@@ -91,6 +101,18 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         Need::Secret,
         "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
     );
+    if !self_hosted.is_empty() {
+        notes.push(format!(
+            "Render manages no MySQL, MariaDB or MongoDB: {} run their images as private services with a disk at their data directory (render.com/docs/deploy-mysql, render.com/docs/deploy-mongodb); back their data up yourself.",
+            self_hosted.join(", ")
+        ));
+    }
+    for url in asked_urls {
+        notes.require(
+            Need::Secret,
+            format!("Enter {url}, the host from the database service's Connect menu (a Blueprint cannot build it)."),
+        );
+    }
     if let Some(pipeline) = project.pipeline() {
         notes.push(if deployed_by_workflow {
             "Nothing deploys on push (autoDeployTrigger: off): the deploy workflow deploys each commit the pipeline approved.".into()

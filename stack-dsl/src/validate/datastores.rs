@@ -1,7 +1,7 @@
-//! Datastores a service provides: a declared password, and what a PostgreSQL connection URL needs.
+//! Datastores a service provides: a declared password, and what a connection URL needs (a user
+//! and a database for every engine but Redis).
 
 use super::Checker;
-use crate::datastore::Engine;
 use crate::service::Service;
 
 impl Checker<'_> {
@@ -10,11 +10,14 @@ impl Checker<'_> {
             if let Some(secret) = &store.password {
                 self.check_secret_declared(&[at, "datastore", "password"], secret.name());
             }
-            if matches!(store.engine, Engine::Postgres { .. }) && (store.user.is_none() || store.database.is_none()) {
+            if store.engine.needs_user_and_database() && (store.user.is_none() || store.database.is_none()) {
                 self.report(
                     &[at, "datastore"],
-                    "a PostgreSQL datastore needs a user and a database name to build its connection URL",
-                    "Add .user(\"...\") and .database(\"...\") to Datastore::postgres",
+                    format!(
+                        "a {} datastore needs a user and a database name to build its connection URL",
+                        store.engine.product()
+                    ),
+                    format!("Add .user(\"...\") and .database(\"...\") to Datastore::{}", store.engine.constructor()),
                 );
             }
         }
