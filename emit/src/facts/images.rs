@@ -400,8 +400,16 @@ pub fn required_variables(reference: &str) -> impl Iterator<Item = &'static Requ
     REQUIRED_VARIABLES.iter().filter(move |r| r.repository == repository)
 }
 
+/// Whether `service`'s image runs without root: what [`Facts::of`] says, without the rest.
+pub fn non_root(service: &Service) -> NonRoot {
+    match &service.image {
+        Image::Registry(reference) => known(reference).map_or(NonRoot::Yes, |image| image.non_root),
+        Image::Build(_) => NonRoot::Yes,
+    }
+}
+
 /// The repository of an image reference, as Docker Hub names it, and its tag.
-fn repository_and_tag(reference: &str) -> (String, &str) {
+fn repository_and_tag(reference: &str) -> (&str, &str) {
     let without_digest = reference.split('@').next().unwrap_or(reference);
     let (name, tag) = match without_digest.rsplit_once(':') {
         Some((name, tag)) if !tag.contains('/') => (name, tag),
@@ -409,12 +417,12 @@ fn repository_and_tag(reference: &str) -> (String, &str) {
     };
     let name = name.strip_prefix("docker.io/").unwrap_or(name);
     let name = name.strip_prefix("library/").unwrap_or(name);
-    (name.to_string(), tag)
+    (name, tag)
 }
 
 fn leading_number(tag: &str) -> Option<u32> {
-    let digits: String = tag.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
+    let digits = tag.bytes().take_while(u8::is_ascii_digit).count();
+    tag[..digits].parse().ok()
 }
 
 /// The facts about the registry image `reference`, if it is a well-known one.

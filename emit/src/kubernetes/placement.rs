@@ -10,7 +10,7 @@
 use stack_dsl::{Certificates, Cluster, Service};
 
 use super::host_source::runs_from_host_directory;
-use crate::facts::images::{Facts, NonRoot};
+use crate::facts::images::{self, NonRoot};
 
 /// Why the cluster does not run `service` as a workload, or `None` when it does.
 pub fn left_out(service: &Service) -> Option<String> {
@@ -25,7 +25,7 @@ pub fn left_out(service: &Service) -> Option<String> {
             "is not deployed: its command runs from {target}, the host directory {host} in Compose, which pods do not have, so its container would fail on every start; build an image holding it (Image::build) to run it on Kubernetes"
         ));
     }
-    match Facts::of(service).non_root {
+    match images::non_root(service) {
         NonRoot::NeedsHost(install) => Some(format!(
             "is not deployed: its image collects from the node (host paths and namespaces), which one pod in a restricted namespace cannot reach; {install}"
         )),
@@ -46,9 +46,12 @@ pub fn edge_certificates(cluster: &Cluster) -> String {
     }
 }
 
-/// True when the cluster runs `service`.
+/// True when the cluster runs `service`: [`left_out`] without its message, asked by every
+/// part of the emitter for every service.
 pub fn runs(service: &Service) -> bool {
-    left_out(service).is_none()
+    !service.role.is_platform_edge()
+        && runs_from_host_directory(service).is_none()
+        && !matches!(images::non_root(service), NonRoot::NeedsHost(_))
 }
 
 #[cfg(test)]

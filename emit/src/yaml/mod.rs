@@ -33,6 +33,8 @@ pub fn documents<T: Serialize>(path: &str, header: &str, values: &[T]) -> Result
         }
         writer::write(&mut out, value).map_err(|e| Error::Yaml { path: path.into(), message: e.to_string() })?;
     }
+    // The text grew by doubling; a bundle holds every file until it is written.
+    out.shrink_to_fit();
     Ok(out)
 }
 

@@ -16,6 +16,9 @@ pub(super) fn needs_quotes(s: &str) -> bool {
 
 /// Whether `s` can be written plain in value position of a block collection.
 fn is_plain_value(s: &str) -> bool {
+    if let Some(plain) = plain_word(s) {
+        return plain;
+    }
     if is_ambiguous(s) || starts_with_document_marker(s) {
         return false;
     }
@@ -40,9 +43,22 @@ fn is_plain_value(s: &str) -> bool {
     !s.chars().any(needs_escape) && !has_comment_start(s)
 }
 
+/// The quick answer for the common case, `None` for the rest. Most keys and values
+/// (`apiVersion`, `apps/v1`, `app.kubernetes.io/name`) are a letter followed by letters, digits
+/// and `_ . / -`: no indicator, number or timestamp starts with a letter, and none of those
+/// characters is special, so only YAML's words for null, booleans and numbers need quotes.
+fn plain_word(s: &str) -> Option<bool> {
+    let word = s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b'-'));
+    word.then(|| !is_word(s))
+}
+
 /// Whether `s` can be written plain as a mapping key: stricter than a value (no `:` at all, and
 /// none of the flow indicators, so the key reads the same in flow and block style).
 pub(super) fn is_plain_key(s: &str) -> bool {
+    if let Some(plain) = plain_word(s) {
+        return plain;
+    }
     is_plain_value(s) && s != "<<" && !s.contains([':', ',', '[', ']', '{', '}'])
 }
 
@@ -118,12 +134,20 @@ fn starts_with_document_marker(s: &str) -> bool {
 fn is_ambiguous(s: &str) -> bool {
     s.is_empty()
         || s == "~"
-        || ["null", "true", "false", "yes", "no", "y", "n", "on", "off", "nan", "inf", "+inf", "-inf"]
-            .iter()
-            .any(|word| s.eq_ignore_ascii_case(word))
+        || is_word(s)
+        || s.eq_ignore_ascii_case("+inf")
+        || s.eq_ignore_ascii_case("-inf")
         || is_numeric(s)
         || is_timestamp(s)
         || matches!(s, "<<" | "=")
+}
+
+/// YAML 1.1's and 1.2's words for null, the booleans and the special numbers, in any case.
+fn is_word(s: &str) -> bool {
+    s.len() <= 5
+        && ["null", "true", "false", "yes", "no", "y", "n", "on", "off", "nan", "inf"]
+            .iter()
+            .any(|word| s.eq_ignore_ascii_case(word))
 }
 
 /// Numeric syntax of YAML 1.1 and 1.2 (signs, `_` separators, radix prefixes, exponents,
