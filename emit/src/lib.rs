@@ -85,24 +85,24 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         Ok(rendered) => bundle.extend(rendered),
         Err(error) => errors.push(error),
     };
-    // Kubernetes, about half the work, renders on a second thread while the rest render on
-    // this one; the bundles are joined in the same order either way, so the bytes do not
-    // depend on which finished first.
+    // The other targets render on a second thread while Kubernetes, about half the work,
+    // renders on this one; the bundles are joined in the same order either way, so the bytes
+    // do not depend on which finished first.
     let (kubernetes, rest) = std::thread::scope(|scope| {
+        let rest = scope.spawn(|| {
+            [
+                compose::render(project, options),
+                render_blueprint::render(project, options),
+                railway::render(project, options),
+                actions::render(project, options),
+                model::render(project),
+            ]
+        });
         #[cfg(feature = "kubernetes")]
-        let kubernetes = scope.spawn(|| kubernetes::render(project, options));
-        let rest = [
-            compose::render(project, options),
-            render_blueprint::render(project, options),
-            railway::render(project, options),
-            actions::render(project, options),
-            model::render(project),
-        ];
-        #[cfg(feature = "kubernetes")]
-        let kubernetes = Some(kubernetes.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        let kubernetes = Some(kubernetes::render(project, options));
         #[cfg(not(feature = "kubernetes"))]
         let kubernetes = None;
-        (kubernetes, rest)
+        (kubernetes, rest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     // In the order of `TARGETS`: Compose, Kubernetes, then the rest.
     let [compose, rest @ ..] = rest;
