@@ -132,17 +132,20 @@ case "$1 $2" in
       nested) meta="{\"reason\":\"deploy\",\"source\":{\"image\":\"$image\"}}" ;;
       none) meta="{\"reason\":\"deploy\"}" ;;
     esac
-    printf '[{"id":"%s","status":"%s","meta":%s},{"id":"older","status":"REMOVED","meta":{}}]\n' "$id" "$status" "$meta" ;;
+    # Oldest first: the listing's order is not the deployments' age, `createdAt` is.
+    printf '[{"id":"older","status":"REMOVED","createdAt":"2026-01-02T09:00:00Z","meta":{}},{"id":"%s","status":"%s","createdAt":"2026-01-02T10:00:00Z","meta":%s}]\n' "$id" "$status" "$meta" ;;
   "domain status")
     # A domain is served once its DNS is verified and its certificate issued ($STUB_DOMAIN_READY).
     if [ "${STUB_DOMAIN_READY:-0}" = 1 ]; then certificate=CERTIFICATE_STATUS_TYPE_VALID verified=true
     else certificate=CERTIFICATE_STATUS_TYPE_VALIDATING_OWNERSHIP verified=false; fi
     printf '{"domain":{"domain":"%s","verification":{"verified":%s},"certificate":{"status":"%s"}}}\n' "$3" "$verified" "$certificate" ;;
   "variable list")
-    # Every secret the step asks about is set, unless $STUB_UNSET; values never leave the pipe.
+    # Every secret the step asks about is set, unless $STUB_UNSET; a sealed one is listed as
+    # null (CLI 5.63.1), with $STUB_SEALED; values never leave the pipe.
     keys=()
     if [ "${STUB_UNSET:-0}" != 1 ]; then read -ra keys <<< "${STUB_SECRETS:-}"; fi
-    jq -cn --args '[$ARGS.positional[] | {key: ., value: "secret-value"}] | from_entries' "${keys[@]}" ;;
+    jq -cn --arg sealed "${STUB_SEALED:-0}" --args \
+      '[$ARGS.positional[] | {key: ., value: (if $sealed == "1" then null else "secret-value" end)}] | from_entries' "${keys[@]}" ;;
   "redeploy --from-source") echo "redeployed-$service DEPLOYING $(cat "$STUB_STATE/image-$service")" > "$STUB_STATE/$service" ;;
   "config plan") exit "${STUB_PLAN:-2}" ;;
   "domain list")
@@ -152,6 +155,8 @@ case "$1 $2" in
     if [ ! -e "$STUB_STATE/image-$service" ]; then echo "Service not found" >&2; exit 1; fi
     echo "{\"domain\":\"$2\"}" >> "$STUB_STATE/domains-$service" ;;
   "config apply")
+    # Destructive changes stop `config apply --yes` unless --confirm-destructive ($STUB_DESTRUCTIVE).
+    if [ "${STUB_DESTRUCTIVE:-0}" = 1 ]; then echo "Refusing destructive changes" >&2; exit 1; fi
     for file in "$STUB_STATE"/image-*; do
       service=${file##*/image-}
       echo "new-$service DEPLOYING $(cat "$file")" > "$STUB_STATE/$service"
@@ -1239,6 +1244,47 @@ fn railway_deploys_stop_on_an_unset_preserved_secret() {
                 );
             }
             assert!(!log.contains("secret-value"), "{id}: prints no value:\n{log}");
+        }
+    }
+}
+
+/// `railway variable list --json` lists a sealed variable with the value null (CLI 5.63.1): a
+/// sealed preserved secret is set, and the deploy goes on. A `config apply` refused for
+/// destructive changes (a variable set outside the program is a planned deletion) stops the
+/// deploy with a message that says why and what to do.
+#[test]
+fn railway_deploys_take_sealed_secrets_as_set_and_explain_a_refused_apply() {
+    for project in projects(DeployTarget::Railway) {
+        for (id, job) in deploy_jobs(&project) {
+            let step = deploy_step(&job);
+            let wanted = railway_wanted(step);
+            for destructive in [false, true] {
+                let sandbox = Sandbox::new(&project, &format!("railway-sealed-{id}-{destructive}"));
+                sandbox.stub("npm", RAILWAY_STUB);
+                sandbox.stub("sleep", "");
+                for (service, _, image) in &wanted {
+                    fs::write(sandbox.dir.join("state").join(service), format!("old-{service} SUCCESS {image}\n"))
+                        .unwrap();
+                    fs::write(sandbox.dir.join("state").join(format!("image-{service}")), image).unwrap();
+                }
+                let mut values = stand_ins(step);
+                values.insert("STUB_OUTCOME", "SUCCESS".into());
+                values.insert("STUB_SEALED", "1".into());
+                values.insert("STUB_DESTRUCTIVE", if destructive { "1" } else { "0" }.into());
+                values.insert(
+                    "STUB_SECRETS",
+                    railway_preserved(step).into_iter().map(|(_, key)| key).collect::<Vec<_>>().join(" "),
+                );
+                let (ok, log) = sandbox.run(step, &values);
+                assert_eq!(ok, !destructive, "{id} destructive={destructive}:\n{log}");
+                assert!(!log.contains("::error::Set "), "{id}: a sealed secret is set:\n{log}");
+                if destructive {
+                    assert!(
+                        log.contains("--confirm-destructive") && log.contains("preserve()"),
+                        "{id}: says why apply stopped:\n{log}"
+                    );
+                }
+            }
         }
     }
 }

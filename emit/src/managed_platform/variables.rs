@@ -74,6 +74,10 @@ impl<'a> Plan<'a> {
         for (key, value) in &build.args {
             match service.env.iter().find(|(name, _)| name == key) {
                 Some((_, EnvValue::Literal(same))) if same == value => {}
+                // The variable is the reference the argument spells as the stack gives it (a
+                // public origin): the platform hands the variable over, which is what it means.
+                Some((_, reference))
+                    if matches!(crate::endpoint::resolve(self.stack, reference), crate::endpoint::Resolved::Text(t) if t == *value) => {}
                 Some(_) => self.warn(
                     &service.name,
                     format!(

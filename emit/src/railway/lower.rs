@@ -315,6 +315,13 @@ fn env(plan: &Plan, service: &Service, shared: &HashSet<&str>) -> Result<IndexMa
                 let port = plan.stack.service(&name).and_then(|s| s.ports.first()).map_or(0, |p| p.number);
                 Ts::Str(port.to_string())
             }
+            // Railway resolves `${{service.VAR}}` in any variable value, text around it included;
+            // RAILWAY_PUBLIC_DOMAIN is the service's public domain, its custom one once attached
+            // (<https://docs.railway.com/reference/variables>).
+            Value::PublicOrigin { name, scheme } => {
+                let host = format!("${{{{{name}.RAILWAY_PUBLIC_DOMAIN}}}}");
+                Ts::Str(scheme.map_or(host.clone(), |scheme| format!("{scheme}://{host}")))
+            }
             // Railway's private host name of a service is `<name>.railway.internal`.
             Value::ServiceUrl { name, scheme, port, path } => {
                 Ts::Str(format!("{scheme}://{name}.railway.internal:{port}{path}"))
