@@ -165,6 +165,19 @@ impl EnvValue {
     }
 }
 
+impl EnvValue {
+    /// The service the holder of this value connects to over the stack's network, if any. A
+    /// public origin is not one: browsers use it, the holder only hands it out (a CORS list,
+    /// a front end's API URL), so it neither orders, nor opens, nor makes a health check
+    /// depend on anything.
+    pub fn connects_to(&self) -> Option<&ServiceRef> {
+        match self {
+            EnvValue::PublicUrl(_) | EnvValue::PublicHost(_) => None,
+            other => other.service(),
+        }
+    }
+}
+
 impl From<&str> for EnvValue {
     fn from(value: &str) -> Self {
         EnvValue::Literal(value.into())

@@ -123,7 +123,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             continue;
         }
         let waits = service.depends_on.iter().map(|d| (&d.service, "waits for"));
-        let refers = service.env.iter().filter_map(|(_, v)| v.service()).map(|r| (r, "refers to"));
+        let refers = service.env.iter().filter_map(|(_, v)| v.connects_to()).map(|r| (r, "refers to"));
         for (target, how) in waits.chain(refers) {
             if let Some(why) = stack.service(target.name()).and_then(left_out) {
                 return Err(Error::Unsupported {
