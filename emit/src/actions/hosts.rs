@@ -11,7 +11,8 @@ pub fn host_variable(service: &str, env: &str) -> Prerequisite {
         format!("{}_{}", crate::public_origin::variable(service), env.to_ascii_uppercase().replace('-', "_")),
         format!(
             "the public host name of {service} in {env} (the stack's route host is a placeholder); the smoke test \
-             calls it and front ends built with it bake it in"
+             calls it, front ends built with it bake it in, and a Compose deploy hands it to the host as {}",
+            crate::public_origin::variable(service)
         ),
     )
 }
