@@ -475,8 +475,10 @@ fn render_deploys_run_the_pushed_image_and_wait_within_the_job() {
 /// `ssh user@host CMD…` runs the joined words with the remote user's login shell; here the
 /// "host" is a directory of the sandbox and the shell is sh (dash), `useradd`'s default
 /// (<https://manpages.ubuntu.com/manpages/noble/man8/useradd.8.html>, SHELL in /etc/default/useradd).
+/// The host does not see the runner's environment: the public hosts the step holds are dropped.
 const SSH_STUB: &str = r#"while [ $# -gt 0 ] && [[ $1 != *@* ]]; do shift; done
 shift
+for name in $(env | grep -o '^PUBLIC_HOST_[A-Z0-9_]*'); do unset "$name"; done
 exec sh -c "$*"
 "#;
 
@@ -484,6 +486,8 @@ exec sh -c "$*"
 /// `compose` is a CLI plugin, installed per user, found only in `$DOCKER_CONFIG/cli-plugins`
 /// (<https://docs.docker.com/compose/install/linux/#install-the-plugin-manually>).
 const DOCKER_STUB: &str = r#"echo "docker $*" >> "$STUB_STATE/calls"
+# The public hosts Compose interpolates into the file, as `up` sees them.
+if [ "$1" = compose ] && [[ " $* " == *" up "* ]]; then env | grep '^PUBLIC_HOST_' | sort >> "$STUB_STATE/public-hosts" || true; fi
 if [ "$1" = compose ] && [ ! -e "${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-compose" ]; then
   echo "docker: 'compose' is not a docker command." >&2; exit 1
 fi
@@ -528,6 +532,15 @@ fn compose_deploys_copy_every_mounted_file_run_jobs_once_and_leave_no_credential
                 );
                 let calls = sandbox.state("calls");
                 assert!(!calls.contains("value-of-REGISTRY_TOKEN"), "{id}: the token is never an argument");
+                // The Compose file reads each placeholder route's real host from the environment
+                // `up` runs in: the repository variable the step hands over.
+                if !fail {
+                    let seen = sandbox.state("public-hosts");
+                    for (_, service) in emit::public_origin::placeholder_routes(stack) {
+                        let name = emit::public_origin::variable(service);
+                        assert!(seen.contains(&format!("{name}=value-of-{name}\n")), "{id}: up sees {name}:\n{seen}");
+                    }
+                }
                 if fail {
                     continue;
                 }

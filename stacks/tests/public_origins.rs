@@ -180,3 +180,25 @@ fn the_walk_finds_a_placeholder_in_each_kind_of_value() {
     let found: Vec<Vec<String>> = railway_values(program).iter().map(|(_, v)| placeholders(v)).collect();
     assert_eq!(found, [vec!["app.example.com".to_string()], Vec::<String>::new()]);
 }
+
+/// Kubernetes serves a route on the Ingress host the stack gives, placeholder or not; a public
+/// origin takes the same input, and a placeholder there is reported beside the variable, with
+/// the Ingress rule's own report.
+#[test]
+fn kubernetes_origins_are_the_ingress_hosts_and_a_placeholder_is_reported() {
+    let project = stacks::all().into_iter().find(|p| p.name() == "feature-models").expect("feature-models");
+    let valid = project.validate().expect("valid");
+    let options = emit::Options::for_output_dir(Path::new("golden/feature-models")).expect("a directory");
+    let bundle = emit::render(&valid, &options).expect("renders");
+    let ingress = &bundle.file("kubernetes/production/ingress.yaml").expect("an Ingress").contents;
+    let backend = &bundle.file("kubernetes/production/backend.yaml").expect("the backend").contents;
+    assert!(ingress.contains("host: dashboard.example.com"), "{ingress}");
+    assert!(backend.contains("value: https://dashboard.example.com"), "{backend}");
+    let reported = bundle.warnings().iter().any(|w| {
+        w.target == "kubernetes"
+            && w.service == "backend"
+            && w.message.contains("BACKEND_CORS_ORIGINS is the public origin of frontend")
+            && w.message.contains("placeholder dashboard.example.com")
+    });
+    assert!(reported, "{:#?}", bundle.warnings());
+}
