@@ -2,10 +2,11 @@
 //! nginx 1.25, with certbot renewing certificates in production, and a PostgreSQL that lives
 //! outside Docker (on the host, reached as `host.docker.internal`).
 
-use crate::probes::{python_http_for_host, wget_http};
+use crate::probes::{python_http_for_host, python_http_for_listed_host, wget_http};
 use stack_dsl::{
-    CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, External, Framework, Host, Image, ImageFacts, Memory, Mount,
-    Network, Pipeline, Port, Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
+    CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, EnvValue, External, Framework, Host, Image, ImageFacts,
+    Memory, Mount, Network, Pipeline, Port, Project, Ready, Resources, Route, Secret, Service, Stack, Toolchain,
+    Volume, secs,
 };
 
 /// The uid of the seed's `appuser` in the backend image.
@@ -17,7 +18,11 @@ const APPUSER_UID: u32 = 1000;
 /// which no target sends to a certificate authority: an order for a placeholder can only fail,
 /// and failed validations count against Let's Encrypt's limits
 /// (<https://letsencrypt.org/docs/rate-limits/#authorization-failures-per-hostname-per-account>).
-/// Replace it with `PublicHost::Real("…")` to issue certificates.
+/// The backend's production route is served on it; Django's ALLOWED_HOSTS and
+/// CORS_ALLOWED_ORIGINS reference that route, so while it is a placeholder each target reads the
+/// real host from its own setting (`PUBLIC_HOST_BACKEND` in Compose). The certificate paths
+/// and the nginx configuration the stack asks for name this constant: replace it with
+/// `PublicHost::Real("…")` to issue certificates.
 pub const PRODUCTION_HOST: PublicHost = PublicHost::Placeholder("wisebet.example.com");
 
 /// The host production is served on: the one input every target reads it from.
@@ -90,10 +95,14 @@ fn stack(env: Env, host: PublicHost) -> Stack {
     );
 
     let domain = host.name();
+    // Production serves the backend on its public host (through nginx in Compose): Django
+    // accepts that host and that origin, by reference to the route, so a placeholder's real
+    // host comes from each target's own setting.
+    let backend_ref = stack.reference("backend");
     let (allowed_hosts, origins) = if env.is_production() {
-        (domain, format!("https://{domain}"))
+        (backend_ref.public_host(), backend_ref.public_url())
     } else {
-        ("localhost", "http://localhost".into())
+        (EnvValue::from("localhost"), EnvValue::from("http://localhost"))
     };
 
     // Gunicorn with 4 workers × 2 threads. Not stated: the WSGI module (`config.wsgi` here).
@@ -115,14 +124,14 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         service
             .env("SECRET_KEY", &secret_key)
             .env("DEBUG", if env.is_production() { "False" } else { "True" })
-            .env("ALLOWED_HOSTS", allowed_hosts)
+            .env("ALLOWED_HOSTS", allowed_hosts.clone())
             .env("DB_HOST", postgres.host())
             .env("DB_PORT", postgres.port())
             // The names the database declares; platforms that choose their own pass theirs.
             .env("DB_NAME", postgres.database_name())
             .env("DB_USER", postgres.database_user())
             .env("DB_PASSWORD", &db_password)
-            .env("CORS_ALLOWED_ORIGINS", origins.as_str())
+            .env("CORS_ALLOWED_ORIGINS", origins.clone())
             .network(&network)
             // The seed's `appuser` (non-root), by uid, as Kubernetes runs containers by uid.
             // Not stated: its uid; 1000 assumed, which the Dockerfile must give it
@@ -149,33 +158,31 @@ fn stack(env: Env, host: PublicHost) -> Stack {
             .command(["python", "manage.py", "collectstatic", "--noinput"])
             .mount(Mount::volume(&static_files, "/app/staticfiles")),
     );
-    let backend = stack.add_service(
-        django(Service::new("backend", backend_image))
-            // Not stated: CI checks. Django's own `check` needs the dependencies; ruff lints without.
-            .check(CiCheck::new("lint", "pipx run ruff check .").toolchain(Toolchain::Python("3.12".into())))
-            .command([
-                "gunicorn",
-                "config.wsgi:application",
-                "--workers",
-                "4",
-                "--threads",
-                "2",
-                "--bind",
-                "0.0.0.0:8000",
-            ])
-            .port(Port::http(8000))
-            // Gunicorn lets workers finish their requests for 30 s after SIGTERM
-            // (https://docs.gunicorn.org/en/stable/settings.html#graceful-timeout).
-            .stop_grace_period(secs(30))
-            .mount(Mount::volume(&static_files, "/app/staticfiles"))
-            .mount(Mount::volume(&media_files, "/app/mediafiles"))
-            // Django answers only the hosts in ALLOWED_HOSTS (400 otherwise): the check names one.
-            .framework(Framework::Django)
-            .healthcheck(python_http_for_host(8000, "/api/schema/", allowed_hosts).start_period(secs(20)))
-            .depends_on(&migrate, Ready::Completed)
-            .depends_on(&collectstatic, Ready::Completed)
-            .resources(resources),
-    );
+    let backend = django(Service::new("backend", backend_image))
+        // Not stated: CI checks. Django's own `check` needs the dependencies; ruff lints without.
+        .check(CiCheck::new("lint", "pipx run ruff check .").toolchain(Toolchain::Python("3.12".into())))
+        .command(["gunicorn", "config.wsgi:application", "--workers", "4", "--threads", "2", "--bind", "0.0.0.0:8000"])
+        .port(Port::http(8000))
+        // Gunicorn lets workers finish their requests for 30 s after SIGTERM
+        // (https://docs.gunicorn.org/en/stable/settings.html#graceful-timeout).
+        .stop_grace_period(secs(30))
+        .mount(Mount::volume(&static_files, "/app/staticfiles"))
+        .mount(Mount::volume(&media_files, "/app/mediafiles"))
+        // Django answers only the hosts in ALLOWED_HOSTS (400 otherwise): the check names one.
+        .framework(Framework::Django)
+        .healthcheck(
+            if env.is_production() {
+                python_http_for_listed_host(8000, "/api/schema/", "ALLOWED_HOSTS", domain)
+            } else {
+                python_http_for_host(8000, "/api/schema/", "localhost")
+            }
+            .start_period(secs(20)),
+        )
+        .depends_on(&migrate, Ready::Completed)
+        .depends_on(&collectstatic, Ready::Completed)
+        .resources(resources);
+    let backend = if env.is_production() { backend.route(Route::new(domain).tls()) } else { backend };
+    let backend = stack.add_service(backend);
 
     // nginx: reverse proxy, TLS, static and media files read-only. The seed sizes it at ~0.1 CPU
     // / 50 MB in dev and 1 core / 256 MB in production.

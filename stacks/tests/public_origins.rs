@@ -7,18 +7,13 @@
 //!
 //! Left out, each for its reason: Kubernetes files follow the Ingress, which keeps the stack's
 //! host and reports a placeholder without asking for its certificate; the CI workflow's image
-//! build is only scanned, never pushed (the deploy workflow builds with the real host); WiseBet's
-//! production host has no route (nginx, its edge proxy, publishes ports), so it is still the
-//! constant `wisebet::PRODUCTION_HOST`.
+//! build is only scanned, never pushed (the deploy workflow builds with the real host).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use emit::facts::reserved_hosts::is_reserved;
 use serde_json::Value;
-
-/// Stacks whose public host is not yet a typed reference (see the module's note).
-const NOT_YET_TYPED: &[&str] = &["wisebet"];
 
 fn golden() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden")
@@ -126,9 +121,6 @@ fn no_generated_file_routes_or_sends_a_placeholder_host() {
     let mut found = Vec::new();
     for stack in fs::read_dir(golden()).expect("golden/").flatten() {
         let name = stack.file_name().to_string_lossy().to_string();
-        if NOT_YET_TYPED.contains(&name.as_str()) {
-            continue;
-        }
         let dir = stack.path();
         let mut values: Vec<(String, Vec<(String, String)>)> = Vec::new();
         for file in fs::read_dir(dir.join("compose")).into_iter().flatten().flatten() {

@@ -205,6 +205,8 @@ impl Lowering<'_> {
                 }
                 labels.extend(routed);
             }
+            // An edge proxy of the stack serves the routes of what it fronts.
+            None if super::exposure::fronted(self.stack, &service.name) => {}
             None => {
                 for route in &service.routes {
                     let message = format!(

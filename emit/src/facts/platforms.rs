@@ -32,6 +32,9 @@ pub struct Platform {
     /// The domain under which every public service also gets a host of the platform's own
     /// (`.onrender.com`), as a host allowlist entry admitting its subdomains.
     pub own_public_domain: Option<&'static str>,
+    /// The variable another service's value can reference for a service's public host, when
+    /// the platform has one (Railway's `${{<service>.RAILWAY_PUBLIC_DOMAIN}}`).
+    pub public_domain_variable: Option<&'static str>,
 }
 
 /// Render.
@@ -65,6 +68,10 @@ pub const RENDER: Platform = Platform {
     // "Web services and static sites are always available at their onrender.com subdomain":
     // <https://render.com/docs/custom-domains>.
     own_public_domain: Some(".onrender.com"),
+    // `fromService` gives a service's `host`, `port`, `hostport` and variables, and
+    // RENDER_EXTERNAL_HOSTNAME is the service's own `onrender.com` host, never a custom domain
+    // (<https://render.com/docs/environment-variables>, <https://render.com/docs/blueprint-spec>).
+    public_domain_variable: None,
 };
 
 /// Railway.
@@ -103,4 +110,16 @@ pub const RAILWAY: Platform = Platform {
     pre_deploy_mounts_volumes: false,
     // Railway generates a domain only when asked (`guides/public-networking`); not encoded.
     own_public_domain: None,
+    // "RAILWAY_PUBLIC_DOMAIN: the public service or customer domain", referenced from another
+    // service as `${{NAMESPACE.VAR}}`, text around it included:
+    // <https://docs.railway.com/reference/variables>.
+    public_domain_variable: Some("RAILWAY_PUBLIC_DOMAIN"),
 };
+
+impl Platform {
+    /// How a value references `service`'s public host, when the platform has a reference for
+    /// it: `${{web.RAILWAY_PUBLIC_DOMAIN}}` on Railway.
+    pub fn public_domain_of(&self, service: &str) -> Option<String> {
+        self.public_domain_variable.map(|variable| format!("${{{{{service}.{variable}}}}}"))
+    }
+}

@@ -143,8 +143,10 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
                 lowered.warnings.push(warn(
                     service,
                     format!(
-                        "{key} is the public origin of {}, served by the Ingress on the placeholder {}: browsers cannot reach it until the route names the team's host",
-                        origin.service, origin.host
+                        "{key} is the public {} of {}, served by the Ingress on the placeholder {}: browsers cannot reach it until the route names the team's host",
+                        if matches!(value, EnvValue::PublicUrl(_)) { "origin" } else { "host" },
+                        origin.service,
+                        origin.host
                     ),
                 ));
             }

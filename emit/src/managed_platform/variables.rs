@@ -109,6 +109,14 @@ impl<'a> Plan<'a> {
         let check = checked.then_some(self.facts.health_check_host).flatten();
         let hosts: Vec<&str> = [check, public].into_iter().flatten().collect();
         let (key, value) = service.env.iter().find(|(key, _)| key == allowlist.variable)?;
+        // The service's own public host, by the platform's reference to it, with the
+        // platform's hosts beside it.
+        if let EnvValue::PublicHost(target) = value
+            && let Some(origin) = crate::public_origin::of(self.stack, target).filter(|o| o.placeholder)
+            && let Some(reference) = self.facts.public_domain_of(origin.service)
+        {
+            return Some((key.clone(), [reference.as_str()].into_iter().chain(hosts).collect::<Vec<_>>().join(",")));
+        }
         let EnvValue::Literal(list) = value else {
             if !hosts.is_empty() {
                 let message = format!(

@@ -319,7 +319,7 @@ fn env(plan: &Plan, service: &Service, shared: &HashSet<&str>) -> Result<IndexMa
             // RAILWAY_PUBLIC_DOMAIN is the service's public domain, its custom one once attached
             // (<https://docs.railway.com/reference/variables>).
             Value::PublicOrigin { name, scheme } => {
-                let host = format!("${{{{{name}.RAILWAY_PUBLIC_DOMAIN}}}}");
+                let host = crate::facts::platforms::RAILWAY.public_domain_of(&name).unwrap_or_default();
                 Ts::Str(scheme.map_or(host.clone(), |scheme| format!("{scheme}://{host}")))
             }
             // Railway's private host name of a service is `<name>.railway.internal`.

@@ -405,11 +405,12 @@ fn env_vars<'a>(
             // `host`, `port`, `hostport` and its variables; RENDER_EXTERNAL_HOSTNAME is only the
             // `.onrender.com` host: <https://render.com/docs/environment-variables>), so the real
             // origin is set once in the dashboard, which Render asks for on the first apply.
-            Value::PublicOrigin { name: target, .. } => {
+            Value::PublicOrigin { name: target, scheme } => {
+                let what = if scheme.is_some() { "origin" } else { "host" };
                 plan.warn(
                     &service.name,
                     format!(
-                        "{key} is the public origin of {target}, whose host the stack leaves a placeholder: Render asks for it when the Blueprint is first applied (sync: false); set it to {target}'s custom domain"
+                        "{key} is the public {what} of {target}, whose host the stack leaves a placeholder: Render asks for it when the Blueprint is first applied (sync: false); set it to {target}'s custom domain"
                     ),
                 );
                 EnvVar::Prompted { key, sync: false }
