@@ -28,7 +28,8 @@ pub const PRODUCTION_HOST: PublicHost = PublicHost::Placeholder("wisebet.example
 /// The host production is served on: the one input every target reads it from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublicHost {
-    /// A stand-in until the team names its domain: served, never certified.
+    /// A stand-in until the team names its domain: each target reads the real host from its
+    /// own setting (Compose certifies the host PUBLIC_HOST_BACKEND names, never this one).
     Placeholder(&'static str),
     /// The team's domain, certified by Let's Encrypt.
     Real(&'static str),
@@ -191,9 +192,15 @@ fn stack(env: Env, host: PublicHost) -> Stack {
     // development reads its own plain-HTTP file (Not stated: its name). The health check asks
     // port 80 for /health/, which must answer there rather than redirect to HTTPS.
     let served = "proxies / to http://backend:8000, serves /static/ from /app/staticfiles/ and /media/ from /app/mediafiles/, and answers /health/";
+    // The host the certificate is issued for: the real one, which a placeholder leaves to the
+    // deploy (`PUBLIC_HOST_BACKEND`).
+    let certified = match host {
+        PublicHost::Real(name) => name,
+        PublicHost::Placeholder(_) => "<the public host, PUBLIC_HOST_BACKEND>",
+    };
     let config = if env.is_production() {
         Mount::config("./nginx.conf", "/etc/nginx/conf.d/default.conf").must_contain(format!(
-            "a server on 80 serving location /.well-known/acme-challenge/ {{ root /var/www/certbot; }} and /health/ without a redirect, redirecting the rest to HTTPS; a server on 443 ssl with ssl_certificate /etc/letsencrypt/live/{domain}/fullchain.pem and ssl_certificate_key /etc/letsencrypt/live/{domain}/privkey.pem that {served}"
+            "a server on 80 serving location /.well-known/acme-challenge/ {{ root /var/www/certbot; }} and /health/ without a redirect, redirecting the rest to HTTPS; a server on 443 ssl with ssl_certificate /etc/letsencrypt/live/{certified}/fullchain.pem and ssl_certificate_key /etc/letsencrypt/live/{certified}/privkey.pem that {served}"
         ))
     } else {
         Mount::config("./nginx.dev.conf", "/etc/nginx/conf.d/default.conf")
@@ -216,7 +223,11 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         let email = stack.add_secret(
             Secret::new("LETSENCRYPT_EMAIL").describe("Address Let's Encrypt sends certificate expiry notices to."),
         );
-        let live = format!("/etc/letsencrypt/live/{domain}");
+        // The certificate's host is read where the containers run, from DOMAIN: the backend's
+        // public host, which Compose reads from PUBLIC_HOST_BACKEND while the stack's is a
+        // placeholder, so Let's Encrypt is only ever asked for the host the deploy supplies.
+        let public_host = backend.public_host();
+        let live = "/etc/letsencrypt/live/$DOMAIN";
         // TLS from an empty host. nginx.conf reads `{live}/fullchain.pem` and `privkey.pem` and
         // serves `/.well-known/acme-challenge/` from /var/www/certbot (Not stated: the seed's
         // nginx.conf; it must do both). nginx refuses to start without its certificate, and Let's
@@ -226,7 +237,7 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         let placeholder = stack.add_service(
             Service::job("certbot-init", Image::new("certbot/certbot:v2.11.0"))
                 .entrypoint(["/bin/sh", "-c", &format!("test -f {live}/fullchain.pem || python -c \"{SELF_SIGNED}\"")])
-                .env("DOMAIN", domain)
+                .env("DOMAIN", public_host.clone())
                 .mount(Mount::volume(&certificates, "/etc/letsencrypt"))
                 .certificate_renewal(),
         );
@@ -237,6 +248,7 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         );
         nginx = nginx
             .command(["/bin/sh", "-c", &watch])
+            .env("DOMAIN", public_host.clone())
             .port(Port::tcp(443).published(443))
             .mount(Mount::bind("./ssl", "/etc/nginx/ssl").read_only())
             // Not stated: who mounts `certbot_www`; nginx serves the ACME challenge from it and
@@ -250,21 +262,16 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         // renewal every 12 hours, production only, through the webroot nginx serves. A loop in a
         // long-running container keeps Compose, the seed's only target, renewing without a host
         // crontab. The seed writes `certbot/certbot:latest`; pinned so a deploy never changes it.
-        // A placeholder host is never sent to Let's Encrypt: nginx keeps serving the
-        // self-signed certificate, and `certbot renew`, which has no certificate to renew,
-        // asks nothing.
-        let first_issue = match host {
-            PublicHost::Real(_) => format!(
-                "if [ ! -f /etc/letsencrypt/renewal/{domain}.conf ]; then mv {live} {live}.placeholder && if certbot certonly --webroot -w /var/www/certbot -d {domain} --email \"$LETSENCRYPT_EMAIL\" --agree-tos --non-interactive; then rm -rf {live}.placeholder; else rm -rf {live}; mv {live}.placeholder {live}; fi; fi; "
-            ),
-            PublicHost::Placeholder(_) => String::new(),
-        };
+        let first_issue = format!(
+            "if [ ! -f /etc/letsencrypt/renewal/$DOMAIN.conf ]; then mv {live} {live}.placeholder && if certbot certonly --webroot -w /var/www/certbot -d $DOMAIN --email \"$LETSENCRYPT_EMAIL\" --agree-tos --non-interactive; then rm -rf {live}.placeholder; else rm -rf {live}; mv {live}.placeholder {live}; fi; fi; "
+        );
         let issue = format!(
             "trap exit TERM; while :; do {first_issue}certbot renew --webroot -w /var/www/certbot; sleep 12h & wait $!; done"
         );
         stack.add_service(
             Service::new("certbot", Image::new("certbot/certbot:v2.11.0"))
                 .entrypoint(["/bin/sh", "-c", &issue])
+                .env("DOMAIN", public_host)
                 .env("LETSENCRYPT_EMAIL", &email)
                 .mount(Mount::volume(&acme, "/var/www/certbot"))
                 .mount(Mount::volume(&certificates, "/etc/letsencrypt"))

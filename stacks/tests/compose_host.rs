@@ -682,9 +682,14 @@ fn tls_works_from_an_empty_host_and_after_every_renewal() {
         .into_iter()
         .find(|(_, job)| letsencrypt(job) == Some((certificates.clone(), true)))
         .expect("nginx waits for a job that writes the certificate volume");
+    // Every certificate step names the host it reads from DOMAIN, the backend's public host.
+    for (name, service) in [(init_name.as_str(), init), ("nginx", nginx)] {
+        assert_eq!(service.environment.get("DOMAIN").map(String::as_str), Some(host), "{name}");
+    }
     let init_script = script(init);
     assert!(
-        init_script.contains(&format!("test -f /etc/letsencrypt/live/{host}/fullchain.pem ||")),
+        // `$$` is Compose's literal `$`: the shell reads DOMAIN when the container runs.
+        init_script.contains("test -f /etc/letsencrypt/live/$$DOMAIN/fullchain.pem ||"),
         "{init_name}: {init_script}"
     );
     assert!(init_script.contains("fullchain.pem") && init_script.contains("privkey.pem"), "{init_name}");
@@ -699,7 +704,8 @@ fn tls_works_from_an_empty_host_and_after_every_renewal() {
         .find(|(_, s)| s.restart != "no" && letsencrypt(s) == Some((certificates.clone(), true)))
         .expect("a long-running certbot writes the certificates");
     let certbot_script = script(certbot);
-    assert!(certbot_script.contains(&format!("certbot certonly --webroot -w /var/www/certbot -d {host}")), "{name}");
+    assert!(certbot_script.contains("certbot certonly --webroot -w /var/www/certbot -d $$DOMAIN"), "{name}");
+    assert_eq!(certbot.environment.get("DOMAIN").map(String::as_str), Some(host), "{name}");
     assert!(certbot_script.contains("certbot renew --webroot -w /var/www/certbot"), "{name}");
     assert_eq!(certbot.depends_on["nginx"].condition, "service_healthy", "{name}: the challenge needs nginx serving");
     assert!(!certbot.image.ends_with(":latest"), "{name}: {} changes under a redeploy", certbot.image);
@@ -708,10 +714,10 @@ fn tls_works_from_an_empty_host_and_after_every_renewal() {
 /// A Django service whose check Django would answer with 400 does not render to Compose: the
 /// error names the service and the host to send; without its release jobs it renders with a
 /// warning naming the missing `manage.py` commands.
-/// The seed's `dominio.com` is a placeholder: the committed WiseBet files serve a reserved
-/// example name in its place, everywhere (Compose's Django settings and nginx, the Kubernetes
-/// Ingress), and never send it to a certificate authority: no `certbot certonly` in Compose, no
-/// TLS entry or cert-manager annotation on the Ingress.
+/// The seed's `dominio.com` is a placeholder: the committed WiseBet files put a reserved example
+/// name in its place, and never send it to a certificate authority: Compose's Django settings
+/// and certbot read the real host from PUBLIC_HOST_BACKEND, and the Kubernetes Ingress serves
+/// the placeholder without a TLS entry or cert-manager annotation.
 #[test]
 fn wisebet_never_asks_for_a_certificate_for_its_placeholder_host() {
     let stacks::wisebet::PublicHost::Placeholder(host) = stacks::wisebet::PRODUCTION_HOST else {
@@ -721,7 +727,11 @@ fn wisebet_never_asks_for_a_certificate_for_its_placeholder_host() {
     let stack = every_stack().into_iter().find(|s| s.name == "wisebet" && s.env().is_production()).unwrap();
     let Generated { text, file } = compose(&stack);
     assert!(!text.contains("dominio.com"), "the seed's placeholder is written as a host");
-    assert!(!text.contains("certonly"), "certbot asks Let's Encrypt for {host}");
+    assert!(!text.contains(&format!("-d {host}")) && !text.contains(&format!("live/{host}")), "{host} is certified");
+    for name in ["certbot-init", "nginx", "certbot"] {
+        let domain = file.services[name].environment.get("DOMAIN").map(String::as_str).unwrap_or_default();
+        assert!(domain.starts_with("${PUBLIC_HOST_BACKEND:?"), "{name} certifies {domain}");
+    }
     // Django accepts the host nginx serves: the real one, read from the environment the deploy
     // fills in, never the placeholder.
     let backend = &file.services["backend"];
