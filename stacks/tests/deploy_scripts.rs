@@ -108,7 +108,7 @@ fn stand_ins(step: &Step) -> BTreeMap<&str, String> {
     step.env.iter().filter(|(_, v)| v.contains("${{")).map(|(k, _)| (k.as_str(), format!("value-of-{k}"))).collect()
 }
 
-/// The Railway CLI as `npm exec … -- railway` runs it (CLI 5.43, `src/commands/config/`):
+/// The Railway CLI as `npm exec … -- railway` runs it (CLI 5.63.1, `src/commands/config/`):
 /// `config plan --detailed-exit-code` exits 2 when changes are pending and 0 when none
 /// (`$STUB_PLAN`); `domain list --json` lists the custom domains `domain <host>` attached; `config apply` starts one new deployment per service, running the image in
 /// `state/image-<service>`, which `deployment list --json` then reports as it progresses to
@@ -214,11 +214,11 @@ fn railway_domains(project: &Project, env: &str) -> Vec<(String, String, String)
 /// `railway up --ci` returns when the build ends; the pipeline plans, applies
 /// `.railway/railway.ts` when something changed (<https://docs.railway.com/cli/config>), and is
 /// green only when each service's newest deployment succeeded with the image this run pushed.
-/// `config apply` returns without deploying when nothing changed (CLI 5.43,
+/// `config apply` returns without deploying when nothing changed (CLI 5.63.1,
 /// `src/commands/config/runner.rs`): a re-run then succeeds if the image already runs, and
 /// otherwise deploys the service from its source once (another image runs, or this image's
 /// newest deployment failed or crashed), instead of waiting for a deployment that never comes.
-/// `config apply` refuses a custom domain not yet attached (CLI 5.43, `src/iac/change_set.rs`), so
+/// `config apply` refuses a custom domain not yet attached (CLI 5.63.1, `src/iac/change_set.rs`), so
 /// the program has none and the deploy attaches each with `railway domain`, once, after applying.
 #[test]
 fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deployment() {
@@ -1304,7 +1304,7 @@ fn railway_deploys_take_sealed_secrets_as_set_and_explain_a_refused_apply() {
 
 /// A custom domain attached by the deploy answers only once its DNS points at Railway and the
 /// certificate is issued (`railway domain status --json`: `verification.verified`,
-/// `certificate.status`, CLI 5.43 `src/commands/domain.rs`): the smoke test calls a ready host
+/// `certificate.status`, CLI 5.63.1 `src/commands/domain.rs`): the smoke test calls a ready host
 /// and skips, with a warning naming it, one that is not.
 #[test]
 fn railway_smoke_tests_call_only_ready_custom_domains() {

@@ -322,7 +322,7 @@ pub fn first_apply(target: DeployTarget, deploy: &Deploy) -> Option<FirstApply> 
 /// Applying is what deploys: it also sets pre-deploy migrations, replicas and variables.
 ///
 /// - `railway config apply` plans first and returns without deploying when nothing changed
-///   (Railway CLI 5.43, `src/commands/config/runner.rs`: `if changes == 0 { return Ok(()) }`), so
+///   (Railway CLI 5.63.1, `src/commands/config/runner.rs`: `if changes == 0 { return Ok(()) }`), so
 ///   the job plans with `--detailed-exit-code` (exit 2: changes pending, 0: none) and applies
 ///   only what changed; with no change it checks what already runs, and a service running
 ///   another image (as after a rollback, which leaves the source naming this one) is deployed
@@ -379,7 +379,7 @@ fn railway(deploy: &Deploy) -> Result<Plan, Error> {
 deployments() {{ railway deployment list --service "$1" --environment {env} --limit 20 --json | jq 'sort_by(.createdAt // "") | reverse'; }}
 # Id and status of service $1's newest deployment, and whether it runs image $2: `match`, or the
 # image of the same registry it names instead, or `unknown`. The CLI passes the API's
-# deployment metadata through as it is (CLI 5.43, src/commands/deployment.rs, `meta:
+# deployment metadata through as it is (CLI 5.63.1, src/commands/deployment.rs, `meta:
 # Option<serde_json::Value>`), so the image is looked for in any of its strings.
 newest() {{
   deployments "$1" | jq -r --arg image "$2" '.[0] // {{}} | [.meta // {{}} | .. | strings] as $texts
@@ -403,6 +403,8 @@ want() {{
 railway config plan --detailed-exit-code || planned=$?
 case $planned in
   0) changed=0; echo "Nothing to apply; checking that every service already runs its image." ;;
+  # `apply --yes` still refuses destructive changes without --confirm-destructive (CLI 5.63.1,
+  # src/commands/config/runner.rs: guard_destructive_apply).
   2) changed=1; echo "applied=true" >> "$GITHUB_OUTPUT"
      railway config apply --yes || {{ echo "::error::railway config apply stopped (exit $?). It refuses destructive changes without --confirm-destructive, and a variable set on a service outside this program and not preserve()d is a planned deletion: read the plan above, then add the variable to the stack (a Secret is preserved) or delete it in the dashboard, and run this workflow again."; exit 1; }} ;;
   *) echo "::error::railway config plan failed (exit $planned); see its output above."; exit 1 ;;
@@ -454,7 +456,7 @@ for service in "${{services[@]}}"; do
       # Nothing to apply, yet another image (or one not named) runs, as after a rollback, or this
       # image's newest deployment failed, as when a failed deploy is run again: the service's
       # source still names this image, so deploying from it, once, runs this image again
-      # (CLI 5.43, src/commands/redeploy.rs: --from-source deploys "the latest commit or image
+      # (CLI 5.63.1, src/commands/redeploy.rs: --from-source deploys "the latest commit or image
       # from the configured source", plain redeploy the old deployment).
       stale=""
       if [ "$running" != match ]; then stale="runs $running, not ${{image[$service]}}"
@@ -547,7 +549,7 @@ pub struct SmokeGate {
 
 /// Railway attaches each custom domain during the deploy ([`railway`]); until its DNS points at
 /// Railway and the certificate is issued, calling it fails however healthy the service is. So
-/// the smoke test asks `railway domain status <host> --json` (CLI 5.43,
+/// the smoke test asks `railway domain status <host> --json` (CLI 5.63.1,
 /// `src/commands/domain.rs`: `verification.verified`, `certificate.status`, whose issued value
 /// is `CERTIFICATE_STATUS_TYPE_VALID` in the API's `CertificateStatus`) and skips, with a
 /// warning, a host that is not ready.

@@ -150,7 +150,7 @@ type PerEnv = Vec<(Env, IndexMap<Key, Resource>)>;
 ///
 /// `railway config apply` cannot register one: a domain the program names that is not already
 /// attached is an error ("Custom-domain registration is not supported by Railway configuration.
-/// Add `<domain>` in the dashboard", Railway CLI 5.43, `src/iac/change_set.rs`), so a first deploy
+/// Add `<domain>` in the dashboard", Railway CLI 5.63.1, `src/iac/change_set.rs`), so a first deploy
 /// would fail. Attached domains are left out of the configuration diff altogether (same file:
 /// `customDomains` is removed before comparing), so the program leaves them out and the CLI's
 /// `railway domain <host> --service <name> --port <port>` (`src/commands/domain.rs`) attaches
