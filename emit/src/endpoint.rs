@@ -70,6 +70,14 @@ pub fn resolve(stack: &ValidStack, value: &EnvValue) -> Resolved {
         EnvValue::Host(target) => Resolved::Text(address(stack, target, None).0),
         EnvValue::Port { service, port } => Resolved::Text(address(stack, service, *port).1.to_string()),
         EnvValue::Url(url) => Resolved::Text(url_of(stack, url)),
+        // The route's host as the stack gives it, the host an Ingress serves; targets that read a
+        // placeholder's real host from a setting spell it themselves (`public_origin.rs`).
+        EnvValue::PublicUrl(target) => Resolved::Text(
+            crate::public_origin::of(stack, target).map(|o| format!("{}://{}", o.scheme, o.host)).unwrap_or_default(),
+        ),
+        EnvValue::PublicHost(target) => {
+            Resolved::Text(crate::public_origin::of(stack, target).map(|o| o.host.to_string()).unwrap_or_default())
+        }
         EnvValue::DatabaseUrl(target) => match stack.external(target.name()).map(|e| &e.reach) {
             Some(Reach::Managed { url }) => Resolved::Secret(url.clone()),
             _ => Resolved::Connection(connection(stack, target)),

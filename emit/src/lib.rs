@@ -52,6 +52,7 @@ pub mod model;
 mod options;
 mod output_lock;
 pub mod prerequisite;
+pub mod public_origin;
 pub mod pushed_image;
 pub mod railway;
 pub mod regenerate;

@@ -44,6 +44,20 @@ impl ServiceRef {
         ServiceUrl { service: self.clone(), scheme: None, port: None, path: String::new() }
     }
 
+    /// The service's public origin, `https://<host>` (`http://` for a route without TLS): where
+    /// browsers reach it, for CORS lists, front-end API URLs and redirects. The host is that of
+    /// the service's first [`crate::Route`], which the service must have; each target spells
+    /// it as the platform knows it, and a host reserved for examples (`api.example.com`) is
+    /// never written where it would be routed or sent as an origin.
+    pub fn public_url(&self) -> EnvValue {
+        EnvValue::PublicUrl(self.clone())
+    }
+
+    /// The host of the service's public origin, without scheme (see [`ServiceRef::public_url`]).
+    pub fn public_host(&self) -> EnvValue {
+        EnvValue::PublicHost(self.clone())
+    }
+
     /// The full connection URL of the database the service provides, credentials included
     /// (by reference to their secret). The service must declare a [`crate::Datastore`].
     pub fn database_url(&self) -> EnvValue {
@@ -122,6 +136,10 @@ pub enum EnvValue {
     Url(ServiceUrl),
     /// The connection URL of the database another service provides.
     DatabaseUrl(ServiceRef),
+    /// Another service's public origin, `https://<host of its first route>`.
+    PublicUrl(ServiceRef),
+    /// The host of another service's public origin.
+    PublicHost(ServiceRef),
     /// The user or the name of the database another service provides.
     DatabaseField {
         /// The service providing the database.
@@ -137,10 +155,25 @@ impl EnvValue {
         match self {
             EnvValue::Literal(_) | EnvValue::Secret(_) => None,
             EnvValue::Host(s)
+            | EnvValue::PublicUrl(s)
+            | EnvValue::PublicHost(s)
             | EnvValue::DatabaseUrl(s)
             | EnvValue::Port { service: s, .. }
             | EnvValue::DatabaseField { service: s, .. } => Some(s),
             EnvValue::Url(url) => Some(&url.service),
+        }
+    }
+}
+
+impl EnvValue {
+    /// The service the holder of this value connects to over the stack's network, if any. A
+    /// public origin is not one: browsers use it, the holder only hands it out (a CORS list,
+    /// a front end's API URL), so it neither orders, nor opens, nor makes a health check
+    /// depend on anything.
+    pub fn connects_to(&self) -> Option<&ServiceRef> {
+        match self {
+            EnvValue::PublicUrl(_) | EnvValue::PublicHost(_) => None,
+            other => other.service(),
         }
     }
 }

@@ -22,7 +22,9 @@ pub fn stack(env: Env) -> Stack {
     let mut stack = Stack::new("feature-models");
     // The seed's example domain is `domain.com`, a real domain someone else owns, so no generated
     // file may call it; `example.com`, reserved for examples (RFC 2606), stands in for it. Replace
-    // it with the real one; until then the pipeline reads the real host from a GitHub variable.
+    // it with the real one; until then every target reads each service's real host from its own
+    // setting (`PUBLIC_HOST_<SERVICE>` in Compose, from the repository variables the pipeline
+    // passes), through the routes and the `public_url()` references below.
     let domain = if env.is_production() { "example.com" } else { "localhost" };
     let tls = |route: Route| if env.is_production() { route.tls() } else { route };
 
@@ -98,7 +100,8 @@ pub fn stack(env: Env) -> Stack {
 
     let backend_image = Image::build("backend").tag("feature-models-backend");
     let environment = if env.is_production() { "production" } else { "local" };
-    let frontend_url = format!("{}://dashboard.{domain}", if env.is_production() { "https" } else { "http" });
+    // The dashboard's public origin, where the browser sends requests to the API from.
+    let frontend = stack.reference("frontend");
     // The backend's settings, shared by the API, the prestart job and the worker. The seed's
     // list ends in "etc."; the database user, name and password and the broker URL are added.
     let backend_env = |service: Service| {
@@ -109,8 +112,8 @@ pub fn stack(env: Env) -> Stack {
             .env("FIRST_SUPERUSER_PASSWORD", &superuser_password)
             .env("ENVIRONMENT", environment)
             .env("DOMAIN", domain)
-            .env("FRONTEND_HOST", frontend_url.as_str())
-            .env("BACKEND_CORS_ORIGINS", frontend_url.as_str())
+            .env("FRONTEND_HOST", frontend.public_url())
+            .env("BACKEND_CORS_ORIGINS", frontend.public_url())
             .env("SECRET_KEY", &secret_key)
             .env("POSTGRES_SERVER", db.host())
             .env("POSTGRES_PORT", db.port())
@@ -133,7 +136,7 @@ pub fn stack(env: Env) -> Stack {
     ));
 
     // Gunicorn binds to 127.0.0.1 unless told otherwise; Traefik needs 0.0.0.0:8000.
-    stack.add_service(
+    let backend = stack.add_service(
         backend_env(Service::new("backend", backend_image.clone()))
             // "Automated testing" is only recommended in the seed; the backend is linted with ruff.
             .check(CiCheck::new("lint", "pipx run ruff check .").toolchain(Toolchain::Python("3.10".into())))
@@ -170,7 +173,8 @@ pub fn stack(env: Env) -> Stack {
     );
 
     // Not stated: the front end's health check. `NEXT_PUBLIC_API_URL` is read at build time by
-    // Next.js, so it is also passed as a build argument.
+    // Next.js, so it is also passed as a build argument, where a placeholder host is read from
+    // the same setting as the route's.
     let api_url = format!("{}://api.{domain}", if env.is_production() { "https" } else { "http" });
     stack.add_service(
         Service::new(
@@ -183,7 +187,7 @@ pub fn stack(env: Env) -> Stack {
         .check(CiCheck::new("lint", "npm run lint").toolchain(Toolchain::Node("20".into())))
         .port(Port::http(3000))
         .route(tls(Route::new(format!("dashboard.{domain}"))))
-        .env("NEXT_PUBLIC_API_URL", api_url.as_str())
+        .env("NEXT_PUBLIC_API_URL", backend.public_url())
         .env("NODE_ENV", "production")
         .env("HOSTNAME", "0.0.0.0")
         .env("PORT", "3000")

@@ -11,8 +11,8 @@
 
 use crate::probes::python_http;
 use stack_dsl::{
-    Autoscale, CiCheck, Datastore, DeployTarget, Env, External, Image, Mount, Pipeline, Port, Project, Ready, Route,
-    Secret, Service, Stack, StaticSite, Toolchain, Volume, secs,
+    Autoscale, CiCheck, Datastore, DeployTarget, Env, EnvValue, External, Image, Mount, Pipeline, Port, Project, Ready,
+    Route, Secret, Service, Stack, StaticSite, Toolchain, Volume, secs,
 };
 
 /// The MetaBuilder project in its three environments.
@@ -63,10 +63,12 @@ pub fn stack(env: Env) -> Stack {
     };
 
     let (api_host, web_host) = hosts(env);
+    // The front end's public origin: the one the browser sends from, whatever host the team
+    // gives it on each platform.
     let cors = if env.is_dev() {
-        "http://localhost:5173,http://localhost:3000".to_string()
+        EnvValue::from("http://localhost:5173,http://localhost:3000")
     } else {
-        format!("https://{web_host}")
+        stack.reference("frontend").public_url()
     };
     // The app's ENVIRONMENT setting: "development" locally, else the environment's own name.
     let environment = if env.is_dev() { "development" } else { env.name() };
@@ -77,7 +79,7 @@ pub fn stack(env: Env) -> Stack {
             .env("SECRET_KEY", &secret_key)
             .env("ALGORITHM", "HS256")
             .env("ACCESS_TOKEN_EXPIRE_MINUTES", "30")
-            .env("CORS_ORIGINS", cors.as_str())
+            .env("CORS_ORIGINS", cors.clone())
             .env("ENVIRONMENT", environment)
             .env("DEBUG", if env.is_dev() { "true" } else { "false" })
     };

@@ -2,10 +2,11 @@
 //! nginx 1.25, with certbot renewing certificates in production, and a PostgreSQL that lives
 //! outside Docker (on the host, reached as `host.docker.internal`).
 
-use crate::probes::{python_http_for_host, wget_http};
+use crate::probes::{python_http_for_host, python_http_for_listed_host, wget_http};
 use stack_dsl::{
-    CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, External, Framework, Host, Image, ImageFacts, Memory, Mount,
-    Network, Pipeline, Port, Project, Ready, Resources, Secret, Service, Stack, Toolchain, Volume, secs,
+    CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, EnvValue, External, Framework, Host, Image, ImageFacts,
+    Memory, Mount, Network, Pipeline, Port, Project, Ready, Resources, Route, Secret, Service, Stack, Toolchain,
+    Volume, secs,
 };
 
 /// The uid of the seed's `appuser` in the backend image.
@@ -17,13 +18,18 @@ const APPUSER_UID: u32 = 1000;
 /// which no target sends to a certificate authority: an order for a placeholder can only fail,
 /// and failed validations count against Let's Encrypt's limits
 /// (<https://letsencrypt.org/docs/rate-limits/#authorization-failures-per-hostname-per-account>).
-/// Replace it with `PublicHost::Real("…")` to issue certificates.
+/// The backend's production route is served on it; Django's ALLOWED_HOSTS and
+/// CORS_ALLOWED_ORIGINS reference that route, so while it is a placeholder each target reads the
+/// real host from its own setting (`PUBLIC_HOST_BACKEND` in Compose). The certificate paths
+/// and the nginx configuration the stack asks for name this constant: replace it with
+/// `PublicHost::Real("…")` to issue certificates.
 pub const PRODUCTION_HOST: PublicHost = PublicHost::Placeholder("wisebet.example.com");
 
 /// The host production is served on: the one input every target reads it from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublicHost {
-    /// A stand-in until the team names its domain: served, never certified.
+    /// A stand-in until the team names its domain: each target reads the real host from its
+    /// own setting (Compose certifies the host PUBLIC_HOST_BACKEND names, never this one).
     Placeholder(&'static str),
     /// The team's domain, certified by Let's Encrypt.
     Real(&'static str),
@@ -90,10 +96,14 @@ fn stack(env: Env, host: PublicHost) -> Stack {
     );
 
     let domain = host.name();
+    // Production serves the backend on its public host (through nginx in Compose): Django
+    // accepts that host and that origin, by reference to the route, so a placeholder's real
+    // host comes from each target's own setting.
+    let backend_ref = stack.reference("backend");
     let (allowed_hosts, origins) = if env.is_production() {
-        (domain, format!("https://{domain}"))
+        (backend_ref.public_host(), backend_ref.public_url())
     } else {
-        ("localhost", "http://localhost".into())
+        (EnvValue::from("localhost"), EnvValue::from("http://localhost"))
     };
 
     // Gunicorn with 4 workers × 2 threads. Not stated: the WSGI module (`config.wsgi` here).
@@ -115,14 +125,14 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         service
             .env("SECRET_KEY", &secret_key)
             .env("DEBUG", if env.is_production() { "False" } else { "True" })
-            .env("ALLOWED_HOSTS", allowed_hosts)
+            .env("ALLOWED_HOSTS", allowed_hosts.clone())
             .env("DB_HOST", postgres.host())
             .env("DB_PORT", postgres.port())
             // The names the database declares; platforms that choose their own pass theirs.
             .env("DB_NAME", postgres.database_name())
             .env("DB_USER", postgres.database_user())
             .env("DB_PASSWORD", &db_password)
-            .env("CORS_ALLOWED_ORIGINS", origins.as_str())
+            .env("CORS_ALLOWED_ORIGINS", origins.clone())
             .network(&network)
             // The seed's `appuser` (non-root), by uid, as Kubernetes runs containers by uid.
             // Not stated: its uid; 1000 assumed, which the Dockerfile must give it
@@ -149,33 +159,31 @@ fn stack(env: Env, host: PublicHost) -> Stack {
             .command(["python", "manage.py", "collectstatic", "--noinput"])
             .mount(Mount::volume(&static_files, "/app/staticfiles")),
     );
-    let backend = stack.add_service(
-        django(Service::new("backend", backend_image))
-            // Not stated: CI checks. Django's own `check` needs the dependencies; ruff lints without.
-            .check(CiCheck::new("lint", "pipx run ruff check .").toolchain(Toolchain::Python("3.12".into())))
-            .command([
-                "gunicorn",
-                "config.wsgi:application",
-                "--workers",
-                "4",
-                "--threads",
-                "2",
-                "--bind",
-                "0.0.0.0:8000",
-            ])
-            .port(Port::http(8000))
-            // Gunicorn lets workers finish their requests for 30 s after SIGTERM
-            // (https://docs.gunicorn.org/en/stable/settings.html#graceful-timeout).
-            .stop_grace_period(secs(30))
-            .mount(Mount::volume(&static_files, "/app/staticfiles"))
-            .mount(Mount::volume(&media_files, "/app/mediafiles"))
-            // Django answers only the hosts in ALLOWED_HOSTS (400 otherwise): the check names one.
-            .framework(Framework::Django)
-            .healthcheck(python_http_for_host(8000, "/api/schema/", allowed_hosts).start_period(secs(20)))
-            .depends_on(&migrate, Ready::Completed)
-            .depends_on(&collectstatic, Ready::Completed)
-            .resources(resources),
-    );
+    let backend = django(Service::new("backend", backend_image))
+        // Not stated: CI checks. Django's own `check` needs the dependencies; ruff lints without.
+        .check(CiCheck::new("lint", "pipx run ruff check .").toolchain(Toolchain::Python("3.12".into())))
+        .command(["gunicorn", "config.wsgi:application", "--workers", "4", "--threads", "2", "--bind", "0.0.0.0:8000"])
+        .port(Port::http(8000))
+        // Gunicorn lets workers finish their requests for 30 s after SIGTERM
+        // (https://docs.gunicorn.org/en/stable/settings.html#graceful-timeout).
+        .stop_grace_period(secs(30))
+        .mount(Mount::volume(&static_files, "/app/staticfiles"))
+        .mount(Mount::volume(&media_files, "/app/mediafiles"))
+        // Django answers only the hosts in ALLOWED_HOSTS (400 otherwise): the check names one.
+        .framework(Framework::Django)
+        .healthcheck(
+            if env.is_production() {
+                python_http_for_listed_host(8000, "/api/schema/", "ALLOWED_HOSTS", domain)
+            } else {
+                python_http_for_host(8000, "/api/schema/", "localhost")
+            }
+            .start_period(secs(20)),
+        )
+        .depends_on(&migrate, Ready::Completed)
+        .depends_on(&collectstatic, Ready::Completed)
+        .resources(resources);
+    let backend = if env.is_production() { backend.route(Route::new(domain).tls()) } else { backend };
+    let backend = stack.add_service(backend);
 
     // nginx: reverse proxy, TLS, static and media files read-only. The seed sizes it at ~0.1 CPU
     // / 50 MB in dev and 1 core / 256 MB in production.
@@ -184,9 +192,15 @@ fn stack(env: Env, host: PublicHost) -> Stack {
     // development reads its own plain-HTTP file (Not stated: its name). The health check asks
     // port 80 for /health/, which must answer there rather than redirect to HTTPS.
     let served = "proxies / to http://backend:8000, serves /static/ from /app/staticfiles/ and /media/ from /app/mediafiles/, and answers /health/";
+    // The host the certificate is issued for: the real one, which a placeholder leaves to the
+    // deploy (`PUBLIC_HOST_BACKEND`).
+    let certified = match host {
+        PublicHost::Real(name) => name,
+        PublicHost::Placeholder(_) => "<the public host, PUBLIC_HOST_BACKEND>",
+    };
     let config = if env.is_production() {
         Mount::config("./nginx.conf", "/etc/nginx/conf.d/default.conf").must_contain(format!(
-            "a server on 80 serving location /.well-known/acme-challenge/ {{ root /var/www/certbot; }} and /health/ without a redirect, redirecting the rest to HTTPS; a server on 443 ssl with ssl_certificate /etc/letsencrypt/live/{domain}/fullchain.pem and ssl_certificate_key /etc/letsencrypt/live/{domain}/privkey.pem that {served}"
+            "a server on 80 serving location /.well-known/acme-challenge/ {{ root /var/www/certbot; }} and /health/ without a redirect, redirecting the rest to HTTPS; a server on 443 ssl with ssl_certificate /etc/letsencrypt/live/{certified}/fullchain.pem and ssl_certificate_key /etc/letsencrypt/live/{certified}/privkey.pem that {served}"
         ))
     } else {
         Mount::config("./nginx.dev.conf", "/etc/nginx/conf.d/default.conf")
@@ -209,7 +223,11 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         let email = stack.add_secret(
             Secret::new("LETSENCRYPT_EMAIL").describe("Address Let's Encrypt sends certificate expiry notices to."),
         );
-        let live = format!("/etc/letsencrypt/live/{domain}");
+        // The certificate's host is read where the containers run, from DOMAIN: the backend's
+        // public host, which Compose reads from PUBLIC_HOST_BACKEND while the stack's is a
+        // placeholder, so Let's Encrypt is only ever asked for the host the deploy supplies.
+        let public_host = backend.public_host();
+        let live = "/etc/letsencrypt/live/$DOMAIN";
         // TLS from an empty host. nginx.conf reads `{live}/fullchain.pem` and `privkey.pem` and
         // serves `/.well-known/acme-challenge/` from /var/www/certbot (Not stated: the seed's
         // nginx.conf; it must do both). nginx refuses to start without its certificate, and Let's
@@ -219,7 +237,7 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         let placeholder = stack.add_service(
             Service::job("certbot-init", Image::new("certbot/certbot:v2.11.0"))
                 .entrypoint(["/bin/sh", "-c", &format!("test -f {live}/fullchain.pem || python -c \"{SELF_SIGNED}\"")])
-                .env("DOMAIN", domain)
+                .env("DOMAIN", public_host.clone())
                 .mount(Mount::volume(&certificates, "/etc/letsencrypt"))
                 .certificate_renewal(),
         );
@@ -230,6 +248,7 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         );
         nginx = nginx
             .command(["/bin/sh", "-c", &watch])
+            .env("DOMAIN", public_host.clone())
             .port(Port::tcp(443).published(443))
             .mount(Mount::bind("./ssl", "/etc/nginx/ssl").read_only())
             // Not stated: who mounts `certbot_www`; nginx serves the ACME challenge from it and
@@ -243,21 +262,16 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         // renewal every 12 hours, production only, through the webroot nginx serves. A loop in a
         // long-running container keeps Compose, the seed's only target, renewing without a host
         // crontab. The seed writes `certbot/certbot:latest`; pinned so a deploy never changes it.
-        // A placeholder host is never sent to Let's Encrypt: nginx keeps serving the
-        // self-signed certificate, and `certbot renew`, which has no certificate to renew,
-        // asks nothing.
-        let first_issue = match host {
-            PublicHost::Real(_) => format!(
-                "if [ ! -f /etc/letsencrypt/renewal/{domain}.conf ]; then mv {live} {live}.placeholder && if certbot certonly --webroot -w /var/www/certbot -d {domain} --email \"$LETSENCRYPT_EMAIL\" --agree-tos --non-interactive; then rm -rf {live}.placeholder; else rm -rf {live}; mv {live}.placeholder {live}; fi; fi; "
-            ),
-            PublicHost::Placeholder(_) => String::new(),
-        };
+        let first_issue = format!(
+            "if [ ! -f /etc/letsencrypt/renewal/$DOMAIN.conf ]; then mv {live} {live}.placeholder && if certbot certonly --webroot -w /var/www/certbot -d $DOMAIN --email \"$LETSENCRYPT_EMAIL\" --agree-tos --non-interactive; then rm -rf {live}.placeholder; else rm -rf {live}; mv {live}.placeholder {live}; fi; fi; "
+        );
         let issue = format!(
             "trap exit TERM; while :; do {first_issue}certbot renew --webroot -w /var/www/certbot; sleep 12h & wait $!; done"
         );
         stack.add_service(
             Service::new("certbot", Image::new("certbot/certbot:v2.11.0"))
                 .entrypoint(["/bin/sh", "-c", &issue])
+                .env("DOMAIN", public_host)
                 .env("LETSENCRYPT_EMAIL", &email)
                 .mount(Mount::volume(&acme, "/var/www/certbot"))
                 .mount(Mount::volume(&certificates, "/etc/letsencrypt"))

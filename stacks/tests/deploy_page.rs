@@ -104,5 +104,6 @@ fn railway_lists_registry_access_for_the_pipelines_images() {
     let entry = registry.lines().next().expect("an entry");
     assert!(entry.contains("ghcr.io/metabuilder"), "{entry}");
     assert!(entry.contains("make each package public"), "{entry}");
-    assert!(entry.contains("Registry credentials"), "{entry}");
+    assert!(entry.contains("Registry Credentials") && entry.contains("read:packages"), "{entry}");
+    assert!(entry.contains("Pro plan"), "{entry}");
 }

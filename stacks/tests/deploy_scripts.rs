@@ -108,7 +108,7 @@ fn stand_ins(step: &Step) -> BTreeMap<&str, String> {
     step.env.iter().filter(|(_, v)| v.contains("${{")).map(|(k, _)| (k.as_str(), format!("value-of-{k}"))).collect()
 }
 
-/// The Railway CLI as `npm exec … -- railway` runs it (CLI 5.43, `src/commands/config/`):
+/// The Railway CLI as `npm exec … -- railway` runs it (CLI 5.63.1, `src/commands/config/`):
 /// `config plan --detailed-exit-code` exits 2 when changes are pending and 0 when none
 /// (`$STUB_PLAN`); `domain list --json` lists the custom domains `domain <host>` attached; `config apply` starts one new deployment per service, running the image in
 /// `state/image-<service>`, which `deployment list --json` then reports as it progresses to
@@ -132,17 +132,20 @@ case "$1 $2" in
       nested) meta="{\"reason\":\"deploy\",\"source\":{\"image\":\"$image\"}}" ;;
       none) meta="{\"reason\":\"deploy\"}" ;;
     esac
-    printf '[{"id":"%s","status":"%s","meta":%s},{"id":"older","status":"REMOVED","meta":{}}]\n' "$id" "$status" "$meta" ;;
+    # Oldest first: the listing's order is not the deployments' age, `createdAt` is.
+    printf '[{"id":"older","status":"REMOVED","createdAt":"2026-01-02T09:00:00Z","meta":{}},{"id":"%s","status":"%s","createdAt":"2026-01-02T10:00:00Z","meta":%s}]\n' "$id" "$status" "$meta" ;;
   "domain status")
     # A domain is served once its DNS is verified and its certificate issued ($STUB_DOMAIN_READY).
     if [ "${STUB_DOMAIN_READY:-0}" = 1 ]; then certificate=CERTIFICATE_STATUS_TYPE_VALID verified=true
     else certificate=CERTIFICATE_STATUS_TYPE_VALIDATING_OWNERSHIP verified=false; fi
     printf '{"domain":{"domain":"%s","verification":{"verified":%s},"certificate":{"status":"%s"}}}\n' "$3" "$verified" "$certificate" ;;
   "variable list")
-    # Every secret the step asks about is set, unless $STUB_UNSET; values never leave the pipe.
+    # Every secret the step asks about is set, unless $STUB_UNSET; a sealed one is listed as
+    # null (CLI 5.63.1), with $STUB_SEALED; values never leave the pipe.
     keys=()
     if [ "${STUB_UNSET:-0}" != 1 ]; then read -ra keys <<< "${STUB_SECRETS:-}"; fi
-    jq -cn --args '[$ARGS.positional[] | {key: ., value: "secret-value"}] | from_entries' "${keys[@]}" ;;
+    jq -cn --arg sealed "${STUB_SEALED:-0}" --args \
+      '[$ARGS.positional[] | {key: ., value: (if $sealed == "1" then null else "secret-value" end)}] | from_entries' "${keys[@]}" ;;
   "redeploy --from-source") echo "redeployed-$service DEPLOYING $(cat "$STUB_STATE/image-$service")" > "$STUB_STATE/$service" ;;
   "config plan") exit "${STUB_PLAN:-2}" ;;
   "domain list")
@@ -152,6 +155,8 @@ case "$1 $2" in
     if [ ! -e "$STUB_STATE/image-$service" ]; then echo "Service not found" >&2; exit 1; fi
     echo "{\"domain\":\"$2\"}" >> "$STUB_STATE/domains-$service" ;;
   "config apply")
+    # Destructive changes stop `config apply --yes` unless --confirm-destructive ($STUB_DESTRUCTIVE).
+    if [ "${STUB_DESTRUCTIVE:-0}" = 1 ]; then echo "Refusing destructive changes" >&2; exit 1; fi
     for file in "$STUB_STATE"/image-*; do
       service=${file##*/image-}
       echo "new-$service DEPLOYING $(cat "$file")" > "$STUB_STATE/$service"
@@ -209,11 +214,11 @@ fn railway_domains(project: &Project, env: &str) -> Vec<(String, String, String)
 /// `railway up --ci` returns when the build ends; the pipeline plans, applies
 /// `.railway/railway.ts` when something changed (<https://docs.railway.com/cli/config>), and is
 /// green only when each service's newest deployment succeeded with the image this run pushed.
-/// `config apply` returns without deploying when nothing changed (CLI 5.43,
+/// `config apply` returns without deploying when nothing changed (CLI 5.63.1,
 /// `src/commands/config/runner.rs`): a re-run then succeeds if the image already runs, and
 /// otherwise deploys the service from its source once (another image runs, or this image's
 /// newest deployment failed or crashed), instead of waiting for a deployment that never comes.
-/// `config apply` refuses a custom domain not yet attached (CLI 5.43, `src/iac/change_set.rs`), so
+/// `config apply` refuses a custom domain not yet attached (CLI 5.63.1, `src/iac/change_set.rs`), so
 /// the program has none and the deploy attaches each with `railway domain`, once, after applying.
 #[test]
 fn railway_deploys_apply_the_program_with_the_image_tag_and_fail_with_the_deployment() {
@@ -470,8 +475,10 @@ fn render_deploys_run_the_pushed_image_and_wait_within_the_job() {
 /// `ssh user@host CMD…` runs the joined words with the remote user's login shell; here the
 /// "host" is a directory of the sandbox and the shell is sh (dash), `useradd`'s default
 /// (<https://manpages.ubuntu.com/manpages/noble/man8/useradd.8.html>, SHELL in /etc/default/useradd).
+/// The host does not see the runner's environment: the public hosts the step holds are dropped.
 const SSH_STUB: &str = r#"while [ $# -gt 0 ] && [[ $1 != *@* ]]; do shift; done
 shift
+for name in $(env | grep -o '^PUBLIC_HOST_[A-Z0-9_]*'); do unset "$name"; done
 exec sh -c "$*"
 "#;
 
@@ -479,6 +486,8 @@ exec sh -c "$*"
 /// `compose` is a CLI plugin, installed per user, found only in `$DOCKER_CONFIG/cli-plugins`
 /// (<https://docs.docker.com/compose/install/linux/#install-the-plugin-manually>).
 const DOCKER_STUB: &str = r#"echo "docker $*" >> "$STUB_STATE/calls"
+# The public hosts Compose interpolates into the file, as `up` sees them.
+if [ "$1" = compose ] && [[ " $* " == *" up "* ]]; then env | grep '^PUBLIC_HOST_' | sort >> "$STUB_STATE/public-hosts" || true; fi
 if [ "$1" = compose ] && [ ! -e "${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-compose" ]; then
   echo "docker: 'compose' is not a docker command." >&2; exit 1
 fi
@@ -523,6 +532,15 @@ fn compose_deploys_copy_every_mounted_file_run_jobs_once_and_leave_no_credential
                 );
                 let calls = sandbox.state("calls");
                 assert!(!calls.contains("value-of-REGISTRY_TOKEN"), "{id}: the token is never an argument");
+                // The Compose file reads each placeholder route's real host from the environment
+                // `up` runs in: the repository variable the step hands over.
+                if !fail {
+                    let seen = sandbox.state("public-hosts");
+                    for (_, service) in emit::public_origin::placeholder_routes(stack) {
+                        let name = emit::public_origin::variable(service);
+                        assert!(seen.contains(&format!("{name}=value-of-{name}\n")), "{id}: up sees {name}:\n{seen}");
+                    }
+                }
                 if fail {
                     continue;
                 }
@@ -1243,9 +1261,50 @@ fn railway_deploys_stop_on_an_unset_preserved_secret() {
     }
 }
 
+/// `railway variable list --json` lists a sealed variable with the value null (CLI 5.63.1): a
+/// sealed preserved secret is set, and the deploy goes on. A `config apply` refused for
+/// destructive changes (a variable set outside the program is a planned deletion) stops the
+/// deploy with a message that says why and what to do.
+#[test]
+fn railway_deploys_take_sealed_secrets_as_set_and_explain_a_refused_apply() {
+    for project in projects(DeployTarget::Railway) {
+        for (id, job) in deploy_jobs(&project) {
+            let step = deploy_step(&job);
+            let wanted = railway_wanted(step);
+            for destructive in [false, true] {
+                let sandbox = Sandbox::new(&project, &format!("railway-sealed-{id}-{destructive}"));
+                sandbox.stub("npm", RAILWAY_STUB);
+                sandbox.stub("sleep", "");
+                for (service, _, image) in &wanted {
+                    fs::write(sandbox.dir.join("state").join(service), format!("old-{service} SUCCESS {image}\n"))
+                        .unwrap();
+                    fs::write(sandbox.dir.join("state").join(format!("image-{service}")), image).unwrap();
+                }
+                let mut values = stand_ins(step);
+                values.insert("STUB_OUTCOME", "SUCCESS".into());
+                values.insert("STUB_SEALED", "1".into());
+                values.insert("STUB_DESTRUCTIVE", if destructive { "1" } else { "0" }.into());
+                values.insert(
+                    "STUB_SECRETS",
+                    railway_preserved(step).into_iter().map(|(_, key)| key).collect::<Vec<_>>().join(" "),
+                );
+                let (ok, log) = sandbox.run(step, &values);
+                assert_eq!(ok, !destructive, "{id} destructive={destructive}:\n{log}");
+                assert!(!log.contains("::error::Set "), "{id}: a sealed secret is set:\n{log}");
+                if destructive {
+                    assert!(
+                        log.contains("--confirm-destructive") && log.contains("preserve()"),
+                        "{id}: says why apply stopped:\n{log}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// A custom domain attached by the deploy answers only once its DNS points at Railway and the
 /// certificate is issued (`railway domain status --json`: `verification.verified`,
-/// `certificate.status`, CLI 5.43 `src/commands/domain.rs`): the smoke test calls a ready host
+/// `certificate.status`, CLI 5.63.1 `src/commands/domain.rs`): the smoke test calls a ready host
 /// and skips, with a warning naming it, one that is not.
 #[test]
 fn railway_smoke_tests_call_only_ready_custom_domains() {

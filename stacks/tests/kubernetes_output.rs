@@ -127,7 +127,7 @@ fn check_container(stack: &ValidStack, objects: &[Object], service: &Service, co
         }
         // Liveness must not depend on dependencies: the HTTP health check of a service that
         // uses others is checked as a TCP connection to its port.
-        let uses_others = !service.depends_on.is_empty() || service.env.iter().any(|(_, v)| v.service().is_some());
+        let uses_others = !service.depends_on.is_empty() || service.env.iter().any(|(_, v)| v.connects_to().is_some());
         match (&service.liveness, &service.healthcheck) {
             (Some(live), _) => same_check(container.liveness_probe.as_ref(), &live.check, &format!("{at} liveness")),
             (None, Some(health)) => {

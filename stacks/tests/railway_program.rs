@@ -1,8 +1,9 @@
 //! The committed Railway programs, evaluated as `railway config apply` evaluates them: the
-//! Railway CLI (5.43, `src/iac/eval.rs`) imports `.railway/railway.ts` and calls its default
-//! export with an empty context, `exported({})`, so the program cannot learn its environment from
-//! `ctx.environment`. Each environment must still get its own values, and a run that names no
-//! environment must stop instead of applying another's.
+//! Railway CLI imports `.railway/railway.ts` and calls its default export with a context; 5.43
+//! passed an empty one, `exported({})`, and 5.63.1 (`src/iac/eval.rs`) names the linked
+//! environment, so the program cannot rely on `ctx.environment` alone. Each environment must
+//! still get its own values, and a run that names no environment must stop instead of applying
+//! another's.
 //!
 //! The programs run in node with the pinned `railway` SDK and `tsx` that `validate-deploy`
 //! installs (`$VALIDATE_HOME`, default `~/.cache/validate-deploy`, `node/node_modules`).

@@ -233,7 +233,7 @@ fn smoke_targets(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<SmokeTa
         }
         for route in service.routes.iter().filter(|r| path.starts_with(r.path.trim_end_matches('/'))) {
             let scheme = if route.tls { "https" } else { "http" };
-            let (host, origin_host, variable) = if hosts::is_placeholder(&route.host) {
+            let (host, origin_host, variable) = if crate::facts::reserved_hosts::is_reserved(&route.host) {
                 let variable = hosts::host_variable(&service.name, stack.env().name());
                 (format!("${}", variable.name), variable.reference(), Some(variable))
             } else {

@@ -33,7 +33,7 @@ mod ci;
 mod deploy;
 mod deploy_order;
 mod environment_tags;
-mod hosts;
+pub(crate) mod hosts;
 pub mod images;
 #[cfg(feature = "kubernetes")]
 mod kubernetes;

@@ -322,7 +322,7 @@ pub fn first_apply(target: DeployTarget, deploy: &Deploy) -> Option<FirstApply> 
 /// Applying is what deploys: it also sets pre-deploy migrations, replicas and variables.
 ///
 /// - `railway config apply` plans first and returns without deploying when nothing changed
-///   (Railway CLI 5.43, `src/commands/config/runner.rs`: `if changes == 0 { return Ok(()) }`), so
+///   (Railway CLI 5.63.1, `src/commands/config/runner.rs`: `if changes == 0 { return Ok(()) }`), so
 ///   the job plans with `--detailed-exit-code` (exit 2: changes pending, 0: none) and applies
 ///   only what changed; with no change it checks what already runs, and a service running
 ///   another image (as after a rollback, which leaves the source naming this one) is deployed
@@ -346,7 +346,7 @@ fn railway(deploy: &Deploy) -> Result<Plan, Error> {
     for domain in crate::railway::custom_domains(deploy.project, deploy.stack)? {
         // A placeholder host is never attached: the real one comes from its variable, as the
         // smoke test reads it.
-        let host = if super::hosts::is_placeholder(&domain.host) {
+        let host = if crate::facts::reserved_hosts::is_reserved(&domain.host) {
             let variable = super::hosts::host_variable(&domain.service, env.name());
             let spelled = format!("\"${}\"", variable.name);
             host_variables.push(variable);
@@ -375,10 +375,11 @@ fn railway(deploy: &Deploy) -> Result<Plan, Error> {
         r#"set -euo pipefail
 {RAILWAY_FUNCTION}# The CLI runs the program with the project's own install of the SDK it imports.
 {install}export IMAGE_TAG="$GITHUB_SHA" {ENVIRONMENT_VARIABLE}={env}
-deployments() {{ railway deployment list --service "$1" --environment {env} --limit 20 --json; }}
+# Newest first by `createdAt` (ISO 8601, so it sorts as text), rather than trusting the listing's order.
+deployments() {{ railway deployment list --service "$1" --environment {env} --limit 20 --json | jq 'sort_by(.createdAt // "") | reverse'; }}
 # Id and status of service $1's newest deployment, and whether it runs image $2: `match`, or the
 # image of the same registry it names instead, or `unknown`. The CLI passes the API's
-# deployment metadata through as it is (CLI 5.43, src/commands/deployment.rs, `meta:
+# deployment metadata through as it is (CLI 5.63.1, src/commands/deployment.rs, `meta:
 # Option<serde_json::Value>`), so the image is looked for in any of its strings.
 newest() {{
   deployments "$1" | jq -r --arg image "$2" '.[0] // {{}} | [.meta // {{}} | .. | strings] as $texts
@@ -402,7 +403,10 @@ want() {{
 railway config plan --detailed-exit-code || planned=$?
 case $planned in
   0) changed=0; echo "Nothing to apply; checking that every service already runs its image." ;;
-  2) changed=1; echo "applied=true" >> "$GITHUB_OUTPUT"; railway config apply --yes ;;
+  # `apply --yes` still refuses destructive changes without --confirm-destructive (CLI 5.63.1,
+  # src/commands/config/runner.rs: guard_destructive_apply).
+  2) changed=1; echo "applied=true" >> "$GITHUB_OUTPUT"
+     railway config apply --yes || {{ echo "::error::railway config apply stopped (exit $?). It refuses destructive changes without --confirm-destructive, and a variable set on a service outside this program and not preserve()d is a planned deletion: read the plan above, then add the variable to the stack (a Secret is preserved) or delete it in the dashboard, and run this workflow again."; exit 1; }} ;;
   *) echo "::error::railway config plan failed (exit $planned); see its output above."; exit 1 ;;
 esac
 # Custom domains, which the program cannot register: each is attached once the service exists.
@@ -414,12 +418,13 @@ attach() {{
   railway domain "$2" --service "$1" --environment {env} ${{3:+--port "$3"}} --json
 }}
 {attach}# Secrets the program preserves are whatever is set on the service, and a service this deploy
-# created has none: name each unset one rather than let it start without. The listing's
-# values (`variable list --json` prints them, CLI 5.43 src/commands/variable.rs) stay in the pipe.
+# created has none: name each unset one rather than let it start without. `variable list
+# --json` (CLI 5.63.1) lists a sealed variable with the value null, so a key that is present is
+# set unless its value is empty; the listing's values stay in the pipe.
 unset_secrets=()
 require_set() {{
   local set
-  set=$(railway variable list --service "$1" --environment {env} --json | jq --arg key "$2" '.[$key] // "" | length > 0') ||
+  set=$(railway variable list --service "$1" --environment {env} --json | jq --arg key "$2" 'has($key) and .[$key] != ""') ||
     {{ echo "::error::The Railway CLI could not list the variables of $1; see its message above."; exit 1; }}
   if [ "$set" != true ]; then unset_secrets+=("$1 $2"); fi
 }}
@@ -451,7 +456,7 @@ for service in "${{services[@]}}"; do
       # Nothing to apply, yet another image (or one not named) runs, as after a rollback, or this
       # image's newest deployment failed, as when a failed deploy is run again: the service's
       # source still names this image, so deploying from it, once, runs this image again
-      # (CLI 5.43, src/commands/redeploy.rs: --from-source deploys "the latest commit or image
+      # (CLI 5.63.1, src/commands/redeploy.rs: --from-source deploys "the latest commit or image
       # from the configured source", plain redeploy the old deployment).
       stale=""
       if [ "$running" != match ]; then stale="runs $running, not ${{image[$service]}}"
@@ -544,7 +549,7 @@ pub struct SmokeGate {
 
 /// Railway attaches each custom domain during the deploy ([`railway`]); until its DNS points at
 /// Railway and the certificate is issued, calling it fails however healthy the service is. So
-/// the smoke test asks `railway domain status <host> --json` (CLI 5.43,
+/// the smoke test asks `railway domain status <host> --json` (CLI 5.63.1,
 /// `src/commands/domain.rs`: `verification.verified`, `certificate.status`, whose issued value
 /// is `CERTIFICATE_STATUS_TYPE_VALID` in the API's `CertificateStatus`) and skips, with a
 /// warning, a host that is not ready.
@@ -597,8 +602,13 @@ remote() { ssh "${ssh_options[@]}" "$DEPLOY_USER@$DEPLOY_HOST" "$@"; }
 # Each argument quoted for the remote shell, which ssh hands one joined command line.
 quote() { local quoted; quoted=$(printf '%q ' "$@"); printf '%s' "${quoted% }"; }
 # Runs the script on stdin remotely in bash with the registry token as the first line it reads,
-# never an argument or a file, and the deploy directory and "$@" as its arguments.
-with_token() { { printf '%s\n' "$REGISTRY_TOKEN"; cat; } | remote "IFS= read -r token; export token; exec bash -s -- $(quote "$DEPLOY_PATH" "$@")"; }
+# never an argument or a file, and the deploy directory and "$@" as its arguments. The public
+# hosts the Compose file reads (named in $PUBLIC_HOSTS) are exported first, quoted for bash.
+with_token() {
+  { printf '%s\n' "$REGISTRY_TOKEN"
+    for name in ${PUBLIC_HOSTS:-}; do printf 'export %s=%q\n' "$name" "${!name}"; done
+    cat; } | remote "IFS= read -r token; export token; exec bash -s -- $(quote "$DEPLOY_PATH" "$@")"
+}
 "#;
 
 /// The start of the remote script `with_token` ([`SSH_SETUP`]) runs with the arguments image tag,
@@ -711,10 +721,20 @@ REMOTE
 echo "::error::The {env} deploy failed; the host runs the previous Compose files and images ($PREVIOUS) again. Migrations are not reverted."
 "#
     );
+    // The real public hosts the Compose file reads where the stack's are placeholders
+    // (`${PUBLIC_HOST_<SERVICE>:?…}`), each from its repository variable for this environment.
+    let public_hosts = public_host_variables(deploy.stack);
+    let names: Vec<String> = public_hosts.iter().map(|(name, _)| name.clone()).collect();
     let ssh = |step: Step| {
         let mut step = step;
         for prerequisite in ssh_prerequisites() {
             step = step.env(prerequisite.name.clone(), prerequisite.reference());
+        }
+        for (name, variable) in &public_hosts {
+            step = step.env(name.clone(), variable.reference());
+        }
+        if !names.is_empty() {
+            step = step.env("PUBLIC_HOSTS", names.join(" "));
         }
         step.env("REGISTRY_USER", expr("github.actor")).env("REGISTRY_TOKEN", secret("GITHUB_TOKEN"))
     };
@@ -804,14 +824,31 @@ fn ssh_prerequisites() -> Vec<Prerequisite> {
     ]
 }
 
+/// The variables a Compose file reads for the real public hosts of `stack`'s placeholder routes,
+/// each with the repository variable that holds it in this environment.
+fn public_host_variables(stack: &ValidStack) -> Vec<(String, Prerequisite)> {
+    let mut variables: Vec<(String, Prerequisite)> = Vec::new();
+    for (_, service) in crate::public_origin::placeholder_routes(stack) {
+        let name = crate::public_origin::variable(service);
+        if !variables.iter().any(|(n, _)| *n == name) {
+            variables.push((name, super::hosts::host_variable(service, stack.env().name())));
+        }
+    }
+    variables.sort_by(|a, b| a.0.cmp(&b.0));
+    variables
+}
+
 /// What each environment of `target` needs on GitHub before its deploy job can run.
 pub fn prerequisites(target: DeployTarget, deploy: &Deploy) -> Result<Vec<Prerequisite>, Error> {
     let services: Vec<&str> = deployed(deploy).map(|(service, _)| service).collect();
     let mut list = prerequisites_for(target, &services);
+    if target == DeployTarget::ComposeOverSsh {
+        list.extend(public_host_variables(deploy.stack).into_iter().map(|(_, variable)| variable));
+    }
     if target == DeployTarget::Railway {
         // The real hosts of the custom domains the deploy attaches.
         for domain in crate::railway::custom_domains(deploy.project, deploy.stack)? {
-            if super::hosts::is_placeholder(&domain.host) {
+            if crate::facts::reserved_hosts::is_reserved(&domain.host) {
                 list.push(super::hosts::host_variable(&domain.service, deploy.stack.env().name()));
             }
         }

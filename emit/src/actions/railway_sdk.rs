@@ -3,8 +3,10 @@
 //! `npm ci` installs them (exact versions, integrity-checked), so the program's import resolves
 //! from `.railway/node_modules` and the Railway CLI finds the SDK's runner there.
 //!
-//! The CLI runs the program with the project's own install of the SDK:
-//! <https://github.com/railwayapp/cli/pull/921>; `npm ci`: <https://docs.npmjs.com/cli/commands/npm-ci>.
+//! The CLI (5.63.1) evaluates the program with `node --experimental-strip-types`, so the runner
+//! needs Node ≥ 22.6, and the program's `import "railway/iac"` resolves from
+//! `.railway/node_modules`: <https://github.com/railwayapp/cli/pull/921>; `npm ci`:
+//! <https://docs.npmjs.com/cli/commands/npm-ci>.
 
 #[cfg(test)]
 use crate::railway::sdk::{PACKAGE_JSON, PACKAGE_LOCK};

@@ -26,6 +26,14 @@ pub fn ports(service: &Service) -> Vec<String> {
         .collect()
 }
 
+/// True when an edge proxy of the stack (nginx on 80/443) fronts the service `name`: its routes
+/// are served through the proxy, whose own configuration answers their host.
+pub fn fronted(stack: &ValidStack, name: &str) -> bool {
+    stack
+        .services()
+        .any(|p| matches!(&p.role, Role::EdgeProxy { upstreams } if upstreams.iter().any(|u| u.name() == name)))
+}
+
 /// Header lines: the ports reachable only from the host, and the public routes no service in
 /// the file serves.
 pub fn notes(stack: &ValidStack) -> Vec<String> {
@@ -44,6 +52,7 @@ pub fn notes(stack: &ValidStack) -> Vec<String> {
     if stack.edge.is_none() {
         let routes: Vec<String> = stack
             .services()
+            .filter(|s| !fronted(stack, &s.name))
             .flat_map(|s| {
                 s.routes.iter().map(move |r| {
                     let port = s.route_port(r).map_or(String::new(), |p| format!(":{p}"));

@@ -34,12 +34,21 @@ struct Lowering<'a> {
     /// Path from the generated file to the repository root, ending in `/`.
     root: &'a str,
     secrets_used: BTreeSet<String>,
+    /// The services whose real public host the file reads (`PUBLIC_HOST_<SERVICE>`).
+    public_hosts: BTreeSet<String>,
     builds: bool,
     warnings: Vec<Warning>,
 }
 
 pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
-    let mut lowering = Lowering { stack, root, secrets_used: BTreeSet::new(), builds: false, warnings: Vec::new() };
+    let mut lowering = Lowering {
+        stack,
+        root,
+        secrets_used: BTreeSet::new(),
+        public_hosts: BTreeSet::new(),
+        builds: false,
+        warnings: Vec::new(),
+    };
     let services = stack.services().map(|s| (s.name.clone(), lowering.service(s))).collect();
     let file = ComposeFile {
         name: super::project::name(stack),
@@ -71,7 +80,7 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
             .collect(),
     };
     let in_urls = stack_dsl::secrets_inside_urls(stack);
-    let variables: Vec<Variable> = stack
+    let mut variables: Vec<Variable> = stack
         .secrets
         .iter()
         .filter(|s| lowering.secrets_used.contains(&s.name))
@@ -90,6 +99,19 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
             default: String::new(),
         })
         .collect();
+    for service in stack.services().filter(|s| lowering.public_hosts.contains(&s.name)) {
+        let host = service.routes.first().map(|r| r.host.as_str()).unwrap_or_default();
+        variables.push(Variable {
+            name: crate::public_origin::variable(&service.name),
+            description: format!(
+                "The public host of {} in {}, where its route answers and browsers reach it (the stack's {host} is a placeholder); the deploy workflow sets it from the repository variable {}.",
+                service.name,
+                stack.env(),
+                crate::actions::hosts::host_variable(&service.name, stack.env().name()).name
+            ),
+            default: String::new(),
+        });
+    }
     Lowered { file, variables, builds: lowering.builds, warnings: lowering.warnings }
 }
 
@@ -97,6 +119,15 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
 /// `root` (its path back to the repository root) spells it.
 pub fn from_file(root: &str, path: &str) -> String {
     if path.starts_with('/') { path.to_string() } else { format!("{root}{}", path.trim_start_matches("./")) }
+}
+
+/// The real public host of `service`, which the file reads from `PUBLIC_HOST_<SERVICE>` where
+/// the stack's route host is a placeholder: Compose interpolates labels, environment values and
+/// build arguments alike (<https://docs.docker.com/reference/compose-file/interpolation/>), and
+/// `:?` stops `up` with the message when it is unset.
+pub fn public_host(service: &str) -> String {
+    let name = crate::public_origin::variable(service);
+    format!("${{{name}:?set {name} to the public host of {service}}}")
 }
 
 /// Compose interpolates `$` in every string; a literal `$` is written `$$`.
@@ -146,7 +177,7 @@ impl Lowering<'_> {
                     context: literal(&self.path(&build.context)),
                     dockerfile: build.dockerfile.as_deref().map(literal),
                     target: build.target.as_deref().map(literal),
-                    args: build.args.iter().map(|(k, v)| (k.clone(), literal(v))).collect(),
+                    args: build.args.iter().map(|(k, v)| (k.clone(), self.with_public_hosts(&literal(v)))).collect(),
                 };
                 let tag = format!("${{{IMAGE_TAG}:?{IMAGE_TAG} is required: the tag of the image to run}}");
                 (format!("{}:{tag}", image_name(self.stack, service)), Some(section))
@@ -167,7 +198,15 @@ impl Lowering<'_> {
             ));
         }
         match &self.stack.edge {
-            Some(Edge::Traefik(traefik)) => labels.extend(super::traefik::labels(self.stack, traefik, service)),
+            Some(Edge::Traefik(traefik)) => {
+                let routed = super::traefik::labels(self.stack, traefik, service, &public_host);
+                if routed.values().any(|v| v.contains(&public_host(&service.name))) {
+                    self.public_hosts.insert(service.name.clone());
+                }
+                labels.extend(routed);
+            }
+            // An edge proxy of the stack serves the routes of what it fronts.
+            None if super::exposure::fronted(self.stack, &service.name) => {}
             None => {
                 for route in &service.routes {
                     let message = format!(
@@ -241,7 +280,27 @@ impl Lowering<'_> {
         }
     }
 
+    /// `text` with the placeholder route hosts of the stack it names read from their variables.
+    fn with_public_hosts(&mut self, text: &str) -> String {
+        let routes = crate::public_origin::placeholder_routes(self.stack);
+        let (text, read) = crate::public_origin::spell_hosts(text, &routes, public_host);
+        self.public_hosts.extend(read.into_iter().map(str::to_string));
+        text
+    }
+
     fn value(&mut self, value: &stack_dsl::EnvValue) -> String {
+        use stack_dsl::EnvValue;
+        if let EnvValue::PublicUrl(target) | EnvValue::PublicHost(target) = value
+            && let Some(origin) = crate::public_origin::of(self.stack, target)
+        {
+            if origin.placeholder {
+                self.public_hosts.insert(origin.service.to_string());
+            }
+            return match value {
+                EnvValue::PublicUrl(_) => origin.url(public_host),
+                _ => origin.host_spelled(public_host),
+            };
+        }
         match resolve(self.stack, value) {
             Resolved::Text(text) => literal(&text),
             Resolved::Secret(secret) => self.secret(secret.name()),

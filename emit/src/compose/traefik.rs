@@ -32,8 +32,15 @@ pub fn note(stack: &ValidStack) -> Option<String> {
     ))
 }
 
-/// The labels that route `service`'s public routes through `traefik`.
-pub fn labels(stack: &ValidStack, traefik: &Traefik, service: &Service) -> IndexMap<String, String> {
+/// The labels that route `service`'s public routes through `traefik`; a placeholder host is
+/// spelled by `public_host` (the variable holding the real one), so Traefik never routes a
+/// name no client sends.
+pub fn labels(
+    stack: &ValidStack,
+    traefik: &Traefik,
+    service: &Service,
+    public_host: &dyn Fn(&str) -> String,
+) -> IndexMap<String, String> {
     let mut labels = IndexMap::new();
     if service.routes.is_empty() {
         return labels;
@@ -47,7 +54,12 @@ pub fn labels(stack: &ValidStack, traefik: &Traefik, service: &Service) -> Index
     let redirect = format!("{}-{}-https-redirect", stack.name, stack.env());
     for (i, route) in service.routes.iter().enumerate() {
         let id = if service.routes.len() == 1 { prefix.clone() } else { format!("{prefix}-{}", i + 1) };
-        let mut rule = format!("Host(`{}`)", route.host);
+        let host = if crate::facts::reserved_hosts::stands_in(stack.env(), &route.host) {
+            public_host(&service.name)
+        } else {
+            route.host.clone()
+        };
+        let mut rule = format!("Host(`{host}`)");
         if route.path != "/" {
             rule.push_str(&format!(" && PathPrefix(`{}`)", route.path));
         }

@@ -35,6 +35,9 @@ pub struct Platform {
     /// The database engines the platform runs itself ([`stack_dsl::Engine::product`]); a
     /// datastore of another engine runs its image as a private service with a volume.
     pub managed_engines: &'static [&'static str],
+    /// The variable another service's value can reference for a service's public host, when
+    /// the platform has one (Railway's `${{<service>.RAILWAY_PUBLIC_DOMAIN}}`).
+    pub public_domain_variable: Option<&'static str>,
 }
 
 impl Platform {
@@ -79,6 +82,10 @@ pub const RENDER: Platform = Platform {
     // <https://render.com/docs/key-value>. MySQL and MongoDB run as private services with a
     // disk: <https://render.com/docs/deploy-mysql>, <https://render.com/docs/deploy-mongodb>.
     managed_engines: &["PostgreSQL", "Redis"],
+    // `fromService` gives a service's `host`, `port`, `hostport` and variables, and
+    // RENDER_EXTERNAL_HOSTNAME is the service's own `onrender.com` host, never a custom domain
+    // (<https://render.com/docs/environment-variables>, <https://render.com/docs/blueprint-spec>).
+    public_domain_variable: None,
 };
 
 /// Railway.
@@ -121,4 +128,16 @@ pub const RAILWAY: Platform = Platform {
     // `mongo()` templates, whose versions the program cannot choose; MySQL, MariaDB and MongoDB
     // run the stack's own image with a volume instead, as they do on every other target.
     managed_engines: &["PostgreSQL", "Redis"],
+    // "RAILWAY_PUBLIC_DOMAIN: the public service or customer domain", referenced from another
+    // service as `${{NAMESPACE.VAR}}`, text around it included:
+    // <https://docs.railway.com/reference/variables>.
+    public_domain_variable: Some("RAILWAY_PUBLIC_DOMAIN"),
 };
+
+impl Platform {
+    /// How a value references `service`'s public host, when the platform has a reference for
+    /// it: `${{web.RAILWAY_PUBLIC_DOMAIN}}` on Railway.
+    pub fn public_domain_of(&self, service: &str) -> Option<String> {
+        self.public_domain_variable.map(|variable| format!("${{{{{service}.{variable}}}}}"))
+    }
+}

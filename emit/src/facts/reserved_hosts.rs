@@ -28,9 +28,26 @@ pub fn is_reserved(host: &str) -> bool {
         || RESERVED_DOMAINS.iter().any(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
 }
 
+/// True when `host`, routed in `env`, stands in for a host the team has not named yet: a
+/// reserved name in a hosted environment, which no public client can reach and no certificate
+/// authority certifies. Development runs on the developer's machine, where `*.localhost` is
+/// the machine itself (RFC 6761 §6.3), so its reserved names are real there.
+pub fn stands_in(env: stack_dsl::Env, host: &str) -> bool {
+    env.is_hosted() && is_reserved(host)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reserved_names_stand_in_only_in_hosted_environments() {
+        use stack_dsl::Env;
+        assert!(stands_in(Env::Production, "api.example.com"));
+        assert!(stands_in(Env::Staging, "localhost"));
+        assert!(!stands_in(Env::Dev, "api.localhost"));
+        assert!(!stands_in(Env::Production, "api.shop.io"));
+    }
 
     #[test]
     fn reserved_names_and_names_below_them() {

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::Namespace;
-use stack_dsl::{Certificates, Cluster, Image, Service, ValidStack, VolumeKind};
+use stack_dsl::{Certificates, Cluster, EnvValue, Image, Service, ValidStack, VolumeKind};
 
 use super::deploy_order::DeployOrder;
 use super::external;
@@ -123,7 +123,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             continue;
         }
         let waits = service.depends_on.iter().map(|d| (&d.service, "waits for"));
-        let refers = service.env.iter().filter_map(|(_, v)| v.service()).map(|r| (r, "refers to"));
+        let refers = service.env.iter().filter_map(|(_, v)| v.connects_to()).map(|r| (r, "refers to"));
         for (target, how) in waits.chain(refers) {
             if let Some(why) = stack.service(target.name()).and_then(left_out) {
                 return Err(Error::Unsupported {
@@ -132,6 +132,23 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
                     reason: format!("it {how} {}, which {why}", target.name()),
                     fix: format!("Remove the dependency on {}, or reach what it fronts directly", target.name()),
                 });
+            }
+        }
+        // A public origin is the Ingress's host, the same input; a placeholder there is said
+        // beside the value, not only beside the Ingress rule.
+        for (key, value) in &service.env {
+            if let EnvValue::PublicUrl(target) | EnvValue::PublicHost(target) = value
+                && let Some(origin) = crate::public_origin::of(stack, target).filter(|o| o.placeholder)
+            {
+                lowered.warnings.push(warn(
+                    service,
+                    format!(
+                        "{key} is the public {} of {}, served by the Ingress on the placeholder {}: browsers cannot reach it until the route names the team's host",
+                        if matches!(value, EnvValue::PublicUrl(_)) { "origin" } else { "host" },
+                        origin.service,
+                        origin.host
+                    ),
+                ));
             }
         }
         let workload = workload(stack, service, cluster)?;

@@ -33,7 +33,8 @@ pub fn attach(container: &mut Container, service: &Service) {
 /// The health check as a liveness probe: an HTTP check of a service that uses others becomes
 /// a TCP check of its port, so a dependency's outage does not restart it.
 fn liveness_of(service: &Service, check: &Probe) -> KubeProbe {
-    let uses_others = !service.depends_on.is_empty() || service.env.iter().any(|(_, value)| value.service().is_some());
+    let uses_others =
+        !service.depends_on.is_empty() || service.env.iter().any(|(_, value)| value.connects_to().is_some());
     match &check.check {
         Check::Http { port, .. } if uses_others => KubeProbe {
             http_get: None,
@@ -112,7 +113,7 @@ mod tests {
     /// becomes a TCP check of the same port; one that uses nothing keeps its HTTP check.
     #[test]
     fn liveness_does_not_depend_on_dependencies() {
-        use stack_dsl::{Env, Image, Port, Project, Ready, Service, Stack};
+        use stack_dsl::{Env, Image, Port, Project, Ready, Route, Service, Stack};
 
         use super::super::Object;
         let project = Project::new("shop", [Env::Production], |_| {
@@ -120,7 +121,15 @@ mod tests {
             let api = stack.add_service(
                 Service::new("api", Image::new("shop-api:1"))
                     .port(Port::http(3001))
+                    .route(Route::new("api.shop.io").tls())
                     .healthcheck(Probe::http(3001, "/health")),
+            );
+            // A public origin is handed out, not connected to: the check stays the HTTP one.
+            stack.add_service(
+                Service::new("docs", Image::new("shop-docs:1"))
+                    .port(Port::http(8080))
+                    .healthcheck(Probe::http(8080, "/"))
+                    .env("API_ORIGIN", api.public_url()),
             );
             stack.add_service(
                 Service::new("web", Image::new("shop-web:1"))
@@ -152,6 +161,8 @@ mod tests {
         assert!(liveness.http_get.is_none(), "{liveness:?}");
         assert_eq!(liveness.tcp_socket.map(|t| t.port), Some(IntOrString::Int(3000)));
         assert!(web.readiness_probe.and_then(|r| r.http_get).is_some_and(|g| g.path.as_deref() == Some("/")));
+        let docs = container("docs");
+        assert!(docs.liveness_probe.and_then(|l| l.http_get).is_some(), "a public origin is no dependency");
         let api = container("api");
         assert!(api.liveness_probe.and_then(|l| l.http_get).is_some_and(|g| g.path.as_deref() == Some("/health")));
     }

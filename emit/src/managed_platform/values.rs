@@ -46,6 +46,14 @@ pub enum Value<'a> {
     /// The connection URL of a datastore the platform does not manage, which runs its image as
     /// a deployed service: the emitter spells it from the service's private host name.
     Connection(Connection),
+    /// The public origin (`scheme` set) or host of another deployed service whose route host
+    /// is a placeholder: the platform supplies the real one.
+    PublicOrigin {
+        /// The service's name.
+        name: String,
+        /// `https` or `http` for the origin; `None` for the host alone.
+        scheme: Option<&'static str>,
+    },
     /// A URL to another deployed service, which neither platform can build from a reference:
     /// the emitter spells it with the service's private host name.
     ServiceUrl {
@@ -82,6 +90,15 @@ impl<'a> Plan<'a> {
                 self.reference(service, target, Output::Port)?
             }
             EnvValue::Url(url) => self.url(service, url)?,
+            EnvValue::PublicUrl(target) | EnvValue::PublicHost(target) => {
+                match crate::public_origin::of(self.stack, target) {
+                    Some(origin) if origin.placeholder => Value::PublicOrigin {
+                        name: origin.service.into(),
+                        scheme: matches!(value, EnvValue::PublicUrl(_)).then_some(origin.scheme),
+                    },
+                    _ => self.literal(value)?,
+                }
+            }
             EnvValue::DatabaseField { service: target, field } => {
                 self.reference(service, target, Output::Field(*field))?
             }

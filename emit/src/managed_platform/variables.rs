@@ -74,6 +74,10 @@ impl<'a> Plan<'a> {
         for (key, value) in &build.args {
             match service.env.iter().find(|(name, _)| name == key) {
                 Some((_, EnvValue::Literal(same))) if same == value => {}
+                // The variable is the reference the argument spells as the stack gives it (a
+                // public origin): the platform hands the variable over, which is what it means.
+                Some((_, reference))
+                    if matches!(crate::endpoint::resolve(self.stack, reference), crate::endpoint::Resolved::Text(t) if t == *value) => {}
                 Some(_) => self.warn(
                     &service.name,
                     format!(
@@ -105,6 +109,14 @@ impl<'a> Plan<'a> {
         let check = checked.then_some(self.facts.health_check_host).flatten();
         let hosts: Vec<&str> = [check, public].into_iter().flatten().collect();
         let (key, value) = service.env.iter().find(|(key, _)| key == allowlist.variable)?;
+        // The service's own public host, by the platform's reference to it, with the
+        // platform's hosts beside it.
+        if let EnvValue::PublicHost(target) = value
+            && let Some(origin) = crate::public_origin::of(self.stack, target).filter(|o| o.placeholder)
+            && let Some(reference) = self.facts.public_domain_of(origin.service)
+        {
+            return Some((key.clone(), [reference.as_str()].into_iter().chain(hosts).collect::<Vec<_>>().join(",")));
+        }
         let EnvValue::Literal(list) = value else {
             if !hosts.is_empty() {
                 let message = format!(

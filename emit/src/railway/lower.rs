@@ -322,6 +322,13 @@ fn env(plan: &Plan, service: &Service, shared: &HashSet<&str>) -> Result<IndexMa
             // (<https://docs.railway.com/reference/variables#template-syntax>): the password is the
             // database service's own variable holding it, so the two never differ.
             Value::Connection(connection) => Ts::Str(connection_url(plan, &connection)?),
+            // Railway resolves `${{service.VAR}}` in any variable value, text around it included;
+            // RAILWAY_PUBLIC_DOMAIN is the service's public domain, its custom one once attached
+            // (<https://docs.railway.com/reference/variables>).
+            Value::PublicOrigin { name, scheme } => {
+                let host = crate::facts::platforms::RAILWAY.public_domain_of(&name).unwrap_or_default();
+                Ts::Str(scheme.map_or(host.clone(), |scheme| format!("{scheme}://{host}")))
+            }
             // Railway's private host name of a service is `<name>.railway.internal`.
             Value::ServiceUrl { name, scheme, port, path } => {
                 Ts::Str(format!("{scheme}://{name}.railway.internal:{port}{path}"))

@@ -28,7 +28,7 @@
 //! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a volume belongs to one service; the alternative is object storage or one service running both processes |
 //! | `Route` | a custom domain, attached with `railway domain <host> --service <name> --port <port>` by the deploy workflow (or by hand, as the header lists) and **not** in the program: `railway config apply` refuses a domain not already attached (below); the route's port is the domain's target port; a path prefix is reported (Railway routes whole hosts); one host routed to two services is an **error**; a public service without a route of its own gets no address (warning and header note: generate a domain) |
 //! | the port a service is health-checked on (else its routed port) | `PORT`, which Railway health-checks and routes to (`facts/platforms.rs`); a `PORT` the service sets to another port is reported |
-//! | the environment (`Env`) | `ctx.environment`, from the context when it names one, else `DEPLOY_ENVIRONMENT`; the program throws when neither names one of its environments, since `railway config apply` passes an empty context |
+//! | the environment (`Env`) | `ctx.environment`, from the context when it names one, else `DEPLOY_ENVIRONMENT`; both must agree when both name one (CLI 5.63.1 passes the linked environment, the project token's); the program throws when neither names one of its environments |
 //! | literal | the string |
 //! | `Secret` used by one service / by several | `preserve()` (set in the dashboard, kept on apply) / `ctx.shared.NAME` (a shared variable, one value for all) |
 //! | `EnvGroup` used by services | its secrets: `ctx.shared.NAME`, shared variables with one value for the group; its literals and references: written in each member's `variables`, since a program can only read shared variables (`ctx.shared`), not set them (npm `railway` 3.11 `ProjectDefinition`), and a literal kept in the program is reviewed in its diff |
@@ -104,14 +104,15 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     if uses_image_tag {
         // A package the pipeline pushes is private until someone makes it public
         // (<https://docs.github.com/en/packages/learn-github-packages/configuring-a-packages-access-control-and-visibility>),
-        // and Railway pulls a private image only with the credentials set on the service
-        // (<https://docs.railway.com/guides/services#deploying-a-private-docker-image>).
+        // and Railway pulls a private image only with the registry credentials set on the
+        // service, a Pro plan feature; for ghcr.io a personal access token with `read:packages`
+        // (<https://docs.railway.com/guides/private-registries>).
         let registry = project.pipeline().map_or_else(String::new, |p| match p.registry.named() {
             Some(namespace) => namespace.to_string(),
             None => format!("{}/<repository owner>", p.registry.host()),
         });
         notes.require(Need::Registry, format!(
-            "Before the first deploy: Railway pulls the built images from {registry}, whose packages are private when first pushed: make each package public (Package settings > Change visibility), or give each service that runs one the registry's credentials, a token that can read the packages (Settings > Source > Image > Registry credentials)."
+            "Before the first deploy: Railway pulls the built images from {registry}, whose packages are private when first pushed: make each package public (Package settings > Change visibility), or give each service that runs one the registry's credentials in Settings › Source › Registry Credentials; for ghcr.io a GitHub personal access token with `read:packages` in the GitHub Access Token field; private registry credentials need the Pro plan."
         ));
     }
     if let Some(previews) = project.previews() {
@@ -150,7 +151,7 @@ type PerEnv = Vec<(Env, IndexMap<Key, Resource>)>;
 ///
 /// `railway config apply` cannot register one: a domain the program names that is not already
 /// attached is an error ("Custom-domain registration is not supported by Railway configuration.
-/// Add `<domain>` in the dashboard", Railway CLI 5.43, `src/iac/change_set.rs`), so a first deploy
+/// Add `<domain>` in the dashboard", Railway CLI 5.63.1, `src/iac/change_set.rs`), so a first deploy
 /// would fail. Attached domains are left out of the configuration diff altogether (same file:
 /// `customDomains` is removed before comparing), so the program leaves them out and the CLI's
 /// `railway domain <host> --service <name> --port <port>` (`src/commands/domain.rs`) attaches
@@ -264,22 +265,22 @@ const ENVIRONMENTS: &str = "environments";
 const ENVIRONMENT_OF: &str = "environmentOf";
 
 /// The function that names the environment the program is applied to. `railway config apply`
-/// runs the program with an empty context (Railway CLI 5.43, `src/iac/eval.rs`:
-/// `typeof exported === "function" ? await exported({}) : exported`), so `ctx.environment`
-/// would be `undefined` and every choice would fall to its last branch: staging would get
-/// production's values, and `ctx.shared` would not exist. The environment therefore comes from
-/// [`ENVIRONMENT_VARIABLE`] (the deploy workflow sets it), a context that names one must agree,
-/// and anything else stops the program. `createRailwayContext` then builds the full context
+/// (CLI 5.63.1) passes the program the name of the linked environment, which in the pipeline
+/// is the project token's environment; older CLIs (5.43) passed an empty context, where
+/// `ctx.environment` was `undefined` and every choice fell to its last branch. The program
+/// therefore also reads [`ENVIRONMENT_VARIABLE`] (the deploy workflow sets it): when both name
+/// one they must agree, so a token of another environment never receives this one's values,
+/// and a program that knows neither stops. `createRailwayContext` then builds the full context
 /// (`shared` included) as the SDK does (`railway` 3.11, `dist/iac/index.d.ts`).
 fn environment_guard(names: &[&str], takes_unlisted: bool) -> String {
     let quoted: Vec<String> = names.iter().map(|name| ts::quote(name)).collect();
     // With pull-request previews, Railway's PR environments have names of their own.
     let unknown = if takes_unlisted { "" } else { &format!(" || !{ENVIRONMENTS}.includes(environment)") };
     format!(
-        r#"// `railway config apply` runs this program without naming the environment: it comes from
-// {ENVIRONMENT_VARIABLE} (set by the deploy workflow; set it when applying by hand), and a
-// context that names one must agree. Anything else stops here, before another environment's
-// values are applied.
+        r#"// `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
+// the context; {ENVIRONMENT_VARIABLE} (set by the deploy workflow; set it when applying by hand)
+// must agree, and a program told neither stops here, before another environment's values are
+// applied.
 const {ENVIRONMENTS}: string[] = [{list}];
 function {ENVIRONMENT_OF}(given: string | undefined): string {{
   const named = process.env.{ENVIRONMENT_VARIABLE};

@@ -204,7 +204,7 @@ fn lower_service<'a>(
     let mut applied = Vec::new();
     out.plan = Some(instance_type(plan, service, &mut applied));
     if kind == ServiceType::Web {
-        out.domains = plan.domains(service).into_iter().map(|route| route.host.clone()).collect();
+        out.domains = custom_domains(plan, service);
     }
 
     // A cron job with a volume is left out above.
@@ -257,8 +257,23 @@ fn static_site<'a>(
         }
     }
     if let Image::Build(build) = &service.image {
+        let placeholders = crate::public_origin::placeholder_routes(plan.stack);
         for (key, value) in &build.args {
-            if !env_vars.iter().any(|v| v.key() == Some(key)) {
+            if env_vars.iter().any(|v| v.key() == Some(key)) {
+                continue;
+            }
+            // A placeholder host compiled into the site would be every browser's API origin:
+            // the real value is asked for on the first apply instead.
+            let (_, named) = crate::public_origin::spell_hosts(value, &placeholders, str::to_string);
+            if let Some(target) = named.first() {
+                plan.warn(
+                    &service.name,
+                    format!(
+                        "build argument {key} names {target}'s placeholder host: Render asks for it when the Blueprint is first applied (sync: false); set it with {target}'s custom domain"
+                    ),
+                );
+                env_vars.push(EnvVar::Prompted { key: key.clone(), sync: false });
+            } else {
                 env_vars.push(EnvVar::Value { key: key.clone(), value: value.clone() });
             }
         }
@@ -277,7 +292,7 @@ fn static_site<'a>(
         static_publish_path: Some(site.publish_dir.trim_start_matches("./").to_string()),
         routes,
         auto_deploy_trigger: Some(auto_deploy_trigger(plan, service).into()),
-        domains: plan.domains(service).into_iter().map(|route| route.host.clone()).collect(),
+        domains: custom_domains(plan, service),
         env_vars,
         ..Service::default()
     }
@@ -362,6 +377,25 @@ fn instance_type(plan: &mut Plan, service: &ModelService, applied: &mut Vec<Appl
     name.into()
 }
 
+/// The custom domains of `service`; a placeholder host is left out and reported, since Render
+/// would try to verify and certify a name no one can point at it.
+fn custom_domains<'a>(plan: &mut Plan<'a>, service: &'a ModelService) -> Vec<String> {
+    let env = plan.stack.env();
+    let mut domains = Vec::new();
+    for route in plan.domains(service) {
+        if crate::facts::reserved_hosts::stands_in(env, &route.host) {
+            let message = format!(
+                "{} is a placeholder, so it is not a custom domain here: add {}'s real host in the dashboard (Settings › Custom Domains) once the team names it",
+                route.host, service.name
+            );
+            plan.warn(&service.name, message);
+        } else {
+            domains.push(route.host.clone());
+        }
+    }
+    domains
+}
+
 /// The service's variables, build arguments included: Render passes a Docker service's
 /// variables to the build as build arguments.
 fn env_vars<'a>(
@@ -399,6 +433,20 @@ fn env_vars<'a>(
                 );
                 plan.warn(&service.name, message);
                 asked_urls.push(format!("{} {key} = {url}", service.name));
+                EnvVar::Prompted { key, sync: false }
+            }
+            // Render has no reference to another service's custom domain (`fromService` gives
+            // `host`, `port`, `hostport` and its variables; RENDER_EXTERNAL_HOSTNAME is only the
+            // `.onrender.com` host: <https://render.com/docs/environment-variables>), so the real
+            // origin is set once in the dashboard, which Render asks for on the first apply.
+            Value::PublicOrigin { name: target, scheme } => {
+                let what = if scheme.is_some() { "origin" } else { "host" };
+                plan.warn(
+                    &service.name,
+                    format!(
+                        "{key} is the public {what} of {target}, whose host the stack leaves a placeholder: Render asks for it when the Blueprint is first applied (sync: false); set it to {target}'s custom domain"
+                    ),
+                );
                 EnvVar::Prompted { key, sync: false }
             }
             // Render names a service on the private network `<name>-<suffix>` ("service address

@@ -113,6 +113,25 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             format!("Enter {url}, the host from the database service's Connect menu (a Blueprint cannot build it)."),
         );
     }
+    // Placeholder route hosts are no custom domains here (`lower.rs`): each is set up once.
+    let placeholders: Vec<String> = project
+        .stacks()
+        .iter()
+        .filter(|s| s.env().is_hosted())
+        .flat_map(|s| {
+            crate::public_origin::placeholder_routes(s).into_iter().map(move |(host, service)| (s, host, service))
+        })
+        .map(|(s, host, service)| format!("{service} in {} ({host})", s.env()))
+        .collect();
+    if !placeholders.is_empty() {
+        notes.require(
+            Need::Platform,
+            format!(
+                "Once per service and environment, the stack's hosts being placeholders: add the real custom domain of {} (the service's Settings › Custom Domains), and give the variables that hold its origin (sync: false) https://<that domain> when Render asks.",
+                placeholders.join(", ")
+            ),
+        );
+    }
     if let Some(pipeline) = project.pipeline() {
         notes.push(if deployed_by_workflow {
             "Nothing deploys on push (autoDeployTrigger: off): the deploy workflow deploys each commit the pipeline approved.".into()

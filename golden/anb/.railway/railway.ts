@@ -2,7 +2,7 @@
 // Regenerate with: cargo run --example anb
 // Environments: production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard; a service an apply creates has none until they are set, so set them right after the first apply) or ctx.shared.NAME (a shared variable).
-// Before the first deploy: Railway pulls the built images from ghcr.io/anb, whose packages are private when first pushed: make each package public (Package settings > Change visibility), or give each service that runs one the registry's credentials, a token that can read the packages (Settings > Source > Image > Registry credentials).
+// Before the first deploy: Railway pulls the built images from ghcr.io/anb, whose packages are private when first pushed: make each package public (Package settings > Change visibility), or give each service that runs one the registry's credentials in Settings › Source › Registry Credentials; for ghcr.io a GitHub personal access token with `read:packages` in the GitHub Access Token field; private registry credentials need the Pro plan.
 // Public without a domain of their own: api, flower; Railway gives them no address until one is generated (Settings > Networking > Generate Domain) or a custom domain is added.
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
@@ -11,10 +11,10 @@ import { createRailwayContext, defineRailway, image, postgres, preserve, project
 // pipeline moves to each image it deploys there (the header says how Railway may pull them).
 const imageTag: string | undefined = process.env.IMAGE_TAG;
 
-// `railway config apply` runs this program without naming the environment: it comes from
-// DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand), and a
-// context that names one must agree. Anything else stops here, before another environment's
-// values are applied.
+// `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
+// the context; DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand)
+// must agree, and a program told neither stops here, before another environment's values are
+// applied.
 const environments: string[] = ["production"];
 function environmentOf(given: string | undefined): string {
   const named = process.env.DEPLOY_ENVIRONMENT;

@@ -8,10 +8,10 @@
 // production: railway domain dashboard.example.com --service frontend --port 3000
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
-// `railway config apply` runs this program without naming the environment: it comes from
-// DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand), and a
-// context that names one must agree. Anything else stops here, before another environment's
-// values are applied.
+// `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
+// the context; DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand)
+// must agree, and a program told neither stops here, before another environment's values are
+// applied.
 const environments: string[] = ["production"];
 function environmentOf(given: string | undefined): string {
   const named = process.env.DEPLOY_ENVIRONMENT;
@@ -47,8 +47,8 @@ export default defineRailway((given) => {
       FIRST_SUPERUSER_PASSWORD: ctx.shared.FIRST_SUPERUSER_PASSWORD,
       ENVIRONMENT: "production",
       DOMAIN: "example.com",
-      FRONTEND_HOST: "https://dashboard.example.com",
-      BACKEND_CORS_ORIGINS: "https://dashboard.example.com",
+      FRONTEND_HOST: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
+      BACKEND_CORS_ORIGINS: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
       SECRET_KEY: ctx.shared.SECRET_KEY,
       POSTGRES_SERVER: db.env.PGHOST,
       POSTGRES_PORT: db.env.PGPORT,
@@ -74,8 +74,8 @@ export default defineRailway((given) => {
       FIRST_SUPERUSER_PASSWORD: ctx.shared.FIRST_SUPERUSER_PASSWORD,
       ENVIRONMENT: "production",
       DOMAIN: "example.com",
-      FRONTEND_HOST: "https://dashboard.example.com",
-      BACKEND_CORS_ORIGINS: "https://dashboard.example.com",
+      FRONTEND_HOST: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
+      BACKEND_CORS_ORIGINS: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
       SECRET_KEY: ctx.shared.SECRET_KEY,
       POSTGRES_SERVER: db.env.PGHOST,
       POSTGRES_PORT: db.env.PGPORT,
@@ -95,7 +95,7 @@ export default defineRailway((given) => {
       restartPolicyType: "ALWAYS",
     },
     env: {
-      NEXT_PUBLIC_API_URL: "https://api.example.com",
+      NEXT_PUBLIC_API_URL: "https://${{backend.RAILWAY_PUBLIC_DOMAIN}}",
       NODE_ENV: "production",
       HOSTNAME: "0.0.0.0",
       PORT: "3000",

@@ -2,7 +2,7 @@
 // Regenerate with: cargo run --example metabuilder
 // Environments: staging, production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard; a service an apply creates has none until they are set, so set them right after the first apply) or ctx.shared.NAME (a shared variable).
-// Before the first deploy: Railway pulls the built images from ghcr.io/metabuilder, whose packages are private when first pushed: make each package public (Package settings > Change visibility), or give each service that runs one the registry's credentials, a token that can read the packages (Settings > Source > Image > Registry credentials).
+// Before the first deploy: Railway pulls the built images from ghcr.io/metabuilder, whose packages are private when first pushed: make each package public (Package settings > Change visibility), or give each service that runs one the registry's credentials in Settings › Source › Registry Credentials; for ghcr.io a GitHub personal access token with `read:packages` in the GitHub Access Token field; private registry credentials need the Pro plan.
 // Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
 // staging: railway domain api.staging.metabuilder.example.com --service api --port 8000
 // staging: railway domain staging.metabuilder.example.com --service frontend --port 8080
@@ -15,10 +15,10 @@ import { createRailwayContext, defineRailway, image, postgres, preserve, project
 // pipeline moves to each image it deploys there (the header says how Railway may pull them).
 const imageTag: string | undefined = process.env.IMAGE_TAG;
 
-// `railway config apply` runs this program without naming the environment: it comes from
-// DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand), and a
-// context that names one must agree. Anything else stops here, before another environment's
-// values are applied.
+// `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
+// the context; DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand)
+// must agree, and a program told neither stops here, before another environment's values are
+// applied.
 const environments: string[] = ["staging", "production"];
 function environmentOf(given: string | undefined): string {
   const named = process.env.DEPLOY_ENVIRONMENT;
@@ -50,7 +50,7 @@ export default defineRailway((given) => {
       SECRET_KEY: preserve(),
       ALGORITHM: "HS256",
       ACCESS_TOKEN_EXPIRE_MINUTES: "30",
-      CORS_ORIGINS: (ctx.environment === "staging" ? "https://staging.metabuilder.example.com" : "https://metabuilder.example.com"),
+      CORS_ORIGINS: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
       ENVIRONMENT: (ctx.environment === "staging" ? "staging" : "production"),
       DEBUG: "false",
       PORT: "8000",

@@ -3,13 +3,14 @@
 // Environments: production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard; a service an apply creates has none until they are set, so set them right after the first apply) or ctx.shared.NAME (a shared variable).
 // Before the first deploy: Railway builds backend from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.
-// Public without a domain of their own: backend; Railway gives them no address until one is generated (Settings > Networking > Generate Domain) or a custom domain is added.
+// Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
+// production: railway domain wisebet.example.com --service backend --port 8000
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
-// `railway config apply` runs this program without naming the environment: it comes from
-// DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand), and a
-// context that names one must agree. Anything else stops here, before another environment's
-// values are applied.
+// `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
+// the context; DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand)
+// must agree, and a program told neither stops here, before another environment's values are
+// applied.
 const environments: string[] = ["production"];
 function environmentOf(given: string | undefined): string {
   const named = process.env.DEPLOY_ENVIRONMENT;
@@ -46,13 +47,13 @@ export default defineRailway((given) => {
     env: {
       SECRET_KEY: preserve(),
       DEBUG: "False",
-      ALLOWED_HOSTS: "wisebet.example.com,healthcheck.railway.app",
+      ALLOWED_HOSTS: "${{backend.RAILWAY_PUBLIC_DOMAIN}},healthcheck.railway.app",
       DB_HOST: postgresDb.env.PGHOST,
       DB_PORT: postgresDb.env.PGPORT,
       DB_NAME: postgresDb.env.PGDATABASE,
       DB_USER: postgresDb.env.PGUSER,
       DB_PASSWORD: postgresDb.env.PGPASSWORD,
-      CORS_ALLOWED_ORIGINS: "https://wisebet.example.com",
+      CORS_ALLOWED_ORIGINS: "https://${{backend.RAILWAY_PUBLIC_DOMAIN}}",
       PORT: "8000",
     },
   });

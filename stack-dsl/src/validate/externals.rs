@@ -45,6 +45,11 @@ impl<'a> Checker<'a> {
     pub(super) fn check_external_reference(&mut self, at: &str, path: &str, external: &External, value: &EnvValue) {
         match (&external.reach, value) {
             (Reach::Managed { .. }, EnvValue::DatabaseUrl(_)) => {}
+            (_, EnvValue::PublicUrl(_) | EnvValue::PublicHost(_)) => self.report(
+                &[at, path],
+                format!("{} is outside the stack, so the stack routes no public host to it", external.name),
+                "Pass its public address as a literal",
+            ),
             (Reach::Managed { .. }, _) => self.report(
                 &[at, path],
                 format!("{} is managed by a provider; only its connection URL is known", external.name),

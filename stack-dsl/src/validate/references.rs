@@ -53,6 +53,14 @@ impl<'a> Checker<'a> {
                 format!("Declare what {} provides with .datastore(Datastore::postgres(..))", service.name),
             ),
             EnvValue::DatabaseUrl(_) => self.check_port_reference(at, path, service, None),
+            EnvValue::PublicUrl(_) | EnvValue::PublicHost(_) if service.routes.is_empty() => self.report(
+                &[at, path],
+                format!("service {} has no route, so it has no public origin", service.name),
+                format!(
+                    "Give {} a public host with .route(Route::new(\"app.example.org\")), or pass the origin as a literal",
+                    service.name
+                ),
+            ),
             EnvValue::DatabaseField { field, .. } => {
                 self.check_database_field(at, path, &service.name, service.datastore.as_ref(), *field)
             }

@@ -6,10 +6,10 @@
 // production: railway domain notes.example.com --service web --port 3000
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
-// `railway config apply` runs this program without naming the environment: it comes from
-// DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand), and a
-// context that names one must agree. Anything else stops here, before another environment's
-// values are applied.
+// `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
+// the context; DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand)
+// must agree, and a program told neither stops here, before another environment's values are
+// applied.
 const environments: string[] = ["production"];
 function environmentOf(given: string | undefined): string {
   const named = process.env.DEPLOY_ENVIRONMENT;
