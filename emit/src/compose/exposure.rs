@@ -8,6 +8,8 @@
 //! <https://docs.docker.com/reference/compose-file/services/#ports>), reachable from the host
 //! itself or through an SSH tunnel.
 
+use std::collections::HashSet;
+
 use stack_dsl::{Role, Service, ValidStack};
 
 /// The address non-public ports are bound to.
@@ -26,12 +28,17 @@ pub fn ports(service: &Service) -> Vec<String> {
         .collect()
 }
 
-/// True when an edge proxy of the stack (nginx on 80/443) fronts the service `name`: its routes
+/// The services an edge proxy of the stack (nginx on 80/443) fronts: their routes
 /// are served through the proxy, whose own configuration answers their host.
-pub fn fronted(stack: &ValidStack, name: &str) -> bool {
+pub fn fronted(stack: &ValidStack) -> HashSet<&str> {
     stack
         .services()
-        .any(|p| matches!(&p.role, Role::EdgeProxy { upstreams } if upstreams.iter().any(|u| u.name() == name)))
+        .filter_map(|p| match &p.role {
+            Role::EdgeProxy { upstreams } => Some(upstreams.iter().map(|u| u.name())),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
 /// Header lines: the ports reachable only from the host, and the public routes no service in
@@ -50,9 +57,10 @@ pub fn notes(stack: &ValidStack) -> Vec<String> {
         ));
     }
     if stack.edge.is_none() {
+        let fronted = fronted(stack);
         let routes: Vec<String> = stack
             .services()
-            .filter(|s| !fronted(stack, &s.name))
+            .filter(|s| !fronted.contains(s.name.as_str()))
             .flat_map(|s| {
                 s.routes.iter().map(move |r| {
                     let port = s.route_port(r).map_or(String::new(), |p| format!(":{p}"));

@@ -1,6 +1,6 @@
 //! Lowering one validated stack into a [`ComposeFile`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use indexmap::IndexMap;
 use stack_dsl::{
@@ -36,6 +36,8 @@ struct Lowering<'a> {
     secrets_used: BTreeSet<String>,
     /// The services whose real public host the file reads (`PUBLIC_HOST_<SERVICE>`).
     public_hosts: BTreeSet<String>,
+    /// The services an edge proxy of the stack forwards to.
+    fronted: HashSet<&'a str>,
     builds: bool,
     warnings: Vec<Warning>,
 }
@@ -46,6 +48,7 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
         root,
         secrets_used: BTreeSet::new(),
         public_hosts: BTreeSet::new(),
+        fronted: super::exposure::fronted(stack),
         builds: false,
         warnings: Vec::new(),
     };
@@ -206,7 +209,7 @@ impl Lowering<'_> {
                 labels.extend(routed);
             }
             // An edge proxy of the stack serves the routes of what it fronts.
-            None if super::exposure::fronted(self.stack, &service.name) => {}
+            None if self.fronted.contains(service.name.as_str()) => {}
             None => {
                 for route in &service.routes {
                     let message = format!(
