@@ -106,7 +106,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     };
 
     let any_root = stack.services().filter(|s| runs(s)).any(|s| Identity::of(s).0 == Identity::Root);
-    lowered.kept.push((kept::NAMESPACE_FILE.into(), vec![Object::Namespace(namespace(stack, any_root))]));
+    lowered.kept.push((kept::NAMESPACE_FILE.into(), vec![Object::from(namespace(stack, any_root))]));
 
     let mut public = Public::of(stack, cluster)?;
     let claims: Vec<_> =
@@ -200,12 +200,12 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
             _ => "Deployment",
         };
         let mut objects = vec![workload.object];
-        objects.extend(network::cluster_service(stack, service).map(Object::Service));
+        objects.extend(network::cluster_service(stack, service).map(Object::from));
         if kind == "StatefulSet" {
-            objects.extend(network::headless_service(stack, service).map(Object::Service));
+            objects.extend(network::headless_service(stack, service).map(Object::from));
         }
-        objects.extend(scaling::autoscaler(stack, service, kind).map(Object::HorizontalPodAutoscaler));
-        objects.extend(scaling::disruption_budget(stack, service).map(Object::PodDisruptionBudget));
+        objects.extend(scaling::autoscaler(stack, service, kind).map(Object::from));
+        objects.extend(scaling::disruption_budget(stack, service).map(Object::from));
         lowered.warnings.extend(scaling::single_replica_outage(stack, service).map(|m| warn(service, m)));
         service_files.push((format!("{}.yaml", service.name), objects));
     }
@@ -246,34 +246,34 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     lowered.claims_storage =
         !claims.is_empty() || stack.services().filter(|s| runs(s)).any(|s| storage::owns_data(stack, s));
     if !claims.is_empty() {
-        lowered.kept.push((kept::VOLUMES_FILE.into(), claims.into_iter().map(Object::PersistentVolumeClaim).collect()));
+        lowered.kept.push((kept::VOLUMES_FILE.into(), claims.into_iter().map(Object::from).collect()));
     }
     let aliases = external::alias_services(stack);
     if !aliases.is_empty() {
-        lowered.files.push(("externals.yaml".into(), aliases.into_iter().map(Object::Service).collect()));
+        lowered.files.push(("externals.yaml".into(), aliases.into_iter().map(Object::from).collect()));
     }
     let groups = super::env_group::config_maps(stack);
     if !groups.is_empty() {
-        lowered.files.push(("env-groups.yaml".into(), groups.into_iter().map(Object::ConfigMap).collect()));
+        lowered.files.push(("env-groups.yaml".into(), groups.into_iter().map(Object::from).collect()));
     }
     lowered.files.extend(service_files);
     if let Some((ingress, secrets)) = ingress::ingress(stack, cluster, &mut public) {
         lowered.tls_secrets = secrets;
         lowered.has_ingress = true;
         lowered.uncertified_hosts = public.uncertified.clone();
-        lowered.files.push(("ingress.yaml".into(), vec![Object::Ingress(ingress)]));
+        lowered.files.push(("ingress.yaml".into(), vec![Object::from(ingress)]));
     }
     for (service, message) in public.warnings.drain(..) {
         if let Some(service) = stack.service(&service) {
             lowered.warnings.push(warn(service, message));
         }
     }
-    let mut policies = vec![Object::NetworkPolicy(network::default_deny(stack))];
+    let mut policies = vec![Object::from(network::default_deny(stack))];
     for service in stack.services().filter(|s| runs(s)) {
-        policies.extend(network::policy(stack, service, &public, cluster).map(Object::NetworkPolicy));
+        policies.extend(network::policy(stack, service, &public, cluster).map(Object::from));
     }
     if matches!(cluster.certificates, Certificates::ClusterIssuer(_)) && !lowered.tls_secrets.is_empty() {
-        policies.push(Object::NetworkPolicy(network::http01_solver(stack, cluster)));
+        policies.push(Object::from(network::http01_solver(stack, cluster)));
     }
     lowered.files.push(("network-policies.yaml".into(), policies));
 

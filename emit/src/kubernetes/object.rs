@@ -15,21 +15,50 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[allow(missing_docs)]
-#[allow(clippy::large_enum_variant)] // written once per object; boxing would only add noise
 pub enum Object {
-    Namespace(Namespace),
-    Deployment(Deployment),
-    StatefulSet(StatefulSet),
-    Job(Job),
-    CronJob(CronJob),
-    Service(Service),
-    PersistentVolumeClaim(PersistentVolumeClaim),
-    NetworkPolicy(NetworkPolicy),
-    Ingress(Ingress),
-    HorizontalPodAutoscaler(HorizontalPodAutoscaler),
-    PodDisruptionBudget(PodDisruptionBudget),
-    ServiceAccount(ServiceAccount),
-    Role(Role),
-    RoleBinding(RoleBinding),
-    ConfigMap(ConfigMap),
+    Namespace(Box<Namespace>),
+    Deployment(Box<Deployment>),
+    StatefulSet(Box<StatefulSet>),
+    Job(Box<Job>),
+    CronJob(Box<CronJob>),
+    Service(Box<Service>),
+    PersistentVolumeClaim(Box<PersistentVolumeClaim>),
+    NetworkPolicy(Box<NetworkPolicy>),
+    Ingress(Box<Ingress>),
+    HorizontalPodAutoscaler(Box<HorizontalPodAutoscaler>),
+    PodDisruptionBudget(Box<PodDisruptionBudget>),
+    ServiceAccount(Box<ServiceAccount>),
+    Role(Box<Role>),
+    RoleBinding(Box<RoleBinding>),
+    ConfigMap(Box<ConfigMap>),
 }
+
+/// `Object::from(deployment)`: each kind into its (boxed) variant. Boxed, a list of objects
+/// holds each at its own size, not at the size of the largest kind (a Deployment's).
+macro_rules! from_kinds {
+    ($($kind:ident),*) => {
+        $(impl From<$kind> for Object {
+            fn from(object: $kind) -> Self {
+                Object::$kind(Box::new(object))
+            }
+        })*
+    };
+}
+
+from_kinds!(
+    Namespace,
+    Deployment,
+    StatefulSet,
+    Job,
+    CronJob,
+    Service,
+    PersistentVolumeClaim,
+    NetworkPolicy,
+    Ingress,
+    HorizontalPodAutoscaler,
+    PodDisruptionBudget,
+    ServiceAccount,
+    Role,
+    RoleBinding,
+    ConfigMap
+);

@@ -151,7 +151,7 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
     let replicas =
         if service.autoscale.is_some() { None } else { Some(service.replicas.try_into().unwrap_or(i32::MAX)) };
     let object = match &service.run {
-        Run::Continuously if owns_data(stack, service) => Object::StatefulSet(StatefulSet {
+        Run::Continuously if owns_data(stack, service) => Object::from(StatefulSet {
             metadata,
             spec: Some(StatefulSetSpec {
                 replicas,
@@ -163,13 +163,13 @@ pub fn workload(stack: &ValidStack, service: &Service, cluster: &Cluster) -> Res
             }),
             ..Default::default()
         }),
-        Run::Continuously => Object::Deployment(Deployment {
+        Run::Continuously => Object::from(Deployment {
             metadata,
             spec: Some(DeploymentSpec { replicas, selector, template, ..Default::default() }),
             ..Default::default()
         }),
-        Run::Once => Object::Job(Job { metadata, spec: Some(job_spec(service, template)), ..Default::default() }),
-        Run::OnSchedule(schedule) => Object::CronJob(CronJob {
+        Run::Once => Object::from(Job { metadata, spec: Some(job_spec(service, template)), ..Default::default() }),
+        Run::OnSchedule(schedule) => Object::from(CronJob {
             metadata,
             spec: Some(cron_job_spec(schedule, job_spec(service, template), pod_labels)),
             ..Default::default()
