@@ -318,10 +318,44 @@ impl Bundle {
         wait: Duration,
         waiting: impl FnOnce(),
     ) -> Result<Vec<Change>, Error> {
+        let files = self.files.iter().filter(|f| part(&f.path)).cloned().collect();
+        self.write_files(root, part, wait, waiting, files)
+    }
+
+    /// [`Bundle::write_part_with`], moving the text of the files it writes into the returned
+    /// changes instead of copying it, so a large render is held once, not twice, while it is
+    /// written. Afterwards (and after an error) those files keep their paths and have no text:
+    /// for a bundle that is written once and then only reported on, as the command line does.
+    pub fn write_part_moving_text(
+        &mut self,
+        root: &Path,
+        part: &dyn Fn(&str) -> bool,
+        wait: Duration,
+        waiting: impl FnOnce(),
+    ) -> Result<Vec<Change>, Error> {
+        let files = self
+            .files
+            .iter_mut()
+            .filter(|f| part(&f.path))
+            .map(|f| GeneratedFile { path: f.path.clone(), contents: std::mem::take(&mut f.contents) })
+            .collect();
+        self.write_files(root, part, wait, waiting, files)
+    }
+
+    /// Writes `files` (the bundle's files `part` accepts) under the lock, as
+    /// [`Bundle::write_part_with`] describes.
+    fn write_files(
+        &self,
+        root: &Path,
+        part: &dyn Fn(&str) -> bool,
+        wait: Duration,
+        waiting: impl FnOnce(),
+        files: Vec<GeneratedFile>,
+    ) -> Result<Vec<Change>, Error> {
         fs::create_dir_all(root).map_err(|source| Error::Io { action: "create", path: root.to_path_buf(), source })?;
         let _lock = OutputLock::acquire(root, Access::Exclusive, wait, waiting)?;
         self.remove_temporaries(root)?;
-        let changes = self.compare(root, part)?;
+        let changes = self.compare_files(root, part, files)?;
         for check in &self.checks {
             (check.0)(&changes)?;
         }
@@ -330,21 +364,16 @@ impl Bundle {
         Ok(changes)
     }
 
-    /// The rendered files `part` accepts, followed by the manifest: every rendered file `part`
-    /// accepts or an earlier run wrote, in render order, then the files of earlier runs outside
-    /// `part` that the stack no longer renders (a run that covers them removes them). With every
-    /// part, the manifest lists exactly the rendered files.
-    fn files_with_manifest<'a>(
-        &'a self,
-        previous: &'a [String],
-        rendered: &'a HashSet<&str>,
-        part: &'a dyn Fn(&str) -> bool,
-    ) -> impl Iterator<Item = GeneratedFile> + 'a {
-        let listed = |path: &str| part(path) || previous.iter().any(|p| p == path);
-        let written = self.files.iter().map(|f| f.path.as_str()).filter(move |path| listed(path));
+    /// The manifest for the files `part` accepts: every rendered file `part` accepts or an
+    /// earlier run wrote, in render order, then the files of earlier runs outside `part` that
+    /// the stack no longer renders (a run that covers them removes them). With every part, the
+    /// manifest lists exactly the rendered files.
+    fn manifest(&self, previous: &[String], rendered: &HashSet<&str>, part: &dyn Fn(&str) -> bool) -> GeneratedFile {
+        let listed_before: HashSet<&str> = previous.iter().map(String::as_str).collect();
+        let written =
+            self.files.iter().map(|f| f.path.as_str()).filter(|path| part(path) || listed_before.contains(path));
         let kept = previous.iter().map(String::as_str).filter(|path| !part(path) && !rendered.contains(path));
-        let manifest = GeneratedFile { path: MANIFEST_PATH.into(), contents: manifest::render(written.chain(kept)) };
-        self.files.iter().filter(|f| part(&f.path)).cloned().chain(std::iter::once(manifest))
+        GeneratedFile { path: MANIFEST_PATH.into(), contents: manifest::render(written.chain(kept)) }
     }
 
     /// Every path the bundle writes, the manifest included, for lookups in constant time.
@@ -352,12 +381,26 @@ impl Bundle {
         self.files.iter().map(|f| f.path.as_str()).chain([MANIFEST_PATH]).collect()
     }
 
+    /// What writing the files `part` accepts would change under `root`, comparing copies of
+    /// the files' text.
     fn compare(&self, root: &Path, part: &dyn Fn(&str) -> bool) -> Result<Vec<Change>, Error> {
+        let files: Vec<GeneratedFile> = self.files.iter().filter(|f| part(&f.path)).cloned().collect();
+        self.compare_files(root, part, files)
+    }
+
+    /// [`Bundle::compare`] of `files` (the bundle's files `part` accepts, copied or moved out).
+    fn compare_files(
+        &self,
+        root: &Path,
+        part: &dyn Fn(&str) -> bool,
+        files: Vec<GeneratedFile>,
+    ) -> Result<Vec<Change>, Error> {
         let rendered = self.rendered_paths();
         let previous =
             read_if_exists(&root.join(MANIFEST_PATH))?.map(|text| manifest::parse(&text)).unwrap_or_default();
+        let manifest = self.manifest(&previous, &rendered, part);
         let mut changes = Vec::new();
-        for file in self.files_with_manifest(&previous, &rendered, part) {
+        for file in files.into_iter().chain([manifest]) {
             let change = match read_if_exists(&root.join(&file.path))? {
                 None => Change::Created { path: file.path, contents: file.contents },
                 Some(old) if old == file.contents => Change::Unchanged { path: file.path },
@@ -617,6 +660,30 @@ mod tests {
         assert!(bundle.check(&root).unwrap().iter().all(|c| !c.is_change()));
         assert_eq!(listing(&root), [MANIFEST_PATH, "compose/a.yaml"], "no temporary files remain");
         fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn writing_with_the_text_moved_writes_and_reports_the_same() {
+        let (copied, moved) = (scratch("copied"), scratch("moved"));
+        let bundle = || {
+            let mut bundle = Bundle::new();
+            bundle.own("compose");
+            bundle.add("compose/a.yaml", "a: 1\n");
+            bundle.add("render.yaml", "services: []\n");
+            bundle
+        };
+        let only_compose = |path: &str| path.starts_with("compose/");
+        let by_copy = bundle().write_part_with(&copied, &only_compose, LOCK_WAIT, || {}).unwrap();
+        let mut moving = bundle();
+        let by_move = moving.write_part_moving_text(&moved, &only_compose, LOCK_WAIT, || {}).unwrap();
+        assert_eq!(by_copy, by_move);
+        for path in ["compose/a.yaml", MANIFEST_PATH] {
+            assert_eq!(fs::read_to_string(copied.join(path)).unwrap(), fs::read_to_string(moved.join(path)).unwrap());
+        }
+        assert!(!moved.join("render.yaml").exists());
+        // The written file's text went into the changes; the other file keeps its own.
+        assert_eq!(moving.file("compose/a.yaml").unwrap().contents, "");
+        assert_eq!(moving.file("render.yaml").unwrap().contents, "services: []\n");
     }
 
     #[test]

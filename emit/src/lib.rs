@@ -86,32 +86,13 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         Ok(rendered) => bundle.extend(rendered),
         Err(error) => errors.push(error),
     };
-    // The other targets render on a second thread while Kubernetes, about half the work,
-    // renders on this one; the bundles are joined in the same order either way, so the bytes
-    // do not depend on which finished first.
-    let (kubernetes, rest) = std::thread::scope(|scope| {
-        let rest = scope.spawn(|| {
-            [
-                compose::render(project, options),
-                render_blueprint::render(project, options),
-                railway::render(project, options),
-                actions::render(project, options),
-                model::render(project),
-            ]
-        });
-        #[cfg(feature = "kubernetes")]
-        let kubernetes = Some(kubernetes::render(project, options));
-        #[cfg(not(feature = "kubernetes"))]
-        let kubernetes = None;
-        (kubernetes, rest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
-    // In the order of `TARGETS`: Compose, Kubernetes, then the rest.
-    let [compose, rest @ ..] = rest;
-    add(compose);
-    if let Some(kubernetes) = kubernetes {
-        add(kubernetes);
-    }
-    rest.into_iter().for_each(&mut add);
+    add(compose::render(project, options));
+    #[cfg(feature = "kubernetes")]
+    add(kubernetes::render(project, options));
+    add(render_blueprint::render(project, options));
+    add(railway::render(project, options));
+    add(actions::render(project, options));
+    add(model::render(project));
     if errors.is_empty() {
         let page = deploy_page::render(project, &bundle, options);
         bundle.add(layout::DEPLOY_PAGE, page);

@@ -174,7 +174,7 @@ impl Run<'_> {
         if self.request.acknowledge_recreate {
             options = options.acknowledge_recreate();
         }
-        let bundle = render(self.valid, &options)?;
+        let mut bundle = render(self.valid, &options)?;
         let part = |path: &str| self.selection.contains(path);
         let printer = self.printer;
         if self.request.mode == Mode::Check && !dir.is_dir() {
@@ -194,7 +194,7 @@ impl Run<'_> {
                         eprintln!("waiting: another Stackwright renderer is writing {}", dir.display());
                     }
                 };
-                bundle.write_part_with(dir, &part, crate::LOCK_WAIT, waiting)?
+                bundle.write_part_moving_text(dir, &part, crate::LOCK_WAIT, waiting)?
             }
             Mode::Check | Mode::Diff => bundle.check_part(dir, &part)?,
         };
