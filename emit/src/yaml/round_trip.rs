@@ -157,3 +157,17 @@ fn a_key_that_is_not_a_scalar_is_an_error_not_a_panic() {
     let error = super::writer::write(&mut out, &map).expect_err("a sequence key");
     assert!(error.to_string().contains("mapping key"), "{error}");
 }
+
+#[test]
+fn keys_longer_than_yaml_allows_inline_are_written_explicitly_and_read_back() {
+    let long = "k".repeat(1100);
+    let value = serde_json::json!({
+        &long: {"nested": [1, "two", {"three": 3}], "empty": {}},
+        format!("{long}-list"): ["a", ["b"]],
+        format!("{long}-scalar"): "text\nwith lines\n",
+    });
+    let text = written(&value);
+    assert!(text.contains(&format!("? {long}\n")), "{text}");
+    let read: Value = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(read, value);
+}
