@@ -298,3 +298,30 @@ fn an_external_mysql_or_mongo_the_platform_would_provide_is_an_error() {
         }
     }
 }
+
+/// A MongoDB without a root user runs without authentication (<https://hub.docker.com/_/mongo>):
+/// the datastore validates without a user and its URL carries no credentials and no
+/// `authSource`.
+#[test]
+fn a_mongo_without_authentication_is_reached_without_credentials() {
+    let project = Project::new("chat", [Env::Production], |_| {
+        let mut stack = Stack::new("chat");
+        let mongo = stack.add_service(
+            Service::new("mongo", Image::new("mongo:7"))
+                .port(Port::tcp(27017))
+                .datastore(Datastore::mongo(7).database("chat")),
+        );
+        stack.add_service(
+            Service::new("api", Image::new("ghcr.io/chat/api:1"))
+                .port(Port::http(3000))
+                .env("MONGO_URL", mongo.database_url()),
+        );
+        stack
+    });
+    let bundle = emit::render(&project.validate().expect("valid without a user"), &emit::Options::with_root(""))
+        .expect("renders");
+    let file: ComposeFile =
+        serde_saphyr::from_str(text(&bundle, &emit::layout::compose_file(Env::Production))).expect("parses");
+    assert_eq!(file.services["api"].environment["MONGO_URL"], "mongodb://mongo:27017/chat");
+    assert!(!file.services["mongo"].environment.keys().any(|k| k.starts_with("MONGO_INITDB")));
+}

@@ -60,11 +60,69 @@ pub fn password_variable(engine: Engine, env: &[(String, Node)]) -> Option<&'sta
     names.iter().flat_map(|v| [Some(v.password), v.root_password.filter(|_| !user)]).flatten().find(|name| set(name))
 }
 
+/// Who clients log in as and which database they use, as the image's variables set them, and
+/// what had to be assumed (said in the declaration's comment).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// The user; `None` for a MongoDB without a root user, which has no authentication
+    /// (<https://hub.docker.com/_/mongo>: access control only when both `MONGO_INITDB_ROOT_*` are set).
+    pub user: Option<String>,
+    /// The database.
+    pub database: Option<String>,
+    /// The password variable's value as written (`${DB_PASSWORD:?…}`), if set.
+    pub password: Option<String>,
+    /// What was assumed, for the comment.
+    assumed: Vec<String>,
+}
+
+/// The user and database of `engine`'s image given its variables `env`.
+pub fn identity(engine: Engine, env: &[(String, Node)]) -> Identity {
+    let var = |name: &str| env.iter().find(|(k, _)| k == name).and_then(|(_, v)| literal_or_default(v));
+    let set = |name: &str| env.iter().any(|(k, _)| k == name);
+    let names = names(engine);
+    let Some(own) = names.first() else { return Identity::default() };
+    let mut assumed = Vec::new();
+    let user_variable = names.iter().map(|v| v.user).find(|n| set(n)).unwrap_or(own.user);
+    // Without a user the image's default (PostgreSQL's `postgres`) or MySQL's `root`, whose
+    // password the root variable sets; MongoDB without a root user has no authentication.
+    let default_user = own.default_user.or(own.root_password.map(|_| "root"));
+    let no_auth = matches!(engine, Engine::Mongo { .. }) && !set(user_variable);
+    let user = match var(user_variable) {
+        Some(user) => Some(user),
+        None if no_auth => {
+            assumed.push(format!("{user_variable} is not set, so the image runs without authentication"));
+            None
+        }
+        None => {
+            let how = if set(user_variable) { "is a deploy-time value" } else { "is not set" };
+            let assumed_user = default_user.unwrap_or("app");
+            assumed.push(format!("{user_variable} {how}, so the user {assumed_user:?} is assumed: write the real one"));
+            Some(assumed_user.to_string())
+        }
+    };
+    let database_variable = names.iter().map(|v| v.database).find(|n| set(n)).unwrap_or(own.database);
+    let database = match var(database_variable) {
+        Some(database) => database,
+        // PostgreSQL names the database after the user; the others create none unless asked.
+        None => {
+            let fallback = user.clone().or(own.default_user.map(str::to_string)).unwrap_or_else(|| "test".into());
+            if own.default_user.is_none() {
+                assumed.push(format!(
+                    "{database_variable} is not a literal, so the database {fallback:?} is assumed: write the one clients use"
+                ));
+            }
+            fallback
+        }
+    };
+    let password = password_variable(engine, env)
+        .and_then(|name| env.iter().find(|(k, _)| k == name))
+        .and_then(|(_, v)| v.scalar().map(str::to_string));
+    Identity { user, database: Some(database), password, assumed }
+}
+
 /// The `.datastore(...)` call for a recognised engine; `env` is the service's variables as
 /// written and `password` the secret its password variable became.
 pub fn method(engine: Engine, guessed: bool, env: &[(String, Node)], password: Option<Expr>) -> Method {
-    let var = |name: &str| env.iter().find(|(k, _)| k == name).and_then(|(_, v)| literal_or_default(v));
-    let set = |name: &str| env.iter().any(|(k, _)| k == name);
     // The syntax tree holds static paths: `Datastore::` and `Engine::constructor`.
     let constructor = match engine {
         Engine::Postgres { .. } => "Datastore::postgres",
@@ -79,30 +137,15 @@ pub fn method(engine: Engine, guessed: bool, env: &[(String, Node)], password: O
         _ => "Render and Railway run the image with its volume",
     };
     let mut comment = format!("{}, recognised from the image: clients get typed URLs, {managed}", engine.product());
-    let names = names(engine);
-    if let Some(own) = names.first() {
-        let user_variable = names.iter().map(|v| v.user).find(|n| set(n)).unwrap_or(own.user);
-        // Without a user the image's default (PostgreSQL's `postgres`) or MySQL's `root`, whose
-        // password the root variable sets; MongoDB without a root user has no authentication.
-        let default_user = own.default_user.or(own.root_password.map(|_| "root"));
-        let user = var(user_variable);
-        if user.is_none() {
-            let how = if set(user_variable) { "is a deploy-time value" } else { "is not set" };
-            let assumed = default_user.unwrap_or("app");
-            comment
-                .push_str(&format!("; {user_variable} {how}, so the user {assumed:?} is assumed: write the real one"));
-        }
-        let user = user.unwrap_or_else(|| default_user.unwrap_or("app").to_string());
-        let database_variable = names.iter().map(|v| v.database).find(|n| set(n)).unwrap_or(own.database);
-        let database = var(database_variable);
-        // PostgreSQL names the database after the user; the others create none unless asked.
-        if database.is_none() && own.default_user.is_none() {
-            comment.push_str(&format!(
-                "; {database_variable} is not a literal, so a database named like the user is assumed: write the one clients use"
-            ));
-        }
-        let database = database.unwrap_or_else(|| user.clone());
-        datastore = datastore.call("user", vec![Expr::str(user)]).call("database", vec![Expr::str(database)]);
+    let identity = identity(engine, env);
+    for note in &identity.assumed {
+        comment.push_str(&format!("; {note}"));
+    }
+    if let Some(user) = identity.user {
+        datastore = datastore.call("user", vec![Expr::str(user)]);
+    }
+    if let Some(database) = identity.database {
+        datastore = datastore.call("database", vec![Expr::str(database)]);
     }
     if let Some(password) = password {
         datastore = datastore.call("password", vec![password]);

@@ -161,6 +161,10 @@ pub fn import(
         if let Some(engine) = engine.filter(|_| ports.is_empty()) {
             ports.push(engine.default_port());
         }
+        let identity = engine.map(|engine| {
+            let env = service::variables(&mut Context::default(), compose_name, node, read_env_file);
+            datastore::identity(engine, &env)
+        });
         let ident = cx.ident(compose_name, "service");
         let only_if = node.get("profiles").map(|profiles| {
             let names: Vec<&str> = match &profiles.value {
@@ -181,7 +185,16 @@ pub fn import(
         });
         cx.services.insert(
             compose_name.clone(),
-            ServiceInfo { name: dns_label(compose_name), ident, engine, ports, job, referenced: false, only_if },
+            ServiceInfo {
+                name: dns_label(compose_name),
+                ident,
+                engine,
+                identity,
+                ports,
+                job,
+                referenced: false,
+                only_if,
+            },
         );
     }
     // A first pass learns which names are deploy-time values anywhere, so that a literal under

@@ -434,7 +434,7 @@ fn argv_of(cx: &mut Context, node: &Node) -> Option<(Vec<String>, Option<String>
 }
 
 /// `env_file` entries first, then `environment`, which overrides them (Compose's precedence).
-fn variables(cx: &mut Context, name: &str, node: &Node, read: ReadEnvFile<'_>) -> Vec<(String, Node)> {
+pub(super) fn variables(cx: &mut Context, name: &str, node: &Node, read: ReadEnvFile<'_>) -> Vec<(String, Node)> {
     let mut env: Vec<(String, Node)> = Vec::new();
     let files: Vec<(&Node, String, bool)> = match node.get("env_file").map(|f| &f.value) {
         Some(Value::Scalar(path)) => node.get("env_file").map(|at| (at, path.clone(), true)).into_iter().collect(),
