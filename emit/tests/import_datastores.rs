@@ -183,3 +183,28 @@ services:
     assert!(module.contains(".env(\"MONGO_URL\", mongo.database_url())"), "{module}");
     assert!(flat.replace("// ", "").contains("so the image runs without authentication"), "{module}");
 }
+
+/// A database the file leaves to the image's default (no `POSTGRES_DB`) while every client's
+/// URL names one the application creates (Mastodon's `social_production`): that database is
+/// the datastore's, so `database_url()` names it rather than the image's `postgres`.
+#[test]
+fn the_database_every_client_names_is_the_datastores_when_the_file_names_none() {
+    let compose = r#"
+services:
+  db:
+    image: postgres:16-alpine
+    environment:
+      POSTGRES_HOST_AUTH_METHOD: trust
+  web:
+    image: ghcr.io/mastodon/mastodon:v4.3
+    environment:
+      DATABASE_URL: postgresql://postgres@db:5432/social_production
+"#;
+    let module = run(compose).module;
+    let flat: String = module.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(").replace(" .", ".");
+    assert!(
+        flat.contains(".datastore(Datastore::postgres(16).user(\"postgres\").database(\"social_production\"))"),
+        "{module}"
+    );
+    assert!(module.contains(".env(\"DATABASE_URL\", db.database_url())"), "{module}");
+}

@@ -71,8 +71,28 @@ pub struct Identity {
     pub database: Option<String>,
     /// The password variable's value as written (`${DB_PASSWORD:?…}`), if set.
     pub password: Option<String>,
+    /// The file names the database (else it is the image's default or a guess).
+    pub database_named: bool,
+    /// The variable naming the database.
+    database_variable: &'static str,
     /// What was assumed, for the comment.
     assumed: Vec<String>,
+    /// What was assumed or learnt about the database, for the comment.
+    database_note: Option<String>,
+}
+
+impl Identity {
+    /// Take `database`, which every client's URL names, as the datastore's database: the file
+    /// leaves it to the image's default, and the application creates its own (Mastodon's
+    /// `rails db:setup`).
+    pub fn adopt_database(&mut self, database: String) {
+        self.database_note = Some(format!(
+            "{} is not set, and the clients' URLs name the database {database:?} (the application creates it), so it is the datastore's",
+            self.database_variable
+        ));
+        self.database = Some(database);
+        self.database_named = true;
+    }
 }
 
 /// The user and database of `engine`'s image given its variables `env`.
@@ -101,28 +121,28 @@ pub fn identity(engine: Engine, env: &[(String, Node)]) -> Identity {
         }
     };
     let database_variable = names.iter().map(|v| v.database).find(|n| set(n)).unwrap_or(own.database);
-    let database = match var(database_variable) {
-        Some(database) => database,
+    let mut database_note = None;
+    let database = var(database_variable);
+    let database_named = database.is_some();
+    let database = database.unwrap_or_else(|| {
         // PostgreSQL names the database after the user; the others create none unless asked.
-        None => {
-            let fallback = user.clone().or(own.default_user.map(str::to_string)).unwrap_or_else(|| "test".into());
-            if own.default_user.is_none() {
-                assumed.push(format!(
-                    "{database_variable} is not a literal, so the database {fallback:?} is assumed: write the one clients use"
-                ));
-            }
-            fallback
+        let fallback = user.clone().or(own.default_user.map(str::to_string)).unwrap_or_else(|| "test".into());
+        if own.default_user.is_none() {
+            database_note = Some(format!(
+                "{database_variable} is not a literal, so the database {fallback:?} is assumed: write the one clients use"
+            ));
         }
-    };
+        fallback
+    });
     let password = password_variable(engine, env)
         .and_then(|name| env.iter().find(|(k, _)| k == name))
         .and_then(|(_, v)| v.scalar().map(str::to_string));
-    Identity { user, database: Some(database), password, assumed }
+    Identity { user, database: Some(database), password, database_named, database_variable, assumed, database_note }
 }
 
-/// The `.datastore(...)` call for a recognised engine; `env` is the service's variables as
-/// written and `password` the secret its password variable became.
-pub fn method(engine: Engine, guessed: bool, env: &[(String, Node)], password: Option<Expr>) -> Method {
+/// The `.datastore(...)` call for a recognised engine of `identity`; `password` is the secret
+/// its password variable became.
+pub fn method(engine: Engine, guessed: bool, identity: &Identity, password: Option<Expr>) -> Method {
     // The syntax tree holds static paths: `Datastore::` and `Engine::constructor`.
     let constructor = match engine {
         Engine::Postgres { .. } => "Datastore::postgres",
@@ -137,14 +157,13 @@ pub fn method(engine: Engine, guessed: bool, env: &[(String, Node)], password: O
         _ => "Render and Railway run the image with its volume",
     };
     let mut comment = format!("{}, recognised from the image: clients get typed URLs, {managed}", engine.product());
-    let identity = identity(engine, env);
-    for note in &identity.assumed {
+    for note in identity.assumed.iter().chain(&identity.database_note) {
         comment.push_str(&format!("; {note}"));
     }
-    if let Some(user) = identity.user {
+    if let Some(user) = &identity.user {
         datastore = datastore.call("user", vec![Expr::str(user)]);
     }
-    if let Some(database) = identity.database {
+    if let Some(database) = &identity.database {
         datastore = datastore.call("database", vec![Expr::str(database)]);
     }
     if let Some(password) = password {
@@ -187,7 +206,7 @@ mod tests {
             Engine::Mariadb { major: 11 },
             Engine::Mongo { major: 7 },
         ] {
-            let called = format!("{:?}", method(engine, false, &[], None).args);
+            let called = format!("{:?}", method(engine, false, &identity(engine, &[]), None).args);
             assert!(called.contains(&format!("\"Datastore::{}\"", engine.constructor())), "{engine:?}: {called}");
         }
     }

@@ -243,22 +243,8 @@ fn service_reference(cx: &mut Context, key: &str, pieces: &[Piece]) -> Option<Re
 /// the application's choice and stays), user, password, port and database, and no options but
 /// MongoDB's `authSource` that the model adds itself.
 fn not_its_own(engine: Engine, identity: &Identity, service: &ServiceInfo, written: &Url) -> Option<String> {
-    let synonym = matches!(engine, Engine::Postgres { .. }) && written.scheme == "postgres";
-    if written.scheme != engine.scheme() && !synonym {
-        return Some(format!(
-            "its scheme {:?} is the application's choice of driver, which database_url() would spell {:?}",
-            written.scheme,
-            engine.scheme()
-        ));
-    }
-    if written.user != identity.user.as_deref() {
-        let user = written.user.map_or("no user".to_string(), |u| format!("user {u:?}"));
-        let own = identity.user.as_deref().map_or("none".to_string(), |u| format!("{u:?}"));
-        return Some(format!("it logs in as {user}, the datastore's user is {own}"));
-    }
-    let own_password = identity.password.as_deref().and_then(|p| interpolate::parse(p).ok()).map(|p| template(&p));
-    if written.password != own_password.as_deref() {
-        return Some("its password is not the datastore's password variable".to_string());
+    if let Some(reason) = another_login(engine, identity, written) {
+        return Some(reason);
     }
     let port = written.port.unwrap_or(engine.default_port());
     if service.ports.first() != Some(&port) {
@@ -280,6 +266,63 @@ fn not_its_own(engine: Engine, identity: &Identity, service: &ServiceInfo, writt
         return Some(format!("its options {query:?} are not in the URL database_url() spells"));
     }
     None
+}
+
+/// Why `written` does not log in to the datastore `identity` as `database_url()` would: another
+/// scheme (PostgreSQL's synonym `postgres` aside), user or password.
+fn another_login(engine: Engine, identity: &Identity, written: &Url) -> Option<String> {
+    let synonym = matches!(engine, Engine::Postgres { .. }) && written.scheme == "postgres";
+    if written.scheme != engine.scheme() && !synonym {
+        return Some(format!(
+            "its scheme {:?} is the application's choice of driver, which database_url() would spell {:?}",
+            written.scheme,
+            engine.scheme()
+        ));
+    }
+    if written.user != identity.user.as_deref() {
+        let user = written.user.map_or("no user".to_string(), |u| format!("user {u:?}"));
+        let own = identity.user.as_deref().map_or("none".to_string(), |u| format!("{u:?}"));
+        return Some(format!("it logs in as {user}, the datastore's user is {own}"));
+    }
+    let own_password = identity.password.as_deref().and_then(|p| interpolate::parse(p).ok()).map(|p| template(&p));
+    if written.password != own_password.as_deref() {
+        return Some("its password is not the datastore's password variable".to_string());
+    }
+    None
+}
+
+/// For each datastore whose database the file leaves to the image's default, the one database
+/// its clients' URLs (`envs`, every service's variables) name when they log in as its user:
+/// the application creates it, so it is the one `database_url()` must name.
+pub fn adopt_client_databases(cx: &mut Context, envs: &[Vec<(String, Node)>]) {
+    let mut named: indexmap::IndexMap<String, Vec<String>> = indexmap::IndexMap::new();
+    for (_, value) in envs.iter().flatten() {
+        let Some(pieces) = value.scalar().and_then(|text| interpolate::parse(text).ok()) else { continue };
+        let written = template(&pieces);
+        let Some(parsed) = url(&written) else { continue };
+        let Some(service) = cx.service_at(parsed.host) else { continue };
+        let (Some(engine), Some(identity)) = (service.engine, &service.identity) else { continue };
+        if identity.database_named
+            || !engine.needs_user_and_database()
+            || another_login(engine, identity, &parsed).is_some()
+        {
+            continue;
+        }
+        let database = parsed.path.split('?').next().unwrap_or_default().trim_start_matches('/');
+        if !database.is_empty() {
+            let databases = named.entry(service.name.clone()).or_default();
+            if !databases.iter().any(|d| d == database) {
+                databases.push(database.to_string());
+            }
+        }
+    }
+    for (name, databases) in named {
+        if let [database] = databases.as_slice()
+            && let Some(identity) = cx.services.values_mut().find(|s| s.name == name).and_then(|s| s.identity.as_mut())
+        {
+            identity.adopt_database(database.clone());
+        }
+    }
 }
 
 /// A URL's parts.

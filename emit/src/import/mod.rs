@@ -147,6 +147,7 @@ pub fn import(
         return Err(cx.errors);
     };
     let tags = shared_build_tags(&stack_name, entries);
+    let mut envs = Vec::new();
     for (compose_name, node) in entries {
         let image = node.get("image").and_then(Node::scalar).unwrap_or_default();
         let engine = match (node.get("build"), datastore::recognise(image)) {
@@ -161,10 +162,9 @@ pub fn import(
         if let Some(engine) = engine.filter(|_| ports.is_empty()) {
             ports.push(engine.default_port());
         }
-        let identity = engine.map(|engine| {
-            let env = service::variables(&mut Context::default(), compose_name, node, read_env_file);
-            datastore::identity(engine, &env)
-        });
+        let env = service::variables(&mut Context::default(), compose_name, node, read_env_file);
+        let identity = engine.map(|engine| datastore::identity(engine, &env));
+        envs.push(env);
         let ident = cx.ident(compose_name, "service");
         let only_if = node.get("profiles").map(|profiles| {
             let names: Vec<&str> = match &profiles.value {
@@ -197,6 +197,7 @@ pub fn import(
             },
         );
     }
+    environment::adopt_client_databases(&mut cx, &envs);
     // A first pass learns which names are deploy-time values anywhere, so that a literal under
     // the same name elsewhere becomes the same reference.
     let mut rehearsal = cx.clone();

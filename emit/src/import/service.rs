@@ -187,7 +187,8 @@ pub fn map(
             Some(datastore::Recognised::Engine(_, guessed)) => guessed,
             _ => false,
         };
-        let mut method = datastore::method(engine, guessed, &env, password);
+        let identity = info.identity.clone().unwrap_or_else(|| datastore::identity(engine, &env));
+        let mut method = datastore::method(engine, guessed, &identity, password);
         if let Some(client) = socket_client {
             let note = format!(
                 "the file's {client} asked the Unix socket, which the image's temporary init server answers before TCP is open; the datastore's own check (over TCP) replaces it"
