@@ -228,8 +228,13 @@ fn render_runs_the_images_as_private_services_with_a_disk() {
         )),
         "{header:#?}"
     );
-    let entered = "Enter api MONGO_URL = mongodb://chat:<MONGO_PASSWORD>@<mongo host>:27017/chat?authSource=admin";
-    assert!(header.iter().any(|l| l.contains(entered)), "{header:#?}");
+    // In the order the first deploy needs: Render asks while creating the Blueprint, before
+    // the private service and its host name exist.
+    let header_text = header.iter().map(|l| l.trim_start_matches('#').trim()).collect::<Vec<_>>().join(" ");
+    let entered = "First deploy, api MONGO_URL: 1. when Render asks for it while creating the Blueprint, mongo does not exist yet: enter a placeholder";
+    assert!(header_text.contains(entered), "{header:#?}");
+    let then = "2. once mongo is live, copy its internal address from its Connect menu; 3. set MONGO_URL on api to mongodb://chat:<MONGO_PASSWORD>@<mongo host>:27017/chat?authSource=admin with that host, and redeploy api.";
+    assert!(header_text.contains(then), "{header:#?}");
     let api = environment.services.iter().find(|s| s.name == "chat-production-api").expect("api");
     for key in ["WORDPRESS_DB_URL", "SHOP_DB_URL", "MONGO_URL"] {
         let var = api.env_vars.iter().find(|v| v.key() == Some(key)).unwrap_or_else(|| panic!("no {key}"));

@@ -36,9 +36,23 @@ pub struct Lowered {
     pub environment: Environment,
     /// The datastores run as private services, as `name (MySQL)`, since Render manages neither.
     pub self_hosted: Vec<String>,
-    /// What to enter for each connection URL Render asks for: `service KEY = url`.
-    pub asked_urls: Vec<String>,
+    /// The connection URLs Render asks for, which the user enters.
+    pub asked_urls: Vec<AskedUrl>,
     pub warnings: Vec<Warning>,
+}
+
+/// A connection URL to a private service that Render asks for (`sync: false`) because a
+/// Blueprint cannot build it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AskedUrl {
+    /// The service reading it.
+    pub client: String,
+    /// Its variable.
+    pub key: String,
+    /// What to enter, with `<SECRET>` and `<database host>` placeholders.
+    pub url: String,
+    /// The private service it reaches.
+    pub database: String,
 }
 
 pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Error> {
@@ -136,7 +150,7 @@ fn lower_service<'a>(
     name: &dyn Fn(&str) -> String,
     service: &'a ModelService,
     placement: &Placement,
-    asked_urls: &mut Vec<String>,
+    asked_urls: &mut Vec<AskedUrl>,
 ) -> Result<Service, Error> {
     let kind = match placement {
         Placement::Public => ServiceType::Web,
@@ -368,7 +382,7 @@ fn env_vars<'a>(
     plan: &mut Plan<'a>,
     name: &dyn Fn(&str) -> String,
     service: &'a ModelService,
-    asked_urls: &mut Vec<String>,
+    asked_urls: &mut Vec<AskedUrl>,
 ) -> Result<Vec<EnvVar>, Error> {
     let mut vars = Vec::new();
     for (key, value) in &service.env {
@@ -398,7 +412,12 @@ fn env_vars<'a>(
                     connection.service, connection.service
                 );
                 plan.warn(&service.name, message);
-                asked_urls.push(format!("{} {key} = {url}", service.name));
+                asked_urls.push(AskedUrl {
+                    client: service.name.clone(),
+                    key: key.clone(),
+                    url,
+                    database: connection.service.clone(),
+                });
                 EnvVar::Prompted { key, sync: false }
             }
             // Render names a service on the private network `<name>-<suffix>` ("service address

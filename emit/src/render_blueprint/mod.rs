@@ -54,6 +54,7 @@ use crate::layout::RENDER_BLUEPRINT;
 use crate::options::Options;
 use crate::prerequisite::{HeaderNotes, Need};
 use crate::yaml;
+use lower::AskedUrl;
 
 /// Render the Blueprint of every hosted environment of `project`; nothing when it has none.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
@@ -68,11 +69,14 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
         environments.push(lowered.environment);
-        for (list, items) in [(&mut self_hosted, lowered.self_hosted), (&mut asked_urls, lowered.asked_urls)] {
-            for item in items {
-                if !list.contains(&item) {
-                    list.push(item);
-                }
+        for item in lowered.self_hosted {
+            if !self_hosted.contains(&item) {
+                self_hosted.push(item);
+            }
+        }
+        for item in lowered.asked_urls {
+            if !asked_urls.contains(&item) {
+                asked_urls.push(item);
             }
         }
         for warning in lowered.warnings {
@@ -107,10 +111,17 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             self_hosted.join(", ")
         ));
     }
-    for url in asked_urls {
+    // A Blueprint's variable is a literal or one property of another resource, never a string
+    // built from several (<https://render.com/docs/blueprint-spec#environment-variables>), and
+    // Render asks for `sync: false` values while creating the Blueprint, before the private
+    // service exists and its host name (with the suffix Render picks) is known.
+    for asked in asked_urls {
+        let AskedUrl { client, key, url, database } = asked;
         notes.require(
             Need::Secret,
-            format!("Enter {url}, the host from the database service's Connect menu (a Blueprint cannot build it)."),
+            format!(
+                "First deploy, {client} {key}: 1. when Render asks for it while creating the Blueprint, {database} does not exist yet: enter a placeholder (such as pending; {client} cannot reach {database} until step 3); 2. once {database} is live, copy its internal address from its Connect menu; 3. set {key} on {client} to {url} with that host, and redeploy {client}."
+            ),
         );
     }
     if let Some(pipeline) = project.pipeline() {
