@@ -38,7 +38,8 @@ pub struct DataDir {
     /// The environment variable that moves it, if one does.
     pub moved_by: Option<&'static str>,
     /// True when the first start refuses a non-empty directory, such as a volume root holding
-    /// `lost+found`: the data must live in a subdirectory of the mount.
+    /// `lost+found`, or the server takes its entries for data: the data must live in a
+    /// subdirectory of the mount.
     pub needs_empty_dir: bool,
     /// How long the first start on an empty directory may take (initialising a database).
     pub first_start: Option<Duration>,
@@ -106,9 +107,14 @@ const REDIS_DATA: DataDir = DataDir { path: "/data", moved_by: None, needs_empty
 const MYSQL_DATA: DataDir =
     DataDir { path: "/var/lib/mysql", moved_by: None, needs_empty_dir: true, first_start: Some(INITDB) };
 
-/// `mariadb-install-db` creates its system tables beside whatever the directory holds.
+/// `mariadb-install-db` creates its system tables beside whatever the directory holds, but the
+/// server then takes every subdirectory for a database: a volume root's `lost+found` becomes
+/// the database `#mysql50#lost+found` and "Invalid (old?) table or database name 'lost+found'"
+/// in the log every few seconds (<https://github.com/adfinis/openshift-mariadb-galera/issues/10>).
+/// The images' maintainers advise a subdirectory of the volume for every database
+/// (<https://github.com/docker-library/mysql/issues/186>), as for MySQL.
 const MARIADB_DATA: DataDir =
-    DataDir { path: "/var/lib/mysql", moved_by: None, needs_empty_dir: false, first_start: Some(INITDB) };
+    DataDir { path: "/var/lib/mysql", moved_by: None, needs_empty_dir: true, first_start: Some(INITDB) };
 
 /// `VOLUME /data/db /data/configdb` in the Dockerfile; `mongod` keeps its files in `/data/db`.
 const MONGO_DATA: DataDir = DataDir { path: "/data/db", moved_by: None, needs_empty_dir: false, first_start: None };
