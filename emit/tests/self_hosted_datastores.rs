@@ -97,6 +97,10 @@ fn compose_runs_each_image_with_its_volume_check_and_referenced_passwords() {
         let host = if name == "mongo" { "\"$$(hostname)\"" } else { "127.0.0.1" };
         assert!(words.windows(2).any(|w| w[0].starts_with('-') && w[1] == host), "{name}: {:?}", check.test);
         assert!(check.start_period.is_some(), "{name}: the first start is not allowed for");
+        // The same allowance for the first start as Kubernetes' startup probe, from one fact.
+        if name != "mongo" {
+            assert_eq!(check.start_period.as_deref(), Some("120s"), "{name}");
+        }
         for (key, value) in &service.environment {
             if key.ends_with("PASSWORD") {
                 assert!(value.starts_with("${") && value.ends_with('}'), "{name}: {key} is {value:?}, not a reference");
@@ -331,4 +335,27 @@ fn a_mongo_without_authentication_is_reached_without_credentials() {
         serde_saphyr::from_str(text(&bundle, &emit::layout::compose_file(Env::Production))).expect("parses");
     assert_eq!(file.services["api"].environment["MONGO_URL"], "mongodb://mongo:27017/chat");
     assert!(!file.services["mongo"].environment.keys().any(|k| k.starts_with("MONGO_INITDB")));
+}
+
+/// A database's own check without a start period (an imported `mysqladmin ping`) still gets
+/// the image's first start in Compose, as Kubernetes' startup probe does.
+#[test]
+fn compose_allows_the_first_start_even_for_a_check_without_start_period() {
+    let project = Project::new("shop", [Env::Production], |_| {
+        let mut stack = Stack::new("shop");
+        let password = stack.add_secret(Secret::new("SHOP_DB_PASSWORD"));
+        stack.add_service(
+            Service::new("mysql", Image::new("mysql:8.4"))
+                .port(Port::tcp(3306))
+                .env("MYSQL_PASSWORD", &password)
+                .healthcheck(Probe::exec(["mysqladmin", "ping", "-h", "127.0.0.1"]))
+                .datastore(Datastore::mysql(8).user("shop").database("shop").password(&password)),
+        );
+        stack
+    });
+    let bundle = emit::render(&project.validate().expect("valid"), &emit::Options::with_root("")).expect("renders");
+    let file: ComposeFile =
+        serde_saphyr::from_str(text(&bundle, &emit::layout::compose_file(Env::Production))).expect("parses");
+    let check = file.services["mysql"].healthcheck.as_ref().expect("a check");
+    assert_eq!(check.start_period.as_deref(), Some("120s"));
 }

@@ -400,6 +400,16 @@ pub fn init_variables(engine: Engine) -> Option<&'static InitVariables> {
 /// database"; <https://www.mongodb.com/docs/manual/reference/connection-string-options/#mongodb-urioption-urioption.authSource>).
 pub const MONGO_AUTH_SOURCE: &str = "admin";
 
+/// How long a service's health check may fail after it starts before failures count: its own
+/// start period, or the image's first start on an empty data directory when longer (a database
+/// initialising, [`DataDir::first_start`]). Compose's `start_period` and Kubernetes' startup
+/// probe both allow this much.
+pub fn start_period(service: &Service) -> Option<Duration> {
+    let stated = service.healthcheck.as_ref().and_then(|check| check.start_period);
+    let first_start = Facts::of(service).data.and_then(|d| d.first_start);
+    stated.max(first_start)
+}
+
 /// The variables the registry image `reference` exits without.
 pub fn required_variables(reference: &str) -> impl Iterator<Item = &'static RequiredVariable> {
     let (repository, _) = repository_and_tag(reference);
