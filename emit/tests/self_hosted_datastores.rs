@@ -359,3 +359,55 @@ fn compose_allows_the_first_start_even_for_a_check_without_start_period() {
     let check = file.services["mysql"].healthcheck.as_ref().expect("a check");
     assert_eq!(check.start_period.as_deref(), Some("120s"));
 }
+
+/// Every target says where its user sets a database's password that the image reads only on
+/// its first start, with the statement that rotates it (both root accounts for MySQL's and
+/// MariaDB's root); Railway adds that the variables go in one staged change before the first
+/// deploy.
+#[test]
+fn every_target_says_the_passwords_are_read_only_on_the_first_start() {
+    let bundle = bundle();
+    let flat = |path: &str| {
+        text(&bundle, path).lines().map(|l| l.trim_start_matches(['#', '/', ' '])).collect::<Vec<_>>().join(" ")
+    };
+    let kubernetes_page = bundle
+        .files()
+        .iter()
+        .filter(|f| f.path.starts_with(&emit::layout::kubernetes_dir(Env::Production)))
+        .map(|f| f.contents.replace("\n# ", " "))
+        .collect::<String>();
+    for (target, text, stored, name) in [
+        (
+            "compose",
+            flat(&emit::layout::compose_env_example(Env::Production)),
+            "then in production.env",
+            "SHOP_DB_PASSWORD",
+        ),
+        ("kubernetes", kubernetes_page, "then in the Secret", "SHOP_DB_PASSWORD"),
+        (
+            "render",
+            flat(emit::layout::RENDER_BLUEPRINT),
+            "then in the service's Environment in the Render dashboard",
+            "MYSQL_PASSWORD",
+        ),
+        (
+            "railway",
+            flat(emit::layout::RAILWAY_PROGRAM),
+            "then in the service's Variables on Railway",
+            "MYSQL_PASSWORD",
+        ),
+    ] {
+        let said = format!(
+            "{name} sets the password of mysql only on its first start, on an empty data directory: to rotate it, change it in the database first (ALTER USER 'shop'@'%' IDENTIFIED BY '...'), {stored}"
+        );
+        assert!(text.contains(&said), "{target} does not say:\n{said}\n{text}");
+        let root = "ALTER USER 'root'@'localhost' IDENTIFIED BY '...'; ALTER USER 'root'@'%' IDENTIFIED BY '...'";
+        assert!(text.contains(root), "{target}: the root rotation is not for both accounts");
+    }
+    let railway = flat(emit::layout::RAILWAY_PROGRAM);
+    assert!(
+        railway
+            .contains("Before mysql's first deploy, set MYSQL_PASSWORD and MYSQL_ROOT_PASSWORD in one staged change"),
+        "{railway}"
+    );
+}

@@ -54,6 +54,7 @@ use stack_dsl::{Env, ValidProject};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
+use crate::facts::platforms::RAILWAY;
 use crate::layout::{RAILWAY_DIR, RAILWAY_PROGRAM};
 use crate::options::Options;
 use crate::prerequisite::{HeaderNotes, Need};
@@ -75,8 +76,16 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut built_from_repository = indexmap::IndexSet::new();
     let mut without_domain = indexmap::IndexSet::new();
     let mut domains = Vec::new();
+    let mut first_start = indexmap::IndexSet::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
+        first_start.extend(first_deploy_variables(stack));
+        first_start.extend(crate::first_start::notes(
+            stack,
+            |s| RAILWAY.runs_datastore_image(s),
+            crate::first_start::Naming::Variable,
+            "the service's Variables on Railway",
+        ));
         uses_image_tag |= lowered.uses_image_tag;
         built_from_repository.extend(lowered.built_from_repository);
         without_domain.extend(lowered.without_domain);
@@ -95,6 +104,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
          them right after the first apply) or ctx.shared.NAME (a shared variable)."
             .into(),
     );
+    notes.require_all(Need::Secret, first_start);
     if !built_from_repository.is_empty() {
         notes.require(Need::Platform, format!(
             "Before the first deploy: Railway builds {} from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.",
@@ -322,4 +332,27 @@ fn variables(choice: &Environments, present: &[(Env, &Resource)]) -> Vec<Entry> 
 /// The keys of several maps, in first-seen order.
 fn union<'a>(maps: impl Iterator<Item = &'a IndexMap<String, Ts>>) -> indexmap::IndexSet<&'a String> {
     maps.flat_map(IndexMap::keys).collect()
+}
+
+/// The variables each database that runs its image reads on its first start, which must all
+/// be set in one staged change before it first deploys: Railway deploys each applied change,
+/// and a first start without them all initialises the volume without them (MySQL refuses to
+/// start without a root password and creates its user only when `MYSQL_USER` and
+/// `MYSQL_PASSWORD` are both set: <https://hub.docker.com/_/mysql>, "Environment Variables").
+fn first_deploy_variables(stack: &stack_dsl::ValidStack) -> Vec<String> {
+    stack
+        .services()
+        .filter(|s| RAILWAY.runs_datastore_image(s))
+        .filter_map(|service| {
+            let variables: Vec<&str> =
+                crate::first_start::keys(service).into_iter().flat_map(|key| key.variables).collect();
+            (!variables.is_empty()).then(|| {
+                format!(
+                    "Before {}'s first deploy, set {} in one staged change (Railway deploys each change, and the image reads them only on its first start, on an empty volume).",
+                    service.name,
+                    variables.join(" and ")
+                )
+            })
+        })
+        .collect()
 }

@@ -50,6 +50,7 @@ use stack_dsl::{DeployTarget, ValidProject};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
+use crate::facts::platforms::RENDER;
 use crate::layout::RENDER_BLUEPRINT;
 use crate::options::Options;
 use crate::prerequisite::{HeaderNotes, Need};
@@ -66,8 +67,19 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut environments = Vec::new();
     let mut self_hosted = Vec::new();
     let mut asked_urls = Vec::new();
+    let mut first_start = Vec::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
+        for note in crate::first_start::notes(
+            stack,
+            |s| RENDER.runs_datastore_image(s),
+            crate::first_start::Naming::Variable,
+            "the service's Environment in the Render dashboard",
+        ) {
+            if !first_start.contains(&note) {
+                first_start.push(note);
+            }
+        }
         environments.push(lowered.environment);
         for item in lowered.self_hosted {
             if !self_hosted.contains(&item) {
@@ -111,6 +123,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             self_hosted.join(", ")
         ));
     }
+    notes.require_all(Need::Secret, first_start);
     // A Blueprint's variable is a literal or one property of another resource, never a string
     // built from several (<https://render.com/docs/blueprint-spec#environment-variables>), and
     // Render asks for `sync: false` values while creating the Blueprint, before the private
