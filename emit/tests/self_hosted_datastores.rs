@@ -250,7 +250,7 @@ fn render_runs_the_images_as_private_services_with_a_disk() {
     }
     let host = api.env_vars.iter().find(|v| v.key() == Some("MONGO_HOST")).expect("MONGO_HOST");
     assert!(
-        matches!(host, EnvVar::Service { from_service, .. } if from_service.name == "chat-production-mongo" && from_service.property == "host"),
+        matches!(host, EnvVar::Service { from_service, .. } if from_service.name == "chat-production-mongo" && from_service.property.as_deref() == Some("host")),
         "{host:?}"
     );
 }
@@ -269,9 +269,9 @@ fn railway_runs_the_images_with_a_volume_and_builds_urls_from_their_variables() 
     }
     assert!(!program.contains("mysql(") && !program.contains("mongo("), "{program}");
     for url in [
-        "\"mysql://wordpress:${{mariadb.MARIADB_PASSWORD}}@mariadb.railway.internal:3306/wordpress\"",
-        "\"mysql://shop:${{mysql.MYSQL_PASSWORD}}@mysql.railway.internal:3306/shop\"",
-        "\"mongodb://chat:${{mongo.MONGO_INITDB_ROOT_PASSWORD}}@mongo.railway.internal:27017/chat?authSource=admin\"",
+        "\"mysql://wordpress:${{mariadb.MARIADB_PASSWORD}}@${{mariadb.RAILWAY_PRIVATE_DOMAIN}}:3306/wordpress\"",
+        "\"mysql://shop:${{mysql.MYSQL_PASSWORD}}@${{mysql.RAILWAY_PRIVATE_DOMAIN}}:3306/shop\"",
+        "\"mongodb://chat:${{mongo.MONGO_INITDB_ROOT_PASSWORD}}@${{mongo.RAILWAY_PRIVATE_DOMAIN}}:27017/chat?authSource=admin\"",
     ] {
         assert!(program.contains(url), "{url}:\n{program}");
     }
@@ -409,5 +409,50 @@ fn every_target_says_the_passwords_are_read_only_on_the_first_start() {
         railway
             .contains("Before mysql's first deploy, set MYSQL_PASSWORD and MYSQL_ROOT_PASSWORD in one staged change"),
         "{railway}"
+    );
+}
+
+/// A client passed the same secret as a self-hosted database (WordPress's
+/// `WORDPRESS_DB_PASSWORD`, MariaDB's `MARIADB_PASSWORD`) takes it from the database service
+/// (`fromService` `envVarKey`), so Render asks for it once.
+#[test]
+fn render_asks_once_for_a_password_the_database_and_its_client_share() {
+    let project = Project::new("blog", [Env::Production], |_| {
+        let mut stack = Stack::new("blog");
+        let password = stack.add_secret(Secret::new("BLOG_DB_PASSWORD"));
+        let data = stack.add_volume(Volume::persistent("blog-db"));
+        let db = stack.add_service(
+            Service::new("blog-db", Image::new("mariadb:11.4"))
+                .port(Port::tcp(3306))
+                .env("MARIADB_USER", "wordpress")
+                .env("MARIADB_PASSWORD", &password)
+                .mount(Mount::volume(&data, "/var/lib/mysql"))
+                .datastore(Datastore::mariadb(11).user("wordpress").database("wordpress").password(&password)),
+        );
+        stack.add_service(
+            Service::new("blog", Image::new("wordpress:6.6-php8.3-apache"))
+                .port(Port::http(80))
+                .env("WORDPRESS_DB_HOST", db.host())
+                .env("WORDPRESS_DB_PASSWORD", &password),
+        );
+        stack
+    });
+    let bundle = emit::render(&project.validate().expect("valid"), &emit::Options::with_root("")).expect("renders");
+    let blueprint: Blueprint = serde_saphyr::from_str(text(&bundle, emit::layout::RENDER_BLUEPRINT)).expect("parses");
+    let services = &blueprint.projects[0].environments[0].services;
+    let var = |service: &str, key: &str| {
+        services
+            .iter()
+            .find(|s| s.name == format!("blog-production-{service}"))
+            .and_then(|s| s.env_vars.iter().find(|v| v.key() == Some(key)))
+            .cloned()
+            .unwrap_or_else(|| panic!("{service} has no {key}"))
+    };
+    assert!(matches!(var("blog-db", "MARIADB_PASSWORD"), EnvVar::Prompted { sync: false, .. }));
+    let client = var("blog", "WORDPRESS_DB_PASSWORD");
+    assert!(
+        matches!(&client, EnvVar::Service { from_service, .. }
+            if from_service.name == "blog-production-blog-db" && from_service.env_var_key.as_deref() == Some("MARIADB_PASSWORD") && from_service.property.is_none()),
+        "{client:?}"
     );
 }

@@ -11,7 +11,7 @@
 //! | model | Railway |
 //! | --- | --- |
 //! | `Datastore::postgres` / `redis`, `External::managed`, a database on the Docker host | `postgres(name)` / `redis(name)`; the container is not deployed (warning); a major version other than the template's (PostgreSQL 18, Redis 8) is reported |
-//! | `Datastore::mysql` / `mariadb` / `mongo` | the image with a volume at its data directory, reported (the program does not use Railway's `mysql()`/`mongo()` templates, whose versions it cannot choose); a client's `database_url()` is built by Railway: `mysql://user:${{db.MYSQL_PASSWORD}}@db.railway.internal:3306/name`, the password the database service's own variable |
+//! | `Datastore::mysql` / `mariadb` / `mongo` | the image with a volume at its data directory, reported (the program does not use Railway's `mysql()`/`mongo()` templates, whose versions it cannot choose); a client's `database_url()` is built by Railway: `mysql://user:${{db.MYSQL_PASSWORD}}@${{db.RAILWAY_PRIVATE_DOMAIN}}:3306/name`, the password the database service's own variable |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` | **not deployed**: Railway's edge terminates TLS and renews certificates (warning) |
 //! | `Image::new` / `Image::build` | `source: image(..)` / `root` + `build: { builder: "DOCKERFILE" }` without a source: the header and a warning name each service whose repository must be connected in the dashboard or deployed with `railway up` |
 //! | `Image::build` in a project with a `Pipeline` | ``source: image(`<registry>/<image>:${imageTag ?? "<env>"}`)``, `imageTag` being the `IMAGE_TAG` the deploy workflow sets (the commit SHA, `-<env>` appended when the build differs per environment); without it the environment's tag, which the pipeline moves to each image it deploys |
@@ -35,7 +35,7 @@
 //! | `database_url()`, host, port, password of a database | `db.env.DATABASE_URL` / `PGHOST` / `PGPORT` / `PGPASSWORD` (`REDIS_URL`, `REDISHOST`, … for Redis) |
 //! | `database_user()` / `database_name()` | `db.env.PGUSER` / `PGDATABASE`: `postgres(name)` takes no user or name, Railway creates its own (the declared ones are not used); a Redis database index stays the declared one |
 //! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
-//! | another service's host / port / URL | `svc.env.RAILWAY_PRIVATE_DOMAIN` / its port / `scheme://<name>.railway.internal:port` |
+//! | another service's host / port / URL | `svc.env.RAILWAY_PRIVATE_DOMAIN` / its port / `scheme://${{name.RAILWAY_PRIVATE_DOMAIN}}:port` |
 //! | resource limits, user, read-only root, networks | **not expressible** in the program; limits and user are reported, every service shares the environment's private network |
 //!
 //! Each resource is held in a TypeScript constant named after it (`celery-worker` → `celeryWorker`);

@@ -376,6 +376,22 @@ fn instance_type(plan: &mut Plan, service: &ModelService, applied: &mut Vec<Appl
     name.into()
 }
 
+/// The database service running its image on Render that already receives `secret` (as
+/// `MARIADB_PASSWORD`), and that variable, when `service` is another: its value comes from
+/// there (`fromService` with `envVarKey`, <https://render.com/docs/blueprint-spec#environment-variables>),
+/// so Render asks for the password once and both hold the same value.
+fn holder<'a>(plan: &Plan<'a>, service: &ModelService, secret: &str) -> Option<(&'a ModelService, &'a str)> {
+    plan.stack
+        .services()
+        .filter(|s| s.name != service.name && plan.facts.runs_datastore_image(s))
+        .filter(|s| matches!(plan.placements.get(&s.name), Some(Placement::Private | Placement::Public)))
+        .find_map(|s| {
+            let (variable, _) =
+                s.env.iter().find(|(_, value)| matches!(value, EnvValue::Secret(r) if r.name() == secret))?;
+            Some((s, variable.as_str()))
+        })
+}
+
 /// The service's variables, build arguments included: Render passes a Docker service's
 /// variables to the build as build arguments.
 fn env_vars<'a>(
@@ -389,6 +405,17 @@ fn env_vars<'a>(
         let key = key.clone();
         let var = match plan.value(service, value)? {
             Value::Text(value) => EnvVar::Value { key, value },
+            Value::Secret(secret) if let Some((holder, variable)) = holder(plan, service, &secret.name) => {
+                EnvVar::Service {
+                    key,
+                    from_service: FromService {
+                        kind: service_type(plan, &holder.name),
+                        name: name(&holder.name),
+                        property: None,
+                        env_var_key: Some(variable.into()),
+                    },
+                }
+            }
             Value::Secret(secret) if secret.generated => EnvVar::Generated { key, generate_value: true },
             Value::Secret(_) => EnvVar::Prompted { key, sync: false },
             Value::Database { name: database, output } => database_reference(plan, name, key, &database, output)?,
@@ -397,7 +424,12 @@ fn env_vars<'a>(
                 let property = if output == Output::Port { "port" } else { "host" };
                 EnvVar::Service {
                     key,
-                    from_service: FromService { kind, name: name(&target), property: property.into() },
+                    from_service: FromService {
+                        kind,
+                        name: name(&target),
+                        property: Some(property.into()),
+                        env_var_key: None,
+                    },
                 }
             }
             // A blueprint value is a literal or one property of another resource, never a
@@ -435,7 +467,12 @@ fn env_vars<'a>(
                 let kind = service_type(plan, &target);
                 EnvVar::Service {
                     key,
-                    from_service: FromService { kind, name: name(&target), property: "hostport".into() },
+                    from_service: FromService {
+                        kind,
+                        name: name(&target),
+                        property: Some("hostport".into()),
+                        env_var_key: None,
+                    },
                 }
             }
         };
@@ -488,7 +525,12 @@ fn database_reference(
         }
         Engine::Redis { .. } => EnvVar::Service {
             key,
-            from_service: FromService { kind: ServiceType::Keyvalue, name: name(database), property: property.into() },
+            from_service: FromService {
+                kind: ServiceType::Keyvalue,
+                name: name(database),
+                property: Some(property.into()),
+                env_var_key: None,
+            },
         },
     })
 }
