@@ -8,7 +8,7 @@
 //! | `image` / `build` (context, dockerfile, args, target) | `Image::new` / `Image::build(..).dockerfile(..).target(..).arg(..)`; `image` next to `build` becomes `.tag(..)` without its tag |
 //! | `command`, `entrypoint` | `.command([..])`, `.entrypoint([..])` (strings split like Compose) |
 //! | `ports` / `expose` | `.port(Port::http(n).published(h))` / `.port(Port::http(n))`; `Port::tcp` for database ports |
-//! | `environment`, `env_file` | `.env(..)`: literals; `Secret`s for secret-looking names, URLs with passwords and every `${VAR}`; `db.database_url()`, `svc.url()`, `svc.host()` for values naming another service |
+//! | `environment`, `env_file` | `.env(..)`: literals; `Secret`s for secret-looking names, URLs with passwords and every `${VAR}`; `db.database_url()` for a URL naming the datastore's own user, password, database and scheme (else the whole URL is a `Secret`, the reason in its comment), `svc.url()`, `svc.host()` for values naming another service |
 //! | `volumes` | named: `Volume::persistent`/`Volume::external` + `Mount::volume`; bind of a file: `Mount::config`; bind of a directory: `Mount::bind` |
 //! | `tmpfs` | `Mount::tmpfs(..).size(..)` |
 //! | `networks` | `Network::new(..).internal()`, `Network::external(..)`, `.subnet(..)`; `.network(&n)` |
