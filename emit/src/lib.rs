@@ -40,6 +40,7 @@ mod durable;
 pub mod endpoint;
 mod error;
 pub mod facts;
+mod first_start;
 mod host_names;
 #[cfg(feature = "import")]
 pub mod import;

@@ -68,15 +68,17 @@ fn unsupported_features_are_listed_in_the_module_and_never_dropped_silently() {
 #[test]
 fn secret_values_never_reach_the_module() {
     let imported = run(
-        "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: shop\n      POSTGRES_PASSWORD: canary-literal-1\n  api:\n    image: shop/api:1\n    environment:\n      DATABASE_URL: postgresql://shop:canary-url-2@db:5432/shop\n      OTHER_URL: amqp://u:canary-url-3@broker:5672/\n      JWT_SECRET: ${JWT_SECRET:-canary-default-4}\n      API_TOKEN: canary-literal-5\n",
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: shop\n      POSTGRES_PASSWORD: canary-literal-1\n  api:\n    image: shop/api:1\n    environment:\n      DATABASE_URL: postgresql://shop:canary-literal-1@db:5432/shop\n      READER_URL: postgresql://shop:canary-url-2@db:5432/shop\n      OTHER_URL: amqp://u:canary-url-3@broker:5672/\n      JWT_SECRET: ${JWT_SECRET:-canary-default-4}\n      API_TOKEN: canary-literal-5\n",
     )
     .unwrap();
     for canary in ["canary-literal-1", "canary-url-2", "canary-url-3", "canary-default-4", "canary-literal-5"] {
         assert!(!imported.module.contains(canary), "{canary} leaked into:\n{}", imported.module);
         assert!(!imported.left_out.iter().any(|p| p.to_string().contains(canary)), "{canary} leaked into a message");
     }
-    // The URL to the database became its typed reference; the others, secrets.
+    // The URL to the database became its typed reference; the others (one with another
+    // password than the datastore's), secrets.
     assert!(imported.module.contains(".env(\"DATABASE_URL\", db.database_url())"), "{}", imported.module);
+    assert!(imported.module.contains(".env(\"READER_URL\", &reader_url)"), "{}", imported.module);
     assert!(imported.module.contains(".env(\"OTHER_URL\", &other_url)"), "{}", imported.module);
     assert!(imported.module.contains(".env(\"API_TOKEN\", &api_token)"), "{}", imported.module);
 }

@@ -97,6 +97,10 @@ fn compose_runs_each_image_with_its_volume_check_and_referenced_passwords() {
         let host = if name == "mongo" { "\"$$(hostname)\"" } else { "127.0.0.1" };
         assert!(words.windows(2).any(|w| w[0].starts_with('-') && w[1] == host), "{name}: {:?}", check.test);
         assert!(check.start_period.is_some(), "{name}: the first start is not allowed for");
+        // The same allowance for the first start as Kubernetes' startup probe, from one fact.
+        if name != "mongo" {
+            assert_eq!(check.start_period.as_deref(), Some("120s"), "{name}");
+        }
         for (key, value) in &service.environment {
             if key.ends_with("PASSWORD") {
                 assert!(value.starts_with("${") && value.ends_with('}'), "{name}: {key} is {value:?}, not a reference");
@@ -149,7 +153,8 @@ fn kubernetes_runs_each_image_as_its_own_user_on_its_volume() {
             .flatten()
             .find(|m| m.mount_path == data)
             .unwrap_or_else(|| panic!("{name}: nothing mounted at {data}"));
-        let expected_sub_path = (name == "mysql").then(|| "data".to_string());
+        // MySQL refuses lost+found on its first start; MariaDB would list it as a database.
+        let expected_sub_path = (name != "mongo").then(|| "data".to_string());
         assert_eq!(mount.sub_path, expected_sub_path, "{name}");
         let readiness =
             container.readiness_probe.as_ref().and_then(|p| p.exec.as_ref()).expect("an exec readiness check");
@@ -215,9 +220,10 @@ fn render_runs_the_images_as_private_services_with_a_disk() {
             .iter()
             .find(|w| w.target == "render" && w.service == name && w.message.contains("no managed"))
             .unwrap_or_else(|| panic!("{name}: not reported"));
-        // MySQL's first start refuses a volume root holding lost+found; no subPath here.
+        // MySQL's first start refuses a volume root holding lost+found and MariaDB takes it for
+        // a database; no subPath here.
         let moved = reported.message.contains("--datadir=/var/lib/mysql/data");
-        assert_eq!(moved, name == "mysql", "{}", reported.message);
+        assert_eq!(moved, name != "mongo", "{}", reported.message);
     }
     // The Blueprint's header says so, and what to enter for each URL.
     let header: Vec<&str> =
@@ -228,8 +234,13 @@ fn render_runs_the_images_as_private_services_with_a_disk() {
         )),
         "{header:#?}"
     );
-    let entered = "Enter api MONGO_URL = mongodb://chat:<MONGO_PASSWORD>@<mongo host>:27017/chat?authSource=admin";
-    assert!(header.iter().any(|l| l.contains(entered)), "{header:#?}");
+    // In the order the first deploy needs: Render asks while creating the Blueprint, before
+    // the private service and its host name exist.
+    let header_text = header.iter().map(|l| l.trim_start_matches('#').trim()).collect::<Vec<_>>().join(" ");
+    let entered = "First deploy, api MONGO_URL: 1. when Render asks for it while creating the Blueprint, mongo does not exist yet: enter a placeholder";
+    assert!(header_text.contains(entered), "{header:#?}");
+    let then = "2. once mongo is live, copy its internal address from its Connect menu; 3. set MONGO_URL on api to mongodb://chat:<MONGO_PASSWORD>@<mongo host>:27017/chat?authSource=admin with that host, and redeploy api.";
+    assert!(header_text.contains(then), "{header:#?}");
     let api = environment.services.iter().find(|s| s.name == "chat-production-api").expect("api");
     for key in ["WORDPRESS_DB_URL", "SHOP_DB_URL", "MONGO_URL"] {
         let var = api.env_vars.iter().find(|v| v.key() == Some(key)).unwrap_or_else(|| panic!("no {key}"));
@@ -239,7 +250,7 @@ fn render_runs_the_images_as_private_services_with_a_disk() {
     }
     let host = api.env_vars.iter().find(|v| v.key() == Some("MONGO_HOST")).expect("MONGO_HOST");
     assert!(
-        matches!(host, EnvVar::Service { from_service, .. } if from_service.name == "chat-production-mongo" && from_service.property == "host"),
+        matches!(host, EnvVar::Service { from_service, .. } if from_service.name == "chat-production-mongo" && from_service.property.as_deref() == Some("host")),
         "{host:?}"
     );
 }
@@ -258,9 +269,9 @@ fn railway_runs_the_images_with_a_volume_and_builds_urls_from_their_variables() 
     }
     assert!(!program.contains("mysql(") && !program.contains("mongo("), "{program}");
     for url in [
-        "\"mysql://wordpress:${{mariadb.MARIADB_PASSWORD}}@mariadb.railway.internal:3306/wordpress\"",
-        "\"mysql://shop:${{mysql.MYSQL_PASSWORD}}@mysql.railway.internal:3306/shop\"",
-        "\"mongodb://chat:${{mongo.MONGO_INITDB_ROOT_PASSWORD}}@mongo.railway.internal:27017/chat?authSource=admin\"",
+        "\"mysql://wordpress:${{mariadb.MARIADB_PASSWORD}}@${{mariadb.RAILWAY_PRIVATE_DOMAIN}}:3306/wordpress\"",
+        "\"mysql://shop:${{mysql.MYSQL_PASSWORD}}@${{mysql.RAILWAY_PRIVATE_DOMAIN}}:3306/shop\"",
+        "\"mongodb://chat:${{mongo.MONGO_INITDB_ROOT_PASSWORD}}@${{mongo.RAILWAY_PRIVATE_DOMAIN}}:27017/chat?authSource=admin\"",
     ] {
         assert!(program.contains(url), "{url}:\n{program}");
     }
@@ -297,4 +308,151 @@ fn an_external_mysql_or_mongo_the_platform_would_provide_is_an_error() {
             }
         }
     }
+}
+
+/// A MongoDB without a root user runs without authentication (<https://hub.docker.com/_/mongo>):
+/// the datastore validates without a user and its URL carries no credentials and no
+/// `authSource`.
+#[test]
+fn a_mongo_without_authentication_is_reached_without_credentials() {
+    let project = Project::new("chat", [Env::Production], |_| {
+        let mut stack = Stack::new("chat");
+        let mongo = stack.add_service(
+            Service::new("mongo", Image::new("mongo:7"))
+                .port(Port::tcp(27017))
+                .datastore(Datastore::mongo(7).database("chat")),
+        );
+        stack.add_service(
+            Service::new("api", Image::new("ghcr.io/chat/api:1"))
+                .port(Port::http(3000))
+                .env("MONGO_URL", mongo.database_url()),
+        );
+        stack
+    });
+    let bundle = emit::render(&project.validate().expect("valid without a user"), &emit::Options::with_root(""))
+        .expect("renders");
+    let file: ComposeFile =
+        serde_saphyr::from_str(text(&bundle, &emit::layout::compose_file(Env::Production))).expect("parses");
+    assert_eq!(file.services["api"].environment["MONGO_URL"], "mongodb://mongo:27017/chat");
+    assert!(!file.services["mongo"].environment.keys().any(|k| k.starts_with("MONGO_INITDB")));
+}
+
+/// A database's own check without a start period (an imported `mysqladmin ping`) still gets
+/// the image's first start in Compose, as Kubernetes' startup probe does.
+#[test]
+fn compose_allows_the_first_start_even_for_a_check_without_start_period() {
+    let project = Project::new("shop", [Env::Production], |_| {
+        let mut stack = Stack::new("shop");
+        let password = stack.add_secret(Secret::new("SHOP_DB_PASSWORD"));
+        stack.add_service(
+            Service::new("mysql", Image::new("mysql:8.4"))
+                .port(Port::tcp(3306))
+                .env("MYSQL_PASSWORD", &password)
+                .healthcheck(Probe::exec(["mysqladmin", "ping", "-h", "127.0.0.1"]))
+                .datastore(Datastore::mysql(8).user("shop").database("shop").password(&password)),
+        );
+        stack
+    });
+    let bundle = emit::render(&project.validate().expect("valid"), &emit::Options::with_root("")).expect("renders");
+    let file: ComposeFile =
+        serde_saphyr::from_str(text(&bundle, &emit::layout::compose_file(Env::Production))).expect("parses");
+    let check = file.services["mysql"].healthcheck.as_ref().expect("a check");
+    assert_eq!(check.start_period.as_deref(), Some("120s"));
+}
+
+/// Every target says where its user sets a database's password that the image reads only on
+/// its first start, with the statement that rotates it (both root accounts for MySQL's and
+/// MariaDB's root); Railway adds that the variables go in one staged change before the first
+/// deploy.
+#[test]
+fn every_target_says_the_passwords_are_read_only_on_the_first_start() {
+    let bundle = bundle();
+    let flat = |path: &str| {
+        text(&bundle, path).lines().map(|l| l.trim_start_matches(['#', '/', ' '])).collect::<Vec<_>>().join(" ")
+    };
+    let kubernetes_page = bundle
+        .files()
+        .iter()
+        .filter(|f| f.path.starts_with(&emit::layout::kubernetes_dir(Env::Production)))
+        .map(|f| f.contents.replace("\n# ", " "))
+        .collect::<String>();
+    for (target, text, stored, name) in [
+        (
+            "compose",
+            flat(&emit::layout::compose_env_example(Env::Production)),
+            "then in production.env",
+            "SHOP_DB_PASSWORD",
+        ),
+        ("kubernetes", kubernetes_page, "then in the Secret", "SHOP_DB_PASSWORD"),
+        (
+            "render",
+            flat(emit::layout::RENDER_BLUEPRINT),
+            "then in the service's Environment in the Render dashboard",
+            "MYSQL_PASSWORD",
+        ),
+        (
+            "railway",
+            flat(emit::layout::RAILWAY_PROGRAM),
+            "then in the service's Variables on Railway",
+            "MYSQL_PASSWORD",
+        ),
+    ] {
+        let said = format!(
+            "{name} sets the password of mysql only on its first start, on an empty data directory: to rotate it, change it in the database first (ALTER USER 'shop'@'%' IDENTIFIED BY '...'), {stored}"
+        );
+        assert!(text.contains(&said), "{target} does not say:\n{said}\n{text}");
+        let root = "ALTER USER 'root'@'localhost' IDENTIFIED BY '...'; ALTER USER 'root'@'%' IDENTIFIED BY '...'";
+        assert!(text.contains(root), "{target}: the root rotation is not for both accounts");
+    }
+    let railway = flat(emit::layout::RAILWAY_PROGRAM);
+    assert!(
+        railway
+            .contains("Before mysql's first deploy, set MYSQL_PASSWORD and MYSQL_ROOT_PASSWORD in one staged change"),
+        "{railway}"
+    );
+}
+
+/// A client passed the same secret as a self-hosted database (WordPress's
+/// `WORDPRESS_DB_PASSWORD`, MariaDB's `MARIADB_PASSWORD`) takes it from the database service
+/// (`fromService` `envVarKey`), so Render asks for it once.
+#[test]
+fn render_asks_once_for_a_password_the_database_and_its_client_share() {
+    let project = Project::new("blog", [Env::Production], |_| {
+        let mut stack = Stack::new("blog");
+        let password = stack.add_secret(Secret::new("BLOG_DB_PASSWORD"));
+        let data = stack.add_volume(Volume::persistent("blog-db"));
+        let db = stack.add_service(
+            Service::new("blog-db", Image::new("mariadb:11.4"))
+                .port(Port::tcp(3306))
+                .env("MARIADB_USER", "wordpress")
+                .env("MARIADB_PASSWORD", &password)
+                .mount(Mount::volume(&data, "/var/lib/mysql"))
+                .datastore(Datastore::mariadb(11).user("wordpress").database("wordpress").password(&password)),
+        );
+        stack.add_service(
+            Service::new("blog", Image::new("wordpress:6.6-php8.3-apache"))
+                .port(Port::http(80))
+                .env("WORDPRESS_DB_HOST", db.host())
+                .env("WORDPRESS_DB_PASSWORD", &password),
+        );
+        stack
+    });
+    let bundle = emit::render(&project.validate().expect("valid"), &emit::Options::with_root("")).expect("renders");
+    let blueprint: Blueprint = serde_saphyr::from_str(text(&bundle, emit::layout::RENDER_BLUEPRINT)).expect("parses");
+    let services = &blueprint.projects[0].environments[0].services;
+    let var = |service: &str, key: &str| {
+        services
+            .iter()
+            .find(|s| s.name == format!("blog-production-{service}"))
+            .and_then(|s| s.env_vars.iter().find(|v| v.key() == Some(key)))
+            .cloned()
+            .unwrap_or_else(|| panic!("{service} has no {key}"))
+    };
+    assert!(matches!(var("blog-db", "MARIADB_PASSWORD"), EnvVar::Prompted { sync: false, .. }));
+    let client = var("blog", "WORDPRESS_DB_PASSWORD");
+    assert!(
+        matches!(&client, EnvVar::Service { from_service, .. }
+            if from_service.name == "blog-production-blog-db" && from_service.env_var_key.as_deref() == Some("MARIADB_PASSWORD") && from_service.property.is_none()),
+        "{client:?}"
+    );
 }

@@ -100,6 +100,14 @@ impl Engine {
     pub fn needs_user_and_database(self) -> bool {
         !matches!(self, Engine::Redis { .. })
     }
+
+    /// True when the engine may run without authentication, so a datastore without a user is
+    /// one clients reach without credentials: MongoDB's image enables access control only when
+    /// both `MONGO_INITDB_ROOT_USERNAME` and `MONGO_INITDB_ROOT_PASSWORD` are set
+    /// (<https://hub.docker.com/_/mongo>, "Environment Variables").
+    pub fn user_is_optional(self) -> bool {
+        matches!(self, Engine::Mongo { .. })
+    }
 }
 
 /// The database a service provides: engine, credentials and database name.
@@ -157,7 +165,8 @@ impl Datastore {
     }
 
     /// A MongoDB server of the given major version. Its user is the one the image creates in
-    /// the `admin` database (`MONGO_INITDB_ROOT_USERNAME`), so URLs authenticate against it.
+    /// the `admin` database (`MONGO_INITDB_ROOT_USERNAME`), so URLs authenticate against it;
+    /// without `.user(..)` it runs without authentication and URLs carry no credentials.
     pub fn mongo(major: u16) -> Self {
         Datastore { engine: Engine::Mongo { major }, user: None, database: None, password: None }
     }

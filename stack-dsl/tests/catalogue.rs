@@ -654,7 +654,23 @@ const CATALOGUE: &[Case] = &[
         },
         &[
             "stack shop (production) › service mysql › datastore: a MySQL datastore needs a user and a database name to build its connection URL",
-            "stack shop (production) › service mongo › datastore: a MongoDB datastore needs a user and a database name to build its connection URL",
+            "stack shop (production) › service mongo › datastore: a MongoDB datastore needs a database name to build its connection URL",
+        ],
+    ),
+    (
+        "MongoDB datastore with a password but no user",
+        || {
+            let mut s = Stack::new("shop");
+            let password = s.add_secret(Secret::new("MONGO_PASSWORD"));
+            s.add_service(
+                Service::new("mongo", Image::new("mongo:7"))
+                    .port(Port::tcp(27017))
+                    .datastore(Datastore::mongo(7).database("chat").password(&password)),
+            );
+            s
+        },
+        &[
+            "stack shop (production) › service mongo › datastore: a MongoDB datastore with a password needs the user it belongs to; without a user it has no authentication",
         ],
     ),
     (

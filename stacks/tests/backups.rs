@@ -25,7 +25,7 @@ fn cron_jobs(stack: &ValidStack) -> Vec<(CronJob, String)> {
             let cron = text
                 .split("\n---\n")
                 .find_map(|d| match serde_saphyr::from_str(d) {
-                    Ok(Object::CronJob(c)) => Some(c),
+                    Ok(Object::CronJob(c)) => Some(*c),
                     _ => None,
                 })
                 .expect("a CronJob");

@@ -126,12 +126,14 @@ fn check_container(stack: &ValidStack, objects: &[Object], service: &Service, co
             same_check(container.readiness_probe.as_ref(), &health.check, &format!("{at} readiness"));
         }
         // Liveness must not depend on dependencies: the HTTP health check of a service that
-        // uses others is checked as a TCP connection to its port.
+        // uses others is checked as a TCP connection to its port; a datastore's liveness is a TCP
+        // connection to its port whatever its check, so load does not get it killed.
         let uses_others = !service.depends_on.is_empty() || service.env.iter().any(|(_, v)| v.connects_to().is_some());
         match (&service.liveness, &service.healthcheck) {
             (Some(live), _) => same_check(container.liveness_probe.as_ref(), &live.check, &format!("{at} liveness")),
             (None, Some(health)) => {
                 let check = match &health.check {
+                    _ if service.datastore.is_some() => Check::Tcp { port: service.ports[0].number },
                     Check::Http { port, .. } if uses_others => Check::Tcp { port: *port },
                     other => other.clone(),
                 };
@@ -543,7 +545,7 @@ fn every_public_stack_is_reachable_through_the_ingress() {
 
     each_environment(|cluster, stack, objects, at| {
         let ingress: Option<&Ingress> = objects.iter().find_map(|o| match o {
-            Object::Ingress(i) => Some(i),
+            Object::Ingress(i) => Some(i.as_ref()),
             _ => None,
         });
         let serves = |host: Option<&str>, service: &str| {

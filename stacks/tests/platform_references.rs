@@ -76,7 +76,9 @@ fn render_spells_references_as_platform_references() {
                         ),
                         EnvValue::DatabaseUrl(_) => match var {
                             EnvVar::Database { from_database, .. } => from_database.property == "connectionString",
-                            EnvVar::Service { from_service, .. } => from_service.property == "connectionString",
+                            EnvVar::Service { from_service, .. } => {
+                                from_service.property.as_deref() == Some("connectionString")
+                            }
                             _ => false,
                         },
                         // Render creates the database with the Blueprint's user and name.
@@ -120,7 +122,7 @@ fn render_spells_references_as_platform_references() {
                                         && w.message.contains(key.as_str())
                                 });
                                 reported
-                                    && from_service.property == "hostport"
+                                    && from_service.property.as_deref() == Some("hostport")
                                     && environment
                                         .services
                                         .iter()

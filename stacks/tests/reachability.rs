@@ -108,7 +108,7 @@ fn kubernetes_reach(stack: &ValidStack, files: Files) -> Reach {
             let object: Object = serde_saphyr::from_str(document).expect("an object");
             let (name, template) = match object {
                 Object::NetworkPolicy(p) => {
-                    policies.push(p);
+                    policies.push(*p);
                     continue;
                 }
                 Object::Deployment(d) => (d.metadata.name, d.spec.map(|s| s.template)),

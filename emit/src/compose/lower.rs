@@ -274,7 +274,10 @@ impl Lowering<'_> {
             volumes: service.mounts.iter().map(|m| self.mount(m)).collect(),
             networks: service.networks.iter().map(|n| n.name().to_string()).collect(),
             extra_hosts,
-            healthcheck: service.healthcheck.as_ref().map(healthcheck),
+            healthcheck: service.healthcheck.as_ref().map(|probe| Healthcheck {
+                start_period: crate::facts::images::start_period(service).map(duration),
+                ..healthcheck(probe)
+            }),
             stop_grace_period: service.stop_grace_period.map(duration),
             deploy: super::resources::deploy(service),
             logging: Some(super::logging::logging(self.stack.log_rotation)),

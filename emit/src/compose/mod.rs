@@ -158,7 +158,15 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         );
         bundle.add(path.clone(), yaml::document(&path, &header, &lowered.file)?);
         bundle.require(notes.into_prerequisites());
-        bundle.add(format!("{COMPOSE_DIR}/{env_file}.example"), env_example(&file_name, &env_file, &lowered.variables));
+        bundle.add(
+            format!("{COMPOSE_DIR}/{env_file}.example"),
+            env_example(
+                &file_name,
+                &env_file,
+                &lowered.variables,
+                &crate::first_start::notes(stack, |_| true, crate::first_start::Naming::Secret, &env_file),
+            ),
+        );
         for service in stack.services() {
             let missing = crate::facts::frameworks::missing_release_steps(stack, service);
             if !missing.is_empty() {
@@ -181,10 +189,14 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     Ok(bundle)
 }
 
-fn env_example(file_name: &str, env_file: &str, variables: &[lower::Variable]) -> String {
+/// The example env file; `first_start` says which passwords a database reads only once.
+fn env_example(file_name: &str, env_file: &str, variables: &[lower::Variable], first_start: &[String]) -> String {
     let mut out = format!(
         "# Variables {file_name} reads. Copy this file to {env_file}, fill in the values, chmod 600 {env_file} (secrets in it are plain text), and never commit the copy.\n"
     );
+    for note in first_start {
+        out.push_str(&format!("# {note}.\n"));
+    }
     for variable in variables {
         out.push_str(&format!("\n# {}\n{}={}\n", variable.description, variable.name, variable.default));
     }

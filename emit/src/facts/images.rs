@@ -38,7 +38,8 @@ pub struct DataDir {
     /// The environment variable that moves it, if one does.
     pub moved_by: Option<&'static str>,
     /// True when the first start refuses a non-empty directory, such as a volume root holding
-    /// `lost+found`: the data must live in a subdirectory of the mount.
+    /// `lost+found`, or the server takes its entries for data: the data must live in a
+    /// subdirectory of the mount.
     pub needs_empty_dir: bool,
     /// How long the first start on an empty directory may take (initialising a database).
     pub first_start: Option<Duration>,
@@ -106,9 +107,14 @@ const REDIS_DATA: DataDir = DataDir { path: "/data", moved_by: None, needs_empty
 const MYSQL_DATA: DataDir =
     DataDir { path: "/var/lib/mysql", moved_by: None, needs_empty_dir: true, first_start: Some(INITDB) };
 
-/// `mariadb-install-db` creates its system tables beside whatever the directory holds.
+/// `mariadb-install-db` creates its system tables beside whatever the directory holds, but the
+/// server then takes every subdirectory for a database: a volume root's `lost+found` becomes
+/// the database `#mysql50#lost+found` and "Invalid (old?) table or database name 'lost+found'"
+/// in the log every few seconds (<https://github.com/adfinis/openshift-mariadb-galera/issues/10>).
+/// The images' maintainers advise a subdirectory of the volume for every database
+/// (<https://github.com/docker-library/mysql/issues/186>), as for MySQL.
 const MARIADB_DATA: DataDir =
-    DataDir { path: "/var/lib/mysql", moved_by: None, needs_empty_dir: false, first_start: Some(INITDB) };
+    DataDir { path: "/var/lib/mysql", moved_by: None, needs_empty_dir: true, first_start: Some(INITDB) };
 
 /// `VOLUME /data/db /data/configdb` in the Dockerfile; `mongod` keeps its files in `/data/db`.
 const MONGO_DATA: DataDir = DataDir { path: "/data/db", moved_by: None, needs_empty_dir: false, first_start: None };
@@ -393,6 +399,16 @@ pub fn init_variables(engine: Engine) -> Option<&'static InitVariables> {
 /// (<https://hub.docker.com/_/mongo>: "This user is created in the admin authentication
 /// database"; <https://www.mongodb.com/docs/manual/reference/connection-string-options/#mongodb-urioption-urioption.authSource>).
 pub const MONGO_AUTH_SOURCE: &str = "admin";
+
+/// How long a service's health check may fail after it starts before failures count: its own
+/// start period, or the image's first start on an empty data directory when longer (a database
+/// initialising, [`DataDir::first_start`]). Compose's `start_period` and Kubernetes' startup
+/// probe both allow this much.
+pub fn start_period(service: &Service) -> Option<Duration> {
+    let stated = service.healthcheck.as_ref().and_then(|check| check.start_period);
+    let first_start = Facts::of(service).data.and_then(|d| d.first_start);
+    stated.max(first_start)
+}
 
 /// The variables the registry image `reference` exits without.
 pub fn required_variables(reference: &str) -> impl Iterator<Item = &'static RequiredVariable> {

@@ -45,6 +45,12 @@ impl Platform {
     pub fn manages(&self, engine: stack_dsl::Engine) -> bool {
         self.managed_engines.contains(&engine.product())
     }
+
+    /// True when `service` is a datastore the platform does not manage, so it runs its image
+    /// (and reads the image's variables) on the platform.
+    pub fn runs_datastore_image(&self, service: &stack_dsl::Service) -> bool {
+        service.datastore.as_ref().is_some_and(|d| !self.manages(d.engine))
+    }
 }
 
 /// Render.

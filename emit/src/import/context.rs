@@ -18,6 +18,9 @@ pub struct ServiceInfo {
     pub ident: Ident,
     /// The datastore it provides, if recognised.
     pub engine: Option<Engine>,
+    /// That datastore's user, database and password variable, which a client's URL must name
+    /// to be its `database_url()`.
+    pub identity: Option<super::datastore::Identity>,
     /// The container ports it declares, in order.
     pub ports: Vec<u16>,
     /// Another service waits for it to complete: a one-shot job.

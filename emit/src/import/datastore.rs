@@ -60,11 +60,89 @@ pub fn password_variable(engine: Engine, env: &[(String, Node)]) -> Option<&'sta
     names.iter().flat_map(|v| [Some(v.password), v.root_password.filter(|_| !user)]).flatten().find(|name| set(name))
 }
 
-/// The `.datastore(...)` call for a recognised engine; `env` is the service's variables as
-/// written and `password` the secret its password variable became.
-pub fn method(engine: Engine, guessed: bool, env: &[(String, Node)], password: Option<Expr>) -> Method {
+/// Who clients log in as and which database they use, as the image's variables set them, and
+/// what had to be assumed (said in the declaration's comment).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// The user; `None` for a MongoDB without a root user, which has no authentication
+    /// (<https://hub.docker.com/_/mongo>: access control only when both `MONGO_INITDB_ROOT_*` are set).
+    pub user: Option<String>,
+    /// The database.
+    pub database: Option<String>,
+    /// The password variable's value as written (`${DB_PASSWORD:?…}`), if set.
+    pub password: Option<String>,
+    /// The file names the database (else it is the image's default or a guess).
+    pub database_named: bool,
+    /// The variable naming the database.
+    database_variable: &'static str,
+    /// What was assumed, for the comment.
+    assumed: Vec<String>,
+    /// What was assumed or learnt about the database, for the comment.
+    database_note: Option<String>,
+}
+
+impl Identity {
+    /// Take `database`, which every client's URL names, as the datastore's database: the file
+    /// leaves it to the image's default, and the application creates its own (Mastodon's
+    /// `rails db:setup`).
+    pub fn adopt_database(&mut self, database: String) {
+        self.database_note = Some(format!(
+            "{} is not set, and the clients' URLs name the database {database:?} (the application creates it), so it is the datastore's",
+            self.database_variable
+        ));
+        self.database = Some(database);
+        self.database_named = true;
+    }
+}
+
+/// The user and database of `engine`'s image given its variables `env`.
+pub fn identity(engine: Engine, env: &[(String, Node)]) -> Identity {
     let var = |name: &str| env.iter().find(|(k, _)| k == name).and_then(|(_, v)| literal_or_default(v));
     let set = |name: &str| env.iter().any(|(k, _)| k == name);
+    let names = names(engine);
+    let Some(own) = names.first() else { return Identity::default() };
+    let mut assumed = Vec::new();
+    let user_variable = names.iter().map(|v| v.user).find(|n| set(n)).unwrap_or(own.user);
+    // Without a user the image's default (PostgreSQL's `postgres`) or MySQL's `root`, whose
+    // password the root variable sets; MongoDB without a root user has no authentication.
+    let default_user = own.default_user.or(own.root_password.map(|_| "root"));
+    let no_auth = matches!(engine, Engine::Mongo { .. }) && !set(user_variable);
+    let user = match var(user_variable) {
+        Some(user) => Some(user),
+        None if no_auth => {
+            assumed.push(format!("{user_variable} is not set, so the image runs without authentication"));
+            None
+        }
+        None => {
+            let how = if set(user_variable) { "is a deploy-time value" } else { "is not set" };
+            let assumed_user = default_user.unwrap_or("app");
+            assumed.push(format!("{user_variable} {how}, so the user {assumed_user:?} is assumed: write the real one"));
+            Some(assumed_user.to_string())
+        }
+    };
+    let database_variable = names.iter().map(|v| v.database).find(|n| set(n)).unwrap_or(own.database);
+    let mut database_note = None;
+    let database = var(database_variable);
+    let database_named = database.is_some();
+    let database = database.unwrap_or_else(|| {
+        // PostgreSQL names the database after the user; the others create none unless asked.
+        let fallback = user.clone().or(own.default_user.map(str::to_string)).unwrap_or_else(|| "test".into());
+        if own.default_user.is_none() {
+            database_note = Some(format!(
+                "{database_variable} is not a literal, so the database {fallback:?} is assumed: write the one clients use"
+            ));
+        }
+        fallback
+    });
+    let password = password_variable(engine, env)
+        .and_then(|name| env.iter().find(|(k, _)| k == name))
+        .and_then(|(_, v)| v.scalar().map(str::to_string));
+    Identity { user, database: Some(database), password, database_named, database_variable, assumed, database_note }
+}
+
+/// The `.datastore(...)` call for a recognised engine of `identity`; `password` is the secret
+/// its password variable became.
+pub fn method(engine: Engine, guessed: bool, identity: &Identity, password: Option<Expr>) -> Method {
     // The syntax tree holds static paths: `Datastore::` and `Engine::constructor`.
     let constructor = match engine {
         Engine::Postgres { .. } => "Datastore::postgres",
@@ -79,30 +157,14 @@ pub fn method(engine: Engine, guessed: bool, env: &[(String, Node)], password: O
         _ => "Render and Railway run the image with its volume",
     };
     let mut comment = format!("{}, recognised from the image: clients get typed URLs, {managed}", engine.product());
-    let names = names(engine);
-    if let Some(own) = names.first() {
-        let user_variable = names.iter().map(|v| v.user).find(|n| set(n)).unwrap_or(own.user);
-        // Without a user the image's default (PostgreSQL's `postgres`) or MySQL's `root`, whose
-        // password the root variable sets; MongoDB without a root user has no authentication.
-        let default_user = own.default_user.or(own.root_password.map(|_| "root"));
-        let user = var(user_variable);
-        if user.is_none() {
-            let how = if set(user_variable) { "is a deploy-time value" } else { "is not set" };
-            let assumed = default_user.unwrap_or("app");
-            comment
-                .push_str(&format!("; {user_variable} {how}, so the user {assumed:?} is assumed: write the real one"));
-        }
-        let user = user.unwrap_or_else(|| default_user.unwrap_or("app").to_string());
-        let database_variable = names.iter().map(|v| v.database).find(|n| set(n)).unwrap_or(own.database);
-        let database = var(database_variable);
-        // PostgreSQL names the database after the user; the others create none unless asked.
-        if database.is_none() && own.default_user.is_none() {
-            comment.push_str(&format!(
-                "; {database_variable} is not a literal, so a database named like the user is assumed: write the one clients use"
-            ));
-        }
-        let database = database.unwrap_or_else(|| user.clone());
-        datastore = datastore.call("user", vec![Expr::str(user)]).call("database", vec![Expr::str(database)]);
+    for note in identity.assumed.iter().chain(&identity.database_note) {
+        comment.push_str(&format!("; {note}"));
+    }
+    if let Some(user) = &identity.user {
+        datastore = datastore.call("user", vec![Expr::str(user)]);
+    }
+    if let Some(database) = &identity.database {
+        datastore = datastore.call("database", vec![Expr::str(database)]);
     }
     if let Some(password) = password {
         datastore = datastore.call("password", vec![password]);
@@ -144,7 +206,7 @@ mod tests {
             Engine::Mariadb { major: 11 },
             Engine::Mongo { major: 7 },
         ] {
-            let called = format!("{:?}", method(engine, false, &[], None).args);
+            let called = format!("{:?}", method(engine, false, &identity(engine, &[]), None).args);
             assert!(called.contains(&format!("\"Datastore::{}\"", engine.constructor())), "{engine:?}: {called}");
         }
     }

@@ -7,9 +7,11 @@
 //! password is not copied into the module at all.
 
 use super::context::{Context, Engine, ServiceInfo};
+use super::datastore::Identity;
 use super::interpolate::{self, Piece, Variable};
 use super::rust::{Expr, Method};
 use super::tree::{Node, Value};
+use crate::facts::images::MONGO_AUTH_SOURCE;
 
 /// A variable's value in the module, and the comment explaining the decision behind it.
 pub struct Mapped {
@@ -68,10 +70,12 @@ pub fn value(cx: &mut Context, key: &str, node: &Node) -> Option<Mapped> {
     if let Some(variable) = interpolate::whole_variable(&pieces) {
         return Some(variable_value(cx, key, variable));
     }
-    if let Some(reference) = service_reference(cx, key, &pieces) {
-        return Some(reference);
-    }
-    match interpolate::plain_text(&pieces) {
+    let differs = match service_reference(cx, key, &pieces) {
+        Some(Ok(reference)) => return Some(reference),
+        Some(Err(reason)) => Some(reason),
+        None => None,
+    };
+    let mapped = match interpolate::plain_text(&pieces) {
         Some(literal) if stack_dsl::looks_secret(key) && !literal.is_empty() => {
             let secret = cx.secret(key, None, false);
             Some(Mapped::explained(
@@ -102,6 +106,13 @@ pub fn value(cx: &mut Context, key: &str, node: &Node) -> Option<Mapped> {
                 format!("was {shown}: a value built from variables; supply the whole value at deploy time"),
             ))
         }
+    };
+    match (mapped, differs) {
+        (Some(Mapped { value, comment }), Some(reason)) => {
+            let comment = comment.map_or(reason.clone(), |c| format!("{c}; {reason}"));
+            Some(Mapped::explained(value, comment))
+        }
+        (mapped, _) => mapped,
     }
 }
 
@@ -145,8 +156,10 @@ fn variable_value(cx: &mut Context, key: &str, variable: &Variable) -> Mapped {
 }
 
 /// A value naming another service: its host name (`POSTGRES_SERVER=db`), its database URL
-/// (`postgresql://…@db:5432/app`) or another URL of it (`redis://redis:6379/0`).
-fn service_reference(cx: &mut Context, key: &str, pieces: &[Piece]) -> Option<Mapped> {
+/// (`postgresql://…@db:5432/app`) or another URL of it (`redis://redis:6379/0`); or, for a URL
+/// of a datastore that is not the one `database_url()` spells (another user, database, driver
+/// scheme or options), why not.
+fn service_reference(cx: &mut Context, key: &str, pieces: &[Piece]) -> Option<Result<Mapped, String>> {
     // Variables stand in as placeholders so that a URL with a `${DB_PASSWORD}` still parses.
     let masked: String = pieces
         .iter()
@@ -161,50 +174,41 @@ fn service_reference(cx: &mut Context, key: &str, pieces: &[Piece]) -> Option<Ma
         && ["HOST", "SERVER", "ADDR"].iter().any(|w| upper.contains(w))
     {
         let ident = cx.refer(&masked)?;
-        return Some(Mapped::explained(
+        return Some(Ok(Mapped::explained(
             Expr::Var(ident).call("host", vec![]),
             format!("was {shown:?}: the host name of service {}", service.name),
-        ));
+        )));
     }
     let parsed = url(&masked)?;
     let service: ServiceInfo = cx.service_at(parsed.host)?.clone();
-    let ident = cx.refer(parsed.host)?;
-    let receiver = Expr::Var(ident);
     let hidden = if parsed.password.is_some() { " (password hidden)" } else { "" };
     let shown = if parsed.password.is_some() { hide_password(&shown) } else { shown };
+    if let (Some(engine), Some(identity)) = (service.engine, &service.identity)
+        && engine.needs_user_and_database()
+    {
+        let written = template(pieces);
+        if let Some(reason) = url(&written).and_then(|u| not_its_own(engine, identity, &service, &u)) {
+            return Some(Err(format!("not {}.database_url(): {reason}", service.ident.as_str())));
+        }
+        let ident = cx.refer(parsed.host)?;
+        let mut comment = format!("was {shown}{hidden}: the database URL of {}", service.name);
+        comment.push_str(match (&identity.user, &identity.password) {
+            (Some(_), Some(_)) => ", with its user, database and password secret",
+            (Some(_), None) => ", with its user and database",
+            _ => ", with its database",
+        });
+        if parsed.scheme != engine.scheme() {
+            comment.push_str(&format!("; the scheme {:?} becomes {:?}, its synonym", parsed.scheme, engine.scheme()));
+        }
+        return Some(Ok(Mapped::explained(Expr::Var(ident).call("database_url", vec![]), comment)));
+    }
+    let ident = cx.refer(parsed.host)?;
+    let receiver = Expr::Var(ident);
     match (service.engine, parsed.scheme) {
-        (
-            Some(Engine::Postgres { .. }),
-            "postgres" | "postgresql" | "postgresql+asyncpg" | "postgresql+psycopg" | "postgresql+psycopg2",
-        ) => {
-            let mut comment = format!(
-                "was {shown}{hidden}: the database URL of {}, with its user, database and password secret",
-                service.name
-            );
-            if parsed.scheme != "postgresql" {
-                comment.push_str(&format!("; the scheme {:?} becomes \"postgresql\"", parsed.scheme));
-            }
-            Some(Mapped::explained(receiver.call("database_url", vec![]), comment))
-        }
-        (
-            Some(Engine::Mysql { .. } | Engine::Mariadb { .. }),
-            "mysql" | "mysql2" | "mariadb" | "mysql+pymysql" | "mysql+mysqldb" | "mysql+aiomysql" | "mysql+asyncmy",
-        )
-        | (Some(Engine::Mongo { .. }), "mongodb") => {
-            let mut comment = format!(
-                "was {shown}{hidden}: the database URL of {}, with its user, database and password secret",
-                service.name
-            );
-            let scheme = service.engine.map_or("", |e| e.scheme());
-            if parsed.scheme != scheme {
-                comment.push_str(&format!("; the scheme {:?} becomes {scheme:?}", parsed.scheme));
-            }
-            Some(Mapped::explained(receiver.call("database_url", vec![]), comment))
-        }
-        (Some(Engine::Redis { .. }), "redis" | "rediss") if parsed.password.is_some() => Some(Mapped::explained(
+        (Some(Engine::Redis { .. }), "redis" | "rediss") if parsed.password.is_some() => Some(Ok(Mapped::explained(
             receiver.call("database_url", vec![]),
             format!("was {shown}{hidden}: the URL of {}, with its password secret", service.name),
-        )),
+        ))),
         (_, scheme) if parsed.password.is_none() && parsed.user.is_none() => {
             let default_port = match (service.engine, scheme) {
                 (Some(e), _) => Some(e.default_port()),
@@ -227,9 +231,97 @@ fn service_reference(cx: &mut Context, key: &str, pieces: &[Piece]) -> Option<Ma
             if !parsed.path.is_empty() {
                 value = value.call("path", vec![Expr::str(parsed.path)]);
             }
-            Some(Mapped { value, comment: Some(format!("was {shown}: a URL of service {}", service.name)) })
+            Some(Ok(Mapped { value, comment: Some(format!("was {shown}: a URL of service {}", service.name)) }))
         }
         _ => None,
+    }
+}
+
+/// Why `written` (the URL with `${VAR}` for each variable) is not the URL `database_url()`
+/// spells for the datastore `identity` of `service`, or `None` when it is: the same scheme (or
+/// PostgreSQL's synonym `postgres`; a driver's scheme such as `mysql+pymysql` or `mysql2` is
+/// the application's choice and stays), user, password, port and database, and no options but
+/// MongoDB's `authSource` that the model adds itself.
+fn not_its_own(engine: Engine, identity: &Identity, service: &ServiceInfo, written: &Url) -> Option<String> {
+    if let Some(reason) = another_login(engine, identity, written) {
+        return Some(reason);
+    }
+    let port = written.port.unwrap_or(engine.default_port());
+    if service.ports.first() != Some(&port) {
+        return Some(format!("it names port {port}, not the datastore's"));
+    }
+    let (path, query) = written.path.split_once('?').unwrap_or((written.path, ""));
+    let database = path.trim_start_matches('/');
+    if Some(database) != identity.database.as_deref() {
+        return Some(format!(
+            "it names the database {database:?}, the datastore's is {:?}",
+            identity.database.as_deref().unwrap_or("")
+        ));
+    }
+    let model_adds = match (engine, &identity.user) {
+        (Engine::Mongo { .. }, Some(_)) => format!("authSource={MONGO_AUTH_SOURCE}"),
+        _ => String::new(),
+    };
+    if !query.is_empty() && query != model_adds {
+        return Some(format!("its options {query:?} are not in the URL database_url() spells"));
+    }
+    None
+}
+
+/// Why `written` does not log in to the datastore `identity` as `database_url()` would: another
+/// scheme (PostgreSQL's synonym `postgres` aside), user or password.
+fn another_login(engine: Engine, identity: &Identity, written: &Url) -> Option<String> {
+    let synonym = matches!(engine, Engine::Postgres { .. }) && written.scheme == "postgres";
+    if written.scheme != engine.scheme() && !synonym {
+        return Some(format!(
+            "its scheme {:?} is the application's choice of driver, which database_url() would spell {:?}",
+            written.scheme,
+            engine.scheme()
+        ));
+    }
+    if written.user != identity.user.as_deref() {
+        let user = written.user.map_or("no user".to_string(), |u| format!("user {u:?}"));
+        let own = identity.user.as_deref().map_or("none".to_string(), |u| format!("{u:?}"));
+        return Some(format!("it logs in as {user}, the datastore's user is {own}"));
+    }
+    let own_password = identity.password.as_deref().and_then(|p| interpolate::parse(p).ok()).map(|p| template(&p));
+    if written.password != own_password.as_deref() {
+        return Some("its password is not the datastore's password variable".to_string());
+    }
+    None
+}
+
+/// For each datastore whose database the file leaves to the image's default, the one database
+/// its clients' URLs (`envs`, every service's variables) name when they log in as its user:
+/// the application creates it, so it is the one `database_url()` must name.
+pub fn adopt_client_databases(cx: &mut Context, envs: &[Vec<(String, Node)>]) {
+    let mut named: indexmap::IndexMap<String, Vec<String>> = indexmap::IndexMap::new();
+    for (_, value) in envs.iter().flatten() {
+        let Some(pieces) = value.scalar().and_then(|text| interpolate::parse(text).ok()) else { continue };
+        let written = template(&pieces);
+        let Some(parsed) = url(&written) else { continue };
+        let Some(service) = cx.service_at(parsed.host) else { continue };
+        let (Some(engine), Some(identity)) = (service.engine, &service.identity) else { continue };
+        if identity.database_named
+            || !engine.needs_user_and_database()
+            || another_login(engine, identity, &parsed).is_some()
+        {
+            continue;
+        }
+        let database = parsed.path.split('?').next().unwrap_or_default().trim_start_matches('/');
+        if !database.is_empty() {
+            let databases = named.entry(service.name.clone()).or_default();
+            if !databases.iter().any(|d| d == database) {
+                databases.push(database.to_string());
+            }
+        }
+    }
+    for (name, databases) in named {
+        if let [database] = databases.as_slice()
+            && let Some(identity) = cx.services.values_mut().find(|s| s.name == name).and_then(|s| s.identity.as_mut())
+        {
+            identity.adopt_database(database.clone());
+        }
     }
 }
 

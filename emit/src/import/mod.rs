@@ -8,7 +8,7 @@
 //! | `image` / `build` (context, dockerfile, args, target) | `Image::new` / `Image::build(..).dockerfile(..).target(..).arg(..)`; `image` next to `build` becomes `.tag(..)` without its tag |
 //! | `command`, `entrypoint` | `.command([..])`, `.entrypoint([..])` (strings split like Compose) |
 //! | `ports` / `expose` | `.port(Port::http(n).published(h))` / `.port(Port::http(n))`; `Port::tcp` for database ports |
-//! | `environment`, `env_file` | `.env(..)`: literals; `Secret`s for secret-looking names, URLs with passwords and every `${VAR}`; `db.database_url()`, `svc.url()`, `svc.host()` for values naming another service |
+//! | `environment`, `env_file` | `.env(..)`: literals; `Secret`s for secret-looking names, URLs with passwords and every `${VAR}`; `db.database_url()` for a URL naming the datastore's own user, password, database and scheme (else the whole URL is a `Secret`, the reason in its comment), `svc.url()`, `svc.host()` for values naming another service |
 //! | `volumes` | named: `Volume::persistent`/`Volume::external` + `Mount::volume`; bind of a file: `Mount::config`; bind of a directory: `Mount::bind` |
 //! | `tmpfs` | `Mount::tmpfs(..).size(..)` |
 //! | `networks` | `Network::new(..).internal()`, `Network::external(..)`, `.subnet(..)`; `.network(&n)` |
@@ -147,6 +147,7 @@ pub fn import(
         return Err(cx.errors);
     };
     let tags = shared_build_tags(&stack_name, entries);
+    let mut envs = Vec::new();
     for (compose_name, node) in entries {
         let image = node.get("image").and_then(Node::scalar).unwrap_or_default();
         let engine = match (node.get("build"), datastore::recognise(image)) {
@@ -161,6 +162,9 @@ pub fn import(
         if let Some(engine) = engine.filter(|_| ports.is_empty()) {
             ports.push(engine.default_port());
         }
+        let env = service::variables(&mut Context::default(), compose_name, node, read_env_file);
+        let identity = engine.map(|engine| datastore::identity(engine, &env));
+        envs.push(env);
         let ident = cx.ident(compose_name, "service");
         let only_if = node.get("profiles").map(|profiles| {
             let names: Vec<&str> = match &profiles.value {
@@ -181,9 +185,19 @@ pub fn import(
         });
         cx.services.insert(
             compose_name.clone(),
-            ServiceInfo { name: dns_label(compose_name), ident, engine, ports, job, referenced: false, only_if },
+            ServiceInfo {
+                name: dns_label(compose_name),
+                ident,
+                engine,
+                identity,
+                ports,
+                job,
+                referenced: false,
+                only_if,
+            },
         );
     }
+    environment::adopt_client_databases(&mut cx, &envs);
     // A first pass learns which names are deploy-time values anywhere, so that a literal under
     // the same name elsewhere becomes the same reference.
     let mut rehearsal = cx.clone();

@@ -187,7 +187,8 @@ pub fn map(
             Some(datastore::Recognised::Engine(_, guessed)) => guessed,
             _ => false,
         };
-        let mut method = datastore::method(engine, guessed, &env, password);
+        let identity = info.identity.clone().unwrap_or_else(|| datastore::identity(engine, &env));
+        let mut method = datastore::method(engine, guessed, &identity, password);
         if let Some(client) = socket_client {
             let note = format!(
                 "the file's {client} asked the Unix socket, which the image's temporary init server answers before TCP is open; the datastore's own check (over TCP) replaces it"
@@ -434,7 +435,7 @@ fn argv_of(cx: &mut Context, node: &Node) -> Option<(Vec<String>, Option<String>
 }
 
 /// `env_file` entries first, then `environment`, which overrides them (Compose's precedence).
-fn variables(cx: &mut Context, name: &str, node: &Node, read: ReadEnvFile<'_>) -> Vec<(String, Node)> {
+pub(super) fn variables(cx: &mut Context, name: &str, node: &Node, read: ReadEnvFile<'_>) -> Vec<(String, Node)> {
     let mut env: Vec<(String, Node)> = Vec::new();
     let files: Vec<(&Node, String, bool)> = match node.get("env_file").map(|f| &f.value) {
         Some(Value::Scalar(path)) => node.get("env_file").map(|at| (at, path.clone(), true)).into_iter().collect(),

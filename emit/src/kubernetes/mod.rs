@@ -253,9 +253,7 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
             notes.push(format!("{} runs as uid {uid}: {why}", service.name));
         }
     }
-    for rule in secret::first_start_only(stack) {
-        notes.push(rule);
-    }
+    notes.extend(crate::first_start::notes(stack, placement::runs, crate::first_start::Naming::Secret, "the Secret"));
     for config in lowered.config_maps.iter().filter(|c| c.text.is_none()) {
         let readers: Vec<(&str, String)> = readers::long_running(lowered.files.iter().flat_map(|(_, objects)| objects))
             .into_iter()

@@ -8,8 +8,12 @@
 //! <https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/>).
 //! An HTTP health check of a service that uses other services may reach them (a server-rendered
 //! page calls the API), so its liveness probe only checks that the process accepts connections
-//! on the same port (`tcpSocket`), unless the stack gives `.liveness(..)`. A startup probe comes
-//! from a stated start period only.
+//! on the same port (`tcpSocket`), unless the stack gives `.liveness(..)`. A datastore's
+//! liveness probe, whatever its engine, is a `tcpSocket` check of the engine's port: its full
+//! check starts a client (`mongosh` is a Node process; MariaDB's `healthcheck.sh` logs in)
+//! every period inside the database's own CPU limit, and a slow answer under load would get a
+//! healthy database killed; the full check still decides readiness and startup. A startup probe
+//! comes from a stated start period only.
 
 use k8s_openapi::api::core::v1::{
     Container, ExecAction, HTTPGetAction, HTTPHeader, Probe as KubeProbe, TCPSocketAction,
@@ -31,17 +35,27 @@ pub fn attach(container: &mut Container, service: &Service) {
 }
 
 /// The health check as a liveness probe: an HTTP check of a service that uses others becomes
-/// a TCP check of its port, so a dependency's outage does not restart it.
+/// a TCP check of its port, so a dependency's outage does not restart it; a datastore's is a
+/// TCP check of its port, so load does not.
 fn liveness_of(service: &Service, check: &Probe) -> KubeProbe {
-    let uses_others =
-        !service.depends_on.is_empty() || service.env.iter().any(|(_, value)| value.connects_to().is_some());
+    if let Some(datastore) = &service.datastore {
+        let port = service.ports.first().map_or(datastore.engine.default_port(), |p| p.number);
+        return on_port(port, probe(check));
+    }
+    let uses_others = !service.depends_on.is_empty() || service.env.iter().any(|(_, value)| value.connects_to().is_some());
     match &check.check {
-        Check::Http { port, .. } if uses_others => KubeProbe {
-            http_get: None,
-            tcp_socket: Some(TCPSocketAction { port: IntOrString::Int((*port).into()), ..Default::default() }),
-            ..probe(check)
-        },
+        Check::Http { port, .. } if uses_others => on_port(*port, probe(check)),
         _ => probe(check),
+    }
+}
+
+/// `base`'s timing with a TCP connection to `port` as its check.
+fn on_port(port: u16, base: KubeProbe) -> KubeProbe {
+    KubeProbe {
+        exec: None,
+        http_get: None,
+        tcp_socket: Some(TCPSocketAction { port: IntOrString::Int(port.into()), ..Default::default() }),
+        ..base
     }
 }
 
@@ -165,6 +179,29 @@ mod tests {
         assert!(docs.liveness_probe.and_then(|l| l.http_get).is_some(), "a public origin is no dependency");
         let api = container("api");
         assert!(api.liveness_probe.and_then(|l| l.http_get).is_some_and(|g| g.path.as_deref() == Some("/health")));
+    }
+
+    /// Every engine's datastore, with the check `.datastore(..)` gives it: liveness connects to
+    /// the engine's port; readiness and startup run the full check.
+    #[test]
+    fn a_datastores_liveness_only_connects_to_its_port() {
+        use stack_dsl::{Datastore, Image, Port};
+        for (image, port, datastore) in [
+            ("postgres:16", 5432, Datastore::postgres(16).user("a").database("a")),
+            ("redis:7", 6379, Datastore::redis(7)),
+            ("mysql:8.4", 3306, Datastore::mysql(8).user("a").database("a")),
+            ("mariadb:11", 3306, Datastore::mariadb(11).user("a").database("a")),
+            ("mongo:7", 27017, Datastore::mongo(7).database("a")),
+        ] {
+            let service = Service::new("db", Image::new(image)).port(Port::tcp(port)).datastore(datastore);
+            let mut container = Container::default();
+            attach(&mut container, &service);
+            let liveness = container.liveness_probe.expect("liveness");
+            assert_eq!(liveness.tcp_socket.map(|t| t.port), Some(IntOrString::Int(port.into())), "{image}");
+            assert!(liveness.exec.is_none() && liveness.http_get.is_none(), "{image}");
+            assert!(container.readiness_probe.and_then(|p| p.exec).is_some(), "{image}: readiness");
+            assert!(container.startup_probe.and_then(|p| p.exec).is_some(), "{image}: startup");
+        }
     }
 
     /// The time the startup probe allows (failures × period) is never below the start period.

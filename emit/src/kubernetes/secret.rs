@@ -7,9 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use stack_dsl::{Cluster, Engine, Service, ValidStack};
-
-use crate::facts::images::init_variables;
+use stack_dsl::{Cluster, ValidStack};
 
 use super::lower::{Lowered, lower};
 use super::readers::long_running;
@@ -66,7 +64,10 @@ pub(super) fn readers(stack: &ValidStack, lowered: &Lowered) -> Vec<Reader> {
     long_running(objects)
         .into_iter()
         .filter_map(|(kind, name, pod)| {
-            let first_start = stack.service(&name).map(first_start_keys).unwrap_or_default();
+            let first_start: Vec<&str> = stack
+                .service(&name)
+                .map(|s| crate::first_start::keys(s).into_iter().map(|key| key.secret).collect())
+                .unwrap_or_default();
             let keys: BTreeSet<String> = pod
                 .containers
                 .iter()
@@ -77,55 +78,6 @@ pub(super) fn readers(stack: &ValidStack, lowered: &Lowered) -> Vec<Reader> {
                 .map(|r| r.key.clone())
                 .collect();
             (!keys.is_empty()).then_some(Reader { kind, name, keys })
-        })
-        .collect()
-}
-
-/// The keys a database reads only to initialise an empty data directory: its datastore's
-/// password and every secret it passes in its image's password variables (MySQL's root's too).
-fn first_start_keys(service: &Service) -> Vec<&str> {
-    let Some(datastore) = &service.datastore else { return Vec::new() };
-    let Some(own) = init_variables(datastore.engine) else { return Vec::new() };
-    let variables: Vec<&str> = std::iter::once(own)
-        .chain(own.aliases)
-        .flat_map(|v| std::iter::once(v.password).chain(v.root_password))
-        .collect();
-    let passed =
-        service.env.iter().filter(|(key, _)| variables.contains(&key.as_str())).filter_map(|(_, value)| match value {
-            stack_dsl::EnvValue::Secret(secret) => Some(secret.name()),
-            _ => None,
-        });
-    let mut keys: Vec<&str> = datastore.password.iter().map(|p| p.name()).chain(passed).collect();
-    let mut seen = std::collections::HashSet::new();
-    keys.retain(|k| seen.insert(*k));
-    keys
-}
-
-/// The statement that changes a user's password in the service's engine.
-fn rotate_command(service: &Service) -> &'static str {
-    match service.datastore.as_ref().map(|d| d.engine) {
-        Some(Engine::Mongo { .. }) => "db.changeUserPassword(...)",
-        Some(Engine::Mysql { .. } | Engine::Mariadb { .. }) => "ALTER USER ... IDENTIFIED BY ...",
-        _ => "ALTER USER ... PASSWORD ...",
-    }
-}
-
-/// Keys that only take effect on a database's first start, with what rotating them takes. The
-/// postgres, mysql, mariadb and mongo images read their password variables only to initialise
-/// an empty data directory; an existing database keeps its password
-/// ([`crate::facts::images::InitVariables`]; <https://hub.docker.com/_/postgres>, "Caveats":
-/// "any pre-existing database will be left untouched on container startup").
-pub fn first_start_only(stack: &ValidStack) -> Vec<String> {
-    stack
-        .services()
-        .flat_map(|service| {
-            first_start_keys(service).into_iter().map(move |key| {
-                format!(
-                    "{key} sets the password of {} only on its first start, on an empty data directory: to rotate it, change it in the database first ({}), then in the Secret",
-                    service.name,
-                    rotate_command(service)
-                )
-            })
         })
         .collect()
 }

@@ -130,7 +130,7 @@ impl<'a> Plan<'a> {
             && mount.target.trim_end_matches('/') == data.path
         {
             message.push_str(&format!(
-                "; if the new volume holds lost+found, the first start refuses it: add --datadir={}/data to the command",
+                "; if the new volume holds lost+found, the image takes it for data (MySQL refuses to start, MariaDB lists a bogus database): add --datadir={}/data to the command",
                 data.path
             ));
         }

@@ -329,9 +329,8 @@ fn env(plan: &Plan, service: &Service, shared: &HashSet<&str>) -> Result<IndexMa
                 let host = crate::facts::platforms::RAILWAY.public_domain_of(&name).unwrap_or_default();
                 Ts::Str(scheme.map_or(host.clone(), |scheme| format!("{scheme}://{host}")))
             }
-            // Railway's private host name of a service is `<name>.railway.internal`.
             Value::ServiceUrl { name, scheme, port, path } => {
-                Ts::Str(format!("{scheme}://{name}.railway.internal:{port}{path}"))
+                Ts::Str(format!("{scheme}://{}:{port}{path}", private_domain(&name)))
             }
         };
         vars.insert(key.clone(), ts);
@@ -339,24 +338,32 @@ fn env(plan: &Plan, service: &Service, shared: &HashSet<&str>) -> Result<IndexMa
     Ok(vars)
 }
 
+/// The private host name of service `name` as a reference to the variable Railway sets to it
+/// (`<name>.railway.internal`), so the value follows the service as `svc.env.RAILWAY_PRIVATE_DOMAIN`
+/// does and Railway knows the one depends on the other
+/// (<https://docs.railway.com/reference/variables#railway-provided-variables>,
+/// <https://docs.railway.com/reference/variables#template-syntax>).
+fn private_domain(name: &str) -> String {
+    format!("${{{{{name}.RAILWAY_PRIVATE_DOMAIN}}}}")
+}
+
 /// A self-hosted database's URL with its private host name and `${{name.VAR}}` for the password
 /// the database service reads from `VAR`.
 fn connection_url(plan: &Plan, connection: &crate::endpoint::Connection) -> Result<String, Error> {
     let database = plan.stack.service(&connection.service);
     let mut missing = None;
-    let url =
-        Connection { host: format!("{}.railway.internal", connection.service), ..connection.clone() }.spell(|secret| {
-            let held = database.and_then(|s| {
-                s.env.iter().find(|(_, v)| matches!(v, stack_dsl::EnvValue::Secret(r) if r == secret)).map(|(k, _)| k)
-            });
-            match held {
-                Some(variable) => format!("${{{{{}.{variable}}}}}", connection.service),
-                None => {
-                    missing = Some(secret.name().to_string());
-                    String::new()
-                }
-            }
+    let url = Connection { host: private_domain(&connection.service), ..connection.clone() }.spell(|secret| {
+        let held = database.and_then(|s| {
+            s.env.iter().find(|(_, v)| matches!(v, stack_dsl::EnvValue::Secret(r) if r == secret)).map(|(k, _)| k)
         });
+        match held {
+            Some(variable) => format!("${{{{{}.{variable}}}}}", connection.service),
+            None => {
+                missing = Some(secret.name().to_string());
+                String::new()
+            }
+        }
+    });
     match missing {
         None => Ok(url),
         Some(secret) => Err(Error::Unsupported {
@@ -503,7 +510,7 @@ mod tests {
         let lowered = production(define(true));
         assert_eq!(
             lowered.resources[&Key::new(Kind::Service, "api")].env.get("DATABASE_URL"),
-            Some(&Ts::str("mysql://shop:${{mysql.MYSQL_PASSWORD}}@mysql.railway.internal:3306/shop"))
+            Some(&Ts::str("mysql://shop:${{mysql.MYSQL_PASSWORD}}@${{mysql.RAILWAY_PRIVATE_DOMAIN}}:3306/shop"))
         );
         let project = Project::new("shop", [Env::Production], move |_| {
             let mut stack = Stack::new("shop");

@@ -11,7 +11,7 @@
 //! | model | Railway |
 //! | --- | --- |
 //! | `Datastore::postgres` / `redis`, `External::managed`, a database on the Docker host | `postgres(name)` / `redis(name)`; the container is not deployed (warning); a major version other than the template's (PostgreSQL 18, Redis 8) is reported |
-//! | `Datastore::mysql` / `mariadb` / `mongo` | the image with a volume at its data directory, reported (the program does not use Railway's `mysql()`/`mongo()` templates, whose versions it cannot choose); a client's `database_url()` is built by Railway: `mysql://user:${{db.MYSQL_PASSWORD}}@db.railway.internal:3306/name`, the password the database service's own variable |
+//! | `Datastore::mysql` / `mariadb` / `mongo` | the image with a volume at its data directory, reported (the program does not use Railway's `mysql()`/`mongo()` templates, whose versions it cannot choose); a client's `database_url()` is built by Railway: `mysql://user:${{db.MYSQL_PASSWORD}}@${{db.RAILWAY_PRIVATE_DOMAIN}}:3306/name`, the password the database service's own variable |
 //! | `Role::EdgeProxy`, `Role::CertificateRenewal` | **not deployed**: Railway's edge terminates TLS and renews certificates (warning) |
 //! | `Image::new` / `Image::build` | `source: image(..)` / `root` + `build: { builder: "DOCKERFILE" }` without a source: the header and a warning name each service whose repository must be connected in the dashboard or deployed with `railway up` |
 //! | `Image::build` in a project with a `Pipeline` | ``source: image(`<registry>/<image>:${imageTag ?? "<env>"}`)``, `imageTag` being the `IMAGE_TAG` the deploy workflow sets (the commit SHA, `-<env>` appended when the build differs per environment); without it the environment's tag, which the pipeline moves to each image it deploys |
@@ -35,7 +35,7 @@
 //! | `database_url()`, host, port, password of a database | `db.env.DATABASE_URL` / `PGHOST` / `PGPORT` / `PGPASSWORD` (`REDIS_URL`, `REDISHOST`, … for Redis) |
 //! | `database_user()` / `database_name()` | `db.env.PGUSER` / `PGDATABASE`: `postgres(name)` takes no user or name, Railway creates its own (the declared ones are not used); a Redis database index stays the declared one |
 //! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
-//! | another service's host / port / URL | `svc.env.RAILWAY_PRIVATE_DOMAIN` / its port / `scheme://<name>.railway.internal:port` |
+//! | another service's host / port / URL | `svc.env.RAILWAY_PRIVATE_DOMAIN` / its port / `scheme://${{name.RAILWAY_PRIVATE_DOMAIN}}:port` |
 //! | resource limits, user, read-only root, networks | **not expressible** in the program; limits and user are reported, every service shares the environment's private network |
 //!
 //! Each resource is held in a TypeScript constant named after it (`celery-worker` → `celeryWorker`);
@@ -54,6 +54,7 @@ use stack_dsl::{Env, ValidProject};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
+use crate::facts::platforms::RAILWAY;
 use crate::layout::{RAILWAY_DIR, RAILWAY_PROGRAM};
 use crate::options::Options;
 use crate::prerequisite::{HeaderNotes, Need};
@@ -75,8 +76,16 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut built_from_repository = indexmap::IndexSet::new();
     let mut without_domain = indexmap::IndexSet::new();
     let mut domains = Vec::new();
+    let mut first_start = indexmap::IndexSet::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
+        first_start.extend(first_deploy_variables(stack));
+        first_start.extend(crate::first_start::notes(
+            stack,
+            |s| RAILWAY.runs_datastore_image(s),
+            crate::first_start::Naming::Variable,
+            "the service's Variables on Railway",
+        ));
         uses_image_tag |= lowered.uses_image_tag;
         built_from_repository.extend(lowered.built_from_repository);
         without_domain.extend(lowered.without_domain);
@@ -95,6 +104,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
          them right after the first apply) or ctx.shared.NAME (a shared variable)."
             .into(),
     );
+    notes.require_all(Need::Secret, first_start);
     if !built_from_repository.is_empty() {
         notes.require(Need::Platform, format!(
             "Before the first deploy: Railway builds {} from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.",
@@ -323,4 +333,27 @@ fn variables(choice: &Environments, present: &[(Env, &Resource)]) -> Vec<Entry> 
 /// The keys of several maps, in first-seen order.
 fn union<'a>(maps: impl Iterator<Item = &'a IndexMap<String, Ts>>) -> indexmap::IndexSet<&'a String> {
     maps.flat_map(IndexMap::keys).collect()
+}
+
+/// The variables each database that runs its image reads on its first start, which must all
+/// be set in one staged change before it first deploys: Railway deploys each applied change,
+/// and a first start without them all initialises the volume without them (MySQL refuses to
+/// start without a root password and creates its user only when `MYSQL_USER` and
+/// `MYSQL_PASSWORD` are both set: <https://hub.docker.com/_/mysql>, "Environment Variables").
+fn first_deploy_variables(stack: &stack_dsl::ValidStack) -> Vec<String> {
+    stack
+        .services()
+        .filter(|s| RAILWAY.runs_datastore_image(s))
+        .filter_map(|service| {
+            let variables: Vec<&str> =
+                crate::first_start::keys(service).into_iter().flat_map(|key| key.variables).collect();
+            (!variables.is_empty()).then(|| {
+                format!(
+                    "Before {}'s first deploy, set {} in one staged change (Railway deploys each change, and the image reads them only on its first start, on an empty volume).",
+                    service.name,
+                    variables.join(" and ")
+                )
+            })
+        })
+        .collect()
 }

@@ -36,9 +36,23 @@ pub struct Lowered {
     pub environment: Environment,
     /// The datastores run as private services, as `name (MySQL)`, since Render manages neither.
     pub self_hosted: Vec<String>,
-    /// What to enter for each connection URL Render asks for: `service KEY = url`.
-    pub asked_urls: Vec<String>,
+    /// The connection URLs Render asks for, which the user enters.
+    pub asked_urls: Vec<AskedUrl>,
     pub warnings: Vec<Warning>,
+}
+
+/// A connection URL to a private service that Render asks for (`sync: false`) because a
+/// Blueprint cannot build it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AskedUrl {
+    /// The service reading it.
+    pub client: String,
+    /// Its variable.
+    pub key: String,
+    /// What to enter, with `<SECRET>` and `<database host>` placeholders.
+    pub url: String,
+    /// The private service it reaches.
+    pub database: String,
 }
 
 pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Error> {
@@ -136,7 +150,7 @@ fn lower_service<'a>(
     name: &dyn Fn(&str) -> String,
     service: &'a ModelService,
     placement: &Placement,
-    asked_urls: &mut Vec<String>,
+    asked_urls: &mut Vec<AskedUrl>,
 ) -> Result<Service, Error> {
     let kind = match placement {
         Placement::Public => ServiceType::Web,
@@ -396,19 +410,46 @@ fn custom_domains<'a>(plan: &mut Plan<'a>, service: &'a ModelService) -> Vec<Str
     domains
 }
 
+/// The database service running its image on Render that already receives `secret` (as
+/// `MARIADB_PASSWORD`), and that variable, when `service` is another: its value comes from
+/// there (`fromService` with `envVarKey`, <https://render.com/docs/blueprint-spec#environment-variables>),
+/// so Render asks for the password once and both hold the same value.
+fn holder<'a>(plan: &Plan<'a>, service: &ModelService, secret: &str) -> Option<(&'a ModelService, &'a str)> {
+    plan.stack
+        .services()
+        .filter(|s| s.name != service.name && plan.facts.runs_datastore_image(s))
+        .filter(|s| matches!(plan.placements.get(&s.name), Some(Placement::Private | Placement::Public)))
+        .find_map(|s| {
+            let (variable, _) =
+                s.env.iter().find(|(_, value)| matches!(value, EnvValue::Secret(r) if r.name() == secret))?;
+            Some((s, variable.as_str()))
+        })
+}
+
 /// The service's variables, build arguments included: Render passes a Docker service's
 /// variables to the build as build arguments.
 fn env_vars<'a>(
     plan: &mut Plan<'a>,
     name: &dyn Fn(&str) -> String,
     service: &'a ModelService,
-    asked_urls: &mut Vec<String>,
+    asked_urls: &mut Vec<AskedUrl>,
 ) -> Result<Vec<EnvVar>, Error> {
     let mut vars = Vec::new();
     for (key, value) in &service.env {
         let key = key.clone();
         let var = match plan.value(service, value)? {
             Value::Text(value) => EnvVar::Value { key, value },
+            Value::Secret(secret) if let Some((holder, variable)) = holder(plan, service, &secret.name) => {
+                EnvVar::Service {
+                    key,
+                    from_service: FromService {
+                        kind: service_type(plan, &holder.name),
+                        name: name(&holder.name),
+                        property: None,
+                        env_var_key: Some(variable.into()),
+                    },
+                }
+            }
             Value::Secret(secret) if secret.generated => EnvVar::Generated { key, generate_value: true },
             Value::Secret(_) => EnvVar::Prompted { key, sync: false },
             Value::Database { name: database, output } => database_reference(plan, name, key, &database, output)?,
@@ -417,7 +458,12 @@ fn env_vars<'a>(
                 let property = if output == Output::Port { "port" } else { "host" };
                 EnvVar::Service {
                     key,
-                    from_service: FromService { kind, name: name(&target), property: property.into() },
+                    from_service: FromService {
+                        kind,
+                        name: name(&target),
+                        property: Some(property.into()),
+                        env_var_key: None,
+                    },
                 }
             }
             // A blueprint value is a literal or one property of another resource, never a
@@ -432,7 +478,12 @@ fn env_vars<'a>(
                     connection.service, connection.service
                 );
                 plan.warn(&service.name, message);
-                asked_urls.push(format!("{} {key} = {url}", service.name));
+                asked_urls.push(AskedUrl {
+                    client: service.name.clone(),
+                    key: key.clone(),
+                    url,
+                    database: connection.service.clone(),
+                });
                 EnvVar::Prompted { key, sync: false }
             }
             // Render has no reference to another service's custom domain (`fromService` gives
@@ -464,7 +515,12 @@ fn env_vars<'a>(
                 let kind = service_type(plan, &target);
                 EnvVar::Service {
                     key,
-                    from_service: FromService { kind, name: name(&target), property: "hostport".into() },
+                    from_service: FromService {
+                        kind,
+                        name: name(&target),
+                        property: Some("hostport".into()),
+                        env_var_key: None,
+                    },
                 }
             }
         };
@@ -517,7 +573,12 @@ fn database_reference(
         }
         Engine::Redis { .. } => EnvVar::Service {
             key,
-            from_service: FromService { kind: ServiceType::Keyvalue, name: name(database), property: property.into() },
+            from_service: FromService {
+                kind: ServiceType::Keyvalue,
+                name: name(database),
+                property: Some(property.into()),
+                env_var_key: None,
+            },
         },
     })
 }

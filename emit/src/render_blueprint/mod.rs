@@ -50,10 +50,12 @@ use stack_dsl::{DeployTarget, ValidProject};
 
 use crate::bundle::Bundle;
 use crate::error::Error;
+use crate::facts::platforms::RENDER;
 use crate::layout::RENDER_BLUEPRINT;
 use crate::options::Options;
 use crate::prerequisite::{HeaderNotes, Need};
 use crate::yaml;
+use lower::AskedUrl;
 
 /// Render the Blueprint of every hosted environment of `project`; nothing when it has none.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
@@ -65,14 +67,28 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut environments = Vec::new();
     let mut self_hosted = Vec::new();
     let mut asked_urls = Vec::new();
+    let mut first_start = Vec::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
+        for note in crate::first_start::notes(
+            stack,
+            |s| RENDER.runs_datastore_image(s),
+            crate::first_start::Naming::Variable,
+            "the service's Environment in the Render dashboard",
+        ) {
+            if !first_start.contains(&note) {
+                first_start.push(note);
+            }
+        }
         environments.push(lowered.environment);
-        for (list, items) in [(&mut self_hosted, lowered.self_hosted), (&mut asked_urls, lowered.asked_urls)] {
-            for item in items {
-                if !list.contains(&item) {
-                    list.push(item);
-                }
+        for item in lowered.self_hosted {
+            if !self_hosted.contains(&item) {
+                self_hosted.push(item);
+            }
+        }
+        for item in lowered.asked_urls {
+            if !asked_urls.contains(&item) {
+                asked_urls.push(item);
             }
         }
         for warning in lowered.warnings {
@@ -107,10 +123,18 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             self_hosted.join(", ")
         ));
     }
-    for url in asked_urls {
+    notes.require_all(Need::Secret, first_start);
+    // A Blueprint's variable is a literal or one property of another resource, never a string
+    // built from several (<https://render.com/docs/blueprint-spec#environment-variables>), and
+    // Render asks for `sync: false` values while creating the Blueprint, before the private
+    // service exists and its host name (with the suffix Render picks) is known.
+    for asked in asked_urls {
+        let AskedUrl { client, key, url, database } = asked;
         notes.require(
             Need::Secret,
-            format!("Enter {url}, the host from the database service's Connect menu (a Blueprint cannot build it)."),
+            format!(
+                "First deploy, {client} {key}: 1. when Render asks for it while creating the Blueprint, {database} does not exist yet: enter a placeholder (such as pending; {client} cannot reach {database} until step 3); 2. once {database} is live, copy its internal address from its Connect menu; 3. set {key} on {client} to {url} with that host, and redeploy {client}."
+            ),
         );
     }
     // Placeholder route hosts are no custom domains here (`lower.rs`): each is set up once.

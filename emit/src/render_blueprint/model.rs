@@ -343,6 +343,10 @@ pub struct FromService {
     pub kind: ServiceType,
     /// Its name.
     pub name: String,
-    /// `host`, `port`, `connectionString`.
-    pub property: String,
+    /// `host`, `port`, `hostport`; unset when the value is one of its variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property: Option<String>,
+    /// The name of one of its environment variables whose value this one takes.
+    #[serde(rename = "envVarKey", default, skip_serializing_if = "Option::is_none")]
+    pub env_var_key: Option<String>,
 }

@@ -62,7 +62,7 @@ export default defineRailway((given) => {
       NODE_ENV: "production",
       PORT: "3000",
       HOSTNAME: "0.0.0.0",
-      API_URL: "http://api.railway.internal:3001",
+      API_URL: "http://${{api.RAILWAY_PRIVATE_DOMAIN}}:3001",
     },
   });
   const backups = volume("backups", {

@@ -48,7 +48,7 @@ export default defineRailway((given) => {
       restartPolicyType: "ALWAYS",
     },
     env: {
-      API_URL: "http://api.railway.internal:8080",
+      API_URL: "http://${{api.RAILWAY_PRIVATE_DOMAIN}}:8080",
       PORT: "3000",
     },
   });
