@@ -54,6 +54,12 @@ pub fn variable(service: &str) -> String {
     format!("PUBLIC_HOST_{}", service.to_ascii_uppercase().replace('-', "_"))
 }
 
+/// The repository variable of a pipeline that holds the real public host of `service` in `env`:
+/// `PUBLIC_HOST_API_STAGING`.
+pub fn variable_in(service: &str, env: &str) -> String {
+    format!("{}_{}", variable(service), env.to_ascii_uppercase().replace('-', "_"))
+}
+
 /// The placeholder route hosts of `stack`, (host, service), longest first, so `api.example.com`
 /// is never half-replaced by a route of `example.com`.
 pub fn placeholder_routes(stack: &ValidStack) -> Vec<(&str, &str)> {

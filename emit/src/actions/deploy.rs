@@ -76,9 +76,13 @@ pub fn workflow(
         let deploy =
             Deploy { project, stack, cluster: project.cluster(), images, registry: REGISTRY_VARIABLE, options };
         let plan = platform::plan(pipeline.target, &deploy)?;
-        let smoke = smoke_targets(stack, &mut warnings);
+        let smoke = smoke_targets(stack, &platform::ways_in(pipeline.target, &deploy)?, &mut warnings);
         let mut settings = platform::prerequisites(pipeline.target, &deploy)?;
-        settings.extend(smoke.iter().filter_map(|t| t.variable.clone()));
+        for variable in smoke.iter().filter_map(|t| t.variable.clone()) {
+            if !settings.iter().any(|s| s.name == variable.name) {
+                settings.push(variable);
+            }
+        }
         if smoke.is_empty() {
             notes.push(format!(
                 "No smoke test in {}: no service with an HTTP health check has a public route. Add a Route to one.",
@@ -213,13 +217,15 @@ struct SmokeTarget {
     host: String,
 }
 
-/// The public health endpoints of `stack`: each route of a service whose health check is an
-/// HTTP GET, at the check's path. A service with an HTTP check but no route is reported.
-fn smoke_targets(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<SmokeTarget> {
+/// The public health endpoints of `stack`: each way in (`ways`) to a service whose health
+/// check is an HTTP GET under its path, at the check's path. A service with an HTTP check but no
+/// way in is reported.
+fn smoke_targets(stack: &ValidStack, ways: &[platform::WayIn], warnings: &mut Vec<Warning>) -> Vec<SmokeTarget> {
     let mut targets = Vec::new();
     for service in stack.services() {
         let Some(Check::Http { path, .. }) = service.healthcheck.as_ref().map(|p| &p.check) else { continue };
-        if service.routes.is_empty() {
+        let ways: Vec<&platform::WayIn> = ways.iter().filter(|w| w.service == service.name).collect();
+        if ways.is_empty() {
             warnings.push(Warning {
                 kind: crate::WarningKind::Adapted,
                 target: "actions",
@@ -231,14 +237,33 @@ fn smoke_targets(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<SmokeTa
                 ),
             });
         }
-        for route in service.routes.iter().filter(|r| path.starts_with(r.path.trim_end_matches('/'))) {
-            let scheme = if route.tls { "https" } else { "http" };
-            let (host, origin_host, variable) = if crate::facts::reserved_hosts::is_reserved(&route.host) {
-                let variable = hosts::host_variable(&service.name, stack.env().name());
+        let under: Vec<&platform::WayIn> =
+            ways.iter().copied().filter(|w| path.starts_with(w.path.trim_end_matches('/'))).collect();
+        if under.is_empty() && !ways.is_empty() {
+            let prefixes: Vec<&str> = ways.iter().map(|w| w.path.as_str()).collect();
+            warnings.push(Warning {
+                kind: crate::WarningKind::Adapted,
+                target: "actions",
+                env: stack.env().to_string(),
+                service: service.name.clone(),
+                message: format!(
+                    "its health check {path} is outside its public paths ({}), so the pipeline cannot smoke-test \
+                     it from outside; the platform's own health gate is the only check",
+                    prefixes.join(", ")
+                ),
+            });
+        }
+        for way in under {
+            let scheme = if way.tls { "https" } else { "http" };
+            let (host, origin_host, variable) = if crate::facts::reserved_hosts::is_reserved(&way.host) {
+                let variable = hosts::host_variable(&way.named_by, stack.env().name());
                 (format!("${}", variable.name), variable.reference(), Some(variable))
             } else {
-                (route.host.clone(), route.host.clone(), None)
+                (way.host.clone(), way.host.clone(), None)
             };
+            if targets.iter().any(|t: &SmokeTarget| t.service == service.name && t.host == host) {
+                continue;
+            }
             targets.push(SmokeTarget {
                 url: format!("{scheme}://{host}{path}"),
                 origin: format!("{scheme}://{origin_host}"),

@@ -18,10 +18,13 @@
 use serde::Serialize;
 use stack_dsl::{MountSource, Run, ValidStack};
 
+use super::hosts::host_variable;
 use super::model::{Access, Scope, Step, expr, secret};
 use super::platform::{Deploy, Plan, images_of, rollback_step};
+use super::prerequisites::Prerequisite;
 use crate::error::Error;
 use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS, ROLLOUT_MINUTES};
+use crate::kubernetes::ingress::{Public, ingress};
 use crate::kubernetes::pull_policy::{ThirdParty, third_party_images};
 use crate::kubernetes::secret::{CHECKSUM_ANNOTATION, Reader, StackSecret, stack_secret};
 use crate::kubernetes::{ConfigMapGenerator, GeneratorOptions, KUBECTL_VERSION, kept, labels, left_out};
@@ -121,6 +124,77 @@ fn release_names(order: &DeployOrder) -> Vec<Patch> {
             patch: format!(r#"[{{"op": "replace", "path": "/metadata/name", "value": "{job}-${{release}}"}}]"#),
         })
         .collect()
+}
+
+/// The placeholder hosts of `deploy`'s Ingress, each with the repository variable holding the
+/// real host in this environment.
+fn placeholder_hosts(deploy: &Deploy) -> Result<Vec<(String, Prerequisite)>, Error> {
+    let public = Public::of(deploy.stack, deploy.cluster)?;
+    let env = deploy.stack.env();
+    Ok(public
+        .placeholder_hosts(env)
+        .into_iter()
+        .map(|(host, service)| (host.to_string(), host_variable(service, env.name())))
+        .collect())
+}
+
+/// The variables holding the real hosts the deploy routes in place of the Ingress's placeholders.
+pub fn public_host_variables(deploy: &Deploy) -> Result<Vec<Prerequisite>, Error> {
+    let mut variables: Vec<Prerequisite> = Vec::new();
+    for (_, variable) in placeholder_hosts(deploy)? {
+        if !variables.iter().any(|v| v.name == variable.name) {
+            variables.push(variable);
+        }
+    }
+    Ok(variables)
+}
+
+/// The Ingress's placeholder hosts (in its rules and TLS hosts) replaced by the value of their
+/// variable when the script writes the overlay, so the cluster routes the team's real host.
+fn real_hosts(deploy: &Deploy, placeholders: &[(String, Prerequisite)]) -> Vec<Patch> {
+    let mut public = match Public::of(deploy.stack, deploy.cluster) {
+        Ok(public) => public,
+        Err(_) => return Vec::new(),
+    };
+    let Some((ingress, _)) = ingress(deploy.stack, deploy.cluster, &mut public) else { return Vec::new() };
+    let Some(spec) = ingress.spec else { return Vec::new() };
+    let real = |host: &str| placeholders.iter().find(|(h, _)| h == host).map(|(_, v)| format!("${{{}}}", v.name));
+    let mut ops = Vec::new();
+    for (i, rule) in spec.rules.unwrap_or_default().iter().enumerate() {
+        if let Some(value) = rule.host.as_deref().and_then(real) {
+            ops.push(format!(r#"{{"op": "replace", "path": "/spec/rules/{i}/host", "value": "{value}"}}"#));
+        }
+    }
+    for (i, tls) in spec.tls.unwrap_or_default().iter().enumerate() {
+        for (j, host) in tls.hosts.iter().flatten().enumerate() {
+            if let Some(value) = real(host) {
+                ops.push(format!(r#"{{"op": "replace", "path": "/spec/tls/{i}/hosts/{j}", "value": "{value}"}}"#));
+            }
+        }
+    }
+    if ops.is_empty() {
+        return Vec::new();
+    }
+    vec![Patch {
+        target: PatchTarget { kind: "Ingress", name: deploy.stack.name.clone() },
+        patch: format!("[{}]", ops.join(", ")),
+    }]
+}
+
+/// Fails unless each real host is a host name (letters, digits, dots and hyphens): it is written
+/// into the overlay's JSON patch.
+fn host_shape_check(placeholders: &[(String, Prerequisite)]) -> String {
+    let mut script = String::new();
+    for (_, variable) in placeholders {
+        let name = &variable.name;
+        if script.contains(&format!("${{{name}}}")) {
+            continue;
+        }
+        script.push_str(&format!(
+            "if ! [[ \"${{{name}}}\" =~ ^[A-Za-z0-9.-]+$ ]]; then echo \"::error::{name} must be a host name such as shop.acme.io, without a scheme or path.\"; exit 1; fi\n"
+        ));
+    }
+    script
 }
 
 /// The shell variable holding the checksum of the keys `reader` reads.
@@ -291,6 +365,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     let stack_secret = stack_secret(deploy.stack, deploy.cluster)?;
     let third_party = third_party_images(deploy.stack, deploy.cluster)?;
     let overlay_dir = format!(".stackwright/{env}");
+    let placeholders = placeholder_hosts(deploy)?;
     let overlay = Overlay {
         api_version: "kustomize.config.k8s.io/v1beta1",
         kind: "Kustomization",
@@ -312,7 +387,11 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
             }))
             .collect(),
         config_map_generator: config_maps(deploy.stack, 2),
-        patches: release_names(&order).into_iter().chain(stack_secret.iter().flat_map(secret_checksums)).collect(),
+        patches: release_names(&order)
+            .into_iter()
+            .chain(stack_secret.iter().flat_map(secret_checksums))
+            .chain(real_hosts(deploy, &placeholders))
+            .collect(),
     };
     let overlay = yaml::document(&overlay_dir, "", &overlay)?;
     let apply = "kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\"\n";
@@ -360,6 +439,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default();
     let autoscalers = hand_replicas_to_autoscalers(deploy.stack, &namespace);
     let wait_for_job = if order.has_jobs() { wait_for_job() } else { String::new() };
+    let host_shape = host_shape_check(&placeholders);
     let script = format!(
         r#"set -euo pipefail
 umask 077
@@ -368,7 +448,7 @@ printf '%s\n' "$KUBECONFIG_DATA" > "$KUBECONFIG"
 release="${{GITHUB_SHA:0:12}}-$GITHUB_RUN_ATTEMPT"
 # The namespace and the claims holding data are applied apart from the kustomization.
 {kept}
-{secret_check}{digests}mkdir -p {overlay_dir}
+{secret_check}{digests}{host_shape}mkdir -p {overlay_dir}
 cat > {overlay_dir}/kustomization.yaml <<EOF
 {overlay}EOF
 # The config files live outside the overlay's directory, in the repository.
@@ -421,10 +501,16 @@ echo "::error::The {env} deploy failed; what it changed was rolled back to the r
     let job_minutes = if order.has_jobs() { (JOB_DEADLINE_SECONDS + 60).div_ceil(60) } else { 0 };
     let deploy_minutes = 5 + job_minutes + ROLLOUT_MINUTES * u32::try_from(workloads).unwrap_or(u32::MAX / 20);
     let kubeconfig = format!("{}/kubeconfig", expr("runner.temp"));
+    let mut deploy_step = Step::run(format!("Apply {}", kubernetes_dir(env)), script);
+    for (_, variable) in &placeholders {
+        if !deploy_step.env.contains_key(&variable.name) {
+            deploy_step = deploy_step.env(variable.name.clone(), variable.reference());
+        }
+    }
     Ok(Plan {
         checkout: true,
         permissions: vec![(Scope::Contents, Access::Read)],
-        deploy: Step::run(format!("Apply {}", kubernetes_dir(env)), script)
+        deploy: deploy_step
             .timeout_minutes(deploy_minutes)
             .env("KUBECONFIG_DATA", secret("KUBECONFIG"))
             .env("KUBECONFIG", kubeconfig.clone()),
@@ -521,5 +607,97 @@ esac
         let record = std::fs::read_to_string(dir.join("record")).expect("set-last-applied ran");
         let _ = std::fs::remove_dir_all(&dir);
         assert!(record.contains("\"template\"") && !record.contains("replicas"), "{record}");
+    }
+
+    /// A shop whose nginx the cluster replaces, served on a placeholder host with the team's own
+    /// certificate, deployed to Kubernetes.
+    fn proxied_shop() -> stack_dsl::ValidProject {
+        Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let web = stack.add_service(
+                Service::new("web", Image::new("shop:1"))
+                    .port(Port::http(3000))
+                    .healthcheck(stack_dsl::Probe::http(3000, "/health")),
+            );
+            stack.add_service(
+                Service::new("nginx", Image::new("nginx:1.27-alpine"))
+                    .port(Port::http(80).published(80))
+                    .port(Port::tcp(443).published(443))
+                    .edge_proxy_for([&web]),
+            );
+            stack
+        })
+        .pipeline(stack_dsl::Pipeline::new(stack_dsl::DeployTarget::Kubernetes))
+        .cluster(
+            stack_dsl::Cluster::new()
+                .certificates(stack_dsl::Certificates::Secret("shop-tls".into()))
+                .host(Env::Production, "shop.example.com"),
+        )
+        .validate()
+        .unwrap()
+    }
+
+    /// The overlay's patch, with the variable's value put in as the shell does, turns every
+    /// placeholder host of the Ingress (rules and TLS) into the team's host; the deploy step
+    /// reads the variable.
+    #[test]
+    fn the_deploy_routes_the_real_host_in_place_of_the_placeholder() {
+        let project = proxied_shop();
+        let stack = &project.stacks()[0];
+        let deploy = Deploy {
+            project: &project,
+            stack,
+            cluster: project.cluster(),
+            images: &[],
+            registry: "${REGISTRY}",
+            options: &Options::with_root(""),
+        };
+        let placeholders = placeholder_hosts(&deploy).unwrap();
+        assert_eq!(placeholders.len(), 1);
+        assert_eq!(placeholders[0].1.name, "PUBLIC_HOST_NGINX_PRODUCTION");
+        let mut public = Public::of(stack, project.cluster()).unwrap();
+        let (ingress_object, _) = ingress(stack, project.cluster(), &mut public).unwrap();
+        let mut ingress_json = serde_json::to_value(&ingress_object).unwrap();
+        let patches = real_hosts(&deploy, &placeholders);
+        assert_eq!(patches.len(), 1);
+        let ops: Vec<serde_json::Value> =
+            serde_json::from_str(&patches[0].patch.replace("${PUBLIC_HOST_NGINX_PRODUCTION}", "shop.acme.io")).unwrap();
+        for op in ops {
+            assert_eq!(op["op"], "replace");
+            *ingress_json.pointer_mut(op["path"].as_str().unwrap()).expect("the path exists") = op["value"].clone();
+        }
+        let text = ingress_json.to_string();
+        assert!(!text.contains("example.com"), "{text}");
+        assert_eq!(ingress_json["spec"]["rules"][0]["host"], "shop.acme.io");
+        assert_eq!(ingress_json["spec"]["tls"][0]["hosts"][0], "shop.acme.io");
+        let plan = plan(&deploy).unwrap();
+        assert!(plan.deploy.env.contains_key("PUBLIC_HOST_NGINX_PRODUCTION"));
+    }
+
+    /// The host check passes a host name and fails anything else (a URL would break the patch).
+    #[test]
+    fn the_real_host_must_be_a_host_name() {
+        let placeholders = vec![("shop.example.com".to_string(), host_variable("nginx", "production"))];
+        let check = host_shape_check(&placeholders);
+        for (value, ok) in [("shop.acme.io", true), ("https://shop.acme.io", false), ("", false), ("a\"b", false)] {
+            let status = Command::new("bash")
+                .arg("-c")
+                .arg(format!("set -euo pipefail\n{check}"))
+                .env("PUBLIC_HOST_NGINX_PRODUCTION", value)
+                .stdout(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert_eq!(status.success(), ok, "{value}");
+        }
+    }
+
+    /// The smoke test calls the cluster's host (from its variable), which replaces the proxy
+    /// in front of web's health endpoint.
+    #[test]
+    fn the_smoke_test_calls_the_clusters_real_host() {
+        let bundle = crate::actions::render(&proxied_shop(), &Options::with_root("")).unwrap();
+        let deploy = bundle.files().iter().find(|f| f.path.ends_with("deploy.yml")).expect("deploy.yml");
+        assert!(deploy.contents.contains("\"https://$PUBLIC_HOST_NGINX_PRODUCTION/health\""), "{}", deploy.contents);
+        assert!(deploy.contents.contains("require \"the repository's variables"), "{}", deploy.contents);
     }
 }

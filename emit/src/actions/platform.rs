@@ -838,12 +838,59 @@ fn public_host_variables(stack: &ValidStack) -> Vec<(String, Prerequisite)> {
     variables
 }
 
+/// One way in from outside: requests for `host` under `path` reach `service`.
+pub struct WayIn {
+    /// The service answering.
+    pub service: String,
+    /// The host, as the stack gives it.
+    pub host: String,
+    /// The path prefix.
+    pub path: String,
+    /// Served over HTTPS.
+    pub tls: bool,
+    /// The service whose `PUBLIC_HOST_<SERVICE>` holds the real host when `host` is a placeholder.
+    pub named_by: String,
+}
+
+/// The ways in to `deploy`'s services on `target`: their routes, and on Kubernetes also the
+/// paths of the cluster's host that replace an edge proxy.
+pub fn ways_in(target: DeployTarget, deploy: &Deploy) -> Result<Vec<WayIn>, Error> {
+    #[cfg(feature = "kubernetes")]
+    if target == DeployTarget::Kubernetes {
+        let public = crate::kubernetes::ingress::Public::of(deploy.stack, deploy.cluster)?;
+        return Ok(public
+            .paths
+            .into_iter()
+            .map(|p| WayIn { service: p.service, host: p.host, path: p.path, tls: p.tls, named_by: p.named_by })
+            .collect());
+    }
+    let _ = target;
+    Ok(deploy
+        .stack
+        .services()
+        .flat_map(|s| {
+            s.routes.iter().map(|r| WayIn {
+                service: s.name.clone(),
+                host: r.host.clone(),
+                path: r.path.clone(),
+                tls: r.tls,
+                named_by: s.name.clone(),
+            })
+        })
+        .collect())
+}
+
 /// What each environment of `target` needs on GitHub before its deploy job can run.
 pub fn prerequisites(target: DeployTarget, deploy: &Deploy) -> Result<Vec<Prerequisite>, Error> {
     let services: Vec<&str> = deployed(deploy).map(|(service, _)| service).collect();
     let mut list = prerequisites_for(target, &services);
     if target == DeployTarget::ComposeOverSsh {
         list.extend(public_host_variables(deploy.stack).into_iter().map(|(_, variable)| variable));
+    }
+    #[cfg(feature = "kubernetes")]
+    if target == DeployTarget::Kubernetes {
+        // The real hosts the deploy sets in the Ingress in place of its placeholders.
+        list.extend(super::kubernetes::public_host_variables(deploy)?);
     }
     if target == DeployTarget::Railway {
         // The real hosts of the custom domains the deploy attaches.

@@ -100,7 +100,7 @@ mod env_group;
 mod external;
 mod host_source;
 pub mod immutable;
-mod ingress;
+pub(crate) mod ingress;
 pub mod kept;
 mod kustomization;
 pub(crate) mod labels;
