@@ -65,10 +65,15 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut environments = Vec::new();
     let mut self_hosted = Vec::new();
     let mut asked_urls = Vec::new();
+    let mut asked_origins = Vec::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
         environments.push(lowered.environment);
-        for (list, items) in [(&mut self_hosted, lowered.self_hosted), (&mut asked_urls, lowered.asked_urls)] {
+        for (list, items) in [
+            (&mut self_hosted, lowered.self_hosted),
+            (&mut asked_urls, lowered.asked_urls),
+            (&mut asked_origins, lowered.asked_origins),
+        ] {
             for item in items {
                 if !list.contains(&item) {
                     list.push(item);
@@ -99,7 +104,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     );
     notes.require(
         Need::Secret,
-        "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
+        "Variables with sync: false are secrets and values Render asks for when the Blueprint is applied.".into(),
     );
     if !self_hosted.is_empty() {
         notes.push(format!(
@@ -127,10 +132,13 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         notes.require(
             Need::Platform,
             format!(
-                "Once per service and environment, the stack's hosts being placeholders: add the real custom domain of {} (the service's Settings › Custom Domains), and give the variables that hold its origin (sync: false) https://<that domain> when Render asks.",
+                "Once per service and environment, the stack's hosts being placeholders: add the real custom domain of {} (the service's Settings › Custom Domains).",
                 placeholders.join(", ")
             ),
         );
+    }
+    for origin in asked_origins {
+        notes.require(Need::Secret, format!("When Render asks, enter {origin} (the custom domain you added)."));
     }
     if let Some(pipeline) = project.pipeline() {
         notes.push(if deployed_by_workflow {
