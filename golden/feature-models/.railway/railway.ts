@@ -25,6 +25,16 @@ function environmentOf(given: string | undefined): string {
   return environment;
 }
 
+// The public host of a service whose route host in the stack is a placeholder: PUBLIC_HOST_<SERVICE>
+// (the deploy workflow sets it from vars.PUBLIC_HOST_<SERVICE>_<ENV>; set it when applying by hand),
+// else Railway's reference to the service's public domain, which is empty until a domain is
+// generated or attached: apply again once it is. A value compiled into an image when it is built
+// (NEXT_PUBLIC_API_URL, VITE_API_URL) keeps the host it was built with: build it again once the
+// domain exists.
+function publicHost(variable: string, service: string): string {
+  return process.env[variable] || "${{" + service + ".RAILWAY_PUBLIC_DOMAIN}}";
+}
+
 export default defineRailway((given) => {
   const ctx = createRailwayContext({ environment: environmentOf(given.environment) });
   const db = postgres("db");
@@ -47,8 +57,8 @@ export default defineRailway((given) => {
       FIRST_SUPERUSER_PASSWORD: ctx.shared.FIRST_SUPERUSER_PASSWORD,
       ENVIRONMENT: "production",
       DOMAIN: "example.com",
-      FRONTEND_HOST: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
-      BACKEND_CORS_ORIGINS: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
+      FRONTEND_HOST: `https://${publicHost("PUBLIC_HOST_FRONTEND", "frontend")}`,
+      BACKEND_CORS_ORIGINS: `https://${publicHost("PUBLIC_HOST_FRONTEND", "frontend")}`,
       SECRET_KEY: ctx.shared.SECRET_KEY,
       POSTGRES_SERVER: db.env.PGHOST,
       POSTGRES_PORT: db.env.PGPORT,
@@ -74,8 +84,8 @@ export default defineRailway((given) => {
       FIRST_SUPERUSER_PASSWORD: ctx.shared.FIRST_SUPERUSER_PASSWORD,
       ENVIRONMENT: "production",
       DOMAIN: "example.com",
-      FRONTEND_HOST: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
-      BACKEND_CORS_ORIGINS: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
+      FRONTEND_HOST: `https://${publicHost("PUBLIC_HOST_FRONTEND", "frontend")}`,
+      BACKEND_CORS_ORIGINS: `https://${publicHost("PUBLIC_HOST_FRONTEND", "frontend")}`,
       SECRET_KEY: ctx.shared.SECRET_KEY,
       POSTGRES_SERVER: db.env.PGHOST,
       POSTGRES_PORT: db.env.PGPORT,
@@ -95,7 +105,7 @@ export default defineRailway((given) => {
       restartPolicyType: "ALWAYS",
     },
     env: {
-      NEXT_PUBLIC_API_URL: "https://${{backend.RAILWAY_PUBLIC_DOMAIN}}",
+      NEXT_PUBLIC_API_URL: `https://${publicHost("PUBLIC_HOST_BACKEND", "backend")}`,
       NODE_ENV: "production",
       HOSTNAME: "0.0.0.0",
       PORT: "3000",

@@ -32,6 +32,16 @@ function environmentOf(given: string | undefined): string {
   return environment;
 }
 
+// The public host of a service whose route host in the stack is a placeholder: PUBLIC_HOST_<SERVICE>
+// (the deploy workflow sets it from vars.PUBLIC_HOST_<SERVICE>_<ENV>; set it when applying by hand),
+// else Railway's reference to the service's public domain, which is empty until a domain is
+// generated or attached: apply again once it is. A value compiled into an image when it is built
+// (NEXT_PUBLIC_API_URL, VITE_API_URL) keeps the host it was built with: build it again once the
+// domain exists.
+function publicHost(variable: string, service: string): string {
+  return process.env[variable] || "${{" + service + ".RAILWAY_PUBLIC_DOMAIN}}";
+}
+
 export default defineRailway((given) => {
   const ctx = createRailwayContext({ environment: environmentOf(given.environment) });
   const postgresDb = postgres("postgres");
@@ -50,7 +60,7 @@ export default defineRailway((given) => {
       SECRET_KEY: preserve(),
       ALGORITHM: "HS256",
       ACCESS_TOKEN_EXPIRE_MINUTES: "30",
-      CORS_ORIGINS: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
+      CORS_ORIGINS: `https://${publicHost("PUBLIC_HOST_FRONTEND", "frontend")}`,
       ENVIRONMENT: (ctx.environment === "staging" ? "staging" : "production"),
       DEBUG: "false",
       PORT: "8000",

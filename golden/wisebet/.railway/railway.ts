@@ -24,6 +24,16 @@ function environmentOf(given: string | undefined): string {
   return environment;
 }
 
+// The public host of a service whose route host in the stack is a placeholder: PUBLIC_HOST_<SERVICE>
+// (the deploy workflow sets it from vars.PUBLIC_HOST_<SERVICE>_<ENV>; set it when applying by hand),
+// else Railway's reference to the service's public domain, which is empty until a domain is
+// generated or attached: apply again once it is. A value compiled into an image when it is built
+// (NEXT_PUBLIC_API_URL, VITE_API_URL) keeps the host it was built with: build it again once the
+// domain exists.
+function publicHost(variable: string, service: string): string {
+  return process.env[variable] || "${{" + service + ".RAILWAY_PUBLIC_DOMAIN}}";
+}
+
 export default defineRailway((given) => {
   const ctx = createRailwayContext({ environment: environmentOf(given.environment) });
   const postgresDb = postgres("postgres");
@@ -47,13 +57,13 @@ export default defineRailway((given) => {
     env: {
       SECRET_KEY: preserve(),
       DEBUG: "False",
-      ALLOWED_HOSTS: "${{backend.RAILWAY_PUBLIC_DOMAIN}},healthcheck.railway.app",
+      ALLOWED_HOSTS: `${publicHost("PUBLIC_HOST_BACKEND", "backend")},healthcheck.railway.app`,
       DB_HOST: postgresDb.env.PGHOST,
       DB_PORT: postgresDb.env.PGPORT,
       DB_NAME: postgresDb.env.PGDATABASE,
       DB_USER: postgresDb.env.PGUSER,
       DB_PASSWORD: postgresDb.env.PGPASSWORD,
-      CORS_ALLOWED_ORIGINS: "https://${{backend.RAILWAY_PUBLIC_DOMAIN}}",
+      CORS_ALLOWED_ORIGINS: `https://${publicHost("PUBLIC_HOST_BACKEND", "backend")}`,
       PORT: "8000",
     },
   });
