@@ -24,7 +24,7 @@ use super::platform::{Deploy, Plan, images_of, rollback_step};
 use super::prerequisites::Prerequisite;
 use crate::error::Error;
 use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS, ROLLOUT_MINUTES};
-use crate::kubernetes::ingress::{Public, ingress};
+use crate::kubernetes::ingress::Public;
 use crate::kubernetes::pull_policy::{ThirdParty, third_party_images};
 use crate::kubernetes::secret::{CHECKSUM_ANNOTATION, Reader, StackSecret, stack_secret};
 use crate::kubernetes::{ConfigMapGenerator, GeneratorOptions, KUBECTL_VERSION, kept, labels, left_out};
@@ -89,7 +89,7 @@ struct Patch {
 
 #[derive(Serialize)]
 struct PatchTarget {
-    kind: &'static str,
+    kind: String,
     name: String,
 }
 
@@ -120,7 +120,7 @@ fn release_names(order: &DeployOrder) -> Vec<Patch> {
         .jobs
         .iter()
         .map(|job| Patch {
-            target: PatchTarget { kind: "Job", name: job.clone() },
+            target: PatchTarget { kind: "Job".into(), name: job.clone() },
             patch: format!(r#"[{{"op": "replace", "path": "/metadata/name", "value": "{job}-${{release}}"}}]"#),
         })
         .collect()
@@ -149,36 +149,82 @@ pub fn public_host_variables(deploy: &Deploy) -> Result<Vec<Prerequisite>, Error
     Ok(variables)
 }
 
-/// The Ingress's placeholder hosts (in its rules and TLS hosts) replaced by the value of their
-/// variable when the script writes the overlay, so the cluster routes the team's real host.
-fn real_hosts(deploy: &Deploy, placeholders: &[(String, Prerequisite)]) -> Vec<Patch> {
-    let mut public = match Public::of(deploy.stack, deploy.cluster) {
-        Ok(public) => public,
-        Err(_) => return Vec::new(),
-    };
-    let Some((ingress, _)) = ingress(deploy.stack, deploy.cluster, &mut public) else { return Vec::new() };
-    let Some(spec) = ingress.spec else { return Vec::new() };
-    let real = |host: &str| placeholders.iter().find(|(h, _)| h == host).map(|(_, v)| format!("${{{}}}", v.name));
-    let mut ops = Vec::new();
-    for (i, rule) in spec.rules.unwrap_or_default().iter().enumerate() {
-        if let Some(value) = rule.host.as_deref().and_then(real) {
-            ops.push(format!(r#"{{"op": "replace", "path": "/spec/rules/{i}/host", "value": "{value}"}}"#));
-        }
+/// Every placeholder host in the objects the deploy applies (the Ingress's rules and TLS hosts,
+/// and values such as a public origin in a container's environment) replaced by the value of its
+/// variable when the script writes the overlay, so the cluster routes and the services name the
+/// team's real host. Listed before the Jobs are renamed, so each targets the name it was
+/// rendered with.
+fn real_hosts(deploy: &Deploy, placeholders: &[(String, Prerequisite)]) -> Result<Vec<Patch>, Error> {
+    if placeholders.is_empty() {
+        return Ok(Vec::new());
     }
-    for (i, tls) in spec.tls.unwrap_or_default().iter().enumerate() {
-        for (j, host) in tls.hosts.iter().flatten().enumerate() {
-            if let Some(value) = real(host) {
-                ops.push(format!(r#"{{"op": "replace", "path": "/spec/tls/{i}/hosts/{j}", "value": "{value}"}}"#));
+    let mut by_length: Vec<(&str, String)> =
+        placeholders.iter().map(|(host, variable)| (host.as_str(), format!("${{{}}}", variable.name))).collect();
+    // Longest first, so `api.example.com` is never half-replaced by a route of `example.com`.
+    by_length.sort_by_key(|(host, _)| std::cmp::Reverse(host.len()));
+    let lowered = crate::kubernetes::lower::lower(deploy.stack, deploy.cluster)?;
+    let mut patches = Vec::new();
+    for (file, objects) in &lowered.files {
+        for object in objects {
+            let json = serde_json::to_value(object).map_err(|e| Error::Json {
+                path: format!("{}/{file}", kubernetes_dir(deploy.stack.env())),
+                message: e.to_string(),
+            })?;
+            let (Some(kind), Some(name)) = (json["kind"].as_str(), json["metadata"]["name"].as_str()) else { continue };
+            let mut ops = Vec::new();
+            replace_hosts(&json, &mut String::new(), &by_length, &mut ops);
+            if !ops.is_empty() {
+                patches.push(Patch {
+                    target: PatchTarget { kind: kind.to_string(), name: name.to_string() },
+                    patch: serde_json::Value::Array(ops).to_string(),
+                });
             }
         }
     }
-    if ops.is_empty() {
-        return Vec::new();
+    Ok(patches)
+}
+
+/// JSON 6902 `replace` operations for each string under `value` (at JSON pointer `path`) that is
+/// a placeholder host or names one as a URL's host, with the host spelled as its variable.
+fn replace_hosts(
+    value: &serde_json::Value,
+    path: &mut String,
+    hosts: &[(&str, String)],
+    ops: &mut Vec<serde_json::Value>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                let at = path.len();
+                path.push('/');
+                path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                replace_hosts(child, path, hosts, ops);
+                path.truncate(at);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let at = path.len();
+                path.push_str(&format!("/{i}"));
+                replace_hosts(child, path, hosts, ops);
+                path.truncate(at);
+            }
+        }
+        serde_json::Value::String(text) => {
+            let spelled = match hosts.iter().find(|(host, _)| host == text) {
+                Some((_, variable)) => variable.clone(),
+                None => {
+                    let routes: Vec<(&str, &str)> =
+                        hosts.iter().map(|(host, variable)| (*host, variable.as_str())).collect();
+                    crate::public_origin::spell_hosts(text, &routes, str::to_string).0
+                }
+            };
+            if spelled != *text {
+                ops.push(serde_json::json!({"op": "replace", "path": path.clone(), "value": spelled}));
+            }
+        }
+        _ => {}
     }
-    vec![Patch {
-        target: PatchTarget { kind: "Ingress", name: deploy.stack.name.clone() },
-        patch: format!("[{}]", ops.join(", ")),
-    }]
 }
 
 /// Fails unless each real host is a host name (letters, digits, dots and hyphens): it is written
@@ -211,7 +257,7 @@ fn secret_checksums(secret: &StackSecret) -> Vec<Patch> {
         .map(|reader| {
             let (kind, name, variable) = (reader.kind, &reader.name, checksum_variable(reader));
             Patch {
-                target: PatchTarget { kind, name: name.clone() },
+                target: PatchTarget { kind: kind.into(), name: name.clone() },
                 patch: format!(
                     r#"{{"apiVersion": "apps/v1", "kind": "{kind}", "metadata": {{"name": "{name}"}}, "spec": {{"template": {{"metadata": {{"annotations": {{"{CHECKSUM_ANNOTATION}": "${{{variable}}}"}}}}}}}}}}"#
                 ),
@@ -387,10 +433,10 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
             }))
             .collect(),
         config_map_generator: config_maps(deploy.stack, 2),
-        patches: release_names(&order)
+        patches: real_hosts(deploy, &placeholders)?
             .into_iter()
+            .chain(release_names(&order))
             .chain(stack_secret.iter().flat_map(secret_checksums))
-            .chain(real_hosts(deploy, &placeholders))
             .collect(),
     };
     let overlay = yaml::document(&overlay_dir, "", &overlay)?;
@@ -637,41 +683,82 @@ esac
         .unwrap()
     }
 
-    /// The overlay's patch, with the variable's value put in as the shell does, turns every
-    /// placeholder host of the Ingress (rules and TLS) into the team's host; the deploy step
-    /// reads the variable.
-    #[test]
-    fn the_deploy_routes_the_real_host_in_place_of_the_placeholder() {
-        let project = proxied_shop();
+    /// The objects of `project`'s environment as the deploy applies them: each of the overlay's
+    /// real-host patches applied with the variables' values put in as the shell does.
+    fn applied(project: &stack_dsl::ValidProject, values: &[(&str, &str)]) -> (Plan, Vec<serde_json::Value>) {
         let stack = &project.stacks()[0];
+        let options = Options::with_root("");
         let deploy = Deploy {
-            project: &project,
+            project,
             stack,
             cluster: project.cluster(),
             images: &[],
             registry: "${REGISTRY}",
-            options: &Options::with_root(""),
+            options: &options,
         };
         let placeholders = placeholder_hosts(&deploy).unwrap();
-        assert_eq!(placeholders.len(), 1);
-        assert_eq!(placeholders[0].1.name, "PUBLIC_HOST_NGINX_PRODUCTION");
-        let mut public = Public::of(stack, project.cluster()).unwrap();
-        let (ingress_object, _) = ingress(stack, project.cluster(), &mut public).unwrap();
-        let mut ingress_json = serde_json::to_value(&ingress_object).unwrap();
-        let patches = real_hosts(&deploy, &placeholders);
-        assert_eq!(patches.len(), 1);
-        let ops: Vec<serde_json::Value> =
-            serde_json::from_str(&patches[0].patch.replace("${PUBLIC_HOST_NGINX_PRODUCTION}", "shop.acme.io")).unwrap();
-        for op in ops {
-            assert_eq!(op["op"], "replace");
-            *ingress_json.pointer_mut(op["path"].as_str().unwrap()).expect("the path exists") = op["value"].clone();
+        let lowered = crate::kubernetes::lower::lower(stack, project.cluster()).unwrap();
+        let mut objects: Vec<serde_json::Value> =
+            lowered.files.iter().flat_map(|(_, o)| o).map(|o| serde_json::to_value(o).unwrap()).collect();
+        for patch in real_hosts(&deploy, &placeholders).unwrap() {
+            let mut text = patch.patch.clone();
+            for (name, value) in values {
+                text = text.replace(&format!("${{{name}}}"), value);
+            }
+            let object = objects
+                .iter_mut()
+                .find(|o| o["kind"] == patch.target.kind && o["metadata"]["name"] == patch.target.name)
+                .expect("the patch's target exists");
+            for op in serde_json::from_str::<Vec<serde_json::Value>>(&text).unwrap() {
+                assert_eq!(op["op"], "replace");
+                *object.pointer_mut(op["path"].as_str().unwrap()).expect("the path exists") = op["value"].clone();
+            }
         }
-        let text = ingress_json.to_string();
+        (plan(&deploy).unwrap(), objects)
+    }
+
+    /// The overlay's patches turn every placeholder host of the Ingress (rules and TLS) into the
+    /// team's host; the deploy step reads the variable.
+    #[test]
+    fn the_deploy_routes_the_real_host_in_place_of_the_placeholder() {
+        let project = proxied_shop();
+        let (plan, objects) = applied(&project, &[("PUBLIC_HOST_NGINX_PRODUCTION", "shop.acme.io")]);
+        let text = serde_json::Value::Array(objects.clone()).to_string();
         assert!(!text.contains("example.com"), "{text}");
-        assert_eq!(ingress_json["spec"]["rules"][0]["host"], "shop.acme.io");
-        assert_eq!(ingress_json["spec"]["tls"][0]["hosts"][0], "shop.acme.io");
-        let plan = plan(&deploy).unwrap();
+        let ingress = objects.iter().find(|o| o["kind"] == "Ingress").expect("an Ingress");
+        assert_eq!(ingress["spec"]["rules"][0]["host"], "shop.acme.io");
+        assert_eq!(ingress["spec"]["tls"][0]["hosts"][0], "shop.acme.io");
         assert!(plan.deploy.env.contains_key("PUBLIC_HOST_NGINX_PRODUCTION"));
+    }
+
+    /// A public origin in a container's environment names the real host too, so a browser on it
+    /// is allowed.
+    #[test]
+    fn public_origins_in_the_environment_name_the_real_host() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let web = stack.reference("web");
+            stack.add_service(
+                Service::new("web", Image::new("shop-web:1"))
+                    .port(Port::http(3000))
+                    .route(stack_dsl::Route::new("shop.example.com").tls()),
+            );
+            stack.add_service(
+                Service::new("api", Image::new("shop-api:1"))
+                    .port(Port::http(8000))
+                    .env("CORS_ORIGINS", web.public_url()),
+            );
+            stack
+        })
+        .pipeline(stack_dsl::Pipeline::new(stack_dsl::DeployTarget::Kubernetes))
+        .cluster(stack_dsl::Cluster::new().certificates(stack_dsl::Certificates::Secret("shop-tls".into())))
+        .validate()
+        .unwrap();
+        let (_, objects) = applied(&project, &[("PUBLIC_HOST_WEB_PRODUCTION", "shop.acme.io")]);
+        let api = objects.iter().find(|o| o["kind"] == "Deployment" && o["metadata"]["name"] == "api").expect("api");
+        let env = &api["spec"]["template"]["spec"]["containers"][0]["env"];
+        let cors = env.as_array().unwrap().iter().find(|e| e["name"] == "CORS_ORIGINS").expect("CORS_ORIGINS");
+        assert_eq!(cors["value"], "https://shop.acme.io");
     }
 
     /// The host check passes a host name and fails anything else (a URL would break the patch).

@@ -104,7 +104,7 @@ pub(crate) mod ingress;
 pub mod kept;
 mod kustomization;
 pub(crate) mod labels;
-mod lower;
+pub(crate) mod lower;
 mod network;
 mod object;
 mod placement;
