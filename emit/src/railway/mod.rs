@@ -133,7 +133,13 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         notes.push(
             "Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:".into(),
         );
-        notes.require_all(Need::Dns, domains.iter().map(|(env, domain)| format!("{env}: {}", domain.command())));
+        notes.require_all(
+            Need::Dns,
+            domains.iter().map(|(env, domain)| {
+                let host = crate::public_origin::host_for_people(*env, &domain.service, &domain.host);
+                format!("{env}: {}", CustomDomain { host, ..domain.clone() }.command())
+            }),
+        );
     }
     let comments: String = notes.lines().iter().map(|line| format!("// {line}\n")).collect();
     let at = program.find("import ").unwrap_or(0);
