@@ -361,6 +361,27 @@ fn require(env: Option<&str>, settings: &[Prerequisite], first_apply: Option<&pl
             script.push_str(&format!("require \"{place}\" {}\n", listed.join(" ")));
         }
     }
+    // A host name is written into URLs, routes and patches: a scheme, path or quote there
+    // breaks them in ways the platform reports far from the setting.
+    let hosts: Vec<&str> = settings.iter().filter(|s| s.host_name).map(|s| s.name.as_str()).collect();
+    if !hosts.is_empty() {
+        let mut listed: Vec<&str> = Vec::new();
+        for name in hosts {
+            if !listed.contains(&name) {
+                listed.push(name);
+            }
+        }
+        script.push_str(&format!(
+            r#"for name in {}; do
+  if [ -n "${{!name:-}}" ] && ! [[ "${{!name}}" =~ ^[A-Za-z0-9.-]+$ ]]; then
+    echo "::error::$name must be a host name such as shop.acme.io, without a scheme, port or path."
+    failed=1
+  fi
+done
+"#,
+            listed.join(" ")
+        ));
+    }
     if let Some(first_apply) = first_apply {
         let ids: Vec<&str> = first_apply.ids.iter().map(|p| p.name.as_str()).collect();
         for id in &first_apply.ids {
@@ -395,4 +416,35 @@ fi
 /// Contexts: <https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#github-context>.
 fn started_by_push_or_release(prefix: &str) -> String {
     format!("github.event_name == 'push' || (github.ref_type == 'tag' && startsWith(github.ref_name, '{prefix}'))")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The settings check passes a host name in a host variable and fails a URL, a path or a
+    /// quote (each would break the routes, URLs and patches the host is written into).
+    #[test]
+    fn a_host_variable_must_hold_a_host_name() {
+        let settings = [hosts::host_variable("web", "production")];
+        let step = require(Some("production"), &settings, None);
+        let script = step.run.clone().expect("a script");
+        for (value, ok) in [
+            ("shop.acme.io", true),
+            ("https://shop.acme.io", false),
+            ("shop.acme.io/app", false),
+            ("a\"b", false),
+            ("", false),
+        ] {
+            let status = std::process::Command::new("bash")
+                .arg("-c")
+                .arg(&script)
+                .env("PUBLIC_HOST_WEB_PRODUCTION", value)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert_eq!(status.success(), ok, "{value:?}");
+        }
+    }
 }

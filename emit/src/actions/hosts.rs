@@ -15,6 +15,7 @@ pub fn host_variable(service: &str, env: &str) -> Prerequisite {
             crate::public_origin::variable(service)
         ),
     )
+    .holding_a_host_name()
 }
 
 /// `text` with every placeholder route host of `routes` (host, service) replaced by the

@@ -227,22 +227,6 @@ fn replace_hosts(
     }
 }
 
-/// Fails unless each real host is a host name (letters, digits, dots and hyphens): it is written
-/// into the overlay's JSON patch.
-fn host_shape_check(placeholders: &[(String, Prerequisite)]) -> String {
-    let mut script = String::new();
-    for (_, variable) in placeholders {
-        let name = &variable.name;
-        if script.contains(&format!("${{{name}}}")) {
-            continue;
-        }
-        script.push_str(&format!(
-            "if ! [[ \"${{{name}}}\" =~ ^[A-Za-z0-9.-]+$ ]]; then echo \"::error::{name} must be a host name such as shop.acme.io, without a scheme or path.\"; exit 1; fi\n"
-        ));
-    }
-    script
-}
-
 /// The shell variable holding the checksum of the keys `reader` reads.
 fn checksum_variable(reader: &Reader) -> String {
     format!("checksum_{}", reader.name.replace('-', "_"))
@@ -485,7 +469,6 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default();
     let autoscalers = hand_replicas_to_autoscalers(deploy.stack, &namespace);
     let wait_for_job = if order.has_jobs() { wait_for_job() } else { String::new() };
-    let host_shape = host_shape_check(&placeholders);
     let script = format!(
         r#"set -euo pipefail
 umask 077
@@ -494,7 +477,7 @@ printf '%s\n' "$KUBECONFIG_DATA" > "$KUBECONFIG"
 release="${{GITHUB_SHA:0:12}}-$GITHUB_RUN_ATTEMPT"
 # The namespace and the claims holding data are applied apart from the kustomization.
 {kept}
-{secret_check}{digests}{host_shape}mkdir -p {overlay_dir}
+{secret_check}{digests}mkdir -p {overlay_dir}
 cat > {overlay_dir}/kustomization.yaml <<EOF
 {overlay}EOF
 # The config files live outside the overlay's directory, in the repository.
@@ -759,23 +742,6 @@ esac
         let env = &api["spec"]["template"]["spec"]["containers"][0]["env"];
         let cors = env.as_array().unwrap().iter().find(|e| e["name"] == "CORS_ORIGINS").expect("CORS_ORIGINS");
         assert_eq!(cors["value"], "https://shop.acme.io");
-    }
-
-    /// The host check passes a host name and fails anything else (a URL would break the patch).
-    #[test]
-    fn the_real_host_must_be_a_host_name() {
-        let placeholders = vec![("shop.example.com".to_string(), host_variable("nginx", "production"))];
-        let check = host_shape_check(&placeholders);
-        for (value, ok) in [("shop.acme.io", true), ("https://shop.acme.io", false), ("", false), ("a\"b", false)] {
-            let status = Command::new("bash")
-                .arg("-c")
-                .arg(format!("set -euo pipefail\n{check}"))
-                .env("PUBLIC_HOST_NGINX_PRODUCTION", value)
-                .stdout(std::process::Stdio::null())
-                .status()
-                .unwrap();
-            assert_eq!(status.success(), ok, "{value}");
-        }
     }
 
     /// The smoke test calls the cluster's host (from its variable), which replaces the proxy
