@@ -61,12 +61,15 @@ pub fn variable_in(service: &str, env: &str) -> String {
 }
 
 /// `host`, routed to `service` in `env`, as a page for people spells it: a placeholder is
-/// `<the host in PUBLIC_HOST_API_STAGING>`, the setting that holds the team's real one.
-pub fn host_for_people(env: stack_dsl::Env, service: &str, host: &str) -> String {
-    if reserved_hosts::stands_in(env, host) {
+/// `<the host in PUBLIC_HOST_API_STAGING>`, the repository variable a deploy pipeline
+/// (`piped`) reads the team's real one from, else `<the real host of api>`.
+pub fn host_for_people(piped: bool, env: stack_dsl::Env, service: &str, host: &str) -> String {
+    if !reserved_hosts::stands_in(env, host) {
+        host.to_string()
+    } else if piped {
         format!("<the host in {}>", variable_in(service, env.name()))
     } else {
-        host.to_string()
+        format!("<the real host of {service}>")
     }
 }
 
@@ -162,10 +165,11 @@ mod tests {
     #[test]
     fn a_placeholder_is_named_for_people_by_its_setting() {
         assert_eq!(
-            host_for_people(Env::Staging, "web-app", "shop.example.com"),
+            host_for_people(true, Env::Staging, "web-app", "shop.example.com"),
             "<the host in PUBLIC_HOST_WEB_APP_STAGING>"
         );
-        assert_eq!(host_for_people(Env::Staging, "web-app", "shop.acme.io"), "shop.acme.io");
-        assert_eq!(host_for_people(Env::Dev, "web-app", "shop.localhost"), "shop.localhost");
+        assert_eq!(host_for_people(false, Env::Staging, "web-app", "shop.example.com"), "<the real host of web-app>");
+        assert_eq!(host_for_people(true, Env::Staging, "web-app", "shop.acme.io"), "shop.acme.io");
+        assert_eq!(host_for_people(true, Env::Dev, "web-app", "shop.localhost"), "shop.localhost");
     }
 }

@@ -136,7 +136,12 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         notes.require_all(
             Need::Dns,
             domains.iter().map(|(env, domain)| {
-                let host = crate::public_origin::host_for_people(*env, &domain.service, &domain.host);
+                let host = crate::public_origin::host_for_people(
+                    project.pipeline().is_some(),
+                    *env,
+                    &domain.service,
+                    &domain.host,
+                );
                 format!("{env}: {}", CustomDomain { host, ..domain.clone() }.command())
             }),
         );
