@@ -659,11 +659,7 @@ fn django_migrates_and_collects_static_files_before_it_serves() {
 #[test]
 fn tls_works_from_an_empty_host_and_after_every_renewal() {
     let host = "wisebet.es";
-    let project = stacks::wisebet::project_on(stacks::wisebet::PublicHost::Real(host)).validate().expect("valid");
-    let bundle = emit::compose::render(&project, &emit::Options::with_root("")).expect("renders");
-    let production = emit::layout::compose_file(stack_dsl::Env::Production);
-    let file: ComposeFile =
-        serde_saphyr::from_str(&bundle.file(&production).expect("production").contents).expect("parses");
+    let file = wisebet_production_on(host);
     let nginx = &file.services["nginx"];
     let letsencrypt = |s: &emit::compose::model::ComposeService| {
         s.volumes.iter().find_map(|v| match v {
@@ -1271,16 +1267,20 @@ fn env_files_are_private_and_monitoring_is_optional() {
     assert!(private >= 10 && sentry >= 2, "{private} files with secrets, {sentry} Sentry DSNs");
 }
 
+/// WiseBet's production Compose file, served on `host`.
+fn wisebet_production_on(host: &'static str) -> ComposeFile {
+    let project = stacks::wisebet::project_on(stacks::wisebet::PublicHost::Real(host)).validate().expect("valid");
+    let bundle = emit::compose::render(&project, &emit::Options::with_root("")).expect("renders");
+    let production = emit::layout::compose_file(stack_dsl::Env::Production);
+    serde_saphyr::from_str(&bundle.file(&production).expect("production").contents).expect("parses")
+}
+
 /// certbot's loop, run with stand-ins for certbot and sleep: while no certificate has been issued
 /// it asks again after a few minutes, and once one has, it renews every 12 hours.
 #[test]
 fn certbot_asks_again_soon_until_the_first_certificate_is_issued() {
     let host = "wisebet.es";
-    let project = stacks::wisebet::project_on(stacks::wisebet::PublicHost::Real(host)).validate().expect("valid");
-    let bundle = emit::compose::render(&project, &emit::Options::with_root("")).expect("renders");
-    let production = emit::layout::compose_file(stack_dsl::Env::Production);
-    let file: ComposeFile =
-        serde_saphyr::from_str(&bundle.file(&production).expect("production").contents).expect("parses");
+    let file = wisebet_production_on(host);
     let certbot = &file.services["certbot"];
     let line: Vec<String> = certbot.entrypoint.iter().flatten().cloned().collect();
     let script = line.last().expect("a script").replace("$$", "$");

@@ -225,31 +225,25 @@ fn smoke_targets(stack: &ValidStack, ways: &[platform::WayIn], warnings: &mut Ve
     for service in stack.services() {
         let Some(Check::Http { path, .. }) = service.healthcheck.as_ref().map(|p| &p.check) else { continue };
         let ways: Vec<&platform::WayIn> = ways.iter().filter(|w| w.service == service.name).collect();
-        if ways.is_empty() {
-            warnings.push(Warning {
-                kind: crate::WarningKind::Adapted,
-                target: "actions",
-                env: stack.env().to_string(),
-                service: service.name.clone(),
-                message: format!(
-                    "its health check {path} has no public route, so the pipeline cannot smoke-test it from \
-                     outside; the platform's own health gate is the only check. Add a Route to smoke-test it"
-                ),
-            });
-        }
         let under: Vec<&platform::WayIn> =
             ways.iter().copied().filter(|w| path.starts_with(w.path.trim_end_matches('/'))).collect();
-        if under.is_empty() && !ways.is_empty() {
+        let unreachable = if ways.is_empty() {
+            Some("has no public route".to_string())
+        } else if under.is_empty() {
             let prefixes: Vec<&str> = ways.iter().map(|w| w.path.as_str()).collect();
+            Some(format!("is outside its public paths ({})", prefixes.join(", ")))
+        } else {
+            None
+        };
+        if let Some(why) = unreachable {
             warnings.push(Warning {
                 kind: crate::WarningKind::Adapted,
                 target: "actions",
                 env: stack.env().to_string(),
                 service: service.name.clone(),
                 message: format!(
-                    "its health check {path} is outside its public paths ({}), so the pipeline cannot smoke-test \
-                     it from outside; the platform's own health gate is the only check",
-                    prefixes.join(", ")
+                    "its health check {path} {why}, so the pipeline cannot smoke-test it from outside; the \
+                     platform's own health gate is the only check. Add a Route to smoke-test it"
                 ),
             });
         }
