@@ -112,7 +112,9 @@ fn dns_records(project: &ValidProject, targets: &[(&'static str, Vec<String>)]) 
             }
             let namespace = &project.cluster().ingress_namespace;
             for (host, service) in hosts {
-                if let Some(text) = crate::facts::dns::record(target, host, service, namespace) {
+                let host =
+                    crate::public_origin::host_for_people(project.pipeline().is_some(), stack.env(), service, host);
+                if let Some(text) = crate::facts::dns::record(target, &host, service, namespace) {
                     records.push(Prerequisite { target, env: stack.env().name().to_string(), need: Need::Dns, text });
                 }
             }

@@ -54,6 +54,25 @@ pub fn variable(service: &str) -> String {
     format!("PUBLIC_HOST_{}", service.to_ascii_uppercase().replace('-', "_"))
 }
 
+/// The repository variable of a pipeline that holds the real public host of `service` in `env`:
+/// `PUBLIC_HOST_API_STAGING`.
+pub fn variable_in(service: &str, env: &str) -> String {
+    format!("{}_{}", variable(service), env.to_ascii_uppercase().replace('-', "_"))
+}
+
+/// `host`, routed to `service` in `env`, as a page for people spells it: a placeholder is
+/// `<the host in PUBLIC_HOST_API_STAGING>`, the repository variable a deploy pipeline
+/// (`piped`) reads the team's real one from, else `<the real host of api>`.
+pub fn host_for_people(piped: bool, env: stack_dsl::Env, service: &str, host: &str) -> String {
+    if !reserved_hosts::stands_in(env, host) {
+        host.to_string()
+    } else if piped {
+        format!("<the host in {}>", variable_in(service, env.name()))
+    } else {
+        format!("<the real host of {service}>")
+    }
+}
+
 /// The placeholder route hosts of `stack`, (host, service), longest first, so `api.example.com`
 /// is never half-replaced by a route of `example.com`.
 pub fn placeholder_routes(stack: &ValidStack) -> Vec<(&str, &str)> {
@@ -139,5 +158,18 @@ mod tests {
         assert_eq!(read, ["api", "web"]);
         let (kept, none) = spell_hosts("https://staging.api.example.com", &routes[..1], |s| s.to_string());
         assert_eq!((kept.as_str(), none.len()), ("https://staging.api.example.com", 0));
+    }
+
+    /// DNS lines and domain commands name the setting holding the team's host, not the
+    /// placeholder no one can point a record at.
+    #[test]
+    fn a_placeholder_is_named_for_people_by_its_setting() {
+        assert_eq!(
+            host_for_people(true, Env::Staging, "web-app", "shop.example.com"),
+            "<the host in PUBLIC_HOST_WEB_APP_STAGING>"
+        );
+        assert_eq!(host_for_people(false, Env::Staging, "web-app", "shop.example.com"), "<the real host of web-app>");
+        assert_eq!(host_for_people(true, Env::Staging, "web-app", "shop.acme.io"), "shop.acme.io");
+        assert_eq!(host_for_people(true, Env::Dev, "web-app", "shop.localhost"), "shop.localhost");
     }
 }

@@ -36,7 +36,9 @@ pub fn project() -> Project {
         // The certificate nginx mounts from ./nginx/certs becomes the TLS Secret of the Ingress
         // that replaces nginx in the cluster. Not stated: the public host names (nginx answers
         // any host); reserved example names stand in, one per environment, until the team
-        // names its domain: the Ingress serves web and api on them, with that certificate.
+        // names its domain: the deploy workflow routes the real host from
+        // vars.PUBLIC_HOST_NGINX_<ENV> in their place (Ingress rules and TLS hosts), serves web
+        // and api on it with that certificate, and smoke-tests web's health check there.
         .cluster(
             Cluster::new()
                 .certificates(Certificates::Secret("neosale-tls".into()))

@@ -12,6 +12,9 @@ use stack_dsl::{
 /// The uid of the seed's `appuser` in the backend image.
 const APPUSER_UID: u32 = 1000;
 
+/// Minutes certbot waits before asking again for a certificate not yet issued.
+pub const ISSUE_RETRY_MINUTES: u32 = 15;
+
 /// Production's public host. The seed writes `dominio.com` ("domain" in Spanish) in
 /// ALLOWED_HOSTS, CORS_ALLOWED_ORIGINS and its nginx/certbot setup: a placeholder for the team's
 /// domain, not a host. Until the team names it, a reserved example name (RFC 2606) stands in,
@@ -221,7 +224,9 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         let acme = stack.add_volume(Volume::persistent("certbot-www").compose_name("certbot_www"));
         let certificates = stack.add_volume(Volume::persistent("certbot-conf").compose_name("certbot_conf"));
         let email = stack.add_secret(
-            Secret::new("LETSENCRYPT_EMAIL").describe("Address Let's Encrypt sends certificate expiry notices to."),
+            Secret::new("LETSENCRYPT_EMAIL").describe(format!(
+                "Address Let's Encrypt sends certificate expiry notices to. certbot asks for the certificate of PUBLIC_HOST_BACKEND every {ISSUE_RETRY_MINUTES} minutes until it is issued (once its DNS points at this host); docker compose restart certbot asks at once."
+            )),
         );
         // The certificate's host is read where the containers run, from DOMAIN: the backend's
         // public host, which Compose reads from PUBLIC_HOST_BACKEND while the stack's is a
@@ -262,11 +267,16 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         // renewal every 12 hours, production only, through the webroot nginx serves. A loop in a
         // long-running container keeps Compose, the seed's only target, renewing without a host
         // crontab. The seed writes `certbot/certbot:latest`; pinned so a deploy never changes it.
+        // Until a first issuance succeeds (DNS not yet pointing at the host, say) it is asked
+        // again every 15 minutes, not 12 hours: four failures an hour stay under Let's Encrypt's
+        // five authorization failures per host name, account and hour
+        // (<https://letsencrypt.org/docs/rate-limits/#authorization-failures-per-identifier-per-account>);
+        // `docker compose restart certbot` asks at once.
         let first_issue = format!(
             "if [ ! -f /etc/letsencrypt/renewal/$DOMAIN.conf ]; then mv {live} {live}.placeholder && if certbot certonly --webroot -w /var/www/certbot -d $DOMAIN --email \"$LETSENCRYPT_EMAIL\" --agree-tos --non-interactive; then rm -rf {live}.placeholder; else rm -rf {live}; mv {live}.placeholder {live}; fi; fi; "
         );
         let issue = format!(
-            "trap exit TERM; while :; do {first_issue}certbot renew --webroot -w /var/www/certbot; sleep 12h & wait $!; done"
+            "trap exit TERM; while :; do {first_issue}certbot renew --webroot -w /var/www/certbot; if [ -f /etc/letsencrypt/renewal/$DOMAIN.conf ]; then next=12h; else next={ISSUE_RETRY_MINUTES}m; fi; sleep $next & wait $!; done"
         );
         stack.add_service(
             Service::new("certbot", Image::new("certbot/certbot:v2.11.0"))

@@ -659,11 +659,7 @@ fn django_migrates_and_collects_static_files_before_it_serves() {
 #[test]
 fn tls_works_from_an_empty_host_and_after_every_renewal() {
     let host = "wisebet.es";
-    let project = stacks::wisebet::project_on(stacks::wisebet::PublicHost::Real(host)).validate().expect("valid");
-    let bundle = emit::compose::render(&project, &emit::Options::with_root("")).expect("renders");
-    let production = emit::layout::compose_file(stack_dsl::Env::Production);
-    let file: ComposeFile =
-        serde_saphyr::from_str(&bundle.file(&production).expect("production").contents).expect("parses");
+    let file = wisebet_production_on(host);
     let nginx = &file.services["nginx"];
     let letsencrypt = |s: &emit::compose::model::ComposeService| {
         s.volumes.iter().find_map(|v| match v {
@@ -1269,4 +1265,54 @@ fn env_files_are_private_and_monitoring_is_optional() {
         }
     }
     assert!(private >= 10 && sentry >= 2, "{private} files with secrets, {sentry} Sentry DSNs");
+}
+
+/// WiseBet's production Compose file, served on `host`.
+fn wisebet_production_on(host: &'static str) -> ComposeFile {
+    let project = stacks::wisebet::project_on(stacks::wisebet::PublicHost::Real(host)).validate().expect("valid");
+    let bundle = emit::compose::render(&project, &emit::Options::with_root("")).expect("renders");
+    let production = emit::layout::compose_file(stack_dsl::Env::Production);
+    serde_saphyr::from_str(&bundle.file(&production).expect("production").contents).expect("parses")
+}
+
+/// certbot's loop, run with stand-ins for certbot and sleep: while no certificate has been issued
+/// it asks again after a few minutes, and once one has, it renews every 12 hours.
+#[test]
+fn certbot_asks_again_soon_until_the_first_certificate_is_issued() {
+    let host = "wisebet.es";
+    let file = wisebet_production_on(host);
+    let certbot = &file.services["certbot"];
+    let line: Vec<String> = certbot.entrypoint.iter().flatten().cloned().collect();
+    let script = line.last().expect("a script").replace("$$", "$");
+    let dir = std::env::temp_dir().join(format!("stackwright-certbot-{}", std::process::id()));
+    let run = |issued: bool| -> String {
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = dir.join("letsencrypt");
+        std::fs::create_dir_all(root.join(format!("live/{host}"))).unwrap();
+        std::fs::create_dir_all(root.join("renewal")).unwrap();
+        if issued {
+            std::fs::write(root.join(format!("renewal/{host}.conf")), "").unwrap();
+        }
+        let bin = dir.join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        // certbot fails (DNS not there yet); sleep records how long and ends the loop.
+        std::fs::write(bin.join("certbot"), "#!/bin/sh\nexit 1\n").unwrap();
+        std::fs::write(bin.join("sleep"), "#!/bin/sh\necho \"$1\" > \"$RECORD\"\nkill -TERM $PPID\n").unwrap();
+        for tool in ["certbot", "sleep"] {
+            std::process::Command::new("chmod").arg("+x").arg(bin.join(tool)).status().unwrap();
+        }
+        let status = std::process::Command::new("/bin/sh")
+            .arg("-c")
+            .arg(script.replace("/etc/letsencrypt", &root.display().to_string()))
+            .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+            .env("DOMAIN", host)
+            .env("RECORD", dir.join("record"))
+            .status()
+            .unwrap();
+        assert!(status.success() || status.code().is_some(), "{status:?}");
+        std::fs::read_to_string(dir.join("record")).expect("sleep ran").trim().to_string()
+    };
+    assert_eq!(run(false), format!("{}m", stacks::wisebet::ISSUE_RETRY_MINUTES));
+    assert_eq!(run(true), "12h");
+    let _ = std::fs::remove_dir_all(&dir);
 }

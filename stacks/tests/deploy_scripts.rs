@@ -105,7 +105,17 @@ fn projects(target: DeployTarget) -> Vec<Project> {
 
 /// A stand-in variable value for each `${{ vars.X }}` / `${{ secrets.X }}` of `step`.
 fn stand_ins(step: &Step) -> BTreeMap<&str, String> {
-    step.env.iter().filter(|(_, v)| v.contains("${{")).map(|(k, _)| (k.as_str(), format!("value-of-{k}"))).collect()
+    step.env.iter().filter(|(_, v)| v.contains("${{")).map(|(k, _)| (k.as_str(), stand_in(k))).collect()
+}
+
+/// The stand-in value of the setting `name`: `value-of-NAME`, or for a public host one shaped
+/// like a host name (the settings check refuses anything else), `value-of-public-host-api.test`.
+fn stand_in(name: &str) -> String {
+    if name.starts_with("PUBLIC_HOST_") {
+        format!("value-of-{}.test", name.to_ascii_lowercase().replace('_', "-"))
+    } else {
+        format!("value-of-{name}")
+    }
 }
 
 /// The Railway CLI as `npm exec … -- railway` runs it (CLI 5.63.1, `src/commands/config/`):
@@ -196,19 +206,27 @@ fn railway_wanted(step: &Step) -> Vec<(String, String, String)> {
 fn railway_domains(project: &Project, env: &str) -> Vec<(String, String, String)> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name()).join(".railway/railway.ts");
     let text = fs::read_to_string(path).expect("railway.ts");
-    text.lines()
-        .filter_map(|l| l.strip_prefix(&format!("//   {env}: railway domain ")))
+    let domains: Vec<(String, String, String)> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("// {env}: railway domain ")))
         .map(|l| {
-            let words: Vec<&str> = l.split_whitespace().collect();
-            let (host, service, port) = (words[0], words[2], words[4]);
-            let host = if host.ends_with(".example.com") {
-                format!("value-of-PUBLIC_HOST_{}_{}", service.to_uppercase().replace('-', "_"), env.to_uppercase())
-            } else {
-                host.to_string()
+            // A placeholder is written `<the host in PUBLIC_HOST_API_STAGING>`: its variable's stand-in.
+            let (host, rest) = match l.strip_prefix("<the host in ") {
+                Some(named) => {
+                    let (variable, rest) = named.split_once('>').expect("the variable's name");
+                    (stand_in(variable), rest.trim_start())
+                }
+                None => {
+                    let (host, rest) = l.split_once(' ').expect("a host");
+                    (host.to_string(), rest)
+                }
             };
-            (service.to_string(), host, port.to_string())
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            (words[1].to_string(), host, words[3].to_string())
         })
-        .collect()
+        .collect();
+    assert!(!domains.is_empty() || !text.contains("railway domain"), "no domain read from the header");
+    domains
 }
 
 /// `railway up --ci` returns when the build ends; the pipeline plans, applies
@@ -538,7 +556,10 @@ fn compose_deploys_copy_every_mounted_file_run_jobs_once_and_leave_no_credential
                     let seen = sandbox.state("public-hosts");
                     for (_, service) in emit::public_origin::placeholder_routes(stack) {
                         let name = emit::public_origin::variable(service);
-                        assert!(seen.contains(&format!("{name}=value-of-{name}\n")), "{id}: up sees {name}:\n{seen}");
+                        assert!(
+                            seen.contains(&format!("{name}={}\n", stand_in(&name))),
+                            "{id}: up sees {name}:\n{seen}"
+                        );
                     }
                 }
                 if fail {
@@ -1324,7 +1345,7 @@ fn railway_smoke_tests_call_only_ready_custom_domains() {
                 let curls: Vec<&str> = calls.lines().filter(|l| l.starts_with("curl ")).collect();
                 assert_eq!(curls.len(), if ready { urls } else { 0 }, "{id} ready={ready}:\n{calls}");
                 let asked =
-                    calls.lines().filter(|l| l.starts_with("railway domain status value-of-PUBLIC_HOST_")).count();
+                    calls.lines().filter(|l| l.starts_with("railway domain status value-of-public-host-")).count();
                 assert_eq!(asked, urls, "{id}: asks Railway about each host:\n{calls}");
                 let warned =
                     log.lines().filter(|l| l.starts_with("::warning::") && l.contains("not smoke-tested")).count();

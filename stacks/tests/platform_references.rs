@@ -240,7 +240,8 @@ fn railway_health_checks_reach_frameworks_that_check_the_host() {
             let values = railway_values(&program, allowlist.variable);
             assert!(!values.is_empty(), "{at}: {} missing", allowlist.variable);
             for value in values {
-                let list = value.trim_end_matches(',').trim_matches('"');
+                // A string, or a template literal reading a placeholder's real host.
+                let list = value.trim_end_matches(',').trim_matches('"').trim_matches('`');
                 assert!(
                     list_admits(list, host),
                     "{at}: {} = {list} rejects Railway's health checks",
@@ -693,12 +694,10 @@ fn railway_routes_and_checks_the_port_each_service_listens_on() {
             // The domains are attached by `railway domain`, which the header lists.
             for route in &service.routes {
                 let target = service.route_port(route).expect("a routed port");
-                let command = format!(
-                    "// {}: railway domain {} --service {} --port {target}\n",
-                    stack.env(),
-                    route.host,
-                    service.name
-                );
+                // A placeholder host is named by the setting holding the real one.
+                let host = emit::public_origin::host_for_people(true, stack.env(), &service.name, &route.host);
+                let command =
+                    format!("// {}: railway domain {host} --service {} --port {target}\n", stack.env(), service.name);
                 assert!(program.contains(&command), "{at}: {} does not target port {target}", route.host);
             }
             checked += 1;

@@ -76,9 +76,13 @@ pub fn workflow(
         let deploy =
             Deploy { project, stack, cluster: project.cluster(), images, registry: REGISTRY_VARIABLE, options };
         let plan = platform::plan(pipeline.target, &deploy)?;
-        let smoke = smoke_targets(stack, &mut warnings);
+        let smoke = smoke_targets(stack, &platform::ways_in(pipeline.target, &deploy)?, &mut warnings);
         let mut settings = platform::prerequisites(pipeline.target, &deploy)?;
-        settings.extend(smoke.iter().filter_map(|t| t.variable.clone()));
+        for variable in smoke.iter().filter_map(|t| t.variable.clone()) {
+            if !settings.iter().any(|s| s.name == variable.name) {
+                settings.push(variable);
+            }
+        }
         if smoke.is_empty() {
             notes.push(format!(
                 "No smoke test in {}: no service with an HTTP health check has a public route. Add a Route to one.",
@@ -213,32 +217,47 @@ struct SmokeTarget {
     host: String,
 }
 
-/// The public health endpoints of `stack`: each route of a service whose health check is an
-/// HTTP GET, at the check's path. A service with an HTTP check but no route is reported.
-fn smoke_targets(stack: &ValidStack, warnings: &mut Vec<Warning>) -> Vec<SmokeTarget> {
+/// The public health endpoints of `stack`: each way in (`ways`) to a service whose health
+/// check is an HTTP GET under its path, at the check's path. A service with an HTTP check but no
+/// way in is reported.
+fn smoke_targets(stack: &ValidStack, ways: &[platform::WayIn], warnings: &mut Vec<Warning>) -> Vec<SmokeTarget> {
     let mut targets = Vec::new();
     for service in stack.services() {
         let Some(Check::Http { path, .. }) = service.healthcheck.as_ref().map(|p| &p.check) else { continue };
-        if service.routes.is_empty() {
+        let ways: Vec<&platform::WayIn> = ways.iter().filter(|w| w.service == service.name).collect();
+        let under: Vec<&platform::WayIn> =
+            ways.iter().copied().filter(|w| path.starts_with(w.path.trim_end_matches('/'))).collect();
+        let unreachable = if ways.is_empty() {
+            Some("has no public route".to_string())
+        } else if under.is_empty() {
+            let prefixes: Vec<&str> = ways.iter().map(|w| w.path.as_str()).collect();
+            Some(format!("is outside its public paths ({})", prefixes.join(", ")))
+        } else {
+            None
+        };
+        if let Some(why) = unreachable {
             warnings.push(Warning {
                 kind: crate::WarningKind::Adapted,
                 target: "actions",
                 env: stack.env().to_string(),
                 service: service.name.clone(),
                 message: format!(
-                    "its health check {path} has no public route, so the pipeline cannot smoke-test it from \
-                     outside; the platform's own health gate is the only check. Add a Route to smoke-test it"
+                    "its health check {path} {why}, so the pipeline cannot smoke-test it from outside; the \
+                     platform's own health gate is the only check. Add a Route to smoke-test it"
                 ),
             });
         }
-        for route in service.routes.iter().filter(|r| path.starts_with(r.path.trim_end_matches('/'))) {
-            let scheme = if route.tls { "https" } else { "http" };
-            let (host, origin_host, variable) = if crate::facts::reserved_hosts::is_reserved(&route.host) {
-                let variable = hosts::host_variable(&service.name, stack.env().name());
+        for way in under {
+            let scheme = if way.tls { "https" } else { "http" };
+            let (host, origin_host, variable) = if crate::facts::reserved_hosts::is_reserved(&way.host) {
+                let variable = hosts::host_variable(&way.named_by, stack.env().name());
                 (format!("${}", variable.name), variable.reference(), Some(variable))
             } else {
-                (route.host.clone(), route.host.clone(), None)
+                (way.host.clone(), way.host.clone(), None)
             };
+            if targets.iter().any(|t: &SmokeTarget| t.service == service.name && t.host == host) {
+                continue;
+            }
             targets.push(SmokeTarget {
                 url: format!("{scheme}://{host}{path}"),
                 origin: format!("{scheme}://{origin_host}"),
@@ -336,6 +355,27 @@ fn require(env: Option<&str>, settings: &[Prerequisite], first_apply: Option<&pl
             script.push_str(&format!("require \"{place}\" {}\n", listed.join(" ")));
         }
     }
+    // A host name is written into URLs, routes and patches: a scheme, path or quote there
+    // breaks them in ways the platform reports far from the setting.
+    let hosts: Vec<&str> = settings.iter().filter(|s| s.host_name).map(|s| s.name.as_str()).collect();
+    if !hosts.is_empty() {
+        let mut listed: Vec<&str> = Vec::new();
+        for name in hosts {
+            if !listed.contains(&name) {
+                listed.push(name);
+            }
+        }
+        script.push_str(&format!(
+            r#"for name in {}; do
+  if [ -n "${{!name:-}}" ] && ! [[ "${{!name}}" =~ ^[A-Za-z0-9.-]+$ ]]; then
+    echo "::error::$name must be a host name such as shop.acme.io, without a scheme, port or path."
+    failed=1
+  fi
+done
+"#,
+            listed.join(" ")
+        ));
+    }
     if let Some(first_apply) = first_apply {
         let ids: Vec<&str> = first_apply.ids.iter().map(|p| p.name.as_str()).collect();
         for id in &first_apply.ids {
@@ -370,4 +410,35 @@ fi
 /// Contexts: <https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#github-context>.
 fn started_by_push_or_release(prefix: &str) -> String {
     format!("github.event_name == 'push' || (github.ref_type == 'tag' && startsWith(github.ref_name, '{prefix}'))")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The settings check passes a host name in a host variable and fails a URL, a path or a
+    /// quote (each would break the routes, URLs and patches the host is written into).
+    #[test]
+    fn a_host_variable_must_hold_a_host_name() {
+        let settings = [hosts::host_variable("web", "production")];
+        let step = require(Some("production"), &settings, None);
+        let script = step.run.clone().expect("a script");
+        for (value, ok) in [
+            ("shop.acme.io", true),
+            ("https://shop.acme.io", false),
+            ("shop.acme.io/app", false),
+            ("a\"b", false),
+            ("", false),
+        ] {
+            let status = std::process::Command::new("bash")
+                .arg("-c")
+                .arg(&script)
+                .env("PUBLIC_HOST_WEB_PRODUCTION", value)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert_eq!(status.success(), ok, "{value:?}");
+        }
+    }
 }

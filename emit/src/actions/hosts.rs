@@ -8,13 +8,14 @@ use super::prerequisites::Prerequisite;
 /// The repository variable that holds the real host of `service`'s route in `env`.
 pub fn host_variable(service: &str, env: &str) -> Prerequisite {
     Prerequisite::repository_variable(
-        format!("{}_{}", crate::public_origin::variable(service), env.to_ascii_uppercase().replace('-', "_")),
+        crate::public_origin::variable_in(service, env),
         format!(
             "the public host name of {service} in {env} (the stack's route host is a placeholder); the smoke test \
              calls it, front ends built with it bake it in, and a Compose deploy hands it to the host as {}",
             crate::public_origin::variable(service)
         ),
     )
+    .holding_a_host_name()
 }
 
 /// `text` with every placeholder route host of `routes` (host, service) replaced by the

@@ -18,10 +18,13 @@
 use serde::Serialize;
 use stack_dsl::{MountSource, Run, ValidStack};
 
+use super::hosts::host_variable;
 use super::model::{Access, Scope, Step, expr, secret};
 use super::platform::{Deploy, Plan, images_of, rollback_step};
+use super::prerequisites::Prerequisite;
 use crate::error::Error;
 use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS, ROLLOUT_MINUTES};
+use crate::kubernetes::ingress::Public;
 use crate::kubernetes::pull_policy::{ThirdParty, third_party_images};
 use crate::kubernetes::secret::{CHECKSUM_ANNOTATION, Reader, StackSecret, stack_secret};
 use crate::kubernetes::{ConfigMapGenerator, GeneratorOptions, KUBECTL_VERSION, kept, labels, left_out};
@@ -86,7 +89,7 @@ struct Patch {
 
 #[derive(Serialize)]
 struct PatchTarget {
-    kind: &'static str,
+    kind: String,
     name: String,
 }
 
@@ -117,10 +120,111 @@ fn release_names(order: &DeployOrder) -> Vec<Patch> {
         .jobs
         .iter()
         .map(|job| Patch {
-            target: PatchTarget { kind: "Job", name: job.clone() },
+            target: PatchTarget { kind: "Job".into(), name: job.clone() },
             patch: format!(r#"[{{"op": "replace", "path": "/metadata/name", "value": "{job}-${{release}}"}}]"#),
         })
         .collect()
+}
+
+/// The placeholder hosts of `deploy`'s Ingress, each with the repository variable holding the
+/// real host in this environment.
+fn placeholder_hosts(deploy: &Deploy) -> Result<Vec<(String, Prerequisite)>, Error> {
+    let public = Public::of(deploy.stack, deploy.cluster)?;
+    let env = deploy.stack.env();
+    Ok(public
+        .placeholder_hosts(env)
+        .into_iter()
+        .map(|(host, service)| (host.to_string(), host_variable(service, env.name())))
+        .collect())
+}
+
+/// The variables holding the real hosts the deploy routes in place of the Ingress's placeholders.
+pub fn public_host_variables(deploy: &Deploy) -> Result<Vec<Prerequisite>, Error> {
+    let mut variables: Vec<Prerequisite> = Vec::new();
+    for (_, variable) in placeholder_hosts(deploy)? {
+        if !variables.iter().any(|v| v.name == variable.name) {
+            variables.push(variable);
+        }
+    }
+    Ok(variables)
+}
+
+/// Every placeholder host in the objects the deploy applies (the Ingress's rules and TLS hosts,
+/// and values such as a public origin in a container's environment) replaced by the value of its
+/// variable when the script writes the overlay, so the cluster routes and the services name the
+/// team's real host. Listed before the Jobs are renamed, so each targets the name it was
+/// rendered with.
+fn real_hosts(deploy: &Deploy, placeholders: &[(String, Prerequisite)]) -> Result<Vec<Patch>, Error> {
+    if placeholders.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut by_length: Vec<(&str, String)> =
+        placeholders.iter().map(|(host, variable)| (host.as_str(), format!("${{{}}}", variable.name))).collect();
+    // Longest first, so `api.example.com` is never half-replaced by a route of `example.com`.
+    by_length.sort_by_key(|(host, _)| std::cmp::Reverse(host.len()));
+    let lowered = crate::kubernetes::lower::lower(deploy.stack, deploy.cluster)?;
+    let mut patches = Vec::new();
+    for (file, objects) in &lowered.files {
+        for object in objects {
+            let json = serde_json::to_value(object).map_err(|e| Error::Json {
+                path: format!("{}/{file}", kubernetes_dir(deploy.stack.env())),
+                message: e.to_string(),
+            })?;
+            let (Some(kind), Some(name)) = (json["kind"].as_str(), json["metadata"]["name"].as_str()) else { continue };
+            let mut ops = Vec::new();
+            replace_hosts(&json, &mut String::new(), &by_length, &mut ops);
+            if !ops.is_empty() {
+                patches.push(Patch {
+                    target: PatchTarget { kind: kind.to_string(), name: name.to_string() },
+                    patch: serde_json::Value::Array(ops).to_string(),
+                });
+            }
+        }
+    }
+    Ok(patches)
+}
+
+/// JSON 6902 `replace` operations for each string under `value` (at JSON pointer `path`) that is
+/// a placeholder host or names one as a URL's host, with the host spelled as its variable.
+fn replace_hosts(
+    value: &serde_json::Value,
+    path: &mut String,
+    hosts: &[(&str, String)],
+    ops: &mut Vec<serde_json::Value>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                let at = path.len();
+                path.push('/');
+                path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                replace_hosts(child, path, hosts, ops);
+                path.truncate(at);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let at = path.len();
+                path.push_str(&format!("/{i}"));
+                replace_hosts(child, path, hosts, ops);
+                path.truncate(at);
+            }
+        }
+        serde_json::Value::String(text) => {
+            let spelled = match hosts.iter().find(|(host, _)| host == text) {
+                Some((_, variable)) => variable.clone(),
+                None => {
+                    let routes: Vec<(&str, &str)> =
+                        hosts.iter().map(|(host, variable)| (*host, variable.as_str())).collect();
+                    crate::public_origin::spell_hosts(text, &routes, str::to_string).0
+                }
+            };
+            if spelled != *text {
+                ops.push(serde_json::json!({"op": "replace", "path": path.clone(), "value": spelled}));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The shell variable holding the checksum of the keys `reader` reads.
@@ -137,7 +241,7 @@ fn secret_checksums(secret: &StackSecret) -> Vec<Patch> {
         .map(|reader| {
             let (kind, name, variable) = (reader.kind, &reader.name, checksum_variable(reader));
             Patch {
-                target: PatchTarget { kind, name: name.clone() },
+                target: PatchTarget { kind: kind.into(), name: name.clone() },
                 patch: format!(
                     r#"{{"apiVersion": "apps/v1", "kind": "{kind}", "metadata": {{"name": "{name}"}}, "spec": {{"template": {{"metadata": {{"annotations": {{"{CHECKSUM_ANNOTATION}": "${{{variable}}}"}}}}}}}}}}"#
                 ),
@@ -291,6 +395,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     let stack_secret = stack_secret(deploy.stack, deploy.cluster)?;
     let third_party = third_party_images(deploy.stack, deploy.cluster)?;
     let overlay_dir = format!(".stackwright/{env}");
+    let placeholders = placeholder_hosts(deploy)?;
     let overlay = Overlay {
         api_version: "kustomize.config.k8s.io/v1beta1",
         kind: "Kustomization",
@@ -312,7 +417,11 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
             }))
             .collect(),
         config_map_generator: config_maps(deploy.stack, 2),
-        patches: release_names(&order).into_iter().chain(stack_secret.iter().flat_map(secret_checksums)).collect(),
+        patches: real_hosts(deploy, &placeholders)?
+            .into_iter()
+            .chain(release_names(&order))
+            .chain(stack_secret.iter().flat_map(secret_checksums))
+            .collect(),
     };
     let overlay = yaml::document(&overlay_dir, "", &overlay)?;
     let apply = "kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\"\n";
@@ -421,10 +530,16 @@ echo "::error::The {env} deploy failed; what it changed was rolled back to the r
     let job_minutes = if order.has_jobs() { (JOB_DEADLINE_SECONDS + 60).div_ceil(60) } else { 0 };
     let deploy_minutes = 5 + job_minutes + ROLLOUT_MINUTES * u32::try_from(workloads).unwrap_or(u32::MAX / 20);
     let kubeconfig = format!("{}/kubeconfig", expr("runner.temp"));
+    let mut deploy_step = Step::run(format!("Apply {}", kubernetes_dir(env)), script);
+    for (_, variable) in &placeholders {
+        if !deploy_step.env.contains_key(&variable.name) {
+            deploy_step = deploy_step.env(variable.name.clone(), variable.reference());
+        }
+    }
     Ok(Plan {
         checkout: true,
         permissions: vec![(Scope::Contents, Access::Read)],
-        deploy: Step::run(format!("Apply {}", kubernetes_dir(env)), script)
+        deploy: deploy_step
             .timeout_minutes(deploy_minutes)
             .env("KUBECONFIG_DATA", secret("KUBECONFIG"))
             .env("KUBECONFIG", kubeconfig.clone()),
@@ -521,5 +636,121 @@ esac
         let record = std::fs::read_to_string(dir.join("record")).expect("set-last-applied ran");
         let _ = std::fs::remove_dir_all(&dir);
         assert!(record.contains("\"template\"") && !record.contains("replicas"), "{record}");
+    }
+
+    /// A shop whose nginx the cluster replaces, served on a placeholder host with the team's own
+    /// certificate, deployed to Kubernetes.
+    fn proxied_shop() -> stack_dsl::ValidProject {
+        Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let web = stack.add_service(
+                Service::new("web", Image::new("shop:1"))
+                    .port(Port::http(3000))
+                    .healthcheck(stack_dsl::Probe::http(3000, "/health")),
+            );
+            stack.add_service(
+                Service::new("nginx", Image::new("nginx:1.27-alpine"))
+                    .port(Port::http(80).published(80))
+                    .port(Port::tcp(443).published(443))
+                    .edge_proxy_for([&web]),
+            );
+            stack
+        })
+        .pipeline(stack_dsl::Pipeline::new(stack_dsl::DeployTarget::Kubernetes))
+        .cluster(
+            stack_dsl::Cluster::new()
+                .certificates(stack_dsl::Certificates::Secret("shop-tls".into()))
+                .host(Env::Production, "shop.example.com"),
+        )
+        .validate()
+        .unwrap()
+    }
+
+    /// The objects of `project`'s environment as the deploy applies them: each of the overlay's
+    /// real-host patches applied with the variables' values put in as the shell does.
+    fn applied(project: &stack_dsl::ValidProject, values: &[(&str, &str)]) -> (Plan, Vec<serde_json::Value>) {
+        let stack = &project.stacks()[0];
+        let options = Options::with_root("");
+        let deploy = Deploy {
+            project,
+            stack,
+            cluster: project.cluster(),
+            images: &[],
+            registry: "${REGISTRY}",
+            options: &options,
+        };
+        let placeholders = placeholder_hosts(&deploy).unwrap();
+        let lowered = crate::kubernetes::lower::lower(stack, project.cluster()).unwrap();
+        let mut objects: Vec<serde_json::Value> =
+            lowered.files.iter().flat_map(|(_, o)| o).map(|o| serde_json::to_value(o).unwrap()).collect();
+        for patch in real_hosts(&deploy, &placeholders).unwrap() {
+            let mut text = patch.patch.clone();
+            for (name, value) in values {
+                text = text.replace(&format!("${{{name}}}"), value);
+            }
+            let object = objects
+                .iter_mut()
+                .find(|o| o["kind"] == patch.target.kind && o["metadata"]["name"] == patch.target.name)
+                .expect("the patch's target exists");
+            for op in serde_json::from_str::<Vec<serde_json::Value>>(&text).unwrap() {
+                assert_eq!(op["op"], "replace");
+                *object.pointer_mut(op["path"].as_str().unwrap()).expect("the path exists") = op["value"].clone();
+            }
+        }
+        (plan(&deploy).unwrap(), objects)
+    }
+
+    /// The overlay's patches turn every placeholder host of the Ingress (rules and TLS) into the
+    /// team's host; the deploy step reads the variable.
+    #[test]
+    fn the_deploy_routes_the_real_host_in_place_of_the_placeholder() {
+        let project = proxied_shop();
+        let (plan, objects) = applied(&project, &[("PUBLIC_HOST_NGINX_PRODUCTION", "shop.acme.io")]);
+        let text = serde_json::Value::Array(objects.clone()).to_string();
+        assert!(!text.contains("example.com"), "{text}");
+        let ingress = objects.iter().find(|o| o["kind"] == "Ingress").expect("an Ingress");
+        assert_eq!(ingress["spec"]["rules"][0]["host"], "shop.acme.io");
+        assert_eq!(ingress["spec"]["tls"][0]["hosts"][0], "shop.acme.io");
+        assert!(plan.deploy.env.contains_key("PUBLIC_HOST_NGINX_PRODUCTION"));
+    }
+
+    /// A public origin in a container's environment names the real host too, so a browser on it
+    /// is allowed.
+    #[test]
+    fn public_origins_in_the_environment_name_the_real_host() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let web = stack.reference("web");
+            stack.add_service(
+                Service::new("web", Image::new("shop-web:1"))
+                    .port(Port::http(3000))
+                    .route(stack_dsl::Route::new("shop.example.com").tls()),
+            );
+            stack.add_service(
+                Service::new("api", Image::new("shop-api:1"))
+                    .port(Port::http(8000))
+                    .env("CORS_ORIGINS", web.public_url()),
+            );
+            stack
+        })
+        .pipeline(stack_dsl::Pipeline::new(stack_dsl::DeployTarget::Kubernetes))
+        .cluster(stack_dsl::Cluster::new().certificates(stack_dsl::Certificates::Secret("shop-tls".into())))
+        .validate()
+        .unwrap();
+        let (_, objects) = applied(&project, &[("PUBLIC_HOST_WEB_PRODUCTION", "shop.acme.io")]);
+        let api = objects.iter().find(|o| o["kind"] == "Deployment" && o["metadata"]["name"] == "api").expect("api");
+        let env = &api["spec"]["template"]["spec"]["containers"][0]["env"];
+        let cors = env.as_array().unwrap().iter().find(|e| e["name"] == "CORS_ORIGINS").expect("CORS_ORIGINS");
+        assert_eq!(cors["value"], "https://shop.acme.io");
+    }
+
+    /// The smoke test calls the cluster's host (from its variable), which replaces the proxy
+    /// in front of web's health endpoint.
+    #[test]
+    fn the_smoke_test_calls_the_clusters_real_host() {
+        let bundle = crate::actions::render(&proxied_shop(), &Options::with_root("")).unwrap();
+        let deploy = bundle.files().iter().find(|f| f.path.ends_with("deploy.yml")).expect("deploy.yml");
+        assert!(deploy.contents.contains("\"https://$PUBLIC_HOST_NGINX_PRODUCTION/health\""), "{}", deploy.contents);
+        assert!(deploy.contents.contains("require \"the repository's variables"), "{}", deploy.contents);
     }
 }

@@ -522,6 +522,10 @@ echo "::error::The {env} deploy on Railway failed; each service is rolled back t
     for variable in host_variables {
         step = step.env(variable.name.clone(), variable.reference());
     }
+    // The program reads each real public host as PUBLIC_HOST_<SERVICE>, as a Compose file does.
+    for (name, variable) in public_host_variables(deploy.stack) {
+        step = step.env(name, variable.reference());
+    }
     Ok(Plan {
         checkout: true,
         permissions: vec![(Scope::Contents, Access::Read)],
@@ -838,18 +842,67 @@ fn public_host_variables(stack: &ValidStack) -> Vec<(String, Prerequisite)> {
     variables
 }
 
+/// One way in from outside: requests for `host` under `path` reach `service`.
+pub struct WayIn {
+    /// The service answering.
+    pub service: String,
+    /// The host, as the stack gives it.
+    pub host: String,
+    /// The path prefix.
+    pub path: String,
+    /// Served over HTTPS.
+    pub tls: bool,
+    /// The service whose `PUBLIC_HOST_<SERVICE>` holds the real host when `host` is a placeholder.
+    pub named_by: String,
+}
+
+/// The ways in to `deploy`'s services on `target`: their routes, and on Kubernetes also the
+/// paths of the cluster's host that replace an edge proxy.
+pub fn ways_in(target: DeployTarget, deploy: &Deploy) -> Result<Vec<WayIn>, Error> {
+    #[cfg(feature = "kubernetes")]
+    if target == DeployTarget::Kubernetes {
+        let public = crate::kubernetes::ingress::Public::of(deploy.stack, deploy.cluster)?;
+        return Ok(public
+            .paths
+            .into_iter()
+            .map(|p| WayIn { service: p.service, host: p.host, path: p.path, tls: p.tls, named_by: p.named_by })
+            .collect());
+    }
+    let _ = target;
+    Ok(deploy
+        .stack
+        .services()
+        .flat_map(|s| {
+            s.routes.iter().map(|r| WayIn {
+                service: s.name.clone(),
+                host: r.host.clone(),
+                path: r.path.clone(),
+                tls: r.tls,
+                named_by: s.name.clone(),
+            })
+        })
+        .collect())
+}
+
 /// What each environment of `target` needs on GitHub before its deploy job can run.
 pub fn prerequisites(target: DeployTarget, deploy: &Deploy) -> Result<Vec<Prerequisite>, Error> {
     let services: Vec<&str> = deployed(deploy).map(|(service, _)| service).collect();
     let mut list = prerequisites_for(target, &services);
-    if target == DeployTarget::ComposeOverSsh {
+    if matches!(target, DeployTarget::ComposeOverSsh | DeployTarget::Railway) {
         list.extend(public_host_variables(deploy.stack).into_iter().map(|(_, variable)| variable));
+    }
+    #[cfg(feature = "kubernetes")]
+    if target == DeployTarget::Kubernetes {
+        // The real hosts the deploy sets in the Ingress in place of its placeholders.
+        list.extend(super::kubernetes::public_host_variables(deploy)?);
     }
     if target == DeployTarget::Railway {
         // The real hosts of the custom domains the deploy attaches.
         for domain in crate::railway::custom_domains(deploy.project, deploy.stack)? {
-            if crate::facts::reserved_hosts::is_reserved(&domain.host) {
-                list.push(super::hosts::host_variable(&domain.service, deploy.stack.env().name()));
+            let variable = super::hosts::host_variable(&domain.service, deploy.stack.env().name());
+            if crate::facts::reserved_hosts::is_reserved(&domain.host) && !list.iter().any(|v| v.name == variable.name)
+            {
+                list.push(variable);
             }
         }
     }
@@ -889,5 +942,50 @@ pub fn setup(target: DeployTarget) -> Vec<Step> {
             vec![Step::uses("Set up Node.js", &pins::SETUP_NODE).with("node-version", pins::RAILWAY_NODE)]
         }
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use stack_dsl::{DeployTarget, Env, Image, Pipeline, Port, Project, Route, Service, Stack};
+
+    use super::*;
+
+    /// The Railway deploy hands the program each placeholder host's real one under the name it
+    /// reads, from the environment's repository variable, and checks that variable is set.
+    #[test]
+    fn the_railway_program_gets_the_real_public_hosts() {
+        let project = Project::new("shop", [Env::Staging], |_| {
+            let mut stack = Stack::new("shop");
+            let web = stack.reference("web");
+            stack.add_service(
+                Service::new("web", Image::new("shop-web:1"))
+                    .port(Port::http(3000))
+                    .route(Route::new("shop.example.com")),
+            );
+            stack.add_service(
+                Service::new("api", Image::new("shop-api:1"))
+                    .port(Port::http(8000))
+                    .env("CORS_ORIGINS", web.public_url()),
+            );
+            stack
+        })
+        .pipeline(Pipeline::new(DeployTarget::Railway).registry("ghcr.io/shop"))
+        .validate()
+        .unwrap();
+        let stack = &project.stacks()[0];
+        let options = Options::with_root("");
+        let deploy = Deploy {
+            project: &project,
+            stack,
+            cluster: project.cluster(),
+            images: &[],
+            registry: "r",
+            options: &options,
+        };
+        let plan = plan(DeployTarget::Railway, &deploy).unwrap();
+        assert_eq!(plan.deploy.env["PUBLIC_HOST_WEB"], "${{ vars.PUBLIC_HOST_WEB_STAGING }}");
+        let needed = prerequisites(DeployTarget::Railway, &deploy).unwrap();
+        assert_eq!(needed.iter().filter(|p| p.name == "PUBLIC_HOST_WEB_STAGING").count(), 1);
     }
 }

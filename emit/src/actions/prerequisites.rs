@@ -40,22 +40,47 @@ pub struct Prerequisite {
     pub name: String,
     /// What it holds, for the person who sets it.
     pub purpose: String,
+    /// It holds a host name, which the settings check requires to look like one.
+    pub host_name: bool,
 }
 
 impl Prerequisite {
     /// A secret called `name` holding `purpose`.
     pub fn secret(name: impl Into<String>, purpose: impl Into<String>) -> Self {
-        Prerequisite { kind: Kind::Secret, scope: Scope::Environment, name: name.into(), purpose: purpose.into() }
+        Prerequisite {
+            kind: Kind::Secret,
+            scope: Scope::Environment,
+            name: name.into(),
+            purpose: purpose.into(),
+            host_name: false,
+        }
     }
 
     /// A variable of each environment called `name` holding `purpose`.
     pub fn variable(name: impl Into<String>, purpose: impl Into<String>) -> Self {
-        Prerequisite { kind: Kind::Variable, scope: Scope::Environment, name: name.into(), purpose: purpose.into() }
+        Prerequisite {
+            kind: Kind::Variable,
+            scope: Scope::Environment,
+            name: name.into(),
+            purpose: purpose.into(),
+            host_name: false,
+        }
     }
 
     /// A repository variable called `name` holding `purpose`.
     pub fn repository_variable(name: impl Into<String>, purpose: impl Into<String>) -> Self {
-        Prerequisite { kind: Kind::Variable, scope: Scope::Repository, name: name.into(), purpose: purpose.into() }
+        Prerequisite {
+            kind: Kind::Variable,
+            scope: Scope::Repository,
+            name: name.into(),
+            purpose: purpose.into(),
+            host_name: false,
+        }
+    }
+
+    /// The same, holding a host name (`shop.acme.io`: no scheme, port or path).
+    pub fn holding_a_host_name(self) -> Self {
+        Prerequisite { host_name: true, ..self }
     }
 
     /// How a workflow reads it: `${{ secrets.NAME }}` or `${{ vars.NAME }}`.

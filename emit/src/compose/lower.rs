@@ -42,7 +42,7 @@ struct Lowering<'a> {
     warnings: Vec<Warning>,
 }
 
-pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
+pub fn lower(stack: &ValidStack, root: &str, deployed_over_ssh: bool) -> Lowered {
     let mut lowering = Lowering {
         stack,
         root,
@@ -104,13 +104,22 @@ pub fn lower(stack: &ValidStack, root: &str) -> Lowered {
         .collect();
     for service in stack.services().filter(|s| lowering.public_hosts.contains(&s.name)) {
         let host = service.routes.first().map(|r| r.host.as_str()).unwrap_or_default();
+        let repository_variable = crate::public_origin::variable_in(&service.name, stack.env().name());
+        // Every `docker compose` command on the host (logs, ps, down) interpolates each `:?`,
+        // so the file on the host holds the value too, not only the deploy's environment.
+        let source = if deployed_over_ssh {
+            format!(
+                "fill it in with the same value as the repository variable {repository_variable}, which the deploy workflow also hands to Compose"
+            )
+        } else {
+            format!("fill it in (the same value as the repository variable {repository_variable})")
+        };
         variables.push(Variable {
             name: crate::public_origin::variable(&service.name),
             description: format!(
-                "The public host of {} in {}, where its route answers and browsers reach it (the stack's {host} is a placeholder); the deploy workflow sets it from the repository variable {}.",
+                "The public host of {} in {}, where its route answers and browsers reach it (the stack's {host} is a placeholder): {source}; every docker compose command on the host reads it.",
                 service.name,
                 stack.env(),
-                crate::actions::hosts::host_variable(&service.name, stack.env().name()).name
             ),
             default: String::new(),
         });

@@ -100,7 +100,8 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         }
         let env = stack.env();
         let path = compose_file(env);
-        let mut lowered = lower::lower(stack, &root);
+        let deployed_over_ssh = project.pipeline().is_some_and(|p| p.target == stack_dsl::DeployTarget::ComposeOverSsh);
+        let mut lowered = lower::lower(stack, &root, deployed_over_ssh);
         let file_name = format!("compose.{env}.yaml");
         let env_file = format!("{env}.env");
         let images = run_command::Images::of(project, stack, lowered.builds);

@@ -41,6 +41,9 @@ pub struct PublicPath {
     pub port: u16,
     /// Served over HTTPS.
     pub tls: bool,
+    /// The service whose public host this is (`PUBLIC_HOST_<SERVICE>`): the routed service, or
+    /// the edge proxy the cluster's host replaces.
+    pub named_by: String,
 }
 
 /// Everything public in a stack, and what could not be made so.
@@ -70,6 +73,7 @@ impl Public {
                     service: service.name.clone(),
                     port,
                     tls: route.tls,
+                    named_by: service.name.clone(),
                 });
             }
         }
@@ -134,10 +138,24 @@ impl Public {
                     service: upstream.name.clone(),
                     port,
                     tls,
+                    named_by: proxy.name.clone(),
                 });
             }
         }
         Ok(public)
+    }
+
+    /// The hosts of the Ingress that stand in for the team's real ones in this environment
+    /// ([`reserved_hosts::stands_in`]), each with the service whose `PUBLIC_HOST_<SERVICE>`
+    /// setting holds the real host: the first path's on that host.
+    pub fn placeholder_hosts(&self, env: stack_dsl::Env) -> Vec<(&str, &str)> {
+        let mut hosts: Vec<(&str, &str)> = Vec::new();
+        for path in self.paths.iter().filter(|p| reserved_hosts::stands_in(env, &p.host)) {
+            if !hosts.iter().any(|(host, _)| *host == path.host) {
+                hosts.push((&path.host, &path.named_by));
+            }
+        }
+        hosts
     }
 
     /// The ports of `service` the ingress controller forwards to.
@@ -202,6 +220,20 @@ pub fn ingress(stack: &ValidStack, cluster: &Cluster, public: &mut Public) -> Op
             }
         }
     };
+    // Whatever the certificates, a placeholder host is routed but reached by no one outside.
+    let placeholders: Vec<(String, String)> = public
+        .placeholder_hosts(stack.env())
+        .into_iter()
+        .filter(|(host, _)| !public.uncertified.iter().any(|h| h == host))
+        .map(|(host, service)| (host.to_string(), service.to_string()))
+        .collect();
+    for (host, service) in placeholders {
+        let message = format!(
+            "the Ingress routes {host}, a reserved example name (RFC 2606/6761) no client outside reaches, so requests for the team's real host get the ingress controller's 404: give the route (or Cluster::host) this environment's real host, or let a Kubernetes deploy pipeline set it from the repository variable {}",
+            crate::public_origin::variable_in(&service, stack.env().name())
+        );
+        public.warnings.push((service, message));
+    }
     let mut metadata = labels::meta(stack, &stack.name, labels::stack_labels(stack));
     metadata.annotations = annotations;
     let ingress = Ingress {
@@ -477,5 +509,32 @@ mod tests {
         let own = super::super::render(&project(Certificates::Secret("shop-tls".into())), &options).unwrap();
         let tls = ingress_of(&own).spec.and_then(|s| s.tls).expect("tls");
         assert_eq!(tls[0].hosts.as_ref().map(Vec::len), Some(3));
+    }
+
+    /// A placeholder host is reported whatever the certificates: with the project's own TLS
+    /// Secret too, where no certificate authority is asked.
+    #[test]
+    fn a_placeholder_host_is_reported_with_the_projects_own_certificate() {
+        let project = Project::new("shop", [Env::Production], |_| proxied_with_api_path()).cluster(
+            Cluster::new()
+                .certificates(Certificates::Secret("shop-tls".into()))
+                .host(Env::Production, "shop.example.com"),
+        );
+        let valid = project.validate().unwrap();
+        let stack = &valid.stacks()[0];
+        let mut public = Public::of(stack, valid.cluster()).unwrap();
+        ingress(stack, valid.cluster(), &mut public).expect("an Ingress");
+        let (service, message) =
+            public.warnings.iter().find(|(_, m)| m.contains("shop.example.com")).expect("reported");
+        assert_eq!(service, "proxy");
+        assert!(message.contains("PUBLIC_HOST_PROXY_PRODUCTION"), "{message}");
+    }
+
+    fn proxied_with_api_path() -> Stack {
+        let mut stack = proxied();
+        let api = stack.reference("api");
+        let proxy = stack.services.iter_mut().find(|s| s.name == "proxy").expect("proxy");
+        *proxy = proxy.clone().edge_path("/api", &api);
+        stack
     }
 }

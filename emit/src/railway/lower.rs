@@ -39,6 +39,8 @@ pub struct Lowered {
     pub warnings: Vec<Warning>,
     /// A service runs the pipeline's image at the tag in [`IMAGE_TAG_CONSTANT`].
     pub uses_image_tag: bool,
+    /// A variable reads a placeholder host's real one through [`super::PUBLIC_HOST_FUNCTION`].
+    pub uses_public_host: bool,
     /// The services Railway builds from a repository the program cannot name, in order.
     pub built_from_repository: Vec<String>,
     /// The public services without a custom domain, which get no public address from the program.
@@ -84,6 +86,9 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let deployed: Vec<_> = plan.deployed().map(|(s, p)| (s, p.clone())).collect();
     let shared = shared_secrets(plan.stack, deployed.iter().map(|(s, _)| *s));
     let mut uses_image_tag = false;
+    let mut uses_public_host = false;
+    let placeholder_services: Vec<&str> =
+        crate::public_origin::placeholder_routes(stack).into_iter().map(|(_, service)| service).collect();
     let mut built_from_repository = Vec::new();
     let mut without_domain = Vec::new();
     let mut custom_domains = Vec::new();
@@ -234,6 +239,14 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         if let Some((key, list)) = plan.allowlist_with_platform_hosts(service, &placement, checked) {
             env.insert(key, Ts::Str(list));
         }
+        for value in env.values_mut() {
+            if let Ts::Str(text) = value
+                && let Some(template) = with_public_hosts(text, &placeholder_services)
+            {
+                *value = template;
+                uses_public_host = true;
+            }
+        }
         resources.insert(
             Key::new(Kind::Service, &service.name),
             Resource { function: "service", name: service.name.clone(), config, env },
@@ -243,11 +256,52 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         resources,
         warnings: plan.warnings,
         uses_image_tag,
+        uses_public_host,
         built_from_repository,
         without_domain,
         domains: custom_domains,
         preserved,
     })
+}
+
+/// `text` as a template literal where it names the public domain of a service whose route host
+/// is a placeholder (`${{web.RAILWAY_PUBLIC_DOMAIN}}`), which reads the real host from
+/// `PUBLIC_HOST_<SERVICE>` when the deploy sets it: Railway's reference is empty until a domain
+/// is generated or attached, and the deploy attaches it only after the apply. `None` when it
+/// names none.
+fn with_public_hosts(text: &str, placeholders: &[&str]) -> Option<Ts> {
+    let domain = |service: &str| crate::facts::platforms::RAILWAY.public_domain_of(service).unwrap_or_default();
+    if !placeholders.iter().any(|service| text.contains(&domain(service))) {
+        return None;
+    }
+    let mut template = String::from('`');
+    let mut rest = text;
+    while !rest.is_empty() {
+        let next = placeholders
+            .iter()
+            .filter_map(|service| rest.find(&domain(service)).map(|at| (at, *service)))
+            .min_by_key(|(at, _)| *at);
+        let literal_end = next.map_or(rest.len(), |(at, _)| at);
+        for c in rest[..literal_end].chars() {
+            match c {
+                '`' | '\\' | '$' => {
+                    template.push('\\');
+                    template.push(c);
+                }
+                c => template.push(c),
+            }
+        }
+        let Some((at, service)) = next else { break };
+        template.push_str(&format!(
+            "${{{}({}, {})}}",
+            super::PUBLIC_HOST_FUNCTION,
+            super::ts::quote(&crate::public_origin::variable(service)),
+            super::ts::quote(service)
+        ));
+        rest = &rest[at + domain(service).len()..];
+    }
+    template.push('`');
+    Some(Ts::Raw(template))
 }
 
 /// The secrets that more than one of `deployed` reads, counted in one pass over the stack, and
@@ -523,5 +577,53 @@ mod tests {
         };
         assert_eq!(service, "mysql");
         assert!(reason.contains("SHOP_DB_PASSWORD"), "{reason}");
+    }
+
+    /// A variable naming a placeholder host's Railway domain reads the real host the deploy
+    /// hands over first, evaluated by Node as the CLI runs the program: with the variable set
+    /// the first deployment already has the real origin, not `https://` and an empty domain.
+    #[test]
+    fn a_placeholder_hosts_domain_is_read_from_the_deploys_variable_first() {
+        let lowered = production(|stack| {
+            let web = stack.reference("web");
+            stack.add_service(
+                Service::new("web", stack_dsl::Image::new("shop-web:1"))
+                    .port(Port::http(3000))
+                    .route(Route::new("shop.example.com").tls()),
+            );
+            stack.add_service(
+                Service::new("api", stack_dsl::Image::new("shop-api:1"))
+                    .port(Port::http(8000))
+                    .env("CORS_ORIGINS", web.public_url()),
+            );
+        });
+        assert!(lowered.uses_public_host);
+        let api = &lowered.resources[&Key::new(Kind::Service, "api")];
+        let Ts::Raw(template) = &api.env["CORS_ORIGINS"] else { panic!("{:?}", api.env["CORS_ORIGINS"]) };
+        // Node runs JavaScript: the function's type annotations are dropped.
+        let program =
+            format!("{}console.log({template});", super::super::public_host_function().replace(": string", ""));
+        let run = |value: Option<&str>| {
+            let mut node = std::process::Command::new("node");
+            node.arg("-e").arg(&program).env_remove("PUBLIC_HOST_WEB");
+            if let Some(value) = value {
+                node.env("PUBLIC_HOST_WEB", value);
+            }
+            let out = node.output().expect("node runs");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).unwrap().trim().to_string()
+        };
+        assert_eq!(run(Some("shop.acme.io")), "https://shop.acme.io");
+        assert_eq!(run(None), "https://${{web.RAILWAY_PUBLIC_DOMAIN}}");
+    }
+
+    /// Text around the reference stays as it was inside the template literal.
+    #[test]
+    fn text_around_a_placeholder_domain_is_kept_literally() {
+        let Some(Ts::Raw(template)) = with_public_hosts("a`b${{web.RAILWAY_PUBLIC_DOMAIN}}$x\\", &["web"]) else {
+            panic!("not rewritten")
+        };
+        assert_eq!(template, "`a\\`b${publicHost(\"PUBLIC_HOST_WEB\", \"web\")}\\$x\\\\`");
+        assert!(with_public_hosts("https://${{api.RAILWAY_PUBLIC_DOMAIN}}", &["web"]).is_none());
     }
 }

@@ -38,6 +38,9 @@ pub struct Lowered {
     pub self_hosted: Vec<String>,
     /// The connection URLs Render asks for, which the user enters.
     pub asked_urls: Vec<AskedUrl>,
+    /// What to enter for each public origin or host Render asks for, the stack's host being a
+    /// placeholder: `service KEY = https://<api's custom domain>`.
+    pub asked_origins: Vec<String>,
     pub warnings: Vec<Warning>,
 }
 
@@ -61,7 +64,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let name = |service: &str| format!("{prefix}-{service}");
     let mut services = Vec::new();
     let mut databases = Vec::new();
-    let mut asked_urls = Vec::new();
+    let mut asked = Asked::default();
     let self_hosted = stack
         .services()
         .filter(|s| s.run == stack_dsl::Run::Continuously)
@@ -93,8 +96,8 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
             continue;
         }
         let lowered = match service.static_site() {
-            Some(site) if plan.facts.static_hosting => static_site(&mut plan, &name, service, site),
-            _ => lower_service(&mut plan, &name, service, &placement, &mut asked_urls)?,
+            Some(site) if plan.facts.static_hosting => static_site(&mut plan, &name, service, site, &mut asked),
+            _ => lower_service(&mut plan, &name, service, &placement, &mut asked)?,
         };
         services.push(lowered);
     }
@@ -104,7 +107,8 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     Ok(Lowered {
         environment: Environment { name: stack.env().to_string(), services, databases, env_var_groups },
         self_hosted,
-        asked_urls,
+        asked_urls: asked.urls,
+        asked_origins: asked.origins,
         warnings: plan.warnings,
     })
 }
@@ -150,7 +154,7 @@ fn lower_service<'a>(
     name: &dyn Fn(&str) -> String,
     service: &'a ModelService,
     placement: &Placement,
-    asked_urls: &mut Vec<AskedUrl>,
+    asked: &mut Asked,
 ) -> Result<Service, Error> {
     let kind = match placement {
         Placement::Public => ServiceType::Web,
@@ -233,7 +237,7 @@ fn lower_service<'a>(
     plan.warnings.extend(applied_defaults::warning(RENDER.target, &env, &service.name, &applied));
     plan.report_unportable(service, unportable);
 
-    out.env_vars = env_vars(plan, name, service, asked_urls)?;
+    out.env_vars = env_vars(plan, name, service, asked)?;
     let checked = out.health_check_path.is_some();
     if let Some((key, list)) = plan.allowlist_with_platform_hosts(service, placement, checked) {
         for var in &mut out.env_vars {
@@ -255,6 +259,7 @@ fn static_site<'a>(
     name: &dyn Fn(&str) -> String,
     service: &'a ModelService,
     site: &StaticSite,
+    asked: &mut Asked,
 ) -> Service {
     plan.warn(
         &service.name,
@@ -278,14 +283,15 @@ fn static_site<'a>(
             }
             // A placeholder host compiled into the site would be every browser's API origin:
             // the real value is asked for on the first apply instead.
-            let (_, named) = crate::public_origin::spell_hosts(value, &placeholders, str::to_string);
+            let (shape, named) = crate::public_origin::spell_hosts(value, &placeholders, custom_domain);
             if let Some(target) = named.first() {
                 plan.warn(
                     &service.name,
                     format!(
-                        "build argument {key} names {target}'s placeholder host: Render asks for it when the Blueprint is first applied (sync: false); set it with {target}'s custom domain"
+                        "build argument {key} names {target}'s placeholder host: Render asks for it when the Blueprint is first applied (sync: false); enter {shape}"
                     ),
                 );
+                asked.origins.push(format!("{} {key} = {shape}", service.name));
                 env_vars.push(EnvVar::Prompted { key: key.clone(), sync: false });
             } else {
                 env_vars.push(EnvVar::Value { key: key.clone(), value: value.clone() });
@@ -426,13 +432,27 @@ fn holder<'a>(plan: &Plan<'a>, service: &ModelService, secret: &str) -> Option<(
         })
 }
 
+/// What Render asks for on the first apply, to say what to enter.
+#[derive(Default)]
+pub struct Asked {
+    /// Each connection URL to a private service.
+    pub urls: Vec<AskedUrl>,
+    /// `service KEY = value` for each public origin or host, the stack's host being a placeholder.
+    pub origins: Vec<String>,
+}
+
+/// How the notes spell the custom domain the team adds to `service` in place of its placeholder.
+fn custom_domain(service: &str) -> String {
+    format!("<{service}'s custom domain>")
+}
+
 /// The service's variables, build arguments included: Render passes a Docker service's
 /// variables to the build as build arguments.
 fn env_vars<'a>(
     plan: &mut Plan<'a>,
     name: &dyn Fn(&str) -> String,
     service: &'a ModelService,
-    asked_urls: &mut Vec<AskedUrl>,
+    asked: &mut Asked,
 ) -> Result<Vec<EnvVar>, Error> {
     let mut vars = Vec::new();
     for (key, value) in &service.env {
@@ -478,7 +498,7 @@ fn env_vars<'a>(
                     connection.service, connection.service
                 );
                 plan.warn(&service.name, message);
-                asked_urls.push(AskedUrl {
+                asked.urls.push(AskedUrl {
                     client: service.name.clone(),
                     key: key.clone(),
                     url,
@@ -492,12 +512,29 @@ fn env_vars<'a>(
             // origin is set once in the dashboard, which Render asks for on the first apply.
             Value::PublicOrigin { name: target, scheme } => {
                 let what = if scheme.is_some() { "origin" } else { "host" };
+                let mut shape = match scheme {
+                    Some(scheme) => format!("{scheme}://{}", custom_domain(&target)),
+                    None => custom_domain(&target),
+                };
+                // A host allowlist also admits the host Render itself reaches the service by.
+                if scheme.is_none()
+                    && service
+                        .framework
+                        .and_then(crate::facts::frameworks::host_allowlist)
+                        .is_some_and(|a| a.variable == key)
+                    && plan.placements.get(service.name.as_str()).is_some_and(|p| *p == Placement::Public)
+                    && let Some(own) = plan.facts.own_public_domain
+                {
+                    shape.push(',');
+                    shape.push_str(own);
+                }
                 plan.warn(
                     &service.name,
                     format!(
-                        "{key} is the public {what} of {target}, whose host the stack leaves a placeholder: Render asks for it when the Blueprint is first applied (sync: false); set it to {target}'s custom domain"
+                        "{key} is the public {what} of {target}, whose host the stack leaves a placeholder: Render asks for it when the Blueprint is first applied (sync: false); enter {shape}"
                     ),
                 );
+                asked.origins.push(format!("{} {key} = {shape}", service.name));
                 EnvVar::Prompted { key, sync: false }
             }
             // Render names a service on the private network `<name>-<suffix>` ("service address

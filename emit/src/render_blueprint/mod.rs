@@ -68,6 +68,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut self_hosted = Vec::new();
     let mut asked_urls = Vec::new();
     let mut first_start = Vec::new();
+    let mut asked_origins = Vec::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
         for note in crate::first_start::notes(
@@ -89,6 +90,11 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         for item in lowered.asked_urls {
             if !asked_urls.contains(&item) {
                 asked_urls.push(item);
+            }
+        }
+        for item in lowered.asked_origins {
+            if !asked_origins.contains(&item) {
+                asked_origins.push(item);
             }
         }
         for warning in lowered.warnings {
@@ -115,7 +121,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     );
     notes.require(
         Need::Secret,
-        "Variables with sync: false are secrets Render asks for when the Blueprint is applied.".into(),
+        "Variables with sync: false are secrets and values Render asks for when the Blueprint is applied.".into(),
     );
     if !self_hosted.is_empty() {
         notes.push(format!(
@@ -151,10 +157,13 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         notes.require(
             Need::Platform,
             format!(
-                "Once per service and environment, the stack's hosts being placeholders: add the real custom domain of {} (the service's Settings › Custom Domains), and give the variables that hold its origin (sync: false) https://<that domain> when Render asks.",
+                "Once per service and environment, the stack's hosts being placeholders: add the real custom domain of {} (the service's Settings › Custom Domains).",
                 placeholders.join(", ")
             ),
         );
+    }
+    for origin in asked_origins {
+        notes.require(Need::Secret, format!("When Render asks, enter {origin} (the custom domain you added)."));
     }
     if let Some(pipeline) = project.pipeline() {
         notes.push(if deployed_by_workflow {

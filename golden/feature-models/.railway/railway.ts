@@ -4,8 +4,8 @@
 // Secrets are preserve() (set in the dashboard; a service an apply creates has none until they are set, so set them right after the first apply) or ctx.shared.NAME (a shared variable).
 // Before the first deploy: Railway builds backend, celeryworker, frontend from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.
 // Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
-// production: railway domain api.example.com --service backend --port 8000
-// production: railway domain dashboard.example.com --service frontend --port 3000
+// production: railway domain <the host in PUBLIC_HOST_BACKEND_PRODUCTION> --service backend --port 8000
+// production: railway domain <the host in PUBLIC_HOST_FRONTEND_PRODUCTION> --service frontend --port 3000
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
@@ -23,6 +23,16 @@ function environmentOf(given: string | undefined): string {
     throw new Error(`Set DEPLOY_ENVIRONMENT to the environment this applies to, one of ${environments.join(", ")} (it is ${environment || "unset"}).`);
   }
   return environment;
+}
+
+// The public host of a service whose route host in the stack is a placeholder: PUBLIC_HOST_<SERVICE>
+// (the deploy workflow sets it from vars.PUBLIC_HOST_<SERVICE>_<ENV>; set it when applying by hand),
+// else Railway's reference to the service's public domain, which is empty until a domain is
+// generated or attached: apply again once it is. A value compiled into an image when it is built
+// (NEXT_PUBLIC_API_URL, VITE_API_URL) keeps the host it was built with: build it again once the
+// domain exists.
+function publicHost(variable: string, service: string): string {
+  return process.env[variable] || "${{" + service + ".RAILWAY_PUBLIC_DOMAIN}}";
 }
 
 export default defineRailway((given) => {
@@ -47,8 +57,8 @@ export default defineRailway((given) => {
       FIRST_SUPERUSER_PASSWORD: ctx.shared.FIRST_SUPERUSER_PASSWORD,
       ENVIRONMENT: "production",
       DOMAIN: "example.com",
-      FRONTEND_HOST: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
-      BACKEND_CORS_ORIGINS: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
+      FRONTEND_HOST: `https://${publicHost("PUBLIC_HOST_FRONTEND", "frontend")}`,
+      BACKEND_CORS_ORIGINS: `https://${publicHost("PUBLIC_HOST_FRONTEND", "frontend")}`,
       SECRET_KEY: ctx.shared.SECRET_KEY,
       POSTGRES_SERVER: db.env.PGHOST,
       POSTGRES_PORT: db.env.PGPORT,
@@ -74,8 +84,8 @@ export default defineRailway((given) => {
       FIRST_SUPERUSER_PASSWORD: ctx.shared.FIRST_SUPERUSER_PASSWORD,
       ENVIRONMENT: "production",
       DOMAIN: "example.com",
-      FRONTEND_HOST: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
-      BACKEND_CORS_ORIGINS: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
+      FRONTEND_HOST: `https://${publicHost("PUBLIC_HOST_FRONTEND", "frontend")}`,
+      BACKEND_CORS_ORIGINS: `https://${publicHost("PUBLIC_HOST_FRONTEND", "frontend")}`,
       SECRET_KEY: ctx.shared.SECRET_KEY,
       POSTGRES_SERVER: db.env.PGHOST,
       POSTGRES_PORT: db.env.PGPORT,
@@ -95,7 +105,7 @@ export default defineRailway((given) => {
       restartPolicyType: "ALWAYS",
     },
     env: {
-      NEXT_PUBLIC_API_URL: "https://${{backend.RAILWAY_PUBLIC_DOMAIN}}",
+      NEXT_PUBLIC_API_URL: `https://${publicHost("PUBLIC_HOST_BACKEND", "backend")}`,
       NODE_ENV: "production",
       HOSTNAME: "0.0.0.0",
       PORT: "3000",

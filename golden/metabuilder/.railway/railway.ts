@@ -4,10 +4,10 @@
 // Secrets are preserve() (set in the dashboard; a service an apply creates has none until they are set, so set them right after the first apply) or ctx.shared.NAME (a shared variable).
 // Before the first deploy: Railway pulls the built images from ghcr.io/metabuilder, whose packages are private when first pushed: make each package public (Package settings > Change visibility), or give each service that runs one the registry's credentials in Settings › Source › Registry Credentials; for ghcr.io a GitHub personal access token with `read:packages` in the GitHub Access Token field; private registry credentials need the Pro plan.
 // Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
-// staging: railway domain api.staging.metabuilder.example.com --service api --port 8000
-// staging: railway domain staging.metabuilder.example.com --service frontend --port 8080
-// production: railway domain api.metabuilder.example.com --service api --port 8000
-// production: railway domain metabuilder.example.com --service frontend --port 8080
+// staging: railway domain <the host in PUBLIC_HOST_API_STAGING> --service api --port 8000
+// staging: railway domain <the host in PUBLIC_HOST_FRONTEND_STAGING> --service frontend --port 8080
+// production: railway domain <the host in PUBLIC_HOST_API_PRODUCTION> --service api --port 8000
+// production: railway domain <the host in PUBLIC_HOST_FRONTEND_PRODUCTION> --service frontend --port 8080
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in
@@ -32,6 +32,16 @@ function environmentOf(given: string | undefined): string {
   return environment;
 }
 
+// The public host of a service whose route host in the stack is a placeholder: PUBLIC_HOST_<SERVICE>
+// (the deploy workflow sets it from vars.PUBLIC_HOST_<SERVICE>_<ENV>; set it when applying by hand),
+// else Railway's reference to the service's public domain, which is empty until a domain is
+// generated or attached: apply again once it is. A value compiled into an image when it is built
+// (NEXT_PUBLIC_API_URL, VITE_API_URL) keeps the host it was built with: build it again once the
+// domain exists.
+function publicHost(variable: string, service: string): string {
+  return process.env[variable] || "${{" + service + ".RAILWAY_PUBLIC_DOMAIN}}";
+}
+
 export default defineRailway((given) => {
   const ctx = createRailwayContext({ environment: environmentOf(given.environment) });
   const postgresDb = postgres("postgres");
@@ -50,7 +60,7 @@ export default defineRailway((given) => {
       SECRET_KEY: preserve(),
       ALGORITHM: "HS256",
       ACCESS_TOKEN_EXPIRE_MINUTES: "30",
-      CORS_ORIGINS: "https://${{frontend.RAILWAY_PUBLIC_DOMAIN}}",
+      CORS_ORIGINS: `https://${publicHost("PUBLIC_HOST_FRONTEND", "frontend")}`,
       ENVIRONMENT: (ctx.environment === "staging" ? "staging" : "production"),
       DEBUG: "false",
       PORT: "8000",

@@ -4,7 +4,7 @@
 // Secrets are preserve() (set in the dashboard; a service an apply creates has none until they are set, so set them right after the first apply) or ctx.shared.NAME (a shared variable).
 // Before the first deploy: Railway builds backend from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.
 // Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
-// production: railway domain wisebet.example.com --service backend --port 8000
+// production: railway domain <the host in PUBLIC_HOST_BACKEND_PRODUCTION> --service backend --port 8000
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
@@ -22,6 +22,16 @@ function environmentOf(given: string | undefined): string {
     throw new Error(`Set DEPLOY_ENVIRONMENT to the environment this applies to, one of ${environments.join(", ")} (it is ${environment || "unset"}).`);
   }
   return environment;
+}
+
+// The public host of a service whose route host in the stack is a placeholder: PUBLIC_HOST_<SERVICE>
+// (the deploy workflow sets it from vars.PUBLIC_HOST_<SERVICE>_<ENV>; set it when applying by hand),
+// else Railway's reference to the service's public domain, which is empty until a domain is
+// generated or attached: apply again once it is. A value compiled into an image when it is built
+// (NEXT_PUBLIC_API_URL, VITE_API_URL) keeps the host it was built with: build it again once the
+// domain exists.
+function publicHost(variable: string, service: string): string {
+  return process.env[variable] || "${{" + service + ".RAILWAY_PUBLIC_DOMAIN}}";
 }
 
 export default defineRailway((given) => {
@@ -47,13 +57,13 @@ export default defineRailway((given) => {
     env: {
       SECRET_KEY: preserve(),
       DEBUG: "False",
-      ALLOWED_HOSTS: "${{backend.RAILWAY_PUBLIC_DOMAIN}},healthcheck.railway.app",
+      ALLOWED_HOSTS: `${publicHost("PUBLIC_HOST_BACKEND", "backend")},healthcheck.railway.app`,
       DB_HOST: postgresDb.env.PGHOST,
       DB_PORT: postgresDb.env.PGPORT,
       DB_NAME: postgresDb.env.PGDATABASE,
       DB_USER: postgresDb.env.PGUSER,
       DB_PASSWORD: postgresDb.env.PGPASSWORD,
-      CORS_ALLOWED_ORIGINS: "https://${{backend.RAILWAY_PUBLIC_DOMAIN}}",
+      CORS_ALLOWED_ORIGINS: `https://${publicHost("PUBLIC_HOST_BACKEND", "backend")}`,
       PORT: "8000",
     },
   });

@@ -3,7 +3,7 @@
 // Environments: production (development runs locally with Compose).
 // Secrets are preserve() (set in the dashboard; a service an apply creates has none until they are set, so set them right after the first apply) or ctx.shared.NAME (a shared variable).
 // Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
-// production: railway domain notes.example.com --service web --port 3000
+// production: railway domain <the real host of web> --service web --port 3000
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
