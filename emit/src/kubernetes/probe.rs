@@ -42,7 +42,8 @@ fn liveness_of(service: &Service, check: &Probe) -> KubeProbe {
         let port = service.ports.first().map_or(datastore.engine.default_port(), |p| p.number);
         return on_port(port, probe(check));
     }
-    let uses_others = !service.depends_on.is_empty() || service.env.iter().any(|(_, value)| value.connects_to().is_some());
+    let uses_others =
+        !service.depends_on.is_empty() || service.env.iter().any(|(_, value)| value.connects_to().is_some());
     match &check.check {
         Check::Http { port, .. } if uses_others => on_port(*port, probe(check)),
         _ => probe(check),
