@@ -228,6 +228,11 @@ fn project(spec: &ProjectSpec, index: usize) -> Project {
     });
     if let Some(target) = spec.pipeline {
         project = project.pipeline(Pipeline::new(TARGETS[target]).registry("ghcr.io/acme"));
+        if TARGETS[target] == DeployTarget::Kubernetes {
+            // The routes' hosts are placeholders, which cert-manager never certifies: a
+            // Kubernetes deploy of them needs the project's own certificate.
+            project = project.cluster(Cluster::new().certificates(Certificates::Secret("random-tls".into())));
+        }
     } else if let Some(qa) = ENVIRONMENTS[spec.environments].iter().find(|env| env.name() == "qa") {
         // Previews build from the pull request's branch, so only without a pipeline's registry.
         project = project.previews(Previews::of(*qa).expire_after_days(3));

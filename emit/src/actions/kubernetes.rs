@@ -131,11 +131,33 @@ fn release_names(order: &DeployOrder) -> Vec<Patch> {
 fn placeholder_hosts(deploy: &Deploy) -> Result<Vec<(String, Prerequisite)>, Error> {
     let public = Public::of(deploy.stack, deploy.cluster)?;
     let env = deploy.stack.env();
-    Ok(public
-        .placeholder_hosts(env)
-        .into_iter()
-        .map(|(host, service)| (host.to_string(), host_variable(service, env.name())))
-        .collect())
+    let placeholders = public.placeholder_hosts(env);
+    // cert-manager is never asked for a placeholder's certificate, so its Ingress has no TLS
+    // entry for it; swapping in the real host would serve it over plain HTTP, and the smoke test
+    // (https) would roll back every deploy.
+    if let stack_dsl::Certificates::ClusterIssuer(issuer) = &deploy.cluster.certificates
+        && let Some(path) = public.paths.iter().find(|p| p.tls && placeholders.iter().any(|(host, _)| *host == p.host))
+    {
+        return Err(Error::Unsupported {
+            target: "actions",
+            service: path.service.clone(),
+            reason: format!(
+                "the Kubernetes deploy would route the real host of the placeholder {} without TLS: the ClusterIssuer {issuer} is never asked for a placeholder's certificate",
+                path.host
+            ),
+            fix: format!(
+                "give {env}'s real host in the stack (Cluster::host(Env::{}, \"…\") or the route's host), or use the project's own certificate (Certificates::Secret)",
+                env.name()
+                    .chars()
+                    .next()
+                    .map(|c| c.to_ascii_uppercase())
+                    .into_iter()
+                    .chain(env.name().chars().skip(1))
+                    .collect::<String>()
+            ),
+        });
+    }
+    Ok(placeholders.into_iter().map(|(host, service)| (host.to_string(), host_variable(service, env.name()))).collect())
 }
 
 /// The variables holding the real hosts the deploy routes in place of the Ingress's placeholders.
@@ -712,6 +734,40 @@ esac
         assert_eq!(ingress["spec"]["rules"][0]["host"], "shop.acme.io");
         assert_eq!(ingress["spec"]["tls"][0]["hosts"][0], "shop.acme.io");
         assert!(plan.deploy.env.contains_key("PUBLIC_HOST_NGINX_PRODUCTION"));
+    }
+
+    /// With cert-manager, a placeholder gets no certificate request, so the deploy cannot route
+    /// its real host over TLS: the stack must name the real host, or bring its own certificate.
+    #[test]
+    fn a_placeholder_host_certified_by_cert_manager_is_refused_for_a_kubernetes_deploy() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            stack.add_service(
+                Service::new("web", Image::new("shop-web:1"))
+                    .port(Port::http(3000))
+                    .route(stack_dsl::Route::new("shop.example.com").tls()),
+            );
+            stack
+        })
+        .pipeline(stack_dsl::Pipeline::new(stack_dsl::DeployTarget::Kubernetes))
+        .cluster(stack_dsl::Cluster::new().certificates(stack_dsl::Certificates::ClusterIssuer("letsencrypt".into())))
+        .validate()
+        .unwrap();
+        let options = Options::with_root("");
+        let deploy = Deploy {
+            project: &project,
+            stack: &project.stacks()[0],
+            cluster: project.cluster(),
+            images: &[],
+            registry: "${REGISTRY}",
+            options: &options,
+        };
+        let Err(Error::Unsupported { service, reason, fix, .. }) = placeholder_hosts(&deploy) else {
+            panic!("accepted a placeholder host that cert-manager never certifies");
+        };
+        assert_eq!(service, "web");
+        assert!(reason.contains("shop.example.com") && reason.contains("letsencrypt"), "{reason}");
+        assert!(fix.contains("Certificates::Secret") && fix.contains("Env::Production"), "{fix}");
     }
 
     /// A public origin in a container's environment names the real host too, so a browser on it
