@@ -13,7 +13,7 @@ use stack_dsl::{DeployTarget, Ready, Run, ValidStack};
 
 /// A `kubectl` that logs its arguments to `$FAKE/log` and answers from files under `$FAKE`:
 /// `existing` (`Kind namespace name` lines, what `get -f` lists), `state/<type>.<name>` (what a
-/// jsonpath `get` prints), `secret/<key>` (the Secret's keys and values), `after-apply/` (copied over `state/`, `existing-after` over
+/// jsonpath `get` prints), `secret/<key>` (the Secret's keys and values), `missing-secret.<name>` (that Secret does not exist), `after-apply/` (copied over `state/`, `existing-after` over
 /// `existing`, on every apply of the manifests) and `fail-rollout` (rollout status fails, of the workload it names or of any).
 const FAKE_KUBECTL: &str = r#"#!/usr/bin/env bash
 echo "kubectl $*" >> "$FAKE/log"
@@ -28,6 +28,7 @@ case $1 in
     if [ "$2" = -f ]; then cat "$FAKE/existing"; exit 0; fi
     if [ "$2" = secret ]; then
       [ -d "$FAKE/secret" ] || exit 1
+      [ -f "$FAKE/missing-secret.$3" ] && exit 1
       case "$*" in
         *jsonpath=*) all="$*"; key=${all##*jsonpath=\{.data.}; cat "$FAKE/secret/${key%%\}*}" ;;
         *) ls "$FAKE/secret" ;;
@@ -385,6 +386,30 @@ fn a_missing_secret_key_stops_the_deploy_before_anything_is_applied() {
             cluster.log().into_iter().filter(|l| l.contains("manifests.yaml") && l.starts_with("kubectl apply"));
         assert_eq!(applied.count(), 0, "{}: nothing of the manifests may be applied", stack.name);
     }
+}
+
+/// The project's own certificate (and the registry credentials) are made outside the stack: a
+/// missing one stops the deploy before anything is applied, naming it, instead of the ingress
+/// controller serving its default certificate to a smoke test that then fails.
+#[test]
+fn a_missing_certificate_secret_stops_the_deploy_before_anything_is_applied() {
+    let mut checked = 0;
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let stack_dsl::Certificates::Secret(certificate) = cluster_of(stack).certificates.clone() else { continue };
+        let (existing, _) = workloads(stack);
+        let cluster = Cluster::new("missing-certificate", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        cluster.write(&format!("missing-secret.{certificate}"), "");
+        let (ok, output) = cluster.run_output(&scripts.deploy);
+        assert!(!ok, "{}: a missing certificate must stop the deploy", stack.name);
+        assert!(output.contains(&format!("The Secret {certificate} does not exist")), "{}: {output}", stack.name);
+        let applied =
+            cluster.log().into_iter().filter(|l| l.contains("manifests.yaml") && l.starts_with("kubectl apply"));
+        assert_eq!(applied.count(), 0, "{}: nothing of the manifests may be applied", stack.name);
+        checked += 1;
+    }
+    assert!(checked > 0, "a team stack deploys to Kubernetes with its own certificate");
 }
 
 /// A `Secret::optional` key (referenced with `optional: true`, so pods start without it) does

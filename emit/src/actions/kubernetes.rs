@@ -305,6 +305,42 @@ checksum() {{
     script
 }
 
+/// The Secrets made outside the stack that the applied objects need: the registry credentials
+/// built images are pulled with, and the project's own TLS certificate (cert-manager makes the
+/// ones it issues).
+fn outside_secrets(deploy: &Deploy) -> Result<Vec<String>, Error> {
+    let lowered = crate::kubernetes::lower::lower(deploy.stack, deploy.cluster)?;
+    let mut names = Vec::new();
+    if lowered.pulls_built_images {
+        names.push(deploy.cluster.pull_secret.clone());
+    }
+    if let stack_dsl::Certificates::Secret(_) = &deploy.cluster.certificates {
+        names.extend(lowered.tls_secrets.iter().filter(|name| !names.contains(name)).cloned().collect::<Vec<_>>());
+    }
+    Ok(names)
+}
+
+/// Fails naming each of `names` missing from the namespace, before anything is applied: without
+/// the registry credentials a migration Job waits out its whole deadline in ImagePullBackOff,
+/// and without the certificate the ingress controller serves its own and the smoke test fails,
+/// neither saying why.
+fn outside_secrets_check(names: &[String], namespace: &str) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    format!(
+        r#"# The Secrets made outside the stack (registry credentials, the certificate) must exist too.
+for name in {names}; do
+  if ! kubectl get secret "$name" --namespace {namespace} >/dev/null 2>&1; then
+    echo "::error::The Secret $name does not exist in {namespace}. Create it as the kustomization header says."
+    exit 1
+  fi
+done
+"#,
+        names = names.join(" ")
+    )
+}
+
 /// Removes `replicas` from what kubectl last applied to each autoscaled workload, the documented
 /// migration to an autoscaler: otherwise applying a manifest without `replicas` over one applied
 /// with it scales the workload to one replica first.
@@ -488,7 +524,8 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     let install = install_kubectl();
     let digests = resolve_digests(&third_party);
     let kept = kept::apply_command(&kept::kept_files(deploy.stack), &deploy.options.from_root(&kubernetes_dir(env)));
-    let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default();
+    let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default()
+        + &outside_secrets_check(&outside_secrets(deploy)?, &namespace);
     let autoscalers = hand_replicas_to_autoscalers(deploy.stack, &namespace);
     let wait_for_job = if order.has_jobs() { wait_for_job() } else { String::new() };
     let script = format!(
@@ -768,6 +805,30 @@ esac
         assert_eq!(service, "web");
         assert!(reason.contains("shop.example.com") && reason.contains("letsencrypt"), "{reason}");
         assert!(fix.contains("Certificates::Secret") && fix.contains("Env::Production"), "{fix}");
+    }
+
+    /// The deploy stops before applying anything when the registry credentials or the project's
+    /// certificate are missing, naming the Secret, instead of waiting out a Job's deadline.
+    #[test]
+    fn secrets_made_outside_the_stack_are_checked_before_anything_is_applied() {
+        let project = proxied_shop();
+        let options = Options::with_root("");
+        let deploy = Deploy {
+            project: &project,
+            stack: &project.stacks()[0],
+            cluster: project.cluster(),
+            images: &[],
+            registry: "${REGISTRY}",
+            options: &options,
+        };
+        let names = outside_secrets(&deploy).unwrap();
+        let stack_dsl::Certificates::Secret(certificate) = &project.cluster().certificates else {
+            panic!("the project brings its own certificate")
+        };
+        assert!(names.contains(certificate), "{names:?}");
+        let script = outside_secrets_check(&names, "shop-production");
+        assert!(script.contains(&format!("for name in {};", names.join(" "))), "{script}");
+        assert!(script.contains("exit 1"), "{script}");
     }
 
     /// A public origin in a container's environment names the real host too, so a browser on it
