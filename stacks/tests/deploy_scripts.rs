@@ -1150,6 +1150,29 @@ fn compose_deploys_check_the_host_before_pulling() {
     }
 }
 
+/// A deploy directory missing on the host stops the first step that enters it, saying what to
+/// create, before any file is copied or image pulled.
+#[test]
+fn compose_deploys_name_a_missing_deploy_directory() {
+    for project in projects(DeployTarget::ComposeOverSsh) {
+        for (id, job) in deploy_jobs(&project) {
+            let step = deploy_step(&job);
+            let (sandbox, host) = compose_host(&project, &format!("ssh-no-dir-{id}"));
+            let missing = host.join("not-created");
+            let mut values = stand_ins(step);
+            values.insert("DEPLOY_PATH", missing.display().to_string());
+            let (ok, log) = sandbox.run(step, &values);
+            assert!(!ok, "{id}: deploys into a directory that does not exist:\n{log}");
+            assert!(
+                log.contains(&format!("The deploy directory {} does not exist on the host", missing.display())),
+                "{id}: names the directory:\n{log}"
+            );
+            assert!(!missing.exists(), "{id}: nothing is copied:\n{log}");
+            assert!(!sandbox.state("calls").contains("docker pull"), "{id}: nothing is pulled");
+        }
+    }
+}
+
 /// The rollback restores the Compose files of the deploy it names: the tag it runs again is read
 /// in the same remote step that keeps the host's copies, so when keeping them fails (a full disk)
 /// no tag is recorded and the rollback does not unpack the copies of the deploy two back.

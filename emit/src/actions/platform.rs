@@ -693,7 +693,10 @@ read -ra directories <<< "$DEPLOY_DIRECTORIES"
 # user's login shell may be sh (useradd's default), so every remote script runs in bash.
 previous=$(remote "bash -s -- $(quote "$DEPLOY_PATH" "${{files[@]}}")" <<'REMOTE'
 set -euo pipefail
-cd "$1"
+if ! cd "$1" 2> /dev/null; then
+  echo "The deploy directory $1 does not exist on the host: create it, owned by the deploy user, with the env file the Compose file's header names." >&2
+  exit 1
+fi
 shift
 rm -f .previous.tar
 existing=()
