@@ -318,8 +318,7 @@ impl Bundle {
         wait: Duration,
         waiting: impl FnOnce(),
     ) -> Result<Vec<Change>, Error> {
-        let files = self.files.iter().filter(|f| part(&f.path)).cloned().collect();
-        self.write_files(root, part, wait, waiting, files)
+        self.write_files(root, part, wait, waiting, self.copies(part))
     }
 
     /// [`Bundle::write_part_with`], moving the text of the files it writes into the returned
@@ -384,8 +383,12 @@ impl Bundle {
     /// What writing the files `part` accepts would change under `root`, comparing copies of
     /// the files' text.
     fn compare(&self, root: &Path, part: &dyn Fn(&str) -> bool) -> Result<Vec<Change>, Error> {
-        let files: Vec<GeneratedFile> = self.files.iter().filter(|f| part(&f.path)).cloned().collect();
-        self.compare_files(root, part, files)
+        self.compare_files(root, part, self.copies(part))
+    }
+
+    /// Copies of the files `part` accepts.
+    fn copies(&self, part: &dyn Fn(&str) -> bool) -> Vec<GeneratedFile> {
+        self.files.iter().filter(|f| part(&f.path)).cloned().collect()
     }
 
     /// [`Bundle::compare`] of `files` (the bundle's files `part` accepts, copied or moved out).

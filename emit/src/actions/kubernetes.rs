@@ -25,6 +25,7 @@ use super::prerequisites::Prerequisite;
 use crate::error::Error;
 use crate::kubernetes::deploy_order::{DeployOrder, JOB_DEADLINE_SECONDS, ROLLOUT_MINUTES};
 use crate::kubernetes::ingress::Public;
+use crate::kubernetes::lower::Lowered;
 use crate::kubernetes::pull_policy::{ThirdParty, third_party_images};
 use crate::kubernetes::secret::{CHECKSUM_ANNOTATION, Reader, StackSecret, stack_secret};
 use crate::kubernetes::{ConfigMapGenerator, GeneratorOptions, KUBECTL_VERSION, kept, labels, left_out};
@@ -176,7 +177,11 @@ pub fn public_host_variables(deploy: &Deploy) -> Result<Vec<Prerequisite>, Error
 /// variable when the script writes the overlay, so the cluster routes and the services name the
 /// team's real host. Listed before the Jobs are renamed, so each targets the name it was
 /// rendered with.
-fn real_hosts(deploy: &Deploy, placeholders: &[(String, Prerequisite)]) -> Result<Vec<Patch>, Error> {
+fn real_hosts(
+    deploy: &Deploy,
+    lowered: &Lowered,
+    placeholders: &[(String, Prerequisite)],
+) -> Result<Vec<Patch>, Error> {
     if placeholders.is_empty() {
         return Ok(Vec::new());
     }
@@ -184,7 +189,6 @@ fn real_hosts(deploy: &Deploy, placeholders: &[(String, Prerequisite)]) -> Resul
         placeholders.iter().map(|(host, variable)| (host.as_str(), format!("${{{}}}", variable.name))).collect();
     // Longest first, so `api.example.com` is never half-replaced by a route of `example.com`.
     by_length.sort_by_key(|(host, _)| std::cmp::Reverse(host.len()));
-    let lowered = crate::kubernetes::lower::lower(deploy.stack, deploy.cluster)?;
     let mut patches = Vec::new();
     for (file, objects) in &lowered.files {
         for object in objects {
@@ -308,8 +312,7 @@ checksum() {{
 /// The Secrets made outside the stack that the applied objects need: the registry credentials
 /// built images are pulled with, and the project's own TLS certificate (cert-manager makes the
 /// ones it issues).
-fn outside_secrets(deploy: &Deploy) -> Result<Vec<String>, Error> {
-    let lowered = crate::kubernetes::lower::lower(deploy.stack, deploy.cluster)?;
+fn outside_secrets(deploy: &Deploy, lowered: &Lowered) -> Vec<String> {
     let mut names = Vec::new();
     if lowered.pulls_built_images {
         names.push(deploy.cluster.pull_secret.clone());
@@ -317,7 +320,7 @@ fn outside_secrets(deploy: &Deploy) -> Result<Vec<String>, Error> {
     if let stack_dsl::Certificates::Secret(_) = &deploy.cluster.certificates {
         names.extend(lowered.tls_secrets.iter().filter(|name| !names.contains(name)).cloned().collect::<Vec<_>>());
     }
-    Ok(names)
+    names
 }
 
 /// Fails naming each of `names` missing from the namespace, before anything is applied: without
@@ -454,6 +457,9 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     let third_party = third_party_images(deploy.stack, deploy.cluster)?;
     let overlay_dir = format!(".stackwright/{env}");
     let placeholders = placeholder_hosts(deploy)?;
+    // The objects the deploy applies, as rendered: read for the hosts to patch and the Secrets
+    // they need.
+    let lowered = crate::kubernetes::lower::lower(deploy.stack, deploy.cluster)?;
     let overlay = Overlay {
         api_version: "kustomize.config.k8s.io/v1beta1",
         kind: "Kustomization",
@@ -475,7 +481,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
             }))
             .collect(),
         config_map_generator: config_maps(deploy.stack, 2),
-        patches: real_hosts(deploy, &placeholders)?
+        patches: real_hosts(deploy, &lowered, &placeholders)?
             .into_iter()
             .chain(release_names(&order))
             .chain(stack_secret.iter().flat_map(secret_checksums))
@@ -525,7 +531,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     let digests = resolve_digests(&third_party);
     let kept = kept::apply_command(&kept::kept_files(deploy.stack), &deploy.options.from_root(&kubernetes_dir(env)));
     let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default()
-        + &outside_secrets_check(&outside_secrets(deploy)?, &namespace);
+        + &outside_secrets_check(&outside_secrets(deploy, &lowered), &namespace);
     let autoscalers = hand_replicas_to_autoscalers(deploy.stack, &namespace);
     let wait_for_job = if order.has_jobs() { wait_for_job() } else { String::new() };
     let script = format!(
@@ -742,7 +748,7 @@ esac
         let lowered = crate::kubernetes::lower::lower(stack, project.cluster()).unwrap();
         let mut objects: Vec<serde_json::Value> =
             lowered.files.iter().flat_map(|(_, o)| o).map(|o| serde_json::to_value(o).unwrap()).collect();
-        for patch in real_hosts(&deploy, &placeholders).unwrap() {
+        for patch in real_hosts(&deploy, &lowered, &placeholders).unwrap() {
             let mut text = patch.patch.clone();
             for (name, value) in values {
                 text = text.replace(&format!("${{{name}}}"), value);
@@ -821,7 +827,8 @@ esac
             registry: "${REGISTRY}",
             options: &options,
         };
-        let names = outside_secrets(&deploy).unwrap();
+        let lowered = crate::kubernetes::lower::lower(deploy.stack, deploy.cluster).unwrap();
+        let names = outside_secrets(&deploy, &lowered);
         let stack_dsl::Certificates::Secret(certificate) = &project.cluster().certificates else {
             panic!("the project brings its own certificate")
         };

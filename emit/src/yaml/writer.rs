@@ -188,13 +188,12 @@ impl<'o> Node<'o> {
         Sequence { dashes_column: self.place.dashes_column(), out: self.out, place: self.place, items: 0 }
     }
 
-    /// `variant:` followed by what `write` puts there, as a one-entry mapping (serde's external
-    /// enum tagging).
-    fn tagged(self, variant: &str, write: impl FnOnce(Node<'_>) -> Result) -> Result {
+    /// `variant:` opened as a one-entry mapping (serde's external enum tagging), and the node of
+    /// its value.
+    fn variant(self, variant: &str) -> Node<'o> {
         let mut mapping = self.mapping();
         mapping.key(variant);
-        let node = mapping.value_node();
-        write(node)
+        Node { place: Place::Value(mapping.keys_column), out: mapping.out }
     }
 }
 
@@ -283,7 +282,7 @@ impl<'o> ser::Serializer for Node<'o> {
         variant: &'static str,
         value: &T,
     ) -> Result {
-        self.tagged(variant, |node| value.serialize(node))
+        value.serialize(self.variant(variant))
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Sequence<'o>> {
         Ok(self.sequence())
@@ -295,10 +294,7 @@ impl<'o> ser::Serializer for Node<'o> {
         Ok(self.sequence())
     }
     fn serialize_tuple_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<Sequence<'o>> {
-        let mut outer = self.mapping();
-        outer.key(variant);
-        let (out, place) = outer.into_value_place();
-        Ok(Node { out, place }.sequence())
+        Ok(self.variant(variant).sequence())
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Mapping<'o>> {
         Ok(self.mapping())
@@ -307,10 +303,7 @@ impl<'o> ser::Serializer for Node<'o> {
         Ok(self.mapping())
     }
     fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<Mapping<'o>> {
-        let mut outer = self.mapping();
-        outer.key(variant);
-        let (out, place) = outer.into_value_place();
-        Ok(Node { out, place }.mapping())
+        Ok(self.variant(variant).mapping())
     }
 }
 
@@ -358,11 +351,6 @@ impl<'o> Mapping<'o> {
 
     fn value_node(&mut self) -> Node<'_> {
         Node { out: self.out, place: Place::Value(self.keys_column) }
-    }
-
-    /// The place of the value of the one key written (for an enum variant's content).
-    fn into_value_place(self) -> (&'o mut String, Place) {
-        (self.out, Place::Value(self.keys_column))
     }
 
     fn finish(self) -> Result {
