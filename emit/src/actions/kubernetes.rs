@@ -147,14 +147,8 @@ fn placeholder_hosts(deploy: &Deploy) -> Result<Vec<(String, Prerequisite)>, Err
                 path.host
             ),
             fix: format!(
-                "give {env}'s real host in the stack (Cluster::host(Env::{}, \"…\") or the route's host), or use the project's own certificate (Certificates::Secret)",
-                env.name()
-                    .chars()
-                    .next()
-                    .map(|c| c.to_ascii_uppercase())
-                    .into_iter()
-                    .chain(env.name().chars().skip(1))
-                    .collect::<String>()
+                "give {env}'s real host in the stack (Cluster::host({}, \"…\") or the route's host), or use the project's own certificate (Certificates::Secret)",
+                env.rust_spelling()
             ),
         });
     }
@@ -452,7 +446,6 @@ fn wait_for_job() -> String {
 pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     let env = deploy.stack.env();
     let namespace = kubernetes_namespace(&deploy.stack.name, env);
-    let order = DeployOrder::of(deploy.stack);
     let stack_secret = stack_secret(deploy.stack, deploy.cluster)?;
     let third_party = third_party_images(deploy.stack, deploy.cluster)?;
     let overlay_dir = format!(".stackwright/{env}");
@@ -460,6 +453,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     // The objects the deploy applies, as rendered: read for the hosts to patch and the Secrets
     // they need.
     let lowered = crate::kubernetes::lower::lower(deploy.stack, deploy.cluster)?;
+    let order = &lowered.deploy_order;
     let overlay = Overlay {
         api_version: "kustomize.config.k8s.io/v1beta1",
         kind: "Kustomization",
@@ -483,7 +477,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
         config_map_generator: config_maps(deploy.stack, 2),
         patches: real_hosts(deploy, &lowered, &placeholders)?
             .into_iter()
-            .chain(release_names(&order))
+            .chain(release_names(order))
             .chain(stack_secret.iter().flat_map(secret_checksums))
             .collect(),
     };
@@ -597,9 +591,7 @@ echo "::error::The {env} deploy failed; what it changed was rolled back to the r
     let kubeconfig = format!("{}/kubeconfig", expr("runner.temp"));
     let mut deploy_step = Step::run(format!("Apply {}", kubernetes_dir(env)), script);
     for (_, variable) in &placeholders {
-        if !deploy_step.env.contains_key(&variable.name) {
-            deploy_step = deploy_step.env(variable.name.clone(), variable.reference());
-        }
+        deploy_step = deploy_step.env(variable.name.clone(), variable.reference());
     }
     Ok(Plan {
         checkout: true,

@@ -38,6 +38,8 @@ struct Lowering<'a> {
     public_hosts: BTreeSet<String>,
     /// The services an edge proxy of the stack forwards to.
     fronted: HashSet<&'a str>,
+    /// The stack's placeholder route hosts, (host, service), longest first.
+    placeholder_routes: Vec<(&'a str, &'a str)>,
     builds: bool,
     warnings: Vec<Warning>,
 }
@@ -49,6 +51,7 @@ pub fn lower(stack: &ValidStack, root: &str, deployed_over_ssh: bool) -> Lowered
         secrets_used: BTreeSet::new(),
         public_hosts: BTreeSet::new(),
         fronted: super::exposure::fronted(stack),
+        placeholder_routes: crate::public_origin::placeholder_routes(stack),
         builds: false,
         warnings: Vec::new(),
     };
@@ -211,11 +214,10 @@ impl Lowering<'_> {
         }
         match &self.stack.edge {
             Some(Edge::Traefik(traefik)) => {
-                let routed = super::traefik::labels(self.stack, traefik, service, &public_host);
-                if routed.values().any(|v| v.contains(&public_host(&service.name))) {
+                if service.routes.iter().any(|r| crate::facts::reserved_hosts::stands_in(self.stack.env(), &r.host)) {
                     self.public_hosts.insert(service.name.clone());
                 }
-                labels.extend(routed);
+                labels.extend(super::traefik::labels(self.stack, traefik, service));
             }
             // An edge proxy of the stack serves the routes of what it fronts.
             None if self.fronted.contains(service.name.as_str()) => {}
@@ -297,8 +299,7 @@ impl Lowering<'_> {
 
     /// `text` with the placeholder route hosts of the stack it names read from their variables.
     fn with_public_hosts(&mut self, text: &str) -> String {
-        let routes = crate::public_origin::placeholder_routes(self.stack);
-        let (text, read) = crate::public_origin::spell_hosts(text, &routes, public_host);
+        let (text, read) = crate::public_origin::spell_hosts(text, &self.placeholder_routes, public_host);
         self.public_hosts.extend(read.into_iter().map(str::to_string));
         text
     }

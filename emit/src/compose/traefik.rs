@@ -33,14 +33,9 @@ pub fn note(stack: &ValidStack) -> Option<String> {
 }
 
 /// The labels that route `service`'s public routes through `traefik`; a placeholder host is
-/// spelled by `public_host` (the variable holding the real one), so Traefik never routes a
-/// name no client sends.
-pub fn labels(
-    stack: &ValidStack,
-    traefik: &Traefik,
-    service: &Service,
-    public_host: &dyn Fn(&str) -> String,
-) -> IndexMap<String, String> {
+/// spelled as the variable holding the real one ([`super::lower::public_host`]), so Traefik
+/// never routes a name no client sends.
+pub fn labels(stack: &ValidStack, traefik: &Traefik, service: &Service) -> IndexMap<String, String> {
     let mut labels = IndexMap::new();
     if service.routes.is_empty() {
         return labels;
@@ -55,7 +50,7 @@ pub fn labels(
     for (i, route) in service.routes.iter().enumerate() {
         let id = if service.routes.len() == 1 { prefix.clone() } else { format!("{prefix}-{}", i + 1) };
         let host = if crate::facts::reserved_hosts::stands_in(stack.env(), &route.host) {
-            public_host(&service.name)
+            super::lower::public_host(&service.name)
         } else {
             route.host.clone()
         };
