@@ -23,8 +23,22 @@ pub fn command(project: &ValidProject, options: &Options, extra: &[&str]) -> Str
         arguments.extend(["--out".to_string(), options.output_dir().to_string()]);
     }
     arguments.extend(extra.iter().map(|a| a.to_string()));
-    let base = project.regenerate_command();
-    if arguments.is_empty() { base.to_string() } else { format!("{base} -- {}", arguments.join(" ")) }
+    with_arguments(project.regenerate_command(), &arguments.join(" "))
+}
+
+/// `base` followed by the program's `arguments` (none: `base` itself).
+pub fn with_arguments(base: &str, arguments: &str) -> String {
+    if arguments.is_empty() { base.to_string() } else { format!("{} {arguments}", before_arguments(base)) }
+}
+
+/// `base` ready for the program's arguments: followed by the `--` that ends cargo's own options,
+/// unless `base` already passes arguments to the program (`cargo run --example scale --
+/// --services 10`), where a second `--` would end the program's options instead.
+pub fn before_arguments(base: &str) -> String {
+    match base.split_whitespace().any(|word| word == "--") {
+        true => base.to_string(),
+        false => format!("{base} --"),
+    }
 }
 
 #[cfg(test)]
@@ -54,5 +68,18 @@ mod tests {
         let deploy = Options::for_output_dir(Path::new("./deploy")).unwrap();
         assert_eq!(command(&project, &deploy, &[]), "cargo run --example shop -- --out deploy");
         assert_eq!(command(&project, &deploy, &["--check"]), "cargo run --example shop -- --out deploy --check");
+    }
+
+    /// A command that already passes the program arguments gets no second `--`, which would
+    /// turn `--out` into a positional argument the command line refuses.
+    #[test]
+    fn a_command_passing_arguments_already_gets_no_second_separator() {
+        let scale = "cargo run --release --example scale -- --services 10000";
+        assert_eq!(with_arguments(scale, "--out x"), format!("{scale} --out x"));
+        assert_eq!(
+            with_arguments("stackwright render shop.yaml", "--check"),
+            "stackwright render shop.yaml -- --check"
+        );
+        assert_eq!(with_arguments(scale, ""), scale);
     }
 }

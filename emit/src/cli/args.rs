@@ -61,7 +61,7 @@ pub fn command(
 ) -> Command {
     let names = |list: &[String]| list.join(", ");
     Command::new(project.to_string())
-        .bin_name(format!("{regenerate} --"))
+        .bin_name(crate::regenerate::before_arguments(regenerate))
         .about(format!("Render the {project} stack for every environment and target, or the ones selected."))
         .after_help(format!(
             "{EXIT_STATUS}\n\nTargets: {}. Environments: {}.\nA file several environments share (render.yaml, \
