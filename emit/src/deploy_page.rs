@@ -75,25 +75,23 @@ pub fn render(project: &ValidProject, bundle: &Bundle, options: &Options) -> Str
 fn rendered_targets(project: &ValidProject, bundle: &Bundle) -> Vec<(&'static str, Vec<String>)> {
     let hosted: Vec<String> =
         project.stacks().iter().map(|s| s.env()).filter(|e| e.is_hosted()).map(|e| e.name().to_string()).collect();
-    let mut targets = Vec::new();
-    for target in crate::TARGETS {
-        let parts: Vec<_> =
-            bundle.files().iter().filter_map(|f| part_of(&f.path)).filter(|p| p.target == *target).collect();
-        if parts.is_empty() {
-            continue;
-        }
-        let mut environments: Vec<String> = Vec::new();
-        for env in parts.iter().filter_map(|p| p.env) {
-            if !environments.iter().any(|e| e == env) {
-                environments.push(env.to_string());
-            }
-        }
-        if environments.is_empty() {
-            environments = if hosted.is_empty() { vec!["every environment".into()] } else { hosted.clone() };
-        }
-        targets.push((*target, environments));
+    // One pass over the files: each target's environments, in the order its files name them.
+    let mut named: HashMap<&str, IndexSet<&str>> = HashMap::new();
+    for part in bundle.files().iter().filter_map(|f| part_of(&f.path)) {
+        named.entry(part.target).or_default().extend(part.env);
     }
-    targets
+    crate::TARGETS
+        .iter()
+        .filter_map(|target| {
+            let environments = named.get(target)?;
+            let environments = match environments.is_empty() {
+                false => environments.iter().map(|e| e.to_string()).collect(),
+                true if hosted.is_empty() => vec!["every environment".into()],
+                true => hosted.clone(),
+            };
+            Some((*target, environments))
+        })
+        .collect()
 }
 
 /// The DNS record each route host needs on each target that serves its environment.

@@ -4,6 +4,7 @@
 //! in the environment's name (a namespace `shop-staging`, a command's `--env production`) are
 //! one warning, said with `<env>` in its place.
 
+use std::borrow::Cow;
 use std::hash::Hash;
 
 use indexmap::IndexMap;
@@ -62,12 +63,12 @@ pub(crate) fn by_environment<'a, K: Hash + Eq>(
 ) -> Vec<(K, String, Vec<String>)> {
     // Keyed by the key and the message as said with `<env>` for any environment; the value is
     // the message as said so far (in its first environment while it has one) and its environments.
-    let mut merged: IndexMap<(K, String), (String, Vec<String>)> = IndexMap::new();
+    let mut merged: IndexMap<(K, Cow<'a, str>), (String, Vec<String>)> = IndexMap::new();
     for (key, message, env) in items {
         let general = with_placeholder(message, env);
         match merged.entry((key, general)) {
             Entry::Occupied(mut found) if !found.get().1.iter().any(|e| e == env) => {
-                let general = found.key().1.clone();
+                let general = found.key().1.to_string();
                 let (said, envs) = found.get_mut();
                 envs.push(env.to_string());
                 *said = general;
@@ -82,10 +83,10 @@ pub(crate) fn by_environment<'a, K: Hash + Eq>(
 }
 
 /// `message` with each whole-word occurrence of `env` (not inside a longer word: `shop-dev`
-/// yes, `device` no) replaced by `<env>`.
-fn with_placeholder(message: &str, env: &str) -> String {
-    if env.is_empty() {
-        return message.to_string();
+/// yes, `device` no) replaced by `<env>`; borrowed when `env` does not occur.
+fn with_placeholder<'a>(message: &'a str, env: &str) -> Cow<'a, str> {
+    if env.is_empty() || !message.contains(env) {
+        return Cow::Borrowed(message);
     }
     let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
     let mut out = String::with_capacity(message.len());
@@ -98,7 +99,7 @@ fn with_placeholder(message: &str, env: &str) -> String {
         rest = &rest[at + env.len()..];
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]

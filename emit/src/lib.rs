@@ -87,13 +87,23 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         Ok(rendered) => bundle.extend(rendered),
         Err(error) => errors.push(error),
     };
-    add(compose::render(project, options));
-    #[cfg(feature = "kubernetes")]
-    add(kubernetes::render(project, options));
-    add(render_blueprint::render(project, options));
-    add(railway::render(project, options));
-    add(actions::render(project, options));
-    add(model::render(project));
+    // Kubernetes, the largest target, renders on a second thread while the others render on
+    // this one; the files are added in the same order either way, so the bytes do not change.
+    std::thread::scope(|scope| {
+        #[cfg(feature = "kubernetes")]
+        let kubernetes = scope.spawn(|| kubernetes::render(project, options));
+        let compose = compose::render(project, options);
+        let others = [
+            render_blueprint::render(project, options),
+            railway::render(project, options),
+            actions::render(project, options),
+            model::render(project),
+        ];
+        add(compose);
+        #[cfg(feature = "kubernetes")]
+        add(kubernetes.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        others.into_iter().for_each(&mut add);
+    });
     if errors.is_empty() {
         let page = deploy_page::render(project, &bundle, options);
         bundle.add(layout::DEPLOY_PAGE, page);

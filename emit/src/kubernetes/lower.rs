@@ -14,6 +14,7 @@ use super::labels;
 use super::network;
 use super::object::Object;
 use super::placement::{edge_certificates, left_out, runs};
+use super::readers::LongRunning;
 use super::scaling;
 use super::security::Identity;
 use super::shared_dir;
@@ -30,8 +31,11 @@ pub const DEFAULT_TAG: &str = "latest";
 
 /// One environment's manifests and what must exist before they apply.
 pub struct Lowered {
-    /// Files of objects, in apply order: (file name, objects).
+    /// Files of objects, in apply order: (file name, objects). Empty from [`lower_each`], which
+    /// hands each file on as it is lowered.
     pub files: Vec<(String, Vec<Object>)>,
+    /// What each Deployment's and StatefulSet's pods read.
+    pub long_running: Vec<LongRunning>,
     /// Files applied apart from the kustomization, so that deleting it keeps them.
     pub kept: Vec<(String, Vec<Object>)>,
     /// The kustomization listing them.
@@ -73,10 +77,28 @@ fn shared_class_requirement(cluster: &Cluster, claim: &str, users: &[&str]) -> S
     }
 }
 
-/// The manifests of `stack`.
+/// The manifests of `stack`, every file's objects kept in [`Lowered::files`].
 pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
+    let mut files = Vec::new();
+    let mut lowered = lower_each(stack, cluster, &mut |name, objects| {
+        files.push((name, objects));
+        Ok(())
+    })?;
+    lowered.files = files;
+    Ok(lowered)
+}
+
+/// The manifests of `stack`, each file of the kustomization handed to `file` as soon as it is
+/// lowered, in apply order, so that a caller writing them out holds one file's objects at a
+/// time (at 10,000 services, every object at once costs more memory than their text).
+pub fn lower_each(
+    stack: &ValidStack,
+    cluster: &Cluster,
+    file: &mut dyn FnMut(String, Vec<Object>) -> Result<(), Error>,
+) -> Result<Lowered, Error> {
     let mut lowered = Lowered {
         files: Vec::new(),
+        long_running: Vec::new(),
         kept: Vec::new(),
         kustomization: Kustomization::new(labels::namespace(stack), Vec::new(), Vec::new()),
         secret_name: super::env::secret_name(stack),
@@ -111,7 +133,21 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     let mut public = Public::of(stack, cluster)?;
     let claims: Vec<_> =
         storage::standalone_claims(stack).into_iter().map(|c| storage::with_shared_class(c, cluster)).collect();
-    let mut service_files = Vec::new();
+    let mut resources = Vec::new();
+    let secret_name = lowered.secret_name.clone();
+    let mut hand_on = |name: String, objects: Vec<Object>, lowered: &mut Lowered| {
+        lowered.long_running.extend(objects.iter().filter_map(|o| LongRunning::of(o, &secret_name)));
+        resources.push(name.clone());
+        file(name, objects)
+    };
+    let aliases = external::alias_services(stack);
+    if !aliases.is_empty() {
+        hand_on("externals.yaml".into(), aliases.into_iter().map(Object::from).collect(), &mut lowered)?;
+    }
+    let groups = super::env_group::config_maps(stack);
+    if !groups.is_empty() {
+        hand_on("env-groups.yaml".into(), groups.into_iter().map(Object::from).collect(), &mut lowered)?;
+    }
     let mut images = Vec::new();
     for service in stack.services() {
         if let Some(why) = left_out(service) {
@@ -207,7 +243,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         objects.extend(scaling::autoscaler(stack, service, kind).map(Object::from));
         objects.extend(scaling::disruption_budget(stack, service).map(Object::from));
         lowered.warnings.extend(scaling::single_replica_outage(stack, service).map(|m| warn(service, m)));
-        service_files.push((format!("{}.yaml", service.name), objects));
+        hand_on(format!("{}.yaml", service.name), objects, &mut lowered)?;
     }
     for claim in &claims {
         let name = claim.metadata.name.clone().unwrap_or_default();
@@ -248,20 +284,11 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     if !claims.is_empty() {
         lowered.kept.push((kept::VOLUMES_FILE.into(), claims.into_iter().map(Object::from).collect()));
     }
-    let aliases = external::alias_services(stack);
-    if !aliases.is_empty() {
-        lowered.files.push(("externals.yaml".into(), aliases.into_iter().map(Object::from).collect()));
-    }
-    let groups = super::env_group::config_maps(stack);
-    if !groups.is_empty() {
-        lowered.files.push(("env-groups.yaml".into(), groups.into_iter().map(Object::from).collect()));
-    }
-    lowered.files.extend(service_files);
     if let Some((ingress, secrets)) = ingress::ingress(stack, cluster, &mut public) {
         lowered.tls_secrets = secrets;
         lowered.has_ingress = true;
         lowered.uncertified_hosts = public.uncertified.clone();
-        lowered.files.push(("ingress.yaml".into(), vec![Object::from(ingress)]));
+        hand_on("ingress.yaml".into(), vec![Object::from(ingress)], &mut lowered)?;
     }
     for (service, message) in public.warnings.drain(..) {
         if let Some(service) = stack.service(&service) {
@@ -275,10 +302,9 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
     if matches!(cluster.certificates, Certificates::ClusterIssuer(_)) && !lowered.tls_secrets.is_empty() {
         policies.push(Object::from(network::http01_solver(stack, cluster)));
     }
-    lowered.files.push(("network-policies.yaml".into(), policies));
+    hand_on("network-policies.yaml".into(), policies, &mut lowered)?;
 
-    lowered.kustomization =
-        Kustomization::new(labels::namespace(stack), lowered.files.iter().map(|(f, _)| f.clone()).collect(), images);
+    lowered.kustomization = Kustomization::new(labels::namespace(stack), resources, images);
     lowered.kustomization.config_map_generator = lowered
         .config_maps
         .iter()

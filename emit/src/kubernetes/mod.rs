@@ -160,8 +160,19 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     for stack in project.stacks() {
         let env = stack.env();
         let dir = kubernetes_dir(env);
-        let mut lowered = lower::lower(stack, project.cluster())?;
         let subject = format!("stack {} ({env})", project.name());
+        let header = yaml::header(&subject, &regenerate, &[]);
+        let text = |file: &str, objects: &[Object]| {
+            let path = format!("{dir}/{file}");
+            yaml::documents(&path, &header, objects).map(|text| (path, text))
+        };
+        // Each file is written out as soon as it is lowered, and its objects dropped, so the
+        // typed objects of every service are never all alive at once.
+        let mut written = Vec::new();
+        let mut lowered = lower::lower_each(stack, project.cluster(), &mut |file, objects| {
+            written.push(text(&file, &objects)?);
+            Ok(())
+        })?;
         for config in &lowered.config_maps {
             if let Some(text) = &config.text {
                 bundle.add(format!("{dir}/{}", config.copy_path()), text);
@@ -174,13 +185,12 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
                 format!("The value of the Secret key {secret} {}", stack_dsl::URL_SAFE_PASSWORD),
             );
         }
-        // Each file's objects are dropped once written out, so the typed objects and their
-        // text are not both held whole (at 10,000 services, tens of MB each).
-        let files = std::mem::take(&mut lowered.kept).into_iter().chain(std::mem::take(&mut lowered.files));
-        for (file, objects) in files {
-            let path = format!("{dir}/{file}");
-            let header = yaml::header(&subject, &regenerate, &[]);
-            bundle.add(path.clone(), yaml::documents(&path, &header, &objects)?);
+        for (file, objects) in std::mem::take(&mut lowered.kept) {
+            let (path, text) = text(&file, &objects)?;
+            bundle.add(path, text);
+        }
+        for (path, text) in written {
+            bundle.add(path, text);
         }
         let path = format!("{dir}/kustomization.yaml");
         let header = yaml::header(&subject, &regenerate, notes.lines());
@@ -255,12 +265,11 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
     }
     notes.extend(crate::first_start::notes(stack, placement::runs, crate::first_start::Naming::Secret, "the Secret"));
     for config in lowered.config_maps.iter().filter(|c| c.text.is_none()) {
-        let readers: Vec<(&str, String)> = readers::long_running(lowered.files.iter().flat_map(|(_, objects)| objects))
-            .into_iter()
-            .filter(|(_, _, pod)| {
-                pod.volumes.iter().flatten().any(|v| v.config_map.as_ref().is_some_and(|c| c.name == config.name))
-            })
-            .map(|(kind, name, _)| (kind, name))
+        let readers: Vec<(&str, String)> = lowered
+            .long_running
+            .iter()
+            .filter(|workload| workload.config_maps.contains(&config.name))
+            .map(|workload| (workload.kind, workload.name.clone()))
             .collect();
         notes.require(Need::External, format!(
             "Create or update the ConfigMap {} from the repository root: kubectl create configmap {} -n {namespace} --from-file={}={} --dry-run=client -o yaml | kubectl apply -f -{}",
@@ -303,17 +312,8 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
         ));
     }
     if lowered.claims_storage {
-        let stateful_sets: Vec<&str> = lowered
-            .files
-            .iter()
-            .flat_map(|(_, objects)| objects)
-            .filter_map(|o| match o {
-                Object::StatefulSet(s) if s.spec.as_ref().is_some_and(|spec| spec.volume_claim_templates.is_some()) => {
-                    s.metadata.name.as_deref()
-                }
-                _ => None,
-            })
-            .collect();
+        let stateful_sets: Vec<&str> =
+            lowered.long_running.iter().filter(|w| w.claims_data).map(|w| w.name.as_str()).collect();
         notes.push(immutable::resize_procedure(namespace, &stateful_sets));
     }
     if !lowered.shared_claims.is_empty() {

@@ -10,7 +10,6 @@ use std::collections::BTreeSet;
 use stack_dsl::{Cluster, ValidStack};
 
 use super::lower::{Lowered, lower};
-use super::readers::long_running;
 use crate::error::Error;
 
 /// The pod-template annotation holding the checksum of the Secret's data.
@@ -60,24 +59,17 @@ pub fn stack_secret(stack: &ValidStack, cluster: &Cluster) -> Result<Option<Stac
 
 /// The workloads of `lowered` that must restart to see a changed key of its Secret.
 pub(super) fn readers(stack: &ValidStack, lowered: &Lowered) -> Vec<Reader> {
-    let objects = lowered.files.iter().flat_map(|(_, objects)| objects);
-    long_running(objects)
-        .into_iter()
-        .filter_map(|(kind, name, pod)| {
+    lowered
+        .long_running
+        .iter()
+        .filter_map(|workload| {
             let first_start: Vec<&str> = stack
-                .service(&name)
+                .service(&workload.name)
                 .map(|s| crate::first_start::keys(s).into_iter().map(|key| key.secret).collect())
                 .unwrap_or_default();
-            let keys: BTreeSet<String> = pod
-                .containers
-                .iter()
-                .chain(pod.init_containers.iter().flatten())
-                .flat_map(|c| c.env.iter().flatten())
-                .filter_map(|e| e.value_from.as_ref()?.secret_key_ref.as_ref())
-                .filter(|r| r.name == lowered.secret_name && !first_start.contains(&r.key.as_str()))
-                .map(|r| r.key.clone())
-                .collect();
-            (!keys.is_empty()).then_some(Reader { kind, name, keys })
+            let keys: BTreeSet<String> =
+                workload.secret_keys.iter().filter(|key| !first_start.contains(&key.as_str())).cloned().collect();
+            (!keys.is_empty()).then(|| Reader { kind: workload.kind, name: workload.name.clone(), keys })
         })
         .collect()
 }
