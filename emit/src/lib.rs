@@ -77,6 +77,17 @@ pub const TARGETS: &[&str] = &[
     "actions",
 ];
 
+/// The Kubernetes files of `project`; none when the crate is built without the emitter.
+fn kubernetes_files(project: &ValidProject, options: &Options) -> Option<Result<Bundle, Error>> {
+    #[cfg(feature = "kubernetes")]
+    return Some(kubernetes::render(project, options));
+    #[cfg(not(feature = "kubernetes"))]
+    return {
+        let _ = (project, options);
+        None
+    };
+}
+
 /// Render every target for every environment of `project`, and the deploy page (`DEPLOY.md`)
 /// that sums up what they need and adapt. When targets fail, the errors of all of them are
 /// returned together ([`Error::Targets`]), not only the first.
@@ -90,8 +101,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     // Kubernetes, the largest target, renders on a second thread while the others render on
     // this one; the files are added in the same order either way, so the bytes do not change.
     std::thread::scope(|scope| {
-        #[cfg(feature = "kubernetes")]
-        let kubernetes = scope.spawn(|| kubernetes::render(project, options));
+        let kubernetes = scope.spawn(|| kubernetes_files(project, options));
         let compose = compose::render(project, options);
         let others = [
             render_blueprint::render(project, options),
@@ -100,8 +110,9 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             model::render(project),
         ];
         add(compose);
-        #[cfg(feature = "kubernetes")]
-        add(kubernetes.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        if let Some(kubernetes) = kubernetes.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)) {
+            add(kubernetes);
+        }
         others.into_iter().for_each(&mut add);
     });
     if errors.is_empty() {
