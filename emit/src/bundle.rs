@@ -754,8 +754,8 @@ mod tests {
             names(&checked),
             [
                 ("updated", MANIFEST_PATH),
-                ("removed", "kubernetes/dev/old.yaml"),
                 ("removed", ".github/workflows/deploy.yml"),
+                ("removed", "kubernetes/dev/old.yaml"),
                 ("foreign", "kubernetes/dev/cert-issuer.yaml"),
             ]
         );

@@ -92,6 +92,15 @@ fn kubernetes_files(project: &ValidProject, options: &Options) -> Option<Result<
 /// that sums up what they need and adapt. When targets fail, the errors of all of them are
 /// returned together ([`Error::Targets`]), not only the first.
 pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error> {
+    render_targets(project, options, TARGETS)
+}
+
+/// Render only `targets` (names from [`TARGETS`]) for every environment of `project`. The
+/// model files and the deploy page, which cover every target, come only with all of them.
+pub fn render_targets(project: &ValidProject, options: &Options, targets: &[&str]) -> Result<Bundle, Error> {
+    let wanted = |target: &str| targets.contains(&target);
+    let every = TARGETS.iter().all(|target| wanted(target));
+    let only = |target: &str, render: &dyn Fn() -> Result<Bundle, Error>| wanted(target).then(render);
     let mut bundle = Bundle::new();
     let mut errors = Vec::new();
     let mut add = |rendered: Result<Bundle, Error>| match rendered {
@@ -101,21 +110,19 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     // Kubernetes, the largest target, renders on a second thread while the others render on
     // this one; the files are added in the same order either way, so the bytes do not change.
     std::thread::scope(|scope| {
-        let kubernetes = scope.spawn(|| kubernetes_files(project, options));
-        let compose = compose::render(project, options);
+        let kubernetes = scope.spawn(|| if wanted("kubernetes") { kubernetes_files(project, options) } else { None });
+        let compose = only("compose", &|| compose::render(project, options));
         let others = [
-            render_blueprint::render(project, options),
-            railway::render(project, options),
-            actions::render(project, options),
-            model::render(project),
+            only("render", &|| render_blueprint::render(project, options)),
+            only("railway", &|| railway::render(project, options)),
+            only("actions", &|| actions::render(project, options)),
+            every.then(|| model::render(project)),
         ];
-        add(compose);
-        if let Some(kubernetes) = kubernetes.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)) {
-            add(kubernetes);
-        }
-        others.into_iter().for_each(&mut add);
+        compose.into_iter().for_each(&mut add);
+        kubernetes.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).into_iter().for_each(&mut add);
+        others.into_iter().flatten().for_each(&mut add);
     });
-    if errors.is_empty() {
+    if every && errors.is_empty() {
         let page = deploy_page::render(project, &bundle, options);
         bundle.add(layout::DEPLOY_PAGE, page);
     }
@@ -123,5 +130,33 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         0 => Ok(bundle),
         1 => Err(errors.remove(0)),
         _ => Err(Error::Targets(errors)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use stack_dsl::{Env, Image, Port, Project, Service, Stack};
+
+    use super::*;
+
+    /// A selection renders only its targets: no other target's files, no model, no deploy page.
+    #[test]
+    fn only_the_selected_targets_are_rendered() {
+        let project = Project::new("shop", [Env::Dev, Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            stack.add_service(Service::new("web", Image::new("nginx:1.27-alpine")).port(Port::http(8080)));
+            stack
+        })
+        .validate()
+        .unwrap();
+        let options = Options::for_output_dir(std::path::Path::new("golden/shop")).unwrap();
+        for target in TARGETS {
+            let bundle = render_targets(&project, &options, &[target]).unwrap();
+            let parts: Vec<_> = bundle.files().iter().map(|f| layout::part_of(&f.path).map(|p| p.target)).collect();
+            assert!(!parts.is_empty() || *target == "actions", "{target} renders files");
+            assert!(parts.iter().all(|p| *p == Some(*target)), "{target}: {parts:?}");
+        }
+        let every = render(&project, &options).unwrap();
+        assert!(every.file(layout::DEPLOY_PAGE).is_some());
     }
 }

@@ -171,6 +171,16 @@ fn a_selection_writes_and_checks_only_its_part() {
     let (output, printed) = run(&cwd, &["--out", "deploy", "--check"], false);
     assert_eq!(code(&output), Some(0), "{printed}");
     assert!(cwd.join("deploy/DEPLOY.md").exists());
+
+    // A selection renders only its targets, yet the manifest still owns every file, unchanged,
+    // and the whole directory stays up to date.
+    let manifest = || std::fs::read_to_string(cwd.join("deploy/.stackwright/manifest")).unwrap();
+    let before = manifest();
+    let (output, printed) = run(&cwd, &["--out", "deploy", "--target", "kubernetes"], false);
+    assert_eq!(code(&output), Some(0), "{printed}");
+    assert_eq!(manifest(), before);
+    let (output, printed) = run(&cwd, &["--out", "deploy", "--check"], false);
+    assert_eq!(code(&output), Some(0), "{printed}");
     std::fs::remove_dir_all(&cwd).unwrap();
 }
 

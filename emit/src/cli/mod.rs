@@ -22,7 +22,7 @@ use stack_dsl::{Project, ValidProject};
 
 use crate::distinct_warnings::{DistinctWarning, distinct};
 use crate::layout::DEPLOY_PAGE;
-use crate::{Bundle, Change, Error, Options, TARGETS, render};
+use crate::{Bundle, Change, Error, Options, TARGETS, render_targets};
 use args::{Format, Mode, Request};
 use report::{Files, Report};
 use selection::Selection;
@@ -174,7 +174,8 @@ impl Run<'_> {
         if self.request.acknowledge_recreate {
             options = options.acknowledge_recreate();
         }
-        let mut bundle = render(self.valid, &options)?;
+        // Only the selected targets are rendered; the manifest keeps owning the others' files.
+        let mut bundle = render_targets(self.valid, &options, &self.selection.targets(TARGETS))?;
         let part = |path: &str| self.selection.contains(path);
         let printer = self.printer;
         if self.request.mode == Mode::Check && !dir.is_dir() {
