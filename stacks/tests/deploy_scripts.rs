@@ -174,11 +174,17 @@ case "$1 $2" in
 esac
 "#;
 
-/// The (service, secret) pairs the Railway deploy step checks are set (`require_set <service> <KEY>`).
+/// The (service, variable) pairs the Railway deploy step checks are set (`require_set <service>
+/// <KEY> [<SHARED>]`, the last naming the shared variable the service reads).
 fn railway_preserved(step: &Step) -> Vec<(String, String)> {
     let script = step.run.as_deref().unwrap_or_default();
     let lines = script.lines().filter_map(|l| l.strip_prefix("require_set "));
-    lines.filter_map(|l| l.split_once(' ')).map(|(s, k)| (s.to_string(), k.to_string())).collect()
+    lines
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            Some((words.next()?.to_string(), words.next()?.to_string()))
+        })
+        .collect()
 }
 
 /// The services the Railway deploy step waits for, each with the image it must run, as the step
@@ -1374,6 +1380,72 @@ fn railway_smoke_tests_call_only_ready_custom_domains() {
                     log.lines().filter(|l| l.starts_with("::warning::") && l.contains("not smoke-tested")).count();
                 assert_eq!(warned, if ready { 0 } else { urls }, "{id} ready={ready}:\n{log}");
             }
+        }
+    }
+}
+
+/// A project deploying to Railway whose API and worker share a secret, which the program reads
+/// as the shared variable `ctx.shared.JWT_KEY`: the environment holds it, not a service.
+fn sharing_project() -> Project {
+    use stack_dsl::{Env, Image, Pipeline, Port, Secret, Service, Stack};
+    Project::new("sharing", [Env::Dev, Env::Production], |_| {
+        let mut stack = Stack::new("sharing");
+        let key = stack.add_secret(Secret::new("JWT_KEY").describe("Signs session tokens: any long random string."));
+        stack.add_service(Service::new("api", Image::build("api")).port(Port::http(8000)).env("JWT_KEY", &key));
+        stack.add_service(Service::new("worker", Image::build("api")).env("SIGNING_KEY", &key));
+        stack
+    })
+    .pipeline(Pipeline::new(DeployTarget::Railway).registry("ghcr.io/acme"))
+}
+
+/// `ctx.shared.NAME` points at a shared variable the environment must already hold; neither the
+/// program nor `railway config apply` creates or checks it
+/// (<https://docs.railway.com/infrastructure-as-code/reference#environment-variables>). The
+/// deploy checks it where a service reads it and, unset, names the shared variable and where
+/// to create it; set, the deploy goes on.
+#[test]
+fn railway_deploys_stop_on_an_unset_shared_variable() {
+    let project = sharing_project();
+    let valid = project.validate().expect("valid");
+    let out = Path::new("golden").join(project.name());
+    let bundle = emit::render(&valid, &emit::Options::for_output_dir(&out).expect("options")).expect("renders");
+    let program = bundle.files().iter().find(|f| f.path.ends_with(".railway/railway.ts")).expect("a program");
+    assert!(program.contents.contains("ctx.shared.JWT_KEY"), "{}", program.contents);
+    let workflow =
+        bundle.files().iter().find(|f| f.path.ends_with(".github/workflows/deploy.yml")).expect("deploy.yml");
+    let workflow: Workflow = serde_saphyr::from_str(&workflow.contents).expect("parses");
+    let jobs: Vec<(String, Job)> = workflow.jobs.into_iter().filter(|(id, _)| id.starts_with("deploy-")).collect();
+    assert!(!jobs.is_empty());
+    for (id, job) in jobs {
+        let step = deploy_step(&job);
+        let checked = railway_preserved(step);
+        assert!(
+            checked.iter().any(|(_, key)| key == "JWT_KEY" || key == "SIGNING_KEY"),
+            "{id}: checks it: {checked:?}"
+        );
+        let wanted = railway_wanted(step);
+        for unset in [true, false] {
+            let sandbox = Sandbox::new(&project, &format!("railway-shared-{id}-{unset}"));
+            sandbox.stub("npm", RAILWAY_STUB);
+            sandbox.stub("sleep", "");
+            for (service, _, image) in &wanted {
+                fs::write(sandbox.dir.join("state").join(service), format!("old-{service} SUCCESS {image}\n")).unwrap();
+                fs::write(sandbox.dir.join("state").join(format!("image-{service}")), image).unwrap();
+            }
+            let mut values = stand_ins(step);
+            values.insert("STUB_OUTCOME", "SUCCESS".into());
+            values.insert("STUB_UNSET", if unset { "1" } else { "0" }.into());
+            values.insert("STUB_SECRETS", checked.iter().map(|(_, key)| key.as_str()).collect::<Vec<_>>().join(" "));
+            let (ok, log) = sandbox.run(step, &values);
+            assert_eq!(ok, !unset, "{id} unset={unset}:\n{log}");
+            if unset {
+                assert!(
+                    log.lines().any(|l| l.starts_with("::error::Create the shared variable JWT_KEY in ")
+                        && l.contains("Project Settings › Shared Variables")),
+                    "{id}: names the shared variable and where to create it:\n{log}"
+                );
+            }
+            assert!(!log.contains("secret-value"), "{id}: prints no value:\n{log}");
         }
     }
 }

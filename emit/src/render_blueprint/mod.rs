@@ -68,7 +68,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut self_hosted = Vec::new();
     let mut asked_urls = Vec::new();
     let mut first_start = Vec::new();
-    let mut asked_origins = Vec::new();
+    let mut asked_values = Vec::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
         for note in crate::first_start::notes(
@@ -92,11 +92,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
                 asked_urls.push(item);
             }
         }
-        for item in lowered.asked_origins {
-            if !asked_origins.contains(&item) {
-                asked_origins.push(item);
-            }
-        }
+        asked_values.push((stack.env(), lowered.asked_values));
         for warning in lowered.warnings {
             bundle.warn(warning);
         }
@@ -118,10 +114,6 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         } else {
             "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into()
         },
-    );
-    notes.require(
-        Need::Secret,
-        "Variables with sync: false are secrets and values Render asks for when the Blueprint is applied.".into(),
     );
     if !self_hosted.is_empty() {
         notes.push(format!(
@@ -162,8 +154,18 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             ),
         );
     }
-    for origin in asked_origins {
-        notes.require(Need::Secret, format!("When Render asks, enter {origin} (the custom domain you added)."));
+    // Render asks for each `sync: false` variable once where it is declared, and a group's
+    // variables reach every service attached with `fromGroup`, so a group's value is entered once
+    // (<https://render.com/docs/blueprint-spec#environment-groups>,
+    // <https://render.com/tutorials/advanced-blueprint-patterns/env-var-groups>).
+    if asked_values.iter().any(|(_, values)| !values.is_empty()) {
+        notes.require(
+            Need::Secret,
+            "Variables with sync: false are secrets and values Render asks for when the Blueprint is applied, each once: an environment group's value once for the group (every service attached to it reads that value), the others once per service. What to enter:".into(),
+        );
+    }
+    for (env, values) in asked_values {
+        notes.require_all(Need::Secret, values.into_iter().map(|value| format!("{env}: {value}")));
     }
     if let Some(pipeline) = project.pipeline() {
         notes.push(if deployed_by_workflow {
