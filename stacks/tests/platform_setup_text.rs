@@ -86,6 +86,11 @@ fn feature_models_says_the_first_superuser_is_an_email_address_on_every_target()
     );
     let railway = header(&golden("feature-models", ".railway/railway.ts"), "//");
     assert!(railway.iter().any(|l| l.contains("FIRST_SUPERUSER") && l.contains(email)), "{railway:#?}");
+    let kubernetes = header(&golden("feature-models", "kubernetes/production/kustomization.yaml"), "#");
+    assert!(
+        kubernetes.iter().any(|l| l.starts_with("Key FIRST_SUPERUSER of ") && l.contains(email)),
+        "{kubernetes:#?}"
+    );
     let compose = golden("feature-models", "compose/production.env.example");
     assert!(compose.contains(&format!("# {email}")), "{compose}");
     let page = golden("feature-models", "DEPLOY.md");

@@ -291,7 +291,7 @@ fn static_site<'a>(
                 plan.warn(
                     &service.name,
                     format!(
-                        "build argument {key} names {target}'s placeholder host: Render asks for it when the Blueprint is first applied (sync: false); enter {shape}"
+                        "build argument {key} names {target}'s placeholder host: Render asks for it when the Blueprint is first applied (sync: false), as the Blueprint's header lists"
                     ),
                 );
                 asked.ask(&name(&service.name), key, format!(" = {shape} (the custom domain you added)"));
@@ -597,7 +597,7 @@ fn env_vars<'a>(
                 plan.warn(
                     &service.name,
                     format!(
-                        "{key} is the public {what} of {target}, whose host the stack leaves a placeholder: Render asks for it when the Blueprint is first applied (sync: false); enter {shape}"
+                        "{key} is the public {what} of {target}, whose host the stack leaves a placeholder: Render asks for it when the Blueprint is first applied (sync: false), once where it is entered, as the Blueprint's header lists"
                     ),
                 );
                 asked.ask(&name(&service.name), &key, format!(" = {shape} (the custom domain you added)"));
