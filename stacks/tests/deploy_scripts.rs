@@ -174,6 +174,19 @@ case "$1 $2" in
 esac
 "#;
 
+/// A sandbox for the Railway deploy `step`, the Railway CLI stubbed, each service the step deploys
+/// already running the image it wants (a redeploy of the same commit).
+fn railway_sandbox(project: &Project, case: &str, step: &Step) -> Sandbox {
+    let sandbox = Sandbox::new(project, case);
+    sandbox.stub("npm", RAILWAY_STUB);
+    sandbox.stub("sleep", "");
+    for (service, _, image) in railway_wanted(step) {
+        fs::write(sandbox.dir.join("state").join(&service), format!("old-{service} SUCCESS {image}\n")).unwrap();
+        fs::write(sandbox.dir.join("state").join(format!("image-{service}")), image).unwrap();
+    }
+    sandbox
+}
+
 /// The (service, variable) pairs the Railway deploy step checks are set (`require_set <service>
 /// <KEY> [<SHARED>]`, the last naming the shared variable the service reads).
 fn railway_preserved(step: &Step) -> Vec<(String, String)> {
@@ -1287,14 +1300,7 @@ fn railway_deploys_stop_on_an_unset_preserved_secret() {
                 program.contains("preserve()"),
                 "{id}: the step checks the program's preserved secrets"
             );
-            let wanted = railway_wanted(step);
-            let sandbox = Sandbox::new(&project, &format!("railway-secrets-{id}"));
-            sandbox.stub("npm", RAILWAY_STUB);
-            sandbox.stub("sleep", "");
-            for (service, _, image) in &wanted {
-                fs::write(sandbox.dir.join("state").join(service), format!("old-{service} SUCCESS {image}\n")).unwrap();
-                fs::write(sandbox.dir.join("state").join(format!("image-{service}")), image).unwrap();
-            }
+            let sandbox = railway_sandbox(&project, &format!("railway-secrets-{id}"), step);
             let mut values = stand_ins(step);
             values.insert("STUB_OUTCOME", "SUCCESS".into());
             values.insert("STUB_UNSET", "1".into());
@@ -1423,15 +1429,8 @@ fn railway_deploys_stop_on_an_unset_shared_variable() {
             checked.iter().any(|(_, key)| key == "JWT_KEY" || key == "SIGNING_KEY"),
             "{id}: checks it: {checked:?}"
         );
-        let wanted = railway_wanted(step);
         for unset in [true, false] {
-            let sandbox = Sandbox::new(&project, &format!("railway-shared-{id}-{unset}"));
-            sandbox.stub("npm", RAILWAY_STUB);
-            sandbox.stub("sleep", "");
-            for (service, _, image) in &wanted {
-                fs::write(sandbox.dir.join("state").join(service), format!("old-{service} SUCCESS {image}\n")).unwrap();
-                fs::write(sandbox.dir.join("state").join(format!("image-{service}")), image).unwrap();
-            }
+            let sandbox = railway_sandbox(&project, &format!("railway-shared-{id}-{unset}"), step);
             let mut values = stand_ins(step);
             values.insert("STUB_OUTCOME", "SUCCESS".into());
             values.insert("STUB_UNSET", if unset { "1" } else { "0" }.into());
