@@ -1397,8 +1397,14 @@ fn sharing_project() -> Project {
     Project::new("sharing", [Env::Dev, Env::Production], |_| {
         let mut stack = Stack::new("sharing");
         let key = stack.add_secret(Secret::new("JWT_KEY").describe("Signs session tokens: any long random string."));
-        stack.add_service(Service::new("api", Image::build("api")).port(Port::http(8000)).env("JWT_KEY", &key));
-        stack.add_service(Service::new("worker", Image::build("api")).env("SIGNING_KEY", &key));
+        let dsn = stack.add_secret(Secret::new("SENTRY_DSN").describe("Sentry DSN.").optional());
+        stack.add_service(
+            Service::new("api", Image::build("api"))
+                .port(Port::http(8000))
+                .env("JWT_KEY", &key)
+                .env("SENTRY_DSN", &dsn),
+        );
+        stack.add_service(Service::new("worker", Image::build("api")).env("SIGNING_KEY", &key).env("SENTRY_DSN", &dsn));
         stack
     })
     .pipeline(Pipeline::new(DeployTarget::Railway).registry("ghcr.io/acme"))
@@ -1408,7 +1414,7 @@ fn sharing_project() -> Project {
 /// program nor `railway config apply` creates or checks it
 /// (<https://docs.railway.com/infrastructure-as-code/reference#environment-variables>). The
 /// deploy checks it where a service reads it and, unset, names the shared variable and where
-/// to create it; set, the deploy goes on.
+/// to create it; set, the deploy goes on. An optional one (`Secret::optional`) may stay unset.
 #[test]
 fn railway_deploys_stop_on_an_unset_shared_variable() {
     let project = sharing_project();
@@ -1429,6 +1435,8 @@ fn railway_deploys_stop_on_an_unset_shared_variable() {
             checked.iter().any(|(_, key)| key == "JWT_KEY" || key == "SIGNING_KEY"),
             "{id}: checks it: {checked:?}"
         );
+        assert!(program.contents.contains("ctx.shared.SENTRY_DSN"), "{}", program.contents);
+        assert!(!checked.iter().any(|(_, key)| key == "SENTRY_DSN"), "{id}: an optional one may stay unset");
         for unset in [true, false] {
             let sandbox = railway_sandbox(&project, &format!("railway-shared-{id}-{unset}"), step);
             let mut values = stand_ins(step);

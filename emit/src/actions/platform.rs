@@ -362,7 +362,11 @@ fn railway(deploy: &Deploy) -> Result<Plan, Error> {
         secrets.push_str(&format!("require_set {service} {key}\n"));
     }
     // A shared variable is checked where a service reads it: its variable holds the reference.
-    for read in crate::railway::shared_variables(deploy.project, deploy.stack)? {
+    // An optional one may stay unset (`Secret::optional`).
+    let optional = |name: &str| deploy.stack.secrets.iter().any(|s| s.name == name && s.optional);
+    for read in
+        crate::railway::shared_variables(deploy.project, deploy.stack)?.into_iter().filter(|r| !optional(&r.name))
+    {
         secrets.push_str(&format!("require_set {} {} {}\n", read.service, read.key, read.name));
     }
     let mut wanted = String::new();

@@ -30,7 +30,7 @@
 //! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a disk belongs to one service; the alternative is object storage (S3, R2, B2) or one service running both processes |
 //! | `Route` | `domains` (whole host names; a path prefix is reported); one host routed to two services is an **error** (a custom domain belongs to one service) |
 //! | literal | `value` |
-//! | `Secret` / `Secret::generated` | `sync: false` (asked for in the dashboard) / `generateValue: true` |
+//! | `Secret` / `Secret::generated` | `sync: false` (asked for in the dashboard) / `generateValue: true`; the header lists each value Render asks for once, where it is entered (a group's under the group), with the secret's description (`secret_hint.rs`) or the exact shape of a public origin or URL |
 //! | `database_url()`, host, port, password, `database_user()`, `database_name()` of a provided database | `fromDatabase` `connectionString` / `host` / `port` / `password` / `user` / `database`; Key Value: `fromService` `type: keyvalue` (no user or password: **error**; a database index stays the declared one) |
 //! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
 //! | another service's host / port | `fromService` `host` / `port` |
