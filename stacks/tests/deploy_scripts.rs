@@ -1398,13 +1398,21 @@ fn sharing_project() -> Project {
         let mut stack = Stack::new("sharing");
         let key = stack.add_secret(Secret::new("JWT_KEY").describe("Signs session tokens: any long random string."));
         let dsn = stack.add_secret(Secret::new("SENTRY_DSN").describe("Sentry DSN.").optional());
+        let stripe = stack.add_secret(Secret::new("STRIPE_KEY").describe("Stripe secret key."));
+        let datadog = stack.add_secret(Secret::new("DD_API_KEY").describe("Datadog API key.").optional());
         stack.add_service(
             Service::new("api", Image::build("api"))
                 .port(Port::http(8000))
                 .env("JWT_KEY", &key)
-                .env("SENTRY_DSN", &dsn),
+                .env("SENTRY_DSN", &dsn)
+                .env("STRIPE_KEY", &stripe),
         );
-        stack.add_service(Service::new("worker", Image::build("api")).env("SIGNING_KEY", &key).env("SENTRY_DSN", &dsn));
+        stack.add_service(
+            Service::new("worker", Image::build("api"))
+                .env("SIGNING_KEY", &key)
+                .env("SENTRY_DSN", &dsn)
+                .env("DD_API_KEY", &datadog),
+        );
         stack
     })
     .pipeline(Pipeline::new(DeployTarget::Railway).registry("ghcr.io/acme"))
@@ -1414,7 +1422,8 @@ fn sharing_project() -> Project {
 /// program nor `railway config apply` creates or checks it
 /// (<https://docs.railway.com/infrastructure-as-code/reference#environment-variables>). The
 /// deploy checks it where a service reads it and, unset, names the shared variable and where
-/// to create it; set, the deploy goes on. An optional one (`Secret::optional`) may stay unset.
+/// to create it; set, the deploy goes on. An optional secret (`Secret::optional`), shared or
+/// preserved, may stay unset.
 #[test]
 fn railway_deploys_stop_on_an_unset_shared_variable() {
     let project = sharing_project();
@@ -1436,7 +1445,11 @@ fn railway_deploys_stop_on_an_unset_shared_variable() {
             "{id}: checks it: {checked:?}"
         );
         assert!(program.contents.contains("ctx.shared.SENTRY_DSN"), "{}", program.contents);
-        assert!(!checked.iter().any(|(_, key)| key == "SENTRY_DSN"), "{id}: an optional one may stay unset");
+        assert!(program.contents.contains("DD_API_KEY: preserve()"), "{}", program.contents);
+        assert!(checked.contains(&("api".into(), "STRIPE_KEY".into())), "{id}: checks a preserved one: {checked:?}");
+        for optional in ["SENTRY_DSN", "DD_API_KEY"] {
+            assert!(!checked.iter().any(|(_, key)| key == optional), "{id}: an optional {optional} may stay unset");
+        }
         for unset in [true, false] {
             let sandbox = railway_sandbox(&project, &format!("railway-shared-{id}-{unset}"), step);
             let mut values = stand_ins(step);

@@ -358,12 +358,14 @@ fn railway(deploy: &Deploy) -> Result<Plan, Error> {
         attach.push_str(&format!("attach {} {host} \"{port}\"\n", domain.service));
     }
     let mut secrets = String::new();
-    for (service, key) in crate::railway::preserved_secrets(deploy.project, deploy.stack)? {
-        secrets.push_str(&format!("require_set {service} {key}\n"));
+    // An optional secret may stay unset (`Secret::optional`).
+    let optional = |name: &str| deploy.stack.secrets.iter().any(|s| s.name == name && s.optional);
+    for read in
+        crate::railway::preserved_secrets(deploy.project, deploy.stack)?.into_iter().filter(|r| !optional(&r.name))
+    {
+        secrets.push_str(&format!("require_set {} {}\n", read.service, read.key));
     }
     // A shared variable is checked where a service reads it: its variable holds the reference.
-    // An optional one may stay unset (`Secret::optional`).
-    let optional = |name: &str| deploy.stack.secrets.iter().any(|s| s.name == name && s.optional);
     for read in
         crate::railway::shared_variables(deploy.project, deploy.stack)?.into_iter().filter(|r| !optional(&r.name))
     {

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, DatabaseField, Engine, Image, Restart, Run, Service, ValidProject, ValidStack};
+use stack_dsl::{Check, DatabaseField, Engine, EnvValue, Image, Restart, Run, Service, ValidProject, ValidStack};
 
 use super::identifiers::{Key, Kind};
 use super::ts::Ts;
@@ -47,21 +47,21 @@ pub struct Lowered {
     pub without_domain: Vec<String>,
     /// The custom domains, which the program cannot register ([`super::CustomDomain`]).
     pub domains: Vec<super::CustomDomain>,
-    /// The secrets written `preserve()`, as (service, variable): Railway keeps what is set on
-    /// the service and sets nothing on a service the apply creates.
-    pub preserved: Vec<(String, String)>,
+    /// The secrets written `preserve()`: Railway keeps what is set on the service and sets
+    /// nothing on a service the apply creates.
+    pub preserved: Vec<SecretRead>,
     /// The shared variables the program reads (`ctx.shared.NAME`), in order, each with the
-    /// first service reading it and the variable it reads it as.
-    pub shared: Vec<SharedRead>,
+    /// first service reading it: Railway resolves `${{shared.NAME}}` from the environment's
+    /// shared variables, which the program cannot set.
+    pub shared: Vec<SecretRead>,
 }
 
-/// A shared variable the program reads: Railway resolves `${{shared.NAME}}` from the
-/// environment's shared variables, which the program cannot set.
+/// A secret a service of the program reads from outside it (a preserved variable or a shared one).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SharedRead {
-    /// The shared variable's name (the secret's).
+pub struct SecretRead {
+    /// The secret's name; a shared variable's name too.
     pub name: String,
-    /// The first service reading it.
+    /// The service reading it.
     pub service: String,
     /// The service's variable holding it.
     pub key: String,
@@ -112,7 +112,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let mut without_domain = Vec::new();
     let mut custom_domains = Vec::new();
     let mut preserved = Vec::new();
-    let mut shared_reads: Vec<SharedRead> = Vec::new();
+    let mut shared_reads: Vec<SecretRead> = Vec::new();
     for (service, placement) in deployed {
         let volume = plan.storage(service);
         plan.check_volume_scaling(service, volume)?;
@@ -244,17 +244,17 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         config.insert("deploy".into(), Ts::Object(deploy));
         plan.report_unportable(service, unportable);
         let mut env = env(&plan, service, &shared)?;
-        preserved.extend(
-            env.iter()
-                .filter(|(_, value)| **value == Ts::Raw(PRESERVE.into()))
-                .map(|(key, _)| (service.name.clone(), key.clone())),
-        );
         for (key, value) in &env {
-            if let Ts::Raw(raw) = value
-                && let Some(name) = raw.strip_prefix(SHARED)
-                && !shared_reads.iter().any(|read| read.name == name)
+            let Ts::Raw(raw) = value else { continue };
+            let read = |name: &str| SecretRead { name: name.into(), service: service.name.clone(), key: key.clone() };
+            if let Some(name) = raw.strip_prefix(SHARED) {
+                if !shared_reads.iter().any(|r: &SecretRead| r.name == name) {
+                    shared_reads.push(read(name));
+                }
+            } else if raw == PRESERVE
+                && let Some(EnvValue::Secret(secret)) = service.env.iter().find(|(k, _)| k == key).map(|(_, v)| v)
             {
-                shared_reads.push(SharedRead { name: name.into(), service: service.name.clone(), key: key.clone() });
+                preserved.push(read(secret.name()));
             }
         }
         if let Some((name, port)) = plan.port_variable(service, &placement) {

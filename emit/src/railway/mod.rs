@@ -60,7 +60,7 @@ use crate::options::Options;
 use crate::prerequisite::{HeaderNotes, Need};
 use environments::Environments;
 use identifiers::{Identifiers, Key};
-pub use lower::SharedRead;
+pub use lower::SecretRead;
 use lower::{IMAGE_TAG_CONSTANT, IMPORTS, Resource};
 use ts::{Entry, Ts};
 
@@ -90,15 +90,9 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             let entry = shared.entry(read.name.clone()).or_insert_with(|| (Vec::new(), hints.of(&read.name)));
             entry.0.push(stack.env());
         }
-        for (service, key) in &lowered.preserved {
-            let secret =
-                stack.service(service).and_then(|s| s.env.iter().find(|(k, _)| k == key)).and_then(|(_, v)| match v {
-                    stack_dsl::EnvValue::Secret(secret) => Some(secret.name().to_string()),
-                    _ => None,
-                });
-            let hint = secret.map_or_else(|| format!("Secret {key}."), |name| hints.of(&name));
-            let entry = preserved.entry(format!("{service} {key}")).or_insert_with(|| (Vec::new(), hint));
-            entry.0.push(stack.env());
+        for read in &lowered.preserved {
+            let at = format!("{} {}", read.service, read.key);
+            preserved.entry(at).or_insert_with(|| (Vec::new(), hints.of(&read.name))).0.push(stack.env());
         }
         first_start.extend(first_deploy_variables(stack));
         first_start.extend(crate::first_start::notes(
@@ -255,18 +249,15 @@ pub fn custom_domains(project: &ValidProject, stack: &stack_dsl::ValidStack) -> 
     Ok(lower::lower(project, stack)?.domains)
 }
 
-/// The secrets of `stack` that the Railway program preserves, as (service, variable): each must
-/// be set on its service before it runs (a service the apply creates has none).
-pub fn preserved_secrets(
-    project: &ValidProject,
-    stack: &stack_dsl::ValidStack,
-) -> Result<Vec<(String, String)>, Error> {
+/// The secrets of `stack` that the Railway program preserves: each must be set on its service
+/// before it runs (a service the apply creates has none).
+pub fn preserved_secrets(project: &ValidProject, stack: &stack_dsl::ValidStack) -> Result<Vec<SecretRead>, Error> {
     Ok(lower::lower(project, stack)?.preserved)
 }
 
 /// The shared variables the Railway program reads in `stack`'s environment, each with the first
 /// service reading it and the variable it reads it as: each must be set in the environment.
-pub fn shared_variables(project: &ValidProject, stack: &stack_dsl::ValidStack) -> Result<Vec<SharedRead>, Error> {
+pub fn shared_variables(project: &ValidProject, stack: &stack_dsl::ValidStack) -> Result<Vec<SecretRead>, Error> {
     Ok(lower::lower(project, stack)?.shared)
 }
 
