@@ -58,6 +58,7 @@ pub mod pushed_image;
 pub mod railway;
 pub mod regenerate;
 pub mod render_blueprint;
+mod secret_hint;
 pub mod stack_file;
 mod yaml;
 

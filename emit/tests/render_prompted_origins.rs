@@ -26,12 +26,10 @@ fn project() -> ValidProject {
 
 /// The value the header says to enter for `key`, with the custom domain the team added.
 fn entered(header: &str, key: &str, domain: &str) -> String {
-    let line = header
-        .lines()
-        .find(|l| l.contains(&format!("backend {key} = ")))
-        .unwrap_or_else(|| panic!("no line for {key} in:\n{header}"));
+    let asked = format!("{key} in service shop-production-backend = ");
+    let line = header.lines().find(|l| l.contains(&asked)).unwrap_or_else(|| panic!("no line for {key} in:\n{header}"));
     let line = line.replace("<backend's custom domain>", domain);
-    line.split(&format!("backend {key} = ")).nth(1).unwrap().split(' ').next().unwrap().to_string()
+    line.split(&asked).nth(1).unwrap().split(' ').next().unwrap().to_string()
 }
 
 #[test]

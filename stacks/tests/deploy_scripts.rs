@@ -174,11 +174,30 @@ case "$1 $2" in
 esac
 "#;
 
-/// The (service, secret) pairs the Railway deploy step checks are set (`require_set <service> <KEY>`).
+/// A sandbox for the Railway deploy `step`, the Railway CLI stubbed, each service the step deploys
+/// already running the image it wants (a redeploy of the same commit).
+fn railway_sandbox(project: &Project, case: &str, step: &Step) -> Sandbox {
+    let sandbox = Sandbox::new(project, case);
+    sandbox.stub("npm", RAILWAY_STUB);
+    sandbox.stub("sleep", "");
+    for (service, _, image) in railway_wanted(step) {
+        fs::write(sandbox.dir.join("state").join(&service), format!("old-{service} SUCCESS {image}\n")).unwrap();
+        fs::write(sandbox.dir.join("state").join(format!("image-{service}")), image).unwrap();
+    }
+    sandbox
+}
+
+/// The (service, variable) pairs the Railway deploy step checks are set (`require_set <service>
+/// <KEY> [<SHARED>]`, the last naming the shared variable the service reads).
 fn railway_preserved(step: &Step) -> Vec<(String, String)> {
     let script = step.run.as_deref().unwrap_or_default();
     let lines = script.lines().filter_map(|l| l.strip_prefix("require_set "));
-    lines.filter_map(|l| l.split_once(' ')).map(|(s, k)| (s.to_string(), k.to_string())).collect()
+    lines
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            Some((words.next()?.to_string(), words.next()?.to_string()))
+        })
+        .collect()
 }
 
 /// The services the Railway deploy step waits for, each with the image it must run, as the step
@@ -1281,14 +1300,7 @@ fn railway_deploys_stop_on_an_unset_preserved_secret() {
                 program.contains("preserve()"),
                 "{id}: the step checks the program's preserved secrets"
             );
-            let wanted = railway_wanted(step);
-            let sandbox = Sandbox::new(&project, &format!("railway-secrets-{id}"));
-            sandbox.stub("npm", RAILWAY_STUB);
-            sandbox.stub("sleep", "");
-            for (service, _, image) in &wanted {
-                fs::write(sandbox.dir.join("state").join(service), format!("old-{service} SUCCESS {image}\n")).unwrap();
-                fs::write(sandbox.dir.join("state").join(format!("image-{service}")), image).unwrap();
-            }
+            let sandbox = railway_sandbox(&project, &format!("railway-secrets-{id}"), step);
             let mut values = stand_ins(step);
             values.insert("STUB_OUTCOME", "SUCCESS".into());
             values.insert("STUB_UNSET", "1".into());
@@ -1374,6 +1386,86 @@ fn railway_smoke_tests_call_only_ready_custom_domains() {
                     log.lines().filter(|l| l.starts_with("::warning::") && l.contains("not smoke-tested")).count();
                 assert_eq!(warned, if ready { 0 } else { urls }, "{id} ready={ready}:\n{log}");
             }
+        }
+    }
+}
+
+/// A project deploying to Railway whose API and worker share a secret, which the program reads
+/// as the shared variable `ctx.shared.JWT_KEY`: the environment holds it, not a service.
+fn sharing_project() -> Project {
+    use stack_dsl::{Env, Image, Pipeline, Port, Secret, Service, Stack};
+    Project::new("sharing", [Env::Dev, Env::Production], |_| {
+        let mut stack = Stack::new("sharing");
+        let key = stack.add_secret(Secret::new("JWT_KEY").describe("Signs session tokens: any long random string."));
+        let dsn = stack.add_secret(Secret::new("SENTRY_DSN").describe("Sentry DSN.").optional());
+        let stripe = stack.add_secret(Secret::new("STRIPE_KEY").describe("Stripe secret key."));
+        let datadog = stack.add_secret(Secret::new("DD_API_KEY").describe("Datadog API key.").optional());
+        stack.add_service(
+            Service::new("api", Image::build("api"))
+                .port(Port::http(8000))
+                .env("JWT_KEY", &key)
+                .env("SENTRY_DSN", &dsn)
+                .env("STRIPE_KEY", &stripe),
+        );
+        stack.add_service(
+            Service::new("worker", Image::build("api"))
+                .env("SIGNING_KEY", &key)
+                .env("SENTRY_DSN", &dsn)
+                .env("DD_API_KEY", &datadog),
+        );
+        stack
+    })
+    .pipeline(Pipeline::new(DeployTarget::Railway).registry("ghcr.io/acme"))
+}
+
+/// `ctx.shared.NAME` points at a shared variable the environment must already hold; neither the
+/// program nor `railway config apply` creates or checks it
+/// (<https://docs.railway.com/infrastructure-as-code/reference#environment-variables>). The
+/// deploy checks it where a service reads it and, unset, names the shared variable and where
+/// to create it; set, the deploy goes on. An optional secret (`Secret::optional`), shared or
+/// preserved, may stay unset.
+#[test]
+fn railway_deploys_stop_on_an_unset_shared_variable() {
+    let project = sharing_project();
+    let valid = project.validate().expect("valid");
+    let out = Path::new("golden").join(project.name());
+    let bundle = emit::render(&valid, &emit::Options::for_output_dir(&out).expect("options")).expect("renders");
+    let program = bundle.files().iter().find(|f| f.path.ends_with(".railway/railway.ts")).expect("a program");
+    assert!(program.contents.contains("ctx.shared.JWT_KEY"), "{}", program.contents);
+    let workflow =
+        bundle.files().iter().find(|f| f.path.ends_with(".github/workflows/deploy.yml")).expect("deploy.yml");
+    let workflow: Workflow = serde_saphyr::from_str(&workflow.contents).expect("parses");
+    let jobs: Vec<(String, Job)> = workflow.jobs.into_iter().filter(|(id, _)| id.starts_with("deploy-")).collect();
+    assert!(!jobs.is_empty());
+    for (id, job) in jobs {
+        let step = deploy_step(&job);
+        let checked = railway_preserved(step);
+        assert!(
+            checked.iter().any(|(_, key)| key == "JWT_KEY" || key == "SIGNING_KEY"),
+            "{id}: checks it: {checked:?}"
+        );
+        assert!(program.contents.contains("ctx.shared.SENTRY_DSN"), "{}", program.contents);
+        assert!(program.contents.contains("DD_API_KEY: preserve()"), "{}", program.contents);
+        assert!(checked.contains(&("api".into(), "STRIPE_KEY".into())), "{id}: checks a preserved one: {checked:?}");
+        for optional in ["SENTRY_DSN", "DD_API_KEY"] {
+            assert!(!checked.iter().any(|(_, key)| key == optional), "{id}: an optional {optional} may stay unset");
+        }
+        for unset in [true, false] {
+            let sandbox = railway_sandbox(&project, &format!("railway-shared-{id}-{unset}"), step);
+            let mut values = stand_ins(step);
+            values.insert("STUB_OUTCOME", "SUCCESS".into());
+            values.insert("STUB_UNSET", if unset { "1" } else { "0" }.into());
+            values.insert("STUB_SECRETS", checked.iter().map(|(_, key)| key.as_str()).collect::<Vec<_>>().join(" "));
+            let (ok, log) = sandbox.run(step, &values);
+            assert_eq!(ok, !unset, "{id} unset={unset}:\n{log}");
+            if unset {
+                assert!(
+                    log.lines().any(|l| l.starts_with("::error::Create the shared variable JWT_KEY in ")
+                        && l.contains("Project Settings › Shared Variables")),
+                    "{id}: names the shared variable and where to create it:\n{log}"
+                );
+            }
+            assert!(!log.contains("secret-value"), "{id}: prints no value:\n{log}");
         }
     }
 }

@@ -358,8 +358,18 @@ fn railway(deploy: &Deploy) -> Result<Plan, Error> {
         attach.push_str(&format!("attach {} {host} \"{port}\"\n", domain.service));
     }
     let mut secrets = String::new();
-    for (service, key) in crate::railway::preserved_secrets(deploy.project, deploy.stack)? {
-        secrets.push_str(&format!("require_set {service} {key}\n"));
+    // An optional secret may stay unset (`Secret::optional`).
+    let optional = |name: &str| deploy.stack.secrets.iter().any(|s| s.name == name && s.optional);
+    for read in
+        crate::railway::preserved_secrets(deploy.project, deploy.stack)?.into_iter().filter(|r| !optional(&r.name))
+    {
+        secrets.push_str(&format!("require_set {} {}\n", read.service, read.key));
+    }
+    // A shared variable is checked where a service reads it: its variable holds the reference.
+    for read in
+        crate::railway::shared_variables(deploy.project, deploy.stack)?.into_iter().filter(|r| !optional(&r.name))
+    {
+        secrets.push_str(&format!("require_set {} {} {}\n", read.service, read.key, read.name));
     }
     let mut wanted = String::new();
     let mut rollbacks = String::new();
@@ -418,20 +428,29 @@ attach() {{
   railway domain "$2" --service "$1" --environment {env} ${{3:+--port "$3"}} --json
 }}
 {attach}# Secrets the program preserves are whatever is set on the service, and a service this deploy
-# created has none: name each unset one rather than let it start without. `variable list
-# --json` (CLI 5.63.1) lists a sealed variable with the value null, so a key that is present is
-# set unless its value is empty; the listing's values stay in the pipe.
+# created has none; a shared variable (ctx.shared.NAME) is whatever the environment holds, and
+# the program reads it without creating it: name each unset one rather than let a service start
+# without. `variable list --json` (CLI 5.63.1) lists the values a deployment gets, a sealed one
+# as null, so a key that is present is set unless its value is empty or still a reference
+# (Railway's template syntax, "$" then "{{{{", which GitHub must not read as an expression here);
+# the listing's values stay in the pipe.
 unset_secrets=()
+# require_set <service> <variable> [<the shared variable it reads>]
 require_set() {{
   local set
-  set=$(railway variable list --service "$1" --environment {env} --json | jq --arg key "$2" 'has($key) and .[$key] != ""') ||
+  set=$(railway variable list --service "$1" --environment {env} --json |
+    jq --arg key "$2" 'has($key) and .[$key] != "" and ((.[$key] // "") | contains("$" + "{{{{") | not)') ||
     {{ echo "::error::The Railway CLI could not list the variables of $1; see its message above."; exit 1; }}
-  if [ "$set" != true ]; then unset_secrets+=("$1 $2"); fi
+  if [ "$set" != true ]; then unset_secrets+=("$1 $2 ${{3:-}}"); fi
 }}
 {secrets}if [ ${{#unset_secrets[@]}} -gt 0 ]; then
   for entry in "${{unset_secrets[@]}}"; do
-    read -r service key <<< "$entry"
-    echo "::error::Set $key on service $service in {env} (its Variables tab, or railway variable set $key --stdin --service $service --environment {env}), then run this workflow again."
+    read -r service key shared <<< "$entry"
+    if [ -n "$shared" ]; then
+      echo "::error::Create the shared variable $shared in {env} (Project Settings › Shared Variables, environment {env}; $service reads it as $key), then run this workflow again."
+    else
+      echo "::error::Set $key on service $service in {env} (its Variables tab, or railway variable set $key --stdin --service $service --environment {env}), then run this workflow again."
+    fi
   done
   exit 1
 fi

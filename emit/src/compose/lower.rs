@@ -85,25 +85,12 @@ pub fn lower(stack: &ValidStack, root: &str, deployed_over_ssh: bool) -> Lowered
             })
             .collect(),
     };
-    let in_urls = stack_dsl::secrets_inside_urls(stack);
+    let hints = crate::secret_hint::SecretHints::new(stack);
     let mut variables: Vec<Variable> = stack
         .secrets
         .iter()
         .filter(|s| lowering.secrets_used.contains(&s.name))
-        .map(|s| Variable {
-            name: s.name.clone(),
-            description: {
-                let mut description = s.description.clone().unwrap_or_else(|| format!("Secret {}.", s.name));
-                if in_urls.contains(&s.name.as_str()) {
-                    description = format!("{description} The value {}.", stack_dsl::URL_SAFE_PASSWORD);
-                }
-                if s.optional {
-                    description = format!("{description} Optional: leave empty to run without it.");
-                }
-                description
-            },
-            default: String::new(),
-        })
+        .map(|s| Variable { name: s.name.clone(), description: hints.of(&s.name), default: String::new() })
         .collect();
     for service in stack.services().filter(|s| lowering.public_hosts.contains(&s.name)) {
         let host = service.routes.first().map(|r| r.host.as_str()).unwrap_or_default();

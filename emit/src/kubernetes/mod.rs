@@ -241,6 +241,12 @@ fn prerequisites(stack: &stack_dsl::ValidStack, lowered: &lower::Lowered, projec
                 namespace
             )
         ));
+        // What each key holds, worded as every target's setup text words it.
+        let hints = crate::secret_hint::SecretHints::new(stack);
+        notes.require_all(
+            Need::Secret,
+            lowered.secret_keys.iter().map(|key| format!("Key {key} of {}: {}", lowered.secret_name, hints.of(key))),
+        );
     }
     if lowered.pulls_built_images {
         notes.require(

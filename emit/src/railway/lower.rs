@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
-use stack_dsl::{Check, DatabaseField, Engine, Image, Restart, Run, Service, ValidProject, ValidStack};
+use stack_dsl::{Check, DatabaseField, Engine, EnvValue, Image, Restart, Run, Service, ValidProject, ValidStack};
 
 use super::identifiers::{Key, Kind};
 use super::ts::Ts;
@@ -47,9 +47,24 @@ pub struct Lowered {
     pub without_domain: Vec<String>,
     /// The custom domains, which the program cannot register ([`super::CustomDomain`]).
     pub domains: Vec<super::CustomDomain>,
-    /// The secrets written `preserve()`, as (service, variable): Railway keeps what is set on
-    /// the service and sets nothing on a service the apply creates.
-    pub preserved: Vec<(String, String)>,
+    /// The secrets written `preserve()`: Railway keeps what is set on the service and sets
+    /// nothing on a service the apply creates.
+    pub preserved: Vec<SecretRead>,
+    /// The shared variables the program reads (`ctx.shared.NAME`), in order, each with the
+    /// first service reading it: Railway resolves `${{shared.NAME}}` from the environment's
+    /// shared variables, which the program cannot set.
+    pub shared: Vec<SecretRead>,
+}
+
+/// A secret a service of the program reads from outside it (a preserved variable or a shared one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretRead {
+    /// The secret's name; a shared variable's name too.
+    pub name: String,
+    /// The service reading it.
+    pub service: String,
+    /// The service's variable holding it.
+    pub key: String,
 }
 
 /// A variable Railway keeps as it is set on the service (npm `railway` 3.11, `preserve()`).
@@ -57,6 +72,10 @@ pub struct Lowered {
 /// `railway-iac:<environment>:<label>` (`dist/index.js`), which anyone reading the program can
 /// compute, so a secret is preserved and the deploy checks that it is set.
 const PRESERVE: &str = "preserve()";
+
+/// How the program reads a shared variable: `ctx.shared.NAME` compiles to `${{shared.NAME}}`
+/// (CLI 5.63.1, `src/iac/compiler.rs`).
+const SHARED: &str = "ctx.shared.";
 
 /// The program's constant holding the commit tag of the pipeline's images: the `IMAGE_TAG` the
 /// deploy workflow sets, `undefined` outside the pipeline (the environment's tag is used then).
@@ -93,6 +112,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let mut without_domain = Vec::new();
     let mut custom_domains = Vec::new();
     let mut preserved = Vec::new();
+    let mut shared_reads: Vec<SecretRead> = Vec::new();
     for (service, placement) in deployed {
         let volume = plan.storage(service);
         plan.check_volume_scaling(service, volume)?;
@@ -224,11 +244,19 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         config.insert("deploy".into(), Ts::Object(deploy));
         plan.report_unportable(service, unportable);
         let mut env = env(&plan, service, &shared)?;
-        preserved.extend(
-            env.iter()
-                .filter(|(_, value)| **value == Ts::Raw(PRESERVE.into()))
-                .map(|(key, _)| (service.name.clone(), key.clone())),
-        );
+        for (key, value) in &env {
+            let Ts::Raw(raw) = value else { continue };
+            let read = |name: &str| SecretRead { name: name.into(), service: service.name.clone(), key: key.clone() };
+            if let Some(name) = raw.strip_prefix(SHARED) {
+                if !shared_reads.iter().any(|r: &SecretRead| r.name == name) {
+                    shared_reads.push(read(name));
+                }
+            } else if raw == PRESERVE
+                && let Some(EnvValue::Secret(secret)) = service.env.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+            {
+                preserved.push(read(secret.name()));
+            }
+        }
         if let Some((name, port)) = plan.port_variable(service, &placement) {
             env.insert(name, Ts::Str(port));
         }
@@ -261,6 +289,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         without_domain,
         domains: custom_domains,
         preserved,
+        shared: shared_reads,
     })
 }
 
@@ -336,7 +365,7 @@ fn env(plan: &Plan, service: &Service, shared: &HashSet<&str>) -> Result<IndexMa
         let ts = match plan.value(service, value)? {
             Value::Text(text) => Ts::Str(text),
             Value::Secret(secret) if shared.contains(secret.name.as_str()) => {
-                Ts::Raw(format!("ctx.shared.{}", secret.name))
+                Ts::Raw(format!("{SHARED}{}", secret.name))
             }
             Value::Secret(_) => Ts::Raw(PRESERVE.into()),
             Value::Database { name, output } => {

@@ -30,7 +30,7 @@
 //! | the port a service is health-checked on (else its routed port) | `PORT`, which Railway health-checks and routes to (`facts/platforms.rs`); a `PORT` the service sets to another port is reported |
 //! | the environment (`Env`) | `ctx.environment`, from the context when it names one, else `DEPLOY_ENVIRONMENT`; both must agree when both name one (CLI 5.63.1 passes the linked environment, the project token's); the program throws when neither names one of its environments |
 //! | literal | the string |
-//! | `Secret` used by one service / by several | `preserve()` (set in the dashboard, kept on apply) / `ctx.shared.NAME` (a shared variable, one value for all) |
+//! | `Secret` used by one service / by several | `preserve()` (set in the dashboard, kept on apply) / `ctx.shared.NAME` (a shared variable, one value for all, which the program reads but cannot create); the header lists each, per environment, with the secret's description (`secret_hint.rs`), and the deploy workflow names each one unset after applying (an optional shared one may stay unset) |
 //! | `EnvGroup` used by services | its secrets: `ctx.shared.NAME`, shared variables with one value for the group; its literals and references: written in each member's `variables`, since a program can only read shared variables (`ctx.shared`), not set them (npm `railway` 3.11 `ProjectDefinition`), and a literal kept in the program is reviewed in its diff |
 //! | `database_url()`, host, port, password of a database | `db.env.DATABASE_URL` / `PGHOST` / `PGPORT` / `PGPASSWORD` (`REDIS_URL`, `REDISHOST`, … for Redis) |
 //! | `database_user()` / `database_name()` | `db.env.PGUSER` / `PGDATABASE`: `postgres(name)` takes no user or name, Railway creates its own (the declared ones are not used); a Redis database index stays the declared one |
@@ -60,6 +60,7 @@ use crate::options::Options;
 use crate::prerequisite::{HeaderNotes, Need};
 use environments::Environments;
 use identifiers::{Identifiers, Key};
+pub use lower::SecretRead;
 use lower::{IMAGE_TAG_CONSTANT, IMPORTS, Resource};
 use ts::{Entry, Ts};
 
@@ -78,8 +79,21 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut without_domain = indexmap::IndexSet::new();
     let mut domains = Vec::new();
     let mut first_start = indexmap::IndexSet::new();
+    // Each shared variable the program reads: the environments reading it, and what it holds.
+    let mut shared: IndexMap<String, (Vec<Env>, String)> = IndexMap::new();
+    // Each secret preserved on one service, as `service KEY`: the environments, and what it holds.
+    let mut preserved: IndexMap<String, (Vec<Env>, String)> = IndexMap::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
+        let hints = crate::secret_hint::SecretHints::new(stack);
+        for read in &lowered.shared {
+            let entry = shared.entry(read.name.clone()).or_insert_with(|| (Vec::new(), hints.of(&read.name)));
+            entry.0.push(stack.env());
+        }
+        for read in &lowered.preserved {
+            let at = format!("{} {}", read.service, read.key);
+            preserved.entry(at).or_insert_with(|| (Vec::new(), hints.of(&read.name))).0.push(stack.env());
+        }
         first_start.extend(first_deploy_variables(stack));
         first_start.extend(crate::first_start::notes(
             stack,
@@ -100,12 +114,45 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut program = program(project, options, &environments, uses_image_tag, uses_public_host);
     let names: Vec<&str> = environments.iter().map(|(env, _)| env.name()).collect();
     let mut notes = HeaderNotes::new("railway", names.join(", "));
-    notes.require(
-        Need::Secret,
-        "Secrets are preserve() (set in the dashboard; a service an apply creates has none until they are set, so set \
-         them right after the first apply) or ctx.shared.NAME (a shared variable)."
-            .into(),
-    );
+    // `preserve()` keeps what is set on the service (npm `railway` 3.11), and a service the apply
+    // creates has nothing set.
+    if !preserved.is_empty() {
+        notes.require(
+            Need::Secret,
+            "Secrets read by one service are preserve(): set each below on its service (its Variables tab) right after the first apply, which creates the service without them."
+                .into(),
+        );
+        notes.require_all(
+            Need::Secret,
+            preserved.iter().map(|(at, (envs, hint))| {
+                let envs: Vec<&str> = envs.iter().map(|env| env.name()).collect();
+                format!("Service variable {at} ({}): {hint}", envs.join(", "))
+            }),
+        );
+    }
+    // `ctx.shared.NAME` "points at an existing shared variable on the environment; it does not
+    // define or manage the shared variable itself"
+    // (<https://docs.railway.com/infrastructure-as-code/reference#environment-variables>): the
+    // CLI writes `${{shared.NAME}}` into the service's variable without looking it up (CLI
+    // 5.63.1, `src/iac/compiler.rs`), and shared variables are set per environment in Project
+    // Settings › Shared Variables (<https://docs.railway.com/variables#shared-variables>).
+    if !shared.is_empty() {
+        let deployed_by_workflow = project.pipeline().is_some_and(|p| p.target == stack_dsl::DeployTarget::Railway);
+        notes.require(
+            Need::Secret,
+            format!(
+                "Before the first `railway config apply` in an environment, create there each shared variable below (Project Settings › Shared Variables: choose the environment, enter the name and its value, Add). The program reads each as ctx.shared.NAME, a reference to a shared variable that neither the program nor the apply creates or checks: a service whose shared variable is missing starts without that value{}.",
+                if deployed_by_workflow { ", and the deploy workflow stops after applying, naming each one unset" } else { "" }
+            ),
+        );
+        notes.require_all(
+            Need::Secret,
+            shared.iter().map(|(name, (envs, hint))| {
+                let envs: Vec<&str> = envs.iter().map(|env| env.name()).collect();
+                format!("Shared variable {name} ({}): {hint}", envs.join(", "))
+            }),
+        );
+    }
     notes.require_all(Need::Secret, first_start);
     if !built_from_repository.is_empty() {
         notes.require(Need::Platform, format!(
@@ -202,13 +249,16 @@ pub fn custom_domains(project: &ValidProject, stack: &stack_dsl::ValidStack) -> 
     Ok(lower::lower(project, stack)?.domains)
 }
 
-/// The secrets of `stack` that the Railway program preserves, as (service, variable): each must
-/// be set on its service before it runs (a service the apply creates has none).
-pub fn preserved_secrets(
-    project: &ValidProject,
-    stack: &stack_dsl::ValidStack,
-) -> Result<Vec<(String, String)>, Error> {
+/// The secrets of `stack` that the Railway program preserves: each must be set on its service
+/// before it runs (a service the apply creates has none).
+pub fn preserved_secrets(project: &ValidProject, stack: &stack_dsl::ValidStack) -> Result<Vec<SecretRead>, Error> {
     Ok(lower::lower(project, stack)?.preserved)
+}
+
+/// The shared variables the Railway program reads in `stack`'s environment, each with the first
+/// service reading it and the variable it reads it as: each must be set in the environment.
+pub fn shared_variables(project: &ValidProject, stack: &stack_dsl::ValidStack) -> Result<Vec<SecretRead>, Error> {
+    Ok(lower::lower(project, stack)?.shared)
 }
 
 /// `a, b, c`.

@@ -38,9 +38,9 @@ pub struct Lowered {
     pub self_hosted: Vec<String>,
     /// The connection URLs Render asks for, which the user enters.
     pub asked_urls: Vec<AskedUrl>,
-    /// What to enter for each public origin or host Render asks for, the stack's host being a
-    /// placeholder: `service KEY = https://<api's custom domain>`.
-    pub asked_origins: Vec<String>,
+    /// Each value Render asks for (`sync: false`), once: those of an environment group under
+    /// the group, the others under their service, each with what to enter.
+    pub asked_values: Vec<String>,
     pub warnings: Vec<Warning>,
 }
 
@@ -64,7 +64,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let name = |service: &str| format!("{prefix}-{service}");
     let mut services = Vec::new();
     let mut databases = Vec::new();
-    let mut asked = Asked::default();
+    let mut asked = Asked::new(stack);
     let self_hosted = stack
         .services()
         .filter(|s| s.run == stack_dsl::Run::Continuously)
@@ -103,12 +103,15 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     }
     let mut taken = std::collections::HashSet::new();
     let mut env_var_groups = share_declared_groups(&prefix, stack, &mut services, groupable, &mut taken);
-    env_var_groups.extend(share_common_values(&prefix, &mut services, taken));
+    env_var_groups.extend(share_common_values(&prefix, &mut services, taken, |service, var| {
+        asked.entered(service, var).map(str::to_string)
+    }));
+    let asked_values = asked.list(&prefix, &services, &env_var_groups);
     Ok(Lowered {
         environment: Environment { name: stack.env().to_string(), services, databases, env_var_groups },
         self_hosted,
         asked_urls: asked.urls,
-        asked_origins: asked.origins,
+        asked_values,
         warnings: plan.warnings,
     })
 }
@@ -288,10 +291,10 @@ fn static_site<'a>(
                 plan.warn(
                     &service.name,
                     format!(
-                        "build argument {key} names {target}'s placeholder host: Render asks for it when the Blueprint is first applied (sync: false); enter {shape}"
+                        "build argument {key} names {target}'s placeholder host: Render asks for it when the Blueprint is first applied (sync: false), as the Blueprint's header lists"
                     ),
                 );
-                asked.origins.push(format!("{} {key} = {shape}", service.name));
+                asked.ask(&name(&service.name), key, format!(" = {shape} (the custom domain you added)"));
                 env_vars.push(EnvVar::Prompted { key: key.clone(), sync: false });
             } else {
                 env_vars.push(EnvVar::Value { key: key.clone(), value: value.clone() });
@@ -433,13 +436,67 @@ fn holder<'a>(plan: &Plan<'a>, service: &ModelService, secret: &str) -> Option<(
 }
 
 /// What Render asks for on the first apply, to say what to enter.
-#[derive(Default)]
 pub struct Asked {
     /// Each connection URL to a private service.
     pub urls: Vec<AskedUrl>,
-    /// `service KEY = value` for each public origin or host, the stack's host being a placeholder.
-    pub origins: Vec<String>,
+    /// What to enter for each prompted variable, by Render service name and key: ` = <exact
+    /// shape> (…)` when the model knows the shape, `: <description>` for a secret.
+    entered: std::collections::HashMap<(String, String), String>,
+    hints: crate::secret_hint::SecretHints,
 }
+
+impl Asked {
+    fn new(stack: &ValidStack) -> Self {
+        Asked {
+            urls: Vec::new(),
+            entered: std::collections::HashMap::new(),
+            hints: crate::secret_hint::SecretHints::new(stack),
+        }
+    }
+
+    /// Render asks for `key` of the Render service `service`; `entered` says what to enter.
+    fn ask(&mut self, service: &str, key: &str, entered: String) {
+        self.entered.insert((service.to_string(), key.to_string()), entered);
+    }
+
+    /// What to enter for `var` of the Render service `service`, when Render asks for it.
+    fn entered(&self, service: &str, var: &EnvVar) -> Option<&str> {
+        let EnvVar::Prompted { key, .. } = var else { return None };
+        self.entered.get(&(service.to_string(), key.clone())).map(String::as_str)
+    }
+
+    /// Every prompted value once, where Render asks for it: a group's under the group (its
+    /// members read the one value), the others under their service.
+    fn list(&self, prefix: &str, services: &[Service], groups: &[EnvVarGroup]) -> Vec<String> {
+        let short =
+            |name: &str| name.strip_prefix(prefix).and_then(|n| n.strip_prefix('-')).unwrap_or(name).to_string();
+        let mut out = Vec::new();
+        for group in groups {
+            let members: Vec<&Service> = services
+                .iter()
+                .filter(|s| {
+                    s.env_vars.iter().any(|v| matches!(v, EnvVar::Group { from_group } if *from_group == group.name))
+                })
+                .collect();
+            let names: Vec<String> = members.iter().map(|s| short(&s.name)).collect();
+            for var in group.env_vars.iter().filter(|v| matches!(v, EnvVar::Prompted { .. })) {
+                let entered = members.iter().find_map(|s| self.entered(&s.name, var)).unwrap_or(UNKNOWN_SHAPE);
+                let key = var.key().unwrap_or_default();
+                out.push(format!("{key} in environment group {} (read by {}){entered}", group.name, names.join(", ")));
+            }
+        }
+        for service in services {
+            for var in service.env_vars.iter().filter(|v| matches!(v, EnvVar::Prompted { .. })) {
+                let entered = self.entered(&service.name, var).unwrap_or(UNKNOWN_SHAPE);
+                out.push(format!("{} in service {}{entered}", var.key().unwrap_or_default(), service.name));
+            }
+        }
+        out
+    }
+}
+
+/// What the list says of a prompted value the lowering gave no hint for.
+const UNKNOWN_SHAPE: &str = ": the value the service expects";
 
 /// How the notes spell the custom domain the team adds to `service` in place of its placeholder.
 fn custom_domain(service: &str) -> String {
@@ -471,7 +528,11 @@ fn env_vars<'a>(
                 }
             }
             Value::Secret(secret) if secret.generated => EnvVar::Generated { key, generate_value: true },
-            Value::Secret(_) => EnvVar::Prompted { key, sync: false },
+            Value::Secret(secret) => {
+                let hint = asked.hints.of(&secret.name);
+                asked.ask(&name(&service.name), &key, format!(": {hint}"));
+                EnvVar::Prompted { key, sync: false }
+            }
             Value::Database { name: database, output } => database_reference(plan, name, key, &database, output)?,
             Value::Service { name: target, output } => {
                 let kind = service_type(plan, &target);
@@ -498,6 +559,11 @@ fn env_vars<'a>(
                     connection.service, connection.service
                 );
                 plan.warn(&service.name, message);
+                asked.ask(
+                    &name(&service.name),
+                    &key,
+                    format!(" = {url}, with {}'s host, in the steps of its first deploy above", connection.service),
+                );
                 asked.urls.push(AskedUrl {
                     client: service.name.clone(),
                     key: key.clone(),
@@ -531,10 +597,10 @@ fn env_vars<'a>(
                 plan.warn(
                     &service.name,
                     format!(
-                        "{key} is the public {what} of {target}, whose host the stack leaves a placeholder: Render asks for it when the Blueprint is first applied (sync: false); enter {shape}"
+                        "{key} is the public {what} of {target}, whose host the stack leaves a placeholder: Render asks for it when the Blueprint is first applied (sync: false), once where it is entered, as the Blueprint's header lists"
                     ),
                 );
-                asked.origins.push(format!("{} {key} = {shape}", service.name));
+                asked.ask(&name(&service.name), &key, format!(" = {shape} (the custom domain you added)"));
                 EnvVar::Prompted { key, sync: false }
             }
             // Render names a service on the private network `<name>-<suffix>` ("service address
@@ -642,16 +708,18 @@ fn share_common_values(
     prefix: &str,
     services: &mut [Service],
     mut taken: std::collections::HashSet<String>,
+    meaning: impl Fn(&str, &EnvVar) -> Option<String>,
 ) -> Vec<EnvVarGroup> {
-    // Every groupable variable, and the services setting it exactly so.
-    let mut users: IndexMap<EnvVar, Vec<usize>> = IndexMap::new();
+    // Every groupable variable, and the services setting it exactly so: a value Render asks for
+    // is one value only where it means the same (what to enter), not merely where the key does.
+    let mut users: IndexMap<(EnvVar, Option<String>), Vec<usize>> = IndexMap::new();
     for (i, service) in services.iter().enumerate() {
         for var in service.env_vars.iter().filter(|v| groupable(v)) {
-            users.entry(var.clone()).or_default().push(i);
+            users.entry((var.clone(), meaning(&service.name, var))).or_default().push(i);
         }
     }
     let mut groups: IndexMap<Vec<usize>, Vec<EnvVar>> = IndexMap::new();
-    for (var, members) in users {
+    for ((var, _), members) in users {
         if members.len() > 1 {
             groups.entry(members).or_default().push(var);
         }

@@ -30,7 +30,7 @@
 //! | a volume mounted by several services / a host directory several services share | **error** / warning naming them: a disk belongs to one service; the alternative is object storage (S3, R2, B2) or one service running both processes |
 //! | `Route` | `domains` (whole host names; a path prefix is reported); one host routed to two services is an **error** (a custom domain belongs to one service) |
 //! | literal | `value` |
-//! | `Secret` / `Secret::generated` | `sync: false` (asked for in the dashboard) / `generateValue: true` |
+//! | `Secret` / `Secret::generated` | `sync: false` (asked for in the dashboard) / `generateValue: true`; the header lists each value Render asks for once, where it is entered (a group's under the group), with the secret's description (`secret_hint.rs`) or the exact shape of a public origin or URL |
 //! | `database_url()`, host, port, password, `database_user()`, `database_name()` of a provided database | `fromDatabase` `connectionString` / `host` / `port` / `password` / `user` / `database`; Key Value: `fromService` `type: keyvalue` (no user or password: **error**; a database index stays the declared one) |
 //! | a command, entrypoint or literal naming the host of a replaced database (`-h postgres`) | **error**: that host does not exist; pass a reference (`database_url()`, `host()`) |
 //! | another service's host / port | `fromService` `host` / `port` |
@@ -68,7 +68,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut self_hosted = Vec::new();
     let mut asked_urls = Vec::new();
     let mut first_start = Vec::new();
-    let mut asked_origins = Vec::new();
+    let mut asked_values = Vec::new();
     for stack in hosted {
         let lowered = lower::lower(project, stack)?;
         for note in crate::first_start::notes(
@@ -92,11 +92,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
                 asked_urls.push(item);
             }
         }
-        for item in lowered.asked_origins {
-            if !asked_origins.contains(&item) {
-                asked_origins.push(item);
-            }
-        }
+        asked_values.push((stack.env(), lowered.asked_values));
         for warning in lowered.warnings {
             bundle.warn(warning);
         }
@@ -118,10 +114,6 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         } else {
             "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into()
         },
-    );
-    notes.require(
-        Need::Secret,
-        "Variables with sync: false are secrets and values Render asks for when the Blueprint is applied.".into(),
     );
     if !self_hosted.is_empty() {
         notes.push(format!(
@@ -162,8 +154,18 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             ),
         );
     }
-    for origin in asked_origins {
-        notes.require(Need::Secret, format!("When Render asks, enter {origin} (the custom domain you added)."));
+    // Render asks for each `sync: false` variable once where it is declared, and a group's
+    // variables reach every service attached with `fromGroup`, so a group's value is entered once
+    // (<https://render.com/docs/blueprint-spec#environment-groups>,
+    // <https://render.com/tutorials/advanced-blueprint-patterns/env-var-groups>).
+    if asked_values.iter().any(|(_, values)| !values.is_empty()) {
+        notes.require(
+            Need::Secret,
+            "Variables with sync: false are secrets and values Render asks for when the Blueprint is applied, each once: an environment group's value once for the group (every service attached to it reads that value), the others once per service. What to enter:".into(),
+        );
+    }
+    for (env, values) in asked_values {
+        notes.require_all(Need::Secret, values.into_iter().map(|value| format!("{env}: {value}")));
     }
     if let Some(pipeline) = project.pipeline() {
         notes.push(if deployed_by_workflow {
