@@ -1,8 +1,8 @@
 //! `DEPLOY.md`, the page of one output directory that a reviewer reads beside the files: per
 //! target, what must exist before the first deploy ([`crate::prerequisite`], the same entries
-//! the files' headers list, and a DNS record per route host from [`crate::facts::dns`]), what the
-//! target adapts or leaves out (its warnings, each once with its environments), and which
-//! services run where. It is part of the bundle, so `--check` checks it and a pull request that
+//! the files' headers list, and a DNS record per host the target serves from
+//! [`crate::facts::dns`]), what the target adapts or leaves out (its warnings, each once with its
+//! environments), and which services run where. It is part of the bundle, so `--check` checks it and a pull request that
 //! changes what a target needs or drops shows it here.
 
 use std::collections::HashMap;
@@ -94,31 +94,52 @@ fn rendered_targets(project: &ValidProject, bundle: &Bundle) -> Vec<(&'static st
         .collect()
 }
 
-/// The DNS record each route host needs on each target that serves its environment.
+/// The DNS record each host a target serves needs on each target that serves its environment.
 fn dns_records(project: &ValidProject, targets: &[(&'static str, Vec<String>)]) -> Vec<Prerequisite> {
     let mut records = Vec::new();
     for (target, environments) in targets {
         for stack in project.stacks().iter().filter(|s| environments.iter().any(|e| e == s.env().name())) {
-            // Each host once, with the first service routed on it.
-            let mut hosts: Vec<(&str, &str)> = Vec::new();
-            for service in stack.services() {
-                for route in &service.routes {
-                    if !hosts.iter().any(|(host, _)| *host == route.host) {
-                        hosts.push((&route.host, &service.name));
-                    }
-                }
-            }
             let namespace = &project.cluster().ingress_namespace;
-            for (host, service) in hosts {
+            for (host, service) in served_hosts(project, stack, target) {
                 let host =
-                    crate::public_origin::host_for_people(project.pipeline().is_some(), stack.env(), service, host);
-                if let Some(text) = crate::facts::dns::record(target, &host, service, namespace) {
+                    crate::public_origin::host_for_people(project.pipeline().is_some(), stack.env(), &service, &host);
+                if let Some(text) = crate::facts::dns::record(target, &host, &service, namespace) {
                     records.push(Prerequisite { target, env: stack.env().name().to_string(), need: Need::Dns, text });
                 }
             }
         }
     }
     records
+}
+
+/// Each host `target` serves in `stack` once, with the service whose public host it is (the first
+/// one on that host). Kubernetes serves the hosts of its Ingress, built from the same list: the
+/// routes, and the cluster's host where it replaces an edge proxy (named after the proxy, whose
+/// `PUBLIC_HOST_<PROXY>` setting holds the real host). The other targets serve the routes.
+#[cfg_attr(not(feature = "kubernetes"), allow(unused_variables))]
+fn served_hosts(project: &ValidProject, stack: &ValidStack, target: &str) -> Vec<(String, String)> {
+    let mut hosts: Vec<(String, String)> = Vec::new();
+    let mut add = |host: &str, service: &str| {
+        if !hosts.iter().any(|(h, _)| h == host) {
+            hosts.push((host.to_string(), service.to_string()));
+        }
+    };
+    #[cfg(feature = "kubernetes")]
+    if target == "kubernetes" {
+        // The Kubernetes files rendered, so the Ingress's paths could be made.
+        if let Ok(public) = crate::kubernetes::ingress::Public::of(stack, project.cluster()) {
+            for path in &public.paths {
+                add(&path.host, &path.named_by);
+            }
+            return hosts;
+        }
+    }
+    for service in stack.services() {
+        for route in &service.routes {
+            add(&route.host, &service.name);
+        }
+    }
+    hosts
 }
 
 /// Where each service runs on each runtime target, per environment.

@@ -23,9 +23,9 @@ pub const ISSUE_RETRY_MINUTES: u32 = 15;
 /// (<https://letsencrypt.org/docs/rate-limits/#authorization-failures-per-hostname-per-account>).
 /// The backend's production route is served on it; Django's ALLOWED_HOSTS and
 /// CORS_ALLOWED_ORIGINS reference that route, so while it is a placeholder each target reads the
-/// real host from its own setting (`PUBLIC_HOST_BACKEND` in Compose). The certificate paths
-/// and the nginx configuration the stack asks for name this constant: replace it with
-/// `PublicHost::Real("…")` to issue certificates.
+/// real host from its own setting (`PUBLIC_HOST_BACKEND` in Compose). Replace it with
+/// `PublicHost::Real("…")` to issue certificates; nginx.conf reads the certificate from a path
+/// that names no host ([`SERVED_CERTIFICATE`]), so it stays the same.
 pub const PRODUCTION_HOST: PublicHost = PublicHost::Placeholder("wisebet.example.com");
 
 /// The host production is served on: the one input every target reads it from.
@@ -195,15 +195,9 @@ fn stack(env: Env, host: PublicHost) -> Stack {
     // development reads its own plain-HTTP file (Not stated: its name). The health check asks
     // port 80 for /health/, which must answer there rather than redirect to HTTPS.
     let served = "proxies / to http://backend:8000, serves /static/ from /app/staticfiles/ and /media/ from /app/mediafiles/, and answers /health/";
-    // The host the certificate is issued for: the real one, which a placeholder leaves to the
-    // deploy (`PUBLIC_HOST_BACKEND`).
-    let certified = match host {
-        PublicHost::Real(name) => name,
-        PublicHost::Placeholder(_) => "<the public host, PUBLIC_HOST_BACKEND>",
-    };
     let config = if env.is_production() {
         Mount::config("./nginx.conf", "/etc/nginx/conf.d/default.conf").must_contain(format!(
-            "a server on 80 serving location /.well-known/acme-challenge/ {{ root /var/www/certbot; }} and /health/ without a redirect, redirecting the rest to HTTPS; a server on 443 ssl with ssl_certificate /etc/letsencrypt/live/{certified}/fullchain.pem and ssl_certificate_key /etc/letsencrypt/live/{certified}/privkey.pem that {served}"
+            "a server on 80 serving location /.well-known/acme-challenge/ {{ root /var/www/certbot; }} and /health/ without a redirect, redirecting the rest to HTTPS; a server on 443 ssl with ssl_certificate {SERVED_CERTIFICATE}/fullchain.pem and ssl_certificate_key {SERVED_CERTIFICATE}/privkey.pem that {served}"
         ))
     } else {
         Mount::config("./nginx.dev.conf", "/etc/nginx/conf.d/default.conf")
@@ -232,28 +226,30 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         // public host, which Compose reads from PUBLIC_HOST_BACKEND while the stack's is a
         // placeholder, so Let's Encrypt is only ever asked for the host the deploy supplies.
         let public_host = backend.public_host();
-        let live = "/etc/letsencrypt/live/$DOMAIN";
-        // TLS from an empty host. nginx.conf reads `{live}/fullchain.pem` and `privkey.pem` and
-        // serves `/.well-known/acme-challenge/` from /var/www/certbot (Not stated: the seed's
-        // nginx.conf; it must do both). nginx refuses to start without its certificate, and Let's
-        // Encrypt's HTTP challenge needs nginx running: a one-shot job puts a one-day
-        // self-signed certificate in place when there is none, nginx starts with it, and certbot
-        // replaces it with Let's Encrypt's through the webroot (restoring it if issuance fails).
+        // TLS from an empty host, without a moment where nginx finds no certificate. nginx refuses
+        // to start without one, and Let's Encrypt's HTTP challenge needs nginx running, so nginx
+        // starts on a one-day self-signed pair. nginx.conf reads SERVED_CERTIFICATE, a symlink to
+        // that pair until certbot has issued, then to certbot's live directory; it is swapped with
+        // rename(2), so a (re)start of nginx at any moment finds a certificate there. The pair
+        // stays outside `live/`: certbot writes `live/$DOMAIN` itself when it issues, and refuses
+        // to when that directory exists and is not empty (`RenewableCert.new_lineage`, "live
+        // directory exists for …", certbot/_internal/storage.py); its files are symlinks into
+        // `archive/` that certbot moves on each renewal
+        // (<https://eff-certbot.readthedocs.io/en/stable/using.html#where-are-my-certificates>).
         let placeholder = stack.add_service(
             Service::job("certbot-init", Image::new("certbot/certbot:v2.11.0"))
-                .entrypoint(["/bin/sh", "-c", &format!("test -f {live}/fullchain.pem || python -c \"{SELF_SIGNED}\"")])
+                .entrypoint(["/bin/sh", "-c", &serve_first_certificate()])
                 .env("DOMAIN", public_host.clone())
                 .mount(Mount::volume(&certificates, "/etc/letsencrypt"))
                 .certificate_renewal(),
         );
-        // nginx reloads whenever the certificate file changes (first issuance, every renewal): it
-        // reads certificates only when it starts or reloads.
+        // nginx reloads whenever the certificate it reads changes (the swap to certbot's, every
+        // renewal): it reads certificates only when it starts or reloads.
         let watch = format!(
-            "c={live}/fullchain.pem; last=$(stat -L -c %Y $c); while :; do sleep 60; now=$(stat -L -c %Y $c 2>/dev/null); if [ -n \"$now\" ] && [ \"$now\" != \"$last\" ] && nginx -s reload; then last=$now; fi; done & exec nginx -g 'daemon off;'"
+            "c={SERVED_CERTIFICATE}/fullchain.pem; last=$(stat -L -c %Y $c); while :; do sleep 60; now=$(stat -L -c %Y $c 2>/dev/null); if [ -n \"$now\" ] && [ \"$now\" != \"$last\" ] && nginx -s reload; then last=$now; fi; done & exec nginx -g 'daemon off;'"
         );
         nginx = nginx
             .command(["/bin/sh", "-c", &watch])
-            .env("DOMAIN", public_host.clone())
             .port(Port::tcp(443).published(443))
             .mount(Mount::bind("./ssl", "/etc/nginx/ssl").read_only())
             // Not stated: who mounts `certbot_www`; nginx serves the ACME challenge from it and
@@ -263,7 +259,7 @@ fn stack(env: Env, host: PublicHost) -> Stack {
             .depends_on(&placeholder, Ready::Completed)
             .resources(Resources::new().limit(Cpu::cores(1), Memory::mib(256)));
         let nginx_ref = stack.add_service(nginx);
-        // Issuance when the certificate is still the placeholder (no renewal configuration), then
+        // Issuance while certbot holds no certificate for the host (no renewal configuration), then
         // renewal every 12 hours, production only, through the webroot nginx serves. A loop in a
         // long-running container keeps Compose, the seed's only target, renewing without a host
         // crontab. The seed writes `certbot/certbot:latest`; pinned so a deploy never changes it.
@@ -271,12 +267,11 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         // again every 15 minutes, not 12 hours: four failures an hour stay under Let's Encrypt's
         // five authorization failures per host name, account and hour
         // (<https://letsencrypt.org/docs/rate-limits/#authorization-failures-per-identifier-per-account>);
-        // `docker compose restart certbot` asks at once.
-        let first_issue = format!(
-            "if [ ! -f /etc/letsencrypt/renewal/$DOMAIN.conf ]; then mv {live} {live}.placeholder && if certbot certonly --webroot -w /var/www/certbot -d $DOMAIN --email \"$LETSENCRYPT_EMAIL\" --agree-tos --non-interactive; then rm -rf {live}.placeholder; else rm -rf {live}; mv {live}.placeholder {live}; fi; fi; "
-        );
+        // `docker compose restart certbot` asks at once. nginx keeps the self-signed pair until
+        // the issued certificate is in place, then the symlink is swapped to it.
         let issue = format!(
-            "trap exit TERM; while :; do {first_issue}certbot renew --webroot -w /var/www/certbot; if [ -f /etc/letsencrypt/renewal/$DOMAIN.conf ]; then next=12h; else next={ISSUE_RETRY_MINUTES}m; fi; sleep $next & wait $!; done"
+            "trap exit TERM; while :; do if [ ! -f {RENEWAL} ]; then certbot certonly --webroot -w /var/www/certbot --cert-name $DOMAIN -d $DOMAIN --email \"$LETSENCRYPT_EMAIL\" --agree-tos --non-interactive; fi; {}; certbot renew --webroot -w /var/www/certbot; if [ -f {RENEWAL} ]; then next=12h; else next={ISSUE_RETRY_MINUTES}m; fi; sleep $next & wait $!; done",
+            serve_issued_certificate()
         );
         stack.add_service(
             Service::new("certbot", Image::new("certbot/certbot:v2.11.0"))
@@ -296,10 +291,54 @@ fn stack(env: Env, host: PublicHost) -> Stack {
     stack
 }
 
+/// The directory nginx reads its certificate from (`fullchain.pem`, `privkey.pem`): a symlink in
+/// the certificates volume, to the self-signed pair until certbot has issued, then to certbot's
+/// live directory of the host. It names no host, so nginx.conf does not either.
+pub const SERVED_CERTIFICATE: &str = "/etc/letsencrypt/stackwright/current";
+
+/// Stackwright's directory in the certificates volume, outside the `live/` tree certbot owns.
+const OWN: &str = "/etc/letsencrypt/stackwright";
+
+/// certbot's live directory of the host: symlinks into `archive/`, moved on each renewal.
+const LIVE: &str = "/etc/letsencrypt/live/$DOMAIN";
+
+/// certbot's renewal configuration of the host, written when it first issues.
+const RENEWAL: &str = "/etc/letsencrypt/renewal/$DOMAIN.conf";
+
+/// Shell that points [`SERVED_CERTIFICATE`] at `target` (relative to [`OWN`]) in one step: a new
+/// symlink renamed over the old one. `rename(2)` replaces the name atomically, so a reader finds
+/// the old target or the new one, never neither
+/// (<https://man7.org/linux/man-pages/man2/rename.2.html>); `mv -T` renames onto the symlink
+/// itself rather than into the directory it points to (BusyBox's `mv`, the certbot image's,
+/// has `-T`: <https://git.busybox.net/busybox/tree/coreutils/mv.c>).
+fn point_served_at(target: &str) -> String {
+    format!("ln -sfn {target} {OWN}/next && mv -T {OWN}/next {SERVED_CERTIFICATE}")
+}
+
+/// certbot-init's shell: before nginx starts, [`SERVED_CERTIFICATE`] holds a certificate, the one
+/// certbot issued for the host when there is one, else a self-signed pair written once. A
+/// self-signed pair an earlier version left in `live/$DOMAIN` (plain files, where certbot's are
+/// symlinks) is removed, or certbot would refuse to issue into that directory.
+fn serve_first_certificate() -> String {
+    format!(
+        "mkdir -p {OWN}; [ -L {LIVE}/fullchain.pem ] || rm -rf {LIVE}; if [ -f {RENEWAL} ] && [ -f {LIVE}/fullchain.pem ]; then t=../live/$DOMAIN; else t=self-signed; test -f {OWN}/self-signed/fullchain.pem || python -c \"{SELF_SIGNED}\" {OWN}/self-signed; fi; [ -f {SERVED_CERTIFICATE}/fullchain.pem ] && [ \"$(readlink {SERVED_CERTIFICATE})\" = \"$t\" ] || {{ {}; }}",
+        point_served_at("\"$t\"")
+    )
+}
+
+/// The certbot loop's step after issuance: once certbot holds the host's certificate,
+/// [`SERVED_CERTIFICATE`] is swapped to it (again on the next pass if the swap was interrupted).
+fn serve_issued_certificate() -> String {
+    format!(
+        "if [ -f {RENEWAL} ] && [ -f {LIVE}/fullchain.pem ] && [ \"$(readlink {SERVED_CERTIFICATE})\" != ../live/$DOMAIN ]; then {}; fi",
+        point_served_at("../live/$DOMAIN")
+    )
+}
+
 /// Python (with the `cryptography` package certbot ships) writing a one-day self-signed
-/// certificate for `$DOMAIN` where certbot keeps the live one, so nginx can start before the first
-/// issuance.
-const SELF_SIGNED: &str = "import datetime as d, os; \
+/// certificate for `$DOMAIN` into the directory given as its argument, so nginx can start before
+/// the first issuance.
+const SELF_SIGNED: &str = "import datetime as d, os, sys; \
 from cryptography import x509; from cryptography.x509.oid import NameOID; \
 from cryptography.hazmat.primitives import hashes, serialization; \
 from cryptography.hazmat.primitives.asymmetric import ec; \
@@ -309,7 +348,7 @@ t = d.datetime.now(d.timezone.utc); \
 c = x509.CertificateBuilder().subject_name(n).issuer_name(n).public_key(k.public_key()) \
 .serial_number(x509.random_serial_number()).not_valid_before(t).not_valid_after(t + d.timedelta(days=1)) \
 .sign(k, hashes.SHA256()); \
-p = '/etc/letsencrypt/live/' + os.environ['DOMAIN']; os.makedirs(p, exist_ok=True); \
+p = sys.argv[1]; os.makedirs(p, exist_ok=True); \
 open(p + '/privkey.pem', 'wb').write(k.private_bytes(serialization.Encoding.PEM, \
 serialization.PrivateFormat.PKCS8, serialization.NoEncryption())); \
 open(p + '/fullchain.pem', 'wb').write(c.public_bytes(serialization.Encoding.PEM))";

@@ -678,20 +678,19 @@ fn tls_works_from_an_empty_host_and_after_every_renewal() {
         .into_iter()
         .find(|(_, job)| letsencrypt(job) == Some((certificates.clone(), true)))
         .expect("nginx waits for a job that writes the certificate volume");
-    // Every certificate step names the host it reads from DOMAIN, the backend's public host.
-    for (name, service) in [(init_name.as_str(), init), ("nginx", nginx)] {
-        assert_eq!(service.environment.get("DOMAIN").map(String::as_str), Some(host), "{name}");
-    }
+    // The certificate steps name the host they read from DOMAIN, the backend's public host;
+    // nginx reads a path that names none.
+    assert_eq!(init.environment.get("DOMAIN").map(String::as_str), Some(host), "{init_name}");
     let init_script = script(init);
-    assert!(
-        // `$$` is Compose's literal `$`: the shell reads DOMAIN when the container runs.
-        init_script.contains("test -f /etc/letsencrypt/live/$$DOMAIN/fullchain.pem ||"),
-        "{init_name}: {init_script}"
-    );
-    assert!(init_script.contains("fullchain.pem") && init_script.contains("privkey.pem"), "{init_name}");
+    let served = stacks::wisebet::SERVED_CERTIFICATE;
+    // `$$` is Compose's literal `$`: the shell reads DOMAIN when the container runs.
+    assert!(init_script.contains("/etc/letsencrypt/renewal/$$DOMAIN.conf"), "{init_name}: {init_script}");
+    assert!(init_script.contains(&format!("[ -f {served}/fullchain.pem ]")), "{init_name}: {init_script}");
 
     let nginx_script = script(nginx);
-    assert!(nginx_script.contains("nginx -s reload") && nginx_script.contains("fullchain.pem"), "{nginx_script}");
+    assert!(nginx_script.contains("nginx -s reload"), "{nginx_script}");
+    assert!(nginx_script.contains(&format!("{served}/fullchain.pem")), "{nginx_script}");
+    assert!(!nginx_script.contains("DOMAIN"), "nginx reads a path that names the host: {nginx_script}");
     assert!(nginx_script.contains("exec nginx -g 'daemon off;'"), "nginx must stay the main process");
 
     let (name, certbot) = file
@@ -700,7 +699,10 @@ fn tls_works_from_an_empty_host_and_after_every_renewal() {
         .find(|(_, s)| s.restart != "no" && letsencrypt(s) == Some((certificates.clone(), true)))
         .expect("a long-running certbot writes the certificates");
     let certbot_script = script(certbot);
-    assert!(certbot_script.contains("certbot certonly --webroot -w /var/www/certbot -d $$DOMAIN"), "{name}");
+    assert!(
+        certbot_script.contains("certbot certonly --webroot -w /var/www/certbot --cert-name $$DOMAIN -d $$DOMAIN"),
+        "{name}"
+    );
     assert_eq!(certbot.environment.get("DOMAIN").map(String::as_str), Some(host), "{name}");
     assert!(certbot_script.contains("certbot renew --webroot -w /var/www/certbot"), "{name}");
     assert_eq!(certbot.depends_on["nginx"].condition, "service_healthy", "{name}: the challenge needs nginx serving");
@@ -724,7 +726,7 @@ fn wisebet_never_asks_for_a_certificate_for_its_placeholder_host() {
     let Generated { text, file } = compose(&stack);
     assert!(!text.contains("dominio.com"), "the seed's placeholder is written as a host");
     assert!(!text.contains(&format!("-d {host}")) && !text.contains(&format!("live/{host}")), "{host} is certified");
-    for name in ["certbot-init", "nginx", "certbot"] {
+    for name in ["certbot-init", "certbot"] {
         let domain = file.services[name].environment.get("DOMAIN").map(String::as_str).unwrap_or_default();
         assert!(domain.starts_with("${PUBLIC_HOST_BACKEND:?"), "{name} certifies {domain}");
     }
@@ -1314,5 +1316,140 @@ fn certbot_asks_again_soon_until_the_first_certificate_is_issued() {
     };
     assert_eq!(run(false), format!("{}m", stacks::wisebet::ISSUE_RETRY_MINUTES));
     assert_eq!(run(true), "12h");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// nginx always finds a certificate where nginx.conf reads it, from an empty host through a
+/// failed first order, the issuance and a renewal, and across redeploys: the committed file's
+/// certbot-init and certbot shells run here, with the certificates volume in a temporary
+/// directory and these stand-ins first on the `PATH`, each checking the served path before and
+/// after it acts (an nginx restart could happen at any of those moments):
+/// - `python` stands for the certbot image's Python writing the one-day self-signed pair into
+///   the directory it is given;
+/// - `certbot` stands for certbot ordering from Let's Encrypt: the first order fails (DNS not yet
+///   pointing at the host), the second writes a lineage as certbot does (`archive/` files,
+///   `live/$DOMAIN` symlinks to them, `renewal/$DOMAIN.conf`), refusing a `live/$DOMAIN` that
+///   exists and is not empty as certbot does ("live directory exists", certbot's
+///   `RenewableCert.new_lineage`); `renew` writes the next version and moves the symlinks when the
+///   certificate is due;
+/// - `sleep` stands for the time between passes: after the second wait the certificate is due,
+///   and the third ends the loop.
+#[test]
+fn nginx_finds_a_certificate_at_every_step_of_issuance_and_renewal() {
+    let stack = every_stack().into_iter().find(|s| s.name == "wisebet" && s.env().is_production()).unwrap();
+    let Generated { file, .. } = compose(&stack);
+    let dir = std::env::temp_dir().join(format!("stackwright-certificate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (root, state, bin) = (dir.join("letsencrypt"), dir.join("state"), dir.join("bin"));
+    for d in [&root, &state, &bin] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    // `$$` is Compose's literal `$`; the volume's mount point becomes the temporary directory.
+    let shell = |service: &str| {
+        let line: Vec<String> = file.services[service].entrypoint.iter().flatten().cloned().collect();
+        line.last().expect("a script").replace("$$", "$").replace("/etc/letsencrypt", &root.display().to_string())
+    };
+    // nginx.conf names the served path, and nginx's watch reads the same one.
+    let path = stacks::wisebet::SERVED_CERTIFICATE;
+    let nginx: Vec<String> = file.services["nginx"].command.iter().flatten().cloned().collect();
+    assert!(nginx.join(" ").contains(&format!("c={path}/fullchain.pem")), "nginx reloads on another file: {nginx:?}");
+    let served = root.join(path.trim_start_matches("/etc/letsencrypt/"));
+    let check = format!(
+        "check() {{ if [ -f {s}/fullchain.pem ] && [ -f {s}/privkey.pem ]; then echo \"ok $1: $(cat {s}/fullchain.pem)\"; else echo \"MISSING $1\"; fi >> {log}; }}\n",
+        s = served.display(),
+        log = state.join("log").display()
+    );
+    let stand_ins = [
+        // Before the first certbot-init nothing is served yet: nginx waits for it.
+        ("python", "echo python >> \"$LOG\"\nmkdir -p \"$3\" && echo self-signed > \"$3/fullchain.pem\" && echo self-signed > \"$3/privkey.pem\"\n".to_string()),
+        (
+            "certbot",
+            format!(
+                "r={root}; check \"before certbot $1\"\n\
+                 case \"$1\" in\n\
+                 certonly)\n\
+                   case \" $* \" in *\" --cert-name $DOMAIN \"*) ;; *) echo \"certbot names the lineage otherwise: $*\" >&2; exit 2;; esac\n\
+                   echo order >> {state}/orders\n\
+                   if [ \"$(wc -l < {state}/orders)\" -eq 1 ]; then check \"after a failed order\"; exit 1; fi\n\
+                   if [ -n \"$(ls -A $r/live/$DOMAIN 2>/dev/null)\" ]; then echo \"live directory exists for $DOMAIN\" >&2; exit 1; fi\n\
+                   mkdir -p $r/archive/$DOMAIN $r/live/$DOMAIN $r/renewal\n\
+                   for f in fullchain privkey; do echo issued-1 > $r/archive/$DOMAIN/${{f}}1.pem; ln -s ../../archive/$DOMAIN/${{f}}1.pem $r/live/$DOMAIN/$f.pem; done\n\
+                   echo '[renewalparams]' > $r/renewal/$DOMAIN.conf;;\n\
+                 renew)\n\
+                   if [ -f {state}/due ]; then rm {state}/due\n\
+                     for f in fullchain privkey; do echo issued-2 > $r/archive/$DOMAIN/${{f}}2.pem; ln -sfn ../../archive/$DOMAIN/${{f}}2.pem $r/live/$DOMAIN/$f.pem; done\n\
+                   fi;;\n\
+                 esac\n\
+                 check \"after certbot $1\"\n",
+                root = root.display(),
+                state = state.display()
+            ),
+        ),
+        (
+            "sleep",
+            format!(
+                "check \"sleep $1\"\necho \"$1\" >> {state}/slept\nn=$(wc -l < {state}/slept)\n\
+                 if [ $n -eq 2 ]; then touch {state}/due; fi\nif [ $n -ge 3 ]; then kill -TERM $PPID; fi\n",
+                state = state.display()
+            ),
+        ),
+    ];
+    for (name, script) in &stand_ins {
+        std::fs::write(bin.join(name), format!("#!/bin/sh\n{check}{script}")).unwrap();
+        std::process::Command::new("chmod").arg("+x").arg(bin.join(name)).status().unwrap();
+    }
+    let host = "wisebet.es";
+    let run = |service: &str| {
+        let output = std::process::Command::new("/bin/sh")
+            .arg("-c")
+            .arg(shell(service))
+            .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+            .env("DOMAIN", host)
+            .env("LETSENCRYPT_EMAIL", "ops@wisebet.es")
+            .env("LOG", state.join("log"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        assert!(service == "certbot" || output.status.success(), "{service} failed: {stderr}");
+        assert!(!stderr.contains("live directory exists") && !stderr.contains("names the lineage"), "{stderr}");
+    };
+    let serving = || std::fs::read_to_string(served.join("fullchain.pem")).map(|s| s.trim().to_string());
+
+    // An empty host: nginx starts on the self-signed pair; a redeploy keeps it, writing none.
+    run("certbot-init");
+    assert_eq!(serving().ok().as_deref(), Some("self-signed"));
+    run("certbot-init");
+    let log = std::fs::read_to_string(state.join("log")).unwrap();
+    assert_eq!(log.lines().filter(|l| *l == "python").count(), 1, "the pair is written again: {log}");
+
+    // The loop: a failed order, the issuance, then a renewal; nginx finds a certificate all along.
+    run("certbot");
+    let slept = std::fs::read_to_string(state.join("slept")).unwrap();
+    let retry = format!("{}m", stacks::wisebet::ISSUE_RETRY_MINUTES);
+    assert_eq!(slept.lines().collect::<Vec<_>>(), [retry.as_str(), "12h", "12h"]);
+    assert_eq!(serving().ok().as_deref(), Some("issued-2"), "the renewed certificate is not served");
+    // A redeploy after issuance keeps serving certbot's certificate.
+    run("certbot-init");
+    assert_eq!(serving().ok().as_deref(), Some("issued-2"));
+    let log = std::fs::read_to_string(state.join("log")).unwrap();
+    let steps: Vec<&str> = log.lines().filter(|l| *l != "python").collect();
+    assert!(steps.iter().all(|l| l.starts_with("ok ")), "nginx would find no certificate:\n{log}");
+    for expected in [
+        "ok after a failed order: self-signed",
+        "ok after certbot certonly: self-signed",
+        "ok sleep 12h: issued-1",
+        "ok after certbot renew: issued-2",
+    ] {
+        assert!(steps.contains(&expected), "{expected:?} not in\n{log}");
+    }
+
+    // A host that ran the earlier file holds its self-signed pair in certbot's `live/$DOMAIN`, as
+    // plain files: certbot-init clears it, so certbot can issue there.
+    std::fs::remove_dir_all(&root).unwrap();
+    std::fs::create_dir_all(root.join(format!("live/{host}"))).unwrap();
+    std::fs::write(root.join(format!("live/{host}/fullchain.pem")), "earlier").unwrap();
+    run("certbot-init");
+    assert!(!root.join(format!("live/{host}")).exists(), "certbot would refuse live/{host}");
+    assert_eq!(serving().ok().as_deref(), Some("self-signed"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -107,3 +107,40 @@ fn railway_lists_registry_access_for_the_pipelines_images() {
     assert!(entry.contains("Registry Credentials") && entry.contains("read:packages"), "{entry}");
     assert!(entry.contains("Pro plan"), "{entry}");
 }
+
+/// Every host the committed Ingress serves has its DNS line under Kubernetes, read from the same
+/// list the Ingress is built from: NEOSALE's cluster host, which replaces its nginx (nginx has
+/// no route of its own), and a placeholder spelled as the repository variable the deploy routes
+/// in its place (`PUBLIC_HOST_NGINX_<ENV>`, as the other DNS lines).
+#[test]
+fn the_kubernetes_dns_lines_name_every_host_the_ingress_serves() {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden/neosale");
+    let page = std::fs::read_to_string(golden.join("DEPLOY.md")).unwrap().replace("&lt;", "<");
+    let kubernetes = section(&page, "kubernetes");
+    let dns = kubernetes.split("\nDNS records:\n").nth(1).expect("DNS records under kubernetes");
+    let dns = &dns[..dns.find("\n\n").unwrap_or(dns.len())];
+    let mut checked = 0;
+    for env in [stack_dsl::Env::Dev, stack_dsl::Env::Staging, stack_dsl::Env::Production] {
+        let path = golden.join(emit::layout::kubernetes_dir(env)).join("ingress.yaml");
+        let ingress: k8s_openapi::api::networking::v1::Ingress =
+            serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).expect("an Ingress");
+        for rule in ingress.spec.and_then(|s| s.rules).unwrap_or_default() {
+            let host = rule.host.expect("a host");
+            let line =
+                format!("- ({}) {}: ", env.name(), emit::public_origin::host_for_people(true, env, "nginx", &host));
+            if emit::facts::dns::resolves_locally(&host) {
+                assert!(!dns.contains(&host), "{host} resolves locally, yet has a DNS line:\n{dns}");
+                continue;
+            }
+            assert!(dns.lines().any(|l| l.starts_with(&line)), "no {line:?} among\n{dns}");
+            if emit::facts::reserved_hosts::stands_in(env, &host) {
+                assert!(
+                    line.contains(&format!("<the host in PUBLIC_HOST_NGINX_{}>", env.name().to_uppercase())),
+                    "{line}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2, "staging's and production's hosts");
+}
