@@ -101,8 +101,8 @@ fn dns_records(project: &ValidProject, targets: &[(&'static str, Vec<String>)]) 
         for stack in project.stacks().iter().filter(|s| environments.iter().any(|e| e == s.env().name())) {
             let namespace = &project.cluster().ingress_namespace;
             for (host, service) in served_hosts(project, stack, target) {
-                let host =
-                    crate::public_origin::host_for_people(project.pipeline().is_some(), stack.env(), &service, &host);
+                let piped = crate::public_origin::piped(project, target);
+                let host = crate::public_origin::host_for_people(piped, stack.env(), &service, &host);
                 if let Some(text) = crate::facts::dns::record(target, &host, &service, namespace) {
                     records.push(Prerequisite { target, env: stack.env().name().to_string(), need: Need::Dns, text });
                 }

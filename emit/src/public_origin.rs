@@ -6,7 +6,7 @@
 //! platform's own domain on Railway, a dashboard value on Render), so no browser is ever told
 //! to send it as an `Origin` and no router answers it.
 
-use stack_dsl::{ServiceRef, ValidStack};
+use stack_dsl::{DeployTarget, ServiceRef, ValidProject, ValidStack};
 
 use crate::facts::reserved_hosts;
 
@@ -60,9 +60,23 @@ pub fn variable_in(service: &str, env: &str) -> String {
     format!("{}_{}", variable(service), env.to_ascii_uppercase().replace('-', "_"))
 }
 
+/// True when `project`'s pipeline deploys `target` (a name of [`crate::TARGETS`]), and so reads
+/// the real host behind each placeholder from a repository variable.
+pub fn piped(project: &ValidProject, target: &str) -> bool {
+    project.pipeline().is_some_and(|pipeline| {
+        target
+            == match pipeline.target {
+                DeployTarget::Kubernetes => "kubernetes",
+                DeployTarget::Render => "render",
+                DeployTarget::Railway => "railway",
+                DeployTarget::ComposeOverSsh => "compose",
+            }
+    })
+}
+
 /// `host`, routed to `service` in `env`, as a page for people spells it: a placeholder is
 /// `<the host in PUBLIC_HOST_API_STAGING>`, the repository variable a deploy pipeline
-/// (`piped`) reads the team's real one from, else `<the real host of api>`.
+/// (`piped`: see [`piped`]) reads the team's real one from, else `<the real host of api>`.
 pub fn host_for_people(piped: bool, env: stack_dsl::Env, service: &str, host: &str) -> String {
     if !reserved_hosts::stands_in(env, host) {
         host.to_string()

@@ -194,7 +194,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             Need::Dns,
             domains.iter().map(|(env, domain)| {
                 let host = crate::public_origin::host_for_people(
-                    project.pipeline().is_some(),
+                    crate::public_origin::piped(project, "railway"),
                     *env,
                     &domain.service,
                     &domain.host,

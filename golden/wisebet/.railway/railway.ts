@@ -5,7 +5,7 @@
 // Service variable backend SECRET_KEY (production): Django SECRET_KEY.
 // Before the first deploy: Railway builds backend from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.
 // Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
-// production: railway domain <the host in PUBLIC_HOST_BACKEND_PRODUCTION> --service backend --port 8000
+// production: railway domain <the real host of backend> --service backend --port 8000
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
