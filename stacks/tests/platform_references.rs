@@ -233,7 +233,7 @@ fn railway_health_checks_reach_frameworks_that_check_the_host() {
     use emit::facts::frameworks::{host_allowlist, list_admits};
     let host = emit::facts::platforms::RAILWAY.health_check_host.expect("Railway names its health-check host");
     let mut checked = 0;
-    for (stack, program) in hosted_railway_programs() {
+    for (stack, program, _) in hosted_railway_programs() {
         for service in stack.services().filter(|s| deployed(s) && s.healthcheck.is_some()) {
             let Some(allowlist) = service.framework.and_then(host_allowlist) else { continue };
             let at = format!("{} ({}) {}", stack.name, stack.env(), service.name);
@@ -410,13 +410,16 @@ fn railway_values<'a>(program: &'a str, key: &str) -> Vec<&'a str> {
 }
 
 /// Every hosted stack of every team project, with the project's Railway program.
-fn hosted_railway_programs() -> Vec<(stack_dsl::ValidStack, String)> {
+/// Each hosted stack with its project's Railway program, and whether the project's pipeline
+/// deploys to Railway.
+fn hosted_railway_programs() -> Vec<(stack_dsl::ValidStack, String, bool)> {
     let mut out = Vec::new();
     for project in stacks::all() {
         let valid = project.validate().expect("valid stack");
         let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
         let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
-        out.extend(valid.stacks().iter().filter(|s| s.env().is_hosted()).map(|s| (s.clone(), program.clone())));
+        let piped = emit::public_origin::piped(&valid, "railway");
+        out.extend(valid.stacks().iter().filter(|s| s.env().is_hosted()).map(|s| (s.clone(), program.clone(), piped)));
     }
     out
 }
@@ -424,7 +427,7 @@ fn hosted_railway_programs() -> Vec<(stack_dsl::ValidStack, String)> {
 #[test]
 fn railway_spells_references_as_platform_references() {
     let mut checked = 0;
-    for (stack, program) in hosted_railway_programs() {
+    for (stack, program, _) in hosted_railway_programs() {
         let program = program.as_str();
         for service in stack.services().filter(|s| deployed(s)) {
             for (key, value) in &service.env {
@@ -462,7 +465,7 @@ fn railway_spells_references_as_platform_references() {
 #[test]
 fn railway_services_log_in_as_the_user_railway_creates() {
     let mut checked = 0;
-    for (stack, program) in hosted_railway_programs() {
+    for (stack, program, _) in hosted_railway_programs() {
         let declared: Vec<String> = stack
             .services()
             .filter_map(|s| s.datastore.as_ref())
@@ -546,7 +549,7 @@ fn every_railway_service_has_something_to_deploy() {
 #[test]
 fn every_public_railway_service_gets_an_address() {
     let mut checked = 0;
-    for (stack, program) in hosted_railway_programs() {
+    for (stack, program, _) in hosted_railway_programs() {
         let note = railway_note(&program, "Public without a domain");
         let behind_proxy = |name: &str| {
             stack.services().any(|p| match &p.role {
@@ -679,7 +682,7 @@ fn railway_service<'a>(program: &'a str, name: &str) -> Option<&'a str> {
 #[test]
 fn railway_routes_and_checks_the_port_each_service_listens_on() {
     let mut checked = 0;
-    for (stack, program) in hosted_railway_programs() {
+    for (stack, program, piped) in hosted_railway_programs() {
         let program = program.as_str();
         for service in stack.services().filter(|s| deployed(s)) {
             let checked_port = match service.healthcheck.as_ref().map(|p| &p.check) {
@@ -694,8 +697,9 @@ fn railway_routes_and_checks_the_port_each_service_listens_on() {
             // The domains are attached by `railway domain`, which the header lists.
             for route in &service.routes {
                 let target = service.route_port(route).expect("a routed port");
-                // A placeholder host is named by the setting holding the real one.
-                let host = emit::public_origin::host_for_people(true, stack.env(), &service.name, &route.host);
+                // A placeholder host is named by the setting holding the real one where the
+                // pipeline deploys to Railway, else as the service's real host.
+                let host = emit::public_origin::host_for_people(piped, stack.env(), &service.name, &route.host);
                 let command =
                     format!("// {}: railway domain {host} --service {} --port {target}\n", stack.env(), service.name);
                 assert!(program.contains(&command), "{at}: {} does not target port {target}", route.host);
