@@ -286,7 +286,7 @@ pub fn lower(stack: &ValidStack, cluster: &Cluster) -> Result<Lowered, Error> {
         .map(|config| ConfigMapGenerator {
             name: config.name.clone(),
             files: vec![format!("{}={}", config.key, config.copy_path())],
-            options: GeneratorOptions { labels: labels::stack_labels(stack) },
+            options: GeneratorOptions { labels: labels::stack_labels(stack), disable_name_suffix_hash: false },
         })
         .collect();
     Ok(lowered)
