@@ -788,9 +788,10 @@ fn ingress_json(name: &str, host: &str) -> serde_json::Value {
     })
 }
 
-/// A deploy that moves the Ingress to a new host (its `PUBLIC_HOST_*` variable changed) and then
-/// fails: the rollback gives the Ingress back the rules and TLS hosts it had, and leaves an
-/// unchanged Service alone. On a first deploy the new Ingress stays, with a warning naming it.
+/// A deploy that moves the Ingress to a new host (its `PUBLIC_HOST_*` variable changed) and a
+/// Service to a new port, and then fails: the rollback gives the Ingress back the rules and TLS
+/// hosts it had and the Service its ports, and leaves an unchanged Service alone. On a first
+/// deploy the new Ingress stays, with a warning naming it.
 #[test]
 fn a_rollback_puts_back_the_routes_the_deploy_changed() {
     let mut checked = 0;
@@ -800,17 +801,22 @@ fn a_rollback_puts_back_the_routes_the_deploy_changed() {
         checked += 1;
         let namespace = emit::layout::kubernetes_namespace(&stack.name, stack.env());
         let (workloads, jobs) = workloads(stack);
-        let existing = format!("{workloads}Ingress {namespace} {name}\nService {namespace} web\n");
+        let existing =
+            format!("{workloads}Ingress {namespace} {name}\nService {namespace} web\nService {namespace} api\n");
         let cluster = Cluster::new("routes", stack.env().name());
         running_before(&cluster, stack, &existing);
         for job in jobs.values() {
             cluster.write(&format!("state/job.{job}"), "Complete ");
         }
         let before = ingress_json(&name, "old.acme.test");
-        let service = serde_json::json!({"kind": "Service", "metadata": {"name": "web"},
-            "spec": {"selector": {"app.kubernetes.io/name": "web"}, "ports": [{"port": 80}]}});
+        let service = |name: &str, port: u16| {
+            serde_json::json!({"kind": "Service", "metadata": {"name": name, "resourceVersion": "3"},
+                "spec": {"selector": {"app.kubernetes.io/name": name}, "ports": [{"port": port}]}})
+        };
         cluster.write(&format!("state/ingress.{name}"), &before.to_string());
-        cluster.write("state/service.web", &service.to_string());
+        cluster.write("state/service.web", &service("web", 80).to_string());
+        cluster.write("state/service.api", &service("api", 3001).to_string());
+        cluster.write("after-apply/service.web", &service("web", 8080).to_string());
         cluster.write(&format!("after-apply/ingress.{name}"), &ingress_json(&name, "shop.acme.test").to_string());
         let (ok, output) = cluster.run_output(&scripts.deploy);
         assert!(ok, "{}: deploy: {output}", stack.name);
@@ -821,10 +827,11 @@ fn a_rollback_puts_back_the_routes_the_deploy_changed() {
             .unwrap_or_else(|_| panic!("{}: the Ingress keeps the new host: {output}", stack.name));
         let objects: Vec<serde_json::Value> =
             serde_json::Deserializer::from_str(&replaced).into_iter().map(|o| o.expect("JSON")).collect();
-        assert_eq!(objects.len(), 1, "{}: only the changed object is replaced: {replaced}", stack.name);
+        assert_eq!(objects.len(), 2, "{}: only the changed objects are replaced: {replaced}", stack.name);
         assert_eq!(objects[0]["kind"], "Ingress");
         assert_eq!(objects[0]["spec"], before["spec"], "{}: rules and TLS hosts as before", stack.name);
         assert_eq!(objects[0]["metadata"]["resourceVersion"], "7", "{}: replaced over the live object", stack.name);
+        assert_eq!(objects[1]["spec"], service("web", 80)["spec"], "{}: the Service's ports as before", stack.name);
 
         // A first deploy: the Ingress did not exist, so the rollback leaves it and says so.
         let cluster = Cluster::new("routes-first", stack.env().name());
@@ -834,7 +841,8 @@ fn a_rollback_puts_back_the_routes_the_deploy_changed() {
             cluster.write(&format!("state/job.{job}"), "Complete ");
         }
         cluster.write(&format!("after-apply/ingress.{name}"), &ingress_json(&name, "shop.acme.test").to_string());
-        cluster.write("after-apply/service.web", &service.to_string());
+        cluster.write("after-apply/service.web", &service("web", 80).to_string());
+        cluster.write("after-apply/service.api", &service("api", 3001).to_string());
         assert!(cluster.run(&scripts.deploy), "{}: first deploy", stack.name);
         let (ok, output) = cluster.run_output(&scripts.rollback);
         assert!(ok, "{}: rollback: {output}", stack.name);
