@@ -431,10 +431,10 @@ fi
 /// The ConfigMap recording the digest each third-party reference was pinned to, as
 /// `reference digest` lines under [`DIGESTS_KEY`]; named without a hash so the next deploy finds
 /// it, and labelled like the stack so the prune keeps it while the overlay generates it.
-pub const DIGESTS_CONFIG_MAP: &str = "stackwright-image-digests";
+const DIGESTS_CONFIG_MAP: &str = "stackwright-image-digests";
 /// Its key, and the overlay's file it is generated from. A reference (`postgres:16-alpine`,
 /// `registry:5000/team/app:1`) is no valid ConfigMap key, so the references are in the value.
-pub const DIGESTS_KEY: &str = "digests";
+const DIGESTS_KEY: &str = "digests";
 
 /// The generator of [`DIGESTS_CONFIG_MAP`] from the file [`resolve_digests`] writes beside the
 /// overlay; none without a pinned image.
