@@ -13,19 +13,35 @@ use stack_dsl::{DeployTarget, Ready, Run, ValidStack};
 
 /// A `kubectl` that logs its arguments to `$FAKE/log` and answers from files under `$FAKE`:
 /// `existing` (`Kind namespace name` lines, what `get -f` lists), `state/<type>.<name>` (what a
-/// jsonpath `get` prints), `secret/<key>` (the Secret's keys and values), `missing-secret.<name>` (that Secret does not exist), `after-apply/` (copied over `state/`, `existing-after` over
+/// jsonpath or JSON `get` prints), `secret/<key>` (the Secret's keys and values), `missing-secret.<name>` (that Secret does not exist), `after-apply/` (copied over `state/`, `existing-after` over
 /// `existing`, on every apply of the manifests) and `fail-rollout` (rollout status fails, of the workload it names or of any).
+/// The files beside the last kustomized overlay's `kustomization.yaml` are what it generates
+/// ConfigMaps from: each apply of the manifests copies them to `configmap/`, where a jsonpath
+/// `get configmap` reads its key (nothing, as with `--ignore-not-found`, before the first).
+/// `replace -f -` appends the object it receives to `replaced`.
 const FAKE_KUBECTL: &str = r#"#!/usr/bin/env bash
 echo "kubectl $*" >> "$FAKE/log"
 case $1 in
   version) echo "{\"clientVersion\": {\"gitVersion\": \"$KUBECTL_VERSION\"}}" ;;
-  kustomize) echo "kind: List" ;;
+  kustomize) echo "${@: -1}" > "$FAKE/overlay"; echo "kind: List" ;;
+  replace) cat >> "$FAKE/replaced"; echo >> "$FAKE/replaced" ;;
   apply)
     case "$*" in *manifests.yaml*) ;; *) exit 0 ;; esac
+    if [ -f "$FAKE/overlay" ]; then
+      mkdir -p "$FAKE/configmap"
+      for file in "$(cat "$FAKE/overlay")"/*; do
+        case $file in */kustomization.yaml) ;; *) cp "$file" "$FAKE/configmap/" ;; esac
+      done
+    fi
     if [ -d "$FAKE/after-apply" ]; then cp -r "$FAKE/after-apply/." "$FAKE/state/"; fi
     if [ -f "$FAKE/existing-after" ]; then cp "$FAKE/existing-after" "$FAKE/existing"; fi ;;
   get)
     if [ "$2" = -f ]; then cat "$FAKE/existing"; exit 0; fi
+    if [ "$2" = configmap ]; then
+      all="$*"; key=${all##*jsonpath=\{.data.}; key=${key%%\}*}
+      if [ -f "$FAKE/configmap/$key" ]; then cat "$FAKE/configmap/$key"; fi
+      exit 0
+    fi
     if [ "$2" = secret ]; then
       [ -d "$FAKE/secret" ] || exit 1
       [ -f "$FAKE/missing-secret.$3" ] && exit 1
@@ -631,40 +647,31 @@ fn a_successful_deploy_prunes_by_label_and_keeps_the_data() {
             assert!(!allowed.contains(&kept), "{}: {kept} must never be pruned", stack.name);
         }
         // Every kind the kustomization applies can be pruned once the stack drops it.
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../golden")
-            .join(&stack.name)
-            .join(emit::layout::kubernetes_dir(stack.env()));
-        let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("golden file");
-        let kustomization: emit::kubernetes::Kustomization =
-            serde_saphyr::from_str(&read("kustomization.yaml")).expect("kustomization");
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct TypeMeta {
             api_version: String,
             kind: String,
         }
-        for file in &kustomization.resources {
-            for document in read(file).split("\n---\n") {
-                let meta: TypeMeta = serde_saphyr::from_str(document).expect("apiVersion and kind");
-                let group_version = if meta.api_version.contains('/') {
-                    meta.api_version.clone()
-                } else {
-                    format!("core/{}", meta.api_version)
-                };
-                let kind = format!("{group_version}/{}", meta.kind);
-                assert!(allowed.contains(&kind.as_str()), "{}: {kind} from {file} is never pruned", stack.name);
-            }
+        for (file, document) in kustomized_documents(stack) {
+            let meta: TypeMeta = serde_saphyr::from_str(&document).expect("apiVersion and kind");
+            let group_version = if meta.api_version.contains('/') {
+                meta.api_version.clone()
+            } else {
+                format!("core/{}", meta.api_version)
+            };
+            let kind = format!("{group_version}/{}", meta.kind);
+            assert!(allowed.contains(&kind.as_str()), "{}: {kind} from {file} is never pruned", stack.name);
         }
     }
 }
 
-/// Every third-party image the manifests run is pinned, at deploy time, to the digest its tag
-/// names then: the overlay's `images` give each repository a digest, and a tag that moves
-/// between two deploys moves the digest with it (so the pods are rolled onto it), never
-/// between two nodes of one deploy.
+/// Every third-party image the manifests run is pinned to a digest: the overlay's `images` give
+/// each repository one. An upstream retag of the same reference changes nothing on the next
+/// deploy (the recorded digest is kept, so PostgreSQL is not restarted by an unrelated app
+/// deploy); a reference the stack changes is resolved to what its tag names then.
 #[test]
-fn third_party_images_are_pinned_to_a_digest_at_deploy_time() {
+fn third_party_images_keep_their_digest_until_the_stack_changes_their_tag() {
     #[derive(serde::Deserialize)]
     struct Overlay {
         images: Vec<OverlayImage>,
@@ -690,15 +697,161 @@ fn third_party_images_are_pinned_to_a_digest_at_deploy_time() {
         }
         assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
         let first = digests(&cluster, stack);
+        let mut references = Vec::new();
         for service in stack.services().filter(|s| emit::kubernetes::left_out(s).is_none()) {
             let stack_dsl::Image::Registry(reference) = &service.image else { continue };
             let repository = emit::kubernetes::pull_policy::repository(reference);
             let digest = first.get(repository).unwrap_or_else(|| panic!("{}: {reference} is not pinned", stack.name));
             assert!(digest.starts_with("sha256:") && digest.len() == 71, "{digest}");
+            references.push(reference.clone());
         }
+        let resolved = |cluster: &Cluster| cluster.log().iter().filter(|l| l.starts_with("docker buildx")).count();
+        assert_eq!(resolved(&cluster), first.len(), "{}: a first deploy resolves every tag", stack.name);
+
+        // Upstream retags every image: the next deploy keeps what runs.
         cluster.write("registry-generation", "a tag moved");
+        let (ok, output) = cluster.run_output(&scripts.deploy);
+        assert!(ok, "{}: deploy: {output}", stack.name);
+        assert_eq!(digests(&cluster, stack), first, "{}: a retag upstream restarted pods", stack.name);
+        assert_eq!(resolved(&cluster), first.len(), "{}: recorded references are not resolved again", stack.name);
+        assert!(output.contains("kubectl delete configmap"), "{}: how to refresh is not said: {output}", stack.name);
+
+        // The stack moves one image to a new tag (as its next generated script would name it).
+        let moved = references.first().expect("a third-party image");
+        let repository = emit::kubernetes::pull_policy::repository(moved);
+        let renamed = scripts.deploy.replace(&format!("(digest {moved})"), &format!("(digest {repository}:moved-on)"));
+        let renamed = renamed.replace(&format!("\"{moved} "), &format!("\"{repository}:moved-on "));
+        assert_ne!(renamed, scripts.deploy, "{}: {moved} is not in the script", stack.name);
+        assert!(cluster.run(&renamed), "{}: deploy", stack.name);
+        let third = digests(&cluster, stack);
+        assert_ne!(third.get(repository), first.get(repository), "{}: a new tag keeps the old digest", stack.name);
+        for (other, digest) in first.iter().filter(|(r, _)| *r != repository) {
+            assert_eq!(third.get(other), Some(digest), "{}: {other} moved with {moved}", stack.name);
+        }
+
+        // Deleting the record takes the tags' current digests.
+        std::fs::remove_dir_all(cluster.dir.join("configmap")).expect("the record");
         assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
-        let second = digests(&cluster, stack);
-        assert!(first.iter().all(|(repo, digest)| second.get(repo) != Some(digest)), "the new digests are used");
+        let refreshed = digests(&cluster, stack);
+        assert!(first.iter().all(|(repo, digest)| refreshed.get(repo) != Some(digest)), "the new digests are used");
     }
+}
+
+/// Each document of the files the golden kustomization of `stack`'s environment lists, with its
+/// file.
+fn kustomized_documents(stack: &ValidStack) -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../golden")
+        .join(&stack.name)
+        .join(emit::layout::kubernetes_dir(stack.env()));
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("golden file");
+    let kustomization: emit::kubernetes::Kustomization =
+        serde_saphyr::from_str(&read("kustomization.yaml")).expect("kustomization");
+    kustomization
+        .resources
+        .iter()
+        .flat_map(|file| read(file).split("\n---\n").map(|d| (file.clone(), d.to_string())).collect::<Vec<_>>())
+        .collect()
+}
+
+/// The names of the Ingresses in the golden manifests of `stack`'s environment.
+fn ingresses(stack: &ValidStack) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Meta {
+        name: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Object {
+        kind: String,
+        metadata: Meta,
+    }
+    kustomized_documents(stack)
+        .into_iter()
+        .filter_map(|(_, document)| serde_saphyr::from_str::<Object>(&document).ok())
+        .filter(|o| o.kind == "Ingress")
+        .map(|o| o.metadata.name)
+        .collect()
+}
+
+/// An Ingress as the cluster reports it, serving `host`.
+fn ingress_json(name: &str, host: &str) -> serde_json::Value {
+    serde_json::json!({
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": name, "resourceVersion": "7"},
+        "spec": {
+            "ingressClassName": "nginx",
+            "rules": [{"host": host, "http": {"paths": [{"path": "/", "pathType": "Prefix",
+                "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}],
+            "tls": [{"hosts": [host], "secretName": "shop-tls"}],
+        },
+    })
+}
+
+/// A deploy that moves the Ingress to a new host (its `PUBLIC_HOST_*` variable changed) and a
+/// Service to a new port, and then fails: the rollback gives the Ingress back the rules and TLS
+/// hosts it had and the Service its ports, and leaves an unchanged Service alone. On a first
+/// deploy the new Ingress stays, with a warning naming it.
+#[test]
+fn a_rollback_puts_back_the_routes_the_deploy_changed() {
+    let mut checked = 0;
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let Some(name) = ingresses(stack).into_iter().next() else { continue };
+        checked += 1;
+        let namespace = emit::layout::kubernetes_namespace(&stack.name, stack.env());
+        let (workloads, jobs) = workloads(stack);
+        let existing =
+            format!("{workloads}Ingress {namespace} {name}\nService {namespace} web\nService {namespace} api\n");
+        let cluster = Cluster::new("routes", stack.env().name());
+        running_before(&cluster, stack, &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        let before = ingress_json(&name, "old.acme.test");
+        let service = |name: &str, port: u16| {
+            serde_json::json!({"kind": "Service", "metadata": {"name": name, "resourceVersion": "3"},
+                "spec": {"selector": {"app.kubernetes.io/name": name}, "ports": [{"port": port}]}})
+        };
+        cluster.write(&format!("state/ingress.{name}"), &before.to_string());
+        cluster.write("state/service.web", &service("web", 80).to_string());
+        cluster.write("state/service.api", &service("api", 3001).to_string());
+        cluster.write("after-apply/service.web", &service("web", 8080).to_string());
+        cluster.write(&format!("after-apply/ingress.{name}"), &ingress_json(&name, "shop.acme.test").to_string());
+        let (ok, output) = cluster.run_output(&scripts.deploy);
+        assert!(ok, "{}: deploy: {output}", stack.name);
+        // The smoke test on the new host fails; the rollback runs.
+        let (ok, output) = cluster.run_output(&scripts.rollback);
+        assert!(ok, "{}: rollback: {output}", stack.name);
+        let replaced = std::fs::read_to_string(cluster.dir.join("replaced"))
+            .unwrap_or_else(|_| panic!("{}: the Ingress keeps the new host: {output}", stack.name));
+        let objects: Vec<serde_json::Value> =
+            serde_json::Deserializer::from_str(&replaced).into_iter().map(|o| o.expect("JSON")).collect();
+        assert_eq!(objects.len(), 2, "{}: only the changed objects are replaced: {replaced}", stack.name);
+        assert_eq!(objects[0]["kind"], "Ingress");
+        assert_eq!(objects[0]["spec"], before["spec"], "{}: rules and TLS hosts as before", stack.name);
+        assert_eq!(objects[0]["metadata"]["resourceVersion"], "7", "{}: replaced over the live object", stack.name);
+        assert_eq!(objects[1]["spec"], service("web", 80)["spec"], "{}: the Service's ports as before", stack.name);
+
+        // A first deploy: the Ingress did not exist, so the rollback leaves it and says so.
+        let cluster = Cluster::new("routes-first", stack.env().name());
+        write_secret(&cluster, stack, "value");
+        cluster.write("existing-after", &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        cluster.write(&format!("after-apply/ingress.{name}"), &ingress_json(&name, "shop.acme.test").to_string());
+        cluster.write("after-apply/service.web", &service("web", 80).to_string());
+        cluster.write("after-apply/service.api", &service("api", 3001).to_string());
+        assert!(cluster.run(&scripts.deploy), "{}: first deploy", stack.name);
+        let (ok, output) = cluster.run_output(&scripts.rollback);
+        assert!(ok, "{}: rollback: {output}", stack.name);
+        assert!(!cluster.dir.join("replaced").exists(), "{}: nothing existed to put back", stack.name);
+        assert!(
+            output.contains(&format!("Ingress {name} was created by this deploy")),
+            "{}: the new Ingress is not named: {output}",
+            stack.name
+        );
+    }
+    assert!(checked > 0, "no team stack deploys an Ingress to Kubernetes");
 }

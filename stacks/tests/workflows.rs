@@ -253,6 +253,8 @@ fn named_paths(workflow: &Workflow) -> Vec<String> {
                 .unwrap_or_else(|e| panic!("the overlay does not parse: {e}"));
             let files = overlay.config_map_generator.iter().flat_map(|g| &g.files);
             let files = files.map(|f| f.split_once('=').map_or(f.as_str(), |(_, path)| path).to_string());
+            // A file the step itself writes beside the overlay (the image digests) is no repository file.
+            let files = files.filter(|path| !script.contains(&format!("> {dir}/{path}\n")));
             paths.extend(overlay.resources.into_iter().chain(files).map(|path| format!("{dir}/{path}")));
         }
     }

@@ -130,6 +130,7 @@ pub fn workflow(
             smoke_step = smoke_step.map(|s| s.condition(APPLIED_CONDITION));
             notes.push(first_apply.order);
         }
+        notes.extend(platform::notes(pipeline.target, &deploy)?);
         job = job.step(deploy_step);
         if let Some(smoke_step) = smoke_step {
             job = job.step(smoke_step);

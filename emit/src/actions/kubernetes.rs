@@ -7,10 +7,13 @@
 //! ([`crate::kubernetes::kept`]). The deploy then follows [`DeployOrder`]: everything but the
 //! Jobs and the services that wait for one, the rollout of those StatefulSets, the Jobs to
 //! completion (bounded by their deadline), then the rest; Deployments and StatefulSets are
-//! awaited. The revisions running before are recorded, so a rollback undoes
-//! only what this deploy changed and does nothing to what it created.
+//! awaited. The revisions running before, and the specs of the Ingresses and Services, are
+//! recorded, so a rollback undoes only what this deploy changed and does nothing to what it
+//! created. Third-party images keep the digest recorded for their reference in a ConfigMap, so
+//! an upstream retag restarts nothing until the stack changes the reference.
 //!
 //! - Overlays, image tags and patches: <https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/>
+//! - `kubectl replace` (the whole object, conditional on its resourceVersion): <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_replace/>
 //! - `kubectl rollout undo --to-revision`: <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_rollout/kubectl_rollout_undo/>
 //! - StatefulSet forced rollback (revert the template, then delete the pods already started
 //!   with the bad one): <https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#forced-rollback>
@@ -51,6 +54,45 @@ const REVISION: &str = r#"revision() {
     StatefulSet) kubectl get "statefulset/$3" --namespace "$2" -o jsonpath='{.status.updateRevision}' ;;
   esac
 }
+"#;
+
+/// Records, before anything is applied, the spec of each Ingress and Service of the manifests
+/// that exists, as `Kind namespace name <spec as JSON>` lines: a deploy changes what an Ingress
+/// routes (a new `PUBLIC_HOST_*` value) and a Service's selector and ports, and `rollout undo`
+/// reverts only pod templates.
+const RECORD_SPECS: &str = r#"# The routes and Services as they are, so that the rollback puts back what this deploy changes in them.
+for kind in Ingress Service; do
+  resources "$kind" | while read -r namespace name; do
+    spec=$(kubectl get "${kind,,}/$name" --namespace "$namespace" -o json | jq -c .spec)
+    echo "$kind $namespace $name $spec"
+  done
+done > "$RUNNER_TEMP/specs-before"
+"#;
+
+/// Puts back each recorded spec this deploy changed, replacing the whole spec (its lists of
+/// rules, hosts and ports included) on the live object, whose resourceVersion makes the write
+/// fail rather than overwrite a change made meanwhile. An Ingress this deploy created stays:
+/// nothing answered its host before, and deleting it could cut a host that another route of the
+/// previous version still needs; the warning names it.
+/// <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_replace/>
+const RESTORE_SPECS: &str = r#"# Routes and Services first: requests meet the previous hosts and ports while the pods roll back.
+while read -r kind namespace name spec; do
+  if ! live=$(kubectl get "${kind,,}/$name" --namespace "$namespace" -o json); then
+    echo "::warning::$kind $name no longer exists; its previous spec was: $spec"
+    continue
+  fi
+  if [ "$(jq -cS .spec <<< "$live")" = "$(jq -cS . <<< "$spec")" ]; then continue; fi
+  if jq --argjson spec "$spec" '.spec = $spec' <<< "$live" | kubectl replace -f -; then
+    echo "$kind $name: its spec is back to the one before this deploy."
+  else
+    echo "::error::$kind $name: its previous spec could not be put back; it was: $spec"
+  fi
+done < "$RUNNER_TEMP/specs-before"
+resources Ingress | while read -r namespace name; do
+  if ! grep -q "^Ingress $namespace $name " "$RUNNER_TEMP/specs-before"; then
+    echo "::warning::Ingress $name was created by this deploy and stays; delete it by hand if its hosts must not answer: kubectl delete ingress $name --namespace $namespace"
+  fi
+done
 "#;
 
 #[derive(Serialize)]
@@ -109,7 +151,7 @@ fn config_maps(stack: &ValidStack, depth: usize) -> Vec<ConfigMapGenerator> {
             continue;
         }
         let file = format!("{}={}{}", config.key, "../".repeat(depth), config.path);
-        let options = GeneratorOptions { labels: labels::stack_labels(stack) };
+        let options = GeneratorOptions { labels: labels::stack_labels(stack), disable_name_suffix_hash: false };
         generators.push(ConfigMapGenerator { name: config.name, files: vec![file], options });
     }
     generators
@@ -386,26 +428,76 @@ fi
     )
 }
 
-/// Resolves each third-party image's tag to the digest it names now (`digest_<i>`), so that
-/// every node runs the same bits until the next deploy and pods start from the node's copy.
+/// The ConfigMap recording the digest each third-party reference was pinned to, as
+/// `reference digest` lines under [`DIGESTS_KEY`]; named without a hash so the next deploy finds
+/// it, and labelled like the stack so the prune keeps it while the overlay generates it.
+const DIGESTS_CONFIG_MAP: &str = "stackwright-image-digests";
+/// Its key, and the overlay's file it is generated from. A reference (`postgres:16-alpine`,
+/// `registry:5000/team/app:1`) is no valid ConfigMap key, so the references are in the value.
+const DIGESTS_KEY: &str = "digests";
+
+/// The generator of [`DIGESTS_CONFIG_MAP`] from the file [`resolve_digests`] writes beside the
+/// overlay; none without a pinned image.
+fn digests_config_map(stack: &ValidStack, third_party: &ThirdParty) -> Option<ConfigMapGenerator> {
+    (!third_party.images.is_empty()).then(|| ConfigMapGenerator {
+        name: DIGESTS_CONFIG_MAP.into(),
+        files: vec![DIGESTS_KEY.into()],
+        options: GeneratorOptions { labels: labels::stack_labels(stack), disable_name_suffix_hash: true },
+    })
+}
+
+/// The workflow header's line on how `deploy`'s environment keeps its third-party digests and
+/// how a team takes upstream patches on purpose; none without a pinned image.
+pub fn digests_note(deploy: &Deploy) -> Result<Option<String>, Error> {
+    let third_party = third_party_images(deploy.stack, deploy.cluster)?;
+    if third_party.images.is_empty() {
+        return Ok(None);
+    }
+    let env = deploy.stack.env();
+    let namespace = kubernetes_namespace(&deploy.stack.name, env);
+    let references: Vec<&str> = third_party.images.iter().map(|(_, reference)| reference.as_str()).collect();
+    Ok(Some(format!(
+        "In {env}, {} stay at the digest recorded in the ConfigMap {DIGESTS_CONFIG_MAP} of {namespace} until the \
+         stack changes their tag, so an upstream retag restarts nothing; to take upstream patches of the same tags: \
+         kubectl delete configmap {DIGESTS_CONFIG_MAP} --namespace {namespace}, then run the deploy.",
+        references.join(", ")
+    )))
+}
+
+/// Sets each third-party image's digest (`digest_<i>`), so that every node runs the same bits
+/// until the stack changes its reference: the digest an earlier deploy recorded for the same
+/// reference, or else the one its tag names now. An upstream retag then restarts nothing on an
+/// unrelated deploy; deleting the record takes the tags' current digests on the next deploy.
+/// Writes the record for the overlay's generator into `overlay_dir`, which exists.
 /// <https://docs.docker.com/reference/cli/docker/buildx/imagetools/inspect/>
-fn resolve_digests(third_party: &ThirdParty) -> String {
+fn resolve_digests(third_party: &ThirdParty, namespace: &str, overlay_dir: &str) -> String {
     if third_party.images.is_empty() {
         return String::new();
     }
-    let mut script = String::from(
-        r#"# Third-party images run the bits their tags name now, on every node, until the next deploy.
-digest() {
+    let mut script = format!(
+        r#"# Third-party images stay at the digest recorded for their reference until the stack changes it;
+# a new reference runs the bits its tag names now. To take upstream patches of the same tags:
+# kubectl delete configmap {DIGESTS_CONFIG_MAP} --namespace {namespace}, then deploy.
+recorded=$(kubectl get configmap {DIGESTS_CONFIG_MAP} --namespace {namespace} --ignore-not-found -o jsonpath='{{.data.{DIGESTS_KEY}}}')
+digest() {{
   local digest
-  digest=$(docker buildx imagetools inspect "$1" --format '{{json .Manifest}}' | jq -r .digest)
+  digest=$(awk -v reference="$1" '$1 == reference {{ print $2; exit }}' <<< "$recorded")
+  if [[ $digest == sha256:* ]]; then
+    echo "$1 stays at $digest, as recorded; kubectl delete configmap {DIGESTS_CONFIG_MAP} --namespace {namespace} takes its tag's current digest on the next deploy." >&2
+  else
+    digest=$(docker buildx imagetools inspect "$1" --format '{{{{json .Manifest}}}}' | jq -r .digest)
+  fi
   if [[ $digest != sha256:* ]]; then echo "::error::No digest for $1." >&2; return 1; fi
   echo "$digest"
-}
-"#,
+}}
+"#
     );
+    let mut record = Vec::new();
     for (i, (_, reference)) in third_party.images.iter().enumerate() {
         script.push_str(&format!("digest_{i}=$(digest {reference})\n"));
+        record.push(format!("\"{reference} $digest_{i}\""));
     }
+    script.push_str(&format!("printf '%s\\n' {} > {overlay_dir}/{DIGESTS_KEY}\n", record.join(" ")));
     for repository in &third_party.ambiguous {
         // Kustomize pins images by repository; one run at two tags keeps its tags.
         script.push_str(&format!(
@@ -474,7 +566,10 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
                 digest: Some(format!("${{digest_{i}}}")),
             }))
             .collect(),
-        config_map_generator: config_maps(deploy.stack, 2),
+        config_map_generator: config_maps(deploy.stack, 2)
+            .into_iter()
+            .chain(digests_config_map(deploy.stack, &third_party))
+            .collect(),
         patches: real_hosts(deploy, &lowered, &placeholders)?
             .into_iter()
             .chain(release_names(order))
@@ -522,7 +617,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
         kept::PRUNED_KINDS.iter().map(|k| format!("--prune-allowlist={k}")).collect::<Vec<_>>().join(" ")
     );
     let install = install_kubectl();
-    let digests = resolve_digests(&third_party);
+    let digests = resolve_digests(&third_party, &namespace, &overlay_dir);
     let kept = kept::apply_command(&kept::kept_files(deploy.stack), &deploy.options.from_root(&kubernetes_dir(env)));
     let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default()
         + &outside_secrets_check(&outside_secrets(deploy, &lowered), &namespace);
@@ -536,12 +631,12 @@ printf '%s\n' "$KUBECONFIG_DATA" > "$KUBECONFIG"
 release="${{GITHUB_SHA:0:12}}-$GITHUB_RUN_ATTEMPT"
 # The namespace and the claims holding data are applied apart from the kustomization.
 {kept}
-{secret_check}{digests}mkdir -p {overlay_dir}
-cat > {overlay_dir}/kustomization.yaml <<EOF
+{secret_check}mkdir -p {overlay_dir}
+{digests}cat > {overlay_dir}/kustomization.yaml <<EOF
 {overlay}EOF
 # The config files live outside the overlay's directory, in the repository.
 kubectl kustomize --load-restrictor LoadRestrictionsNone {overlay_dir} > "$RUNNER_TEMP/manifests.yaml"
-{KUBE_RESOURCES}{REVISION}{wait_for_job}# What runs now, so that the rollback undoes only what this deploy changes.
+{KUBE_RESOURCES}{REVISION}{wait_for_job}{RECORD_SPECS}# What runs now, so that the rollback undoes only what this deploy changes.
 for kind in Deployment StatefulSet; do
   resources "$kind" | while read -r namespace name; do echo "$kind $namespace $name $(revision "$kind" "$namespace" "$name")"; done
 done > "$RUNNER_TEMP/before"
@@ -555,7 +650,7 @@ done
     let rollback = format!(
         r#"set -euo pipefail
 if [ ! -f "$RUNNER_TEMP/before" ]; then echo "Nothing was applied."; exit 0; fi
-{KUBE_RESOURCES}{REVISION}for kind in Deployment StatefulSet; do
+{KUBE_RESOURCES}{REVISION}{RESTORE_SPECS}for kind in Deployment StatefulSet; do
   resources "$kind" | while read -r namespace name; do
     if ! grep -q "^$kind $namespace $name " "$RUNNER_TEMP/before"; then
       echo "::warning::$kind $name was created by this deploy; there is no earlier version to return to."
@@ -577,7 +672,7 @@ if [ ! -f "$RUNNER_TEMP/before" ]; then echo "Nothing was applied."; exit 0; fi
     fi
   done
 done
-echo "::error::The {env} deploy failed; what it changed was rolled back to the revision running before. Migrations are not reverted."
+echo "::error::The {env} deploy failed; what it changed (workloads, routes, Services) was put back as it ran before. Migrations are not reverted."
 "#
     );
     // The longest the deploy may wait, so that its step limit (and the job's, which holds it)

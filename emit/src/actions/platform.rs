@@ -957,6 +957,16 @@ pub fn prerequisites_for(target: DeployTarget, services: &[&str]) -> Vec<Prerequ
     }
 }
 
+/// Lines of the workflow's header on operating what `deploy` keeps between deploys.
+pub fn notes(target: DeployTarget, deploy: &Deploy) -> Result<Vec<String>, Error> {
+    #[cfg(feature = "kubernetes")]
+    if target == DeployTarget::Kubernetes {
+        return Ok(super::kubernetes::digests_note(deploy)?.into_iter().collect());
+    }
+    let _ = (target, deploy);
+    Ok(Vec::new())
+}
+
 /// Steps the deploy needs before it runs: the pinned Node.js the Railway CLI and program run on.
 pub fn setup(target: DeployTarget) -> Vec<Step> {
     match target {

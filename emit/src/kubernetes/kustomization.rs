@@ -43,9 +43,14 @@ pub struct ConfigMapGenerator {
 
 /// Options of a generated object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GeneratorOptions {
     /// The stack's labels, so a deploy's prune scoped by them removes superseded ConfigMaps.
     pub labels: BTreeMap<String, String>,
+    /// The name stays as written, for an object a later deploy reads back by name:
+    /// <https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/configmapgenerator/>.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disable_name_suffix_hash: bool,
 }
 
 /// The tag of one image.

@@ -312,7 +312,7 @@ pub fn lower_each(
         .map(|config| ConfigMapGenerator {
             name: config.name.clone(),
             files: vec![format!("{}={}", config.key, config.copy_path())],
-            options: GeneratorOptions { labels: labels::stack_labels(stack) },
+            options: GeneratorOptions { labels: labels::stack_labels(stack), disable_name_suffix_hash: false },
         })
         .collect();
     Ok(lowered)

@@ -1,8 +1,9 @@
 //! When the kubelet pulls an image. `Always` makes every pod start ask the registry (a registry
 //! incident then stops rescheduled pods); `IfNotPresent` reuses the node's copy, which is right
 //! only when the reference names fixed bits. The deploy workflow pins every third-party image
-//! to the digest its tag names at deploy time, and built images carry the commit SHA, so what
-//! it applies is fixed: `IfNotPresent`. Only a reference naming no version (`latest`) keeps
+//! to a digest (the one its tag named when the stack first used that reference, kept until the
+//! reference changes), and built images carry the commit SHA, so what it applies is fixed:
+//! `IfNotPresent`. Only a reference naming no version (`latest`) keeps
 //! `Always`, and is reported.
 //! <https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy>
 
