@@ -75,6 +75,8 @@ struct Scripts {
     stack: ValidStack,
     deploy: String,
     rollback: String,
+    /// The prune, a step of its own after the smoke test.
+    prune: String,
 }
 
 fn kubernetes_pipelines() -> Vec<Scripts> {
@@ -97,10 +99,18 @@ fn kubernetes_pipelines() -> Vec<Scripts> {
                     .and_then(|s| s.run.clone())
                     .unwrap_or_else(|| panic!("{}: no {name} step", project.name()))
             };
+            // The prune runs only once the smoke test passed, and before the rollback step
+            // (which runs only on failure), so a rollback still finds the previous revision's
+            // ConfigMaps and Jobs.
+            let position = |prefix: &str| job.steps.iter().position(|s| s.name.starts_with(prefix));
+            let prune_at = position("Prune what").expect("a prune step");
+            assert!(position("Smoke").is_none_or(|smoke| smoke < prune_at), "{}: prune before smoke", project.name());
+            assert!(prune_at < position("Roll back").expect("a rollback"), "{}", project.name());
             found.push(Scripts {
                 stack: stack.clone(),
                 deploy: run(Some("deploy"), "deploy"),
                 rollback: run(None, "Roll back"),
+                prune: job.steps[prune_at].run.clone().expect("a script"),
             });
         }
     }
@@ -618,7 +628,7 @@ fn a_stuck_stateful_set_gets_the_forced_rollback() {
     }
 }
 
-/// After a successful rollout, and only then, the deploy prunes what the stack no longer has:
+/// After a successful rollout and smoke test, and only then, the deploy prunes what the stack no longer has:
 /// scoped by the stack's instance label, over every kind the kustomization holds, never a
 /// Namespace or a claim.
 #[test]
@@ -632,6 +642,8 @@ fn a_successful_deploy_prunes_by_label_and_keeps_the_data() {
             cluster.write(&format!("state/job.{job}"), "Complete ");
         }
         assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
+        assert!(!cluster.log().iter().any(|l| l.contains("--prune")), "{}: the deploy step never prunes", stack.name);
+        assert!(cluster.run(&scripts.prune), "{}: prune", stack.name);
         let log = cluster.log();
         assert!(!log.iter().any(|l| l.contains("dl.k8s.io")), "the runner's kubectl is the pinned one");
         let prunes: Vec<&String> = log.iter().filter(|l| l.contains("--prune")).collect();

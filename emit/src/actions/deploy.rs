@@ -97,6 +97,7 @@ pub fn workflow(
         if moves_tags {
             minutes += environment_tags::RESTORE_MINUTES;
         }
+        minutes += plan.after_smoke.as_ref().and_then(|step| step.timeout_minutes).unwrap_or(0);
         let mut job = Job::new(format!("Deploy {} to {}", stack.env(), pipeline.target.name()), minutes)
             .environment(stack.env().name(), smoke.first().map(|t| t.origin.clone()));
         for before in std::mem::replace(&mut previous, vec![id.clone()]) {
@@ -134,6 +135,9 @@ pub fn workflow(
         job = job.step(deploy_step);
         if let Some(smoke_step) = smoke_step {
             job = job.step(smoke_step);
+        }
+        if let Some(after_smoke) = plan.after_smoke {
+            job = job.step(after_smoke);
         }
         job = job.step(plan.rollback);
         if moves_tags {

@@ -534,6 +534,9 @@ fn wait_for_job() -> String {
     )
 }
 
+/// How long the prune after the smoke test may take.
+const PRUNE_MINUTES: u32 = 5;
+
 /// The Kubernetes deploy of `deploy`'s environment.
 pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     let env = deploy.stack.env();
@@ -609,11 +612,15 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
             "{settle}{first}resources Job | while read -r namespace name; do wait_for_job \"$namespace\" \"$name\"; done\n{apply}"
         )
     };
-    // After a successful rollout only, so a rollback still finds the ConfigMaps and Jobs of
-    // the revision it returns to.
+    // Its own step, after the smoke test passed: a rollback (after a failed rollout or smoke
+    // test) still finds the ConfigMaps and Jobs of the revision it returns to. A failed prune
+    // leaves a working deploy in place, so it warns instead of failing the job.
     let prune = format!(
-        "# What the stack no longer has (and superseded ConfigMaps and Jobs), scoped by its label.\n\
-         kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\" --prune --selector app.kubernetes.io/instance={namespace} {}\n",
+        "set -euo pipefail\n\
+         # What the stack no longer has (and superseded ConfigMaps and Jobs), scoped by its label.\n\
+         if ! kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\" --prune --selector app.kubernetes.io/instance={namespace} {}; then\n\
+         \x20 echo \"::warning::The {env} deploy succeeded, but removing what the stack no longer has failed; the next deploy prunes it.\"\n\
+         fi\n",
         kept::PRUNED_KINDS.iter().map(|k| format!("--prune-allowlist={k}")).collect::<Vec<_>>().join(" ")
     );
     let install = install_kubectl();
@@ -645,7 +652,7 @@ done > "$RUNNER_TEMP/before"
     kubectl rollout status "${{kind,,}}/$name" --namespace "$namespace" --timeout={ROLLOUT_MINUTES}m
   done
 done
-{prune}"#
+"#
     );
     let rollback = format!(
         r#"set -euo pipefail
@@ -695,7 +702,12 @@ echo "::error::The {env} deploy failed; what it changed (workloads, routes, Serv
             .timeout_minutes(deploy_minutes)
             .env("KUBECONFIG_DATA", secret("KUBECONFIG"))
             .env("KUBECONFIG", kubeconfig.clone()),
-        rollback: rollback_step(rollback).env("KUBECONFIG", kubeconfig),
+        rollback: rollback_step(rollback).env("KUBECONFIG", kubeconfig.clone()),
+        after_smoke: Some(
+            Step::run(format!("Prune what {} no longer has", kubernetes_dir(env)), prune)
+                .timeout_minutes(PRUNE_MINUTES)
+                .env("KUBECONFIG", kubeconfig),
+        ),
     })
 }
 

@@ -48,6 +48,9 @@ pub struct Plan {
     pub deploy: Step,
     /// The rollback (or failure report) step.
     pub rollback: Step,
+    /// A step run once the smoke test passed (Kubernetes prunes what the stack no longer has
+    /// only then, so that a rollback still finds what the previous revision used).
+    pub after_smoke: Option<Step>,
 }
 
 /// The plan for `target`.
@@ -267,6 +270,7 @@ echo "::error::The {env} deploy failed; each service it deployed runs the deploy
         permissions: Vec::new(),
         deploy: step.env("RENDER_API_KEY", key.clone()).timeout_minutes(RENDER_WAIT_MINUTES + 5),
         rollback: rollback.env("RENDER_API_KEY", key),
+        after_smoke: None,
     }
 }
 
@@ -550,6 +554,7 @@ echo "::error::The {env} deploy on Railway failed; each service is rolled back t
         permissions: vec![(Scope::Contents, Access::Read)],
         deploy: step,
         rollback: rollback.env("APPLIED", expr("steps.deploy.outputs.applied")).env("RAILWAY_TOKEN", token),
+        after_smoke: None,
     })
 }
 
@@ -772,6 +777,7 @@ echo "::error::The {env} deploy failed; the host runs the previous Compose files
             .env("DEPLOY_DIRECTORIES", directories.join(" "))
             .timeout_minutes(COMPOSE_WAIT_MINUTES + COMPOSE_TRANSFER_MINUTES),
         rollback: ssh(rollback_step(rollback)).env("PREVIOUS", expr("steps.deploy.outputs.previous")),
+        after_smoke: None,
     }
 }
 
