@@ -644,6 +644,11 @@ fn a_successful_deploy_prunes_by_label_and_keeps_the_data() {
         assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
         assert!(!cluster.log().iter().any(|l| l.contains("--prune")), "{}: the deploy step never prunes", stack.name);
         assert!(cluster.run(&scripts.prune), "{}: prune", stack.name);
+        // A run cancelled once the prune began (its deploy and smoke test passed) keeps the deploy.
+        let applies = |cluster: &Cluster| cluster.log().iter().filter(|l| l.contains("rollout undo")).count();
+        let (ok, output) = cluster.run_output(&scripts.rollback);
+        assert!(ok && output.contains("nothing is rolled back"), "{}: {output}", stack.name);
+        assert_eq!(applies(&cluster), 0, "{}: a verified deploy was rolled back", stack.name);
         let log = cluster.log();
         assert!(!log.iter().any(|l| l.contains("dl.k8s.io")), "the runner's kubectl is the pinned one");
         let prunes: Vec<&String> = log.iter().filter(|l| l.contains("--prune")).collect();
@@ -740,6 +745,13 @@ fn third_party_images_keep_their_digest_until_the_stack_changes_their_tag() {
         for (other, digest) in first.iter().filter(|(r, _)| *r != repository) {
             assert_eq!(third.get(other), Some(digest), "{}: {other} moved with {moved}", stack.name);
         }
+
+        // Returning to the earlier tag (a revert) takes the digest recorded for it, not the
+        // tag's current one: the record keeps references the stack left.
+        let before_revert = resolved(&cluster);
+        assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
+        assert_eq!(digests(&cluster, stack), first, "{}: a reverted tag restarted pods", stack.name);
+        assert_eq!(resolved(&cluster), before_revert, "{}: a recorded reference was resolved again", stack.name);
 
         // Deleting the record takes the tags' current digests.
         std::fs::remove_dir_all(cluster.dir.join("configmap")).expect("the record");

@@ -498,6 +498,12 @@ digest() {{
         record.push(format!("\"{reference} $digest_{i}\""));
     }
     script.push_str(&format!("printf '%s\\n' {} > {overlay_dir}/{DIGESTS_KEY}\n", record.join(" ")));
+    // A reference the stack no longer names keeps its digest in the record, so returning to it
+    // (a reverted tag, or a failed deploy's rollback followed by a revert) restarts nothing.
+    script.push_str(&format!(
+        "awk 'NR == FNR {{ named[$1] = 1; next }} NF == 2 && !($1 in named)' {overlay_dir}/{DIGESTS_KEY} - <<< \"$recorded\" > \"$RUNNER_TEMP/digests-kept\"\n\
+         cat \"$RUNNER_TEMP/digests-kept\" >> {overlay_dir}/{DIGESTS_KEY}\n"
+    ));
     for repository in &third_party.ambiguous {
         // Kustomize pins images by repository; one run at two tags keeps its tags.
         script.push_str(&format!(
@@ -617,6 +623,8 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     // leaves a working deploy in place, so it warns instead of failing the job.
     let prune = format!(
         "set -euo pipefail\n\
+         # The rollout and the smoke test passed: a cancel from here on rolls nothing back.\n\
+         touch \"$RUNNER_TEMP/verified\"\n\
          # What the stack no longer has (and superseded ConfigMaps and Jobs), scoped by its label.\n\
          if ! kubectl apply -f \"$RUNNER_TEMP/manifests.yaml\" --prune --selector app.kubernetes.io/instance={namespace} {}; then\n\
          \x20 echo \"::warning::The {env} deploy succeeded, but removing what the stack no longer has failed; the next deploy prunes it.\"\n\
@@ -657,6 +665,10 @@ done
     let rollback = format!(
         r#"set -euo pipefail
 if [ ! -f "$RUNNER_TEMP/before" ]; then echo "Nothing was applied."; exit 0; fi
+if [ -f "$RUNNER_TEMP/verified" ]; then
+  echo "::warning::The {env} deploy and its smoke test passed before the run stopped; nothing is rolled back."
+  exit 0
+fi
 {KUBE_RESOURCES}{REVISION}{RESTORE_SPECS}for kind in Deployment StatefulSet; do
   resources "$kind" | while read -r namespace name; do
     if ! grep -q "^$kind $namespace $name " "$RUNNER_TEMP/before"; then
