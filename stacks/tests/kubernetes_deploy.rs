@@ -833,8 +833,12 @@ fn a_rollback_puts_back_the_routes_the_deploy_changed() {
             cluster.write(&format!("state/job.{job}"), "Complete ");
         }
         let before = ingress_json(&name, "old.acme.test");
+        // Each Service carries the configuration kubectl last applied, which the next apply
+        // compares with: the rollback puts it back with the spec.
         let service = |name: &str, port: u16| {
-            serde_json::json!({"kind": "Service", "metadata": {"name": name, "resourceVersion": "3"},
+            let applied = format!("{{\"spec\":{{\"ports\":[{{\"port\":{port}}}]}}}}");
+            serde_json::json!({"kind": "Service", "metadata": {"name": name, "resourceVersion": "3",
+                    "annotations": {"kubectl.kubernetes.io/last-applied-configuration": applied}},
                 "spec": {"selector": {"app.kubernetes.io/name": name}, "ports": [{"port": port}]}})
         };
         cluster.write(&format!("state/ingress.{name}"), &before.to_string());
@@ -856,6 +860,12 @@ fn a_rollback_puts_back_the_routes_the_deploy_changed() {
         assert_eq!(objects[0]["spec"], before["spec"], "{}: rules and TLS hosts as before", stack.name);
         assert_eq!(objects[0]["metadata"]["resourceVersion"], "7", "{}: replaced over the live object", stack.name);
         assert_eq!(objects[1]["spec"], service("web", 80)["spec"], "{}: the Service's ports as before", stack.name);
+        assert_eq!(
+            objects[1]["metadata"]["annotations"],
+            service("web", 80)["metadata"]["annotations"],
+            "{}: the last applied configuration as before",
+            stack.name
+        );
 
         // A first deploy: the Ingress did not exist, so the rollback leaves it and says so.
         let cluster = Cluster::new("routes-first", stack.env().name());

@@ -61,9 +61,10 @@ const REVISION: &str = r#"revision() {
 /// routes (a new `PUBLIC_HOST_*` value) and a Service's selector and ports, and `rollout undo`
 /// reverts only pod templates.
 const RECORD_SPECS: &str = r#"# The routes and Services as they are, so that the rollback puts back what this deploy changes in them.
+RECORDED='{spec: .spec, applied: .metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]}'
 for kind in Ingress Service; do
   resources "$kind" | while read -r namespace name; do
-    spec=$(kubectl get "${kind,,}/$name" --namespace "$namespace" -o json | jq -c .spec)
+    spec=$(kubectl get "${kind,,}/$name" --namespace "$namespace" -o json | jq -c "$RECORDED")
     echo "$kind $namespace $name $spec"
   done
 done > "$RUNNER_TEMP/specs-before"
@@ -81,8 +82,12 @@ while read -r kind namespace name spec; do
     echo "::warning::$kind $name no longer exists; its previous spec was: $spec"
     continue
   fi
-  if [ "$(jq -cS .spec <<< "$live")" = "$(jq -cS . <<< "$spec")" ]; then continue; fi
-  if jq --argjson spec "$spec" '.spec = $spec' <<< "$live" | kubectl replace -f -; then
+  if [ "$(jq -cS .spec <<< "$live")" = "$(jq -cS .spec <<< "$spec")" ]; then continue; fi
+  # The last applied configuration comes back with the spec, so the next apply compares with
+  # what runs and removes what this deploy had added.
+  if jq --argjson was "$spec" '.spec = $was.spec
+      | .metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"] = $was.applied
+      | if $was.applied == null then del(.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]) else . end' <<< "$live" | kubectl replace -f -; then
     echo "$kind $name: its spec is back to the one before this deploy."
   else
     echo "::error::$kind $name: its previous spec could not be put back; it was: $spec"
