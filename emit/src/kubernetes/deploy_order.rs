@@ -21,7 +21,9 @@
 //! `!=` also matches objects without the label (the Namespace, generated ConfigMaps):
 //! <https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#equality-based-requirement>.
 
-use stack_dsl::{Ready, Run, ValidStack};
+use std::collections::HashMap;
+
+use stack_dsl::{Ready, Run, Service, ValidStack};
 
 use super::labels::NAME_LABEL;
 use super::placement::runs;
@@ -44,17 +46,35 @@ pub struct DeployOrder {
     pub settled_first: Vec<String>,
 }
 
+/// The services of `stack` that wait for a Job, directly (`Ready::Completed`) or through a
+/// service that does (a front end waiting for an API that waits for its migration): the new
+/// version of each would otherwise start before the migration, against the old version of what
+/// it waits for. One pass over the services and their dependencies, memoised.
+fn waiting_for_jobs(stack: &ValidStack) -> Vec<String> {
+    fn waits<'a>(stack: &'a ValidStack, service: &'a Service, memo: &mut HashMap<&'a str, bool>) -> bool {
+        if let Some(known) = memo.get(service.name.as_str()) {
+            return *known;
+        }
+        // A valid stack's dependencies form no cycle, so the walk ends.
+        let answer = service.depends_on.iter().any(|d| {
+            d.ready == Ready::Completed
+                || stack
+                    .service(d.service.name())
+                    .is_some_and(|dep| dep.run == Run::Continuously && waits(stack, dep, memo))
+        });
+        memo.insert(&service.name, answer);
+        answer
+    }
+    let mut memo = HashMap::new();
+    stack.services().filter(|s| runs(s) && waits(stack, s, &mut memo)).map(|s| s.name.clone()).collect()
+}
+
 impl DeployOrder {
     /// The order of `stack`.
     pub fn of(stack: &ValidStack) -> Self {
         DeployOrder {
             jobs: stack.services().filter(|s| runs(s) && s.run == Run::Once).map(|s| s.name.clone()).collect(),
-            held_back: stack
-                .services()
-                .filter(|s| runs(s))
-                .filter(|s| s.depends_on.iter().any(|d| d.ready == Ready::Completed))
-                .map(|s| s.name.clone())
-                .collect(),
+            held_back: waiting_for_jobs(stack),
             settled_first: Vec::new(),
         }
         .with_stateful_sets(stack)
@@ -163,6 +183,37 @@ mod tests {
         assert_eq!(order.jobs, ["migrate"]);
         assert_eq!(order.held_back, ["api"]);
         assert_eq!(order.first_pass_selector(), "app.kubernetes.io/name!=api");
+    }
+
+    /// A front end waiting for an API that waits for its migration is held back with the API:
+    /// applied with the first pass, its new version would meet the old API and an unmigrated
+    /// schema for the whole migration.
+    #[test]
+    fn a_service_waiting_for_one_that_waits_for_a_job_is_held_back_too() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let db =
+                stack.add_service(Service::new("db", Image::new("postgres:16.4")).port(stack_dsl::Port::tcp(5432)));
+            let migrate =
+                stack.add_service(Service::job("migrate", Image::new("shop:1")).depends_on(&db, Ready::Started));
+            let api = stack.add_service(
+                Service::new("api", Image::new("shop:1"))
+                    .port(stack_dsl::Port::http(3000))
+                    .depends_on(&migrate, Ready::Completed),
+            );
+            let web = stack.add_service(
+                Service::new("web", Image::new("shop-web:1"))
+                    .port(stack_dsl::Port::http(80))
+                    .depends_on(&api, Ready::Started),
+            );
+            stack.add_service(Service::new("edge", Image::new("shop-edge:1")).depends_on(&web, Ready::Started));
+            stack.add_service(Service::new("worker", Image::new("shop:1")).depends_on(&db, Ready::Started));
+            stack
+        })
+        .validate()
+        .unwrap();
+        let order = DeployOrder::of(&project.stacks()[0]);
+        assert_eq!(order.held_back, ["api", "web", "edge"]);
     }
 
     /// Init containers run again whenever a pod is recreated, so any wait on the Job there
