@@ -78,9 +78,12 @@ pub const RENDER: Platform = Platform {
     static_hosting: true,
     // No source found for the Host header Render's health checks send: not encoded.
     health_check_host: None,
-    // No source found for whether Render's pre-deploy command sees the service's disk: the
-    // job's mounts are not reported.
-    pre_deploy_mounts_volumes: true,
+    // The pre-deploy command runs on a separate instance before the new version goes live
+    // (<https://render.com/docs/deploys#pre-deploy-command>), and a disk is "accessible only to"
+    // its service's running instances (<https://render.com/docs/disks>); Render's tasks outside
+    // them have no disk: "A one-off job cannot access its base service's persistent disk"
+    // (<https://render.com/docs/one-off-jobs>). Taken as: no disk in the pre-deploy command.
+    pre_deploy_mounts_volumes: false,
     // "Web services and static sites are always available at their onrender.com subdomain":
     // <https://render.com/docs/custom-domains>.
     own_public_domain: Some(".onrender.com"),

@@ -163,8 +163,8 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
                 config.insert("build".into(), Ts::Object(build_config));
             }
         }
-        if let Some(command) = &service.command {
-            config.insert("start".into(), Ts::str(command_line(command)));
+        if let Some(command) = plan.start_command(service) {
+            config.insert("start".into(), Ts::str(command));
         }
         if let Some(jobs) = plan.pre_deploy.get(&service.name) {
             let commands = jobs.iter().filter_map(|j| j.command.as_deref()).map(|c| Ts::str(command_line(c))).collect();

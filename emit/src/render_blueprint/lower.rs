@@ -12,7 +12,7 @@ use crate::applied_defaults::{self, Applied, Written};
 use crate::bundle::Warning;
 use crate::error::Error;
 use crate::facts::platforms::RENDER;
-use crate::managed_platform::{Output, Placement, Plan, ProvidedDatabase, Value, command_line};
+use crate::managed_platform::{Output, Placement, Plan, ProvidedDatabase, Value};
 
 /// Render's instance types, smallest first: name, CPU in millicores, memory in MiB.
 /// <https://render.com/pricing#compute>
@@ -201,7 +201,7 @@ fn lower_service<'a>(
     if out.runtime == Some(Runtime::Docker) || plan.project.pipeline().is_some() {
         out.auto_deploy_trigger = Some(auto_deploy_trigger(plan, service).into());
     }
-    out.docker_command = service.command.as_deref().map(command_line);
+    out.docker_command = plan.start_command(service);
     if let Placement::Cron(schedule) = placement {
         out.schedule = Some(schedule.clone());
     }
@@ -339,20 +339,12 @@ fn auto_deploy_trigger(plan: &mut Plan, service: &ModelService) -> &'static str 
 
 /// The commands of the jobs this service runs before each deploy, one after the other.
 fn pre_deploy_command(plan: &Plan, service: &ModelService) -> Result<Option<String>, Error> {
-    let Some(jobs) = plan.pre_deploy.get(&service.name) else { return Ok(None) };
-    let mut commands = Vec::new();
-    for job in jobs {
-        let Some(command) = &job.command else {
-            return Err(Error::Unsupported {
-                target: "render",
-                service: job.name.clone(),
-                reason: "Render runs a job as a pre-deploy command, and the job has no command of its own".into(),
-                fix: format!("Give {} a .command([...])", job.name),
-            });
-        };
-        commands.push(command_line(command));
-    }
-    Ok(Some(commands.join(" && ")))
+    plan.pre_deploy_command(service).transpose().map_err(|job| Error::Unsupported {
+        target: "render",
+        service: job.clone(),
+        reason: "Render runs a job as a pre-deploy command, and the job has no command of its own".into(),
+        fix: format!("Give {job} a .command([...])"),
+    })
 }
 
 fn scale(service: &ModelService, out: &mut Service) -> Result<(), Error> {

@@ -45,8 +45,8 @@ export default defineRailway((given) => {
     build: {
       builder: "DOCKERFILE",
     },
-    start: "gunicorn config.wsgi:application --workers 4 --threads 2 --bind 0.0.0.0:8000",
-    preDeploy: ["python manage.py migrate --noinput", "python manage.py collectstatic --noinput"],
+    start: "sh -c 'python manage.py collectstatic --noinput && exec gunicorn config.wsgi:application --workers 4 --threads 2 --bind 0.0.0.0:8000'",
+    preDeploy: ["python manage.py migrate --noinput"],
     healthcheck: "/api/schema/",
     healthcheckTimeout: 50,
     volumeMounts: {
