@@ -58,6 +58,9 @@ pub struct Plan<'a> {
     pub pre_deploy: IndexMap<String, Vec<&'a Service>>,
     /// The jobs each service runs in its start command before its server, by host service.
     pub before_start: IndexMap<String, Vec<&'a Service>>,
+    /// The image each client of a managed database runs instead of the stack's, by service:
+    /// the engine's own image at the major the platform's database runs.
+    pub client_images: IndexMap<String, String>,
     /// What the plan left out or changed, to be reported by the emitter.
     pub warnings: Vec<Warning>,
     /// What the platform does at runtime.
@@ -77,12 +80,14 @@ impl<'a> Plan<'a> {
             databases: Vec::new(),
             pre_deploy: IndexMap::new(),
             before_start: IndexMap::new(),
+            client_images: IndexMap::new(),
             warnings: Vec::new(),
             facts,
             platform: facts.name,
         };
         plan.provide_external_databases()?;
         plan.place_services()?;
+        plan.match_client_images();
         plan.check_limits()?;
         Ok(plan)
     }
@@ -104,6 +109,12 @@ impl<'a> Plan<'a> {
 }
 
 impl Plan<'_> {
+    /// The image `service` runs from the registry: `reference`, or the one the plan matched to
+    /// the managed database it is a client of.
+    pub fn registry_image<'s>(&'s self, service: &Service, reference: &'s str) -> &'s str {
+        self.client_images.get(&service.name).map_or(reference, String::as_str)
+    }
+
     /// The start command of `service` as one line: its command, after the jobs it runs before
     /// its server (`sh -c '<job> && exec <command>'`, so the server replaces the shell and
     /// receives the platform's signals).

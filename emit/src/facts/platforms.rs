@@ -35,12 +35,20 @@ pub struct Platform {
     /// The database engines the platform runs itself ([`stack_dsl::Engine::product`]); a
     /// datastore of another engine runs its image as a private service with a volume.
     pub managed_engines: &'static [&'static str],
+    /// The major version each managed engine runs whatever the stack asks for, by
+    /// [`stack_dsl::Engine::product`]; an engine not listed runs the stack's major.
+    pub managed_majors: &'static [(&'static str, u16)],
     /// The variable another service's value can reference for a service's public host, when
     /// the platform has one (Railway's `${{<service>.RAILWAY_PUBLIC_DOMAIN}}`).
     pub public_domain_variable: Option<&'static str>,
 }
 
 impl Platform {
+    /// The major version the platform's managed `engine` runs, when the stack cannot choose it.
+    pub fn managed_major(&self, engine: stack_dsl::Engine) -> Option<u16> {
+        self.managed_majors.iter().find(|(product, _)| *product == engine.product()).map(|(_, major)| *major)
+    }
+
     /// True when the platform runs `engine` as a managed database.
     pub fn manages(&self, engine: stack_dsl::Engine) -> bool {
         self.managed_engines.contains(&engine.product())
@@ -91,6 +99,9 @@ pub const RENDER: Platform = Platform {
     // <https://render.com/docs/key-value>. MySQL and MongoDB run as private services with a
     // disk: <https://render.com/docs/deploy-mysql>, <https://render.com/docs/deploy-mongodb>.
     managed_engines: &["PostgreSQL", "Redis"],
+    // `postgresMajorVersion` chooses the PostgreSQL major (<https://render.com/docs/blueprint-spec>),
+    // and the stack's is written there; Key Value's version cannot be chosen and is not encoded.
+    managed_majors: &[],
     // `fromService` gives a service's `host`, `port`, `hostport` and variables, and
     // RENDER_EXTERNAL_HOSTNAME is the service's own `onrender.com` host, never a custom domain
     // (<https://render.com/docs/environment-variables>, <https://render.com/docs/blueprint-spec>).
@@ -137,6 +148,9 @@ pub const RAILWAY: Platform = Platform {
     // `mongo()` templates, whose versions the program cannot choose; MySQL, MariaDB and MongoDB
     // run the stack's own image with a volume instead, as they do on every other target.
     managed_engines: &["PostgreSQL", "Redis"],
+    // `postgres()` deploys the template's `ghcr.io/railwayapp-templates/postgres-ssl:18` and
+    // `redis()` `redis:8` (npm `railway` 3.11, `dist/index.js`); the program cannot choose.
+    managed_majors: &[("PostgreSQL", 18), ("Redis", 8)],
     // "RAILWAY_PUBLIC_DOMAIN: the public service or customer domain", referenced from another
     // service as `${{NAMESPACE.VAR}}`, text around it included:
     // <https://docs.railway.com/reference/variables>.

@@ -85,9 +85,11 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let mut plan = Plan::new(project, stack, &RAILWAY)?;
     let mut resources = IndexMap::new();
     for database in plan.databases.clone() {
-        let (function, major, railway_major) = match database.datastore.engine {
-            Engine::Postgres { major } => ("postgres", major, 18),
-            Engine::Redis { major } => ("redis", major, 8),
+        let engine = database.datastore.engine;
+        let railway_major = RAILWAY.managed_major(engine).unwrap_or_default();
+        let (function, major) = match engine {
+            Engine::Postgres { major } => ("postgres", major),
+            Engine::Redis { major } => ("redis", major),
             // Never provided (`RAILWAY.managed_engines`): the plan deploys their images.
             Engine::Mysql { .. } | Engine::Mariadb { .. } | Engine::Mongo { .. } => continue,
         };
@@ -136,6 +138,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
                 uses_image_tag = true;
             }
             (Image::Registry(reference), None) => {
+                let reference = plan.registry_image(service, reference);
                 config.insert("source".into(), Ts::Call("image".into(), vec![Ts::str(reference)]));
             }
             (Image::Build(build), None) => {

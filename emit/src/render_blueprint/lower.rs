@@ -180,7 +180,8 @@ fn lower_service<'a>(
         }
         (Image::Registry(reference), None) => {
             out.runtime = Some(Runtime::Image);
-            out.image = Some(super::model::Image { url: reference.clone(), creds: None });
+            let url = plan.registry_image(service, reference).to_string();
+            out.image = Some(super::model::Image { url, creds: None });
         }
         (Image::Build(build), None) => {
             out.runtime = Some(Runtime::Docker);

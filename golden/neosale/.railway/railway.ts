@@ -71,7 +71,7 @@ export default defineRailway((given) => {
     sizeMB: 20480,
   });
   const backup = service("backup", {
-    source: image("postgres:16-alpine"),
+    source: image("postgres:18-alpine"),
     start: "sh -c 'set -e; cd /backups; day=$(date +%Y%m%d); pg_dump \"$DATABASE_URL\" > .db-$day.sql.partial; mv .db-$day.sql.partial db-$day.sql; ls -1 db-*.sql | sort -r | tail -n +15 | xargs -r rm -f --'",
     volumeMounts: {
       "/backups": backups,
