@@ -295,7 +295,7 @@ fn static_site<'a>(
                         "build argument {key} names {target}'s placeholder host: Render asks for it when the Blueprint is first applied (sync: false), as the Blueprint's header lists"
                     ),
                 );
-                asked.ask(&name(&service.name), key, format!(" = {shape} (the custom domain you added)"));
+                asked.ask(&name(&service.name), key, format!(" = {shape} ({ENTER_HOST})"));
                 env_vars.push(EnvVar::Prompted { key: key.clone(), sync: false });
             } else {
                 env_vars.push(EnvVar::Value { key: key.clone(), value: value.clone() });
@@ -488,6 +488,11 @@ impl Asked {
     }
 }
 
+/// Render prompts during "New Blueprint Instance", before any service exists: the host is the
+/// one the team will add, as a custom domain, once the apply has created the service.
+const ENTER_HOST: &str =
+    "enter the host you will add; after the apply, add it under the service's Settings › Custom Domains";
+
 /// What the list says of a prompted value the lowering gave no hint for.
 const UNKNOWN_SHAPE: &str = ": the value the service expects";
 
@@ -593,7 +598,7 @@ fn env_vars<'a>(
                         "{key} is the public {what} of {target}, whose host the stack leaves a placeholder: Render asks for it when the Blueprint is first applied (sync: false), once where it is entered, as the Blueprint's header lists"
                     ),
                 );
-                asked.ask(&name(&service.name), &key, format!(" = {shape} (the custom domain you added)"));
+                asked.ask(&name(&service.name), &key, format!(" = {shape} ({ENTER_HOST})"));
                 EnvVar::Prompted { key, sync: false }
             }
             // Render names a service on the private network `<name>-<suffix>` ("service address
