@@ -30,3 +30,25 @@ fn prompted_hosts_are_the_ones_to_add_after_the_apply() {
     }
     assert!(checked > 0, "no prompted host checked");
 }
+
+/// Render autoscales only on a Professional or higher workspace (`emit::facts::platforms::RENDER`):
+/// every Blueprint with `scaling` names each such service and the plan in its header.
+#[test]
+fn autoscaled_services_name_the_plan_they_need() {
+    let plan = emit::facts::platforms::RENDER.autoscaling_plan.expect("Render's autoscaling plan");
+    let mut checked = 0;
+    for project in stacks::all() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden").join(project.name()).join("render.yaml");
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        let blueprint: emit::render_blueprint::model::Blueprint = serde_saphyr::from_str(&text).expect("parses");
+        let header = header(project.name()).unwrap_or_default();
+        for environment in &blueprint.projects[0].environments {
+            for service in environment.services.iter().filter(|s| s.scaling.is_some()) {
+                let line = header.lines().find(|l| l.contains("Autoscaling (")).unwrap_or_default();
+                assert!(line.contains(&service.name) && line.contains(plan), "{}: {line}", service.name);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no autoscaled service checked");
+}

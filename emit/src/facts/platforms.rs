@@ -38,6 +38,9 @@ pub struct Platform {
     /// The major version each managed engine runs whatever the stack asks for, by
     /// [`stack_dsl::Engine::product`]; an engine not listed runs the stack's major.
     pub managed_majors: &'static [(&'static str, u16)],
+    /// The account plan the platform's autoscaling needs, when it needs one beyond the plan that
+    /// runs the service.
+    pub autoscaling_plan: Option<&'static str>,
     /// The variable another service's value can reference for a service's public host, when
     /// the platform has one (Railway's `${{<service>.RAILWAY_PUBLIC_DOMAIN}}`).
     pub public_domain_variable: Option<&'static str>,
@@ -102,6 +105,10 @@ pub const RENDER: Platform = Platform {
     // `postgresMajorVersion` chooses the PostgreSQL major (<https://render.com/docs/blueprint-spec>),
     // and the stack's is written there; Key Value's version cannot be chosen and is not encoded.
     managed_majors: &[],
+    // "Autoscaling is available only for team accounts" (<https://render.com/docs/scaling>), now
+    // "Professional and higher workspaces" (Render's own `render-oss/skills`, `render-scaling`:
+    // "Available on Professional and higher workspaces only").
+    autoscaling_plan: Some("a Professional (or higher) workspace plan"),
     // `fromService` gives a service's `host`, `port`, `hostport` and variables, and
     // RENDER_EXTERNAL_HOSTNAME is the service's own `onrender.com` host, never a custom domain
     // (<https://render.com/docs/environment-variables>, <https://render.com/docs/blueprint-spec>).
@@ -151,6 +158,8 @@ pub const RAILWAY: Platform = Platform {
     // `postgres()` deploys the template's `ghcr.io/railwayapp-templates/postgres-ssl:18` and
     // `redis()` `redis:8` (npm `railway` 3.11, `dist/index.js`); the program cannot choose.
     managed_majors: &[("PostgreSQL", 18), ("Redis", 8)],
+    // Railway has no autoscaling the program can set; the emitter reports it as unportable.
+    autoscaling_plan: None,
     // "RAILWAY_PUBLIC_DOMAIN: the public service or customer domain", referenced from another
     // service as `${{NAMESPACE.VAR}}`, text around it included:
     // <https://docs.railway.com/reference/variables>.

@@ -115,6 +115,19 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into()
         },
     );
+    let autoscaled: Vec<&str> = environments
+        .iter()
+        .flat_map(|e| e.services.iter().filter(|s| s.scaling.is_some()).map(|s| s.name.as_str()))
+        .collect();
+    if let (false, Some(plan)) = (autoscaled.is_empty(), crate::facts::platforms::RENDER.autoscaling_plan) {
+        notes.require(
+            Need::Platform,
+            format!(
+                "Autoscaling ({}) needs {plan} on Render: on another plan, upgrade the workspace before the apply, or give the service fixed replicas in the stack instead of .autoscale(..).",
+                autoscaled.join(", ")
+            ),
+        );
+    }
     if !self_hosted.is_empty() {
         notes.push(format!(
             "Render manages no MySQL, MariaDB or MongoDB: {} run their images as private services with a disk at their data directory (render.com/docs/deploy-mysql, render.com/docs/deploy-mongodb); back their data up yourself.",
