@@ -220,4 +220,32 @@ mod tests {
             assert!(plan.warnings.iter().any(|w| w.service == "collectstatic" && w.message.contains("start command")));
         }
     }
+
+    #[test]
+    fn a_job_writing_a_volume_its_host_cannot_run_is_left_out_and_reported() {
+        let project = Project::new("shop", [Env::Production], |_| {
+            let mut stack = Stack::new("shop");
+            let image = Image::build(".").tag("shop-app");
+            let files = stack.add_volume(Volume::persistent("static"));
+            let job = stack.add_service(
+                Service::job("collectstatic", image.clone())
+                    .command(["python", "manage.py", "collectstatic"])
+                    .mount(Mount::volume(&files, "/app/static")),
+            );
+            // The web service runs the image's own command and does not mount the volume.
+            stack.add_service(Service::new("web", image).port(Port::http(8000)).depends_on(&job, Ready::Completed));
+            stack
+        });
+        let project = project.validate().expect("valid");
+        for facts in [&RENDER, &RAILWAY] {
+            let plan = Plan::new(&project, &project.stacks()[0], facts).expect("plans");
+            assert_eq!(plan.placements["collectstatic"], Placement::Omitted, "{}", facts.name);
+            assert_eq!(plan.pre_deploy_command(plan.stack.service("web").expect("web")), None);
+            assert!(
+                plan.warnings.iter().any(|w| w.service == "collectstatic" && w.message.contains("image build")),
+                "{:?}",
+                plan.warnings
+            );
+        }
+    }
 }
