@@ -39,15 +39,15 @@ fn clients_of_a_managed_database_run_its_major() {
                     if RAILWAY.manages(engine) {
                         let managed = RAILWAY.managed_major(engine).expect("Railway's template major");
                         let at = program.find(&format!("= service(\"{}\"", client.name)).expect("in the program");
-                        let source =
-                            &program[at..][..program[at..].find('\n').unwrap_or(0) + 200.min(program.len() - at - 1)];
+                        let end = program[at..].find("\n  });\n").expect("the end of the call");
+                        let source = &program[at..at + end];
                         let image =
                             source.split("image(\"").nth(1).and_then(|r| r.split('"').next()).expect("an image");
                         assert_eq!(major(image), Some(managed), "{} {} on Railway: {image}", stack.name, client.name);
                         checked += 1;
                     }
                     if RENDER.manages(engine) {
-                        let managed = RENDER.managed_major(engine).or_else(|| match engine {
+                        let managed = RENDER.managed_major(engine).or(match engine {
                             stack_dsl::Engine::Postgres { major } => Some(major),
                             _ => None,
                         });
