@@ -216,6 +216,7 @@ fn roles<'s>(project: &ValidProject, stack: &'s ValidStack, target: &str) -> Has
                 Placement::Worker => "worker".into(),
                 Placement::Cron(_) => "cron job".into(),
                 Placement::PreDeploy { host } => format!("pre-deploy of {host}"),
+                Placement::BeforeStart { host } => format!("before the server in {host}'s start command"),
                 Placement::Database => "managed database".into(),
                 Placement::Omitted => "left out".into(),
             },

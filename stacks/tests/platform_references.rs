@@ -296,52 +296,6 @@ fn render_web_services_answer_their_own_host() {
     assert!(checked > 0, "no framework checked");
 }
 
-/// Railway runs a pre-deploy command in a container of its own, without the service's volume:
-/// every job the program runs as a `preDeploy` command and that writes to a volume is reported.
-#[test]
-fn railway_reports_what_a_pre_deploy_command_writes_to_a_volume() {
-    let mut checked = 0;
-    for project in stacks::all() {
-        let valid = project.validate().expect("valid stack");
-        let bundle = emit::render(&valid, &emit::Options::with_root("")).expect("renders");
-        let program = &bundle.file(emit::layout::RAILWAY_PROGRAM).expect("a Railway program").contents;
-        // Each service's `preDeploy: [ … ]` list, on one line or several.
-        let pre_deploy: Vec<&str> = railway_services(program)
-            .into_iter()
-            .filter_map(|(_, block)| {
-                let list = &block[block.find("preDeploy:")?..];
-                Some(&list[..list.find(']')?])
-            })
-            .collect();
-        for stack in valid.stacks().iter().filter(|s| s.env().is_hosted()) {
-            for job in stack.services().filter(|s| s.run == Run::Once) {
-                let Some(command) = &job.command else { continue };
-                let runs = pre_deploy.iter().any(|l| command.iter().all(|arg| l.contains(arg.as_str())));
-                let writes =
-                    job.mounts.iter().any(|m| matches!(m.source, stack_dsl::MountSource::Volume(_)) && !m.read_only);
-                if !writes || !runs {
-                    continue;
-                }
-                let reported = bundle.warnings().iter().any(|w| {
-                    w.target == "railway"
-                        && w.env == stack.env().name()
-                        && w.service == job.name
-                        && w.message.contains("pre-deploy")
-                });
-                assert!(
-                    reported,
-                    "{} ({}) {}: writes to a volume Railway does not mount",
-                    stack.name,
-                    stack.env(),
-                    job.name
-                );
-                checked += 1;
-            }
-        }
-    }
-    assert!(checked > 0, "no pre-deploy job writing to a volume checked");
-}
-
 /// With a pipeline, only a commit it tested, scanned and approved is deployed: Render deploys
 /// no service on its own when the repository changes, whatever the service's runtime.
 #[test]

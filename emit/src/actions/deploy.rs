@@ -114,6 +114,7 @@ pub fn workflow(
             job = job.step(images::checkout());
         }
         let first_apply = platform::first_apply(pipeline.target, &deploy);
+        notes.extend(platform::first_deploy_note(pipeline.target, &deploy)?);
         let check = require(Some(stack.env().name()), &settings, first_apply.as_ref());
         needed.extend(settings);
         job = job.step(registry::name_step(&pipeline.registry)).steps(platform::setup(pipeline.target));

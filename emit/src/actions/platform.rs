@@ -320,6 +320,28 @@ pub fn first_apply(target: DeployTarget, deploy: &Deploy) -> Option<FirstApply> 
     })
 }
 
+/// The header's note on the first deploy of `deploy`'s environment on Railway: the apply
+/// creates the services without the secrets the program preserves (`preserve()`, which the CLI
+/// never sets), so the first run stops naming them; `None` on other targets or without any.
+pub fn first_deploy_note(target: DeployTarget, deploy: &Deploy) -> Result<Option<String>, Error> {
+    if target != DeployTarget::Railway {
+        return Ok(None);
+    }
+    let env = deploy.stack.env();
+    let optional = |name: &str| deploy.stack.secrets.iter().any(|s| s.name == name && s.optional);
+    let preserved = crate::railway::preserved_secrets(deploy.project, deploy.stack)?;
+    let listed: Vec<String> =
+        preserved.iter().filter(|r| !optional(&r.name)).map(|r| format!("{} on {}", r.key, r.service)).collect();
+    Ok((!listed.is_empty()).then(|| {
+        format!(
+            "First deploy of {env} on Railway, in this order: 1. push: railway config apply creates the services, \
+             which start without the secrets the program preserves and Railway alone holds ({}); the job stops naming \
+             each; 2. set each in Railway (the service's Variables tab, environment {env}); 3. run this workflow again.",
+            listed.join(", ")
+        )
+    }))
+}
+
 /// Railway: the pipeline's images reach Railway through the Railway program itself
 /// (`.railway/railway.ts` reads the tag from `IMAGE_TAG` and the environment from
 /// `DEPLOY_ENVIRONMENT`), applied from the output directory, where the CLI finds `.railway/`.
@@ -402,18 +424,56 @@ newest() {{
     | "\(.id // "-") \(.status // "-") \(if ($texts | index($image)) != null then "match" else $other end)"'
 }}
 services=()
-declare -A image before redeployed
+declare -A image before redeployed created
 # Service $1 must run image $3; its deployment live now is recorded (output previous_$2) for
-# the rollback.
+# the rollback. A service with no deployment listed is created by this run's apply.
 want() {{
   local list
   services+=("$1")
   image[$1]=$3
   list=$(deployments "$1") || {{ echo "::warning::No deployments of $1 listed (a first deploy creates the service); nothing to roll back to."; list='[]'; }}
+  if [ "$(jq length <<< "$list")" = 0 ]; then created[$1]=1; fi
   before[$1]=$(jq -r '.[0].id // ""' <<< "$list")
   echo "previous_$2=$(jq -r '[.[] | select(.status == "SUCCESS")][0].id // ""' <<< "$list")" >> "$GITHUB_OUTPUT"
 }}
-{wanted}planned=0
+{wanted}# Secrets the program preserves are whatever is set on the service, and a service this deploy
+# created has none; a shared variable (ctx.shared.NAME) is whatever the environment holds, and
+# the program reads it without creating it: name each unset one rather than let a service start
+# without. `variable list --json` (CLI 5.63.1) lists the values a deployment gets, a sealed one
+# as null, so a key that is present is set unless its value is empty or still a reference
+# (Railway's template syntax, "$" then "{{{{", which GitHub must not read as an expression here);
+# the listing's values stay in the pipe.
+# They are checked before the apply on the services that exist, so a missing one stops the run
+# before anything changes, and after it on the services it created.
+# require_set <service> <variable> [<the shared variable it reads>]
+require_set() {{
+  local set
+  if [ "$phase" = before ] && [ -n "${{created[$1]:-}}" ]; then return 0; fi
+  if [ "$phase" = after ] && [ -z "${{created[$1]:-}}" ]; then return 0; fi
+  set=$(railway variable list --service "$1" --environment {env} --json |
+    jq --arg key "$2" 'has($key) and .[$key] != "" and ((.[$key] // "") | contains("$" + "{{{{") | not)') ||
+    {{ echo "::error::The Railway CLI could not list the variables of $1; see its message above."; exit 1; }}
+  if [ "$set" != true ]; then unset_secrets+=("$1 $2 ${{3:-}}"); fi
+}}
+check_secrets() {{
+unset_secrets=()
+{secrets}if [ ${{#unset_secrets[@]}} -gt 0 ]; then
+  for entry in "${{unset_secrets[@]}}"; do
+    read -r service key shared <<< "$entry"
+    if [ -n "$shared" ]; then
+      echo "::error::Create the shared variable $shared in {env} (Project Settings › Shared Variables, environment {env}; $service reads it as $key), then run this workflow again."
+    elif [ -n "${{created[$service]:-}}" ]; then
+      echo "::error::First deploy of $service in {env}: this run created it, and Railway started it without $key, which the program preserves and never sets. Set $key on service $service in {env} (its Variables tab, or railway variable set $key --stdin --service $service --environment {env}), then run this workflow again."
+    else
+      echo "::error::Set $key on service $service in {env} (its Variables tab, or railway variable set $key --stdin --service $service --environment {env}), then run this workflow again."
+    fi
+  done
+  exit 1
+fi
+}}
+phase=before
+check_secrets
+planned=0
 railway config plan --detailed-exit-code || planned=$?
 case $planned in
   0) changed=0; echo "Nothing to apply; checking that every service already runs its image." ;;
@@ -431,33 +491,8 @@ attach() {{
   echo "Attaching $2 to $1: point its DNS at the records Railway shows for it."
   railway domain "$2" --service "$1" --environment {env} ${{3:+--port "$3"}} --json
 }}
-{attach}# Secrets the program preserves are whatever is set on the service, and a service this deploy
-# created has none; a shared variable (ctx.shared.NAME) is whatever the environment holds, and
-# the program reads it without creating it: name each unset one rather than let a service start
-# without. `variable list --json` (CLI 5.63.1) lists the values a deployment gets, a sealed one
-# as null, so a key that is present is set unless its value is empty or still a reference
-# (Railway's template syntax, "$" then "{{{{", which GitHub must not read as an expression here);
-# the listing's values stay in the pipe.
-unset_secrets=()
-# require_set <service> <variable> [<the shared variable it reads>]
-require_set() {{
-  local set
-  set=$(railway variable list --service "$1" --environment {env} --json |
-    jq --arg key "$2" 'has($key) and .[$key] != "" and ((.[$key] // "") | contains("$" + "{{{{") | not)') ||
-    {{ echo "::error::The Railway CLI could not list the variables of $1; see its message above."; exit 1; }}
-  if [ "$set" != true ]; then unset_secrets+=("$1 $2 ${{3:-}}"); fi
-}}
-{secrets}if [ ${{#unset_secrets[@]}} -gt 0 ]; then
-  for entry in "${{unset_secrets[@]}}"; do
-    read -r service key shared <<< "$entry"
-    if [ -n "$shared" ]; then
-      echo "::error::Create the shared variable $shared in {env} (Project Settings › Shared Variables, environment {env}; $service reads it as $key), then run this workflow again."
-    else
-      echo "::error::Set $key on service $service in {env} (its Variables tab, or railway variable set $key --stdin --service $service --environment {env}), then run this workflow again."
-    fi
-  done
-  exit 1
-fi
+{attach}phase=after
+check_secrets
 deadline=$((SECONDS + {RAILWAY_WAIT_MINUTES} * 60))
 for service in "${{services[@]}}"; do
   id="" status=""
@@ -517,23 +552,28 @@ done
     let rollback_script = format!(
         r#"set -euo pipefail
 if [ -z "$APPLIED" ]; then echo "::error::The {env} deploy failed before it applied anything on Railway; nothing to roll back."; exit 0; fi
-failed=0
+failed=0 rolled=0
 # Rolls $1 back to its deployment $2, the one live before this deploy.
 roll_back() {{
   local service=$1 target=$2 answer
-  if [ -z "$target" ]; then echo "::error::$service had no live deployment before this one; nothing to roll back to."; return 0; fi
+  if [ -z "$target" ]; then echo "$service had no live deployment before this run (a first deploy creates it); nothing to roll back to."; return 0; fi
   if answer=$(curl --fail-with-body --silent --show-error --max-time 30 \
     --header "Project-Access-Token: $RAILWAY_TOKEN" --header "Content-Type: application/json" \
     --data "$(jq -cn --arg id "$target" '{{query: "mutation($id: String!) {{ deploymentRollback(id: $id) }}", variables: {{id: $id}}}}')" \
     https://backboard.railway.com/graphql/v2) && jq -e '.errors == null' <<< "$answer" > /dev/null; then
     echo "$service is rolled back to deployment $target."
+    rolled=$((rolled + 1))
   else
     echo "::error::Railway did not roll $service back to deployment $target ($answer): choose Rollback on that deployment in the service's Deployments."
     return 1
   fi
 }}
 {rollbacks}if [ "$failed" = 1 ]; then exit 1; fi
-echo "::error::The {env} deploy on Railway failed; each service is rolled back to the deployment live before it, on the schema this deploy's migrations left."
+if [ "$rolled" = 0 ]; then
+  echo "::error::The {env} deploy on Railway failed, and no service had a deployment live before it (this run created them): nothing was rolled back. Fix what the deploy step named, then run this workflow again."
+else
+  echo "::error::The {env} deploy on Railway failed; each service that had a live deployment before it is rolled back to that deployment, on the schema this deploy's migrations left."
+fi
 "#
     );
     rollback.run = Some(rollback_script);

@@ -425,7 +425,7 @@ pub fn non_root(service: &Service) -> NonRoot {
 }
 
 /// The repository of an image reference, as Docker Hub names it, and its tag.
-fn repository_and_tag(reference: &str) -> (&str, &str) {
+pub fn repository_and_tag(reference: &str) -> (&str, &str) {
     let without_digest = reference.split('@').next().unwrap_or(reference);
     let (name, tag) = match without_digest.rsplit_once(':') {
         Some((name, tag)) if !tag.contains('/') => (name, tag),

@@ -35,12 +35,23 @@ pub struct Platform {
     /// The database engines the platform runs itself ([`stack_dsl::Engine::product`]); a
     /// datastore of another engine runs its image as a private service with a volume.
     pub managed_engines: &'static [&'static str],
+    /// The major version each managed engine runs whatever the stack asks for, by
+    /// [`stack_dsl::Engine::product`]; an engine not listed runs the stack's major.
+    pub managed_majors: &'static [(&'static str, u16)],
+    /// The account plan the platform's autoscaling needs, when it needs one beyond the plan that
+    /// runs the service.
+    pub autoscaling_plan: Option<&'static str>,
     /// The variable another service's value can reference for a service's public host, when
     /// the platform has one (Railway's `${{<service>.RAILWAY_PUBLIC_DOMAIN}}`).
     pub public_domain_variable: Option<&'static str>,
 }
 
 impl Platform {
+    /// The major version the platform's managed `engine` runs, when the stack cannot choose it.
+    pub fn managed_major(&self, engine: stack_dsl::Engine) -> Option<u16> {
+        self.managed_majors.iter().find(|(product, _)| *product == engine.product()).map(|(_, major)| *major)
+    }
+
     /// True when the platform runs `engine` as a managed database.
     pub fn manages(&self, engine: stack_dsl::Engine) -> bool {
         self.managed_engines.contains(&engine.product())
@@ -78,9 +89,12 @@ pub const RENDER: Platform = Platform {
     static_hosting: true,
     // No source found for the Host header Render's health checks send: not encoded.
     health_check_host: None,
-    // No source found for whether Render's pre-deploy command sees the service's disk: the
-    // job's mounts are not reported.
-    pre_deploy_mounts_volumes: true,
+    // The pre-deploy command runs on a separate instance before the new version goes live
+    // (<https://render.com/docs/deploys#pre-deploy-command>), and a disk is "accessible only to"
+    // its service's running instances (<https://render.com/docs/disks>); Render's tasks outside
+    // them have no disk: "A one-off job cannot access its base service's persistent disk"
+    // (<https://render.com/docs/one-off-jobs>). Taken as: no disk in the pre-deploy command.
+    pre_deploy_mounts_volumes: false,
     // "Web services and static sites are always available at their onrender.com subdomain":
     // <https://render.com/docs/custom-domains>.
     own_public_domain: Some(".onrender.com"),
@@ -88,6 +102,13 @@ pub const RENDER: Platform = Platform {
     // <https://render.com/docs/key-value>. MySQL and MongoDB run as private services with a
     // disk: <https://render.com/docs/deploy-mysql>, <https://render.com/docs/deploy-mongodb>.
     managed_engines: &["PostgreSQL", "Redis"],
+    // `postgresMajorVersion` chooses the PostgreSQL major (<https://render.com/docs/blueprint-spec>),
+    // and the stack's is written there; Key Value's version cannot be chosen and is not encoded.
+    managed_majors: &[],
+    // "Autoscaling is available only for team accounts" (<https://render.com/docs/scaling>), now
+    // "Professional and higher workspaces" (Render's own `render-oss/skills`, `render-scaling`:
+    // "Available on Professional and higher workspaces only").
+    autoscaling_plan: Some("a Professional (or higher) workspace plan"),
     // `fromService` gives a service's `host`, `port`, `hostport` and variables, and
     // RENDER_EXTERNAL_HOSTNAME is the service's own `onrender.com` host, never a custom domain
     // (<https://render.com/docs/environment-variables>, <https://render.com/docs/blueprint-spec>).
@@ -134,6 +155,11 @@ pub const RAILWAY: Platform = Platform {
     // `mongo()` templates, whose versions the program cannot choose; MySQL, MariaDB and MongoDB
     // run the stack's own image with a volume instead, as they do on every other target.
     managed_engines: &["PostgreSQL", "Redis"],
+    // `postgres()` deploys the template's `ghcr.io/railwayapp-templates/postgres-ssl:18` and
+    // `redis()` `redis:8` (npm `railway` 3.11, `dist/index.js`); the program cannot choose.
+    managed_majors: &[("PostgreSQL", 18), ("Redis", 8)],
+    // Railway has no autoscaling the program can set; the emitter reports it as unportable.
+    autoscaling_plan: None,
     // "RAILWAY_PUBLIC_DOMAIN: the public service or customer domain", referenced from another
     // service as `${{NAMESPACE.VAR}}`, text around it included:
     // <https://docs.railway.com/reference/variables>.

@@ -1,7 +1,7 @@
 //! Which databases the platform provides: its own database in place of a datastore service
 //! (placed in `placement.rs`), of an external managed one, and of one on the Docker host.
 
-use stack_dsl::{Datastore, External, Reach, Volume};
+use stack_dsl::{Datastore, External, Image, Reach, Volume};
 
 use super::Plan;
 use crate::error::Error;
@@ -74,6 +74,39 @@ impl<'a> Plan<'a> {
     }
 
     /// The provided database whose password is the secret `name`.
+    /// A service running the image of a database the platform replaces (`pg_dump` from
+    /// `postgres:16-alpine`) is that database's client, and PostgreSQL's client tools refuse a
+    /// newer server ("aborting because of server version mismatch",
+    /// <https://www.postgresql.org/docs/current/app-pgdump.html>): where the platform's database
+    /// runs another major than the stack's, the client gets the same repository at that major.
+    pub(super) fn match_client_images(&mut self) {
+        for database in self.databases.clone() {
+            let Some(managed) = self.facts.managed_major(database.datastore.engine) else { continue };
+            let Some(Image::Registry(own)) = self.stack.service(&database.name).map(|s| &s.image) else { continue };
+            let (repository, _) = crate::facts::images::repository_and_tag(own);
+            for service in self.deployed().map(|(s, _)| s).collect::<Vec<_>>() {
+                let Image::Registry(reference) = &service.image else { continue };
+                let (client_repository, tag) = crate::facts::images::repository_and_tag(reference);
+                let version = tag.split(|c: char| !c.is_ascii_digit() && c != '.').next().unwrap_or_default();
+                let major = version.split('.').next().and_then(|m| m.parse::<u16>().ok());
+                if client_repository != repository || major.is_none_or(|m| m == managed) {
+                    continue;
+                }
+                let name = &reference[..reference.len() - tag.len()];
+                let matched = format!("{name}{managed}{}", &tag[version.len()..]);
+                let message = format!(
+                    "runs {matched}, not {reference}: {}'s managed {} ({}) runs version {managed}, not the stack's {}, and the engine's client tools refuse a newer server",
+                    self.platform,
+                    database.datastore.engine.product(),
+                    database.name,
+                    engine_name(&database.datastore)
+                );
+                self.warn(&service.name, message);
+                self.client_images.insert(service.name.clone(), matched);
+            }
+        }
+    }
+
     pub(super) fn password_of(&self, name: &str) -> Option<String> {
         self.databases
             .iter()

@@ -110,7 +110,7 @@ impl Plan<'_> {
         for service in self.stack.services() {
             if matches!(
                 self.placements[&service.name],
-                Placement::Omitted | Placement::Database | Placement::PreDeploy { .. }
+                Placement::Omitted | Placement::Database | Placement::PreDeploy { .. } | Placement::BeforeStart { .. }
             ) {
                 continue;
             }

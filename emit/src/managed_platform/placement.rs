@@ -24,6 +24,12 @@ pub enum Placement {
         /// The service whose deploy runs it.
         host: String,
     },
+    /// A one-shot job that writes into a volume its host mounts, run in the host's start
+    /// command before the server, since the platform's pre-deploy step has no volumes.
+    BeforeStart {
+        /// The service whose start command runs it.
+        host: String,
+    },
     /// Replaced by the platform's database of the same name.
     Database,
     /// Not deployed; the platform provides what it does.
@@ -69,7 +75,10 @@ impl<'a> Plan<'a> {
     pub fn deployed(&self) -> impl Iterator<Item = (&'a Service, &Placement)> {
         self.stack.services().filter_map(|s| {
             let placement = &self.placements[&s.name];
-            let runs = !matches!(placement, Placement::Omitted | Placement::Database | Placement::PreDeploy { .. });
+            let runs = !matches!(
+                placement,
+                Placement::Omitted | Placement::Database | Placement::PreDeploy { .. } | Placement::BeforeStart { .. }
+            );
             runs.then_some((s, placement))
         })
     }
@@ -101,7 +110,9 @@ impl<'a> Plan<'a> {
             Run::OnSchedule(schedule) => Placement::Cron(schedule.clone()),
             Run::Once => {
                 let host = self.pre_deploy_host(service, neighbours)?;
-                self.report_pre_deploy_writes(service, &host);
+                if let Some(placement) = self.place_volume_writer(service, &host) {
+                    return Ok(placement);
+                }
                 self.pre_deploy.entry(host.clone()).or_default().push(service);
                 Placement::PreDeploy { host }
             }
@@ -137,19 +148,40 @@ impl<'a> Plan<'a> {
         self.warn(&service.name, message);
     }
 
-    /// Report each volume a job run as a pre-deploy command writes to, when the platform runs
-    /// that command without the service's volumes: what it writes there is lost.
-    fn report_pre_deploy_writes(&mut self, job: &Service, host: &str) {
+    /// A job that writes into a volume cannot be a pre-deploy step where that step runs
+    /// without the service's volumes (`Platform::pre_deploy_mounts_volumes`): what it writes
+    /// is thrown away. It runs in `host`'s start command before the server when `host` mounts
+    /// the same volume and has a command to run after it; otherwise it is left out, reported.
+    fn place_volume_writer(&mut self, job: &'a Service, host: &str) -> Option<Placement> {
         if self.facts.pre_deploy_mounts_volumes {
-            return;
+            return None;
         }
-        for mount in job.mounts.iter().filter(|m| matches!(m.source, MountSource::Volume(_)) && !m.read_only) {
+        let writes = job.mounts.iter().filter(|m| matches!(m.source, MountSource::Volume(_)) && !m.read_only);
+        let targets: Vec<&str> = writes.map(|m| m.target.as_str()).collect();
+        if targets.is_empty() {
+            return None;
+        }
+        let host_service = self.stack.service(host)?;
+        let shared = job.mounts.iter().filter(|m| !m.read_only).all(|m| {
+            !matches!(m.source, MountSource::Volume(_))
+                || host_service.mounts.iter().any(|h| h.source == m.source && h.target == m.target)
+        });
+        let written = targets.join(", ");
+        if shared && host_service.command.is_some() {
+            self.before_start.entry(host.to_string()).or_default().push(job);
             let message = format!(
-                "{} runs it as {host}'s pre-deploy command, in a container of its own without volumes: what it writes to {} is lost; run it in {host}'s start command instead",
-                self.platform, mount.target
+                "runs in {host}'s start command before the server (sh -c '<job> && exec <command>'), not as a pre-deploy step: {} runs pre-deploy steps without volumes, so what it writes to {written} would be lost; {host} now writes it into its own filesystem on each start, so {host} must serve those files itself (Django: WhiteNoise) where an edge proxy served them",
+                self.platform
             );
             self.warn(&job.name, message);
+            return Some(Placement::BeforeStart { host: host.to_string() });
         }
+        let message = format!(
+            "left out: {} runs pre-deploy steps without volumes, so what it writes to {written} would be lost, and {host} cannot run it before its server (it does not mount that path or has no command); produce those files at image build instead (Django: collectstatic in the Dockerfile, served by WhiteNoise)",
+            self.platform
+        );
+        self.warn(&job.name, message);
+        Some(Placement::Omitted)
     }
 
     /// The first service of the same image that waits for the job to complete.

@@ -41,6 +41,9 @@ pub struct Lowered {
     pub uses_image_tag: bool,
     /// A variable reads a placeholder host's real one through [`super::PUBLIC_HOST_FUNCTION`].
     pub uses_public_host: bool,
+    /// The `PUBLIC_HOST_<SERVICE>` variables the program reads, in order, each with whether a
+    /// service built from the repository reads it (a build argument, baked into the build).
+    pub public_hosts: Vec<(String, Option<String>)>,
     /// The services Railway builds from a repository the program cannot name, in order.
     pub built_from_repository: Vec<String>,
     /// The public services without a custom domain, which get no public address from the program.
@@ -85,9 +88,11 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let mut plan = Plan::new(project, stack, &RAILWAY)?;
     let mut resources = IndexMap::new();
     for database in plan.databases.clone() {
-        let (function, major, railway_major) = match database.datastore.engine {
-            Engine::Postgres { major } => ("postgres", major, 18),
-            Engine::Redis { major } => ("redis", major, 8),
+        let engine = database.datastore.engine;
+        let railway_major = RAILWAY.managed_major(engine).unwrap_or_default();
+        let (function, major) = match engine {
+            Engine::Postgres { major } => ("postgres", major),
+            Engine::Redis { major } => ("redis", major),
             // Never provided (`RAILWAY.managed_engines`): the plan deploys their images.
             Engine::Mysql { .. } | Engine::Mariadb { .. } | Engine::Mongo { .. } => continue,
         };
@@ -106,6 +111,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
     let shared = shared_secrets(plan.stack, deployed.iter().map(|(s, _)| *s));
     let mut uses_image_tag = false;
     let mut uses_public_host = false;
+    let mut public_hosts: Vec<(String, Option<String>)> = Vec::new();
     let placeholder_services: Vec<&str> =
         crate::public_origin::placeholder_routes(stack).into_iter().map(|(_, service)| service).collect();
     let mut built_from_repository = Vec::new();
@@ -136,6 +142,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
                 uses_image_tag = true;
             }
             (Image::Registry(reference), None) => {
+                let reference = plan.registry_image(service, reference);
                 config.insert("source".into(), Ts::Call("image".into(), vec![Ts::str(reference)]));
             }
             (Image::Build(build), None) => {
@@ -163,8 +170,8 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
                 config.insert("build".into(), Ts::Object(build_config));
             }
         }
-        if let Some(command) = &service.command {
-            config.insert("start".into(), Ts::str(command_line(command)));
+        if let Some(command) = plan.start_command(service) {
+            config.insert("start".into(), Ts::str(command));
         }
         if let Some(jobs) = plan.pre_deploy.get(&service.name) {
             let commands = jobs.iter().filter_map(|j| j.command.as_deref()).map(|c| Ts::str(command_line(c))).collect();
@@ -271,6 +278,14 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
             if let Ts::Str(text) = value
                 && let Some(template) = with_public_hosts(text, &placeholder_services)
             {
+                for routed in &placeholder_services {
+                    let variable = crate::public_origin::variable(routed);
+                    let built = matches!(service.image, Image::Build(_)).then(|| service.name.clone());
+                    let read = RAILWAY.public_domain_of(routed).is_some_and(|domain| text.contains(&domain));
+                    if read && !public_hosts.contains(&(variable.clone(), built.clone())) {
+                        public_hosts.push((variable, built));
+                    }
+                }
                 *value = template;
                 uses_public_host = true;
             }
@@ -285,6 +300,7 @@ pub fn lower(project: &ValidProject, stack: &ValidStack) -> Result<Lowered, Erro
         warnings: plan.warnings,
         uses_image_tag,
         uses_public_host,
+        public_hosts,
         built_from_repository,
         without_domain,
         domains: custom_domains,

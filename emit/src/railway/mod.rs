@@ -78,6 +78,8 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     let mut built_from_repository = indexmap::IndexSet::new();
     let mut without_domain = indexmap::IndexSet::new();
     let mut domains = Vec::new();
+    let mut public_hosts = indexmap::IndexSet::new();
+    let mut baked = indexmap::IndexSet::new();
     let mut first_start = indexmap::IndexSet::new();
     // Each shared variable the program reads: the environments reading it, and what it holds.
     let mut shared: IndexMap<String, (Vec<Env>, String)> = IndexMap::new();
@@ -103,6 +105,10 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         ));
         uses_image_tag |= lowered.uses_image_tag;
         uses_public_host |= lowered.uses_public_host;
+        for (variable, built) in lowered.public_hosts {
+            public_hosts.insert(variable);
+            baked.extend(built);
+        }
         built_from_repository.extend(lowered.built_from_repository);
         without_domain.extend(lowered.without_domain);
         domains.extend(lowered.domains.into_iter().map(|domain| (stack.env(), domain)));
@@ -186,10 +192,16 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             joined(&without_domain)
         ));
     }
+    if crate::public_origin::piped(project, "railway") {
+        if !domains.is_empty() {
+            notes.push(
+                "Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:".into(),
+            );
+        }
+    } else {
+        notes.require(Need::Platform, manual_order(&names, &public_hosts, !domains.is_empty(), &baked));
+    }
     if !domains.is_empty() {
-        notes.push(
-            "Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:".into(),
-        );
         notes.require_all(
             Need::Dns,
             domains.iter().map(|(env, domain)| {
@@ -216,6 +228,36 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
 }
 
 type PerEnv = Vec<(Env, IndexMap<Key, Resource>)>;
+
+/// How a person applies the program when no pipeline deploys to Railway, in order: what to
+/// export (the environment, and the real host of each placeholder the program reads), the apply,
+/// the custom domains (a service exists only after the first apply), DNS, and a redeploy of each
+/// service whose build baked a public host in.
+fn manual_order(
+    envs: &[&str],
+    public_hosts: &indexmap::IndexSet<String>,
+    domains: bool,
+    baked: &indexmap::IndexSet<String>,
+) -> String {
+    let mut exports = vec![format!("{ENVIRONMENT_VARIABLE}=<{}>", envs.join("|"))];
+    exports.extend(public_hosts.iter().map(|v| format!("{v}=<its real host in that environment>")));
+    let mut steps = vec![
+        format!("export {}", exports.join(" ")),
+        "`railway config apply` (the first one creates the services)".to_string(),
+    ];
+    if domains {
+        steps.push("run each `railway domain` command below once, in its environment".into());
+        steps.push("point each host's DNS at the records Railway shows for it".into());
+    }
+    if !baked.is_empty() {
+        steps.push(format!(
+            "redeploy {} (`railway redeploy --service <name>`): Railway hands their variables, a public host among them, to their builds as build arguments, and a build that bakes one in must run with the host attached",
+            joined(baked)
+        ));
+    }
+    let numbered: Vec<String> = steps.iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)).collect();
+    format!("No pipeline deploys this program; apply it by hand, in this order: {}.", numbered.join("; "))
+}
 
 /// A custom domain of a service: `host`, routed to `port` (Railway's target port).
 ///

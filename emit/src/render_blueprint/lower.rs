@@ -12,7 +12,7 @@ use crate::applied_defaults::{self, Applied, Written};
 use crate::bundle::Warning;
 use crate::error::Error;
 use crate::facts::platforms::RENDER;
-use crate::managed_platform::{Output, Placement, Plan, ProvidedDatabase, Value, command_line};
+use crate::managed_platform::{Output, Placement, Plan, ProvidedDatabase, Value};
 
 /// Render's instance types, smallest first: name, CPU in millicores, memory in MiB.
 /// <https://render.com/pricing#compute>
@@ -180,7 +180,8 @@ fn lower_service<'a>(
         }
         (Image::Registry(reference), None) => {
             out.runtime = Some(Runtime::Image);
-            out.image = Some(super::model::Image { url: reference.clone(), creds: None });
+            let url = plan.registry_image(service, reference).to_string();
+            out.image = Some(super::model::Image { url, creds: None });
         }
         (Image::Build(build), None) => {
             out.runtime = Some(Runtime::Docker);
@@ -201,7 +202,7 @@ fn lower_service<'a>(
     if out.runtime == Some(Runtime::Docker) || plan.project.pipeline().is_some() {
         out.auto_deploy_trigger = Some(auto_deploy_trigger(plan, service).into());
     }
-    out.docker_command = service.command.as_deref().map(command_line);
+    out.docker_command = plan.start_command(service);
     if let Placement::Cron(schedule) = placement {
         out.schedule = Some(schedule.clone());
     }
@@ -294,7 +295,7 @@ fn static_site<'a>(
                         "build argument {key} names {target}'s placeholder host: Render asks for it when the Blueprint is first applied (sync: false), as the Blueprint's header lists"
                     ),
                 );
-                asked.ask(&name(&service.name), key, format!(" = {shape} (the custom domain you added)"));
+                asked.ask(&name(&service.name), key, format!(" = {shape} ({ENTER_HOST})"));
                 env_vars.push(EnvVar::Prompted { key: key.clone(), sync: false });
             } else {
                 env_vars.push(EnvVar::Value { key: key.clone(), value: value.clone() });
@@ -339,20 +340,12 @@ fn auto_deploy_trigger(plan: &mut Plan, service: &ModelService) -> &'static str 
 
 /// The commands of the jobs this service runs before each deploy, one after the other.
 fn pre_deploy_command(plan: &Plan, service: &ModelService) -> Result<Option<String>, Error> {
-    let Some(jobs) = plan.pre_deploy.get(&service.name) else { return Ok(None) };
-    let mut commands = Vec::new();
-    for job in jobs {
-        let Some(command) = &job.command else {
-            return Err(Error::Unsupported {
-                target: "render",
-                service: job.name.clone(),
-                reason: "Render runs a job as a pre-deploy command, and the job has no command of its own".into(),
-                fix: format!("Give {} a .command([...])", job.name),
-            });
-        };
-        commands.push(command_line(command));
-    }
-    Ok(Some(commands.join(" && ")))
+    plan.pre_deploy_command(service).transpose().map_err(|job| Error::Unsupported {
+        target: "render",
+        service: job.clone(),
+        reason: "Render runs a job as a pre-deploy command, and the job has no command of its own".into(),
+        fix: format!("Give {job} a .command([...])"),
+    })
 }
 
 fn scale(service: &ModelService, out: &mut Service) -> Result<(), Error> {
@@ -495,6 +488,11 @@ impl Asked {
     }
 }
 
+/// Render prompts during "New Blueprint Instance", before any service exists: the host is the
+/// one the team will add, as a custom domain, once the apply has created the service.
+const ENTER_HOST: &str =
+    "enter the host you will add; after the apply, add it under the service's Settings › Custom Domains";
+
 /// What the list says of a prompted value the lowering gave no hint for.
 const UNKNOWN_SHAPE: &str = ": the value the service expects";
 
@@ -600,7 +598,7 @@ fn env_vars<'a>(
                         "{key} is the public {what} of {target}, whose host the stack leaves a placeholder: Render asks for it when the Blueprint is first applied (sync: false), once where it is entered, as the Blueprint's header lists"
                     ),
                 );
-                asked.ask(&name(&service.name), &key, format!(" = {shape} (the custom domain you added)"));
+                asked.ask(&name(&service.name), &key, format!(" = {shape} ({ENTER_HOST})"));
                 EnvVar::Prompted { key, sync: false }
             }
             // Render names a service on the private network `<name>-<suffix>` ("service address

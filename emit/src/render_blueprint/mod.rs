@@ -115,6 +115,19 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
             "Apply: Render Dashboard > Blueprints > New Blueprint Instance, pointing at this file.".into()
         },
     );
+    let autoscaled: Vec<&str> = environments
+        .iter()
+        .flat_map(|e| e.services.iter().filter(|s| s.scaling.is_some()).map(|s| s.name.as_str()))
+        .collect();
+    if let (false, Some(plan)) = (autoscaled.is_empty(), crate::facts::platforms::RENDER.autoscaling_plan) {
+        notes.require(
+            Need::Platform,
+            format!(
+                "Autoscaling ({}) needs {plan} on Render: on another plan, upgrade the workspace before the apply, or give the service fixed replicas in the stack instead of .autoscale(..).",
+                autoscaled.join(", ")
+            ),
+        );
+    }
     if !self_hosted.is_empty() {
         notes.push(format!(
             "Render manages no MySQL, MariaDB or MongoDB: {} run their images as private services with a disk at their data directory (render.com/docs/deploy-mysql, render.com/docs/deploy-mongodb); back their data up yourself.",
@@ -149,7 +162,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         notes.require(
             Need::Platform,
             format!(
-                "Once per service and environment, the stack's hosts being placeholders: add the real custom domain of {} (the service's Settings › Custom Domains).",
+                "Once per service and environment, the stack's hosts being placeholders: choose the real host of {} before the apply (values Render asks for are built from it), and after the apply add it under the service's Settings › Custom Domains.",
                 placeholders.join(", ")
             ),
         );
@@ -158,10 +171,13 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
     // variables reach every service attached with `fromGroup`, so a group's value is entered once
     // (<https://render.com/docs/blueprint-spec#environment-groups>,
     // <https://render.com/tutorials/advanced-blueprint-patterns/env-var-groups>).
+    // Render asks for `sync: false` values only when it creates the service or group; one added
+    // to an existing resource later is not asked for, and is set in the dashboard
+    // (<https://render.com/docs/blueprint-spec#prompting-for-secret-values>).
     if asked_values.iter().any(|(_, values)| !values.is_empty()) {
         notes.require(
             Need::Secret,
-            "Variables with sync: false are secrets and values Render asks for when the Blueprint is applied, each once: an environment group's value once for the group (every service attached to it reads that value), the others once per service. What to enter:".into(),
+            "Variables with sync: false are secrets and values Render asks for when the Blueprint is applied, each once: an environment group's value once for the group (every service attached to it reads that value), the others once per service. Render asks only when it first creates the service or group: a key added to the file later is not asked for, so set it in the service's Environment tab. What to enter:".into(),
         );
     }
     for (env, values) in asked_values {

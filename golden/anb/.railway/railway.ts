@@ -5,6 +5,7 @@
 // Service variable flower FLOWER_BASIC_AUTH (production): Flower's login as user:password.
 // Before the first deploy: Railway pulls the built images from ghcr.io/anb, whose packages are private when first pushed: make each package public (Package settings > Change visibility), or give each service that runs one the registry's credentials in Settings › Source › Registry Credentials; for ghcr.io a GitHub personal access token with `read:packages` in the GitHub Access Token field; private registry credentials need the Pro plan.
 // Public without a domain of their own: api, flower; Railway gives them no address until one is generated (Settings > Networking > Generate Domain) or a custom domain is added.
+// No pipeline deploys this program; apply it by hand, in this order: 1. export DEPLOY_ENVIRONMENT=<production>; 2. `railway config apply` (the first one creates the services).
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // Built services run the image the pipeline pushed, at the commit tag the deploy workflow sets in

@@ -6,7 +6,7 @@
 // Shared variable FIRST_SUPERUSER_PASSWORD (production): Password of the first superuser, which prestart creates; not "changethis", which the backend refuses outside local.
 // Shared variable SECRET_KEY (production): JWT signing key of the backend: any long random string.
 // Before the first deploy: Railway builds backend, celeryworker, frontend from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.
-// Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
+// No pipeline deploys this program; apply it by hand, in this order: 1. export DEPLOY_ENVIRONMENT=<production> PUBLIC_HOST_FRONTEND=<its real host in that environment> PUBLIC_HOST_BACKEND=<its real host in that environment>; 2. `railway config apply` (the first one creates the services); 3. run each `railway domain` command below once, in its environment; 4. point each host's DNS at the records Railway shows for it; 5. redeploy backend, celeryworker, frontend (`railway redeploy --service <name>`): Railway hands their variables, a public host among them, to their builds as build arguments, and a build that bakes one in must run with the host attached.
 // production: railway domain <the real host of backend> --service backend --port 8000
 // production: railway domain <the real host of frontend> --service frontend --port 3000
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";

@@ -6,6 +6,7 @@
 // Service variable datadog DD_API_KEY (production): Datadog API key (Organization settings › API keys). Optional: leave empty to run without it.
 // Before the first deploy: Railway builds api, web from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.
 // Public without a domain of their own: api, web; Railway gives them no address until one is generated (Settings > Networking > Generate Domain) or a custom domain is added.
+// No pipeline deploys this program; apply it by hand, in this order: 1. export DEPLOY_ENVIRONMENT=<staging|production>; 2. `railway config apply` (the first one creates the services).
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
@@ -71,7 +72,7 @@ export default defineRailway((given) => {
     sizeMB: 20480,
   });
   const backup = service("backup", {
-    source: image("postgres:16-alpine"),
+    source: image("postgres:18-alpine"),
     start: "sh -c 'set -e; cd /backups; day=$(date +%Y%m%d); pg_dump \"$DATABASE_URL\" > .db-$day.sql.partial; mv .db-$day.sql.partial db-$day.sql; ls -1 db-*.sql | sort -r | tail -n +15 | xargs -r rm -f --'",
     volumeMounts: {
       "/backups": backups,

@@ -4,7 +4,7 @@
 // Secrets read by one service are preserve(): set each below on its service (its Variables tab) right after the first apply, which creates the service without them.
 // Service variable backend SECRET_KEY (production): Django SECRET_KEY.
 // Before the first deploy: Railway builds backend from this repository, which the program cannot name; connect it to each of them (Settings > Source > Connect Repo) or deploy each with `railway up --service <name>`.
-// Custom domains are not in this program: `railway config apply` refuses a domain that is not already attached. The deploy workflow attaches each; applying by hand, run each command below once, then point the host's DNS at the records Railway shows for it:
+// No pipeline deploys this program; apply it by hand, in this order: 1. export DEPLOY_ENVIRONMENT=<production> PUBLIC_HOST_BACKEND=<its real host in that environment>; 2. `railway config apply` (the first one creates the services); 3. run each `railway domain` command below once, in its environment; 4. point each host's DNS at the records Railway shows for it; 5. redeploy backend (`railway redeploy --service <name>`): Railway hands their variables, a public host among them, to their builds as build arguments, and a build that bakes one in must run with the host attached.
 // production: railway domain <the real host of backend> --service backend --port 8000
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
@@ -45,8 +45,8 @@ export default defineRailway((given) => {
     build: {
       builder: "DOCKERFILE",
     },
-    start: "gunicorn config.wsgi:application --workers 4 --threads 2 --bind 0.0.0.0:8000",
-    preDeploy: ["python manage.py migrate --noinput", "python manage.py collectstatic --noinput"],
+    start: "sh -c 'python manage.py collectstatic --noinput && exec gunicorn config.wsgi:application --workers 4 --threads 2 --bind 0.0.0.0:8000'",
+    preDeploy: ["python manage.py migrate --noinput"],
     healthcheck: "/api/schema/",
     healthcheckTimeout: 50,
     volumeMounts: {
