@@ -696,7 +696,7 @@ fi
     fi
   done
 done
-echo "::error::The {env} deploy failed; what it changed (workloads, routes, Services) was put back as it ran before. Migrations are not reverted."
+echo "::error::The {env} deploy failed; what it changed (workloads, routes, Services) was put back as it ran before. NetworkPolicies, disruption budgets, autoscalers, CronJobs and ConfigMaps stay as this deploy applied them, and migrations are not reverted."
 "#
     );
     // The longest the deploy may wait, so that its step limit (and the job's, which holds it)
