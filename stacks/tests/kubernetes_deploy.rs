@@ -173,6 +173,7 @@ impl Cluster {
             // What the workflow's registry step exports for the later steps.
             .env("REGISTRY", "ghcr.io/acme")
             .env("GITHUB_PATH", self.dir.join("github_path"))
+            .env("GITHUB_OUTPUT", self.dir.join("github_output"))
             .env("KUBECTL_VERSION", emit::kubernetes::KUBECTL_VERSION)
             .output()
             .expect("bash");
@@ -758,6 +759,54 @@ fn third_party_images_keep_their_digest_until_the_stack_changes_their_tag() {
         assert!(cluster.run(&scripts.deploy), "{}: deploy", stack.name);
         let refreshed = digests(&cluster, stack);
         assert!(first.iter().all(|(repo, digest)| refreshed.get(repo) != Some(digest)), "the new digests are used");
+    }
+}
+
+/// Production runs the third-party digests staging's deploy ran and smoke-tested in the same
+/// run, not whatever the tags name by the time production is approved.
+#[test]
+fn production_runs_the_digests_staging_tested() {
+    let pipelines = kubernetes_pipelines();
+    let by_env = |env: &str| pipelines.iter().find(|s| s.stack.env().name() == env).expect(env);
+    let (staging, production) = (by_env("staging"), by_env("production"));
+    assert!(!staging.deploy.contains("TESTED_DIGESTS"), "staging is the first environment");
+    let run = |scripts: &Scripts, test: &str| {
+        let (existing, jobs) = workloads(&scripts.stack);
+        let cluster = Cluster::new(test, scripts.stack.env().name());
+        running_before(&cluster, &scripts.stack, &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        let (ok, output) = cluster.run_output(&scripts.deploy);
+        assert!(ok, "{}: {output}", scripts.stack.env());
+        cluster
+    };
+    let staged = run(staging, "tested-staging");
+    let output = std::fs::read_to_string(staged.dir.join("github_output")).expect("the step's outputs");
+    let tested = output.lines().find_map(|l| l.strip_prefix("digests=")).expect("digests output").to_string();
+    assert!(tested.split(',').all(|pair| pair.split(' ').nth(1).is_some_and(|d| d.starts_with("sha256:"))), "{tested}");
+    // Upstream retags every image while production waits for its approval.
+    let deployed = {
+        let (existing, jobs) = workloads(&production.stack);
+        let cluster = Cluster::new("tested-production", production.stack.env().name());
+        running_before(&cluster, &production.stack, &existing);
+        for job in jobs.values() {
+            cluster.write(&format!("state/job.{job}"), "Complete ");
+        }
+        cluster.write("registry-generation", "a tag moved");
+        let (ok, output) = cluster.run_output(&format!("export TESTED_DIGESTS='{tested}'\n{}", production.deploy));
+        assert!(ok, "production: {output}");
+        cluster
+    };
+    assert!(
+        !deployed.log().iter().any(|l| l.starts_with("docker buildx")),
+        "production resolved a tag again instead of running what staging tested"
+    );
+    let overlay =
+        std::fs::read_to_string(deployed.dir.join(".stackwright/production/kustomization.yaml")).expect("overlay");
+    for pair in tested.split(',') {
+        let digest = pair.split(' ').nth(1).expect("a digest");
+        assert!(overlay.contains(digest), "production does not run {pair}:\n{overlay}");
     }
 }
 

@@ -71,11 +71,21 @@ pub fn workflow(
         workflow = workflow.job("image", job);
         previous = vec!["image".to_string()];
     }
+    // The deploy job of the environment before, whose outputs say what it tested.
+    let mut tested_by: Option<String> = None;
     for stack in hosted {
         let id = format!("deploy-{}", stack.env());
-        let deploy =
-            Deploy { project, stack, cluster: project.cluster(), images, registry: REGISTRY_VARIABLE, options };
-        let plan = platform::plan(pipeline.target, &deploy)?;
+        let deploy = Deploy {
+            project,
+            stack,
+            cluster: project.cluster(),
+            images,
+            registry: REGISTRY_VARIABLE,
+            options,
+            tested_by: tested_by.as_deref(),
+        };
+        let mut plan = platform::plan(pipeline.target, &deploy)?;
+        let outputs = std::mem::take(&mut plan.outputs);
         let smoke = smoke_targets(stack, &platform::ways_in(pipeline.target, &deploy)?, &mut warnings);
         let mut settings = platform::prerequisites(pipeline.target, &deploy)?;
         for variable in smoke.iter().filter_map(|t| t.variable.clone()) {
@@ -102,6 +112,9 @@ pub fn workflow(
             .environment(stack.env().name(), smoke.first().map(|t| t.origin.clone()));
         for before in std::mem::replace(&mut previous, vec![id.clone()]) {
             job = job.needs(before);
+        }
+        for (name, value) in outputs {
+            job = job.output(name, value);
         }
         let mut permissions = plan.permissions;
         if moves_tags {
@@ -144,7 +157,8 @@ pub fn workflow(
         if moves_tags {
             job = job.step(environment_tags::restore_step(&deploy));
         }
-        workflow = workflow.job(id, job);
+        workflow = workflow.job(id.clone(), job);
+        tested_by = Some(id);
     }
     let envs: Vec<&str> = hosted.iter().map(|s| s.env().name()).collect();
     let mut notes: Vec<String> = prerequisites::header_lines(&needed, &envs)

@@ -461,6 +461,13 @@ pub fn digests_note(deploy: &Deploy) -> Result<Option<String>, Error> {
     let env = deploy.stack.env();
     let namespace = kubernetes_namespace(&deploy.stack.name, env);
     let references: Vec<&str> = third_party.images.iter().map(|(_, reference)| reference.as_str()).collect();
+    if let Some(job) = deploy.tested_by {
+        return Ok(Some(format!(
+            "In {env}, {} run at the digests {job} ran and smoke-tested in the same run, whatever their tags name by \
+             the time {env} deploys.",
+            references.join(", ")
+        )));
+    }
     Ok(Some(format!(
         "In {env}, {} stay at the digest recorded in the ConfigMap {DIGESTS_CONFIG_MAP} of {namespace} until the \
          stack changes their tag, so an upstream retag restarts nothing; to take upstream patches of the same tags: \
@@ -470,15 +477,26 @@ pub fn digests_note(deploy: &Deploy) -> Result<Option<String>, Error> {
 }
 
 /// Sets each third-party image's digest (`digest_<i>`), so that every node runs the same bits
-/// until the stack changes its reference: the digest an earlier deploy recorded for the same
-/// reference, or else the one its tag names now. An upstream retag then restarts nothing on an
+/// until the stack changes its reference: the digest the earlier environment of the same run
+/// tested (`tested`), else the digest an earlier deploy recorded for the same reference, else
+/// the one its tag names now. An upstream retag then restarts nothing on an
 /// unrelated deploy; deleting the record takes the tags' current digests on the next deploy.
 /// Writes the record for the overlay's generator into `overlay_dir`, which exists.
 /// <https://docs.docker.com/reference/cli/docker/buildx/imagetools/inspect/>
-fn resolve_digests(third_party: &ThirdParty, namespace: &str, overlay_dir: &str) -> String {
+fn resolve_digests(third_party: &ThirdParty, namespace: &str, overlay_dir: &str, tested: bool) -> String {
     if third_party.images.is_empty() {
         return String::new();
     }
+    // After an earlier environment in the same run, its digests (`TESTED_DIGESTS`, `ref digest`
+    // pairs separated by commas) come first: this environment runs what that one's smoke test
+    // passed with, whatever its own record or the tags say now.
+    let tested = if tested {
+        r#"  digest=$(tr ',' '\n' <<< "$TESTED_DIGESTS" | awk -v reference="$1" '$1 == reference { print $2; exit }')
+  if [[ $digest == sha256:* ]]; then echo "$1 runs at $digest, as the earlier environment of this run tested it." >&2; echo "$digest"; return 0; fi
+"#
+    } else {
+        ""
+    };
     let mut script = format!(
         r#"# Third-party images stay at the digest recorded for their reference until the stack changes it;
 # a new reference runs the bits its tag names now. To take upstream patches of the same tags:
@@ -486,7 +504,7 @@ fn resolve_digests(third_party: &ThirdParty, namespace: &str, overlay_dir: &str)
 recorded=$(kubectl get configmap {DIGESTS_CONFIG_MAP} --namespace {namespace} --ignore-not-found -o jsonpath='{{.data.{DIGESTS_KEY}}}')
 digest() {{
   local digest
-  digest=$(awk -v reference="$1" '$1 == reference {{ print $2; exit }}' <<< "$recorded")
+{tested}  digest=$(awk -v reference="$1" '$1 == reference {{ print $2; exit }}' <<< "$recorded")
   if [[ $digest == sha256:* ]]; then
     echo "$1 stays at $digest, as recorded; kubectl delete configmap {DIGESTS_CONFIG_MAP} --namespace {namespace} takes its tag's current digest on the next deploy." >&2
   else
@@ -508,6 +526,13 @@ digest() {{
     script.push_str(&format!(
         "awk 'NR == FNR {{ named[$1] = 1; next }} NF == 2 && !($1 in named)' {overlay_dir}/{DIGESTS_KEY} - <<< \"$recorded\" > \"$RUNNER_TEMP/digests-kept\"\n\
          cat \"$RUNNER_TEMP/digests-kept\" >> {overlay_dir}/{DIGESTS_KEY}\n"
+    ));
+    // What this environment runs, for the next one (`deploy.outputs.digests`).
+    let current =
+        third_party.images.iter().enumerate().map(|(i, (_, reference))| format!("{reference} ${{digest_{i}}}"));
+    script.push_str(&format!(
+        "echo \"{DIGESTS_OUTPUT}={}\" >> \"$GITHUB_OUTPUT\"\n",
+        current.collect::<Vec<_>>().join(",")
     ));
     for repository in &third_party.ambiguous {
         // Kustomize pins images by repository; one run at two tags keeps its tags.
@@ -544,6 +569,9 @@ fn wait_for_job() -> String {
         limit = JOB_DEADLINE_SECONDS + 60
     )
 }
+
+/// The deploy step's output listing the third-party digests it ran, `ref digest` pairs.
+const DIGESTS_OUTPUT: &str = "digests";
 
 /// How long the prune after the smoke test may take.
 const PRUNE_MINUTES: u32 = 5;
@@ -637,7 +665,7 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
         kept::PRUNED_KINDS.iter().map(|k| format!("--prune-allowlist={k}")).collect::<Vec<_>>().join(" ")
     );
     let install = install_kubectl();
-    let digests = resolve_digests(&third_party, &namespace, &overlay_dir);
+    let digests = resolve_digests(&third_party, &namespace, &overlay_dir, deploy.tested_by.is_some());
     let kept = kept::apply_command(&kept::kept_files(deploy.stack), &deploy.options.from_root(&kubernetes_dir(env)));
     let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default()
         + &outside_secrets_check(&outside_secrets(deploy, &lowered), &namespace);
@@ -712,6 +740,13 @@ echo "::error::The {env} deploy failed; what it changed (workloads, routes, Serv
     for (_, variable) in &placeholders {
         deploy_step = deploy_step.env(variable.name.clone(), variable.reference());
     }
+    if let (Some(job), false) = (deploy.tested_by, third_party.images.is_empty()) {
+        deploy_step = deploy_step.env("TESTED_DIGESTS", expr(&format!("needs.{job}.outputs.{DIGESTS_OUTPUT}")));
+    }
+    let outputs = match third_party.images.is_empty() {
+        true => Vec::new(),
+        false => vec![(DIGESTS_OUTPUT.to_string(), expr(&format!("steps.deploy.outputs.{DIGESTS_OUTPUT}")))],
+    };
     Ok(Plan {
         checkout: true,
         permissions: vec![(Scope::Contents, Access::Read)],
@@ -725,6 +760,7 @@ echo "::error::The {env} deploy failed; what it changed (workloads, routes, Serv
                 .timeout_minutes(PRUNE_MINUTES)
                 .env("KUBECONFIG", kubeconfig),
         ),
+        outputs,
     })
 }
 
@@ -859,6 +895,7 @@ esac
             images: &[],
             registry: "${REGISTRY}",
             options: &options,
+            tested_by: None,
         };
         let placeholders = placeholder_hosts(&deploy).unwrap();
         let lowered = crate::kubernetes::lower::lower(stack, project.cluster()).unwrap();
@@ -920,6 +957,7 @@ esac
             images: &[],
             registry: "${REGISTRY}",
             options: &options,
+            tested_by: None,
         };
         let Err(Error::Unsupported { service, reason, fix, .. }) = placeholder_hosts(&deploy) else {
             panic!("accepted a placeholder host that cert-manager never certifies");
@@ -942,6 +980,7 @@ esac
             images: &[],
             registry: "${REGISTRY}",
             options: &options,
+            tested_by: None,
         };
         let lowered = crate::kubernetes::lower::lower(deploy.stack, deploy.cluster).unwrap();
         let names = outside_secrets(&deploy, &lowered);

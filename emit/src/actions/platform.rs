@@ -35,6 +35,9 @@ pub struct Deploy<'a> {
     pub registry: &'a str,
     /// Where the generated files are, from the repository root.
     pub options: &'a Options,
+    /// The deploy job of the environment before this one in the same run, whose outputs say
+    /// what it ran and its smoke test passed (Kubernetes: the third-party images' digests).
+    pub tested_by: Option<&'a str>,
 }
 
 /// The deploy job's platform part: whether it needs the source, the token scopes, the deploy
@@ -51,6 +54,8 @@ pub struct Plan {
     /// A step run once the smoke test passed (Kubernetes prunes what the stack no longer has
     /// only then, so that a rollback still finds what the previous revision used).
     pub after_smoke: Option<Step>,
+    /// The job's outputs, which the next environment's deploy reads through `tested_by`.
+    pub outputs: Vec<(String, String)>,
 }
 
 /// The plan for `target`.
@@ -271,6 +276,7 @@ echo "::error::The {env} deploy failed; each service it deployed runs the deploy
         deploy: step.env("RENDER_API_KEY", key.clone()).timeout_minutes(RENDER_WAIT_MINUTES + 5),
         rollback: rollback.env("RENDER_API_KEY", key),
         after_smoke: None,
+        outputs: Vec::new(),
     }
 }
 
@@ -595,6 +601,7 @@ fi
         deploy: step,
         rollback: rollback.env("APPLIED", expr("steps.deploy.outputs.applied")).env("RAILWAY_TOKEN", token),
         after_smoke: None,
+        outputs: Vec::new(),
     })
 }
 
@@ -818,6 +825,7 @@ echo "::error::The {env} deploy failed; the host runs the previous Compose files
             .timeout_minutes(COMPOSE_WAIT_MINUTES + COMPOSE_TRANSFER_MINUTES),
         rollback: ssh(rollback_step(rollback)).env("PREVIOUS", expr("steps.deploy.outputs.previous")),
         after_smoke: None,
+        outputs: Vec::new(),
     }
 }
 
@@ -1060,6 +1068,7 @@ mod tests {
             images: &[],
             registry: "r",
             options: &options,
+            tested_by: None,
         };
         let plan = plan(DeployTarget::Railway, &deploy).unwrap();
         assert_eq!(plan.deploy.env["PUBLIC_HOST_WEB"], "${{ vars.PUBLIC_HOST_WEB_STAGING }}");
