@@ -232,12 +232,33 @@ fn cluster_of(stack: &ValidStack) -> stack_dsl::Cluster {
     project.validate().expect("valid").cluster().clone()
 }
 
-/// The stack's Secret with every key the manifests read, each set to `<key>-<value>`.
+/// The stack's Secret with every key the manifests read, each set to `<key>-<value>`, and the
+/// project's certificate (the stand-in serves every Secret from one directory): valid for 90
+/// days for the host the deploy reads from its repository variables.
 fn write_secret(cluster: &Cluster, stack: &ValidStack, value: &str) {
     let secret = emit::kubernetes::secret::stack_secret(stack, &cluster_of(stack)).expect("renders").expect("a Secret");
     for key in &secret.keys {
         cluster.write(&format!("secret/{key}"), &format!("{key}-{value}"));
     }
+    cluster.write("secret/tls\\.crt", &certificate(cluster, "shop.acme.test", 90));
+}
+
+/// A self-signed certificate for `host`, valid for `days` from now, base64-encoded as a
+/// Secret's `tls.crt` holds it, made by the real openssl.
+fn certificate(cluster: &Cluster, host: &str, days: u32) -> String {
+    let dir = cluster.dir.join("certificate");
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let status = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "crt.pem"])
+        .args(["-days", &days.to_string(), "-subj", &format!("/CN={host}")])
+        .args(["-addext", &format!("subjectAltName=DNS:{host}")])
+        .current_dir(&dir)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl");
+    assert!(status.success(), "openssl made no certificate");
+    let encoded = Command::new("base64").arg("-w0").arg(dir.join("crt.pem")).output().expect("base64").stdout;
+    String::from_utf8(encoded).expect("base64 is text")
 }
 
 /// Every Deployment at revision 3 and StatefulSet at `<name>-old` before the deploy.
@@ -434,6 +455,46 @@ fn a_missing_certificate_secret_stops_the_deploy_before_anything_is_applied() {
         let applied =
             cluster.log().into_iter().filter(|l| l.contains("manifests.yaml") && l.starts_with("kubectl apply"));
         assert_eq!(applied.count(), 0, "{}: nothing of the manifests may be applied", stack.name);
+        checked += 1;
+    }
+    assert!(checked > 0, "a team stack deploys to Kubernetes with its own certificate");
+}
+
+/// A certificate the team renews by hand stops the deploy before anything is applied when it
+/// expires within a day or does not cover the host the repository variable now names (the smoke
+/// test would fail on TLS and roll back without saying why), and is announced two weeks ahead.
+#[test]
+fn an_expiring_or_foreign_certificate_stops_the_deploy_before_anything_is_applied() {
+    let mut checked = 0;
+    for scripts in kubernetes_pipelines() {
+        let stack = &scripts.stack;
+        let stack_dsl::Certificates::Secret(certificate_secret) = cluster_of(stack).certificates.clone() else {
+            continue;
+        };
+        let (existing, jobs) = workloads(stack);
+        let run = |test: &str, host: &str, days: u32| {
+            let cluster = Cluster::new(test, stack.env().name());
+            running_before(&cluster, stack, &existing);
+            for job in jobs.values() {
+                cluster.write(&format!("state/job.{job}"), "Complete ");
+            }
+            cluster.write("secret/tls\\.crt", &certificate(&cluster, host, days));
+            let (ok, output) = cluster.run_output(&scripts.deploy);
+            let applied = cluster.log().iter().any(|l| l.contains("manifests.yaml") && l.starts_with("kubectl apply"));
+            (ok, output, applied)
+        };
+        let (ok, output, applied) = run("certificate-expiring", "shop.acme.test", 1);
+        assert!(!ok && !applied, "{}: an expiring certificate was deployed: {output}", stack.name);
+        assert!(
+            output.contains(&format!("Secret {certificate_secret} has expired or expires within a day")),
+            "{output}"
+        );
+        let (ok, output, applied) = run("certificate-foreign", "old.acme.test", 90);
+        assert!(!ok && !applied, "{}: a certificate for another host was deployed: {output}", stack.name);
+        assert!(output.contains("does not cover shop.acme.test"), "{output}");
+        let (ok, output, _) = run("certificate-soon", "shop.acme.test", 10);
+        assert!(ok, "{}: {output}", stack.name);
+        assert!(output.contains("::warning::") && output.contains("expires within 14 days"), "{output}");
         checked += 1;
     }
     assert!(checked > 0, "a team stack deploys to Kubernetes with its own certificate");

@@ -31,7 +31,7 @@ use crate::kubernetes::ingress::Public;
 use crate::kubernetes::lower::Lowered;
 use crate::kubernetes::pull_policy::{ThirdParty, third_party_images};
 use crate::kubernetes::secret::{CHECKSUM_ANNOTATION, Reader, StackSecret, stack_secret};
-use crate::kubernetes::{ConfigMapGenerator, GeneratorOptions, KUBECTL_VERSION, kept, labels, left_out};
+use crate::kubernetes::{ConfigMapGenerator, GeneratorOptions, KUBECTL_VERSION, Object, kept, labels, left_out};
 use crate::layout::{KubernetesConfigMap, kubernetes_dir, kubernetes_namespace};
 use crate::yaml;
 
@@ -385,6 +385,76 @@ done
     )
 }
 
+/// The hosts each certificate Secret made outside the stack serves, as the Ingress names them
+/// once the deploy put the real host in place of a placeholder: (Secret, hosts as the script
+/// spells them).
+fn certified_hosts(
+    deploy: &Deploy,
+    lowered: &Lowered,
+    placeholders: &[(String, Prerequisite)],
+) -> Vec<(String, Vec<String>)> {
+    if !matches!(deploy.cluster.certificates, stack_dsl::Certificates::Secret(_)) {
+        return Vec::new();
+    }
+    let mut certified: Vec<(String, Vec<String>)> = Vec::new();
+    let ingresses = lowered.files.iter().flat_map(|(_, objects)| objects).filter_map(|o| match o {
+        Object::Ingress(ingress) => ingress.spec.as_ref()?.tls.as_ref(),
+        _ => None,
+    });
+    for tls in ingresses.flatten() {
+        let Some(secret) = tls.secret_name.clone() else { continue };
+        let hosts = tls.hosts.iter().flatten().map(|host| {
+            match placeholders.iter().find(|(placeholder, _)| placeholder == host) {
+                Some((_, variable)) => format!("\"${{{}}}\"", variable.name),
+                None => host.clone(),
+            }
+        });
+        match certified.iter_mut().find(|(name, _)| *name == secret) {
+            Some((_, known)) => known.extend(hosts),
+            None => certified.push((secret, hosts.collect())),
+        }
+    }
+    certified
+}
+
+/// Fails before anything is applied when a certificate Secret the stack does not renew has
+/// expired, expires within a day, or does not cover a host it serves (a host changed in the
+/// repository variable, not in the certificate), and warns two weeks ahead: otherwise the smoke
+/// test fails on a TLS error and the deploy rolls back without saying why. Let's Encrypt no
+/// longer emails expiry notices, so the deploy is where a team hears of it:
+/// <https://letsencrypt.org/2025/01/22/ending-expiration-emails/>.
+fn certificate_check(certified: &[(String, Vec<String>)], namespace: &str) -> String {
+    if certified.is_empty() {
+        return String::new();
+    }
+    let mut script = format!(
+        r#"# The certificates made outside the stack must cover each host they serve and outlast the deploy.
+certificate_covers() {{
+  local secret=$1 crt host
+  shift
+  crt=$(kubectl get secret "$secret" --namespace {namespace} -o jsonpath='{{.data.tls\.crt}}' | base64 -d)
+  if ! openssl x509 -noout -checkend 86400 <<< "$crt" > /dev/null; then
+    echo "::error::The certificate in the Secret $secret has expired or expires within a day. Renew it as the kustomization header says."
+    return 1
+  fi
+  if ! openssl x509 -noout -checkend 1209600 <<< "$crt" > /dev/null; then
+    echo "::warning::The certificate in the Secret $secret expires within 14 days ($(openssl x509 -noout -enddate <<< "$crt")). Renew it as the kustomization header says."
+  fi
+  for host in "$@"; do
+    if ! openssl x509 -noout -checkhost "$host" <<< "$crt" | grep -q ' does match '; then
+      echo "::error::The certificate in the Secret $secret does not cover $host. Renew it for that host as the kustomization header says."
+      return 1
+    fi
+  done
+}}
+"#
+    );
+    for (secret, hosts) in certified {
+        script.push_str(&format!("certificate_covers {secret} {}\n", hosts.join(" ")));
+    }
+    script
+}
+
 /// Removes `replicas` from what kubectl last applied to each autoscaled workload, the documented
 /// migration to an autoscaler: otherwise applying a manifest without `replicas` over one applied
 /// with it scales the workload to one replica first.
@@ -668,7 +738,8 @@ pub fn plan(deploy: &Deploy) -> Result<Plan, Error> {
     let digests = resolve_digests(&third_party, &namespace, &overlay_dir, deploy.tested_by.is_some());
     let kept = kept::apply_command(&kept::kept_files(deploy.stack), &deploy.options.from_root(&kubernetes_dir(env)));
     let secret_check = stack_secret.as_ref().map(|s| secret_check(s, &namespace)).unwrap_or_default()
-        + &outside_secrets_check(&outside_secrets(deploy, &lowered), &namespace);
+        + &outside_secrets_check(&outside_secrets(deploy, &lowered), &namespace)
+        + &certificate_check(&certified_hosts(deploy, &lowered, &placeholders), &namespace);
     let autoscalers = hand_replicas_to_autoscalers(deploy.stack, &namespace);
     let wait_for_job = if order.has_jobs() { wait_for_job() } else { String::new() };
     let script = format!(
