@@ -91,7 +91,19 @@ fn every_golden_workflow_keeps_the_pipeline_promises() {
         };
         let deploy = workflow(&project, "deploy.yml").unwrap_or_else(|| panic!("{name}: deploy.yml missing"));
         assert_secure(&name, &deploy);
-        assert!(deploy.concurrency.as_ref().is_some_and(|c| !c.cancel_in_progress), "{name}: deploys must queue");
+        // Each environment's deploys queue on their own: a run awaiting production's approval
+        // holds no later push back from staging, and no running deploy is cancelled.
+        assert!(deploy.concurrency.is_none(), "{name}: one group for every environment");
+        let deploy_jobs: Vec<_> = deploy.jobs.iter().filter(|(id, _)| id.starts_with("deploy-")).collect();
+        assert!(!deploy_jobs.is_empty(), "{name}: no deploy job");
+        let mut groups = std::collections::BTreeSet::new();
+        for (id, job) in deploy_jobs {
+            let group = job.concurrency.as_ref().filter(|c| !c.cancel_in_progress);
+            assert!(
+                group.is_some_and(|c| groups.insert(c.group.clone())),
+                "{name}: {id} must queue in a group of its own"
+            );
+        }
         let push = &deploy.jobs["image"];
         for image in &images {
             assert!(entries(push).contains(image), "{name}: deploy.yml does not push {image}");

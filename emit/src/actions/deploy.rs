@@ -3,8 +3,11 @@
 //! image to the registry tagged with the commit SHA, deploy staging, smoke-test it, and deploy
 //! production the same way. Each deploy job runs in the GitHub environment of its name:
 //! production's required reviewers (set on GitHub, Settings › Environments) are the manual
-//! approval, and each environment holds its own secrets. One concurrency group queues deploys;
-//! none is cancelled.
+//! approval, and each environment holds its own secrets. Each environment's deploys queue in a
+//! concurrency group of their own, so a run waiting for production's approval does not hold
+//! later pushes back from staging; GitHub keeps one pending run per group, so a newer push
+//! replaces an older one still waiting, and none running is cancelled.
+//! <https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/control-the-concurrency-of-workflows-and-jobs>
 
 use stack_dsl::{Check, Pipeline, ValidProject, ValidStack};
 
@@ -39,8 +42,7 @@ pub fn workflow(
              built, scanned and deployed like a push. Allow tags {prefix}* in each environment's deployment rules."
         ));
     }
-    let mut workflow = Workflow::new(format!("Deploy ({})", project.name()), triggers)
-        .concurrency(Concurrency::queue(format!("deploy-{}", project.name())));
+    let mut workflow = Workflow::new(format!("Deploy ({})", project.name()), triggers);
     let mut warnings = Vec::new();
     let mut needed: Vec<Prerequisite> = Vec::new();
     let mut gates = ci::gates(project, hosted, options);
@@ -116,6 +118,7 @@ pub fn workflow(
         for (name, value) in outputs {
             job = job.output(name, value);
         }
+        job.concurrency = Some(Concurrency::queue(format!("deploy-{}-{}", project.name(), stack.env())));
         let mut permissions = plan.permissions;
         if moves_tags {
             permissions.push(environment_tags::PERMISSION);
