@@ -144,3 +144,33 @@ fn the_kubernetes_dns_lines_name_every_host_the_ingress_serves() {
     }
     assert_eq!(checked, 2, "staging's and production's hosts");
 }
+
+/// The pipeline reports a service it cannot smoke-test only when its target runs that service:
+/// an edge proxy the ingress controller or the platform's router replaces is not missed.
+#[test]
+fn only_services_the_pipeline_deploys_are_reported_as_not_smoke_tested() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid");
+        let Some(pipeline) = valid.pipeline() else { continue };
+        let column = match pipeline.target.name() {
+            "compose-ssh" => "compose",
+            other => other,
+        };
+        let options = emit::Options::for_output_dir(&Path::new("golden").join(project.name())).unwrap();
+        let bundle = emit::render(&valid, &options).expect("renders");
+        let page = &bundle.file("DEPLOY.md").expect("a deploy page").contents;
+        // The services × targets table: `| service | compose | kubernetes | … |`.
+        let header: Vec<&str> =
+            page.lines().find(|l| l.starts_with("| service |")).expect("the table").split('|').map(str::trim).collect();
+        let at = header.iter().position(|c| *c == column).expect("the pipeline's target in the table");
+        for line in section(page, "actions").lines().filter(|l| l.contains("cannot smoke-test it")) {
+            let service = line.trim_start_matches("- service ").split(' ').next().expect("a service");
+            let row = page.lines().find(|l| l.starts_with(&format!("| {service} |"))).expect("the service's row");
+            let role = row.split('|').map(str::trim).nth(at).expect("a cell");
+            assert_ne!(role, "left out", "{}: {service} is not deployed on {column}: {line}", project.name());
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no team stack reports a service it cannot smoke-test");
+}

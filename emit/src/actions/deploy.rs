@@ -88,7 +88,8 @@ pub fn workflow(
         };
         let mut plan = platform::plan(pipeline.target, &deploy)?;
         let outputs = std::mem::take(&mut plan.outputs);
-        let smoke = smoke_targets(stack, &platform::ways_in(pipeline.target, &deploy)?, &mut warnings);
+        let left_out = platform::left_out(pipeline.target, &deploy)?;
+        let smoke = smoke_targets(stack, &platform::ways_in(pipeline.target, &deploy)?, &left_out, &mut warnings);
         let mut settings = platform::prerequisites(pipeline.target, &deploy)?;
         for variable in smoke.iter().filter_map(|t| t.variable.clone()) {
             if !settings.iter().any(|s| s.name == variable.name) {
@@ -242,10 +243,15 @@ struct SmokeTarget {
 
 /// The public health endpoints of `stack`: each way in (`ways`) to a service whose health
 /// check is an HTTP GET under its path, at the check's path. A service with an HTTP check but no
-/// way in is reported.
-fn smoke_targets(stack: &ValidStack, ways: &[platform::WayIn], warnings: &mut Vec<Warning>) -> Vec<SmokeTarget> {
+/// way in is reported, unless the target does not run it (`left_out`).
+fn smoke_targets(
+    stack: &ValidStack,
+    ways: &[platform::WayIn],
+    left_out: &[String],
+    warnings: &mut Vec<Warning>,
+) -> Vec<SmokeTarget> {
     let mut targets = Vec::new();
-    for service in stack.services() {
+    for service in stack.services().filter(|s| !left_out.contains(&s.name)) {
         let Some(Check::Http { path, .. }) = service.healthcheck.as_ref().map(|p| &p.check) else { continue };
         let ways: Vec<&platform::WayIn> = ways.iter().filter(|w| w.service == service.name).collect();
         let under: Vec<&platform::WayIn> =

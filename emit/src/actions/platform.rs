@@ -960,6 +960,34 @@ pub fn ways_in(target: DeployTarget, deploy: &Deploy) -> Result<Vec<WayIn>, Erro
         .collect())
 }
 
+/// The services `target` does not run (an edge proxy the ingress controller or the platform's
+/// router replaces, a node agent), which no smoke test can reach and none should miss.
+pub fn left_out(target: DeployTarget, deploy: &Deploy) -> Result<Vec<String>, Error> {
+    let facts = match target {
+        DeployTarget::Kubernetes => {
+            #[cfg(feature = "kubernetes")]
+            return Ok(deploy
+                .stack
+                .services()
+                .filter(|s| crate::kubernetes::left_out(s).is_some())
+                .map(|s| s.name.clone())
+                .collect());
+            #[cfg(not(feature = "kubernetes"))]
+            return Ok(Vec::new());
+        }
+        DeployTarget::ComposeOverSsh => return Ok(Vec::new()),
+        DeployTarget::Render => &crate::facts::platforms::RENDER,
+        DeployTarget::Railway => &crate::facts::platforms::RAILWAY,
+    };
+    let plan = crate::managed_platform::Plan::new(deploy.project, deploy.stack, facts)?;
+    Ok(plan
+        .placements
+        .iter()
+        .filter(|(_, placement)| **placement == crate::managed_platform::Placement::Omitted)
+        .map(|(service, _)| service.to_string())
+        .collect())
+}
+
 /// What each environment of `target` needs on GitHub before its deploy job can run.
 pub fn prerequisites(target: DeployTarget, deploy: &Deploy) -> Result<Vec<Prerequisite>, Error> {
     let services: Vec<&str> = deployed(deploy).map(|(service, _)| service).collect();
