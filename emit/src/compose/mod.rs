@@ -38,6 +38,7 @@
 //! | replicas, resources | `deploy.replicas`, `deploy.resources.limits`; reservations, which Compose outside Swarm ignores, are left out with a warning |
 //! | `Stack::runs_on` | the header's host size (validation keeps limits within it); without it the header names the cores the largest limit needs |
 //! | user, read-only root, labels | `user:`, `read_only: true`, `labels:` |
+//! | `Probe::alerts` | the health check as written, and a header line saying to watch it, with the `docker ps` filter that shows its state on the host |
 //! | `ImageFacts::requires`; a named volume a non-root service of an image without facts writes | a header line per requirement: what the service's image must hold (Compose cannot supply it), including each such mount point owned by the service's user |
 //! | `Service::stop_grace_period` | `stop_grace_period:` |
 //! | `Stack::log_rotation` (10 MiB × 3 by default) | `logging:` `json-file` with `max-size` / `max-file` on every service |
@@ -54,6 +55,7 @@ mod image_requirements;
 mod logging;
 mod lower;
 pub mod model;
+mod monitoring;
 mod opt_in;
 mod project;
 pub(crate) use project::external_resources;
@@ -134,6 +136,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         notes.require_all(Need::Platform, image_requirements::notes(stack));
         notes.extend(opt_in::notes(stack));
         notes.extend(host_access::notes(stack));
+        notes.extend(monitoring::notes(stack, &project::name(stack)));
         notes.extend(project::data_note(stack));
         notes.extend(exposure::notes(stack));
         notes.require_all(Need::Platform, resources::host_note(stack));
