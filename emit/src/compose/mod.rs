@@ -61,6 +61,7 @@ mod project;
 pub(crate) use project::external_resources;
 mod resources;
 mod run_command;
+pub use run_command::{DEPLOY_ENV, deployed_compose};
 mod traefik;
 
 use stack_dsl::{Run, ValidProject};
@@ -124,6 +125,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         let registry = project.pipeline().and_then(|p| p.registry.named()).unwrap_or(PIPELINE_REGISTRY);
         let mut notes = HeaderNotes::new("compose", env.name());
         notes.push(images.run_command(&env_file, &file_name, registry, &built));
+        notes.extend(images.on_deploy_host(&env_file, &options.from_root(&path)));
         notes.require_all(Need::External, project::external_note(stack));
         notes.extend(project::shared_names_notes(stack));
         notes.require_all(Need::Platform, traefik::note(stack));
