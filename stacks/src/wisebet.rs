@@ -368,7 +368,7 @@ fn point_served_at(target: &str) -> String {
 ///   symlink cannot be renamed over a directory (`rename(2)`: EISDIR).
 fn serve_first_certificate() -> String {
     format!(
-        "mkdir -p {OWN}; [ -L {LIVE}/fullchain.pem ] || rm -rf {LIVE} {ARCHIVE} {RENEWAL}; [ -L {SERVED_CERTIFICATE} ] || rm -rf {SERVED_CERTIFICATE}; {}; test -f {SERVED_CERTIFICATE}/fullchain.pem",
+        "[ -L {LIVE}/fullchain.pem ] || rm -rf {LIVE} {ARCHIVE} {RENEWAL}; [ -L {SERVED_CERTIFICATE} ] || rm -rf {SERVED_CERTIFICATE}; {}; test -f {SERVED_CERTIFICATE}/fullchain.pem",
         serve_certificate()
     )
 }
@@ -378,10 +378,11 @@ fn serve_first_certificate() -> String {
 /// `$DOMAIN` written less than [`SELF_SIGNED_REFRESH_SECONDS`] ago. A pair for another host (the
 /// public host changed) or an older one is replaced by a new pair in a new directory, then the
 /// symlink is swapped to it, so nginx never reads a half-written pair; a file `for` beside the
-/// pair records its host and when it was written. Pairs no longer served are removed.
+/// pair records its host and when it was written. Pairs no longer served are removed. Should no
+/// pair be written (no Python), the served path is left as it is.
 fn serve_certificate() -> String {
     format!(
-        "if [ -f {RENEWAL} ] && [ -f {LIVE}/fullchain.pem ]; then t=../live/$DOMAIN; else t=$(readlink {SERVED_CERTIFICATE}); f=; case \"$t\" in self-signed.*) f=$(cat {OWN}/$t/for 2>/dev/null);; esac; if [ \"${{f% *}}\" != \"$DOMAIN\" ] || [ $(( $(date +%s) - ${{f##* }} )) -ge {SELF_SIGNED_REFRESH_SECONDS} ]; then d=$(mktemp -d {OWN}/self-signed.XXXXXX) && python -c \"{SELF_SIGNED}\" \"$d\" && echo \"$DOMAIN $(date +%s)\" > \"$d/for\" && t=${{d##*/}}; fi; fi; [ -f {SERVED_CERTIFICATE}/fullchain.pem ] && [ \"$(readlink {SERVED_CERTIFICATE})\" = \"$t\" ] || {{ {}; }}; for p in {OWN}/self-signed*; do [ \"${{p##*/}}\" = \"$t\" ] || rm -rf \"$p\"; done",
+        "mkdir -p {OWN}; if [ -f {RENEWAL} ] && [ -f {LIVE}/fullchain.pem ]; then t=../live/$DOMAIN; else t=$(readlink {SERVED_CERTIFICATE}); f=; case \"$t\" in self-signed.*) f=$(cat {OWN}/$t/for 2>/dev/null);; esac; if [ \"${{f% *}}\" != \"$DOMAIN\" ] || [ $(( $(date +%s) - ${{f##* }} )) -ge {SELF_SIGNED_REFRESH_SECONDS} ]; then d=$(mktemp -d {OWN}/self-signed.XXXXXX) && python -c \"{SELF_SIGNED}\" \"$d\" && echo \"$DOMAIN $(date +%s)\" > \"$d/for\" && t=${{d##*/}}; fi; fi; if [ -n \"$t\" ] && ! {{ [ -f {SERVED_CERTIFICATE}/fullchain.pem ] && [ \"$(readlink {SERVED_CERTIFICATE})\" = \"$t\" ]; }}; then {}; fi; for p in {OWN}/self-signed*; do [ \"${{p##*/}}\" = \"$t\" ] || rm -rf \"$p\"; done",
         point_served_at("\"$t\"")
     )
 }
