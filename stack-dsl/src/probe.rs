@@ -66,11 +66,25 @@ pub struct Probe {
     /// The `Host` header an HTTP check sends, for servers that answer only the host names they
     /// serve (Django's `ALLOWED_HOSTS`); unset, the platform's default (the address it connects to).
     pub host: Option<String>,
+    /// What a failing check means for the people who run the service, when it watches more than
+    /// readiness (a certificate near its expiry): targets that leave monitoring to the operator
+    /// say to watch it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<String>,
 }
 
 impl Probe {
     fn new(check: Check) -> Self {
-        Probe { check, interval: secs(10), timeout: secs(5), retries: 3, start_period: None, command: None, host: None }
+        Probe {
+            check,
+            interval: secs(10),
+            timeout: secs(5),
+            retries: 3,
+            start_period: None,
+            command: None,
+            host: None,
+            alerts: None,
+        }
     }
 
     /// Run a program: `Probe::exec(["pg_isready", "-h", "127.0.0.1", "-U", "neosale"])`.
@@ -122,6 +136,14 @@ impl Probe {
     #[must_use]
     pub fn start_period(mut self, period: Duration) -> Self {
         self.start_period = Some(period);
+        self
+    }
+
+    /// Say what a failing check means, for monitoring: `Probe::exec(["check-expiry"])
+    /// .alerts("unhealthy when the certificate expires within 14 days")`.
+    #[must_use]
+    pub fn alerts(mut self, meaning: impl Into<String>) -> Self {
+        self.alerts = Some(meaning.into());
         self
     }
 

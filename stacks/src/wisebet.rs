@@ -5,7 +5,7 @@
 use crate::probes::{python_http_for_host, python_http_for_listed_host, wget_http};
 use stack_dsl::{
     CiCheck, Cluster, Cpu, Datastore, DeployTarget, Env, EnvValue, External, Framework, Host, Image, ImageFacts,
-    Memory, Mount, Network, Pipeline, Port, Project, Ready, Resources, Route, Secret, Service, Stack, Toolchain,
+    Memory, Mount, Network, Pipeline, Port, Probe, Project, Ready, Resources, Route, Secret, Service, Stack, Toolchain,
     Volume, secs,
 };
 
@@ -193,11 +193,16 @@ fn stack(env: Env, host: PublicHost) -> Stack {
     // The seed mounts one nginx.conf in both environments; production's serves TLS with
     // certificates development does not mount (nginx exits "cannot load certificate"), so
     // development reads its own plain-HTTP file (Not stated: its name). The health check asks
-    // port 80 for /health/, which must answer there rather than redirect to HTTPS.
-    let served = "proxies / to http://backend:8000, serves /static/ from /app/staticfiles/ and /media/ from /app/mediafiles/, and answers /health/";
+    // port 80 for /health/, which must answer there rather than redirect to HTTPS, and nginx
+    // answers it itself: the check sends `Host: 127.0.0.1`, which Django, proxied to, refuses
+    // with 400 (ALLOWED_HOSTS), so nginx would never become healthy.
+    let health = "location = /health/ { return 200; }";
+    let served = format!(
+        "proxies / to http://backend:8000, serves /static/ from /app/staticfiles/ and /media/ from /app/mediafiles/, and answers {health} itself (the health check sends Host: 127.0.0.1, which Django refuses with 400 if /health/ is proxied to it)"
+    );
     let config = if env.is_production() {
         Mount::config("./nginx.conf", "/etc/nginx/conf.d/default.conf").must_contain(format!(
-            "a server on 80 serving location /.well-known/acme-challenge/ {{ root /var/www/certbot; }} and /health/ without a redirect, redirecting the rest to HTTPS; a server on 443 ssl with ssl_certificate {SERVED_CERTIFICATE}/fullchain.pem and ssl_certificate_key {SERVED_CERTIFICATE}/privkey.pem that {served}"
+            "a server on 80 serving location /.well-known/acme-challenge/ {{ root /var/www/certbot; }} and {health} without a redirect, redirecting the rest to HTTPS; a server on 443 ssl with ssl_certificate {SERVED_CERTIFICATE}/fullchain.pem and ssl_certificate_key {SERVED_CERTIFICATE}/privkey.pem that {served}"
         ))
     } else {
         Mount::config("./nginx.dev.conf", "/etc/nginx/conf.d/default.conf")
@@ -219,7 +224,7 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         let certificates = stack.add_volume(Volume::persistent("certbot-conf").compose_name("certbot_conf"));
         let email = stack.add_secret(
             Secret::new("LETSENCRYPT_EMAIL").describe(format!(
-                "Address Let's Encrypt sends certificate expiry notices to. certbot asks for the certificate of PUBLIC_HOST_BACKEND every {ISSUE_RETRY_MINUTES} minutes until it is issued (once its DNS points at this host); docker compose restart certbot asks at once."
+                "Contact address certbot registers with the Let's Encrypt account. Let's Encrypt has sent no certificate expiry notices since 4 June 2025 (https://letsencrypt.org/2025/06/26/expiration-notification-service-has-ended/): watch the certbot service's health instead, which fails {EXPIRY_WARNING_DAYS} days before the served certificate expires (docker compose ps). certbot asks for the certificate of PUBLIC_HOST_BACKEND every {ISSUE_RETRY_MINUTES} minutes until it is issued (once its DNS points at this host); docker compose restart certbot asks at once."
             )),
         );
         // The certificate's host is read where the containers run, from DOMAIN: the backend's
@@ -228,9 +233,11 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         let public_host = backend.public_host();
         // TLS from an empty host, without a moment where nginx finds no certificate. nginx refuses
         // to start without one, and Let's Encrypt's HTTP challenge needs nginx running, so nginx
-        // starts on a one-day self-signed pair. nginx.conf reads SERVED_CERTIFICATE, a symlink to
-        // that pair until certbot has issued, then to certbot's live directory; it is swapped with
-        // rename(2), so a (re)start of nginx at any moment finds a certificate there. The pair
+        // starts on a one-day self-signed pair for the host, replaced while it is served by a new
+        // one for the current host before it expires. nginx.conf reads SERVED_CERTIFICATE, a
+        // symlink to that pair until certbot has issued for the host, then to certbot's live
+        // directory; it is swapped with rename(2), so a (re)start of nginx at any moment finds a
+        // certificate there. The pair
         // stays outside `live/`: certbot writes `live/$DOMAIN` itself when it issues, and refuses
         // to when that directory exists and is not empty (`RenewableCert.new_lineage`, "live
         // directory exists for …", certbot/_internal/storage.py); its files are symlinks into
@@ -267,12 +274,27 @@ fn stack(env: Env, host: PublicHost) -> Stack {
         // again every 15 minutes, not 12 hours: four failures an hour stay under Let's Encrypt's
         // five authorization failures per host name, account and hour
         // (<https://letsencrypt.org/docs/rate-limits/#authorization-failures-per-identifier-per-account>);
-        // `docker compose restart certbot` asks at once. nginx keeps the self-signed pair until
-        // the issued certificate is in place, then the symlink is swapped to it.
+        // `docker compose restart certbot` asks at once. nginx keeps the self-signed pair (a new
+        // one each half-day) until the issued certificate is in place, then the symlink is swapped
+        // to it.
         let issue = format!(
             "trap exit TERM; while :; do if [ ! -f {RENEWAL} ]; then certbot certonly --webroot -w /var/www/certbot --cert-name $DOMAIN -d $DOMAIN --email \"$LETSENCRYPT_EMAIL\" --agree-tos --non-interactive; fi; {}; certbot renew --webroot -w /var/www/certbot; if [ -f {RENEWAL} ]; then next=12h; else next={ISSUE_RETRY_MINUTES}m; fi; sleep $next & wait $!; done",
-            serve_issued_certificate()
+            serve_certificate()
         );
+        // Let's Encrypt no longer mails expiry notices, so certbot's health says when the served
+        // certificate is near its end. The deploy's `up --wait` waits for it: the first check
+        // after issuance passes (a first issuance takes seconds once DNS points at the host), and
+        // failures during the start period do not count
+        // (<https://docs.docker.com/reference/dockerfile/#healthcheck>). A host whose certificate
+        // is not issued, or not renewed for over two weeks, fails the deploy there, as the
+        // smoke test over HTTPS would.
+        let expiry = Probe::exec(["python", "-c", &expiry_check()])
+            .every(secs(60))
+            .timeout(secs(10))
+            .start_period(secs(300))
+            .alerts(format!(
+                "it fails when the certificate nginx serves expires within {EXPIRY_WARNING_DAYS} days (renewal failing for over two weeks, or no certificate issued yet); Let's Encrypt has mailed no expiry notices since 4 June 2025"
+            ));
         stack.add_service(
             Service::new("certbot", Image::new("certbot/certbot:v2.11.0"))
                 .entrypoint(["/bin/sh", "-c", &issue])
@@ -282,6 +304,7 @@ fn stack(env: Env, host: PublicHost) -> Stack {
                 .mount(Mount::volume(&certificates, "/etc/letsencrypt"))
                 .network(&network)
                 .depends_on(&nginx_ref, Ready::Healthy)
+                .healthcheck(expiry)
                 // The seed: certbot only renews the certificates nginx serves.
                 .certificate_renewal(),
         );
@@ -305,33 +328,77 @@ const LIVE: &str = "/etc/letsencrypt/live/$DOMAIN";
 /// certbot's renewal configuration of the host, written when it first issues.
 const RENEWAL: &str = "/etc/letsencrypt/renewal/$DOMAIN.conf";
 
+/// certbot's archive of the host's certificate versions, which `live/$DOMAIN` links into.
+const ARCHIVE: &str = "/etc/letsencrypt/archive/$DOMAIN";
+
+/// Seconds after which a self-signed pair (valid one day) is replaced by a new one: half its
+/// lifetime, so a pair is replaced well before it expires by the certbot loop, which passes
+/// every [`ISSUE_RETRY_MINUTES`] minutes until certbot has issued.
+const SELF_SIGNED_REFRESH_SECONDS: u32 = 12 * 3600;
+
+/// Days before expiry from which certbot's health check fails: certbot renews 30 days before
+/// expiry (`renew_before_expiry`,
+/// <https://eff-certbot.readthedocs.io/en/stable/using.html#configuration-file>), so a served
+/// certificate this close to its end means renewal has failed for over two weeks; a self-signed
+/// pair (one day) fails it too, until certbot has issued.
+pub const EXPIRY_WARNING_DAYS: u32 = 14;
+
 /// Shell that points [`SERVED_CERTIFICATE`] at `target` (relative to [`OWN`]) in one step: a new
 /// symlink renamed over the old one. `rename(2)` replaces the name atomically, so a reader finds
 /// the old target or the new one, never neither
 /// (<https://man7.org/linux/man-pages/man2/rename.2.html>); `mv -T` renames onto the symlink
 /// itself rather than into the directory it points to (BusyBox's `mv`, the certbot image's,
-/// has `-T`: <https://git.busybox.net/busybox/tree/coreutils/mv.c>).
+/// has `-T`: <https://git.busybox.net/busybox/tree/coreutils/mv.c>). `next` is removed first:
+/// `ln -sfn` onto a real directory (a volume copied with its symlinks followed) would link
+/// inside it.
 fn point_served_at(target: &str) -> String {
-    format!("ln -sfn {target} {OWN}/next && mv -T {OWN}/next {SERVED_CERTIFICATE}")
+    format!("rm -rf {OWN}/next && ln -s {target} {OWN}/next && mv -T {OWN}/next {SERVED_CERTIFICATE}")
 }
 
-/// certbot-init's shell: before nginx starts, [`SERVED_CERTIFICATE`] holds a certificate, the one
-/// certbot issued for the host when there is one, else a self-signed pair written once. A
-/// self-signed pair an earlier version left in `live/$DOMAIN` (plain files, where certbot's are
-/// symlinks) is removed, or certbot would refuse to issue into that directory.
+/// certbot-init's shell: before nginx starts, [`SERVED_CERTIFICATE`] holds a certificate for
+/// `$DOMAIN` (see [`serve_certificate`]), or certbot-init fails. Repairs first what certbot or
+/// the swap would stumble on:
+/// - a `live/$DOMAIN` of plain files, where certbot's are symlinks (a self-signed pair an earlier
+///   version left there, or a volume copied with its symlinks followed), is removed with the
+///   host's `archive/` and `renewal/` entries: certbot renews only a lineage whose `live/` files
+///   link into `archive/`, and refuses to issue anew while either directory exists ("live
+///   directory exists", "archive directory exists", `RenewableCert.new_lineage`,
+///   certbot/_internal/storage.py), so it issues again;
+/// - a [`SERVED_CERTIFICATE`] that is a real directory (the same copy) is removed, since a
+///   symlink cannot be renamed over a directory (`rename(2)`: EISDIR).
 fn serve_first_certificate() -> String {
     format!(
-        "mkdir -p {OWN}; [ -L {LIVE}/fullchain.pem ] || rm -rf {LIVE}; if [ -f {RENEWAL} ] && [ -f {LIVE}/fullchain.pem ]; then t=../live/$DOMAIN; else t=self-signed; test -f {OWN}/self-signed/fullchain.pem || python -c \"{SELF_SIGNED}\" {OWN}/self-signed; fi; [ -f {SERVED_CERTIFICATE}/fullchain.pem ] && [ \"$(readlink {SERVED_CERTIFICATE})\" = \"$t\" ] || {{ {}; }}",
+        "[ -L {LIVE}/fullchain.pem ] || rm -rf {LIVE} {ARCHIVE} {RENEWAL}; [ -L {SERVED_CERTIFICATE} ] || rm -rf {SERVED_CERTIFICATE}; {}; test -f {SERVED_CERTIFICATE}/fullchain.pem",
+        serve_certificate()
+    )
+}
+
+/// Shell run by certbot-init and on every pass of the certbot loop: [`SERVED_CERTIFICATE`] points
+/// at certbot's certificate for `$DOMAIN` once certbot holds one, else at a self-signed pair for
+/// `$DOMAIN` written less than [`SELF_SIGNED_REFRESH_SECONDS`] ago. A pair for another host (the
+/// public host changed) or an older one is replaced by a new pair in a new directory, then the
+/// symlink is swapped to it, so nginx never reads a half-written pair; a file `for` beside the
+/// pair records its host and when it was written. Pairs no longer served are removed. Should no
+/// pair be written (no Python), the served path is left as it is.
+fn serve_certificate() -> String {
+    format!(
+        "mkdir -p {OWN}; if [ -f {RENEWAL} ] && [ -f {LIVE}/fullchain.pem ]; then t=../live/$DOMAIN; else t=$(readlink {SERVED_CERTIFICATE}); f=; case \"$t\" in self-signed.*) f=$(cat {OWN}/$t/for 2>/dev/null);; esac; if [ \"${{f% *}}\" != \"$DOMAIN\" ] || [ $(( $(date +%s) - ${{f##* }} )) -ge {SELF_SIGNED_REFRESH_SECONDS} ]; then d=$(mktemp -d {OWN}/self-signed.XXXXXX) && python -c \"{SELF_SIGNED}\" \"$d\" && echo \"$DOMAIN $(date +%s)\" > \"$d/for\" && t=${{d##*/}}; fi; fi; if [ -n \"$t\" ] && ! {{ [ -f {SERVED_CERTIFICATE}/fullchain.pem ] && [ \"$(readlink {SERVED_CERTIFICATE})\" = \"$t\" ]; }}; then {}; fi; for p in {OWN}/self-signed*; do [ \"${{p##*/}}\" = \"$t\" ] || rm -rf \"$p\"; done",
         point_served_at("\"$t\"")
     )
 }
 
-/// The certbot loop's step after issuance: once certbot holds the host's certificate,
-/// [`SERVED_CERTIFICATE`] is swapped to it (again on the next pass if the swap was interrupted).
-fn serve_issued_certificate() -> String {
+/// certbot's health check: Python with the `cryptography` package the certbot image ships (it
+/// has no `openssl` command) reads the certificate nginx serves and fails when it expires within
+/// [`EXPIRY_WARNING_DAYS`] days, so `docker compose ps` shows certbot unhealthy.
+/// `not_valid_after_utc` exists from cryptography 42; older releases have the naive
+/// `not_valid_after`, in UTC (<https://cryptography.io/en/latest/x509/reference/#cryptography.x509.Certificate.not_valid_after_utc>).
+fn expiry_check() -> String {
     format!(
-        "if [ -f {RENEWAL} ] && [ -f {LIVE}/fullchain.pem ] && [ \"$(readlink {SERVED_CERTIFICATE})\" != ../live/$DOMAIN ]; then {}; fi",
-        point_served_at("../live/$DOMAIN")
+        "import datetime as d, sys; from cryptography import x509; \
+c = x509.load_pem_x509_certificate(open('{SERVED_CERTIFICATE}/fullchain.pem', 'rb').read()); \
+e = getattr(c, 'not_valid_after_utc', None) or c.not_valid_after.replace(tzinfo=d.timezone.utc); \
+left = e - d.datetime.now(d.timezone.utc); print('the served certificate expires', e.isoformat()); \
+sys.exit(0 if left > d.timedelta(days={EXPIRY_WARNING_DAYS}) else 1)"
     )
 }
 

@@ -1324,13 +1324,14 @@ fn certbot_asks_again_soon_until_the_first_certificate_is_issued() {
 /// certbot-init and certbot shells run here, with the certificates volume in a temporary
 /// directory and these stand-ins first on the `PATH`, each checking the served path before and
 /// after it acts (an nginx restart could happen at any of those moments):
-/// - `python` stands for the certbot image's Python writing the one-day self-signed pair into
-///   the directory it is given;
+/// - `python` stands for the certbot image's Python writing the one-day self-signed pair for
+///   `$DOMAIN` into the directory it is given;
+/// - `date` tells the time the test sets (`NOW`), so a pair can age past its refresh;
 /// - `certbot` stands for certbot ordering from Let's Encrypt: the first order fails (DNS not yet
 ///   pointing at the host), the second writes a lineage as certbot does (`archive/` files,
 ///   `live/$DOMAIN` symlinks to them, `renewal/$DOMAIN.conf`), refusing a `live/$DOMAIN` that
-///   exists and is not empty as certbot does ("live directory exists", certbot's
-///   `RenewableCert.new_lineage`); `renew` writes the next version and moves the symlinks when the
+///   exists and is not empty, or an `archive/$DOMAIN`, as certbot does ("live directory exists",
+///   "archive directory exists", certbot's `RenewableCert.new_lineage`); `renew` writes the next version and moves the symlinks when the
 ///   certificate is due;
 /// - `sleep` stands for the time between passes: after the second wait the certificate is due,
 ///   and the third ends the loop.
@@ -1361,7 +1362,8 @@ fn nginx_finds_a_certificate_at_every_step_of_issuance_and_renewal() {
     );
     let stand_ins = [
         // Before the first certbot-init nothing is served yet: nginx waits for it.
-        ("python", "echo python >> \"$LOG\"\nmkdir -p \"$3\" && echo self-signed > \"$3/fullchain.pem\" && echo self-signed > \"$3/privkey.pem\"\n".to_string()),
+        ("python", "echo python >> \"$LOG\"\nmkdir -p \"$3\" && echo self-signed for $DOMAIN > \"$3/fullchain.pem\" && echo self-signed for $DOMAIN > \"$3/privkey.pem\"\n".to_string()),
+        ("date", "case \"$1\" in +%s) echo \"$NOW\";; *) exec /bin/date \"$@\";; esac\n".to_string()),
         (
             "certbot",
             format!(
@@ -1372,6 +1374,7 @@ fn nginx_finds_a_certificate_at_every_step_of_issuance_and_renewal() {
                    echo order >> {state}/orders\n\
                    if [ \"$(wc -l < {state}/orders)\" -eq 1 ]; then check \"after a failed order\"; exit 1; fi\n\
                    if [ -n \"$(ls -A $r/live/$DOMAIN 2>/dev/null)\" ]; then echo \"live directory exists for $DOMAIN\" >&2; exit 1; fi\n\
+                   if [ -e $r/archive/$DOMAIN ]; then echo \"archive directory exists for $DOMAIN\" >&2; exit 1; fi\n\
                    mkdir -p $r/archive/$DOMAIN $r/live/$DOMAIN $r/renewal\n\
                    for f in fullchain privkey; do echo issued-1 > $r/archive/$DOMAIN/${{f}}1.pem; ln -s ../../archive/$DOMAIN/${{f}}1.pem $r/live/$DOMAIN/$f.pem; done\n\
                    echo '[renewalparams]' > $r/renewal/$DOMAIN.conf;;\n\
@@ -1399,28 +1402,39 @@ fn nginx_finds_a_certificate_at_every_step_of_issuance_and_renewal() {
         std::process::Command::new("chmod").arg("+x").arg(bin.join(name)).status().unwrap();
     }
     let host = "wisebet.es";
-    let run = |service: &str| {
+    // Seconds since the epoch as the stand-in `date` tells them.
+    let start: u64 = 1_800_000_000;
+    let run_at = |service: &str, host: &str, now: u64| {
         let output = std::process::Command::new("/bin/sh")
             .arg("-c")
             .arg(shell(service))
             .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
             .env("DOMAIN", host)
+            .env("NOW", now.to_string())
             .env("LETSENCRYPT_EMAIL", "ops@wisebet.es")
             .env("LOG", state.join("log"))
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr).to_string();
         assert!(service == "certbot" || output.status.success(), "{service} failed: {stderr}");
-        assert!(!stderr.contains("live directory exists") && !stderr.contains("names the lineage"), "{stderr}");
+        assert!(!stderr.contains("directory exists") && !stderr.contains("names the lineage"), "{stderr}");
     };
+    let run = |service: &str| run_at(service, host, start);
+    let pairs_written = || {
+        let log = std::fs::read_to_string(state.join("log")).unwrap();
+        log.lines().filter(|l| *l == "python").count()
+    };
+    let self_signed = format!("self-signed for {host}");
     let serving = || std::fs::read_to_string(served.join("fullchain.pem")).map(|s| s.trim().to_string());
 
     // An empty host: nginx starts on the self-signed pair; a redeploy keeps it, writing none.
     run("certbot-init");
-    assert_eq!(serving().ok().as_deref(), Some("self-signed"));
+    assert_eq!(serving().ok(), Some(self_signed.clone()));
     run("certbot-init");
-    let log = std::fs::read_to_string(state.join("log")).unwrap();
-    assert_eq!(log.lines().filter(|l| *l == "python").count(), 1, "the pair is written again: {log}");
+    assert_eq!(pairs_written(), 1, "the pair is written again");
+    // Half a day later (the pair lasts one), a new pair replaces it before it expires.
+    run_at("certbot-init", host, start + 13 * 3600);
+    assert_eq!((pairs_written(), serving().ok()), (2, Some(self_signed.clone())), "an expiring pair is served");
 
     // The loop: a failed order, the issuance, then a renewal; nginx finds a certificate all along.
     run("certbot");
@@ -1435,13 +1449,23 @@ fn nginx_finds_a_certificate_at_every_step_of_issuance_and_renewal() {
     let steps: Vec<&str> = log.lines().filter(|l| *l != "python").collect();
     assert!(steps.iter().all(|l| l.starts_with("ok ")), "nginx would find no certificate:\n{log}");
     for expected in [
-        "ok after a failed order: self-signed",
-        "ok after certbot certonly: self-signed",
+        &format!("ok after a failed order: {self_signed}"),
+        &format!("ok after certbot certonly: {self_signed}"),
         "ok sleep 12h: issued-1",
         "ok after certbot renew: issued-2",
     ] {
         assert!(steps.contains(&expected), "{expected:?} not in\n{log}");
     }
+
+    // The public host changes: certbot holds no certificate for the new one yet, so nginx serves
+    // a new self-signed pair for it (not the old host's pair, long expired), then certbot issues.
+    let moved = "apuestas.wisebet.es";
+    run_at("certbot-init", moved, start + 30 * 86400);
+    assert_eq!(
+        serving().ok().as_deref(),
+        Some(format!("self-signed for {moved}").as_str()),
+        "the old host's pair is served"
+    );
 
     // A host that ran the earlier file holds its self-signed pair in certbot's `live/$DOMAIN`, as
     // plain files: certbot-init clears it, so certbot can issue there.
@@ -1450,6 +1474,108 @@ fn nginx_finds_a_certificate_at_every_step_of_issuance_and_renewal() {
     std::fs::write(root.join(format!("live/{host}/fullchain.pem")), "earlier").unwrap();
     run("certbot-init");
     assert!(!root.join(format!("live/{host}")).exists(), "certbot would refuse live/{host}");
-    assert_eq!(serving().ok().as_deref(), Some("self-signed"));
+    assert_eq!(serving().ok(), Some(self_signed.clone()));
+
+    // A certificates volume copied with its symlinks followed (`cp -rL`, a backup restored):
+    // certbot's `live/` files and the served path are plain files and directories, beside the
+    // renewal configuration and archive. certbot-init clears the lineage, so certbot issues
+    // anew rather than renewing a broken one, and replaces the served directory with the symlink.
+    std::fs::remove_dir_all(&root).unwrap();
+    for d in [format!("live/{host}"), format!("archive/{host}"), "renewal".into(), "stackwright/current".into()] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    for f in [
+        format!("live/{host}/fullchain.pem"),
+        format!("archive/{host}/fullchain1.pem"),
+        "stackwright/current/fullchain.pem".into(),
+    ] {
+        std::fs::write(root.join(f), "copied").unwrap();
+    }
+    std::fs::write(root.join(format!("renewal/{host}.conf")), "[renewalparams]").unwrap();
+    run("certbot-init");
+    for gone in [format!("live/{host}"), format!("archive/{host}"), format!("renewal/{host}.conf")] {
+        assert!(!root.join(&gone).exists(), "{gone} is left: certbot would neither renew nor issue");
+    }
+    assert!(served.is_symlink(), "the served path stays a copied directory");
+    assert_eq!(serving().ok(), Some(self_signed.clone()));
+    run("certbot");
+    assert_eq!(serving().ok().as_deref(), Some("issued-1"), "certbot does not issue again");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Let's Encrypt has sent no expiry notices since 4 June 2025
+/// (<https://letsencrypt.org/2025/06/26/expiration-notification-service-has-ended/>), so nothing
+/// may promise them, and certbot's health check is what warns: run here with this machine's
+/// Python and `cryptography` (the certbot image ships both) on certificates written for the test,
+/// it passes on one valid for 60 days and fails on one expiring within the warning period, and
+/// the header says to watch it with a command that needs no variables.
+#[test]
+fn certbot_is_unhealthy_when_the_served_certificate_nears_its_end() {
+    let file = wisebet_production_on("wisebet.es");
+    let stack = every_stack().into_iter().find(|s| s.name == "wisebet" && s.env().is_production()).unwrap();
+    let Generated { text, .. } = compose(&stack);
+    let example =
+        std::fs::read_to_string(golden_dir(&stack).join(emit::layout::compose_env_example(stack.env()))).unwrap();
+    assert!(!example.contains("sends certificate expiry notices"), "the env example promises expiry emails");
+    let watch = header(&text).into_iter().find(|l| l.starts_with("Monitoring should watch the health of certbot"));
+    let watch = watch.expect("the header says to watch certbot's health");
+    assert!(watch.contains("--filter label=com.docker.compose.service=certbot"), "{watch}");
+
+    let check = file.services["certbot"].healthcheck.as_ref().expect("certbot has a health check");
+    assert!(check.start_period.is_some(), "the first issuance would count as a failure");
+    let [cmd, python, dash_c, code] = check.test.as_slice() else { panic!("{:?}", check.test) };
+    assert_eq!((cmd.as_str(), python.as_str(), dash_c.as_str()), ("CMD", "python", "-c"));
+    if std::process::Command::new("python3").args(["-c", "import cryptography"]).status().map_or(true, |s| !s.success())
+    {
+        eprintln!("skipped: python3 with cryptography is not installed here");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("stackwright-expiry-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let healthy = |days: u32| {
+        let write = format!(
+            "import datetime as d; from cryptography import x509; from cryptography.x509.oid import NameOID; \
+             from cryptography.hazmat.primitives import hashes, serialization; from cryptography.hazmat.primitives.asymmetric import ec; \
+             k = ec.generate_private_key(ec.SECP256R1()); n = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'wisebet.es')]); \
+             t = d.datetime.now(d.timezone.utc); c = x509.CertificateBuilder().subject_name(n).issuer_name(n).public_key(k.public_key()) \
+             .serial_number(1).not_valid_before(t).not_valid_after(t + d.timedelta(days={days})).sign(k, hashes.SHA256()); \
+             open('{}/fullchain.pem', 'wb').write(c.public_bytes(serialization.Encoding.PEM))",
+            dir.display()
+        );
+        assert!(std::process::Command::new("python3").args(["-c", &write]).status().unwrap().success());
+        let code = code.replace(stacks::wisebet::SERVED_CERTIFICATE, &dir.display().to_string());
+        std::process::Command::new("python3").args(["-c", &code]).output().unwrap().status.success()
+    };
+    let warning = stacks::wisebet::EXPIRY_WARNING_DAYS;
+    assert!(healthy(60), "a certificate valid for 60 days counts as failing");
+    assert!(!healthy(warning - 1), "a certificate expiring within {warning} days counts as healthy");
+    assert!(!healthy(1), "the one-day self-signed pair counts as healthy");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// nginx's health check asks `http://127.0.0.1/health/`, so it sends `Host: 127.0.0.1`; Django,
+/// were the path proxied to it, answers 400 for a host outside ALLOWED_HOSTS
+/// (<https://docs.djangoproject.com/en/stable/ref/settings/#allowed-hosts>) and nginx would never
+/// be healthy. Every nginx configuration the header asks for says that nginx answers the
+/// checked path itself.
+#[test]
+fn nginx_answers_its_own_health_check() {
+    let mut checked = 0;
+    for stack in every_stack().into_iter().filter(|s| s.name == "wisebet") {
+        let generated = compose(&stack);
+        let nginx = &generated.file.services["nginx"];
+        let test = nginx.healthcheck.as_ref().expect("nginx has a health check").test.join(" ");
+        let path =
+            test.split("http://127.0.0.1").nth(1).expect("a check of 127.0.0.1").split_whitespace().next().unwrap();
+        let required = format!("location = {path} {{ return 200; }}");
+        let lines = header(&generated.text);
+        let contents: Vec<&&str> = lines.iter().filter(|l| l.contains(" must contain: ")).collect();
+        assert!(!contents.is_empty(), "{}: no configuration is described", stack.env());
+        for line in contents {
+            assert!(line.contains(&required), "{}: {line} does not say {required}", stack.env());
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2);
 }

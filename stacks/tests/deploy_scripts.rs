@@ -587,6 +587,44 @@ fn compose_deploys_copy_every_mounted_file_run_jobs_once_and_leave_no_credential
                 for file in step.env["DEPLOY_FILES"].split_whitespace() {
                     assert!(host.join(file).is_file(), "{id}: {file} is not on the host");
                 }
+                // A docker compose run by hand on the host has the tag and public hosts only
+                // from `.deploy.env`, which every compose command of the deploy reads too.
+                let deployed = host.join(emit::compose::DEPLOY_ENV);
+                let values = fs::read_to_string(&deployed).expect("the deploy writes .deploy.env");
+                let tag = fs::read_to_string(host.join(".image-tag")).expect("the tag is recorded");
+                let mut expected = vec![format!("IMAGE_TAG={}", tag.trim())];
+                for (_, service) in emit::public_origin::placeholder_routes(stack) {
+                    let name = emit::public_origin::variable(service);
+                    expected.push(format!("{name}={}", stand_in(&name)));
+                }
+                let mut written: Vec<&str> = values.lines().collect();
+                written.sort_unstable();
+                expected.sort_unstable();
+                assert_eq!(written, expected, "{id}: .deploy.env");
+                use std::os::unix::fs::PermissionsExt;
+                assert_eq!(
+                    fs::metadata(&deployed).unwrap().permissions().mode() & 0o777,
+                    0o600,
+                    "{id}: .deploy.env is private"
+                );
+                let reads = format!("--env-file {}.env --env-file {}", stack.env(), emit::compose::DEPLOY_ENV);
+                for call in calls.lines().filter(|l| l.starts_with("docker compose")) {
+                    assert!(call.contains(&reads), "{id}: {call} does not read {reads}");
+                }
+                // The Compose file's header gives people on the host the same command.
+                let file = step.env["DEPLOY_FILES"].split_whitespace().next().expect("the Compose file");
+                let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(file)).unwrap();
+                let by_hand = format!("as: docker compose {reads} -f {file} <command>");
+                assert!(
+                    text.lines().take_while(|l| l.starts_with('#')).any(|l| l.contains(&by_hand)),
+                    "{id}: the header lacks {by_hand}"
+                );
+                for script in [&step.run, &job.steps.iter().find(|s| s.name == "Roll back").expect("a rollback").run] {
+                    let script = script.as_deref().unwrap_or_default();
+                    for line in script.lines().filter(|l| l.trim_start().starts_with("docker compose ")) {
+                        assert!(line.contains(&reads), "{id}: {line} does not read {reads}");
+                    }
+                }
                 for dir in step.env["DEPLOY_DIRECTORIES"].split_whitespace() {
                     assert!(host.join(dir).is_dir(), "{id}: {dir} is not created on the host");
                 }

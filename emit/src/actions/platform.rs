@@ -738,11 +738,13 @@ fn compose_files(deploy: &Deploy) -> (Vec<String>, Vec<String>) {
 /// `run --rm` and is kept out of `up` with `--scale <job>=0`, since `up` would otherwise run it
 /// again and `--wait` fails on a one-shot container no service adopts (compose issue 10596).
 /// The rollback logs in and pulls the previous images the same way: an image prune on the host
-/// may have removed them since they last ran.
+/// may have removed them since they last ran. Both write the tag and public hosts they run with
+/// into `.deploy.env` before any `docker compose`, and every one reads it after the env file, as
+/// the Compose header tells people to on the host.
 fn compose_over_ssh(deploy: &Deploy) -> Plan {
     let env = deploy.stack.env();
     let (files, directories) = compose_files(deploy);
-    let compose = format!("docker compose --env-file {env}.env -f {}", files[0]);
+    let compose = crate::compose::deployed_compose(&format!("{env}.env"), &files[0]);
     let mut pulls = String::new();
     for image in images_of(deploy) {
         let (name, suffix) = (&image.name, image.tag_suffix());
@@ -754,6 +756,11 @@ fn compose_over_ssh(deploy: &Deploy) -> Plan {
     let wait = COMPOSE_WAIT_MINUTES * 60;
     let up = format!("{compose} up --detach --no-build --wait --wait-timeout {wait} --remove-orphans{scale}");
     let host_check = host_check(deploy);
+    // The real public hosts the Compose file reads where the stack's are placeholders
+    // (`${PUBLIC_HOST_<SERVICE>:?…}`), each from its repository variable for this environment.
+    let public_hosts = public_host_variables(deploy.stack);
+    let names: Vec<String> = public_hosts.iter().map(|(name, _)| name.clone()).collect();
+    let deploy_env = write_deploy_env(&names);
     let script = format!(
         r#"set -euo pipefail
 {DEPLOY_PATH_CHECK}{SSH_SETUP}read -ra files <<< "$DEPLOY_FILES"
@@ -783,7 +790,7 @@ echo "previous=$previous" >> "$GITHUB_OUTPUT"
 tar -cf - "${{files[@]}}" | remote "tar -xf - -C $(quote "$DEPLOY_PATH")"
 with_token "$GITHUB_SHA" "$REGISTRY" "$REGISTRY_USER" "${{directories[@]}}" <<'REMOTE'
 {REMOTE_LOGIN}{host_check}if [ "$#" -gt 0 ]; then mkdir -p "$@"; fi
-{pulls}{jobs}{up}
+{deploy_env}{pulls}{jobs}{up}
 echo "$IMAGE_TAG" > .image-tag
 REMOTE
 "#
@@ -793,16 +800,12 @@ REMOTE
 if [ -z "$PREVIOUS" ]; then echo "::error::No earlier deploy is recorded on the host; nothing to roll back to."; exit 0; fi
 {SSH_SETUP}with_token "$PREVIOUS" "$REGISTRY" "$REGISTRY_USER" <<'REMOTE'
 {REMOTE_LOGIN}if [ -f .previous.tar ]; then tar -xf .previous.tar; fi
-{pulls}{up}
+{deploy_env}{pulls}{up}
 echo "$IMAGE_TAG" > .image-tag
 REMOTE
 echo "::error::The {env} deploy failed; the host runs the previous Compose files and images ($PREVIOUS) again. Migrations are not reverted."
 "#
     );
-    // The real public hosts the Compose file reads where the stack's are placeholders
-    // (`${PUBLIC_HOST_<SERVICE>:?…}`), each from its repository variable for this environment.
-    let public_hosts = public_host_variables(deploy.stack);
-    let names: Vec<String> = public_hosts.iter().map(|(name, _)| name.clone()).collect();
     let ssh = |step: Step| {
         let mut step = step;
         for prerequisite in ssh_prerequisites() {
@@ -827,6 +830,26 @@ echo "::error::The {env} deploy failed; the host runs the previous Compose files
         after_smoke: None,
         outputs: Vec::new(),
     }
+}
+
+/// The remote lines writing `.deploy.env` in the deploy directory: `IMAGE_TAG` and the public
+/// hosts `names` as this session exported them, readable by the deploy user only (the file is
+/// written under umask 077, then renamed into place, so a reader never finds half of it). A
+/// public host is checked to be a host name first: a line break in it would add a variable.
+fn write_deploy_env(names: &[String]) -> String {
+    let file = crate::compose::DEPLOY_ENV;
+    let mut lines =
+        String::from("# The tag and public hosts this run deploys, for every docker compose run here, by hand too.\n");
+    for name in names {
+        lines.push_str(&format!(
+            "if [[ ! ${name} =~ ^[A-Za-z0-9.-]+$ ]]; then echo \"::error::{name} is not a host name: $(printf %q \"${name}\")\" >&2; exit 1; fi\n"
+        ));
+    }
+    let values: String = names.iter().map(|name| format!(" \"{name}=${name}\"")).collect();
+    lines.push_str(&format!(
+        "rm -f {file}.partial\n(umask 077 && printf '%s\\n' \"IMAGE_TAG=$IMAGE_TAG\"{values} > {file}.partial)\nmv -f {file}.partial {file}\n"
+    ));
+    lines
 }
 
 /// The remote check, before anything is pulled, that the host has what the Compose file reads

@@ -38,6 +38,7 @@
 //! | replicas, resources | `deploy.replicas`, `deploy.resources.limits`; reservations, which Compose outside Swarm ignores, are left out with a warning |
 //! | `Stack::runs_on` | the header's host size (validation keeps limits within it); without it the header names the cores the largest limit needs |
 //! | user, read-only root, labels | `user:`, `read_only: true`, `labels:` |
+//! | `Probe::alerts` | the health check as written, and a header line saying to watch it, with the `docker ps` filter that shows its state on the host |
 //! | `ImageFacts::requires`; a named volume a non-root service of an image without facts writes | a header line per requirement: what the service's image must hold (Compose cannot supply it), including each such mount point owned by the service's user |
 //! | `Service::stop_grace_period` | `stop_grace_period:` |
 //! | `Stack::log_rotation` (10 MiB × 3 by default) | `logging:` `json-file` with `max-size` / `max-file` on every service |
@@ -54,11 +55,13 @@ mod image_requirements;
 mod logging;
 mod lower;
 pub mod model;
+mod monitoring;
 mod opt_in;
 mod project;
 pub(crate) use project::external_resources;
 mod resources;
 mod run_command;
+pub use run_command::{DEPLOY_ENV, deployed_compose};
 mod traefik;
 
 use stack_dsl::{Run, ValidProject};
@@ -122,6 +125,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         let registry = project.pipeline().and_then(|p| p.registry.named()).unwrap_or(PIPELINE_REGISTRY);
         let mut notes = HeaderNotes::new("compose", env.name());
         notes.push(images.run_command(&env_file, &file_name, registry, &built));
+        notes.extend(images.on_deploy_host(&env_file, &options.from_root(&path)));
         notes.require_all(Need::External, project::external_note(stack));
         notes.extend(project::shared_names_notes(stack));
         notes.require_all(Need::Platform, traefik::note(stack));
@@ -134,6 +138,7 @@ pub fn render(project: &ValidProject, options: &Options) -> Result<Bundle, Error
         notes.require_all(Need::Platform, image_requirements::notes(stack));
         notes.extend(opt_in::notes(stack));
         notes.extend(host_access::notes(stack));
+        notes.extend(monitoring::notes(stack, &project::name(stack)));
         notes.extend(project::data_note(stack));
         notes.extend(exposure::notes(stack));
         notes.require_all(Need::Platform, resources::host_note(stack));

@@ -13,6 +13,18 @@ use stack_dsl::{DeployTarget, ValidProject, ValidStack};
 /// The variable that picks the tag of built images.
 pub const IMAGE_TAG: &str = "IMAGE_TAG";
 
+/// The file a Compose-over-SSH deploy writes in the deploy directory, beside the env file:
+/// `IMAGE_TAG` and the public hosts it ran with (mode 600), which only its own session held.
+pub const DEPLOY_ENV: &str = ".deploy.env";
+
+/// `docker compose` as run in a Compose-over-SSH deploy directory, by the deploy and by hand:
+/// the env file, then [`DEPLOY_ENV`], whose values win. Several `--env-file` options are read in
+/// order, a later file overriding an earlier one
+/// (<https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#substitute-with---env-file>).
+pub fn deployed_compose(env_file: &str, file: &str) -> String {
+    format!("docker compose --env-file {env_file} --env-file {DEPLOY_ENV} -f {file}")
+}
+
 /// How the built images of one environment reach the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Images {
@@ -72,6 +84,18 @@ impl Images {
                 images = built.join(" "),
             ),
         }
+    }
+
+    /// The header line giving the command to run on the host, in the deploy directory, where the
+    /// pipeline deploys `file` (its path from that directory): without [`DEPLOY_ENV`] a
+    /// `docker compose ps` or `logs` there stops at the missing `IMAGE_TAG`, or runs another tag.
+    pub fn on_deploy_host(self, env_file: &str, file: &str) -> Option<String> {
+        (self == Images::FromPipeline).then(|| {
+            format!(
+                "On the host, from DEPLOY_PATH, run any docker compose command (ps, logs, restart <service>, …) as: {} <command>; the deploy writes {DEPLOY_ENV} there (mode 600) with the {IMAGE_TAG} and public hosts it ran",
+                deployed_compose(env_file, file)
+            )
+        })
     }
 
     /// What the env example says about `IMAGE_TAG`, if the file reads it.
