@@ -628,7 +628,12 @@ fn compose_deploys_copy_every_mounted_file_run_jobs_once_and_leave_no_credential
                 for dir in step.env["DEPLOY_DIRECTORIES"].split_whitespace() {
                     assert!(host.join(dir).is_dir(), "{id}: {dir} is not created on the host");
                 }
-                assert_eq!(calls.lines().filter(|l| l.contains(" up ")).count(), 1, "{id}: one up:\n{calls}");
+                // One `up --wait`, and one more, without waiting, for services whose health check alerts.
+                assert_eq!(
+                    calls.lines().filter(|l| l.contains(" up ") && l.contains("--wait")).count(),
+                    1,
+                    "{id}: one up:\n{calls}"
+                );
                 for job in stack.services().filter(|s| s.run == Run::Once) {
                     let adopted = stack
                         .services()
@@ -1506,4 +1511,45 @@ fn railway_deploys_stop_on_an_unset_shared_variable() {
             assert!(!log.contains("secret-value"), "{id}: prints no value:\n{log}");
         }
     }
+}
+
+/// A health check that alerts (WiseBet's certbot, unhealthy two weeks before its certificate
+/// ends) is never awaited by a deploy's `up --wait`, which would fail the deploy and its rollback
+/// on a monitoring alert: the service is started by an `up` of its own, without `--wait`.
+#[test]
+fn compose_deploys_do_not_wait_for_alerting_health_checks() {
+    let mut checked = 0;
+    for project in stacks::all() {
+        let valid = project.validate().expect("valid");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../golden")
+            .join(project.name())
+            .join(".github/workflows/deploy.yml");
+        let Ok(workflow) = std::fs::read_to_string(&path) else { continue };
+        for stack in valid.stacks() {
+            let alerting: Vec<&str> = stack
+                .services()
+                .filter(|s| s.healthcheck.as_ref().is_some_and(|p| p.alerts.is_some()))
+                .map(|s| s.name.as_str())
+                .collect();
+            let file = emit::layout::compose_file(stack.env());
+            for line in workflow.lines().filter(|l| l.contains(&file) && l.contains(" up --detach")) {
+                let services: Vec<&str> =
+                    line.split_whitespace().skip_while(|w| !w.starts_with("--remove-orphans")).collect();
+                for name in &alerting {
+                    if line.contains("--wait") {
+                        // Without a list of services, `up --wait` awaits every one.
+                        assert!(
+                            services.len() > 1 && !services.contains(name),
+                            "{}: {name} is awaited: {line}",
+                            project.name()
+                        );
+                    } else {
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no team stack deploys a service whose health check alerts");
 }

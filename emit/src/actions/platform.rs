@@ -754,7 +754,16 @@ fn compose_over_ssh(deploy: &Deploy) -> Plan {
     }
     let (jobs, scale) = unadopted_jobs(deploy.stack, &compose);
     let wait = COMPOSE_WAIT_MINUTES * 60;
-    let up = format!("{compose} up --detach --no-build --wait --wait-timeout {wait} --remove-orphans{scale}");
+    let up = match crate::compose::monitoring::awaited(deploy.stack) {
+        None => format!("{compose} up --detach --no-build --wait --wait-timeout {wait} --remove-orphans{scale}"),
+        Some((awaited, watched)) => format!(
+            "{compose} up --detach --no-build --wait --wait-timeout {wait} --remove-orphans{scale} {}\n\
+             # Watched by monitoring, not awaited: an alert must fail neither the deploy nor its rollback.\n\
+             {compose} up --detach --no-build --no-deps {}",
+            awaited.join(" "),
+            watched.join(" ")
+        ),
+    };
     let host_check = host_check(deploy);
     // The real public hosts the Compose file reads where the stack's are placeholders
     // (`${PUBLIC_HOST_<SERVICE>:?…}`), each from its repository variable for this environment.

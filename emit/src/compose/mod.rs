@@ -38,7 +38,7 @@
 //! | replicas, resources | `deploy.replicas`, `deploy.resources.limits`; reservations, which Compose outside Swarm ignores, are left out with a warning |
 //! | `Stack::runs_on` | the header's host size (validation keeps limits within it); without it the header names the cores the largest limit needs |
 //! | user, read-only root, labels | `user:`, `read_only: true`, `labels:` |
-//! | `Probe::alerts` | the health check as written, and a header line saying to watch it, with the `docker ps` filter that shows its state on the host |
+//! | `Probe::alerts` | the health check as written, and a header line saying to watch it, with the `docker ps` filter that shows its state on the host; the SSH deploy starts the service apart from its `up --wait`, so an alert fails neither a deploy nor its rollback |
 //! | `ImageFacts::requires`; a named volume a non-root service of an image without facts writes | a header line per requirement: what the service's image must hold (Compose cannot supply it), including each such mount point owned by the service's user |
 //! | `Service::stop_grace_period` | `stop_grace_period:` |
 //! | `Stack::log_rotation` (10 MiB × 3 by default) | `logging:` `json-file` with `max-size` / `max-file` on every service |
@@ -55,7 +55,7 @@ mod image_requirements;
 mod logging;
 mod lower;
 pub mod model;
-mod monitoring;
+pub(crate) mod monitoring;
 mod opt_in;
 mod project;
 pub(crate) use project::external_resources;
