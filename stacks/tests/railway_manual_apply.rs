@@ -21,6 +21,10 @@ fn a_program_applied_by_hand_says_how_in_order() {
             "{}: names a workflow that does not run",
             project.name()
         );
+        // Nor do the program's comments on its inputs.
+        for claim in ["set by the deploy workflow", "the deploy workflow sets it"] {
+            assert!(!program.contains(claim), "{}: says its inputs are {claim}", project.name());
+        }
         let order = header
             .lines()
             .find(|l| l.contains("in this order"))

@@ -646,8 +646,10 @@ mod tests {
         let api = &lowered.resources[&Key::new(Kind::Service, "api")];
         let Ts::Raw(template) = &api.env["CORS_ORIGINS"] else { panic!("{:?}", api.env["CORS_ORIGINS"]) };
         // Node runs JavaScript: the function's type annotations are dropped.
-        let program =
-            format!("{}console.log({template});", super::super::public_host_function().replace(": string", ""));
+        let program = format!(
+            "{}console.log({template});",
+            super::super::public_host_function("set by the test").replace(": string", "")
+        );
         let run = |value: Option<&str>| {
             let mut node = std::process::Command::new("node");
             node.arg("-e").arg(&program).env_remove("PUBLIC_HOST_WEB");

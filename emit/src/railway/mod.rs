@@ -331,9 +331,18 @@ fn program(
     }
     let named: Vec<Env> = environments.iter().map(|(env, _)| *env).collect();
     let choice = Environments::new(named, project.previews().map(|p| p.from));
-    out.push_str(&environment_guard(&names, choice.takes_unlisted()));
+    // Who sets the program's inputs: the deploy workflow, or the person applying it by hand.
+    let who_sets = match crate::public_origin::piped(project, "railway") {
+        true => "set by the deploy workflow; set it when applying by hand",
+        false => "no workflow deploys here: set it before applying, as the header's order says",
+    };
+    out.push_str(&environment_guard(&names, choice.takes_unlisted(), who_sets));
     if uses_public_host {
-        out.push_str(&public_host_function());
+        let who_sets = match crate::public_origin::piped(project, "railway") {
+            true => "the deploy workflow sets it from vars.PUBLIC_HOST_<SERVICE>_<ENV>; set it when applying by hand",
+            false => "no workflow deploys here: set it before applying, as the header's order says",
+        };
+        out.push_str(&public_host_function(who_sets));
     }
     out.push_str(&format!(
         "export default defineRailway((given) => {{\n  const ctx = createRailwayContext({{ environment: {ENVIRONMENT_OF}(given.environment) }});\n"
@@ -394,10 +403,10 @@ pub const PUBLIC_HOST_FUNCTION: &str = "publicHost";
 /// variable it attaches as the custom domain), else Railway's reference to the service's public
 /// domain, "the public service or customer domain" (<https://docs.railway.com/reference/variables>),
 /// which is empty until a domain is generated or attached.
-fn public_host_function() -> String {
+fn public_host_function(who_sets: &str) -> String {
     format!(
         r#"// The public host of a service whose route host in the stack is a placeholder: PUBLIC_HOST_<SERVICE>
-// (the deploy workflow sets it from vars.PUBLIC_HOST_<SERVICE>_<ENV>; set it when applying by hand),
+// ({who_sets}),
 // else Railway's reference to the service's public domain, which is empty until a domain is
 // generated or attached: apply again once it is. A value compiled into an image when it is built
 // (NEXT_PUBLIC_API_URL, VITE_API_URL) keeps the host it was built with: build it again once the
@@ -425,13 +434,13 @@ const ENVIRONMENT_OF: &str = "environmentOf";
 /// one they must agree, so a token of another environment never receives this one's values,
 /// and a program that knows neither stops. `createRailwayContext` then builds the full context
 /// (`shared` included) as the SDK does (`railway` 3.11, `dist/iac/index.d.ts`).
-fn environment_guard(names: &[&str], takes_unlisted: bool) -> String {
+fn environment_guard(names: &[&str], takes_unlisted: bool, who_sets: &str) -> String {
     let quoted: Vec<String> = names.iter().map(|name| ts::quote(name)).collect();
     // With pull-request previews, Railway's PR environments have names of their own.
     let unknown = if takes_unlisted { "" } else { &format!(" || !{ENVIRONMENTS}.includes(environment)") };
     format!(
         r#"// `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
-// the context; {ENVIRONMENT_VARIABLE} (set by the deploy workflow; set it when applying by hand)
+// the context; {ENVIRONMENT_VARIABLE} ({who_sets})
 // must agree, and a program told neither stops here, before another environment's values are
 // applied.
 const {ENVIRONMENTS}: string[] = [{list}];

@@ -12,7 +12,7 @@
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
-// the context; DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand)
+// the context; DEPLOY_ENVIRONMENT (no workflow deploys here: set it before applying, as the header's order says)
 // must agree, and a program told neither stops here, before another environment's values are
 // applied.
 const environments: string[] = ["production"];
@@ -29,7 +29,7 @@ function environmentOf(given: string | undefined): string {
 }
 
 // The public host of a service whose route host in the stack is a placeholder: PUBLIC_HOST_<SERVICE>
-// (the deploy workflow sets it from vars.PUBLIC_HOST_<SERVICE>_<ENV>; set it when applying by hand),
+// (no workflow deploys here: set it before applying, as the header's order says),
 // else Railway's reference to the service's public domain, which is empty until a domain is
 // generated or attached: apply again once it is. A value compiled into an image when it is built
 // (NEXT_PUBLIC_API_URL, VITE_API_URL) keeps the host it was built with: build it again once the
