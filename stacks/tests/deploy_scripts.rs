@@ -52,7 +52,12 @@ impl Sandbox {
     }
 
     fn state(&self, file: &str) -> String {
-        fs::read_to_string(self.dir.join("state").join(file)).unwrap_or_default()
+        fs::read_to_string(self.state_path(file)).unwrap_or_default()
+    }
+
+    /// Where the stand-ins keep `file` of their state.
+    fn state_path(&self, file: &str) -> PathBuf {
+        self.dir.join("state").join(file)
     }
 
     /// Run `step`'s script as GitHub would: bash, from the checkout (or the step's working
@@ -533,6 +538,9 @@ case $1 in
     config=${DOCKER_CONFIG:-$HOME/.docker}
     mkdir -p "$config"; cat > "$config/config.json"; echo "$config" >> "$STUB_STATE/logins" ;;
   pull) if [ "${STUB_FAIL_PULL:-0}" = 1 ]; then exit 1; fi ;;
+  tag) touch "$STUB_STATE/image.$3" ;;
+  # The host holds an image it tagged, or one a test put there (`image.<name:tag>`).
+  image) if [ "$2" = inspect ] && [ ! -e "$STUB_STATE/image.$3" ]; then exit 1; fi ;;
   network | volume) if [ "$2" = inspect ] && [ "${STUB_MISSING:-0}" = 1 ]; then exit 1; fi ;;
 esac
 "#;
@@ -1297,7 +1305,8 @@ fn compose_rollbacks_restore_the_files_of_the_tag_they_run() {
 
 /// The rollback runs the images of the deploy before, which an image prune may have removed
 /// from the host since: it logs in and pulls them, as the deploy does, before `up`, and leaves
-/// no credential behind.
+/// no credential behind. An image the host still holds is not pulled: the rollback then works
+/// while the registry does not.
 #[test]
 fn compose_rollbacks_pull_the_previous_images() {
     for project in projects(DeployTarget::ComposeOverSsh) {
@@ -1320,6 +1329,21 @@ fn compose_rollbacks_pull_the_previous_images() {
                 assert!(!Path::new(dir).exists(), "{id}: the credential in {dir} outlives the rollback");
             }
             assert!(!calls.contains("value-of-REGISTRY_TOKEN"), "{id}: the token is never an argument");
+
+            // The host still holds the previous images, and the registry is down.
+            let (sandbox, host) = compose_host(&project, &format!("ssh-rollback-local-{id}"));
+            for line in step.run.as_deref().unwrap_or_default().lines() {
+                if let Some(name) =
+                    line.trim().strip_prefix("if ! docker image inspect \"").and_then(|r| r.split(':').next())
+                {
+                    fs::write(sandbox.state_path(&format!("image.{name}:feedface")), "").unwrap();
+                }
+            }
+            values.insert("DEPLOY_PATH", host.display().to_string());
+            values.insert("STUB_FAIL_PULL", "1".into());
+            let (ok, log) = sandbox.run(step, &values);
+            assert!(ok, "{id}: a rollback to images the host holds needs no registry:\n{log}");
+            assert!(!sandbox.state("calls").contains("docker pull"), "{id}: pulled an image the host holds");
         }
     }
 }

@@ -748,8 +748,10 @@ fn compose_over_ssh(deploy: &Deploy) -> Plan {
     let mut pulls = String::new();
     for image in images_of(deploy) {
         let (name, suffix) = (&image.name, image.tag_suffix());
+        // A commit's tag never moves, so an image the host holds (the previous one, on a
+        // rollback) is not pulled again: the rollback works while the registry does not.
         pulls.push_str(&format!(
-            "docker pull \"$registry/{name}:$IMAGE_TAG{suffix}\"\ndocker tag \"$registry/{name}:$IMAGE_TAG{suffix}\" \"{name}:$IMAGE_TAG\"\n"
+            "if ! docker image inspect \"{name}:$IMAGE_TAG\" > /dev/null 2>&1; then\n  docker pull \"$registry/{name}:$IMAGE_TAG{suffix}\"\n  docker tag \"$registry/{name}:$IMAGE_TAG{suffix}\" \"{name}:$IMAGE_TAG\"\nfi\n"
         ));
     }
     let (jobs, scale) = unadopted_jobs(deploy.stack, &compose);
