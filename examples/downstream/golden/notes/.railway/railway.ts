@@ -6,7 +6,7 @@
 import { createRailwayContext, defineRailway, image, postgres, preserve, project, redis, service, volume } from "railway/iac";
 
 // `railway config apply` (CLI 5.63.1) names the linked environment (the project token's) in
-// the context; DEPLOY_ENVIRONMENT (set by the deploy workflow; set it when applying by hand)
+// the context; DEPLOY_ENVIRONMENT (no workflow deploys here: set it before applying, as the header's order says)
 // must agree, and a program told neither stops here, before another environment's values are
 // applied.
 const environments: string[] = ["production"];
