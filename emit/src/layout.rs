@@ -109,6 +109,16 @@ pub struct Part<'a> {
     pub env: Option<&'a str>,
 }
 
+/// The target (a name of [`crate::TARGETS`]) whose files a pipeline deploying to `target` runs.
+pub fn target_of(target: stack_dsl::DeployTarget) -> &'static str {
+    match target {
+        stack_dsl::DeployTarget::Kubernetes => "kubernetes",
+        stack_dsl::DeployTarget::Render => "render",
+        stack_dsl::DeployTarget::Railway => "railway",
+        stack_dsl::DeployTarget::ComposeOverSsh => "compose",
+    }
+}
+
 /// The part `path` (relative to the output directory) belongs to: `None` for a file no single
 /// target writes ([`DEPLOY_PAGE`], the manifest) or that Stackwright does not write. Works for
 /// files a stack no longer renders, so a selection covers their removal too.

@@ -6,7 +6,7 @@
 //! platform's own domain on Railway, a dashboard value on Render), so no browser is ever told
 //! to send it as an `Origin` and no router answers it.
 
-use stack_dsl::{DeployTarget, ServiceRef, ValidProject, ValidStack};
+use stack_dsl::{ServiceRef, ValidProject, ValidStack};
 
 use crate::facts::reserved_hosts;
 
@@ -63,15 +63,7 @@ pub fn variable_in(service: &str, env: &str) -> String {
 /// True when `project`'s pipeline deploys `target` (a name of [`crate::TARGETS`]), and so reads
 /// the real host behind each placeholder from a repository variable.
 pub fn piped(project: &ValidProject, target: &str) -> bool {
-    project.pipeline().is_some_and(|pipeline| {
-        target
-            == match pipeline.target {
-                DeployTarget::Kubernetes => "kubernetes",
-                DeployTarget::Render => "render",
-                DeployTarget::Railway => "railway",
-                DeployTarget::ComposeOverSsh => "compose",
-            }
-    })
+    project.pipeline().is_some_and(|pipeline| crate::layout::target_of(pipeline.target) == target)
 }
 
 /// `host`, routed to `service` in `env`, as a page for people spells it: a placeholder is

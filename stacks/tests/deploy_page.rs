@@ -153,10 +153,7 @@ fn only_services_the_pipeline_deploys_are_reported_as_not_smoke_tested() {
     for project in stacks::all() {
         let valid = project.validate().expect("valid");
         let Some(pipeline) = valid.pipeline() else { continue };
-        let column = match pipeline.target.name() {
-            "compose-ssh" => "compose",
-            other => other,
-        };
+        let column = emit::layout::target_of(pipeline.target);
         let options = emit::Options::for_output_dir(&Path::new("golden").join(project.name())).unwrap();
         let bundle = emit::render(&valid, &options).expect("renders");
         let page = &bundle.file("DEPLOY.md").expect("a deploy page").contents;

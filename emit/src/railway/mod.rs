@@ -332,17 +332,16 @@ fn program(
     let named: Vec<Env> = environments.iter().map(|(env, _)| *env).collect();
     let choice = Environments::new(named, project.previews().map(|p| p.from));
     // Who sets the program's inputs: the deploy workflow, or the person applying it by hand.
-    let who_sets = match crate::public_origin::piped(project, "railway") {
-        true => "set by the deploy workflow; set it when applying by hand",
-        false => "no workflow deploys here: set it before applying, as the header's order says",
-    };
-    out.push_str(&environment_guard(&names, choice.takes_unlisted(), who_sets));
+    let piped = crate::public_origin::piped(project, "railway");
+    let by_hand = "no workflow deploys here: set it before applying, as the header's order says";
+    let environment_set_by = if piped { "set by the deploy workflow; set it when applying by hand" } else { by_hand };
+    out.push_str(&environment_guard(&names, choice.takes_unlisted(), environment_set_by));
     if uses_public_host {
-        let who_sets = match crate::public_origin::piped(project, "railway") {
+        let host_set_by = match piped {
             true => "the deploy workflow sets it from vars.PUBLIC_HOST_<SERVICE>_<ENV>; set it when applying by hand",
-            false => "no workflow deploys here: set it before applying, as the header's order says",
+            false => by_hand,
         };
-        out.push_str(&public_host_function(who_sets));
+        out.push_str(&public_host_function(host_set_by));
     }
     out.push_str(&format!(
         "export default defineRailway((given) => {{\n  const ctx = createRailwayContext({{ environment: {ENVIRONMENT_OF}(given.environment) }});\n"
